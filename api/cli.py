@@ -1,0 +1,278 @@
+"""The `sohoa` command. Every command can print JSON (--json) for scripts, or tables for people."""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from domain.errors import SohoaError
+from domain.records import TYPE_LABELS_VI, RecordType
+from domain.settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sohoa — số hóa hồ sơ hộ tịch và đất đai.")
+out = Console()
+err = Console(stderr=True)
+
+TypeOpt = Annotated[str, typer.Option("--type", help="auto|birth|marriage|death|land")]
+JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON cho máy đọc.")]
+
+
+def _context():
+    from workers import Context
+
+    return Context(Settings())
+
+
+def _emit(data: dict | list, as_json: bool, human) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+    else:
+        human(data)
+
+
+def _check_type(value: str, allow_auto: bool) -> str:
+    allowed = [t.value for t in RecordType] + (["auto"] if allow_auto else [])
+    if value not in allowed:
+        raise typer.BadParameter(f"phải là một trong {', '.join(allowed)}")
+    return value
+
+
+def _print_report(rep: dict) -> None:
+    t = Table(title=f"Lô {rep['batch_id']}", show_header=False)
+    t.add_row("Số trang", str(rep["pages"]))
+    t.add_row("Đã xử lý", str(rep["status"]["done"]))
+    t.add_row("Lỗi", str(len(rep["failed"])))
+    t.add_row("Hồ sơ trích xuất", str(rep["records"]))
+    t.add_row("Cần kiểm tra lại", str(rep["needs_review"]))
+    out.print(t)
+    if rep["failed"]:
+        ft = Table("Tệp", "Trang", "Lý do", title="Không xử lý được")
+        for f in rep["failed"]:
+            ft.add_row(f["source"], str(f["page"] or ""), f["reason"])
+        out.print(ft)
+
+
+def _run_batch(ctx, batch_id: str, page_ids: list[str], as_json: bool) -> dict:
+    from workers import NoProgress, open_executor
+    from workers.batches import report
+
+    from .progress import BarProgress
+
+    progress = BarProgress(err, "Nhận dạng") if err.is_terminal and not as_json else NoProgress()
+    open_executor(ctx).run(batch_id, page_ids, progress)
+    return report(batch_id, ctx)
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path] | None, typer.Argument(help="Tệp, thư mục hoặc tệp zip (một quyển sổ).")] = None,
+    record_type: TypeOpt = "auto",
+    book: Annotated[str | None, typer.Option(help="Số quyển, ví dụ 01/1998.")] = None,
+    authority: Annotated[str | None, typer.Option(help="Cơ quan đăng ký.")] = None,
+    years: Annotated[str | None, typer.Option(help="Năm hoặc khoảng năm, ví dụ 1998-1999.")] = None,
+    resume: Annotated[str | None, typer.Option(help="Tiếp tục lô đã bị ngắt.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Nhập một quyển sổ đã quét: kiểm tra, lưu bản gốc, nhận dạng và đánh chỉ mục từng trang."""
+    from workers.batches import BatchMeta, pages_to_run, register
+
+    ctx = _context()
+    if resume:
+        batch_id = resume
+    elif paths:
+        meta = BatchMeta(record_type=_check_type(record_type, True), book=book, authority=authority, years=years)
+        reg = register(paths, meta, ctx)
+        batch_id = reg.batch_id
+        for name in reg.duplicates:
+            err.print(f"[yellow]Bỏ qua {name}: tệp này đã được nhập trong một lô khác.")
+    else:
+        raise typer.BadParameter("cần ít nhất một đường dẫn, hoặc --resume LÔ")
+    rep = _run_batch(ctx, batch_id, pages_to_run(batch_id, ctx), as_json)
+    _emit(rep, as_json, _print_report)
+    if rep["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def retry(batch_id: str, as_json: JsonOpt = False) -> None:
+    """Xử lý lại các trang bị lỗi của một lô."""
+    from workers.batches import pages_to_run, reset_failed
+
+    ctx = _context()
+    reset_failed(batch_id, ctx)
+    rep = _run_batch(ctx, batch_id, pages_to_run(batch_id, ctx), as_json)
+    _emit(rep, as_json, _print_report)
+    if rep["failed"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def ocr(file: Path, as_json: JsonOpt = False) -> None:
+    """Chỉ nhận dạng chữ một tệp, không lưu gì."""
+    import tempfile
+
+    from ingest import Rejected, expand, render_page
+    from ocr import ocr_page
+
+    settings = Settings()
+    pages = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for item in expand([file], settings, Path(tmp)):
+            if isinstance(item, Rejected):
+                raise SohoaError(f"{item.source}: {item.reason}", code=item.code)
+            for n in range(1, item.page_count + 1):
+                result = ocr_page(render_page(item.path, item.media_type, n, settings), settings, want_pdf=False)
+                pages.append({"text": result.text, "confidence": round(result.confidence, 4)})
+    _emit({"pages": pages}, as_json, lambda d: [out.print(f"[bold]— trang {i} —[/]\n{p['text']}")
+                                                 for i, p in enumerate(d["pages"], 1)])
+
+
+def _print_hits(data: dict) -> None:
+    t = Table("Mã hồ sơ", "Loại", "Điểm", "Thông tin chính", "Nguồn", title=f"{data['total']} kết quả")
+    for h in data["hits"]:
+        f = h["fields"]
+        key = [str(f.get(k)) for k in ("full_name", "husband_name", "wife_name", "owner_names", "date_of_birth")
+               if f.get(k)]
+        src = h["source"]
+        t.add_row(h["record_id"], TYPE_LABELS_VI.get(RecordType(h["type"]), h["type"]), f"{h['score']:.1f}",
+                  " · ".join(key), f"{src.get('file')} tr. {','.join(map(str, src.get('pages', [])))}")
+    out.print(t)
+
+
+@app.command()
+def search(
+    query: str,
+    record_type: Annotated[str | None, typer.Option("--type")] = None,
+    limit: int = 10,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tìm hồ sơ: không cần dấu, chịu được lỗi nhận dạng; ví dụ: nguyen van an 1998, cha:"tran van b"."""
+    from index import SearchQuery
+
+    from .service import search as do_search
+
+    if record_type:
+        _check_type(record_type, False)
+    q = SearchQuery(text=query, type=record_type, limit=limit, year_from=year_from, year_to=year_to)
+    _emit(do_search(_context(), q), as_json, _print_hits)
+
+
+@app.command()
+def show(record_id: str, as_json: JsonOpt = False) -> None:
+    """Xem một hồ sơ: các trường, độ tin cậy, trang gốc."""
+    from .service import record_detail
+
+    def human(d: dict) -> None:
+        t = Table("Trường", "Giá trị", "Tin cậy", title=f"{d['record_id']} ({d['type']})")
+        for k, v in d["fields"].items():
+            c = d["confidence"].get(k)
+            t.add_row(k, str(v), f"[{'red' if c is not None and c < 0.8 else 'green'}]{c:.2f}" if c is not None else "")
+        out.print(t)
+        out.print(f"Nguồn: {d['source']}")
+
+    _emit(record_detail(record_id, _context()), as_json, human)
+
+
+@app.command()
+def batches(as_json: JsonOpt = False) -> None:
+    """Danh sách các lô đã nhập và tiến độ."""
+    from .service import list_batches
+
+    def human(rows: list) -> None:
+        t = Table("Lô", "Loại", "Quyển", "Trang", "Xong", "Lỗi", "Hồ sơ")
+        for r in rows:
+            t.add_row(r["batch_id"], r["record_type"], r["book"] or "", str(r["pages"]), str(r["done"]),
+                      str(r["failed"]), str(r["records"]))
+        out.print(t)
+
+    _emit(list_batches(_context()), as_json, human)
+
+
+@app.command()
+def status(batch_id: str, as_json: JsonOpt = False) -> None:
+    """Báo cáo một lô: trang đã xử lý, lỗi và lý do."""
+    from workers.batches import report
+
+    _emit(report(batch_id, _context()), as_json, _print_report)
+
+
+@app.command()
+def reindex() -> None:
+    """Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu (chỉ mục là dữ liệu dẫn xuất)."""
+    from sqlalchemy import select
+
+    from storage.models import Record
+    from workers.stages import index_records
+
+    ctx = _context()
+    ctx.index.clear()
+    with ctx.db.session() as s:
+        ids = list(s.scalars(select(Record.id)))
+    for i in range(0, len(ids), 500):
+        index_records(ids[i:i + 500], ctx)
+    out.print(f"Đã đánh chỉ mục {len(ids)} hồ sơ.")
+
+
+@app.command()
+def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+    """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""
+    import uvicorn
+
+    from .app import create_app
+
+    uvicorn.run(create_app(Settings()), host=host, port=port)
+
+
+@app.command()
+def sample(
+    out_dir: Path,
+    record_type: TypeOpt = "birth",
+    pages: int = 5,
+    seed: int = 0,
+    degradation: str = "moderate",
+    fmt: Annotated[str, typer.Option("--format")] = "pdf",
+) -> None:
+    """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
+    from samples import generate_book
+
+    book = generate_book(out_dir, record_type=record_type, pages=pages, seed=seed, degradation=degradation, fmt=fmt)
+    out.print(f"Đã tạo {book.path} ({pages} trang), dữ liệu gốc: {book.truth_path}")
+
+
+@app.command()
+def demo(pages: int = 4) -> None:
+    """Tạo một quyển sổ mẫu, nhập nó, rồi tìm một người bằng tên gõ không dấu."""
+    from .demo import run_demo
+
+    run_demo(_context(), pages=pages, console=out)
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app(standalone_mode=False)
+    except SohoaError as exc:
+        if "--json" in sys.argv:
+            sys.stdout.write(json.dumps({"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False))
+        err.print(f"[red]Lỗi ({exc.code}): {exc.message}")
+        sys.exit(exc.exit_code)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        err.print("[yellow]Đã dừng. Chạy lại cùng lệnh (hoặc sohoa ingest --resume LÔ) để tiếp tục.")
+        sys.exit(130)
+    except Exception as exc:
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise

@@ -1,0 +1,60 @@
+"""Vietnamese text normalisation shared by OCR post-processing, the index and the UI.
+
+Three forms of the same text:
+- ``normalize``: what we store — NFC, look-alike Ð fixed, whitespace collapsed. Never loses information.
+- ``tone_key``: what "exact" search compares — tone mark moved to one fixed place in each word, so the old
+  and new placement rules (hoà / hòa, thuỷ / thủy) are equal, lowercase.
+- ``fold``: what loose search compares — no diacritics at all, đ → d, lowercase.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Tone marks as combining characters (NFD). Vowel-quality marks (circumflex, breve, horn) are letters'
+# own parts in Vietnamese and stay in ``tone_key``; only these five move.
+TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+_LOOKALIKE_D = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ"})
+_FOLD_D = str.maketrans({"đ": "d", "Đ": "d", "\u00d0": "d", "\u00f0": "d", "\u0189": "d"})
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def normalize(text: str) -> str:
+    """NFC, look-alike Đ repaired, runs of whitespace collapsed. Safe to apply twice."""
+    return _SPACE.sub(" ", nfc(text).translate(_LOOKALIKE_D)).strip()
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip every diacritic, including đ → d (a letter of its own, not a combining mark)."""
+    decomposed = unicodedata.normalize("NFD", nfc(text).lower().translate(_FOLD_D))
+    return nfc("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
+def _tone_key_word(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    tones = [ch for ch in decomposed if ch in TONE_MARKS]
+    if not tones:
+        return nfc(decomposed)
+    bare = "".join(ch for ch in decomposed if ch not in TONE_MARKS)
+    # The tone goes after the whole word: a position no spelling rule uses, so every placement agrees.
+    return nfc(bare) + tones[-1]
+
+
+def tone_key(text: str) -> str:
+    """Lowercase NFC text with each word's tone mark moved to its end: hoà and hòa give the same key."""
+    text = normalize(text).lower()
+    return _WORD.sub(lambda m: _tone_key_word(m.group(0)), text)
+
+
+def words(text: str) -> list[str]:
+    return _WORD.findall(nfc(text))
+
+
+def title_case_name(name: str) -> str:
+    """Re-case a person's name as written on certificates: each syllable capitalised (NGUYỄN VĂN AN → Nguyễn Văn An)."""
+    return " ".join(w[:1].upper() + w[1:].lower() for w in normalize(name).split(" "))

@@ -1,0 +1,37 @@
+"""The Vietnamese analyzer, in Python so Tantivy and Elasticsearch index exactly the same tokens.
+
+NFC comes first (NFD input would otherwise split words at every combining mark). Each word then yields two
+tokens: an *exact* one (lowercase, tone mark moved to a fixed place so hoà = hòa) and a *folded* one (no
+diacritics, đ → d). Queries are analysed the same way; exact matches score higher than folded ones.
+"""
+from __future__ import annotations
+
+import re
+
+from domain.text import fold, normalize, tone_key
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(normalize(text).lower())
+
+
+def exact_tokens(text: str) -> list[str]:
+    return [tone_key(t) for t in tokens(text)]
+
+
+def folded_tokens(text: str) -> list[str]:
+    return [fold(t) for t in tokens(text)]
+
+
+def is_number(token: str) -> bool:
+    return token.isdigit()
+
+
+def fuzzy_distance(folded: str) -> int:
+    """Edit distance tolerated for an OCR error. Never for numbers (IDs, years must match exactly); one letter
+    even in two-letter syllables (An → Am), since every other word of the query must still match."""
+    if folded.isdigit() or len(folded) < 2:
+        return 0
+    return 1 if len(folded) < 9 else 2

@@ -1,0 +1,113 @@
+"""The search-index interface and the documents and queries both engines share."""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from domain.records import DATE_FIELDS, NAME_FIELDS, RecordType
+
+from .analysis import exact_tokens, folded_tokens
+
+# The date that places a record in time, per type: the year filter and facet use it.
+_YEAR_FIELDS = {
+    RecordType.BIRTH: ("date_of_birth", "registration_date"),
+    RecordType.MARRIAGE: ("registration_date",),
+    RecordType.DEATH: ("date_of_death", "registration_date"),
+    RecordType.LAND: ("issue_date",),
+}
+_YEAR = re.compile(r"(1[89]\d\d|20\d\d)")
+
+
+def _as_text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+@dataclass(slots=True)
+class IndexDoc:
+    record_id: str
+    type: str
+    fields: dict[str, object]
+    batch_id: str = ""
+    source: dict[str, object] = field(default_factory=dict)  # {"batch_id", "file", "pages", "sha256"}
+    status: str = "valid"
+
+    @property
+    def year(self) -> int | None:
+        for name in _YEAR_FIELDS.get(RecordType(self.type), ()):
+            match = _YEAR.search(_as_text(self.fields.get(name)))
+            if match:
+                return int(match.group(1))
+        return None
+
+    @property
+    def authority(self) -> str:
+        return _as_text(self.fields.get("registration_authority") or self.fields.get("issuing_authority"))
+
+    def analysed(self) -> dict[str, str]:
+        """Whitespace-joined token strings per index field; both engines store exactly these."""
+        all_text = " ".join(_as_text(v) for v in self.fields.values())
+        names = " ".join(_as_text(v) for k, v in self.fields.items() if k in NAME_FIELDS)
+        out = {
+            "all_x": " ".join(exact_tokens(all_text)),
+            "all_f": " ".join(folded_tokens(all_text)),
+            "name_x": " ".join(exact_tokens(names)),
+            "name_f": " ".join(folded_tokens(names)),
+            "authority_f": " ".join(folded_tokens(self.authority)),
+        }
+        for name, value in self.fields.items():
+            text = _as_text(value)
+            if name in DATE_FIELDS:
+                text = text.replace("-", " ")
+            out[f"f_{name}"] = " ".join(folded_tokens(text))
+        return out
+
+
+@dataclass(slots=True)
+class SearchQuery:
+    text: str = ""
+    type: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)  # fielded terms, e.g. {"father_name": "Nguyen Van B"}
+    year_from: int | None = None
+    year_to: int | None = None
+    authority: str | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class Hit:
+    record_id: str
+    score: float
+    type: str
+    fields: dict[str, object]
+    source: dict[str, object] = field(default_factory=dict)
+    batch_id: str = ""
+
+
+@dataclass(slots=True)
+class SearchResult:
+    total: int
+    hits: list[Hit]
+
+
+@runtime_checkable
+class SearchIndex(Protocol):
+    """Embedded: :class:`index.tantivy_index.TantivyIndex`; distributed: :class:`index.es_index.ElasticIndex`."""
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        """Add or replace documents by record_id; visible to search after it returns. Returns the count."""
+        ...
+
+    def delete(self, record_ids: Sequence[str]) -> None: ...
+
+    def search(self, query: SearchQuery) -> SearchResult: ...
+
+    def count(self) -> int: ...
+
+    def clear(self) -> None: ...
+
+    def close(self) -> None: ...

@@ -1,0 +1,161 @@
+"""Tantivy: the embedded search index (an on-disk directory, or in memory for tests)."""
+from __future__ import annotations
+
+import json
+import shutil
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import tantivy
+
+from .analysis import fuzzy_distance
+from .base import Hit, IndexDoc, SearchQuery, SearchResult
+from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
+
+ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
+SCHEMA_VERSION = "3"
+_TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f")
+
+
+def _schema() -> tantivy.Schema:
+    sb = tantivy.SchemaBuilder()
+    for name in ("record_id", "type", "batch_id", "status"):
+        sb.add_text_field(name, stored=True, tokenizer_name="raw")
+    sb.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
+    sb.add_integer_field("year", stored=False, indexed=True, fast=True)
+    for name in _TEXT_FIELDS + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS)):
+        sb.add_text_field(name, stored=False, tokenizer_name=ANALYZER)
+    return sb.build()
+
+
+class TantivyIndex:
+    def __init__(self, path: Path | None) -> None:
+        """``path=None`` keeps the index in memory (tests); otherwise it lives in that directory."""
+        self.path = path
+        self.schema = _schema()
+        if path is not None:
+            path.mkdir(parents=True, exist_ok=True)
+            marker = path / "sohoa-schema"
+            if marker.exists() and marker.read_text() != SCHEMA_VERSION:
+                # A derived index from an older release: rebuild it (`sohoa reindex`) rather than misread it.
+                shutil.rmtree(path)
+                path.mkdir(parents=True)
+            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+            marker.write_text(SCHEMA_VERSION)
+        else:
+            self.index = tantivy.Index(self.schema)
+        analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
+        self.index.register_tokenizer(ANALYZER, analyzer)
+        self._writer: tantivy.IndexWriter | None = None
+        self._lock = threading.Lock()
+
+    def _writer_(self) -> tantivy.IndexWriter:
+        # Tantivy allows one writer per index: only the process that indexes ever opens one.
+        if self._writer is None:
+            self._writer = self.index.writer(heap_size=50_000_000, num_threads=1)
+        return self._writer
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        n = 0
+        with self._lock:
+            writer = self._writer_()
+            for doc in docs:
+                writer.delete_documents_by_term("record_id", doc.record_id)
+                payload = json.dumps({"fields": doc.fields, "source": doc.source}, ensure_ascii=False)
+                values: dict[str, object] = {
+                    "record_id": doc.record_id,
+                    "type": doc.type,
+                    "batch_id": doc.batch_id,
+                    "status": doc.status,
+                    "payload": payload,
+                    **doc.analysed(),
+                }
+                if doc.year is not None:
+                    values["year"] = doc.year
+                writer.add_document(tantivy.Document(**{k: [v] for k, v in values.items()}))
+                n += 1
+            writer.commit()
+        self.index.reload()
+        return n
+
+    def delete(self, record_ids: Sequence[str]) -> None:
+        with self._lock:
+            writer = self._writer_()
+            for rid in record_ids:
+                writer.delete_documents_by_term("record_id", rid)
+            writer.commit()
+        self.index.reload()
+
+    def clear(self) -> None:
+        with self._lock:
+            writer = self._writer_()
+            writer.delete_all_documents()
+            writer.commit()
+        self.index.reload()
+
+    def count(self) -> int:
+        self.index.reload()
+        return self.index.searcher().num_docs
+
+    def close(self) -> None:
+        if self._writer is not None:
+            self._writer.wait_merging_threads()
+            self._writer = None
+
+    # -- querying ---------------------------------------------------------------------------------
+    def _term(self, field: str, token: str, boost: float) -> tantivy.Query:
+        q = tantivy.Query.term_query(self.schema, field, token)
+        return tantivy.Query.const_score_query(q, boost)
+
+    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str) -> tantivy.Query:
+        """One query word: exact spelling best, then folded, then within the OCR-error distance."""
+        should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
+        target = folded_field or exact_field
+        should.append(self._term(target, folded, FOLDED_BOOST))
+        distance = fuzzy_distance(folded)
+        if distance:
+            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, target, folded, distance, True, False)
+            should.append(tantivy.Query.const_score_query(fuzzy, FUZZY_BOOST))
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
+
+    def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
+        must: list[tantivy.Query] = []
+        for term in parsed.terms:
+            must.append(self._word("all_x", "all_f", term.exact, term.folded))
+        for field, toks in parsed.fielded.items():
+            for tok in toks:
+                must.append(self._word("", field, tok, tok))
+        if query.type:
+            must.append(tantivy.Query.const_score_query(
+                tantivy.Query.term_query(self.schema, "type", query.type), 0.0))
+        if query.authority:
+            for tok in parse(query.authority).terms:
+                must.append(tantivy.Query.const_score_query(
+                    tantivy.Query.term_query(self.schema, "authority_f", tok.folded), 0.0))
+        if query.year_from is not None or query.year_to is not None:
+            must.append(tantivy.Query.range_query(
+                self.schema, "year", tantivy.FieldType.Integer, query.year_from, query.year_to))
+        if not must:
+            return tantivy.Query.all_query()
+        return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        parsed = parse(query.text, query.fields)
+        self.index.reload()
+        searcher = self.index.searcher()
+        result = searcher.search(self._build(parsed, query), limit=query.limit, offset=query.offset, count=True)
+        hits = []
+        for score, address in result.hits:
+            doc = searcher.doc(address)
+            payload = json.loads(doc.get_first("payload"))
+            hits.append(Hit(
+                record_id=doc.get_first("record_id"),
+                score=round(float(score), 4),
+                type=doc.get_first("type"),
+                fields=payload["fields"],
+                source=payload.get("source") or {},
+                batch_id=doc.get_first("batch_id") or "",
+            ))
+        return SearchResult(total=result.count or 0, hits=hits)

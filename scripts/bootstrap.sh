@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what Sohoa needs on a fresh Debian 12 machine, then the locked Python environment in .venv.
+# Idempotent and quick when everything is already there. Usage: scripts/bootstrap.sh [--test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fonts-liberation2 python3-venv)
+# The test suite also starts real servers: Redis and PostgreSQL from Debian, Elasticsearch (Java + Maven),
+# MinIO (built with Go).
+APT_TEST=(redis-server postgresql maven golang-go)
+
+want=("${APT_RUNTIME[@]}")
+[[ "${1:-}" == "--test" ]] && want+=("${APT_TEST[@]}")
+
+missing=()
+for pkg in "${want[@]}"; do
+  case "$pkg" in  # toolchains may come from elsewhere than Debian (this machine has its own Go and Maven)
+    maven) command -v mvn >/dev/null && continue ;;
+    golang-go) command -v go >/dev/null && continue ;;
+    python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
+  esac
+  dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
+done
+if ((${#missing[@]})); then
+  echo "==> apt-get install ${missing[*]}"
+  SUDO=""; [[ $(id -u) -ne 0 ]] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+CACHE="${SOHOA_CACHE:-$HOME/.cache/sohoa}"
+if ! command -v uv >/dev/null; then
+  if [[ ! -x "$CACHE/uv/bin/uv" ]]; then
+    echo "==> installing uv into $CACHE/uv"
+    python3 -m venv "$CACHE/uv"
+    "$CACHE/uv/bin/pip" install -q uv
+  fi
+  export PATH="$CACHE/uv/bin:$PATH"
+fi
+uv sync --frozen --quiet

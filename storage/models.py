@@ -1,0 +1,139 @@
+"""Metadata tables, the same on SQLite (embedded) and PostgreSQL (distributed).
+
+Schema changes go through Alembic migrations in storage/migrations; these classes describe the latest state.
+"""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict: JSON, list: JSON, datetime: DateTime(timezone=True)}
+
+
+class PageStatus(StrEnum):
+    PENDING = "pending"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
+
+
+class Batch(Base):
+    """One scanned book (or one delivery of scans) with what the clerk said about it."""
+
+    __tablename__ = "batches"
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(16), default="auto")
+    book: Mapped[str | None] = mapped_column(String(200))
+    authority: Mapped[str | None] = mapped_column(String(300))
+    years: Mapped[str | None] = mapped_column(String(40))
+    created_by: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    pdf_key: Mapped[str | None] = mapped_column(String(200))
+    files: Mapped[list[SourceFileRow]] = relationship(back_populates="batch", order_by="SourceFileRow.seq")
+    rejections: Mapped[list[Rejection]] = relationship(back_populates="batch")
+
+
+class SourceFileRow(Base):
+    """An original file as received; content-addressed so the same scan is never stored twice."""
+
+    __tablename__ = "files"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(1000))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    media_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int] = mapped_column(BigInteger)
+    page_count: Mapped[int] = mapped_column(Integer)
+    object_key: Mapped[str] = mapped_column(String(200))
+    batch: Mapped[Batch] = relationship(back_populates="files")
+
+
+class Page(Base):
+    __tablename__ = "pages"
+    # sha256(file sha256 + ":" + page number): stable across re-ingests, so a page is processed once.
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("files.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)  # page within its file, 1-based
+    seq: Mapped[int] = mapped_column(Integer)  # page within the book, 1-based
+    status: Mapped[str] = mapped_column(String(16), default=PageStatus.PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    reason: Mapped[str | None] = mapped_column(Text)
+    image_key: Mapped[str | None] = mapped_column(String(200))
+    words_key: Mapped[str | None] = mapped_column(String(200))
+    pdf_key: Mapped[str | None] = mapped_column(String(200))
+    text: Mapped[str | None] = mapped_column(Text)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    variant: Mapped[str | None] = mapped_column(String(40))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    worker: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    file: Mapped[SourceFileRow] = relationship()
+    __table_args__ = (Index("ix_pages_batch_status", "batch_id", "status"),)
+
+
+class Record(Base):
+    __tablename__ = "records"
+    id: Mapped[str] = mapped_column(String(80), primary_key=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), index=True)
+    type: Mapped[str] = mapped_column(String(16), index=True)
+    status: Mapped[str] = mapped_column(String(16), default="valid")
+    fields: Mapped[dict] = mapped_column(default=dict)
+    confidence: Mapped[dict] = mapped_column(default=dict)
+    text: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str | None] = mapped_column(Text)
+    needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    indexed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    pages: Mapped[list[RecordPage]] = relationship(
+        back_populates="record", order_by="RecordPage.ordinal", cascade="all, delete-orphan"
+    )
+
+
+class RecordPage(Base):
+    __tablename__ = "record_pages"
+    record_id: Mapped[str] = mapped_column(ForeignKey("records.id", ondelete="CASCADE"), primary_key=True)
+    page_id: Mapped[str] = mapped_column(ForeignKey("pages.id"), primary_key=True, index=True)
+    ordinal: Mapped[int] = mapped_column(Integer, default=0)
+    record: Mapped[Record] = relationship(back_populates="pages")
+    page: Mapped[Page] = relationship()
+
+
+class Rejection(Base):
+    """Input refused before it became pages (a corrupt PDF, a zip bomb…), kept so the batch report shows it."""
+
+    __tablename__ = "rejections"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), index=True)
+    source: Mapped[str] = mapped_column(String(1000))
+    page: Mapped[int | None] = mapped_column(Integer)
+    code: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    batch: Mapped[Batch] = relationship(back_populates="rejections")
+    __table_args__ = (UniqueConstraint("batch_id", "source", "page", name="uq_rejection"),)

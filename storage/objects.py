@@ -1,0 +1,87 @@
+"""The object-store interface: content-addressed blobs (originals, page images, OCR words, PDFs).
+
+A key is ``<kind>/<sha256[:2]>/<sha256><suffix>``: the same bytes always land under the same key, so writing
+twice is harmless and every read can be checked against the hash in its own name.
+"""
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO, Protocol, runtime_checkable
+
+from domain.errors import SohoaError
+
+CHUNK = 1024 * 1024
+
+
+class IntegrityError(SohoaError):
+    """Stored bytes no longer match the checksum in their key."""
+
+    code = "checksum_mismatch"
+
+
+@dataclass(frozen=True, slots=True)
+class StoredObject:
+    key: str
+    sha256: str
+    size: int
+
+
+def object_key(kind: str, sha256: str, suffix: str = "") -> str:
+    if not kind.isidentifier():
+        raise ValueError(f"bad object kind {kind!r}")
+    return f"{kind}/{sha256[:2]}/{sha256}{suffix}"
+
+
+def sha_from_key(key: str) -> str:
+    name = key.rsplit("/", 1)[-1]
+    return name.split(".", 1)[0]
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(CHUNK), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def sha256_stream(fh: BinaryIO) -> tuple[str, int]:
+    digest, size = hashlib.sha256(), 0
+    for chunk in iter(lambda: fh.read(CHUNK), b""):
+        digest.update(chunk)
+        size += len(chunk)
+    return digest.hexdigest(), size
+
+
+def verify(key: str, data: bytes) -> bytes:
+    if hashlib.sha256(data).hexdigest() != sha_from_key(key):
+        raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
+    return data
+
+
+@runtime_checkable
+class ObjectStore(Protocol):
+    """Embedded: :class:`storage.local.LocalObjectStore`; distributed: :class:`storage.s3.S3ObjectStore`."""
+
+    def put_bytes(self, data: bytes, *, kind: str, suffix: str = "") -> StoredObject: ...
+
+    def put_file(self, path: Path, *, kind: str, suffix: str = "") -> StoredObject: ...
+
+    def get_bytes(self, key: str) -> bytes:
+        """The object's bytes, checked against its key's SHA-256; NotFound if absent."""
+        ...
+
+    def download(self, key: str, dest: Path) -> Path: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None: ...
+
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+    def url(self, key: str, expires_s: int = 3600) -> str | None:
+        """A time-limited URL a browser can fetch directly, or None when the API must stream the bytes."""
+        ...

@@ -1,0 +1,54 @@
+"""Vietnamese normalisation: NFC, đ folding, both tone placements."""
+import unicodedata
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from domain.text import fold, normalize, title_case_name, tone_key
+
+VIET = "aăâbcdđeêghiklmnoôơpqrstuưvxyàáảãạằắẳẵặầấẩẫậèéẻẽẹềếểễệìíỉĩịòóỏõọồốổỗộờớởỡợùúủũụừứửữựỳýỷỹỵĐ "
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("hoà", "hòa"), ("thuỷ", "thủy"), ("Khoẻ", "khỏe"), ("uỳ", "ùy"), ("Thoả", "thỏa"), ("HOÀ", "hòa")],
+)
+def test_both_tone_placements_have_one_key(a, b):
+    assert tone_key(a) == tone_key(b)
+
+
+@pytest.mark.parametrize(("a", "b"), [("hoà", "hoa"), ("Đức", "Dức"), ("mã", "má"), ("ươ", "uo")])
+def test_tone_key_keeps_what_distinguishes_words(a, b):
+    assert tone_key(a) != tone_key(b)
+
+
+def test_fold_maps_d_with_stroke_and_lookalike():
+    assert fold("Đặng ĐỨC đạt") == "dang duc dat"
+    assert fold("\u00d0à Nẵng") == "da nang"  # Ð (U+00D0), the look-alike OCR emits
+
+
+def test_normalize_repairs_lookalike_and_nfd():
+    nfd = unicodedata.normalize("NFD", "Nguyễn  Văn\tÐông")
+    assert normalize(nfd) == "Nguyễn Văn Đông"
+    assert unicodedata.is_normalized("NFC", normalize(nfd))
+
+
+def test_title_case_name():
+    assert title_case_name("NGUYỄN VĂN AN") == "Nguyễn Văn An"
+    assert title_case_name("đặng thị hoà") == "Đặng Thị Hoà"
+
+
+@given(st.text(alphabet=VIET, max_size=40))
+def test_fold_is_ascii_letters_only_and_idempotent(text):
+    folded = fold(text)
+    assert folded == fold(folded)
+    assert all(ch.isascii() for ch in folded)
+
+
+@given(st.text(alphabet=VIET, max_size=40))
+def test_nfd_and_nfc_inputs_analyse_the_same(text):
+    nfd = unicodedata.normalize("NFD", text)
+    assert tone_key(nfd) == tone_key(text)
+    assert fold(nfd) == fold(text)
+    assert normalize(normalize(text)) == normalize(text)

@@ -1,0 +1,50 @@
+"""What a stage needs to run, built once per process from the settings."""
+from __future__ import annotations
+
+import os
+import socket
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from domain.settings import Settings
+from index import SearchIndex, open_index
+from storage import Database, ObjectStore, open_database, open_object_store
+
+
+@dataclass
+class Context:
+    settings: Settings
+    _index: SearchIndex | None = field(default=None, repr=False)
+
+    @cached_property
+    def db(self) -> Database:
+        return open_database(self.settings)
+
+    @cached_property
+    def store(self) -> ObjectStore:
+        return open_object_store(self.settings)
+
+    @property
+    def index(self) -> SearchIndex:
+        # Opened on first use: the local pool's OCR processes never touch the index (Tantivy has one writer).
+        if self._index is None:
+            self._index = open_index(self.settings)
+        return self._index
+
+    @cached_property
+    def cache_dir(self) -> Path:
+        path = self.settings.home / "cache" / f"{socket.gethostname()}-{os.getpid()}"
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @property
+    def worker_name(self) -> str:
+        return f"{socket.gethostname()}:{os.getpid()}"
+
+    def close(self) -> None:
+        if self._index is not None:
+            self._index.close()
+            self._index = None
+        if "db" in self.__dict__:
+            self.db.dispose()

@@ -1,0 +1,110 @@
+"""A process pool on this machine: the embedded executor.
+
+Pages are OCR'd in worker processes (one single-threaded Tesseract per core); the parent alone writes the
+Tantivy index, which allows one writer. If a worker dies (killed, out of memory) the pool is rebuilt and the
+unfinished pages go again; a page that keeps killing workers is failed with that reason instead of looping.
+"""
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import time
+import traceback
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+
+from sqlalchemy import select
+
+from domain.errors import TransientBackendError
+from domain.settings import Settings
+from storage.models import Page, PageStatus
+
+from .context import Context
+from .executor import ProgressSink
+from .stages import fail_page, finalize_batch, index_records, process_page
+
+log = logging.getLogger(__name__)
+MAX_CRASHES_PER_PAGE = 3
+_ctx: Context | None = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _ctx
+    # Tesseract's OpenMP threads fight each other when every core already runs one process.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
+    _ctx = Context(settings)
+
+
+def _run_page(page_id: str) -> tuple[str, list[str]]:
+    assert _ctx is not None
+    for attempt in range(4):
+        try:
+            return page_id, process_page(page_id, _ctx)
+        except TransientBackendError:
+            if attempt == 3:
+                raise
+            time.sleep(0.5 * 2**attempt)
+        except Exception as exc:  # the pool boundary: anything unexpected becomes a visible failed page
+            log.error("page %s failed:\n%s", page_id, traceback.format_exc())
+            fail_page(page_id, _ctx, "internal", f"Lỗi không mong đợi: {type(exc).__name__}: {exc}")
+            return page_id, []
+    raise AssertionError("unreachable")
+
+
+class LocalExecutor:
+    def __init__(self, ctx: Context, workers: int | None = None) -> None:
+        self.ctx = ctx
+        self.workers = workers or ctx.settings.workers
+
+    def _status(self, page_ids: list[str]) -> dict[str, str]:
+        with self.ctx.db.session() as s:
+            return dict(s.execute(select(Page.id, Page.status).where(Page.id.in_(page_ids))).all())
+
+    def run(self, batch_id: str, page_ids: list[str], progress: ProgressSink) -> None:
+        progress.start(len(page_ids))
+        todo = list(page_ids)
+        crashes: dict[str, int] = {}
+        try:
+            while todo:
+                todo = self._run_pool(todo, progress, crashes)
+        finally:
+            progress.close()
+        finalize_batch(batch_id, self.ctx)
+
+    def _run_pool(self, todo: list[str], progress: ProgressSink, crashes: dict[str, int]) -> list[str]:
+        """Run pages until done or the pool breaks; returns the pages that still need a pool."""
+        mp = multiprocessing.get_context("spawn")  # no forked copies of open database or index handles
+        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(todo)), mp_context=mp,
+                                   initializer=_init_worker, initargs=(self.ctx.settings,))
+        pending: set[Future] = set()
+        to_index: list[str] = []
+        last_flush = time.monotonic()
+        try:
+            pending = {pool.submit(_run_page, pid) for pid in todo}
+            while pending:
+                done, pending = wait(pending, timeout=2.0, return_when=FIRST_COMPLETED)
+                for fut in done:
+                    page_id, record_ids = fut.result()
+                    to_index.extend(record_ids)
+                    progress.page_done(ok=self._status([page_id]).get(page_id) == PageStatus.DONE)
+                if to_index and (len(to_index) >= 32 or time.monotonic() - last_flush > 3 or not pending):
+                    index_records(to_index, self.ctx)
+                    to_index, last_flush = [], time.monotonic()
+            return []
+        except BrokenProcessPool:
+            index_records(to_index, self.ctx)
+            status = self._status(todo)
+            left = [pid for pid in todo if status.get(pid) not in (PageStatus.DONE, PageStatus.FAILED)]
+            # The page(s) that were running when the worker died are suspects; fail one after repeated deaths.
+            for pid in left:
+                if status.get(pid) == PageStatus.RUNNING:
+                    crashes[pid] = crashes.get(pid, 0) + 1
+                    if crashes[pid] >= MAX_CRASHES_PER_PAGE:
+                        fail_page(pid, self.ctx, "worker_crashed",
+                                  "Tiến trình xử lý bị dừng đột ngột nhiều lần khi xử lý trang này (thiếu bộ nhớ?)")
+                        progress.page_done(ok=False)
+            log.warning("a worker process died; restarting the pool for %d pages", len(left))
+            return [pid for pid in left if crashes.get(pid, 0) < MAX_CRASHES_PER_PAGE]
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)

@@ -1,0 +1,189 @@
+"""Pipeline stages: plain functions over ids and a context. Each is idempotent, so running one twice (a retry,
+a resumed batch, a task delivered twice) stores and indexes its results once."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import logging
+import shutil
+from pathlib import Path
+
+import pikepdf
+from sqlalchemy import select
+
+from domain.errors import InputRejected, PageFailed
+from domain.records import RecordType
+from index import IndexDoc
+from ingest import render_page
+from ocr import PageOcr, classify, extract, ocr_page
+from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
+
+from .context import Context
+
+log = logging.getLogger(__name__)
+
+
+def _original_path(ctx: Context, file: SourceFileRow) -> Path:
+    """The original on local disk, fetched once per process and file (a 500-page PDF is read 500 times)."""
+    path = ctx.cache_dir / file.sha256
+    if not path.exists():
+        tmp = path.with_suffix(".part")
+        ctx.store.download(file.object_key, tmp)
+        tmp.replace(path)
+    return path
+
+
+def _words_json(page: PageOcr) -> bytes:
+    return json.dumps(
+        {
+            "width": page.width,
+            "height": page.height,
+            "variant": page.variant,
+            "rotation": page.rotation,
+            "words": [w.__dict__ for w in page.words],
+        },
+        ensure_ascii=False,
+    ).encode()
+
+
+def claim_page(page_id: str, ctx: Context) -> Page | None:
+    """Mark a page as running; None when it is already done (the work happened before)."""
+    with ctx.db.session() as s:
+        page = s.get(Page, page_id)
+        if page is None or page.status == PageStatus.DONE:
+            return None
+        page.status = PageStatus.RUNNING
+        page.attempts += 1
+        page.worker = ctx.worker_name
+        s.flush()
+        s.expunge(page)
+        return page
+
+
+def fail_page(page_id: str, ctx: Context, code: str, reason: str) -> None:
+    with ctx.db.session() as s:
+        page = s.get(Page, page_id)
+        if page is not None and page.status != PageStatus.DONE:
+            page.status, page.error_code, page.reason = PageStatus.FAILED, code, reason
+
+
+def process_page(page_id: str, ctx: Context) -> list[str]:
+    """Render, OCR, extract and store one page. Returns the ids of the records it yields (to be indexed).
+
+    Objects are written first and the database last, in one transaction: a crash anywhere leaves either the
+    old state (the page is retried) or the new one, never a record that points at a missing object.
+    """
+    page = claim_page(page_id, ctx)
+    if page is None:
+        with ctx.db.session() as s:
+            return list(s.scalars(select(RecordPage.record_id).where(RecordPage.page_id == page_id)))
+    with ctx.db.session() as s:
+        file = s.get(SourceFileRow, page.file_id)
+        batch = s.get(Batch, page.batch_id)
+        s.expunge_all()
+    try:
+        image = render_page(_original_path(ctx, file), file.media_type, page.number, ctx.settings)
+        result = ocr_page(image, ctx.settings, want_pdf=True)
+    except (InputRejected, PageFailed) as exc:
+        fail_page(page_id, ctx, exc.code, exc.message)
+        return []
+
+    buf = io.BytesIO()
+    image.convert("L" if image.mode in ("1", "L") else "RGB").save(buf, "JPEG", quality=85, optimize=True)
+    image_obj = ctx.store.put_bytes(buf.getvalue(), kind="page", suffix=".jpg")
+    words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
+    pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
+
+    record_type = RecordType(batch.record_type) if batch.record_type != "auto" else classify(result.text)
+    extracted = [extract(result, record_type)] if record_type else []
+
+    with ctx.db.session() as s:
+        row = s.get(Page, page_id, with_for_update=True)
+        row.image_key, row.words_key = image_obj.key, words_obj.key
+        row.pdf_key = pdf_obj.key if pdf_obj else None
+        row.text, row.confidence, row.variant = result.text, result.confidence, result.variant
+        row.width, row.height = result.width, result.height
+        row.status, row.error_code = PageStatus.DONE, None
+        row.reason = None if record_type else "Không nhận diện được loại giấy tờ trên trang này"
+        ids = []
+        for k, rec in enumerate(extracted):
+            rid = f"{page_id[:20]}-{k}"
+            existing = s.get(Record, rid)
+            record = existing or Record(id=rid, batch_id=page.batch_id)
+            record.type, record.fields, record.confidence = rec.type.value, rec.fields, rec.confidence
+            record.text, record.indexed = rec.text, False
+            record.needs_review = any(c < ctx.settings.review_threshold for c in rec.confidence.values())
+            record.updated_at = utcnow()
+            if existing is None:
+                record.pages = [RecordPage(page_id=page_id, ordinal=0)]
+                s.add(record)
+            ids.append(rid)
+        # A reprocessed page that now yields fewer records must not leave the old ones behind.
+        stale = s.scalars(
+            select(Record).join(RecordPage).where(RecordPage.page_id == page_id, Record.id.not_in(ids))
+        ).all()
+        for old in stale:
+            s.delete(old)
+    if stale:
+        ctx.index.delete([r.id for r in stale])
+    return ids
+
+
+def source_of(record: Record, s) -> dict[str, object]:
+    pages = [rp.page for rp in record.pages]
+    file = pages[0].file if pages else None
+    return {
+        "batch_id": record.batch_id,
+        "file": file.name if file else None,
+        "pages": [p.number for p in pages],
+        "sha256": file.sha256 if file else None,
+    }
+
+
+def index_records(record_ids: list[str], ctx: Context) -> int:
+    """Send records to the search index and mark them indexed. Safe to repeat: the index upserts by id."""
+    if not record_ids:
+        return 0
+    with ctx.db.session() as s:
+        records = s.scalars(select(Record).where(Record.id.in_(record_ids))).all()
+        docs = [
+            IndexDoc(r.id, r.type, r.fields, batch_id=r.batch_id, source=source_of(r, s), status=r.status)
+            for r in records
+        ]
+    n = ctx.index.upsert(docs)
+    with ctx.db.session() as s:
+        for r in s.scalars(select(Record).where(Record.id.in_([d.record_id for d in docs]))):
+            r.indexed = True
+    return n
+
+
+def finalize_batch(batch_id: str, ctx: Context) -> str | None:
+    """When no page is left to do: index stragglers and assemble the book's searchable PDF. Returns its key."""
+    with ctx.db.session() as s:
+        pages = s.scalars(select(Page).where(Page.batch_id == batch_id).order_by(Page.seq)).all()
+        if any(p.status in (PageStatus.PENDING, PageStatus.RUNNING) for p in pages):
+            return None
+        unindexed = list(s.scalars(select(Record.id).where(Record.batch_id == batch_id, Record.indexed.is_(False))))
+        pdf_keys = [p.pdf_key for p in pages if p.status == PageStatus.DONE and p.pdf_key]
+    index_records(unindexed, ctx)
+    pdf_key = None
+    if pdf_keys:
+        book = pikepdf.Pdf.new()
+        for key in pdf_keys:
+            book.pages.extend(pikepdf.Pdf.open(io.BytesIO(ctx.store.get_bytes(key))).pages)
+        buf = io.BytesIO()
+        book.save(buf, deterministic_id=True)
+        pdf_key = ctx.store.put_bytes(buf.getvalue(), kind="book", suffix=".pdf").key
+    with ctx.db.session() as s:
+        batch = s.get(Batch, batch_id)
+        batch.pdf_key, batch.finished_at = pdf_key, utcnow()
+    return pdf_key
+
+
+def page_id_for(file_sha256: str, number: int) -> str:
+    return hashlib.sha256(f"{file_sha256}:{number}".encode()).hexdigest()
+
+
+def clear_cache(ctx: Context) -> None:
+    shutil.rmtree(ctx.cache_dir, ignore_errors=True)
