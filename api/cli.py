@@ -134,14 +134,15 @@ def ocr(file: Path, as_json: JsonOpt = False) -> None:
 
 
 def _print_hits(data: dict) -> None:
-    t = Table("Mã hồ sơ", "Loại", "Điểm", "Thông tin chính", "Nguồn", title=f"{data['total']} kết quả")
+    t = Table("Loại", "Điểm", "Thông tin chính", "Nguồn", title=f"{data['total']} kết quả")
+    t.add_column("Mã hồ sơ", no_wrap=True)
     for h in data["hits"]:
         f = h["fields"]
         key = [str(f.get(k)) for k in ("full_name", "husband_name", "wife_name", "owner_names", "date_of_birth")
                if f.get(k)]
         src = h["source"]
-        t.add_row(h["record_id"], TYPE_LABELS_VI.get(RecordType(h["type"]), h["type"]), f"{h['score']:.1f}",
-                  " · ".join(key), f"{src.get('file')} tr. {','.join(map(str, src.get('pages', [])))}")
+        t.add_row(TYPE_LABELS_VI.get(RecordType(h["type"]), h["type"]), f"{h['score']:.1f}", " · ".join(key),
+                  f"{Path(str(src.get('file'))).name} tr. {','.join(map(str, src.get('pages', [])))}", h["record_id"])
     out.print(t)
 
 
@@ -176,7 +177,9 @@ def show(record_id: str, as_json: JsonOpt = False) -> None:
             c = d["confidence"].get(k)
             t.add_row(k, str(v), f"[{'red' if c is not None and c < 0.8 else 'green'}]{c:.2f}" if c is not None else "")
         out.print(t)
-        out.print(f"Nguồn: {d['source']}")
+        src = d["source"]
+        out.print(f"Nguồn: {src['file']}, trang {', '.join(map(str, src['pages']))} · lô {src['batch_id']}"
+                  f" · SHA-256 bản gốc {src['sha256']}")
 
     _emit(record_detail(record_id, _context()), as_json, human)
 
