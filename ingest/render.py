@@ -1,0 +1,30 @@
+"""One page of a source file as a Pillow image, its size checked before anything is decoded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PIL import Image
+
+from domain.errors import InputRejected
+from domain.settings import Settings
+from ingest import images, pdf, pdftoppm
+from ingest.sources import JPEG, PDF, PNG, TIFF
+
+
+def render_page(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:
+    """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG page 1,
+    EXIF orientation applied. Raises InputRejected for a page that is too large or cannot be rendered."""
+    if media_type == PDF:
+        width, height = pdf.page_pixels(path, page, settings.dpi)
+        if width * height > settings.max_image_pixels:
+            raise InputRejected(
+                f"Trang {page} ở {settings.dpi} dpi sẽ thành ảnh {width}×{height} điểm ảnh, "
+                f"vượt giới hạn {settings.max_image_pixels} điểm ảnh.",
+                code="image_too_large",
+            )
+        im = pdftoppm.render(path, page, settings.dpi)
+        return im if im.mode in ("RGB", "L") else im.convert("RGB")
+    if media_type in (TIFF, JPEG, PNG):
+        return images.render_frame(path, page, settings.max_image_pixels)
+    raise InputRejected(f"Định dạng {media_type!r} không được hỗ trợ.", code="unsupported_type")

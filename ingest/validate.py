@@ -1,0 +1,56 @@
+"""Cheap checks on one file on disk: size, sniffed type, opens, page count, declared image size."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from domain.errors import InputRejected
+from domain.settings import Settings
+from ingest import images, pdf
+from ingest.sniff import sniff
+from ingest.sources import PDF, SourceFile
+
+_CHUNK = 1 << 20
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def classify(path: Path, settings: Settings) -> tuple[str, int]:
+    """(media type, size) of a file worth opening; ZIP means an archive to expand."""
+    try:
+        size = path.stat().st_size
+        media_type = sniff(path) if size else None
+    except OSError as exc:
+        raise InputRejected(f"Không đọc được tệp ({exc.strerror}).", code="unreadable") from None
+    if size == 0:
+        raise InputRejected("Tệp rỗng (0 byte).", code="empty_file")
+    if size > settings.max_file_bytes:
+        raise InputRejected(
+            f"Tệp quá lớn ({size} byte), vượt giới hạn {settings.max_file_bytes} byte.", code="file_too_large"
+        )
+    if media_type is None:
+        raise InputRejected(
+            "Định dạng tệp không được hỗ trợ; chỉ nhận PDF, TIFF, JPEG, PNG hoặc ZIP chứa các tệp đó.",
+            code="unsupported_type",
+        )
+    return media_type, size
+
+
+def validate(path: Path, name: str, media_type: str, size: int, settings: Settings) -> SourceFile:
+    """Validate a PDF or image already classified, without rasterising it."""
+    try:
+        if media_type == PDF:
+            pages = pdf.page_count(path, settings.max_pdf_pages)
+        else:
+            pages = images.frame_count(path, settings.max_image_pixels, settings.max_pdf_pages)
+        digest = sha256_of(path)
+    except OSError as exc:
+        raise InputRejected(f"Không đọc được tệp ({exc.strerror}).", code="unreadable") from None
+    return SourceFile(name=name, path=path, sha256=digest, media_type=media_type, page_count=pages, size=size)

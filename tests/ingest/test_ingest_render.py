@@ -1,0 +1,120 @@
+"""render_page: pixel sizes at a dpi, frames, EXIF orientation, modes, and refusals before decoding."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pytest
+from ingest_files import make_image, make_pdf, make_tiff, page
+from pdf2image.exceptions import PDFPopplerTimeoutError
+from PIL import Image
+
+from domain.errors import InputRejected
+from domain.settings import Settings
+from ingest import pdftoppm, render_page
+
+
+def refused(path: Path, media_type: str, page_no: int, settings: Settings) -> str:
+    with pytest.raises(InputRejected) as err:
+        render_page(path, media_type, page_no, settings)
+    return err.value.code
+
+
+@pytest.mark.parametrize("dpi", [100, 150])
+def test_pdf_page_at_dpi(tmp_path: Path, dpi: int) -> None:
+    path = make_pdf(tmp_path / "a.pdf", pages=3, size=(200, 300), resolution=100)  # 144×216 pt
+    im = render_page(path, "application/pdf", 2, Settings(home=tmp_path, dpi=dpi))
+    assert im.mode in ("RGB", "L") and im.size == (200 * dpi // 100, 300 * dpi // 100)
+
+
+def test_pdf_page_too_large_is_refused_before_pdftoppm(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_pdf(tmp_path / "a.pdf", pages=1)
+    monkeypatch.setattr(pdftoppm, "convert_from_path", lambda *a, **k: pytest.fail("pdftoppm was called"))
+    settings = Settings(home=tmp_path, dpi=1200, max_image_pixels=8_000_000)  # 2400×3600 at 1200 dpi
+    assert refused(path, "application/pdf", 1, settings) == "image_too_large"
+
+
+def test_pdf_with_huge_mediabox(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = make_pdf(tmp_path / "a.pdf", pages=2)
+    with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+        pdf.pages[1].mediabox = [0, 0, 14_400, 14_400]  # 200 inches square: 20000×20000 px at 100 dpi
+        pdf.save(path)
+    assert render_page(path, "application/pdf", 1, settings).size == (200, 300)
+    monkeypatch.setattr(pdftoppm, "convert_from_path", lambda *a, **k: pytest.fail("pdftoppm was called"))
+    assert refused(path, "application/pdf", 2, settings) == "image_too_large"
+
+
+def test_pdf_render_timeout(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(*args: object, **kwargs: object) -> None:
+        assert kwargs["first_page"] == kwargs["last_page"] == 1 and kwargs["timeout"]
+        raise PDFPopplerTimeoutError("Run poppler timeout.")
+
+    monkeypatch.setattr(pdftoppm, "convert_from_path", slow)
+    assert refused(make_pdf(tmp_path / "a.pdf", pages=1), "application/pdf", 1, settings) == "page_render_timeout"
+
+
+def test_page_out_of_range(tmp_path: Path, settings: Settings) -> None:
+    assert refused(make_pdf(tmp_path / "a.pdf", pages=2), "application/pdf", 3, settings) == "page_out_of_range"
+    assert refused(make_tiff(tmp_path / "a.tif", pages=2), "image/tiff", 3, settings) == "page_out_of_range"
+    assert refused(make_image(tmp_path / "a.png", "PNG"), "image/png", 2, settings) == "page_out_of_range"
+
+
+def test_tiff_frames(tmp_path: Path, settings: Settings) -> None:
+    path = tmp_path / "a.tif"
+    page(0, (100, 50)).save(path, save_all=True, append_images=[page(1, (120, 80)), page(2, (30, 40))])
+    assert [render_page(path, "image/tiff", n, settings).size for n in (1, 2, 3)] == [(100, 50), (120, 80), (30, 40)]
+
+
+def test_jpeg_exif_orientation_applied(tmp_path: Path, settings: Settings) -> None:
+    im = Image.new("RGB", (200, 100), "white")
+    im.paste((0, 0, 0), (0, 0, 40, 40))  # black square top-left as stored
+    exif = Image.Exif()
+    exif[0x0112] = 6  # stored rotated: display needs 90° clockwise
+    path = tmp_path / "rot.jpg"
+    im.save(path, "JPEG", exif=exif, quality=95)
+    out = render_page(path, "image/jpeg", 1, settings)
+    assert out.size == (100, 200)
+    assert max(out.convert("L").getpixel((95, 5)), 0) < 60  # the square is now top-right
+    assert out.convert("L").getpixel((5, 5)) > 200
+
+
+def test_png_and_modes(tmp_path: Path, settings: Settings) -> None:
+    rgba = Image.new("RGBA", (20, 10), (0, 0, 0, 0))
+    rgba.save(tmp_path / "rgba.png")
+    Image.new("I;16", (20, 10), 65535).save(tmp_path / "deep.png")
+    Image.new("1", (20, 10), 1).save(tmp_path / "bits.tif")
+    Image.new("P", (20, 10), 3).save(tmp_path / "pal.png")
+    white_rgb = render_page(tmp_path / "rgba.png", "image/png", 1, settings)
+    assert white_rgb.mode == "RGB" and white_rgb.getpixel((0, 0)) == (255, 255, 255)  # transparent → white
+    deep = render_page(tmp_path / "deep.png", "image/png", 1, settings)
+    assert deep.mode == "L" and deep.getpixel((0, 0)) == 255
+    assert render_page(tmp_path / "bits.tif", "image/tiff", 1, settings).mode == "L"
+    assert render_page(tmp_path / "pal.png", "image/png", 1, settings).mode == "RGB"
+
+
+def test_image_over_max_pixels(tmp_path: Path) -> None:
+    path = make_image(tmp_path / "a.png", "PNG", size=(200, 300))
+    assert refused(path, "image/png", 1, Settings(home=tmp_path, max_image_pixels=50_000)) == "image_too_large"
+
+
+def test_truncated_jpeg(tmp_path: Path, settings: Settings) -> None:
+    buf = io.BytesIO()
+    page(0, (400, 400)).save(buf, "JPEG")
+    path = tmp_path / "cut.jpg"
+    path.write_bytes(buf.getvalue()[: len(buf.getvalue()) // 2])
+    assert refused(path, "image/jpeg", 1, settings) == "image_corrupt"
+
+
+def test_pdf_that_poppler_cannot_render(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pdftoppm, "convert_from_path", lambda *a, **k: [])
+    assert refused(make_pdf(tmp_path / "a.pdf", pages=1), "application/pdf", 1, settings) == "page_render_failed"
+
+
+def test_owner_password_pdf_renders(tmp_path: Path, settings: Settings) -> None:
+    src = make_pdf(tmp_path / "src.pdf", pages=1)
+    path = tmp_path / "restricted.pdf"
+    with pikepdf.open(src) as pdf:
+        pdf.save(path, encryption=pikepdf.Encryption(user="", owner="chu-so-huu"))
+    assert render_page(path, "application/pdf", 1, settings).size == (200, 300)
