@@ -5,9 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fonts-liberation2 python3-venv)
-# The test suite also starts real servers: Redis and PostgreSQL from Debian, Elasticsearch (Java + Maven),
-# MinIO (built with Go).
-APT_TEST=(redis-server postgresql maven golang-go)
+# The test suite also starts real servers: Redis and PostgreSQL from Debian, Elasticsearch (a JDK: its
+# distribution comes from Maven Central and a small test plugin is compiled), MinIO (built with Go >= 1.24,
+# which Debian 12's golang-go is not: the polyglot machine ships a newer Go in /usr/local/go).
+APT_TEST=(redis-server postgresql openjdk-17-jdk-headless maven golang-go)
 
 want=("${APT_RUNTIME[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${APT_TEST[@]}")
@@ -16,6 +17,7 @@ missing=()
 for pkg in "${want[@]}"; do
   case "$pkg" in  # toolchains may come from elsewhere than Debian (this machine has its own Go and Maven)
     maven) command -v mvn >/dev/null && continue ;;
+    openjdk-17-jdk-headless) command -v javac >/dev/null && continue ;;
     golang-go) command -v go >/dev/null && continue ;;
     python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
   esac
