@@ -1,0 +1,159 @@
+"""Dates as Vietnamese documents write them → ISO ``YYYY-MM-DD``.
+
+Accepted: ``15/03/1998``, ``15-3-1998``, ``15.03.1998``, ``ngày 15 tháng 3 năm 1998`` and the same in words,
+``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám`` (with ``mùng/mồng``, ``mốt``, ``lăm``,
+``tư``, ``linh/lẻ``, ``giêng``, ``chạp``). Words are compared folded (no diacritics), so OCR that dropped a
+tone mark still parses; ``mười`` (ten) and ``mươi`` (×10) fold alike and are told apart by position.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from domain.text import fold
+
+_DIGITS = {
+    "khong": 0, "mot": 1, "mott": 1, "hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "lam": 5, "nham": 5,
+    "sau": 6, "bay": 7, "tam": 8, "chin": 9,
+}
+_FILLERS = {"linh", "le", "mung", "mong"}
+_MONTH_NAMES = {"gieng": 1, "chap": 12}
+_NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})(?!\d)")
+_NUMERIC_WORDS = re.compile(
+    r"ngay\s*(\d{1,2})\s*(?:,\s*)?thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})(?!\d)"
+)
+_TOKEN = re.compile(r"[a-z]+|\d+")
+
+
+def _iso(day: int, month: int, year: int) -> str | None:
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        return None
+
+
+def words_to_number(tokens: list[str]) -> int | None:
+    """Folded Vietnamese number words → int (``hai muoi mot`` → 21, ``mot nghin chin tram`` → 1900).
+
+    Digit-by-digit years (``mot chin chin tam`` → 1998) are accepted too. None when a token is not a number word.
+    """
+    tokens = [t for t in tokens if t not in ("mung", "mong")]
+    if not tokens:
+        return None
+    if len(tokens) == 4 and all(t in _DIGITS for t in tokens):
+        return int("".join(str(_DIGITS[t]) for t in tokens))
+    total = group = 0
+    digit: int | None = None
+    seen = False
+    for tok in tokens:
+        if tok in _DIGITS:
+            if digit is not None:  # two digits in a row without a multiplier: not a number
+                return None
+            digit = _DIGITS[tok]
+        elif tok == "muoi":  # mươi after a digit (×10), otherwise mười (10)
+            group += (digit * 10) if digit is not None else 10
+            digit = None
+        elif tok == "tram":
+            group += (digit if digit is not None else 1) * 100
+            digit = None
+        elif tok in ("nghin", "ngan"):
+            total += (group + (digit or 0) or 1) * 1000
+            group, digit = 0, None
+        elif tok in _FILLERS:
+            continue
+        else:
+            return None
+        seen = True
+    return total + group + (digit or 0) if seen else None
+
+
+def parse_date_words(text: str) -> str | None:
+    """``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám`` → ``1998-03-15``."""
+    tokens = _TOKEN.findall(fold(text))
+    if "ngay" in tokens:
+        tokens = tokens[tokens.index("ngay") + 1 :]
+    if "thang" not in tokens:
+        return None
+    split = tokens.index("thang")
+    day = _number(tokens[:split])
+    rest = tokens[split + 1 :]
+    # "năm" is both the word "year" and the number five ("tháng năm năm hai nghìn" = May 2000): try each
+    # "nam" as the year marker and keep the first split where month and year both make sense.
+    for i, tok in enumerate(rest):
+        if tok != "nam":
+            continue
+        month = _MONTH_NAMES.get(rest[0]) if i == 1 and rest[0] in _MONTH_NAMES else _number(rest[:i])
+        year = _number(rest[i + 1 :])
+        if day and month and year and 1 <= month <= 12 and year >= 1000:
+            return _iso(day, month, year)
+    return None
+
+
+def _number(tokens: list[str]) -> int | None:
+    if len(tokens) == 1 and tokens[0].isdigit():
+        return int(tokens[0])
+    return words_to_number(tokens)
+
+
+def parse_date(text: str) -> str | None:
+    """Any of the accepted spellings → ISO date, or None. Numbers are tried before words."""
+    if not text:
+        return None
+    folded = fold(text)
+    m = _NUMERIC.search(folded) or _NUMERIC_WORDS.search(folded)
+    if m:
+        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    return parse_date_words(text)
+
+
+def parse_year(text: str) -> str | None:
+    m = re.search(r"(?<!\d)(1[89]\d\d|20\d\d)(?!\d)", text or "")
+    return m.group(1) if m else None
+
+
+_UNITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+
+
+def _below_thousand(n: int, *, full: bool) -> list[str]:
+    hundreds, rest = divmod(n, 100)
+    tens, unit = divmod(rest, 10)
+    out: list[str] = []
+    if hundreds or full:
+        out += [_UNITS[hundreds], "trăm"]
+    if tens == 0:
+        if unit:
+            out += (["linh"] if out else []) + [_UNITS[unit]]
+        return out
+    if tens == 1:
+        out.append("mười")
+    else:
+        out += [_UNITS[tens], "mươi"]
+    if unit == 1:
+        out.append("mốt" if tens > 1 else "một")
+    elif unit == 5:
+        out.append("lăm")
+    elif unit:
+        out.append(_UNITS[unit])
+    return out
+
+
+def number_to_words(n: int) -> str:
+    """0 ≤ n < 10000 in words as documents write them (1998 → một nghìn chín trăm chín mươi tám)."""
+    if not 0 <= n < 10000:
+        raise ValueError(n)
+    if n == 0:
+        return "không"
+    thousands, rest = divmod(n, 1000)
+    out = [_UNITS[thousands], "nghìn"] if thousands else []
+    if rest:
+        out += _below_thousand(rest, full=bool(thousands))
+    return " ".join(out)
+
+
+def date_in_words(iso: str) -> str:
+    """``1998-03-15`` → ``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám``."""
+    d = dt.date.fromisoformat(iso)
+    day = number_to_words(d.day)
+    if d.day <= 10:
+        day = "mùng " + day
+    return f"Ngày {day} tháng {number_to_words(d.month)} năm {number_to_words(d.year)}"

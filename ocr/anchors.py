@@ -1,0 +1,110 @@
+"""Label-anchored reading of form fields: find the labels on each line, take each value from the label's end
+to the next label on the same line (or the line's end), and assign it to a field by the current section
+(a child's "Dân tộc" vs the mother's, the wife's name vs the husband's)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ocr.labels import Match
+from ocr.lines import Line
+
+_LEAD = " :;.,-–—_|"
+_TRAIL = " :;,.-–—_|"
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    texts: tuple[str, ...]
+    key: str | None  # what the value is (None: a section heading only)
+    opens: str | None = None  # section this label starts
+    line_start: bool = False  # only counts at the start of a line (short labels such as "Số")
+
+
+@dataclass(slots=True)
+class Raw:
+    """A value as read: text, OCR confidence of its words, and how fuzzily its label matched."""
+
+    text: str
+    conf: float
+    label_distance: int
+    line: int
+
+
+@dataclass(slots=True)
+class _Hit:
+    label: Label
+    match: Match
+
+
+def _hits(line: Line, labels: tuple[Label, ...]) -> list[_Hit]:
+    found = []
+    for label in labels:
+        matches = [m for t in label.texts if (m := line.find(t))]
+        matches = [m for m in matches if _plausible(line.text, m, label)]
+        if matches:
+            found.append(_Hit(label, max(matches, key=lambda m: (m.length - m.distance, -m.distance))))
+    # The most specific label wins where labels overlap ("Họ, chữ đệm, tên người mẹ" over "Họ, chữ đệm, tên").
+    found.sort(key=lambda h: (-h.match.length, h.match.distance))
+    kept: list[_Hit] = []
+    for h in found:
+        if all(h.match.end <= k.match.start or h.match.start >= k.match.end for k in kept):
+            kept.append(h)
+    return sorted(kept, key=lambda h: h.match.start)
+
+
+_SEPARATORS = ":;.…"
+_LONG_LABEL = 12
+
+
+def _plausible(text: str, m: Match, label: Label) -> bool:
+    """A label starts its line or is followed by a separator (':' or dot leaders); long labels may stand
+    alone; fuzzy matches always need the separator. Keeps short labels from matching inside values
+    ("tỉnh Nam Định" is not "Năm sinh")."""
+    at_start = not text[: m.start].strip(_LEAD)
+    if label.line_start:
+        return at_start
+    rest = text[m.end :].lstrip(" ")
+    followed = bool(rest) and rest[0] in _SEPARATORS
+    if m.distance:  # a fuzzy match must end at a separator, or it may have eaten into the value
+        return followed
+    return at_start or followed or m.length >= _LONG_LABEL
+
+
+def _value(line: Line, start: int, end: int) -> tuple[str, int, int]:
+    while start < end and line.text[start] in _LEAD:
+        start += 1
+    while end > start and line.text[end - 1] in _TRAIL:
+        end -= 1
+    return line.text[start:end], start, end
+
+
+def read_fields(
+    lines: list[Line],
+    labels: tuple[Label, ...],
+    fields: dict[tuple[str, str], str],
+    *,
+    auto_sections: tuple[str, ...] = (),
+) -> dict[str, list[Raw]]:
+    """Every value found for each field, in page order. ``fields`` maps (section, key) → field name, with
+    section "*" for keys that mean the same everywhere. ``auto_sections``: when a name appears outside any
+    section, it opens the first of these whose name is still missing (marriage: wife, then husband)."""
+    section = "main"
+    out: dict[str, list[Raw]] = {}
+    for n, line in enumerate(lines):
+        hits = _hits(line, labels)
+        for i, hit in enumerate(hits):
+            if hit.label.opens:
+                section = hit.label.opens
+            elif hit.label.key == "name" and auto_sections:
+                missing = [s for s in auto_sections if fields.get((s, "name")) not in out]
+                section = missing[0] if missing else auto_sections[-1]
+            if hit.label.key is None:
+                continue
+            field = fields.get((section, hit.label.key)) or fields.get(("*", hit.label.key))
+            if not field:
+                continue
+            end = hits[i + 1].match.start if i + 1 < len(hits) else len(line.text)
+            text, s, e = _value(line, hit.match.end, end)
+            if text:
+                out.setdefault(field, []).append(Raw(text, line.confidence(s, e), hit.match.distance, n))
+    return out

@@ -1,0 +1,91 @@
+"""Land-use certificates: co-owners as a list, area as a plain number, serial from anywhere on the page.
+Confidence follows the formula in ocr/extract.py."""
+from __future__ import annotations
+
+import re
+
+from domain.dates import parse_date
+from domain.text import fold, normalize, title_case_name
+from ocr.anchors import Raw
+from ocr.lines import Line
+
+SEP = "; "
+_OWNER = re.compile(r"\b(?:Ông|Bà|ông|bà|ONG|BA|ÔNG|BÀ)\b\s*:?\s*([^\W\d_][^,;:()\d]*)")
+_STOP = re.compile(r"\s*(?:\b(?:và|sinh năm|năm sinh|CMND|CCCD)\b.*)$", re.IGNORECASE)
+_SERIAL = re.compile(r"(?<![\w])([A-ZĐ]{2})\s?(\d{8}|\d{6})(?!\d)")
+_NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
+_AUTHORITY = re.compile(r"(uy ban nhan dan|so tai nguyen|van phong dang ky)")
+
+
+def area_number(text: str) -> str | None:
+    """'1.234,5 m²' → '1234.5'; '120,5' → '120.5' (Vietnamese: comma decimal, dot thousands)."""
+    m = _NUMBER.search(text)
+    if not m:
+        return None
+    s = re.sub(r"\s", "", m.group(0))
+    if "," in s and "." in s:
+        dec = max(s.rfind(","), s.rfind("."))
+        s = re.sub(r"[.,]", "", s[:dec]) + "." + s[dec + 1 :]
+    elif "," in s:
+        s = s.replace(",", ".") if s.count(",") == 1 else s.replace(",", "")
+    elif "." in s and (s.count(".") > 1 or re.search(r"\.\d{3}$", s)):
+        s = s.replace(".", "")
+    return s
+
+
+def _owner_lines(lines: list[Line], raws: dict[str, list[Raw]]) -> list[Line]:
+    first = raws.get("owner_names")
+    start = first[0].line if first else 0
+    end = raws["parcel_number"][0].line if raws.get("parcel_number") else len(lines)
+    return lines[start:end] if end > start else lines[start:]
+
+
+def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str, str], dict[str, float]]:
+    fields: dict[str, str] = {}
+    conf: dict[str, float] = {}
+
+    def put(field: str, value: str | None, c: float) -> None:
+        if value:
+            fields[field], conf[field] = value, c
+
+    names, name_conf = [], []
+    for line in _owner_lines(lines, raws):
+        for m in _OWNER.finditer(line.text):
+            name = _STOP.sub("", m.group(1)).strip(" .-")
+            if len(name.split()) >= 2:
+                names.append(title_case_name(name))
+                name_conf.append(line.confidence(m.start(1), m.start(1) + len(name)))
+    put("owner_names", SEP.join(names), min(name_conf, default=0.0))
+    for field, pattern in (("owner_birth_years", r"\d{4}"), ("owner_ids", r"\d[\d ]{7,}\d")):
+        values = [(m.group(0).replace(" ", ""), r.conf) for r in raws.get(field, [])
+                  if (m := re.search(pattern, r.text))]
+        put(field, SEP.join(v for v, _ in values), min((c for _, c in values), default=0.0))
+    for field in ("owner_address", "parcel_address", "parcel_number", "map_sheet_number", "usage_form",
+                  "land_use_purpose", "land_use_origin", "registry_number"):
+        if raw := (raws.get(field) or [None])[0]:
+            put(field, normalize(raw.text), raw.conf * (1 - 0.05 * raw.label_distance))
+    if raw := (raws.get("area_m2") or [None])[0]:
+        number = area_number(raw.text)
+        put("area_m2", number or normalize(raw.text), raw.conf * (1.0 if number else 0.4))
+    if raw := (raws.get("land_use_term") or [None])[0]:
+        put("land_use_term", parse_date(raw.text) or normalize(raw.text), raw.conf)
+    for line in lines:
+        if m := _SERIAL.search(line.text):
+            put("certificate_serial", f"{m.group(1)} {m.group(2)}", line.confidence(m.start(), m.end()))
+            break
+    _issue(lines, put)
+    return fields, conf
+
+
+def _issue(lines: list[Line], put) -> None:
+    """Issue date: the last dated line ('…, ngày 12 tháng 5 năm 2015'); issuer: the last authority line."""
+    for line in reversed(lines):
+        if re.search(r"ngay\s*\d{1,2}\s*thang", fold(line.text)) and (iso := parse_date(line.text)):
+            put("issue_date", iso, line.confidence(0, len(line.text)))
+            break
+    for line in reversed(lines):
+        m = _AUTHORITY.search(fold(line.text))
+        if m:
+            text = normalize(line.text[m.start():])
+            put("issuing_authority", text, line.confidence(m.start(), len(line.text)))
+            break

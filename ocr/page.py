@@ -1,0 +1,105 @@
+"""``ocr_page``: one page image → text, words, confidence and a searchable one-page PDF.
+
+Stages: stamps washed out → upright → deskewed → Tesseract on the grey image; only when that reads poorly
+is the cleaned (binarised) variant tried too, and the better one by mean confidence wins. Each variant is
+OCR'd by exactly one Tesseract run that yields both the TSV and the PDF.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from domain.errors import OcrTimeout, PageFailed
+from domain.settings import Settings
+from ocr import preprocess
+from ocr.tesseract import run_tesseract
+from ocr.words import Word, mean_confidence, page_text, parse_tsv
+
+# Below this mean confidence the grey variant is thought poor and the cleaned variant is tried as well.
+RETRY_BELOW = 0.80
+# Below this the page is also read upside down (a right-way-up page of text reads far above it).
+FLIP_BELOW = 0.55
+# Output guards.
+MIN_WORDS = 3
+MIN_ALNUM_SHARE = 0.6
+MIN_CONFIDENCE = 0.40
+
+
+@dataclass(slots=True)
+class PageOcr:
+    """OCR of one page. ``words`` boxes are in the coordinates of the upright, deskewed image that was read
+    (``width`` × ``height``); ``rotation`` is the clockwise turn (0/90/180/270) applied to make it upright."""
+
+    text: str
+    confidence: float
+    words: list[Word] = field(default_factory=list)
+    pdf: bytes | None = None
+    variant: str = "gray"
+    rotation: int = 0
+    width: int = 0
+    height: int = 0
+
+
+def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
+          want_pdf: bool, dpi: int) -> PageOcr:
+    img = Image.fromarray(grey)
+    if variant == "otsu":
+        img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
+    out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(),
+                        want_pdf=want_pdf, dpi=dpi)
+    words = parse_tsv(out.tsv)
+    return PageOcr(text=page_text(words), confidence=mean_confidence(words), words=words, pdf=out.pdf,
+                   variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0])
+
+
+def check_output(page: PageOcr) -> None:
+    """Raise PageFailed when the OCR result is empty or garbage rather than text."""
+    real = [w for w in page.words if any(ch.isalnum() for ch in w.text)]
+    if len(real) < MIN_WORDS:
+        raise PageFailed("Không đọc được chữ trên trang (trang trắng hoặc ảnh quá mờ)", code="empty_output")
+    chars = [ch for ch in page.text if not ch.isspace()]
+    share = sum(ch.isalnum() for ch in chars) / len(chars)
+    if share < MIN_ALNUM_SHARE:
+        raise PageFailed("Kết quả OCR phần lớn là ký hiệu, không phải chữ", code="garbage_output")
+    if page.confidence < MIN_CONFIDENCE:
+        raise PageFailed(f"Kết quả OCR không đáng tin cậy (độ tin cậy {page.confidence:.0%})",
+                         code="garbage_output")
+
+
+def _score(page: PageOcr) -> float:
+    try:
+        check_output(page)
+    except PageFailed:
+        return -1.0 + page.confidence
+    return page.confidence
+
+
+def prepare(image: Image.Image) -> tuple[np.ndarray, int]:
+    """Grey, stamp-free, upright, deskewed image and the rotation applied."""
+    grey = preprocess.suppress_stamps(preprocess.to_rgb_array(image))
+    grey, rotation = preprocess.orient(grey)
+    grey, _angle = preprocess.deskew(grey)
+    return grey, rotation
+
+
+def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -> PageOcr:
+    deadline = time.monotonic() + settings.ocr_timeout_s
+    dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))
+    grey, rotation = prepare(image)
+    if time.monotonic() >= deadline:
+        raise OcrTimeout("OCR quá thời gian")
+    best = _read(grey, "gray", rotation, settings, deadline, want_pdf, dpi)
+    if best.confidence < FLIP_BELOW:  # upside down (or turned 270° rather than 90°)?
+        grey_flipped = cv2.rotate(grey, cv2.ROTATE_180)
+        other = _read(grey_flipped, "gray", (rotation + 180) % 360, settings, deadline, want_pdf, dpi)
+        if _score(other) > _score(best):
+            best, grey = other, grey_flipped
+    if best.confidence < RETRY_BELOW:
+        other = _read(preprocess.cleaned(grey), "otsu", best.rotation, settings, deadline, want_pdf, dpi)
+        best = max(best, other, key=_score)
+    check_output(best)
+    return best

@@ -1,0 +1,62 @@
+"""Real Tesseract runs (a few pages in all)."""
+import json
+
+import numpy as np
+import pikepdf
+import pytest
+from ocr_measure import cer
+from ocr_render import BIRTH_FIELDS, add_stamp, degrade, render_birth
+from PIL import Image
+
+from domain.errors import OcrTimeout, PageFailed
+from domain.settings import Settings
+from ocr import classify, extract, ocr_page
+
+
+@pytest.fixture
+def settings(tmp_path) -> Settings:
+    return Settings(home=tmp_path)
+
+
+def test_end_to_end_birth_extract(settings):
+    page = render_birth()
+    image = degrade(add_stamp(page.image, (1700, 900)), angle=1.5, noise=8)
+    result = ocr_page(image, settings)
+    assert result.variant == "gray" and result.rotation == 0 and result.confidence > 0.85
+    assert result.pdf is not None and result.pdf.startswith(b"%PDF")
+    with pikepdf.open(__import__("io").BytesIO(result.pdf)) as pdf:
+        assert len(pdf.pages) == 1
+    assert cer(result.text, page.text) < 0.02
+    assert classify(result.text) == "birth"
+    record = extract(result, "birth")
+    assert record.fields["full_name"] == "Nguyễn Thị Minh Thư"
+    assert record.fields["date_of_birth"] == BIRTH_FIELDS["date_of_birth"]
+    assert record.fields["personal_id"] == BIRTH_FIELDS["personal_id"]
+    assert record.confidence["personal_id"] > 0.8
+
+
+def test_timeout_becomes_ocr_timeout(tmp_path):
+    with pytest.raises(OcrTimeout) as err:
+        ocr_page(render_birth().image, Settings(home=tmp_path, ocr_timeout_s=0.05), want_pdf=False)
+    assert err.value.code == "ocr_timeout" and err.value.message == "OCR quá thời gian"
+
+
+def test_blank_page_fails(settings):
+    with pytest.raises(PageFailed) as err:
+        ocr_page(Image.new("RGB", (1200, 1600), "white"), settings, want_pdf=False)
+    assert err.value.code == "empty_output"
+
+
+def test_noise_page_fails(settings):
+    rng = np.random.default_rng(3)
+    noise = (rng.random((600, 800)) > 0.5).astype(np.uint8) * 255
+    with pytest.raises(PageFailed) as err:
+        ocr_page(Image.fromarray(noise), settings, want_pdf=False)
+    assert err.value.code in ("empty_output", "garbage_output")
+
+
+def test_real_scan(settings, ocr_forms):
+    rec = next(json.loads(line) for line in (ocr_forms / "metadata.jsonl").read_text().splitlines()
+               if "old_photocopy" in line)
+    result = ocr_page(Image.open(ocr_forms / rec["image"]), settings, want_pdf=False)
+    assert cer(result.text, rec["title"] + "\n" + rec["text"]) < 0.02
