@@ -1,0 +1,5 @@
+import sys
+
+from samples.cli import main
+
+sys.exit(main())

@@ -1,0 +1,39 @@
+"""``python -m samples OUT_DIR --type birth --pages 5 --seed 1 --degradation moderate --format pdf``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from samples.book import BOOK_TYPES, FORMATS, generate_book
+from samples.degrade import LEVELS
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m samples", description="Write a synthetic scanned register book.")
+    p.add_argument("out_dir", type=Path, help="folder to write the book and its truth JSON into")
+    p.add_argument("--type", dest="record_type", choices=BOOK_TYPES, default="birth")
+    p.add_argument("--pages", type=int, default=10)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--degradation", choices=tuple(LEVELS), default="moderate")
+    p.add_argument("--format", dest="fmt", choices=FORMATS, default="pdf")
+    p.add_argument("--name", help="file name stem (default: TYPE-DEGRADATION-sSEED)")
+    p.add_argument("--data-dir", type=Path, help="shared data folder with names/ (optional)")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.pages < 1:
+        parser().error("--pages must be at least 1")
+    book = generate_book(
+        args.out_dir, args.record_type, args.pages, args.seed, args.degradation, args.fmt, args.data_dir, args.name
+    )
+    for path in [*book.paths, book.truth_path]:
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
