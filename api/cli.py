@@ -258,10 +258,64 @@ def demo(pages: int = 4) -> None:
     run_demo(_context(), pages=pages, console=out)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Số tiến trình song song (mặc định SOHOA_WORKERS).")] = None,
+    loglevel: Annotated[str, typer.Option(help="debug|info|warning|error")] = "info",
+    hostname: Annotated[str | None, typer.Option(help="Tên nút Celery (mặc định sohoa-PID@máy).")] = None,
+) -> None:
+    """Chạy một worker nhận việc từ hàng đợi Redis (chế độ phân tán); chạy bao nhiêu máy cũng được."""
+    import os
+
+    from domain.errors import ConfigError
+    from workers.celery_app import QUEUE, make_celery
+
+    settings = Settings()
+    if not settings.distributed:
+        raise ConfigError("SOHOA_BROKER_URL đang là 'local' (chế độ nhúng): không có hàng đợi nào để nhận việc. "
+                          "Đặt SOHOA_BROKER_URL=redis://máy:6379/0 (cùng các URL cơ sở dữ liệu, kho và chỉ mục).")
+    celery = make_celery(settings)
+    celery.worker_main(["worker", f"--concurrency={concurrency or settings.workers}", f"--loglevel={loglevel}",
+                        f"--queues={QUEUE}", f"--hostname={hostname or f'sohoa-{os.getpid()}@%h'}"])
+
+
+@app.command()
+def migrate(
+    to: Annotated[Path, typer.Option("--to", help="Tệp cấu hình đích: các dòng SOHOA_*=... (CSDL, kho, chỉ mục).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Chuyển cài đặt nhúng hiện tại (SQLite, tệp, Tantivy) sang máy chủ (PostgreSQL, MinIO/S3, Elasticsearch)."""
+    from dataclasses import asdict
+
+    from workers.migrate import migrate as do_migrate
+    from workers.migrate import target_settings
+
+    source = Settings()
+    target = target_settings(to, source)
+    steps = do_migrate(source, target, on_step=lambda s: as_json or err.print(
+        f"{'✓' if s.ok else '✗'} {s.name}: {s.copied} chép, {s.skipped} đã có"))
+    rows = [{**asdict(s), "ok": s.ok} for s in steps]
+
+    def human(data: list) -> None:
+        t = Table("Phần", "Nguồn", "Đích (đã kiểm)", "Đã chép", "Đã có sẵn", "Kết quả", title="Chuyển dữ liệu")
+        for r in data:
+            verdict = "[green]khớp" if r["ok"] else f"[red]lệch {len(r['mismatched'])}"
+            t.add_row(r["name"], str(r["source"]), str(r["target"]), str(r["copied"]), str(r["skipped"]), verdict)
+        out.print(t)
+        for r in data:
+            for m in r["mismatched"][:20]:
+                err.print(f"[red]{r['name']}: {m}")
+
+    _emit(rows, as_json, human)
+    if not all(s.ok for s in steps):
+        raise typer.Exit(1)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click hands back typer.Exit codes instead of exiting: pass them on.
+        sys.exit(app(standalone_mode=False) or 0)
     except SohoaError as exc:
         if "--json" in sys.argv:
             sys.stdout.write(json.dumps({"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False))
