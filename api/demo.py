@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
@@ -36,7 +37,7 @@ def run_demo(ctx: Context, *, pages: int, console: Console) -> None:
     table = Table("Mã hồ sơ", "Họ tên", "Ngày sinh", "Điểm", "Nguồn")
     for h in result["hits"]:
         table.add_row(h["record_id"], str(h["fields"].get("full_name")), str(h["fields"].get("date_of_birth")),
-                      f"{h['score']:.1f}", f"{h['source'].get('file')} tr. {h['source'].get('pages')}")
+                      f"{h['score']:.1f}", f"{Path(str(h['source'].get('file'))).name} tr. {h['source'].get('pages')}")
     console.print(table)
     found = [h for h in result["hits"] if fold(str(h["fields"].get("full_name", ""))) == query]
     if not found:

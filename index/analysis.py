@@ -35,3 +35,9 @@ def fuzzy_distance(folded: str) -> int:
     if folded.isdigit() or len(folded) < 2:
         return 0
     return 1 if len(folded) < 9 else 2
+
+
+def fuzzy_target(folded: str, field: str) -> str:
+    """Where a fuzzy match may land. A two-letter syllable one edit away matches half the dictionary (le → la,
+    de, ne…), so those only look among people's names, where a one-letter OCR slip matters most."""
+    return "name_f" if field == "all_f" and len(folded) == 2 else field

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import tantivy
 
-from .analysis import fuzzy_distance
+from .analysis import fuzzy_distance, fuzzy_target
 from .base import Hit, IndexDoc, SearchQuery, SearchResult
 from .query import KNOWN_FIELDS, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
@@ -116,7 +116,8 @@ class TantivyIndex:
         should.append(self._term(target, folded, FOLDED_BOOST))
         distance = fuzzy_distance(folded)
         if distance:
-            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, target, folded, distance, True, False)
+            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, fuzzy_target(folded, target), folded, distance,
+                                                   True, False)
             should.append(tantivy.Query.const_score_query(fuzzy, FUZZY_BOOST))
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
 

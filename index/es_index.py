@@ -1,0 +1,317 @@
+"""Elasticsearch: the distributed search index.
+
+Documents are analysed in Python (``IndexDoc.analysed``), so the index only splits on whitespace; the query
+is built from the same :class:`~index.query.ParsedQuery` with the same constant scores as Tantivy, so both
+engines find and rank the same records.
+
+Search goes through an alias; the physical index behind it is ``<alias>-v<schema>[-<timestamp>]``.
+:meth:`ElasticIndex.reindex` fills a new physical index and swaps the alias in one atomic step, so searches
+never see an empty or half-built index.
+"""
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import elastic_transport
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, helpers
+
+from domain.errors import ConfigError, TransientBackendError
+
+from .analysis import fuzzy_distance
+from .base import Hit, IndexDoc, SearchQuery, SearchResult
+from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
+
+DEFAULT_ALIAS = "sohoa-records"
+SCHEMA_VERSION = "3"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
+# Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
+MAX_EXPANSIONS = 1000
+_EXACT_FIELDS = ("all_x", "name_x")
+_FOLDED_FIELDS = ("all_f", "name_f", "authority_f") + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
+_RETURNED = ["record_id", "type", "batch_id", "payload"]
+
+
+def _text(analyzer: str) -> dict[str, Any]:
+    # Constant scores: no norms, no frequencies or positions needed.
+    return {"type": "text", "analyzer": analyzer, "norms": False, "index_options": "docs"}
+
+
+def index_body(*, shards: int = 1, replicas: int | None = None) -> dict[str, Any]:
+    """Settings and mappings of one physical index.
+
+    Tokens arrive analysed, so every text field uses Elasticsearch's built-in ``whitespace`` analyzer: split on
+    whitespace, nothing else — exactly Tantivy's whitespace tokenizer. No ``asciifolding`` safety net: a custom
+    analyzer needs the ``whitespace`` *tokenizer*, which lives in the analysis-common module that the test
+    distribution lacks, and our folded tokens are already ASCII for Vietnamese (the net would only add
+    tokens for letters like ø or ß, which the embedded engine does not fold either).
+    """
+    settings: dict[str, Any] = {"number_of_shards": shards}
+    if replicas is not None:
+        settings["number_of_replicas"] = replicas
+    properties: dict[str, Any] = {
+        "record_id": {"type": "keyword"},
+        "type": {"type": "keyword"},
+        "batch_id": {"type": "keyword"},
+        "status": {"type": "keyword"},
+        "year": {"type": "integer"},
+        "payload": {"type": "object", "enabled": False},
+    }
+    properties.update({name: _text("whitespace") for name in _EXACT_FIELDS})
+    properties.update({name: _text("whitespace") for name in _FOLDED_FIELDS})
+    mappings = {
+        # A field added to a record type later still gets the folded analyzer, before any migration.
+        "dynamic_templates": [
+            {"record_fields": {"match": "f_*", "match_mapping_type": "string", "mapping": _text("whitespace")}}
+        ],
+        "properties": properties,
+    }
+    return {"settings": settings, "mappings": mappings}
+
+
+def _transient_status(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+@contextmanager
+def _mapped() -> Iterator[None]:
+    """Connection errors, timeouts, 429 and 5xx mean "try again later"; anything else is a real error."""
+    try:
+        yield
+    except (elastic_transport.ConnectionError, elastic_transport.ConnectionTimeout) as exc:
+        raise TransientBackendError(f"Elasticsearch tạm thời không phản hồi: {exc}") from exc
+    except ApiError as exc:
+        if _transient_status(exc.meta.status):
+            raise TransientBackendError(f"Elasticsearch tạm thời lỗi ({exc.meta.status}): {exc.message}") from exc
+        raise
+    except helpers.BulkIndexError as exc:
+        statuses = [next(iter(item.values())).get("status", 500) for item in exc.errors]
+        if statuses and all(_transient_status(s) for s in statuses):
+            raise TransientBackendError(f"Elasticsearch từ chối tạm thời {len(statuses)} tài liệu") from exc
+        raise
+
+
+# -- the query: the same meaning as TantivyIndex._build -------------------------------------------------
+def _const(query: dict[str, Any], boost: float) -> dict[str, Any]:
+    return {"constant_score": {"filter": query, "boost": boost}}
+
+
+def _word(exact_field: str, folded_field: str | None, exact: str, folded: str) -> dict[str, Any]:
+    """One query word: exact spelling best, then folded, then within the OCR-error distance."""
+    should = [_const({"term": {exact_field: exact}}, EXACT_BOOST)] if exact_field else []
+    target = folded_field or exact_field
+    should.append(_const({"term": {target: folded}}, FOLDED_BOOST))
+    distance = fuzzy_distance(folded)
+    if distance:
+        fuzzy = {
+            "value": folded,
+            "fuzziness": distance,
+            "transpositions": True,
+            "prefix_length": 0,
+            "max_expansions": MAX_EXPANSIONS,
+        }
+        should.append(_const({"fuzzy": {target: fuzzy}}, FUZZY_BOOST))
+    return {"bool": {"should": should}}
+
+
+def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
+    must = [_word("all_x", "all_f", term.exact, term.folded) for term in parsed.terms]
+    for field, toks in parsed.fielded.items():
+        must.extend(_word("", field, tok, tok) for tok in toks)
+    filters: list[dict[str, Any]] = []
+    if query.type:
+        filters.append({"term": {"type": query.type}})
+    if query.authority:
+        filters.extend({"term": {"authority_f": tok.folded}} for tok in parse(query.authority).terms)
+    if query.year_from is not None or query.year_to is not None:
+        bounds = {"gte": query.year_from, "lte": query.year_to}
+        filters.append({"range": {"year": {k: v for k, v in bounds.items() if v is not None}}})
+    if not must and not filters:
+        return {"match_all": {}}
+    return {"bool": {"must": must, "filter": filters}}
+
+
+def _source(doc: IndexDoc) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "record_id": doc.record_id,
+        "type": doc.type,
+        "batch_id": doc.batch_id,
+        "status": doc.status,
+        "payload": {"fields": doc.fields, "source": doc.source},
+        **doc.analysed(),
+    }
+    if doc.year is not None:
+        body["year"] = doc.year
+    return body
+
+
+class ElasticIndex:
+    def __init__(
+        self,
+        client: Elasticsearch,
+        alias: str = DEFAULT_ALIAS,
+        *,
+        shards: int = 1,
+        replicas: int | None = None,
+        swap_grace_s: float = 1.0,
+    ) -> None:
+        if not alias or alias != alias.lower() or alias.startswith(("-", "_", "+")) or "*" in alias:
+            raise ConfigError(f"Tên alias Elasticsearch không hợp lệ: {alias!r} (chữ thường, không '*')")
+        self.client = client
+        self.alias = alias
+        self.shards = shards
+        self.replicas = replicas
+        self.swap_grace_s = swap_grace_s  # searches already running on the old index finish before it goes
+        self._ready = False
+
+    @classmethod
+    def from_url(cls, url: str, *, timeout_s: float = 30.0) -> ElasticIndex:
+        """``http(s)://[user:password@]host:9200[/alias]``; ``elasticsearch://`` means http."""
+        parts = urlsplit(url)
+        scheme = "http" if parts.scheme == "elasticsearch" else parts.scheme
+        if scheme not in ("http", "https") or not parts.hostname:
+            raise ConfigError(f"URL Elasticsearch không hợp lệ: {url!r}")
+        host = f"{scheme}://{parts.hostname}:{parts.port or 9200}"
+        auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
+        client = Elasticsearch(
+            host, basic_auth=auth, request_timeout=timeout_s, max_retries=2, retry_on_timeout=True
+        )
+        return cls(client, parts.path.strip("/") or DEFAULT_ALIAS)
+
+    # -- physical indexes behind the alias ---------------------------------------------------------
+    def _physical(self, stamp: str = "") -> str:
+        return f"{self.alias}-v{SCHEMA_VERSION}" + (f"-{stamp}" if stamp else "")
+
+    def _create(self, name: str, **settings: Any) -> None:
+        body = index_body(shards=self.shards, replicas=self.replicas)
+        body["settings"].update(settings)
+        try:
+            self.client.indices.create(index=name, settings=body["settings"], mappings=body["mappings"])
+        except BadRequestError as exc:  # another worker created it first: the same name means the same schema
+            if exc.error != "resource_already_exists_exception":
+                raise
+
+    def _behind_alias(self) -> list[str]:
+        if not self.client.indices.exists_alias(name=self.alias):
+            return []
+        return sorted(self.client.indices.get_alias(name=self.alias).body)
+
+    def _ensure(self) -> None:
+        """Create the first physical index and its alias, once per process (idempotent across processes)."""
+        if self._ready:
+            return
+        with _mapped():
+            if not self._behind_alias():
+                if self.client.indices.exists(index=self.alias):
+                    raise ConfigError(f"'{self.alias}' đã là một index thật, không thể dùng làm alias")
+                first = self._physical()
+                self._create(first)
+                self.client.indices.update_aliases(actions=[{"add": {"index": first, "alias": self.alias}}])
+        self._ready = True
+
+    def physical_indexes(self) -> list[str]:
+        """The physical index(es) the alias points at now (one, except for a moment never seen by search)."""
+        with _mapped():
+            return self._behind_alias()
+
+    # -- writing ------------------------------------------------------------------------------------
+    def _bulk(self, actions: Iterable[dict[str, Any]], **kwargs: Any) -> int:
+        with _mapped():
+            ok, _ = helpers.bulk(self.client, actions, chunk_size=500, max_retries=2, **kwargs)
+        return ok
+
+    def upsert(self, docs: Iterable[IndexDoc]) -> int:
+        self._ensure()
+        actions = ({"_index": self.alias, "_id": d.record_id, "_source": _source(d)} for d in docs)
+        return self._bulk(actions, refresh="wait_for")
+
+    def delete(self, record_ids: Sequence[str]) -> None:
+        if not record_ids:
+            return
+        self._ensure()
+        actions = ({"_op_type": "delete", "_index": self.alias, "_id": rid} for rid in record_ids)
+        self._bulk(actions, refresh="wait_for", ignore_status=(404,))
+
+    def reindex(self, docs: Iterable[IndexDoc]) -> int:
+        """Build a fresh physical index from ``docs``, then point the alias at it atomically.
+
+        Searches keep using the old index until the swap. Writes made to the old index meanwhile are not
+        copied: run it from the metadata database and re-index what changed after it started.
+        """
+        self._ensure()
+        new = self._physical(datetime.now(UTC).strftime("%Y%m%d%H%M%S%f"))
+        with _mapped():
+            self._create(new, refresh_interval="-1")
+        try:
+            actions = ({"_index": new, "_id": d.record_id, "_source": _source(d)} for d in docs)
+            n = self._bulk(actions)
+            with _mapped():
+                self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+                self.client.indices.refresh(index=new)
+                old = self._behind_alias()
+                swap = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+                swap.append({"add": {"index": new, "alias": self.alias}})
+                self.client.indices.update_aliases(actions=swap)
+        except BaseException:
+            # Best effort: the error that stopped the build matters more than one about cleaning up after it.
+            with suppress(elastic_transport.TransportError, ApiError):
+                self.client.indices.delete(index=new, ignore_unavailable=True)
+            raise
+        if old and self.swap_grace_s:
+            time.sleep(self.swap_grace_s)
+        with _mapped():
+            for name in old:
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+        return n
+
+    def clear(self) -> None:
+        self.reindex(())
+
+    def drop(self) -> None:
+        """Delete the alias and every physical index of it, also one left by an interrupted reindex."""
+        mine = re.compile(rf"{re.escape(self.alias)}-v\d+(-\d+)?")
+        with _mapped():
+            found = self.client.indices.get(index=f"{self.alias}-v*", expand_wildcards="all").body
+            for name in sorted(set(self._behind_alias()) | {n for n in found if mine.fullmatch(n)}):
+                self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._ready = False
+
+    # -- reading ------------------------------------------------------------------------------------
+    def count(self) -> int:
+        self._ensure()
+        with _mapped():
+            return int(self.client.count(index=self.alias)["count"])
+
+    def search(self, query: SearchQuery) -> SearchResult:
+        self._ensure()
+        parsed = parse(query.text, query.fields)
+        with _mapped():
+            response = self.client.search(
+                index=self.alias,
+                query=build_query(parsed, query),
+                from_=query.offset,
+                size=query.limit,
+                track_total_hits=True,
+                source=_RETURNED,
+            )
+        hits = []
+        for raw in response["hits"]["hits"]:
+            src = raw["_source"]
+            payload = src.get("payload") or {}
+            hits.append(Hit(
+                record_id=src["record_id"],
+                score=round(float(raw.get("_score") or 0.0), 4),
+                type=src["type"],
+                fields=payload.get("fields") or {},
+                source=payload.get("source") or {},
+                batch_id=src.get("batch_id") or "",
+            ))
+        return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits)
+
+    def close(self) -> None:
+        self.client.close()
