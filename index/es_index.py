@@ -23,7 +23,7 @@ from elasticsearch import ApiError, BadRequestError, Elasticsearch, helpers
 
 from domain.errors import ConfigError, TransientBackendError
 
-from .analysis import fuzzy_distance
+from .analysis import fuzzy_distance, fuzzy_target
 from .base import Hit, IndexDoc, SearchQuery, SearchResult
 from .query import KNOWN_FIELDS, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
@@ -115,7 +115,7 @@ def _word(exact_field: str, folded_field: str | None, exact: str, folded: str) -
             "prefix_length": 0,
             "max_expansions": MAX_EXPANSIONS,
         }
-        should.append(_const({"fuzzy": {target: fuzzy}}, FUZZY_BOOST))
+        should.append(_const({"fuzzy": {fuzzy_target(folded, target): fuzzy}}, FUZZY_BOOST))
     return {"bool": {"should": should}}
 
 

@@ -136,8 +136,8 @@ class TantivyIndex:
                 must.append(tantivy.Query.const_score_query(
                     tantivy.Query.term_query(self.schema, "authority_f", tok.folded), 0.0))
         if query.year_from is not None or query.year_to is not None:
-            must.append(tantivy.Query.range_query(
-                self.schema, "year", tantivy.FieldType.Integer, query.year_from, query.year_to))
+            must.append(tantivy.Query.const_score_query(tantivy.Query.range_query(
+                self.schema, "year", tantivy.FieldType.Integer, query.year_from, query.year_to), 0.0))
         if not must:
             return tantivy.Query.all_query()
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])

@@ -14,6 +14,8 @@ import pytest
 
 from domain.settings import Settings
 
+pytest_plugins = ["tests.distributed_fixtures"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("SOHOA_SHARED_DATA", REPO.parent / "shared" / "data"))
 IN_CI = os.environ.get("CI", "").lower() == "true"

@@ -1,0 +1,321 @@
+"""One behaviour for every search index: Tantivy in memory and on disk (embedded), Elasticsearch (distributed).
+
+Both engines receive the same Python-analysed tokens and build their query from the same ParsedQuery with the
+same constant scores, so they must find the same records in the same order with the same scores.
+"""
+from __future__ import annotations
+
+import threading
+import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from domain.errors import TransientBackendError
+from index.base import IndexDoc, SearchIndex, SearchQuery
+from index.scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
+
+WORD_EXACT = EXACT_BOOST + FOLDED_BOOST + FUZZY_BOOST  # a fuzzy query also matches at distance 0
+WORD_FOLDED = FOLDED_BOOST + FUZZY_BOOST
+
+DOCS = [
+    IndexDoc("b1", "birth", {
+        "full_name": "Nguyễn Văn An",
+        "father_name": "Nguyễn Văn Bình",
+        "mother_name": "Trần Thị Hoà",  # old tone placement
+        "date_of_birth": "1998-03-15",
+        "place_of_birth": "Đà Nẵng",
+        "personal_id": "001098012345",
+        "registration_authority": "UBND xã Tân Phú",
+    }, batch_id="B1", source={"batch_id": "B1", "file": "so-1998.pdf", "pages": [3], "sha256": "ab" * 32}),
+    IndexDoc("b2", "birth", {
+        "full_name": "Nguyen Van An",  # typed without diacritics
+        "father_name": "Lê Văn Cường",
+        "date_of_birth": "2001-07-09",
+        "personal_id": "001098012346",
+        "registration_authority": "UBND phường Bến Nghé",
+    }, batch_id="B1"),
+    IndexDoc("b3", "birth", {
+        "full_name": "Nguyễn Văn Ân",
+        "date_of_birth": "1985-12-01",
+        "registration_authority": "UBND xã Tân Phú",
+    }, batch_id="B2"),
+    IndexDoc("d1", "death", {
+        "full_name": "Đỗ Thị Thủy",  # new tone placement
+        "date_of_death": "2010-05-01",
+        "registration_authority": "UBND xã Hoà Bình",
+    }, batch_id="B3"),
+    IndexDoc("m1", "marriage", {
+        "husband_name": "Phạm Quang Đức",
+        "wife_name": "Hoàng Thị Thuỷ",  # old tone placement
+        "registration_date": "2005-10-10",
+        "registration_authority": "UBND xã Tân Phú",
+    }, batch_id="B3"),
+    IndexDoc("l1", "land", {
+        "owner_names": ["Vũ Đình Khoa", "Đinh Thị Lan"],
+        "parcel_number": "123",
+        "issue_date": "1995-06-30",
+        "issuing_authority": "UBND huyện Đông Anh",
+    }, batch_id="B4"),
+]
+
+
+def _elastic(url: str) -> SearchIndex:
+    from index.es_index import ElasticIndex
+
+    return ElasticIndex.from_url(url)
+
+
+@pytest.fixture(params=["tantivy-memory", "tantivy-disk", pytest.param("elasticsearch", marks=pytest.mark.distributed)])
+def empty_ix(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchIndex]:
+    from index.tantivy_index import TantivyIndex
+
+    if request.param == "tantivy-memory":
+        ix: SearchIndex = TantivyIndex(None)
+    elif request.param == "tantivy-disk":
+        ix = TantivyIndex(tmp_path / "index")
+    else:
+        ix = _elastic(request.getfixturevalue("es_url"))
+    yield ix
+    ix.close()
+
+
+@pytest.fixture
+def ix(empty_ix: SearchIndex) -> SearchIndex:
+    assert empty_ix.upsert(DOCS) == len(DOCS)
+    return empty_ix
+
+
+def ids(ix: SearchIndex, text: str = "", **kw) -> list[str]:
+    return [h.record_id for h in ix.search(SearchQuery(text=text, **kw)).hits]
+
+
+def scored(ix: SearchIndex, text: str = "", **kw) -> dict[str, float]:
+    return {h.record_id: h.score for h in ix.search(SearchQuery(text=text, **kw)).hits}
+
+
+def test_satisfies_protocol(empty_ix: SearchIndex) -> None:
+    assert isinstance(empty_ix, SearchIndex)
+
+
+def test_count_and_match_all(ix: SearchIndex) -> None:
+    assert ix.count() == len(DOCS)
+    result = ix.search(SearchQuery())
+    assert result.total == len(DOCS)
+    assert sorted(h.record_id for h in result.hits) == sorted(d.record_id for d in DOCS)
+
+
+def test_without_diacritics_finds_names_with_them(ix: SearchIndex) -> None:
+    assert set(ids(ix, "nguyen van an")) == {"b1", "b2", "b3"}
+
+
+def test_exact_spelling_ranks_first(ix: SearchIndex) -> None:
+    assert ids(ix, "Nguyễn Văn An")[0] == "b1"
+    # b3 (Ân) and b2 (Nguyen … An, father Lê Văn …) spell two of the three words exactly
+    assert scored(ix, "Nguyễn Văn An") == {"b1": 3 * WORD_EXACT, "b2": 2 * WORD_EXACT + WORD_FOLDED,
+                                            "b3": 2 * WORD_EXACT + WORD_FOLDED}
+    assert scored(ix, "nguyen") == {"b1": WORD_FOLDED, "b2": WORD_EXACT, "b3": WORD_FOLDED}
+
+
+def test_d_stroke_folds_to_d(ix: SearchIndex) -> None:
+    assert ids(ix, "do thi thuy") == ["d1"]
+    assert ids(ix, "pham quang duc") == ["m1"]
+    assert ids(ix, "ĐỖ THỊ THỦY") == ["d1"]
+
+
+@pytest.mark.parametrize(("old", "new"), [("hoà", "hòa"), ("thuỷ", "thủy")])
+def test_both_tone_placements_are_exact(ix: SearchIndex, old: str, new: str) -> None:
+    assert scored(ix, old) == scored(ix, new)
+    exact = {rid for rid, score in scored(ix, new).items() if score == WORD_EXACT}
+    assert exact == ({"b1", "d1"} if old == "hoà" else {"d1", "m1"})
+
+
+def test_nfd_query_finds_nfc_documents(ix: SearchIndex) -> None:
+    nfd = unicodedata.normalize("NFD", "Nguyễn Văn An")
+    assert nfd != "Nguyễn Văn An"
+    assert scored(ix, nfd) == scored(ix, "Nguyễn Văn An")
+    assert ids(ix, unicodedata.normalize("NFD", "Thủy"))[:2] != []
+
+
+def test_nfd_documents_are_found_by_nfc_queries(empty_ix: SearchIndex) -> None:
+    empty_ix.upsert([IndexDoc("n1", "birth", {"full_name": unicodedata.normalize("NFD", "Trương Thị Thuỷ")})])
+    assert scored(empty_ix, "Trương Thị Thủy") == {"n1": 3 * WORD_EXACT}
+
+
+def test_one_letter_ocr_error_is_found(ix: SearchIndex) -> None:
+    assert ids(ix, "Le Vau Cuong") == ["b2"]  # n read as u
+    assert scored(ix, "Le Vau Cuong")["b2"] == 2 * WORD_FOLDED + FUZZY_BOOST
+    assert ids(ix, "Nguyễm Văn Bình") == ["b1"]
+
+
+def test_numbers_are_never_fuzzy(ix: SearchIndex) -> None:
+    assert ids(ix, "001098012345") == ["b1"]
+    assert ids(ix, "001098012346") == ["b2"]
+    assert ids(ix, "001098012347") == []
+    assert ids(ix, "cccd:001098012345") == ["b1"]
+
+
+def test_fielded_terms_match_only_their_field(ix: SearchIndex) -> None:
+    assert ids(ix, 'father_name:"Nguyễn Văn Bình"') == ["b1"]
+    assert ids(ix, "cha:binh") == ["b1"]
+    assert set(ids(ix, "thuy")) == {"d1", "m1"}
+    assert ids(ix, "cha:thuy") == []  # Thuỷ is a name in those records, but not a father's
+    assert set(ids(ix, 'ten:"nguyen van an"')) == {"b1", "b2", "b3"}
+    assert ids(ix, "ten:001098012345") == []  # an ID is not a name
+    assert ids(ix, "an", fields={"father_name": "Le Van Cuong"}) == ["b2"]
+    assert ids(ix, "sinh:1998-03-15") == ["b1"]
+
+
+def test_type_filter(ix: SearchIndex) -> None:
+    assert set(ids(ix, "thuy")) == {"d1", "m1"}
+    assert ids(ix, "thuy", type="death") == ["d1"]
+    assert ids(ix, "thuy", type="marriage") == ["m1"]
+    assert ids(ix, "thuy", type="land") == []
+    assert scored(ix, "thuy", type="death")["d1"] == scored(ix, "thuy")["d1"]  # filters never change a score
+
+
+def test_year_range(ix: SearchIndex) -> None:
+    assert set(ids(ix, "nguyen", year_from=1990, year_to=2002)) == {"b1", "b2"}
+    assert ids(ix, "nguyen", year_to=1989) == ["b3"]
+    assert set(ids(ix, year_from=2005)) == {"d1", "m1"}
+    assert set(ids(ix, year_from=1995, year_to=1995)) == {"l1"}
+
+
+def test_filters_never_change_a_score(ix: SearchIndex) -> None:
+    plain = scored(ix, "nguyen")
+    assert scored(ix, "nguyen", type="birth", authority="tan phu") == {k: plain[k] for k in ("b1", "b3")}
+    assert scored(ix, "nguyen", year_from=1990) == {k: plain[k] for k in ("b1", "b2")}
+
+
+def test_authority_filter(ix: SearchIndex) -> None:
+    assert set(ids(ix, authority="Tân Phú")) == {"b1", "b3", "m1"}
+    assert set(ids(ix, authority="xa tan phu")) == {"b1", "b3", "m1"}
+    assert ids(ix, "nguyen", authority="ben nghe") == ["b2"]
+    assert ids(ix, authority="dong anh") == ["l1"]
+
+
+def test_hits_carry_fields_and_source(ix: SearchIndex) -> None:
+    (hit,) = ix.search(SearchQuery(text="001098012345")).hits
+    assert (hit.record_id, hit.type, hit.batch_id) == ("b1", "birth", "B1")
+    assert hit.fields == DOCS[0].fields
+    assert hit.source == {"batch_id": "B1", "file": "so-1998.pdf", "pages": [3], "sha256": "ab" * 32}
+    (land,) = ix.search(SearchQuery(text="vu dinh khoa")).hits
+    assert land.fields["owner_names"] == ["Vũ Đình Khoa", "Đinh Thị Lan"]
+
+
+def test_paging(ix: SearchIndex) -> None:
+    everything = ids(ix, limit=100)
+    pages = [ix.search(SearchQuery(limit=2, offset=o)) for o in (0, 2, 4)]
+    assert all(p.total == len(DOCS) for p in pages)
+    assert [h.record_id for p in pages for h in p.hits] == everything
+
+
+def test_upsert_replaces(ix: SearchIndex) -> None:
+    changed = IndexDoc("b2", "birth", {"full_name": "Nguyễn Văn Anh", "date_of_birth": "2001-07-09"}, batch_id="B1")
+    assert ix.upsert([changed]) == 1
+    assert ix.count() == len(DOCS)
+    assert ids(ix, "cuong") == []
+    assert ids(ix, "Nguyễn Văn Anh")[0] == "b2"
+    assert len(ids(ix, "nguyen", limit=100)) == len(set(ids(ix, "nguyen", limit=100))) == 3
+
+
+def test_delete(ix: SearchIndex) -> None:
+    ix.delete(["b2", "no-such-record"])
+    assert ix.count() == len(DOCS) - 1
+    assert ids(ix, "001098012346") == []
+    ix.delete([])
+    assert ix.count() == len(DOCS) - 1
+
+
+def test_clear(ix: SearchIndex) -> None:
+    ix.clear()
+    assert ix.count() == 0
+    assert ix.search(SearchQuery()).total == 0
+    ix.upsert(DOCS[:1])
+    assert ids(ix, "nguyen") == ["b1"]
+
+
+# -- Elasticsearch only: the alias swap, error mapping -----------------------------------------------
+@pytest.mark.distributed
+def test_reindex_swaps_the_alias_without_interrupting_search(es_url: str) -> None:
+    ix = _elastic(es_url)
+    ix.upsert(DOCS)
+    before = ix.physical_indexes()
+    seen: list[int] = []
+    errors: list[BaseException] = []
+    stop = threading.Event()
+
+    def search_loop() -> None:
+        reader = _elastic(es_url)
+        try:
+            while not stop.is_set():
+                seen.append(reader.search(SearchQuery(text="nguyen van an")).total)
+        except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+            errors.append(exc)
+        finally:
+            reader.close()
+
+    thread = threading.Thread(target=search_loop)
+    thread.start()
+    try:
+        extra = IndexDoc("b4", "birth", {"full_name": "Nguyễn Văn An", "date_of_birth": "2020-01-01"})
+        assert ix.reindex(iter([*DOCS, extra])) == len(DOCS) + 1
+        while len(seen) < 5 and thread.is_alive():  # keep searching a little after the swap
+            stop.wait(0.05)
+        n = len(seen)
+        while len(seen) < n + 5 and thread.is_alive():
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        thread.join(30)
+    assert not errors
+    assert seen and set(seen) <= {3, 4} and seen[-1] == 4  # never empty, never half-built
+    after = ix.physical_indexes()
+    assert len(after) == 1 and after != before
+    assert ix.count() == len(DOCS) + 1
+    ix.close()
+
+
+def test_elasticsearch_unreachable_is_transient() -> None:
+    from index.es_index import ElasticIndex
+
+    ix = ElasticIndex.from_url("http://127.0.0.1:9/sohoa-records", timeout_s=2)
+    with pytest.raises(TransientBackendError):
+        ix.search(SearchQuery(text="an"))
+    ix.close()
+
+
+# -- both engines side by side: same hits, same order, same scores --------------------------------------
+QUERIES = [
+    SearchQuery(text="nguyen van an"),
+    SearchQuery(text="Nguyễn Văn An"),
+    SearchQuery(text="thuy"),
+    SearchQuery(text="hòa bình"),
+    SearchQuery(text="Le Vau Cuong"),
+    SearchQuery(text='cha:"nguyen van binh" an'),
+    SearchQuery(text="ubnd", type="birth"),
+    SearchQuery(text="thuy", year_from=1900, year_to=2100),
+    SearchQuery(text="ubnd", authority="tan phu"),
+    SearchQuery(text="dinh thi lan"),
+    SearchQuery(text="an", limit=2, offset=1),
+]
+
+
+@pytest.mark.distributed
+@pytest.mark.parametrize("query", [
+    *QUERIES,
+    pytest.param(SearchQuery(text="ubnd", type="birth", year_from=1990), id="year-filter"),
+])
+def test_engines_agree(es_url: str, query: SearchQuery) -> None:
+    from index.tantivy_index import TantivyIndex
+
+    embedded, distributed = TantivyIndex(None), _elastic(es_url)
+    try:
+        embedded.upsert(DOCS)
+        distributed.upsert(DOCS)
+        a, b = embedded.search(query), distributed.search(query)
+        assert a.total == b.total
+        assert [(h.record_id, h.score) for h in a.hits] == [(h.record_id, h.score) for h in b.hits]
+    finally:
+        distributed.close()
