@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ocr_throughput"]
+BENCHMARKS = ["ocr_throughput", "accuracy", "search"]
 
 
 def main() -> None:

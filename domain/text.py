@@ -16,6 +16,7 @@ import unicodedata
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _LOOKALIKE_D = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ"})
 _FOLD_D = str.maketrans({"đ": "d", "Đ": "d", "\u00d0": "d", "\u00f0": "d", "\u0189": "d"})
+_HAS_LOOKALIKE = re.compile("[\u00d0\u00f0\u0189]")
 _SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -26,7 +27,10 @@ def nfc(text: str) -> str:
 
 def normalize(text: str) -> str:
     """NFC, look-alike Đ repaired, runs of whitespace collapsed. Safe to apply twice."""
-    return _SPACE.sub(" ", nfc(text).translate(_LOOKALIKE_D)).strip()
+    text = nfc(text)
+    if _HAS_LOOKALIKE.search(text):  # translate() walks every character: skip it for the usual clean text
+        text = text.translate(_LOOKALIKE_D)
+    return _SPACE.sub(" ", text).strip()
 
 
 def fold(text: str) -> str:

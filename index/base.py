@@ -8,7 +8,7 @@ from typing import Protocol, runtime_checkable
 
 from domain.records import DATE_FIELDS, NAME_FIELDS, RecordType
 
-from .analysis import exact_tokens, folded_tokens
+from .analysis import exact_token, folded_token, folded_tokens, tokens
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {
@@ -49,20 +49,21 @@ class IndexDoc:
 
     def analysed(self) -> dict[str, str]:
         """Whitespace-joined token strings per index field; both engines store exactly these."""
-        all_text = " ".join(_as_text(v) for v in self.fields.values())
-        names = " ".join(_as_text(v) for k, v in self.fields.items() if k in NAME_FIELDS)
-        out = {
-            "all_x": " ".join(exact_tokens(all_text)),
-            "all_f": " ".join(folded_tokens(all_text)),
-            "name_x": " ".join(exact_tokens(names)),
-            "name_f": " ".join(folded_tokens(names)),
-            "authority_f": " ".join(folded_tokens(self.authority)),
-        }
+        per_field = {}
         for name, value in self.fields.items():
             text = _as_text(value)
-            if name in DATE_FIELDS:
-                text = text.replace("-", " ")
-            out[f"f_{name}"] = " ".join(folded_tokens(text))
+            per_field[name] = tokens(text.replace("-", " ") if name in DATE_FIELDS else text)
+        every = [t for toks in per_field.values() for t in toks]
+        names = [t for name, toks in per_field.items() if name in NAME_FIELDS for t in toks]
+        out = {
+            "all_x": " ".join(map(exact_token, every)),
+            "all_f": " ".join(map(folded_token, every)),
+            "name_x": " ".join(map(exact_token, names)),
+            "name_f": " ".join(map(folded_token, names)),
+            "authority_f": " ".join(folded_tokens(self.authority)),
+        }
+        for name, toks in per_field.items():
+            out[f"f_{name}"] = " ".join(map(folded_token, toks))
         return out
 
 
