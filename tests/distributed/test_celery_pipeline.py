@@ -1,0 +1,486 @@
+"""The distributed mode end to end: real Celery workers (subprocesses) on Redis, PostgreSQL, MinIO, Elasticsearch.
+
+(a) a 4-page book goes through `register` + CeleryExecutor with two workers, then `sohoa search` / `sohoa show`;
+(b) a worker is killed (kill -9, whole process group) in the middle of the book and another started: Redis hands
+    the unacknowledged page to a live worker after the visibility timeout, and every page ends done exactly once;
+(c) Elasticsearch and MinIO stop answering for a while (a TCP proxy we pause): the tasks retry with backoff and
+    the batch completes.
+"""
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import psutil
+import pytest
+from sqlalchemy import func, select
+
+from domain.settings import Settings
+from domain.text import fold
+from storage.models import Page, PageStatus, Record, RecordPage
+
+pytestmark = [pytest.mark.distributed, pytest.mark.slow]
+
+PAGES = 4
+OCR_TIMEOUT_S = 15.0  # small, so the visibility timeout derived from it (and test (b)) stays short
+SOHOA = [sys.executable, "-m", "api"]
+
+
+# -- settings on the real servers, unique per test -----------------------------------------------------------
+
+def _replace_path(url: str, path: str) -> str:
+    p = urlsplit(url)
+    return urlunsplit((p.scheme, p.netloc, path, p.query, p.fragment))
+
+
+@pytest.fixture
+def dist_settings(distributed_settings: Settings) -> Settings:
+    """The shared fixture's own database, bucket and alias, plus a Redis database of its own (so a test's
+    leftover tasks are not handed to the next test's workers) and one OCR process per worker."""
+    return distributed_settings.model_copy(update={
+        "broker_url": _replace_path(distributed_settings.broker_url, f"/{random.randint(1, 15)}"),
+        "workers": 1,
+        "ocr_timeout_s": OCR_TIMEOUT_S,
+    })
+
+
+def _env(settings: Settings, **overrides: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    env.update({
+        "SOHOA_HOME": str(settings.home),
+        "SOHOA_DATABASE_URL": settings.database_url,
+        "SOHOA_STORAGE_URL": settings.storage_url,
+        "SOHOA_INDEX_URL": settings.index_url,
+        "SOHOA_BROKER_URL": settings.broker_url,
+        "SOHOA_OCR_TIMEOUT_S": str(settings.ocr_timeout_s),
+        "SOHOA_WORKERS": "1",
+    })
+    env.update(overrides)
+    return env
+
+
+# -- workers as subprocesses ---------------------------------------------------------------------------------
+
+class Workers:
+    """`sohoa worker` subprocesses, each in its own process group (so kill -9 takes its pool with it)."""
+
+    def __init__(self, settings: Settings, logs: Path) -> None:
+        from workers.celery_app import make_celery
+
+        self.settings, self.logs = settings, logs
+        self.app = make_celery(settings)
+        self.procs: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str, timeout: float = 90) -> subprocess.Popen:
+        log = open(self.logs / f"{name}.log", "wb")  # noqa: SIM115 (closed with the process)
+        proc = subprocess.Popen([*SOHOA, "worker", "--concurrency", "1", "--loglevel", "info", "--hostname",
+                                 f"{name}@%h"], env=_env(self.settings), stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+        self.procs[name] = proc
+        node = f"{name}@{socket.gethostname()}"
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert proc.poll() is None, f"worker {name} exited:\n{self.log(name)}"
+            if self.app.control.ping(destination=[node], timeout=1.0):
+                return proc
+        raise AssertionError(f"worker {name} did not answer in {timeout}s:\n{self.log(name)}")
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")[-4000:]
+
+    def pids(self, name: str) -> set[int]:
+        root = psutil.Process(self.procs[name].pid)
+        return {root.pid, *(c.pid for c in root.children(recursive=True))}
+
+    def kill(self, name: str) -> None:
+        os.killpg(self.procs[name].pid, signal.SIGKILL)
+        self.procs[name].wait(10)
+
+    def stop_all(self) -> None:
+        for proc in self.procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in self.procs.values():
+            try:
+                proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+
+
+@pytest.fixture
+def workers(dist_settings, tmp_path):
+    w = Workers(dist_settings, tmp_path)
+    yield w
+    w.stop_all()
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    from samples import generate_book
+
+    return generate_book(tmp_path_factory.mktemp("book"), record_type="birth", pages=PAGES, seed=11,
+                         degradation="moderate", fmt="pdf")
+
+
+# -- helpers -------------------------------------------------------------------------------------------------
+
+class Recorder:
+    def __init__(self) -> None:
+        self.total, self.done = 0, []
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def page_done(self, ok: bool) -> None:
+        self.done.append(ok)
+
+    def close(self) -> None:
+        pass
+
+
+def _register(ctx, book) -> str:
+    from workers.batches import BatchMeta, register
+
+    return register(list(book.paths), BatchMeta(record_type="birth", book="01/2026"), ctx).batch_id
+
+
+def _run_in_thread(ctx, batch_id: str, recorder: Recorder) -> tuple[threading.Thread, list]:
+    from workers.batches import pages_to_run
+    from workers.celery_executor import CeleryExecutor
+
+    errors: list[BaseException] = []
+    executor = CeleryExecutor(ctx)
+    page_ids = pages_to_run(batch_id, ctx)
+
+    def target() -> None:
+        try:
+            executor.run(batch_id, page_ids, recorder)
+        except BaseException as exc:  # handed to the test thread
+            errors.append(exc)
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    return thread, errors
+
+
+def _join(thread: threading.Thread, errors: list, timeout: float, workers: Workers) -> None:
+    thread.join(timeout)
+    logs = "\n".join(f"--- {n}\n{workers.log(n)}" for n in workers.procs)
+    assert not thread.is_alive(), f"the batch did not finish in {timeout}s\n{logs}"
+    if errors:
+        raise AssertionError(f"executor failed: {errors[0]!r}\n{logs}") from errors[0]
+
+
+def _wait_for(predicate, timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return
+        time.sleep(0.3)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def _statuses(ctx, batch_id: str) -> list[tuple[str, str, str | None, int]]:
+    with ctx.db.session() as s:
+        return list(s.execute(select(Page.id, Page.status, Page.worker, Page.attempts)
+                              .where(Page.batch_id == batch_id).order_by(Page.seq)).all())
+
+
+def assert_each_page_once(ctx, batch_id: str) -> None:
+    """Every page done; one record per page, one link per page, and as many index documents as records."""
+    with ctx.db.session() as s:
+        statuses = dict(s.execute(select(Page.id, Page.status).where(Page.batch_id == batch_id)).all())
+        n_records = s.scalar(select(func.count()).select_from(Record).where(Record.batch_id == batch_id))
+        links = s.execute(select(RecordPage.page_id, func.count()).join(Page)
+                          .where(Page.batch_id == batch_id).group_by(RecordPage.page_id)).all()
+        unindexed = s.scalar(select(func.count()).select_from(Record)
+                             .where(Record.batch_id == batch_id, Record.indexed.is_(False)))
+    assert len(statuses) == PAGES and set(statuses.values()) == {PageStatus.DONE}, statuses
+    assert n_records == PAGES, f"{n_records} records for {PAGES} pages"
+    assert len(links) == PAGES and all(n == 1 for _, n in links), links
+    assert unindexed == 0
+    assert ctx.index.count() == n_records
+
+
+def _sohoa(settings: Settings, *args: str) -> dict:
+    proc = subprocess.run([*SOHOA, *args, "--json"], env=_env(settings), capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, f"sohoa {args}: {proc.returncode}\n{proc.stdout}\n{proc.stderr}"
+    return json.loads(proc.stdout)
+
+
+# -- (a) end to end ------------------------------------------------------------------------------------------
+
+@pytest.mark.timeout(420)
+def test_book_through_two_celery_workers_then_search_and_show(dist_settings, workers, book):
+    from workers import Context
+    from workers.batches import report
+
+    t0 = time.monotonic()
+    workers.start("w1")
+    workers.start("w2")
+    ctx = Context(dist_settings)
+    try:
+        batch_id = _register(ctx, book)
+        recorder = Recorder()
+        thread, errors = _run_in_thread(ctx, batch_id, recorder)
+        _join(thread, errors, 240, workers)
+        print(f"\n(a) {PAGES} pages on 2 workers in {time.monotonic() - t0:.1f}s (incl. worker start-up)")
+
+        assert recorder.total == PAGES and recorder.done == [True] * PAGES
+        rep = report(batch_id, ctx)
+        assert rep["pages"] == PAGES and rep["records"] == PAGES and not rep["failed"]
+        assert rep["pdf_key"] and ctx.store.exists(rep["pdf_key"])
+        assert_each_page_once(ctx, batch_id)
+        # Both workers took part (each page row remembers the process that did it).
+        hosts = {w.split(":")[-1] for _, _, w, _ in _statuses(ctx, batch_id)}
+        assert len(hosts) == 2, hosts
+
+        truth = json.loads(book.truth_path.read_text(encoding="utf-8"))
+        name = truth["pages"][0]["fields"]["full_name"]
+        hits = _sohoa(dist_settings, "search", fold(name))["hits"]
+        assert hits, f"no hit for {fold(name)!r}"
+        shown = _sohoa(dist_settings, "show", hits[0]["record_id"])
+        assert shown["record_id"] == hits[0]["record_id"] and shown["fields"]
+
+        # The same pages again (a task delivered twice): stored and indexed once, nothing added.
+        from celery import chain
+
+        again = [chain(workers.app.signature("sohoa.process_page", args=(pid,)),
+                       workers.app.signature("sohoa.index_records")).apply_async()
+                 for pid, *_ in _statuses(ctx, batch_id)]
+        for res in again:
+            indexed = res.get(timeout=120)  # the chain's last task: index_records
+            assert res.parent.get(timeout=10) and indexed == len(res.parent.get(timeout=10)) == 1
+        assert_each_page_once(ctx, batch_id)
+        assert all(attempts == 1 for *_, attempts in _statuses(ctx, batch_id))
+    finally:
+        ctx.close()
+
+
+# -- (b) a worker killed mid-book ----------------------------------------------------------------------------
+
+@pytest.mark.timeout(480)
+def test_worker_killed_mid_book_every_page_done_exactly_once(dist_settings, workers, book):
+    from workers import Context
+    from workers.celery_app import time_limits
+
+    t0 = time.monotonic()
+    workers.start("w1")
+    workers.start("w2")
+    ctx = Context(dist_settings)
+    try:
+        batch_id = _register(ctx, book)
+        recorder = Recorder()
+        thread, errors = _run_in_thread(ctx, batch_id, recorder)
+
+        def running_page() -> tuple[str, str] | None:
+            for pid, status, worker, _ in _statuses(ctx, batch_id):
+                if status == PageStatus.RUNNING and worker:
+                    return pid, worker
+            return None
+
+        _wait_for(lambda: running_page() is not None, 120, "a page to start")
+        page_id, worker = running_page()
+        victim = next(n for n in workers.procs if int(worker.rsplit(":", 1)[1]) in workers.pids(n))
+        time.sleep(1.0)  # well inside the page: OCR has started
+        workers.kill(victim)
+        killed_at = time.monotonic()
+        workers.start("w3")
+        _, _, visibility = time_limits(dist_settings)
+        _join(thread, errors, visibility + 240, workers)
+        print(f"\n(b) killed {victim} on page {page_id[:8]}; batch done {time.monotonic() - killed_at:.1f}s later "
+              f"(visibility timeout {visibility:.0f}s), {time.monotonic() - t0:.1f}s in all")
+
+        assert len(recorder.done) == PAGES and all(recorder.done)
+        assert_each_page_once(ctx, batch_id)
+        attempts = {pid: a for pid, _, _, a in _statuses(ctx, batch_id)}
+        assert attempts[page_id] >= 2, "the killed page was not run again"
+    finally:
+        ctx.close()
+
+
+# -- (c) backends away for a while ---------------------------------------------------------------------------
+
+class PausableProxy:
+    """A TCP forwarder on 127.0.0.1 that can stop answering (connections refused, open ones cut) and resume."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        probe = socket.socket()
+        probe.bind(("127.0.0.1", 0))
+        self.port = probe.getsockname()[1]
+        probe.close()
+        self._conns: set[socket.socket] = set()
+        self._lock = threading.Lock()
+        self._listener: socket.socket | None = None
+        self.resume()
+
+    def resume(self) -> None:
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind(("127.0.0.1", self.port))
+        sock.listen(128)
+        sock.settimeout(0.2)
+        self._listener = sock
+        threading.Thread(target=self._accept, args=(sock,), daemon=True).start()
+
+    def pause(self) -> None:
+        listener, self._listener = self._listener, None
+        listener.close()
+        with self._lock:
+            conns, self._conns = self._conns, set()
+        for c in conns:
+            try:
+                c.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            c.close()
+
+    def close(self) -> None:
+        if self._listener is not None:
+            self.pause()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while self._listener is listener:
+            try:
+                client, _ = listener.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            client.settimeout(None)
+            with self._lock:
+                self._conns.update((client, upstream))
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    def _pipe(self, src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+
+def _through(url: str, proxy: PausableProxy) -> str:
+    p = urlsplit(url)
+    netloc = (p.netloc.rsplit("@", 1)[0] + "@" if "@" in p.netloc else "") + f"127.0.0.1:{proxy.port}"
+    return urlunsplit((p.scheme, netloc, p.path, p.query, p.fragment))
+
+
+@pytest.mark.timeout(480)
+def test_elasticsearch_and_minio_away_for_a_while_tasks_retry_and_batch_completes(dist_settings, tmp_path, book):
+    from workers import Context
+
+    es, s3 = urlsplit(dist_settings.index_url), urlsplit(dist_settings.storage_url)
+    es_proxy, s3_proxy = PausableProxy((es.hostname, es.port)), PausableProxy((s3.hostname, s3.port))
+    settings = dist_settings.model_copy(update={"index_url": _through(dist_settings.index_url, es_proxy),
+                                                "storage_url": _through(dist_settings.storage_url, s3_proxy)})
+    w = Workers(settings, tmp_path)
+    ctx = Context(settings)
+    t0 = time.monotonic()
+    try:
+        w.start("w1")
+        w.start("w2")
+        batch_id = _register(ctx, book)  # originals go up through the proxy while it still answers
+        recorder = Recorder()
+        thread, errors = _run_in_thread(ctx, batch_id, recorder)
+        _wait_for(lambda: any(st == PageStatus.RUNNING for _, st, _, _ in _statuses(ctx, batch_id)), 120,
+                  "a page to start")
+        es_proxy.pause()
+        s3_proxy.pause()
+        paused_at = time.monotonic()
+        time.sleep(15)
+        during = [st for _, st, _, _ in _statuses(ctx, batch_id)]
+        es_proxy.resume()
+        s3_proxy.resume()
+        _join(thread, errors, 300, w)
+        print(f"\n(c) backends away 15s; batch done {time.monotonic() - paused_at:.1f}s after the outage began, "
+              f"{time.monotonic() - t0:.1f}s in all; statuses during the outage: {during}")
+
+        assert len(recorder.done) == PAGES and all(recorder.done)
+        assert_each_page_once(ctx, batch_id)
+        logs = w.log("w1") + w.log("w2")
+        assert "Retry in" in logs, "no task was retried: the outage was not felt"
+    finally:
+        ctx.close()
+        w.stop_all()
+        es_proxy.close()
+        s3_proxy.close()
+
+
+# -- (d) sohoa migrate: an embedded installation moved onto the servers --------------------------------------
+
+@pytest.mark.timeout(480)
+def test_migrate_embedded_installation_to_servers_is_verified_and_resumable(dist_settings, book, tmp_path):
+    from samples import generate_book
+    from workers import Context
+    from workers.batches import BatchMeta, register
+
+    home = tmp_path / "embedded"
+    embedded = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")} | {
+        "SOHOA_HOME": str(home), "SOHOA_WORKERS": "2"}
+    ingest = subprocess.run([*SOHOA, "ingest", *map(str, book.paths), "--type", "birth", "--json"], env=embedded,
+                            capture_output=True, text=True, timeout=300)
+    assert ingest.returncode == 0, ingest.stderr
+    batch_id = json.loads(ingest.stdout)["batch_id"]
+
+    envfile = tmp_path / "target.env"
+    target = _env(dist_settings)
+    envfile.write_text("# the servers\n" + "".join(
+        f'{k}="{target[k]}"\n' for k in ("SOHOA_DATABASE_URL", "SOHOA_STORAGE_URL", "SOHOA_INDEX_URL")))
+
+    def migrate() -> dict[str, dict]:
+        t0 = time.monotonic()
+        proc = subprocess.run([*SOHOA, "migrate", "--to", str(envfile), "--json"], env=embedded,
+                              capture_output=True, text=True, timeout=300)
+        assert proc.returncode == 0, f"{proc.stdout}\n{proc.stderr}"
+        print(f"\n(d) migrate in {time.monotonic() - t0:.1f}s")
+        return {s["name"]: s for s in json.loads(proc.stdout)}
+
+    first = migrate()
+    assert all(s["ok"] and not s["mismatched"] for s in first.values()), first
+    assert first["objects"]["copied"] == first["objects"]["source"] == first["objects"]["target"] > PAGES
+    assert first["batches"]["copied"] == 1 and first["pages"]["copied"] == PAGES
+    assert first["records"]["copied"] == first["records"]["target"] == PAGES
+    assert first["index"]["target"] == PAGES
+
+    again = migrate()  # resumable: everything is already there, nothing is copied twice
+    assert all(s["ok"] for s in again.values()), again
+    assert all(again[n]["copied"] == 0 for n in ("objects", "batches", "files", "pages", "records"))
+    assert again["objects"]["skipped"] == first["objects"]["source"]
+
+    truth = json.loads(book.truth_path.read_text(encoding="utf-8"))
+    hits = _sohoa(dist_settings, "search", fold(truth["pages"][0]["fields"]["full_name"]))["hits"]
+    assert hits and hits[0]["source"]["batch_id"] == batch_id
+    assert _sohoa(dist_settings, "status", batch_id)["records"] == PAGES
+
+    # The target keeps working: a new file gets a fresh id (PostgreSQL sequences moved past the copied rows).
+    extra = generate_book(tmp_path / "extra", record_type="birth", pages=1, seed=99, degradation="clean", fmt="pdf")
+    ctx = Context(dist_settings)
+    try:
+        assert register(list(extra.paths), BatchMeta(record_type="birth"), ctx).new_pages == 1
+    finally:
+        ctx.close()
