@@ -8,7 +8,10 @@ from pathlib import Path
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+
+from domain.errors import TransientBackendError
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -57,9 +60,15 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """A transaction: committed when the block ends, rolled back on any exception."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A transaction: committed when the block ends, rolled back on any exception.
+
+        A database that is unreachable, restarting or locked raises TransientBackendError, which workers retry.
+        """
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            raise TransientBackendError(f"Cơ sở dữ liệu tạm thời không truy cập được: {exc.orig}") from exc
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -155,3 +155,12 @@ def test_unique_rejection_and_nulls(db: Database) -> None:
 def test_foreign_keys_are_enforced(db: Database) -> None:
     with pytest.raises(sqlalchemy.exc.IntegrityError), db.session() as s:
         s.add(Record(id="orphan", batch_id="no-such-batch", type="birth", fields={}))
+
+
+def test_unreachable_database_is_a_transient_error(tmp_path) -> None:
+    from domain.errors import TransientBackendError
+
+    # A port nothing listens on: the worker must retry later, not fail the page for good.
+    db = Database("postgresql+psycopg://nobody:x@127.0.0.1:9/none?connect_timeout=2", upgrade=False)
+    with pytest.raises(TransientBackendError), db.session() as s:
+        s.execute(sqlalchemy.text("select 1"))
