@@ -1,24 +1,46 @@
-"""The HTTP API (/api/v1, read endpoints) and a light Vietnamese search page."""
+"""The web application and the HTTP API (/api/v1), sharing routes' permissions, audit and errors.
+
+Anonymous users reach only /login, /verify/* (and /api/v1/verify/*) and the stylesheet; everything else needs
+a browser session or an API token (``Authorization: Bearer sohoa_…``).
+"""
 from __future__ import annotations
 
 from contextlib import asynccontextmanager
-from typing import Annotated
+from pathlib import Path
 
-from fastapi import FastAPI, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
 
 from domain.errors import SohoaError
-from domain.records import TYPE_LABELS_VI, RecordType
 from domain.settings import Settings
-from index import SearchQuery
 from workers import Context
 
-from . import service
-from .pages import search_page
+from . import auth
+from .dossiers import InvalidRequest
+from .routes_admin import router as admin_router
+from .routes_auth import router as auth_router
+from .routes_common import CSRF_COOKIE, AppState, error_response, is_api, require, set_cookie
+from .routes_dossiers import router as dossiers_router
+from .routes_records import router as records_router
+from .routes_search import router as search_router
+from .routes_verify import router as verify_router
+
+STATIC = Path(__file__).with_name("static")
+_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; "
+                               "script-src 'self'; frame-ancestors 'none'; form-action 'self'",
+}
 
 
-def create_app(settings: Settings) -> FastAPI:
+def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) -> FastAPI:
     ctx = Context(settings)
+    st = AppState(ctx=ctx, secret=auth.load_secret(settings), policy=policy or auth.LoginPolicy())
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
@@ -28,59 +50,56 @@ def create_app(settings: Settings) -> FastAPI:
     app = FastAPI(
         title="Sohoa API",
         version="1",
-        description="Tra cứu hồ sơ hộ tịch và đất đai đã số hóa.",
-        openapi_url="/api/v1/openapi.json",
-        docs_url="/api/v1/docs",
-        redoc_url=None,
-        lifespan=lifespan,
+        description="Tra cứu hồ sơ hộ tịch và đất đai đã số hóa, hồ sơ thủ tục và bản sao điện tử. "
+                    "Xác thực: phiên đăng nhập (cookie, kèm X-CSRF-Token khi ghi) hoặc mã truy cập API "
+                    "(`Authorization: Bearer sohoa_…`, tạo tại trang Tài khoản).",
+        openapi_url=None, docs_url=None, redoc_url=None, lifespan=lifespan,
     )
+    app.state.sohoa = st
+
+    @app.middleware("http")
+    async def csrf_cookie_and_headers(request: Request, call_next) -> Response:
+        response = await call_next(request)
+        nonce = getattr(request.state, "csrf_nonce", None)
+        if nonce and nonce != request.cookies.get(CSRF_COOKIE):
+            set_cookie(response, st, CSRF_COOKIE, nonce)
+        for name, value in _HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
 
     @app.exception_handler(SohoaError)
-    async def _sohoa_error(_request: Request, exc: SohoaError) -> JSONResponse:
-        return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=exc.http_status)
+    async def _sohoa_error(request: Request, exc: SohoaError) -> Response:
+        return error_response(request, exc)
 
-    @app.get("/api/v1/batches", tags=["batches"], summary="Các lô đã nhập và tiến độ")
-    def batches(limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
-        return service.list_batches(ctx, limit)
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError) -> Response:
+        if is_api(request):
+            return JSONResponse({"error": {"code": "invalid", "message": "Yêu cầu không hợp lệ",
+                                           "detail": jsonable(exc.errors())}}, status_code=422)
+        return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ. Vui lòng kiểm tra lại."))
 
-    @app.get("/api/v1/batches/{batch_id}", tags=["batches"], summary="Báo cáo một lô, gồm các trang lỗi")
-    def batch(batch_id: str) -> dict:
-        from workers.batches import report
+    for router in (auth_router, search_router, records_router, dossiers_router, admin_router, verify_router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-        return report(batch_id, ctx)
+    signed_in = require(None)
 
-    @app.get("/api/v1/records/{record_id}", tags=["records"], summary="Một hồ sơ với trường, độ tin cậy, nguồn")
-    def record(record_id: str) -> dict:
-        return service.record_detail(record_id, ctx)
+    @app.get("/api/v1/openapi.json", include_in_schema=False, dependencies=[Depends(signed_in)])
+    def openapi() -> JSONResponse:
+        return JSONResponse(app.openapi())
 
-    @app.get("/api/v1/search", tags=["search"], summary="Tìm hồ sơ (không dấu, chịu lỗi nhận dạng)")
-    def search(
-        q: str = "",
-        type: RecordType | None = None,
-        year_from: int | None = None,
-        year_to: int | None = None,
-        authority: str | None = None,
-        limit: Annotated[int, Query(ge=1, le=200)] = 20,
-        offset: Annotated[int, Query(ge=0)] = 0,
-    ) -> dict:
-        query = SearchQuery(text=q, type=type.value if type else None, year_from=year_from, year_to=year_to,
-                            authority=authority, limit=limit, offset=offset)
-        return service.search(ctx, query)
-
-    @app.get("/api/v1/pages/{page_id}/image", tags=["pages"], summary="Ảnh trang đã quét (JPEG)",
-             response_class=Response)
-    def page_image(page_id: str) -> Response:
-        data, url = service.page_image(page_id, ctx)
-        if url:
-            return RedirectResponse(url, status_code=307)
-        return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=86400"})
-
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def home(q: str = "", type: str = "") -> HTMLResponse:
-        result = None
-        if q:
-            rtype = type if type in {t.value for t in RecordType} else None
-            result = service.search(ctx, SearchQuery(text=q, type=rtype, limit=30))
-        return HTMLResponse(search_page(q, type, result, TYPE_LABELS_VI))
+    @app.get("/api/v1/docs", include_in_schema=False, dependencies=[Depends(signed_in)])
+    def docs() -> HTMLResponse:
+        page = get_swagger_ui_html(openapi_url="/api/v1/openapi.json", title="Sohoa API")
+        page.headers["Content-Security-Policy"] = (  # Swagger UI comes from its CDN: only this page allows it
+            "default-src 'self' https://cdn.jsdelivr.net; img-src 'self' data: https:; "
+            "script-src 'self' 'unsafe-inline' https://cdn.jsdelivr.net; style-src 'self' https://cdn.jsdelivr.net")
+        return page
 
     return app
+
+
+def jsonable(errors: list) -> list:
+    from fastapi.encoders import jsonable_encoder
+
+    return jsonable_encoder(errors, custom_encoder={Exception: str})

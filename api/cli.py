@@ -290,10 +290,12 @@ def migrate(
     from workers.migrate import migrate as do_migrate
     from workers.migrate import target_settings
 
+    def announce(step) -> None:
+        if not as_json:
+            err.print(f"{'✓' if step.ok else '✗'} {step.name}: {step.copied} chép, {step.skipped} đã có")
+
     source = Settings()
-    target = target_settings(to, source)
-    steps = do_migrate(source, target, on_step=lambda s: as_json or err.print(
-        f"{'✓' if s.ok else '✗'} {s.name}: {s.copied} chép, {s.skipped} đã có"))
+    steps = do_migrate(source, target_settings(to, source), on_step=announce)
     rows = [{**asdict(s), "ok": s.ok} for s in steps]
 
     def human(data: list) -> None:
@@ -310,6 +312,34 @@ def migrate(
     if not all(s.ok for s in steps):
         raise typer.Exit(1)
 
+
+user_app = typer.Typer(no_args_is_help=True, help="Tài khoản người dùng ứng dụng web.")
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add(
+    name: Annotated[str, typer.Argument(help="Tên đăng nhập.")],
+    role: Annotated[str, typer.Option(help="admin|clerk|officer|citizen")] = "officer",
+    full_name: Annotated[str, typer.Option(help="Họ tên.")] = "",
+    office: Annotated[str | None, typer.Option(help="Cơ quan, in trên bản sao điện tử.")] = None,
+) -> None:
+    """Thêm tài khoản; mật khẩu lấy từ SOHOA_NEW_PASSWORD hoặc được hỏi (không hiện khi gõ)."""
+    import os
+
+    from .audit import Actor, record
+    from .auth import Role, create_user
+
+    if role not in [r.value for r in Role]:
+        raise typer.BadParameter(f"phải là một trong {', '.join(r.value for r in Role)}")
+    password = os.environ.get("SOHOA_NEW_PASSWORD") or typer.prompt("Mật khẩu", hide_input=True,
+                                                                   confirmation_prompt=True)
+    ctx = _context()
+    with ctx.db.session() as s:
+        user = create_user(s, name, password, role, full_name=full_name, office=office)
+        record(s, Actor(None, None, username=f"cli:{os.environ.get('USER', '?')}"), "user_create",
+               target=user.username, role=role)
+    out.print(f"Đã tạo tài khoản {user.username} ({role}).")
 
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")

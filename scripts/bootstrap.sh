@@ -8,7 +8,8 @@ APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fon
 # The test suite also starts real servers: Redis and PostgreSQL from Debian, Elasticsearch (a JDK: its
 # distribution comes from Maven Central and a small test plugin is compiled), MinIO (built with Go >= 1.24,
 # which Debian 12's golang-go is not: the polyglot machine ships a newer Go in /usr/local/go).
-APT_TEST=(redis-server postgresql openjdk-17-jdk-headless maven golang-go)
+# The browser test drives Debian's headless Chromium.
+APT_TEST=(redis-server postgresql openjdk-17-jdk-headless maven golang-go chromium)
 
 want=("${APT_RUNTIME[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${APT_TEST[@]}")

@@ -96,11 +96,20 @@ def test_ingesting_the_same_book_again_adds_nothing(ingested, book):
 def test_http_api_serves_search_records_images_and_openapi(ingested):
     from fastapi.testclient import TestClient
 
+    from api import auth
     from api.app import create_app
     from domain.settings import Settings
+    from workers import Context
 
     home, proc = ingested
-    client = TestClient(create_app(Settings(home=home)))
+    settings = Settings(home=home)
+    assert TestClient(create_app(settings)).get("/api/v1/search").status_code == 401  # reads need an account
+    ctx = Context(settings)
+    with ctx.db.session() as s:
+        officer = auth.create_user(s, "can-bo", "mat-khau-thu", "officer")
+        _row, token = auth.create_token(s, officer.id, "walking skeleton")
+    ctx.close()
+    client = TestClient(create_app(settings), headers={"Authorization": f"Bearer {token}"})
     spec = client.get("/api/v1/openapi.json").json()
     assert {"/api/v1/search", "/api/v1/records/{record_id}", "/api/v1/batches",
             "/api/v1/pages/{page_id}/image"} <= set(spec["paths"])

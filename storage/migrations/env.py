@@ -1,5 +1,6 @@
 from alembic import context
 
+import storage.officer_models  # noqa: F401  (registers the officer tables on Base.metadata)
 from storage.models import Base
 
 engine = context.config.attributes["engine"]

@@ -1,0 +1,114 @@
+"""The append-only audit log: who did what, when, for which dossier, from which IP.
+
+Append-only is enforced in code: this module only inserts and reads, and mapper events refuse any UPDATE or
+DELETE of an :class:`AuditEntry` through the ORM, and any bulk ``update()``/``delete()`` aimed at its table.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import ORMExecuteState, Session
+
+from storage.officer_models import AuditEntry
+
+from .auth import Principal
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    pass
+
+
+@event.listens_for(AuditEntry, "before_update")
+def _no_update(_mapper, _conn, _target) -> None:
+    raise AuditLogIsAppendOnly("audit entries cannot be changed")
+
+
+@event.listens_for(AuditEntry, "before_delete")
+def _no_delete(_mapper, _conn, _target) -> None:
+    raise AuditLogIsAppendOnly("audit entries cannot be deleted")
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _no_bulk_change(state: ORMExecuteState) -> None:
+    if (state.is_update or state.is_delete) and any(
+        getattr(m, "class_", None) is AuditEntry for m in state.all_mappers
+    ):
+        raise AuditLogIsAppendOnly("audit entries cannot be changed or deleted")
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """The principal (or None before login) and the address the request came from."""
+
+    principal: Principal | None
+    ip: str | None
+    username: str = ""  # for anonymous events such as a failed login
+
+
+def record(s: Session, actor: Actor, action: str, *, target: str | None = None, dossier_id: str | None = None,
+           **detail: object) -> None:
+    p = actor.principal
+    s.add(AuditEntry(
+        user_id=p.user_id if p else None, username=p.username if p else (actor.username or "anonymous"),
+        role=p.role.value if p else "anonymous", action=action, target=target, dossier_id=dossier_id or None,
+        ip=actor.ip, via=p.via if p else "web", detail=detail,
+    ))
+
+
+@dataclass(slots=True)
+class AuditFilter:
+    username: str | None = None
+    action: str | None = None
+    target: str | None = None
+    dossier_id: str | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+
+
+def _select(f: AuditFilter):
+    q = select(AuditEntry).order_by(AuditEntry.id.desc())
+    for column, value in ((AuditEntry.username, f.username), (AuditEntry.action, f.action),
+                          (AuditEntry.target, f.target), (AuditEntry.dossier_id, f.dossier_id)):
+        if value:
+            q = q.where(column == value)
+    if f.since:
+        q = q.where(AuditEntry.at >= f.since)
+    if f.until:
+        q = q.where(AuditEntry.at < f.until)
+    return q
+
+
+def as_dict(e: AuditEntry) -> dict:
+    return {"id": e.id, "at": e.at.isoformat(), "username": e.username, "role": e.role, "action": e.action,
+            "target": e.target, "dossier_id": e.dossier_id, "ip": e.ip, "via": e.via, "detail": e.detail}
+
+
+def entries(s: Session, f: AuditFilter, limit: int = 200, offset: int = 0) -> list[dict]:
+    return [as_dict(e) for e in s.scalars(_select(f).limit(limit).offset(offset))]
+
+
+CSV_COLUMNS = ("id", "at", "username", "role", "action", "target", "dossier_id", "ip", "via", "detail")
+
+
+def export_csv(s: Session, f: AuditFilter) -> Iterator[str]:
+    """CSV rows (header first), streamed in chunks of 1000 so a year of log never sits in memory."""
+    import json
+
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow(CSV_COLUMNS)
+    for e in s.scalars(_select(f).execution_options(yield_per=1000)):
+        d = as_dict(e)
+        d["detail"] = json.dumps(d["detail"], ensure_ascii=False)
+        # Cells starting with = + - @ are read as formulas by spreadsheets; prefix them (CSV injection).
+        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in (d[c] for c in CSV_COLUMNS)])
+        if buf.tell() > 64_000:
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+    yield buf.getvalue()

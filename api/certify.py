@@ -1,0 +1,186 @@
+"""Certified electronic copies: a PDF with the scan, the extracted fields, the issuing office, the date, the
+SHA-256 of the content and a QR code to ``{public_url}/verify/<token>``; and the public verification.
+
+The content hash covers what the copy certifies (record id, type, fields, the SHA-256 of each scanned page,
+office, date, issuer, token). Verification recomputes it from the records and scans held today: a record edited
+or a scan altered since the copy was issued no longer matches.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import secrets
+from datetime import UTC, datetime
+from functools import cache
+
+import qrcode
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.units import mm
+from reportlab.lib.utils import ImageReader, simpleSplit
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import ConfigError, NotFound
+from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
+from storage.models import Record, utcnow
+from storage.objects import IntegrityError
+from storage.officer_models import CertifiedCopy, DossierItem, User
+from workers import Context
+
+from .auth import Principal
+from .dossiers import number_of
+from .pages import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
+
+FONT_DIR = "/usr/share/fonts/truetype/dejavu"
+
+
+def new_token() -> str:
+    """192 random bits, URL-safe: 32 characters nobody can guess or enumerate."""
+    return secrets.token_urlsafe(24)
+
+
+@cache
+def _fonts() -> tuple[str, str]:
+    try:
+        pdfmetrics.registerFont(TTFont("DejaVu", f"{FONT_DIR}/DejaVuSans.ttf"))
+        pdfmetrics.registerFont(TTFont("DejaVu-Bold", f"{FONT_DIR}/DejaVuSans-Bold.ttf"))
+    except OSError as exc:  # reportlab raises TTFError (an OSError) when the file is missing
+        raise ConfigError(f"Thiếu phông chữ DejaVuSans ({FONT_DIR}): cài gói fonts-dejavu-core") from exc
+    return "DejaVu", "DejaVu-Bold"
+
+
+def _stamp(dt: datetime) -> str:
+    return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _scans(record: Record, ctx: Context) -> list[bytes]:
+    return [ctx.store.get_bytes(rp.page.image_key) for rp in record.pages if rp.page.image_key]
+
+
+def content_hash(copy: CertifiedCopy, record: Record, scans: list[bytes], issuer: str) -> str:
+    content = {
+        "token": copy.token, "record_id": record.id, "type": record.type, "fields": record.fields,
+        "scans_sha256": [hashlib.sha256(b).hexdigest() for b in scans],
+        "issuing_office": copy.issuing_office, "issued_at": _stamp(copy.issued_at), "issued_by": issuer,
+    }
+    canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def issue_copy(item_id: int, principal: Principal, ctx: Context, *, s: Session) -> CertifiedCopy:
+    item = s.get(DossierItem, item_id)
+    if item is None:
+        raise NotFound(f"Không có mục đính kèm {item_id}")
+    record = s.get(Record, item.record_id)
+    office = principal.office or record.fields.get("registration_authority") or "Bộ phận một cửa"
+    copy = CertifiedCopy(token=new_token(), item_id=item.id, record_id=record.id, issued_by=principal.user_id,
+                         issued_at=utcnow().replace(microsecond=0), issuing_office=str(office))
+    scans = _scans(record, ctx)
+    copy.content_sha256 = content_hash(copy, record, scans, principal.username)
+    verify_url = f"{ctx.settings.public_url.rstrip('/')}/verify/{copy.token}"
+    pdf = render_pdf(copy, record, scans, item.source, verify_url, principal.full_name or principal.username)
+    stored = ctx.store.put_bytes(pdf, kind="copy", suffix=".pdf")
+    copy.pdf_key, copy.pdf_sha256 = stored.key, stored.sha256
+    s.add(copy)
+    s.flush()
+    return copy
+
+
+def copy_pdf(copy_id: int, ctx: Context, *, s: Session) -> tuple[bytes, CertifiedCopy]:
+    copy = s.get(CertifiedCopy, copy_id)
+    if copy is None:
+        raise NotFound(f"Không có bản sao {copy_id}")
+    return ctx.store.get_bytes(copy.pdf_key), copy
+
+
+def _wrap(c: Canvas, text: str, x: float, y: float, width: float, font: str, size: float) -> float:
+    c.setFont(font, size)
+    for line in simpleSplit(text, font, size, width) or [""]:
+        c.drawString(x, y, line)
+        y -= size * 1.35
+    return y
+
+
+def render_pdf(copy: CertifiedCopy, record: Record, scans: list[bytes], source: dict, verify_url: str,
+               signer: str) -> bytes:
+    regular, bold = _fonts()
+    buf = io.BytesIO()
+    c = Canvas(buf, pagesize=A4, invariant=1)
+    c.setTitle(f"Bản sao điện tử {number_of(record.fields) or record.id}")
+    w, h = A4
+    left, top = 20 * mm, h - 20 * mm
+    y = _wrap(c, copy.issuing_office.upper(), left, top, 120 * mm, bold, 10)
+    y = _wrap(c, "BẢN SAO ĐIỆN TỬ ĐƯỢC CẤP TỪ SỔ GỐC", left, y - 8, 120 * mm, bold, 14)
+    y = _wrap(c, TYPE_LABELS_VI[RecordType(record.type)], left, y, 120 * mm, regular, 12)
+    qr = qrcode.make(verify_url, box_size=4, border=1).get_image()
+    qr_size = 35 * mm
+    c.drawImage(ImageReader(qr), w - 20 * mm - qr_size, top - qr_size + 5 * mm, qr_size, qr_size)
+    c.linkURL(verify_url, (w - 20 * mm - qr_size, top - qr_size + 5 * mm, w - 20 * mm, top + 5 * mm))
+    y = min(y, top - qr_size) - 6
+    for name, value in record.fields.items():
+        label = FIELD_LABELS_VI.get(name, name)
+        text = display_value(name, value)
+        c.setFont(bold, 9)
+        c.drawString(left, y, label)
+        y = _wrap(c, text, left + 62 * mm, y, w - 2 * left - 62 * mm, regular, 9)
+        if y < 60 * mm:
+            c.showPage()
+            y = top
+    y -= 8
+    status = STATUS_LABELS_VI.get(record.status, record.status)
+    pages = ", ".join(map(str, source.get("pages", [])))
+    lines = [
+        f"Tình trạng: {status}",
+        f"Nguồn: quyển {source.get('book') or '—'}, tệp {source.get('file')}, trang {pages}",
+        f"Lô: {source.get('batch_id')}",
+        f"SHA-256 bản quét gốc: {source.get('sha256')}",
+        f"Cấp ngày {copy.issued_at:%d/%m/%Y} bởi {signer}",
+        f"SHA-256 nội dung: {copy.content_sha256}",
+        f"Xác minh tại: {verify_url}",
+    ]
+    for line in lines:
+        y = _wrap(c, line, left, y, w - 2 * left, regular, 8)
+    for scan in scans:
+        c.showPage()
+        img = ImageReader(io.BytesIO(scan))
+        iw, ih = img.getSize()
+        scale = min((w - 2 * left) / iw, (h - 30 * mm) / ih)
+        c.drawImage(img, left, h - 15 * mm - ih * scale, iw * scale, ih * scale)
+        c.setFont(regular, 7)
+        c.drawString(left, 8 * mm, f"Bản quét sổ gốc — SHA-256 nội dung bản sao {copy.content_sha256}")
+    c.save()
+    return buf.getvalue()
+
+
+def verification(token: str, ctx: Context, *, s: Session) -> dict:
+    """Only what proves authenticity: type, number, date, authority, validity, hash match. No personal data."""
+    copy = s.scalar(select(CertifiedCopy).where(CertifiedCopy.token == token)) if token else None
+    if copy is None:
+        raise NotFound("Không tìm thấy bản sao với mã xác minh này.")
+    record = s.get(Record, copy.record_id)
+    issuer = s.get(User, copy.issued_by)
+    try:
+        match = content_hash(copy, record, _scans(record, ctx), issuer.username) == copy.content_sha256
+    except (IntegrityError, NotFound):
+        match = False
+    f = record.fields
+    in_force = record.status in (RecordStatus.VALID, RecordStatus.AMENDED) and copy.revoked_at is None
+    return {
+        "verified": bool(match and in_force),
+        "hash_match": match,
+        "content_sha256": copy.content_sha256,
+        "record_type": record.type,
+        "record_type_label": TYPE_LABELS_VI[RecordType(record.type)],
+        "number": number_of(f),
+        "date": f.get("registration_date") or f.get("issue_date"),
+        "authority": f.get("registration_authority") or f.get("issuing_authority"),
+        "record_status": record.status,
+        "record_status_label": STATUS_LABELS_VI.get(record.status, record.status),
+        "revoked": copy.revoked_at is not None,
+        "issuing_office": copy.issuing_office,
+        "issued_at": _stamp(copy.issued_at),
+    }

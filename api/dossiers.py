@@ -1,0 +1,117 @@
+"""Dossiers at the one-stop desk: a procedure for an applicant, and the prior results reused for it.
+
+Service functions take the session as a keyword argument; permissions are checked by the routes.
+"""
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.errors import NotFound, SohoaError
+from domain.records import TITLE_FIELDS, RecordType
+from storage.models import Batch, Record, utcnow
+from storage.officer_models import Dossier, DossierItem, User
+from workers.stages import source_of
+
+from .auth import Principal
+
+# Common procedures at a commune's one-stop desk (offered as suggestions; free text is accepted).
+PROCEDURES = (
+    "Cấp bản sao trích lục khai sinh",
+    "Cấp bản sao trích lục kết hôn",
+    "Cấp bản sao trích lục khai tử",
+    "Đăng ký kết hôn",
+    "Xác nhận tình trạng hôn nhân",
+    "Cải chính, bổ sung thông tin hộ tịch",
+    "Đăng ký biến động đất đai",
+    "Cấp đổi giấy chứng nhận quyền sử dụng đất",
+)
+
+
+class InvalidRequest(SohoaError):
+    code = "invalid"
+    http_status = 422
+
+
+def new_dossier_id() -> str:
+    return f"HS-{utcnow():%Y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+def create_dossier(procedure: str, applicant_name: str, applicant_id: str | None, principal: Principal, *,
+                   s: Session) -> Dossier:
+    procedure, applicant_name = procedure.strip(), applicant_name.strip()
+    if not procedure or not applicant_name:
+        raise InvalidRequest("Cần ghi thủ tục và họ tên người nộp hồ sơ.")
+    dossier = Dossier(id=new_dossier_id(), procedure=procedure[:300], applicant_name=applicant_name[:200],
+                      applicant_id=(applicant_id or "").strip()[:40] or None, created_by=principal.user_id)
+    s.add(dossier)
+    s.flush()
+    return dossier
+
+
+def provenance(record: Record, s: Session) -> dict:
+    """Where a record came from: its book, batch, original file, pages and the original's SHA-256."""
+    src = source_of(record, s)
+    batch = s.get(Batch, record.batch_id)
+    return {**src, "book": batch.book if batch else None, "authority": batch.authority if batch else None}
+
+
+def attach(dossier_id: str, record_id: str, reason: str, principal: Principal, *, s: Session) -> DossierItem:
+    dossier = s.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFound(f"Không có hồ sơ thủ tục {dossier_id}")
+    record = s.get(Record, record_id)
+    if record is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {record_id}")
+    if not reason.strip():
+        raise InvalidRequest("Cần ghi lý do sử dụng lại kết quả này.")
+    if any(item.record_id == record_id for item in dossier.items):
+        raise InvalidRequest("Kết quả này đã được đính kèm vào hồ sơ thủ tục.")
+    item = DossierItem(dossier_id=dossier_id, record_id=record_id, reason=reason.strip()[:2000],
+                       source=provenance(record, s), attached_by=principal.user_id)
+    s.add(item)
+    s.flush()
+    return item
+
+
+def title_of(record_type: str, fields: dict) -> str:
+    names = [str(fields[k]) for k in TITLE_FIELDS.get(RecordType(record_type), ()) if fields.get(k)]
+    return " – ".join(names)
+
+
+def number_of(fields: dict) -> str | None:
+    value = fields.get("registration_number") or fields.get("certificate_serial") or fields.get("registry_number")
+    return str(value) if value else None
+
+
+def list_dossiers(*, s: Session, limit: int = 100) -> list[dict]:
+    rows = s.execute(select(Dossier, User.username).join(User, Dossier.created_by == User.id)
+                     .order_by(Dossier.created_at.desc()).limit(limit))
+    return [{"dossier_id": d.id, "procedure": d.procedure, "applicant_name": d.applicant_name,
+             "created_by": username, "created_at": d.created_at.isoformat(), "items": len(d.items)}
+            for d, username in rows]
+
+
+def dossier_detail(dossier_id: str, public_url: str, *, s: Session) -> dict:
+    dossier = s.get(Dossier, dossier_id)
+    if dossier is None:
+        raise NotFound(f"Không có hồ sơ thủ tục {dossier_id}")
+    names = dict(s.execute(select(User.id, User.username)).all())
+    items = []
+    for item in dossier.items:
+        record = s.get(Record, item.record_id)
+        items.append({
+            "item_id": item.id, "record_id": item.record_id, "type": record.type, "status": record.status,
+            "title": title_of(record.type, record.fields), "number": number_of(record.fields),
+            "reason": item.reason, "source": item.source, "attached_by": names.get(item.attached_by),
+            "attached_at": item.attached_at.isoformat(),
+            "copies": [{"copy_id": c.id, "issued_at": c.issued_at.isoformat(), "issued_by": names.get(c.issued_by),
+                        "content_sha256": c.content_sha256, "verify_url": f"{public_url.rstrip('/')}/verify/{c.token}",
+                        "download_url": f"/api/v1/copies/{c.id}/pdf", "revoked": c.revoked_at is not None}
+                       for c in item.copies],
+        })
+    return {"dossier_id": dossier.id, "procedure": dossier.procedure, "applicant_name": dossier.applicant_name,
+            "applicant_id": dossier.applicant_id, "created_by": names.get(dossier.created_by),
+            "created_at": dossier.created_at.isoformat(), "items": items}

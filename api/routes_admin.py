@@ -1,0 +1,130 @@
+"""Administration: accounts and the audit log (view, filter, export as CSV). Admins only."""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from storage.officer_models import User
+
+from . import audit, auth
+from .auth import Permission, Principal, Role
+from .routes_common import actor, render, require, state
+
+router = APIRouter()
+admin_users = require(Permission.USERS)
+admin_audit = require(Permission.AUDIT)
+
+
+class UserIn(BaseModel):
+    username: str = Field(max_length=80)
+    password: str = Field(min_length=8)
+    role: Role
+    full_name: str = ""
+    office: str | None = Field(None, description="Cơ quan cấp in trên bản sao điện tử")
+
+
+def _users(request: Request) -> list[dict]:
+    with state(request).ctx.db.session() as s:
+        return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "office": u.office,
+                 "active": u.active, "locked_until": u.locked_until.isoformat() if u.locked_until else None}
+                for u in s.scalars(select(User).order_by(User.username))]
+
+
+def _add_user(request: Request, principal: Principal, body: UserIn) -> dict:
+    with state(request).ctx.db.session() as s:
+        user = auth.create_user(s, body.username, body.password, body.role, full_name=body.full_name,
+                                office=body.office)
+        audit.record(s, actor(request, principal), "user_create", target=user.username, role=user.role)
+        return {"id": user.id, "username": user.username, "role": user.role}
+
+
+def _filter(username: str | None, action: str | None, target: str | None, dossier: str | None,
+            since: date | None, until: date | None) -> audit.AuditFilter:
+    return audit.AuditFilter(
+        username=username or None, action=action or None, target=target or None, dossier_id=dossier or None,
+        since=datetime.combine(since, datetime.min.time()) if since else None,
+        until=datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else None)
+
+
+def _csv(request: Request, principal: Principal, f: audit.AuditFilter) -> StreamingResponse:
+    db = state(request).ctx.db
+    with db.session() as s:
+        audit.record(s, actor(request, principal), "export_audit")
+
+    def rows():
+        with db.session() as s:
+            yield "\ufeff"  # BOM: spreadsheet programs then read the Vietnamese text as UTF-8
+            yield from audit.export_csv(s, f)
+
+    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": 'attachment; filename="nhat-ky-truy-cap.csv"'})
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+@router.get("/admin/users", include_in_schema=False)
+def users_page(request: Request, _p: Annotated[Principal, Depends(admin_users)]) -> Response:
+    return render(request, "admin_users.html", users=_users(request), roles=auth.ROLE_LABELS_VI, error=None)
+
+
+@router.post("/admin/users", include_in_schema=False)
+def users_add(request: Request, principal: Annotated[Principal, Depends(admin_users)],
+              username: Annotated[str, Form()], password: Annotated[str, Form()], role: Annotated[Role, Form()],
+              full_name: Annotated[str, Form()] = "", office: Annotated[str, Form()] = "") -> Response:
+    try:
+        _add_user(request, principal, UserIn(username=username, password=password, role=role, full_name=full_name,
+                                              office=office or None))
+    except (auth.LoginRefused, ValueError) as exc:
+        return render(request, "admin_users.html", status_code=422, users=_users(request), roles=auth.ROLE_LABELS_VI,
+                      error=str(exc))
+    return RedirectResponse("/admin/users", status_code=303)
+
+
+@router.get("/admin/audit", include_in_schema=False)
+def audit_page(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str = "",
+               action: str = "", target: str = "", dossier: str = "", since: date | None = None,
+               until: date | None = None, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    f = _filter(username, action, target, dossier, since, until)
+    with state(request).ctx.db.session() as s:
+        rows = audit.entries(s, f, limit=100, offset=offset)
+    return render(request, "admin_audit.html", rows=rows, f=f, offset=offset, since=since, until=until,
+                  query=request.url.query)
+
+
+@router.get("/admin/audit.csv", include_in_schema=False)
+def audit_page_csv(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str = "",
+                   action: str = "", target: str = "", dossier: str = "", since: date | None = None,
+                   until: date | None = None) -> Response:
+    return _csv(request, principal, _filter(username, action, target, dossier, since, until))
+
+
+# -- /api/v1 --------------------------------------------------------------------------------------------
+@router.get("/api/v1/users", tags=["admin"], summary="Danh sách tài khoản")
+def list_users(request: Request, _p: Annotated[Principal, Depends(admin_users)]) -> list[dict]:
+    return _users(request)
+
+
+@router.post("/api/v1/users", tags=["admin"], status_code=201, summary="Tạo tài khoản (mật khẩu băm Argon2)")
+def add_user(request: Request, body: UserIn, principal: Annotated[Principal, Depends(admin_users)]) -> dict:
+    return _add_user(request, principal, body)
+
+
+@router.get("/api/v1/audit", tags=["admin"], summary="Nhật ký truy cập (chỉ ghi thêm, không sửa, không xóa)")
+def audit_log(request: Request, _p: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
+              action: str | None = None, target: str | None = None, dossier: str | None = None,
+              since: date | None = None, until: date | None = None,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 200, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+    with state(request).ctx.db.session() as s:
+        return audit.entries(s, _filter(username, action, target, dossier, since, until), limit, offset)
+
+
+@router.get("/api/v1/audit.csv", tags=["admin"], summary="Xuất nhật ký truy cập dạng CSV",
+            response_class=StreamingResponse)
+def audit_csv(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
+              action: str | None = None, target: str | None = None, dossier: str | None = None,
+              since: date | None = None, until: date | None = None) -> Response:
+    return _csv(request, principal, _filter(username, action, target, dossier, since, until))

@@ -1,0 +1,153 @@
+"""Login, logout, the account page and API tokens (pages and /api/v1)."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from . import audit, auth
+from .auth import LoginRefused, Principal, Role
+from .routes_common import (
+    CSRF_COOKIE,
+    SESSION_COOKIE,
+    actor,
+    check_csrf,
+    client_ip,
+    local_path,
+    principal_of,
+    render,
+    require,
+    session_token,
+    set_cookie,
+    state,
+)
+
+router = APIRouter()
+signed_in = require(None)
+
+
+def _home_for(principal: Principal) -> str:
+    return "/account" if principal.role == Role.CITIZEN else "/"
+
+
+@router.get("/login", include_in_schema=False)
+def login_page(request: Request, next: str = "/") -> Response:
+    principal = principal_of(request)
+    if principal is not None:
+        return RedirectResponse(local_path(next, _home_for(principal)), status_code=303)
+    return render(request, "login.html", next=local_path(next))
+
+
+@router.post("/login", include_in_schema=False)
+async def login(request: Request, username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
+                next: Annotated[str, Form()] = "/") -> Response:
+    await check_csrf(request)
+    st, ip, refused = state(request), client_ip(request), None
+    with st.ctx.db.session() as s:  # failures are caught inside, so their bookkeeping (lockout) is committed
+        try:
+            user = auth.authenticate(s, username, password, ip, st.policy)
+        except LoginRefused as exc:
+            refused = exc
+            audit.record(s, actor(request, None, username.strip().lower()[:80]), "login_failed", reason=exc.code)
+        else:
+            token = auth.start_session(s, user, ip, st.policy)
+            principal = Principal.of(user, "web")
+            audit.record(s, actor(request, principal), "login")
+    if refused is not None:
+        return render(request, "login.html", status_code=refused.http_status, error=refused.message,
+                      next=local_path(next), username=username)
+    response = RedirectResponse(local_path(next, _home_for(principal)), status_code=303)
+    set_cookie(response, st, SESSION_COOKIE, auth.sign(st.secret, token, "session"),
+               max_age=int(st.policy.session_ttl.total_seconds()))
+    response.delete_cookie(CSRF_COOKIE, path="/")  # a fresh CSRF nonce for the new session
+    return response
+
+
+@router.post("/logout", include_in_schema=False)
+def logout(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
+    st = state(request)
+    with st.ctx.db.session() as s:
+        if token := session_token(request):
+            auth.end_session(s, token)
+        audit.record(s, actor(request, principal), "logout")
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    response.delete_cookie(CSRF_COOKIE, path="/")
+    return response
+
+
+def _tokens(request: Request, principal: Principal) -> list[dict]:
+    from sqlalchemy import select
+
+    from storage.officer_models import ApiToken
+
+    with state(request).ctx.db.session() as s:
+        rows = s.scalars(select(ApiToken).where(ApiToken.user_id == principal.user_id).order_by(ApiToken.id))
+        return [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
+                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+                 "revoked": t.revoked_at is not None} for t in rows]
+
+
+def _create_token(request: Request, principal: Principal, name: str) -> dict:
+    with state(request).ctx.db.session() as s:
+        row, plain = auth.create_token(s, principal.user_id, name)
+        audit.record(s, actor(request, principal), "token_create", target=str(row.id))
+        return {"id": row.id, "name": row.name, "prefix": row.prefix, "token": plain}
+
+
+def _revoke_token(request: Request, principal: Principal, token_id: int) -> None:
+    with state(request).ctx.db.session() as s:
+        auth.revoke_token(s, token_id, principal)
+        audit.record(s, actor(request, principal), "token_revoke", target=str(token_id))
+
+
+@router.get("/account", include_in_schema=False)
+def account_page(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
+    return render(request, "account.html", tokens=_tokens(request, principal), new_token=None,
+                  role_labels=auth.ROLE_LABELS_VI)
+
+
+@router.post("/account/tokens", include_in_schema=False)
+def account_new_token(request: Request, principal: Annotated[Principal, Depends(signed_in)],
+                      name: Annotated[str, Form()] = "") -> Response:
+    created = _create_token(request, principal, name)
+    return render(request, "account.html", tokens=_tokens(request, principal), new_token=created,
+                  role_labels=auth.ROLE_LABELS_VI)
+
+
+@router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
+def account_revoke_token(request: Request, token_id: int,
+                         principal: Annotated[Principal, Depends(signed_in)]) -> Response:
+    _revoke_token(request, principal, token_id)
+    return RedirectResponse("/account", status_code=303)
+
+
+# -- /api/v1 --------------------------------------------------------------------------------------------
+class TokenIn(BaseModel):
+    name: str = Field("token", max_length=100, description="Tên gợi nhớ, ví dụ: hệ thống một cửa tỉnh")
+
+
+@router.get("/api/v1/me", tags=["auth"], summary="Tài khoản đang dùng và quyền")
+def me(principal: Annotated[Principal, Depends(signed_in)]) -> dict:
+    return {"username": principal.username, "full_name": principal.full_name, "role": principal.role.value,
+            "office": principal.office, "via": principal.via,
+            "permissions": sorted(p.value for p in auth.ROLE_PERMISSIONS[principal.role])}
+
+
+@router.get("/api/v1/tokens", tags=["auth"], summary="Các mã truy cập API của tôi (không hiện mã)")
+def list_tokens(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> list[dict]:
+    return _tokens(request, principal)
+
+
+@router.post("/api/v1/tokens", tags=["auth"], status_code=201,
+             summary="Tạo mã truy cập API; mã chỉ hiện một lần, chỉ lưu mã băm SHA-256")
+def new_token(request: Request, body: TokenIn, principal: Annotated[Principal, Depends(signed_in)]) -> dict:
+    return _create_token(request, principal, body.name)
+
+
+@router.delete("/api/v1/tokens/{token_id}", tags=["auth"], status_code=204, summary="Thu hồi một mã truy cập")
+def revoke_token(request: Request, token_id: int, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
+    _revoke_token(request, principal, token_id)
+    return Response(status_code=204)

@@ -1,0 +1,172 @@
+"""Search: one box, filters, facets with counts, highlighted snippets and a crop of the scan per result.
+
+Facets are counted by the index itself (one count query per facet value: four types, thirteen decades or the
+years of the chosen decade), so they are exact whatever the backend, without an index-specific facet API.
+"""
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Annotated
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import Response
+from markupsafe import Markup, escape
+
+from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
+from domain.text import fold
+from index import SearchQuery
+from index.analysis import fuzzy_distance
+from index.query import parse
+
+from . import audit, service
+from .auth import Permission, Principal
+from .pages import FIELD_LABELS_VI
+from .routes_common import actor, render, require, state
+
+router = APIRouter()
+can_search = require(Permission.SEARCH)
+_WORD = re.compile(r"\w+", re.UNICODE)
+DECADES = range(1900, 2030, 10)
+_TITLES = frozenset(f for names in TITLE_FIELDS.values() for f in names)
+
+
+def query_terms(q: str) -> list[str]:
+    """The folded words a result should show as matched: free words and fielded values alike."""
+    parsed = parse(q)
+    return [t.folded for t in parsed.terms] + [tok for toks in parsed.fielded.values() for tok in toks]
+
+
+def _distance(a: str, b: str, limit: int) -> int:
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        prev = cur
+    return prev[-1]
+
+
+def word_matches(word: str, terms: list[str], exact_only: frozenset[str] = frozenset()) -> bool:
+    """The word equals a term ignoring diacritics, or is within the OCR-error distance of one (except the
+    terms in ``exact_only``: those already matched exactly elsewhere, so near-misses would only be noise)."""
+    folded = fold(word)
+    for t in terms:
+        if folded == t:
+            return True
+        limit = fuzzy_distance(t) if t not in exact_only else 0
+        if limit and _distance(folded, t, limit) <= limit:
+            return True
+    return False
+
+
+def highlight(text: str, terms: list[str], exact_only: frozenset[str] | None = None) -> Markup:
+    """The text, escaped, with every word matching a query term (diacritic-insensitively, or within the
+    OCR-error distance the index tolerates) wrapped in <mark>."""
+    if exact_only is None:
+        exact_only = frozenset(fold(w) for w in _WORD.findall(text)) & set(terms)
+    out, pos = [], 0
+    for m in _WORD.finditer(text):
+        out.append(escape(text[pos:m.start()]))
+        word = escape(m.group(0))
+        out.append(Markup(f"<mark>{word}</mark>") if word_matches(m.group(0), terms, exact_only) else word)
+        pos = m.end()
+    out.append(escape(text[pos:]))
+    return Markup("").join(out)
+
+
+def _text(value: object) -> str:
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
+def snippets(fields: dict, terms: list[str], limit: int = 4) -> dict[str, Markup]:
+    """Up to ``limit`` fields containing a matched word: the person's own name first, then other names."""
+    if not terms:
+        return {}
+    position = {name: i for i, name in enumerate(fields)}
+    order = sorted(fields, key=lambda k: (k not in _TITLES, k not in NAME_FIELDS, position[k]))
+    exact = frozenset(fold(w) for v in fields.values() for w in _WORD.findall(_text(v))) & set(terms)
+    found: dict[str, Markup] = {}
+    for name in order:
+        text = _text(fields[name])
+        if any(word_matches(w, terms, exact) for w in _WORD.findall(text)):
+            found[name] = highlight(text, terms, exact)
+        if len(found) >= limit:
+            break
+    return found
+
+
+def facets(ctx, base: SearchQuery) -> dict[str, dict[str, int]]:
+    count = lambda **kw: ctx.index.search(dataclasses.replace(base, limit=1, offset=0, **kw)).total  # noqa: E731
+    types = {t.value: n for t in RecordType if (n := count(type=t.value))}
+    narrow = base.year_from is not None and base.year_to is not None and base.year_to - base.year_from < 10
+    if narrow:
+        years = {str(y): n for y in range(base.year_from, base.year_to + 1) if (n := count(year_from=y, year_to=y))}
+    else:
+        years = {f"{d}-{d + 9}": n for d in DECADES if (n := count(year_from=d, year_to=d + 9))}
+    return {"type": types, "year": years}
+
+
+def _int(value: str | int | None) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+def run_search(request: Request, principal: Principal, query: SearchQuery, dossier: str | None,
+               with_facets: bool) -> dict:
+    ctx = state(request).ctx
+    result = service.search(ctx, query)
+    terms = query_terms(query.text)
+    for hit in result["hits"]:
+        hit["highlights"] = {k: str(v) for k, v in snippets(hit["fields"], terms).items()}
+        hit["crop_url"] = f"/api/v1/records/{hit['record_id']}/crop?" + urlencode({"q": query.text})
+    if with_facets:
+        result["facets"] = facets(ctx, query)
+    with ctx.db.session() as s:
+        audit.record(s, actor(request, principal), "search", dossier_id=dossier, q=query.text, type=query.type,
+                     authority=query.authority, year_from=query.year_from, year_to=query.year_to,
+                     total=result["total"], shown=[h["record_id"] for h in result["hits"]])
+    return result
+
+
+@router.get("/", include_in_schema=False)
+def search_page(request: Request, principal: Annotated[Principal, Depends(can_search)], q: str = "",
+                type: str = "", authority: str = "", year_from: str = "", year_to: str = "", dossier: str = "",
+                offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+    rtype = type if type in {t.value for t in RecordType} else None
+    query = SearchQuery(text=q.strip(), type=rtype, authority=authority.strip() or None, year_from=_int(year_from),
+                        year_to=_int(year_to), limit=20, offset=offset)
+    searched = bool(query.text or rtype or query.authority or query.year_from or query.year_to)
+    result = run_search(request, principal, query, dossier or None, True) if searched else None
+    params = {"q": q, "type": type, "authority": authority, "year_from": year_from, "year_to": year_to,
+              "dossier": dossier}
+
+    def link(**changes: object) -> str:
+        return "/?" + urlencode({k: v for k, v in {**params, **changes}.items() if v not in ("", None)})
+
+    return render(request, "search.html", result=result, params=params, field_labels=FIELD_LABELS_VI, link=link,
+                  offset=offset)
+
+
+@router.get("/api/v1/search", tags=["search"], summary="Tìm hồ sơ (không dấu, chịu lỗi nhận dạng), kèm bộ đếm")
+def search(
+    request: Request,
+    principal: Annotated[Principal, Depends(can_search)],
+    q: str = "",
+    type: RecordType | None = None,
+    year_from: int | None = None,
+    year_to: int | None = None,
+    authority: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    dossier: Annotated[str | None, Query(description="Hồ sơ thủ tục đang xử lý (ghi vào nhật ký)")] = None,
+    with_facets: Annotated[bool, Query(alias="facets")] = True,
+) -> dict:
+    query = SearchQuery(text=q, type=type.value if type else None, year_from=year_from, year_to=year_to,
+                        authority=authority, limit=limit, offset=offset)
+    return run_search(request, principal, query, dossier, with_facets)

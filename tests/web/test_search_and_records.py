@@ -1,0 +1,93 @@
+"""The search page and API (one box, filters, facets, highlighted snippets, crops) and the record page."""
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+
+from api.routes_search import highlight, snippets
+from domain.text import fold
+
+
+def test_highlight_marks_words_ignoring_diacritics_and_escapes_html():
+    assert str(highlight("Nguyễn Văn An", ["nguyen", "an"])) == "<mark>Nguyễn</mark> Văn <mark>An</mark>"
+    assert str(highlight("Đặng <b>Thị</b>", ["dang"])) == "<mark>Đặng</mark> &lt;b&gt;Thị&lt;/b&gt;"
+    # One OCR-like wrong letter still marks, but not where the term is matched exactly elsewhere.
+    assert "<mark>Hoàng</mark>" in str(highlight("Hoàng", ["hoanh"]))
+    found = snippets({"full_name": "Lê Văn Hải", "father_name": "Lê Văn Mai"}, ["le", "hai"])
+    assert list(found)[0] == "full_name" and "<mark>Mai</mark>" not in str(found["father_name"])
+
+
+def test_a_name_typed_without_diacritics_and_one_wrong_letter_finds_the_person(client_for, installation):
+    officer = client_for("officer")
+    truth = installation.truth[0]
+    words = fold(truth["full_name"]).split()
+    last = words[-1]
+    words[-1] = last[:-1] + ("x" if last[-1] != "x" else "y")  # one wrong letter
+    result = officer.get("/api/v1/search", params={"q": " ".join(words)}).json()
+    top = result["hits"][0]
+    assert fold(top["fields"]["full_name"]) == fold(truth["full_name"])
+    assert "<mark>" in top["highlights"]["full_name"]
+    assert result["facets"]["type"] == {"birth": result["total"]}
+
+
+def test_search_by_id_and_year_filter_and_facets(client_for, installation):
+    officer = client_for("officer")
+    truth = installation.truth[1]
+    hits = officer.get("/api/v1/search", params={"q": truth["personal_id"]}).json()["hits"]
+    assert hits and hits[0]["fields"]["personal_id"] == truth["personal_id"]
+    year = int(truth["date_of_birth"][:4])
+    everything = officer.get("/api/v1/search", params={"type": "birth"}).json()
+    assert sum(everything["facets"]["year"].values()) == everything["total"] == 2
+    only = officer.get("/api/v1/search", params={"type": "birth", "year_from": year, "year_to": year}).json()
+    assert only["total"] >= 1 and all(h["fields"]["date_of_birth"].startswith(str(year)) for h in only["hits"])
+    assert officer.get("/api/v1/search", params={"q": fold(truth["full_name"]), "type": "death"}).json()["total"] == 0
+
+
+def test_search_page_shows_key_fields_marks_and_a_crop(client_for, installation):
+    officer = client_for("officer")
+    name = installation.truth[0]["full_name"]
+    page = officer.get("/", params={"q": fold(name)})
+    assert page.status_code == 200 and "Khai sinh" in page.text and "<mark>" in page.text
+    assert "Loại hồ sơ" in page.text and "/crop?q=" in page.text
+    hit = officer.get("/api/v1/search", params={"q": fold(name)}).json()["hits"][0]
+    crop = officer.get(hit["crop_url"])
+    assert crop.status_code == 200 and crop.headers["content-type"] == "image/jpeg"
+    record = officer.get(f"/api/v1/records/{hit['record_id']}").json()
+    full = Image.open(io.BytesIO(officer.get(f"/api/v1/pages/{record['pages'][0]['page_id']}/image").content))
+    part = Image.open(io.BytesIO(crop.content))
+    assert part.height < full.height / 2  # a band around the matched words, not the page
+
+
+def test_record_page_shows_scan_fields_confidence_provenance_and_status(client_for, installation):
+    officer = client_for("officer")
+    hit = officer.get("/api/v1/search", params={"q": installation.truth[0]["personal_id"]}).json()["hits"][0]
+    detail = officer.get(f"/api/v1/records/{hit['record_id']}").json()
+    page = officer.get(f"/records/{hit['record_id']}").text
+    assert detail["status"] == "valid" and "Còn hiệu lực" in page
+    assert detail["provenance"]["sha256"] in page and detail["provenance"]["book"] == "01/1998" and "01/1998" in page
+    assert "Số định danh cá nhân" in page and "%" in page and 'id="scan-img"' in page
+    assert "/books/" in page  # page through the book
+    nav = officer.get(f"/books/{installation.batch_id}/pages/2")
+    assert nav.status_code == 200 and "Trang trước" in nav.text
+    assert officer.get("/records/khong-co").status_code == 404
+
+
+def test_low_confidence_fields_are_flagged(client_for, installation):
+    from storage.models import Record
+    from workers import Context
+
+    officer = client_for("officer")
+    rid = officer.get("/api/v1/search", params={"type": "birth"}).json()["hits"][0]["record_id"]
+    ctx = Context(installation.settings)
+    with ctx.db.session() as s:
+        record = s.get(Record, rid)
+        saved = dict(record.confidence)
+        record.confidence = {**saved, "full_name": 0.31}
+    try:
+        page = officer.get(f"/records/{rid}").text
+        assert "31%" in page and "cần kiểm tra" in page
+    finally:
+        with ctx.db.session() as s:
+            s.get(Record, rid).confidence = saved
+        ctx.close()
