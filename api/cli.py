@@ -210,28 +210,32 @@ def status(batch_id: str, as_json: JsonOpt = False) -> None:
 @app.command()
 def reindex() -> None:
     """Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu (chỉ mục là dữ liệu dẫn xuất)."""
-    from sqlalchemy import select
-
-    from storage.models import Record
-    from workers.stages import index_records
+    from workers.stages import reindex_all
 
     ctx = _context()
     ctx.index.clear()
-    with ctx.db.session() as s:
-        ids = list(s.scalars(select(Record.id)))
-    for i in range(0, len(ids), 500):
-        index_records(ids[i:i + 500], ctx)
-    out.print(f"Đã đánh chỉ mục {len(ids)} hồ sơ.")
+    out.print(f"Đã đánh chỉ mục {reindex_all(ctx)} hồ sơ.")
 
 
 @app.command()
-def serve(host: str = "127.0.0.1", port: int = 8000) -> None:
+def serve(
+    host: str = "127.0.0.1",
+    port: int = 8000,
+    workers: Annotated[int, typer.Option(help="Số tiến trình máy chủ (mỗi tiến trình dùng tối đa một lõi).")] = 1,
+) -> None:
     """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""
     import uvicorn
 
+    Settings()  # a configuration error shows here, once, not in every server process
+    # One Python process uses one core at most: several processes (each its own app, built from the
+    # environment by the factory) let a shared office machine serve officers on all its cores.
+    uvicorn.run("api.cli:_app_from_environment", factory=True, host=host, port=port, workers=workers)
+
+
+def _app_from_environment():
     from .app import create_app
 
-    uvicorn.run(create_app(Settings()), host=host, port=port)
+    return create_app(Settings())
 
 
 @app.command()

@@ -6,6 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from . import audit, auth
 from .auth import LoginRefused, Principal, Role
@@ -44,17 +45,22 @@ def login_page(request: Request, next: str = "/") -> Response:
 async def login(request: Request, username: Annotated[str, Form()] = "", password: Annotated[str, Form()] = "",
                 next: Annotated[str, Form()] = "/") -> Response:
     await check_csrf(request)
-    st, ip, refused = state(request), client_ip(request), None
-    with st.ctx.db.session() as s:  # failures are caught inside, so their bookkeeping (lockout) is committed
-        try:
-            user = auth.authenticate(s, username, password, ip, st.policy)
-        except LoginRefused as exc:
-            refused = exc
-            audit.record(s, actor(request, None, username.strip().lower()[:80]), "login_failed", reason=exc.code)
-        else:
+    st, ip = state(request), client_ip(request)
+
+    def attempt() -> tuple[str | None, Principal | None, LoginRefused | None]:
+        # Argon2 (~0.25 s) and the database: in the threadpool, so a login never stalls other officers' pages.
+        with st.ctx.db.session() as s:  # failures are caught inside, so their bookkeeping (lockout) is committed
+            try:
+                user = auth.authenticate(s, username, password, ip, st.policy)
+            except LoginRefused as exc:
+                audit.record(s, actor(request, None, username.strip().lower()[:80]), "login_failed", reason=exc.code)
+                return None, None, exc
             token = auth.start_session(s, user, ip, st.policy)
             principal = Principal.of(user, "web")
             audit.record(s, actor(request, principal), "login")
+            return token, principal, None
+
+    token, principal, refused = await run_in_threadpool(attempt)
     if refused is not None:
         return render(request, "login.html", status_code=refused.http_status, error=refused.message,
                       next=local_path(next), username=username)

@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from starlette.concurrency import run_in_threadpool
 
 from domain.errors import SohoaError
 from workers import Context
@@ -114,7 +115,8 @@ def require(permission: Permission | None = None) -> Callable[..., Awaitable[Pri
         _b: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],  # documented in OpenAPI
         _c: Annotated[str | None, Depends(_cookie)],
     ) -> Principal:
-        principal = principal_of(request)
+        # A database lookup: off the event loop, so one slow query does not stall every other officer.
+        principal = await run_in_threadpool(principal_of, request)
         if principal is None:
             raise NotAuthenticated("Vui lòng đăng nhập.")
         if request.method not in _SAFE and principal.via == "web":

@@ -1,22 +1,25 @@
 """Tantivy: the embedded search index (an on-disk directory, or in memory for tests)."""
 from __future__ import annotations
 
+import fcntl
 import json
+import os
 import shutil
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 import tantivy
 
 from .analysis import fuzzy_distance, fuzzy_target
 from .base import Hit, IndexDoc, SearchQuery, SearchResult
-from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "3"
-_TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f")
+SCHEMA_VERSION = "4"
+_TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD)
 
 
 def _schema() -> tantivy.Schema:
@@ -30,20 +33,39 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
+@contextmanager
+def _exclusive(lockfile: Path) -> Iterator[None]:
+    with open(lockfile, "a") as fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
 class TantivyIndex:
     def __init__(self, path: Path | None) -> None:
         """``path=None`` keeps the index in memory (tests); otherwise it lives in that directory."""
         self.path = path
         self.schema = _schema()
+        self.was_reset = False  # True when an index of an older schema was dropped: the caller re-indexes
         if path is not None:
             path.mkdir(parents=True, exist_ok=True)
-            marker = path / "sohoa-schema"
-            if marker.exists() and marker.read_text() != SCHEMA_VERSION:
-                # A derived index from an older release: rebuild it (`sohoa reindex`) rather than misread it.
-                shutil.rmtree(path)
-                path.mkdir(parents=True)
-            self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
-            marker.write_text(SCHEMA_VERSION)
+            # Several processes (the web server, an ingest) and threads may open the index at once: one at a
+            # time checks the schema marker, which is only ever replaced whole (write + rename).
+            with _exclusive(path.parent / f".{path.name}.lock"):
+                marker = path / "sohoa-schema"
+                found = marker.read_text().strip() if marker.exists() else ""
+                if found and found != SCHEMA_VERSION:
+                    # A derived index from an older release: rebuild it rather than misread it.
+                    shutil.rmtree(path)
+                    path.mkdir(parents=True)
+                    self.was_reset = True
+                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+                if found != SCHEMA_VERSION:
+                    tmp = marker.with_suffix(".tmp")
+                    tmp.write_text(SCHEMA_VERSION)
+                    os.replace(tmp, marker)
         else:
             self.index = tantivy.Index(self.schema)
         analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
@@ -109,11 +131,18 @@ class TantivyIndex:
         q = tantivy.Query.term_query(self.schema, field, token)
         return tantivy.Query.const_score_query(q, boost)
 
-    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str) -> tantivy.Query:
-        """One query word: exact spelling best, then folded, then within the OCR-error distance."""
+    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str,
+              also_folded: str | None = None) -> tantivy.Query:
+        """One query word: exact spelling best, then folded (in ``folded_field`` or ``also_folded``, scored
+        once), then within the OCR-error distance."""
         should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
         target = folded_field or exact_field
-        should.append(self._term(target, folded, FOLDED_BOOST))
+        if also_folded:
+            either = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f, folded))
+                      for f in (target, also_folded)]
+            should.append(tantivy.Query.const_score_query(tantivy.Query.boolean_query(either), FOLDED_BOOST))
+        else:
+            should.append(self._term(target, folded, FOLDED_BOOST))
         distance = fuzzy_distance(folded)
         if distance:
             fuzzy = tantivy.Query.fuzzy_term_query(self.schema, fuzzy_target(folded, target), folded, distance,
@@ -124,7 +153,7 @@ class TantivyIndex:
     def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
         must: list[tantivy.Query] = []
         for term in parsed.terms:
-            must.append(self._word("all_x", "all_f", term.exact, term.folded))
+            must.append(self._word("all_x", "all_f", term.exact, term.folded, PLACE_ALT_FIELD))
         for field, toks in parsed.fielded.items():
             for tok in toks:
                 must.append(self._word("", field, tok, tok))

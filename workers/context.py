@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import socket
+import threading
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -10,6 +11,8 @@ from pathlib import Path
 from domain.settings import Settings
 from index import SearchIndex, open_index
 from storage import Database, ObjectStore, open_database, open_object_store
+
+_INDEX_LOCK = threading.Lock()
 
 
 @dataclass
@@ -27,9 +30,17 @@ class Context:
 
     @property
     def index(self) -> SearchIndex:
-        # Opened on first use: the local pool's OCR processes never touch the index (Tantivy has one writer).
+        # Opened on first use (the local pool's OCR processes never touch it: Tantivy has one writer), once,
+        # even when the web server's threads all ask at the same moment.
         if self._index is None:
-            self._index = open_index(self.settings)
+            with _INDEX_LOCK:
+                if self._index is None:
+                    index = open_index(self.settings)
+                    if getattr(index, "was_reset", False):  # an index of an older schema was dropped
+                        from .stages import reindex_all
+
+                        reindex_all(self, index)
+                    self._index = index
         return self._index
 
     @cached_property

@@ -2,6 +2,7 @@
 a resumed batch, a task delivered twice) stores and indexes its results once."""
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import io
 import json
@@ -16,7 +17,7 @@ from domain.errors import InputRejected, PageFailed
 from domain.records import RecordType
 from index import IndexDoc
 from ingest import render_page
-from ocr import PageOcr, classify, extract, ocr_page
+from ocr import PageOcr, classify, extract_records, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
@@ -41,7 +42,7 @@ def _words_json(page: PageOcr) -> bytes:
             "height": page.height,
             "variant": page.variant,
             "rotation": page.rotation,
-            "words": [w.__dict__ for w in page.words],
+            "words": [dataclasses.asdict(w) for w in page.words],
         },
         ensure_ascii=False,
     ).encode()
@@ -96,7 +97,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
 
     record_type = RecordType(batch.record_type) if batch.record_type != "auto" else classify(result.text)
-    extracted = [extract(result, record_type)] if record_type else []
+    extracted = extract_records(result, record_type) if record_type else []
 
     with ctx.db.session() as s:
         row = s.get(Page, page_id, with_for_update=True)
@@ -141,7 +142,16 @@ def source_of(record: Record, s) -> dict[str, object]:
     }
 
 
-def index_records(record_ids: list[str], ctx: Context) -> int:
+def reindex_all(ctx: Context, index=None, chunk: int = 500) -> int:
+    """Rebuild the search index from the database (the index is derived data). Returns the record count."""
+    with ctx.db.session() as s:
+        ids = list(s.scalars(select(Record.id).order_by(Record.id)))
+    for i in range(0, len(ids), chunk):
+        index_records(ids[i:i + chunk], ctx, index=index)
+    return len(ids)
+
+
+def index_records(record_ids: list[str], ctx: Context, index=None) -> int:
     """Send records to the search index and mark them indexed. Safe to repeat: the index upserts by id."""
     if not record_ids:
         return 0
@@ -151,7 +161,7 @@ def index_records(record_ids: list[str], ctx: Context) -> int:
             IndexDoc(r.id, r.type, r.fields, batch_id=r.batch_id, source=source_of(r, s), status=r.status)
             for r in records
         ]
-    n = ctx.index.upsert(docs)
+    n = (index or ctx.index).upsert(docs)
     with ctx.db.session() as s:
         for r in s.scalars(select(Record).where(Record.id.in_([d.record_id for d in docs]))):
             r.indexed = True
