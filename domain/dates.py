@@ -1,7 +1,7 @@
 """Dates as Vietnamese documents write them → ISO ``YYYY-MM-DD``.
 
 Accepted: ``15/03/1998``, ``15-3-1998``, ``15.03.1998``, ``ngày 15 tháng 3 năm 1998`` and the same in words,
-``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám`` (with ``mùng/mồng``, ``mốt``, ``lăm``,
+``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám`` (with ``mồng/mùng``, ``mốt``, ``lăm``,
 ``tư``, ``linh/lẻ``, ``giêng``, ``chạp``). Words are compared folded (no diacritics), so OCR that dropped a
 tone mark still parses; ``mười`` (ten) and ``mươi`` (×10) fold alike and are told apart by position.
 """
@@ -111,49 +111,69 @@ def parse_year(text: str) -> str | None:
     return m.group(1) if m else None
 
 
-_UNITS = ["không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"]
+# ---- writing dates in words ("ghi bằng chữ") ------------------------------------------------------------------
+# One convention, the one printed on extracts under Circular 04/2020/TT-BTP, used by extraction checks and by
+# the sample generator alike:
+# - days 1–10 take "mồng" (Ngày mồng một …, Ngày mồng mười …); days 11–31 do not;
+# - April is "tháng tư"; months 11 and 12 are "tháng mười một", "tháng mười hai";
+# - 1 after a tens word is "mốt" (hai mươi mốt), 5 after any tens word is "lăm" (mười lăm, hai mươi lăm),
+#   4 after "mươi" is "tư" (hai mươi tư) but stays "bốn" after "mười" (mười bốn);
+# - thousands are "nghìn"; an empty tens place before a unit is "linh" (một nghìn chín trăm linh năm); an empty
+#   hundreds place inside a larger number is "không trăm" (hai nghìn không trăm hai mươi).
+DIGIT_WORDS = ("không", "một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín")
+MONTH_WORDS = ("", "một", "hai", "ba", "tư", "năm", "sáu", "bảy", "tám", "chín", "mười", "mười một", "mười hai")
 
 
-def _below_thousand(n: int, *, full: bool) -> list[str]:
-    hundreds, rest = divmod(n, 100)
-    tens, unit = divmod(rest, 10)
-    out: list[str] = []
-    if hundreds or full:
-        out += [_UNITS[hundreds], "trăm"]
+def _below_100(n: int) -> list[str]:
+    tens, unit = divmod(n, 10)
     if tens == 0:
-        if unit:
-            out += (["linh"] if out else []) + [_UNITS[unit]]
-        return out
-    if tens == 1:
-        out.append("mười")
-    else:
-        out += [_UNITS[tens], "mươi"]
-    if unit == 1:
-        out.append("mốt" if tens > 1 else "một")
+        return [DIGIT_WORDS[unit]]
+    out = ["mười"] if tens == 1 else [DIGIT_WORDS[tens], "mươi"]
+    if unit == 1 and tens > 1:
+        out.append("mốt")
+    elif unit == 4 and tens > 1:
+        out.append("tư")
     elif unit == 5:
         out.append("lăm")
     elif unit:
-        out.append(_UNITS[unit])
+        out.append(DIGIT_WORDS[unit])
     return out
 
 
+def _below_1000(n: int, *, full: bool) -> list[str]:
+    """``full``: a higher group precedes, so an empty hundreds or tens place is spoken."""
+    hundreds, rest = divmod(n, 100)
+    out: list[str] = []
+    if hundreds or full:
+        out += [DIGIT_WORDS[hundreds], "trăm"]
+    if rest == 0:
+        return out
+    if rest < 10 and out:
+        return out + ["linh", DIGIT_WORDS[rest]]
+    return out + _below_100(rest)
+
+
 def number_to_words(n: int) -> str:
-    """0 ≤ n < 10000 in words as documents write them (1998 → một nghìn chín trăm chín mươi tám)."""
-    if not 0 <= n < 10000:
-        raise ValueError(n)
+    """0 ≤ n < 10⁹ in words: 1998 → một nghìn chín trăm chín mươi tám, 2005 → hai nghìn không trăm linh năm."""
+    if not 0 <= n < 10**9:
+        raise ValueError(f"out of range: {n}")
     if n == 0:
-        return "không"
-    thousands, rest = divmod(n, 1000)
-    out = [_UNITS[thousands], "nghìn"] if thousands else []
-    if rest:
-        out += _below_thousand(rest, full=bool(thousands))
+        return DIGIT_WORDS[0]
+    out: list[str] = []
+    for scale, name in ((10**6, "triệu"), (10**3, "nghìn")):
+        group, n = divmod(n, scale)
+        if group:
+            out += _below_1000(group, full=bool(out)) + [name]
+    if n:
+        out += _below_1000(n, full=bool(out))
     return " ".join(out)
 
 
-def date_in_words(iso: str) -> str:
-    """``1998-03-15`` → ``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám``."""
-    d = dt.date.fromisoformat(iso)
-    day = number_to_words(d.day)
-    if d.day <= 10:
-        day = "mùng " + day
-    return f"Ngày {day} tháng {number_to_words(d.month)} năm {number_to_words(d.year)}"
+def day_in_words(day: int) -> str:
+    return f"mồng {DIGIT_WORDS[day] if day < 10 else 'mười'}" if day <= 10 else number_to_words(day)
+
+
+def date_in_words(value: dt.date | str) -> str:
+    """``1998-03-15`` (or a ``date``) → ``Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám``."""
+    d = value if isinstance(value, dt.date) else dt.date.fromisoformat(value)
+    return f"Ngày {day_in_words(d.day)} tháng {MONTH_WORDS[d.month]} năm {number_to_words(d.year)}"

@@ -3,6 +3,7 @@ to the next label on the same line (or the line's end), and assign it to a field
 (a child's "Dân tộc" vs the mother's, the wife's name vs the husband's)."""
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ocr.labels import Match
@@ -90,8 +91,11 @@ def read_fields(
     section, it opens the first of these whose name is still missing (marriage: wife, then husband)."""
     section = "main"
     out: dict[str, list[Raw]] = {}
+    all_hits = [_hits(line, labels) for line in lines]
+    right = max((w.left + w.width for line in lines for w in line.words), default=0)
+    left = min((w.left for line in lines for w in line.words), default=0)
     for n, line in enumerate(lines):
-        hits = _hits(line, labels)
+        hits = all_hits[n]
         for i, hit in enumerate(hits):
             if hit.label.opens:
                 section = hit.label.opens
@@ -105,6 +109,30 @@ def read_fields(
                 continue
             end = hits[i + 1].match.start if i + 1 < len(hits) else len(line.text)
             text, s, e = _value(line, hit.match.end, end)
-            if text:
-                out.setdefault(field, []).append(Raw(text, line.confidence(s, e), hit.match.distance, n))
+            if not text:
+                continue
+            conf = line.confidence(s, e)
+            if i + 1 == len(hits) and n + 1 < len(lines) and not all_hits[n + 1] \
+                    and _continues(line, lines[n + 1], left, right):
+                nxt = lines[n + 1]
+                more, ms, me = _value(nxt, 0, len(nxt.text))
+                if more:
+                    conf = (conf * len(text) + nxt.confidence(ms, me) * len(more)) / (len(text) + len(more))
+                    text = f"{text} {more}"
+            out.setdefault(field, []).append(Raw(text, conf, hit.match.distance, n))
     return out
+
+
+_DATED = re.compile(r"ng[aà]y\s*\d{1,2}\s*th[aá]ng", re.IGNORECASE)
+
+
+def _continues(line: Line, nxt: Line, left: int, right: int) -> bool:
+    """Is ``nxt`` the wrapped rest of the value that ends ``line``? With word boxes: ``line`` runs to the
+    right margin and ``nxt`` starts at the left one. Without (plain text): ``nxt`` is a short fragment."""
+    if not nxt.words or ":" in nxt.text or _DATED.search(nxt.text):
+        return False
+    if right > 0:
+        width = right - left
+        ends = max(w.left + w.width for w in line.words)
+        return ends >= right - 0.08 * width and nxt.words[0].left <= left + 0.03 * width
+    return len(nxt.words) <= 3

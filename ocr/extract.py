@@ -22,10 +22,12 @@ from domain.ids import check_personal_id
 from domain.records import DATE_FIELDS, NAME_FIELDS, ExtractedRecord, RecordType
 from domain.text import fold, normalize, title_case_name
 from ocr.anchors import Raw, read_fields
+from ocr.calibrate import calibrated
 from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
+from ocr.validate import validate
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
 _YEAR_FIELDS = frozenset({"mother_birth_year", "father_birth_year"})
@@ -74,7 +76,8 @@ def _death_time(raw: Raw, fields: dict[str, str], conf: dict[str, float]) -> Non
         fields["date_of_death"], conf["date_of_death"] = iso, base
 
 
-def extract(page: PageOcr, record_type: RecordType) -> ExtractedRecord:
+def extract(page: PageOcr, record_type: RecordType, *, raw: bool = False) -> ExtractedRecord:
+    """Fields of the one record on ``page``; confidences calibrated (``raw``: as computed, for fitting)."""
     record_type = RecordType(record_type)
     labels, mapping = FORMS[record_type]
     lines = page_lines(page.words, page.text, default_conf=page.confidence or 0.9)
@@ -96,9 +99,36 @@ def extract(page: PageOcr, record_type: RecordType) -> ExtractedRecord:
                 fields[field] = value
                 conf[field] = raw.conf * (1 - 0.05 * raw.label_distance) * check
         _cross_check(fields, conf)
+        _signer(lines, fields, conf)
+    validate(fields, conf)
+    if not raw:
+        conf = {k: calibrated(k, v) for k, v in conf.items()}
     return ExtractedRecord(type=record_type, fields=fields, confidence={k: round(max(0.0, min(1.0, v)), 3)
                                                                       for k, v in conf.items()},
                            text=page.text)
+
+
+_TITLE_LINE = re.compile(r"^(?:kt\.?\s*)?(pho\s*)?chu\s*tich$")
+_NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){1,4}[A-ZĐÀ-Ỹ][^\W\d_]*$")
+
+
+def _signer(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
+    """The official's title ("PHÓ CHỦ TỊCH") and, below it in the signature block, the name."""
+    for i in range(len(lines) - 1, -1, -1):
+        folded = fold(lines[i].text).strip(" .:-_,;")
+        m = _TITLE_LINE.match(folded)
+        if not m or folded.startswith("kt"):
+            continue
+        line = lines[i]
+        fields["signer_title"] = "Phó Chủ tịch" if m.group(1) else "Chủ tịch"
+        conf["signer_title"] = line.confidence(0, len(line.text))
+        for below in lines[i + 1:i + 4]:
+            text = normalize(below.text).strip(" .-_")
+            if _NAME_LINE.match(text) and not text.isupper():
+                fields["signer_name"] = title_case_name(text)
+                conf["signer_name"] = below.confidence(0, len(below.text))
+                break
+        return
 
 
 def _cross_check(fields: dict[str, str], conf: dict[str, float]) -> None:
@@ -115,3 +145,9 @@ def _cross_check(fields: dict[str, str], conf: dict[str, float]) -> None:
         elif spelled:
             conf["date_of_birth"] *= 0.5
             conf["date_of_birth_in_words"] *= 0.5
+
+
+def extract_records(page: PageOcr, record_type: RecordType | str, *, raw: bool = False) -> list[ExtractedRecord]:
+    """Every record on a page: one for a form, extract or certificate (one per entry for a register page is
+    not built yet: see docs/accuracy.md)."""
+    return [extract(page, RecordType(record_type), raw=raw)]

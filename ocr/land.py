@@ -11,7 +11,7 @@ from ocr.lines import Line
 
 SEP = "; "
 _OWNER = re.compile(r"\b(?:Ông|Bà|ông|bà|ONG|BA|ÔNG|BÀ)\b\s*:?\s*([^\W\d_][^,;:()\d]*)")
-_STOP = re.compile(r"\s*(?:\b(?:và|sinh năm|năm sinh|CMND|CCCD)\b.*)$", re.IGNORECASE)
+_STOP = re.compile(r"\s*(?:\b(?:và|sinh năm|năm ?sinh|CMND|CCCD)\b.*)$", re.IGNORECASE)
 _SERIAL = re.compile(r"(?<![\w])([A-ZĐ]{2})\s?(\d{8}|\d{6})(?!\d)")
 _NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
 _AUTHORITY = re.compile(r"(uy ban nhan dan|so tai nguyen|van phong dang ky)")
@@ -60,10 +60,15 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
         values = [(m.group(0).replace(" ", ""), r.conf) for r in raws.get(field, [])
                   if (m := re.search(pattern, r.text))]
         put(field, SEP.join(v for v, _ in values), min((c for _, c in values), default=0.0))
-    for field in ("owner_address", "parcel_address", "parcel_number", "map_sheet_number", "usage_form",
-                  "land_use_purpose", "land_use_origin", "registry_number"):
+    for field in ("owner_address", "parcel_address", "usage_form", "land_use_purpose", "land_use_origin",
+                  "registry_number"):
         if raw := (raws.get(field) or [None])[0]:
             put(field, normalize(raw.text), raw.conf * (1 - 0.05 * raw.label_distance))
+    for field in ("parcel_number", "map_sheet_number"):  # a number; "468 b)" is the next item's letter
+        if raw := (raws.get(field) or [None])[0]:
+            m = re.match(r"\s*(\d+)", raw.text)
+            value = m.group(1) if m else normalize(raw.text)
+            put(field, value, raw.conf * (1 - 0.05 * raw.label_distance) * (1.0 if m else 0.4))
     if raw := (raws.get("area_m2") or [None])[0]:
         number = area_number(raw.text)
         put("area_m2", number or normalize(raw.text), raw.conf * (1.0 if number else 0.4))
@@ -86,6 +91,29 @@ def _issue(lines: list[Line], put) -> None:
     for line in reversed(lines):
         m = _AUTHORITY.search(fold(line.text))
         if m:
-            text = normalize(line.text[m.start():])
+            text = authority_case(normalize(line.text[m.start():]))
             put("issuing_authority", text, line.confidence(m.start(), len(line.text)))
             break
+
+
+_UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+_BODIES = {"sở tài nguyên và môi trường": "Sở Tài nguyên và Môi trường",
+           "văn phòng đăng ký đất đai": "Văn phòng đăng ký đất đai"}
+
+
+def authority_case(text: str) -> str:
+    """'ỦY BAN NHÂN DÂN HUYỆN THĂNG BÌNH' → 'Ủy ban nhân dân huyện Thăng Bình': as records.md writes bodies
+    (sentence case, unit names capitalised); text already in mixed case is kept."""
+    if not text.isupper():
+        return text
+    low = text.lower()
+    for body, written in _BODIES.items():
+        if low.startswith(body):
+            low = written + low[len(body):]
+            break
+    else:
+        low = low[:1].upper() + low[1:]
+    for unit in _UNIT_WORDS:
+        low = re.sub(rf"(?<=\b{unit} )(\w+(?: \w+)*)",
+                     lambda m: " ".join(w[:1].upper() + w[1:] for w in m.group(1).split()), low)
+    return low

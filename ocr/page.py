@@ -1,8 +1,10 @@
 """``ocr_page``: one page image → text, words, confidence and a searchable one-page PDF.
 
-Stages: stamps washed out → upright → deskewed → Tesseract on the grey image; only when that reads poorly
-is the cleaned (binarised) variant tried too, and the better one by mean confidence wins. Each variant is
-OCR'd by exactly one Tesseract run that yields both the TSV and the PDF.
+Stages: seals, signatures and frames washed out → upright → deskewed → rules erased → Tesseract on the grey
+image; only when that reads poorly is the cleaned (binarised) variant tried too, and the better one by mean
+confidence wins. Each variant is OCR'd by exactly one Tesseract run that yields both the TSV and the PDF. Its
+words are then put in reading order (ocr.layout: two-column headers and signature blocks, garbage dropped)
+and their diacritics post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own.
 """
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from PIL import Image
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import preprocess
+from ocr.correct import correct_words
+from ocr.layout import reading_order
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
@@ -27,6 +31,8 @@ FLIP_BELOW = 0.55
 MIN_WORDS = 3
 MIN_ALNUM_SHARE = 0.6
 MIN_CONFIDENCE = 0.40
+# A page with fewer confident words than this is also read in its cleaned variant (forms carry 150–300).
+FULL_PAGE_WORDS = 60
 
 
 @dataclass(slots=True)
@@ -42,18 +48,30 @@ class PageOcr:
     rotation: int = 0
     width: int = 0
     height: int = 0
+    # y of each horizontal rule found (and erased before OCR) in the image read: the rows of a register table.
+    rules: list[int] = field(default_factory=list)
+    # Confident words (conf ≥ 0.6, two letters or digits) in what Tesseract read, before clean-up.
+    read_words: int = 0
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
-          want_pdf: bool, dpi: int) -> PageOcr:
+          want_pdf: bool, dpi: int, rules: list[int]) -> PageOcr:
     img = Image.fromarray(grey)
     if variant == "otsu":
         img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
     out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(),
                         want_pdf=want_pdf, dpi=dpi)
-    words = parse_tsv(out.tsv)
-    return PageOcr(text=page_text(words), confidence=mean_confidence(words), words=words, pdf=out.pdf,
-                   variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0])
+    read = parse_tsv(out.tsv)
+    # The page's confidence is that of everything Tesseract read, garbage included: it ranks the variants
+    # (grey, binarised, upside down), and a variant that read mostly garbage must not win because the
+    # clean-up below left it only a few good words.
+    confidence = mean_confidence(read)
+    real = sum(1 for w in read if w.conf >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 2)
+    words = reading_order(read)
+    correct_words(words)
+    return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
+                   variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
+                   read_words=real)
 
 
 def check_output(page: PageOcr) -> None:
@@ -71,35 +89,40 @@ def check_output(page: PageOcr) -> None:
 
 
 def _score(page: PageOcr) -> float:
+    """Mean confidence, discounted when the variant read little text: a dark, shadowed photocopy can yield a
+    handful of confident words from its grey image and a full page from its binarised one."""
     try:
         check_output(page)
     except PageFailed:
         return -1.0 + page.confidence
-    return page.confidence
+    return page.confidence * min(1.0, page.read_words / FULL_PAGE_WORDS)
 
 
-def prepare(image: Image.Image) -> tuple[np.ndarray, int]:
-    """Grey, stamp-free, upright, deskewed image and the rotation applied."""
+def prepare(image: Image.Image) -> tuple[np.ndarray, int, list[int]]:
+    """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; the rules' y."""
     grey = preprocess.suppress_stamps(preprocess.to_rgb_array(image))
     grey, rotation = preprocess.orient(grey)
     grey, _angle = preprocess.deskew(grey)
-    return grey, rotation
+    grey, rules = preprocess.remove_rules(grey)
+    return grey, rotation, rules
 
 
 def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -> PageOcr:
     deadline = time.monotonic() + settings.ocr_timeout_s
     dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))
-    grey, rotation = prepare(image)
+    grey, rotation, rules = prepare(image)
     if time.monotonic() >= deadline:
         raise OcrTimeout("OCR quá thời gian")
-    best = _read(grey, "gray", rotation, settings, deadline, want_pdf, dpi)
+    best = _read(grey, "gray", rotation, settings, deadline, want_pdf, dpi, rules)
     if best.confidence < FLIP_BELOW:  # upside down (or turned 270° rather than 90°)?
         grey_flipped = cv2.rotate(grey, cv2.ROTATE_180)
-        other = _read(grey_flipped, "gray", (rotation + 180) % 360, settings, deadline, want_pdf, dpi)
+        other = _read(grey_flipped, "gray", (rotation + 180) % 360, settings, deadline, want_pdf, dpi,
+                      [grey.shape[0] - 1 - y for y in reversed(rules)])
         if _score(other) > _score(best):
             best, grey = other, grey_flipped
-    if best.confidence < RETRY_BELOW:
-        other = _read(preprocess.cleaned(grey), "otsu", best.rotation, settings, deadline, want_pdf, dpi)
+    if best.confidence < RETRY_BELOW or best.read_words < FULL_PAGE_WORDS:
+        other = _read(preprocess.cleaned(grey), "otsu", best.rotation, settings, deadline, want_pdf, dpi,
+                      best.rules)
         best = max(best, other, key=_score)
     check_output(best)
     return best

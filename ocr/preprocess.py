@@ -25,12 +25,19 @@ def to_rgb_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image.convert("RGB"))
 
 
+# Seals, signatures and decorative frames are large marks; printed red text (a land certificate's title and
+# serial, a marriage certificate's title) is made of glyph-sized marks and must stay readable.
+_MARK_MIN = 0.06  # a coloured mark this share of the page width in both directions is a seal/signature/frame
+
+
 def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
-    """Grey page in which vivid red and blue ink (stamps, seals) turns to paper while black text stays.
+    """Grey page in which red and blue seals, signatures and frames turn to paper while black text stays.
 
     On coloured pixels the brightest channel is used: a red stamp is bright in R, a blue one in B, so they
-    wash out; black print, dark in every channel, survives even where a stamp overlaps it. Pixels without
-    colour keep ordinary luminance, so grey scans are untouched. Caveat: vivid blue handwriting fades too.
+    wash out; black print, dark in every channel, survives even where a stamp overlaps it. Only *large*
+    coloured marks are washed (connected regions at least ``_MARK_MIN`` of the page width both ways): red
+    printed text keeps its ordinary luminance, which reads as dark grey. Pixels without colour keep ordinary
+    luminance, so grey scans are untouched. Caveat: vivid blue handwriting fades too.
     """
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     small = rgb[::8, ::8].astype(np.int16)
@@ -44,10 +51,64 @@ def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
     stamp = (sat >= 40) & (val >= 90) & (reddish | bluish)
     if not stamp.any():
         return grey
-    brightest = rgb.max(axis=2)
+    stamp &= _large_marks(stamp)
+    # Paper where the mark is; a dark red frame's brightest channel (≈150) would still read as a grey line.
     out = grey.copy()
-    out[stamp] = brightest[stamp]
+    out[stamp] = np.maximum(rgb.max(axis=2)[stamp], int(np.percentile(grey[::8, ::8], 90)))
     return out
+
+
+def _large_marks(mask: np.ndarray) -> np.ndarray:
+    """Pixels of ``mask`` that belong to a large connected mark (seal ring and its text, signature, frame)."""
+    f = 4
+    h0, w0 = mask.shape
+    # Area-averaged, so a thin stroke between sampled pixels still counts.
+    small = (cv2.resize(mask.astype(np.uint8) * 255, (max(1, w0 // f), max(1, h0 // f)),
+                        interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
+    joined = cv2.dilate(small, np.ones((3, 5), np.uint8))  # ≈ 12 px down, 20 px across: a seal joins its letters
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    limit = _MARK_MIN * mask.shape[1] / f
+    w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
+    fill = stats[1:, cv2.CC_STAT_AREA] / np.maximum(1, w * h)
+    # Seals and signatures are compact (aspect ≤ 3.5), frames sparse; lines of red title text are neither.
+    big = np.zeros(n, dtype=bool)
+    big[1:] = (w >= limit) & (h >= limit) & ((np.maximum(w, h) <= 3.5 * np.minimum(w, h)) | (fill < 0.08))
+    # Marks inside a seal or signature (a seal's centre text, not touching its ring) go with it; not inside a
+    # frame, which encloses the whole page and its red printed title.
+    x, y = stats[:, cv2.CC_STAT_LEFT], stats[:, cv2.CC_STAT_TOP]
+    for k in np.flatnonzero(big):
+        if max(stats[k, cv2.CC_STAT_WIDTH], stats[k, cv2.CC_STAT_HEIGHT]) >= 0.5 * small.shape[1]:
+            continue
+        inside = (x >= x[k]) & (y >= y[k]) & (x + stats[:, cv2.CC_STAT_WIDTH] <= x[k] + stats[k, cv2.CC_STAT_WIDTH]) \
+            & (y + stats[:, cv2.CC_STAT_HEIGHT] <= y[k] + stats[k, cv2.CC_STAT_HEIGHT])
+        inside[0] = False
+        big |= inside
+    keep = big[labels].astype(np.uint8)
+    keep = cv2.resize(keep, (mask.shape[1], mask.shape[0]), interpolation=cv2.INTER_NEAREST)
+    return keep.astype(bool)
+
+
+def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, list[int]]:
+    """Paper where long straight rules were (underlines, table borders, frames), so that Tesseract does not
+    take them for letters or lose the text touching them; also the y of each horizontal rule (table rows).
+
+    A rule is a run of ink at least 1/16 of the page width long, horizontal or vertical; text strokes never are.
+    """
+    binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    span = max(40, grey.shape[1] // 16)
+    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, span), np.uint8))
+    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((span, 1), np.uint8))
+    rules = horiz | vert
+    if not rules.any():
+        return grey, []
+    out = grey.copy()
+    out[cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0] = int(np.percentile(grey, 90))
+    rows = np.flatnonzero((horiz > 0).sum(axis=1) >= grey.shape[1] // 4)  # rows crossing a quarter of the page
+    ys: list[int] = []
+    for y in rows:
+        if not ys or y - ys[-1] > 8:
+            ys.append(int(y))
+    return out, ys
 
 
 def _small_binary(grey: np.ndarray) -> np.ndarray:

@@ -6,9 +6,9 @@ date_in_words(date)                      -> "Ngày mười lăm tháng ba năm m
 main(argv)                               -> the ``python -m samples`` command line
 """
 
-from samples.book import Book, generate_book
+from samples.book import Book, generate_book, render_pages
 from samples.cli import main
 from samples.numerals import date_in_words, number_in_words
 from samples.records import generate_records
 
-__all__ = ["Book", "date_in_words", "generate_book", "generate_records", "main", "number_in_words"]
+__all__ = ["Book", "date_in_words", "generate_book", "generate_records", "main", "number_in_words", "render_pages"]

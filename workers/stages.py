@@ -21,6 +21,7 @@ from ocr import PageOcr, classify, extract_records, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
+from .linking import link_batch
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +178,7 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
         unindexed = list(s.scalars(select(Record.id).where(Record.batch_id == batch_id, Record.indexed.is_(False))))
         pdf_keys = [p.pdf_key for p in pages if p.status == PageStatus.DONE and p.pdf_key]
     index_records(unindexed, ctx)
+    link_batch(batch_id, ctx)
     pdf_key = None
     if pdf_keys:
         book = pikepdf.Pdf.new()

@@ -1,0 +1,237 @@
+"""OCR and field accuracy: our pipeline (ocr_page → extract_records) against plain `tesseract -l vie` on the same
+page images, its text put through the same extractor.
+
+    .venv/bin/python -m bench accuracy            # full: 20 ocr_forms_nomvn pages + 3 pages per type and level
+    .venv/bin/python -m bench accuracy --quick    # small: 4 nomvn pages + 1 page per type and level
+
+Text: CER (edit distance / reference length, whitespace collapsed) and word recall (multiset, exact words).
+Fields: exact match per record type and degradation level — precision = right / extracted, recall = right /
+fields in the truth; "flagged" = share of wrong extracted fields whose confidence is below the review threshold;
+ECE = expected calibration error of field confidence (10 bins). Time: seconds per page, both single-threaded
+(OMP_THREAD_LIMIT=1), pages spread over one process per core; ours includes the searchable PDF and extraction.
+Results go to docs/benchmarks.md under "## accuracy".
+"""
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+from .common import machine, table
+
+NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
+TYPES = ("birth", "marriage", "death", "land")  # register pages: not generated yet (docs/accuracy.md)
+LEVELS = ("clean", "moderate", "poor")
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+SEED = 900  # generated pages differ from the ones the calibration was fitted on (seeds 0..)
+
+
+def _plain(png: bytes) -> tuple[str, float]:
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "page.png"
+        src.write_bytes(png)
+        t = time.perf_counter()
+        out = subprocess.run(["tesseract", str(src), "stdout", "-l", "vie"], capture_output=True, env=env,
+                             check=True)
+        return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t
+
+
+def _records(page_ocr, record_type: str) -> list[dict]:
+    from ocr import extract_records
+
+    return [{"fields": r.fields, "confidence": r.confidence, "truncated": getattr(r, "truncated", False)}
+            for r in extract_records(page_ocr, record_type)]
+
+
+def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict]) -> dict:
+    from domain.settings import Settings
+    from ocr import PageOcr, ocr_page
+
+    buf = io.BytesIO()
+    image.save(buf, "PNG", compress_level=1)
+    plain_text, plain_s = _plain(buf.getvalue())
+    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy")
+    t = time.perf_counter()
+    ours = ocr_page(image, settings, want_pdf=True)
+    ours_records = _records(ours, record_type) if record_type else []
+    ours_s = time.perf_counter() - t
+    out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
+           "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records}
+    if record_type:
+        out["plain_records"] = _records(PageOcr(text=plain_text, confidence=0.9), record_type)
+        out["ours_records"] = ours_records
+    return out
+
+
+def _nomvn_job(meta: dict) -> list[dict]:
+    from PIL import Image
+
+    image = Image.open(NOMVN / meta["image"])
+    row = _measure(image, meta["title"] + "\n" + meta["text"], None, [])
+    row.update(source="nomvn", level=meta["gen_method"].split(":")[-1])
+    return [row]
+
+
+def _generated_job(record_type: str, level: str, pages: int) -> list[dict]:
+    from PIL import Image
+
+    from samples import render_pages
+
+    rows = []
+    for page in render_pages(record_type, pages, SEED, level):
+        buf = io.BytesIO()  # the scanner's JPEG, as generate_book writes it
+        page.image.save(buf, "JPEG", quality=90)
+        image = Image.open(io.BytesIO(buf.getvalue()))
+        image.load()
+        truth = page.truth()
+        entries = truth.get("entries") or [truth]
+        kind = truth["type"]
+        row = _measure(image, page.text, kind, [{"fields": e["fields"], "truncated": e.get("truncated", False)}
+                                                for e in entries])
+        row.update(source="generated", level=level, book=record_type)
+        rows.append(row)
+    return rows
+
+
+def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int) -> list[dict]:
+    jobs = []
+    with ProcessPoolExecutor(workers) as pool:
+        if nomvn_pages and (NOMVN / "metadata.jsonl").exists():
+            metas = [json.loads(x) for x in (NOMVN / "metadata.jsonl").read_text(encoding="utf-8").splitlines()]
+            # Spread a small sample over the scan kinds: every 5th page covers clean, office and photocopy.
+            step = max(1, len(metas) // nomvn_pages)
+            jobs += [pool.submit(_nomvn_job, m) for m in metas[::step][:nomvn_pages]]
+        jobs += [pool.submit(_generated_job, t, lv, pages) for t in types for lv in levels]
+        return [row for job in jobs for row in job.result()]
+
+
+# ---- scoring ---------------------------------------------------------------------------------------------------
+def _field_scores(rows: list[dict], side: str, threshold: float) -> dict:
+    from ocr.metrics import field_matches
+
+    n_truth = n_got = n_right = n_wrong_flagged = n_right_flagged = 0
+    pairs: list[tuple[float, bool]] = []
+    for row in rows:
+        got = row.get(f"{side}_records") or []
+        for k, want in enumerate(row["truth"]):
+            have = got[k] if k < len(got) else {"fields": {}, "confidence": {}}
+            n_truth += len(want["fields"])
+            for field, value in have["fields"].items():
+                if field not in want["fields"]:
+                    continue  # a field the page does not carry (e.g. read from a truncated entry)
+                n_got += 1
+                ok = field_matches(field, value, want["fields"][field])
+                conf = have["confidence"].get(field, 1.0)
+                n_right += ok
+                flagged = conf < threshold
+                n_wrong_flagged += (not ok) and flagged
+                n_right_flagged += ok and flagged
+                pairs.append((conf, ok))
+    wrong = n_got - n_right
+    return {"precision": n_right / n_got if n_got else 0.0, "recall": n_right / n_truth if n_truth else 0.0,
+            "flagged": n_wrong_flagged / wrong if wrong else 1.0, "wrong": wrong, "silent": wrong - n_wrong_flagged,
+            "right_flagged": n_right_flagged / n_right if n_right else 0.0, "ece": ece(pairs), "n": n_got}
+
+
+def ece(pairs: list[tuple[float, bool]], bins: int = 10) -> float:
+    """Expected calibration error: mean |confidence − accuracy| over equal-width bins, weighted by size."""
+    if not pairs:
+        return 0.0
+    groups: dict[int, list[tuple[float, bool]]] = defaultdict(list)
+    for c, ok in pairs:
+        groups[min(bins - 1, int(c * bins))].append((c, ok))
+    return sum(abs(sum(c for c, _ in g) / len(g) - sum(ok for _, ok in g) / len(g)) * len(g)
+               for g in groups.values()) / len(pairs)
+
+
+def report(rows: list[dict], threshold: float) -> str:
+    from ocr.metrics import cer, word_recall
+
+    out = []
+    text_rows = []
+    groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        groups[(r["source"] if r["source"] == "nomvn" else f"generated/{r['book']}", r["level"])].append(r)
+        groups[(r["source"], "all")].append(r)
+    for (src, lv), rs in sorted(groups.items()):
+        pc = sum(cer(r["plain_text"], r["truth_text"]) for r in rs) / len(rs)
+        oc = sum(cer(r["ours_text"], r["truth_text"]) for r in rs) / len(rs)
+        pw = sum(word_recall(r["plain_text"], r["truth_text"]) for r in rs) / len(rs)
+        ow = sum(word_recall(r["ours_text"], r["truth_text"]) for r in rs) / len(rs)
+        ps = sum(r["plain_s"] for r in rs) / len(rs)
+        os_ = sum(r["ours_s"] for r in rs) / len(rs)
+        text_rows.append([src, lv, len(rs), f"{pc:.2%}", f"{oc:.2%}", f"{oc / pc:.2f}" if pc else "-",
+                          f"{pw:.2%}", f"{ow:.2%}", f"{ps:.2f}", f"{os_:.2f}", f"{os_ / ps:.2f}"])
+    out.append(table(["pages", "level", "n", "CER plain", "CER ours", "ours/plain", "word recall plain",
+                      "word recall ours", "s/page plain", "s/page ours", "time ratio"], text_rows))
+    field_rows = []
+    fgroups: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for r in rows:
+        if r.get("type"):
+            fgroups[(r["book"], r["level"])].append(r)
+            fgroups[("all", r["level"])].append(r)
+    for (kind, lv), rs in sorted(fgroups.items(), key=lambda kv: (kv[0][0] == "all", kv[0][0],
+                                                                   LEVELS.index(kv[0][1]))):
+        p, o = _field_scores(rs, "plain", threshold), _field_scores(rs, "ours", threshold)
+        field_rows.append([kind, lv, len(rs), o["n"], f"{p['precision']:.1%}", f"{o['precision']:.1%}",
+                           f"{p['recall']:.1%}", f"{o['recall']:.1%}", f"{o['wrong']}",
+                           f"{o['flagged']:.0%}", f"{o['right_flagged']:.0%}", f"{o['ece']:.3f}"])
+    out.append(table(["record type", "level", "pages", "fields read", "precision plain", "precision ours",
+                      "recall plain", "recall ours", "wrong (ours)", "wrong flagged", "right flagged", "ECE"],
+                     field_rows))
+    return "\n\n".join(out)
+
+
+def write_doc(command: str, body: str) -> None:
+    """Replace (or add) the "## accuracy" section of docs/benchmarks.md; other sections are left as they are."""
+    section = f"## accuracy\n\n`{command}` — {time.strftime('%Y-%m-%d')}, {machine()}\n\n{body}\n"
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    pattern = re.compile(r"^## accuracy\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text, count=1) if pattern.search(text) else \
+        text.rstrip("\n") + "\n\n" + section
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="bench accuracy")
+    ap.add_argument("--quick", action="store_true", help="4 nomvn pages and 1 generated page per type and level")
+    ap.add_argument("--pages", type=int, help="generated pages per record type and level (default 3)")
+    ap.add_argument("--nomvn", type=int, help="ocr_forms_nomvn pages (default 20)")
+    ap.add_argument("--types", default=",".join(TYPES))
+    ap.add_argument("--levels", default=",".join(LEVELS))
+    ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
+    ap.add_argument("--json", type=Path, help="also write the raw per-page results here")
+    args = ap.parse_args(argv)
+    pages = args.pages or (1 if args.quick else 3)
+    nomvn = args.nomvn if args.nomvn is not None else (4 if args.quick else 20)
+    from domain.settings import Settings
+
+    threshold = Settings().review_threshold
+    t = time.perf_counter()
+    rows = run(nomvn, pages, tuple(args.types.split(",")), tuple(args.levels.split(",")), args.workers)
+    body = report(rows, threshold)
+    body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
+             f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "
+             "(psm 3, LSTM), its text through the same extract_records.")
+    command = "python -m bench accuracy " + " ".join(argv if argv is not None else sys.argv[2:])
+    print(body)
+    if args.json:
+        args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
+    if not args.no_doc:
+        write_doc(command.strip(), body)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,128 @@
+"""Administrative units of both eras, from the ``vietnamadminunits`` package (its SQLite dataset):
+
+* ``legacy`` — before 1 July 2025: 63 provinces, districts, ~10,000 wards/communes (3 levels);
+* ``2025`` — from 1 July 2025: 34 provinces, 3,321 wards/communes, no districts (2 levels).
+
+``check_place`` tells whether a written address ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu") names a
+combination of units that exists in either era. Names are compared folded without spaces or unit types, as
+the package's own keys are ("xã Hưng Phú" → "hungphu"). Loaded once, on first use (never at import).
+"""
+from __future__ import annotations
+
+import importlib.util
+import re
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from domain.text import fold
+
+ERAS = ("legacy", "2025")
+_PROVINCE = ("thanh pho", "tinh")
+_DISTRICT = ("quan", "huyen", "thi xa", "thanh pho")
+_WARD = ("phuong", "xa", "thi tran", "dac khu")
+
+
+def key(name: str) -> str:
+    """'Phường Phúc Xá' → 'phucxa' (type dropped, folded, letters and digits only)."""
+    f = fold(name or "").strip()
+    for t in sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=len, reverse=True):
+        if f.startswith(t + " "):
+            f = f[len(t) + 1:]
+            break
+    return re.sub(r"[^a-z0-9]", "", f)
+
+
+@dataclass(frozen=True, slots=True)
+class PlaceCheck:
+    """What a written place resolves to. ``eras``: the eras in which its units exist together."""
+
+    province: str | None
+    district: str | None
+    ward: str | None
+    eras: tuple[str, ...]
+
+    @property
+    def known(self) -> bool:
+        return bool(self.eras)
+
+
+class Gazetteer:
+    def __init__(self, legacy: list[dict], current: list[dict]) -> None:
+        self.legacy = legacy
+        self.current = current
+        self._legacy = {(key(r["province"]), key(r["district"]), key(r["ward"])) for r in legacy}
+        self._legacy_pd = {(p, d) for p, d, _ in self._legacy}
+        self._legacy_pw = {(p, w) for p, _, w in self._legacy}
+        self._current = {(key(r["province"]), key(r["ward"])) for r in current}
+        self.provinces = {"legacy": {p for p, _, _ in self._legacy}, "2025": {p for p, _ in self._current}}
+
+    @classmethod
+    def load(cls) -> Gazetteer:
+        # The package's SQLite file, read directly: importing the package also loads its address parsers
+        # (seconds), which checking names does not need.
+        spec = importlib.util.find_spec("vietnamadminunits")
+        if spec is None or not spec.submodule_search_locations:
+            raise RuntimeError("the vietnamadminunits package is not installed")
+        db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
+        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+            conn.row_factory = sqlite3.Row
+            legacy = [dict(r) for r in conn.execute(
+                "SELECT DISTINCT province, district, ward, provinceCode, districtCode, wardCode "
+                "FROM admin_units_legacy")]
+            current = [dict(r) for r in conn.execute(
+                "SELECT DISTINCT province, ward, provinceCode, wardCode FROM admin_units")]
+        return cls(legacy, current)
+
+    def phrases(self) -> list[str]:
+        """Every unit's full name as written ("Phường Phúc Xá", "Huyện Phước Long"), for dictionaries."""
+        out = set()
+        for r in self.legacy:
+            out.update((r["province"], r["district"], r["ward"]))
+        for r in self.current:
+            out.update((r["province"], r["ward"]))
+        return sorted(x for x in out if x)
+
+    def check_place(self, text: str) -> PlaceCheck:
+        """Split an address at commas, take unit names by their type words from the end, and look the
+        combination up in both eras."""
+        province = district = ward = None
+        for part in reversed([p.strip() for p in text.split(",") if p.strip()]):
+            f = fold(part)
+            if province is None and f.startswith(_PROVINCE):
+                province = key(part)
+            elif district is None and ward is None and f.startswith(_DISTRICT):
+                district = key(part)
+            elif ward is None and f.startswith(_WARD):
+                ward = key(part)
+        if province is None and text.strip():  # "…, Hà Nội": the last part without its type
+            last = key(text.split(",")[-1])
+            if last in self.provinces["legacy"] | self.provinces["2025"]:
+                province = last
+        eras = []
+        if province and self._legacy_ok(province, district, ward):
+            eras.append("legacy")
+        if province and not district and (ward is None and province in self.provinces["2025"]
+                                           or (province, ward) in self._current):
+            eras.append("2025")
+        return PlaceCheck(province, district, ward, tuple(eras))
+
+    def _legacy_ok(self, province: str, district: str | None, ward: str | None) -> bool:
+        if district and ward:
+            return (province, district, ward) in self._legacy
+        if district:
+            return (province, district) in self._legacy_pd
+        if ward:
+            return (province, ward) in self._legacy_pw
+        return province in self.provinces["legacy"]
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    return Gazetteer.load()
+
+
+def check_place(text: str) -> PlaceCheck:
+    return gazetteer().check_place(text)

@@ -1,0 +1,116 @@
+"""Build the syllable n-gram model that OCR post-correction uses: ``python -m ocr.correct.build [DATA_DIR]``.
+
+Reads public text (sources and licences in ocr/correct/data/SOURCES.md; DATA_DIR defaults to
+/work/shared/data or $SOHOA_SHARED_DATA) and writes ocr/correct/data/syllables.tsv.gz: syllable unigram and
+bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables, bigrams seen fewer than twice
+dropped. The corpora themselves are not copied. The UD VTB *test* split is held out for evaluation
+(``python -m ocr.correct.evaluate``).
+"""
+from __future__ import annotations
+
+import bz2
+import gzip
+import json
+import os
+import re
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+from ocr.correct.syllables import is_syllable
+
+OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
+MIN_BIGRAM = 2
+# Weight of dictionary entries (names, administrative units, form labels) relative to one corpus occurrence.
+DICT_WEIGHT = 3
+_CHUNK = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*", re.UNICODE)  # runs of words without punctuation or digits
+
+
+def default_data_dir() -> Path:
+    return Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data"))
+
+
+def ud_sentences(path: Path) -> Iterator[str]:
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if m := re.match(r"# text\s*=\s*(.*)", line):
+            yield m.group(1)
+
+
+def corpus(data: Path) -> Iterator[str]:
+    prose = data / "prose"
+    for split in ("train", "dev"):  # test is held out
+        yield from ud_sentences(prose / f"UD_Vietnamese-VTB_{split}.conllu")
+    with bz2.open(prose / "tatoeba_vie_sentences.tsv.bz2", "rt", encoding="utf-8") as f:
+        for line in f:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) >= 3:
+                yield parts[2]
+    yield from (prose / "udhr_vi.txt").read_text(encoding="utf-8").splitlines()
+    for line in (prose / "wiki_vi_articles.jsonl").read_text(encoding="utf-8").splitlines():
+        yield from json.loads(line).get("extract", "").splitlines()
+    for wl in ("langdata_vie/vie.wordlist", "langdata_lstm_vie/vie.wordlist"):
+        yield from (data / "tesseract_vie" / wl).read_text(encoding="utf-8").splitlines()
+
+
+def dictionaries(data: Path) -> Iterator[str]:
+    """Person names, administrative units of both eras, and the labels of our forms."""
+    names = data / "names"
+    for member in json.loads((names / "duyet_uit_member.json").read_text(encoding="utf-8")):
+        if member.get("full_name"):
+            yield member["full_name"]
+    for f in ("duyet_boy.txt", "duyet_girl.txt"):
+        yield from (names / f).read_text(encoding="utf-8").splitlines()
+    from domain.gazetteer import gazetteer
+
+    yield from gazetteer().phrases()
+    from ocr.classify import _LABELS, _TITLES
+    from ocr.forms import FORMS
+
+    for labels, _ in FORMS.values():
+        for label in labels:
+            yield from label.texts
+    for phrases in (*_TITLES.values(), *_LABELS.values()):
+        yield from phrases
+
+
+def count(lines: Iterator[str], unigrams: Counter, bigrams: Counter, weight: int = 1) -> None:
+    for line in lines:
+        for chunk in _CHUNK.findall(line.lower()):
+            toks = chunk.split()
+            prev = None
+            for tok in toks:
+                if not is_syllable(tok):
+                    prev = None
+                    continue
+                unigrams[tok] += weight
+                if prev:
+                    bigrams[prev, tok] += weight
+                prev = tok
+
+
+def build(data: Path, out: Path = OUT) -> tuple[int, int]:
+    unigrams: Counter[str] = Counter()
+    bigrams: Counter[tuple[str, str]] = Counter()
+    count(corpus(data), unigrams, bigrams)
+    count(dictionaries(data), unigrams, bigrams, DICT_WEIGHT)
+    kept = {k: v for k, v in bigrams.items() if v >= MIN_BIGRAM}
+    out.parent.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same sources give byte-identical output.
+    with open(out, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as gz:
+        lines = [f"1\t{s}\t{n}" for s, n in sorted(unigrams.items())]
+        lines += [f"2\t{a} {b}\t{n}" for (a, b), n in sorted(kept.items())]
+        gz.write(("\n".join(lines) + "\n").encode("utf-8"))
+    return len(unigrams), len(kept)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    data = Path(args[0]) if args else default_data_dir()
+    n1, n2 = build(data)
+    print(f"{OUT}: {n1} syllables, {n2} bigrams ({OUT.stat().st_size / 1024:.0f} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

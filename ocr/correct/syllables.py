@@ -1,0 +1,63 @@
+"""The shape of a Vietnamese syllable: which letter strings can be one, and how two spellings of one differ.
+
+A syllable is onset + rhyme + one tone. Only the *diacritics* of OCR'd syllables are ever corrected, never their
+base letters, so candidates for a token are the known syllables with the same ``base`` (fold: no marks, đ → d).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from domain.text import TONE_MARKS, fold
+
+_ONSET = "(?:ngh|ng|nh|ch|gh|gi|kh|ph|th|tr|qu|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x)?"
+_RHYME = "(?:[aăâeêioôơuưy]{1,3})(?:ch|ng|nh|c|m|n|p|t)?"
+_SHAPE = re.compile(f"{_ONSET}{_RHYME}")
+_STOP_FINAL = ("p", "t", "c", "ch")
+_SAC, _NANG = "\u0301", "\u0323"
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def split_tone(syllable: str) -> tuple[str, str]:
+    """(syllable without its tone mark, the tone mark or ""), lowercase NFC."""
+    nfd = unicodedata.normalize("NFD", syllable.lower())
+    tones = [ch for ch in nfd if ch in TONE_MARKS]
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in nfd if ch not in TONE_MARKS))
+    return bare, (tones[-1] if tones else "")
+
+
+def is_syllable(word: str) -> bool:
+    """True when ``word`` (any case) is spelled like a Vietnamese syllable: onset, rhyme, and a tone that the
+    rhyme allows (a syllable ending in p, t, c, ch takes only sắc or nặng)."""
+    bare, tone = split_tone(word)
+    if not _SHAPE.fullmatch(bare):
+        return False
+    nfd = unicodedata.normalize("NFD", word.lower())
+    if sum(ch in TONE_MARKS for ch in nfd) > 1:
+        return False
+    return not (bare.endswith(_STOP_FINAL) and tone not in ("", _SAC, _NANG)) and not (
+        bare.endswith(_STOP_FINAL) and tone == "")
+
+
+def base(word: str) -> str:
+    """The letters without any diacritic, lowercase (đ → d): what correction keeps fixed."""
+    return fold(word)
+
+
+def marks(word: str) -> list[str]:
+    """The combining marks of each letter (NFD), for counting how two spellings with one base differ."""
+    out = []
+    for ch in unicodedata.normalize("NFC", word.lower()):
+        nfd = unicodedata.normalize("NFD", ch)
+        out.append(("đ" if ch == "đ" else "") + "".join(sorted(c for c in nfd if unicodedata.combining(c))))
+    return out
+
+
+def mark_distance(a: str, b: str) -> int:
+    """Letters whose diacritics differ between two spellings with the same base."""
+    return sum(x != y for x, y in zip(marks(a), marks(b), strict=False)) + abs(len(a) - len(b))
+
+
+def syllables(text: str) -> list[str]:
+    """Lowercase letter runs of ``text`` (NFC)."""
+    return _LETTERS.findall(unicodedata.normalize("NFC", text).lower())

@@ -1,0 +1,121 @@
+"""Reading order and clean-up of Tesseract's words, from their boxes (no second OCR run).
+
+Tesseract with psm 4 reads a page as one column, so the two header blocks of a civil-status form ("ỦY BAN NHÂN
+DÂN / XÃ …" left, "CỘNG HÒA … / Độc lập …" right) and side-by-side signature blocks come out merged line by line.
+Here each line is cut into *pieces* at wide gaps; runs of lines made of such pieces form a *zone*; a zone whose
+pieces fall into separate columns that are not filled on every line (so not a table of "label: value" rows) is
+read column by column, left to right. Pieces starting at the left margin in such a zone (a certificate's
+"Số vào sổ cấp GCN" footer) are read after its columns.
+
+Garbage words — seal and signature strokes read as "§¬ˆ" — are dropped: low confidence and mostly symbols.
+"""
+from __future__ import annotations
+
+import re
+from statistics import median
+
+from ocr.words import Word, lines_of
+
+_GAP = 1.6  # a gap wider than this many median word heights separates pieces
+_CENTRED = 0.04  # |piece centre − content centre| below this share of the width: a centred title line
+_MARGIN = 0.05  # a piece starting within this share of the width from the left edge starts at the margin
+_NARROW = 0.7
+_VIETNAMESE = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
+
+
+def is_garbage(word: Word, height: float = 0.0) -> bool:
+    """Seal and signature strokes, toner specks: low confidence and mostly not letters, symbols no form prints,
+    a lone low-confidence character, or (given the page's median word ``height``) a box far too small or tall."""
+    text = word.text
+    alnum = sum(ch.isalnum() for ch in text)
+    if word.conf < 0.7 and alnum / len(text) < 0.5:
+        return True
+    if word.conf < 0.6 and (not _VIETNAMESE.fullmatch(text) or alnum <= 1):
+        return True
+    if height and word.conf < 0.8 and not 0.45 * height <= word.height <= 2.5 * height:
+        return True
+    return False
+
+
+def _pieces(line: list[Word], gap: float) -> list[list[Word]]:
+    out = [[line[0]]]
+    for prev, w in zip(line, line[1:], strict=False):
+        if w.left - (prev.left + prev.width) > gap:
+            out.append([])
+        out[-1].append(w)
+    return out
+
+
+def _span(piece: list[Word]) -> tuple[int, int]:
+    return piece[0].left, max(w.left + w.width for w in piece)
+
+
+def reading_order(words: list[Word]) -> list[Word]:
+    """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring)."""
+    height = median(w.height for w in words) if words else 0.0
+    words = [w for w in words if not is_garbage(w, height)]
+    lines = lines_of(words)
+    if len(lines) < 2:
+        return words
+    left = min(w.left for w in words)
+    right = max(w.left + w.width for w in words)
+    width = max(1, right - left)
+    centre = (left + right) / 2
+    gap = _GAP * median(w.height for w in words)
+    pieces = [_pieces(line, gap) for line in lines]
+
+    def zone_line(ps: list[list[Word]]) -> bool:
+        if len(ps) > 1:
+            return True
+        a, b = _span(ps[0])
+        return (b - a) < _NARROW * width and abs((a + b) / 2 - centre) > _CENTRED * width \
+            and a > left + _MARGIN * width
+
+    out: list[list[Word]] = []
+    i = 0
+    while i < len(lines):
+        if not zone_line(pieces[i]):
+            out.append(lines[i])
+            i += 1
+            continue
+        j = i
+        while j < len(lines) and zone_line(pieces[j]):
+            j += 1
+        out += _read_zone(pieces[i:j], left, width)
+        i = j
+    for n, line in enumerate(out):
+        for w in line:
+            w.line = n
+    return [w for line in out for w in line]
+
+
+def _read_zone(zone: list[list[list[Word]]], left: int, width: float) -> list[list[Word]]:
+    """Lines of a zone: column by column when its pieces form columns of unequal length, else as printed."""
+    as_printed = [[w for p in ps for w in p] for ps in zone]
+    at_margin = [[p[0].left <= left + _MARGIN * width for p in ps] for ps in zone]
+    if len(zone) < 2 or all(m[0] for m in at_margin):
+        return as_printed  # one row, or rows of "label: value" fields starting at the margin
+    # Margin pieces below a first line that has none are a footer (read after the columns).
+    footer_ok = not at_margin[0][0]
+    footer = [[p for p, m in zip(ps, ms, strict=True) if m and footer_ok] for ps, ms in zip(zone, at_margin,
+                                                                                            strict=True)]
+    body = [[p for p, m in zip(ps, ms, strict=True) if not (m and footer_ok)] for ps, ms in zip(zone, at_margin,
+                                                                                                strict=True)]
+    columns: list[list[int]] = []  # merged x-intervals of the body pieces
+    for a, b in sorted(_span(p) for ps in body for p in ps):
+        if columns and a <= columns[-1][1]:
+            columns[-1][1] = max(columns[-1][1], b)
+        else:
+            columns.append([a, b])
+    if len(columns) < 2 and not any(footer):
+        return as_printed
+
+    def column_of(p: list[Word]) -> int:
+        a, b = _span(p)
+        return next(k for k, (x0, x1) in enumerate(columns) if x0 <= (a + b) / 2 <= x1 or x0 <= a <= x1)
+
+    filled = [{column_of(p) for p in ps} for ps in body if ps]
+    if not any(footer) and all(len(f) == len(columns) for f in filled):
+        return as_printed  # a table: every line has every column — keep its rows
+    out = [p for k in range(len(columns)) for ps in body for p in ps if column_of(p) == k]
+    return out + [p for ps in footer for p in ps]
