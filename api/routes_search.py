@@ -15,12 +15,12 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 
 from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
-from domain.text import fold
+from domain.text import edit_distance, fold
 from index import SearchQuery
 from index.analysis import fuzzy_distance
 from index.query import parse
 
-from . import audit, service
+from . import audit, people, service
 from .auth import Permission, Principal
 from .pages import FIELD_LABELS_VI
 from .routes_common import actor, render, require, state
@@ -39,15 +39,7 @@ def query_terms(q: str) -> list[str]:
 
 
 def _distance(a: str, b: str, limit: int) -> int:
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
+    return limit + 1 if abs(len(a) - len(b)) > limit else edit_distance(a, b)
 
 
 def word_matches(word: str, terms: list[str], exact_only: frozenset[str] = frozenset()) -> bool:
@@ -128,6 +120,9 @@ def run_search(request: Request, principal: Principal, query: SearchQuery, dossi
     if with_facets:
         result["facets"] = facets(ctx, query)
     with ctx.db.session() as s:
+        duplicates = people.duplicates_among([h["record_id"] for h in result["hits"]], s=s)
+        for hit in result["hits"]:
+            hit["duplicates"] = duplicates.get(hit["record_id"], [])
         audit.record(s, actor(request, principal), "search", dossier_id=dossier, q=query.text, type=query.type,
                      authority=query.authority, year_from=query.year_from, year_to=query.year_to,
                      total=result["total"], shown=[h["record_id"] for h in result["hits"]])

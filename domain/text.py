@@ -62,3 +62,30 @@ def words(text: str) -> list[str]:
 def title_case_name(name: str) -> str:
     """Re-case a person's name as written on certificates: each syllable capitalised (NGUYỄN VĂN AN → Nguyễn Văn An)."""
     return " ".join(w[:1].upper() + w[1:].lower() for w in normalize(name).split(" "))
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance, bit-parallel (Myers 1999 / Hyyrö): O(len(a)) big-integer steps."""
+    if not a or not b:
+        return len(a) + len(b)
+    m = len(b)
+    peq: dict[str, int] = {}
+    for i, ch in enumerate(b):
+        peq[ch] = peq.get(ch, 0) | (1 << i)
+    mask, high = (1 << m) - 1, 1 << (m - 1)
+    pv, mv, score = mask, 0, m
+    for ch in a:
+        eq = peq.get(ch, 0)
+        xv = eq | mv
+        xh = (((eq & pv) + pv) ^ pv) | eq
+        ph = mv | (~(xh | pv) & mask)
+        mh = pv & xh
+        if ph & high:
+            score += 1
+        elif mh & high:
+            score -= 1
+        ph = ((ph << 1) | 1) & mask
+        mh = (mh << 1) & mask
+        pv = mh | (~(xv | ph) & mask)
+        mv = ph & xv
+    return score

@@ -9,8 +9,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from domain.gazetteer import check_place, gazetteer, key
+from domain.text import edit_distance
 from ocr.calibrate import GROUPS, calibrated, isotonic
-from ocr.metrics import canonical, cer, edit_distance, field_matches, word_recall
+from ocr.metrics import canonical, cer, field_matches, word_recall
 from ocr.validate import validate
 
 ADMIN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "admin_units"

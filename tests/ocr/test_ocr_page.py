@@ -4,13 +4,13 @@ import json
 import numpy as np
 import pikepdf
 import pytest
-from ocr_measure import cer
 from ocr_render import BIRTH_FIELDS, add_stamp, degrade, render_birth
 from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import classify, extract, ocr_page
+from ocr.metrics import cer
 
 
 @pytest.fixture
