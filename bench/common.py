@@ -63,7 +63,8 @@ def run_measured(cmd: Sequence[str], env: dict | None = None, timeout: float = 3
 
 
 def machine() -> str:
-    return f"{platform.node()} · {os.cpu_count()} cores · {psutil.virtual_memory().total / 2**30:.0f} GiB · {platform.python_version()}"
+    memory = psutil.virtual_memory().total / 2**30
+    return f"{platform.node()} · {os.cpu_count()} cores · {memory:.0f} GiB · {platform.python_version()}"
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
