@@ -43,13 +43,16 @@ class Permission(StrEnum):
     CERTIFY = "certify"
     AUDIT = "audit"
     USERS = "users"
+    LINK_PEOPLE = "link_people"  # confirm or reject a suggested link between records of one person
+    RECORD_STATUS = "record_status"  # mark a record amended, superseded or revoked
 
 
 _READ = {Permission.SEARCH, Permission.VIEW_RECORD, Permission.DOWNLOAD, Permission.BATCHES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
-    Role.OFFICER: frozenset(_READ | {Permission.DOSSIERS, Permission.ATTACH, Permission.CERTIFY}),
-    Role.CLERK: frozenset(_READ | {Permission.DOSSIERS}),
+    Role.OFFICER: frozenset(_READ | {Permission.DOSSIERS, Permission.ATTACH, Permission.CERTIFY,
+                                     Permission.LINK_PEOPLE}),
+    Role.CLERK: frozenset(_READ | {Permission.DOSSIERS, Permission.RECORD_STATUS}),
     Role.CITIZEN: frozenset(),
 }
 ROLE_LABELS_VI = {Role.ADMIN: "Quản trị", Role.CLERK: "Văn thư số hóa", Role.OFFICER: "Cán bộ một cửa",

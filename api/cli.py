@@ -345,6 +345,32 @@ def user_add(
                target=user.username, role=role)
     out.print(f"Đã tạo tài khoản {user.username} ({role}).")
 
+
+@app.command()
+def link(
+    batch_ids: Annotated[list[str] | None, typer.Argument(help="Các lô cần liên kết")] = None,
+    all_records: Annotated[bool, typer.Option("--all", help="Mọi hồ sơ đã có")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Đề xuất liên kết khai sinh ↔ kết hôn ↔ khai tử của cùng một người, và các hồ sơ có thể trùng lặp."""
+    from sqlalchemy import select
+
+    from storage.models import Record
+    from workers.linking import link_records
+
+    if not batch_ids and not all_records:
+        raise typer.BadParameter("cần ít nhất một mã lô, hoặc --all")
+    ctx = _context()
+    query = select(Record.id).where(Record.indexed.is_(True))
+    if not all_records:
+        query = query.where(Record.batch_id.in_(batch_ids))
+    with ctx.db.session() as s:
+        ids = list(s.scalars(query.order_by(Record.id)))
+    links = sum(link_records(ids[i:i + 500], ctx) for i in range(0, len(ids), 500))
+    _emit({"records": len(ids), "links": links}, as_json,
+          lambda d: out.print(f"Đã xét {d['records']} hồ sơ: {d['links']} liên kết đề xuất hoặc đã quyết định."))
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

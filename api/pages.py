@@ -40,13 +40,17 @@ FIELD_LABELS_VI: dict[str, str] = {
 }
 STATUS_LABELS_VI = {"valid": "Còn hiệu lực", "amended": "Đã cải chính", "superseded": "Đã được thay thế",
                     "revoked": "Đã thu hồi"}
+KIND_LABELS_VI = {"birth_marriage": "Khai sinh ↔ kết hôn", "birth_death": "Khai sinh ↔ khai tử",
+                  "duplicate": "Có thể trùng lặp"}
+LINK_STATUS_LABELS_VI = {"suggested": "Đề xuất", "confirmed": "Đã xác nhận", "rejected": "Đã bác bỏ"}
 TYPE_LABELS = {k.value: v for k, v in TYPE_LABELS_VI.items()}
 ACTION_LABELS_VI = {
     "search": "Tìm kiếm", "view_record": "Xem hồ sơ", "view_page": "Xem trang sổ", "download_image": "Tải ảnh quét",
     "download_copy": "Tải bản sao", "attach": "Đính kèm", "certify": "Cấp bản sao", "create_dossier": "Tạo hồ sơ",
     "view_dossier": "Xem hồ sơ thủ tục", "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "logout": "Đăng xuất",
     "token_create": "Tạo mã API", "token_revoke": "Thu hồi mã API", "user_create": "Tạo tài khoản",
-    "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký",
+    "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
+    "link_decision": "Quyết định liên kết", "record_status": "Đổi tình trạng hồ sơ",
 }
 
 
@@ -70,7 +74,8 @@ def _vn_datetime(value: str | datetime | None) -> str:
 
 
 _env.filters["vn_datetime"] = _vn_datetime
-_env.globals.update(field_labels=FIELD_LABELS_VI, status_labels=STATUS_LABELS_VI, type_labels=TYPE_LABELS,
+_env.globals.update(kind_labels=KIND_LABELS_VI, link_status_labels=LINK_STATUS_LABELS_VI,
+                    field_labels=FIELD_LABELS_VI, status_labels=STATUS_LABELS_VI, type_labels=TYPE_LABELS,
                     action_labels=ACTION_LABELS_VI, display_value=display_value)
 
 

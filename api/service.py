@@ -9,6 +9,8 @@ from storage.models import Batch, Page, PageStatus, Record
 from workers import Context
 from workers.stages import source_of
 
+from . import people
+
 
 def record_detail(record_id: str, ctx: Context) -> dict:
     with ctx.db.session() as s:
@@ -29,6 +31,8 @@ def record_detail(record_id: str, ctx: Context) -> dict:
                 for rp in record.pages
             ],
             "source": source_of(record, s),
+            "versions": people.versions(record, s=s),
+            "links": people.links_of(record.id, s=s),
         }
 
 

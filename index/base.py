@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
-from domain.records import DATE_FIELDS, NAME_FIELDS, RecordType
+from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, RecordType
 
 from .analysis import exact_token, folded_token, folded_tokens, tokens
+from .places import alternative_names
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {
@@ -47,6 +48,12 @@ class IndexDoc:
     def authority(self) -> str:
         return _as_text(self.fields.get("registration_authority") or self.fields.get("issuing_authority"))
 
+    def _place_alternatives(self) -> list[str]:
+        """Folded tokens of the names the record's places bear in the other era (2025 ↔ before), once each."""
+        places = [_as_text(self.fields[f]) for f in sorted(PLACE_FIELDS & self.fields.keys())]
+        names = [n for text in places for n in alternative_names(text)]
+        return list(dict.fromkeys(t for n in names for t in folded_tokens(n)))
+
     def analysed(self) -> dict[str, str]:
         """Whitespace-joined token strings per index field; both engines store exactly these."""
         per_field = {}
@@ -61,6 +68,7 @@ class IndexDoc:
             "name_x": " ".join(map(exact_token, names)),
             "name_f": " ".join(map(folded_token, names)),
             "authority_f": " ".join(folded_tokens(self.authority)),
+            "place_alt_f": " ".join(self._place_alternatives()),
         }
         for name, toks in per_field.items():
             out[f"f_{name}"] = " ".join(map(folded_token, toks))

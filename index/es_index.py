@@ -25,15 +25,15 @@ from domain.errors import ConfigError, TransientBackendError
 
 from .analysis import fuzzy_distance, fuzzy_target
 from .base import Hit, IndexDoc, SearchQuery, SearchResult
-from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "3"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
+SCHEMA_VERSION = "4"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
 # Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
 MAX_EXPANSIONS = 1000
 _EXACT_FIELDS = ("all_x", "name_x")
-_FOLDED_FIELDS = ("all_f", "name_f", "authority_f") + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
+_FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
 
 
@@ -101,11 +101,17 @@ def _const(query: dict[str, Any], boost: float) -> dict[str, Any]:
     return {"constant_score": {"filter": query, "boost": boost}}
 
 
-def _word(exact_field: str, folded_field: str | None, exact: str, folded: str) -> dict[str, Any]:
-    """One query word: exact spelling best, then folded, then within the OCR-error distance."""
+def _word(exact_field: str, folded_field: str | None, exact: str, folded: str,
+          also_folded: str | None = None) -> dict[str, Any]:
+    """One query word: exact spelling best, then folded (in ``folded_field`` or ``also_folded``, scored once),
+    then within the OCR-error distance."""
     should = [_const({"term": {exact_field: exact}}, EXACT_BOOST)] if exact_field else []
     target = folded_field or exact_field
-    should.append(_const({"term": {target: folded}}, FOLDED_BOOST))
+    if also_folded:
+        either = [{"term": {f: folded}} for f in (target, also_folded)]
+        should.append(_const({"bool": {"should": either, "minimum_should_match": 1}}, FOLDED_BOOST))
+    else:
+        should.append(_const({"term": {target: folded}}, FOLDED_BOOST))
     distance = fuzzy_distance(folded)
     if distance:
         fuzzy = {
@@ -120,7 +126,7 @@ def _word(exact_field: str, folded_field: str | None, exact: str, folded: str) -
 
 
 def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
-    must = [_word("all_x", "all_f", term.exact, term.folded) for term in parsed.terms]
+    must = [_word("all_x", "all_f", term.exact, term.folded, PLACE_ALT_FIELD) for term in parsed.terms]
     for field, toks in parsed.fielded.items():
         must.extend(_word("", field, tok, tok) for tok in toks)
     filters: list[dict[str, Any]] = []

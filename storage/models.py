@@ -117,6 +117,9 @@ class Record(Base):
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), index=True)
     type: Mapped[str] = mapped_column(String(16), index=True)
     status: Mapped[str] = mapped_column(String(16), default="valid")
+    status_reason: Mapped[str | None] = mapped_column(Text)  # why an officer changed the status
+    # The earlier record this one replaces (a re-registration, a corrected extract); that one is "superseded".
+    supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("records.id"), index=True)
     fields: Mapped[dict] = mapped_column(default=dict)
     confidence: Mapped[dict] = mapped_column(default=dict)
     text: Mapped[str] = mapped_column(Text, default="")

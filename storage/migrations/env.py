@@ -1,6 +1,7 @@
 from alembic import context
 
 import storage.officer_models  # noqa: F401  (registers the officer tables on Base.metadata)
+import storage.person_models  # noqa: F401  (and the person links)
 from storage.models import Base
 
 engine = context.config.attributes["engine"]

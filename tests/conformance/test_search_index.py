@@ -319,3 +319,67 @@ def test_engines_agree(es_url: str, query: SearchQuery) -> None:
         assert [(h.record_id, h.score) for h in a.hits] == [(h.record_id, h.score) for h in b.hits]
     finally:
         distributed.close()
+
+
+# -- places across the July 2025 reorganisation: old and new unit names both match ------------------------
+# Real units (vietnamadminunits; cross-checked against dvhcvn in tests/test_places.py): Phường Phúc Xá (quận
+# Ba Đình, Hà Nội) went whole into the new Phường Hồng Hà; Xã Hòa Liên (huyện Hòa Vang, Đà Nẵng) was split
+# between the new Phường Hải Vân and Phường Liên Chiểu; the new Phường Hải Châu took in Phường Thạch Thang of
+# the abolished Quận Hải Châu.
+PLACE_DOCS = [
+    IndexDoc("p1", "birth", {"full_name": "Trịnh Minh Tuấn",
+                             "place_of_birth": "phường Phúc Xá, quận Ba Đình, thành phố Hà Nội"}),
+    IndexDoc("p2", "death", {"full_name": "Lương Thế Vinh", "place_of_death": "phường Hồng Hà, thành phố Hà Nội"}),
+    IndexDoc("p3", "birth", {"full_name": "Kiều Oanh",
+                             "registration_authority": "UBND xã Hòa Liên, huyện Hòa Vang, thành phố Đà Nẵng"}),
+    IndexDoc("p4", "marriage", {"husband_name": "Mạc Đĩnh Chi", "wife_name": "Tô Thị Huệ",
+                                "wife_residence": "phường Hải Châu, thành phố Đà Nẵng"}),
+    IndexDoc("p5", "birth", {"full_name": "Cao Bá Quát", "registration_authority": "UBND xã Tân Phú"}),
+]
+
+
+@pytest.fixture
+def places_ix(empty_ix: SearchIndex) -> SearchIndex:
+    empty_ix.upsert(PLACE_DOCS)
+    return empty_ix
+
+
+def test_a_legacy_place_is_found_by_its_2025_name(places_ix: SearchIndex) -> None:
+    assert ids(places_ix, "phuong Hong Ha") == ["p2", "p1"]  # written that way first, then by the new name
+    # "Hồng" is written on p2 (exact) and only an alternative name on p1: the folded boost, nothing more.
+    assert scored(places_ix, "Hồng") == {"p2": WORD_EXACT, "p1": FOLDED_BOOST}
+
+
+def test_a_2025_place_is_found_by_its_legacy_names(places_ix: SearchIndex) -> None:
+    assert ids(places_ix, "Phuc Xa Ba Dinh") == ["p1", "p2"]
+    assert ids(places_ix, "quan Hai Chau Da Nang") == ["p4"]
+    assert ids(places_ix, "Thuận Phước")[0] == "p4"  # an old ward merged into it (others: near-misses)
+
+
+@pytest.mark.parametrize("new_ward", ["phuong Hai Van", "phuong Lien Chieu", "Liên Chiểu Đà Nẵng"])
+def test_a_partially_split_ward_matches_each_candidate(places_ix: SearchIndex, new_ward: str) -> None:
+    assert ids(places_ix, new_ward) == ["p3"]
+
+
+def test_a_place_without_its_province_gets_no_alternatives(places_ix: SearchIndex) -> None:
+    # The package's parser reads "xã Tân Phú" as Huyện An Phú, An Giang; no alternative name may come of it.
+    assert PLACE_DOCS[4].analysed()["place_alt_f"] == ""
+    assert ids(places_ix, "An Giang") == []
+    assert ids(places_ix, "tan phu")[0] == "p5"
+
+
+@pytest.mark.distributed
+@pytest.mark.parametrize("text", ["phuong Hong Ha", "Hồng", "Phuc Xa Ba Dinh", "quan Hai Chau Da Nang",
+                                  "Liên Chiểu", "thanh pho"])
+def test_engines_agree_on_places(es_url: str, text: str) -> None:
+    from index.tantivy_index import TantivyIndex
+
+    embedded, distributed = TantivyIndex(None), _elastic(es_url)
+    try:
+        embedded.upsert(PLACE_DOCS)
+        distributed.upsert(PLACE_DOCS)
+        a, b = embedded.search(SearchQuery(text=text)), distributed.search(SearchQuery(text=text))
+        assert a.total == b.total > 0
+        assert [(h.record_id, h.score) for h in a.hits] == [(h.record_id, h.score) for h in b.hits]
+    finally:
+        distributed.close()

@@ -1,0 +1,130 @@
+"""People across records (links suggested by workers.linking, decided by officers) and record versions
+(valid / amended / superseded / revoked, and which record replaces which). Service functions: no HTTP here;
+the session is passed in, audit is the caller's."""
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from domain.errors import NotFound
+from domain.records import TITLE_FIELDS, RecordStatus, RecordType
+from storage.models import Record, utcnow
+from storage.person_models import LinkKind, LinkStatus, PersonLink
+
+from .auth import Principal
+from .dossiers import InvalidRequest
+
+
+def title(record: Record) -> str:
+    names = [record.fields.get(f) for f in TITLE_FIELDS.get(RecordType(record.type), ())]
+    return " — ".join(", ".join(n) if isinstance(n, list) else str(n) for n in names if n) or record.id
+
+
+def _get(s: Session, record_id: str) -> Record:
+    record = s.get(Record, record_id)
+    if record is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {record_id}")
+    return record
+
+
+def _summary(record: Record) -> dict:
+    return {"record_id": record.id, "type": record.type, "title": title(record), "status": record.status,
+            "date_of_birth": record.fields.get("date_of_birth"), "registration_date": record.fields.get(
+                "registration_date")}
+
+
+# -- links ----------------------------------------------------------------------------------------------
+def links_of(record_id: str, *, s: Session) -> list[dict]:
+    """The record's links, best first: the other record, kind, score, status and who decided."""
+    rows = s.scalars(select(PersonLink).where(or_(PersonLink.record_a == record_id, PersonLink.record_b == record_id))
+                     .order_by(PersonLink.score.desc(), PersonLink.id))
+    out = []
+    for link in rows:
+        other = s.get(Record, link.record_b if link.record_a == record_id else link.record_a)
+        if other is None:
+            continue
+        summary = _summary(other)
+        out.append({**summary, "record_status": summary.pop("status"), "link_id": link.id, "kind": link.kind,
+                    "role": link.role, "score": link.score, "status": link.status, "decided_by": link.decided_by,
+                    "decided_at": link.decided_at.isoformat() if link.decided_at else None})
+    return out
+
+
+def decide(link_id: int, decision: str, principal: Principal, *, s: Session) -> PersonLink:
+    if decision not in (LinkStatus.CONFIRMED, LinkStatus.REJECTED):
+        raise InvalidRequest("Quyết định phải là 'confirmed' (xác nhận) hoặc 'rejected' (bác bỏ).")
+    link = s.get(PersonLink, link_id)
+    if link is None:
+        raise NotFound(f"Không có liên kết {link_id}")
+    link.status, link.decided_by, link.decided_at = decision, principal.username, utcnow()
+    return link
+
+
+def person(record_id: str, *, s: Session) -> dict:
+    """The person's birth, marriage and death records: the record, and every record reachable from it through
+    links that no one rejected (a birth links the others). Duplicates are listed apart."""
+    start = _get(s, record_id)
+    seen, frontier, scores = {record_id}, [record_id], {record_id: None}
+    duplicates = []
+    while frontier:
+        rid = frontier.pop()
+        for link in links_of(rid, s=s):
+            if link["status"] == LinkStatus.REJECTED or link["record_id"] in seen:
+                continue
+            seen.add(link["record_id"])
+            if link["kind"] == LinkKind.DUPLICATE:
+                duplicates.append(link)
+                continue
+            scores[link["record_id"]] = link
+            frontier.append(link["record_id"])
+    by_type: dict[str, list[dict]] = {t: [] for t in (RecordType.BIRTH, RecordType.MARRIAGE, RecordType.DEATH)}
+    for link in scores.values():
+        entry = link or {**_summary(start), "link_id": None, "score": None, "kind": None, "role": None}
+        if link is None:
+            entry["record_status"], entry["status"] = entry["status"], None
+        by_type.setdefault(entry["type"], []).append(entry)
+    return {"record": _summary(start), "records": by_type, "duplicates": duplicates}
+
+
+def duplicates_among(record_ids: list[str], *, s: Session) -> dict[str, list[str]]:
+    """For each of these records, the records it is likely a duplicate of (links not rejected)."""
+    out: dict[str, list[str]] = {}
+    if not record_ids:
+        return out
+    rows = s.scalars(select(PersonLink).where(
+        PersonLink.kind == LinkKind.DUPLICATE, PersonLink.status != LinkStatus.REJECTED,
+        or_(PersonLink.record_a.in_(record_ids), PersonLink.record_b.in_(record_ids))))
+    for link in rows:
+        for mine, other in ((link.record_a, link.record_b), (link.record_b, link.record_a)):
+            if mine in record_ids:
+                out.setdefault(mine, []).append(other)
+    return out
+
+
+# -- versions -------------------------------------------------------------------------------------------
+def versions(record: Record, *, s: Session) -> dict:
+    later = s.scalars(select(Record).where(Record.supersedes_id == record.id).order_by(Record.created_at)).all()
+    earlier = s.get(Record, record.supersedes_id) if record.supersedes_id else None
+    return {"supersedes": _summary(earlier) if earlier else None, "superseded_by": [_summary(r) for r in later],
+            "status_reason": record.status_reason}
+
+
+def set_status(record_id: str, status: str, reason: str, *, replaced_by: str | None = None, s: Session) -> list[str]:
+    """Mark a record amended, superseded or revoked (or valid again), with the reason. ``replaced_by``: the
+    record that replaces it (only when superseded). Returns the ids whose index entries must be refreshed."""
+    if status not in {st.value for st in RecordStatus}:
+        raise InvalidRequest(f"Tình trạng không hợp lệ: {status!r}")
+    if not reason.strip():
+        raise InvalidRequest("Cần ghi lý do thay đổi tình trạng.")
+    record = _get(s, record_id)
+    changed = [record.id]
+    if replaced_by:
+        if status != RecordStatus.SUPERSEDED:
+            raise InvalidRequest("Chỉ hồ sơ 'đã được thay thế' mới có hồ sơ thay thế.")
+        newer = _get(s, replaced_by)
+        if newer.id == record.id:
+            raise InvalidRequest("Một hồ sơ không thể thay thế chính nó.")
+        newer.supersedes_id = record.id
+        changed.append(newer.id)
+    record.status, record.status_reason = status, reason.strip()
+    return changed

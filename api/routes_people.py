@@ -1,0 +1,116 @@
+"""The person view, deciding suggested links between records, and record versions (status, replacements):
+pages, form actions and their /api/v1 counterparts, with the same permissions and audit."""
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import RedirectResponse, Response
+from pydantic import BaseModel, Field
+
+from domain.records import RecordStatus
+from storage.person_models import PersonLink
+from workers.stages import index_records
+
+from . import audit, people
+from .auth import Permission, Principal
+from .dossiers import InvalidRequest
+from .routes_common import actor, render, require, state
+
+router = APIRouter()
+can_view = require(Permission.VIEW_RECORD)
+can_link = require(Permission.LINK_PEOPLE)
+can_status = require(Permission.RECORD_STATUS)
+
+
+class DecisionIn(BaseModel):
+    decision: Literal["confirmed", "rejected"] = Field(description="Xác nhận hoặc bác bỏ liên kết")
+
+
+class StatusIn(BaseModel):
+    status: RecordStatus
+    reason: str = Field(min_length=1, max_length=2000, description="Lý do (ghi vào hồ sơ và nhật ký)")
+    replaced_by: str | None = Field(None, description="Mã hồ sơ thay thế (khi tình trạng là superseded)")
+
+
+def _person(request: Request, principal: Principal, record_id: str) -> dict:
+    with state(request).ctx.db.session() as s:
+        view = people.person(record_id, s=s)
+        audit.record(s, actor(request, principal), "view_person", target=record_id)
+    return view
+
+
+def _links(request: Request, principal: Principal, record_id: str) -> list[dict]:
+    with state(request).ctx.db.session() as s:
+        people.person(record_id, s=s)  # 404 for an unknown record
+        return people.links_of(record_id, s=s)
+
+
+def _decide(request: Request, principal: Principal, link_id: int, decision: str) -> dict:
+    with state(request).ctx.db.session() as s:
+        link: PersonLink = people.decide(link_id, decision, principal, s=s)
+        audit.record(s, actor(request, principal), "link_decision", target=link.record_a, link_id=link.id,
+                     record_b=link.record_b, kind=link.kind, score=link.score, decision=decision)
+        return {"link_id": link.id, "record_a": link.record_a, "record_b": link.record_b, "status": link.status,
+                "decided_by": link.decided_by}
+
+
+def _set_status(request: Request, principal: Principal, record_id: str, body: StatusIn) -> dict:
+    ctx = state(request).ctx
+    with ctx.db.session() as s:
+        changed = people.set_status(record_id, body.status.value, body.reason, replaced_by=body.replaced_by, s=s)
+        audit.record(s, actor(request, principal), "record_status", target=record_id, status=body.status.value,
+                     reason=body.reason, replaced_by=body.replaced_by)
+    index_records(changed, ctx)  # the index carries each record's status
+    return {"record_id": record_id, "status": body.status.value, "replaced_by": body.replaced_by}
+
+
+# -- pages ----------------------------------------------------------------------------------------------
+@router.get("/people/{record_id}", include_in_schema=False)
+def person_page(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)]) -> Response:
+    return render(request, "people.html", p=_person(request, principal, record_id))
+
+
+@router.post("/records/{record_id}/links/{link_id}", include_in_schema=False)
+def decide_page(request: Request, record_id: str, link_id: int, principal: Annotated[Principal, Depends(can_link)],
+                decision: Annotated[str, Form()] = "") -> Response:
+    _decide(request, principal, link_id, decision)
+    return RedirectResponse(f"/records/{record_id}#lien-quan", status_code=303)
+
+
+@router.post("/records/{record_id}/status", include_in_schema=False)
+def status_page(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_status)],
+                status: Annotated[str, Form()] = "", reason: Annotated[str, Form()] = "",
+                replaced_by: Annotated[str, Form()] = "") -> Response:
+    if status not in {st.value for st in RecordStatus} or not reason.strip():
+        raise InvalidRequest("Chọn tình trạng và ghi lý do.")
+    _set_status(request, principal, record_id,
+                StatusIn(status=RecordStatus(status), reason=reason, replaced_by=replaced_by.strip() or None))
+    return RedirectResponse(f"/records/{record_id}", status_code=303)
+
+
+# -- /api/v1 --------------------------------------------------------------------------------------------
+@router.get("/api/v1/records/{record_id}/links", tags=["people"],
+            summary="Các hồ sơ có thể cùng một người (khai sinh, kết hôn, khai tử, trùng lặp), kèm điểm và tình trạng")
+def links(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)]) -> list[dict]:
+    return _links(request, principal, record_id)
+
+
+@router.post("/api/v1/links/{link_id}/decision", tags=["people"],
+             summary="Xác nhận hoặc bác bỏ một liên kết đề xuất (ghi nhật ký)")
+def decide_link(request: Request, link_id: int, body: DecisionIn,
+                principal: Annotated[Principal, Depends(can_link)]) -> dict:
+    return _decide(request, principal, link_id, body.decision)
+
+
+@router.get("/api/v1/people/{record_id}", tags=["people"],
+            summary="Một người: các hồ sơ khai sinh, kết hôn, khai tử liên kết với hồ sơ này")
+def person(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)]) -> dict:
+    return _person(request, principal, record_id)
+
+
+@router.post("/api/v1/records/{record_id}/status", tags=["records"],
+             summary="Đánh dấu hồ sơ đã cải chính / đã được thay thế / đã thu hồi, kèm lý do (ghi nhật ký)")
+def set_status(request: Request, record_id: str, body: StatusIn,
+               principal: Annotated[Principal, Depends(can_status)]) -> dict:
+    return _set_status(request, principal, record_id, body)

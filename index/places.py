@@ -1,0 +1,212 @@
+"""A place as written, named in the other era of the July 2025 reorganisation (63 → 34 provinces, districts
+abolished, ~10,000 wards merged into 3,321), so a search in either era's names finds it.
+
+* Parsing uses the ``vietnamadminunits`` package (``parse_address`` in both modes). Its parser is eager — it
+  will read "UBND xã Tân Phú" as *Huyện An Phú, An Giang* — so a reading is kept only where each unit's name
+  really stands in the text, as whole words, not behind another level's type word ("phường Hải Châu" is not
+  *Quận Hải Châu*).
+* Old → new uses the package's conversion tables (``converter_2025.json``): a ward that went whole into one
+  new ward gives that ward; a ward split between several gives **all** of them (a candidate set — the
+  package's own ``convert_address`` would pick one, by geocoding over the network).
+* New → old is the same tables inverted: every old ward that went, wholly or partly, into the new one.
+
+A name valid in both eras (all 34 new provinces kept an old name) is read both ways. A province named alone
+is only translated old → new: "Đà Nẵng" on a 2026 extract would otherwise make every Đà Nẵng record match
+"Quảng Nam". Everything is loaded on first use and cached; nothing here needs ``../shared``.
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import sqlite3
+from collections import defaultdict
+from collections.abc import Iterable
+from contextlib import closing
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from domain.text import fold
+
+from .analysis import tokens
+
+LegacyKey = tuple[str, str, str]  # the package's keys: ("thanhphodanang", "quanhaichau", "phuongthachthang")
+NewKey = tuple[str, str]  # ("thanhphodanang", "phuonghaichau")
+
+# Unit-type words (folded) and their usual abbreviations, per level.
+_TYPES = {
+    "province": {"tinh", "thanh pho", "tp"},
+    "district": {"quan", "huyen", "thi xa", "thanh pho", "tp", "q", "h", "tx"},
+    "ward": {"phuong", "xa", "thi tran", "dac khu", "p", "x", "tt"},
+}
+_ALL_TYPES = set().union(*_TYPES.values())
+
+
+@dataclass(frozen=True, slots=True)
+class LegacyUnit:
+    province: str  # full names as the gazetteer writes them: "Thành phố Đà Nẵng"
+    district: str  # "Quận Hải Châu"
+    ward: str  # "Phường Thạch Thang"
+
+
+@dataclass(frozen=True, slots=True)
+class NewUnit:
+    province: str
+    ward: str
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What a written place names in one era; units not named (or not verifiably named) are None."""
+
+    era: str  # "legacy" | "2025"
+    province: str
+    district: str | None = None
+    ward: str | None = None
+
+
+class _Tables:
+    def __init__(self, package_dir: Path) -> None:
+        with closing(sqlite3.connect(f"file:{package_dir / 'data' / 'dataset.db'}?mode=ro", uri=True)) as conn:
+            legacy = conn.execute("SELECT DISTINCT provinceKey, districtKey, wardKey, province, district, ward "
+                                  "FROM admin_units_legacy").fetchall()
+            current = conn.execute("SELECT DISTINCT provinceKey, wardKey, province, ward FROM admin_units").fetchall()
+        self.legacy: dict[LegacyKey, LegacyUnit] = {(p, d, w): LegacyUnit(pn, dn, wn) for p, d, w, pn, dn, wn in legacy}
+        self.current: dict[NewKey, NewUnit] = {(p, w): NewUnit(pn, wn) for p, w, pn, wn in current}
+        self.province_names = {p: u.province for (p, _, _), u in self.legacy.items()}
+        self.province_names.update({p: u.province for (p, _), u in self.current.items()})
+        self.district_wards: dict[tuple[str, str], list[LegacyKey]] = defaultdict(list)
+        for key in self.legacy:
+            self.district_wards[key[:2]].append(key)
+
+        data = json.loads((package_dir / "data" / "converter_2025.json").read_text(encoding="utf-8"))
+        self.province_to_new = {old: new for new, olds in data["DICT_PROVINCE"].items() for old in olds}
+        old_to_new: dict[LegacyKey, set[NewKey]] = defaultdict(set)
+        for new_p, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
+            for new_w, olds in wards.items():
+                for old in olds:
+                    old_to_new[_split(old)].add((new_p, new_w))
+        for new_p, olds in data["DICT_PROVINCE_WARD_DIVIDED"].items():
+            for old, parts in olds.items():
+                old_to_new[_split(old)].update((new_p, part["newWardKey"]) for part in parts)
+        new_to_old: dict[NewKey, set[LegacyKey]] = defaultdict(set)
+        for old, news in old_to_new.items():
+            for new in news:
+                new_to_old[new].add(old)
+        self.old_to_new = {k: tuple(sorted(v)) for k, v in old_to_new.items()}
+        self.new_to_old = {k: tuple(sorted(v)) for k, v in new_to_old.items()}
+
+
+def _split(key: str) -> LegacyKey:
+    p, d, w = (key.split("_") + ["", ""])[:3]
+    return p, d, w
+
+
+@cache
+def _tables() -> _Tables:
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the vietnamadminunits package is not installed")
+    return _Tables(Path(next(iter(spec.submodule_search_locations))))
+
+
+# -- conversion ---------------------------------------------------------------------------------------------
+def legacy_to_2025(province: str, district: str, ward: str) -> tuple[NewUnit, ...]:
+    """The 2025 ward(s) an old ward went into, by the package's keys; several for a partially split ward."""
+    t = _tables()
+    return tuple(t.current[k] for k in t.old_to_new.get((province, district, ward), ()) if k in t.current)
+
+
+def to_legacy(province: str, ward: str) -> tuple[LegacyUnit, ...]:
+    """The old wards (with their districts and provinces) that went, wholly or partly, into a 2025 ward."""
+    t = _tables()
+    return tuple(t.legacy[k] for k in t.new_to_old.get((province, ward), ()) if k in t.legacy)
+
+
+def _district_to_2025(province: str, district: str) -> set[NewUnit]:
+    return {u for key in _tables().district_wards.get((province, district), ()) for u in legacy_to_2025(*key)}
+
+
+# -- reading a written place ------------------------------------------------------------------------------
+def _named(words: list[str], name: str | None, level: str) -> bool:
+    """Whether ``name`` (the unit's name without its type) stands in ``words`` as whole words, not right
+    after a type word of another level. A bare number ("Phường 1") counts only after its type word."""
+    if not name:
+        return False
+    target = tokens(fold(name))
+    n = len(target)
+    for i in range(len(words) - n + 1):
+        if words[i:i + n] != target:
+            continue
+        before = next((t for t in (" ".join(words[max(0, i - 2):i]), " ".join(words[max(0, i - 1):i]))
+                       if t in _ALL_TYPES), None)
+        if before is None and not (n == 1 and target[0].isdigit()) or before in _TYPES[level]:
+            return True
+    return False
+
+
+def _province_named(words: list[str], unit) -> bool:
+    """The province's name, or one of the package's keywords for it ("hcm", "tphcm"), is written."""
+    if _named(words, unit.short_province, "province"):
+        return True
+    joined = {"".join(words[i:i + k]) for k in (1, 2) for i in range(len(words))}
+    return bool(joined & _keywords(unit.province_key))
+
+
+@cache
+def _keywords(province_key: str) -> frozenset[str]:
+    from vietnamadminunits.parser.parser_from_2025 import DICT_PROVINCE as NEW
+    from vietnamadminunits.parser.parser_legacy import DICT_PROVINCE as OLD
+
+    entry = OLD.get(province_key) or NEW.get(province_key) or {}
+    return frozenset(entry.get("provinceKeywords") or ())
+
+
+def read_place(text: str) -> tuple[Reading, ...]:
+    """The verified readings of a written place in each era (none when no province can be told)."""
+    from vietnamadminunits import parse_address
+
+    words = tokens(fold(text))
+    if not words:
+        return ()
+    out = []
+    old = parse_address(text, mode="LEGACY", keep_street=False, level=3)
+    district_written = False
+    if old.province_key and (_province_named(words, old) or _named(words, old.short_district, "district")):
+        ward = old.ward_key if _named(words, old.short_ward, "ward") else None
+        district_written = _named(words, old.short_district, "district")
+        district = old.district_key if district_written or ward else None
+        out.append(Reading("legacy", old.province_key, district, ward))
+    if not district_written:  # a district written down means a pre-2025 place: districts no longer exist
+        new = parse_address(text, mode="FROM_2025", keep_street=False, level=2)
+        if new.province_key and (_province_named(words, new) or _named(words, new.short_ward, "ward")):
+            ward = new.ward_key if _named(words, new.short_ward, "ward") else None
+            out.append(Reading("2025", new.province_key, None, ward))
+    return tuple(out)
+
+
+def _names(units: Iterable[LegacyUnit | NewUnit]) -> set[str]:
+    out: set[str] = set()
+    for u in units:
+        out.update(x for x in (u.province, getattr(u, "district", None), u.ward) if x)
+    return out
+
+
+@cache
+def alternative_names(text: str) -> tuple[str, ...]:
+    """Full names ("Phường Hải Châu", "Quận Hải Châu", "Thành phố Đà Nẵng") of the units ``text`` names, in
+    the other era: every candidate of a partial split. Empty when nothing can be resolved."""
+    t = _tables()
+    names: set[str] = set()
+    for r in read_place(text):
+        if r.era == "legacy":
+            new_province = t.province_to_new.get(r.province)
+            if r.ward:
+                names |= _names(legacy_to_2025(r.province, r.district or "", r.ward))
+            elif r.district:
+                names |= _names(_district_to_2025(r.province, r.district))
+            if new_province in t.province_names:
+                names.add(t.province_names[new_province])
+        elif r.ward:
+            names |= _names(to_legacy(r.province, r.ward))
+    return tuple(sorted(names))

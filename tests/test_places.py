@@ -1,0 +1,99 @@
+"""index.places: a written place named in the other era of the July 2025 reorganisation, with partial splits
+as candidate sets, cross-checked against the dvhcvn mapping in ../shared/data/admin_units (when present)."""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from index.places import _tables, alternative_names, legacy_to_2025, read_place, to_legacy
+
+ADMIN_UNITS = Path(__file__).resolve().parents[2] / "shared" / "data" / "admin_units"
+
+
+def _wards(units) -> set[str]:
+    return {u.ward for u in units}
+
+
+def test_a_merged_ward_and_a_partially_split_ward():
+    assert _wards(legacy_to_2025("thanhphohanoi", "quanbadinh", "phuongphucxa")) == {"Phường Hồng Hà"}
+    assert _wards(legacy_to_2025("thanhphodanang", "huyenhoavang", "xahoalien")) == {"Phường Hải Vân",
+                                                                                      "Phường Liên Chiểu"}
+    back = to_legacy("thanhphodanang", "phuonglienchieu")
+    assert "Xã Hòa Liên" in _wards(back) and {u.district for u in back} >= {"Huyện Hòa Vang"}
+
+
+def test_reused_names_are_read_by_their_type_word():
+    # "phường Hải Châu" is the 2025 ward, not the abolished Quận Hải Châu that the parser also finds.
+    readings = {r.era: r for r in read_place("phường Hải Châu, thành phố Đà Nẵng")}
+    assert readings["2025"].ward == "phuonghaichau" and readings["legacy"].district is None
+    # A district written down means a pre-2025 place: no 2025 reading.
+    assert [r.era for r in read_place("phường Thạch Thang, quận Hải Châu, thành phố Đà Nẵng")] == ["legacy"]
+
+
+def test_the_parsers_guesses_are_not_taken_for_what_is_written():
+    assert read_place("UBND xã Tân Phú") == ()  # the parser says Huyện An Phú, An Giang
+    assert alternative_names("") == ()
+
+
+def test_alternative_names():
+    assert alternative_names("Ủy ban nhân dân phường Thạch Thang, quận Hải Châu, thành phố Đà Nẵng") == (
+        "Phường Hải Châu", "Thành phố Đà Nẵng")
+    assert "Phường Thạch Thang" in alternative_names("phường Hải Châu, TP. Đà Nẵng")
+    assert alternative_names("Quảng Nam") == ("Thành phố Đà Nẵng",)
+    assert alternative_names("Đà Nẵng") == ("Thành phố Đà Nẵng",)  # a province alone: never all of Quảng Nam
+    assert "Phường Bàn Cờ" in alternative_names("Phường 1, Quận 3, TP. Hồ Chí Minh")
+
+
+# -- cross-check against dvhcvn (old → new splits, new → old merges with full|partial) ------------------------
+@pytest.fixture(scope="module")
+def dvhcvn() -> tuple[dict[str, set[str]], dict[str, set[str]]]:
+    if not ADMIN_UNITS.is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{ADMIN_UNITS} is missing in CI")
+        pytest.skip("../shared/data/admin_units is not here")
+    splits = json.loads((ADMIN_UNITS / "dvhcvn_20250701_splits_old_to_new.json").read_text(encoding="utf-8"))
+    merges = json.loads((ADMIN_UNITS / "dvhcvn_20250701_merges_new_to_old.json").read_text(encoding="utf-8"))
+    old_to_new = {w["level3_id"]: {s["new_id"] for s in w["splits"]} for p in splits["data"] for w in p["level3s"]}
+    new_to_old = {w["level2_id"]: {m["old_id"] for m in w["merges"]} for p in merges["data"] for w in p["level2s"]}
+    return old_to_new, new_to_old
+
+
+def _codes() -> tuple[dict, dict]:
+    """Ward codes per era: codes were reused in 2025, so an old and a new code are never compared."""
+    import vietnamadminunits
+
+    db = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
+    with sqlite3.connect(db) as conn:
+        old = {(p, d, w): c for p, d, w, c in conn.execute(
+            "SELECT provinceKey, districtKey, wardKey, wardCode FROM admin_units_legacy")}
+        new = {(p, w): c for p, w, c in conn.execute("SELECT provinceKey, wardKey, wardCode FROM admin_units")}
+    return old, new
+
+
+def test_conversion_agrees_with_dvhcvn(dvhcvn):
+    theirs_old_to_new, theirs_new_to_old = dvhcvn
+    old_code, new_code = _codes()
+    t = _tables()
+    ours = {old_code[o]: {new_code[n] for n in news if n in new_code} for o, news in t.old_to_new.items()
+            if o in old_code}
+    common = ours.keys() & theirs_old_to_new.keys()
+    assert len(common) > 10_000
+    same = sum(ours[c] == theirs_old_to_new[c] for c in common)
+    overlap = sum(bool(ours[c] & theirs_old_to_new[c]) for c in common)
+    assert same / len(common) > 0.99 and overlap / len(common) > 0.998
+    # Partial splits are candidate sets on both sides, and mostly the same sets.
+    partial = [c for c in common if len(theirs_old_to_new[c]) > 1]
+    assert len(partial) > 400 and sum(ours[c] == theirs_old_to_new[c] for c in partial) / len(partial) > 0.9
+    # The units the conformance tests use agree exactly, both ways.
+    for old, new in ((("thanhphohanoi", "quanbadinh", "phuongphucxa"), {("thanhphohanoi", "phuonghongha")}),
+                     (("thanhphodanang", "huyenhoavang", "xahoalien"),
+                      {("thanhphodanang", "phuonghaivan"), ("thanhphodanang", "phuonglienchieu")}),
+                     (("thanhphodanang", "quanhaichau", "phuongthachthang"), {("thanhphodanang", "phuonghaichau")})):
+        assert theirs_old_to_new[old_code[old]] == {new_code[n] for n in new}
+        for n in new:
+            assert old_code[old] in theirs_new_to_old[new_code[n]]
+            assert old in t.new_to_old[n]
