@@ -16,7 +16,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from domain.records import RecordType
-from domain.text import fold
+from domain.text import edit_distance, fold
 from index import SearchQuery
 from storage.models import Record
 from storage.person_models import LinkKind, LinkStatus, PersonLink
@@ -62,14 +62,6 @@ def persons(record_id: str, rtype: str, f: dict) -> list[Person]:
 
 
 # -- scoring --------------------------------------------------------------------------------------------
-def _edits(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]
 
 
 def name_similarity(a: str, b: str) -> float | None:
@@ -79,7 +71,7 @@ def name_similarity(a: str, b: str) -> float | None:
         return None
     if fa == fb:
         return 1.0
-    if _edits(fa, fb) <= 1:
+    if edit_distance(fa, fb) <= 1:
         return 0.85
     wa, wb = set(fa.split()), set(fb.split())
     return 0.6 * len(wa & wb) / len(wa | wb)
