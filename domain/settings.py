@@ -34,7 +34,8 @@ class Settings(BaseSettings):
     max_pdf_pages: int = Field(5000, description="Most pages accepted from one PDF.")
     max_zip_entries: int = 20_000
     max_zip_total_bytes: int = Field(20 * 1024**3, description="Uncompressed total of one archive.")
-    max_zip_ratio: float = Field(1000.0, description="Largest compression ratio of an archive entry (blank uncompressed TIFFs reach ~1000).")
+    # Blank uncompressed TIFF pages compress ~1000:1, so a lower limit would refuse honest scans.
+    max_zip_ratio: float = Field(1000.0, description="Largest compression ratio of an archive entry.")
     max_archive_depth: int = Field(2, description="Archives nested deeper than this are refused.")
     review_threshold: float = Field(0.80, ge=0, le=1, description="Fields below this confidence need review.")
     secret_key: str = Field("", description="Signs sessions and verification tokens; generated if empty.")

@@ -13,7 +13,7 @@ from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
 
-# Measured (see bench/accuracy.py, docs/accuracy.md) on rendered certificate pages and ocr_forms_nomvn: after our deskew psm 4
+# Measured (bench/accuracy.py, docs/accuracy.md) on rendered pages and ocr_forms_nomvn: after our deskew psm 4
 # ("one column of variable sizes") ≈ psm 3 < psm 6 in CER, and psm 4 keeps "label: value   label: value" rows on
 # one line (psm 3 may split wide gaps into blocks), which label anchoring needs. LSTM only (--oem 1).
 DEFAULT_PSM = 4
