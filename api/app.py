@@ -25,7 +25,9 @@ from .routes_auth import router as auth_router
 from .routes_common import CSRF_COOKIE, AppState, error_response, is_api, require, set_cookie
 from .routes_dossiers import router as dossiers_router
 from .routes_people import router as people_router
+from .routes_progress import router as progress_router
 from .routes_records import router as records_router
+from .routes_review import router as review_router
 from .routes_search import router as search_router
 from .routes_verify import router as verify_router
 
@@ -79,8 +81,8 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
                                            "detail": jsonable(exc.errors())}}, status_code=422)
         return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ. Vui lòng kiểm tra lại."))
 
-    for router in (auth_router, search_router, records_router, people_router, dossiers_router, admin_router,
-                   verify_router):
+    for router in (auth_router, search_router, records_router, review_router, progress_router, people_router,
+                   dossiers_router, admin_router, verify_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -45,6 +45,8 @@ class Permission(StrEnum):
     USERS = "users"
     LINK_PEOPLE = "link_people"  # confirm or reject a suggested link between records of one person
     RECORD_STATUS = "record_status"  # mark a record amended, superseded or revoked
+    CORRECT_FIELDS = "correct_fields"  # the review queue: correct OCR'd field values
+    RUN_BATCHES = "run_batches"  # put a batch's failed pages back on the queue (distributed mode)
 
 
 _READ = {Permission.SEARCH, Permission.VIEW_RECORD, Permission.DOWNLOAD, Permission.BATCHES}
@@ -52,7 +54,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.ADMIN: frozenset(Permission),
     Role.OFFICER: frozenset(_READ | {Permission.DOSSIERS, Permission.ATTACH, Permission.CERTIFY,
                                      Permission.LINK_PEOPLE}),
-    Role.CLERK: frozenset(_READ | {Permission.DOSSIERS, Permission.RECORD_STATUS}),
+    Role.CLERK: frozenset(_READ | {Permission.DOSSIERS, Permission.RECORD_STATUS, Permission.CORRECT_FIELDS,
+                                   Permission.RUN_BATCHES}),
     Role.CITIZEN: frozenset(),
 }
 ROLE_LABELS_VI = {Role.ADMIN: "Quản trị", Role.CLERK: "Văn thư số hóa", Role.OFFICER: "Cán bộ một cửa",

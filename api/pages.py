@@ -51,6 +51,7 @@ ACTION_LABELS_VI = {
     "token_create": "Tạo mã API", "token_revoke": "Thu hồi mã API", "user_create": "Tạo tài khoản",
     "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
     "link_decision": "Quyết định liên kết", "record_status": "Đổi tình trạng hồ sơ",
+    "correct_fields": "Hiệu đính trường", "retry_batch": "Thử lại trang lỗi",
 }
 
 

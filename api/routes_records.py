@@ -12,11 +12,12 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from domain.errors import NotFound
+from domain.records import field_names
 from domain.text import fold
-from storage.models import Page, Record, RecordPage
+from storage.models import Batch, Page, Record, RecordPage
 from storage.officer_models import Dossier
 
-from . import audit, service
+from . import audit, review, service
 from .auth import Permission, Principal
 from .dossiers import PROCEDURES, provenance
 from .routes_common import actor, render, require, state
@@ -34,6 +35,10 @@ def _view(request: Request, principal: Principal, record_id: str, dossier: str |
     detail = service.record_detail(record_id, ctx)
     with ctx.db.session() as s:
         detail["provenance"] = provenance(s.get(Record, record_id), s)
+        batch = s.get(Batch, detail["source"]["batch_id"])
+        detail["provenance"]["ingested_by"] = batch.created_by if batch else None
+        detail["provenance"]["ingested_at"] = batch.created_at.isoformat() if batch else None
+        detail["corrections"] = review.history(record_id, s=s)
         audit.record(s, actor(request, principal), "view_record", target=record_id, dossier_id=dossier)
     return detail
 
@@ -82,7 +87,15 @@ def _book_nav(ctx, batch_id: str, seq: int) -> dict:
 # -- pages ----------------------------------------------------------------------------------------------
 @router.get("/records/{record_id}", include_in_schema=False)
 def record_page(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)],
-                dossier: str = "", q: str = "") -> Response:
+                dossier: str = "", q: str = "", saved: bool = False) -> Response:
+    return record_view(request, principal, record_id, dossier=dossier, q=q,
+                       message="Đã lưu hiệu đính." if saved else "")
+
+
+def record_view(request: Request, principal: Principal, record_id: str, *, status_code: int = 200,
+                dossier: str = "", q: str = "", errors: dict | None = None, typed: dict | None = None,
+                message: str = "") -> Response:
+    """The record page; after a refused correction, with the errors and the values the clerk typed."""
     ctx = state(request).ctx
     detail = _view(request, principal, record_id, dossier or None)
     seq = detail["pages"][0]["seq"] if detail["pages"] else 1
@@ -93,7 +106,8 @@ def record_page(request: Request, record_id: str, principal: Annotated[Principal
                         s.scalars(select(Dossier).order_by(Dossier.created_at.desc()).limit(30))]
     return render(request, "record.html", r=detail, nav=_book_nav(ctx, detail["source"]["batch_id"], seq),
                   threshold=ctx.settings.review_threshold, dossiers=dossiers, dossier=dossier, q=q,
-                  procedures=PROCEDURES)
+                  procedures=PROCEDURES, status_code=status_code, errors=errors or {}, typed=typed or {},
+                  message=message, editable=field_names(detail["type"]), edit_text=review.edit_text)
 
 
 @router.get("/books/{batch_id}/pages/{seq}", include_in_schema=False)

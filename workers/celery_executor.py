@@ -126,3 +126,26 @@ class CeleryExecutor:
                                         ) from exc
         if not replies:
             log.warning("Chưa có worker nào trả lời: các trang sẽ chờ trong hàng đợi đến khi `sohoa worker` chạy.")
+
+
+def requeue_failed(batch_id: str, ctx: Context, app=None) -> int:
+    """The web's "Thử lại": a batch's failed pages back to pending and onto the queue, without waiting.
+
+    Each page's chain ends with finalize_batch, which does nothing until no page of the batch is left to do,
+    so whichever page finishes last indexes stragglers and rebuilds the book's PDF. Returns the pages queued."""
+    from .batches import reset_failed
+
+    with ctx.db.session() as s:
+        page_ids = list(s.scalars(select(Page.id).where(Page.batch_id == batch_id, Page.status == PageStatus.FAILED)
+                                  .order_by(Page.seq)))
+    if not page_ids:
+        return 0
+    app = app or make_celery(ctx.settings)
+    reset_failed(batch_id, ctx)
+    try:
+        for pid in page_ids:
+            chain(app.signature("sohoa.process_page", args=(pid,)), app.signature("sohoa.index_records"),
+                  app.signature("sohoa.finalize_batch", args=(batch_id,), immutable=True)).apply_async()
+    except OperationalError as exc:
+        raise TransientBackendError(f"Không gửi được việc vào hàng đợi ({ctx.settings.broker_url}): {exc}") from exc
+    return len(page_ids)

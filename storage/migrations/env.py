@@ -2,6 +2,7 @@ from alembic import context
 
 import storage.officer_models  # noqa: F401  (registers the officer tables on Base.metadata)
 import storage.person_models  # noqa: F401  (and the person links)
+import storage.review_models  # noqa: F401  (and the clerks' field corrections)
 from storage.models import Base
 
 engine = context.config.attributes["engine"]

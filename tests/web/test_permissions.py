@@ -12,14 +12,17 @@ from api import (
     routes_auth,
     routes_dossiers,
     routes_people,
+    routes_progress,
     routes_records,
+    routes_review,
     routes_search,
     routes_verify,
 )
 
 from .conftest import csrf_of
 
-ROUTERS = (routes_auth, routes_search, routes_records, routes_people, routes_dossiers, routes_admin, routes_verify)
+ROUTERS = (routes_auth, routes_search, routes_records, routes_review, routes_progress, routes_people, routes_dossiers,
+           routes_admin, routes_verify)
 PUBLIC = {"/login", "/verify/{token}", "/api/v1/verify/{token}"}
 
 
@@ -68,6 +71,11 @@ MATRIX = [
     ("officer", "/", 200), ("officer", "/dossiers", 200), ("officer", "/admin/audit", 403),
     ("officer", "/api/v1/audit.csv", 403), ("officer", "/admin/users", 403),
     ("admin", "/admin/audit", 200), ("admin", "/api/v1/audit", 200), ("admin", "/admin/users", 200),
+    # review queue: clerks and admins; progress: everyone who works with the books
+    ("clerk", "/review", 200), ("clerk", "/api/v1/review", 200), ("admin", "/review", 200),
+    ("officer", "/review", 403), ("officer", "/api/v1/review", 403), ("citizen", "/review", 403),
+    ("clerk", "/progress", 200), ("officer", "/progress", 200), ("admin", "/api/v1/progress", 200),
+    ("citizen", "/progress", 403), ("citizen", "/api/v1/progress", 403), ("citizen", "/batches/x", 403),
 ]
 
 

@@ -1,0 +1,174 @@
+"""The review queue and field corrections (the service; no HTTP here).
+
+A clerk corrects extracted values against the scan: only the canonical fields of the record's type, each value
+normalised and checked (dates, years, personal IDs, genders) with Vietnamese messages. A corrected field's
+confidence becomes 1.0, ``needs_review`` is recomputed, and every changed field leaves a
+:class:`FieldCorrection` row. Re-indexing and the audit entry are the caller's (the route's) part.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from domain.dates import parse_date
+from domain.errors import NotFound, SohoaError
+from domain.ids import check_personal_id, digits_only
+from domain.records import DATE_FIELDS, TITLE_FIELDS, RecordType, field_names
+from domain.text import normalize
+from storage.models import Batch, Record
+from storage.officer_models import User
+from storage.review_models import FieldCorrection
+
+from .auth import Principal
+from .pages import FIELD_LABELS_VI
+
+_YEAR = re.compile(r"(1[6-9]\d\d|20\d\d)")
+_GENDERS = {"male": "male", "nam": "male", "female": "female", "nữ": "female", "nu": "female"}
+
+
+class FieldErrors(SohoaError):
+    """Some submitted values are not acceptable; ``errors`` maps each field to its Vietnamese message."""
+
+    code = "invalid_fields"
+    http_status = 422
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = errors
+        super().__init__("Chưa lưu: " + "; ".join(f"{FIELD_LABELS_VI.get(k, k)}: {v}" for k, v in errors.items()))
+
+
+@dataclass(slots=True)
+class Corrected:
+    record_id: str
+    changed: dict[str, tuple[object, object]] = field(default_factory=dict)  # field → (old, new)
+    needs_review: bool = False
+
+
+def _iso(value: str) -> str | None:
+    try:
+        return date.fromisoformat(value).isoformat() if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else None
+    except ValueError:
+        return None
+
+
+def edit_text(value: object) -> str:
+    """A stored value as the correction form shows it (list items separated by "; ")."""
+    if isinstance(value, list | tuple):
+        return "; ".join(map(str, value))
+    return "" if value is None else str(value)
+
+
+def _clean(name: str, raw: str, merged: dict) -> tuple[object | None, str | None]:
+    """(stored value, None) or (None, error message). An empty value removes the field."""
+    value = normalize(raw or "")
+    if not value:
+        return None, None
+    if isinstance(merged.get(name), list):  # co-owners and the like: one per ";" (commas occur inside names)
+        return [v for v in (normalize(p) for p in value.split(";")) if v], None
+    if name in DATE_FIELDS:
+        if re.fullmatch(r"\d{4}", value) and _YEAR.fullmatch(value):
+            return value, None
+        iso = _iso(value) or parse_date(value)
+        if iso is None:
+            return None, f"Ngày «{value}» không hợp lệ. Nhập ngày/tháng/năm, ví dụ 15/03/1998."
+        return iso, None
+    if name.endswith("birth_year") and name != "owner_birth_years":
+        if not _YEAR.fullmatch(value):
+            return None, f"Năm sinh «{value}» không hợp lệ: cần 4 chữ số, ví dụ 1970."
+        return value, None
+    if name == "gender":
+        gender = _GENDERS.get(value.lower())
+        return (gender, None) if gender else (None, "Giới tính phải là Nam hoặc Nữ.")
+    if name == "personal_id":
+        problems = check_personal_id(value, birth_date=str(merged.get("date_of_birth") or "") or None,
+                                     gender=str(merged.get("gender") or "") or None)
+        return (None, "; ".join(problems)) if problems else (digits_only(value), None)
+    return value, None
+
+
+def correct(record_id: str, submitted: dict[str, str], principal: Principal, threshold: float, *,
+            s: Session) -> Corrected:
+    """Apply the submitted values (field → text as typed) that differ from the stored ones."""
+    record = s.get(Record, record_id, with_for_update=True)
+    if record is None:
+        raise NotFound(f"Không tìm thấy hồ sơ {record_id}")
+    allowed = set(field_names(record.type))
+    errors = {k: "Trường này không thuộc loại hồ sơ này." for k in submitted if k not in allowed}
+    # The ID is checked last, against the birth date and gender as corrected in the same submission.
+    merged: dict[str, object] = dict(record.fields)
+    values: dict[str, object | None] = {}
+    for name in sorted(submitted.keys() & allowed, key=lambda k: (k == "personal_id", k)):
+        value, error = _clean(name, submitted[name], merged)
+        if error:
+            errors[name] = error
+        else:
+            values[name] = merged[name] = value
+    if errors:
+        raise FieldErrors(errors)
+    fields, confidence = dict(record.fields), dict(record.confidence)
+    result = Corrected(record_id)
+    for name in sorted(values):
+        old, new = fields.get(name), values[name]
+        if old == new or (old in (None, "", []) and new is None):
+            continue
+        if new is None:
+            fields.pop(name, None)
+            confidence.pop(name, None)
+        else:
+            fields[name], confidence[name] = new, 1.0
+        result.changed[name] = (old, new)
+        s.add(FieldCorrection(record_id=record_id, field=name, old_value=old, new_value=new,
+                              corrected_by=principal.username))
+    if result.changed:
+        record.fields, record.confidence = fields, confidence
+        record.needs_review = any(c < threshold for c in confidence.values())
+        record.indexed = False
+    result.needs_review = record.needs_review
+    return result
+
+
+def history(record_id: str, *, s: Session) -> list[dict]:
+    """Corrections of a record, newest first, with each corrector's name as the account has it now."""
+    rows = s.execute(
+        select(FieldCorrection, User.full_name).outerjoin(User, User.username == FieldCorrection.corrected_by)
+        .where(FieldCorrection.record_id == record_id)
+        .order_by(FieldCorrection.corrected_at.desc(), FieldCorrection.id.desc())
+    )
+    return [{"field": c.field, "old_value": c.old_value, "new_value": c.new_value, "corrected_by": c.corrected_by,
+             "corrected_by_name": name or c.corrected_by, "corrected_at": c.corrected_at.isoformat()}
+            for c, name in rows]
+
+
+def _title(record_type: str, fields: dict) -> str:
+    parts = [fields.get(f) for f in TITLE_FIELDS.get(RecordType(record_type), ())]
+    text = " — ".join(", ".join(p) if isinstance(p, list) else str(p) for p in parts if p)
+    return text or "(chưa đọc được tên)"
+
+
+def queue(threshold: float, *, s: Session, batch_id: str | None = None, record_type: str | None = None,
+          limit: int = 50, offset: int = 0) -> dict:
+    """Records that need review, the lowest field confidence first, each with its flagged fields.
+
+    Sorted in Python (confidence is JSON): fine for the tens of thousands a commune's archive flags."""
+    q = select(Record.id, Record.type, Record.batch_id, Record.fields, Record.confidence).where(
+        Record.needs_review.is_(True))
+    if batch_id:
+        q = q.where(Record.batch_id == batch_id)
+    if record_type:
+        q = q.where(Record.type == record_type)
+    rows = []
+    for rid, rtype, bid, fields, conf in s.execute(q):
+        flagged = sorted(((k, c) for k, c in (conf or {}).items() if c < threshold), key=lambda kc: (kc[1], kc[0]))
+        lowest = min((conf or {}).values(), default=1.0)
+        rows.append((lowest, rid, rtype, bid, fields or {}, flagged))
+    rows.sort(key=lambda r: (r[0], r[1]))
+    books = dict(s.execute(select(Batch.id, Batch.book)).all())
+    items = [{"record_id": rid, "type": rtype, "batch_id": bid, "book": books.get(bid), "title": _title(rtype, f),
+              "min_confidence": lowest,
+              "flagged": [{"field": k, "value": f.get(k), "confidence": c} for k, c in flagged]}
+             for lowest, rid, rtype, bid, f, flagged in rows[offset:offset + limit]]
+    return {"total": len(rows), "items": items}
