@@ -1,11 +1,9 @@
 """Search: one box, filters, facets with counts, highlighted snippets and a crop of the scan per result.
 
-Facets are counted by the index itself (one count query per facet value: four types, thirteen decades or the
-years of the chosen decade), so they are exact whatever the backend, without an index-specific facet API.
+Facets are counted by the index in one aggregation pass each (types, years), exact in either backend.
 """
 from __future__ import annotations
 
-import dataclasses
 import re
 from typing import Annotated
 from urllib.parse import urlencode
@@ -92,13 +90,18 @@ def snippets(fields: dict, terms: list[str], limit: int = 4) -> dict[str, Markup
 
 
 def facets(ctx, base: SearchQuery) -> dict[str, dict[str, int]]:
-    count = lambda **kw: ctx.index.search(dataclasses.replace(base, limit=1, offset=0, **kw)).total  # noqa: E731
-    types = {t.value: n for t in RecordType if (n := count(type=t.value))}
+    counted = ctx.index.facets(base)
+    types = {t.value: counted.type[t.value] for t in RecordType if counted.type.get(t.value)}
     narrow = base.year_from is not None and base.year_to is not None and base.year_to - base.year_from < 10
     if narrow:
-        years = {str(y): n for y in range(base.year_from, base.year_to + 1) if (n := count(year_from=y, year_to=y))}
+        years = {str(y): counted.year[y] for y in range(base.year_from, base.year_to + 1) if counted.year.get(y)}
     else:
-        years = {f"{d}-{d + 9}": n for d in DECADES if (n := count(year_from=d, year_to=d + 9))}
+        decades: dict[str, int] = {}
+        for year, n in sorted(counted.year.items()):
+            d = year - year % 10
+            if d in DECADES:
+                decades[f"{d}-{d + 9}"] = decades.get(f"{d}-{d + 9}", 0) + n
+        years = decades
     return {"type": types, "year": years}
 
 

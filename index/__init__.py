@@ -7,9 +7,9 @@ from urllib.parse import urlsplit
 from domain.errors import ConfigError
 from domain.settings import Settings
 
-from .base import Hit, IndexDoc, SearchIndex, SearchQuery, SearchResult
+from .base import Facets, Hit, IndexDoc, SearchIndex, SearchQuery, SearchResult
 
-__all__ = ["Hit", "IndexDoc", "SearchIndex", "SearchQuery", "SearchResult", "open_index"]
+__all__ = ["Facets", "Hit", "IndexDoc", "SearchIndex", "SearchQuery", "SearchResult", "open_index"]
 
 
 def open_index(settings: Settings) -> SearchIndex:

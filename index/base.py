@@ -98,6 +98,12 @@ class Hit:
 
 
 @dataclass(slots=True)
+class Facets:
+    type: dict[str, int]
+    year: dict[int, int]
+
+
+@dataclass(slots=True)
 class SearchResult:
     total: int
     hits: list[Hit]
@@ -116,6 +122,11 @@ class SearchIndex(Protocol):
     def search(self, query: SearchQuery) -> SearchResult: ...
 
     def count(self) -> int: ...
+
+    def facets(self, query: SearchQuery) -> Facets:
+        """Counts of the query's matches per record type (ignoring its type filter) and per year (ignoring
+        its year range), each in one pass over the index."""
+        ...
 
     def clear(self) -> None: ...
 

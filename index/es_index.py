@@ -14,6 +14,7 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -24,12 +25,12 @@ from elasticsearch import ApiError, BadRequestError, Elasticsearch, helpers
 from domain.errors import ConfigError, TransientBackendError
 
 from .analysis import fuzzy_distance, fuzzy_target
-from .base import Hit, IndexDoc, SearchQuery, SearchResult
+from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "4"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
+SCHEMA_VERSION = "5"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
 # Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
 MAX_EXPANSIONS = 1000
 _EXACT_FIELDS = ("all_x", "name_x")
@@ -318,6 +319,22 @@ class ElasticIndex:
                 batch_id=src.get("batch_id") or "",
             ))
         return SearchResult(total=int(response["hits"]["total"]["value"]), hits=hits)
+
+    def facets(self, query: SearchQuery) -> Facets:
+        self._ensure()
+        parsed = parse(query.text, query.fields)
+        with _mapped():
+            by_type = self.client.search(index=self.alias, size=0, track_total_hits=False,
+                                         query=build_query(parsed, replace(query, type=None)),
+                                         aggs={"t": {"terms": {"field": "type", "size": 10}}})
+            by_year = self.client.search(index=self.alias, size=0, track_total_hits=False,
+                                         query=build_query(parsed, replace(query, year_from=None, year_to=None)),
+                                         aggs={"y": {"histogram": {"field": "year", "interval": 1,
+                                                                   "min_doc_count": 1}}})
+        return Facets(
+            type={b["key"]: b["doc_count"] for b in by_type["aggregations"]["t"]["buckets"] if b["doc_count"]},
+            year={int(b["key"]): b["doc_count"] for b in by_year["aggregations"]["y"]["buckets"] if b["doc_count"]},
+        )
 
     def close(self) -> None:
         self.client.close()

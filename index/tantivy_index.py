@@ -8,24 +8,26 @@ import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 import tantivy
 
 from .analysis import fuzzy_distance, fuzzy_target
-from .base import Hit, IndexDoc, SearchQuery, SearchResult
+from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 _TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD)
 
 
 def _schema() -> tantivy.Schema:
     sb = tantivy.SchemaBuilder()
-    for name in ("record_id", "type", "batch_id", "status"):
+    for name in ("record_id", "batch_id", "status"):
         sb.add_text_field(name, stored=True, tokenizer_name="raw")
+    sb.add_text_field("type", stored=True, tokenizer_name="raw", fast=True)  # fast: facet counts
     sb.add_text_field("payload", stored=True, tokenizer_name="raw", index_option="basic")
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
     for name in _TEXT_FIELDS + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS)):
@@ -170,6 +172,19 @@ class TantivyIndex:
         if not must:
             return tantivy.Query.all_query()
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
+
+    def facets(self, query: SearchQuery) -> Facets:
+        parsed = parse(query.text, query.fields)
+        self.index.reload()
+        searcher = self.index.searcher()
+        by_type = searcher.aggregate(self._build(parsed, replace(query, type=None)),
+                                     {"t": {"terms": {"field": "type", "size": 10}}})
+        by_year = searcher.aggregate(self._build(parsed, replace(query, year_from=None, year_to=None)),
+                                     {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}})
+        return Facets(
+            type={b["key"]: b["doc_count"] for b in by_type["t"]["buckets"] if b["doc_count"]},
+            year={int(b["key"]): b["doc_count"] for b in by_year["y"]["buckets"] if b["doc_count"]},
+        )
 
     def search(self, query: SearchQuery) -> SearchResult:
         parsed = parse(query.text, query.fields)
