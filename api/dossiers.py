@@ -53,7 +53,7 @@ def create_dossier(procedure: str, applicant_name: str, applicant_id: str | None
 
 def provenance(record: Record, s: Session) -> dict:
     """Where a record came from: its book, batch, original file, pages and the original's SHA-256."""
-    src = source_of(record, s)
+    src = source_of(record)
     batch = s.get(Batch, record.batch_id)
     return {**src, "book": batch.book if batch else None, "authority": batch.authority if batch else None}
 

@@ -37,10 +37,12 @@ def _summary(record: Record) -> dict:
 def links_of(record_id: str, *, s: Session) -> list[dict]:
     """The record's links, best first: the other record, kind, score, status and who decided."""
     rows = s.scalars(select(PersonLink).where(or_(PersonLink.record_a == record_id, PersonLink.record_b == record_id))
-                     .order_by(PersonLink.score.desc(), PersonLink.id))
+                     .order_by(PersonLink.score.desc(), PersonLink.id)).all()
+    other_id = {link.id: link.record_b if link.record_a == record_id else link.record_a for link in rows}
+    others = {r.id: r for r in s.scalars(select(Record).where(Record.id.in_(set(other_id.values()))))}
     out = []
     for link in rows:
-        other = s.get(Record, link.record_b if link.record_a == record_id else link.record_a)
+        other = others.get(other_id[link.id])
         if other is None:
             continue
         summary = _summary(other)

@@ -70,7 +70,7 @@ def _clean(name: str, raw: str, merged: dict) -> tuple[object | None, str | None
     if isinstance(merged.get(name), list):  # co-owners and the like: one per ";" (commas occur inside names)
         return [v for v in (normalize(p) for p in value.split(";")) if v], None
     if name in DATE_FIELDS:
-        if re.fullmatch(r"\d{4}", value) and _YEAR.fullmatch(value):
+        if _YEAR.fullmatch(value):
             return value, None
         iso = _iso(value) or parse_date(value)
         if iso is None:

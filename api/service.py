@@ -30,7 +30,7 @@ def record_detail(record_id: str, ctx: Context) -> dict:
                  "image_key": rp.page.image_key, "confidence": rp.page.confidence}
                 for rp in record.pages
             ],
-            "source": source_of(record, s),
+            "source": source_of(record),
             "versions": people.versions(record, s=s),
             "links": people.links_of(record.id, s=s),
         }
@@ -67,11 +67,12 @@ def list_batches(ctx: Context, limit: int = 100) -> list[dict]:
         return out
 
 
-def page_image(page_id: str, ctx: Context) -> tuple[bytes, str | None]:
-    """The page's image bytes, and a direct URL when the object store can hand one out."""
+def page_image(page_id: str, ctx: Context) -> tuple[bytes | None, str | None]:
+    """A direct URL when the object store can hand one out (then no bytes are read), else the image bytes."""
     with ctx.db.session() as s:
         page = s.get(Page, page_id)
         if page is None or not page.image_key:
             raise NotFound(f"Không có ảnh cho trang {page_id}")
         key = page.image_key
-    return ctx.store.get_bytes(key), ctx.store.url(key)
+    url = ctx.store.url(key)
+    return (None, url) if url else (ctx.store.get_bytes(key), None)

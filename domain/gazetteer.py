@@ -35,6 +35,15 @@ def key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", f)
 
 
+def package_data() -> Path:
+    """The ``vietnamadminunits`` package's data folder (its SQLite dataset and conversion tables), found
+    without importing the package: the import also loads its address parsers, which take seconds."""
+    spec = importlib.util.find_spec("vietnamadminunits")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the vietnamadminunits package is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
 @dataclass(frozen=True, slots=True)
 class PlaceCheck:
     """What a written place resolves to. ``eras``: the eras in which its units exist together."""
@@ -61,13 +70,7 @@ class Gazetteer:
 
     @classmethod
     def load(cls) -> Gazetteer:
-        # The package's SQLite file, read directly: importing the package also loads its address parsers
-        # (seconds), which checking names does not need.
-        spec = importlib.util.find_spec("vietnamadminunits")
-        if spec is None or not spec.submodule_search_locations:
-            raise RuntimeError("the vietnamadminunits package is not installed")
-        db = Path(next(iter(spec.submodule_search_locations))) / "data" / "dataset.db"
-        with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        with closing(sqlite3.connect(f"file:{package_data() / 'dataset.db'}?mode=ro", uri=True)) as conn:
             conn.row_factory = sqlite3.Row
             legacy = [dict(r) for r in conn.execute(
                 "SELECT DISTINCT province, district, ward, provinceCode, districtCode, wardCode "

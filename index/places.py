@@ -16,16 +16,16 @@ is only translated old → new: "Đà Nẵng" on a 2026 extract would otherwise 
 """
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 from contextlib import closing
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
+from domain.gazetteer import package_data
 from domain.text import fold
 
 from .analysis import tokens
@@ -66,8 +66,8 @@ class Reading:
 
 
 class _Tables:
-    def __init__(self, package_dir: Path) -> None:
-        with closing(sqlite3.connect(f"file:{package_dir / 'data' / 'dataset.db'}?mode=ro", uri=True)) as conn:
+    def __init__(self, data_dir: Path) -> None:
+        with closing(sqlite3.connect(f"file:{data_dir / 'dataset.db'}?mode=ro", uri=True)) as conn:
             legacy = conn.execute("SELECT DISTINCT provinceKey, districtKey, wardKey, province, district, ward "
                                   "FROM admin_units_legacy").fetchall()
             current = conn.execute("SELECT DISTINCT provinceKey, wardKey, province, ward FROM admin_units").fetchall()
@@ -79,7 +79,7 @@ class _Tables:
         for key in self.legacy:
             self.district_wards[key[:2]].append(key)
 
-        data = json.loads((package_dir / "data" / "converter_2025.json").read_text(encoding="utf-8"))
+        data = json.loads((data_dir / "converter_2025.json").read_text(encoding="utf-8"))
         self.province_to_new = {old: new for new, olds in data["DICT_PROVINCE"].items() for old in olds}
         old_to_new: dict[LegacyKey, set[NewKey]] = defaultdict(set)
         for new_p, wards in data["DICT_PROVINCE_WARD_NO_DIVIDED"].items():
@@ -104,10 +104,7 @@ def _split(key: str) -> LegacyKey:
 
 @cache
 def _tables() -> _Tables:
-    spec = importlib.util.find_spec("vietnamadminunits")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("the vietnamadminunits package is not installed")
-    return _Tables(Path(next(iter(spec.submodule_search_locations))))
+    return _Tables(package_data())
 
 
 # -- conversion ---------------------------------------------------------------------------------------------
@@ -192,7 +189,7 @@ def _names(units: Iterable[LegacyUnit | NewUnit]) -> set[str]:
     return out
 
 
-@cache
+@lru_cache(maxsize=65_536)  # bounded: an archive has millions of distinct addresses
 def alternative_names(text: str) -> tuple[str, ...]:
     """Full names ("Phường Hải Châu", "Quận Hải Châu", "Thành phố Đà Nẵng") of the units ``text`` names, in
     the other era: every candidate of a partial split. Empty when nothing can be resolved."""

@@ -20,6 +20,7 @@ class Skeleton:
     index: tuple[int, ...]  # index[i] = offset in the original string of skeleton character i
 
 
+@lru_cache(maxsize=4096)  # called for every character of every OCR line; the alphabet is small
 def _fold_char(ch: str) -> str:
     f = fold(ch)
     return f[0] if f else ""

@@ -2,14 +2,11 @@
 character error rate, word recall, and field exact-match as records.md defines the values."""
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 
 from domain.records import NAME_FIELDS
-from domain.text import edit_distance, normalize
-
-_WORD = re.compile(r"\w+", re.UNICODE)
+from domain.text import edit_distance, normalize, words
 
 
 def flat(text: str) -> str:
@@ -25,8 +22,7 @@ def cer(hyp: str, ref: str) -> float:
 def word_recall(hyp: str, ref: str) -> float:
     """Share of the reference's words (exact, case and diacritics included) found in the hypothesis, as a
     multiset: order does not matter, so a column read in another order loses nothing here."""
-    want = Counter(_WORD.findall(unicodedata.normalize("NFC", ref)))
-    have = Counter(_WORD.findall(unicodedata.normalize("NFC", hyp)))
+    want, have = Counter(words(ref)), Counter(words(hyp))
     total = sum(want.values())
     return sum(min(n, have[w]) for w, n in want.items()) / total if total else 1.0
 

@@ -54,10 +54,6 @@ class Unit:
     text: str = ""  # written(), computed once when the table is loaded
 
     @property
-    def province_short(self) -> str:
-        return _drop_type(self.province)
-
-    @property
     def rural(self) -> bool:
         return self.ward_type == "Xã"
 
@@ -88,10 +84,6 @@ def units(post_reform: bool) -> tuple[Unit, ...]:
                 "WHERE ward IS NOT NULL ORDER BY wardCode"
             ).fetchall()
     return tuple(Unit(*row, ", ".join(lower_type(p) for p in row[:3] if p)) for row in rows)
-
-
-def is_post_reform(d: date) -> bool:
-    return d >= REFORM_DATE
 
 
 _TYPES = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Quận", "Huyện", "Tỉnh", "Xã")

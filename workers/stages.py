@@ -7,11 +7,11 @@ import hashlib
 import io
 import json
 import logging
-import shutil
 from pathlib import Path
 
 import pikepdf
-from sqlalchemy import select
+from sqlalchemy import select, update
+from sqlalchemy.orm import selectinload
 
 from domain.errors import InputRejected, PageFailed
 from domain.records import RecordType
@@ -132,7 +132,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     return ids
 
 
-def source_of(record: Record, s) -> dict[str, object]:
+def source_of(record: Record) -> dict[str, object]:
     pages = [rp.page for rp in record.pages]
     file = pages[0].file if pages else None
     return {
@@ -157,15 +157,14 @@ def index_records(record_ids: list[str], ctx: Context, index=None) -> int:
     if not record_ids:
         return 0
     with ctx.db.session() as s:
-        records = s.scalars(select(Record).where(Record.id.in_(record_ids))).all()
-        docs = [
-            IndexDoc(r.id, r.type, r.fields, batch_id=r.batch_id, source=source_of(r, s), status=r.status)
-            for r in records
-        ]
+        # Pages and files in two batched queries, not two lazy loads per record (source_of walks them).
+        records = s.scalars(select(Record).where(Record.id.in_(record_ids)).options(
+            selectinload(Record.pages).selectinload(RecordPage.page).selectinload(Page.file))).all()
+        docs = [IndexDoc(r.id, r.type, r.fields, batch_id=r.batch_id, source=source_of(r), status=r.status)
+                for r in records]
     n = (index or ctx.index).upsert(docs)
     with ctx.db.session() as s:
-        for r in s.scalars(select(Record).where(Record.id.in_([d.record_id for d in docs]))):
-            r.indexed = True
+        s.execute(update(Record).where(Record.id.in_([d.record_id for d in docs])).values(indexed=True))
     return n
 
 
@@ -196,6 +195,3 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
 def page_id_for(file_sha256: str, number: int) -> str:
     return hashlib.sha256(f"{file_sha256}:{number}".encode()).hexdigest()
 
-
-def clear_cache(ctx: Context) -> None:
-    shutil.rmtree(ctx.cache_dir, ignore_errors=True)

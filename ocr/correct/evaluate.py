@@ -10,11 +10,11 @@ import random
 import sys
 import unicodedata
 
+from domain.text import TONE_MARKS
 from ocr.correct import correct_tokens
 from ocr.correct.build import default_data_dir, ud_sentences
 from ocr.correct.syllables import is_syllable
 
-_TONES = "\u0300\u0301\u0303\u0309\u0323"
 _SWAP = {"\u0309": "\u0301", "\u0301": "\u0309", "\u0303": "\u0309", "\u0300": "\u0303"}
 
 
@@ -22,7 +22,7 @@ def damage(word: str, rng: random.Random) -> str:
     nfd = unicodedata.normalize("NFD", word)
     kind = rng.random()
     if kind < 0.4:  # tone dropped
-        out = "".join(ch for ch in nfd if ch not in _TONES)
+        out = "".join(ch for ch in nfd if ch not in TONE_MARKS)
     elif kind < 0.7:  # tone confused
         out = "".join(_SWAP.get(ch, ch) for ch in nfd)
     else:  # every mark dropped (what uppercase OCR does)
