@@ -3,7 +3,8 @@ SHA-256 of the content and a QR code to ``{public_url}/verify/<token>``; and the
 
 The content hash covers what the copy certifies (record id, type, fields, the SHA-256 of each scanned page,
 office, date, issuer, token). Verification recomputes it from the records and scans held today: a record edited
-or a scan altered since the copy was issued no longer matches.
+or a scan altered since the copy was issued no longer matches. A scan's SHA-256 is the one in its object key
+(content-addressed, checked on every read), so verifying reads no scan.
 """
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from sqlalchemy.orm import Session
 from domain.errors import ConfigError, NotFound
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
 from storage.models import Record, utcnow
-from storage.objects import IntegrityError
+from storage.objects import sha_from_key
 from storage.officer_models import CertifiedCopy, DossierItem, User
 from workers import Context
 
@@ -57,14 +58,14 @@ def _stamp(dt: datetime) -> str:
     return (dt if dt.tzinfo else dt.replace(tzinfo=UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _scans(record: Record, ctx: Context) -> list[bytes]:
-    return [ctx.store.get_bytes(rp.page.image_key) for rp in record.pages if rp.page.image_key]
+def _scan_keys(record: Record) -> list[str]:
+    return [rp.page.image_key for rp in record.pages if rp.page.image_key]
 
 
-def content_hash(copy: CertifiedCopy, record: Record, scans: list[bytes], issuer: str) -> str:
+def content_hash(copy: CertifiedCopy, record: Record, scan_keys: list[str], issuer: str) -> str:
     content = {
         "token": copy.token, "record_id": record.id, "type": record.type, "fields": record.fields,
-        "scans_sha256": [hashlib.sha256(b).hexdigest() for b in scans],
+        "scans_sha256": [sha_from_key(k) for k in scan_keys],
         "issuing_office": copy.issuing_office, "issued_at": _stamp(copy.issued_at), "issued_by": issuer,
     }
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
@@ -79,8 +80,9 @@ def issue_copy(item_id: int, principal: Principal, ctx: Context, *, s: Session) 
     office = principal.office or record.fields.get("registration_authority") or "Bộ phận một cửa"
     copy = CertifiedCopy(token=new_token(), item_id=item.id, record_id=record.id, issued_by=principal.user_id,
                          issued_at=utcnow().replace(microsecond=0), issuing_office=str(office))
-    scans = _scans(record, ctx)
-    copy.content_sha256 = content_hash(copy, record, scans, principal.username)
+    keys = _scan_keys(record)
+    scans = [ctx.store.get_bytes(k) for k in keys]  # for the PDF; a scan that fails its check stops the copy
+    copy.content_sha256 = content_hash(copy, record, keys, principal.username)
     verify_url = f"{ctx.settings.public_url.rstrip('/')}/verify/{copy.token}"
     pdf = render_pdf(copy, record, scans, item.source, verify_url, principal.full_name or principal.username)
     stored = ctx.store.put_bytes(pdf, kind="copy", suffix=".pdf")
@@ -163,10 +165,11 @@ def verification(token: str, ctx: Context, *, s: Session) -> dict:
         raise NotFound("Không tìm thấy bản sao với mã xác minh này.")
     record = s.get(Record, copy.record_id)
     issuer = s.get(User, copy.issued_by)
-    try:
-        match = content_hash(copy, record, _scans(record, ctx), issuer.username) == copy.content_sha256
-    except (IntegrityError, NotFound):
-        match = False
+    # Scans are compared by their keys' hashes, not downloaded: a scan replaced since issue has another key.
+    # A scan gone from the store still fails, checked without reading it.
+    keys = _scan_keys(record)
+    match = (all(ctx.store.exists(k) for k in keys)
+             and content_hash(copy, record, keys, issuer.username) == copy.content_sha256)
     f = record.fields
     in_force = record.status in (RecordStatus.VALID, RecordStatus.AMENDED) and copy.revoked_at is None
     return {

@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound, SohoaError
-from domain.records import TITLE_FIELDS, RecordType
 from storage.models import Batch, Record, utcnow
 from storage.officer_models import Dossier, DossierItem, User
 from workers.stages import source_of
 
 from .auth import Principal
+from .pages import record_title
 
 # Common procedures at a commune's one-stop desk (offered as suggestions; free text is accepted).
 PROCEDURES = (
@@ -51,11 +51,14 @@ def create_dossier(procedure: str, applicant_name: str, applicant_id: str | None
     return dossier
 
 
+def with_batch(source: dict, batch: Batch | None) -> dict:
+    """A record's source (``workers.stages.source_of``) with its batch's book and authority."""
+    return {**source, "book": batch.book if batch else None, "authority": batch.authority if batch else None}
+
+
 def provenance(record: Record, s: Session) -> dict:
     """Where a record came from: its book, batch, original file, pages and the original's SHA-256."""
-    src = source_of(record)
-    batch = s.get(Batch, record.batch_id)
-    return {**src, "book": batch.book if batch else None, "authority": batch.authority if batch else None}
+    return with_batch(source_of(record), s.get(Batch, record.batch_id))
 
 
 def attach(dossier_id: str, record_id: str, reason: str, principal: Principal, *, s: Session) -> DossierItem:
@@ -76,35 +79,35 @@ def attach(dossier_id: str, record_id: str, reason: str, principal: Principal, *
     return item
 
 
-def title_of(record_type: str, fields: dict) -> str:
-    names = [str(fields[k]) for k in TITLE_FIELDS.get(RecordType(record_type), ()) if fields.get(k)]
-    return " – ".join(names)
-
-
 def number_of(fields: dict) -> str | None:
     value = fields.get("registration_number") or fields.get("certificate_serial") or fields.get("registry_number")
     return str(value) if value else None
 
 
 def list_dossiers(*, s: Session, limit: int = 100) -> list[dict]:
-    rows = s.execute(select(Dossier, User.username).join(User, Dossier.created_by == User.id)
+    items = select(func.count(DossierItem.id)).where(DossierItem.dossier_id == Dossier.id).scalar_subquery()
+    rows = s.execute(select(Dossier, User.username, items).join(User, Dossier.created_by == User.id)
                      .order_by(Dossier.created_at.desc()).limit(limit))
     return [{"dossier_id": d.id, "procedure": d.procedure, "applicant_name": d.applicant_name,
-             "created_by": username, "created_at": d.created_at.isoformat(), "items": len(d.items)}
-            for d, username in rows]
+             "created_by": username, "created_at": d.created_at.isoformat(), "items": n}
+            for d, username, n in rows]
 
 
 def dossier_detail(dossier_id: str, public_url: str, *, s: Session) -> dict:
-    dossier = s.get(Dossier, dossier_id)
+    # Items with their copies, and their records, each in one query rather than one per item.
+    dossier = s.get(Dossier, dossier_id, options=[selectinload(Dossier.items).selectinload(DossierItem.copies)])
     if dossier is None:
         raise NotFound(f"Không có hồ sơ thủ tục {dossier_id}")
-    names = dict(s.execute(select(User.id, User.username)).all())
+    records = {r.id: r for r in s.scalars(select(Record).where(Record.id.in_({i.record_id for i in dossier.items})))}
+    people = {dossier.created_by} | {i.attached_by for i in dossier.items} | {
+        c.issued_by for i in dossier.items for c in i.copies}
+    names = dict(s.execute(select(User.id, User.username).where(User.id.in_(people))).all())
     items = []
     for item in dossier.items:
-        record = s.get(Record, item.record_id)
+        record = records[item.record_id]
         items.append({
             "item_id": item.id, "record_id": item.record_id, "type": record.type, "status": record.status,
-            "title": title_of(record.type, record.fields), "number": number_of(record.fields),
+            "title": record_title(record.type, record.fields), "number": number_of(record.fields),
             "reason": item.reason, "source": item.source, "attached_by": names.get(item.attached_by),
             "attached_at": item.attached_at.isoformat(),
             "copies": [{"copy_id": c.id, "issued_at": c.issued_at.isoformat(), "issued_by": names.get(c.issued_by),

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from domain.records import TYPE_LABELS_VI
+from domain.records import TITLE_FIELDS, TYPE_LABELS_VI, RecordType
 
 _env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape())
 
@@ -65,6 +65,12 @@ def display_value(name: str, value: object) -> str:
     if name == "gender":
         return _GENDER_VI.get(str(value), str(value))
     return "" if value is None else str(value)
+
+
+def record_title(record_type: str, fields: dict, fallback: str = "") -> str:
+    """The names a record goes by ("husband — wife", co-owners joined by commas); ``fallback`` when none was read."""
+    names = [fields.get(f) for f in TITLE_FIELDS.get(RecordType(record_type), ())]
+    return " — ".join(", ".join(map(str, n)) if isinstance(n, list) else str(n) for n in names if n) or fallback
 
 
 def _vn_datetime(value: str | datetime | None) -> str:

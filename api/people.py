@@ -7,17 +7,13 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
-from domain.records import TITLE_FIELDS, RecordStatus, RecordType
+from domain.records import RecordStatus, RecordType
 from storage.models import Record, utcnow
 from storage.person_models import LinkKind, LinkStatus, PersonLink
 
 from .auth import Principal
 from .dossiers import InvalidRequest
-
-
-def title(record: Record) -> str:
-    names = [record.fields.get(f) for f in TITLE_FIELDS.get(RecordType(record.type), ())]
-    return " — ".join(", ".join(n) if isinstance(n, list) else str(n) for n in names if n) or record.id
+from .pages import record_title
 
 
 def _get(s: Session, record_id: str) -> Record:
@@ -28,9 +24,9 @@ def _get(s: Session, record_id: str) -> Record:
 
 
 def _summary(record: Record) -> dict:
-    return {"record_id": record.id, "type": record.type, "title": title(record), "status": record.status,
-            "date_of_birth": record.fields.get("date_of_birth"), "registration_date": record.fields.get(
-                "registration_date")}
+    return {"record_id": record.id, "type": record.type, "title": record_title(record.type, record.fields, record.id),
+            "status": record.status, "date_of_birth": record.fields.get("date_of_birth"),
+            "registration_date": record.fields.get("registration_date")}
 
 
 # -- links ----------------------------------------------------------------------------------------------

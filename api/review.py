@@ -17,14 +17,14 @@ from sqlalchemy.orm import Session
 from domain.dates import parse_date
 from domain.errors import NotFound, SohoaError
 from domain.ids import check_personal_id, digits_only
-from domain.records import DATE_FIELDS, TITLE_FIELDS, RecordType, field_names
+from domain.records import DATE_FIELDS, field_names
 from domain.text import normalize
 from storage.models import Batch, Record
 from storage.officer_models import User
 from storage.review_models import FieldCorrection
 
 from .auth import Principal
-from .pages import FIELD_LABELS_VI
+from .pages import FIELD_LABELS_VI, record_title
 
 _YEAR = re.compile(r"(1[6-9]\d\d|20\d\d)")
 _GENDERS = {"male": "male", "nam": "male", "female": "female", "nữ": "female", "nu": "female"}
@@ -143,32 +143,30 @@ def history(record_id: str, *, s: Session) -> list[dict]:
             for c, name in rows]
 
 
-def _title(record_type: str, fields: dict) -> str:
-    parts = [fields.get(f) for f in TITLE_FIELDS.get(RecordType(record_type), ())]
-    text = " — ".join(", ".join(p) if isinstance(p, list) else str(p) for p in parts if p)
-    return text or "(chưa đọc được tên)"
-
-
 def queue(threshold: float, *, s: Session, batch_id: str | None = None, record_type: str | None = None,
           limit: int = 50, offset: int = 0) -> dict:
     """Records that need review, the lowest field confidence first, each with its flagged fields.
 
     Sorted in Python (confidence is JSON): fine for the tens of thousands a commune's archive flags."""
-    q = select(Record.id, Record.type, Record.batch_id, Record.fields, Record.confidence).where(
-        Record.needs_review.is_(True))
+    q = select(Record.id, Record.type, Record.batch_id, Record.confidence).where(Record.needs_review.is_(True))
     if batch_id:
         q = q.where(Record.batch_id == batch_id)
     if record_type:
         q = q.where(Record.type == record_type)
     rows = []
-    for rid, rtype, bid, fields, conf in s.execute(q):
+    for rid, rtype, bid, conf in s.execute(q):
         flagged = sorted(((k, c) for k, c in (conf or {}).items() if c < threshold), key=lambda kc: (kc[1], kc[0]))
         lowest = min((conf or {}).values(), default=1.0)
-        rows.append((lowest, rid, rtype, bid, fields or {}, flagged))
+        rows.append((lowest, rid, rtype, bid, flagged))
     rows.sort(key=lambda r: (r[0], r[1]))
-    books = dict(s.execute(select(Batch.id, Batch.book)).all())
-    items = [{"record_id": rid, "type": rtype, "batch_id": bid, "book": books.get(bid), "title": _title(rtype, f),
-              "min_confidence": lowest,
-              "flagged": [{"field": k, "value": f.get(k), "confidence": c} for k, c in flagged]}
-             for lowest, rid, rtype, bid, f, flagged in rows[offset:offset + limit]]
+    shown = rows[offset:offset + limit]
+    # Fields and book names only for the page shown, each in one query.
+    values = dict(s.execute(select(Record.id, Record.fields).where(Record.id.in_([r[1] for r in shown]))).all())
+    books = dict(s.execute(select(Batch.id, Batch.book).where(Batch.id.in_({r[3] for r in shown}))).all())
+    items = []
+    for lowest, rid, rtype, bid, flagged in shown:
+        f = values.get(rid) or {}
+        items.append({"record_id": rid, "type": rtype, "batch_id": bid, "book": books.get(bid),
+                      "title": record_title(rtype, f, "(chưa đọc được tên)"), "min_confidence": lowest,
+                      "flagged": [{"field": k, "value": f.get(k), "confidence": c} for k, c in flagged]})
     return {"total": len(rows), "items": items}

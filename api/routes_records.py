@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -19,7 +20,7 @@ from storage.officer_models import Dossier
 
 from . import audit, review, service
 from .auth import Permission, Principal
-from .dossiers import PROCEDURES, provenance
+from .dossiers import PROCEDURES, with_batch
 from .routes_common import actor, render, require, state
 from .routes_search import query_terms, word_matches
 
@@ -32,12 +33,12 @@ can_batches = require(Permission.BATCHES)
 
 def _view(request: Request, principal: Principal, record_id: str, dossier: str | None) -> dict:
     ctx = state(request).ctx
-    detail = service.record_detail(record_id, ctx)
     with ctx.db.session() as s:
-        detail["provenance"] = provenance(s.get(Record, record_id), s)
+        detail = service.detail_of(record_id, s=s)
         batch = s.get(Batch, detail["source"]["batch_id"])
-        detail["provenance"]["ingested_by"] = batch.created_by if batch else None
-        detail["provenance"]["ingested_at"] = batch.created_at.isoformat() if batch else None
+        detail["provenance"] = {**with_batch(detail["source"], batch),
+                                "ingested_by": batch.created_by if batch else None,
+                                "ingested_at": batch.created_at.isoformat() if batch else None}
         detail["corrections"] = review.history(record_id, s=s)
         audit.record(s, actor(request, principal), "view_record", target=record_id, dossier_id=dossier)
     return detail
@@ -70,6 +71,13 @@ def crop_jpeg(record_id: str, q: str, ctx, max_width: int = 640) -> bytes:
         box = (max(0, left - 0.15 * W), max(0, top - 0.04 * H), min(W, right + 0.15 * W), min(H, bottom + 0.04 * H))
     else:
         box = (0, 0, W, H * 0.2)
+    shrink = max_width / max(box[2] - box[0], box[3] - box[1], 1)
+    if shrink < 1:
+        # A JPEG decodes at 1/2, 1/4 or 1/8 scale almost for free: no more pixels than the output needs, instead of
+        # the whole scan at full resolution (draft never goes below the size asked for, a no-op for other formats).
+        image.draft(None, (math.ceil(W * shrink), math.ceil(H * shrink)))
+        kx, ky = image.width / W, image.height / H
+        box = (box[0] * kx, box[1] * ky, box[2] * kx, box[3] * ky)
     part = image.crop(tuple(int(v) for v in box))
     part.thumbnail((max_width, max_width))
     buf = io.BytesIO()

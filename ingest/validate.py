@@ -2,24 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 from domain.errors import InputRejected
+from domain.hashing import sha256_file
 from domain.settings import Settings
 from ingest import images, pdf
 from ingest.sniff import sniff
 from ingest.sources import PDF, SourceFile
-
-_CHUNK = 1 << 20
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def classify(path: Path, settings: Settings) -> tuple[str, int]:
@@ -50,7 +40,7 @@ def validate(path: Path, name: str, media_type: str, size: int, settings: Settin
             pages = pdf.page_count(path, settings.max_pdf_pages)
         else:
             pages = images.frame_count(path, settings.max_image_pixels, settings.max_pdf_pages)
-        digest = sha256_of(path)
+        digest = sha256_file(path)
     except OSError as exc:
         raise InputRejected(f"Không đọc được tệp ({exc.strerror}).", code="unreadable") from None
     return SourceFile(name=name, path=path, sha256=digest, media_type=media_type, page_count=pages, size=size)

@@ -1,4 +1,5 @@
-"""Real administrative units of each era, from the ``vietnamadminunits`` package's bundled database.
+"""Real administrative units of each era, from the ``vietnamadminunits`` package's bundled database (found by
+``domain.gazetteer.package_data``, which spares the package's slow import).
 
 Documents dated before 1 July 2025 use the three-level units (ward, district, province; 63 provinces); later
 ones the two-level units (ward, province; 34 provinces). The pre-2025 table is the package's "legacy" one,
@@ -9,16 +10,16 @@ from __future__ import annotations
 
 import random
 import sqlite3
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
-import vietnamadminunits
 from faker.providers.address.vi_VN import Provider as _FakerAddress
 
+from domain.gazetteer import package_data
+
 REFORM_DATE = date(2025, 7, 1)
-_DB = Path(vietnamadminunits.__file__).parent / "data" / "dataset.db"
 STREETS: tuple[str, ...] = tuple(dict.fromkeys(_FakerAddress.streets))
 HAMLETS = (
     "Phú Hòa",
@@ -71,8 +72,11 @@ class Unit:
 
 @lru_cache(maxsize=2)
 def units(post_reform: bool) -> tuple[Unit, ...]:
-    """Every ward of the era, loaded once (about 10,000 pre-reform, 3,321 post-reform)."""
-    with sqlite3.connect(f"file:{_DB}?mode=ro", uri=True) as conn:
+    """Every ward of the era, loaded once (about 10,000 pre-reform, 3,321 post-reform).
+
+    Not ``domain.gazetteer.gazetteer()``'s rows: those lack the dataset's ward type (which at times disagrees
+    with the name's type word and decides street-style addresses) and its order, so seeded books would change."""
+    with closing(sqlite3.connect(f"file:{package_data() / 'dataset.db'}?mode=ro", uri=True)) as conn:
         if post_reform:
             rows = conn.execute(
                 "SELECT ward, NULL, province, provinceCode, wardType FROM admin_units "

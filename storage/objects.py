@@ -12,8 +12,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
 from domain.errors import SohoaError
-
-CHUNK = 1024 * 1024
+from domain.hashing import CHUNK, sha256_file  # noqa: F401  (storage.local, .s3, workers.migrate import it here)
 
 
 class IntegrityError(SohoaError):
@@ -38,14 +37,6 @@ def object_key(kind: str, sha256: str, suffix: str = "") -> str:
 def sha_from_key(key: str) -> str:
     name = key.rsplit("/", 1)[-1]
     return name.split(".", 1)[0]
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for chunk in iter(lambda: fh.read(CHUNK), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def sha256_stream(fh: BinaryIO) -> tuple[str, int]:
