@@ -6,11 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ocr.labels import Match
+from ocr.labels import SEPARATORS, Match
 from ocr.lines import Line
-
-_LEAD = " :;.,-–—_|"
-_TRAIL = " :;,.-–—_|"
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,8 +41,10 @@ def _hits(line: Line, labels: tuple[Label, ...]) -> list[_Hit]:
         matches = [m for m in matches if _plausible(line.text, m, label)]
         if matches:
             found.append(_Hit(label, max(matches, key=lambda m: (m.length - m.distance, -m.distance))))
-    # The most specific label wins where labels overlap ("Họ, chữ đệm, tên người mẹ" over "Họ, chữ đệm, tên").
-    found.sort(key=lambda h: (-h.match.length, h.match.distance))
+    # The most specific label wins where labels overlap ("Họ, chữ đệm, tên người mẹ" over "Họ, chữ đệm, tên"),
+    # an error counting as two characters ("tên người HỆ:" is the mother's label at distance 1, not the father's
+    # at distance 2).
+    found.sort(key=lambda h: (2 * h.match.distance - h.match.length, h.match.distance))
     kept: list[_Hit] = []
     for h in found:
         if all(h.match.end <= k.match.start or h.match.start >= k.match.end for k in kept):
@@ -53,30 +52,33 @@ def _hits(line: Line, labels: tuple[Label, ...]) -> list[_Hit]:
     return sorted(kept, key=lambda h: h.match.start)
 
 
-_SEPARATORS = ":;.…"
 _LONG_LABEL = 12
 
 
 def _plausible(text: str, m: Match, label: Label) -> bool:
-    """A label starts its line or is followed by a separator (':' or dot leaders); long labels may stand
-    alone; fuzzy matches always need the separator. Keeps short labels from matching inside values
-    ("tỉnh Nam Định" is not "Năm sinh")."""
-    at_start = not text[: m.start].strip(_LEAD)
+    """A label starts its line (nothing but specks and punctuation before it) or is followed by a separator
+    (':' or dot leaders); long labels may stand alone; fuzzy matches always need the separator. Keeps short
+    labels from matching inside values ("tỉnh Nam Định" is not "Năm sinh")."""
+    at_start = not any(ch.isalnum() for ch in text[: m.start])
     if label.line_start:
         return at_start
     rest = text[m.end :].lstrip(" ")
-    followed = bool(rest) and rest[0] in _SEPARATORS
+    followed = bool(rest) and rest[0] in SEPARATORS
     if m.distance:  # a fuzzy match must end at a separator, or it may have eaten into the value
         return followed
     return at_start or followed or m.length >= _LONG_LABEL
 
 
 def _value(line: Line, start: int, end: int) -> tuple[str, int, int]:
-    while start < end and line.text[start] in _LEAD:
+    """The value between ``start`` and ``end``, without the separators, quotes and specks read around it
+    ("Kinh `", "'Ủy ban", "27 '", "036201012345”"): a value starts and ends with a letter or digit (or a
+    bracket)."""
+    text = line.text
+    while start < end and not (text[start].isalnum() or text[start] == "("):
         start += 1
-    while end > start and line.text[end - 1] in _TRAIL:
+    while end > start and not (text[end - 1].isalnum() or text[end - 1] == ")"):
         end -= 1
-    return line.text[start:end], start, end
+    return text[start:end], start, end
 
 
 def read_fields(
@@ -104,6 +106,9 @@ def read_fields(
                 section = missing[0] if missing else auto_sections[-1]
             if hit.label.key is None:
                 continue
+            if auto_sections and section not in auto_sections and (auto_sections[0], hit.label.key) in fields:
+                # A person's detail before any person's name was found (its label lost): the first person.
+                section = auto_sections[0]
             field = fields.get((section, hit.label.key)) or fields.get(("*", hit.label.key))
             if not field:
                 continue

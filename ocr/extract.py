@@ -20,17 +20,21 @@ import re
 from domain.dates import parse_date, parse_year
 from domain.ids import check_personal_id
 from domain.records import DATE_FIELDS, NAME_FIELDS, ExtractedRecord, RecordType
-from domain.text import fold, normalize, title_case_name
+from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw, read_fields
 from ocr.calibrate import calibrated
+from ocr.correct.names import family_name
+from ocr.correct.syllables import is_syllable
 from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
 from ocr.validate import validate
+from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
 _YEAR_FIELDS = frozenset({"mother_birth_year", "father_birth_year"})
+_NUMBER_FIELDS = frozenset({"registration_number", "book_number", "page_number"})
 _DEATH_TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(?:(\d{1,2})\s*(?:phút|phut)?)?", re.IGNORECASE)
 
 
@@ -44,7 +48,19 @@ def _clean(field: str, raw: Raw) -> tuple[str, float]:
     text = normalize(raw.text)
     if field in NAME_FIELDS:
         name = normalize(re.sub(r"[^\w\s-]|\d|_", " ", text))
+        if name:
+            first, *rest = name.split(" ")
+            name = " ".join([family_name(first, raw.conf), *rest])
         return title_case_name(name), (1.0 if len(name.split()) >= 2 else 0.8)
+    if field.endswith(("ethnicity", "nationality")):
+        known = known_value("ethnicity" if field.endswith("ethnicity") else "nationality", text)
+        if known:
+            return known[0], (1.0 if known[1] else 0.9)
+        return text, 0.7
+    if field in _NUMBER_FIELDS:  # one token: "27 '", "02/2025 TU uc" are the number and specks
+        tokens = [t.strip(".,;:'\"`") for t in text.split(" ")]
+        token = next((t for t in tokens if any(ch.isdigit() for ch in t)), None)
+        return (token, 1.0) if token else (tokens[0], 0.5)
     if field in DATE_FIELDS:
         iso = parse_date(text)
         return (iso, 1.0) if iso else (text, 0.4)
@@ -98,6 +114,8 @@ def extract(page: PageOcr, record_type: RecordType, *, raw: bool = False) -> Ext
             if value:
                 fields[field] = value
                 conf[field] = raw.conf * (1 - 0.05 * raw.label_distance) * check
+        if "registration_number" not in fields:
+            _header_number(lines, fields, conf)
         _cross_check(fields, conf)
         _signer(lines, fields, conf)
     validate(fields, conf)
@@ -108,27 +126,68 @@ def extract(page: PageOcr, record_type: RecordType, *, raw: bool = False) -> Ext
                            text=page.text)
 
 
-_TITLE_LINE = re.compile(r"^(?:kt\.?\s*)?(pho\s*)?chu\s*tich$")
 _NAME_LINE = re.compile(r"^(?:[A-ZĐÀ-Ỹ][^\W\d_]*\s+){1,4}[A-ZĐÀ-Ỹ][^\W\d_]*$")
 
 
+_HEADER_NUMBER = re.compile(r"^[^\w]*(\w{1,2}[^\w\s]?)\s*[:.]\s*(\d+(?:/[\w-]+)*)[^\w]*$")
+
+
+def _header_number(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
+    """The registration number under the issuing body's name when its label "Số" was misread ("5ố: 144",
+    "D0. 217"): a header line of nothing but a one- or two-letter word, a separator and a number."""
+    for line in lines[:8]:
+        m = _HEADER_NUMBER.match(normalize(line.text))
+        if m and not m.group(1).isdigit():
+            fields["registration_number"] = m.group(2)
+            distance = edit_distance(re.sub(r"[^a-z]", "", fold(m.group(1))), "so")
+            conf["registration_number"] = line.confidence(m.start(2), m.end(2)) * (1 - 0.1 * distance)
+            return
+
+
+def _title(line) -> str | None:
+    """'PHÓ CHỦ TỊCH' / 'CHỦ TỊCH' (also as read on a seal: 'PHÓ ỦTỊCH', 'CHU TICH') → the title; not the
+    'KT. CHỦ TỊCH' line above a deputy's title."""
+    sk = re.sub(r"[^a-z]", "", fold(line.text))
+    if not 4 <= len(sk) <= 12 or sk.startswith("kt"):
+        return None
+    pho, chu = edit_distance(sk, "phochutich"), edit_distance(sk, "chutich")
+    if sk.endswith("tich") and sk != "tich" or min(pho, chu) <= 1:
+        return "Phó Chủ tịch" if sk.startswith("pho") or pho < chu else "Chủ tịch"
+    return None
+
+
+def _name_line(line) -> str | None:
+    text = normalize(line.text).strip()
+    text = re.sub(r"^[^\w]+|[^\w]+$", "", text)
+    if _NAME_LINE.match(text) and not text.isupper() and all(is_syllable(w) for w in text.split()):
+        first, *rest = text.split()
+        return title_case_name(" ".join([family_name(first, line.confidence(0, len(line.text))), *rest]))
+    return None
+
+
 def _signer(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
-    """The official's title ("PHÓ CHỦ TỊCH") and, below it in the signature block, the name."""
-    for i in range(len(lines) - 1, -1, -1):
-        folded = fold(lines[i].text).strip(" .:-_,;")
-        m = _TITLE_LINE.match(folded)
-        if not m or folded.startswith("kt"):
+    """The official's title ("PHÓ CHỦ TỊCH") and, below it in the signature block, the name. When the title
+    is lost (a seal over it), a name-shaped last line of the page is taken for the signer, with less
+    confidence: the signature block ends every form."""
+    start = max(0, len(lines) - 12)
+    for i in range(len(lines) - 1, start - 1, -1):
+        title = _title(lines[i])
+        if not title:
             continue
         line = lines[i]
-        fields["signer_title"] = "Phó Chủ tịch" if m.group(1) else "Chủ tịch"
+        fields["signer_title"] = title
         conf["signer_title"] = line.confidence(0, len(line.text))
         for below in lines[i + 1:i + 4]:
-            text = normalize(below.text).strip(" .-_")
-            if _NAME_LINE.match(text) and not text.isupper():
-                fields["signer_name"] = title_case_name(text)
+            if name := _name_line(below):
+                fields["signer_name"] = name
                 conf["signer_name"] = below.confidence(0, len(below.text))
-                break
-        return
+                return
+        break
+    for line in lines[-1:-3:-1]:
+        if name := _name_line(line):
+            fields["signer_name"] = name
+            conf["signer_name"] = 0.7 * line.confidence(0, len(line.text))
+            return
 
 
 def _cross_check(fields: dict[str, str], conf: dict[str, float]) -> None:

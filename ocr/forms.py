@@ -92,7 +92,9 @@ DEATH_FIELDS = REGISTRATION_FIELDS | MAIN_PERSON | {
 
 def _spouse(section: str, word: str) -> tuple[tuple[Label, ...], dict[tuple[str, str], str]]:
     labels = (
-        Label(tuple(f"{n} {word}" for n in ("Họ, chữ đệm, tên", "Họ, chữ đệm, tên người", "Họ và tên")),
+        # The short forms find the label when its start is lost (a frame ornament over "Họ,").
+        Label(tuple(f"{n} {word}" for n in ("Họ, chữ đệm, tên", "Họ, chữ đệm, tên người", "Họ và tên",
+                                             "chữ đệm, tên", "tên")),
               "name", opens=section),
         Label((f"Thông tin người {word}", f"Bên {word}", f"Người {word}"), None, opens=section, line_start=True),
     )

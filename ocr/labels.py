@@ -13,6 +13,9 @@ from functools import lru_cache
 
 from domain.text import fold
 
+# What may follow a label: ':' or dot leaders (a short label followed by one is not inside a value).
+SEPARATORS = ":;.…"
+
 
 @dataclass(frozen=True, slots=True)
 class Skeleton:
@@ -79,6 +82,7 @@ def find_label(line: str, label: str, *, sk: Skeleton | None = None) -> Match | 
     cost = list(range(m + 1))
     start = [0] * (m + 1)
     best: tuple[int, int, int] | None = None  # (distance, start, end) in skeleton offsets
+    ties: list[int] = []  # further ends of the best match with the same start and distance
     for j, ch in enumerate(text, 1):
         new_cost, new_start = [0] * (m + 1), [j] * (m + 1)
         for i in range(1, m + 1):
@@ -93,11 +97,19 @@ def find_label(line: str, label: str, *, sk: Skeleton | None = None) -> Match | 
                 new_cost[i], new_start[i] = ins, new_start[i - 1]
         cost, start = new_cost, new_start
         if cost[m] <= k and (best is None or cost[m] < best[0]):
-            best = (cost[m], start[m], j)
+            best, ties = (cost[m], start[m], j), []
+        elif best is not None and cost[m] == best[0] and start[m] == best[1]:
+            ties.append(j)
     if best is None:
         return None
     dist, s, e = best
     s = min(s, len(sk.index) - 1)
+    # "Trang s số: 7": the label may end at either "s"; prefer the end a separator follows (the value's start).
+    for j in (e, *ties):
+        nxt = line[sk.index[j - 1] + 1:].lstrip(" ")[:1]
+        if nxt and nxt in SEPARATORS:
+            e = j
+            break
     return Match(sk.index[s], sk.index[e - 1] + 1, dist, m)
 
 

@@ -3,8 +3,9 @@
 Reads public text (sources and licences in ocr/correct/data/SOURCES.md; DATA_DIR defaults to
 /work/shared/data or $SOHOA_SHARED_DATA) and writes ocr/correct/data/syllables.tsv.gz: syllable unigram and
 bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables, bigrams seen fewer than twice
-dropped. The corpora themselves are not copied. The UD VTB *test* split is held out for evaluation
-(``python -m ocr.correct.evaluate``).
+dropped; and ocr/correct/data/family_names.tsv (``--family-names``: that file only), family names with how many
+people of the public name list bear each. The corpora themselves are not copied. The UD VTB *test* split is held
+out for evaluation (``python -m ocr.correct.evaluate``).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import json
 import os
 import re
 import sys
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,6 +23,8 @@ from pathlib import Path
 from ocr.correct.syllables import is_syllable
 
 OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
+FAMILY_OUT = Path(__file__).parent / "data" / "family_names.tsv"
+MIN_FAMILY = 2  # a family name seen once in the name list may be a typo ("Nguyến")
 MIN_BIGRAM = 2
 # Weight of dictionary entries (names, administrative units, form labels) relative to one corpus occurrence.
 DICT_WEIGHT = 3
@@ -104,11 +108,28 @@ def build(data: Path, out: Path = OUT) -> tuple[int, int]:
     return len(unigrams), len(kept)
 
 
+def build_family_names(data: Path, out: Path = FAMILY_OUT) -> int:
+    """Family names (the first syllable of each full name in the public name list) and how often each is
+    borne: the prior that ``ocr.correct.names`` uses to restore a family name's marks."""
+    families: Counter[str] = Counter()
+    for member in json.loads((data / "names" / "duyet_uit_member.json").read_text(encoding="utf-8")):
+        words = unicodedata.normalize("NFC", member.get("full_name") or "").split()
+        if len(words) >= 2 and is_syllable(words[0]) and words[0][:1].isupper() and words[0][1:].islower():
+            families[words[0]] += 1
+    kept = sorted((n, c) for n, c in families.items() if c >= MIN_FAMILY)
+    out.write_text("".join(f"{n}\t{c}\n" for n, c in kept), encoding="utf-8")
+    return len(kept)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
+    only_families = "--family-names" in args
+    args = [a for a in args if a != "--family-names"]
     data = Path(args[0]) if args else default_data_dir()
-    n1, n2 = build(data)
-    print(f"{OUT}: {n1} syllables, {n2} bigrams ({OUT.stat().st_size / 1024:.0f} KiB)")
+    if not only_families:
+        n1, n2 = build(data)
+        print(f"{OUT}: {n1} syllables, {n2} bigrams ({OUT.stat().st_size / 1024:.0f} KiB)")
+    print(f"{FAMILY_OUT}: {build_family_names(data)} family names")
     return 0
 
 
