@@ -29,7 +29,8 @@ from pathlib import Path
 from .common import machine, table
 
 NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
-TYPES = ("birth", "marriage", "death", "land")  # register pages: not generated yet (docs/accuracy.md)
+TYPES = ("birth", "marriage", "death", "land")
+REGISTERS = ("birth", "death", "marriage")  # register books: several entries per page, entries cut at page ends
 LEVELS = ("clean", "moderate", "poor")
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEED = 900  # generated pages differ from the ones the calibration was fitted on (seeds 0..)
@@ -46,11 +47,14 @@ def _plain(png: bytes) -> tuple[str, float]:
         return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t
 
 
-def _records(page_ocr, record_type: str) -> list[dict]:
+def _records(page_ocr, record_type: str) -> list:
     from ocr import extract_records
 
-    return [{"fields": r.fields, "confidence": r.confidence, "truncated": getattr(r, "truncated", False)}
-            for r in extract_records(page_ocr, record_type)]
+    return extract_records(page_ocr, record_type)
+
+
+def _plain_dicts(records) -> list[dict]:
+    return [{"fields": r.fields, "confidence": r.confidence} for r in records]
 
 
 def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict]) -> dict:
@@ -68,8 +72,8 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
     out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
            "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records}
     if record_type:
-        out["plain_records"] = _records(PageOcr(text=plain_text, confidence=0.9), record_type)
-        out["ours_records"] = ours_records
+        out["plain_records"] = _plain_dicts(_records(PageOcr(text=plain_text, confidence=0.9), record_type))
+        out["ours_records"] = ours_records  # ExtractedRecord objects: a register job joins them across pages
     return out
 
 
@@ -82,28 +86,64 @@ def _nomvn_job(meta: dict) -> list[dict]:
     return [row]
 
 
-def _generated_job(record_type: str, level: str, pages: int) -> list[dict]:
+def _scan(image):
+    """The page as the scanner's JPEG, as generate_book writes it."""
     from PIL import Image
 
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=90)
+    out = Image.open(io.BytesIO(buf.getvalue()))
+    out.load()
+    return out
+
+
+def _generated_job(record_type: str, level: str, pages: int) -> list[dict]:
     from samples import render_pages
 
     rows = []
     for page in render_pages(record_type, pages, SEED, level):
-        buf = io.BytesIO()  # the scanner's JPEG, as generate_book writes it
-        page.image.save(buf, "JPEG", quality=90)
-        image = Image.open(io.BytesIO(buf.getvalue()))
-        image.load()
         truth = page.truth()
-        entries = truth.get("entries") or [truth]
-        kind = truth["type"]
-        row = _measure(image, page.text, kind, [{"fields": e["fields"], "truncated": e.get("truncated", False)}
-                                                for e in entries])
+        row = _measure(_scan(page.image), page.text, truth["type"], [{"fields": truth["fields"]}])
+        row["ours_records"] = _plain_dicts(row["ours_records"])
         row.update(source="generated", level=level, book=record_type)
         rows.append(row)
     return rows
 
 
-def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int) -> list[dict]:
+def _register_job(record_type: str, level: str, pages: int) -> list[dict]:
+    """A register book of ``pages`` pages: text per page; fields per entry once entries cut at a page's end are
+    joined with their rest (as the batch does), paired with the truth by registration number."""
+    from ocr.register import join_pages
+    from samples.register import register_pages
+
+    rows, truths = [], []
+    for page in register_pages(record_type, pages, SEED, level):
+        truths += page.truth()["records"]
+        row = _measure(_scan(page.image), page.text, record_type, [])
+        row.update(source="generated", level=level, book=f"{record_type} register")
+        rows.append(row)
+    ours = join_pages([r.pop("ours_records") for r in rows])
+    by_number = {r.fields.get("registration_number"): r for r in ours}
+    rows[0]["truth"] = [{"fields": t["fields"]} for t in truths]
+    rows[0]["ours_records"] = [_plain_dicts([by_number[t["fields"]["registration_number"]]])[0]
+                               if t["fields"]["registration_number"] in by_number else {"fields": {}, "confidence": {}}
+                               for t in truths]
+    # Entries read but matching no printed number (a number misread) count as fields read, all wrong.
+    known = {t["fields"]["registration_number"] for t in truths}
+    for r in ours:
+        if r.fields.get("registration_number") not in known:
+            rows[0]["truth"].append({"fields": {k: None for k in r.fields}, "spurious": True})
+            rows[0]["ours_records"].append(_plain_dicts([r])[0])
+    # Plain Tesseract's text has no table to split into entries: it reads none.
+    for r in rows:
+        r["plain_records"] = []
+    for r in rows[1:]:
+        r["truth"], r["ours_records"] = [], []
+    return rows
+
+
+def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int,
+        registers: tuple[str, ...] = REGISTERS, register_pages: int = 2) -> list[dict]:
     jobs = []
     with ProcessPoolExecutor(workers) as pool:
         if nomvn_pages and (NOMVN / "metadata.jsonl").exists():
@@ -112,6 +152,7 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
             step = max(1, len(metas) // nomvn_pages)
             jobs += [pool.submit(_nomvn_job, m) for m in metas[::step][:nomvn_pages]]
         jobs += [pool.submit(_generated_job, t, lv, pages) for t in types for lv in levels]
+        jobs += [pool.submit(_register_job, t, lv, register_pages) for t in registers for lv in levels]
         return [row for job in jobs for row in job.result()]
 
 
@@ -125,7 +166,7 @@ def _field_scores(rows: list[dict], side: str, threshold: float) -> dict:
         got = row.get(f"{side}_records") or []
         for k, want in enumerate(row["truth"]):
             have = got[k] if k < len(got) else {"fields": {}, "confidence": {}}
-            n_truth += len(want["fields"])
+            n_truth += 0 if want.get("spurious") else len(want["fields"])
             for field, value in have["fields"].items():
                 if field not in want["fields"]:
                     continue  # a field the page does not carry (e.g. read from a truncated entry)
@@ -209,6 +250,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--pages", type=int, help="generated pages per record type and level (default 3)")
     ap.add_argument("--nomvn", type=int, help="ocr_forms_nomvn pages (default 20)")
     ap.add_argument("--types", default=",".join(TYPES))
+    ap.add_argument("--registers", default=",".join(REGISTERS), help="register books ('' for none)")
+    ap.add_argument("--register-pages", type=int, default=2, help="pages per register book (default 2)")
     ap.add_argument("--levels", default=",".join(LEVELS))
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
@@ -220,7 +263,8 @@ def main(argv: list[str] | None = None) -> None:
 
     threshold = Settings().review_threshold
     t = time.perf_counter()
-    rows = run(nomvn, pages, tuple(args.types.split(",")), tuple(args.levels.split(",")), args.workers)
+    rows = run(nomvn, pages, tuple(t for t in args.types.split(",") if t), tuple(args.levels.split(",")),
+               args.workers, tuple(t for t in args.registers.split(",") if t), args.register_pages)
     body = report(rows, threshold)
     body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
              f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "

@@ -23,7 +23,7 @@ def _pairs_for(record_type: str, level: str, pages: int, seed: int) -> list[tupl
 
     from domain.errors import PageFailed
     from domain.settings import Settings
-    from ocr.extract import extract_records
+    from ocr import extract_records
     from ocr.metrics import field_matches
     from ocr.page import ocr_page
     from samples import render_pages

@@ -22,6 +22,8 @@ _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})
 _NUMERIC_WORDS = re.compile(
     r"ngay\s*(\d{1,2})\s*(?:,\s*)?thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})(?!\d)"
 )
+# Zero-padded day and month with a separator lost to OCR (a thin "/" is often dropped): "14122023", "05/012024".
+_NUMERIC_RUN = re.compile(r"(?<!\d)(\d{2})[/\-.]?(\d{2})[/\-.]?(\d{4})(?![\d/.\-])")
 _TOKEN = re.compile(r"[a-z]+|\d+")
 
 
@@ -99,8 +101,9 @@ def parse_date(text: str) -> str | None:
     """Any of the accepted spellings → ISO date, or None. Numbers are tried before words."""
     if not text:
         return None
-    folded = fold(text)
-    m = _NUMERIC.search(folded) or _NUMERIC_WORDS.search(folded)
+    # U+2044 (fraction slash) is how OCR often reads a printed "/"; a space inside a number is a misread gap.
+    folded = re.sub(r"(?<=\d) (?=\d)", "", fold(text).replace("\u2044", "/"))
+    m = _NUMERIC.search(folded) or _NUMERIC_WORDS.search(folded) or _NUMERIC_RUN.search(folded)
     if m:
         return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return parse_date_words(text)

@@ -17,12 +17,15 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from domain.text import fold
+from domain.text import fold, tone_key
 
 ERAS = ("legacy", "2025")
 _PROVINCE = ("thanh pho", "tinh")
 _DISTRICT = ("quan", "huyen", "thi xa", "thanh pho")
 _WARD = ("phuong", "xa", "thi tran", "dac khu")
+# A unit's type word inside one comma-separated part, after an optional "Ủy ban nhân dân" (an authority).
+_UNIT = re.compile(r"(?:^|\s)(thanh pho|tinh|quan|huyen|thi xa|phuong|xa|thi tran|dac khu)\s+")
+_AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority names its unit after these words
 
 
 def key(name: str) -> str:
@@ -67,6 +70,15 @@ class Gazetteer:
         self._legacy_pw = {(p, w) for p, _, w in self._legacy}
         self._current = {(key(r["province"]), key(r["ward"])) for r in current}
         self.provinces = {"legacy": {p for p, _, _ in self._legacy}, "2025": {p for p, _ in self._current}}
+        self._spelling: dict[tuple[str, str], str] = {}  # (level, key path) → name as the dataset writes it
+        for r in legacy:
+            p, d, w = key(r["province"]), key(r["district"]), key(r["ward"])
+            self._spelling.update({("p", p): r["province"], ("d", f"{p}/{d}"): r["district"],
+                                   ("w", f"{p}/{d}/{w}"): r["ward"]})
+        for r in current:
+            p, w = key(r["province"]), key(r["ward"])
+            self._spelling.setdefault(("p", p), r["province"])
+            self._spelling.setdefault(("w", f"{p}//{w}"), r["ward"])
 
     @classmethod
     def load(cls) -> Gazetteer:
@@ -94,6 +106,8 @@ class Gazetteer:
         province = district = ward = None
         for part in reversed([p.strip() for p in text.split(",") if p.strip()]):
             f = fold(part)
+            if f.startswith(_AUTHORITY):
+                f, part = f[len(_AUTHORITY):], part[len(_AUTHORITY):]
             if province is None and f.startswith(_PROVINCE):
                 province = key(part)
             elif district is None and ward is None and f.startswith(_DISTRICT):
@@ -112,6 +126,36 @@ class Gazetteer:
             eras.append("2025")
         return PlaceCheck(province, district, ward, tuple(eras))
 
+    def respell(self, text: str) -> str:
+        """``text`` with each unit name of a known combination written with the dataset's diacritics, where
+        what was read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh). Tone
+        placement (hoà/hòa), case and everything else are kept as written."""
+        check = self.check_place(text)
+        if not check.known:
+            return text
+        p, d, w = check.province, check.district or "", check.ward or ""
+        wanted = {"p": self._spelling.get(("p", p)), "d": self._spelling.get(("d", f"{p}/{d}")),
+                  "w": self._spelling.get(("w", f"{p}/{d}/{w}"))}
+        parts = text.split(",")
+        for i, part in enumerate(parts):
+            m = _UNIT.search(fold(part))
+            if not m:
+                continue
+            level = "p" if m.group(1) == "tinh" else "w" if m.group(1) in _WARD else "d"
+            if m.group(1) == "thanh pho":  # a city is a province or a district: whichever spelling fits
+                level = "p" if key(part[m.start(1):]) == p else "d"
+            right = wanted.get(level)
+            if not right:
+                continue
+            name = part[m.end():].strip()
+            right_name = right[len(right) - len(name):] if len(right) >= len(name) else ""
+            if fold(right_name) != fold(name) or tone_key(right_name) == tone_key(name):
+                continue
+            if name.isupper():
+                right_name = right_name.upper()
+            parts[i] = part[:m.end()] + part[m.end():].replace(name, right_name, 1)
+        return ",".join(parts)
+
     def _legacy_ok(self, province: str, district: str | None, ward: str | None) -> bool:
         if district and ward:
             return (province, district, ward) in self._legacy
@@ -129,3 +173,7 @@ def gazetteer() -> Gazetteer:
 
 def check_place(text: str) -> PlaceCheck:
     return gazetteer().check_place(text)
+
+
+def respell_place(text: str) -> str:
+    return gazetteer().respell(text)

@@ -173,6 +173,10 @@ class ExtractedRecord:
     text: str = ""
     # Index of the page (within the book) each record starts on; registers may span pages.
     pages: list[int] = field(default_factory=list)
+    # A register entry cut off at the bottom of its page (``continues``), or the rest of one from the previous
+    # page (``continuation``): the batch joins the two.
+    continues: bool = False
+    continuation: bool = False
 
     def __post_init__(self) -> None:
         unknown = set(self.fields) - set(FIELDS[self.type])

@@ -1,7 +1,8 @@
 """OCR: page images → text, words and searchable PDF (``ocr_page``); text → record type (``classify``) and
 fields (``extract``)."""
 from ocr.classify import classify
-from ocr.extract import extract, extract_records
+from ocr.extract import extract
+from ocr.records import extract_records
 from ocr.page import PageOcr, ocr_page
 from ocr.words import Word
 

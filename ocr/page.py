@@ -18,6 +18,7 @@ from PIL import Image
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import preprocess
+from ocr.preprocess import Rules
 from ocr.correct import correct_words
 from ocr.layout import reading_order
 from ocr.tesseract import run_tesseract
@@ -50,14 +51,14 @@ class PageOcr:
     rotation: int = 0
     width: int = 0
     height: int = 0
-    # y of each horizontal rule found (and erased before OCR) in the image read: the rows of a register table.
-    rules: list[int] = field(default_factory=list)
+    # Rules found (and erased before OCR) in the image read: the rows and columns of a register's table.
+    rules: Rules = field(default_factory=Rules)
     # Confident words (conf ≥ 0.6, two letters or digits) in what Tesseract read, before clean-up.
     read_words: int = 0
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
-          want_pdf: bool, dpi: int, rules: list[int]) -> PageOcr:
+          want_pdf: bool, dpi: int, rules: Rules) -> PageOcr:
     img = Image.fromarray(grey)
     if variant == "otsu":
         img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
@@ -100,8 +101,8 @@ def _score(page: PageOcr) -> float:
     return page.confidence * min(1.0, page.read_words / FULL_PAGE_WORDS)
 
 
-def prepare(image: Image.Image) -> tuple[np.ndarray, int, list[int]]:
-    """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; the rules' y."""
+def prepare(image: Image.Image) -> tuple[np.ndarray, int, Rules]:
+    """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; where the rules were."""
     grey = preprocess.suppress_stamps(preprocess.to_rgb_array(image))
     grey, rotation = preprocess.orient(grey)
     grey, _angle = preprocess.deskew(grey)
@@ -136,7 +137,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
         g, turn, r = grey, rotation, rules
         if flipped:
             g, turn, r = cv2.rotate(grey, cv2.ROTATE_180), (rotation + 180) % 360, \
-                [grey.shape[0] - 1 - y for y in reversed(rules)]
+                rules.flipped(grey.shape[1], grey.shape[0])
         return _read(preprocess.cleaned(g) if variant == "otsu" else g, variant, turn, settings, deadline,
                      want_pdf, dpi, r)
 

@@ -5,6 +5,8 @@ Geometry works on a downscaled binary copy (≈1000 px wide) so it costs millise
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 import cv2
 import numpy as np
 from PIL import Image
@@ -88,9 +90,35 @@ def _large_marks(mask: np.ndarray) -> np.ndarray:
     return keep.astype(bool)
 
 
-def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, list[int]]:
+@dataclass(frozen=True, slots=True)
+class Rules:
+    """Where the erased rules were: what a register page's table is made of."""
+
+    rows: list[int] = field(default_factory=list)  # y of each horizontal rule crossing a quarter of the page
+    columns: list[int] = field(default_factory=list)  # x of each vertical rule a quarter of the page high
+    span: tuple[int, int] = (0, 0)  # median top and bottom of those vertical rules (the table's height)
+
+    def flipped(self, width: int, height: int) -> Rules:
+        """The same rules on the page turned 180°."""
+        top, bottom = self.span
+        return Rules([height - 1 - y for y in reversed(self.rows)], [width - 1 - x for x in reversed(self.columns)],
+                     (height - 1 - bottom, height - 1 - top) if self.columns else (0, 0))
+
+
+def _positions(counts: np.ndarray, least: int) -> list[int]:
+    """Centres of the runs of indices where ``counts`` ≥ ``least`` (a 3-px rule is one position, not three)."""
+    runs: list[list[int]] = []
+    for i in np.flatnonzero(counts >= least).tolist():
+        if runs and i - runs[-1][-1] <= 8:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [int(round(sum(r) / len(r))) for r in runs]
+
+
+def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:
     """Paper where long straight rules were (underlines, table borders, frames), so that Tesseract does not
-    take them for letters or lose the text touching them; also the y of each horizontal rule (table rows).
+    take them for letters or lose the text touching them; also where the rules were (``Rules``).
 
     A rule is a run of ink at least 1/16 of the page width long, horizontal or vertical; text strokes never are.
     """
@@ -100,15 +128,19 @@ def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, list[int]]:
     vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((span, 1), np.uint8))
     rules = horiz | vert
     if not rules.any():
-        return grey, []
+        return grey, Rules()
     out = grey.copy()
     out[cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0] = int(np.percentile(grey, 90))
-    rows = np.flatnonzero((horiz > 0).sum(axis=1) >= grey.shape[1] // 4)  # rows crossing a quarter of the page
-    ys: list[int] = []
-    for y in rows:
-        if not ys or y - ys[-1] > 8:
-            ys.append(int(y))
-    return out, ys
+    rows = _positions((horiz > 0).sum(axis=1), grey.shape[1] // 4)
+    columns = _positions((vert > 0).sum(axis=0), grey.shape[0] // 4)
+    extent = (0, 0)
+    if columns:
+        tall = vert[:, [min(x, grey.shape[1] - 1) for x in columns]] > 0
+        tops = [int(np.argmax(c)) for c in tall.T]
+        bottoms = [len(c) - 1 - int(np.argmax(c[::-1])) for c in tall.T]
+        # The median, not the extremes: a page edge or a broken rule must not stretch or cut the table.
+        extent = (int(np.median(tops)), int(np.median(bottoms)))
+    return out, Rules(rows, columns, extent)
 
 
 def _small_binary(grey: np.ndarray) -> np.ndarray:

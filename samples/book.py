@@ -20,10 +20,12 @@ from PIL import Image, TiffImagePlugin
 from samples.degrade import degrade, level, stamp_overlap
 from samples.forms import layout
 from samples.records import RECORD_TYPES, Record, generate
+from samples.register import register_pages
 from samples.render import DPI, render
 
 FORMATS = ("pdf", "tiff", "png", "jpeg")
 BOOK_TYPES = (*RECORD_TYPES, "mixed")
+LAYOUTS = ("form", "register")
 PAGE_JPEG_QUALITY = 90
 
 
@@ -92,16 +94,23 @@ def generate_book(
     fmt: str = "pdf",
     data_dir: Path | None = None,
     name: str | None = None,
+    layout: str = "form",
 ) -> Book:
-    """Write ``<name>.pdf`` / ``<name>.tiff`` / ``<name>/page-0001.png`` … and ``<name>.truth.json``."""
+    """Write ``<name>.pdf`` / ``<name>.tiff`` / ``<name>/page-0001.png`` … and ``<name>.truth.json``.
+
+    ``layout`` "form": one extract or certificate per page; "register": a register book, a table of entries on
+    each page (samples.register)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if pages < 1:
         raise ValueError("a book needs at least one page")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    name = name or f"{record_type}-{degradation}-s{seed}"
-    stream = render_pages(record_type, pages, seed, degradation, data_dir)
+    if layout not in LAYOUTS:
+        raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    name = name or f"{record_type}{'-register' if layout == 'register' else ''}-{degradation}-s{seed}"
+    make = register_pages if layout == "register" else render_pages
+    stream = make(record_type, pages, seed, degradation, data_dir)
     truth_pages: list[dict[str, Any]] = []
 
     def collect() -> Iterator[Image.Image]:
@@ -118,6 +127,7 @@ def generate_book(
     truth = {
         "book": name,
         "record_type": record_type,
+        "layout": layout,
         "seed": seed,
         "degradation": degradation,
         "format": fmt,

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from samples.book import BOOK_TYPES, FORMATS, generate_book
+from samples.book import BOOK_TYPES, FORMATS, LAYOUTS, generate_book
 from samples.degrade import LEVELS
 
 
@@ -14,6 +14,8 @@ def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m samples", description="Write a synthetic scanned register book.")
     p.add_argument("out_dir", type=Path, help="folder to write the book and its truth JSON into")
     p.add_argument("--type", dest="record_type", choices=BOOK_TYPES, default="birth")
+    p.add_argument("--layout", choices=LAYOUTS, default="form",
+                   help="form: one extract/certificate per page; register: a table of entries per page")
     p.add_argument("--pages", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--degradation", choices=tuple(LEVELS), default="moderate")
@@ -28,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.pages < 1:
         parser().error("--pages must be at least 1")
     book = generate_book(
-        args.out_dir, args.record_type, args.pages, args.seed, args.degradation, args.fmt, args.data_dir, args.name
+        args.out_dir, args.record_type, args.pages, args.seed, args.degradation, args.fmt, args.data_dir, args.name,
+        args.layout,
     )
     for path in [*book.paths, book.truth_path]:
         print(path)

@@ -126,6 +126,11 @@ class Record(Base):
     notes: Mapped[str | None] = mapped_column(Text)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     indexed: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
+    # Register entries cut at a page's end: "head" (the part on its first page) or "tail" (the rest, at the top
+    # of the next page, until the batch joins it to its head). A head keeps both parts as read in ``parts``
+    # ({"own": …, "tail": …}, each {"fields", "confidence", "text"}) so that either page can be re-read alone.
+    fragment: Mapped[str | None] = mapped_column(String(8))
+    parts: Mapped[dict | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     pages: Mapped[list[RecordPage]] = relationship(

@@ -97,3 +97,32 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
         for n in new:
             assert old_code[old] in theirs_new_to_old[new_code[n]]
             assert old in t.new_to_old[n]
+
+
+@pytest.mark.parametrize("read, written", [
+    # OCR's marks on a unit name that exists only without them: the gazetteer's spelling wins.
+    ("Ủy ban nhân dân xã Sơn Tĩnh, huyện Sơn Tây, tỉnh Quảng Ngãi",
+     "Ủy ban nhân dân xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"),
+    ("Trạm Y tế xã Sơn Tỉnh, xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngải",
+     "Trạm Y tế xã Sơn Tinh, xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"),
+    ("phường Phúc Xa, quận Ba Đinh, thành phố Hà Nội", "phường Phúc Xá, quận Ba Đình, thành phố Hà Nội"),
+    ("XÃ SƠN TĨNH, HUYỆN SƠN TÂY, TỈNH QUẢNG NGÃI", "XÃ SƠN TINH, HUYỆN SƠN TÂY, TỈNH QUẢNG NGÃI"),
+    # Left as written: tone placement (hoà/hòa), an unknown combination, text that is not a unit.
+    ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu", "Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu"),
+    ("xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi", "xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi"),
+    ("Thôn 7, số nhà 12", "Thôn 7, số nhà 12"),
+])
+def test_respell_restores_unit_names_marks_from_the_gazetteer(read, written):
+    from domain.gazetteer import respell_place
+
+    assert respell_place(read) == written
+
+
+def test_respell_keeps_tone_placement_as_written():
+    from domain.gazetteer import gazetteer
+
+    g = gazetteer()
+    row = next(r for r in g.legacy if "oà" in r["ward"] or "òa" in r["ward"])
+    other = row["ward"].replace("oà", "#").replace("òa", "oà").replace("#", "òa")
+    text = f"{other}, {row['district']}, {row['province']}"
+    assert g.respell(text) == text

@@ -21,6 +21,7 @@ from ocr import PageOcr, classify, extract_records, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
+from .joining import apply_parts, join_batch, unjoin_page
 from .linking import link_batch
 
 log = logging.getLogger(__name__)
@@ -100,6 +101,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     record_type = RecordType(batch.record_type) if batch.record_type != "auto" else classify(result.text)
     extracted = extract_records(result, record_type) if record_type else []
 
+    threshold = ctx.settings.review_threshold
     with ctx.db.session() as s:
         row = s.get(Page, page_id, with_for_update=True)
         row.image_key, row.words_key = image_obj.key, words_obj.key
@@ -108,23 +110,35 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         row.width, row.height = result.width, result.height
         row.status, row.error_code = PageStatus.DONE, None
         row.reason = None if record_type else "Không nhận diện được loại giấy tờ trên trang này"
+        unjoin_page(s, page_id, threshold)
+        # The records this page yielded before (a re-read): whatever this read no longer yields goes.
+        before = {r.id: r for r in s.scalars(
+            select(Record).join(RecordPage).where(RecordPage.page_id == page_id, RecordPage.ordinal == 0))}
+        orphan_tails = [r.parts["tail"] for r in before.values() if r.fragment == "head" and "tail" in r.parts]
         ids = []
         for k, rec in enumerate(extracted):
             rid = f"{page_id[:20]}-{k}"
-            existing = s.get(Record, rid)
-            record = existing or Record(id=rid, batch_id=page.batch_id)
-            record.type, record.fields, record.confidence = rec.type.value, rec.fields, rec.confidence
-            record.text, record.indexed = rec.text, False
-            record.needs_review = any(c < ctx.settings.review_threshold for c in rec.confidence.values())
-            record.updated_at = utcnow()
-            if existing is None:
-                record.pages = [RecordPage(page_id=page_id, ordinal=0)]
+            record = before.get(rid) or s.get(Record, rid)
+            if record is None:
+                record = Record(id=rid, batch_id=page.batch_id, pages=[RecordPage(page_id=page_id, ordinal=0)])
                 s.add(record)
+            record.type = rec.type.value
+            record.fragment = "head" if rec.continues else "tail" if rec.continuation else None
+            own = {"fields": rec.fields, "confidence": rec.confidence, "text": rec.text}
+            if record.fragment == "head":
+                # A head keeps the part it took from the next page (that page's tail record is gone).
+                tail = (record.parts or {}).get("tail") or (orphan_tails.pop() if orphan_tails else None)
+                record.parts = {"own": own} | ({"tail": tail} if tail else {})
+                apply_parts(record, threshold)
+            else:
+                record.parts = None
+                record.pages = record.pages[:1]
+                record.fields, record.confidence, record.text = rec.fields, rec.confidence, rec.text
+                record.needs_review = any(c < threshold for c in rec.confidence.values())
+            record.indexed = False
+            record.updated_at = utcnow()
             ids.append(rid)
-        # A reprocessed page that now yields fewer records must not leave the old ones behind.
-        stale = s.scalars(
-            select(Record).join(RecordPage).where(RecordPage.page_id == page_id, Record.id.not_in(ids))
-        ).all()
+        stale = [r for rid, r in before.items() if rid not in ids]
         for old in stale:
             s.delete(old)
     if stale:
@@ -174,8 +188,10 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
         pages = s.scalars(select(Page).where(Page.batch_id == batch_id).order_by(Page.seq)).all()
         if any(p.status in (PageStatus.PENDING, PageStatus.RUNNING) for p in pages):
             return None
-        unindexed = list(s.scalars(select(Record.id).where(Record.batch_id == batch_id, Record.indexed.is_(False))))
         pdf_keys = [p.pdf_key for p in pages if p.status == PageStatus.DONE and p.pdf_key]
+    join_batch(batch_id, ctx)
+    with ctx.db.session() as s:
+        unindexed = list(s.scalars(select(Record.id).where(Record.batch_id == batch_id, Record.indexed.is_(False))))
     index_records(unindexed, ctx)
     link_batch(batch_id, ctx)
     pdf_key = None

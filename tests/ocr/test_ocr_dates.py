@@ -46,3 +46,18 @@ def test_number_words():
 @given(st.dates(min_value=dt.date(1900, 1, 1), max_value=dt.date(2099, 12, 31)))
 def test_words_round_trip(d):
     assert parse_date(date_in_words(d.isoformat())) == d.isoformat()
+
+
+@pytest.mark.parametrize("text, iso", [
+    ("14122023", "2023-12-14"),  # both slashes lost
+    ("05/012024", "2024-01-05"),  # one lost
+    ("21⁄11⁄1956", "1956-11-21"),  # U+2044 fraction slash read for "/"
+    ("14/0 1/2024", "2024-01-14"),  # a gap inside a number
+])
+def test_parse_date_reads_numeric_dates_ocr_damaged(text, iso):
+    assert parse_date(text) == iso
+
+
+@pytest.mark.parametrize("text", ["123456789", "1412202", "079123456789"])
+def test_parse_date_does_not_take_other_numbers_for_dates(text):
+    assert parse_date(text) is None

@@ -1,0 +1,51 @@
+"""Words run together: Tesseract often reads two or three syllables of tightly set uppercase text as one word
+("TÂMHẰNG", "LÊCẨMNHUNG", "Nămsinh"). Vietnamese writes every syllable apart, so a letter string that is not a
+syllable but is exactly a sequence of known ones — marks included — is that sequence.
+
+Only exact spellings count (the marks as read): a split never has to guess diacritics, and a string with one
+misread letter is left alone rather than cut in the wrong place.
+"""
+from __future__ import annotations
+
+import math
+
+from ocr.correct.model import SyllableModel, model
+from ocr.correct.syllables import is_syllable
+
+MAX_PARTS = 3
+MIN_COUNT = 3  # a syllable seen fewer times in the corpus is too rare to cut a word around
+
+
+def split_merged(word: str, lm: SyllableModel | None = None) -> list[str] | None:
+    """The syllables ``word`` (letters only, any case) is made of, as written; None when it is one syllable,
+    or cannot be cut into known syllables only."""
+    lm = lm or model()
+    low = word.lower()
+    if len(low) < 4 or not low.isalpha() or (low in lm.uni) or is_syllable(low):
+        return None
+    # best[i] = (score, cut positions) for low[:i]; score: sum of log unigram probabilities.
+    best: list[tuple[float, list[int]] | None] = [None] * (len(low) + 1)
+    best[0] = (0.0, [])
+    for end in range(1, len(low) + 1):
+        for start in range(max(0, end - 7), end):  # a syllable has at most 7 letters ("nghiêng")
+            prev, part = best[start], low[start:end]
+            if prev is None or len(prev[1]) >= MAX_PARTS or lm.uni.get(part, 0) < MIN_COUNT:
+                continue
+            score = prev[0] + math.log(lm.p_uni(part))
+            if best[end] is None or score > best[end][0]:
+                best[end] = (score, [*prev[1], end])
+    done = best[len(low)]
+    if done is None or len(done[1]) < 2:
+        return None
+    cuts = [0, *done[1]]
+    return [word[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def split_text(text: str, lm: SyllableModel | None = None) -> str:
+    """Every run-together word of ``text`` cut into its syllables (punctuation around a word kept)."""
+    out = []
+    for token in text.split():
+        core = token.strip(".,;:()")
+        parts = split_merged(core, lm) if core else None
+        out.append(token.replace(core, " ".join(parts), 1) if parts else token)
+    return " ".join(out)

@@ -1,0 +1,269 @@
+"""Register pages (*sổ đăng ký*): a ruled table, one entry per row, so one record per row.
+
+The table comes from the rules found before OCR (``PageOcr.rules``): rows are the bands between horizontal
+rules, columns the spans between vertical ones, and the header row names each column (matched fuzzily against
+the headings registers use). Every word goes to the cell holding its centre. What is printed above the table
+(book number, page number, the registering authority) belongs to every entry.
+
+An entry cut off at the bottom of a page — the vertical rules run on below the last horizontal one, with text
+in that open band — is marked ``continues``; the first row of a page whose number cell is empty is marked
+``continuation``. ``join_entries`` puts the two halves together; the batch does it, as it alone sees both pages.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from statistics import median
+
+from domain.gazetteer import respell_place
+from domain.records import NAME_FIELDS, ExtractedRecord, RecordType
+from domain.text import edit_distance, fold, normalize, title_case_name
+from ocr.anchors import Raw
+from ocr.calibrate import calibrated
+from ocr.correct.split import split_text
+from ocr.extract import _clean, _cross_check
+from ocr.labels import label_skeleton, skeleton
+from ocr.page import PageOcr
+from ocr.validate import validate
+from ocr.words import Word
+
+_COMMON = {
+    "registration_number": ("Số", "Số đăng ký", "Số thứ tự", "STT"),
+    "registration_date": ("Ngày đăng ký", "Ngày, tháng, năm đăng ký"),
+}
+_PERSON = {
+    "full_name": ("Họ, chữ đệm, tên", "Họ và tên", "Họ tên"),
+    "date_of_birth": ("Ngày sinh", "Ngày, tháng, năm sinh"),
+    "gender": ("Giới tính",),
+    "ethnicity": ("Dân tộc",),
+    "nationality": ("Quốc tịch",),
+    "personal_id": ("Số định danh cá nhân",),
+}
+
+
+def _spouse(who: str, word: str) -> dict[str, tuple[str, ...]]:
+    return {
+        f"{who}_name": (f"Họ, chữ đệm, tên {word}", f"Họ và tên {word}", f"Họ tên {word}"),
+        f"{who}_date_of_birth": (f"Ngày sinh của {word}", f"Ngày sinh {word}", f"Ngày, tháng, năm sinh của {word}"),
+        f"{who}_ethnicity": (f"Dân tộc của {word}",),
+        f"{who}_nationality": (f"Quốc tịch của {word}",),
+        f"{who}_residence": (f"Nơi cư trú của {word}", f"Nơi cư trú {word}"),
+    }
+
+
+# Column headings of each register, per field (records.md names).
+HEADINGS: dict[RecordType, dict[str, tuple[str, ...]]] = {
+    RecordType.BIRTH: _COMMON | _PERSON | {
+        "full_name": ("Họ, chữ đệm, tên", "Họ và tên", "Họ tên", "Họ tên người được khai sinh"),
+        "place_of_birth": ("Nơi sinh",),
+        "hometown": ("Quê quán",),
+        "mother_name": ("Họ tên mẹ", "Họ tên người mẹ", "Họ, chữ đệm, tên người mẹ"),
+        "father_name": ("Họ tên cha", "Họ tên người cha", "Họ, chữ đệm, tên người cha"),
+        "declarant_name": ("Người đi khai", "Người đi khai sinh", "Họ tên người đi khai sinh"),
+        "declarant_relationship": ("Quan hệ với người được khai sinh", "Quan hệ"),
+    },
+    RecordType.DEATH: _COMMON | _PERSON | {
+        "full_name": ("Họ, chữ đệm, tên", "Họ và tên", "Họ tên", "Họ tên người chết"),
+        "date_of_death": ("Ngày chết", "Ngày, tháng, năm chết"),
+        "place_of_death": ("Nơi chết",),
+        "cause_of_death": ("Nguyên nhân chết",),
+        "declarant_name": ("Người đi khai", "Người đi khai tử", "Họ tên người đi khai tử"),
+        "declarant_relationship": ("Quan hệ với người chết", "Quan hệ"),
+    },
+    RecordType.MARRIAGE: _COMMON | _spouse("husband", "chồng") | _spouse("wife", "vợ"),
+}
+MAX_HEADING_ERROR = 0.25  # edit distance / heading length, on skeletons
+MIN_COLUMNS = 3  # fewer recognised headings: not a register page
+
+
+@dataclass(slots=True)
+class Table:
+    columns: list[tuple[int, int, str]]  # (left, right, field) of each recognised column
+    bands: list[tuple[int, int]]  # data rows, top to bottom, each (top, bottom)
+    open_bottom: bool  # the last band runs to the end of the vertical rules without a closing rule
+    top: int  # y of the table's first rule
+
+
+def _heading_field(text: str, headings: dict[str, tuple[str, ...]]) -> tuple[str, float] | None:
+    sk = skeleton(text).text
+    if not sk:
+        return None
+    best: tuple[float, str] | None = None
+    for name, labels in headings.items():
+        for label in labels:
+            ls = label_skeleton(label)
+            score = edit_distance(sk, ls) / max(len(ls), len(sk))
+            if best is None or score < best[0]:
+                best = (score, name)
+    return (best[1], best[0]) if best and best[0] <= MAX_HEADING_ERROR else None
+
+
+def _in(word: Word, left: float, right: float, top: float, bottom: float) -> bool:
+    cx, cy = word.left + word.width / 2, word.top + word.height / 2
+    return left <= cx < right and top <= cy < bottom
+
+
+def cell_words(words: list[Word], left: float, right: float, top: float, bottom: float) -> list[Word]:
+    """Words of a cell in reading order: lines by their tops, each left to right."""
+    inside = sorted((w for w in words if _in(w, left, right, top, bottom)), key=lambda w: w.top)
+    if not inside:
+        return []
+    pitch = 0.6 * median(w.height for w in inside)
+    lines: list[list[Word]] = []
+    for w in inside:
+        if lines and w.top - lines[-1][0].top <= pitch:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [w for line in lines for w in sorted(line, key=lambda w: w.left)]
+
+
+def find_table(page: PageOcr, record_type: RecordType) -> Table | None:
+    """The register table on ``page``, or None when it has none with this type's headings."""
+    headings = HEADINGS.get(record_type)
+    rules = page.rules
+    if not headings or len(rules.columns) < MIN_COLUMNS + 1 or len(rules.rows) < 2:
+        return None
+    top, bottom = rules.span
+    rows = [y for y in rules.rows if top - 10 <= y <= bottom + 10]
+    if len(rows) < 2:
+        return None
+    xs = rules.columns
+    chosen: dict[str, tuple[float, int]] = {}  # field → (score, column index)
+    for i in range(len(xs) - 1):
+        text = " ".join(w.text for w in cell_words(page.words, xs[i], xs[i + 1], rows[0], rows[1]))
+        hit = _heading_field(text, headings)
+        if hit and (hit[0] not in chosen or hit[1] < chosen[hit[0]][0]):
+            chosen[hit[0]] = (hit[1], i)
+    if len(chosen) < MIN_COLUMNS:
+        return None
+    columns = sorted((xs[i], xs[i + 1], name) for name, (_, i) in chosen.items())
+    bands = list(zip(rows[1:], rows[2:]))
+    open_bottom = bottom - rows[-1] > 20 and any(
+        _in(w, xs[0], xs[-1], rows[-1], bottom + 10) for w in page.words)
+    if open_bottom:
+        bands.append((rows[-1], bottom + 10))
+    return Table(columns, bands, open_bottom, rows[0])
+
+
+def _header_fields(words: list[Word], above: int) -> tuple[dict[str, str], dict[str, float]]:
+    """Book number, page number and authority from the lines printed above the table."""
+    fields: dict[str, str] = {}
+    conf: dict[str, float] = {}
+    head = cell_words(words, 0, 10**9, 0, above)
+    folded = [fold(w.text).strip(" :.,") for w in head]
+    for i in range(len(head) - 2):
+        if folded[i] in ("quyen", "trang") and folded[i + 1].startswith("so"):
+            # "Quyển số: 01/1999" or "Quyển số:01/1999"; the value is the next token holding a digit.
+            tail = head[i + 1].text.split(":", 1)[1] if ":" in head[i + 1].text else ""
+            token = (tail, head[i + 1].conf) if re.search(r"\d", tail) else (head[i + 2].text, head[i + 2].conf)
+            value = token[0].strip(" :.,")
+            if re.search(r"\d", value):
+                name = "book_number" if folded[i] == "quyen" else "page_number"
+                fields[name] = value if name == "book_number" else re.sub(r"\D", "", value)
+                conf[name] = token[1]
+    for start in range(len(head) - 3):
+        if folded[start:start + 3] == ["uy", "ban", "nhan"]:
+            line = [w for w in head if abs(w.top - head[start].top) <= 0.6 * head[start].height]
+            line = [w for w in sorted(line, key=lambda w: w.left) if w.left >= head[start].left]
+            fields["registration_authority"] = _tidy("registration_authority", normalize(" ".join(w.text for w in line)))
+            conf["registration_authority"] = sum(w.conf for w in line) / len(line)
+            break
+    return fields, conf
+
+
+_EDGE_JUNK = " .,:;-_|'\"`“”‘’~*"
+_PLACES = frozenset({"place_of_birth", "place_of_death", "hometown", "husband_residence", "wife_residence"})
+
+
+def _tidy(name: str, text: str) -> str:
+    """A cell's text without what the ruling leaves behind: specks and rule ends read as punctuation at its
+    edges, words run together; addresses with a space after each comma and between "Thôn" and its number, and
+    their unit names with the gazetteer's diacritics (domain.gazetteer.respell)."""
+    text = text.strip(_EDGE_JUNK)
+    if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam")
+        m = re.search(r"(nam|nu)[^a-z]*$", fold(text))
+        return {"nam": "Nam", "nu": "Nữ"}[m.group(1)] if m else text
+    if not any(ch.isdigit() for ch in text) or name in _PLACES:
+        text = split_text(text)
+    if name in _PLACES:
+        text = re.sub(r",(?=\S)", ", ", text)
+        text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)
+    if name in _PLACES or name == "registration_authority":
+        text = respell_place(text)
+    return text
+
+
+def _entry(page: PageOcr, table: Table, band: tuple[int, int], record_type: RecordType,
+           shared: tuple[dict[str, str], dict[str, float]], raw: bool) -> ExtractedRecord | None:
+    fields, conf = dict(shared[0]), dict(shared[1])
+    read_any = False
+    for left, right, name in table.columns:
+        words = cell_words(page.words, left, right, *band)
+        if not words:
+            continue
+        read_any = True
+        text = _tidy(name, " ".join(w.text for w in words))
+        if not text:
+            continue
+        weight = sum(len(w.text) for w in words)
+        ocr_conf = sum(w.conf * len(w.text) for w in words) / weight
+        value, check = _clean(name, Raw(text, ocr_conf, 0, 0))
+        if name == "registration_number":
+            value = re.sub(r"\D", "", value)
+        if value:
+            fields[name], conf[name] = value, ocr_conf * check
+    if not read_any:
+        return None
+    _cross_check(fields, conf)
+    validate(fields, conf)
+    if not raw:
+        conf = {k: calibrated(k, v) for k, v in conf.items()}
+    text = " ".join(w.text for w in cell_words(page.words, table.columns[0][0], table.columns[-1][1], *band))
+    return ExtractedRecord(type=record_type, fields=fields,
+                           confidence={k: round(max(0.0, min(1.0, v)), 3) for k, v in conf.items()}, text=text)
+
+
+def register_records(page: PageOcr, record_type: RecordType, *, raw: bool = False) -> list[ExtractedRecord] | None:
+    """One record per table row of a register page; None when the page is not a register of this type."""
+    table = find_table(page, record_type)
+    if table is None:
+        return None
+    shared = _header_fields(page.words, table.top)
+    records = []
+    for k, band in enumerate(table.bands):
+        record = _entry(page, table, band, record_type, shared, raw)
+        if record is None:
+            continue
+        record.continues = table.open_bottom and k == len(table.bands) - 1
+        record.continuation = not records and "registration_number" not in record.fields
+        records.append(record)
+    return records
+
+
+def join_entries(head: ExtractedRecord, tail: ExtractedRecord) -> ExtractedRecord:
+    """An entry cut at the bottom of a page joined with its rest from the top of the next page: each cell's
+    text continues, so values are concatenated; page-level fields and the number come from the head."""
+    fields, conf = dict(head.fields), dict(head.confidence)
+    for name, value in tail.fields.items():
+        if name in ("book_number", "page_number", "registration_authority"):
+            continue
+        if name in fields:
+            joined = f"{fields[name]} {value}"
+            fields[name] = title_case_name(joined) if name in NAME_FIELDS else normalize(joined)
+            conf[name] = min(conf[name], tail.confidence.get(name, 0.0))
+        else:
+            fields[name], conf[name] = value, tail.confidence.get(name, 0.0)
+    return ExtractedRecord(type=head.type, fields=fields, confidence=conf, text=f"{head.text}\n{tail.text}",
+                           pages=[*head.pages, *tail.pages], continues=tail.continues)
+
+
+def join_pages(pages: list[list[ExtractedRecord]]) -> list[ExtractedRecord]:
+    """The records of a book's consecutive pages, each entry cut at a page's end joined with its rest."""
+    out: list[ExtractedRecord] = []
+    for records in pages:
+        if out and out[-1].continues and records and records[0].continuation:
+            out[-1] = join_entries(out[-1], records[0])
+            records = records[1:]
+        out.extend(records)
+    return out

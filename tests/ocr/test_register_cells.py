@@ -1,0 +1,60 @@
+"""Reading register cells: each clean-up rule with a case that fails without it."""
+from __future__ import annotations
+
+import pytest
+
+from ocr.correct.split import split_merged, split_text
+from ocr.register import _heading_field, _tidy, HEADINGS
+from domain.records import RecordType
+
+
+@pytest.mark.parametrize("word, parts", [
+    ("Tâmhằng", ["Tâm", "hằng"]),
+    ("LÊCẨMNHUNG", ["LÊ", "CẨM", "NHUNG"]),
+    ("Nămsinh", ["Năm", "sinh"]),
+    ("Nguyễntânđịnh", ["Nguyễn", "tân", "định"]),
+])
+def test_words_run_together_are_cut_into_their_syllables(word, parts):
+    assert split_merged(word) == parts
+
+
+@pytest.mark.parametrize("word", ["Nguyễn", "nghiêng", "Quỳnh", "Khmer", "GCN", "Nguyễênphương", "Danh"])
+def test_syllables_and_strings_that_are_not_exact_syllable_runs_stay(word):
+    assert split_merged(word) is None
+
+
+def test_split_text_keeps_punctuation_and_digits():
+    assert split_text("Phan Minhlinh, Nămsinh: 1990") == "Phan Minh linh, Năm sinh: 1990"
+
+
+@pytest.mark.parametrize("field, read, clean", [
+    ("gender", "|ÏNữ", "Nữ"),  # a rule's end glued to the word
+    ("gender", "CÍÍNam `", "Nam"),
+    ("ethnicity", "Kinh .", "Kinh"),  # specks at the cell's edge
+    ("place_of_death", "Thôn8,xã Quỳnh Thọ,huyện Quỳnh Phụ, tỉnh Thái Bình",
+     "Thôn 8, xã Quỳnh Thọ, huyện Quỳnh Phụ, tỉnh Thái Bình"),
+    ("place_of_birth", "Xã Sơn Tĩnh, huyện Sơn Tây, tỉnh Quảng Ngãi", "Xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"),
+    ("mother_name", "LÊCẨMNHUNG", "LÊ CẨM NHUNG"),
+    ("personal_id", "089098709727", "089098709727"),
+])
+def test_cell_tidy(field, read, clean):
+    assert _tidy(field, read) == clean
+
+
+@pytest.mark.parametrize("heading, field", [
+    ("Họ, chữ đệm, tên", "full_name"),
+    ("Ho chu dem ten", "full_name"),
+    ("Số định danh cá nhân", "personal_id"),
+    ("Số", "registration_number"),
+    ("Ngày đăng kỷ", "registration_date"),
+    ("Họ tên mẹ", "mother_name"),
+])
+def test_register_headings_match_fuzzily(heading, field):
+    assert _heading_field(heading, HEADINGS[RecordType.BIRTH])[0] == field
+
+
+def test_marriage_headings_tell_the_spouses_apart():
+    h = HEADINGS[RecordType.MARRIAGE]
+    assert _heading_field("Ngày sinh của chồng", h)[0] == "husband_date_of_birth"
+    assert _heading_field("Ngày sinh của vợ", h)[0] == "wife_date_of_birth"
+    assert _heading_field("Nơi sinh", h) is None

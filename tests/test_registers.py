@@ -1,0 +1,144 @@
+"""Register books: several entries per page, an entry cut at a page's end joined with its rest — end to end on
+the embedded default, and each piece alone."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from domain.records import ExtractedRecord, RecordType
+from ocr.metrics import field_matches
+from ocr.register import join_entries, join_pages
+from storage.models import Page, PageStatus, Record, RecordPage
+
+# Seed 0: the birth register's page 1 ends with an entry cut after the lines that fit (samples/register.py).
+SEED = 0
+
+
+@pytest.fixture(scope="module")
+def book(tmp_path_factory):
+    from samples import generate_book
+
+    return generate_book(tmp_path_factory.mktemp("register"), record_type="birth", pages=2, seed=SEED,
+                         degradation="clean", fmt="pdf", layout="register")
+
+
+@pytest.fixture(scope="module")
+def ingested(book, tmp_path_factory):
+    from domain.settings import Settings
+    from workers import Context, NoProgress, open_executor
+    from workers.batches import BatchMeta, pages_to_run, register
+
+    settings = Settings(home=tmp_path_factory.mktemp("home"), workers=2, database_url="", storage_url="",
+                        index_url="", broker_url="")
+    ctx = Context(settings)
+    batch_id = register([book.path], BatchMeta(record_type="birth"), ctx).batch_id
+    open_executor(ctx).run(batch_id, pages_to_run(batch_id, ctx), NoProgress())
+    return ctx, batch_id
+
+
+def _truth(book) -> list[dict]:
+    return [r for page in book.pages for r in page["records"]]
+
+
+def _records(ctx, batch_id) -> list[Record]:
+    with ctx.db.session() as s:
+        records = s.scalars(select(Record).where(Record.batch_id == batch_id)).all()
+        for r in records:
+            r.page_numbers = [rp.page.number for rp in r.pages]
+        s.expunge_all()
+        return records
+
+
+def _by_number(records) -> dict[str, Record]:
+    return {r.fields.get("registration_number"): r for r in records}
+
+
+def _rate(got: dict, want: dict) -> float:
+    return sum(field_matches(k, got.get(k), v) for k, v in want.items()) / len(want)
+
+
+def test_generated_book_has_an_entry_cut_between_its_pages(book):
+    cut = [r for r in _truth(book) if r["pages"] == [1, 2]]
+    assert len(cut) == 1
+    assert sum(1 for r in _truth(book) if r["pages"][0] == 1) >= 5
+
+
+def test_every_entry_becomes_one_record(ingested, book):
+    ctx, batch_id = ingested
+    records = _records(ctx, batch_id)
+    truth = _truth(book)
+    assert len(records) == len(truth)
+    assert not [r.id for r in records if r.fragment == "tail"], "a tail left unjoined"
+    got = _by_number(records)
+    assert set(got) == {t["fields"]["registration_number"] for t in truth}
+    rates = [_rate(got[t["fields"]["registration_number"]].fields, t["fields"]) for t in truth]
+    assert sum(rates) / len(rates) >= 0.95, rates  # clean print: nearly every field exact
+
+
+def test_the_cut_entry_is_joined_across_both_pages(ingested, book):
+    ctx, batch_id = ingested
+    [cut] = [r for r in _truth(book) if r["pages"] == [1, 2]]
+    record = _by_number(_records(ctx, batch_id))[cut["fields"]["registration_number"]]
+    assert record.page_numbers == [1, 2]
+    assert set(record.parts) == {"own", "tail"}
+    # The values the cut split between the pages are whole again.
+    assert _rate(record.fields, cut["fields"]) >= 0.9, (record.fields, cut["fields"])
+    assert record.fields["page_number"] == "1" and record.fields["book_number"] == cut["fields"]["book_number"]
+
+
+def test_the_joined_entry_is_found_by_what_was_printed_on_the_second_page(ingested, book):
+    from index.base import SearchQuery
+
+    ctx, _ = ingested
+    [cut] = [r for r in _truth(book) if r["pages"] == [1, 2]]
+    hits = ctx.index.search(SearchQuery(text=cut["fields"]["full_name"], fields={
+        "place_of_birth": cut["fields"]["place_of_birth"].split(",")[-1]})).hits
+    assert hits and hits[0].fields["registration_number"] == cut["fields"]["registration_number"]
+    assert hits[0].source["pages"] == [1, 2]
+    assert ctx.index.count() == len(_truth(book))
+
+
+@pytest.mark.parametrize("which", [2, 1])
+def test_re_reading_either_page_keeps_the_entry_joined(ingested, book, which):
+    from workers import NoProgress, open_executor
+
+    ctx, batch_id = ingested
+    before = {r.id: (r.fields, r.page_numbers) for r in _records(ctx, batch_id)}
+    with ctx.db.session() as s:
+        page = s.scalars(select(Page).where(Page.batch_id == batch_id, Page.number == which)).one()
+        page.status = PageStatus.PENDING
+        page_id = page.id
+    open_executor(ctx).run(batch_id, [page_id], NoProgress())
+    after = {r.id: (r.fields, r.page_numbers) for r in _records(ctx, batch_id)}
+    assert after == before
+    assert ctx.index.count() == len(before)
+    with ctx.db.session() as s:
+        links = s.scalars(select(RecordPage).where(RecordPage.page_id == page_id)).all()
+        assert sorted(rp.ordinal for rp in links).count(1) == (1 if which == 2 else 0)
+
+
+# ---- the pieces, without OCR ----------------------------------------------------------------------------------
+def _rec(fields, conf=0.9, **flags) -> ExtractedRecord:
+    return ExtractedRecord(type=RecordType.BIRTH, fields=fields, confidence={k: conf for k in fields}, **flags)
+
+
+def test_join_entries_continues_each_cell_and_keeps_the_heads_page_fields():
+    head = _rec({"registration_number": "12", "full_name": "Nguyễn Thị", "place_of_birth": "Trạm Y tế xã An Phú,",
+                 "page_number": "3", "book_number": "01/1999"}, continues=True)
+    tail = _rec({"full_name": "Minh Khai", "place_of_birth": "huyện Phú Vang, tỉnh Thừa Thiên Huế",
+                 "page_number": "4", "book_number": "01/1999"}, conf=0.5, continuation=True)
+    joined = join_entries(head, tail)
+    assert joined.fields["full_name"] == "Nguyễn Thị Minh Khai"
+    assert joined.fields["place_of_birth"] == "Trạm Y tế xã An Phú, huyện Phú Vang, tỉnh Thừa Thiên Huế"
+    assert joined.fields["page_number"] == "3"
+    assert joined.confidence["full_name"] == 0.5  # the weaker part
+    assert not joined.continues
+
+
+def test_join_pages_joins_only_a_cut_entry_with_a_continuation():
+    a = _rec({"registration_number": "1", "full_name": "Lê Văn"}, continues=True)
+    b = _rec({"full_name": "An"}, continuation=True)
+    c = _rec({"registration_number": "2", "full_name": "Trần Bình"})
+    d = _rec({"registration_number": "3", "full_name": "Hồ Xuân"})  # page 3 starts a new entry: no join
+    out = join_pages([[a], [b, c], [d]])
+    assert [r.fields["full_name"] for r in out] == ["Lê Văn An", "Trần Bình", "Hồ Xuân"]

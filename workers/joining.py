@@ -1,0 +1,76 @@
+"""Register entries cut at the bottom of one page and continued at the top of the next become one record.
+
+Pages are read independently (in any order, on any worker), so only the batch, once every page is done, sees
+both halves. The head record — the entry's first part — absorbs its tail: it keeps both parts as read, takes
+the joined values and a link to the second page; the tail record is deleted. Either page may be re-read later:
+re-reading the head page replaces the head's own part, re-reading the tail page drops the joined part, and the
+next join puts them together again.
+"""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from domain.records import ExtractedRecord, RecordType
+from ocr.register import join_entries
+from storage.models import Page, PageStatus, Record, RecordPage
+
+from .context import Context
+
+
+def _part(record: Record) -> dict:
+    return {"fields": record.fields, "confidence": record.confidence, "text": record.text}
+
+
+def _extracted(record: Record, part: dict) -> ExtractedRecord:
+    return ExtractedRecord(type=RecordType(record.type), fields=part["fields"], confidence=part["confidence"],
+                           text=part["text"])
+
+
+def apply_parts(record: Record, review_threshold: float) -> None:
+    """Set a head record's values from its parts: its own, joined with its tail's when it has one."""
+    own, tail = record.parts["own"], record.parts.get("tail")
+    joined = join_entries(_extracted(record, own), _extracted(record, tail)) if tail else _extracted(record, own)
+    record.fields, record.confidence, record.text = joined.fields, joined.confidence, joined.text
+    record.needs_review = any(c < review_threshold for c in joined.confidence.values())
+    record.indexed = False
+
+
+def join_batch(batch_id: str, ctx: Context) -> tuple[list[str], list[str]]:
+    """Join every head with the tail at the top of the next page. Returns (records changed, records deleted)."""
+    changed: list[str] = []
+    deleted: list[str] = []
+    with ctx.db.session() as s:
+        pages = s.scalars(select(Page).where(Page.batch_id == batch_id).order_by(Page.seq)).all()
+        following = {a.id: b for a, b in zip(pages, pages[1:])
+                     if b.seq == a.seq + 1 and b.status == PageStatus.DONE}
+        heads = s.scalars(select(Record).join(RecordPage).where(
+            Record.batch_id == batch_id, Record.fragment == "head", RecordPage.ordinal == 0)).all()
+        for head in heads:
+            first = head.pages[0].page_id
+            nxt = following.get(first)
+            if nxt is None:
+                continue
+            tail = s.scalars(select(Record).join(RecordPage).where(
+                RecordPage.page_id == nxt.id, RecordPage.ordinal == 0, Record.fragment == "tail")).first()
+            if tail is None:
+                continue  # already joined (its part is in head.parts), or the next page starts a new entry
+            head.parts = {**head.parts, "tail": _part(tail) | {"page_id": nxt.id}}
+            if all(rp.page_id != nxt.id for rp in head.pages):
+                head.pages.append(RecordPage(page_id=nxt.id, ordinal=len(head.pages)))
+            apply_parts(head, ctx.settings.review_threshold)
+            deleted.append(tail.id)
+            s.delete(tail)
+            changed.append(head.id)
+    if deleted:
+        ctx.index.delete(deleted)
+    return changed, deleted
+
+
+def unjoin_page(s, page_id: str, review_threshold: float) -> None:
+    """Before a page is re-read: heads that took their tail from it go back to their own part."""
+    heads = s.scalars(select(Record).join(RecordPage).where(
+        RecordPage.page_id == page_id, RecordPage.ordinal > 0, Record.fragment == "head")).all()
+    for head in heads:
+        head.parts = {"own": head.parts["own"]}
+        head.pages = [rp for rp in head.pages if rp.page_id != page_id]
+        apply_parts(head, review_threshold)
