@@ -246,11 +246,21 @@ def sample(
     seed: int = 0,
     degradation: str = "moderate",
     fmt: Annotated[str, typer.Option("--format")] = "pdf",
+    layout: Annotated[str, typer.Option(help="form: mỗi trang một trích lục/giấy chứng nhận; "
+                                             "register: sổ đăng ký, mỗi trang một bảng nhiều mục.")] = "form",
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
+    from samples.register import REGISTER_TYPES
 
-    book = generate_book(out_dir, record_type=record_type, pages=pages, seed=seed, degradation=degradation, fmt=fmt)
+    if layout == "register" and record_type not in REGISTER_TYPES:
+        raise SohoaError(f"Sổ đăng ký mẫu chỉ có cho khai sinh, khai tử, kết hôn (không có cho {record_type})",
+                         code="bad_argument")
+    try:
+        book = generate_book(out_dir, record_type=record_type, pages=pages, seed=seed, degradation=degradation,
+                             fmt=fmt, layout=layout)
+    except ValueError as exc:
+        raise SohoaError(str(exc), code="bad_argument") from exc
     out.print(f"Đã tạo {book.path} ({pages} trang), dữ liệu gốc: {book.truth_path}")
 
 

@@ -20,7 +20,7 @@ from PIL import Image, TiffImagePlugin
 from samples.degrade import degrade, level, stamp_overlap
 from samples.forms import layout
 from samples.records import RECORD_TYPES, Record, generate
-from samples.register import register_pages
+from samples.register import REGISTER_TYPES, register_pages
 from samples.render import DPI, render
 
 FORMATS = ("pdf", "tiff", "png", "jpeg")
@@ -108,6 +108,8 @@ def generate_book(
     out_dir.mkdir(parents=True, exist_ok=True)
     if layout not in LAYOUTS:
         raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
+    if layout == "register" and record_type not in REGISTER_TYPES:
+        raise ValueError(f"register books are made for {', '.join(REGISTER_TYPES)}, not {record_type!r}")
     name = name or f"{record_type}{'-register' if layout == 'register' else ''}-{degradation}-s{seed}"
     make = register_pages if layout == "register" else render_pages
     stream = make(record_type, pages, seed, degradation, data_dir)
