@@ -94,8 +94,7 @@ def read_fields(
     section = "main"
     out: dict[str, list[Raw]] = {}
     all_hits = [_hits(line, labels) for line in lines]
-    right = max((w.left + w.width for line in lines for w in line.words), default=0)
-    left = min((w.left for line in lines for w in line.words), default=0)
+    left, right = _margins(lines)
     for n, line in enumerate(lines):
         hits = all_hits[n]
         for i, hit in enumerate(hits):
@@ -128,16 +127,34 @@ def read_fields(
     return out
 
 
+# A numbered heading ("II. Thửa đất…", read "H. Thửa đất…") or item ("c) Địa chỉ…") starts a new part.
+_HEADING = re.compile(r"^\W*(?:[IVXH]{1,4}\.|[a-hđ]\))\s")
 _DATED = re.compile(r"ng[aà]y\s*\d{1,2}\s*th[aá]ng", re.IGNORECASE)
+
+
+def _first_text(line: Line):
+    """The first word with a letter or digit (specks read as '-', '.', '"' before it are not the text)."""
+    return next((w for w in line.words if any(ch.isalnum() for ch in w.text)), line.words[0])
+
+
+def _margins(lines: list[Line]) -> tuple[int, int]:
+    """Left and right margins of the text: where lines of three words or more start and end (specks, seal
+    strokes and stray marks beside the text are single words and must not widen the margins). The left margin
+    is where a quarter of those lines start: a mark read as a word before one line does not move it."""
+    full = [line for line in lines if len(line.words) >= 3] or [line for line in lines if line.words]
+    if not full:
+        return 0, 0
+    starts = sorted(_first_text(line).left for line in full)
+    return starts[len(starts) // 4], max(w.left + w.width for line in full for w in line.words)
 
 
 def _continues(line: Line, nxt: Line, left: int, right: int) -> bool:
     """Is ``nxt`` the wrapped rest of the value that ends ``line``? With word boxes: ``line`` runs to the
     right margin and ``nxt`` starts at the left one. Without (plain text): ``nxt`` is a short fragment."""
-    if not nxt.words or ":" in nxt.text or _DATED.search(nxt.text):
+    if not nxt.words or ":" in nxt.text or _DATED.search(nxt.text) or _HEADING.match(nxt.text):
         return False
     if right > 0:
         width = right - left
         ends = max(w.left + w.width for w in line.words)
-        return ends >= right - 0.08 * width and nxt.words[0].left <= left + 0.03 * width
+        return ends >= right - 0.08 * width and _first_text(nxt).left <= left + 0.03 * width
     return len(nxt.words) <= 3

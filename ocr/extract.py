@@ -19,7 +19,7 @@ import re
 
 from domain.dates import parse_date, parse_year
 from domain.ids import check_personal_id
-from domain.records import DATE_FIELDS, NAME_FIELDS, ExtractedRecord, RecordType
+from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, ExtractedRecord, RecordType
 from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw, read_fields
 from ocr.calibrate import calibrated
@@ -29,13 +29,15 @@ from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
+from ocr.tidy import date_words, phrases, place
 from ocr.validate import validate
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
 _YEAR_FIELDS = frozenset({"mother_birth_year", "father_birth_year"})
 _NUMBER_FIELDS = frozenset({"registration_number", "book_number", "page_number"})
-_DEATH_TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)\s*(?:(\d{1,2})\s*(?:phút|phut)?)?", re.IGNORECASE)
+# "10 giờ 30 phút"; as read: "05 giờ. 50 phút", "19 giỜ 21 phút".
+_DEATH_TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)[.,:]?\s*(?:(\d{1,2})\s*(?:phút|phut)?)?", re.IGNORECASE)
 
 
 def _first(raws: dict[str, list[Raw]], field: str) -> Raw | None:
@@ -74,6 +76,13 @@ def _clean(field: str, raw: Raw) -> tuple[str, float]:
         if folded.startswith("nu"):
             return "female", 1.0
         return text, 0.4
+    if field.endswith("in_words"):
+        tidy = date_words(text)
+        return (tidy, 1.0) if parse_date(tidy) else (text, 1.0)
+    if field in PLACE_FIELDS or field == "death_notice":
+        return place(text), 1.0
+    if field.endswith("id_document"):
+        return phrases(text), 1.0
     if field == "personal_id":
         m = re.match(r"[^\s,;]+(?:[ .]\d+)*", text)
         return re.sub(r"[\s.]", "", m.group(0) if m else text), 1.0

@@ -8,6 +8,7 @@ from domain.dates import parse_date
 from domain.text import fold, normalize, title_case_name
 from ocr.anchors import Raw
 from ocr.lines import Line
+from ocr.tidy import place
 
 SEP = "; "
 _OWNER = re.compile(r"\b(?:Ông|Bà|ông|bà|ONG|BA|ÔNG|BÀ)\b\s*:?\s*([^\W\d_][^,;:()\d]*)")
@@ -63,7 +64,8 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
     for field in ("owner_address", "parcel_address", "usage_form", "land_use_purpose", "land_use_origin",
                   "registry_number"):
         if raw := (raws.get(field) or [None])[0]:
-            put(field, normalize(raw.text), raw.conf * (1 - 0.05 * raw.label_distance))
+            text = place(normalize(raw.text)) if field.endswith("address") else normalize(raw.text)
+            put(field, text, raw.conf * (1 - 0.05 * raw.label_distance))
     for field in ("parcel_number", "map_sheet_number"):  # a number; "468 b)" is the next item's letter
         if raw := (raws.get(field) or [None])[0]:
             m = re.match(r"\s*(\d+)", raw.text)

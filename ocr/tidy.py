@@ -1,0 +1,144 @@
+"""Tidying free-text values (places, issuing bodies, document references) as read from a degraded page: the
+punctuation an address or a body's name is written with, restored where specks and lost commas spoiled it, and
+the fixed phrases of civil-status papers written as they are printed. Base letters of names are never changed.
+
+* quotes, bars and specks standing apart from letters go ('Xã "Tràng Lương', "Xóm' 12"); an apostrophe inside a
+  word stays (Ea H'Leo);
+* ';' between address parts is ','; a separator straight after a unit word goes ("huyện, Trấn Yên", "xã:Tân Hào");
+* a full stop glued to an ordinary lowercase word inside a value goes ("Thôn. 15", "Tân. Phú"); abbreviations
+  (TP., Q.) stay;
+* a lost comma before a unit word is put back when the part before it is itself an address part ("huyện Lạc
+  Thủy tỉnh Hòa Bình"), not inside a body's name ("Trung tâm Y tế thị xã Quảng Trị");
+* fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
+  as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử");
+* a lowercase unit word with its marks lost or wrong before a name ("tinh Bình Phước", "tĩnh Hòa Bình") is the
+  unit word ("tỉnh"): names are capitalised, unit words are not.
+
+A date in words is made of a closed vocabulary (``date_words``): each word is restored from its base letters
+("nặm" → "năm", "lãm" → "lăm", "trắm" → "trăm"; "mười"/"mươi" by the word before it), stray punctuation and
+specks between the words go.
+"""
+from __future__ import annotations
+
+import re
+
+from domain.text import fold, normalize
+from ocr.correct.syllables import is_syllable
+from ocr.labels import find_label
+
+PHRASES = (
+    "Ủy ban nhân dân", "Giấy báo tử", "Căn cước công dân", "Chứng minh nhân dân", "Sở Tài nguyên và Môi trường",
+    "Sở Nông nghiệp và Môi trường", "Văn phòng đăng ký đất đai",
+)
+_UNIT = r"(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường)"
+# Words that start an address part: units, and the hamlet, street-number parts before them.
+_PART_START = re.compile(rf"^(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|buôn|làng|khóm|khu)\b", re.IGNORECASE)
+_QUOTES = "\"“”„‘’'`´ˆ¬|"
+
+
+def phrases(text: str) -> str:
+    """Fixed phrases written as printed (see the module docstring)."""
+    for phrase in PHRASES:
+        m = find_label(text, phrase)
+        if not m:
+            continue
+        start = m.start
+        while start > 0 and not text[start - 1].isspace():  # "oủy ban": the token's stray start goes too
+            start -= 1
+        found = text[start:m.end]
+        if fold(found) == fold(phrase) and found.lower().replace("uỷ", "ủy") == phrase.lower():
+            continue  # as printed (the old tone placement "Uỷ" included)
+        written = phrase.upper() if found.isupper() else phrase
+        text = text[:start] + written + text[m.end:]
+    return text
+
+
+_UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+_UNIT_BY_FOLD = {fold(u): u for u in _UNIT_WORDS}
+
+
+def _unit_marks(text: str) -> str:
+    tokens = text.split(" ")
+    for i in range(len(tokens) - 1):
+        nxt = tokens[i + 1]
+        if not (nxt[:1].isupper() or nxt[:1].isdigit()):
+            continue
+        for n in (2, 1):  # "thanh pho" before "tinh"
+            if i - n + 1 < 0:
+                continue
+            words = tokens[i - n + 1:i + 1]
+            unit = _UNIT_BY_FOLD.get(fold(" ".join(words)))
+            if unit and all(w.isalpha() and w.islower() for w in words):
+                tokens[i - n + 1:i + 1] = unit.split(" ") if n == 2 else [unit]
+                break
+    return " ".join(tokens)
+
+
+def place(text: str) -> str:
+    """An address or a body's name with its punctuation tidied (see the module docstring)."""
+    text = _unit_marks(phrases(text))
+    text = re.sub(r":(?=[\s\w])(?!\d)", " ", text)
+    # Quote-like marks standing apart from letters: at either end of a token.
+    text = re.sub(rf"(?:(?<=\s)|^)[{re.escape(_QUOTES)}]+|[{re.escape(_QUOTES)}]+(?=\s|$|[,.;])", "", text)
+    text = re.sub(rf"\s[{re.escape(_QUOTES)}]+\s", " ", text)
+    text = text.replace(";", ",")
+    text = re.sub(rf"\b({_UNIT})\s*[,.:]\s*", r"\1 ", text, flags=re.IGNORECASE)
+    text = re.sub(r"\s*,[\s,.]*", ", ", text)  # ",." / " ," / ",," → ", "
+
+    def stop(m: re.Match) -> str:
+        word = m.group(1)
+        return word if is_syllable(word) and not word.isupper() else m.group(0)
+
+    text = re.sub(r"(\w+)\.(?=\s+\w)", stop, text)
+    return normalize(_commas(text)).strip(" ,")
+
+
+def _commas(text: str) -> str:
+    """Put back a comma before a lowercase unit word that follows an address part."""
+    parts = [p.strip() for p in text.split(",")]
+    out = []
+    for part in parts:
+        pieces = []
+        rest = part
+        while True:
+            m = None
+            if _PART_START.match(rest):
+                # the next lowercase unit word after this part's own start
+                first = _PART_START.match(rest)
+                m = re.search(rf"\s({_UNIT})\s", rest[first.end():])
+                if m and not re.search(r"\w", rest[first.end():first.end() + m.start()]):
+                    m = None  # the unit's name is missing: not a new part
+            if not m:
+                pieces.append(rest)
+                break
+            cut = first.end() + m.start()
+            pieces.append(rest[:cut])
+            rest = rest[cut:].strip()
+        out += pieces
+    return ", ".join(p for p in out if p)
+
+
+_DATE_WORDS = ("ngày", "mồng", "mùng", "tháng", "năm", "một", "hai", "ba", "bốn", "tư", "sáu", "bảy", "tám",
+               "chín", "mười", "mốt", "lăm", "linh", "lẻ", "không", "trăm", "nghìn", "ngàn", "giêng", "chạp")
+_DATE_BY_FOLD: dict[str, str] = {}
+for _w in _DATE_WORDS:
+    _DATE_BY_FOLD.setdefault(fold(_w), _w)  # "một" before "mốt", which only follows "mươi"
+_TENS_BEFORE = {"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"}
+
+
+def date_words(text: str) -> str:
+    """A date in words with each word restored from its base letters (see the module docstring); words outside
+    the vocabulary (specks read as letters) are dropped. Case of the first word is kept."""
+    out: list[str] = []
+    for core in re.findall(r"\w+", text):  # "không-trăm", "'tháng", "năm." are words between specks
+        word = _DATE_BY_FOLD.get(fold(core))
+        if not word:
+            continue
+        if word == "mười" and out and out[-1] in _TENS_BEFORE:
+            word = "mươi"
+        elif word == "một" and out and out[-1] == "mươi":
+            word = "mốt"
+        out.append(word)
+    if out and text[:1].isupper():
+        out[0] = out[0].capitalize()
+    return " ".join(out)

@@ -1,0 +1,102 @@
+"""Tidying values read from degraded pages (ocr.tidy) and joining values wrapped onto the next line."""
+import pytest
+
+from ocr import extract
+from ocr.page import PageOcr
+from ocr.tidy import date_words, phrases, place
+from ocr.words import Word
+
+
+@pytest.mark.parametrize(("read", "tidy"), [
+    ("Số 47/15 đường Huỳnh Tấn Phát, thị trấn Ba Hàng Đồi, huyện Lạc Thủy tỉnh Hòa Bình",
+     "Số 47/15 đường Huỳnh Tấn Phát, thị trấn Ba Hàng Đồi, huyện Lạc Thủy, tỉnh Hòa Bình"),
+    ("Xã \"Tràng Lương, thành phố. Đông Triều, tỉnh Quảng Ninh",
+     "Xã Tràng Lương, thành phố Đông Triều, tỉnh Quảng Ninh"),
+    ("Xóm' 12, xã Y Can, huyện, Trấn Yên, tỉnh Yên Bái", "Xóm 12, xã Y Can, huyện Trấn Yên, tỉnh Yên Bái"),
+    ("Thôn. 15, xã Dực Yên, huyện Đầm Hà, tỉnh Quảng. Ninh", "Thôn 15, xã Dực Yên, huyện Đầm Hà, tỉnh Quảng Ninh"),
+    ("Xóm 4; xã Hợp Tiến, huyện Nam Sách, tỉnh Hải Dương", "Xóm 4, xã Hợp Tiến, huyện Nam Sách, tỉnh Hải Dương"),
+    ("Ủy ban nhân dân xã:Tân Hào, huyện Giồng Trôm", "Ủy ban nhân dân xã Tân Hào, huyện Giồng Trôm"),
+    ("Ửy bản nhân dân xã Tân. Phú, tỉnh Đồng Nai", "Ủy ban nhân dân xã Tân Phú, tỉnh Đồng Nai"),
+    ("Ủy ban nhân dân: xã Y Can, huyện Trấn Yên", "Ủy ban nhân dân xã Y Can, huyện Trấn Yên"),
+    ("Số 119 phố Tôn Đức Thắng,. phường Hàng Đào", "Số 119 phố Tôn Đức Thắng, phường Hàng Đào"),
+    ("Ấp Long Thạnh, huyện Phú Riềng, tĩnh Bình Phước", "Ấp Long Thạnh, huyện Phú Riềng, tỉnh Bình Phước"),
+    ("Quận 1, thanh pho Hồ Chí Minh", "Quận 1, thành phố Hồ Chí Minh"),
+])
+def test_place_punctuation(read, tidy):
+    assert place(read) == tidy
+
+
+@pytest.mark.parametrize("kept", [
+    "Trung tâm Y tế thị xã Quảng Trị, xã Hải Lệ, thị xã Quảng Trị, tỉnh Quảng Trị",  # a body's name: no comma
+    "Bệnh viện Đa khoa tỉnh Quảng Ninh, phường Cẩm Thịnh, thành phố Cẩm Phả, tỉnh Quảng Ninh",
+    "xã Ea H'Leo, TP. Buôn Ma Thuột",  # an apostrophe inside a name, an abbreviation
+    "xã Tịnh Kỳ, huyện Sơn Tịnh, tỉnh Quảng Ngãi",  # capitalised names are never unit words
+    "Uỷ ban nhân dân tỉnh Quảng Nam",  # the old tone placement is as printed
+    "Phường Ninh Sơn, Thị Xã Việt Yên, tỉnh Bắc Giang",
+])
+def test_place_as_written_is_kept(kept):
+    assert place(kept) == kept
+
+
+def test_fixed_phrases():
+    assert phrases("Giấy | báo tử số 379/GBT do oủy ban: nhân dân xã") == \
+        "Giấy báo tử số 379/GBT do Ủy ban nhân dân xã"
+    assert phrases("Căn cước công dn số 017189712217") == "Căn cước công dân số 017189712217"
+    assert phrases("ỦY BAN NHÂN DN HUYỆN") == "ỦY BAN NHÂN DÂN HUYỆN"
+
+
+@pytest.mark.parametrize(("read", "tidy"), [
+    ("Ngày hai mươi ba tháng mười hai nặm hai nghìn", "Ngày hai mươi ba tháng mười hai năm hai nghìn"),
+    ("Ngày mồng bảy tháng bảy nš năm một nghìn chín trăm chín mươi lãm",
+     "Ngày mồng bảy tháng bảy năm một nghìn chín trăm chín mươi lăm"),
+    ("Ngày mười ba tháng ba năm một nghìn chín trăm chín mười hai",
+     "Ngày mười ba tháng ba năm một nghìn chín trăm chín mươi hai"),
+    ("Ngày hai mươi hại tháng ba năm hai nghìn không-trăm linh một",
+     "Ngày hai mươi hai tháng ba năm hai nghìn không trăm linh một"),
+    ("Ngày mùng một tháng tư năm hai nghìn", "Ngày mùng một tháng tư năm hai nghìn"),  # as written
+])
+def test_date_words(read, tidy):
+    assert date_words(read) == tidy
+
+
+def test_date_words_field_and_death_time():
+    f = extract(PageOcr(text="Ngày, tháng, năm sinh: 13/03/1992\nghi bằng chữ: Ngày mười ba tháng ba năm một "
+                             "nghìn chín trăm chín mười hai.\n", confidence=0.9), "birth").fields
+    assert f["date_of_birth_in_words"] == "Ngày mười ba tháng ba năm một nghìn chín trăm chín mươi hai"
+    f = extract(PageOcr(text="Chết vào lúc: 05 giờ. 50 phút, ngày 17 tháng 04 năm 1996\n", confidence=0.9),
+                "death").fields
+    assert (f["time_of_death"], f["date_of_death"]) == ("05:50", "1996-04-17")
+
+
+def _words(rows: list[tuple[int, str]], right: int = 2300) -> list[Word]:
+    """Lines of words with boxes: (x of the first word, text); a line's words spread to ``right`` when long."""
+    out = []
+    for n, (x, text) in enumerate(rows):
+        tokens = text.split()
+        step = (right - x) // len(tokens) if len(text) > 60 else 60
+        for k, t in enumerate(tokens):
+            out.append(Word(t, 0.9, x + k * step, 100 * n, min(step - 10, 20 * len(t)), 30, 1, n))
+    return out
+
+
+def test_wrapped_value_joined_despite_a_speck_left_of_the_margin():
+    rows = [(440, "Họ, chữ đệm, tên: LÊ PHƯƠNG CHÂU"), (440, "Ngày, tháng, năm sinh: 13/03/1992"),
+            (365, "vẻ Người đi khai sinh: HUỲNH THỊ SƯƠNG"), (440, "Quan hệ với người được khai sinh: Bà ngoại"),
+            (413, "- Nơi đăng ký khai sinh: Ủy ban nhân dân phường Cẩm Phô, thành phố Hội An, tỉnh"),
+            (408, "- Quảng Nam."), (440, "Ngày, tháng, năm đăng ký: 02/05/1992")]
+    words = _words(rows)
+    for w in words:  # the speck before "Quảng" sits left of the margin, the word itself at it
+        if w.text == "Quảng":
+            w.left = 450
+    f = extract(PageOcr(text="", confidence=0.9, words=words), "birth").fields
+    assert f["registration_authority"] == "Ủy ban nhân dân phường Cẩm Phô, thành phố Hội An, tỉnh Quảng Nam"
+
+
+def test_numbered_heading_is_not_a_wrapped_value():
+    rows = [(440, "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất"),
+            (440, "Ông: NGUYỄN VĂN AN Năm sinh: 1960 CMND số: 012345678"),
+            (440, "Địa chỉ thường trú: Ấp Long Thạnh, xã Phú Riềng, huyện Phú Riềng, tỉnh Bình Phước"),
+            (440, "H. Thửa đất, nhà ở và tài sản khác gắn liền với đất"),
+            (440, "a) Thửa đất số: 123 b) Tờ bản đồ số: 45")]
+    f = extract(PageOcr(text="", confidence=0.9, words=_words(rows)), "land").fields
+    assert f["owner_address"] == "Ấp Long Thạnh, xã Phú Riềng, huyện Phú Riềng, tỉnh Bình Phước"
