@@ -7,15 +7,20 @@ import re
 from domain.dates import parse_date
 from domain.text import fold, normalize, title_case_name
 from ocr.anchors import Raw
+from ocr.correct.model import model
+from ocr.correct.names import family_name
+from ocr.correct.syllables import is_syllable
+from ocr.labels import find_label
 from ocr.lines import Line
 from ocr.tidy import place
+from ocr.vocab import LAND_ORIGINS, LAND_PURPOSES, USAGE_FORMS, closest
 
 SEP = "; "
 _OWNER = re.compile(r"\b(?:Ông|Bà|ông|bà|ONG|BA|ÔNG|BÀ)\b\s*:?\s*([^\W\d_][^,;:()\d]*)")
 _STOP = re.compile(r"\s*(?:\b(?:và|sinh năm|năm ?sinh|CMND|CCCD)\b.*)$", re.IGNORECASE)
 _SERIAL = re.compile(r"(?<![\w])([A-ZĐ]{2})\s?(\d{8}|\d{6})(?!\d)")
 _NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
-_AUTHORITY = re.compile(r"(uy ban nhan dan|so tai nguyen|van phong dang ky)")
+_AUTHORITY = re.compile(r"(uy ban nhan dan|so tai nguyen|so nong nghiep|van phong dang ky)")
 
 
 def area_number(text: str) -> str | None:
@@ -31,7 +36,39 @@ def area_number(text: str) -> str | None:
         s = s.replace(",", ".") if s.count(",") == 1 else s.replace(",", "")
     elif "." in s and (s.count(".") > 1 or re.search(r"\.\d{3}$", s)):
         s = s.replace(".", "")
+    if "." in s:  # a plain number: "4944.0" is 4944, "120.50" is 120.5
+        s = s.rstrip("0").rstrip(".")
     return s
+
+
+_WORDED = {"usage_form": USAGE_FORMS, "land_use_purpose": LAND_PURPOSES, "land_use_origin": LAND_ORIGINS}
+
+
+def _split(word: str) -> list[str]:
+    """A name's syllables run together ("THỊHÀ", "Thịhà") → the two syllables, when exactly one cut gives two
+    spellings of known syllables; otherwise the word as read."""
+    if is_syllable(word) or not word.isalpha():
+        return [word]
+    known = model().uni
+    cuts = [i for i in range(1, len(word)) if is_syllable(word[:i]) and is_syllable(word[i:])
+            and word[:i].lower() in known and word[i:].lower() in known]
+    return [word[:cuts[0]], word[cuts[0]:]] if len(cuts) == 1 else [word]
+
+
+def owner_name(text: str, conf: float) -> str | None:
+    """An owner's name as read after "Ông"/"Bà": specks and stops out, words run together cut apart, cut at a
+    misread "Năm sinh" ("Nămsinh", "Năm Simh"), the family name's marks restored; None without two words."""
+    words = [w for w in re.sub(r"[^\w\s-]|\d|_", " ", normalize(text)).split() if w.strip("-")]
+    words = [part for w in words for part in _split(w)]
+    for i in range(1, len(words)):
+        if words[i].isupper() and words[0].isupper():
+            continue  # part of the uppercase name ("TRẦN NAM SINH"); the label is printed in mixed case
+        if (m := find_label(" ".join(words[i:i + 2]), "Năm sinh")) and m.start < len(words[i]):
+            words = words[:i]
+            break
+    if len(words) < 2:
+        return None
+    return title_case_name(" ".join([family_name(words[0], conf), *words[1:]]))
 
 
 def _owner_lines(lines: list[Line], raws: dict[str, list[Raw]]) -> list[Line]:
@@ -53,9 +90,10 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
     for line in _owner_lines(lines, raws):
         for m in _OWNER.finditer(line.text):
             name = _STOP.sub("", m.group(1)).strip(" .-")
-            if len(name.split()) >= 2:
-                names.append(title_case_name(name))
-                name_conf.append(line.confidence(m.start(1), m.start(1) + len(name)))
+            c = line.confidence(m.start(1), m.start(1) + len(name))
+            if name := owner_name(name, c):
+                names.append(name)
+                name_conf.append(c)
     put("owner_names", SEP.join(names), min(name_conf, default=0.0))
     for field, pattern in (("owner_birth_years", r"\d{4}"), ("owner_ids", r"\d[\d ]{7,}\d")):
         values = [(m.group(0).replace(" ", ""), r.conf) for r in raws.get(field, [])
@@ -64,18 +102,28 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
     for field in ("owner_address", "parcel_address", "usage_form", "land_use_purpose", "land_use_origin",
                   "registry_number"):
         if raw := (raws.get(field) or [None])[0]:
-            text = place(normalize(raw.text)) if field.endswith("address") else normalize(raw.text)
-            put(field, text, raw.conf * (1 - 0.05 * raw.label_distance))
+            text, check = normalize(raw.text), 1.0
+            if field.endswith("address"):
+                text = place(text)
+            elif field in _WORDED:  # the regulations' words: a near reading is that phrase
+                if known := closest(text, _WORDED[field]):
+                    text, check = known[0], 1.0 if not known[1] else 0.9
+            put(field, text, raw.conf * (1 - 0.05 * raw.label_distance) * check)
     for field in ("parcel_number", "map_sheet_number"):  # a number; "468 b)" is the next item's letter
-        if raw := (raws.get(field) or [None])[0]:
+        # A heading read as the label ("II. Thửa đất, nhà ở…") gives a value without a digit: not this one.
+        found = [r for r in raws.get(field, []) if any(ch.isdigit() for ch in r.text)]
+        if raw := (found or [None])[0]:
             m = re.match(r"\s*(\d+)", raw.text)
-            value = m.group(1) if m else normalize(raw.text)
+            value = m.group(1) if m else normalize(raw.text).split(" ")[0]
             put(field, value, raw.conf * (1 - 0.05 * raw.label_distance) * (1.0 if m else 0.4))
     if raw := (raws.get("area_m2") or [None])[0]:
         number = area_number(raw.text)
         put("area_m2", number or normalize(raw.text), raw.conf * (1.0 if number else 0.4))
     if raw := (raws.get("land_use_term") or [None])[0]:
-        put("land_use_term", parse_date(raw.text) or normalize(raw.text), raw.conf)
+        term = parse_date(raw.text) or normalize(raw.text)
+        if re.sub(r"[^a-z]", "", fold(term)) == "laudai":  # "Lâudài", "Lâu đài": the one worded term
+            term = "Lâu dài"
+        put("land_use_term", term, raw.conf)
     for line in lines:
         if m := _SERIAL.search(line.text):
             put("certificate_serial", f"{m.group(1)} {m.group(2)}", line.confidence(m.start(), m.end()))
@@ -100,6 +148,7 @@ def _issue(lines: list[Line], put) -> None:
 
 _UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 _BODIES = {"sở tài nguyên và môi trường": "Sở Tài nguyên và Môi trường",
+           "sở nông nghiệp và môi trường": "Sở Nông nghiệp và Môi trường",
            "văn phòng đăng ký đất đai": "Văn phòng đăng ký đất đai"}
 
 

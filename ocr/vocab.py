@@ -1,12 +1,17 @@
 """Closed vocabularies of form values: Vietnam's 54 officially recognised ethnic groups (Danh mục các dân tộc
 Việt Nam, Quyết định 121-TCTK/PPCĐ, 1979) with the spellings forms use, and the nationalities civil-status
-forms most often carry. A value read as one of these plus specks ("Kinh `", "Kinh tm") is cut back to it."""
+forms most often carry. A value read as one of these plus specks ("Kinh `", "Kinh tm") is cut back to it.
+
+Land-use certificates write the use form, purpose and origin of the land in the words of the regulations (Land
+Law 2013/2024 land categories; Circular 23/2014/TT-BTNMT art. 6, Circular 10/2024/TT-BTNMT on how a certificate
+is written): ``closest`` finds which of those a noisy reading is, within the label matcher's error budget."""
 from __future__ import annotations
 
 import re
 from functools import cache
 
-from domain.text import fold
+from domain.text import edit_distance, fold
+from ocr.labels import label_skeleton, max_errors, skeleton
 
 ETHNIC_GROUPS = (
     "Kinh", "Tày", "Thái", "Mường", "Khmer", "Hoa", "Nùng", "Mông", "Dao", "Gia Rai", "Ê Đê", "Ba Na",
@@ -22,6 +27,43 @@ NATIONALITIES = (
     "Việt Nam", "Trung Quốc", "Lào", "Campuchia", "Thái Lan", "Hàn Quốc", "Nhật Bản", "Đài Loan", "Hoa Kỳ",
     "Pháp", "Nga", "Úc", "Anh", "Đức", "Canada", "Singapore", "Malaysia", "Philippines", "Indonesia",
 )
+
+
+USAGE_FORMS = ("Sử dụng riêng", "Sử dụng chung")
+LAND_PURPOSES = (
+    "Đất ở tại nông thôn", "Đất ở tại đô thị", "Đất trồng lúa", "Đất chuyên trồng lúa nước",
+    "Đất trồng cây hằng năm khác",
+    "Đất bằng trồng cây hằng năm khác", "Đất trồng cây lâu năm", "Đất rừng sản xuất", "Đất rừng phòng hộ",
+    "Đất rừng đặc dụng", "Đất nuôi trồng thủy sản", "Đất làm muối", "Đất nông nghiệp khác",
+    "Đất thương mại, dịch vụ", "Đất cơ sở sản xuất phi nông nghiệp", "Đất xây dựng trụ sở cơ quan",
+    "Đất nghĩa trang, nghĩa địa", "Đất sản xuất, kinh doanh phi nông nghiệp",
+)
+_ORIGIN_BASE = (
+    "Nhà nước giao đất có thu tiền sử dụng đất", "Nhà nước giao đất không thu tiền sử dụng đất",
+    "Nhà nước cho thuê đất trả tiền một lần", "Nhà nước cho thuê đất trả tiền hằng năm",
+    "Công nhận quyền sử dụng đất như giao đất có thu tiền sử dụng đất",
+    "Công nhận quyền sử dụng đất như giao đất không thu tiền sử dụng đất",
+    "Công nhận quyền sử dụng đất như cho thuê đất",
+)
+LAND_ORIGINS = _ORIGIN_BASE + tuple(
+    f"Nhận {how} đất được {base[:1].lower() + base[1:] if base.startswith('Công') else base}"
+    for how in ("chuyển nhượng", "thừa kế", "tặng cho", "chuyển đổi") for base in _ORIGIN_BASE)
+
+
+def closest(text: str, phrases: tuple[str, ...]) -> tuple[str, int] | None:
+    """(the phrase ``text`` is, letters-and-digits edit distance) when exactly one phrase is within the error
+    budget of the label matcher (about one error in eight letters); None otherwise."""
+    sk = skeleton(text).text
+    found = []
+    for phrase in phrases:
+        want = label_skeleton(phrase)
+        d = edit_distance(sk, want)
+        if d <= max_errors(len(want)):
+            found.append((d, phrase))
+    found.sort()
+    if not found or (len(found) > 1 and found[1][0] == found[0][0]):
+        return None
+    return found[0][1], found[0][0]
 
 
 def _key(text: str) -> str:

@@ -2,6 +2,7 @@
 import pytest
 
 from ocr import extract
+from ocr.land import owner_name
 from ocr.page import PageOcr
 from ocr.tidy import date_words, phrases, place
 from ocr.words import Word
@@ -100,3 +101,46 @@ def test_numbered_heading_is_not_a_wrapped_value():
             (440, "a) Thửa đất số: 123 b) Tờ bản đồ số: 45")]
     f = extract(PageOcr(text="", confidence=0.9, words=_words(rows)), "land").fields
     assert f["owner_address"] == "Ấp Long Thạnh, xã Phú Riềng, huyện Phú Riềng, tỉnh Bình Phước"
+
+
+@pytest.mark.parametrize(("read", "name"), [
+    ("LÊ THỊHÀ", "Lê Thị Hà"),  # two syllables run together
+    ("NGUYỄN TIẾN BẮC .Nšămsinh", "Nguyễn Tiến Bắc"),  # the next label, misread and glued on
+    ("NGUYỄN VĂN HẬU Năm Simh", "Nguyễn Văn Hậu"),
+    ("Nguyễn. Văn Thông", "Nguyễn Văn Thông"),
+    ("NGUYỄN QUANG \"TÂN", "Nguyễn Quang Tân"),
+    ("NGUYÊN VĂN AN", "Nguyễn Văn An"),
+    ("TRẦN NAM SINH", "Trần Nam Sinh"),  # an uppercase given name is not the label
+])
+def test_owner_names(read, name):
+    assert owner_name(read, 0.9) == name
+
+
+@pytest.mark.parametrize(("field", "read", "value"), [
+    ("land_use_purpose", "Đất tại đô thị", "Đất ở tại đô thị"),
+    ("land_use_purpose", "Đất trồng cây [âu năm", "Đất trồng cây lâu năm"),
+    ("land_use_purpose", "Đất ở tạï:nông thôn", "Đất ở tại nông thôn"),
+    ("land_use_purpose", "Đất ở tại đô thị 100 m², đất trồng cây lâu năm 50 m²",
+     "Đất ở tại đô thị 100 m², đất trồng cây lâu năm 50 m²"),  # not one category: as read
+    ("land_use_origin", "Nhà nước giao đất có thui tiên 'sử dụng đất", "Nhà nước giao đất có thu tiền sử dụng đất"),
+    ("land_use_origin", "Công nhận quyền sử dụng đất như gìảo đất không thu tiền sử dụng đất",
+     "Công nhận quyền sử dụng đất như giao đất không thu tiền sử dụng đất"),
+    ("usage_form", "Sử dụng riềng", "Sử dụng riêng"),
+    ("land_use_term", "Lâudài", "Lâu dài"),
+    ("land_use_term", "Lâu đài", "Lâu dài"),
+    ("area_m2", "4.944,0 m² (Bằng chữ: …)", "4944"),
+])
+def test_land_worded_fields(field, read, value):
+    label = {"land_use_purpose": "Mục đích sử dụng", "land_use_origin": "Nguồn gốc sử dụng",
+             "usage_form": "Hình thức sử dụng", "land_use_term": "Thời hạn sử dụng", "area_m2": "Diện tích"}[field]
+    f = extract(PageOcr(text=f"{label}: {read}\n", confidence=0.9), "land").fields
+    assert f[field] == value
+
+
+def test_land_parcel_number_not_from_a_heading_and_new_bodies():
+    text = ("_. Thửa đất, nhà ở và tài sản khác gắn liền với đất\nb) Tờ bản đồ số: 48\n"
+            "Tây Ninh, ngày 25 tháng 01 năm 2026\nSỞ NÔNG NGHIỆP VÀ MÔI TRƯỜNG TỈNH TÂY NINH\n")
+    f = extract(PageOcr(text=text, confidence=0.9), "land").fields
+    assert "parcel_number" not in f and f["map_sheet_number"] == "48"
+    assert f["issuing_authority"] == "Sở Nông nghiệp và Môi trường tỉnh Tây Ninh"
+    assert f["issue_date"] == "2026-01-25"
