@@ -213,9 +213,3 @@ def _cross_check(fields: dict[str, str], conf: dict[str, float]) -> None:
         elif spelled:
             conf["date_of_birth"] *= 0.5
             conf["date_of_birth_in_words"] *= 0.5
-
-
-def extract_records(page: PageOcr, record_type: RecordType | str, *, raw: bool = False) -> list[ExtractedRecord]:
-    """Every record on a page: one for a form, extract or certificate (one per entry for a register page is
-    not built yet: see docs/accuracy.md)."""
-    return [extract(page, RecordType(record_type), raw=raw)]
