@@ -15,7 +15,6 @@ import re
 from dataclasses import dataclass
 from statistics import median
 
-from domain.gazetteer import respell_place
 from domain.records import NAME_FIELDS, ExtractedRecord, RecordType
 from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw
@@ -24,6 +23,7 @@ from ocr.correct.split import split_text
 from ocr.extract import _clean, _cross_check
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
+from ocr.tidy import place
 from ocr.validate import validate
 from ocr.words import Word
 
@@ -178,19 +178,15 @@ _PLACES = frozenset({"place_of_birth", "place_of_death", "hometown", "husband_re
 
 def _tidy(name: str, text: str) -> str:
     """A cell's text without what the ruling leaves behind: specks and rule ends read as punctuation at its
-    edges, words run together; addresses with a space after each comma and between "Thôn" and its number, and
-    their unit names with the gazetteer's diacritics (domain.gazetteer.respell)."""
+    edges, words run together; addresses and bodies tidied as on forms (``ocr.tidy.place``)."""
     text = text.strip(_EDGE_JUNK)
     if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam")
         m = re.search(r"(nam|nu)[^a-z]*$", fold(text))
         return {"nam": "Nam", "nu": "Nữ"}[m.group(1)] if m else text
     if not any(ch.isdigit() for ch in text) or name in _PLACES:
         text = split_text(text)
-    if name in _PLACES:
-        text = re.sub(r",(?=\S)", ", ", text)
-        text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)
     if name in _PLACES or name == "registration_authority":
-        text = respell_place(text)
+        text = place(text)
     return text
 
 

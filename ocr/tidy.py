@@ -11,6 +11,8 @@ the fixed phrases of civil-status papers written as they are printed. Base lette
   Thủy tỉnh Hòa Bình"), not inside a body's name ("Trung tâm Y tế thị xã Quảng Trị");
 * fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
   as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử");
+* a letter glued to a number is set apart ("Thôn8"); unit names take the gazetteer's marks when the combination
+  exists and only the marks differ (``domain.gazetteer.respell``: "xã Sơn Tĩnh" → xã Sơn Tinh);
 * a lowercase unit word with its marks lost or wrong before a name ("tinh Bình Phước", "tĩnh Hòa Bình") is the
   unit word ("tỉnh"): names are capitalised, unit words are not.
 
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import re
 
+from domain.gazetteer import respell_place
 from domain.text import fold, normalize
 from ocr.correct.syllables import is_syllable
 from ocr.labels import find_label
@@ -90,7 +93,8 @@ def place(text: str) -> str:
         return word if is_syllable(word) and not word.isupper() else m.group(0)
 
     text = re.sub(r"(\w+)\.(?=\s+\w)", stop, text)
-    return normalize(_commas(text)).strip(" ,")
+    text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)  # "Thôn8" → "Thôn 8"
+    return respell_place(normalize(_commas(text)).strip(" ,"))
 
 
 def _commas(text: str) -> str:

@@ -110,3 +110,10 @@ def test_marriage_details_before_any_name_are_the_first_spouses():
                 "Họ, chữ đệm, tên chồng: NGUYỄN VĂN CƯỜNG\nNgày, tháng, năm sinh: 26/03/1990\n", RecordType.MARRIAGE)
     assert f["wife_date_of_birth"] == "1989-05-04" and f["wife_ethnicity"] == "Kinh"
     assert f["husband_date_of_birth"] == "1990-03-26"
+
+
+def test_place_takes_the_gazetteers_marks_for_a_unit_name_read_with_others():
+    from ocr.tidy import place
+
+    assert place("Xã Sơn Tĩnh, huyện Sơn Tây, tỉnh Quảng Ngãi") == "Xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"
+    assert place("Thôn8, xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi").startswith("Thôn 8, ")
