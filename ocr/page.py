@@ -36,6 +36,8 @@ MIN_CONFIDENCE = 0.40
 FULL_PAGE_WORDS = 60
 # Above this background unevenness (``unevenness``) the cleaned variant is read first.
 UNEVEN_ABOVE = 15.0
+# A band read turned must beat the page's confidence by this much for the page to be read upside down.
+TURNED_MARGIN = 0.15
 
 
 @dataclass(slots=True)
@@ -118,11 +120,24 @@ def unevenness(grey: np.ndarray) -> float:
     return float(cv2.medianBlur(small, 31).std())
 
 
+def turned_reads_better(grey: np.ndarray, variant: str, confidence: float, settings: Settings, deadline: float,
+                        dpi: int) -> bool:
+    """Is a page that read at ``confidence`` upside down? A band of it (the middle third) is read turned: text
+    the right way up reads far more confidently (≈0.9) than upside down (≈0.3–0.45), and a poor page's low
+    confidence is no sign of either. A third of a run, where the whole page read turned cost a full one."""
+    h = grey.shape[0]
+    band = cv2.rotate(grey[h // 3:2 * h // 3], cv2.ROTATE_180)
+    img = Image.fromarray(preprocess.cleaned(band) if variant == "otsu" else band)
+    out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(), want_pdf=False, dpi=dpi)
+    return mean_confidence(parse_tsv(out.tsv)) > confidence + TURNED_MARGIN
+
+
 def _enough(page: PageOcr) -> bool:
-    """A read good enough that the other variant is not tried: a full page of words at a fair confidence (the
-    binarised variant of a poor page reads 0.6–0.85 and, for the grey one to beat it, the grey one would have
-    to read the page it failed to binarise)."""
-    bar = RETRY_BELOW if page.variant == "gray" else FLIP_BELOW
+    """A read good enough that the other variant is not tried: a full page of words at a fair confidence. The
+    binarised variant of a shadowed page reads 0.5–0.85; its grey variant, which Tesseract binarises globally,
+    then reads next to nothing (measured on generated forms and register pages), so a full page of words at the
+    output guard's confidence is enough there."""
+    bar = RETRY_BELOW if page.variant == "gray" else MIN_CONFIDENCE
     return page.confidence >= bar and page.read_words >= FULL_PAGE_WORDS
 
 
@@ -146,7 +161,8 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     # alone. Elsewhere the grey one is, and the binarised one only when it reads poorly.
     order = ("otsu", "gray") if unevenness(grey) > UNEVEN_ABOVE else ("gray", "otsu")
     best = read(order[0])
-    if best.confidence < FLIP_BELOW:  # upside down (or turned 270° rather than 90°)?
+    if best.confidence < FLIP_BELOW and turned_reads_better(grey, order[0], best.confidence, settings, deadline,
+                                                             dpi):  # upside down (or turned 270°, not 90°)?
         other = read(order[0], flipped=True)
         # Turned only for a read that passes the output checks: a page that read nothing must not be turned
         # because, upside down, it read a few specks at a higher confidence.

@@ -1,4 +1,6 @@
 """Which variant of a page is read (grey or binarised, upright or turned) and how many Tesseract runs it costs."""
+import time
+
 import numpy as np
 from ocr_render import render_birth
 from PIL import Image
@@ -47,31 +49,55 @@ def _fake(conf: float, words: int, variant: str, rotation: int) -> PageOcr:
                    rotation=rotation, read_words=words)
 
 
+def _fake_reads(monkeypatch, reads: dict, band: float | None = None) -> list:
+    """``_read`` answers from ``reads[(variant, rotation)]`` = (confidence, words); the turned band's confidence
+    is ``band``. Returns the calls made, in order."""
+    calls = []
+
+    def fake_read(grey, variant, rotation, *args):
+        calls.append((variant, rotation))
+        conf, n = reads[variant, rotation]
+        return _fake(conf, n, variant, rotation)
+
+    def fake_band(grey, variant, confidence, *args):
+        calls.append(("band", variant))
+        return band is not None and band > confidence + page_mod.TURNED_MARGIN
+
+    monkeypatch.setattr(page_mod, "_read", fake_read)
+    monkeypatch.setattr(page_mod, "turned_reads_better", fake_band)
+    return calls
+
+
 def test_not_turned_for_specks(tmp_path, monkeypatch):
     """A page whose grey image reads nothing must not be turned upside down because, turned, it read two specks
     at a higher confidence: its binarised variant is read the right way up."""
-    calls = []
-
-    def fake_read(grey, variant, rotation, *args):
-        calls.append((variant, rotation))
-        if variant == "otsu":
-            return _fake(0.85, 200, variant, rotation)
-        return _fake(0.5, 2, variant, rotation) if rotation == 180 else _fake(0.0, 0, variant, rotation)
-
-    monkeypatch.setattr(page_mod, "_read", fake_read)
+    calls = _fake_reads(monkeypatch, {("gray", 0): (0.0, 0), ("gray", 180): (0.5, 2), ("otsu", 0): (0.85, 200)},
+                        band=0.5)
     result = ocr_page(Image.new("L", (800, 1000), 255), Settings(home=tmp_path), want_pdf=False)
-    assert calls == [("gray", 0), ("gray", 180), ("otsu", 0)]
     assert (result.variant, result.rotation) == ("otsu", 0)
+    assert calls[-1] == ("otsu", 0)
 
 
 def test_upside_down_page_turned(tmp_path, monkeypatch):
-    calls = []
-
-    def fake_read(grey, variant, rotation, *args):
-        calls.append((variant, rotation))
-        return _fake(0.92, 200, variant, rotation) if rotation == 180 else _fake(0.3, 40, variant, rotation)
-
-    monkeypatch.setattr(page_mod, "_read", fake_read)
+    calls = _fake_reads(monkeypatch, {("gray", 0): (0.3, 40), ("gray", 180): (0.92, 200)}, band=0.9)
     result = ocr_page(Image.new("L", (800, 1000), 255), Settings(home=tmp_path), want_pdf=False)
-    assert calls == [("gray", 0), ("gray", 180)]
+    assert calls == [("gray", 0), ("band", "gray"), ("gray", 180)]
     assert (result.variant, result.rotation) == ("gray", 180)
+
+
+def test_poor_page_not_read_turned(tmp_path, monkeypatch):
+    """A shadowed page read binarised at 0.5 with a page of words: a band read turned says it is the right way
+    up, and its grey variant is not read either — one full run."""
+    monkeypatch.setattr(page_mod, "unevenness", lambda grey: 30.0)
+    calls = _fake_reads(monkeypatch, {("otsu", 0): (0.5, 170)}, band=0.3)
+    result = ocr_page(Image.new("L", (800, 1000), 255), Settings(home=tmp_path), want_pdf=False)
+    assert calls == [("otsu", 0), ("band", "otsu")]
+    assert (result.variant, result.rotation) == ("otsu", 0)
+
+
+def test_turned_band_reads_upside_down_text(tmp_path):
+    page = render_birth().image.convert("L")
+    upright, turned = np.asarray(page), np.asarray(page.rotate(180))
+    settings = Settings(home=tmp_path)
+    assert page_mod.turned_reads_better(turned, "gray", 0.45, settings, time.monotonic() + 60, 300)
+    assert not page_mod.turned_reads_better(upright, "gray", 0.5, settings, time.monotonic() + 60, 300)
