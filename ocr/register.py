@@ -12,6 +12,7 @@ in that open band — is marked ``continues``; the first row of a page whose num
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
@@ -72,7 +73,8 @@ HEADINGS: dict[RecordType, dict[str, tuple[str, ...]]] = {
     },
     RecordType.MARRIAGE: _COMMON | _spouse("husband", "chồng") | _spouse("wife", "vợ"),
 }
-MAX_HEADING_ERROR = 0.25  # edit distance / heading length, on skeletons
+MAX_HEADING_ERROR = 0.25  # edit distance / heading length, on skeletons: what makes a page a register
+LOOSE_HEADING_ERROR = 0.45  # the other columns of a page that is one (a blurred "Giới ah" is still Giới tính)
 MIN_COLUMNS = 3  # fewer recognised headings: not a register page
 
 
@@ -84,7 +86,8 @@ class Table:
     top: int  # y of the table's first rule
 
 
-def _heading_field(text: str, headings: dict[str, tuple[str, ...]]) -> tuple[str, float] | None:
+def _heading_field(text: str, headings: dict[str, tuple[str, ...]],
+                   limit: float = MAX_HEADING_ERROR) -> tuple[str, float] | None:
     sk = skeleton(text).text
     if not sk:
         return None
@@ -93,9 +96,11 @@ def _heading_field(text: str, headings: dict[str, tuple[str, ...]]) -> tuple[str
         for label in labels:
             ls = label_skeleton(label)
             score = edit_distance(sk, ls) / max(len(ls), len(sk))
+            if len(sk) >= 8 and len(sk) < len(ls):  # a heading's wrapped last line lost: compare its start
+                score = min(score, edit_distance(sk, ls[:len(sk)]) / len(sk) + 0.05)
             if best is None or score < best[0]:
                 best = (score, name)
-    return (best[1], best[0]) if best and best[0] <= MAX_HEADING_ERROR else None
+    return (best[1], best[0]) if best and best[0] <= limit else None
 
 
 def _in(word: Word, left: float, right: float, top: float, bottom: float) -> bool:
@@ -129,14 +134,15 @@ def find_table(page: PageOcr, record_type: RecordType) -> Table | None:
     if len(rows) < 2:
         return None
     xs = rules.columns
-    chosen: dict[str, tuple[float, int]] = {}  # field → (score, column index)
-    for i in range(len(xs) - 1):
-        text = " ".join(w.text for w in cell_words(page.words, xs[i], xs[i + 1], rows[0], rows[1]))
-        hit = _heading_field(text, headings)
+    texts = [" ".join(w.text for w in cell_words(page.words, xs[i], xs[i + 1], rows[0], rows[1]))
+             for i in range(len(xs) - 1)]
+    hits = [_heading_field(t, headings, LOOSE_HEADING_ERROR) for t in texts]
+    if sum(1 for h in hits if h and h[1] <= MAX_HEADING_ERROR) < MIN_COLUMNS:
+        return None
+    chosen: dict[str, tuple[float, int]] = {}  # field → (score, column index); the better match keeps a field
+    for i, hit in enumerate(hits):
         if hit and (hit[0] not in chosen or hit[1] < chosen[hit[0]][0]):
             chosen[hit[0]] = (hit[1], i)
-    if len(chosen) < MIN_COLUMNS:
-        return None
     columns = sorted((xs[i], xs[i + 1], name) for name, (_, i) in chosen.items())
     bands = list(zip(rows[1:], rows[2:]))
     open_bottom = bottom - rows[-1] > 20 and any(
@@ -176,14 +182,33 @@ _EDGE_JUNK = " .,:;-_|'\"`“”‘’~*"
 _PLACES = frozenset({"place_of_birth", "place_of_death", "hometown", "husband_residence", "wife_residence"})
 
 
+# Marks Vietnamese letters carry (NFD): grave, acute, tilde, hook, dot below, circumflex, breve, horn.
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")
+
+
+def _foreign(ch: str) -> bool:
+    """A letter no Vietnamese word has (Ÿ, Ï, Ø…): how a rule's end glued to a word is often read."""
+    nfd = unicodedata.normalize("NFD", ch)
+    return ch.isalpha() and (not nfd[0].isascii() and nfd[0] not in "đĐ"
+                             or any(unicodedata.combining(c) and c not in _VIETNAMESE_MARKS for c in nfd))
+
+
+def _word_start(word: str) -> str:
+    """``word`` without the junk and foreign letters a rule's end left before it ("|ÏTRẦN" → "TRẦN")."""
+    i = 0
+    while i < len(word) - 1 and (word[i] in _EDGE_JUNK or _foreign(word[i])):
+        i += 1
+    return word[i:]
+
+
 def _tidy(name: str, text: str) -> str:
     """A cell's text without what the ruling leaves behind: specks and rule ends read as punctuation at its
     edges, words run together; addresses and bodies tidied as on forms (``ocr.tidy.place``)."""
-    text = text.strip(_EDGE_JUNK)
+    text = " ".join(_word_start(w) for w in text.split()).strip(_EDGE_JUNK)
     if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam")
         m = re.search(r"(nam|nu)[^a-z]*$", fold(text))
         return {"nam": "Nam", "nu": "Nữ"}[m.group(1)] if m else text
-    if not any(ch.isdigit() for ch in text) or name in _PLACES:
+    if name in NAME_FIELDS or name in _PLACES or name in ("registration_authority", "cause_of_death"):
         text = split_text(text)
     if name in _PLACES or name == "registration_authority":
         text = place(text)
@@ -234,7 +259,23 @@ def register_records(page: PageOcr, record_type: RecordType, *, raw: bool = Fals
         record.continues = table.open_bottom and k == len(table.bands) - 1
         record.continuation = not records and "registration_number" not in record.fields
         records.append(record)
+    _check_sequence(records)
     return records
+
+
+def _check_sequence(records: list[ExtractedRecord]) -> None:
+    """Entries are numbered in order of registration: a number its neighbours contradict (212, 218, 214) is
+    flagged, never rewritten — digits are not guessed."""
+    def number(r: ExtractedRecord) -> int | None:
+        value = r.fields.get("registration_number", "")
+        return int(value) if value.isdigit() else None
+
+    nums = [number(r) for r in records]
+    for i in range(1, len(records) - 1):
+        before, here, after = nums[i - 1], nums[i], nums[i + 1]
+        if here is not None and before is not None and after is not None and after - before == 2 \
+                and here != before + 1:
+            records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
 
 
 def join_entries(head: ExtractedRecord, tail: ExtractedRecord) -> ExtractedRecord:

@@ -2,8 +2,9 @@
 ("TÂMHẰNG", "LÊCẨMNHUNG", "Nămsinh"). Vietnamese writes every syllable apart, so a letter string that is not a
 syllable but is exactly a sequence of known ones — marks included — is that sequence.
 
-Only exact spellings count (the marks as read): a split never has to guess diacritics, and a string with one
-misread letter is left alone rather than cut in the wrong place.
+Only exact spellings of well-formed syllables count (the marks as read): a split never has to guess diacritics,
+and a string with one misread letter is left alone rather than cut in the wrong place. A foreign word made of
+syllable shapes ("Campuchia", "Canada") would be cut too, so callers pass only names and places through it.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ import math
 from ocr.correct.model import SyllableModel, model
 from ocr.correct.syllables import is_syllable
 
-MAX_PARTS = 3
+MAX_PARTS = 5  # "BệnhviệnĐakhoa…": a whole line set tight
 MIN_COUNT = 3  # a syllable seen fewer times in the corpus is too rare to cut a word around
 
 
@@ -29,8 +30,9 @@ def split_merged(word: str, lm: SyllableModel | None = None) -> list[str] | None
     for end in range(1, len(low) + 1):
         for start in range(max(0, end - 7), end):  # a syllable has at most 7 letters ("nghiêng")
             prev, part = best[start], low[start:end]
-            if prev is None or len(prev[1]) >= MAX_PARTS or lm.uni.get(part, 0) < MIN_COUNT:
-                continue
+            if prev is None or len(prev[1]) >= MAX_PARTS or lm.uni.get(part, 0) < MIN_COUNT \
+                    or not is_syllable(part) or (len(part) == 1 and not word[start].isupper()):
+                continue  # a lone lowercase letter is more likely part of a foreign word
             score = prev[0] + math.log(lm.p_uni(part))
             if best[end] is None or score > best[end][0]:
                 best[end] = (score, [*prev[1], end])

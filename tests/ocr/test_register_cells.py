@@ -13,6 +13,8 @@ from domain.records import RecordType
     ("LÊCẨMNHUNG", ["LÊ", "CẨM", "NHUNG"]),
     ("Nămsinh", ["Năm", "sinh"]),
     ("Nguyễntânđịnh", ["Nguyễn", "tân", "định"]),
+    ("BệnhviệnĐakhoa", ["Bệnh", "viện", "Đa", "khoa"]),
+    ("TrạmYtế", ["Trạm", "Y", "tế"]),
 ])
 def test_words_run_together_are_cut_into_their_syllables(word, parts):
     assert split_merged(word) == parts
@@ -36,6 +38,7 @@ def test_split_text_keeps_punctuation_and_digits():
     ("place_of_birth", "Xã Sơn Tĩnh, huyện Sơn Tây, tỉnh Quảng Ngãi", "Xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"),
     ("mother_name", "LÊCẨMNHUNG", "LÊ CẨM NHUNG"),
     ("personal_id", "089098709727", "089098709727"),
+    ("nationality", "Campuchia", "Campuchia"),  # only names and places are cut into syllables
 ])
 def test_cell_tidy(field, read, clean):
     assert _tidy(field, read) == clean
@@ -58,3 +61,26 @@ def test_marriage_headings_tell_the_spouses_apart():
     assert _heading_field("Ngày sinh của chồng", h)[0] == "husband_date_of_birth"
     assert _heading_field("Ngày sinh của vợ", h)[0] == "wife_date_of_birth"
     assert _heading_field("Nơi sinh", h) is None
+
+
+def test_a_number_out_of_sequence_is_flagged_not_rewritten():
+    from domain.records import ExtractedRecord
+    from ocr.register import _check_sequence
+
+    records = [ExtractedRecord(type=RecordType.BIRTH, fields={"registration_number": n},
+                               confidence={"registration_number": 0.9}) for n in ("212", "218", "214", "215")]
+    _check_sequence(records)
+    assert [r.fields["registration_number"] for r in records] == ["212", "218", "214", "215"]
+    assert [r.confidence["registration_number"] for r in records] == [0.9, 0.27, 0.9, 0.9]
+
+
+@pytest.mark.parametrize("read, clean", [("ŸTRẦN ĐANTÂM", "TRẦN ĐAN TÂM"), ("|ÏTRẦN CÔNG SƠN -", "TRẦN CÔNG SƠN")])
+def test_foreign_letters_a_rule_left_before_a_word_go(read, clean):
+    assert _tidy("full_name", read) == clean
+
+
+def test_a_blurred_heading_counts_once_the_page_is_a_register():
+    h = HEADINGS[RecordType.BIRTH]
+    assert _heading_field("Giới ah", h) is None  # not enough to make a page a register
+    assert _heading_field("Giới ah", h, 0.45)[0] == "gender"
+    assert _heading_field("lÍ Sấ định danh cá", h, 0.45)[0] == "personal_id"  # its second line lost
