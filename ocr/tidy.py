@@ -31,7 +31,7 @@ from ocr.labels import find_label
 
 PHRASES = (
     "Ủy ban nhân dân", "Giấy báo tử", "Căn cước công dân", "Chứng minh nhân dân", "Sở Tài nguyên và Môi trường",
-    "Sở Nông nghiệp và Môi trường", "Văn phòng đăng ký đất đai",
+    "Sở Nông nghiệp và Môi trường", "Văn phòng đăng ký đất đai", "Tổ dân phố",
 )
 _UNIT = r"(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường)"
 # Words that start an address part: units, and the hamlet, street-number parts before them.

@@ -9,10 +9,12 @@ syllable shapes ("Campuchia", "Canada") would be cut too, so callers pass only n
 from __future__ import annotations
 
 import math
+import re
 
 from ocr.correct.model import SyllableModel, model
 from ocr.correct.syllables import is_syllable
 
+_LETTER_RUN = re.compile(r"[^\W\d_]+")
 MAX_PARTS = 5  # "BệnhviệnĐakhoa…": a whole line set tight
 MIN_COUNT = 3  # a syllable seen fewer times in the corpus is too rare to cut a word around
 
@@ -44,10 +46,6 @@ def split_merged(word: str, lm: SyllableModel | None = None) -> list[str] | None
 
 
 def split_text(text: str, lm: SyllableModel | None = None) -> str:
-    """Every run-together word of ``text`` cut into its syllables (punctuation around a word kept)."""
-    out = []
-    for token in text.split():
-        core = token.strip(".,;:()")
-        parts = split_merged(core, lm) if core else None
-        out.append(token.replace(core, " ".join(parts), 1) if parts else token)
-    return " ".join(out)
+    """Every run-together word of ``text`` cut into its syllables; letter runs are taken inside punctuation and
+    beside digits too ("Thôn2,xãHộ" → "Thôn2,xã Hộ")."""
+    return _LETTER_RUN.sub(lambda m: " ".join(split_merged(m.group(0), lm) or [m.group(0)]), text)

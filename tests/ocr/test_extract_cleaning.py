@@ -117,3 +117,9 @@ def test_place_takes_the_gazetteers_marks_for_a_unit_name_read_with_others():
 
     assert place("Xã Sơn Tĩnh, huyện Sơn Tây, tỉnh Quảng Ngãi") == "Xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"
     assert place("Thôn8, xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi").startswith("Thôn 8, ")
+
+
+def test_place_writes_to_dan_pho_as_printed():
+    from ocr.tidy import place
+
+    assert place("Tố dân phố 14, phường Đề Thám, thành phố Thái Bình").startswith("Tổ dân phố 14, ")

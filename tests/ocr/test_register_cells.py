@@ -84,3 +84,7 @@ def test_a_blurred_heading_counts_once_the_page_is_a_register():
     assert _heading_field("Giới ah", h) is None  # not enough to make a page a register
     assert _heading_field("Giới ah", h, 0.45)[0] == "gender"
     assert _heading_field("lÍ Sấ định danh cá", h, 0.45)[0] == "personal_id"  # its second line lost
+
+
+def test_split_text_finds_run_together_words_inside_punctuation_and_beside_digits():
+    assert split_text("Thôn2,xãHộ Hải huyệnNinh Hải") == "Thôn2,xã Hộ Hải huyện Ninh Hải"
