@@ -267,6 +267,38 @@ def test_book_through_two_celery_workers_then_search_and_show(dist_settings, wor
         ctx.close()
 
 
+@pytest.mark.timeout(300)
+def test_register_book_on_two_workers_joins_the_entry_cut_between_pages(dist_settings, workers, tmp_path):
+    """Pages of a register read by different workers: the batch (finalize on a worker) joins the entry that
+    page 1 cuts and page 2 continues, on PostgreSQL, MinIO and Elasticsearch."""
+    from samples import generate_book
+    from workers import Context
+    from workers.batches import BatchMeta, register
+
+    book = generate_book(tmp_path / "register", record_type="birth", pages=2, seed=0, degradation="clean",
+                         fmt="pdf", layout="register")
+    truth = [r for page in book.pages for r in page["records"]]
+    [cut] = [r for r in truth if r["pages"] == [1, 2]]
+    workers.start("w1")
+    workers.start("w2")
+    ctx = Context(dist_settings)
+    try:
+        batch_id = register(list(book.paths), BatchMeta(record_type="birth"), ctx).batch_id
+        thread, errors = _run_in_thread(ctx, batch_id, Recorder())
+        _join(thread, errors, 240, workers)
+        with ctx.db.session() as s:
+            records = s.scalars(select(Record).where(Record.batch_id == batch_id)).all()
+            numbers = {r.fields.get("registration_number"): [rp.page.number for rp in r.pages] for r in records}
+            assert not [r.id for r in records if r.fragment == "tail"]
+        assert len(records) == len(truth)
+        assert numbers[cut["fields"]["registration_number"]] == [1, 2]
+        _wait_for(lambda: ctx.index.count() == len(truth), 30, "the index to hold one document per entry")
+    finally:
+        ctx.close()
+
+
+
+
 # -- (b) a worker killed mid-book ----------------------------------------------------------------------------
 
 @pytest.mark.timeout(480)
