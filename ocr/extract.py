@@ -79,10 +79,14 @@ def _clean(field: str, raw: Raw) -> tuple[str, float]:
     if field.endswith("in_words"):
         tidy = date_words(text)
         return (tidy, 1.0) if parse_date(tidy) else (text, 1.0)
-    if field in PLACE_FIELDS or field == "death_notice":
+    if field == "death_notice":  # "số, cơ quan cấp, ngày cấp": one cut short at a wrap lacks its date
+        text = place(text)
+        return text, (1.0 if parse_date(text) else 0.6)
+    if field in PLACE_FIELDS:
         return place(text), 1.0
-    if field.endswith("id_document"):
-        return phrases(text), 1.0
+    if field.endswith("id_document"):  # a paper's kind without its number is cut short
+        text = phrases(text)
+        return text, (1.0 if any(ch.isdigit() for ch in text) else 0.4)
     if field == "personal_id":
         m = re.match(r"[^\s,;]+(?:[ .]\d+)*", text)
         return re.sub(r"[\s.]", "", m.group(0) if m else text), 1.0

@@ -105,9 +105,9 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
             text, check = normalize(raw.text), 1.0
             if field.endswith("address"):
                 text = place(text)
-            elif field in _WORDED:  # the regulations' words: a near reading is that phrase
-                if known := closest(text, _WORDED[field]):
-                    text, check = known[0], 1.0 if not known[1] else 0.9
+            elif field in _WORDED:  # the regulations' words: a near reading is that phrase; others are doubtful
+                known = closest(text, _WORDED[field])
+                text, check = (known[0], 1.0 if not known[1] else 0.9) if known else (text, 0.7)
             put(field, text, raw.conf * (1 - 0.05 * raw.label_distance) * check)
     for field in ("parcel_number", "map_sheet_number"):  # a number; "468 b)" is the next item's letter
         # A heading read as the label ("II. Thửa đất, nhà ở…") gives a value without a digit: not this one.

@@ -49,9 +49,9 @@ def phrases(text: str) -> str:
         while start > 0 and not text[start - 1].isspace():  # "oủy ban": the token's stray start goes too
             start -= 1
         found = text[start:m.end]
-        if fold(found) == fold(phrase) and found.lower().replace("uỷ", "ủy") == phrase.lower():
-            continue  # as printed (the old tone placement "Uỷ" included)
         written = phrase.upper() if found.isupper() else phrase
+        if found.replace("uỷ", "ủy").replace("Uỷ", "Ủy").replace("UỶ", "ỦY") == written:
+            continue  # as printed (the old tone placement "Uỷ" included); "Căn CƯỚC công dân" is not
         text = text[:start] + written + text[m.end:]
     return text
 

@@ -123,3 +123,18 @@ def test_place_writes_to_dan_pho_as_printed():
     from ocr.tidy import place
 
     assert place("Tố dân phố 14, phường Đề Thám, thành phố Thái Bình").startswith("Tổ dân phố 14, ")
+
+
+def test_values_cut_short_are_doubted():
+    full = ("Giấy báo tử hoặc giấy tờ thay thế: Giấy báo tử số 380/GBT do Ủy ban nhân dân phường Hàng Đào "
+            "cấp ngày 05/03/1994\n")
+    cut = "Giấy báo tử hoặc giấy tờ thay thế: Giấy báo tử số 380/GBT do Ủy ban nhân dân\n"
+    a = extract(PageOcr(text=full, confidence=0.9), "death", raw=True).confidence["death_notice"]
+    b = extract(PageOcr(text=cut, confidence=0.9), "death", raw=True).confidence["death_notice"]
+    assert b < 0.7 * a
+    page = "Họ, chữ đệm, tên vợ: ĐỖ THỊ MAI\nGiấy tờ tùy thân: Căn CƯỚC công dân số\n"
+    rec = extract(PageOcr(text=page, confidence=0.9), "marriage", raw=True)
+    assert rec.fields["wife_id_document"] == "Căn cước công dân số" and rec.confidence["wife_id_document"] < 0.5
+    land = extract(PageOcr(text="Nguồn gốc sử dụng: Nhà nước giao đất không thu tiển sử\n", confidence=0.9), "land",
+                   raw=True)
+    assert land.confidence["land_use_origin"] < 0.7
