@@ -205,9 +205,9 @@ def report(rows: list[dict], threshold: float) -> str:
     text_rows = []
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
-        register = "register" in r.get("book", "")
+        kind = "generated registers" if "register" in r.get("book", "") else "generated forms"
         groups[(r["source"] if r["source"] == "nomvn" else f"generated/{r['book']}", r["level"])].append(r)
-        groups[(r["source"] if r["source"] == "nomvn" else "generated registers" if register else "generated forms", "all")].append(r)
+        groups[(r["source"] if r["source"] == "nomvn" else kind, "all")].append(r)
     for (src, lv), rs in sorted(groups.items()):
         # A table's reading order is not the truth's row order: CER would measure order, not reading.
         ordered = "register" not in src

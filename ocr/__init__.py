@@ -2,8 +2,8 @@
 fields (``extract``)."""
 from ocr.classify import classify
 from ocr.extract import extract
-from ocr.records import extract_records
 from ocr.page import PageOcr, ocr_page
+from ocr.records import extract_records
 from ocr.words import Word
 
 __all__ = ["PageOcr", "Word", "classify", "extract", "extract_records", "ocr_page"]

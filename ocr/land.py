@@ -7,9 +7,8 @@ import re
 from domain.dates import parse_date
 from domain.text import fold, normalize, title_case_name
 from ocr.anchors import Raw
-from ocr.correct.model import model
 from ocr.correct.names import family_name
-from ocr.correct.syllables import is_syllable
+from ocr.correct.split import split_merged
 from ocr.labels import find_label
 from ocr.lines import Line
 from ocr.tidy import place
@@ -44,22 +43,11 @@ def area_number(text: str) -> str | None:
 _WORDED = {"usage_form": USAGE_FORMS, "land_use_purpose": LAND_PURPOSES, "land_use_origin": LAND_ORIGINS}
 
 
-def _split(word: str) -> list[str]:
-    """A name's syllables run together ("THỊHÀ", "Thịhà") → the two syllables, when exactly one cut gives two
-    spellings of known syllables; otherwise the word as read."""
-    if is_syllable(word) or not word.isalpha():
-        return [word]
-    known = model().uni
-    cuts = [i for i in range(1, len(word)) if is_syllable(word[:i]) and is_syllable(word[i:])
-            and word[:i].lower() in known and word[i:].lower() in known]
-    return [word[:cuts[0]], word[cuts[0]:]] if len(cuts) == 1 else [word]
-
-
 def owner_name(text: str, conf: float) -> str | None:
     """An owner's name as read after "Ông"/"Bà": specks and stops out, words run together cut apart, cut at a
     misread "Năm sinh" ("Nămsinh", "Năm Simh"), the family name's marks restored; None without two words."""
     words = [w for w in re.sub(r"[^\w\s-]|\d|_", " ", normalize(text)).split() if w.strip("-")]
-    words = [part for w in words for part in _split(w)]
+    words = [part for w in words for part in (split_merged(w) or [w])]
     for i in range(1, len(words)):
         if words[i].isupper() and words[0].isupper():
             continue  # part of the uppercase name ("TRẦN NAM SINH"); the label is printed in mixed case

@@ -18,9 +18,9 @@ from PIL import Image
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import preprocess
-from ocr.preprocess import Rules
 from ocr.correct import correct_words
 from ocr.layout import reading_order
+from ocr.preprocess import Rules
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 

@@ -144,7 +144,7 @@ def find_table(page: PageOcr, record_type: RecordType) -> Table | None:
         if hit and (hit[0] not in chosen or hit[1] < chosen[hit[0]][0]):
             chosen[hit[0]] = (hit[1], i)
     columns = sorted((xs[i], xs[i + 1], name) for name, (_, i) in chosen.items())
-    bands = list(zip(rows[1:], rows[2:]))
+    bands = list(zip(rows[1:], rows[2:], strict=False))
     open_bottom = bottom - rows[-1] > 20 and any(
         _in(w, xs[0], xs[-1], rows[-1], bottom + 10) for w in page.words)
     if open_bottom:
@@ -172,7 +172,8 @@ def _header_fields(words: list[Word], above: int) -> tuple[dict[str, str], dict[
         if folded[start:start + 3] == ["uy", "ban", "nhan"]:
             line = [w for w in head if abs(w.top - head[start].top) <= 0.6 * head[start].height]
             line = [w for w in sorted(line, key=lambda w: w.left) if w.left >= head[start].left]
-            fields["registration_authority"] = _tidy("registration_authority", normalize(" ".join(w.text for w in line)))
+            text = normalize(" ".join(w.text for w in line))
+            fields["registration_authority"] = _tidy("registration_authority", text)
             conf["registration_authority"] = sum(w.conf for w in line) / len(line)
             break
     return fields, conf

@@ -41,7 +41,7 @@ def join_batch(batch_id: str, ctx: Context) -> tuple[list[str], list[str]]:
     deleted: list[str] = []
     with ctx.db.session() as s:
         pages = s.scalars(select(Page).where(Page.batch_id == batch_id).order_by(Page.seq)).all()
-        following = {a.id: b for a, b in zip(pages, pages[1:])
+        following = {a.id: b for a, b in zip(pages, pages[1:], strict=False)
                      if b.seq == a.seq + 1 and b.status == PageStatus.DONE}
         heads = s.scalars(select(Record).join(RecordPage).where(
             Record.batch_id == batch_id, Record.fragment == "head", RecordPage.ordinal == 0)).all()

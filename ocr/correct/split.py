@@ -42,7 +42,7 @@ def split_merged(word: str, lm: SyllableModel | None = None) -> list[str] | None
     if done is None or len(done[1]) < 2:
         return None
     cuts = [0, *done[1]]
-    return [word[a:b] for a, b in zip(cuts, cuts[1:])]
+    return [word[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
 def split_text(text: str, lm: SyllableModel | None = None) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.correct.split import split_merged, split_text
-from ocr.register import _heading_field, _tidy, HEADINGS
 from domain.records import RecordType
+from ocr.correct.split import split_merged, split_text
+from ocr.register import HEADINGS, _heading_field, _tidy
 
 
 @pytest.mark.parametrize("word, parts", [
