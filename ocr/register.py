@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
-from domain.records import NAME_FIELDS, ExtractedRecord, RecordType
+from domain.records import NAME_FIELDS, PLACE_FIELDS, ExtractedRecord, RecordType
 from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw
 from ocr.calibrate import calibrated
@@ -180,7 +180,6 @@ def _header_fields(words: list[Word], above: int) -> tuple[dict[str, str], dict[
 
 
 _EDGE_JUNK = " .,:;-_|'\"`“”‘’~*"
-_PLACES = frozenset({"place_of_birth", "place_of_death", "hometown", "husband_residence", "wife_residence"})
 
 
 # Marks Vietnamese letters carry (NFD): grave, acute, tilde, hook, dot below, circumflex, breve, horn.
@@ -209,9 +208,9 @@ def _tidy(name: str, text: str) -> str:
     if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam")
         m = re.search(r"(nam|nu)[^a-z]*$", fold(text))
         return {"nam": "Nam", "nu": "Nữ"}[m.group(1)] if m else text
-    if name in NAME_FIELDS or name in _PLACES or name in ("registration_authority", "cause_of_death"):
+    if name in NAME_FIELDS or name in PLACE_FIELDS or name == "cause_of_death":
         text = split_text(text)
-    if name in _PLACES or name == "registration_authority":
+    if name in PLACE_FIELDS:
         text = place(text)
     return text
 
