@@ -142,3 +142,12 @@ def test_join_pages_joins_only_a_cut_entry_with_a_continuation():
     d = _rec({"registration_number": "3", "full_name": "Hồ Xuân"})  # page 3 starts a new entry: no join
     out = join_pages([[a], [b, c], [d]])
     assert [r.fields["full_name"] for r in out] == ["Lê Văn An", "Trần Bình", "Hồ Xuân"]
+
+
+@pytest.mark.parametrize("kind", ["birth", "death", "marriage"])
+def test_a_register_page_is_classified_by_its_title(kind):
+    from ocr import classify
+    from samples.register import register_pages
+
+    page = next(register_pages(kind, 1, seed=3, degradation="clean"))
+    assert classify(page.text) == RecordType(kind)
