@@ -22,6 +22,7 @@ from . import auth
 from .dossiers import InvalidRequest
 from .routes_admin import router as admin_router
 from .routes_auth import router as auth_router
+from .routes_citizen import router as citizen_router
 from .routes_common import CSRF_COOKIE, AppState, error_response, is_api, require, set_cookie
 from .routes_dossiers import router as dossiers_router
 from .routes_people import router as people_router
@@ -82,7 +83,7 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
         return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ. Vui lòng kiểm tra lại."))
 
     for router in (auth_router, search_router, records_router, review_router, progress_router, people_router,
-                   dossiers_router, admin_router, verify_router):
+                   dossiers_router, admin_router, verify_router, citizen_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -47,6 +48,7 @@ class Permission(StrEnum):
     RECORD_STATUS = "record_status"  # mark a record amended, superseded or revoked
     CORRECT_FIELDS = "correct_fields"  # the review queue: correct OCR'd field values
     RUN_BATCHES = "run_batches"  # put a batch's failed pages back on the queue (distributed mode)
+    OWN_RECORDS = "own_records"  # a citizen's own records and the copies issued to them, and asking for one
 
 
 _READ = {Permission.SEARCH, Permission.VIEW_RECORD, Permission.DOWNLOAD, Permission.BATCHES}
@@ -56,7 +58,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
                                      Permission.LINK_PEOPLE}),
     Role.CLERK: frozenset(_READ | {Permission.DOSSIERS, Permission.RECORD_STATUS, Permission.CORRECT_FIELDS,
                                    Permission.RUN_BATCHES}),
-    Role.CITIZEN: frozenset(),
+    Role.CITIZEN: frozenset({Permission.OWN_RECORDS}),
 }
 ROLE_LABELS_VI = {Role.ADMIN: "Quản trị", Role.CLERK: "Văn thư số hóa", Role.OFFICER: "Cán bộ một cửa",
                   Role.CITIZEN: "Công dân"}
@@ -105,13 +107,14 @@ class Principal:
     full_name: str = ""
     office: str | None = None
     via: str = "web"  # web | token
+    personal_id: str | None = None  # a citizen's, as checked at the desk
 
     def can(self, permission: Permission) -> bool:
         return permission in ROLE_PERMISSIONS[self.role]
 
     @classmethod
     def of(cls, user: User, via: str) -> Principal:
-        return cls(user.id, user.username, Role(user.role), user.full_name, user.office, via)
+        return cls(user.id, user.username, Role(user.role), user.full_name, user.office, via, user.personal_id)
 
 
 _hasher = PasswordHasher()
@@ -139,14 +142,17 @@ def sha256_hex(text: str) -> str:
 
 # -- accounts -------------------------------------------------------------------------------------------
 def create_user(s: Session, username: str, password: str, role: Role | str, *, full_name: str = "",
-                office: str | None = None) -> User:
+                office: str | None = None, personal_id: str | None = None) -> User:
     username = username.strip().lower()
     if not username or len(password) < 8:
         raise LoginRefused("Tên đăng nhập không được trống và mật khẩu cần ít nhất 8 ký tự.", code="invalid_account")
+    personal_id = (personal_id or "").strip() or None
+    if personal_id is not None and (Role(role) != Role.CITIZEN or not re.fullmatch(r"\d{12}", personal_id)):
+        raise LoginRefused("Số định danh cá nhân (12 chữ số) chỉ gắn với tài khoản công dân.", code="invalid_account")
     if s.scalar(select(User).where(User.username == username)) is not None:
         raise LoginRefused(f"Tài khoản {username} đã tồn tại.", code="duplicate_account")
     user = User(username=username, password_hash=hash_password(password), role=Role(role).value,
-                full_name=full_name.strip(), office=(office or "").strip() or None)
+                full_name=full_name.strip(), office=(office or "").strip() or None, personal_id=personal_id)
     s.add(user)
     s.flush()
     return user

@@ -337,6 +337,7 @@ def user_add(
     role: Annotated[str, typer.Option(help="admin|clerk|officer|citizen")] = "officer",
     full_name: Annotated[str, typer.Option(help="Họ tên.")] = "",
     office: Annotated[str | None, typer.Option(help="Cơ quan, in trên bản sao điện tử.")] = None,
+    personal_id: Annotated[str | None, typer.Option(help="Công dân: số định danh (đối chiếu căn cước).")] = None,
 ) -> None:
     """Thêm tài khoản; mật khẩu lấy từ SOHOA_NEW_PASSWORD hoặc được hỏi (không hiện khi gõ)."""
     import os
@@ -350,7 +351,7 @@ def user_add(
                                                                    confirmation_prompt=True)
     ctx = _context()
     with ctx.db.session() as s:
-        user = create_user(s, name, password, role, full_name=full_name, office=office)
+        user = create_user(s, name, password, role, full_name=full_name, office=office, personal_id=personal_id)
         record(s, Actor(None, None, username=f"cli:{os.environ.get('USER', '?')}"), "user_create",
                target=user.username, role=role)
     out.print(f"Đã tạo tài khoản {user.username} ({role}).")

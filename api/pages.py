@@ -46,7 +46,8 @@ LINK_STATUS_LABELS_VI = {"suggested": "Đề xuất", "confirmed": "Đã xác nh
 TYPE_LABELS = {k.value: v for k, v in TYPE_LABELS_VI.items()}
 ACTION_LABELS_VI = {
     "search": "Tìm kiếm", "view_record": "Xem hồ sơ", "view_page": "Xem trang sổ", "download_image": "Tải ảnh quét",
-    "download_copy": "Tải bản sao", "attach": "Đính kèm", "certify": "Cấp bản sao", "create_dossier": "Tạo hồ sơ",
+    "download_copy": "Tải bản sao", "citizen_request": "Công dân yêu cầu bản sao", "attach": "Đính kèm",
+    "certify": "Cấp bản sao", "create_dossier": "Tạo hồ sơ",
     "view_dossier": "Xem hồ sơ thủ tục", "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "logout": "Đăng xuất",
     "token_create": "Tạo mã API", "token_revoke": "Thu hồi mã API", "user_create": "Tạo tài khoản",
     "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
@@ -80,7 +81,15 @@ def _vn_datetime(value: str | datetime | None) -> str:
     return f"{dt:%d/%m/%Y %H:%M}"
 
 
+def _vn_date(value: str | None) -> str:
+    """ISO "2024-01-05" → "05/01/2024"; anything else as it is."""
+    if value and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    return value or ""
+
+
 _env.filters["vn_datetime"] = _vn_datetime
+_env.filters["vn_date"] = _vn_date
 _env.globals.update(kind_labels=KIND_LABELS_VI, link_status_labels=LINK_STATUS_LABELS_VI,
                     field_labels=FIELD_LABELS_VI, status_labels=STATUS_LABELS_VI, type_labels=TYPE_LABELS,
                     action_labels=ACTION_LABELS_VI, display_value=display_value)

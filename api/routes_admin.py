@@ -26,19 +26,21 @@ class UserIn(BaseModel):
     role: Role
     full_name: str = ""
     office: str | None = Field(None, description="Cơ quan cấp in trên bản sao điện tử")
+    personal_id: str | None = Field(None, description="Công dân: số định danh cá nhân đã đối chiếu với căn cước")
 
 
 def _users(request: Request) -> list[dict]:
     with state(request).ctx.db.session() as s:
         return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "office": u.office,
-                 "active": u.active, "locked_until": u.locked_until.isoformat() if u.locked_until else None}
+                 "personal_id": u.personal_id, "active": u.active,
+                 "locked_until": u.locked_until.isoformat() if u.locked_until else None}
                 for u in s.scalars(select(User).order_by(User.username))]
 
 
 def _add_user(request: Request, principal: Principal, body: UserIn) -> dict:
     with state(request).ctx.db.session() as s:
         user = auth.create_user(s, body.username, body.password, body.role, full_name=body.full_name,
-                                office=body.office)
+                                office=body.office, personal_id=body.personal_id)
         audit.record(s, actor(request, principal), "user_create", target=user.username, role=user.role)
         return {"id": user.id, "username": user.username, "role": user.role}
 
@@ -74,10 +76,11 @@ def users_page(request: Request, _p: Annotated[Principal, Depends(admin_users)])
 @router.post("/admin/users", include_in_schema=False)
 def users_add(request: Request, principal: Annotated[Principal, Depends(admin_users)],
               username: Annotated[str, Form()], password: Annotated[str, Form()], role: Annotated[Role, Form()],
-              full_name: Annotated[str, Form()] = "", office: Annotated[str, Form()] = "") -> Response:
+              full_name: Annotated[str, Form()] = "", office: Annotated[str, Form()] = "",
+              personal_id: Annotated[str, Form()] = "") -> Response:
     try:
         _add_user(request, principal, UserIn(username=username, password=password, role=role, full_name=full_name,
-                                              office=office or None))
+                                              office=office or None, personal_id=personal_id or None))
     except (auth.LoginRefused, ValueError) as exc:
         return render(request, "admin_users.html", status_code=422, users=_users(request), roles=auth.ROLE_LABELS_VI,
                       error=str(exc))

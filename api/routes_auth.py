@@ -30,7 +30,7 @@ signed_in = require(None)
 
 
 def _home_for(principal: Principal) -> str:
-    return "/account" if principal.role == Role.CITIZEN else "/"
+    return "/cong-dan" if principal.role == Role.CITIZEN else "/"
 
 
 @router.get("/login", include_in_schema=False)

@@ -17,6 +17,9 @@ class User(Base):
     full_name: Mapped[str] = mapped_column(String(200), default="")
     role: Mapped[str] = mapped_column(String(16))  # admin | clerk | officer | citizen
     office: Mapped[str | None] = mapped_column(String(300))  # the issuing office printed on certified copies
+    # A citizen's personal identification number, checked against their card at the desk when the account was
+    # made: what ties them to their own records and to the copies issued to them.
+    personal_id: Mapped[str | None] = mapped_column(String(12), index=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,72 @@
+"""A citizen's own records and copies ("Giấy tờ của tôi"): pages and /api/v1/me."""
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import RedirectResponse, Response
+
+from . import audit, certify, citizen
+from .auth import Permission, Principal
+from .routes_common import actor, render, require, state
+
+router = APIRouter()
+can_own = require(Permission.OWN_RECORDS)
+
+
+def _overview(request: Request, principal: Principal) -> dict:
+    ctx = state(request).ctx
+    with ctx.db.session() as s:
+        return citizen.overview(principal, ctx, s=s)
+
+
+def _request(request: Request, principal: Principal, record_id: str) -> dict:
+    ctx = state(request).ctx
+    with ctx.db.session() as s:
+        item = citizen.request_copy(record_id, principal, ctx, s=s)
+        audit.record(s, actor(request, principal), "citizen_request", target=record_id, dossier_id=item.dossier_id)
+        return {"dossier_id": item.dossier_id, "record_id": record_id}
+
+
+def _pdf(request: Request, principal: Principal, copy_id: int) -> Response:
+    ctx = state(request).ctx
+    with ctx.db.session() as s:
+        copy = citizen.own_copy(copy_id, principal, s=s)
+        data, _ = certify.copy_pdf(copy.id, ctx, s=s)
+        audit.record(s, actor(request, principal), "download_copy", target=copy.record_id,
+                     dossier_id=copy.item.dossier_id, copy_id=copy_id)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ban-sao-{copy_id}.pdf"', "Cache-Control": "no-store"})
+
+
+@router.get("/cong-dan", include_in_schema=False)
+def citizen_page(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+    return render(request, "citizen.html", me=_overview(request, principal))
+
+
+@router.post("/cong-dan/yeu-cau/{record_id}", include_in_schema=False)
+def citizen_request(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+    _request(request, principal, record_id)
+    return RedirectResponse("/cong-dan?da_gui=1", status_code=303)
+
+
+@router.get("/cong-dan/ban-sao/{copy_id}.pdf", include_in_schema=False)
+def citizen_copy(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+    return _pdf(request, principal, copy_id)
+
+
+@router.get("/api/v1/me/records", tags=["citizen"], summary="Giấy tờ mang số định danh của công dân đăng nhập")
+def my_records(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> dict:
+    return _overview(request, principal)
+
+
+@router.post("/api/v1/me/records/{record_id}/request", tags=["citizen"], status_code=201,
+             summary="Yêu cầu bản sao điện tử (mở hồ sơ tại bộ phận một cửa)")
+def my_request(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_own)]) -> dict:
+    return _request(request, principal, record_id)
+
+
+@router.get("/api/v1/me/copies/{copy_id}/pdf", tags=["citizen"], response_class=Response,
+            summary="Tải bản sao điện tử đã cấp cho công dân")
+def my_copy(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+    return _pdf(request, principal, copy_id)
