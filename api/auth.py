@@ -21,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.errors import SohoaError
+from domain.errors import NotFound, SohoaError
 from domain.settings import Settings
 from storage.models import utcnow
 from storage.officer_models import ApiToken, LoginAttempt, User, WebSession
@@ -81,6 +81,13 @@ class CsrfRejected(Forbidden):
 class LoginRefused(SohoaError):
     code = "login_refused"
     http_status = 401
+
+
+class PasswordRejected(SohoaError):
+    """A password change or an account change that cannot be made (wrong current password, too short…)."""
+
+    code = "invalid_password"
+    http_status = 422
 
 
 class LoginLocked(LoginRefused):
@@ -203,6 +210,34 @@ def end_session(s: Session, token: str) -> None:
     row = s.get(WebSession, sha256_hex(token))
     if row is not None:
         s.delete(row)
+
+
+def change_password(s: Session, user_id: int, current: str, new: str, *, keep_session: str | None = None) -> None:
+    """Set a new password after checking the current one; every other browser session of the user ends (a
+    password changed because it leaked must lock the other holder out)."""
+    user = s.get(User, user_id)
+    if user is None or not check_password(user.password_hash, current):
+        raise PasswordRejected("Mật khẩu hiện tại không đúng.", code="wrong_password")
+    if len(new) < 8 or new == current:
+        raise PasswordRejected("Mật khẩu mới cần ít nhất 8 ký tự và khác mật khẩu cũ.")
+    user.password_hash = hash_password(new)
+    keep = sha256_hex(keep_session) if keep_session else None
+    for row in s.scalars(select(WebSession).where(WebSession.user_id == user_id)):
+        if row.id != keep:
+            s.delete(row)
+
+
+def set_active(s: Session, user_id: int, active: bool, principal: Principal) -> User:
+    """Lock an account (its sessions and API tokens stop working at once: both check ``active``) or unlock it."""
+    user = s.get(User, user_id)
+    if user is None:
+        raise NotFound(f"Không có tài khoản {user_id}.")
+    if user.id == principal.user_id and not active:
+        raise PasswordRejected("Không thể tự khóa tài khoản của chính mình.", code="invalid_account")
+    user.active = active
+    if active:
+        user.failed_logins, user.locked_until = 0, None
+    return user
 
 
 # -- API tokens -----------------------------------------------------------------------------------------

@@ -50,6 +50,7 @@ ACTION_LABELS_VI = {
     "certify": "Cấp bản sao", "create_dossier": "Tạo hồ sơ",
     "view_dossier": "Xem hồ sơ thủ tục", "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "logout": "Đăng xuất",
     "token_create": "Tạo mã API", "token_revoke": "Thu hồi mã API", "user_create": "Tạo tài khoản",
+    "user_activate": "Mở khóa tài khoản", "user_deactivate": "Khóa tài khoản", "password_change": "Đổi mật khẩu",
     "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
     "link_decision": "Quyết định liên kết", "record_status": "Đổi tình trạng hồ sơ",
     "correct_fields": "Hiệu đính trường", "retry_batch": "Thử lại trang lỗi",

@@ -45,6 +45,14 @@ def _add_user(request: Request, principal: Principal, body: UserIn) -> dict:
         return {"id": user.id, "username": user.username, "role": user.role}
 
 
+def _set_active(request: Request, principal: Principal, user_id: int, active: bool) -> dict:
+    with state(request).ctx.db.session() as s:
+        user = auth.set_active(s, user_id, active, principal)
+        audit.record(s, actor(request, principal), "user_activate" if active else "user_deactivate",
+                     target=user.username)
+        return {"id": user.id, "username": user.username, "active": user.active}
+
+
 def _filter(username: str | None, action: str | None, target: str | None, dossier: str | None,
             since: date | None, until: date | None) -> audit.AuditFilter:
     return audit.AuditFilter(
@@ -87,6 +95,17 @@ def users_add(request: Request, principal: Annotated[Principal, Depends(admin_us
     return RedirectResponse("/admin/users", status_code=303)
 
 
+@router.post("/admin/users/{user_id}/active", include_in_schema=False)
+def users_active(request: Request, user_id: int, principal: Annotated[Principal, Depends(admin_users)],
+                 active: Annotated[bool, Form()]) -> Response:
+    try:
+        _set_active(request, principal, user_id, active)
+    except auth.PasswordRejected as exc:
+        return render(request, "admin_users.html", status_code=422, users=_users(request), roles=auth.ROLE_LABELS_VI,
+                      error=exc.message)
+    return RedirectResponse("/admin/users", status_code=303)
+
+
 @router.get("/admin/audit", include_in_schema=False)
 def audit_page(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str = "",
                action: str = "", target: str = "", dossier: str = "", since: date | None = None,
@@ -114,6 +133,16 @@ def list_users(request: Request, _p: Annotated[Principal, Depends(admin_users)])
 @router.post("/api/v1/users", tags=["admin"], status_code=201, summary="Tạo tài khoản (mật khẩu băm Argon2)")
 def add_user(request: Request, body: UserIn, principal: Annotated[Principal, Depends(admin_users)]) -> dict:
     return _add_user(request, principal, body)
+
+
+class ActiveIn(BaseModel):
+    active: bool = Field(description="false: khóa tài khoản (phiên đăng nhập và mã API ngừng hoạt động ngay)")
+
+
+@router.patch("/api/v1/users/{user_id}", tags=["admin"], summary="Khóa hoặc mở khóa tài khoản")
+def set_user_active(request: Request, user_id: int, body: ActiveIn,
+                    principal: Annotated[Principal, Depends(admin_users)]) -> dict:
+    return _set_active(request, principal, user_id, body.active)
 
 
 @router.get("/api/v1/audit", tags=["admin"], summary="Nhật ký truy cập (chỉ ghi thêm, không sửa, không xóa)")

@@ -109,10 +109,31 @@ def _revoke_token(request: Request, principal: Principal, token_id: int) -> None
         audit.record(s, actor(request, principal), "token_revoke", target=str(token_id))
 
 
+def _change_password(request: Request, principal: Principal, current: str, new: str) -> None:
+    with state(request).ctx.db.session() as s:
+        auth.change_password(s, principal.user_id, current, new, keep_session=session_token(request))
+        audit.record(s, actor(request, principal), "password_change", target=principal.username)
+
+
 @router.get("/account", include_in_schema=False)
 def account_page(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
     return render(request, "account.html", tokens=_tokens(request, principal), new_token=None,
-                  role_labels=auth.ROLE_LABELS_VI)
+                  role_labels=auth.ROLE_LABELS_VI, message=None)
+
+
+@router.post("/account/password", include_in_schema=False)
+def account_password(request: Request, principal: Annotated[Principal, Depends(signed_in)],
+                     current: Annotated[str, Form()] = "", new: Annotated[str, Form()] = "",
+                     confirm: Annotated[str, Form()] = "") -> Response:
+    try:
+        if new != confirm:
+            raise auth.PasswordRejected("Hai lần nhập mật khẩu mới không khớp.")
+        _change_password(request, principal, current, new)
+    except auth.PasswordRejected as exc:
+        return render(request, "account.html", status_code=422, tokens=_tokens(request, principal), new_token=None,
+                      role_labels=auth.ROLE_LABELS_VI, message=exc.message)
+    return render(request, "account.html", tokens=_tokens(request, principal), new_token=None,
+                  role_labels=auth.ROLE_LABELS_VI, message="Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.")
 
 
 @router.post("/account/tokens", include_in_schema=False)
@@ -120,7 +141,7 @@ def account_new_token(request: Request, principal: Annotated[Principal, Depends(
                       name: Annotated[str, Form()] = "") -> Response:
     created = _create_token(request, principal, name)
     return render(request, "account.html", tokens=_tokens(request, principal), new_token=created,
-                  role_labels=auth.ROLE_LABELS_VI)
+                  role_labels=auth.ROLE_LABELS_VI, message=None)
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
@@ -131,6 +152,19 @@ def account_revoke_token(request: Request, token_id: int,
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
+class PasswordIn(BaseModel):
+    current: str
+    new: str = Field(min_length=8)
+
+
+@router.post("/api/v1/me/password", tags=["auth"], status_code=204, response_class=Response,
+             summary="Đổi mật khẩu (các phiên đăng nhập khác kết thúc)")
+def change_password(request: Request, body: PasswordIn,
+                    principal: Annotated[Principal, Depends(signed_in)]) -> Response:
+    _change_password(request, principal, body.current, body.new)
+    return Response(status_code=204)
+
+
 class TokenIn(BaseModel):
     name: str = Field("token", max_length=100, description="Tên gợi nhớ, ví dụ: hệ thống một cửa tỉnh")
 

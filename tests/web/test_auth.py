@@ -153,3 +153,57 @@ def test_cli_user_add_reads_the_password_from_the_environment(tmp_path):
     with TestClient(create_app(make_settings(home))) as c:
         assert login(c, "lan", "mat-khau-moi-1").status_code == 303
         assert c.get("/api/v1/me").json()["role"] == "officer"
+
+
+# -- changing a password, locking an account ---------------------------------------------------------------
+def test_a_password_change_needs_the_current_one_and_ends_other_sessions(fresh):
+    app = create_app(fresh)
+    with TestClient(app) as here, TestClient(app) as elsewhere:
+        assert login(here, "clerk").status_code == 303 and login(elsewhere, "clerk").status_code == 303
+        form = {"csrf_token": csrf_of(here.get("/account").text), "current": "sai-mat-khau", "new": "moi-Mat-khau-2",
+                "confirm": "moi-Mat-khau-2"}
+        assert here.post("/account/password", data=form).status_code == 422  # wrong current password
+        assert elsewhere.get("/account").status_code == 200
+        form["current"] = PASSWORD
+        changed = here.post("/account/password", data=form)
+        assert changed.status_code == 200 and "Đã đổi mật khẩu" in changed.text
+        assert here.get("/account").status_code == 200  # this session goes on
+        assert elsewhere.get("/account", follow_redirects=False).status_code == 303  # the other one ended
+    with TestClient(app) as c:
+        assert login(c, "clerk").status_code != 303  # the old password no longer works
+        assert login(c, "clerk", "moi-Mat-khau-2").status_code == 303
+
+
+def test_the_api_changes_a_password_with_the_same_rules(fresh):
+    with TestClient(create_app(fresh)) as c:
+        login(c, "officer")
+        headers = {"X-CSRF-Token": csrf_of(c.get("/account").text)}
+        assert c.post("/api/v1/me/password", json={"current": PASSWORD, "new": PASSWORD},
+                      headers=headers).status_code == 422  # unchanged
+        assert c.post("/api/v1/me/password", json={"current": PASSWORD, "new": "khac-Han-9"},
+                      headers=headers).status_code == 204
+
+
+def test_a_locked_account_loses_its_sessions_and_tokens_at_once_and_can_be_unlocked(fresh):
+    app = create_app(fresh)
+    with TestClient(app) as admin, TestClient(app) as officer:
+        login(admin, "admin")
+        login(officer, "officer")
+        token = officer.post("/api/v1/tokens", json={"name": "x"},
+                             headers={"X-CSRF-Token": csrf_of(officer.get("/account").text)}).json()["token"]
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert officer.get("/api/v1/search?q=an", headers=bearer).status_code == 200
+        officer_id = _user(fresh, "officer").id
+        headers = {"X-CSRF-Token": csrf_of(admin.get("/account").text)}
+        locked = admin.patch(f"/api/v1/users/{officer_id}", json={"active": False}, headers=headers)
+        assert locked.status_code == 200 and locked.json()["active"] is False
+        assert officer.get("/account", follow_redirects=False).status_code == 303  # session gone
+        with TestClient(app) as anon:
+            assert anon.get("/api/v1/search?q=an", headers=bearer).status_code == 401  # token gone
+        admin_id = _user(fresh, "admin").id
+        assert admin.patch(f"/api/v1/users/{admin_id}", json={"active": False},
+                           headers=headers).status_code == 422  # not oneself
+        form = {"csrf_token": csrf_of(admin.get("/admin/users").text), "active": "true"}
+        assert admin.post(f"/admin/users/{officer_id}/active", data=form, follow_redirects=False).status_code == 303
+    with TestClient(app) as c:
+        assert login(c, "officer").status_code == 303
