@@ -33,7 +33,7 @@ from storage.officer_models import CertifiedCopy, DossierItem, User
 from workers import Context
 
 from .auth import Principal
-from .dossiers import number_of
+from .dossiers import InvalidRequest, number_of
 from .pages import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
@@ -89,6 +89,20 @@ def issue_copy(item_id: int, principal: Principal, ctx: Context, *, s: Session) 
     copy.pdf_key, copy.pdf_sha256 = stored.key, stored.sha256
     s.add(copy)
     s.flush()
+    return copy
+
+
+def revoke_copy(copy_id: int, reason: str, principal: Principal, *, s: Session) -> CertifiedCopy:
+    """Withdraw a copy (issued in error, to the wrong person, superseded…): its verify page says so from now
+    on, with the reason; the PDF and its record stay, for the audit trail."""
+    copy = s.get(CertifiedCopy, copy_id)
+    if copy is None:
+        raise NotFound(f"Không có bản sao {copy_id}")
+    if not reason.strip():
+        raise InvalidRequest("Cần ghi lý do thu hồi bản sao.")
+    if copy.revoked_at is None:
+        copy.revoked_at, copy.revoked_by = utcnow().replace(microsecond=0), principal.user_id
+        copy.revoke_reason = reason.strip()[:2000]
     return copy
 
 
@@ -184,6 +198,8 @@ def verification(token: str, ctx: Context, *, s: Session) -> dict:
         "record_status": record.status,
         "record_status_label": STATUS_LABELS_VI.get(record.status, record.status),
         "revoked": copy.revoked_at is not None,
+        "revoked_at": _stamp(copy.revoked_at) if copy.revoked_at else None,
+        "revoke_reason": copy.revoke_reason,
         "issuing_office": copy.issuing_office,
         "issued_at": _stamp(copy.issued_at),
     }

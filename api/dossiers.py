@@ -112,7 +112,8 @@ def dossier_detail(dossier_id: str, public_url: str, *, s: Session) -> dict:
             "attached_at": item.attached_at.isoformat(),
             "copies": [{"copy_id": c.id, "issued_at": c.issued_at.isoformat(), "issued_by": names.get(c.issued_by),
                         "content_sha256": c.content_sha256, "verify_url": f"{public_url.rstrip('/')}/verify/{c.token}",
-                        "download_url": f"/api/v1/copies/{c.id}/pdf", "revoked": c.revoked_at is not None}
+                        "download_url": f"/api/v1/copies/{c.id}/pdf", "revoked": c.revoked_at is not None,
+                        "revoke_reason": c.revoke_reason}
                        for c in item.copies],
         })
     return {"dossier_id": dossier.id, "procedure": dossier.procedure, "applicant_name": dossier.applicant_name,

@@ -47,7 +47,7 @@ TYPE_LABELS = {k.value: v for k, v in TYPE_LABELS_VI.items()}
 ACTION_LABELS_VI = {
     "search": "Tìm kiếm", "view_record": "Xem hồ sơ", "view_page": "Xem trang sổ", "download_image": "Tải ảnh quét",
     "download_copy": "Tải bản sao", "citizen_request": "Công dân yêu cầu bản sao", "attach": "Đính kèm",
-    "certify": "Cấp bản sao", "create_dossier": "Tạo hồ sơ",
+    "certify": "Cấp bản sao", "revoke_copy": "Thu hồi bản sao", "create_dossier": "Tạo hồ sơ",
     "view_dossier": "Xem hồ sơ thủ tục", "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "logout": "Đăng xuất",
     "token_create": "Tạo mã API", "token_revoke": "Thu hồi mã API", "user_create": "Tạo tài khoản",
     "user_activate": "Mở khóa tài khoản", "user_deactivate": "Khóa tài khoản", "password_change": "Đổi mật khẩu",

@@ -67,6 +67,21 @@ def _certify(request: Request, principal: Principal, dossier_id: str, item_id: i
                 "download_url": f"/api/v1/copies/{copy.id}/pdf", "content_sha256": copy.content_sha256}
 
 
+def _revoke(request: Request, principal: Principal, copy_id: int, reason: str) -> dict:
+    with state(request).ctx.db.session() as s:
+        copy = certify.revoke_copy(copy_id, reason, principal, s=s)
+        audit.record(s, actor(request, principal), "revoke_copy", target=copy.record_id,
+                     dossier_id=copy.item.dossier_id, copy_id=copy_id, reason=copy.revoke_reason)
+        return {"copy_id": copy.id, "dossier_id": copy.item.dossier_id, "revoked_at": copy.revoked_at.isoformat(),
+                "reason": copy.revoke_reason}
+
+
+class RevokeIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=2000,
+                        description="Vì sao bản sao bị thu hồi; hiện công khai trên trang xác minh, không ghi thông "
+                                    "tin cá nhân")
+
+
 # -- pages ----------------------------------------------------------------------------------------------
 @router.get("/dossiers", include_in_schema=False)
 def dossiers_page(request: Request, _p: Annotated[Principal, Depends(can_dossiers)]) -> Response:
@@ -140,6 +155,20 @@ def attach(request: Request, dossier_id: str, body: AttachIn,
 def issue_copy(request: Request, dossier_id: str, item_id: int,
                principal: Annotated[Principal, Depends(can_certify)]) -> dict:
     return _certify(request, principal, dossier_id, item_id)
+
+
+@router.post("/copies/{copy_id}/revoke", include_in_schema=False)
+def revoke_page(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_certify)],
+                reason: Annotated[str, Form()] = "") -> Response:
+    revoked = _revoke(request, principal, copy_id, reason)
+    return RedirectResponse(f"/dossiers/{revoked['dossier_id']}#copy-{copy_id}", status_code=303)
+
+
+@router.post("/api/v1/copies/{copy_id}/revoke", tags=["dossiers"],
+             summary="Thu hồi bản sao điện tử (trang xác minh báo đã thu hồi, kèm lý do)")
+def revoke_copy(request: Request, copy_id: int, body: RevokeIn,
+                principal: Annotated[Principal, Depends(can_certify)]) -> dict:
+    return _revoke(request, principal, copy_id, body.reason)
 
 
 @router.get("/api/v1/copies/{copy_id}/pdf", tags=["dossiers"], response_class=Response,

@@ -108,3 +108,25 @@ def test_an_unknown_or_truncated_token_reveals_nothing(issued, client_for):
         response = anon.get(f"/verify/{bad}")
         assert response.status_code == 404 and "Không tìm thấy bản sao" in response.text
         assert anon.get(f"/api/v1/verify/{bad}").status_code == 404
+
+
+def test_a_revoked_copy_says_so_on_its_verify_page_with_the_reason(issued, client_for):
+    officer, _hit, copy, dossier = issued
+    path = copy["verify_url"].removeprefix("http://testserver")
+    assert client_for().get("/api/v1" + path).json()["verified"]
+    csrf = {"X-CSRF-Token": csrf_of(officer.get("/account").text)}
+    assert officer.post(f"/api/v1/copies/{copy['copy_id']}/revoke", json={"reason": ""},
+                        headers=csrf).status_code == 422  # a reason is required
+    clerk = client_for("clerk")
+    assert clerk.post(f"/api/v1/copies/{copy['copy_id']}/revoke", json={"reason": "x"},
+                      headers={"X-CSRF-Token": csrf_of(clerk.get("/account").text)}
+                      ).status_code == 403  # clerks do not certify, so do not revoke
+    revoked = officer.post(f"/api/v1/copies/{copy['copy_id']}/revoke", json={"reason": "Cấp nhầm hồ sơ"},
+                           headers=csrf)
+    assert revoked.status_code == 200 and revoked.json()["reason"] == "Cấp nhầm hồ sơ"
+    data = client_for().get("/api/v1" + path).json()
+    assert data["hash_match"] and data["revoked"] and not data["verified"]
+    page = client_for().get(path).text
+    assert "đã bị thu hồi" in page and "Cấp nhầm hồ sơ" in page
+    shown = officer.get(f"/api/v1/dossiers/{dossier}").json()["items"][0]["copies"][0]
+    assert shown["revoked"] and shown["revoke_reason"] == "Cấp nhầm hồ sơ"
