@@ -151,3 +151,43 @@ def test_a_register_page_is_classified_by_its_title(kind):
 
     page = next(register_pages(kind, 1, seed=3, degradation="clean"))
     assert classify(page.text) == RecordType(kind)
+
+
+def test_a_head_page_re_read_without_its_cut_entry_gives_the_tail_back_then_joins_again(ingested, book, monkeypatch):
+    """Nothing read is lost: when a re-read of page 1 no longer sees its last row as cut, the part joined from
+    page 2 becomes a record of its own again; the next normal read joins them once more."""
+    from workers import stages
+
+    ctx, batch_id = ingested
+    [cut] = [r for r in _truth(book) if r["pages"] == [1, 2]]
+    with ctx.db.session() as s:
+        page_id = s.scalars(select(Page.id).where(Page.batch_id == batch_id, Page.number == 1)).one()
+
+    def re_read(extract=None) -> None:
+        if extract:
+            monkeypatch.setattr(stages, "extract_records", extract)
+        with ctx.db.session() as s:
+            s.get(Page, page_id).status = PageStatus.PENDING
+        stages.process_page(page_id, ctx)
+        stages.finalize_batch(batch_id, ctx)
+
+    real = stages.extract_records
+
+    def never_cut(page, record_type, **kw):
+        records = real(page, record_type, **kw)
+        for r in records:
+            r.continues = False
+        return records
+
+    re_read(never_cut)
+    records = _records(ctx, batch_id)
+    assert len(records) == len(_truth(book)) + 1
+    [tail] = [r for r in records if r.fragment == "tail"]
+    assert tail.page_numbers == [2] and tail.fields  # the part printed on page 2, as read
+    assert _by_number(records)[cut["fields"]["registration_number"]].page_numbers == [1]
+
+    re_read(real)
+    records = _records(ctx, batch_id)
+    assert len(records) == len(_truth(book)) and not [r for r in records if r.fragment == "tail"]
+    assert _by_number(records)[cut["fields"]["registration_number"]].page_numbers == [1, 2]
+    assert ctx.index.count() == len(_truth(book))

@@ -18,7 +18,7 @@ from .context import Context
 
 
 def _part(record: Record) -> dict:
-    return {"fields": record.fields, "confidence": record.confidence, "text": record.text}
+    return {"type": record.type, "fields": record.fields, "confidence": record.confidence, "text": record.text}
 
 
 def _extracted(record: Record, part: dict) -> ExtractedRecord:
@@ -64,6 +64,18 @@ def join_batch(batch_id: str, ctx: Context) -> tuple[list[str], list[str]]:
     if deleted:
         ctx.index.delete(deleted)
     return changed, deleted
+
+
+def release_tail(s, batch_id: str, tail: dict, review_threshold: float) -> None:
+    """A part taken from the next page whose head is gone (its page, re-read, no longer ends with a cut entry)
+    becomes a record of its own again, as before the join, so that nothing read is lost."""
+    rid = f"{tail['page_id'][:20]}-0"  # a continuation is its page's first record
+    if s.get(Record, rid) is not None:
+        return
+    s.add(Record(id=rid, batch_id=batch_id, type=tail["type"], fragment="tail", fields=tail["fields"],
+                 confidence=tail["confidence"], text=tail["text"], indexed=False,
+                 needs_review=any(c < review_threshold for c in tail["confidence"].values()),
+                 pages=[RecordPage(page_id=tail["page_id"], ordinal=0)]))
 
 
 def unjoin_page(s, page_id: str, review_threshold: float) -> None:

@@ -21,7 +21,7 @@ from ocr import PageOcr, classify, extract_records, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
-from .joining import apply_parts, join_batch, unjoin_page
+from .joining import apply_parts, join_batch, release_tail, unjoin_page
 from .linking import link_batch
 
 log = logging.getLogger(__name__)
@@ -114,7 +114,9 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         # The records this page yielded before (a re-read): whatever this read no longer yields goes.
         before = {r.id: r for r in s.scalars(
             select(Record).join(RecordPage).where(RecordPage.page_id == page_id, RecordPage.ordinal == 0))}
-        orphan_tails = [r.parts["tail"] for r in before.values() if r.fragment == "head" and "tail" in r.parts]
+        # What heads of the earlier read took from the next page: this read's head (a page has at most one,
+        # its last row) takes it over; if this read has none, it goes back to being a record of its own.
+        taken = [r.parts["tail"] for r in before.values() if r.parts and "tail" in r.parts]
         ids = []
         for k, rec in enumerate(extracted):
             rid = f"{page_id[:20]}-{k}"
@@ -126,8 +128,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
             record.fragment = "head" if rec.continues else "tail" if rec.continuation else None
             own = {"fields": rec.fields, "confidence": rec.confidence, "text": rec.text}
             if record.fragment == "head":
-                # A head keeps the part it took from the next page (that page's tail record is gone).
-                tail = (record.parts or {}).get("tail") or (orphan_tails.pop() if orphan_tails else None)
+                tail = taken.pop() if taken else None
                 record.parts = {"own": own} | ({"tail": tail} if tail else {})
                 apply_parts(record, threshold)
             else:
@@ -138,6 +139,8 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
             record.indexed = False
             record.updated_at = utcnow()
             ids.append(rid)
+        for tail in taken:
+            release_tail(s, page.batch_id, tail, threshold)
         stale = [r for rid, r in before.items() if rid not in ids]
         for old in stale:
             s.delete(old)
