@@ -57,14 +57,15 @@ def _plain_dicts(records) -> list[dict]:
     return [{"fields": r.fields, "confidence": r.confidence} for r in records]
 
 
-def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict]) -> dict:
+def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict],
+             reread: bool = False) -> dict:
     from domain.settings import Settings
     from ocr import PageOcr, ocr_page
 
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
     plain_text, plain_s = _plain(buf.getvalue())
-    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy")
+    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
     t = time.perf_counter()
     ours = ocr_page(image, settings, want_pdf=True)
     ours_records = _records(ours, record_type) if record_type else []
@@ -77,11 +78,11 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
     return out
 
 
-def _nomvn_job(meta: dict) -> list[dict]:
+def _nomvn_job(meta: dict, reread: bool = False) -> list[dict]:
     from PIL import Image
 
     image = Image.open(NOMVN / meta["image"])
-    row = _measure(image, meta["title"] + "\n" + meta["text"], None, [])
+    row = _measure(image, meta["title"] + "\n" + meta["text"], None, [], reread)
     row.update(source="nomvn", level=meta["gen_method"].split(":")[-1])
     return [row]
 
@@ -97,20 +98,20 @@ def _scan(image):
     return out
 
 
-def _generated_job(record_type: str, level: str, pages: int, seed: int = SEED) -> list[dict]:
+def _generated_job(record_type: str, level: str, pages: int, seed: int = SEED, reread: bool = False) -> list[dict]:
     from samples import render_pages
 
     rows = []
     for page in render_pages(record_type, pages, seed, level):
         truth = page.truth()
-        row = _measure(_scan(page.image), page.text, truth["type"], [{"fields": truth["fields"]}])
+        row = _measure(_scan(page.image), page.text, truth["type"], [{"fields": truth["fields"]}], reread)
         row["ours_records"] = _plain_dicts(row["ours_records"])
         row.update(source="generated", level=level, book=record_type)
         rows.append(row)
     return rows
 
 
-def _register_job(record_type: str, level: str, pages: int, seed: int = SEED) -> list[dict]:
+def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, reread: bool = False) -> list[dict]:
     """A register book of ``pages`` pages: text per page; fields per entry once entries cut at a page's end are
     joined with their rest (as the batch does), paired with the truth in order, or by registration number when
     the count differs."""
@@ -120,7 +121,7 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED) ->
     rows, truths = [], []
     for page in register_pages(record_type, pages, seed, level):
         truths += page.truth()["records"]
-        row = _measure(_scan(page.image), page.text, record_type, [])
+        row = _measure(_scan(page.image), page.text, record_type, [], reread)
         row.update(source="generated", level=level, book=f"{record_type} register")
         rows.append(row)
     ours = join_pages([r.pop("ours_records") for r in rows])
@@ -146,16 +147,19 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED) ->
 
 
 def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int,
-        registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED) -> list[dict]:
+        registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED,
+        reread: bool = False) -> list[dict]:
+    """Pages measured; ``reread``: ours with ``Settings.ocr_reread_lines`` on (plain Tesseract is unchanged)."""
     jobs = []
     with ProcessPoolExecutor(workers) as pool:
         if nomvn_pages and (NOMVN / "metadata.jsonl").exists():
             metas = [json.loads(x) for x in (NOMVN / "metadata.jsonl").read_text(encoding="utf-8").splitlines()]
             # Spread a small sample over the scan kinds: every 5th page covers clean, office and photocopy.
             step = max(1, len(metas) // nomvn_pages)
-            jobs += [pool.submit(_nomvn_job, m) for m in metas[::step][:nomvn_pages]]
-        jobs += [pool.submit(_generated_job, t, lv, pages, seed) for t in types for lv in levels]
-        jobs += [pool.submit(_register_job, t, lv, register_pages, seed) for t in registers for lv in levels]
+            jobs += [pool.submit(_nomvn_job, m, reread) for m in metas[::step][:nomvn_pages]]
+        jobs += [pool.submit(_generated_job, t, lv, pages, seed, reread) for t in types for lv in levels]
+        jobs += [pool.submit(_register_job, t, lv, register_pages, seed, reread) for t in registers
+                 for lv in levels]
         return [row for job in jobs for row in job.result()]
 
 
@@ -264,6 +268,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--seed", type=int, default=SEED, help=f"generated pages' seed (default {SEED}; tune on others)")
     ap.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
     ap.add_argument("--json", type=Path, help="also write the raw per-page results here")
+    ap.add_argument("--reread", action="store_true",
+                    help="ours with SOHOA_OCR_REREAD_LINES on: poor pages' doubtful lines read twice (opt-in)")
     args = ap.parse_args(argv)
     pages = args.pages or (1 if args.quick else 3)
     nomvn = args.nomvn if args.nomvn is not None else (4 if args.quick else 20)
@@ -272,7 +278,8 @@ def main(argv: list[str] | None = None) -> None:
     threshold = Settings().review_threshold
     t = time.perf_counter()
     rows = run(nomvn, pages, tuple(t for t in args.types.split(",") if t), tuple(args.levels.split(",")),
-               args.workers, tuple(t for t in args.registers.split(",") if t), args.register_pages, args.seed)
+               args.workers, tuple(t for t in args.registers.split(",") if t), args.register_pages, args.seed,
+               args.reread)
     body = report(rows, threshold)
     body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
              f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "

@@ -4,7 +4,8 @@ Stages: seals, signatures and frames washed out → upright → deskewed → rul
 image; only when that reads poorly is the cleaned (binarised) variant tried too, and the better one by mean
 confidence wins. Each variant is OCR'd by exactly one Tesseract run that yields both the TSV and the PDF. Its
 words are then put in reading order (ocr.layout: two-column headers and signature blocks, garbage dropped)
-and their diacritics post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own.
+and their diacritics post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own. Opt-in
+(``Settings.ocr_reread_lines``): a poor page's doubtful lines are read once more (ocr.reread); the PDF stays.
 """
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ocr import preprocess
 from ocr.correct import correct_words
 from ocr.layout import reading_order
 from ocr.preprocess import Rules
+from ocr.reread import reread_lines, wanted
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
@@ -142,19 +144,22 @@ def _enough(page: PageOcr) -> bool:
 
 
 def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -> PageOcr:
-    deadline = time.monotonic() + settings.ocr_timeout_s
+    started = time.monotonic()
+    deadline = started + settings.ocr_timeout_s
     dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))
     grey, rotation, rules = prepare(image)
     if time.monotonic() >= deadline:
         raise OcrTimeout("OCR quá thời gian")
+
+    images: dict[tuple[str, int], np.ndarray] = {}  # the image each read was made from, by variant and rotation
 
     def read(variant: str, flipped: bool = False) -> PageOcr:
         g, turn, r = grey, rotation, rules
         if flipped:
             g, turn, r = cv2.rotate(grey, cv2.ROTATE_180), (rotation + 180) % 360, \
                 rules.flipped(grey.shape[1], grey.shape[0])
-        return _read(preprocess.cleaned(g) if variant == "otsu" else g, variant, turn, settings, deadline,
-                     want_pdf, dpi, r)
+        img = images[variant, turn] = preprocess.cleaned(g) if variant == "otsu" else g
+        return _read(img, variant, turn, settings, deadline, want_pdf, dpi, r)
 
     # Tesseract binarises the grey image globally, which fails under shadows (a dark photocopy's grey image
     # reads nothing at all); there the background-flattened, binarised variant is read first, and most often
@@ -171,4 +176,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     if not _enough(best):
         best = max(best, read(order[1], flipped=best.rotation != rotation), key=_score)
     check_output(best)
+    if settings.ocr_reread_lines and wanted(best.variant, best.confidence):
+        # Opt-in: doubtful lines of a poor page read once more (ocr.reread). The PDF stays the first read's.
+        best = reread_lines(best, images[best.variant, best.rotation], settings.ocr_lang, deadline, dpi, started)
     return best
