@@ -8,7 +8,7 @@ diacritics post-corrected as in the first read (``ocr.page._read``), then merged
 group of words) replaces the first read's word it overlaps when it is at least ``MARGIN`` more confident.
 
 Measured on generated poor forms: field precision 72.4% → 78.9% in the experiment (seeds 1000–1003, one page per
-type; docs/accuracy.md, "Tried and not kept: re-reading low-confidence lines") and 75.6% → 79.0% here
+type; docs/accuracy.md, "Re-reading low-confidence lines") and 75.6% → 79.0% here
 (``python -m bench accuracy --reread --seed 1000``, three pages per type); time ≈1.6× → 2.1–2.2× plain Tesseract
 (+0.4–0.5 s a poor page), past the 1.5× default target: hence opt-in.
 Moderate and clean pages (grey variant, ≥ 0.9) are not re-read: same text and fields with the setting on.
