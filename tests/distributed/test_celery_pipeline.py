@@ -273,7 +273,6 @@ def test_register_book_on_two_workers_joins_the_entry_cut_between_pages(dist_set
     page 1 cuts and page 2 continues, on PostgreSQL, MinIO and Elasticsearch."""
     from samples import generate_book
     from workers import Context
-    from workers.batches import BatchMeta, register
 
     book = generate_book(tmp_path / "register", record_type="birth", pages=2, seed=0, degradation="clean",
                          fmt="pdf", layout="register")
@@ -283,7 +282,7 @@ def test_register_book_on_two_workers_joins_the_entry_cut_between_pages(dist_set
     workers.start("w2")
     ctx = Context(dist_settings)
     try:
-        batch_id = register(list(book.paths), BatchMeta(record_type="birth"), ctx).batch_id
+        batch_id = _register(ctx, book)
         thread, errors = _run_in_thread(ctx, batch_id, Recorder())
         _join(thread, errors, 240, workers)
         with ctx.db.session() as s:
@@ -295,8 +294,6 @@ def test_register_book_on_two_workers_joins_the_entry_cut_between_pages(dist_set
         _wait_for(lambda: ctx.index.count() == len(truth), 30, "the index to hold one document per entry")
     finally:
         ctx.close()
-
-
 
 
 # -- (b) a worker killed mid-book ----------------------------------------------------------------------------
