@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
@@ -52,7 +52,7 @@ def own_records(principal: Principal, ctx: Context, *, s: Session) -> list[Recor
 def _requests(pid: str, *, s: Session) -> dict[str, DossierItem]:
     """The citizen's requests, by record: the latest dossier item of a dossier opened for their number."""
     items = s.scalars(select(DossierItem).join(Dossier).where(Dossier.applicant_id == pid)
-                      .order_by(DossierItem.attached_at)).all()
+                      .order_by(DossierItem.attached_at).options(selectinload(DossierItem.copies))).all()
     return {item.record_id: item for item in items}
 
 

@@ -76,9 +76,14 @@ def _csv(request: Request, principal: Principal, f: audit.AuditFilter) -> Stream
 
 
 # -- pages ----------------------------------------------------------------------------------------------
+def _users_page(request: Request, *, status_code: int = 200, error: str | None = None) -> Response:
+    return render(request, "admin_users.html", status_code=status_code, users=_users(request),
+                  roles=auth.ROLE_LABELS_VI, error=error)
+
+
 @router.get("/admin/users", include_in_schema=False)
 def users_page(request: Request, _p: Annotated[Principal, Depends(admin_users)]) -> Response:
-    return render(request, "admin_users.html", users=_users(request), roles=auth.ROLE_LABELS_VI, error=None)
+    return _users_page(request)
 
 
 @router.post("/admin/users", include_in_schema=False)
@@ -90,8 +95,7 @@ def users_add(request: Request, principal: Annotated[Principal, Depends(admin_us
         _add_user(request, principal, UserIn(username=username, password=password, role=role, full_name=full_name,
                                               office=office or None, personal_id=personal_id or None))
     except (auth.LoginRefused, ValueError) as exc:
-        return render(request, "admin_users.html", status_code=422, users=_users(request), roles=auth.ROLE_LABELS_VI,
-                      error=str(exc))
+        return _users_page(request, status_code=422, error=str(exc))
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -101,8 +105,7 @@ def users_active(request: Request, user_id: int, principal: Annotated[Principal,
     try:
         _set_active(request, principal, user_id, active)
     except auth.PasswordRejected as exc:
-        return render(request, "admin_users.html", status_code=422, users=_users(request), roles=auth.ROLE_LABELS_VI,
-                      error=exc.message)
+        return _users_page(request, status_code=422, error=exc.message)
     return RedirectResponse("/admin/users", status_code=303)
 
 

@@ -6,7 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
+
+from storage.officer_models import ApiToken
 
 from . import audit, auth
 from .auth import LoginRefused, Principal, Role
@@ -85,10 +88,6 @@ def logout(request: Request, principal: Annotated[Principal, Depends(signed_in)]
 
 
 def _tokens(request: Request, principal: Principal) -> list[dict]:
-    from sqlalchemy import select
-
-    from storage.officer_models import ApiToken
-
     with state(request).ctx.db.session() as s:
         rows = s.scalars(select(ApiToken).where(ApiToken.user_id == principal.user_id).order_by(ApiToken.id))
         return [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
@@ -115,10 +114,15 @@ def _change_password(request: Request, principal: Principal, current: str, new: 
         audit.record(s, actor(request, principal), "password_change", target=principal.username)
 
 
+def _account(request: Request, principal: Principal, *, status_code: int = 200, new_token: dict | None = None,
+             message: str | None = None) -> Response:
+    return render(request, "account.html", status_code=status_code, tokens=_tokens(request, principal),
+                  new_token=new_token, role_labels=auth.ROLE_LABELS_VI, message=message)
+
+
 @router.get("/account", include_in_schema=False)
 def account_page(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
-    return render(request, "account.html", tokens=_tokens(request, principal), new_token=None,
-                  role_labels=auth.ROLE_LABELS_VI, message=None)
+    return _account(request, principal)
 
 
 @router.post("/account/password", include_in_schema=False)
@@ -130,18 +134,14 @@ def account_password(request: Request, principal: Annotated[Principal, Depends(s
             raise auth.PasswordRejected("Hai lần nhập mật khẩu mới không khớp.")
         _change_password(request, principal, current, new)
     except auth.PasswordRejected as exc:
-        return render(request, "account.html", status_code=422, tokens=_tokens(request, principal), new_token=None,
-                      role_labels=auth.ROLE_LABELS_VI, message=exc.message)
-    return render(request, "account.html", tokens=_tokens(request, principal), new_token=None,
-                  role_labels=auth.ROLE_LABELS_VI, message="Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.")
+        return _account(request, principal, status_code=422, message=exc.message)
+    return _account(request, principal, message="Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.")
 
 
 @router.post("/account/tokens", include_in_schema=False)
 def account_new_token(request: Request, principal: Annotated[Principal, Depends(signed_in)],
                       name: Annotated[str, Form()] = "") -> Response:
-    created = _create_token(request, principal, name)
-    return render(request, "account.html", tokens=_tokens(request, principal), new_token=created,
-                  role_labels=auth.ROLE_LABELS_VI, message=None)
+    return _account(request, principal, new_token=_create_token(request, principal, name))
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)

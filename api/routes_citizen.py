@@ -6,9 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from . import audit, certify, citizen
+from . import audit, citizen
 from .auth import Permission, Principal
 from .routes_common import actor, render, require, state
+from .routes_dossiers import copy_download
 
 router = APIRouter()
 can_own = require(Permission.OWN_RECORDS)
@@ -32,11 +33,7 @@ def _pdf(request: Request, principal: Principal, copy_id: int) -> Response:
     ctx = state(request).ctx
     with ctx.db.session() as s:
         copy = citizen.own_copy(copy_id, principal, s=s)
-        data, _ = certify.copy_pdf(copy.id, ctx, s=s)
-        audit.record(s, actor(request, principal), "download_copy", target=copy.record_id,
-                     dossier_id=copy.item.dossier_id, copy_id=copy_id)
-    return Response(data, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="ban-sao-{copy_id}.pdf"', "Cache-Control": "no-store"})
+        return copy_download(request, principal, ctx.store.get_bytes(copy.pdf_key), copy, s=s)
 
 
 @router.get("/cong-dan", include_in_schema=False)

@@ -6,9 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
-from storage.officer_models import DossierItem
+from storage.officer_models import CertifiedCopy, DossierItem
 
 from . import audit, certify, dossiers
 from .auth import Permission, Principal
@@ -65,6 +66,14 @@ def _certify(request: Request, principal: Principal, dossier_id: str, item_id: i
                      copy_id=copy.id, content_sha256=copy.content_sha256)
         return {"copy_id": copy.id, "verify_url": f"{st.public_url}/verify/{copy.token}",
                 "download_url": f"/api/v1/copies/{copy.id}/pdf", "content_sha256": copy.content_sha256}
+
+
+def copy_download(request: Request, principal: Principal, data: bytes, copy: CertifiedCopy, *, s: Session) -> Response:
+    """A copy's PDF as a download (officers' and citizens' routes alike), the download logged."""
+    audit.record(s, actor(request, principal), "download_copy", target=copy.record_id,
+                 dossier_id=copy.item.dossier_id, copy_id=copy.id)
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="ban-sao-{copy.id}.pdf"', "Cache-Control": "no-store"})
 
 
 def _revoke(request: Request, principal: Principal, copy_id: int, reason: str) -> dict:
@@ -176,8 +185,4 @@ def revoke_copy(request: Request, copy_id: int, body: RevokeIn,
 def copy_pdf(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_dossiers)]) -> Response:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        data, copy = certify.copy_pdf(copy_id, ctx, s=s)
-        audit.record(s, actor(request, principal), "download_copy", target=copy.record_id,
-                     dossier_id=copy.item.dossier_id, copy_id=copy_id)
-    return Response(data, media_type="application/pdf", headers={
-        "Content-Disposition": f'attachment; filename="ban-sao-{copy_id}.pdf"', "Cache-Control": "no-store"})
+        return copy_download(request, principal, *certify.copy_pdf(copy_id, ctx, s=s), s=s)
