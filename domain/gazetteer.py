@@ -23,15 +23,16 @@ ERAS = ("legacy", "2025")
 _PROVINCE = ("thanh pho", "tinh")
 _DISTRICT = ("quan", "huyen", "thi xa", "thanh pho")
 _WARD = ("phuong", "xa", "thi tran", "dac khu")
+_TYPES = sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=lambda t: (-len(t), t))  # longest first
 # A unit's type word inside one comma-separated part, after an optional "Ủy ban nhân dân" (an authority).
-_UNIT = re.compile(r"(?:^|\s)(thanh pho|tinh|quan|huyen|thi xa|phuong|xa|thi tran|dac khu)\s+")
+_UNIT = re.compile(rf"(?:^|\s)({'|'.join(_TYPES)})\s+")
 _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority names its unit after these words
 
 
 def key(name: str) -> str:
     """'Phường Phúc Xá' → 'phucxa' (type dropped, folded, letters and digits only)."""
     f = fold(name or "").strip()
-    for t in sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=len, reverse=True):
+    for t in _TYPES:
         if f.startswith(t + " "):
             f = f[len(t) + 1:]
             break
@@ -65,20 +66,22 @@ class Gazetteer:
     def __init__(self, legacy: list[dict], current: list[dict]) -> None:
         self.legacy = legacy
         self.current = current
-        self._legacy = {(key(r["province"]), key(r["district"]), key(r["ward"])) for r in legacy}
-        self._legacy_pd = {(p, d) for p, d, _ in self._legacy}
-        self._legacy_pw = {(p, w) for p, _, w in self._legacy}
-        self._current = {(key(r["province"]), key(r["ward"])) for r in current}
-        self.provinces = {"legacy": {p for p, _, _ in self._legacy}, "2025": {p for p, _ in self._current}}
+        self._legacy: set[tuple[str, str, str]] = set()
+        self._current: set[tuple[str, str]] = set()
         self._spelling: dict[tuple[str, str], str] = {}  # (level, key path) → name as the dataset writes it
         for r in legacy:
             p, d, w = key(r["province"]), key(r["district"]), key(r["ward"])
+            self._legacy.add((p, d, w))
             self._spelling.update({("p", p): r["province"], ("d", f"{p}/{d}"): r["district"],
                                    ("w", f"{p}/{d}/{w}"): r["ward"]})
         for r in current:
             p, w = key(r["province"]), key(r["ward"])
+            self._current.add((p, w))
             self._spelling.setdefault(("p", p), r["province"])
             self._spelling.setdefault(("w", f"{p}//{w}"), r["ward"])
+        self._legacy_pd = {(p, d) for p, d, _ in self._legacy}
+        self._legacy_pw = {(p, w) for p, _, w in self._legacy}
+        self.provinces = {"legacy": {p for p, _, _ in self._legacy}, "2025": {p for p, _ in self._current}}
 
     @classmethod
     def load(cls) -> Gazetteer:

@@ -45,7 +45,7 @@ def _first(raws: dict[str, list[Raw]], field: str) -> Raw | None:
     return values[0] if values else None
 
 
-def _clean(field: str, raw: Raw) -> tuple[str, float]:
+def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     """Canonical value and its ``check`` factor (see module docstring)."""
     text = normalize(raw.text)
     if field in NAME_FIELDS:
@@ -123,13 +123,13 @@ def extract(page: PageOcr, record_type: RecordType, *, raw: bool = False) -> Ext
             if field in fields:
                 continue
             raw = values[0]
-            value, check = _clean(field, raw)
+            value, check = clean_value(field, raw)
             if value:
                 fields[field] = value
                 conf[field] = raw.conf * (1 - 0.05 * raw.label_distance) * check
         if "registration_number" not in fields:
             _header_number(lines, fields, conf)
-        _cross_check(fields, conf)
+        cross_check(fields, conf)
         _signer(lines, fields, conf)
     validate(fields, conf)
     if not raw:
@@ -203,7 +203,9 @@ def _signer(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
             return
 
 
-def _cross_check(fields: dict[str, str], conf: dict[str, float]) -> None:
+def cross_check(fields: dict[str, str], conf: dict[str, float]) -> None:
+    """Confidence from agreement between fields: the personal ID against birth date and gender, the date of
+    birth in numbers against the one in words (see the module docstring)."""
     if "personal_id" in fields:
         problems = check_personal_id(fields["personal_id"], birth_date=fields.get("date_of_birth"),
                                      gender=fields.get("gender"))

@@ -11,7 +11,7 @@ from ocr.correct.names import family_name
 from ocr.correct.split import split_merged
 from ocr.labels import find_label
 from ocr.lines import Line
-from ocr.tidy import place
+from ocr.tidy import UNIT_WORDS, place
 from ocr.vocab import LAND_ORIGINS, LAND_PURPOSES, USAGE_FORMS, closest
 
 SEP = "; "
@@ -134,7 +134,6 @@ def _issue(lines: list[Line], put) -> None:
             break
 
 
-_UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
 _BODIES = {"sở tài nguyên và môi trường": "Sở Tài nguyên và Môi trường",
            "sở nông nghiệp và môi trường": "Sở Nông nghiệp và Môi trường",
            "văn phòng đăng ký đất đai": "Văn phòng đăng ký đất đai"}
@@ -152,7 +151,7 @@ def authority_case(text: str) -> str:
             break
     else:
         low = low[:1].upper() + low[1:]
-    for unit in _UNIT_WORDS:
+    for unit in UNIT_WORDS:
         low = re.sub(rf"(?<=\b{unit} )(\w+(?: \w+)*)",
                      lambda m: " ".join(w[:1].upper() + w[1:] for w in m.group(1).split()), low)
     return low

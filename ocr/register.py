@@ -21,7 +21,7 @@ from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw
 from ocr.calibrate import calibrated
 from ocr.correct.split import split_text
-from ocr.extract import _clean, _cross_check
+from ocr.extract import clean_value, cross_check
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
 from ocr.tidy import place
@@ -55,7 +55,7 @@ def _spouse(who: str, word: str) -> dict[str, tuple[str, ...]]:
 # Column headings of each register, per field (records.md names).
 HEADINGS: dict[RecordType, dict[str, tuple[str, ...]]] = {
     RecordType.BIRTH: _COMMON | _PERSON | {
-        "full_name": ("Họ, chữ đệm, tên", "Họ và tên", "Họ tên", "Họ tên người được khai sinh"),
+        "full_name": (*_PERSON["full_name"], "Họ tên người được khai sinh"),
         "place_of_birth": ("Nơi sinh",),
         "hometown": ("Quê quán",),
         "mother_name": ("Họ tên mẹ", "Họ tên người mẹ", "Họ, chữ đệm, tên người mẹ"),
@@ -64,7 +64,7 @@ HEADINGS: dict[RecordType, dict[str, tuple[str, ...]]] = {
         "declarant_relationship": ("Quan hệ với người được khai sinh", "Quan hệ"),
     },
     RecordType.DEATH: _COMMON | _PERSON | {
-        "full_name": ("Họ, chữ đệm, tên", "Họ và tên", "Họ tên", "Họ tên người chết"),
+        "full_name": (*_PERSON["full_name"], "Họ tên người chết"),
         "date_of_death": ("Ngày chết", "Ngày, tháng, năm chết"),
         "place_of_death": ("Nơi chết",),
         "cause_of_death": ("Nguyên nhân chết",),
@@ -229,14 +229,14 @@ def _entry(page: PageOcr, table: Table, band: tuple[int, int], record_type: Reco
             continue
         weight = sum(len(w.text) for w in words)
         ocr_conf = sum(w.conf * len(w.text) for w in words) / weight
-        value, check = _clean(name, Raw(text, ocr_conf, 0, 0))
+        value, check = clean_value(name, Raw(text, ocr_conf, 0, 0))
         if name == "registration_number":
             value = re.sub(r"\D", "", value)
         if value:
             fields[name], conf[name] = value, ocr_conf * check
     if not read_any:
         return None
-    _cross_check(fields, conf)
+    cross_check(fields, conf)
     validate(fields, conf)
     if not raw:
         conf = {k: calibrated(k, v) for k, v in conf.items()}

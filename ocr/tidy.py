@@ -33,7 +33,9 @@ PHRASES = (
     "Ủy ban nhân dân", "Giấy báo tử", "Căn cước công dân", "Chứng minh nhân dân", "Sở Tài nguyên và Môi trường",
     "Sở Nông nghiệp và Môi trường", "Văn phòng đăng ký đất đai", "Tổ dân phố",
 )
-_UNIT = r"(?:thành phố|thị xã|thị trấn|tỉnh|huyện|quận|xã|phường)"
+# Administrative unit words as written; two-word ones first, so a pattern of them matches "thành phố" whole.
+UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
+_UNIT = rf"(?:{'|'.join(UNIT_WORDS)})"
 # Words that start an address part: units, and the hamlet, street-number parts before them.
 _PART_START = re.compile(rf"^(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|buôn|làng|khóm|khu)\b", re.IGNORECASE)
 _QUOTES = "\"“”„‘’'`´ˆ¬|"
@@ -56,8 +58,7 @@ def phrases(text: str) -> str:
     return text
 
 
-_UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
-_UNIT_BY_FOLD = {fold(u): u for u in _UNIT_WORDS}
+_UNIT_BY_FOLD = {fold(u): u for u in UNIT_WORDS}
 
 
 def _unit_marks(text: str) -> str:

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 from PIL import Image, ImageDraw
 
+from domain.records import DATE_FIELDS
 from samples.degrade import degrade
 from samples.fonts import font
 from samples.forms import GENDER_VI
@@ -41,47 +42,45 @@ class Column:
     width: float  # share of the table width
 
 
-_DATE_FIELDS = {"registration_date", "date_of_birth", "date_of_death", "wife_date_of_birth", "husband_date_of_birth"}
+_REGISTERED = (Column("Số", "registration_number", 0.05), Column("Ngày đăng ký", "registration_date", 0.085))
+_PERSON = (
+    Column("Họ, chữ đệm, tên", "full_name", 0.13),
+    Column("Ngày sinh", "date_of_birth", 0.085),
+    Column("Giới tính", "gender", 0.06),
+)
+_PERSONAL_ID = Column("Số định danh cá nhân", "personal_id", 0.115)
+
+
+def _spouse(who: str, word: str) -> tuple[Column, ...]:
+    return (
+        Column(f"Họ, chữ đệm, tên {word}", f"{who}_name", 0.125),
+        Column(f"Ngày sinh của {word}", f"{who}_date_of_birth", 0.085),
+        Column(f"Nơi cư trú của {word}", f"{who}_residence", 0.1875),
+    )
+
+
 COLUMNS: dict[str, tuple[Column, ...]] = {
     "birth": (
-        Column("Số", "registration_number", 0.05),
-        Column("Ngày đăng ký", "registration_date", 0.085),
-        Column("Họ, chữ đệm, tên", "full_name", 0.13),
-        Column("Ngày sinh", "date_of_birth", 0.085),
-        Column("Giới tính", "gender", 0.06),
+        *_REGISTERED, *_PERSON,
         Column("Dân tộc", "ethnicity", 0.06),
         Column("Nơi sinh", "place_of_birth", 0.175),
-        Column("Số định danh cá nhân", "personal_id", 0.115),
+        _PERSONAL_ID,
         Column("Họ tên mẹ", "mother_name", 0.12),
         Column("Họ tên cha", "father_name", 0.12),
     ),
     "death": (
-        Column("Số", "registration_number", 0.05),
-        Column("Ngày đăng ký", "registration_date", 0.085),
-        Column("Họ, chữ đệm, tên", "full_name", 0.13),
-        Column("Ngày sinh", "date_of_birth", 0.085),
-        Column("Giới tính", "gender", 0.06),
-        Column("Số định danh cá nhân", "personal_id", 0.115),
+        *_REGISTERED, *_PERSON, _PERSONAL_ID,
         Column("Ngày chết", "date_of_death", 0.085),
         Column("Nơi chết", "place_of_death", 0.17),
         Column("Nguyên nhân chết", "cause_of_death", 0.1),
         Column("Người đi khai", "declarant_name", 0.12),
     ),
-    "marriage": (
-        Column("Số", "registration_number", 0.05),
-        Column("Ngày đăng ký", "registration_date", 0.085),
-        Column("Họ, chữ đệm, tên chồng", "husband_name", 0.125),
-        Column("Ngày sinh của chồng", "husband_date_of_birth", 0.085),
-        Column("Nơi cư trú của chồng", "husband_residence", 0.1875),
-        Column("Họ, chữ đệm, tên vợ", "wife_name", 0.125),
-        Column("Ngày sinh của vợ", "wife_date_of_birth", 0.085),
-        Column("Nơi cư trú của vợ", "wife_residence", 0.1875),
-    ),
+    "marriage": (*_REGISTERED, *_spouse("husband", "chồng"), *_spouse("wife", "vợ")),
 }
 
 
 def cell_text(field: str, value: str) -> str:
-    if field in _DATE_FIELDS:
+    if field in DATE_FIELDS:
         return dmy(date.fromisoformat(value))
     if field == "gender":
         return GENDER_VI[value]

@@ -15,7 +15,6 @@ _RHYME = "(?:[aăâeêioôơuưy]{1,3})(?:ch|ng|nh|c|m|n|p|t)?"
 _SHAPE = re.compile(f"{_ONSET}{_RHYME}")
 _STOP_FINAL = ("p", "t", "c", "ch")
 _SAC, _NANG = "\u0301", "\u0323"
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
 def split_tone(syllable: str) -> tuple[str, str]:
@@ -35,8 +34,7 @@ def is_syllable(word: str) -> bool:
     nfd = unicodedata.normalize("NFD", word.lower())
     if sum(ch in TONE_MARKS for ch in nfd) > 1:
         return False
-    return not (bare.endswith(_STOP_FINAL) and tone not in ("", _SAC, _NANG)) and not (
-        bare.endswith(_STOP_FINAL) and tone == "")
+    return not (bare.endswith(_STOP_FINAL) and tone not in (_SAC, _NANG))
 
 
 def base(word: str) -> str:
@@ -57,7 +55,3 @@ def mark_distance(a: str, b: str) -> int:
     """Letters whose diacritics differ between two spellings with the same base."""
     return sum(x != y for x, y in zip(marks(a), marks(b), strict=False)) + abs(len(a) - len(b))
 
-
-def syllables(text: str) -> list[str]:
-    """Lowercase letter runs of ``text`` (NFC)."""
-    return _LETTERS.findall(unicodedata.normalize("NFC", text).lower())
