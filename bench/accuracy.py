@@ -26,7 +26,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .common import machine, table
+from .common import as_scanned, machine, table
 
 NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
 TYPES = ("birth", "marriage", "death", "land")
@@ -47,20 +47,16 @@ def _plain(png: bytes) -> tuple[str, float]:
         return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t
 
 
-def _records(page_ocr, record_type: str) -> list:
-    from ocr import extract_records
-
-    return extract_records(page_ocr, record_type)
-
-
 def _plain_dicts(records) -> list[dict]:
-    return [{"fields": r.fields, "confidence": r.confidence} for r in records]
+    """Records as the scoring takes them; ``None`` (an entry not read) as a record with no fields."""
+    return [{"fields": r.fields, "confidence": r.confidence} if r is not None else {"fields": {}, "confidence": {}}
+            for r in records]
 
 
 def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict],
              reread: bool = False) -> dict:
     from domain.settings import Settings
-    from ocr import PageOcr, ocr_page
+    from ocr import PageOcr, extract_records, ocr_page
 
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
@@ -68,12 +64,12 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
     settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
     t = time.perf_counter()
     ours = ocr_page(image, settings, want_pdf=True)
-    ours_records = _records(ours, record_type) if record_type else []
+    ours_records = extract_records(ours, record_type) if record_type else []
     ours_s = time.perf_counter() - t
     out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
            "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records}
     if record_type:
-        out["plain_records"] = _plain_dicts(_records(PageOcr(text=plain_text, confidence=0.9), record_type))
+        out["plain_records"] = _plain_dicts(extract_records(PageOcr(text=plain_text, confidence=0.9), record_type))
         out["ours_records"] = ours_records  # ExtractedRecord objects: a register job joins them across pages
     return out
 
@@ -87,15 +83,10 @@ def _nomvn_job(meta: dict, reread: bool = False) -> list[dict]:
     return [row]
 
 
-def _scan(image):
-    """The page as the scanner's JPEG, as generate_book writes it."""
-    from PIL import Image
-
-    buf = io.BytesIO()
-    image.save(buf, "JPEG", quality=90)
-    out = Image.open(io.BytesIO(buf.getvalue()))
-    out.load()
-    return out
+def _generated_row(page, record_type: str, truth: list[dict], level: str, book: str, reread: bool) -> dict:
+    row = _measure(as_scanned(page.image), page.text, record_type, truth, reread)
+    row.update(source="generated", level=level, book=book)
+    return row
 
 
 def _generated_job(record_type: str, level: str, pages: int, seed: int = SEED, reread: bool = False) -> list[dict]:
@@ -104,9 +95,8 @@ def _generated_job(record_type: str, level: str, pages: int, seed: int = SEED, r
     rows = []
     for page in render_pages(record_type, pages, seed, level):
         truth = page.truth()
-        row = _measure(_scan(page.image), page.text, truth["type"], [{"fields": truth["fields"]}], reread)
+        row = _generated_row(page, truth["type"], [{"fields": truth["fields"]}], level, record_type, reread)
         row["ours_records"] = _plain_dicts(row["ours_records"])
-        row.update(source="generated", level=level, book=record_type)
         rows.append(row)
     return rows
 
@@ -121,23 +111,20 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, re
     rows, truths = [], []
     for page in register_pages(record_type, pages, seed, level):
         truths += page.truth()["records"]
-        row = _measure(_scan(page.image), page.text, record_type, [], reread)
-        row.update(source="generated", level=level, book=f"{record_type} register")
-        rows.append(row)
+        rows.append(_generated_row(page, record_type, [], level, f"{record_type} register", reread))
     ours = join_pages([r.pop("ours_records") for r in rows])
-    rows[0]["truth"] = [{"fields": t["fields"]} for t in truths]
+    truth = [{"fields": t["fields"]} for t in truths]
     if len(ours) == len(truths):  # every row found: pair in book order (a misread number is then a wrong field)
-        rows[0]["ours_records"] = _plain_dicts(ours)
+        got = ours
     else:  # rows lost or split: pair by registration number
         by_number = {r.fields.get("registration_number"): r for r in ours}
-        rows[0]["ours_records"] = [_plain_dicts([by_number[n]])[0] if (n := t["fields"]["registration_number"])
-                                   in by_number else {"fields": {}, "confidence": {}} for t in truths]
+        got = [by_number.get(t["fields"]["registration_number"]) for t in truths]
         # Entries read but matching no printed number count as fields read, all wrong.
         known = {t["fields"]["registration_number"] for t in truths}
-        for r in ours:
-            if r.fields.get("registration_number") not in known:
-                rows[0]["truth"].append({"fields": {k: None for k in r.fields}, "spurious": True})
-                rows[0]["ours_records"].append(_plain_dicts([r])[0])
+        spurious = [r for r in ours if r.fields.get("registration_number") not in known]
+        truth += [{"fields": {k: None for k in r.fields}, "spurious": True} for r in spurious]
+        got += spurious
+    rows[0]["truth"], rows[0]["ours_records"] = truth, _plain_dicts(got)
     # Plain Tesseract's text has no table to split into entries: it reads none.
     for r in rows:
         r["plain_records"] = []

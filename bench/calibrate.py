@@ -9,7 +9,6 @@ It lives with the benchmarks because, like them, it drives the sample generator 
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 from concurrent.futures import ProcessPoolExecutor
@@ -17,10 +16,10 @@ from pathlib import Path
 
 from ocr.calibrate import GROUPS, PATH, group, isotonic
 
+from .common import as_scanned
+
 
 def _pairs_for(record_type: str, level: str, pages: int, seed: int) -> list[tuple[str, float, bool]]:
-    from PIL import Image
-
     from domain.errors import PageFailed
     from domain.settings import Settings
     from ocr import extract_records
@@ -31,10 +30,8 @@ def _pairs_for(record_type: str, level: str, pages: int, seed: int) -> list[tupl
     settings = Settings(home=Path("/tmp/sohoa-calibrate"))
     out = []
     for page in render_pages(record_type, pages, seed, level):
-        buf = io.BytesIO()
-        page.image.save(buf, "JPEG", quality=90)
         try:
-            result = ocr_page(Image.open(io.BytesIO(buf.getvalue())), settings, want_pdf=False)
+            result = ocr_page(as_scanned(page.image), settings, want_pdf=False)
         except PageFailed:
             continue
         truth = page.truth()

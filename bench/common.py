@@ -1,8 +1,11 @@
-"""Shared bits of the benchmarks: a memory sampler for a process tree, timing, and the result table."""
+"""Shared bits of the benchmarks: a memory sampler for a process tree, timing, the result table, and the
+page scans and query typos the benchmarks make."""
 from __future__ import annotations
 
+import io
 import os
 import platform
+import random
 import subprocess
 import threading
 import time
@@ -73,3 +76,22 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
     line = lambda r: "| " + " | ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) + " |"  # noqa: E731
     return "\n".join([line(cells[0]), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, cells[1:])])
+
+
+def as_scanned(image):
+    """The page as the scanner's JPEG (quality 90), as generate_book writes it."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=90)
+    out = Image.open(io.BytesIO(buf.getvalue()))
+    out.load()
+    return out
+
+
+def typo(word: str, rng: random.Random) -> str:
+    """One OCR-like slip: a letter replaced, in a word long enough to carry it."""
+    if len(word) < 4:
+        return word
+    i = rng.randrange(1, len(word))
+    return word[:i] + rng.choice("aeiounmhtc".replace(word[i], "")) + word[i + 1:]

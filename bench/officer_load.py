@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 
 import psutil
 
-from .common import PeakRss, machine, table
+from .common import PeakRss, machine, table, typo
 
 PASSWORD = "Can-bo-mot-cua-2024"
 PER_BOOK = 500  # records (one per page) per scanned book
@@ -150,12 +150,6 @@ def build(home: Path, n: int, seed: int) -> tuple[list[dict], dict[str, float]]:
 
 
 # -- what officers type ------------------------------------------------------------------------------------
-def _typo(word: str, rng: random.Random) -> str:
-    if len(word) < 4:
-        return word
-    i = rng.randrange(1, len(word))
-    return word[:i] + rng.choice("aeiounmhtc".replace(word[i], "")) + word[i + 1:]
-
 
 def queries(sample: list[dict], seed: int, per_kind: int = 500) -> dict[str, list[dict[str, str]]]:
     """Search-page parameters built from records known to be indexed."""
@@ -170,7 +164,7 @@ def queries(sample: list[dict], seed: int, per_kind: int = 500) -> dict[str, lis
     return {
         "name + year": [{"q": f"{fold(r['full_name']).lower()} {str(r['date_of_birth'])[:4]}"}
                         for r in pick(with_year)],
-        "name, 1 typo": [{"q": " ".join(_typo(w, rng) if i == len(ws) - 1 else w for i, w in enumerate(ws))}
+        "name, 1 typo": [{"q": " ".join(typo(w, rng) if i == len(ws) - 1 else w for i, w in enumerate(ws))}
                          for r in pick(people) for ws in [fold(r["full_name"]).lower().split()]],
         "ID number": [{"q": str(r["personal_id"])} for r in pick(with_id)],
         'cha:"…" + type': [{"q": f'cha:"{fold(r["father_name"]).lower()}"', "type": "birth"} for r in pick(births)],

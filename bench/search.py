@@ -18,7 +18,7 @@ from pathlib import Path
 from domain.text import fold
 from index import IndexDoc, SearchIndex, SearchQuery
 
-from .common import machine, table
+from .common import machine, table, typo
 
 QUERIES_PER_KIND = 200
 
@@ -31,13 +31,6 @@ def docs(n: int, seed: int) -> Iterator[IndexDoc]:
         yield IndexDoc(rid, rtype, {k: v for k, v in rec.items() if v not in (None, "")})
 
 
-def _typo(word: str, rng: random.Random) -> str:
-    """One OCR-like slip: a letter replaced, in a word long enough to carry it."""
-    if len(word) < 4:
-        return word
-    i = rng.randrange(1, len(word))
-    return word[:i] + rng.choice("aeiounmhtc".replace(word[i], "")) + word[i + 1:]
-
 
 def officer_queries(sample: list[IndexDoc], seed: int) -> dict[str, list[SearchQuery]]:
     """Queries built from records known to be in the index, the way officers type them."""
@@ -49,7 +42,7 @@ def officer_queries(sample: list[IndexDoc], seed: int) -> dict[str, list[SearchQ
         "name + birth year": [SearchQuery(f"{d.fields['full_name']} {str(d.fields['date_of_birth'])[:4]}")
                               for d in pick(people)],
         "fuzzy name (no diacritics, 1 typo)": [
-            SearchQuery(" ".join(_typo(w, rng) if i == len(ws) - 1 else w for i, w in enumerate(ws)))
+            SearchQuery(" ".join(typo(w, rng) if i == len(ws) - 1 else w for i, w in enumerate(ws)))
             for d in pick(people) for ws in [fold(str(d.fields["full_name"])).split()]],
         "ID number": [SearchQuery(str(d.fields["personal_id"])) for d in pick(people) if d.fields.get("personal_id")],
         "fielded (father + type)": [SearchQuery(f'cha:"{fold(str(d.fields["father_name"]))}"', type=d.type)

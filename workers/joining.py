@@ -9,6 +9,7 @@ next join puts them together again.
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from domain.records import ExtractedRecord, RecordType
 from ocr.register import join_entries
@@ -17,8 +18,15 @@ from storage.models import Page, PageStatus, Record, RecordPage
 from .context import Context
 
 
-def _part(record: Record) -> dict:
-    return {"type": record.type, "fields": record.fields, "confidence": record.confidence, "text": record.text}
+def part(read: ExtractedRecord | Record) -> dict:
+    """What one page yielded for an entry, as kept in ``Record.parts``."""
+    return {"fields": read.fields, "confidence": read.confidence, "text": read.text}
+
+
+def set_values(record: Record, read: ExtractedRecord, review_threshold: float) -> None:
+    """A record's values (and whether it needs review) from what was read."""
+    record.fields, record.confidence, record.text = read.fields, read.confidence, read.text
+    record.needs_review = any(c < review_threshold for c in read.confidence.values())
 
 
 def _extracted(record: Record, part: dict) -> ExtractedRecord:
@@ -30,8 +38,7 @@ def apply_parts(record: Record, review_threshold: float) -> None:
     """Set a head record's values from its parts: its own, joined with its tail's when it has one."""
     own, tail = record.parts["own"], record.parts.get("tail")
     joined = join_entries(_extracted(record, own), _extracted(record, tail)) if tail else _extracted(record, own)
-    record.fields, record.confidence, record.text = joined.fields, joined.confidence, joined.text
-    record.needs_review = any(c < review_threshold for c in joined.confidence.values())
+    set_values(record, joined, review_threshold)
     record.indexed = False
 
 
@@ -43,18 +50,19 @@ def join_batch(batch_id: str, ctx: Context) -> tuple[list[str], list[str]]:
         pages = s.scalars(select(Page).where(Page.batch_id == batch_id).order_by(Page.seq)).all()
         following = {a.id: b for a, b in zip(pages, pages[1:], strict=False)
                      if b.seq == a.seq + 1 and b.status == PageStatus.DONE}
+        # Every head and every tail of the batch (with their pages) in one query each, not one per head.
         heads = s.scalars(select(Record).join(RecordPage).where(
-            Record.batch_id == batch_id, Record.fragment == "head", RecordPage.ordinal == 0)).all()
+            Record.batch_id == batch_id, Record.fragment == "head", RecordPage.ordinal == 0)
+            .options(selectinload(Record.pages))).all()
+        tails = {rp.page_id: rec for rec, rp in s.execute(select(Record, RecordPage).join(RecordPage).where(
+            RecordPage.page_id.in_([p.id for p in following.values()]), RecordPage.ordinal == 0,
+            Record.fragment == "tail"))}
         for head in heads:
-            first = head.pages[0].page_id
-            nxt = following.get(first)
-            if nxt is None:
-                continue
-            tail = s.scalars(select(Record).join(RecordPage).where(
-                RecordPage.page_id == nxt.id, RecordPage.ordinal == 0, Record.fragment == "tail")).first()
+            nxt = following.get(head.pages[0].page_id)
+            tail = tails.pop(nxt.id, None) if nxt else None
             if tail is None:
                 continue  # already joined (its part is in head.parts), or the next page starts a new entry
-            head.parts = {**head.parts, "tail": _part(tail) | {"page_id": nxt.id}}
+            head.parts = {**head.parts, "tail": part(tail) | {"type": tail.type, "page_id": nxt.id}}
             if all(rp.page_id != nxt.id for rp in head.pages):
                 head.pages.append(RecordPage(page_id=nxt.id, ordinal=len(head.pages)))
             apply_parts(head, ctx.settings.review_threshold)

@@ -21,7 +21,7 @@ from ocr import PageOcr, classify, extract_records, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
-from .joining import apply_parts, join_batch, release_tail, unjoin_page
+from .joining import apply_parts, join_batch, part, release_tail, set_values, unjoin_page
 from .linking import link_batch
 
 log = logging.getLogger(__name__)
@@ -126,16 +126,14 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
                 s.add(record)
             record.type = rec.type.value
             record.fragment = "head" if rec.continues else "tail" if rec.continuation else None
-            own = {"fields": rec.fields, "confidence": rec.confidence, "text": rec.text}
             if record.fragment == "head":
                 tail = taken.pop() if taken else None
-                record.parts = {"own": own} | ({"tail": tail} if tail else {})
+                record.parts = {"own": part(rec)} | ({"tail": tail} if tail else {})
                 apply_parts(record, threshold)
             else:
                 record.parts = None
                 record.pages = record.pages[:1]
-                record.fields, record.confidence, record.text = rec.fields, rec.confidence, rec.text
-                record.needs_review = any(c < threshold for c in rec.confidence.values())
+                set_values(record, rec, threshold)
             record.indexed = False
             record.updated_at = utcnow()
             ids.append(rid)
