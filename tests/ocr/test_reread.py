@@ -8,10 +8,10 @@ from ocr_render import render_birth
 from domain.settings import Settings
 from ocr import extract_records, ocr_page
 from ocr import page as page_module
-from ocr.metrics import field_matches
+from ocr import reread as reread_module
 from ocr.page import PageOcr
-from ocr.reread import SIDE, merge_line, place, reread_lines, stack, wanted
-from ocr.words import Word
+from ocr.reread import LINE_BELOW, PSM, SIDE, doubtful_lines, merge_line, place, reread_lines, stack, wanted
+from ocr.words import Word, mean_confidence
 from samples.book import render_pages
 
 
@@ -82,22 +82,47 @@ def poor_page():
     return next(iter(render_pages("death", 1, 1001, "poor")))
 
 
-def _right(page_ocr, truth: dict) -> int:
-    fields = extract_records(page_ocr, "death")[0].fields
-    return sum(field_matches(k, v, truth[k]) for k, v in fields.items() if k in truth)
-
-
-def test_poor_page_reread_only_when_asked_and_not_worse(tmp_path, monkeypatch, poor_page):
+def test_poor_page_rereads_exactly_its_doubtful_lines_inside_the_page(tmp_path, monkeypatch, poor_page):
+    """Mechanism only: whether the re-read improves this page's fields is the benchmark's claim
+    (``python -m bench accuracy --reread``), which a page rendered by another machine's libraries may not bear out."""
     with monkeypatch.context() as m:
         m.setattr(page_module, "reread_lines", _refuse)
         off = ocr_page(poor_page.image, Settings(home=tmp_path), want_pdf=True)
     assert off.variant == "otsu" and wanted(off.variant, off.confidence)
+    doubtful = doubtful_lines(off.words)
+    assert doubtful and all(mean_confidence(ln) < LINE_BELOW for ln in doubtful)
+
+    stacked, runs = [], []
+    real_stack, real_run = reread_module.stack, reread_module.run_tesseract
+
+    def spy_stack(image, lines, height):
+        stacked.append([[(x.text, x.left, x.top) for x in ln] for ln in lines])
+        return real_stack(image, lines, height)
+
+    def spy_run(image, **kw):
+        runs.append(kw)
+        return real_run(image, **kw)
+
+    monkeypatch.setattr(reread_module, "stack", spy_stack)
+    monkeypatch.setattr(reread_module, "run_tesseract", spy_run)
     on = ocr_page(poor_page.image, Settings(home=tmp_path, ocr_reread_lines=True), want_pdf=True)
-    assert on.text != off.text and on.pdf is not None
-    assert on.width == off.width and on.rotation == off.rotation
-    assert all(0 <= x.left < on.width and 0 <= x.top < on.height for x in on.words)
-    truth = poor_page.record.fields
-    assert _right(on, truth) >= _right(off, truth)
+
+    # The doubtful lines of the first read, and only they, are stacked and read by one Tesseract run, no PDF.
+    assert stacked == [[[(x.text, x.left, x.top) for x in ln] for ln in doubtful]]
+    assert len(runs) == 1 and runs[0]["psm"] == PSM and runs[0]["want_pdf"] is False
+    # The page keeps its first read's geometry and PDF; confident lines are untouched, and whatever changed
+    # lies on a doubtful line, inside the page.
+    assert on.width == off.width and on.height == off.height and on.rotation == off.rotation
+    assert on.pdf is not None and on.variant == off.variant
+    doubtful_no = {ln[0].line for ln in doubtful}
+    key = lambda x: (x.text, x.left, x.top, x.width, x.height)  # noqa: E731
+    assert [key(x) for x in on.words if x.line not in doubtful_no] \
+        == [key(x) for x in off.words if x.line not in doubtful_no]
+    first = {key(x) for x in off.words}
+    changed = [x for x in on.words if key(x) not in first]
+    assert all(x.line in doubtful_no for x in changed)
+    assert all(0 <= x.left and x.left + x.width <= on.width and 0 <= x.top and x.top + x.height <= on.height
+               for x in on.words)
 
 
 def test_no_reread_when_time_is_short():
