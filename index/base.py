@@ -6,10 +6,28 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
+from domain.errors import SohoaError
 from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, RecordType
 
 from .analysis import exact_token, folded_token, folded_tokens, tokens
 from .places import alternative_names
+from .query import ParsedQuery, parse
+
+# Bounds on what one search may ask, so no query can crash or bloat the process: Tantivy allocates room for
+# offset + limit hits up front (a deep offset aborted the server), and every query word becomes a fuzzy
+# expansion (a 100 KB query took 11 s and 2.8 GB). The HTTP and CLI parameters declare the same limits.
+MAX_QUERY_CHARS = 200  # text, fielded values and authority together
+MAX_QUERY_TERMS = 12  # words matched against the records (free and fielded); the authority filter is apart
+MAX_RESULT_WINDOW = 1000  # offset + limit: further than that, an officer narrows the search instead
+MIN_YEAR, MAX_YEAR = 1, 9999  # the year filter's range (ISO dates); beyond it the engines' integers overflow
+
+
+class QueryRejected(SohoaError):
+    """A search outside the bounds above: the caller's input, refused with a message for people."""
+
+    code = "query_rejected"
+    exit_code = 2
+    http_status = 422
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {
@@ -85,6 +103,29 @@ class SearchQuery:
     authority: str | None = None
     limit: int = 20
     offset: int = 0
+
+    def __post_init__(self) -> None:
+        self.parsed()
+
+    def parsed(self) -> ParsedQuery:
+        """The query's terms, once it is checked against the bounds. The engines call this too, so a query
+        changed after it was built (its fields are mutable) is still bounded."""
+        chars = len(self.text or "") + len(self.authority or "") + sum(len(k) + len(v) for k, v in self.fields.items())
+        if chars > MAX_QUERY_CHARS:
+            raise QueryRejected(f"Câu tìm kiếm quá dài ({chars} ký tự): tối đa {MAX_QUERY_CHARS} ký tự.")
+        if self.offset < 0 or self.limit < 0:
+            raise QueryRejected("Vị trí bắt đầu và số kết quả không được âm.")
+        if self.offset + self.limit > MAX_RESULT_WINDOW:
+            raise QueryRejected(f"Chỉ xem được {MAX_RESULT_WINDOW} kết quả đầu tiên: hãy thu hẹp tìm kiếm "
+                                "(thêm tên, năm, loại hồ sơ hoặc nơi đăng ký).")
+        for year in (self.year_from, self.year_to):
+            if year is not None and not MIN_YEAR <= year <= MAX_YEAR:
+                raise QueryRejected(f"Năm không hợp lệ: {year} (từ {MIN_YEAR} đến {MAX_YEAR}).")
+        parsed = parse(self.text, self.fields)
+        n = len(parsed.terms) + sum(len(toks) for toks in parsed.fielded.values())
+        if n > MAX_QUERY_TERMS:
+            raise QueryRejected(f"Câu tìm kiếm có quá nhiều từ ({n}): tối đa {MAX_QUERY_TERMS} từ.")
+        return parsed
 
 
 @dataclass(slots=True)

@@ -296,7 +296,7 @@ class ElasticIndex:
 
     def search(self, query: SearchQuery) -> SearchResult:
         self._ensure()
-        parsed = parse(query.text, query.fields)
+        parsed = query.parsed()
         with _mapped():
             response = self.client.search(
                 index=self.alias,
@@ -322,7 +322,7 @@ class ElasticIndex:
 
     def facets(self, query: SearchQuery) -> Facets:
         self._ensure()
-        parsed = parse(query.text, query.fields)
+        parsed = query.parsed()
         with _mapped():
             by_type = self.client.search(index=self.alias, size=0, track_total_hits=False,
                                          query=build_query(parsed, replace(query, type=None)),

@@ -174,7 +174,7 @@ class TantivyIndex:
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
 
     def facets(self, query: SearchQuery) -> Facets:
-        parsed = parse(query.text, query.fields)
+        parsed = query.parsed()
         self.index.reload()
         searcher = self.index.searcher()
         by_type = searcher.aggregate(self._build(parsed, replace(query, type=None)),
@@ -187,7 +187,7 @@ class TantivyIndex:
         )
 
     def search(self, query: SearchQuery) -> SearchResult:
-        parsed = parse(query.text, query.fields)
+        parsed = query.parsed()
         self.index.reload()
         searcher = self.index.searcher()
         result = searcher.search(self._build(parsed, query), limit=query.limit, offset=query.offset, count=True)

@@ -13,7 +13,15 @@ from pathlib import Path
 import pytest
 
 from domain.errors import TransientBackendError
-from index.base import IndexDoc, SearchIndex, SearchQuery
+from index.base import (
+    MAX_QUERY_CHARS,
+    MAX_QUERY_TERMS,
+    MAX_RESULT_WINDOW,
+    IndexDoc,
+    QueryRejected,
+    SearchIndex,
+    SearchQuery,
+)
 from index.scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 WORD_EXACT = EXACT_BOOST + FOLDED_BOOST + FUZZY_BOOST  # a fuzzy query also matches at distance 0
@@ -234,6 +242,70 @@ def test_clear(ix: SearchIndex) -> None:
     assert ix.search(SearchQuery()).total == 0
     ix.upsert(DOCS[:1])
     assert ids(ix, "nguyen") == ["b1"]
+
+
+# -- bounds: no query can crash or bloat the process ----------------------------------------------------
+def test_the_deepest_allowed_page_is_served(ix: SearchIndex) -> None:
+    assert ix.search(SearchQuery(text="nguyen", limit=10, offset=MAX_RESULT_WINDOW - 10)).hits == []
+    assert ix.search(SearchQuery(limit=MAX_RESULT_WINDOW)).total == len(DOCS)
+
+
+@pytest.mark.parametrize("kw", [
+    {"offset": 4294967296}, {"offset": MAX_RESULT_WINDOW}, {"limit": MAX_RESULT_WINDOW + 1},
+    {"limit": 20, "offset": MAX_RESULT_WINDOW - 19}, {"offset": -1}, {"limit": -1},
+], ids=str)
+def test_a_result_window_beyond_the_bound_is_refused(ix: SearchIndex, kw: dict) -> None:
+    with pytest.raises(QueryRejected) as exc:
+        SearchQuery(text="nguyen", **kw)
+    assert exc.value.http_status == 422 and "kết quả" in exc.value.message
+    query = SearchQuery(text="nguyen")  # changed after it was built: the engine still refuses it
+    for name, value in kw.items():
+        setattr(query, name, value)
+    with pytest.raises(QueryRejected):
+        ix.search(query)
+    with pytest.raises(QueryRejected):
+        ix.facets(query)
+
+
+def test_a_query_longer_than_the_bound_is_refused(ix: SearchIndex) -> None:
+    longest = ("an " * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS - 1].strip()
+    assert len(longest) < MAX_QUERY_CHARS
+    with pytest.raises(QueryRejected, match="quá nhiều từ"):  # that many words: refused for its terms
+        ix.search(SearchQuery(text=longest))
+    for kw in ({"text": "ab " * 33000}, {"fields": {"father_name": "x" * MAX_QUERY_CHARS}},
+               {"authority": "tân phú " * 30}, {"text": "a" * (MAX_QUERY_CHARS + 1)}):
+        with pytest.raises(QueryRejected, match="quá dài") as exc:
+            SearchQuery(**kw)
+        assert exc.value.http_status == 422
+    query = SearchQuery()
+    query.text = "ab " * 33000
+    with pytest.raises(QueryRejected, match="quá dài"):
+        ix.search(query)
+
+
+def test_a_query_with_more_terms_than_the_bound_is_refused(ix: SearchIndex) -> None:
+    words = "nguyen van an " * MAX_QUERY_TERMS
+    allowed = " ".join(words.split()[:MAX_QUERY_TERMS])
+    assert ix.search(SearchQuery(text=allowed)).total == 3  # repeating a word changes nothing
+    with pytest.raises(QueryRejected, match="quá nhiều từ"):
+        SearchQuery(text=" ".join(words.split()[:MAX_QUERY_TERMS + 1]))
+    with pytest.raises(QueryRejected, match="quá nhiều từ"):  # fielded words count too
+        SearchQuery(text=allowed, fields={"father_name": "binh"})
+    query = SearchQuery()
+    query.text = words
+    with pytest.raises(QueryRejected):
+        ix.search(query)
+
+
+@pytest.mark.parametrize("year", [0, 10_000, 9223372036854775808, -9223372036854775809])
+def test_a_year_outside_the_calendar_is_refused(ix: SearchIndex, year: int) -> None:
+    for kw in ({"year_from": year}, {"year_to": year}):
+        with pytest.raises(QueryRejected, match="Năm"):
+            SearchQuery(**kw)
+        query = SearchQuery()
+        setattr(query, next(iter(kw)), year)
+        with pytest.raises(QueryRejected):
+            ix.search(query)
 
 
 # -- Elasticsearch only: the alias swap, error mapping -----------------------------------------------
