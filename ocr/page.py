@@ -23,7 +23,7 @@ from ocr.correct import correct_words
 from ocr.layout import reading_order
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
-from ocr.tesseract import run_tesseract
+from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
 # Below this mean confidence the grey variant is thought poor and the cleaned variant is tried as well.
@@ -149,7 +149,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))
     grey, rotation, rules = prepare(image)
     if time.monotonic() >= deadline:
-        raise OcrTimeout("OCR quá thời gian")
+        raise OcrTimeout(TIMED_OUT)
 
     images: dict[tuple[str, int], np.ndarray] = {}  # the image each read was made from, by variant and rotation
 

@@ -11,6 +11,8 @@ from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import classify, extract, ocr_page
 from ocr.metrics import cer
+from ocr.tesseract import TIMED_OUT, run_tesseract
+from ocr.words import parse_tsv
 
 
 @pytest.fixture
@@ -39,6 +41,33 @@ def test_timeout_becomes_ocr_timeout(tmp_path):
     with pytest.raises(OcrTimeout) as err:
         ocr_page(render_birth().image, Settings(home=tmp_path, ocr_timeout_s=0.05), want_pdf=False)
     assert err.value.code == "ocr_timeout" and err.value.message == "OCR quá thời gian"
+
+
+def test_tesseract_killed_at_its_time_limit(tmp_path):
+    # The wrapper's own limit (pytesseract kills the program), not the page's check before it starts.
+    with pytest.raises(OcrTimeout) as err:
+        run_tesseract(render_birth().image, lang="vie", timeout_s=0.05)
+    assert err.value.code == "ocr_timeout" and err.value.message == TIMED_OUT
+
+
+def test_one_run_yields_tsv_and_pdf_or_tsv_alone():
+    image = render_birth().image
+    both = run_tesseract(image, lang="vie", timeout_s=60)
+    assert "20/03/1998" in [w.text for w in parse_tsv(both.tsv)]
+    assert both.pdf is not None and both.pdf.startswith(b"%PDF")
+    alone = run_tesseract(image, lang="vie", timeout_s=60, want_pdf=False)
+    assert alone.pdf is None and alone.tsv == both.tsv
+
+
+def test_tesseract_failure_and_absence_are_page_failures(monkeypatch, tmp_path):
+    image = Image.new("L", (400, 100), 255)
+    with pytest.raises(PageFailed) as err:  # the program starts and exits non-zero: no such language
+        run_tesseract(image, lang="khongco", timeout_s=30)
+    assert err.value.code == "tesseract_failed" and "khongco" in err.value.message
+    monkeypatch.setenv("PATH", str(tmp_path))  # no program at all
+    with pytest.raises(PageFailed) as err:
+        run_tesseract(image, lang="vie", timeout_s=30)
+    assert err.value.code == "tesseract_missing" and "tesseract-ocr" in err.value.message
 
 
 def test_blank_page_fails(settings):
