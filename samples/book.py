@@ -95,11 +95,12 @@ def generate_book(
     data_dir: Path | None = None,
     name: str | None = None,
     layout: str = "form",
+    hand: bool = False,
 ) -> Book:
     """Write ``<name>.pdf`` / ``<name>.tiff`` / ``<name>/page-0001.png`` … and ``<name>.truth.json``.
 
     ``layout`` "form": one extract or certificate per page; "register": a register book, a table of entries on
-    each page (samples.register)."""
+    each page (samples.register); ``hand``: a register written by hand (samples.handwriting)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if pages < 1:
@@ -110,9 +111,14 @@ def generate_book(
         raise ValueError(f"unknown layout {layout!r}; choose one of {', '.join(LAYOUTS)}")
     if layout == "register" and record_type not in REGISTER_TYPES:
         raise ValueError(f"register books are made for {', '.join(REGISTER_TYPES)}, not {record_type!r}")
-    name = name or f"{record_type}{'-register' if layout == 'register' else ''}-{degradation}-s{seed}"
-    make = register_pages if layout == "register" else render_pages
-    stream = make(record_type, pages, seed, degradation, data_dir)
+    if hand and layout != "register":
+        raise ValueError("only register books are made handwritten (layout 'register')")
+    kind = "-register-hand" if hand else "-register" if layout == "register" else ""
+    name = name or f"{record_type}{kind}-{degradation}-s{seed}"
+    if layout == "register":
+        stream = register_pages(record_type, pages, seed, degradation, data_dir, hand=hand)
+    else:
+        stream = render_pages(record_type, pages, seed, degradation, data_dir)
     truth_pages: list[dict[str, Any]] = []
 
     def collect() -> Iterator[Image.Image]:
@@ -130,6 +136,7 @@ def generate_book(
         "book": name,
         "record_type": record_type,
         "layout": layout,
+        "hand": hand,
         "seed": seed,
         "degradation": degradation,
         "format": fmt,

@@ -16,6 +16,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--type", dest="record_type", choices=BOOK_TYPES, default="birth")
     p.add_argument("--layout", choices=LAYOUTS, default="form",
                    help="form: one extract/certificate per page; register: a table of entries per page")
+    p.add_argument("--hand", action="store_true",
+                   help="with --layout register: written by hand (needs the fonts scripts/bootstrap.sh installs)")
     p.add_argument("--pages", type=int, default=10)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--degradation", choices=tuple(LEVELS), default="moderate")
@@ -31,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--pages must be at least 1")
     book = generate_book(
         args.out_dir, args.record_type, args.pages, args.seed, args.degradation, args.fmt, args.data_dir, args.name,
-        args.layout,
+        args.layout, args.hand,
     )
     for path in [*book.paths, book.truth_path]:
         print(path)

@@ -3,6 +3,8 @@ registration at one ward in one year. An entry that does not fit at the bottom o
 lines that fit and continued in the first row of the next page, whose number cell stays empty — the case
 extraction must join.
 
+With a pen from samples.handwriting the same ruled book is filled in by hand (``hand=True``).
+
 Only what is printed is truth: the columns below, plus the book number, the page the entry starts on and the
 registering authority from the page header.
 """
@@ -119,6 +121,8 @@ class Entry:
     record: Record
     cells: list[list[str]]  # per column, the wrapped lines
     pages: list[int]
+    index: int = 0  # in the book
+    notes: str | None = None  # a handwritten book's marginal note of a later amendment
 
 
 @dataclass(slots=True)
@@ -136,25 +140,26 @@ class RegisterPage:
             "layout": "register",
             "records": [
                 {"record_id": e.record.record_id, "fields": e.record.fields, "pages": e.pages}
+                | ({"notes": e.notes, "status": "amended"} if e.notes else {})
                 for e in self.entries if e.pages[0] == self.number
             ],
             "text": self.text,
         }
 
 
-def _wrap(text: str, width: float) -> list[str]:
-    f = font("serif", SIZE)
+def _wrap(text: str, width: float, measure=None) -> list[str]:
+    measure = measure or font("serif", SIZE).getlength
     lines: list[str] = []
     for word in text.split():
-        if lines and f.getlength(f"{lines[-1]} {word}") <= width:
+        if lines and measure(f"{lines[-1]} {word}") <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
     return lines or [""]
 
 
-def _entries(record_type: str, count: int, seed: int, data_dir: Path | None, table_width: float) -> tuple[
-        list[Entry], dict[str, str]]:
+def _entries(record_type: str, count: int, seed: int, data_dir: Path | None, table_width: float,
+             pen=None) -> tuple[list[Entry], dict[str, str]]:
     factory = _RegisterFactory(seed, data_dir)
     columns = COLUMNS[record_type]
     first = factory.rng.randint(1, 400)
@@ -169,32 +174,42 @@ def _entries(record_type: str, count: int, seed: int, data_dir: Path | None, tab
             "registration_authority": full["registration_authority"],
         }
         record.fields = fields
-        cells = [_wrap(cell_text(c.field, fields[c.field]), c.width * table_width - 2 * PAD) for c in columns]
-        entries.append(Entry(record, cells, []))
+        measure = pen.measure(k) if pen else None
+        cells = [_wrap(cell_text(c.field, fields[c.field]), c.width * table_width - 2 * PAD, measure)
+                 for c in columns]
+        entries.append(Entry(record, cells, [], k))
     return entries, {"book": book, "authority": entries[0].record.fields["registration_authority"]}
 
 
 def register_pages(record_type: str = "birth", pages: int = 4, seed: int = 0, degradation: str = "moderate",
-                   data_dir: Path | None = None) -> Iterator[RegisterPage]:
-    """``pages`` register pages, filled row by row; the last page ends with a closed table."""
+                   data_dir: Path | None = None, hand: bool = False) -> Iterator[RegisterPage]:
+    """``pages`` register pages, filled row by row; the last page ends with a closed table. ``hand``: written
+    by hand (samples.handwriting; raises HandwritingUnavailable without its fonts)."""
     if record_type not in REGISTER_TYPES:
         raise ValueError(f"registers are made for {', '.join(REGISTER_TYPES)}, not {record_type!r}")
-    table_width = WIDTH - 2 * MARGIN_X
+    pen = None
+    if hand:
+        from samples.handwriting import HandPen
+
+        pen = HandPen.for_book(seed, record_type)
+    table_width = WIDTH - 2 * MARGIN_X - (pen.margin if pen else 0)
     # More entries than can fit; pages take them in order.
-    entries, book = _entries(record_type, pages * 16, seed, data_dir, table_width)
+    entries, book = _entries(record_type, pages * 16, seed, data_dir, table_width, pen)
+    if pen:
+        pen.annotate(entries)
     pending: tuple[Entry, int] | None = None  # an entry cut at the bottom of a page, and the lines drawn
     queue = iter(entries)
     for number in range(1, pages + 1):
         rng = np.random.default_rng([seed, number, 7])
         image, lines, drawn, pending = _page(record_type, number, book, queue, pending, table_width,
-                                             last=number == pages)
+                                             last=number == pages, pen=pen)
         yield RegisterPage(number, record_type, degrade(image, degradation, rng), "\n".join(lines), drawn)
 
 
-def _page(record_type, number, book, queue, pending, table_width, *, last: bool):
+def _page(record_type, number, book, queue, pending, table_width, *, last: bool, pen=None):
     page = Image.new("RGB", (WIDTH, HEIGHT), (252, 250, 244))
     draw = ImageDraw.Draw(page)
-    x0, x1 = MARGIN_X, WIDTH - MARGIN_X
+    x0, x1 = MARGIN_X, MARGIN_X + table_width
     lines: list[str] = []
     y = TOP
     title = TITLES[record_type]
@@ -255,7 +270,13 @@ def _page(record_type, number, book, queue, pending, table_width, *, last: bool)
         drawn.append(entry)
         for i, cell in enumerate(cells):
             for j, text in enumerate(cell):
-                draw.text((xs[i] + PAD, y + PAD + (j + 1) * LINE - 12), text, font=regular, fill=INK, anchor="ls")
+                if pen:
+                    pen.write(xs[i] + PAD, y + PAD + (j + 1) * LINE - 12, text, entry.index)
+                else:
+                    draw.text((xs[i] + PAD, y + PAD + (j + 1) * LINE - 12), text, font=regular, fill=INK,
+                              anchor="ls")
+        if pen and skip == 0:
+            pen.row(entry.index, y, y + rows * LINE + 2 * PAD)
         lines.append("    ".join(" ".join(c) for c in cells if c))
         y += rows * LINE + 2 * PAD
         if pending is not None:
@@ -265,4 +286,6 @@ def _page(record_type, number, book, queue, pending, table_width, *, last: bool)
     bottom = limit if open_bottom else y
     for x in xs:
         draw.line((x, table_top, x, bottom), fill=INK, width=3 if x not in (x0, x1) else 4)
+    if pen:
+        page = pen.finish(page, number, x1, {e.index: e.notes for e in drawn if e.notes})
     return page, lines, drawn, pending

@@ -8,8 +8,9 @@ APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fon
 # The test suite also starts real servers: Redis and PostgreSQL from Debian, Elasticsearch (a JDK: its
 # distribution comes from Maven Central and a small test plugin is compiled), MinIO (built with Go >= 1.24,
 # which Debian 12's golang-go is not: the polyglot machine ships a newer Go in /usr/local/go).
-# The browser test drives Debian's headless Chromium.
-APT_TEST=(redis-server postgresql openjdk-17-jdk-headless maven golang-go chromium)
+# The browser test drives Debian's headless Chromium. npm installs the handwriting fonts of the handwritten
+# sample registers (tests check their glyphs).
+APT_TEST=(redis-server postgresql openjdk-17-jdk-headless maven golang-go chromium npm)
 
 want=("${APT_RUNTIME[@]}")
 [[ "${1:-}" == "--test" ]] && want+=("${APT_TEST[@]}")
@@ -20,6 +21,7 @@ for pkg in "${want[@]}"; do
     maven) command -v mvn >/dev/null && continue ;;
     openjdk-17-jdk-headless) command -v javac >/dev/null && continue ;;
     golang-go) command -v go >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
     python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
   esac
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
@@ -41,3 +43,18 @@ if ! command -v uv >/dev/null; then
   export PATH="$CACHE/uv/bin:$PATH"
 fi
 uv sync --frozen --quiet
+
+# Handwriting fonts with every Vietnamese letter (samples/fonts.py finds them here), pinned. Optional: without
+# npm the sample books stay printed and everything else works.
+HAND_FONTS=(@fontsource/patrick-hand@5.3.0 @fontsource/dancing-script@5.3.0)
+if command -v npm >/dev/null; then
+  for spec in "${HAND_FONTS[@]}"; do
+    pkg="$CACHE/fonts/node_modules/${spec%@*}/package.json"
+    if ! grep -q "\"version\": \"${spec##*@}\"" "$pkg" 2>/dev/null; then
+      echo "==> npm install handwriting fonts into $CACHE/fonts"
+      npm install --prefix "$CACHE/fonts" --save-exact --no-audit --no-fund --silent "${HAND_FONTS[@]}" \
+        || echo "==> (handwriting fonts not installed; sample registers will be printed only)"
+      break
+    fi
+  done
+fi
