@@ -248,6 +248,8 @@ def sample(
     fmt: Annotated[str, typer.Option("--format")] = "pdf",
     layout: Annotated[str, typer.Option(help="form: mỗi trang một trích lục/giấy chứng nhận; "
                                              "register: sổ đăng ký, mỗi trang một bảng nhiều mục.")] = "form",
+    hand: Annotated[bool, typer.Option("--hand", help="Sổ đăng ký viết tay (cần --layout register và phông chữ "
+                                                      "viết tay do scripts/bootstrap.sh cài).")] = False,
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
@@ -256,9 +258,11 @@ def sample(
     if layout == "register" and record_type not in REGISTER_TYPES:
         raise SohoaError(f"Sổ đăng ký mẫu chỉ có cho khai sinh, khai tử, kết hôn (không có cho {record_type})",
                          code="bad_argument")
+    if hand and layout != "register":
+        raise SohoaError("Chỉ sổ đăng ký (--layout register) mới có bản viết tay", code="bad_argument")
     try:
         book = generate_book(out_dir, record_type=record_type, pages=pages, seed=seed, degradation=degradation,
-                             fmt=fmt, layout=layout)
+                             fmt=fmt, layout=layout, hand=hand)
     except ValueError as exc:
         raise SohoaError(str(exc), code="bad_argument") from exc
     out.print(f"Đã tạo {book.path} ({pages} trang), dữ liệu gốc: {book.truth_path}")
