@@ -5,9 +5,12 @@
 when the worker starts — from ``Settings()``; importing this module reads no configuration.
 
 Delivery is *at least once*: tasks are acknowledged after they finish (``acks_late``) and put back when the
-process running them dies (``reject_on_worker_lost``). If a whole worker machine disappears, Redis hands its
-unacknowledged task to another worker once the visibility timeout has passed. The stages are idempotent, so a
-page delivered twice is stored and indexed once.
+process running them dies (``reject_on_worker_lost``). If a whole worker machine disappears, its tasks go back
+to the queue once their short lease lapses (``workers/celery_lease.py``: live workers renew theirs), within
+about 40 seconds. The stages are idempotent, so a page delivered twice is stored and indexed once.
+
+The tasks live in ``workers/tasks.py``, registered through the app's ``include`` (imported when a worker
+starts); this module does not import them, and they do not import it.
 """
 from __future__ import annotations
 
@@ -18,9 +21,10 @@ from celery import Celery
 from domain.errors import ConfigError
 from domain.settings import Settings
 
-#: Longest pause between two retries of a task whose backend was briefly away (seconds).
-RETRY_BACKOFF_MAX = 30
+from .celery_lease import LEASE_S, LeaseRenewal
+
 QUEUE = "sohoa"
+TASK_MODULES = ["workers.tasks"]
 
 
 def time_limits(settings: Settings) -> tuple[float, float, float]:
@@ -28,13 +32,12 @@ def time_limits(settings: Settings) -> tuple[float, float, float]:
 
     OCR alone is bounded by ``ocr_timeout_s``; rendering and storing get half as much again plus a margin. The
     soft limit raises inside the task (the page is failed with a reason), the hard limit kills the process.
-    Redis re-delivers an unacknowledged task after the visibility timeout, so it must outlast both the hard
-    limit and the longest retry countdown (a task waiting for its retry is held unacknowledged too).
+    The visibility timeout is the lease, not the task's length: a live worker renews the lease of every message
+    it holds (running, or waiting for a retry's countdown), so only a dead worker's messages are handed on.
     """
     soft = settings.ocr_timeout_s * 1.5 + 15
     hard = soft + 15
-    visibility = max(hard, RETRY_BACKOFF_MAX) + 30
-    return soft, hard, visibility
+    return soft, hard, float(LEASE_S)
 
 
 def celery_config(settings: Settings) -> dict[str, Any]:
@@ -62,7 +65,6 @@ def celery_config(settings: Settings) -> dict[str, Any]:
         "task_soft_time_limit": soft,
         "task_time_limit": hard,
         "broker_transport_options": transport,
-        "result_backend_transport_options": {"visibility_timeout": int(visibility)},
         "result_expires": 7 * 24 * 3600,
         "task_default_queue": QUEUE,
         "task_track_started": True,
@@ -81,11 +83,10 @@ class SohoaCelery(Celery):
 
 
 def make_celery(settings: Settings) -> SohoaCelery:
-    app = SohoaCelery("sohoa", set_as_current=True)
+    app = SohoaCelery("sohoa", set_as_current=True, include=TASK_MODULES)
     app.conf.update(celery_config(settings))
     app.settings = settings
-    from . import tasks  # noqa: F401  (registers the shared tasks on this app)
-
+    app.steps["consumer"].add(LeaseRenewal)
     return app
 
 

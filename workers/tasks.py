@@ -1,8 +1,10 @@
 """Celery tasks: thin wrappers over the stages, taking ids (JSON) and nothing else.
 
 Each task retries on :class:`TransientBackendError` (a backend briefly away) with exponential backoff and
-jitter, and returns cleanly when its page or batch no longer exists. The stages are idempotent, so a task
-delivered twice (a worker killed mid-page, a retry, a resumed ingest) stores and indexes its results once.
+jitter (:data:`RETRY`, beside the tasks), and returns cleanly when its page or batch no longer exists. The
+stages are idempotent, so a task delivered twice (a worker killed mid-page, a retry, a resumed ingest) stores
+and indexes its results once. The app registers this module through its ``include`` (``workers.celery_app``);
+the tasks are shared tasks and need no app at import.
 """
 from __future__ import annotations
 
@@ -18,11 +20,12 @@ from storage import open_database
 from storage.models import Batch, Page
 
 from . import stages
-from .celery_app import RETRY_BACKOFF_MAX
 from .context import Context
 
 log = logging.getLogger(__name__)
 
+#: Longest pause between two retries of a task whose backend was briefly away (seconds).
+RETRY_BACKOFF_MAX = 30
 RETRY = {
     "autoretry_for": (TransientBackendError,),
     "retry_backoff": 2,

@@ -1,8 +1,9 @@
 """The distributed mode end to end: real Celery workers (subprocesses) on Redis, PostgreSQL, MinIO, Elasticsearch.
 
 (a) a 4-page book goes through `register` + CeleryExecutor with two workers, then `sohoa search` / `sohoa show`;
-(b) a worker is killed (kill -9, whole process group) in the middle of the book and another started: Redis hands
-    the unacknowledged page to a live worker after the visibility timeout, and every page ends done exactly once;
+(b) a worker is killed (kill -9, whole process group) in the middle of the book and another started: its page's
+    lease lapses and a live worker's sweep puts it back on the queue within a minute (not after a visibility
+    timeout as long as a page), and every page ends done exactly once; the lease itself is checked on Redis;
 (c) Elasticsearch and MinIO stop answering for a while (a TCP proxy we pause): the tasks retry with backoff and
     the batch completes.
 """
@@ -298,6 +299,50 @@ def test_register_book_on_two_workers_joins_the_entry_cut_between_pages(dist_set
 
 # -- (b) a worker killed mid-book ----------------------------------------------------------------------------
 
+def test_lease_renewed_by_a_live_worker_lapses_for_a_dead_one(servers, unique):
+    """On Redis itself: a held message whose lease is renewed stays held however old its delivery; one that
+    is not renewed goes back to its queue at the next sweep; a renewal never revives a message handed on."""
+    from kombu import Connection
+
+    from domain.settings import Settings
+    from workers.celery_app import celery_config
+    from workers.celery_lease import LEASE_S, renew
+
+    url = _replace_path(servers["SOHOA_TEST_REDIS_URL"], f"/{random.randint(1, 15)}")
+    options = celery_config(Settings(broker_url=url))["broker_transport_options"]
+    with Connection(url, transport_options=options) as conn:
+        name = f"lease-{unique}"
+        queue = conn.SimpleQueue(name)
+        try:
+            queue.put({"page_id": "p1"})
+            message = queue.get(timeout=5)  # held, not acknowledged: the way a worker holds its page
+            channel = queue.consumer.channel
+            index = channel.unacked_index_key
+            client = channel.client
+            tag = message.delivery_tag
+
+            def sweep() -> None:
+                channel.qos.restore_visible(num=1000, interval=1)
+
+            long_ago = time.time() - LEASE_S - 60
+            client.zadd(index, {tag: long_ago})  # as if delivered long ago ...
+            assert renew(channel) == 1  # ... but its worker is alive and renews it
+            assert client.zscore(index, tag) > long_ago + 60
+            sweep()
+            assert client.llen(name) == 0, "a renewed message was handed to another worker"
+
+            client.zadd(index, {tag: long_ago})  # its worker died: nobody renews it
+            sweep()
+            assert client.llen(name) == 1, "an abandoned message did not go back to the queue"
+            assert renew(channel) == 0 and client.zscore(index, tag) is None  # the late renewal revives nothing
+            again = queue.get(timeout=5)
+            assert again.payload == {"page_id": "p1"}
+            again.ack()
+        finally:
+            queue.clear()
+            queue.close()
+
+
 @pytest.mark.timeout(480)
 def test_worker_killed_mid_book_every_page_done_exactly_once(dist_settings, workers, book):
     from workers import Context
@@ -312,23 +357,36 @@ def test_worker_killed_mid_book_every_page_done_exactly_once(dist_settings, work
         recorder = Recorder()
         thread, errors = _run_in_thread(ctx, batch_id, recorder)
 
-        def running_page() -> tuple[str, str] | None:
-            for pid, status, worker, _ in _statuses(ctx, batch_id):
-                if status == PageStatus.RUNNING and worker:
-                    return pid, worker
-            return None
+        def last_page_started() -> tuple[str, str] | None:
+            # Once no page is pending, the running page latest in the book is the one just taken from the queue:
+            # killing its worker leaves nothing else queued ahead of it when it is handed back.
+            rows = _statuses(ctx, batch_id)
+            if any(status == PageStatus.PENDING for _, status, _, _ in rows):
+                return None
+            running = [(pid, worker) for pid, status, worker, _ in rows if status == PageStatus.RUNNING and worker]
+            return running[-1] if running else None
 
-        _wait_for(lambda: running_page() is not None, 120, "a page to start")
-        page_id, worker = running_page()
+        _wait_for(lambda: last_page_started() is not None, 180, "the last page to start")
+        page_id, worker = last_page_started()
         victim = next(n for n in workers.procs if int(worker.rsplit(":", 1)[1]) in workers.pids(n))
         time.sleep(1.0)  # well inside the page: OCR has started
         workers.kill(victim)
         killed_at = time.monotonic()
         workers.start("w3")
-        _, _, visibility = time_limits(dist_settings)
-        _join(thread, errors, visibility + 240, workers)
-        print(f"\n(b) killed {victim} on page {page_id[:8]}; batch done {time.monotonic() - killed_at:.1f}s later "
-              f"(visibility timeout {visibility:.0f}s), {time.monotonic() - t0:.1f}s in all")
+        _, hard, lease = time_limits(dist_settings)
+        assert lease < hard, "the lease should not have to outlast a whole page"
+
+        def claimed_again() -> bool:
+            return any(pid == page_id and a >= 2 for pid, _, _, a in _statuses(ctx, batch_id))
+
+        # Handed on after the lease (30 s) and the next sweep (10 s), to a worker with nothing else to do. Before
+        # the lease, a dead worker's page waited a visibility timeout of hard + 30 s (82 s here, over five
+        # minutes in production): this bound leaves a loaded machine 35 s of slack and still fails the old way.
+        _wait_for(claimed_again, lease + 45, "the killed worker's page to be handed to a live worker")
+        handed_on = time.monotonic() - killed_at
+        _join(thread, errors, 240, workers)
+        print(f"\n(b) killed {victim} on page {page_id[:8]}; page handed on {handed_on:.1f}s later, batch done "
+              f"{time.monotonic() - killed_at:.1f}s later (lease {lease:.0f}s), {time.monotonic() - t0:.1f}s in all")
 
         assert len(recorder.done) == PAGES and all(recorder.done)
         assert_each_page_once(ctx, batch_id)
