@@ -29,6 +29,13 @@ def _context():
     return Context(Settings())
 
 
+def _check_tools(settings: Settings | None = None) -> None:
+    """Tesseract with its language, pdftoppm: there before any page is touched, or one error naming the packages."""
+    from ocr.probe import check_tools
+
+    check_tools((settings or Settings()).ocr_lang)
+
+
 def _emit(data: dict | list, as_json: bool, human) -> None:
     if as_json:
         sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
@@ -82,6 +89,7 @@ def ingest(
     """Nhập một quyển sổ đã quét: kiểm tra, lưu bản gốc, nhận dạng và đánh chỉ mục từng trang."""
     from workers.batches import BatchMeta, pages_to_run, register
 
+    _check_tools()
     ctx = _context()
     if resume:
         batch_id = resume
@@ -104,6 +112,7 @@ def retry(batch_id: str, as_json: JsonOpt = False) -> None:
     """Xử lý lại các trang bị lỗi của một lô."""
     from workers.batches import pages_to_run, reset_failed
 
+    _check_tools()
     ctx = _context()
     reset_failed(batch_id, ctx)
     rep = _run_batch(ctx, batch_id, pages_to_run(batch_id, ctx), as_json)
@@ -121,6 +130,7 @@ def ocr(file: Path, as_json: JsonOpt = False) -> None:
     from ocr import ocr_page
 
     settings = Settings()
+    _check_tools(settings)
     pages = []
     with tempfile.TemporaryDirectory() as tmp:
         for item in expand([file], settings, Path(tmp)):
@@ -226,7 +236,7 @@ def serve(
     """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""
     import uvicorn
 
-    Settings()  # a configuration error shows here, once, not in every server process
+    _check_tools(Settings())  # a configuration error shows here, once, not in every server process
     # One Python process uses one core at most: several processes (each its own app, built from the
     # environment by the factory) let a shared office machine serve officers on all its cores.
     uvicorn.run("api.cli:_app_from_environment", factory=True, host=host, port=port, workers=workers)
@@ -292,6 +302,7 @@ def worker(
     if not settings.distributed:
         raise ConfigError("SOHOA_BROKER_URL đang là 'local' (chế độ nhúng): không có hàng đợi nào để nhận việc. "
                           "Đặt SOHOA_BROKER_URL=redis://máy:6379/0 (cùng các URL cơ sở dữ liệu, kho và chỉ mục).")
+    _check_tools(settings)
     celery = make_celery(settings)
     celery.worker_main(["worker", f"--concurrency={concurrency or settings.workers}", f"--loglevel={loglevel}",
                         f"--queues={QUEUE}", f"--hostname={hostname or f'sohoa-{os.getpid()}@%h'}"])

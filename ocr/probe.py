@@ -1,0 +1,76 @@
+"""Start-up check of the programs that reading pages needs — ``tesseract`` with its language data, poppler's
+``pdftoppm`` and ``pdfinfo`` — run once by ``sohoa ingest``, ``worker`` and ``serve`` before any page is touched,
+so that a missing tool is one clear error naming the Debian package, not every page failing one by one
+(OCRmyPDF's ``_validation.py`` and ``_exec/_probe.py`` do the same)."""
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from typing import NamedTuple
+
+from domain.errors import ConfigError
+
+MIN_TESSERACT = (4, 1)  # LSTM models (--oem 1) and TSV with word confidences
+_TIMEOUT_S = 20
+
+
+class Missing(NamedTuple):
+    what: str  # for people, Vietnamese
+    package: str  # the Debian package that brings it
+
+
+def _output(*cmd: str) -> str | None:
+    """The program's stdout and stderr, or None when it cannot be run."""
+    if shutil.which(cmd[0]) is None:
+        return None
+    try:
+        proc = subprocess.run(cmd, capture_output=True, timeout=_TIMEOUT_S, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return (proc.stdout + proc.stderr).decode("utf-8", "replace")
+
+
+def tesseract_version() -> tuple[int, int] | None:
+    out = _output("tesseract", "--version")
+    match = re.search(r"tesseract v?(\d+)\.(\d+)", out or "")
+    return (int(match[1]), int(match[2])) if match else None
+
+
+def languages() -> set[str]:
+    """Languages whose traineddata Tesseract finds (TESSDATA_PREFIX or its default folder)."""
+    out = _output("tesseract", "--list-langs") or ""
+    return {line.strip() for line in out.splitlines()[1:] if line.strip()}
+
+
+def missing(lang: str) -> list[Missing]:
+    """What is missing for OCR in ``lang`` (``vie``, ``vie+eng``); empty when all is there."""
+    found: list[Missing] = []
+    version = tesseract_version()
+    if version is None:
+        found.append(Missing("chương trình tesseract", "tesseract-ocr"))
+    elif version < MIN_TESSERACT:
+        found.append(Missing(f"Tesseract {'.'.join(map(str, MIN_TESSERACT))} trở lên (máy có bản "
+                             f"{'.'.join(map(str, version))})", "tesseract-ocr"))
+    else:
+        have = languages()
+        found += [Missing(f"dữ liệu ngôn ngữ '{code}' của Tesseract ({code}.traineddata)",
+                          f"tesseract-ocr-{code.lower().replace('_', '-')}")
+                  for code in lang.split("+") if code not in have]
+    # pdf2image runs pdfinfo (page count) and pdftoppm (pixels); both come with poppler-utils.
+    found += [Missing(f"chương trình {prog}", "poppler-utils")
+              for prog in ("pdftoppm", "pdfinfo") if _output(prog, "-v") is None]
+    return found
+
+
+def check_tools(lang: str) -> None:
+    """Raise one ``ConfigError`` naming everything missing and the packages to install."""
+    found = missing(lang)
+    if not found:
+        return
+    packages = " ".join(dict.fromkeys(m.package for m in found))
+    raise ConfigError(
+        "Thiếu công cụ cần cho việc nhận dạng trang: " + "; ".join(f"{m.what} (gói {m.package})" for m in found)
+        + f". Cài bằng: sudo apt-get install {packages}",
+        code="tools_missing",
+    )
