@@ -16,10 +16,10 @@ from fastapi.staticfiles import StaticFiles
 
 from domain.errors import SohoaError
 from domain.settings import Settings
+from office.accounts import service as auth
+from office.dossiers.service import InvalidRequest
 from workers import Context
 
-from . import auth
-from .dossiers import InvalidRequest
 from .routes_admin import router as admin_router
 from .routes_auth import router as auth_router
 from .routes_citizen import router as citizen_router

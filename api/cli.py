@@ -167,8 +167,7 @@ def search(
 ) -> None:
     """Tìm hồ sơ: không cần dấu, chịu được lỗi nhận dạng; ví dụ: nguyen van an 1998, cha:"tran van b"."""
     from index import SearchQuery
-
-    from .service import search as do_search
+    from office.records.service import search as do_search
 
     if record_type:
         _check_type(record_type, False)
@@ -179,7 +178,7 @@ def search(
 @app.command()
 def show(record_id: str, as_json: JsonOpt = False) -> None:
     """Xem một hồ sơ: các trường, độ tin cậy, trang gốc."""
-    from .service import record_detail
+    from office.records.service import record_detail
 
     def human(d: dict) -> None:
         t = Table("Trường", "Giá trị", "Tin cậy", title=f"{d['record_id']} ({d['type']})")
@@ -197,7 +196,7 @@ def show(record_id: str, as_json: JsonOpt = False) -> None:
 @app.command()
 def batches(as_json: JsonOpt = False) -> None:
     """Danh sách các lô đã nhập và tiến độ."""
-    from .service import list_batches
+    from office.records.service import list_batches
 
     def human(rows: list) -> None:
         t = Table("Lô", "Loại", "Quyển", "Trang", "Xong", "Lỗi", "Hồ sơ")
@@ -357,8 +356,8 @@ def user_add(
     """Thêm tài khoản; mật khẩu lấy từ SOHOA_NEW_PASSWORD hoặc được hỏi (không hiện khi gõ)."""
     import os
 
-    from .audit import Actor, record
-    from .auth import Role, create_user
+    from office.accounts.service import Role, create_user
+    from office.audit.service import Actor, record
 
     if role not in [r.value for r in Role]:
         raise typer.BadParameter(f"phải là một trong {', '.join(r.value for r in Role)}")
@@ -395,6 +394,117 @@ def link(
     links = sum(link_records(ids[i:i + 500], ctx) for i in range(0, len(ids), 500))
     _emit({"records": len(ids), "links": links}, as_json,
           lambda d: out.print(f"Đã xét {d['records']} hồ sơ: {d['links']} liên kết đề xuất hoặc đã quyết định."))
+
+
+@app.command()
+def backup(
+    path: Annotated[Path, typer.Argument(help="Thư mục mới (hoặc trống) để ghi bản sao lưu, tốt nhất trên ổ khác.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Sao lưu cài đặt nhúng (CSDL, tệp quét, khóa bí mật) khi hệ thống vẫn chạy; kiểm tra lại từng tệp."""
+    from office.backup import backup as do_backup
+
+    manifest = do_backup(Settings(), path, announce=lambda step: None if as_json else err.print(f"… {step}"))
+    objects = manifest["objects"]
+
+    def human(m: dict) -> None:
+        out.print(f"Đã sao lưu vào {path}: {sum(m['database']['tables'].values())} dòng CSDL, "
+                  f"{objects['count']} tệp ({objects['bytes'] / 1e6:.1f} MB), đã kiểm tra mã SHA-256.")
+        for what, keys in (("thiếu trong kho", objects["missing"]), ("hỏng trên đĩa", objects["damaged"])):
+            if keys:
+                err.print(f"[red]{len(keys)} tệp {what} từ trước khi sao lưu, ví dụ {', '.join(keys[:5])}")
+
+    _emit(manifest, as_json, human)
+    if objects["missing"] or objects["damaged"]:
+        raise typer.Exit(1)
+
+
+@app.command()
+def restore(
+    path: Annotated[Path, typer.Argument(help="Thư mục sao lưu do `sohoa backup` ghi.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Khôi phục một bản sao lưu vào SOHOA_HOME trống, rồi dựng lại chỉ mục tìm kiếm."""
+    from office.backup import restore as do_restore
+
+    summary = do_restore(Settings(), path, announce=lambda step: None if as_json else err.print(f"… {step}"))
+
+    def human(s: dict) -> None:
+        out.print(f"Đã khôi phục {path} (sao lưu lúc {s['created_at']}) vào {s['home']}: {s['objects']} tệp, "
+                  f"{s['indexed']} hồ sơ đã đưa vào chỉ mục.")
+        if s["secret_key"] == "from_environment":
+            err.print("[yellow]Khóa bí mật lấy từ SOHOA_SECRET_KEY: hãy đặt đúng giá trị cũ trên máy này.")
+
+    _emit(summary, as_json, human)
+
+
+def _cli_actor():
+    import os
+
+    from office.audit.service import Actor
+
+    return Actor(None, None, username=f"cli:{os.environ.get('USER', '?')}")
+
+
+@app.command("export")
+def export_book(
+    batch_id: Annotated[str, typer.Argument(help="Mã lô (một quyển sổ).")],
+    fmt: Annotated[str, typer.Option("--format", help="moj: bảng tính .xlsx + tệp .zip mỗi mục một PDF màu "
+                                                      "(theo Công văn 1437/BTP-CNTT); csv; jsonl.")] = "moj",
+    out_dir: Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp xuất.")] = Path("."),
+    as_json: JsonOpt = False,
+) -> None:
+    """Xuất một quyển sổ: mỗi mục một dòng (tiêu đề tiếng Việt) và mỗi mục một PDF, để nhập CSDL hộ tịch."""
+    from dataclasses import asdict
+
+    from office.export.service import export_batch
+
+    ctx = _context()
+    with ctx.db.session() as s:
+        result = export_batch(batch_id, fmt, out_dir, s=s, store=ctx.store, actor=_cli_actor(),
+                              dpi=ctx.settings.dpi)
+    data = asdict(result) | {"files": [str(p) for p in result.files]}
+
+    def human(d: dict) -> None:
+        pdfs = f", {d['pdfs']} PDF (lớn nhất {d['largest_pdf_page_bytes'] / 1000:.0f} kB/trang)" if d["pdfs"] else ""
+        out.print(f"Đã xuất {d['entries']} mục{pdfs}: {', '.join(d['files'])}")
+
+    _emit(data, as_json, human)
+
+
+@app.command("import-keyed")
+def import_keyed(
+    sheet: Annotated[Path, typer.Argument(help="Bảng tính .xlsx các mục đã nhập tay (bố cục như khi xuất).")],
+    batch_id: Annotated[str, typer.Option("--batch", help="Mã lô của quyển sổ đã quét.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Nhập các mục đã nhập tay trong bảng tính vào một lô, khớp theo số đăng ký; báo những gì không khớp."""
+    from dataclasses import asdict
+
+    from office.export.importing import import_and_index
+
+    result = import_and_index(sheet, batch_id, ctx=_context(), actor=_cli_actor())
+
+    def human(d: dict) -> None:
+        out.print(f"{d['rows']} dòng: {d['matched']} khớp, {len(d['changed_records'])} mục được cập nhật "
+                  f"({d['fields_changed']} trường).")
+        if d["rows_without_entry"]:
+            t = Table("Dòng", "Số", "Lý do", title="Dòng không khớp mục nào trên trang quét")
+            for r in d["rows_without_entry"]:
+                t.add_row(str(r["row"]), str(r["registration_number"]), r["reason"])
+            out.print(t)
+        if d["entries_without_row"]:
+            t = Table("Số", "Trang", title="Mục trên trang quét không có dòng nào")
+            for r in d["entries_without_row"]:
+                t.add_row(str(r["registration_number"] or "(chưa đọc được)"), ", ".join(map(str, r["pages"])))
+            out.print(t)
+        for r in d["rejected_rows"]:
+            err.print(f"[red]Dòng {r['row']} (số {r['registration_number']}) không nhập: "
+                      + "; ".join(r["errors"].values()))
+        if d["unknown_columns"]:
+            err.print(f"[yellow]Bỏ qua các cột không nhận ra: {', '.join(d['unknown_columns'])}")
+
+    _emit(asdict(result), as_json, human)
 
 
 def main() -> None:

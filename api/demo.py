@@ -10,10 +10,9 @@ from rich.table import Table
 from domain.errors import SohoaError
 from domain.text import fold
 from index import SearchQuery
+from office.records.service import record_detail, search
 from workers import Context, NoProgress, open_executor
 from workers.batches import BatchMeta, pages_to_run, register, report
-
-from .service import record_detail, search
 
 
 def run_demo(ctx: Context, *, pages: int, console: Console) -> None:

@@ -6,74 +6,17 @@ from datetime import datetime
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from domain.records import TITLE_FIELDS, TYPE_LABELS_VI, RecordType
+from domain.labels import (
+    ACTION_LABELS_VI,
+    FIELD_LABELS_VI,
+    KIND_LABELS_VI,
+    LINK_STATUS_LABELS_VI,
+    STATUS_LABELS_VI,
+    TYPE_LABELS,
+    display_value,
+)
 
 _env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape())
-
-FIELD_LABELS_VI: dict[str, str] = {
-    "registration_number": "Số", "book_number": "Quyển số", "page_number": "Trang số",
-    "registration_date": "Ngày đăng ký", "registration_authority": "Nơi đăng ký",
-    "signer_name": "Người ký", "signer_title": "Chức vụ người ký",
-    "full_name": "Họ, chữ đệm, tên", "date_of_birth": "Ngày, tháng, năm sinh",
-    "date_of_birth_in_words": "Ngày sinh (bằng chữ)", "gender": "Giới tính", "ethnicity": "Dân tộc",
-    "nationality": "Quốc tịch", "place_of_birth": "Nơi sinh", "hometown": "Quê quán",
-    "personal_id": "Số định danh cá nhân",
-    "mother_name": "Họ tên mẹ", "mother_birth_year": "Năm sinh của mẹ", "mother_ethnicity": "Dân tộc của mẹ",
-    "mother_nationality": "Quốc tịch của mẹ", "mother_residence": "Nơi cư trú của mẹ",
-    "father_name": "Họ tên cha", "father_birth_year": "Năm sinh của cha", "father_ethnicity": "Dân tộc của cha",
-    "father_nationality": "Quốc tịch của cha", "father_residence": "Nơi cư trú của cha",
-    "declarant_name": "Người đi khai", "declarant_relationship": "Quan hệ với người được khai",
-    "wife_name": "Họ tên vợ", "wife_date_of_birth": "Ngày sinh của vợ", "wife_ethnicity": "Dân tộc của vợ",
-    "wife_nationality": "Quốc tịch của vợ", "wife_residence": "Nơi cư trú của vợ",
-    "wife_id_document": "Giấy tờ tùy thân của vợ",
-    "husband_name": "Họ tên chồng", "husband_date_of_birth": "Ngày sinh của chồng",
-    "husband_ethnicity": "Dân tộc của chồng", "husband_nationality": "Quốc tịch của chồng",
-    "husband_residence": "Nơi cư trú của chồng", "husband_id_document": "Giấy tờ tùy thân của chồng",
-    "date_of_death": "Ngày chết", "time_of_death": "Giờ chết", "place_of_death": "Nơi chết",
-    "cause_of_death": "Nguyên nhân chết", "death_notice": "Giấy báo tử",
-    "certificate_serial": "Số phát hành", "registry_number": "Số vào sổ cấp GCN",
-    "owner_names": "Người sử dụng đất", "owner_birth_years": "Năm sinh", "owner_ids": "CMND/CCCD số",
-    "owner_address": "Địa chỉ thường trú", "parcel_number": "Thửa đất số", "map_sheet_number": "Tờ bản đồ số",
-    "parcel_address": "Địa chỉ thửa đất", "area_m2": "Diện tích (m²)", "usage_form": "Hình thức sử dụng",
-    "land_use_purpose": "Mục đích sử dụng", "land_use_term": "Thời hạn sử dụng",
-    "land_use_origin": "Nguồn gốc sử dụng", "issue_date": "Ngày cấp", "issuing_authority": "Cơ quan cấp",
-}
-STATUS_LABELS_VI = {"valid": "Còn hiệu lực", "amended": "Đã cải chính", "superseded": "Đã được thay thế",
-                    "revoked": "Đã thu hồi"}
-KIND_LABELS_VI = {"birth_marriage": "Khai sinh ↔ kết hôn", "birth_death": "Khai sinh ↔ khai tử",
-                  "duplicate": "Có thể trùng lặp"}
-LINK_STATUS_LABELS_VI = {"suggested": "Đề xuất", "confirmed": "Đã xác nhận", "rejected": "Đã bác bỏ"}
-TYPE_LABELS = {k.value: v for k, v in TYPE_LABELS_VI.items()}
-ACTION_LABELS_VI = {
-    "search": "Tìm kiếm", "view_record": "Xem hồ sơ", "view_page": "Xem trang sổ", "download_image": "Tải ảnh quét",
-    "download_copy": "Tải bản sao", "citizen_request": "Công dân yêu cầu bản sao", "attach": "Đính kèm",
-    "certify": "Cấp bản sao", "revoke_copy": "Thu hồi bản sao", "create_dossier": "Tạo hồ sơ",
-    "view_dossier": "Xem hồ sơ thủ tục", "login": "Đăng nhập", "login_failed": "Đăng nhập sai", "logout": "Đăng xuất",
-    "token_create": "Tạo mã API", "token_revoke": "Thu hồi mã API", "user_create": "Tạo tài khoản",
-    "user_activate": "Mở khóa tài khoản", "user_deactivate": "Khóa tài khoản", "password_change": "Đổi mật khẩu",
-    "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
-    "link_decision": "Quyết định liên kết", "record_status": "Đổi tình trạng hồ sơ",
-    "correct_fields": "Hiệu đính trường", "retry_batch": "Thử lại trang lỗi",
-}
-
-
-_GENDER_VI = {"male": "Nam", "female": "Nữ"}
-
-
-def display_value(name: str, value: object) -> str:
-    """A field value as people read it: lists joined, genders in Vietnamese."""
-    if isinstance(value, list | tuple):
-        return ", ".join(map(str, value))
-    if name == "gender":
-        return _GENDER_VI.get(str(value), str(value))
-    return "" if value is None else str(value)
-
-
-def record_title(record_type: str, fields: dict, fallback: str = "") -> str:
-    """The names a record goes by ("husband — wife", co-owners joined by commas); ``fallback`` when none was read."""
-    names = [fields.get(f) for f in TITLE_FIELDS.get(RecordType(record_type), ())]
-    return " — ".join(", ".join(map(str, n)) if isinstance(n, list) else str(n) for n in names if n) or fallback
-
 
 def _vn_datetime(value: str | datetime | None) -> str:
     if not value:

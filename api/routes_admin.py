@@ -9,10 +9,11 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from office.accounts import service as auth
+from office.accounts.service import Permission, Principal, Role
+from office.audit import service as audit
 from storage.officer_models import User
 
-from . import audit, auth
-from .auth import Permission, Principal, Role
 from .routes_common import actor, render, require, state
 
 router = APIRouter()

@@ -9,10 +9,11 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from office.accounts import service as auth
+from office.accounts.service import LoginRefused, Principal, Role
+from office.audit import service as audit
 from storage.officer_models import ApiToken
 
-from . import audit, auth
-from .auth import LoginRefused, Principal, Role
 from .routes_common import (
     CSRF_COOKIE,
     SESSION_COOKIE,

@@ -6,8 +6,10 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from . import audit, citizen
-from .auth import Permission, Principal
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.citizens import service as citizen
+
 from .routes_common import actor, render, require, state
 from .routes_dossiers import copy_download
 

@@ -15,11 +15,11 @@ from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBea
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import SohoaError
+from office.accounts import service as auth
+from office.accounts.service import CsrfRejected, Forbidden, LoginPolicy, NotAuthenticated, Permission, Principal
+from office.audit.service import Actor
 from workers import Context
 
-from . import auth
-from .audit import Actor
-from .auth import CsrfRejected, Forbidden, LoginPolicy, NotAuthenticated, Permission, Principal
 from .pages import render_template
 
 SESSION_COOKIE = "sohoa_session"

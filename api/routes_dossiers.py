@@ -9,10 +9,12 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.dossiers import certify as certify
+from office.dossiers import service as dossiers
 from storage.officer_models import CertifiedCopy, DossierItem
 
-from . import audit, certify, dossiers
-from .auth import Permission, Principal
 from .routes_common import actor, render, require, state
 
 router = APIRouter()

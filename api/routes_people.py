@@ -9,12 +9,13 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from domain.records import RecordStatus
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.dossiers.service import InvalidRequest
+from office.people import service as people
 from storage.person_models import PersonLink
 from workers.stages import index_records
 
-from . import audit, people
-from .auth import Permission, Principal
-from .dossiers import InvalidRequest
 from .routes_common import actor, render, require, state
 
 router = APIRouter()

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from domain.errors import SohoaError
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.progress import service as dashboard
 from workers.batches import report
 
-from . import audit, dashboard
-from .auth import Permission, Principal
 from .routes_common import actor, render, require, state
 
 router = APIRouter()

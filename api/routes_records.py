@@ -15,12 +15,14 @@ from sqlalchemy import func, select
 from domain.errors import NotFound
 from domain.records import field_names
 from domain.text import fold
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.dossiers.service import PROCEDURES, with_batch
+from office.records import review as review
+from office.records import service as service
 from storage.models import Batch, Page, Record, RecordPage
 from storage.officer_models import Dossier
 
-from . import audit, review, service
-from .auth import Permission, Principal
-from .dossiers import PROCEDURES, with_batch
 from .routes_common import actor, render, require, state
 from .routes_search import query_terms, word_matches
 

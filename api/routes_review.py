@@ -11,11 +11,12 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from domain.records import RecordType, field_names
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.records import review as review
 from storage.models import Batch, Record
 from workers.stages import index_records
 
-from . import audit, review
-from .auth import Permission, Principal
 from .routes_common import actor, render, require, state
 from .routes_records import record_view
 

@@ -17,9 +17,11 @@ from domain.text import edit_distance, fold
 from index import SearchQuery
 from index.analysis import fuzzy_distance
 from index.query import parse
+from office.accounts.service import Permission, Principal
+from office.audit import service as audit
+from office.people import service as people
+from office.records import service as service
 
-from . import audit, people, service
-from .auth import Permission, Principal
 from .pages import FIELD_LABELS_VI
 from .routes_common import actor, render, require, state
 

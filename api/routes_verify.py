@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from domain.errors import NotFound
+from office.dossiers import certify as certify
 
-from . import certify
 from .routes_common import render, state
 
 router = APIRouter()

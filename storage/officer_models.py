@@ -67,7 +67,7 @@ class ApiToken(Base):
 
 
 class AuditEntry(Base):
-    """Append-only: api.audit refuses any UPDATE or DELETE of these rows (see its mapper event guards)."""
+    """Append-only: office.audit refuses any UPDATE or DELETE of these rows (see its mapper event guards)."""
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)

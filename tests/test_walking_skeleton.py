@@ -96,9 +96,9 @@ def test_ingesting_the_same_book_again_adds_nothing(ingested, book):
 def test_http_api_serves_search_records_images_and_openapi(ingested):
     from fastapi.testclient import TestClient
 
-    from api import auth
     from api.app import create_app
     from domain.settings import Settings
+    from office.accounts import service as auth
     from workers import Context
 
     home, proc = ingested

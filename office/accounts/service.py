@@ -37,27 +37,32 @@ class Role(StrEnum):
 class Permission(StrEnum):
     SEARCH = "search"
     VIEW_RECORD = "view_record"
-    DOWNLOAD = "download"
-    BATCHES = "batches"
-    DOSSIERS = "dossiers"  # create and read dossiers
+    DOWNLOAD = "download"  # a record's scans and the book's page images (not certified copies)
+    BATCHES = "batches"  # progress of books and their failed pages
+    DOSSIERS = "dossiers"  # create and read dossiers, download the copies in them
     ATTACH = "attach"
-    CERTIFY = "certify"
+    CERTIFY = "certify"  # issue a certified copy, revoke one of one's own office
     AUDIT = "audit"
     USERS = "users"
     LINK_PEOPLE = "link_people"  # confirm or reject a suggested link between records of one person
     RECORD_STATUS = "record_status"  # mark a record amended, superseded or revoked
     CORRECT_FIELDS = "correct_fields"  # the review queue: correct OCR'd field values
-    RUN_BATCHES = "run_batches"  # put a batch's failed pages back on the queue (distributed mode)
+    RUN_BATCHES = "run_batches"  # put a batch's failed pages back on the queue
+    CAPTURE = "capture"  # upload books, fix pages (rotate, delete, reorder, replace), export books
+    KEY_ENTRIES = "key_entries"  # key register entries by hand (single or blind double keying)
+    ARBITRATE = "arbitrate"  # settle the fields two keyers typed differently
     OWN_RECORDS = "own_records"  # a citizen's own records and the copies issued to them, and asking for one
 
 
+# Least privilege, written once: the routes ask for these, the docs render this table (docs/permissions.md), and
+# tests/web/test_permissions.py walks every endpoint with every role against it.
 _READ = {Permission.SEARCH, Permission.VIEW_RECORD, Permission.DOWNLOAD, Permission.BATCHES}
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
+    Role.ADMIN: frozenset(Permission) - {Permission.OWN_RECORDS},
     Role.OFFICER: frozenset(_READ | {Permission.DOSSIERS, Permission.ATTACH, Permission.CERTIFY,
-                                     Permission.LINK_PEOPLE}),
-    Role.CLERK: frozenset(_READ | {Permission.DOSSIERS, Permission.RECORD_STATUS, Permission.CORRECT_FIELDS,
-                                   Permission.RUN_BATCHES}),
+                                     Permission.LINK_PEOPLE, Permission.RECORD_STATUS}),
+    Role.CLERK: frozenset(_READ | {Permission.CORRECT_FIELDS, Permission.RUN_BATCHES, Permission.CAPTURE,
+                                   Permission.KEY_ENTRIES, Permission.ARBITRATE}),
     Role.CITIZEN: frozenset({Permission.OWN_RECORDS}),
 }
 ROLE_LABELS_VI = {Role.ADMIN: "Quản trị", Role.CLERK: "Văn thư số hóa", Role.OFFICER: "Cán bộ một cửa",

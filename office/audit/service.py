@@ -14,9 +14,8 @@ from datetime import datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
+from office.accounts.service import Principal
 from storage.officer_models import AuditEntry
-
-from .auth import Principal
 
 
 class AuditLogIsAppendOnly(RuntimeError):

@@ -16,15 +16,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound
+from domain.labels import record_title
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
 from index.base import SearchQuery
+from office.accounts.service import Principal
+from office.dossiers import service as dossiers
 from storage.models import Record
 from storage.officer_models import CertifiedCopy, Dossier, DossierItem
 from workers import Context
-
-from . import dossiers
-from .auth import Principal
-from .pages import record_title
 
 REQUEST_PROCEDURE = "Cấp bản sao điện tử (công dân yêu cầu trực tuyến)"
 REQUEST_REASON = "Công dân yêu cầu bản sao điện tử của giấy tờ mang số định danh của mình"

@@ -26,15 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from domain.errors import ConfigError, NotFound
+from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
+from office.accounts.service import Principal
+from office.dossiers.service import InvalidRequest, number_of
 from storage.models import Record, utcnow
 from storage.objects import sha_from_key
 from storage.officer_models import CertifiedCopy, DossierItem, User
 from workers import Context
-
-from .auth import Principal
-from .dossiers import InvalidRequest, number_of
-from .pages import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"
 

@@ -10,12 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound, SohoaError
+from domain.labels import record_title
+from office.accounts.service import Principal
 from storage.models import Batch, Record, utcnow
 from storage.officer_models import Dossier, DossierItem, User
 from workers.stages import source_of
-
-from .auth import Principal
-from .pages import record_title
 
 # Common procedures at a commune's one-stop desk (offered as suggestions; free text is accepted).
 PROCEDURES = (

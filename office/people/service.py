@@ -7,13 +7,12 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
+from domain.labels import record_title
 from domain.records import RecordStatus, RecordType
+from office.accounts.service import Principal
+from office.dossiers.service import InvalidRequest
 from storage.models import Record, utcnow
 from storage.person_models import LinkKind, LinkStatus, PersonLink
-
-from .auth import Principal
-from .dossiers import InvalidRequest
-from .pages import record_title
 
 
 def _get(s: Session, record_id: str) -> Record:

@@ -17,14 +17,13 @@ from sqlalchemy.orm import Session
 from domain.dates import parse_date
 from domain.errors import NotFound, SohoaError
 from domain.ids import check_personal_id, digits_only
+from domain.labels import FIELD_LABELS_VI, record_title
 from domain.records import DATE_FIELDS, field_names
 from domain.text import normalize
+from office.accounts.service import Principal
 from storage.models import Batch, Record
 from storage.officer_models import User
 from storage.review_models import FieldCorrection
-
-from .auth import Principal
-from .pages import FIELD_LABELS_VI, record_title
 
 _YEAR = re.compile(r"(1[6-9]\d\d|20\d\d)")
 _GENDERS = {"male": "male", "nam": "male", "female": "female", "nữ": "female", "nu": "female"}

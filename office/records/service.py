@@ -5,11 +5,11 @@ from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound
 from index import SearchQuery
+from office.people import service as people
+from office.progress import service as dashboard
 from storage.models import Page, Record, RecordPage
 from workers import Context
 from workers.stages import source_of
-
-from . import dashboard, people
 
 # What `sohoa batches` and /api/v1/batches list: a subset of the progress page's row for a batch.
 _BATCH_KEYS = ("batch_id", "record_type", "book", "authority", "years", "created_at", "finished", "pages", "done",

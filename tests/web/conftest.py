@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from api import auth
 from api.app import create_app
 from domain.settings import Settings
+from office.accounts import service as auth
 from workers import Context, NoProgress, open_executor
 
 PASSWORD = "mat-khau-Thu-9"

@@ -8,8 +8,8 @@ import io
 import pytest
 from sqlalchemy import delete, select, update
 
-from api.audit import AuditLogIsAppendOnly
 from domain.text import fold
+from office.audit.service import AuditLogIsAppendOnly
 from storage.officer_models import AuditEntry
 from workers import Context
 

@@ -10,8 +10,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from api import auth
 from api.app import create_app
+from office.accounts import service as auth
 from storage.officer_models import ApiToken, User
 from workers import Context
 

@@ -10,8 +10,8 @@ import string
 import pikepdf
 import pytest
 
-from api.certify import new_token
 from domain.text import fold
+from office.dossiers.certify import new_token
 from storage.models import Record
 from workers import Context
 

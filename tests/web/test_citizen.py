@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from api import auth
+from office.accounts import service as auth
 from workers import Context
 
 from .conftest import PASSWORD, csrf_of, login

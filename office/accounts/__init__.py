@@ -1,0 +1,1 @@
+"""Accounts: users and roles, passwords, browser sessions, API tokens, login throttling."""

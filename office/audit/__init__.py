@@ -1,0 +1,1 @@
+"""The append-only audit log: who read or changed what, as which role, from where."""

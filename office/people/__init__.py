@@ -1,0 +1,1 @@
+"""People across records: suggested links between birth, marriage and death records, and officers' decisions."""

@@ -1,0 +1,1 @@
+"""Progress of digitisation by batch, year and administrative unit."""

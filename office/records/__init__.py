@@ -1,0 +1,1 @@
+"""Records: detail, provenance, versions, status and the review queue of doubtful fields."""
