@@ -507,6 +507,65 @@ def import_keyed(
     _emit(asdict(result), as_json, human)
 
 
+@app.command()
+def watch(
+    folder: Annotated[Path, typer.Argument(help="Thư mục máy quét ghi tệp vào.")],
+    record_type: TypeOpt = "auto",
+    book: Annotated[str | None, typer.Option(help="Số quyển cho tệp không có tờ phân cách.")] = None,
+    authority: Annotated[str | None, typer.Option(help="Cơ quan đăng ký mặc định.")] = None,
+    years: Annotated[str | None, typer.Option(help="Năm mặc định, ví dụ 1998-1999.")] = None,
+    poll: Annotated[bool, typer.Option("--poll", help="Quét định kỳ (ổ mạng, thư mục chia sẻ).")] = False,
+    settle: Annotated[float, typer.Option(min=0.1, help="Số giây tệp phải đứng yên mới được nhận.")] = 3.0,
+    once: Annotated[bool, typer.Option("--once", help="Nhận những gì đang có rồi thoát.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Theo dõi thư mục máy quét: nhận từng tệp khi đã ghi xong, tách sổ theo tờ phân cách, chuyển vào done/
+    hoặc rejected/ (kèm tệp .txt lý do)."""
+    from office.capture.separator import check_meta
+    from office.capture.watch import Watcher, stop_on_sigterm
+
+    defaults = check_meta(record_type, book, authority, years, need_book=False)
+
+    def show(o) -> None:
+        if as_json:
+            sys.stdout.write(json.dumps(o.as_dict(), ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+            return
+        mark = {"done": "[green]✓", "rejected": "[red]✗", "duplicate": "[yellow]="}[o.outcome]
+        books = "; ".join(f"lô {b['batch_id']} quyển {b['book'] or '—'}: {b['pages']} trang, {b['failed']} lỗi"
+                          for b in o.batches)
+        out.print(f"{mark} {o.source}[/] → {o.moved_to}" + (f" ({books})" if books else ""))
+        for reason in o.reasons:
+            out.print(f"   {reason}")
+
+    watcher = Watcher(folder, defaults, _context(), settle_s=settle, on_outcome=show)
+    if not as_json:
+        err.print(f"Đang theo dõi {watcher.folder}{' (quét định kỳ)' if poll else ''}. Ctrl-C để dừng.")
+    try:
+        with stop_on_sigterm():
+            watcher.run(poll=poll, once=once)
+    except KeyboardInterrupt:
+        err.print("[yellow]Đã dừng theo dõi. Tệp đang nhập dở vẫn nằm trong thư mục và sẽ được nhập tiếp lần sau.")
+
+
+@app.command()
+def separator(
+    book: Annotated[str | None, typer.Option(help="Số quyển, ví dụ 01/1998.")] = None,
+    record_type: TypeOpt = "auto",
+    authority: Annotated[str | None, typer.Option(help="Cơ quan đăng ký.")] = None,
+    years: Annotated[str | None, typer.Option(help="Năm hoặc khoảng năm, ví dụ 1998-1999.")] = None,
+    out_path: Annotated[Path, typer.Option("--out", help="Tệp PDF sẽ ghi.")] = Path("to-phan-cach.pdf"),
+    as_json: JsonOpt = False,
+) -> None:
+    """In tờ phân cách (PDF A4 có mã QR mang thông tin quyển sổ) đặt trước mỗi quyển khi quét chung một chồng."""
+    from office.capture.separator import check_meta, payload, write_sheet
+
+    meta = check_meta(record_type, book, authority, years)
+    write_sheet(meta, out_path)
+    _emit({"path": str(out_path), "payload": json.loads(payload(meta))}, as_json,
+          lambda d: out.print(f"Đã ghi tờ phân cách quyển {meta.book}: {d['path']}"))
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -43,16 +43,17 @@ def payload(meta: BatchMeta) -> str:
     return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=True, separators=(",", ":"))
 
 
-def check_meta(record_type: str, book: str | None, authority: str | None, years: str | None) -> BatchMeta:
-    """Metadata for a sheet, NFC and trimmed; a clear error for a type we do not know or an empty book."""
+def check_meta(record_type: str, book: str | None, authority: str | None, years: str | None, *,
+               need_book: bool = True) -> BatchMeta:
+    """Book metadata, NFC and trimmed; a clear error for a type we do not know, or a missing book number."""
     allowed = [t.value for t in RecordType] + ["auto"]
     if record_type not in allowed:
         raise InputRejected(f"Loại sổ '{record_type}' không hợp lệ; chọn một trong: {', '.join(allowed)}.",
                             code="bad_argument")
     book, authority, years = (normalize(v) if v else None for v in (book, authority, years))
-    if not book:
+    if need_book and not book:
         raise InputRejected("Cần số quyển sổ (--book), ví dụ 01/1998.", code="bad_argument")
-    return BatchMeta(record_type=record_type, book=book, authority=authority or None, years=years or None)
+    return BatchMeta(record_type=record_type, book=book or None, authority=authority or None, years=years or None)
 
 
 def parse(text: str) -> BatchMeta | None:
@@ -150,5 +151,9 @@ def write_sheet(meta: BatchMeta, out: Path) -> Path:
     c.setFont(regular, 9)
     c.drawCentredString(w / 2, 12 * mm, "Sohoa — tờ này không được lưu vào sổ; các trang sau nó thuộc quyển ghi trên.")
     c.showPage()
-    c.save()
+    try:
+        c.save()
+    except OSError as exc:
+        raise InputRejected(f"Không ghi được tệp {out}: thư mục không tồn tại hoặc không có quyền ghi ({exc}).",
+                            code="bad_argument") from None
     return out
