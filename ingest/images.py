@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -26,9 +27,18 @@ def _too_large(width: int, height: int, limit: int) -> InputRejected:
     )
 
 
+@cache
+def _register_heif() -> None:
+    # Registered on first use rather than at import: Pillow then opens HEIC like any other format.
+    import pillow_heif
+
+    pillow_heif.register_heif_opener()
+
+
 @contextmanager
 def open_image(path: Path) -> Iterator[Image.Image]:
     """Open lazily (header only). Pillow's own bomb guard (DecompressionBombError) becomes image_too_large."""
+    _register_heif()
     try:
         im = Image.open(path)
     except Image.DecompressionBombError as exc:

@@ -9,7 +9,7 @@ from PIL import Image
 from domain.errors import InputRejected
 from domain.settings import Settings
 from ingest import images, pdf, pdftoppm
-from ingest.sources import JPEG, PDF, PNG, TIFF
+from ingest.sources import HEIC, JPEG, PDF, PNG, TIFF
 
 
 def render_page(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:
@@ -25,6 +25,6 @@ def render_page(path: Path, media_type: str, page: int, settings: Settings) -> I
             )
         im = pdftoppm.render(path, page, settings.dpi)
         return im if im.mode in ("RGB", "L") else im.convert("RGB")
-    if media_type in (TIFF, JPEG, PNG):
+    if media_type in (TIFF, JPEG, PNG, HEIC):
         return images.render_frame(path, page, settings.max_image_pixels)
     raise InputRejected(f"Định dạng {media_type!r} không được hỗ trợ.", code="unsupported_type")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.sources import JPEG, PDF, PNG, TIFF, ZIP
+from ingest.sources import HEIC, JPEG, PDF, PNG, TIFF, ZIP
 
 HEAD_BYTES = 1024  # a PDF header may follow up to 1 KiB of junk (as Acrobat allows)
 
@@ -20,10 +20,17 @@ _MAGIC: tuple[tuple[bytes, str], ...] = (
 )
 
 
+# HEIF files start with an ISO-BMFF "ftyp" box: 4 bytes of size, then the brand. Only HEVC-coded brands: those
+# are what phones write and what pillow-heif decodes here (its wheels carry libde265, no AVIF decoder).
+_HEIF_BRANDS = (b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1")
+
+
 def sniff_bytes(head: bytes) -> str | None:
     for magic, media_type in _MAGIC:
         if head.startswith(magic):
             return media_type
+    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
+        return HEIC
     if b"%PDF-" in head[:HEAD_BYTES]:
         return PDF
     return None

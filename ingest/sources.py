@@ -9,6 +9,7 @@ PDF = "application/pdf"
 TIFF = "image/tiff"
 JPEG = "image/jpeg"
 PNG = "image/png"
+HEIC = "image/heic"  # phone photos (iPhone default); decoded through pillow-heif
 ZIP = "application/zip"  # expanded, never handed on
 
 
@@ -17,7 +18,7 @@ class SourceFile:
     name: str  # "scans/p001.tif", zip members as "book.zip!scans/p001.tif"
     path: Path  # readable file on disk (zip members live under the caller's workdir)
     sha256: str
-    media_type: str  # PDF | TIFF | JPEG | PNG, sniffed from the bytes
+    media_type: str  # PDF | TIFF | JPEG | PNG | HEIC, sniffed from the bytes
     page_count: int
     size: int
 

@@ -27,7 +27,7 @@ def classify(path: Path, settings: Settings) -> tuple[str, int]:
         )
     if media_type is None:
         raise InputRejected(
-            "Định dạng tệp không được hỗ trợ; chỉ nhận PDF, TIFF, JPEG, PNG hoặc ZIP chứa các tệp đó.",
+            "Định dạng tệp không được hỗ trợ; chỉ nhận PDF, TIFF, JPEG, PNG, HEIC hoặc ZIP chứa các tệp đó.",
             code="unsupported_type",
         )
     return media_type, size

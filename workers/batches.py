@@ -20,7 +20,8 @@ from storage.models import Batch, Page, PageStatus, Record, RecordPage, Rejectio
 from .context import Context
 from .stages import page_id_for
 
-_SUFFIX = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/jpeg": ".jpg", "image/png": ".png"}
+_SUFFIX = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/jpeg": ".jpg", "image/png": ".png",
+           "image/heic": ".heic"}
 
 
 @dataclass(slots=True)
