@@ -91,11 +91,11 @@ class CeleryExecutor:
                 time.sleep(self.poll_s)
 
     def _finalize(self, batch_id: str) -> None:
-        _, hard, visibility = time_limits(self.ctx.settings)
+        _, hard, lease = time_limits(self.ctx.settings)
         result = self.app.signature("sohoa.finalize_batch", args=(batch_id,)).apply_async()
-        # Long enough for a worker to die while finalising and another to be handed the task.
+        # Long enough for a worker to die while finalising, its lease to lapse and another to run it in full.
         try:
-            result.get(timeout=hard + visibility + 60, propagate=True)
+            result.get(timeout=2 * hard + lease + 60, propagate=True)
         except CeleryTimeoutError as exc:
             raise TransientBackendError(f"Lô {batch_id}: chưa worker nào hoàn tất bước cuối (gộp PDF, chỉ mục); "
                                         f"chạy lại `sohoa ingest --resume {batch_id}`") from exc
