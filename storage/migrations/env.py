@@ -1,5 +1,6 @@
 from alembic import context
 
+import storage.keying_models  # noqa: F401  (and the keying station's entries and keyings)
 import storage.officer_models  # noqa: F401  (registers the officer tables on Base.metadata)
 import storage.person_models  # noqa: F401  (and the person links)
 import storage.review_models  # noqa: F401  (and the clerks' field corrections)
