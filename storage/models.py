@@ -131,6 +131,9 @@ class Record(Base):
     # ({"own": …, "tail": …}, each {"fields", "confidence", "text"}) so that either page can be re-read alone.
     fragment: Mapped[str | None] = mapped_column(String(8))
     parts: Mapped[dict | None] = mapped_column()
+    # Where the values come from: None, read by OCR; "import", keyed earlier in a spreadsheet and imported
+    # (office.export); "keyed", keyed by hand at the keying station.
+    provenance: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     pages: Mapped[list[RecordPage]] = relationship(
