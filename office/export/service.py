@@ -177,7 +177,7 @@ def _write_csv(path: Path, cols: list[Column], rows: list[dict]) -> Path:
         w.writerow([c.heading for c in cols])
         for row in rows:
             # Cells starting with = + - @ would be formulas in a spreadsheet (CSV injection): quote them.
-            w.writerow(["'" + t if t[:1] in "=+-@" else t for t in (cell(c.key, row.get(c.key)) for c in cols)])
+            w.writerow(["'" + t if t and t[0] in "=+-@" else t for t in (cell(c.key, row.get(c.key)) for c in cols)])
     return path
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.labels import FIELD_LABELS_VI, TYPE_LABELS, display_value
+from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, TYPE_LABELS, display_value
 from domain.records import DATE_FIELDS, field_names
 from domain.text import normalize
 
@@ -53,6 +53,8 @@ def cell(key: str, value: object) -> str:
         return ""
     if key == "type":
         return TYPE_LABELS.get(str(value), str(value))
+    if key == "status":
+        return STATUS_LABELS_VI.get(str(value), str(value))
     if key in DATE_FIELDS and isinstance(value, str) and len(value) == 10 and value[4] == "-":
         return f"{value[8:]}/{value[5:7]}/{value[:4]}"
     if isinstance(value, list | tuple):

@@ -1,0 +1,122 @@
+"""Export of an ingested register book per the guidance: a spreadsheet with one row per entry under Vietnamese
+headings, a zip with one colour PDF per entry within the size limit; CSV and JSON Lines with the same rows."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import zipfile
+
+import pikepdf
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+from sqlalchemy import select
+
+from domain.labels import FIELD_LABELS_VI
+from domain.records import field_names
+from office.audit.service import Actor
+from office.export.pdfs import PAGE_LIMIT
+from office.export.service import BadExportFormat, export_batch
+from storage.models import Record
+from storage.officer_models import AuditEntry
+
+ACTOR = Actor(None, None, username="cli:test")
+
+
+def _export(ctx, batch_id, fmt, out):
+    with ctx.db.session() as s:
+        return export_batch(batch_id, fmt, out, s=s, store=ctx.store, actor=ACTOR, dpi=ctx.settings.dpi)
+
+
+def _entries(ctx, batch_id) -> list[Record]:
+    with ctx.db.session() as s:
+        records = s.scalars(select(Record).where(Record.batch_id == batch_id)).all()
+        for r in records:
+            r.page_seqs = [rp.page.seq for rp in r.pages]
+        s.expunge_all()
+    return [r for r in records if r.fragment != "tail"]
+
+
+@pytest.fixture(scope="module")
+def moj(register_book, tmp_path_factory):
+    ctx, batch_id = register_book
+    return _export(ctx, batch_id, "moj", tmp_path_factory.mktemp("moj"))
+
+
+def test_spreadsheet_has_a_row_per_entry_under_vietnamese_headings(register_book, moj):
+    ctx, batch_id = register_book
+    xlsx = next(p for p in moj.files if p.suffix == ".xlsx")
+    assert xlsx.name == "so-01-2022.xlsx"
+    ws = load_workbook(xlsx, read_only=True).worksheets[0]
+    rows = list(ws.iter_rows(values_only=True))
+    header, body = rows[0], rows[1:]
+    entries = _entries(ctx, batch_id)
+    assert len(body) == len(entries) == moj.entries >= 15
+    for name in field_names("birth"):
+        assert FIELD_LABELS_VI[name] in header
+    assert {"Quyển sổ", "Năm của sổ", "Cơ quan đăng ký của sổ", "Tệp PDF"} <= set(header)
+    col = {h: i for i, h in enumerate(header)}
+    by_number = {r.fields.get("registration_number"): r for r in entries}
+    for row in body:
+        entry = by_number[row[col["Số"]]]
+        assert row[col["Họ, chữ đệm, tên"]] == entry.fields.get("full_name")
+        iso = entry.fields.get("date_of_birth")
+        assert (row[col["Ngày, tháng, năm sinh"]] or None) == (f"{iso[8:]}/{iso[5:7]}/{iso[:4]}" if iso else None)
+        assert (row[col["Giới tính"]] or None) in ("Nam", "Nữ", None)
+        assert (row[col["Quyển sổ"]], row[col["Năm của sổ"]]) == ("01/2022", "2022")
+        assert row[col["Cơ quan đăng ký của sổ"]] == "UBND xã Sơn Tinh"
+    info = dict(load_workbook(xlsx, read_only=True)["Thông tin sổ"].iter_rows(values_only=True))
+    assert info["Quyển số"] == "01/2022" and info["Số mục"] == str(len(entries))
+
+
+def test_zip_has_one_colour_pdf_per_entry_within_the_page_limit(register_book, moj):
+    ctx, batch_id = register_book
+    entries = _entries(ctx, batch_id)
+    archive = next(p for p in moj.files if p.suffix == ".zip")
+    with zipfile.ZipFile(archive) as zf:
+        names = zf.namelist()
+        assert len(names) == len(entries) == moj.pdfs
+        for r in entries:
+            assert f"so-01-2022_{int(r.fields['registration_number']):04d}.pdf" in names
+        spanning = [r for r in entries if len(r.page_seqs) == 2]
+        assert spanning, "seed 0 cuts an entry at the end of page 1"
+        for name in names:
+            data = zf.read(name)
+            pdf = pikepdf.Pdf.open(io.BytesIO(data))
+            assert len(data) / len(pdf.pages) <= PAGE_LIMIT
+            image = next(iter(pdf.pages[0].get_images().values()))
+            assert image.ColorSpace == pikepdf.Name.DeviceRGB
+            Image.open(io.BytesIO(image.read_raw_bytes())).verify()  # a real JPEG
+        cut = spanning[0]
+        two = pikepdf.Pdf.open(io.BytesIO(zf.read(f"so-01-2022_{int(cut.fields['registration_number']):04d}.pdf")))
+        assert len(two.pages) == 2
+    assert moj.largest_pdf_page_bytes <= PAGE_LIMIT
+
+
+def test_csv_and_jsonl_hold_the_same_rows(register_book, moj, tmp_path):
+    ctx, batch_id = register_book
+    entries = _entries(ctx, batch_id)
+    rows = list(csv.DictReader(_export(ctx, batch_id, "csv", tmp_path).files[0].open(encoding="utf-8-sig")))
+    assert len(rows) == len(entries)
+    assert {r["Số"] for r in rows} == {e.fields["registration_number"] for e in entries}
+    lines = _export(ctx, batch_id, "jsonl", tmp_path).files[0].read_text(encoding="utf-8").splitlines()
+    objects = [json.loads(line) for line in lines]
+    assert {o["record_id"] for o in objects} == {e.id for e in entries}
+    for o in objects:
+        entry = next(e for e in entries if e.id == o["record_id"])
+        assert o["fields"] == {k: v for k, v in entry.fields.items() if v not in (None, "")}
+
+
+def test_export_is_audited_and_bad_requests_are_refused(register_book, moj, tmp_path):
+    from domain.errors import NotFound
+
+    ctx, batch_id = register_book
+    with ctx.db.session() as s:
+        actions = s.scalars(select(AuditEntry).where(AuditEntry.action == "export_book",
+                                                     AuditEntry.target == batch_id)).all()
+        assert any(a.detail["format"] == "moj" and a.username == "cli:test" for a in actions)
+    with pytest.raises(BadExportFormat, match="Định dạng xuất"):
+        _export(ctx, batch_id, "pdf", tmp_path)
+    with pytest.raises(NotFound, match="Không có lô"):
+        _export(ctx, "khongco", "moj", tmp_path)
