@@ -14,6 +14,7 @@ from office.accounts.service import Permission, Principal, Role
 from office.audit import service as audit
 from storage.officer_models import User
 
+from .params import DbId, IsoDate, LogOffset
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -101,7 +102,7 @@ def users_add(request: Request, principal: Annotated[Principal, Depends(admin_us
 
 
 @router.post("/admin/users/{user_id}/active", include_in_schema=False)
-def users_active(request: Request, user_id: int, principal: Annotated[Principal, Depends(admin_users)],
+def users_active(request: Request, user_id: DbId, principal: Annotated[Principal, Depends(admin_users)],
                  active: Annotated[bool, Form()]) -> Response:
     try:
         _set_active(request, principal, user_id, active)
@@ -112,8 +113,8 @@ def users_active(request: Request, user_id: int, principal: Annotated[Principal,
 
 @router.get("/admin/audit", include_in_schema=False)
 def audit_page(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str = "",
-               action: str = "", target: str = "", dossier: str = "", since: date | None = None,
-               until: date | None = None, offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+               action: str = "", target: str = "", dossier: str = "", since: IsoDate = None,
+               until: IsoDate = None, offset: LogOffset = 0) -> Response:
     f = _filter(username, action, target, dossier, since, until)
     with state(request).ctx.db.session() as s:
         rows = audit.entries(s, f, limit=100, offset=offset)
@@ -123,8 +124,8 @@ def audit_page(request: Request, principal: Annotated[Principal, Depends(admin_a
 
 @router.get("/admin/audit.csv", include_in_schema=False)
 def audit_page_csv(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str = "",
-                   action: str = "", target: str = "", dossier: str = "", since: date | None = None,
-                   until: date | None = None) -> Response:
+                   action: str = "", target: str = "", dossier: str = "", since: IsoDate = None,
+                   until: IsoDate = None) -> Response:
     return _csv(request, principal, _filter(username, action, target, dossier, since, until))
 
 
@@ -144,7 +145,7 @@ class ActiveIn(BaseModel):
 
 
 @router.patch("/api/v1/users/{user_id}", tags=["admin"], summary="Khóa hoặc mở khóa tài khoản")
-def set_user_active(request: Request, user_id: int, body: ActiveIn,
+def set_user_active(request: Request, user_id: DbId, body: ActiveIn,
                     principal: Annotated[Principal, Depends(admin_users)]) -> dict:
     return _set_active(request, principal, user_id, body.active)
 
@@ -152,8 +153,8 @@ def set_user_active(request: Request, user_id: int, body: ActiveIn,
 @router.get("/api/v1/audit", tags=["admin"], summary="Nhật ký truy cập (chỉ ghi thêm, không sửa, không xóa)")
 def audit_log(request: Request, _p: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
               action: str | None = None, target: str | None = None, dossier: str | None = None,
-              since: date | None = None, until: date | None = None,
-              limit: Annotated[int, Query(ge=1, le=1000)] = 200, offset: Annotated[int, Query(ge=0)] = 0) -> list[dict]:
+              since: IsoDate = None, until: IsoDate = None,
+              limit: Annotated[int, Query(ge=1, le=1000)] = 200, offset: LogOffset = 0) -> list[dict]:
     with state(request).ctx.db.session() as s:
         return audit.entries(s, _filter(username, action, target, dossier, since, until), limit, offset)
 
@@ -162,5 +163,5 @@ def audit_log(request: Request, _p: Annotated[Principal, Depends(admin_audit)], 
             response_class=StreamingResponse)
 def audit_csv(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
               action: str | None = None, target: str | None = None, dossier: str | None = None,
-              since: date | None = None, until: date | None = None) -> Response:
+              since: IsoDate = None, until: IsoDate = None) -> Response:
     return _csv(request, principal, _filter(username, action, target, dossier, since, until))

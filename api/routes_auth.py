@@ -14,6 +14,7 @@ from office.accounts.service import LoginRefused, Principal, Role
 from office.audit import service as audit
 from storage.officer_models import ApiToken
 
+from .params import DbId
 from .routes_common import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -146,7 +147,7 @@ def account_new_token(request: Request, principal: Annotated[Principal, Depends(
 
 
 @router.post("/account/tokens/{token_id}/revoke", include_in_schema=False)
-def account_revoke_token(request: Request, token_id: int,
+def account_revoke_token(request: Request, token_id: DbId,
                          principal: Annotated[Principal, Depends(signed_in)]) -> Response:
     _revoke_token(request, principal, token_id)
     return RedirectResponse("/account", status_code=303)
@@ -189,6 +190,6 @@ def new_token(request: Request, body: TokenIn, principal: Annotated[Principal, D
 
 
 @router.delete("/api/v1/tokens/{token_id}", tags=["auth"], status_code=204, summary="Thu hồi một mã truy cập")
-def revoke_token(request: Request, token_id: int, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
+def revoke_token(request: Request, token_id: DbId, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
     _revoke_token(request, principal, token_id)
     return Response(status_code=204)

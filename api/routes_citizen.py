@@ -10,6 +10,7 @@ from office.accounts.service import Permission, Principal
 from office.audit import service as audit
 from office.citizens import service as citizen
 
+from .params import DbId
 from .routes_common import actor, render, require, state
 from .routes_dossiers import copy_download
 
@@ -50,7 +51,7 @@ def citizen_request(request: Request, record_id: str, principal: Annotated[Princ
 
 
 @router.get("/cong-dan/ban-sao/{copy_id}.pdf", include_in_schema=False)
-def citizen_copy(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+def citizen_copy(request: Request, copy_id: DbId, principal: Annotated[Principal, Depends(can_own)]) -> Response:
     return _pdf(request, principal, copy_id)
 
 
@@ -67,5 +68,5 @@ def my_request(request: Request, record_id: str, principal: Annotated[Principal,
 
 @router.get("/api/v1/me/copies/{copy_id}/pdf", tags=["citizen"], response_class=Response,
             summary="Tải bản sao điện tử đã cấp cho công dân")
-def my_copy(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+def my_copy(request: Request, copy_id: DbId, principal: Annotated[Principal, Depends(can_own)]) -> Response:
     return _pdf(request, principal, copy_id)

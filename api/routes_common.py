@@ -17,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from domain.errors import SohoaError
 from office.accounts import service as auth
 from office.accounts.service import CsrfRejected, Forbidden, LoginPolicy, NotAuthenticated, Permission, Principal
+from office.audit import service as audit
 from office.audit.service import Actor
 from workers import Context
 
@@ -125,6 +126,7 @@ def require(permission: Permission | None = None) -> Callable[..., Awaitable[Pri
             raise Forbidden("Tài khoản của bạn không có quyền thực hiện việc này.")
         return principal
 
+    dependency.permission = permission  # read by the OpenAPI document and the role × endpoint test
     return dependency
 
 
@@ -151,10 +153,45 @@ def error_response(request: Request, exc: SohoaError) -> Response:
         headers = {"WWW-Authenticate": "Bearer"} if exc.http_status == 401 else None
         return JSONResponse({"error": {"code": exc.code, "message": exc.message}}, status_code=exc.http_status,
                             headers=headers)
-    if isinstance(exc, NotAuthenticated):
+    if isinstance(exc, NotAuthenticated) and "authorization" not in request.headers:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
+    # A page asked with a bad API token gets its 401 here: a redirect to /login would come back with the same
+    # header and loop forever.
+    request.state.principal = getattr(request.state, "principal", None)
     return render(request, "error.html", status_code=exc.http_status, error=exc)
+
+
+def audit_denied(request: Request, exc: SohoaError) -> None:
+    """A refused or missed read is audited too: who tried what, as which role (probing for records is itself
+    something a citizen's access log and an auditor must see)."""
+    principal = getattr(request.state, "principal", None)
+    with state(request).ctx.db.session() as s:
+        audit.record(s, actor(request, principal), "denied", target=request.url.path[:300], method=request.method,
+                     status=exc.http_status, code=exc.code)
+
+
+def all_routes(app) -> list:
+    """The app's routes, those of its included routers first (FastAPI keeps an included router as one entry)."""
+    from starlette.routing import BaseRoute, Mount, Route
+
+    own = [r for r in app.routes if isinstance(r, Route | Mount) or type(r) is BaseRoute]
+    return [r for router in getattr(app.state, "routers", ()) for r in router.routes] + own
+
+
+def allowed_methods(app, scope) -> list[str]:
+    """Every method some route accepts at this path: several routes share a path (GET page, POST form), and
+    Starlette's own 405 names only the first one's."""
+    from starlette.routing import Match
+
+    methods: set[str] = set()
+    for route in all_routes(app):
+        match, _ = route.matches({**scope, "method": "GET"})
+        if match != Match.NONE and getattr(route, "methods", None):
+            methods |= set(route.methods)
+        elif match != Match.NONE and not getattr(route, "methods", None):  # a mount (static files)
+            methods |= {"GET", "HEAD"}
+    return sorted(methods | {"OPTIONS"}) if methods else []
 
 
 def local_path(target: str | None, default: str = "/") -> str:

@@ -15,6 +15,7 @@ from office.dossiers import certify as certify
 from office.dossiers import service as dossiers
 from storage.officer_models import CertifiedCopy, DossierItem
 
+from .params import DbId
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -130,7 +131,7 @@ def attach_page(request: Request, record_id: str, principal: Annotated[Principal
 
 
 @router.post("/dossiers/{dossier_id}/items/{item_id}/certify", include_in_schema=False)
-def certify_page(request: Request, dossier_id: str, item_id: int,
+def certify_page(request: Request, dossier_id: str, item_id: DbId,
                  principal: Annotated[Principal, Depends(can_certify)]) -> Response:
     copy = _certify(request, principal, dossier_id, item_id)
     return RedirectResponse(f"/dossiers/{dossier_id}#copy-{copy['copy_id']}", status_code=303)
@@ -163,13 +164,13 @@ def attach(request: Request, dossier_id: str, body: AttachIn,
 
 @router.post("/api/v1/dossiers/{dossier_id}/items/{item_id}/copies", tags=["dossiers"], status_code=201,
              summary="Cấp bản sao điện tử (PDF có mã QR xác minh)")
-def issue_copy(request: Request, dossier_id: str, item_id: int,
+def issue_copy(request: Request, dossier_id: str, item_id: DbId,
                principal: Annotated[Principal, Depends(can_certify)]) -> dict:
     return _certify(request, principal, dossier_id, item_id)
 
 
 @router.post("/copies/{copy_id}/revoke", include_in_schema=False)
-def revoke_page(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_certify)],
+def revoke_page(request: Request, copy_id: DbId, principal: Annotated[Principal, Depends(can_certify)],
                 reason: Annotated[str, Form()] = "") -> Response:
     revoked = _revoke(request, principal, copy_id, reason)
     return RedirectResponse(f"/dossiers/{revoked['dossier_id']}#copy-{copy_id}", status_code=303)
@@ -177,14 +178,14 @@ def revoke_page(request: Request, copy_id: int, principal: Annotated[Principal, 
 
 @router.post("/api/v1/copies/{copy_id}/revoke", tags=["dossiers"],
              summary="Thu hồi bản sao điện tử (trang xác minh báo đã thu hồi, kèm lý do)")
-def revoke_copy(request: Request, copy_id: int, body: RevokeIn,
+def revoke_copy(request: Request, copy_id: DbId, body: RevokeIn,
                 principal: Annotated[Principal, Depends(can_certify)]) -> dict:
     return _revoke(request, principal, copy_id, body.reason)
 
 
 @router.get("/api/v1/copies/{copy_id}/pdf", tags=["dossiers"], response_class=Response,
             summary="Tải bản sao điện tử (PDF); mỗi lần tải được ghi nhật ký")
-def copy_pdf(request: Request, copy_id: int, principal: Annotated[Principal, Depends(can_dossiers)]) -> Response:
+def copy_pdf(request: Request, copy_id: DbId, principal: Annotated[Principal, Depends(can_dossiers)]) -> Response:
     ctx = state(request).ctx
     with ctx.db.session() as s:
         return copy_download(request, principal, *certify.copy_pdf(copy_id, ctx, s=s), s=s)

@@ -8,14 +8,15 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 
+from domain.errors import InvalidRequest
 from domain.records import RecordStatus
 from office.accounts.service import Permission, Principal
 from office.audit import service as audit
-from office.dossiers.service import InvalidRequest
 from office.people import service as people
 from storage.person_models import PersonLink
 from workers.stages import index_records
 
+from .params import DbId
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -73,7 +74,7 @@ def person_page(request: Request, record_id: str, principal: Annotated[Principal
 
 
 @router.post("/records/{record_id}/links/{link_id}", include_in_schema=False)
-def decide_page(request: Request, record_id: str, link_id: int, principal: Annotated[Principal, Depends(can_link)],
+def decide_page(request: Request, record_id: str, link_id: DbId, principal: Annotated[Principal, Depends(can_link)],
                 decision: Annotated[str, Form()] = "") -> Response:
     _decide(request, principal, link_id, decision)
     return RedirectResponse(f"/records/{record_id}#lien-quan", status_code=303)
@@ -99,7 +100,7 @@ def links(request: Request, record_id: str, principal: Annotated[Principal, Depe
 
 @router.post("/api/v1/links/{link_id}/decision", tags=["people"],
              summary="Xác nhận hoặc bác bỏ một liên kết đề xuất (ghi nhật ký)")
-def decide_link(request: Request, link_id: int, body: DecisionIn,
+def decide_link(request: Request, link_id: DbId, body: DecisionIn,
                 principal: Annotated[Principal, Depends(can_link)]) -> dict:
     return _decide(request, principal, link_id, body.decision)
 

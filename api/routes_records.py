@@ -7,7 +7,7 @@ import json
 import math
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from PIL import Image
 from sqlalchemy import func, select
@@ -23,6 +23,7 @@ from office.records import service as service
 from storage.models import Batch, Page, Record, RecordPage
 from storage.officer_models import Dossier
 
+from .params import PageSeq, SearchText
 from .routes_common import actor, render, require, state
 from .routes_search import query_terms, word_matches
 
@@ -121,7 +122,7 @@ def record_view(request: Request, principal: Principal, record_id: str, *, statu
 
 
 @router.get("/books/{batch_id}/pages/{seq}", include_in_schema=False)
-def book_page(request: Request, batch_id: str, seq: int, principal: Annotated[Principal, Depends(can_view)],
+def book_page(request: Request, batch_id: str, seq: PageSeq, principal: Annotated[Principal, Depends(can_view)],
               dossier: str = "") -> Response:
     ctx = state(request).ctx
     with ctx.db.session() as s:
@@ -140,8 +141,9 @@ def book_page(request: Request, batch_id: str, seq: int, principal: Annotated[Pr
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
 @router.get("/api/v1/batches", tags=["batches"], summary="Các lô đã nhập và tiến độ")
-def batches(request: Request, _p: Annotated[Principal, Depends(can_batches)], limit: int = 100) -> list[dict]:
-    return service.list_batches(state(request).ctx, max(1, min(limit, 1000)))
+def batches(request: Request, _p: Annotated[Principal, Depends(can_batches)],
+            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+    return service.list_batches(state(request).ctx, limit)
 
 
 @router.get("/api/v1/batches/{batch_id}", tags=["batches"], summary="Báo cáo một lô, gồm các trang lỗi")
@@ -160,7 +162,8 @@ def record(request: Request, record_id: str, principal: Annotated[Principal, Dep
 
 @router.get("/api/v1/records/{record_id}/crop", tags=["records"], response_class=Response,
             summary="Phần ảnh quét quanh các từ khớp với truy vấn (JPEG)")
-def crop(request: Request, record_id: str, _p: Annotated[Principal, Depends(can_search)], q: str = "") -> Response:
+def crop(request: Request, record_id: str, _p: Annotated[Principal, Depends(can_search)],
+         q: SearchText = "") -> Response:
     data = crop_jpeg(record_id, q, state(request).ctx)
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 

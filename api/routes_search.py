@@ -23,6 +23,7 @@ from office.people import service as people
 from office.records import service as service
 
 from .pages import FIELD_LABELS_VI
+from .params import DossierRef, FilterText, Offset, SearchText, Year
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -135,9 +136,10 @@ def run_search(request: Request, principal: Principal, query: SearchQuery, dossi
 
 
 @router.get("/", include_in_schema=False)
-def search_page(request: Request, principal: Annotated[Principal, Depends(can_search)], q: str = "",
-                type: str = "", authority: str = "", year_from: str = "", year_to: str = "", dossier: str = "",
-                offset: Annotated[int, Query(ge=0)] = 0) -> Response:
+def search_page(request: Request, principal: Annotated[Principal, Depends(can_search)], q: SearchText = "",
+                type: str = "", authority: Annotated[str, Query(max_length=200)] = "",
+                year_from: Annotated[str, Query(max_length=8)] = "", year_to: Annotated[str, Query(max_length=8)] = "",
+                dossier: Annotated[str, Query(max_length=40)] = "", offset: Offset = 0) -> Response:
     rtype = type if type in {t.value for t in RecordType} else None
     query = SearchQuery(text=q.strip(), type=rtype, authority=authority.strip() or None, year_from=_int(year_from),
                         year_to=_int(year_to), limit=20, offset=offset)
@@ -157,14 +159,14 @@ def search_page(request: Request, principal: Annotated[Principal, Depends(can_se
 def search(
     request: Request,
     principal: Annotated[Principal, Depends(can_search)],
-    q: str = "",
+    q: SearchText = "",
     type: RecordType | None = None,
-    year_from: int | None = None,
-    year_to: int | None = None,
-    authority: str | None = None,
+    year_from: Year = None,
+    year_to: Year = None,
+    authority: FilterText = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 20,
-    offset: Annotated[int, Query(ge=0)] = 0,
-    dossier: Annotated[str | None, Query(description="Hồ sơ thủ tục đang xử lý (ghi vào nhật ký)")] = None,
+    offset: Offset = 0,
+    dossier: DossierRef = None,
     with_facets: Annotated[bool, Query(alias="facets")] = True,
 ) -> dict:
     query = SearchQuery(text=q, type=type.value if type else None, year_from=year_from, year_to=year_to,

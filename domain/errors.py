@@ -56,3 +56,23 @@ class ConfigError(SohoaError):
     code = "config"
     exit_code = 78  # EX_CONFIG
     http_status = 500
+
+
+class InvalidRequest(SohoaError):
+    """What someone asked for is malformed or not allowed in this state (an empty reason, a bad decision)."""
+
+    code = "invalid"
+    exit_code = 2
+    http_status = 422
+
+
+class Forbidden(SohoaError):
+    code = "forbidden"
+    exit_code = 77  # EX_NOPERM
+    http_status = 403
+
+
+class Conflict(SohoaError):
+    code = "conflict"
+    exit_code = 1
+    http_status = 409

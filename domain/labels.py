@@ -47,7 +47,7 @@ ACTION_LABELS_VI = {
     "user_activate": "Mở khóa tài khoản", "user_deactivate": "Khóa tài khoản", "password_change": "Đổi mật khẩu",
     "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
     "link_decision": "Quyết định liên kết", "record_status": "Đổi tình trạng hồ sơ",
-    "correct_fields": "Hiệu đính trường", "retry_batch": "Thử lại trang lỗi",
+    "correct_fields": "Hiệu đính trường", "retry_batch": "Thử lại trang lỗi", "denied": "Bị từ chối / không tìm thấy",
 }
 
 

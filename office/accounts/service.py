@@ -21,6 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from domain import errors
 from domain.errors import NotFound, SohoaError
 from domain.settings import Settings
 from storage.models import utcnow
@@ -74,9 +75,8 @@ class NotAuthenticated(SohoaError):
     http_status = 401
 
 
-class Forbidden(SohoaError):
-    code = "forbidden"
-    http_status = 403
+class Forbidden(errors.Forbidden):
+    pass
 
 
 class CsrfRejected(Forbidden):

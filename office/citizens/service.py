@@ -91,7 +91,10 @@ def request_copy(record_id: str, principal: Principal, ctx: Context, *, s: Sessi
 def own_copy(copy_id: int, principal: Principal, *, s: Session) -> CertifiedCopy:
     """A copy issued to the citizen; any other (or a revoked one) is 'not found', so ids reveal nothing."""
     copy = s.get(CertifiedCopy, copy_id)
-    if copy is None or copy.revoked_at is not None or not principal.personal_id \
-            or copy.item.dossier.applicant_id != principal.personal_id:
+    pid = principal.personal_id
+    # The record itself must carry the citizen's number: the dossier's applicant is not enough (an officer who
+    # attached someone else's record to the citizen's dossier must not hand them that person's copy).
+    if copy is None or copy.revoked_at is not None or not pid or copy.item.dossier.applicant_id != pid \
+            or not _carries(s.get(Record, copy.record_id).fields, pid):
         raise NotFound(f"Không có bản sao {copy_id} cấp cho bạn")
     return copy

@@ -25,11 +25,11 @@ from reportlab.pdfgen.canvas import Canvas
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.errors import ConfigError, NotFound
+from domain.errors import ConfigError, Forbidden, InvalidRequest, NotFound
 from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
-from office.accounts.service import Principal
-from office.dossiers.service import InvalidRequest, number_of
+from office.accounts.service import Principal, Role
+from office.dossiers.service import number_of
 from storage.models import Record, utcnow
 from storage.objects import sha_from_key
 from storage.officer_models import CertifiedCopy, DossierItem, User
@@ -97,6 +97,10 @@ def revoke_copy(copy_id: int, reason: str, principal: Principal, *, s: Session) 
     copy = s.get(CertifiedCopy, copy_id)
     if copy is None:
         raise NotFound(f"Không có bản sao {copy_id}")
+    # An officer answers for the copies of their own office; only an admin may withdraw another office's.
+    if principal.role != Role.ADMIN and (principal.office or "") != copy.issuing_office \
+            and principal.user_id != copy.issued_by:
+        raise Forbidden("Chỉ cơ quan đã cấp bản sao này (hoặc quản trị viên) mới được thu hồi.")
     if not reason.strip():
         raise InvalidRequest("Cần ghi lý do thu hồi bản sao.")
     if copy.revoked_at is None:

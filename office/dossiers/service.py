@@ -9,7 +9,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.errors import NotFound, SohoaError
+from domain.errors import InvalidRequest, NotFound
 from domain.labels import record_title
 from office.accounts.service import Principal
 from storage.models import Batch, Record, utcnow
@@ -27,11 +27,6 @@ PROCEDURES = (
     "Đăng ký biến động đất đai",
     "Cấp đổi giấy chứng nhận quyền sử dụng đất",
 )
-
-
-class InvalidRequest(SohoaError):
-    code = "invalid"
-    http_status = 422
 
 
 def new_dossier_id() -> str:

@@ -6,11 +6,10 @@ from __future__ import annotations
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from domain.errors import NotFound
+from domain.errors import InvalidRequest, NotFound
 from domain.labels import record_title
 from domain.records import RecordStatus, RecordType
 from office.accounts.service import Principal
-from office.dossiers.service import InvalidRequest
 from storage.models import Record, utcnow
 from storage.person_models import LinkKind, LinkStatus, PersonLink
 

@@ -1,0 +1,42 @@
+"""Bounds on what a request may carry, declared once and used by every route, so a huge number, a deep page or
+a long query is refused with a 422 before it reaches the database or the index (and the OpenAPI document
+states the same limits a client can check)."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import Path, Query
+from pydantic import BeforeValidator
+
+from index.base import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MAX_YEAR, MIN_YEAR
+
+DB_INT_MAX = 2**63 - 1  # PostgreSQL bigint and SQLite INTEGER; past it SQLite raised "int too large" (a 500)
+MAX_TEXT = 2000  # reasons, notes: a paragraph, never a file
+
+
+def _iso_date(value: object) -> object:
+    # pydantic reads a number as seconds since 1970 ("until=0" was a date); people and clients send ISO dates.
+    # The last day allowed is in 9998: the audit filter's "until" is inclusive and adds a day.
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        if not (isinstance(value, str) and len(value) == 10):
+            raise ValueError
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise ValueError("phải là ngày dạng YYYY-MM-DD") from None
+    if not date(1900, 1, 1) <= day <= date(9998, 12, 31):
+        raise ValueError("phải trong khoảng 1900-01-01 đến 9998-12-31")
+    return day
+
+
+DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="Mã số (số nguyên dương)")]
+PageSeq = Annotated[int, Path(ge=1, le=1_000_000, description="Số thứ tự trang trong quyển")]
+Offset = Annotated[int, Query(ge=0, le=MAX_RESULT_WINDOW, description="Bỏ qua bao nhiêu kết quả đầu")]
+SearchText = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Câu tìm kiếm")]
+FilterText = Annotated[str | None, Query(max_length=200)]
+Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)]
+IsoDate = Annotated[date | None, BeforeValidator(_iso_date), Query(description="Ngày, dạng YYYY-MM-DD")]
+DossierRef = Annotated[str | None, Query(max_length=40, description="Hồ sơ thủ tục đang xử lý (ghi vào nhật ký)")]
+LogOffset = Annotated[int, Query(ge=0, le=DB_INT_MAX, description="Bỏ qua bao nhiêu dòng nhật ký đầu")]
