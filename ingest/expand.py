@@ -14,13 +14,15 @@ from ingest.sources import ZIP, Rejected, SourceFile
 from ingest.validate import classify, validate
 
 
-def expand(paths: Sequence[Path], settings: Settings, workdir: Path) -> Iterator[SourceFile | Rejected]:
+def expand(paths: Sequence[Path], settings: Settings, workdir: Path,
+           root: Path | None = None) -> Iterator[SourceFile | Rejected]:
     """Files, folders (recursive, natural order: p2 before p10) and zip archives (nested up to
     ``settings.max_archive_depth`` levels; a top-level zip is level 1). Each file is validated cheaply;
-    a bad file becomes a Rejected and the rest goes on. Zip members are unpacked under ``workdir``."""
+    a bad file becomes a Rejected and the rest goes on. Zip members are unpacked under ``workdir``.
+    Names are shown as given, or relative to ``root`` (an upload's staging folder: the names the clerk sent)."""
     for given in paths:
         given = Path(given)
-        name = given.as_posix()
+        name = given.relative_to(root).as_posix() if root else given.as_posix()
         if given.is_dir():
             for item in _walk(given, name):
                 if isinstance(item, Rejected):

@@ -61,6 +61,7 @@ class Batch(Base):
     book: Mapped[str | None] = mapped_column(String(200))
     authority: Mapped[str | None] = mapped_column(String(300))
     years: Mapped[str | None] = mapped_column(String(40))
+    note: Mapped[str | None] = mapped_column(Text)  # the clerk's note at upload (state of the book, missing pages)
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
@@ -106,6 +107,9 @@ class Page(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     worker: Mapped[str | None] = mapped_column(String(200))
+    # What a clerk marked the page as (office.capture.pages): "blank", "cover" or "back" — kept in the book,
+    # yields no records; None for an ordinary page.
+    role: Mapped[str | None] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     file: Mapped[SourceFileRow] = relationship()
     __table_args__ = (Index("ix_pages_batch_status", "batch_id", "status"),)

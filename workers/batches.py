@@ -31,6 +31,7 @@ class BatchMeta:
     authority: str | None = None
     years: str | None = None
     created_by: str | None = None
+    note: str | None = None
 
 
 @dataclass(slots=True)
@@ -38,6 +39,7 @@ class Registered:
     batch_id: str
     new_pages: int = 0
     duplicates: list[str] = field(default_factory=list)  # files already held by another batch
+    rejected: list[Rejected] = field(default_factory=list)  # files or pages refused by the checks
 
 
 def _batch_id(sources: list[SourceFile], rejected: list[Rejected]) -> str:
@@ -45,23 +47,24 @@ def _batch_id(sources: list[SourceFile], rejected: list[Rejected]) -> str:
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
 
 
-def register(paths: Sequence[Path], meta: BatchMeta, ctx: Context) -> Registered:
-    """Validate and store the originals, and create one pending page per page. Rejections are kept too."""
+def register(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root: Path | None = None) -> Registered:
+    """Validate and store the originals, and create one pending page per page. Rejections are kept too.
+    ``root``: names are kept relative to it (see ``ingest.expand``)."""
     tmp_root = ctx.settings.home / "tmp"
     tmp_root.mkdir(parents=True, exist_ok=True)
     workdir = Path(tempfile.mkdtemp(dir=tmp_root))
     try:
-        items = list(expand(list(paths), ctx.settings, workdir))
+        items = list(expand(list(paths), ctx.settings, workdir, root))
         sources = [i for i in items if isinstance(i, SourceFile)]
         rejected = [i for i in items if isinstance(i, Rejected)]
-        result = Registered(_batch_id(sources, rejected))
+        result = Registered(_batch_id(sources, rejected), rejected=rejected)
         stored = {s.sha256: ctx.store.put_file(s.path, kind="original", suffix=_SUFFIX.get(s.media_type, ""))
                   for s in sources}
         with ctx.db.session() as s:
             batch = s.get(Batch, result.batch_id)
             if batch is None:
                 batch = Batch(id=result.batch_id, record_type=meta.record_type, book=meta.book,
-                              authority=meta.authority, years=meta.years, created_by=meta.created_by)
+                              authority=meta.authority, years=meta.years, created_by=meta.created_by, note=meta.note)
                 s.add(batch)
                 s.flush()
             seq = s.scalar(select(func.count()).select_from(Page).where(Page.batch_id == batch.id)) or 0
