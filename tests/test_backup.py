@@ -219,6 +219,28 @@ def test_restore_refuses_a_damaged_backup_naming_what_is_wrong_and_writes_nothin
     assert not home.exists() or not any(home.iterdir())
 
 
+def test_restore_refuses_a_checksum_list_that_points_outside_the_backup(saved, tmp_path):
+    """A tampered backup (list and manifest rewritten to agree) still cannot make restore write elsewhere."""
+    import hashlib
+
+    from office.backup import BackupDamaged, restore
+
+    forged = tmp_path / "forged"
+    shutil.copytree(saved, forged)
+    outside = tmp_path / "outside.txt"
+    outside.write_text("x", encoding="utf-8")
+    sha = hashlib.sha256(b"x").hexdigest()
+    listing = forged / "objects.sha256"
+    listing.write_text(listing.read_text(encoding="utf-8") + f"{sha}  objects/../../outside.txt\n", encoding="utf-8")
+    manifest = json.loads((forged / "manifest.json").read_text(encoding="utf-8"))
+    manifest["objects"]["list_sha256"] = hashlib.sha256(listing.read_bytes()).hexdigest()
+    (forged / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    home = tmp_path / "home"
+    with pytest.raises(BackupDamaged, match="đường dẫn không hợp lệ"):
+        restore(_settings(home), forged)
+    assert not home.exists() or not any(home.iterdir())
+
+
 def test_backup_refuses_a_folder_with_data_and_the_distributed_mode(office, tmp_path):
     from office.backup import BackupRefused, backup
 

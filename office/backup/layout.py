@@ -18,6 +18,7 @@ import os
 import shutil
 import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -146,8 +147,15 @@ def read_manifest(folder: Path) -> dict:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BackupDamaged(f"{path} hỏng: {exc}") from exc
-    if manifest.get("format") != FORMAT:
-        raise BackupDamaged(f"{path}: định dạng sao lưu {manifest.get('format')!r} không được hỗ trợ (cần {FORMAT})")
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        found = manifest.get("format") if isinstance(manifest, dict) else None
+        raise BackupDamaged(f"{path}: định dạng sao lưu {found!r} không được hỗ trợ (cần {FORMAT})")
+    required = {"database": ("sha256", "tables", "bytes"), "objects": ("count", "list", "list_sha256")}
+    absent = [f"{part}.{key}" for part, keys in required.items() for key in keys
+              if not isinstance(manifest.get(part), dict) or key not in manifest[part]]
+    absent += [] if "created_at" in manifest else ["created_at"]
+    if absent:
+        raise BackupDamaged(f"{path}: bản kê thiếu {', '.join(absent)}")
     return manifest
 
 
@@ -158,7 +166,7 @@ def verify_folder(folder: Path, manifest: dict) -> Check:
     if not db_path.is_file() or sha256_file(db_path) != manifest["database"]["sha256"]:
         check.problems.append(f"{DB}: thiếu hoặc không khớp mã SHA-256")
     else:
-        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+        with closing(sqlite3.connect(f"file:{db_path}?mode=ro", uri=True)) as db:
             verdict = db.execute("PRAGMA integrity_check").fetchone()[0]
             if verdict != "ok":
                 check.problems.append(f"{DB}: SQLite báo lỗi toàn vẹn: {verdict}")
@@ -175,8 +183,11 @@ def verify_folder(folder: Path, manifest: dict) -> Check:
         return check
     for line in listed.read_text(encoding="utf-8").splitlines():
         sha, _, rel = line.partition("  ")
+        parts = Path(rel).parts
         path = folder / rel
-        if not path.is_file():
+        if len(parts) < 2 or parts[0] != OBJECTS or ".." in parts or Path(rel).is_absolute():
+            check.problems.append(f"{rel!r}: đường dẫn không hợp lệ trong {CHECKSUMS}")
+        elif not path.is_file():
             check.problems.append(f"{rel}: thiếu")
         elif sha256_file(path) != sha or sha_from_key(rel) != sha:
             check.problems.append(f"{rel}: không khớp mã SHA-256")

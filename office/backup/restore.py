@@ -23,6 +23,7 @@ from .layout import (
     copy_verified,
     is_empty,
     read_manifest,
+    remove_tree,
     verify_folder,
 )
 from .snapshot import Announce
@@ -46,19 +47,15 @@ def restore(settings: Settings, source: Path, *, announce: Announce = lambda _: 
                                                   if len(check.problems) > 10 else "")
         raise BackupDamaged(f"Bản sao lưu {source} bị hỏng, không khôi phục: {shown}")
 
-    announce("đối tượng")
-    for line in (source / manifest["objects"]["list"]).read_text(encoding="utf-8").splitlines():
-        sha, _, rel = line.partition("  ")
-        key = rel.split("/", 1)[1]
-        copy_verified(source / rel, where.objects / key, sha)
     secret = manifest.get("secret_key") or {}
-    if secret.get("file"):
-        where.home.mkdir(parents=True, exist_ok=True)
-        fd = os.open(where.home / SECRET, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write((source / secret["file"]).read_bytes())
-    announce("cơ sở dữ liệu")
-    copy_verified(source / DB, where.database, manifest["database"]["sha256"])
+    try:
+        _copy_files(source, manifest, where, secret, announce)
+    except BaseException:
+        # The places were empty before: leave them empty, so the same command can simply be run again.
+        for place in (where.database, where.home / SECRET):
+            place.unlink(missing_ok=True)
+        remove_tree(where.objects)
+        raise
 
     announce("chỉ mục tìm kiếm")
     ctx = Context(settings)
@@ -81,3 +78,18 @@ def restore(settings: Settings, source: Path, *, announce: Announce = lambda _: 
         "secret_key": "from_environment" if secret.get("from_environment") else "restored" if secret.get("file")
         else "absent",
     }
+
+
+def _copy_files(source: Path, manifest: dict, where: Embedded, secret: dict, announce: Announce) -> None:
+    """Objects (hashed again on the way), the secret key, and the database last."""
+    announce("đối tượng")
+    for line in (source / manifest["objects"]["list"]).read_text(encoding="utf-8").splitlines():
+        sha, _, rel = line.partition("  ")
+        copy_verified(source / rel, where.objects / rel.split("/", 1)[1], sha)
+    if secret.get("file"):
+        where.home.mkdir(parents=True, exist_ok=True)
+        fd = os.open(where.home / SECRET, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write((source / secret["file"]).read_bytes())
+    announce("cơ sở dữ liệu")
+    copy_verified(source / DB, where.database, manifest["database"]["sha256"])

@@ -14,6 +14,7 @@ import json
 import os
 import sqlite3
 from collections.abc import Callable
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,8 +86,9 @@ def backup(settings: Settings, dest: Path, *, announce: Announce = lambda _: Non
     dest = Path(dest).expanduser().resolve()
     if not is_empty(dest):
         raise BackupRefused(f"Thư mục {dest} đã có dữ liệu: hãy chọn một thư mục mới hoặc trống để sao lưu.")
-    if dest == where.home or where.home in dest.parents:
-        raise BackupRefused(f"Không sao lưu vào trong SOHOA_HOME ({where.home}): hãy chọn ổ đĩa hoặc thư mục khác.")
+    for inside in (where.home, where.objects):
+        if dest == inside or inside in dest.parents:
+            raise BackupRefused(f"Không sao lưu vào trong {inside}: hãy chọn ổ đĩa hoặc thư mục khác.")
     if not where.database.is_file():
         raise BackupRefused(f"Chưa có cơ sở dữ liệu ở {where.database}: không có gì để sao lưu.")
 
@@ -96,7 +98,7 @@ def backup(settings: Settings, dest: Path, *, announce: Announce = lambda _: Non
     try:
         announce("cơ sở dữ liệu")
         _snapshot_database(where.database, staging / DB)
-        with sqlite3.connect(staging / DB) as db:
+        with closing(sqlite3.connect(staging / DB)) as db:
             tables, revision, wanted = table_counts(db), schema_revision(db), referenced_keys(db)
         announce("đối tượng")
         lines, total, damaged = _copy_objects(where.objects, staging)
