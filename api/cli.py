@@ -84,6 +84,8 @@ def ingest(
     authority: Annotated[str | None, typer.Option(help="Cơ quan đăng ký.")] = None,
     years: Annotated[str | None, typer.Option(help="Năm hoặc khoảng năm, ví dụ 1998-1999.")] = None,
     resume: Annotated[str | None, typer.Option(help="Tiếp tục lô đã bị ngắt.")] = None,
+    spreads: Annotated[bool, typer.Option(help="Mỗi trang là hai trang sổ mở (quét A3, ảnh chụp sổ): tách thành "
+                                               "trang trái và trang phải.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Nhập một quyển sổ đã quét: kiểm tra, lưu bản gốc, nhận dạng và đánh chỉ mục từng trang."""
@@ -94,7 +96,8 @@ def ingest(
     if resume:
         batch_id = resume
     elif paths:
-        meta = BatchMeta(record_type=_check_type(record_type, True), book=book, authority=authority, years=years)
+        meta = BatchMeta(record_type=_check_type(record_type, True), book=book, authority=authority, years=years,
+                         spreads=spreads)
         reg = register(paths, meta, ctx)
         batch_id = reg.batch_id
         for name in reg.duplicates:
@@ -235,10 +238,14 @@ def serve(
     """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""
     import uvicorn
 
-    _check_tools(Settings())  # a configuration error shows here, once, not in every server process
+    settings = Settings()
+    _check_tools(settings)  # a configuration error shows here, once, not in every server process
     # One Python process uses one core at most: several processes (each its own app, built from the
     # environment by the factory) let a shared office machine serve officers on all its cores.
-    uvicorn.run("api.cli:_app_from_environment", factory=True, host=host, port=port, workers=workers)
+    # X-Forwarded-For only from the proxies named in SOHOA_TRUSTED_PROXIES (uvicorn would believe 127.0.0.1's).
+    proxies = settings.trusted_proxies.strip()
+    uvicorn.run("api.cli:_app_from_environment", factory=True, host=host, port=port, workers=workers,
+                proxy_headers=bool(proxies), forwarded_allow_ips=proxies or None)
 
 
 def _app_from_environment():
@@ -259,6 +266,10 @@ def sample(
                                              "register: sổ đăng ký, mỗi trang một bảng nhiều mục.")] = "form",
     hand: Annotated[bool, typer.Option("--hand", help="Sổ đăng ký viết tay (cần --layout register và phông chữ "
                                                       "viết tay do scripts/bootstrap.sh cài).")] = False,
+    photo: Annotated[bool, typer.Option("--photo", help="Ảnh chụp điện thoại của từng trang trên mặt bàn "
+                                                        "(thư mục JPEG).")] = False,
+    spread: Annotated[bool, typer.Option("--spread", help="Hai trang sổ mở trên khổ A3; cùng --photo: ảnh chụp "
+                                                          "hai trang sổ mở.")] = False,
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
@@ -269,6 +280,18 @@ def sample(
                          code="bad_argument")
     if hand and layout != "register":
         raise SohoaError("Chỉ sổ đăng ký (--layout register) mới có bản viết tay", code="bad_argument")
+    if photo or spread:
+        from samples.photo import generate_photos
+
+        if hand:
+            raise SohoaError("Ảnh chụp và trang đôi chưa có cho sổ viết tay", code="bad_argument")
+        kind = "spread-photo" if photo and spread else "spread" if spread else "photo"
+        try:
+            truth = generate_photos(out_dir, record_type, pages, seed, kind, layout=layout)
+        except ValueError as exc:
+            raise SohoaError(str(exc), code="bad_argument") from exc
+        out.print(f"Đã tạo {truth.with_suffix('').with_suffix('')} ({pages} trang), dữ liệu gốc: {truth}")
+        return
     try:
         book = generate_book(out_dir, record_type=record_type, pages=pages, seed=seed, degradation=degradation,
                              fmt=fmt, layout=layout, hand=hand)
@@ -366,7 +389,7 @@ def user_add(
     ctx = _context()
     with ctx.db.session() as s:
         user = create_user(s, name, password, role, full_name=full_name, office=office, personal_id=personal_id)
-        record(s, Actor(None, None, username=f"cli:{os.environ.get('USER', '?')}"), "user_create",
+        record(s, Actor.cli(), "user_create",
                target=user.username, role=role)
     out.print(f"Đã tạo tài khoản {user.username} ({role}).")
 
@@ -439,11 +462,9 @@ def restore(
 
 
 def _cli_actor():
-    import os
-
     from office.audit.service import Actor
 
-    return Actor(None, None, username=f"cli:{os.environ.get('USER', '?')}")
+    return Actor.cli()
 
 
 @app.command("export")
@@ -539,8 +560,7 @@ def watch(
             out.print(f"   {reason}")
 
     watcher = Watcher(folder, defaults, _context(), settle_s=settle, on_outcome=show)
-    if not as_json:
-        err.print(f"Đang theo dõi {watcher.folder}{' (quét định kỳ)' if poll else ''}. Ctrl-C để dừng.")
+    err.print(f"Đang theo dõi {watcher.folder}{' (quét định kỳ)' if poll else ''}. Ctrl-C để dừng.")
     try:
         with stop_on_sigterm():
             watcher.run(poll=poll, once=once)

@@ -42,7 +42,8 @@ def _home_for(principal: Principal) -> str:
 def login_page(request: Request, next: str = "/") -> Response:
     principal = principal_of(request)
     if principal is not None:
-        return RedirectResponse(local_path(next, _home_for(principal)), status_code=303)
+        home = _home_for(principal)
+        return RedirectResponse(home if next in ("", "/") else local_path(next, home), status_code=303)
     return render(request, "login.html", next=local_path(next))
 
 
@@ -69,7 +70,9 @@ async def login(request: Request, username: Annotated[str, Form()] = "", passwor
     if refused is not None:
         return render(request, "login.html", status_code=refused.http_status, error=refused.message,
                       next=local_path(next), username=username)
-    response = RedirectResponse(local_path(next, _home_for(principal)), status_code=303)
+    # The form's default "/" means "wherever this account starts": a citizen's home is /cong-dan, not search.
+    home = _home_for(principal)
+    response = RedirectResponse(home if next in ("", "/") else local_path(next, home), status_code=303)
     set_cookie(response, st, SESSION_COOKIE, auth.sign(st.secret, token, "session"),
                max_age=int(st.policy.session_ttl.total_seconds()))
     response.delete_cookie(CSRF_COOKIE, path="/")  # a fresh CSRF nonce for the new session
@@ -137,7 +140,8 @@ def account_password(request: Request, principal: Annotated[Principal, Depends(s
         _change_password(request, principal, current, new)
     except auth.PasswordRejected as exc:
         return _account(request, principal, status_code=422, message=exc.message)
-    return _account(request, principal, message="Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc.")
+    return _account(request, principal, message="Đã đổi mật khẩu. Các phiên đăng nhập khác đã kết thúc và các mã "
+                                                 "truy cập API đã bị thu hồi.")
 
 
 @router.post("/account/tokens", include_in_schema=False)
@@ -160,7 +164,7 @@ class PasswordIn(BaseModel):
 
 
 @router.post("/api/v1/me/password", tags=["auth"], status_code=204, response_class=Response,
-             summary="Đổi mật khẩu (các phiên đăng nhập khác kết thúc)")
+             summary="Đổi mật khẩu (các phiên đăng nhập khác kết thúc, mọi mã truy cập API bị thu hồi)")
 def change_password(request: Request, body: PasswordIn,
                     principal: Annotated[Principal, Depends(signed_in)]) -> Response:
     _change_password(request, principal, body.current, body.new)

@@ -21,7 +21,9 @@ can_own = require(Permission.OWN_RECORDS)
 def _overview(request: Request, principal: Principal) -> dict:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        return citizen.overview(principal, ctx, s=s)
+        me = citizen.overview(principal, ctx, s=s)
+        audit.record(s, actor(request, principal), "citizen_overview", shown=[r["record_id"] for r in me["records"]])
+        return me
 
 
 def _request(request: Request, principal: Principal, record_id: str) -> dict:

@@ -84,7 +84,7 @@ def principal_of(request: Request) -> Principal | None:
     return found
 
 
-# -- CSRF: a per-browser nonce cookie; forms carry HMAC(secret, nonce) -----------------------------------
+# -- CSRF: a per-browser nonce cookie; forms carry HMAC(secret, nonce, session) --------------------
 def csrf_nonce(request: Request) -> str:
     nonce = getattr(request.state, "csrf_nonce", None) or request.cookies.get(CSRF_COOKIE)
     if not nonce:
@@ -93,7 +93,9 @@ def csrf_nonce(request: Request) -> str:
 
 
 def csrf_token(request: Request) -> str:
-    return hmac.new(state(request).secret, f"csrf|{csrf_nonce(request)}".encode(), "sha256").hexdigest()
+    # Bound to the browser's session too: a token seen in one session (or before login) is worthless in another.
+    session = request.cookies.get(SESSION_COOKIE, "")
+    return hmac.new(state(request).secret, f"csrf|{csrf_nonce(request)}|{session}".encode(), "sha256").hexdigest()
 
 
 async def check_csrf(request: Request) -> None:

@@ -50,6 +50,13 @@ def _attach(request: Request, principal: Principal, dossier_id: str, body: Attac
         return item.id
 
 
+def _list(request: Request, principal: Principal) -> list[dict]:
+    with state(request).ctx.db.session() as s:
+        rows = dossiers.list_dossiers(s=s)  # applicants' names and ID numbers: a read of personal data
+        audit.record(s, actor(request, principal), "list_dossiers", shown=[r["dossier_id"] for r in rows])
+        return rows
+
+
 def _detail(request: Request, principal: Principal, dossier_id: str) -> dict:
     st = state(request)
     with st.ctx.db.session() as s:
@@ -96,9 +103,8 @@ class RevokeIn(BaseModel):
 
 # -- pages ----------------------------------------------------------------------------------------------
 @router.get("/dossiers", include_in_schema=False)
-def dossiers_page(request: Request, _p: Annotated[Principal, Depends(can_dossiers)]) -> Response:
-    with state(request).ctx.db.session() as s:
-        rows = dossiers.list_dossiers(s=s)
+def dossiers_page(request: Request, principal: Annotated[Principal, Depends(can_dossiers)]) -> Response:
+    rows = _list(request, principal)
     return render(request, "dossiers.html", rows=rows, procedures=dossiers.PROCEDURES)
 
 
@@ -139,9 +145,8 @@ def certify_page(request: Request, dossier_id: str, item_id: DbId,
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
 @router.get("/api/v1/dossiers", tags=["dossiers"], summary="Các hồ sơ thủ tục gần đây")
-def list_dossiers(request: Request, _p: Annotated[Principal, Depends(can_dossiers)]) -> list[dict]:
-    with state(request).ctx.db.session() as s:
-        return dossiers.list_dossiers(s=s)
+def list_dossiers(request: Request, principal: Annotated[Principal, Depends(can_dossiers)]) -> list[dict]:
+    return _list(request, principal)
 
 
 @router.post("/api/v1/dossiers", tags=["dossiers"], status_code=201, summary="Tạo hồ sơ thủ tục")

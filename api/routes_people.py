@@ -45,7 +45,9 @@ def _person(request: Request, principal: Principal, record_id: str) -> dict:
 def _links(request: Request, principal: Principal, record_id: str) -> list[dict]:
     with state(request).ctx.db.session() as s:
         people.person(record_id, s=s)  # 404 for an unknown record
-        return people.links_of(record_id, s=s)
+        links = people.links_of(record_id, s=s)
+        audit.record(s, actor(request, principal), "view_links", target=record_id, shown=len(links))
+        return links
 
 
 def _decide(request: Request, principal: Principal, link_id: int, decision: str) -> dict:
@@ -77,7 +79,7 @@ def person_page(request: Request, record_id: str, principal: Annotated[Principal
 def decide_page(request: Request, record_id: str, link_id: DbId, principal: Annotated[Principal, Depends(can_link)],
                 decision: Annotated[str, Form()] = "") -> Response:
     _decide(request, principal, link_id, decision)
-    return RedirectResponse(f"/records/{record_id}#lien-quan", status_code=303)
+    return RedirectResponse(f"/records/{record_id}?purpose=verification#lien-quan", status_code=303)
 
 
 @router.post("/records/{record_id}/status", include_in_schema=False)
@@ -88,7 +90,7 @@ def status_page(request: Request, record_id: str, principal: Annotated[Principal
         raise InvalidRequest("Chọn tình trạng và ghi lý do.")
     _set_status(request, principal, record_id,
                 StatusIn(status=RecordStatus(status), reason=reason, replaced_by=replaced_by.strip() or None))
-    return RedirectResponse(f"/records/{record_id}", status_code=303)
+    return RedirectResponse(f"/records/{record_id}?purpose=amendment", status_code=303)
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------

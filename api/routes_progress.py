@@ -36,10 +36,12 @@ def progress_page(request: Request, _p: Annotated[Principal, Depends(can_batches
 
 
 @router.get("/batches/{batch_id}", include_in_schema=False)
-def batch_page(request: Request, batch_id: str, _p: Annotated[Principal, Depends(can_batches)],
+def batch_page(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_batches)],
                queued: int | None = None) -> Response:
     ctx = state(request).ctx
     rep = report(batch_id, ctx)
+    with ctx.db.session() as s:
+        audit.record(s, actor(request, principal), "view_batch", target=batch_id)
     return render(request, "batch.html", b=rep, distributed=ctx.settings.distributed, queued=queued,
                   percent=round(100 * (rep["status"]["done"] + rep["status"]["failed"]) / rep["pages"])
                   if rep["pages"] else 0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import math
+from enum import StrEnum
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -12,7 +13,8 @@ from fastapi.responses import RedirectResponse, Response
 from PIL import Image
 from sqlalchemy import func, select
 
-from domain.errors import NotFound
+from domain.errors import InvalidRequest, NotFound
+from domain.labels import ACCESS_PURPOSES
 from domain.records import field_names
 from domain.text import fold
 from office.accounts.service import Permission, Principal
@@ -23,18 +25,19 @@ from office.records import service as service
 from storage.models import Batch, Page, Record, RecordPage
 from storage.officer_models import Dossier
 
-from .params import PageSeq, SearchText
+from .params import DossierRef, PageSeq, SearchText
 from .routes_common import actor, render, require, state
 from .routes_search import query_terms, word_matches
 
 router = APIRouter()
+AccessPurpose = StrEnum("AccessPurpose", {k: k for k in ACCESS_PURPOSES})
 can_view = require(Permission.VIEW_RECORD)
 can_download = require(Permission.DOWNLOAD)
 can_search = require(Permission.SEARCH)
 can_batches = require(Permission.BATCHES)
 
 
-def _view(request: Request, principal: Principal, record_id: str, dossier: str | None) -> dict:
+def _view(request: Request, principal: Principal, record_id: str, dossier: str | None, purpose: str | None) -> dict:
     ctx = state(request).ctx
     with ctx.db.session() as s:
         detail = service.detail_of(record_id, s=s)
@@ -43,7 +46,8 @@ def _view(request: Request, principal: Principal, record_id: str, dossier: str |
                                 "ingested_by": batch.created_by if batch else None,
                                 "ingested_at": batch.created_at.isoformat() if batch else None}
         detail["corrections"] = review.history(record_id, s=s)
-        audit.record(s, actor(request, principal), "view_record", target=record_id, dossier_id=dossier)
+        audit.record(s, actor(request, principal), "view_record", target=record_id, dossier_id=dossier,
+                     purpose=None if dossier else purpose)
     return detail
 
 
@@ -98,17 +102,20 @@ def _book_nav(ctx, batch_id: str, seq: int) -> dict:
 # -- pages ----------------------------------------------------------------------------------------------
 @router.get("/records/{record_id}", include_in_schema=False)
 def record_page(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)],
-                dossier: str = "", q: str = "", saved: bool = False) -> Response:
-    return record_view(request, principal, record_id, dossier=dossier, q=q,
+                dossier: Annotated[str, Query(max_length=40)] = "", q: SearchText = "",
+                purpose: Annotated[str, Query(max_length=40)] = "", saved: bool = False) -> Response:
+    if not dossier and purpose not in ACCESS_PURPOSES:  # outside a dossier, a stated purpose first
+        return render(request, "record_purpose.html", record_id=record_id, q=q, purposes=ACCESS_PURPOSES)
+    return record_view(request, principal, record_id, dossier=dossier, q=q, purpose=purpose,
                        message="Đã lưu hiệu đính." if saved else "")
 
 
 def record_view(request: Request, principal: Principal, record_id: str, *, status_code: int = 200,
-                dossier: str = "", q: str = "", errors: dict | None = None, typed: dict | None = None,
-                message: str = "") -> Response:
+                dossier: str = "", q: str = "", purpose: str = "", errors: dict | None = None,
+                typed: dict | None = None, message: str = "") -> Response:
     """The record page; after a refused correction, with the errors and the values the clerk typed."""
     ctx = state(request).ctx
-    detail = _view(request, principal, record_id, dossier or None)
+    detail = _view(request, principal, record_id, dossier or None, purpose or None)
     seq = detail["pages"][0]["seq"] if detail["pages"] else 1
     dossiers = []
     if principal.can(Permission.ATTACH):
@@ -146,25 +153,30 @@ def batches(request: Request, _p: Annotated[Principal, Depends(can_batches)],
     return service.list_batches(state(request).ctx, limit)
 
 
-@router.get("/api/v1/batches/{batch_id}", tags=["batches"], summary="Báo cáo một lô, gồm các trang lỗi")
-def batch(request: Request, batch_id: str, _p: Annotated[Principal, Depends(can_batches)]) -> dict:
-    from workers.batches import report
-
-    return report(batch_id, state(request).ctx)
+# GET /api/v1/batches/{batch_id}: api/routes_capture.py (the report with its live counts).
 
 
 @router.get("/api/v1/records/{record_id}", tags=["records"],
             summary="Một hồ sơ với trường, độ tin cậy, nguồn, tình trạng (mỗi lần xem được ghi nhật ký)")
 def record(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)],
-           dossier: str | None = None) -> dict:
-    return _view(request, principal, record_id, dossier)
+           dossier: DossierRef = None,
+           purpose: Annotated[AccessPurpose | None, Query(description="Mục đích, khi không xem trong một hồ sơ "
+                                                                    "thủ tục (ghi vào nhật ký; công dân xem được)")]
+           = None) -> dict:
+    if not dossier and purpose is None:
+        raise InvalidRequest("Cần nêu mục đích xem hồ sơ (tham số purpose: " + ", ".join(ACCESS_PURPOSES)
+                             + ") hoặc hồ sơ thủ tục đang giải quyết (tham số dossier).")
+    return _view(request, principal, record_id, dossier, purpose.value if purpose else None)
 
 
 @router.get("/api/v1/records/{record_id}/crop", tags=["records"], response_class=Response,
             summary="Phần ảnh quét quanh các từ khớp với truy vấn (JPEG)")
-def crop(request: Request, record_id: str, _p: Annotated[Principal, Depends(can_search)],
+def crop(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_search)],
          q: SearchText = "") -> Response:
-    data = crop_jpeg(record_id, q, state(request).ctx)
+    ctx = state(request).ctx
+    data = crop_jpeg(record_id, q, ctx)
+    with ctx.db.session() as s:  # a piece of the scan shows names: a read like any other
+        audit.record(s, actor(request, principal), "view_crop", target=record_id, q=q)
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, max-age=3600"})
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -43,21 +43,24 @@ def _correct(request: Request, principal: Principal, record_id: str, submitted: 
             "needs_review": done.needs_review}
 
 
-def _queue(request: Request, batch: str, type: str, limit: int, offset: int) -> dict:
+def _queue(request: Request, principal: Principal, batch: str, type: str, limit: int, offset: int) -> dict:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        return review.queue(ctx.settings.review_threshold, s=s, batch_id=batch or None,
+        data = review.queue(ctx.settings.review_threshold, s=s, batch_id=batch or None,
                             record_type=type if type in {t.value for t in RecordType} else None,
-                            limit=max(1, min(limit, 500)), offset=max(0, offset))
+                            limit=limit, offset=offset)
+        audit.record(s, actor(request, principal), "view_review", target=batch or None, type=type or None,
+                     offset=offset, shown=[r["record_id"] for r in data["items"]])
+        return data
 
 
 # -- pages ----------------------------------------------------------------------------------------------
 @router.get("/review", include_in_schema=False)
-def review_page(request: Request, _p: Annotated[Principal, Depends(can_correct)], batch: str = "", type: str = "",
-                page: int = 1) -> Response:
+def review_page(request: Request, principal: Annotated[Principal, Depends(can_correct)],
+                batch: Annotated[str, Query(max_length=80)] = "", type: Annotated[str, Query(max_length=20)] = "",
+                page: Annotated[int, Query(ge=1, le=100_000)] = 1) -> Response:
     per_page = 50
-    page = max(1, page)
-    data = _queue(request, batch, type, per_page, (page - 1) * per_page)
+    data = _queue(request, principal, batch, type, per_page, (page - 1) * per_page)
     with state(request).ctx.db.session() as s:
         books = [(b.id, b.book or b.id) for b in s.scalars(select(Batch).order_by(Batch.created_at.desc()).limit(200))]
     return render(request, "review.html", q=data, batch=batch, type=type, page=page, per_page=per_page,
@@ -66,7 +69,7 @@ def review_page(request: Request, _p: Annotated[Principal, Depends(can_correct)]
 
 @router.get("/review/{record_id}", include_in_schema=False)
 def review_record(record_id: str, _p: Annotated[Principal, Depends(can_correct)]) -> Response:
-    return RedirectResponse(f"/records/{record_id}#hieu-dinh", status_code=303)
+    return RedirectResponse(f"/records/{record_id}?purpose=data_review#hieu-dinh", status_code=303)
 
 
 @router.post("/records/{record_id}/fields", include_in_schema=False)
@@ -85,16 +88,18 @@ async def correct_page(request: Request, record_id: str,
         await run_in_threadpool(_correct, request, principal, record_id, submitted)
     except review.FieldErrors as exc:
         return await run_in_threadpool(record_view, request, principal, record_id, status_code=422, errors=exc.errors,
-                              typed=typed, message=exc.message)
-    return RedirectResponse(f"/records/{record_id}?saved=1#hieu-dinh", status_code=303)
+                                       typed=typed, message=exc.message, purpose="data_review")
+    return RedirectResponse(f"/records/{record_id}?purpose=data_review&saved=1#hieu-dinh", status_code=303)
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
 @router.get("/api/v1/review", tags=["review"],
             summary="Hàng đợi kiểm tra: hồ sơ có trường độ tin cậy thấp, thấp nhất trước, kèm các trường cần xem")
-def review_queue(request: Request, _p: Annotated[Principal, Depends(can_correct)], batch: str = "",
-                 type: str = "", limit: int = 50, offset: int = 0) -> dict:
-    return _queue(request, batch, type, limit, offset)
+def review_queue(request: Request, principal: Annotated[Principal, Depends(can_correct)],
+                 batch: Annotated[str, Query(max_length=80)] = "", type: Annotated[str, Query(max_length=20)] = "",
+                 limit: Annotated[int, Query(ge=1, le=500)] = 50,
+                 offset: Annotated[int, Query(ge=0, le=5_000_000)] = 0) -> dict:
+    return _queue(request, principal, batch, type, limit, offset)
 
 
 @router.patch("/api/v1/records/{record_id}/fields", tags=["review"],

@@ -48,3 +48,22 @@ def check_personal_id(value: str, *, birth_date: str | None = None, gender: str 
         if f"{year % 100:02d}" != pid[4:6]:
             problems.append("Năm sinh không khớp với số định danh")
     return problems
+
+
+# The fields that carry a person's identity-document number (CCCD / CMND / personal ID).
+PERSON_ID_FIELDS = ("personal_id", "wife_id_document", "husband_id_document", "owner_ids")
+
+
+def masked(value: object) -> object:
+    """An identity number as a list of results shows it: all but the last three digits hidden, so an officer can
+    tell two people apart without the list leaking whole numbers (the record page, whose opening is audited
+    with its purpose, shows them in full)."""
+    if isinstance(value, list):
+        return [masked(v) for v in value]
+    if not isinstance(value, str):
+        return value
+    return re.sub(r"\d{4,}", lambda m: "•" * (len(m.group()) - 3) + m.group()[-3:], value)
+
+
+def with_ids_masked(fields: dict) -> dict:
+    return {k: masked(v) if k in PERSON_ID_FIELDS else v for k, v in fields.items()}

@@ -48,6 +48,9 @@ ACTION_LABELS_VI = {
     "export_audit": "Xuất nhật ký", "view_audit": "Xem nhật ký", "view_person": "Xem người",
     "link_decision": "Quyết định liên kết", "record_status": "Đổi tình trạng hồ sơ",
     "correct_fields": "Hiệu đính trường", "retry_batch": "Thử lại trang lỗi", "denied": "Bị từ chối / không tìm thấy",
+    "view_crop": "Xem phần ảnh quét", "view_batch": "Xem báo cáo lô", "view_links": "Xem liên kết hồ sơ",
+    "view_review": "Xem hàng đợi kiểm tra", "list_dossiers": "Xem danh sách hồ sơ thủ tục",
+    "citizen_overview": "Công dân xem giấy tờ của mình", "view_access_log": "Công dân xem nhật ký truy cập",
 }
 
 
@@ -67,3 +70,13 @@ def record_title(record_type: str, fields: dict, fallback: str = "") -> str:
     """The names a record goes by ("husband — wife", co-owners joined by commas); ``fallback`` when none was read."""
     names = [fields.get(f) for f in TITLE_FIELDS.get(RecordType(record_type), ())]
     return " — ".join(", ".join(map(str, n)) if isinstance(n, list) else str(n) for n in names if n) or fallback
+
+# Why someone opens a full record outside a dossier: stated before it opens, kept in the audit log and shown to
+# the citizen whose record it is (their access log).
+ACCESS_PURPOSES: dict[str, str] = {
+    "citizen_request": "Giải quyết yêu cầu của công dân tại bộ phận một cửa",
+    "verification": "Xác minh, đối chiếu thông tin hộ tịch",
+    "authority_request": "Theo yêu cầu bằng văn bản của cơ quan có thẩm quyền",
+    "data_review": "Kiểm tra, hiệu đính dữ liệu số hóa",
+    "amendment": "Cải chính, bổ sung, thu hồi hồ sơ",
+}

@@ -45,6 +45,9 @@ class Settings(BaseSettings):
     review_threshold: float = Field(0.80, ge=0, le=1, description="Fields below this confidence need review.")
     secret_key: str = Field("", description="Signs sessions and verification tokens; generated if empty.")
     public_url: str = Field("http://127.0.0.1:8000", description="Base URL printed in QR codes.")
+    trusted_proxies: str = Field("", description=(
+        "Comma-separated addresses of reverse proxies whose X-Forwarded-For is believed (empty: none, the "
+        "connection's address is the client's, so a forged header cannot dodge the login limit)."))
 
     @model_validator(mode="after")
     def _fill_embedded_defaults(self) -> Settings:

@@ -178,7 +178,12 @@ def authenticate(s: Session, username: str, password: str, ip: str, policy: Logi
     ip_failures = s.scalar(select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.ip == ip, LoginAttempt.ok.is_(False), LoginAttempt.at >= since)) or 0
     user = s.scalar(select(User).where(User.username == username))
-    locked = user is not None and (_aware(user.locked_until) or now) > now
+    if user is not None:
+        locked = (_aware(user.locked_until) or now) > now
+    else:  # a name nobody has is "locked" after as many failures, so the answer never tells which names exist
+        locked = (s.scalar(select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.username == username, LoginAttempt.ok.is_(False), LoginAttempt.at >= since)) or 0) \
+            >= policy.max_failures
     if ip_failures >= policy.max_ip_failures or locked:
         s.add(LoginAttempt(username=username, ip=ip, ok=False, at=now))
         raise LoginLocked(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {policy.lock_for.seconds // 60} phút.")
@@ -218,8 +223,8 @@ def end_session(s: Session, token: str) -> None:
 
 
 def change_password(s: Session, user_id: int, current: str, new: str, *, keep_session: str | None = None) -> None:
-    """Set a new password after checking the current one; every other browser session of the user ends (a
-    password changed because it leaked must lock the other holder out)."""
+    """Set a new password after checking the current one; every other browser session of the user ends and
+    every API token is revoked (a password changed because it leaked must lock the other holder out)."""
     user = s.get(User, user_id)
     if user is None or not check_password(user.password_hash, current):
         raise PasswordRejected("Mật khẩu hiện tại không đúng.", code="wrong_password")
@@ -230,6 +235,8 @@ def change_password(s: Session, user_id: int, current: str, new: str, *, keep_se
     for row in s.scalars(select(WebSession).where(WebSession.user_id == user_id)):
         if row.id != keep:
             s.delete(row)
+    for token in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
+        token.revoked_at = utcnow()
 
 
 def set_active(s: Session, user_id: int, active: bool, principal: Principal) -> User:

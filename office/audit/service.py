@@ -17,6 +17,9 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from office.accounts.service import Principal
 from storage.officer_models import AuditEntry
 
+MAX_VALUE_CHARS = 500
+MAX_LIST_ITEMS = 100
+
 
 class AuditLogIsAppendOnly(RuntimeError):
     pass
@@ -46,16 +49,45 @@ class Actor:
 
     principal: Principal | None
     ip: str | None
-    username: str = ""  # for anonymous events such as a failed login
+    username: str = ""  # for anonymous events such as a failed login, and the operator of a CLI command
+    role: str = "anonymous"  # "operator" for the CLI: whoever runs it on the server has the machine's rights
+    via: str = "web"  # web | token | cli
+
+    @classmethod
+    def cli(cls) -> Actor:
+        """The person at the server's terminal, by their login name (the audit must not say "anonymous")."""
+        import getpass
+        import socket
+
+        try:
+            name = getpass.getuser()
+        except Exception:  # no login name (a container without passwd entry)
+            name = "unknown"
+        return cls(None, socket.gethostname(), f"{name}@cli", "operator", "cli")
+
+
+def _bounded(value: object, depth: int = 0) -> object:
+    """What an audit row keeps of a value: enough to know what was asked, never a whole upload or a 100 KB query
+    (the log is append-only, so whatever goes in stays)."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_VALUE_CHARS else value[:MAX_VALUE_CHARS] + "…"
+    if isinstance(value, list | tuple):
+        kept = [_bounded(v, depth + 1) for v in value[:MAX_LIST_ITEMS]]
+        return kept + [f"… (+{len(value) - MAX_LIST_ITEMS})"] if len(value) > MAX_LIST_ITEMS else kept
+    if isinstance(value, dict) and depth < 3:
+        return {str(k)[:80]: _bounded(v, depth + 1) for k, v in list(value.items())[:MAX_LIST_ITEMS]}
+    return value if value is None or isinstance(value, bool | int | float) else _bounded(str(value), depth)
 
 
 def record(s: Session, actor: Actor, action: str, *, target: str | None = None, dossier_id: str | None = None,
            **detail: object) -> None:
     p = actor.principal
     s.add(AuditEntry(
-        user_id=p.user_id if p else None, username=p.username if p else (actor.username or "anonymous"),
-        role=p.role.value if p else "anonymous", action=action, target=target, dossier_id=dossier_id or None,
-        ip=actor.ip, via=p.via if p else "web", detail=detail,
+        user_id=p.user_id if p else None, username=(p.username if p else (actor.username or "anonymous"))[:80],
+        role=p.role.value if p else actor.role, action=action, target=(target or None) and target[:120],
+        dossier_id=(dossier_id or None) and dossier_id[:40], ip=actor.ip and actor.ip[:64],
+        via=p.via if p else actor.via,
+        detail={k: _bounded(v) for k, v in detail.items()},
     ))
 
 
@@ -91,6 +123,12 @@ def entries(s: Session, f: AuditFilter, limit: int = 200, offset: int = 0) -> li
     return [as_dict(e) for e in s.scalars(_select(f).limit(limit).offset(offset))]
 
 
+def neutralised(value: object) -> object:
+    """A cell a spreadsheet will not run: one starting with = + - @, a tab or a carriage return is read as a
+    formula by Excel or LibreOffice (CSV injection, OWASP), so it gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
 CSV_COLUMNS = ("id", "at", "username", "role", "action", "target", "dossier_id", "ip", "via", "detail")
 
 
@@ -104,8 +142,7 @@ def export_csv(s: Session, f: AuditFilter) -> Iterator[str]:
     for e in s.scalars(_select(f).execution_options(yield_per=1000)):
         d = as_dict(e)
         d["detail"] = json.dumps(d["detail"], ensure_ascii=False)
-        # Cells starting with = + - @ are read as formulas by spreadsheets; prefix them (CSV injection).
-        writer.writerow(["'" + v if isinstance(v, str) and v[:1] in "=+-@" else v for v in (d[c] for c in CSV_COLUMNS)])
+        writer.writerow([neutralised(d[c]) for c in CSV_COLUMNS])
         if buf.tell() > 64_000:
             yield buf.getvalue()
             buf.seek(0)
