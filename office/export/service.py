@@ -196,7 +196,7 @@ _META = ("record_id", "type", "batch_book", "batch_years", "batch_authority", "s
 def _write_zip(path: Path, entries: list[Record], names: dict[str, str], store: ObjectStore,
                dpi: int) -> tuple[Path, int, int]:
     """Returns the zip, the number of PDFs and the largest PDF's bytes per page."""
-    jpegs: dict[str, tuple[bytes, int, int, int]] = {}  # page id → (jpeg, w, h, dpi): each page compressed once
+    jpegs: dict[str, tuple[bytes, int, int, float]] = {}  # page id → (jpeg, w, h, dpi): each page compressed once
     largest = count = 0
     tmp = path.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:  # JPEG does not deflate
