@@ -51,6 +51,7 @@ ACTION_LABELS_VI = {
     "view_crop": "Xem phần ảnh quét", "view_batch": "Xem báo cáo lô", "view_links": "Xem liên kết hồ sơ",
     "view_review": "Xem hàng đợi kiểm tra", "list_dossiers": "Xem danh sách hồ sơ thủ tục",
     "citizen_overview": "Công dân xem giấy tờ của mình", "view_access_log": "Công dân xem nhật ký truy cập",
+    "export_book": "Xuất sổ (bảng tính, PDF từng mục)", "import_keyed": "Nhập bảng tính các mục đã nhập tay",
 }
 
 
