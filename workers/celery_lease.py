@@ -7,8 +7,9 @@ message it still holds forward every :data:`RENEW_S`: a worker that is alive kee
 they take, a worker that died (kill -9, power cut) stops renewing, and any other worker's periodic sweep
 (``unacked_restore_interval``) puts its pages back on the queue within ``LEASE_S + RENEW_S`` seconds.
 
-A lease can also lapse for a live worker (Redis away for longer than the lease): the page is then run twice,
-which the idempotent stages make harmless (the same keys, the same record ids).
+A lease can also lapse for a live worker (Redis away for longer than the lease; a ``--pool solo`` worker,
+whose timer waits while a task runs — `sohoa worker` uses the prefork pool, whose timer runs beside its
+tasks): the page is then run twice, which the idempotent stages make harmless (same keys, same record ids).
 """
 from __future__ import annotations
 
@@ -62,6 +63,7 @@ class LeaseRenewal(bootsteps.StartStopStep):
         super().__init__(c, **kwargs)
 
     def start(self, c) -> None:
+        self._cancel()  # a consumer restarting after a lost connection starts its steps again
         self.tref = c.timer.call_repeatedly(RENEW_S, self._renew, (c,), priority=5)
 
     def _renew(self, c) -> None:
@@ -76,8 +78,14 @@ class LeaseRenewal(bootsteps.StartStopStep):
             log.warning("could not renew task leases: %s", exc)
 
     def stop(self, c) -> None:
+        # Not yet: a warm shutdown stops consuming first, then waits for the running pages, whose leases must
+        # not lapse meanwhile.
+        pass
+
+    def shutdown(self, c) -> None:
+        self._cancel()
+
+    def _cancel(self) -> None:
         if self.tref is not None:
             self.tref.cancel()
             self.tref = None
-
-    shutdown = stop

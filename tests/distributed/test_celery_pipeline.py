@@ -343,6 +343,76 @@ def test_lease_renewed_by_a_live_worker_lapses_for_a_dead_one(servers, unique):
             queue.close()
 
 
+_HOLDER = """
+import sys, time
+import redis
+from domain.settings import Settings
+from workers.celery_app import QUEUE, make_celery
+
+url, name = sys.argv[1], sys.argv[2]
+app = make_celery(Settings(broker_url=url))
+runs = redis.Redis.from_url(url)
+
+@app.task(name="test.hold", acks_late=True)
+def hold(key, seconds):
+    runs.incr(key)
+    time.sleep(seconds)
+    return int(runs.get(key))
+
+app.worker_main(["worker", "--concurrency=1", "--loglevel=info", f"--hostname={name}@%h", f"--queues={QUEUE}"])
+"""
+
+
+@pytest.mark.timeout(300)
+def test_a_task_longer_than_the_lease_stays_with_its_live_worker(servers, unique, tmp_path):
+    """Two real workers of our app; one task holds its worker for longer than the lease (and than a sweep of
+    the other worker): its lease is renewed in Redis while it runs, and it runs once."""
+    import redis
+
+    from workers.celery_app import make_celery
+    from workers.celery_lease import LEASE_S, RENEW_S
+
+    url = _replace_path(servers["SOHOA_TEST_REDIS_URL"], f"/{random.randint(1, 15)}")
+    settings = Settings(home=tmp_path / "home", broker_url=url)
+    env = _env(settings)
+    app = make_celery(settings)
+    client = redis.Redis.from_url(url)
+    procs: list[subprocess.Popen] = []
+    try:
+        for name in ("h1", "h2"):
+            log = open(tmp_path / f"{name}-{unique}.log", "wb")  # noqa: SIM115 (closed with the process)
+            procs.append(subprocess.Popen([sys.executable, "-c", _HOLDER, url, f"{name}-{unique}"], env=env,
+                                          stdout=log, stderr=subprocess.STDOUT, start_new_session=True))
+        nodes = [f"h{i}-{unique}@{socket.gethostname()}" for i in (1, 2)]
+        _wait_for(lambda: len(app.control.ping(destination=nodes, timeout=1.0)) == 2, 120, "both workers")
+
+        key = f"runs-{unique}"
+        result = app.send_task("test.hold", args=(key, LEASE_S + 2 * RENEW_S + 5))
+        _wait_for(lambda: client.get(key) is not None, 60, "the task to start")
+        [(tag, delivered)] = [(t, sc) for t, sc in client.zrange("unacked_index", 0, -1, withscores=True)
+                              if result.id.encode() in (client.hget("unacked", t) or b"")]
+        time.sleep(2 * RENEW_S + 2)  # two renewal periods into the task
+        renewed = client.zscore("unacked_index", tag)
+        assert renewed is not None and renewed >= delivered + RENEW_S, (delivered, renewed)
+        assert result.get(timeout=LEASE_S + 2 * RENEW_S + 120) == 1, "the task was handed to the other worker"
+        assert int(client.get(key)) == 1
+        # Acknowledged just after its result is stored: then it leaves the index, and no renewal brings it back.
+        _wait_for(lambda: client.zscore("unacked_index", tag) is None, 30, "the acknowledgement")
+        time.sleep(RENEW_S + 1)
+        assert client.zscore("unacked_index", tag) is None
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGTERM)
+        for proc in procs:
+            try:
+                proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(10)
+        client.delete(f"runs-{unique}")
+
+
 @pytest.mark.timeout(480)
 def test_worker_killed_mid_book_every_page_done_exactly_once(dist_settings, workers, book):
     from workers import Context
