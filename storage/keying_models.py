@@ -20,6 +20,8 @@ class KeyingBook(Base):
     batch_id: Mapped[str] = mapped_column(ForeignKey("batches.id"), primary_key=True)
     mode: Mapped[str] = mapped_column(String(8), default=DOUBLE)
     record_type: Mapped[str] = mapped_column(String(16))
+    # The register's columns (field names, left to right) as found on its first page read: the form's order.
+    columns: Mapped[list] = mapped_column(JSON, default=list)
     set_by: Mapped[str] = mapped_column(String(80))
     set_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

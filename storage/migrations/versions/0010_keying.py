@@ -18,6 +18,7 @@ def upgrade() -> None:
     sa.Column('batch_id', sa.String(length=32), nullable=False),
     sa.Column('mode', sa.String(length=8), nullable=False),
     sa.Column('record_type', sa.String(length=16), nullable=False),
+    sa.Column('columns', sa.JSON(), nullable=False),
     sa.Column('set_by', sa.String(length=80), nullable=False),
     sa.Column('set_at', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['batch_id'], ['batches.id']),
