@@ -93,6 +93,10 @@ def ingest(
 
     _check_tools()
     ctx = _context()
+    if not ctx.settings.distributed:  # the local pool's workers start while the files are checked and stored
+        from workers.local import start_pool
+
+        start_pool(ctx.settings)
     if resume:
         batch_id = resume
     elif paths:
@@ -538,6 +542,7 @@ def watch(
     poll: Annotated[bool, typer.Option("--poll", help="Quét định kỳ (ổ mạng, thư mục chia sẻ).")] = False,
     settle: Annotated[float, typer.Option(min=0.1, help="Số giây tệp phải đứng yên mới được nhận.")] = 3.0,
     once: Annotated[bool, typer.Option("--once", help="Nhận những gì đang có rồi thoát.")] = False,
+    spreads: Annotated[bool, typer.Option(help="Mỗi trang là hai trang sổ mở: tách trái, phải.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Theo dõi thư mục máy quét: nhận từng tệp khi đã ghi xong, tách sổ theo tờ phân cách, chuyển vào done/
@@ -545,7 +550,8 @@ def watch(
     from office.capture.separator import check_meta
     from office.capture.watch import Watcher, stop_on_sigterm
 
-    defaults = check_meta(record_type, book, authority, years, need_book=False)
+    defaults = check_meta(record_type, book, authority, years, spreads=spreads, need_book=False)
+    _check_tools()
 
     def show(o) -> None:
         if as_json:
@@ -575,12 +581,13 @@ def separator(
     authority: Annotated[str | None, typer.Option(help="Cơ quan đăng ký.")] = None,
     years: Annotated[str | None, typer.Option(help="Năm hoặc khoảng năm, ví dụ 1998-1999.")] = None,
     out_path: Annotated[Path, typer.Option("--out", help="Tệp PDF sẽ ghi.")] = Path("to-phan-cach.pdf"),
+    spreads: Annotated[bool, typer.Option(help="Quyển này quét mỗi ảnh hai trang sổ mở.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """In tờ phân cách (PDF A4 có mã QR mang thông tin quyển sổ) đặt trước mỗi quyển khi quét chung một chồng."""
     from office.capture.separator import check_meta, payload, write_sheet
 
-    meta = check_meta(record_type, book, authority, years)
+    meta = check_meta(record_type, book, authority, years, spreads=spreads)
     write_sheet(meta, out_path)
     _emit({"path": str(out_path), "payload": json.loads(payload(meta))}, as_json,
           lambda d: out.print(f"Đã ghi tờ phân cách quyển {meta.book}: {d['path']}"))

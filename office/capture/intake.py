@@ -7,7 +7,6 @@ registered on its own with the sheet's metadata; what a sheet leaves empty comes
 """
 from __future__ import annotations
 
-import contextlib
 import shutil
 import tempfile
 from dataclasses import dataclass, field, replace
@@ -29,14 +28,14 @@ class Intake:
 def _merge(sheet: BatchMeta | None, defaults: BatchMeta) -> BatchMeta:
     if sheet is None:
         return defaults
-    return replace(sheet, authority=sheet.authority or defaults.authority, years=sheet.years or defaults.years,
-                   created_by=defaults.created_by)
+    return replace(defaults, record_type=sheet.record_type, book=sheet.book,
+                   authority=sheet.authority or defaults.authority, years=sheet.years or defaults.years,
+                   spreads=sheet.spreads or defaults.spreads)
 
 
-def _run(base: Path, names: list[Path], meta: BatchMeta, ctx: Context, intake: Intake) -> None:
-    # Relative names from the entry's own folder: the batch shows "so-01.pdf", as `sohoa ingest` run there would.
-    with contextlib.chdir(base):
-        reg = register(names, meta, ctx)
+def _run(base: Path, paths: list[Path], meta: BatchMeta, ctx: Context, intake: Intake) -> None:
+    # Names relative to the entry's own folder: the batch shows "so-01.pdf", as `sohoa ingest` run there would.
+    reg = register(paths, meta, ctx, root=base)
     intake.notes += [f"Bỏ qua {n}: tệp này đã được nhập trong một lô khác." for n in reg.duplicates]
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     intake.batches.append(report(reg.batch_id, ctx))
@@ -52,7 +51,7 @@ def ingest_entry(path: Path, defaults: BatchMeta, ctx: Context) -> Intake:
         sources = [i for i in expand([path], ctx.settings, work / "scan") if isinstance(i, SourceFile)]
         books = find_books(sources, ctx.settings) if sources else None
         if books is None:
-            _run(path.parent, [Path(path.name)], defaults, ctx, intake)
+            _run(path.parent, [path], defaults, ctx, intake)
             return intake
         for i, book in enumerate(books):
             if not book.pages:
@@ -60,7 +59,7 @@ def ingest_entry(path: Path, defaults: BatchMeta, ctx: Context) -> Intake:
                 continue
             folder = work / f"book-{i:02d}"
             files = write_book(book, folder)
-            _run(folder, [Path(f.name) for f in files], _merge(book.meta, defaults), ctx, intake)
+            _run(folder, files, _merge(book.meta, defaults), ctx, intake)
         return intake
     finally:
         shutil.rmtree(work, ignore_errors=True)

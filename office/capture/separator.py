@@ -39,12 +39,12 @@ _AUTO_LABEL = "Tự nhận dạng (nhiều loại)"
 
 def payload(meta: BatchMeta) -> str:
     data = {"sohoa": TAG, "v": VERSION, "type": meta.record_type, "book": meta.book, "authority": meta.authority,
-            "years": meta.years}
+            "years": meta.years, "spreads": meta.spreads or None}
     return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=True, separators=(",", ":"))
 
 
 def check_meta(record_type: str, book: str | None, authority: str | None, years: str | None, *,
-               need_book: bool = True) -> BatchMeta:
+               spreads: bool = False, need_book: bool = True) -> BatchMeta:
     """Book metadata, NFC and trimmed; a clear error for a type we do not know, or a missing book number."""
     allowed = [t.value for t in RecordType] + ["auto"]
     if record_type not in allowed:
@@ -53,7 +53,8 @@ def check_meta(record_type: str, book: str | None, authority: str | None, years:
     book, authority, years = (normalize(v) if v else None for v in (book, authority, years))
     if need_book and not book:
         raise InputRejected("Cần số quyển sổ (--book), ví dụ 01/1998.", code="bad_argument")
-    return BatchMeta(record_type=record_type, book=book or None, authority=authority or None, years=years or None)
+    return BatchMeta(record_type=record_type, book=book or None, authority=authority or None, years=years or None,
+                     spreads=spreads)
 
 
 def parse(text: str) -> BatchMeta | None:
@@ -69,10 +70,11 @@ def parse(text: str) -> BatchMeta | None:
         raise InputRejected(f"Tờ phân cách phiên bản {data.get('v')!r} không được hỗ trợ (chỉ phiên bản {VERSION});"
                             " hãy in lại tờ phân cách bằng lệnh sohoa separator.", code="separator_version")
     fields = [data.get(k) for k in ("type", "book", "authority", "years")]
-    if not all(v is None or isinstance(v, str) for v in fields):
+    spreads = data.get("spreads", False)
+    if not all(v is None or isinstance(v, str) for v in fields) or not isinstance(spreads, bool):
         raise InputRejected("Mã QR của tờ phân cách không đúng định dạng; hãy in lại tờ phân cách.",
                             code="separator_invalid")
-    return check_meta(fields[0] or "auto", *fields[1:])
+    return check_meta(fields[0] or "auto", *fields[1:], spreads=spreads)
 
 
 def read_page(image: Image.Image) -> BatchMeta | None:
@@ -136,8 +138,9 @@ def write_sheet(meta: BatchMeta, out: Path) -> Path:
     _draw_qr(c, payload(meta), (w - qr_size) / 2, h - 45 * mm - qr_size, qr_size)
     kind = _AUTO_LABEL if meta.record_type == "auto" else TYPE_LABELS_VI[RecordType(meta.record_type)]
     y = h - 45 * mm - qr_size - 14 * mm
+    spreads = "Mỗi ảnh là hai trang sổ mở (tách trái, phải)" if meta.spreads else None
     for label, value in (("Loại sổ", kind), ("Quyển số", meta.book), ("Năm", meta.years),
-                         ("Cơ quan đăng ký", meta.authority)):
+                         ("Cơ quan đăng ký", meta.authority), ("Cách quét", spreads)):
         if not value:
             continue
         c.setFont(regular, 14)

@@ -77,6 +77,13 @@ def test_a_separator_that_cannot_be_used_is_refused_with_a_reason(text, code):
     assert exc.value.message and not exc.value.message.isascii()  # a Vietnamese sentence
 
 
+def test_the_payload_round_trips_and_stays_ascii():
+    meta = separator.check_meta("land", "GCN 12", AUTHORITY, "2010-2012", spreads=True)
+    text = separator.payload(meta)
+    assert text.isascii()
+    assert separator.parse(text) == meta
+
+
 def test_unrelated_codes_parse_to_nothing():
     for text in ("https://example.vn", "[1, 2]", '{"sohoa": "other"}', "not json"):
         assert separator.parse(text) is None
