@@ -25,6 +25,8 @@ from workers import Context
 from . import openapi_doc
 from .routes_admin import router as admin_router
 from .routes_auth import router as auth_router
+from .routes_capture import router as capture_router
+from .routes_capture import uploads_router
 from .routes_citizen import router as citizen_router
 from .routes_common import (
     CSRF_COOKIE,
@@ -122,7 +124,7 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
         return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ. Vui lòng kiểm tra lại."))
 
     routers = (auth_router, search_router, records_router, review_router, progress_router, people_router,
-               dossiers_router, admin_router, verify_router, citizen_router)
+               dossiers_router, admin_router, verify_router, citizen_router, capture_router, uploads_router)
     for router in routers:
         app.include_router(router)
     app.state.routers = routers

@@ -113,10 +113,11 @@ def failed_pages(batch_id: str, *, s: Session) -> list[dict]:
              "reason": p.reason} for p, name in rows]
 
 
-def batch_status(batch_id: str, ctx: Context, *, busy: bool = False) -> dict:
+def batch_status(batch_id: str, ctx: Context, *, actor: Actor, busy: bool = False) -> dict:
     """GET /api/v1/batches/{id}: the CLI's report (``sohoa status --json``) with the live counts beside it."""
     rep = report(batch_id, ctx)
     with ctx.db.session() as s:
+        record(s, actor, "view_batch", target=batch_id)
         live = progress(batch_id, s=s, busy=busy)
         rep["failed_pages"] = failed_pages(batch_id, s=s)
         rep["note"] = s.get(Batch, batch_id).note
