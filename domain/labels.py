@@ -52,6 +52,9 @@ ACTION_LABELS_VI = {
     "view_review": "Xem hàng đợi kiểm tra", "list_dossiers": "Xem danh sách hồ sơ thủ tục",
     "citizen_overview": "Công dân xem giấy tờ của mình", "view_access_log": "Công dân xem nhật ký truy cập",
     "export_book": "Xuất sổ (bảng tính, PDF từng mục)", "import_keyed": "Nhập bảng tính các mục đã nhập tay",
+    "upload_book": "Nhập sổ qua trang web / API", "page_rotate": "Xoay trang", "page_replace": "Thay trang",
+    "page_mark": "Đánh dấu trang (trắng / bìa / mặt sau)", "page_delete": "Bỏ trang khỏi quyển",
+    "page_reorder": "Sắp xếp lại trang", "page_retry": "Nhận dạng lại trang lỗi", "view_thumbnail": "Xem ảnh nhỏ của trang",
 }
 
 
