@@ -54,7 +54,8 @@ ACTION_LABELS_VI = {
     "export_book": "Xuất sổ (bảng tính, PDF từng mục)", "import_keyed": "Nhập bảng tính các mục đã nhập tay",
     "upload_book": "Nhập sổ qua trang web / API", "page_rotate": "Xoay trang", "page_replace": "Thay trang",
     "page_mark": "Đánh dấu trang (trắng / bìa / mặt sau)", "page_delete": "Bỏ trang khỏi quyển",
-    "page_reorder": "Sắp xếp lại trang", "page_retry": "Nhận dạng lại trang lỗi", "view_thumbnail": "Xem ảnh nhỏ của trang",
+    "page_reorder": "Sắp xếp lại trang", "page_retry": "Nhận dạng lại trang lỗi",
+    "view_thumbnail": "Xem ảnh nhỏ của trang",
 }
 
 
