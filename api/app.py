@@ -42,6 +42,7 @@ from .routes_dossiers import router as dossiers_router
 from .routes_people import router as people_router
 from .routes_progress import router as progress_router
 from .routes_records import router as records_router
+from .routes_keying import router as keying_router
 from .routes_review import router as review_router
 from .routes_search import router as search_router
 from .routes_verify import router as verify_router
@@ -124,7 +125,8 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
         return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ. Vui lòng kiểm tra lại."))
 
     routers = (auth_router, search_router, records_router, review_router, progress_router, people_router,
-               dossiers_router, admin_router, verify_router, citizen_router, capture_router, uploads_router)
+               dossiers_router, admin_router, verify_router, citizen_router, capture_router, uploads_router,
+               keying_router)
     for router in routers:
         app.include_router(router)
     app.state.routers = routers

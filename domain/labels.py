@@ -56,6 +56,9 @@ ACTION_LABELS_VI = {
     "page_mark": "Đánh dấu trang (trắng / bìa / mặt sau)", "page_delete": "Bỏ trang khỏi quyển",
     "page_reorder": "Sắp xếp lại trang", "page_retry": "Nhận dạng lại trang lỗi",
     "view_thumbnail": "Xem ảnh nhỏ của trang",
+    "keying_mode": "Đặt chế độ kiểm tra nhập liệu", "keying_open": "Mở trang để nhập liệu",
+    "keying_save": "Gõ một mục", "keying_entry": "Thêm / tách / gộp / xóa mục", "keying_view": "Xem mục để phân xử",
+    "keying_arbitrate": "Phân xử / duyệt mục", "keying_accept": "Chấp nhận mục đã nhập liệu",
 }
 
 

@@ -487,3 +487,27 @@ def keyed_by(record_id: str, *, s: Session) -> dict[str, dict] | None:
                                                KeyingEntry.status == EntryStatus.ACCEPTED))
     return dict(entry.sources) if entry else None
 
+
+
+def memory(batch_id: str, name: str, actor: Actor, *, s: Session) -> tuple[list[str], str | None]:
+    """(values of field ``name`` this clerk keyed in the book, and accepted ones, most frequent first; the book's
+    province) for completions. Another keyer's values of entries still open are never offered."""
+    from collections import Counter
+
+    from .completion import province_of
+
+    me = _me(actor)
+    counts: Counter[str] = Counter()
+    authority = None
+    rows = s.execute(select(Keying.fields).join(KeyingEntry).where(KeyingEntry.batch_id == batch_id,
+                                                                    Keying.username == me))
+    for (values,) in rows:
+        if isinstance(values.get(name), str):
+            counts[values[name]] += 1
+        authority = authority or values.get("registration_authority")
+    for (values,) in s.execute(select(KeyingEntry.fields).where(KeyingEntry.batch_id == batch_id,
+                                                                KeyingEntry.status == EntryStatus.ACCEPTED)):
+        if isinstance(values.get(name), str):
+            counts[values[name]] += 1
+    batch = s.get(Batch, batch_id)
+    return [v for v, _ in counts.most_common(50)], province_of((batch.authority if batch else None) or authority)
