@@ -305,11 +305,14 @@ def sample(
 
 
 @app.command()
-def demo(pages: int = 4) -> None:
+def demo(
+    pages: int = 4,
+    cli: Annotated[str, typer.Option(hidden=True, help="Cách gọi sohoa trong gợi ý cuối (scripts/demo).")] = "sohoa",
+) -> None:
     """Tạo một quyển sổ mẫu, nhập nó, rồi tìm một người bằng tên gõ không dấu."""
     from .demo import run_demo
 
-    run_demo(_context(), pages=pages, console=out)
+    run_demo(_context(), pages=pages, console=out, cli=cli)
 
 
 @app.command()

@@ -15,7 +15,9 @@ from workers import Context, NoProgress, open_executor
 from workers.batches import BatchMeta, pages_to_run, register, report
 
 
-def run_demo(ctx: Context, *, pages: int, console: Console) -> None:
+def run_demo(ctx: Context, *, pages: int, console: Console, cli: str = "sohoa") -> None:
+    """``cli``: how the caller's shell runs sohoa (scripts/demo finds out), so the commands suggested at the end
+    work exactly as printed."""
     from samples import generate_book
 
     out_dir = ctx.settings.home / "demo"
@@ -45,4 +47,4 @@ def run_demo(ctx: Context, *, pages: int, console: Console) -> None:
     console.print(f"[bold]4. Hồ sơ {detail['record_id']}[/]: " + ", ".join(
         f"{k}={v}" for k, v in detail["fields"].items() if k in ("full_name", "date_of_birth", "father_name",
                                                                   "mother_name", "personal_id")))
-    console.print("[green]Xong.[/] Thử: sohoa search \"" + query + "\"  ·  sohoa serve  →  http://127.0.0.1:8000/")
+    console.print(f"[green]Xong.[/] Thử: {cli} search \"{query}\"  ·  {cli} serve  →  http://127.0.0.1:8000/")

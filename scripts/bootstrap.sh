@@ -58,3 +58,6 @@ if command -v npm >/dev/null; then
     fi
   done
 fi
+
+# `sohoa` on the PATH, as the README and the demo print it (a launcher running this checkout's environment).
+scripts/launcher install || echo "==> (no sohoa launcher installed; use uv run sohoa from $PWD)"

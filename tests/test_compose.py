@@ -21,7 +21,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 COMPOSE = REPO / "docker-compose.yml"
 IN_CI = os.environ.get("CI", "").lower() == "true"
-SERVICES = {"api", "worker", "redis", "postgres", "elasticsearch", "minio"}
+SERVICES = {"api", "worker", "watcher", "redis", "postgres", "elasticsearch", "minio"}
 BACKENDS = {"redis", "postgres", "elasticsearch", "minio"}
 URLS = {
     "SOHOA_DATABASE_URL": "postgresql+psycopg://",
@@ -98,7 +98,7 @@ def test_every_service_has_a_healthcheck(compose):
 
 
 def test_sohoa_waits_for_healthy_backends(compose):
-    for name in ("api", "worker"):
+    for name in ("api", "worker", "watcher"):
         deps = compose["services"][name]["depends_on"]
         assert set(deps) == BACKENDS, name
         assert all(d["condition"] == "service_healthy" for d in deps.values()), name
@@ -122,6 +122,16 @@ def test_commands_and_scaling(compose):
     assert "ports" not in worker
     for name in BACKENDS:  # only the API is published
         assert not compose["services"][name].get("ports"), f"{name} should not publish a port"
+
+
+def test_the_watcher_takes_the_scanner_folder_with_the_same_environment(compose):
+    api, watcher = compose["services"]["api"], compose["services"]["watcher"]
+    sohoa = {k: v for k, v in _env(watcher).items() if k.startswith("SOHOA_")}
+    assert sohoa == {k: v for k, v in _env(api).items() if k.startswith("SOHOA_")}
+    assert watcher["command"][:3] == ["sohoa", "watch", "/scans"] and "--poll" in watcher["command"]
+    mounts = [v["target"] if isinstance(v, dict) else v.split(":")[1] for v in watcher["volumes"]]
+    assert "/scans" in mounts
+    assert not watcher.get("ports")
 
 
 def test_elasticsearch_is_single_node_8x_with_a_stated_security_choice(compose):
