@@ -3,10 +3,12 @@ images); the `sohoa separator` command. No OCR here."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import subprocess
 import sys
 import unicodedata
+import zipfile
 from pathlib import Path
 
 import numpy as np
@@ -144,6 +146,21 @@ def test_a_folder_of_images_is_split_at_a_sheet_image(tmp_path, settings):
     written = write_book(books[1], tmp_path / "cut")
     assert [p.name for p in written] == ["001-p3.png", "002-p10.png"]
     assert written[0].read_bytes() == (folder / "p3.png").read_bytes()  # whole images are taken as they are
+
+
+def test_a_zip_of_images_is_split_at_a_sheet_image(tmp_path, settings):
+    members = {"a/1.png": text_page("Một"), "a/2.png": sheet_scan(tmp_path, "birth", "07/2007", AUTHORITY, "2007"),
+               "a/3.png": text_page("Hai")}
+    archive = tmp_path / "scans.zip"
+    with zipfile.ZipFile(archive, "w") as z:
+        for name, im in members.items():
+            buf = io.BytesIO()
+            im.save(buf, "PNG")
+            z.writestr(name, buf.getvalue())
+    books = find_books(_sources([archive], settings, tmp_path), settings)
+    assert [(b.meta and b.meta.book, len(b.pages)) for b in books] == [(None, 1), ("07/2007", 1)]
+    [written] = write_book(books[1], tmp_path / "cut")
+    assert written.name == "001-3.png"
 
 
 def _cli(*args: str) -> subprocess.CompletedProcess:

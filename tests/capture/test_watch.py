@@ -216,6 +216,25 @@ def test_a_restart_takes_nothing_twice(place, watchers):
     assert second.terminate() == 0
 
 
+def test_sigterm_in_the_middle_of_a_book_stops_cleanly_and_the_book_resumes(place, watchers):
+    pdf = save_pdf([text_page(f"Trang {i}") for i in range(1, 4)], place["staging"] / "so.pdf")
+    first = watchers(place["watched"], place["home"])
+    _drop(pdf, place["watched"])
+    deadline = time.monotonic() + WAIT_S
+    while not _journal_says_started(place["watched"], "so.pdf"):
+        assert time.monotonic() < deadline and first.proc.poll() is None, "".join(first.stderr)
+        time.sleep(0.2)
+    time.sleep(0.5)
+    assert first.terminate() == 0  # three pages of OCR cannot be over yet: the stop came in the middle
+    assert "Đã dừng theo dõi" in "".join(first.stderr)
+    assert (place["watched"] / "so.pdf").exists()  # left where it was, to be taken again
+
+    second = watchers(place["watched"], place["home"])
+    got = second.next()
+    assert got["outcome"] == "done" and [b["pages"] for b in got["batches"]] == [3], got
+    assert _counts(place["home"]) == (1, 1, 3)
+
+
 def test_a_corrupt_file_goes_to_rejected_with_its_reason(place, watchers):
     w = watchers(place["watched"], place["home"], "--poll")  # the polling observer, as on a network share
     good = save_pdf([text_page("Một trang")], place["staging"] / "x.pdf").read_bytes()
