@@ -3,7 +3,8 @@
 The sheet has the export's layout (office.export.table: a header row of Vietnamese headings or canonical field
 names, one row per entry). Rows are matched to the batch's entries by registration number ("Số"); each matched
 row's non-empty cells go through the same path as a clerk's correction (office.records.review.correct: values
-checked, each change kept with who made it, confidence 1.0), and the record is marked ``provenance="import"``.
+checked, each change kept with who made it, confidence 1.0), a keyed margin note ("Ghi chú") becomes the
+record's ``notes``, and the record is marked ``provenance="import"``.
 What did not match is reported both ways: rows without an entry on the scanned pages, and entries on the
 pages without a row. A row whose values are not acceptable is reported with the reasons and left out; the
 others are imported. Re-indexing is the caller's, after the transaction (``import_and_index`` does both).
@@ -145,9 +146,13 @@ def import_keyed(path: Path, batch_id: str, *, s: Session, actor: Actor, thresho
             continue
         result.matched += 1
         target.provenance = "import"
-        if done.changed:
+        changed = len(done.changed)
+        if row.get("notes") and row["notes"] != (target.notes or ""):  # a margin note keyed with the entry
+            target.notes = row["notes"]
+            changed += 1
+        if changed:
             result.changed_records.append(target.id)
-            result.fields_changed += len(done.changed)
+            result.fields_changed += changed
         target.indexed = False  # the provenance is shown with the record; re-index every matched entry
     for key, records in entries.items():
         if key not in seen:

@@ -55,6 +55,7 @@ def test_keyed_values_are_imported_and_what_does_not_match_is_reported(register_
     renamed, filled, dropped, bad = numbers[0], numbers[1], numbers[2], numbers[3]
     ws.cell(2, col["Họ, chữ đệm, tên"]).value = "Trần Thị Nhập Tay"
     ws.cell(3, col["Quê quán"]).value = "Xã Hành Dũng, huyện Nghĩa Hành, tỉnh Quảng Ngãi"
+    ws.cell(3, col["Ghi chú"]).value = "Cải chính họ tên theo QĐ số 12/QĐ-UBND"
     ws.cell(5, col["Ngày, tháng, năm sinh"]).value = "31/02/2020"
     ws.delete_rows(4)
     ws.append({col["Số"]: "9999", col["Họ, chữ đệm, tên"]: "Không Có Trang"})
@@ -70,6 +71,8 @@ def test_keyed_values_are_imported_and_what_does_not_match_is_reported(register_
     assert records[renamed].fields["full_name"] == "Trần Thị Nhập Tay"
     assert records[renamed].confidence["full_name"] == 1.0
     assert records[filled].fields["hometown"] == "Xã Hành Dũng, huyện Nghĩa Hành, tỉnh Quảng Ngãi"
+    assert records[filled].notes == "Cải chính họ tên theo QĐ số 12/QĐ-UBND"
+    assert result.fields_changed == 3 and set(result.changed_records) == {records[renamed].id, records[filled].id}
     assert records[bad].fields["date_of_birth"] != "2020-02-31"
     with ctx.db.session() as s:
         kept = s.scalars(select(FieldCorrection).where(FieldCorrection.record_id == records[renamed].id)).all()
