@@ -561,12 +561,14 @@ def watch(
             sys.stdout.write(json.dumps(o.as_dict(), ensure_ascii=False) + "\n")
             sys.stdout.flush()
             return
+        from rich.markup import escape  # file names may hold brackets
+
         mark = {"done": "[green]✓", "rejected": "[red]✗", "duplicate": "[yellow]="}[o.outcome]
         books = "; ".join(f"lô {b['batch_id']} quyển {b['book'] or '—'}: {b['pages']} trang, {b['failed']} lỗi"
                           for b in o.batches)
-        out.print(f"{mark} {o.source}[/] → {o.moved_to}" + (f" ({books})" if books else ""))
+        out.print(f"{mark} {escape(o.source)}[/] → {escape(o.moved_to)}" + (f" ({escape(books)})" if books else ""))
         for reason in o.reasons:
-            out.print(f"   {reason}")
+            out.print(f"   {escape(reason)}")
 
     watcher = Watcher(folder, defaults, _context(), settle_s=settle, on_outcome=show)
     err.print(f"Đang theo dõi {watcher.folder}{' (quét định kỳ)' if poll else ''}. Ctrl-C để dừng.")

@@ -158,8 +158,10 @@ class Watcher:
                 continue
             try:
                 outcome = self.take(self.folder / name, sig)
-            except TransientBackendError as exc:
-                log.warning("%s: %s; thử lại sau %.0f giây", name, exc.message, RETRY_AFTER_S)
+            except (TransientBackendError, OSError) as exc:
+                # A backend briefly away, or the folder refusing a read or a move (permissions, a share gone):
+                # the entry stays where it is and is tried again; taking it again adds nothing.
+                log.warning("%s: %s; thử lại sau %.0f giây", name, getattr(exc, "message", exc), RETRY_AFTER_S)
                 self._seen[name] = (sig, time.monotonic() + RETRY_AFTER_S)
                 waiting = True
                 continue
