@@ -3,12 +3,17 @@
 Pages are OCR'd in worker processes (one single-threaded Tesseract per core); the parent alone writes the
 Tantivy index, which allows one writer. If a worker dies (killed, out of memory) the pool is rebuilt and the
 unfinished pages go again; a page that keeps killing workers is failed with that reason instead of looping.
+
+The pool outlives a batch: a spawned worker takes seconds to import OpenCV, SQLAlchemy and the correction model,
+which a server taking batch after batch would otherwise pay for each. ``start_pool`` starts it early, so that
+``sohoa ingest`` checks and stores its files while the workers start.
 """
 from __future__ import annotations
 
 import logging
 import multiprocessing
 import os
+import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
@@ -18,6 +23,7 @@ from sqlalchemy import select
 
 from domain.errors import TransientBackendError
 from domain.settings import Settings
+from storage import open_database
 from storage.models import Page, PageStatus
 
 from .context import Context
@@ -34,6 +40,54 @@ def _init_worker(settings: Settings) -> None:
     # Tesseract's OpenMP threads fight each other when every core already runs one process.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _ctx = Context(settings)
+    # The parent migrated the database before it queued a page: no schema check (and Alembic) per worker.
+    _ctx.db = open_database(settings, upgrade=False)
+    # What every page reads, loaded while the parent still checks and stores the files (``start_pool``), not
+    # during the first page: the place-name gazetteer (a second of folding 37,000 names) and the syllable model.
+    from domain.gazetteer import gazetteer
+    from ocr.correct.model import model
+
+    gazetteer()
+    model()
+
+
+def _ready() -> int:
+    return os.getpid()
+
+
+_pool_lock = threading.Lock()
+_pool: tuple[Settings, int, ProcessPoolExecutor] | None = None
+
+
+def _shared_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
+    """The process's pool for these settings, started (all its workers, in the background) on first use."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool[0] == settings and _pool[1] == workers:
+            return _pool[2]
+        if _pool is not None:
+            _pool[2].shutdown(wait=True, cancel_futures=True)
+        mp = multiprocessing.get_context("spawn")  # no forked copies of open database or index handles
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp, initializer=_init_worker,
+                                   initargs=(settings,))
+        for _ in range(workers):  # a spawned pool starts one worker per queued call: all of them, now
+            pool.submit(_ready)
+        _pool = (settings, workers, pool)
+        return pool
+
+
+def _discard_pool(pool: ProcessPoolExecutor) -> None:
+    """Drop a broken pool (a worker died); the next call starts a new one."""
+    global _pool
+    with _pool_lock:
+        if _pool is not None and _pool[2] is pool:
+            _pool = None
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def start_pool(settings: Settings, workers: int | None = None) -> None:
+    """Start the pool's workers now, in the background (their imports overlap what the caller does next)."""
+    _shared_pool(settings, workers or settings.workers)
 
 
 def _run_page(page_id: str) -> tuple[str, list[str]]:
@@ -74,9 +128,7 @@ class LocalExecutor:
 
     def _run_pool(self, todo: list[str], progress: ProgressSink, crashes: dict[str, int]) -> list[str]:
         """Run pages until done or the pool breaks; returns the pages that still need a pool."""
-        mp = multiprocessing.get_context("spawn")  # no forked copies of open database or index handles
-        pool = ProcessPoolExecutor(max_workers=min(self.workers, len(todo)), mp_context=mp,
-                                   initializer=_init_worker, initargs=(self.ctx.settings,))
+        pool = _shared_pool(self.ctx.settings, self.workers)
         pending: set[Future] = set()
         to_index: list[str] = []
         last_flush = time.monotonic()
@@ -105,6 +157,9 @@ class LocalExecutor:
                                   "Tiến trình xử lý bị dừng đột ngột nhiều lần khi xử lý trang này (thiếu bộ nhớ?)")
                         progress.page_done(ok=False)
             log.warning("a worker process died; restarting the pool for %d pages", len(left))
+            _discard_pool(pool)
             return [pid for pid in left if crashes.get(pid, 0) < MAX_CRASHES_PER_PAGE]
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
+        except BaseException:  # Ctrl-C, a database error: this batch's queued pages stop, the pool stays
+            for fut in pending:
+                fut.cancel()
+            raise
