@@ -108,8 +108,9 @@ def _score(page: PageOcr) -> float:
 def prepare(image: Image.Image) -> tuple[np.ndarray, int, Rules]:
     """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; where the rules were."""
     grey = preprocess.suppress_stamps(preprocess.to_rgb_array(image))
-    grey, rotation = preprocess.orient(grey)
-    grey, _angle = preprocess.deskew(grey)
+    binary = preprocess.small_binary(grey)  # made once for the sideways check and the skew search
+    grey, rotation = preprocess.orient(grey, binary)
+    grey, _angle = preprocess.deskew(grey, binary if rotation == 0 else None)
     grey, rules = preprocess.remove_rules(grey)
     return grey, rotation, rules
 
