@@ -1,0 +1,124 @@
+"""Where a page's seconds go: the pipeline's stages (render, clean-up, Tesseract, fields, stores, the batch's
+finish) timed with cProfile on generated books, one process, beside bare `tesseract -l vie` on the same rasters.
+
+    uv run python -m bench profile --pages 4 --degradation moderate poor
+
+cProfile adds its overhead to Python code (not to Tesseract, OpenCV or pdftoppm, which run outside it): the
+Python stages read a little slower here than in a plain run. The pool's start-up (a spawned interpreter
+importing what a worker needs) is measured apart, as it is paid once per process, not per page.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .common import machine, table
+
+# (label, file suffix, function[, caller's file suffix, caller]): the function's cumulative time (only what it
+# spends when called from that caller, if given). Labels starting "  of which" are parts of the row above.
+STAGES = [
+    ("render the page (pdftoppm)", "ingest/render.py", "render_page"),
+    ("seals washed out", "ocr/preprocess.py", "suppress_stamps"),
+    ("sideways check", "ocr/preprocess.py", "orient"),
+    ("deskew", "ocr/preprocess.py", "deskew"),
+    ("rules erased", "ocr/preprocess.py", "remove_rules"),
+    ("unevenness", "ocr/page.py", "unevenness"),
+    ("binarised variant", "ocr/preprocess.py", "cleaned"),
+    ("Tesseract runs (TSV + PDF)", "ocr/tesseract.py", "run_tesseract"),
+    ("  of which the TIFF handed to Tesseract", "PIL/Image.py", "save", "ocr/tesseract.py", "run_tesseract"),
+    ("reading order + garbage", "ocr/layout.py", "reading_order"),
+    ("diacritics post-correction", "ocr/correct/__init__.py", "correct_words"),
+    ("record type", "ocr/classify.py", "classify"),
+    ("fields", "ocr/records.py", "extract_records"),
+    ("page image JPEG for the store", "PIL/Image.py", "save", "workers/stages.py", "process_page"),
+    ("stores' writes (image, words, PDF)", "storage/", "put_bytes"),
+    ("batch finish (join, index, link, book PDF)", "workers/stages.py", "finalize_batch"),
+]
+
+
+def _seconds(stats: pstats.Stats, sfx: str, name: str, caller_sfx: str = "", caller: str = "") -> float:
+    total = 0.0
+    for (file, _, func), v in stats.stats.items():
+        if func != name or not (file.endswith(sfx) or sfx.endswith("/") and sfx in file):
+            continue
+        total += sum(c[3] for (cf, _, cn), c in v[4].items() if cn == caller and cf.endswith(caller_sfx)) \
+            if caller else v[3]
+    return total
+
+
+def _pool_start_s() -> float:
+    """A spawned worker ready for its first page: interpreter start, imports, the Context."""
+    code = ("import time; t=time.perf_counter(); import workers.local as w; from domain.settings import Settings;"
+            "import ocr, ocr.correct; w._init_worker(Settings()); print(time.perf_counter()-t)")
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                   env={**os.environ, "SOHOA_HOME": tempfile.mkdtemp()})
+    return time.perf_counter() - start
+
+
+def profile(degradation: str, pages: int, work: Path) -> tuple[list[list[str]], float, float]:
+    from bench.ocr_throughput import prepare
+    from domain.settings import Settings
+    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.context import Context
+    from workers.stages import finalize_batch, process_page
+
+    pdf, images = prepare(work / degradation, pages, degradation)
+    bare_start = time.perf_counter()
+    for img in images:
+        subprocess.run(["tesseract", str(img), str(img.with_suffix("")), "-l", "vie", "--oem", "1", "txt"],
+                       check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    bare = time.perf_counter() - bare_start
+
+    ctx = Context(Settings(home=work / f"home-{degradation}"))
+    batch = register([pdf], BatchMeta(), ctx).batch_id
+    ids = pages_to_run(batch, ctx)
+    prof = cProfile.Profile()
+    start = time.perf_counter()
+    prof.enable()
+    for pid in ids:
+        process_page(pid, ctx)
+    finalize_batch(batch, ctx)
+    prof.disable()
+    total = time.perf_counter() - start
+    ctx.close()
+    stats = pstats.Stats(prof)
+    rows, named = [], 0.0
+
+    def row(label: str, sec: float) -> list[str]:
+        return [label, f"{sec:.2f}", f"{sec / pages:.3f}", f"{sec / total:.0%}"]
+
+    for label, *where in STAGES:
+        sec = _seconds(stats, *where)
+        named += 0 if label.startswith("  ") else sec
+        rows.append(row(label, sec))
+    rows.append(row("the rest (database, words JSON, Python glue)", total - named))
+    rows.append(row(f"all, {pages} pages", total))
+    return rows, total, bare
+
+
+def main(argv: list[str] | None = None) -> None:
+    ap = argparse.ArgumentParser(prog="bench profile")
+    ap.add_argument("--pages", type=int, default=4)
+    ap.add_argument("--degradation", nargs="+", default=["moderate", "poor"])
+    args = ap.parse_args(argv)
+    print(f"profile: {args.pages} pages per degradation, one process — {machine()}; "
+          f"load average {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for degradation in args.degradation:
+            rows, total, bare = profile(degradation, args.pages, Path(tmp))
+            print(f"\n{degradation}: pipeline {total:.2f} s vs bare `tesseract -l vie` {bare:.2f} s "
+                  f"on the same rasters ({total / bare:.2f}×)")
+            print(table(["stage", "s", "s/page", "share"], rows))
+    print(f"\npool start-up (one spawned worker ready): {_pool_start_s():.2f} s, paid once per worker process")
+
+
+if __name__ == "__main__":
+    main()
