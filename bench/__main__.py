@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ocr_throughput", "accuracy", "search", "ingest", "officer_load", "export"]
+BENCHMARKS = ["ocr_throughput", "accuracy", "search", "ingest", "officer_load", "export", "profile"]
 
 
 def main() -> None:
