@@ -1,4 +1,5 @@
-"""One page of a source file as a Pillow image, its size checked before anything is decoded."""
+"""One page of a source file as a Pillow image, its size checked before anything is decoded; a phone photo made
+a flat page, and an open book's two pages taken apart when the batch holds spreads (ingest.photo)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,23 @@ from PIL import Image
 
 from domain.errors import InputRejected
 from domain.settings import Settings
-from ingest import images, pdf, pdftoppm
+from ingest import images, pdf, pdftoppm, photo
 from ingest.sources import HEIC, JPEG, PDF, PNG, TIFF
 
 
-def render_page(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:
+def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
     """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG page 1,
-    EXIF orientation applied. Raises InputRejected for a page that is too large or cannot be rendered."""
+    EXIF orientation applied; a photo of a page flattened, a scan untouched. With ``spreads`` every page of the
+    file is an open book's two pages: page 2k-1 is the left half of the file's page k, 2k its right half.
+    Raises InputRejected for a page that is too large or cannot be rendered."""
+    if spreads:
+        left, right = photo.split_spread(photo.flatten(_render(path, media_type, (page + 1) // 2, settings),
+                                                       spread=True))
+        return left if page % 2 else right
+    return photo.flatten(_render(path, media_type, page, settings))
+
+
+def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:
     if media_type == PDF:
         width, height = pdf.page_pixels(path, page, settings.dpi)
         if width * height > settings.max_image_pixels:

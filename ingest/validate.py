@@ -7,7 +7,7 @@ from pathlib import Path
 from domain.errors import InputRejected
 from domain.hashing import sha256_file
 from domain.settings import Settings
-from ingest import images, pdf
+from ingest import images, pdf, photo
 from ingest.sniff import sniff
 from ingest.sources import PDF, SourceFile
 
@@ -40,6 +40,8 @@ def validate(path: Path, name: str, media_type: str, size: int, settings: Settin
             pages = pdf.page_count(path, settings.max_pdf_pages)
         else:
             pages = images.frame_count(path, settings.max_image_pixels, settings.max_pdf_pages)
+            if pages == 1:  # a photo nobody could read is refused now, not after waiting for OCR
+                photo.gate(path, settings.max_image_pixels)
         digest = sha256_file(path)
     except OSError as exc:
         raise InputRejected(f"Không đọc được tệp ({exc.strerror}).", code="unreadable") from None

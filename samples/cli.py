@@ -22,6 +22,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--degradation", choices=tuple(LEVELS), default="moderate")
     p.add_argument("--format", dest="fmt", choices=FORMATS, default="pdf")
+    p.add_argument("--photo", action="store_true",
+                   help="phone photos of the pages on a desk (JPEG folder; --degradation and --format ignored)")
+    p.add_argument("--spread", action="store_true",
+                   help="pages two by two as open-book spreads on A3 (with --photo: those spreads photographed)")
     p.add_argument("--name", help="file name stem (default: TYPE-DEGRADATION-sSEED)")
     p.add_argument("--data-dir", type=Path, help="shared data folder with names/ (optional)")
     return p
@@ -31,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.pages < 1:
         parser().error("--pages must be at least 1")
+    if args.photo or args.spread:
+        from samples.photo import generate_photos
+
+        kind = "spread-photo" if args.photo and args.spread else "spread" if args.spread else "photo"
+        print(generate_photos(args.out_dir, args.record_type, args.pages, args.seed, kind, args.data_dir, args.name,
+                              args.layout))
+        return 0
     book = generate_book(
         args.out_dir, args.record_type, args.pages, args.seed, args.degradation, args.fmt, args.data_dir, args.name,
         args.layout, args.hand,

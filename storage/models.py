@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 from sqlalchemy.types import TypeDecorator
@@ -62,6 +63,9 @@ class Batch(Base):
     authority: Mapped[str | None] = mapped_column(String(300))
     years: Mapped[str | None] = mapped_column(String(40))
     note: Mapped[str | None] = mapped_column(Text)  # the clerk's note at upload (state of the book, missing pages)
+    # Every page of its files is an open book's two pages (A3 scans, photos of a register): each is split into
+    # left and right pages (ingest.photo.split_spread). Set when the batch is made, never after.
+    spreads: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_by: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]

@@ -32,6 +32,7 @@ class BatchMeta:
     years: str | None = None
     created_by: str | None = None
     note: str | None = None
+    spreads: bool = False  # each page an open book's two pages (A3 scans, photos of a register), split in two
 
 
 @dataclass(slots=True)
@@ -64,7 +65,8 @@ def register(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root: Path
             batch = s.get(Batch, result.batch_id)
             if batch is None:
                 batch = Batch(id=result.batch_id, record_type=meta.record_type, book=meta.book,
-                              authority=meta.authority, years=meta.years, created_by=meta.created_by, note=meta.note)
+                              authority=meta.authority, years=meta.years, created_by=meta.created_by, note=meta.note,
+                              spreads=meta.spreads)
                 s.add(batch)
                 s.flush()
             seq = s.scalar(select(func.count()).select_from(Page).where(Page.batch_id == batch.id)) or 0
@@ -81,7 +83,8 @@ def register(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root: Path
                                     object_key=stored[src.sha256].key)
                 s.add(row)
                 s.flush()
-                for number in range(1, src.page_count + 1):
+                # A spread batch numbers its files' pages as book pages: 2k-1 and 2k are page k's halves.
+                for number in range(1, src.page_count * (2 if batch.spreads else 1) + 1):
                     seq += 1
                     s.add(Page(id=page_id_for(src.sha256, number), batch_id=batch.id, file_id=row.id,
                                number=number, seq=seq))

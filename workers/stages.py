@@ -86,7 +86,8 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         batch = s.get(Batch, page.batch_id)
         s.expunge_all()
     try:
-        image = render_page(_original_path(ctx, file), file.media_type, page.number, ctx.settings)
+        image = render_page(_original_path(ctx, file), file.media_type, page.number, ctx.settings,
+                            spreads=batch.spreads)
         result = ocr_page(image, ctx.settings, want_pdf=True)
     except (InputRejected, PageFailed) as exc:
         fail_page(page_id, ctx, exc.code, exc.message)

@@ -1,0 +1,326 @@
+"""Phone photos of pages made flat, A3 spreads split in two, and a cheap check that a photo can be read at all.
+
+- ``find_page``: the page's four corners in a photo, on a plain, wooden or checked desk. Paper is what is bright
+  in every channel (wood, cloth and dark laminates are not); a wide opening cuts off desk patterns as bright as
+  paper (a checked cloth's light squares), and lines fitted to each side of the outline give the corners.
+  ``None`` when no page-shaped region lies well inside the frame: a flat scan (paper to the edges), or a photo
+  too close to tell — the image is then kept as it is.
+- ``flatten``: perspective corrected to a flat page at a known resolution from its shape (ISO A-series pages —
+  A5, A4, A3 share one shape — come out at A4 size, so text keeps the pixel size it has on a 300 dpi A4 scan;
+  an A3 spread at A3 landscape), light and shadow evened out by dividing by the paper's own brightness.
+- ``split_spread``: an open register's two pages, left then right, cut at the binding's gutter.
+- ``check_quality``: refuses a photo that cannot be read — too dark, page too small, blurred — with advice.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import cv2
+import numpy as np
+from PIL import Image, ImageOps
+
+from domain.errors import InputRejected
+from ingest import images
+
+DPI = 300
+_WORK = 1000  # long side of the copy on which the page is looked for
+A4 = (210.0, 297.0)  # mm
+A3_LANDSCAPE = (420.0, 297.0)
+_ISO = np.sqrt(2.0)
+_SHAPE_TOLERANCE = 0.07  # |log(aspect / √2)| under this is an ISO page seen through perspective
+
+
+@dataclass(frozen=True, slots=True)
+class Quality:
+    brightness: float  # median grey level of the page, 0..255
+    sharpness: float  # steepest edges of the page at 150 dpi, light evened: 99.5th percentile of the gradient
+    page_pixels: int  # short side of the page in the photo, px
+    page_fraction: float  # share of the photo the page covers
+
+
+# Limits for ``check_quality``; fitted on generated photos (samples.photo) whose pages OCR could or could not
+# read — see docs/accuracy.md "Phone photos".
+# A generated photo darkened to a median of 30 still read every field (light is evened before OCR): only a
+# photo darker than this is refused; real ones that dark are mostly sensor noise.
+MIN_BRIGHTNESS = 25.0
+# An A4 page's short side: 421 px (≈50 dpi) still read 26 of 28 fields on a generated photo, 515 px all of them;
+# under this the accents are a pixel or two tall.
+MIN_PAGE_PIXELS = 400
+MIN_SHARPNESS = 170.0  # a 3.5 px blur (photo pixels, 12 MP) reads ≈210 and is read; 4.5 px ≈160 is not
+
+
+def _to_rgb(image: Image.Image) -> np.ndarray:
+    return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))
+
+
+def _whiteness(rgb: np.ndarray) -> np.ndarray:
+    """Bright and colourless: the darkest channel less the spread of the channels (wood and cloth are coloured,
+    laminates dark; paper in shadow stays grey)."""
+    lo, hi = rgb.min(axis=2).astype(np.int16), rgb.max(axis=2).astype(np.int16)
+    return np.clip(2 * lo - hi, 0, 255).astype(np.uint8)
+
+
+def _paper_mask(small: np.ndarray) -> np.ndarray:
+    """Whitish pixels with text closed away, cut along strong edges (a light desk pattern next to the page is
+    as white as paper, but there is a step at the page's edge), narrow links opened away."""
+    white = cv2.morphologyEx(_whiteness(small), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    white = cv2.GaussianBlur(white, (0, 0), 1)
+    # Stretched so the paper is near white: the edge thresholds then hold in a dim photo too.
+    white = cv2.convertScaleAbs(white, alpha=255.0 / max(float(np.percentile(white, 99)), 1.0))
+    _, mask = cv2.threshold(white, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    edges = cv2.dilate(cv2.Canny(white, 20, 50), np.ones((3, 3), np.uint8))
+    mask[edges > 0] = 0
+    k = max(3, min(mask.shape) // 50) | 1
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+
+
+def _order(quad: np.ndarray) -> np.ndarray:
+    """Top-left, top-right, bottom-right, bottom-left."""
+    centre = quad.mean(axis=0)
+    angles = np.arctan2(quad[:, 1] - centre[1], quad[:, 0] - centre[0])
+    quad = quad[np.argsort(angles)]  # clockwise in image coordinates, starting at the left
+    start = int(np.argmin(quad.sum(axis=1)))
+    return np.roll(quad, -start, axis=0)
+
+
+def _fit_sides(contour: np.ndarray, quad: np.ndarray) -> np.ndarray | None:
+    """Corners where lines fitted to the outline's points along each side of ``quad`` meet."""
+    pts = contour.reshape(-1, 2).astype(np.float32)
+    lines = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        d = b - a
+        length = float(np.hypot(*d))
+        if length < 10:
+            return None
+        u = d / length
+        rel = pts - a
+        along = rel @ u
+        across = np.abs(rel[:, 0] * u[1] - rel[:, 1] * u[0])
+        near = (along > 0.1 * length) & (along < 0.9 * length) & (across < 0.03 * length + 2)
+        if near.sum() < 10:
+            return None
+        vx, vy, x0, y0 = cv2.fitLine(pts[near], cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    corners = []
+    for i in range(4):
+        (p, r), (q, s) = lines[i - 1], lines[i]
+        denom = r[0] * s[1] - r[1] * s[0]
+        if abs(denom) < 1e-6:
+            return None
+        t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / denom
+        corners.append(p + t * r)
+    return np.array(corners, np.float32)
+
+
+def _refine(rgb: np.ndarray, corners: np.ndarray, reach: float) -> np.ndarray:
+    """Corners at full resolution: along each side, the steepest fall of whiteness going outwards within
+    ``reach`` px of the coarse side, at 40 places; a robust line through them; the lines' meeting points."""
+    lines = []
+    for i in range(4):
+        a, b = corners[i], corners[(i + 1) % 4]
+        u = (b - a) / max(float(np.linalg.norm(b - a)), 1e-6)
+        normal = np.array([u[1], -u[0]], np.float32)  # outwards for clockwise corners (y down)
+        ts = np.linspace(0.1, 0.9, 40, dtype=np.float32)
+        offsets = np.arange(-reach, reach + 1, dtype=np.float32)
+        base = a[None, :] + ts[:, None] * (b - a)[None, :]
+        pts = base[:, None, :] + offsets[None, :, None] * normal[None, None, :]
+        samples = cv2.remap(rgb, pts[..., 0].copy(), pts[..., 1].copy(), cv2.INTER_LINEAR,
+                            borderMode=cv2.BORDER_REPLICATE)
+        profile = cv2.GaussianBlur(_whiteness(samples).astype(np.float32), (0, 0), 1.5)
+        fall = profile[:, :-1] - profile[:, 1:]
+        j = np.argmax(fall, axis=1)
+        found = base + (offsets[j] + 0.5)[:, None] * normal[None, :]
+        vx, vy, x0, y0 = cv2.fitLine(found.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0]), np.array([vx, vy])))
+    return _meet(lines) if lines else corners
+
+
+def _meet(lines: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    corners = []
+    for i in range(4):
+        (p, r), (q, s) = lines[i - 1], lines[i]
+        denom = r[0] * s[1] - r[1] * s[0]
+        t = ((q - p)[0] * s[1] - (q - p)[1] * s[0]) / denom if abs(denom) > 1e-6 else 0.0
+        corners.append(p + t * r)
+    return np.array(corners, np.float32)
+
+
+def find_page(image: Image.Image | np.ndarray) -> np.ndarray | None:
+    """The page's corners (4×2, top-left first, clockwise) in ``image``'s pixels, or None (see the module)."""
+    rgb = image if isinstance(image, np.ndarray) else _to_rgb(image)
+    h, w = rgb.shape[:2]
+    scale = _WORK / max(h, w)
+    small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
+    mask = _paper_mask(small)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
+    sh, sw = mask.shape
+    x, y, bw, bh, area = (stats[1:, i] for i in range(5))
+    # Paper that reaches the frame's edge is desk (a white table) or a page cut off: neither is looked at.
+    inner = (x > 0) & (y > 0) & (x + bw < sw) & (y + bh < sh)
+    if not inner.any():
+        return None
+    # The biggest piece of paper, with those nearly as big: an open book's two pages, parted by the gutter.
+    keep = 1 + np.flatnonzero(inner & (area >= 0.3 * area[inner].max()))
+    region = np.where(np.isin(labels, keep), 255, 0).astype(np.uint8)
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_NONE)
+    contour = np.concatenate(contours)
+    hull = cv2.convexHull(contour)
+    perimeter = cv2.arcLength(hull, True)
+    quad = None
+    for eps in (0.01, 0.02, 0.03, 0.05, 0.08):
+        approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+        if len(approx) == 4:
+            quad = _order(approx.reshape(4, 2).astype(np.float32))
+            break
+    if quad is None:
+        return None
+    corners = _fit_sides(contour, quad)
+    if corners is None:
+        return None
+    area = cv2.contourArea(corners) / (sh * sw)
+    margin_x, margin_y = 0.012 * sw, 0.012 * sh
+    inside = ((corners[:, 0] > margin_x) & (corners[:, 0] < sw - margin_x)
+              & (corners[:, 1] > margin_y) & (corners[:, 1] < sh - margin_y))
+    # A flat scan is paper to (or past) its edges; a page in a photo has desk all round it.
+    if not inside.all() or not 0.05 < area < 0.92 or not cv2.isContourConvex(corners.reshape(-1, 1, 2)):
+        return None
+    full = (corners / scale).astype(np.float32)
+    return _refine(rgb, full, reach=4 / scale)
+
+
+def _sides(corners: np.ndarray) -> tuple[float, float]:
+    tl, tr, br, bl = corners
+    width = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    height = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    return float(width), float(height)
+
+
+def target_size(corners: np.ndarray, dpi: int = DPI, spread: bool = False) -> tuple[int, int]:
+    """Output (width, height) px: A4 (or A3 landscape for a spread) when the shape is ISO, else the measured
+    shape with A4's long side."""
+    width, height = _sides(corners)
+    aspect = max(width, height) / max(min(width, height), 1.0)
+    long_mm = A3_LANDSCAPE[0] if spread and width > height else A4[1]
+    long_px = long_mm / 25.4 * dpi
+    short_px = long_px / (_ISO if abs(np.log(aspect / _ISO)) < _SHAPE_TOLERANCE else aspect)
+    w, h = (long_px, short_px) if width > height else (short_px, long_px)
+    return round(w), round(h)
+
+
+def even_light(rgb: np.ndarray) -> np.ndarray:
+    """Divide each channel by the paper's brightness around it (text closed away at ¼ size), so shadows and
+    a lamp's falloff become white paper again; ink keeps its contrast to the paper it is on."""
+    h, w = rgb.shape[:2]
+    small = cv2.resize(rgb, (w // 4, h // 4), interpolation=cv2.INTER_AREA)
+    background = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (17, 17)))
+    background = cv2.GaussianBlur(background, (0, 0), 3)
+    background = cv2.resize(background, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.divide(rgb, np.maximum(background, 1), scale=245)
+
+
+def warp(rgb: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.ndarray:
+    w, h = size
+    dst = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    m = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
+    return cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
+def flatten(image: Image.Image, *, spread: bool = False, dpi: int = DPI) -> Image.Image:
+    """A photo made a flat page (see the module); anything else (a scan, a page not found) is returned as is."""
+    rgb = _to_rgb(image)
+    corners = find_page(rgb)
+    if corners is None:
+        return image
+    page = warp(rgb, corners, target_size(corners, dpi, spread))
+    return Image.fromarray(even_light(page), "RGB")
+
+
+def split_spread(image: Image.Image) -> tuple[Image.Image, Image.Image]:
+    """Left and right pages of an open book, cut at the gutter: the darkest (or, on a scan with a bright
+    binding, the brightest) narrow vertical band within the middle fifth."""
+    grey = np.asarray(image.convert("L"), dtype=np.float32)
+    w = grey.shape[1]
+    profile = grey.mean(axis=0)
+    smooth = cv2.GaussianBlur(profile.reshape(1, -1), (0, 0), max(2.0, w / 400)).ravel()
+    lo, hi = int(w * 0.4), int(w * 0.6)
+    middle = smooth[lo:hi]
+    dark, bright = int(np.argmin(middle)), int(np.argmax(middle))
+    level = float(np.median(smooth))
+    # A binding shows as a band clearly darker than the pages; a white strip between two pages, brighter.
+    if level - middle[dark] >= middle[bright] - level:
+        cut = lo + dark
+    else:
+        cut = lo + bright
+    return image.crop((0, 0, cut, image.height)), image.crop((cut, 0, w, image.height))
+
+
+def measure(image: Image.Image, corners: np.ndarray | None, scale: float = 1.0) -> Quality:
+    """Cheap measures of a photo's page; ``scale`` is how much ``image`` was shrunk from the original."""
+    rgb = _to_rgb(image)
+    h, w = rgb.shape[:2]
+    if corners is None:
+        corners = np.float32([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]])
+    page = warp(rgb, corners, target_size(corners, 150))
+    grey = cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)
+    # Sharpness on the page with its light evened out (a dim photo is not mistaken for a blurred one), as the
+    # steepness of the steepest edges — text strokes' — rather than the variance of the Laplacian, which sensor
+    # noise and JPEG blocks keep high on a photo too blurred to read.
+    flat = cv2.cvtColor(even_light(page), cv2.COLOR_RGB2GRAY).astype(np.float32)
+    gradient = np.hypot(cv2.Sobel(flat, cv2.CV_32F, 1, 0), cv2.Sobel(flat, cv2.CV_32F, 0, 1))
+    width, height = _sides(corners)
+    return Quality(
+        brightness=float(np.median(grey)),
+        sharpness=float(np.percentile(gradient, 99.5)),
+        page_pixels=round(min(width, height) / scale),
+        page_fraction=float(cv2.contourArea(corners) / (h * w)),
+    )
+
+
+def check_quality(q: Quality) -> None:
+    """Raise InputRejected (code photo_dark / photo_small / photo_blurred) with advice to take the photo again."""
+    if q.brightness < MIN_BRIGHTNESS:
+        raise InputRejected("Chụp lại: ảnh quá tối — hãy chụp nơi đủ sáng, không để bóng che trang.",
+                            code="photo_dark")
+    if q.page_pixels < MIN_PAGE_PIXELS:
+        raise InputRejected("Chụp lại: trang quá nhỏ trong ảnh — hãy đưa máy lại gần để trang chiếm gần hết khung "
+                            f"hình (trang chỉ rộng {q.page_pixels} điểm ảnh, cần ít nhất {MIN_PAGE_PIXELS}).",
+                            code="photo_small")
+    if q.sharpness < MIN_SHARPNESS:
+        raise InputRejected("Chụp lại: ảnh bị mờ — hãy giữ chắc máy và chạm vào trang để lấy nét trước khi chụp.",
+                            code="photo_blurred")
+
+
+_GATE_SIDE = 2000  # long side the gate looks at: enough to see blur at 150 dpi, cheap to decode and search
+
+
+def gate(path: Path, max_pixels: int) -> Quality | None:
+    """Refuse (InputRejected) a one-image file that is a photo nobody could read, in well under a second on a
+    12 MP JPEG (decoded at reduced size). Returns the photo's measures, or None for a scan (not judged here;
+    OCR decides). Any page that is all but black is refused too, found or not."""
+    with images.open_image(path) as im:
+        images.check_frame(im, max_pixels)
+        full = max(im.size)
+        if im.format == "JPEG":
+            im.draft("RGB", (im.width // 2, im.height // 2))  # DCT scaling: decodes half size at a quarter cost
+        try:
+            im.load()
+            upright = ImageOps.exif_transpose(im).convert("RGB")
+        except (OSError, SyntaxError, ValueError, EOFError):
+            return None  # a broken file is the validator's to report, with its own reason
+    if max(upright.size) > _GATE_SIDE:
+        upright = upright.resize((round(upright.width * _GATE_SIDE / max(upright.size)),
+                                  round(upright.height * _GATE_SIDE / max(upright.size))), Image.Resampling.BOX)
+    scale = max(upright.size) / full
+    rgb = _to_rgb(upright)
+    corners = find_page(rgb)
+    if corners is None:
+        if float(np.median(rgb[::4, ::4])) < MIN_BRIGHTNESS / 2:
+            check_quality(Quality(brightness=float(np.median(rgb[::4, ::4])), sharpness=0, page_pixels=0,
+                                  page_fraction=1.0))
+        return None
+    quality = measure(upright, corners, scale)
+    check_quality(quality)
+    return quality
