@@ -56,7 +56,9 @@ async def _files_of(request: Request, principal: Annotated[Principal, Depends(ca
 async def _before_create(request: Request, _p: Annotated[Principal, Depends(can_capture)]) -> Callable:
     limit = state(request).ctx.settings.max_file_bytes
 
-    def check(_metadata: dict, info: dict) -> None:
+    def check(metadata: dict, info: dict) -> None:
+        if not metadata.get("filename") or not metadata.get("filetype"):  # tuspyserver cannot resume without them
+            raise InputRejected("Thiếu tên hoặc kiểu tệp (Upload-Metadata: filename, filetype).", code="no_metadata")
         if info.get("defer_length") or info.get("size") is None:
             raise InputRejected("Cần cho biết kích thước tệp khi bắt đầu tải lên (Upload-Length).", code="no_length")
         if info["size"] > limit:

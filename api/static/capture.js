@@ -97,7 +97,7 @@
           chunkSize: 5 * 1024 * 1024,  // a dropped connection loses at most one chunk
           retryDelays: [0, 1000, 3000, 5000, 10000, 20000, 30000, 60000],
           headers: {"X-CSRF-Token": form.dataset.csrf},
-          metadata: {filename: item.file.name, relativePath: item.path, filetype: item.file.type || ""},
+          metadata: {filename: item.file.name, relativePath: item.path, filetype: item.file.type || "application/octet-stream"},
           removeFingerprintOnSuccess: true,
           onProgress: function (sent, total) { item.bar.value = total ? Math.floor(100 * sent / total) : 100; },
           onError: function (err) {

@@ -22,7 +22,7 @@ from storage.models import Batch, Page, PageStatus, RecordPage, SourceFileRow, u
 from workers import Context, NoProgress, open_executor
 from workers.batches import BatchMeta, pages_to_run, report
 
-from .upload import Incoming, take_in
+from .upload import Incoming, check_taken, take_in
 
 log = logging.getLogger(__name__)
 RATE_WINDOW = timedelta(minutes=10)  # the rate is measured over the pages finished in the last ten minutes
@@ -68,7 +68,8 @@ def upload_book(items: list[Incoming], meta: BatchMeta, *, ctx: Context, runner:
     with ctx.db.session() as s:
         record(s, actor, "upload_book", target=reg.batch_id, files=len(items), pages=reg.new_pages,
                rejected=len(reg.rejected), book=meta.book)
-    runner.submit(reg.batch_id)
+    runner.submit(reg.batch_id)  # even with nothing taken: the batch is then finalised with its rejections
+    check_taken(reg, ctx)
     return {"batch_id": reg.batch_id, "new_pages": reg.new_pages, "duplicates": reg.duplicates,
             "rejected": [{"source": r.source, "page": r.page, "code": r.code, "reason": r.reason}
                          for r in reg.rejected],

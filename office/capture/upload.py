@@ -111,8 +111,7 @@ def _place(stage: Path, item: Incoming) -> None:
 
 
 def take_in(items: list[Incoming], meta: BatchMeta, ctx: Context) -> Registered:
-    """Register what was sent as one book. Raises NothingAccepted (listing each file's reason) when no page
-    was taken; what was refused is kept on the batch all the same, as `sohoa ingest` keeps it."""
+    """Register what was sent as one book; what was refused is kept on the batch, as `sohoa ingest` keeps it."""
     if not items:
         raise BadMetadata("Chưa chọn tệp nào để nhập.")
     root = ctx.settings.home / "tmp"
@@ -124,10 +123,14 @@ def take_in(items: list[Incoming], meta: BatchMeta, ctx: Context) -> Registered:
         reg = register([stage], meta, ctx, root=stage)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    return reg
+
+
+def check_taken(reg: Registered, ctx: Context) -> None:
+    """Raises NothingAccepted, listing each file's reason, when the book has no page at all."""
     if reg.new_pages == 0 and not reg.duplicates and reg.rejected and not _has_pages(reg.batch_id, ctx):
         reasons = "; ".join(f"{r.source}: {r.reason}" for r in reg.rejected)
         raise NothingAccepted(f"Không nhận được trang nào (lô {reg.batch_id}). {reasons}")
-    return reg
 
 
 def _has_pages(batch_id: str, ctx: Context) -> bool:
