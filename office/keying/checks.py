@@ -13,7 +13,7 @@ from datetime import date
 from domain.dates import parse_date
 from domain.gazetteer import check_place
 from domain.ids import check_personal_id, digits_only
-from domain.records import DATE_FIELDS, ID_FIELDS, PLACE_FIELDS
+from domain.records import DATE_FIELDS, ID_FIELDS, NAME_FIELDS, PLACE_FIELDS
 from domain.text import normalize
 
 _YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
@@ -23,9 +23,15 @@ YEAR_FIELDS = frozenset({"mother_birth_year", "father_birth_year"})
 FIGURE_FIELDS = DATE_FIELDS | YEAR_FIELDS | {"personal_id", "registration_number", "page_number", "time_of_death"}
 
 
-def same(a: object, b: object) -> bool:
-    """Two keyings agree: compared NFC-normalised with whitespace collapsed (what ``normalize`` does)."""
-    return normalize(str(a or "")) == normalize(str(b or ""))
+def comparable(name: str, value: object) -> str:
+    """What two keyings of a field are compared as: NFC with whitespace collapsed (``normalize``), and names
+    case-insensitively (registers write them in capitals, people in title case: the same name)."""
+    text = normalize(str(value or ""))
+    return text.casefold() if name in NAME_FIELDS else text
+
+
+def same_value(name: str, a: object, b: object) -> bool:
+    return comparable(name, a) == comparable(name, b)
 
 
 def _iso(value: str) -> str | None:

@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from domain.labels import FIELD_LABELS_VI
 from domain.records import RecordType, field_names
-from domain.text import normalize
 from ocr.register import HEADINGS
 from office.audit.service import Actor
 from office.audit.service import record as audit
@@ -222,7 +221,11 @@ def save_keying(entry_id: int, values: dict[str, str], actor: Actor, *, s: Sessi
 
 
 def _value(k: Keying, name: str) -> str:
-    return ILLEGIBLE if name in k.illegible else normalize(str(k.fields.get(name, "")))
+    return ILLEGIBLE if name in k.illegible else checks.comparable(name, k.fields.get(name, ""))
+
+
+def _shown(k: Keying, name: str) -> str:
+    return ILLEGIBLE if name in k.illegible else str(k.fields.get(name, ""))
 
 
 def disputed(entry: KeyingEntry) -> list[str]:
@@ -295,7 +298,8 @@ def arbitrate(entry_id: int, values: dict[str, str], actor: Actor, *, s: Session
             final, unreadable = cleaned.get(name, ""), False
         else:  # a reviewer who left a field as keyed
             final, unreadable = keyed.fields.get(name, ""), name in keyed.illegible
-        changed = any(_value(k, name) != (ILLEGIBLE if unreadable else normalize(final)) for k in entry.keyings)
+        settled = ILLEGIBLE if unreadable else checks.comparable(name, final)
+        changed = any(_value(k, name) != settled for k in entry.keyings)
         entry.fields = {**entry.fields, name: final} if final else {k: v for k, v in entry.fields.items() if k != name}
         entry.sources = {**entry.sources, name: {"keyed_by": keyers, "arbitrated_by": me, "illegible": unreadable,
                                                  "changed": changed}}
@@ -322,7 +326,7 @@ def arbitration_view(entry_id: int, actor: Actor, *, s: Session) -> dict:
     return {"id": entry.id, "status": entry.status, "batch_id": entry.batch_id, "page_id": entry.page_id,
             "seq": page.seq, "top": entry.top, "bottom": entry.bottom, "mode": book.mode,
             "labels": {n: FIELD_LABELS_VI.get(n, n) for n in field_names(book.record_type)},
-            "open": [{"field": n, "values": [{"keyer": f"Người gõ {i + 1}", "value": _value(k, n)}
+            "open": [{"field": n, "values": [{"keyer": f"Người gõ {i + 1}", "value": _shown(k, n)}
                                               for i, k in enumerate(entry.keyings)]} for n in open_fields],
             "agreed": {n: v for n, v in entry.fields.items() if n not in open_fields}}
 
@@ -467,7 +471,7 @@ def clerk_figures(*, s: Session, batch_id: str | None = None) -> list[dict]:
             row(name)["arbitrated"] += 1
         for n, src in e.sources.items():
             if src.get("arbitrated_by"):
-                final = ILLEGIBLE if src.get("illegible") else normalize(str(e.fields.get(n, "")))
+                final = ILLEGIBLE if src.get("illegible") else checks.comparable(n, e.fields.get(n, ""))
                 for k in e.keyings:
                     if _value(k, n) != final:
                         row(k.username)["changed_at_arbitration"] += 1
