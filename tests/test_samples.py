@@ -267,3 +267,45 @@ def test_ocr_reads_most_labels_on_a_moderate_page(tmp_path: Path) -> None:
     labels = [line.split(":")[0] for line in book.pages[0]["text"].split("\n") if ":" in line]
     found = [label for label in labels if fold(label) in text]
     assert len(labels) >= 10 and len(found) >= 0.75 * len(labels), set(labels) - set(found)
+
+
+# ---- phone photos and spreads (samples.photo) ------------------------------------------------------------------
+def test_photos_are_deterministic_with_truth_and_corners_in_the_frame(tmp_path: Path) -> None:
+    import json
+
+    from samples.photo import PHOTO_SIZE, generate_photos
+
+    digests = []
+    for run in ("a", "b"):
+        truth_path = generate_photos(tmp_path / run, "death", 2, seed=5, kind="photo")
+        folder = truth_path.parent / truth_path.name.removesuffix(".truth.json")
+        digests.append([hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.glob("*.jpg"))])
+    assert digests[0] == digests[1] and len(digests[0]) == 2
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    assert [p["page"] for p in truth["pages"]] == [1, 2]
+    assert all(p["fields"]["full_name"] for p in truth["pages"])
+    with Image.open(folder / truth["images"][0]["file"]) as im:
+        assert im.size == PHOTO_SIZE and im.format == "JPEG"
+    for image in truth["images"]:
+        corners = image["corners"]
+        assert all(0 < x < PHOTO_SIZE[0] and 0 < y < PHOTO_SIZE[1] for x, y in corners)
+
+
+def test_spreads_put_two_pages_side_by_side_in_order(tmp_path: Path) -> None:
+    import json
+
+    from samples.photo import generate_photos
+
+    truth = json.loads(generate_photos(tmp_path, "birth", 3, seed=6, kind="spread").read_text(encoding="utf-8"))
+    assert [i["pages"] for i in truth["images"]] == [[1, 2], [3]]  # an odd last page alone
+    with Image.open(tmp_path / truth["book"] / truth["files"][0]) as im:
+        assert im.size == (2 * 2480, 3508)  # two A4 pages: A3 landscape at 300 dpi
+    with pytest.raises(ValueError, match="unknown kind"):
+        generate_photos(tmp_path, "birth", 1, kind="fax")
+
+
+def test_cli_sample_photo(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([str(tmp_path), "--type", "land", "--pages", "1", "--photo", "--seed", "2"]) == 0
+    printed = capsys.readouterr().out.split()
+    assert printed == [str(tmp_path / "land-photo-s2.truth.json")]
+    assert (tmp_path / "land-photo-s2" / "page-0001.jpg").exists()
