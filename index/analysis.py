@@ -12,6 +12,7 @@ from functools import lru_cache
 from domain.text import fold, normalize, tone_key
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
+_ASCII_TOKEN = re.compile(r"[0-9A-Za-z_]+")  # \w on ASCII text
 
 
 def tokens(text: str) -> list[str]:
@@ -22,6 +23,24 @@ def tokens(text: str) -> list[str]:
 # each distinct token once makes bulk indexing ~10x faster.
 exact_token = lru_cache(maxsize=500_000)(tone_key)
 folded_token = lru_cache(maxsize=500_000)(fold)
+
+
+def analysed_value(text: str, is_date: bool) -> tuple[str, str]:
+    """One field value's exact and folded tokens, each space-joined."""
+    if is_date:
+        text = text.replace("-", " ")
+    if text.isascii():  # numbers, dates, IDs: mostly unique, and nothing to fold (a cache would only churn)
+        joined = " ".join(_ASCII_TOKEN.findall(text.lower()))
+        return joined, joined
+    return _analysed_text(text)
+
+
+@lru_cache(maxsize=131_072)
+def _analysed_text(text: str) -> tuple[str, str]:
+    # Values repeat across an archive (places, authorities, ethnicities, common names): a whole value is
+    # analysed once, not once per record.
+    toks = tokens(text)
+    return " ".join(map(exact_token, toks)), " ".join(map(folded_token, toks))
 
 
 def exact_tokens(text: str) -> list[str]:

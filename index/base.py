@@ -9,8 +9,8 @@ from typing import Protocol, runtime_checkable
 from domain.errors import SohoaError
 from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import exact_token, folded_token, folded_tokens, tokens
-from .places import alternative_names
+from .analysis import analysed_value
+from .places import alternative_tokens
 from .query import ParsedQuery, parse
 
 # Bounds on what one search may ask, so no query can crash or bloat the process: Tantivy allocates room for
@@ -45,6 +45,14 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
+_FIELD_NAMES: dict[str, str] = {}  # record field → its folded index field, "f_<name>"
+
+
+def _place_alternatives(places: Iterable[str]) -> str:
+    """Folded tokens of the names the places bear in the other era (2025 ↔ before), once each."""
+    return " ".join(dict.fromkeys(t for place in places for t in alternative_tokens(place)))
+
+
 @dataclass(slots=True)
 class IndexDoc:
     record_id: str
@@ -66,30 +74,25 @@ class IndexDoc:
     def authority(self) -> str:
         return _as_text(self.fields.get("registration_authority") or self.fields.get("issuing_authority"))
 
-    def _place_alternatives(self) -> list[str]:
-        """Folded tokens of the names the record's places bear in the other era (2025 ↔ before), once each."""
-        places = [_as_text(self.fields[f]) for f in sorted(PLACE_FIELDS & self.fields.keys())]
-        names = [n for text in places for n in alternative_names(text)]
-        return list(dict.fromkeys(t for n in names for t in folded_tokens(n)))
-
     def analysed(self) -> dict[str, str]:
-        """Whitespace-joined token strings per index field; both engines store exactly these."""
-        per_field = {}
+        """Whitespace-joined token strings per index field; both engines store exactly these. Each value is
+        analysed once per process (``analysed_value``), so a record costs a dictionary look-up per field."""
+        out: dict[str, str] = {}
+        every_x, every_f, name_x, name_f = [], [], [], []
         for name, value in self.fields.items():
-            text = _as_text(value)
-            per_field[name] = tokens(text.replace("-", " ") if name in DATE_FIELDS else text)
-        every = [t for toks in per_field.values() for t in toks]
-        names = [t for name, toks in per_field.items() if name in NAME_FIELDS for t in toks]
-        out = {
-            "all_x": " ".join(map(exact_token, every)),
-            "all_f": " ".join(map(folded_token, every)),
-            "name_x": " ".join(map(exact_token, names)),
-            "name_f": " ".join(map(folded_token, names)),
-            "authority_f": " ".join(folded_tokens(self.authority)),
-            "place_alt_f": " ".join(self._place_alternatives()),
-        }
-        for name, toks in per_field.items():
-            out[f"f_{name}"] = " ".join(map(folded_token, toks))
+            exact, folded = analysed_value(value if value.__class__ is str else _as_text(value), name in DATE_FIELDS)
+            out[_FIELD_NAMES.get(name) or _FIELD_NAMES.setdefault(name, f"f_{name}")] = folded
+            if exact:
+                every_x.append(exact)
+                every_f.append(folded)
+                if name in NAME_FIELDS:
+                    name_x.append(exact)
+                    name_f.append(folded)
+        out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
+        out["name_x"], out["name_f"] = " ".join(name_x), " ".join(name_f)
+        out["authority_f"] = analysed_value(self.authority, False)[1]
+        places = PLACE_FIELDS & self.fields.keys()
+        out["place_alt_f"] = _place_alternatives(_as_text(self.fields[f]) for f in sorted(places)) if places else ""
         return out
 
 

@@ -28,7 +28,7 @@ from pathlib import Path
 from domain.gazetteer import package_data
 from domain.text import fold
 
-from .analysis import tokens
+from .analysis import folded_token, folded_tokens, tokens
 
 LegacyKey = tuple[str, str, str]  # the package's keys: ("thanhphodanang", "quanhaichau", "phuongthachthang")
 NewKey = tuple[str, str]  # ("thanhphodanang", "phuonghaichau")
@@ -189,10 +189,42 @@ def _names(units: Iterable[LegacyUnit | NewUnit]) -> set[str]:
     return out
 
 
-@lru_cache(maxsize=65_536)  # bounded: an archive has millions of distinct addresses
+def unit_part(text: str) -> str:
+    """The address from the first unit-type word ("xã", "huyện", "tp"…) of the first comma-separated part
+    that has one: what comes before (a house number, street, hamlet, "Ủy ban nhân dân", "Bệnh viện") names no
+    unit. Addresses are millions, their unit parts a small closed set (~10,000 wards, a few ways of writing
+    each): resolving those once each makes indexing many times cheaper."""
+    parts = text.split(",")
+    for i, part in enumerate(parts):
+        written = part.split()
+        words = [folded_token(w).strip(".") for w in written]
+        for j, word in enumerate(words):
+            if word in _ALL_TYPES or " ".join(words[j:j + 2]) in _ALL_TYPES:
+                if i == 0 and j == 0:
+                    return text
+                return ", ".join([" ".join(written[j:]), *(p.strip() for p in parts[i + 1:])])
+    return text
+
+
+@lru_cache(maxsize=262_144)  # unit parts: a closed set
+def _alternative_tokens(unit_text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
+
+
+@lru_cache(maxsize=65_536)  # whole addresses repeat too (one family's residences): skip finding their unit part
+def alternative_tokens(text: str) -> tuple[str, ...]:
+    """Folded tokens of :func:`alternative_names`, once each: what the index stores for a place."""
+    return _alternative_tokens(unit_part(text))
+
+
 def alternative_names(text: str) -> tuple[str, ...]:
     """Full names ("Phường Hải Châu", "Quận Hải Châu", "Thành phố Đà Nẵng") of the units ``text`` names, in
     the other era: every candidate of a partial split. Empty when nothing can be resolved."""
+    return _alternative_names(unit_part(text))
+
+
+@lru_cache(maxsize=4096)
+def _alternative_names(text: str) -> tuple[str, ...]:
     t = _tables()
     names: set[str] = set()
     for r in read_place(text):
