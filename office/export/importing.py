@@ -28,7 +28,7 @@ from office.audit.service import Actor, record
 from office.records.review import FieldErrors, correct
 from storage.models import Batch, Record
 
-from .table import heading_keys, record_type_of
+from .table import cell, heading_keys, record_type_of
 
 MAX_ROWS = 100_000  # a book has a few thousand entries at most; more is not a register book
 _HEADER_SEARCH = 10  # the header may follow a title row or two
@@ -100,6 +100,10 @@ def _data(rows, keys: dict[int, str], header_at: int) -> list[tuple[int, dict[st
     out = []
     for n, values in enumerate(rows, start=header_at + 1):
         row = {key: _cell_text(values[i]) for i, key in keys.items() if i < len(values)}
+        pid = next((values[i] for i, key in keys.items() if key == "personal_id" and i < len(values)), None)
+        if isinstance(pid, int | float) and not isinstance(pid, bool):
+            # Typed as a number, the ID lost its leading zeros (001… is Hà Nội): they are part of it.
+            row["personal_id"] = f"{int(pid):012d}"
         if any(row.values()):
             out.append((n, row))
             if len(out) > MAX_ROWS:
@@ -137,8 +141,11 @@ def import_keyed(path: Path, batch_id: str, *, s: Session, actor: Actor, thresho
                                          "errors": {"type": f"dòng là {row.get('type')}, mục trên trang là "
                                                             f"loại khác ({target.type})"}})
             continue
-        # Empty cells were not keyed: they leave what is stored alone.
-        submitted = {k: v for k, v in row.items() if v and k in field_names(target.type)}
+        # Empty cells were not keyed: they leave what is stored alone. A cell showing the stored value as the
+        # export writes it is not a change either (and a doubtful OCR value exported and brought back unchanged
+        # must not make its row refused).
+        submitted = {k: v for k, v in row.items()
+                     if v and k in field_names(target.type) and v != cell(k, target.fields.get(k))}
         try:  # every value is checked before any is written: a refused row leaves nothing behind
             done = correct(target.id, submitted, importer, threshold, s=s)
         except FieldErrors as exc:

@@ -57,6 +57,10 @@ def test_keyed_values_are_imported_and_what_does_not_match_is_reported(register_
     ws.cell(3, col["Quê quán"]).value = "Xã Hành Dũng, huyện Nghĩa Hành, tỉnh Quảng Ngãi"
     ws.cell(3, col["Ghi chú"]).value = "Cải chính họ tên theo QĐ số 12/QĐ-UBND"
     ws.cell(5, col["Ngày, tháng, năm sinh"]).value = "31/02/2020"
+    # An ID typed into a number cell loses its leading zero (Quảng Ngãi's code is 051): it is given back.
+    pid = ws.cell(2, col["Số định danh cá nhân"]).value
+    assert pid.startswith("0")
+    ws.cell(2, col["Số định danh cá nhân"]).value = int(pid)
     ws.delete_rows(4)
     ws.append({col["Số"]: "9999", col["Họ, chữ đệm, tên"]: "Không Có Trang"})
     sheet = tmp_path / "keyed.xlsx"
@@ -70,6 +74,7 @@ def test_keyed_values_are_imported_and_what_does_not_match_is_reported(register_
     records = _records(ctx, batch_id)
     assert records[renamed].fields["full_name"] == "Trần Thị Nhập Tay"
     assert records[renamed].confidence["full_name"] == 1.0
+    assert records[renamed].fields["personal_id"] == pid
     assert records[filled].fields["hometown"] == "Xã Hành Dũng, huyện Nghĩa Hành, tỉnh Quảng Ngãi"
     assert records[filled].notes == "Cải chính họ tên theo QĐ số 12/QĐ-UBND"
     assert result.fields_changed == 3 and set(result.changed_records) == {records[renamed].id, records[filled].id}
@@ -112,3 +117,23 @@ def test_cli_reports_a_bad_spreadsheet_with_exit_code_2(register_book, tmp_path,
         main()
     assert exit_.value.code == 2
     assert '"code": "bad_spreadsheet"' in capsys.readouterr().out
+
+
+def test_a_doubtful_value_exported_and_brought_back_unchanged_is_not_refused(register_book, tmp_path):
+    ctx, batch_id = register_book
+    with ctx.db.session() as s:
+        record = s.scalars(select(Record).where(Record.batch_id == batch_id).order_by(Record.id)).first()
+        rid, kept = record.id, record.fields["personal_id"]
+        record.fields = {**record.fields, "personal_id": "0512"}  # as OCR might leave it: too short to be valid
+    try:
+        with ctx.db.session() as s:
+            result = export_batch(batch_id, "moj", tmp_path, s=s, store=ctx.store, actor=ACTOR, dpi=ctx.settings.dpi)
+        sheet = next(p for p in result.files if p.suffix == ".xlsx")
+        imported = import_and_index(sheet, batch_id, ctx=ctx, actor=ACTOR)
+        assert imported.rejected_rows == [] and imported.fields_changed == 0
+        with ctx.db.session() as s:
+            assert s.get(Record, rid).fields["personal_id"] == "0512"
+    finally:
+        with ctx.db.session() as s:
+            record = s.get(Record, rid)
+            record.fields = {**record.fields, "personal_id": kept}
