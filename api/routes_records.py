@@ -20,6 +20,7 @@ from domain.text import fold
 from office.accounts.service import Permission, Principal
 from office.audit import service as audit
 from office.dossiers.service import PROCEDURES, with_batch
+from office.keying import service as keying
 from office.records import review as review
 from office.records import service as service
 from storage.models import Batch, Page, Record, RecordPage
@@ -46,6 +47,7 @@ def _view(request: Request, principal: Principal, record_id: str, dossier: str |
                                 "ingested_by": batch.created_by if batch else None,
                                 "ingested_at": batch.created_at.isoformat() if batch else None}
         detail["corrections"] = review.history(record_id, s=s)
+        detail["keyed"] = keying.keyed_by(record_id, s=s)
         audit.record(s, actor(request, principal), "view_record", target=record_id, dossier_id=dossier,
                      purpose=None if dossier else purpose)
     return detail
