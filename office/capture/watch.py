@@ -146,9 +146,13 @@ class Watcher:
         """Take every entry that has settled. True while something is still being written or waits a retry."""
         now = time.monotonic()
         seen: dict[str, tuple[tuple[int, tuple] | None, float]] = {}
-        for path in self.candidates():
-            sig, prev = signature(path), self._seen.get(path.name)
-            seen[path.name] = prev if prev is not None and prev[0] == sig else (sig, now)
+        try:
+            for path in self.candidates():
+                sig, prev = signature(path), self._seen.get(path.name)
+                seen[path.name] = prev if prev is not None and prev[0] == sig else (sig, now)
+        except OSError as exc:  # the share went away: keep what we knew, look again later
+            log.warning("Không đọc được thư mục %s: %s", self.folder, exc)
+            return True
         self._seen = seen
         waiting = False
         for name, (sig, since) in list(seen.items()):
