@@ -224,13 +224,22 @@ def status(batch_id: str, as_json: JsonOpt = False) -> None:
 
 
 @app.command()
-def reindex() -> None:
-    """Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu (chỉ mục là dữ liệu dẫn xuất)."""
+def reindex(
+    resume: Annotated[bool, typer.Option("--resume", help="Tiếp tục lần dựng lại bị ngắt, không xoá chỉ mục.")] = False,
+) -> None:
+    """Dựng lại chỉ mục tìm kiếm từ cơ sở dữ liệu (chỉ mục là dữ liệu dẫn xuất); bị ngắt thì chạy lại với --resume."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     from workers.stages import reindex_all
 
     ctx = _context()
-    ctx.index.clear()
-    out.print(f"Đã đánh chỉ mục {reindex_all(ctx)} hồ sơ.")
+    if not resume:
+        ctx.index.clear()
+    with Progress(TextColumn("Đánh chỉ mục"), BarColumn(), MofNCompleteColumn(), TextColumn("còn"),
+                  TimeRemainingColumn(), console=err, disable=not err.is_terminal) as bar:
+        task = bar.add_task("", total=None)
+        n = reindex_all(ctx, resume=resume, progress=lambda done, total: bar.update(task, completed=done, total=total))
+    out.print(f"Đã đánh chỉ mục {n} hồ sơ.")
 
 
 @app.command()

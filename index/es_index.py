@@ -33,6 +33,7 @@ DEFAULT_ALIAS = "sohoa-records"
 SCHEMA_VERSION = "5"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
 # Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
 MAX_EXPANSIONS = 1000
+BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _EXACT_FIELDS = ("all_x", "name_x")
 _FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
@@ -228,9 +229,10 @@ class ElasticIndex:
 
     # -- writing ------------------------------------------------------------------------------------
     def _bulk(self, actions: Iterable[dict[str, Any]], **kwargs: Any) -> int:
+        # Several requests in flight: Elasticsearch indexes one while the next is analysed and sent.
         with _mapped():
-            ok, _ = helpers.bulk(self.client, actions, chunk_size=500, max_retries=2, **kwargs)
-        return ok
+            return sum(ok for ok, _ in helpers.parallel_bulk(
+                self.client, actions, thread_count=BULK_IN_FLIGHT, chunk_size=BULK_CHUNK, **kwargs))
 
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         self._ensure()

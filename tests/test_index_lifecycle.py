@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import threading
 
+import pytest
+from sqlalchemy import func, select
+
 from index import IndexDoc, SearchQuery
 from index.tantivy_index import TantivyIndex
 from storage.models import Batch, Record
@@ -36,4 +39,60 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database(embedded_settings
     TantivyIndex(path).close()
     (path / "sohoa-schema").write_text("0")  # as left by an older release
     assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1
+    ctx.close()
+
+
+def _records(ctx: Context, n: int) -> None:
+    with ctx.db.session() as s:
+        s.add(Batch(id="b1"))
+        s.flush()
+        s.add_all(Record(id=f"r{i:03d}", batch_id="b1", type="birth", indexed=True,
+                         fields={"full_name": f"Nguyễn Văn An {i}", "date_of_birth": "1990-01-01"}) for i in range(n))
+
+
+def test_an_interrupted_reindex_resumes_where_it_stopped(embedded_settings):
+    from workers.stages import reindex_all
+
+    ctx = Context(embedded_settings)
+    _records(ctx, 25)
+    ctx.index.clear()
+    seen: list[tuple[int, int]] = []
+
+    def interrupt_after_two_chunks(done: int, total: int) -> None:
+        seen.append((done, total))
+        if len(seen) == 2:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        reindex_all(ctx, chunk=10, progress=interrupt_after_two_chunks)
+    assert seen == [(10, 25), (20, 25)]
+    assert ctx.index.count() == 20
+    with ctx.db.session() as s:
+        assert s.scalar(select(func.count()).where(Record.indexed.is_(False))) == 5
+    seen.clear()
+    assert reindex_all(ctx, chunk=10, resume=True, progress=lambda d, t: seen.append((d, t))) == 5
+    assert seen == [(25, 25)]
+    assert ctx.index.count() == 25
+    assert ctx.index.search(SearchQuery("nguyen van an 24")).hits[0].record_id == "r024"
+    assert reindex_all(ctx, resume=True) == 0  # nothing left
+    ctx.close()
+
+
+def test_cli_reindex_rebuilds_and_resumes(embedded_settings, monkeypatch):
+    from typer.testing import CliRunner
+
+    from api.cli import app
+
+    ctx = Context(embedded_settings)
+    _records(ctx, 3)
+    ctx.close()
+    monkeypatch.setenv("SOHOA_HOME", str(embedded_settings.home))
+    result = CliRunner().invoke(app, ["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Đã đánh chỉ mục 3 hồ sơ." in result.output
+    result = CliRunner().invoke(app, ["reindex", "--resume"])
+    assert result.exit_code == 0, result.output
+    assert "Đã đánh chỉ mục 0 hồ sơ." in result.output
+    ctx = Context(embedded_settings)
+    assert ctx.index.count() == 3
     ctx.close()

@@ -7,10 +7,11 @@ import hashlib
 import io
 import json
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from domain.errors import InputRejected, PageFailed
@@ -159,13 +160,35 @@ def source_of(record: Record) -> dict[str, object]:
     }
 
 
-def reindex_all(ctx: Context, index=None, chunk: int = 500) -> int:
-    """Rebuild the search index from the database (the index is derived data). Returns the record count."""
+def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = False,
+                progress: Callable[[int, int], None] | None = None) -> int:
+    """Rebuild the search index from the database (the index is derived data). Returns the records indexed.
+
+    Records go in id order, a chunk at a time, each chunk marked ``indexed`` once the index has it: the
+    checkpoint lives in the database. ``resume=True`` goes on from the first record not marked (after an
+    interruption) instead of starting over. ``progress(done, total)`` is called after each chunk."""
     with ctx.db.session() as s:
-        ids = list(s.scalars(select(Record.id).order_by(Record.id)))
-    for i in range(0, len(ids), chunk):
-        index_records(ids[i:i + chunk], ctx, index=index)
-    return len(ids)
+        total = s.scalar(select(func.count()).select_from(Record)) or 0
+        if resume:
+            start = s.scalar(select(func.min(Record.id)).where(Record.indexed.is_(False)))
+            done = total if start is None else s.scalar(select(func.count()).where(Record.id < start)) or 0
+        else:
+            s.execute(update(Record).values(indexed=False))
+            start, done = "", 0
+    n = 0
+    if start is None:
+        return n
+    after = Record.id >= start
+    while True:
+        with ctx.db.session() as s:  # keyset paging by primary key: no list of a million ids in memory
+            ids = list(s.scalars(select(Record.id).where(after).order_by(Record.id).limit(chunk)))
+        if not ids:
+            return n
+        n += index_records(ids, ctx, index=index)
+        done += len(ids)
+        if progress:
+            progress(min(done, total), total)
+        after = Record.id > ids[-1]
 
 
 def index_records(record_ids: list[str], ctx: Context, index=None) -> int:
