@@ -1,29 +1,35 @@
-"""Officer search at archive scale: index N generated records into Tantivy and into Elasticsearch, then time
-the queries officers type. Side by side: indexing rate, p50/p95 latency per kind of query.
+"""Officer search at archive scale, beside the implementation it replaces: index N generated records into
+Tantivy and Elasticsearch, time the queries officers type, and do the same with the index code of a baseline
+commit (checked out in a temporary git worktree) — indexing rate, p50/p95 per kind of query, then the ratio.
 
-    uv run python -m bench search --sizes 100000,1000000
-(Elasticsearch: --es-url, else the test server from tests/servers is started on loopback.)
+    uv run python -m bench search --sizes 100000 --baseline 8fa0bc8
+(8fa0bc8: main before issue 13's index work. Elasticsearch: --es-url, else the test server from
+tests/servers is started on loopback. --baseline none: the current code only.)
+
+Each side runs in a fresh process (cold caches, the same generated records); the indexing rate counts the
+time inside the index's calls only, not the generation of the records.
 """
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from domain.text import fold
-from index import IndexDoc, SearchIndex, SearchQuery
-
-from .common import machine, table, typo
-
 QUERIES_PER_KIND = 200
+REPO = Path(__file__).resolve().parent.parent
 
 
-def docs(n: int, seed: int) -> Iterator[IndexDoc]:
+def docs(n: int, seed: int) -> Iterator:
+    from index import IndexDoc
     from samples import generate_records
 
     for rec in generate_records(n, seed=seed):
@@ -31,9 +37,12 @@ def docs(n: int, seed: int) -> Iterator[IndexDoc]:
         yield IndexDoc(rid, rtype, {k: v for k, v in rec.items() if v not in (None, "")})
 
 
-
-def officer_queries(sample: list[IndexDoc], seed: int) -> dict[str, list[SearchQuery]]:
+def officer_queries(sample: list, seed: int) -> dict[str, list]:
     """Queries built from records known to be in the index, the way officers type them."""
+    from bench.common import typo
+    from domain.text import fold
+    from index import SearchQuery
+
     rng = random.Random(seed)
     people = [d for d in sample if d.type in ("birth", "death") and d.fields.get("full_name")]
     births = [d for d in people if d.fields.get("date_of_birth") and d.fields.get("father_name")]
@@ -50,41 +59,100 @@ def officer_queries(sample: list[IndexDoc], seed: int) -> dict[str, list[SearchQ
     }
 
 
-def timed(ix: SearchIndex, queries: list[SearchQuery]) -> tuple[float, float, float]:
+def timed(ix, queries: list) -> dict[str, float]:
     lat, found = [], 0
     for q in queries:
         t = time.perf_counter()
         res = ix.search(q)
         lat.append((time.perf_counter() - t) * 1000)
         found += res.total > 0
-    q = statistics.quantiles(lat, n=20)
-    return statistics.median(lat), q[18], found / len(queries)
+    return {"p50": statistics.median(lat), "p95": statistics.quantiles(lat, n=20)[18], "found": found / len(queries)}
 
 
-def load(name: str, make: Callable[[], SearchIndex], n: int, seed: int) -> tuple[SearchIndex, float]:
-    ix = make()
-    t = time.perf_counter()
+def load(ix, n: int, seed: int) -> float:
+    """Records per second spent inside the index's calls (generating the records is not counted)."""
+    spent = 0.0
     if hasattr(ix, "reindex"):  # Elasticsearch: bulk into a fresh index, swap the alias
-        ix.reindex(docs(n, seed))
+        making = 0.0
+
+        def generated() -> Iterator:
+            nonlocal making
+            it = docs(n, seed)
+            while True:
+                t = time.perf_counter()
+                d = next(it, None)
+                making += time.perf_counter() - t
+                if d is None:
+                    return
+                yield d
+
+        t = time.perf_counter()
+        ix.reindex(generated())
+        spent = time.perf_counter() - t - making
     else:
-        chunk: list[IndexDoc] = []
-        for d in docs(n, seed):
-            chunk.append(d)
-            if len(chunk) == 20_000:
+        chunk: list = []
+        for d in [*docs(n, seed), None]:
+            if d is not None:
+                chunk.append(d)
+            if len(chunk) == 20_000 or (d is None and chunk):
+                t = time.perf_counter()
                 ix.upsert(chunk)
+                spent += time.perf_counter() - t
                 chunk = []
-        ix.upsert(chunk)
-    rate = n / (time.perf_counter() - t)
-    assert ix.count() == n, f"{name}: {ix.count()} of {n} documents indexed"
-    return ix, rate
+    assert ix.count() == n, f"{ix.count()} of {n} documents indexed"
+    return n / spent
+
+
+def measure(engine: str, n: int, seed: int, es_url: str | None) -> dict:
+    """One engine at one size, in this process: the rate and each kind's latencies."""
+    sample = list(docs(min(n, 20_000), seed))  # the first records of the same stream: all indexed
+    queries = officer_queries(sample, seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        if engine == "tantivy":
+            from index.tantivy_index import TantivyIndex
+
+            ix = TantivyIndex(Path(tmp) / "ix")
+        else:
+            from index.es_index import ElasticIndex
+
+            ix = ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
+        try:
+            rate = load(ix, n, seed)
+            return {"rate": rate, "kinds": {kind: timed(ix, qs) for kind, qs in queries.items()}}
+        finally:
+            if hasattr(ix, "drop"):
+                ix.drop()
+            ix.close()
+
+
+def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | None) -> dict:
+    """``measure`` in a fresh interpreter whose ``index`` (and the rest) is imported from ``code_root``."""
+    env = {**os.environ, "PYTHONPATH": str(code_root)}
+    # This file's driver, whatever the bench of ``code_root`` looks like: found last on the path, as "search".
+    driver = (f"import json, sys; sys.path.append({str(REPO / 'bench')!r}); from search import measure; "
+              "print(json.dumps(measure(*json.loads(sys.argv[1]))))")
+    args = [sys.executable, "-c", driver, json.dumps([engine, n, seed, es_url])]
+    out = subprocess.run(args, cwd=code_root, env=env, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"{code_root}: {engine} at {n} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def worktree(rev: str, into: Path) -> Path:
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(into), rev], check=True,
+                   capture_output=True)
+    return into
 
 
 def main(argv: list[str] | None = None) -> None:
+    from bench.common import machine, table
+
     ap = argparse.ArgumentParser(prog="bench search")
     ap.add_argument("--sizes", default="100000")
     ap.add_argument("--es-url", default=None)
     ap.add_argument("--engines", default="tantivy,elasticsearch")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--baseline", default="8fa0bc8", help="git revision to compare with, or 'none'")
     args = ap.parse_args(argv)
     engines = args.engines.split(",")
     es_url = args.es_url
@@ -93,34 +161,43 @@ def main(argv: list[str] | None = None) -> None:
 
         es_url = ensure_elasticsearch()
 
-    rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        sample = list(docs(min(n, 20_000), args.seed))  # the first records of the same stream: all indexed
-        queries = officer_queries(sample, args.seed)
-        with tempfile.TemporaryDirectory() as tmp:
-            makers: dict[str, Callable[[], SearchIndex]] = {}
-            if "tantivy" in engines:
-                from index.tantivy_index import TantivyIndex
+    sides: dict[str, Callable[[str, int], dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        base_root = None
+        if args.baseline != "none":
+            base_root = worktree(args.baseline, Path(tmp) / "baseline")
+            sides["baseline"] = lambda e, n: in_process(base_root, e, n, args.seed, es_url)
+        sides["new"] = lambda e, n: in_process(REPO, e, n, args.seed, es_url)
+        rows = []
+        try:
+            for n in [int(s) for s in args.sizes.split(",")]:
+                for engine in engines:
+                    got = {side: run(engine, n) for side, run in sides.items()}
+                    new, old = got["new"], got.get("baseline")
+                    rows.append(_row(engine, n, "indexing (records/s)", old and old["rate"], new["rate"], "{:,.0f}",
+                                     higher_is_better=True))
+                    for kind, m in new["kinds"].items():
+                        o = old["kinds"][kind] if old else None
+                        rows.append(_row(engine, n, f"{kind}: p50 ms", o and o["p50"], m["p50"], "{:.1f}"))
+                        rows.append(_row(engine, n, f"{kind}: p95 ms", o and o["p95"], m["p95"], "{:.1f}"))
+                        if m["found"] < 1 or (o and o["found"] < 1):
+                            rows.append([engine, f"{n:,}", f"{kind}: found", o and f"{o['found']:.0%}",
+                                         f"{m['found']:.0%}", ""])
+        finally:
+            if base_root is not None:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_root)],
+                               check=False, capture_output=True)
+    load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"search: {QUERIES_PER_KIND} queries per kind, one client, sequential — {machine()}; "
+          f"load average {load_avg}; baseline {args.baseline}")
+    print(table(["engine", "records", "measure", "baseline", "new", "ratio"], rows))
 
-                makers["tantivy"] = lambda: TantivyIndex(Path(tmp) / "ix")
-            if "elasticsearch" in engines:
-                from index.es_index import ElasticIndex
 
-                makers["elasticsearch"] = lambda: ElasticIndex.from_url(
-                    f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
-            for name, make in makers.items():
-                ix, rate = load(name, make, n, args.seed)
-                try:
-                    for kind, qs in queries.items():
-                        p50, p95, hit = timed(ix, qs)
-                        rows.append([name, f"{n:,}", f"{rate:,.0f}", kind, f"{p50:.1f}", f"{p95:.1f}",
-                                     f"{hit:.0%}"])
-                finally:
-                    if hasattr(ix, "drop"):
-                        ix.drop()
-                    ix.close()
-    print(f"search: {QUERIES_PER_KIND} queries per kind, one client, sequential — {machine()}")
-    print(table(["engine", "records", "indexed/s", "query", "p50 ms", "p95 ms", "found"], rows))
+def _row(engine: str, n: int, what: str, old: float | None, new: float, fmt: str,
+         higher_is_better: bool = False) -> list[str]:
+    """The ratio reads "times better": baseline/new for times, new/baseline for rates."""
+    ratio = "" if not old else f"{(new / old if higher_is_better else old / new):.2f}×"
+    return [engine, f"{n:,}", what, fmt.format(old) if old else "", fmt.format(new), ratio]
 
 
 if __name__ == "__main__":
