@@ -36,8 +36,9 @@ PASSWORD = "Nhap-lieu-2024"
 FIELDS = ("book_number", "page_number", "registration_authority", "registration_number", "registration_date",
           "full_name", "date_of_birth", "gender", "ethnicity", "place_of_birth", "personal_id", "mother_name",
           "father_name")
-_NEIGHBOURS = {c: n for c, n in zip("qwertyuiopasdfghjklzxcvbnm1234567890",
-                                    "wqrtyuiopoasdfghjklkxcvbnmn2345678909", strict=True)}
+_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
+# Each key's right-hand neighbour on its row (the last key's left-hand one): the commonest slip.
+_NEIGHBOURS = {row[i]: row[i + 1] if i + 1 < len(row) else row[i - 1] for row in _ROWS for i in range(len(row))}
 
 
 # -- 1. the station ------------------------------------------------------------------------------------------

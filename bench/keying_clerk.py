@@ -23,6 +23,8 @@ def telex_keys(text: str) -> list[str]:
         if n:
             keys.append(" ")
         wk, tone = [], ""
+        last = max((i for i, c in enumerate(word) if c.isalpha()), default=-1)
+        word, tail = word[:last + 1], word[last + 1:]  # the tone goes before "," or ")"
         for ch in word:
             d = unicodedata.normalize("NFD", ch)
             base, marks = d[0], d[1:]
@@ -40,6 +42,7 @@ def telex_keys(text: str) -> list[str]:
         keys += _horn_pairs(wk)
         if tone:
             keys.append(tone.upper() if word.isupper() else tone)
+        keys += list(tail)
     return keys
 
 
