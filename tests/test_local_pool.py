@@ -1,0 +1,28 @@
+"""The local pool outlives a batch: started once per process and settings, reused, replaced for other settings."""
+from __future__ import annotations
+
+import psutil
+
+from workers import local
+
+
+def _pids(pool, n: int) -> set[int]:
+    return {f.result(timeout=120) for f in [pool.submit(local._ready) for _ in range(4 * n)]}
+
+
+def test_pool_started_once_and_reused_then_replaced_for_other_settings(embedded_settings, tmp_path):
+    try:
+        local.start_pool(embedded_settings)
+        pool = local._shared_pool(embedded_settings, embedded_settings.workers)
+        first = _pids(pool, 2)
+        assert len(first) <= 2
+        # A second batch (another executor, the same settings) gets the same workers: no start-up again.
+        assert local._shared_pool(embedded_settings, embedded_settings.workers) is pool
+        assert len(first | _pids(pool, 2)) <= 2  # no worker started anew
+        other = embedded_settings.model_copy(update={"home": tmp_path / "other"})
+        replaced = local._shared_pool(other, 2)
+        assert replaced is not pool
+        assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in first)
+    finally:
+        if local._pool is not None:
+            local._discard_pool(local._pool[2])
