@@ -468,3 +468,17 @@ def test_facets_count_what_search_finds(ix: SearchIndex, text: str) -> None:
         found = ix.search(SearchQuery(text=text, type="birth", year_from=year, year_to=year, limit=1)).total
         assert facets.year.get(year, 0) == found, year
     assert sum(facets.year.values()) > 0 or text == "thuy"
+
+
+def test_words_before_the_first_unit_name_no_unit(empty_ix: SearchIndex) -> None:
+    """A hamlet ("Ấp An Phú") or "Ủy ban nhân dân" before the units is not read as a unit: the parser
+    used to take the hamlet for Xã An Phú and this authority for wards of Hoài Đức."""
+    hamlet = IndexDoc("h1", "birth", {"full_name": "Lý Thường Kiệt",
+                                      "place_of_birth": "Ấp An Phú, xã Kiên Lương, tỉnh An Giang"})
+    ward = IndexDoc("h2", "birth", {"full_name": "Hồ Xuân Hương",
+                                    "registration_authority": "Ủy ban nhân dân phường Ngọc Hà, thành phố Hà Nội"})
+    assert "kien" in hamlet.analysed()["place_alt_f"].split()
+    assert "khanh" not in hamlet.analysed()["place_alt_f"].split()
+    empty_ix.upsert([hamlet, ward])
+    assert ids(empty_ix, "Liễu Giai") == ["h2"]  # an old ward of Ba Đình merged into the new Phường Ngọc Hà
+    assert ids(empty_ix, "Hoài Đức") == []
