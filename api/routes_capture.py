@@ -104,10 +104,11 @@ def create_batch(
     authority: Annotated[str | None, Form(description="Cơ quan đăng ký")] = None,
     years: Annotated[str | None, Form(description="Năm hoặc khoảng năm, ví dụ 1998-1999")] = None,
     note: Annotated[str | None, Form(description="Ghi chú của văn thư")] = None,
+    spreads: Annotated[bool, Form(description="Mỗi trang là hai trang sổ mở (quét A3, ảnh chụp sổ): tách đôi")] = False,
 ) -> dict:
     ctx = state(request).ctx
     meta = book_meta(record_type=type, book=book, authority=authority, years=years, note=note,
-                     created_by=principal.username)
+                     created_by=principal.username, spreads=spreads)
     taken = [finished_upload(ctx.settings, principal.user_id, u) for u in uploads]
     root = ctx.settings.home / "tmp"
     root.mkdir(parents=True, exist_ok=True)

@@ -132,6 +132,7 @@
         var fd = new FormData();
         ids.forEach(function (id) { fd.append("uploads", id); });
         ["type", "book", "years", "authority", "note"].forEach(function (k) { fd.append(k, form.elements[k].value); });
+        if (form.elements.spreads.checked) fd.append("spreads", "true");
         return api("POST", "/api/v1/batches", form.dataset.csrf, fd);
       }).then(function (res) {
         statusLine.textContent = "Đã nhận " + res.new_pages + " trang. Đang chuyển đến trang tiến độ…";

@@ -90,6 +90,13 @@ def _split_joins(s: Session, batch_id: str, threshold: float) -> None:
             apply_parts(head, threshold)
 
 
+def _single_pages(s: Session, batch_id: str) -> None:
+    # In a book of spreads every file's page is cut in two when read; a lone page put in would be cut again.
+    if s.get(Batch, batch_id).spreads:
+        raise FixRefused("Quyển này được quét mỗi ảnh hai trang sổ mở: không xoay hay thay riêng một nửa được; "
+                         "hãy bỏ hai trang đó rồi nhập lại ảnh hai trang đã chụp đúng chiều.")
+
+
 def _workdir(ctx: Context) -> tempfile.TemporaryDirectory:
     """Scratch space under SOHOA_HOME (the store's disk, not a small /tmp), removed afterwards."""
     root = ctx.settings.home / "tmp"
@@ -194,6 +201,7 @@ def rotate(batch_id: str, page_id: str, degrees: int, *, ctx: Context, runner: R
         raise FixRefused(f"Góc xoay không hợp lệ: {degrees}; chọn 90, 180 hoặc 270 độ.")
     with ctx.db.session() as s:
         page = _page(s, batch_id, page_id, lock=False)
+        _single_pages(s, batch_id)
         file, number, name = page.file, page.number, page.file.name
         s.expunge_all()
     with _workdir(ctx) as tmp:
@@ -235,6 +243,7 @@ def _swap(batch_id: str, page_id: str, item: Incoming, *, ctx: Context, runner: 
     new_id = page_id_for(src.sha256, 1)
     with ctx.db.session() as s:
         page = _page(s, batch_id, page_id)
+        _single_pages(s, batch_id)
         _guard(s, [page.id])
         if new_id == page.id:
             raise FixRefused("Tệp thay thế giống hệt trang hiện tại.")
@@ -268,7 +277,7 @@ def thumbnail(page_id: str, *, ctx: Context, actor: Actor, width: int = 240) -> 
         page = s.get(Page, page_id)
         if page is None:
             raise NotFound(f"Không có trang {page_id}")
-        key, file, number = page.image_key, page.file, page.number
+        key, file, number, spreads = page.image_key, page.file, page.number, s.get(Batch, page.batch_id).spreads
         record(s, actor, "view_thumbnail", target=page_id, batch_id=page.batch_id, seq=page.seq)
         s.expunge_all()
     if key:
@@ -276,7 +285,7 @@ def thumbnail(page_id: str, *, ctx: Context, actor: Actor, width: int = 240) -> 
     else:
         with _workdir(ctx) as tmp:
             low = ctx.settings.model_copy(update={"dpi": 36})
-            image = render_page(_original(ctx, file, Path(tmp)), file.media_type, number, low)
+            image = render_page(_original(ctx, file, Path(tmp)), file.media_type, number, low, spreads=spreads)
     image.thumbnail((width, width * 2))
     buf = io.BytesIO()
     image.convert("RGB").save(buf, "JPEG", quality=80)

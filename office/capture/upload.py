@@ -51,7 +51,7 @@ class Incoming:
 
 
 def book_meta(*, record_type: str, book: str | None, authority: str | None, years: str | None,
-              note: str | None, created_by: str | None) -> BatchMeta:
+              note: str | None, created_by: str | None, spreads: bool = False) -> BatchMeta:
     """The book's metadata, checked as `sohoa ingest` checks it (type among the record types or auto)."""
     allowed = [t.value for t in RecordType] + ["auto"]
     record_type = (record_type or "auto").strip()
@@ -63,7 +63,7 @@ def book_meta(*, record_type: str, book: str | None, authority: str | None, year
         if value and len(value) > MAX_TEXT[key]:
             raise BadMetadata(f"Thông tin '{key}' dài quá {MAX_TEXT[key]} ký tự.")
         values[key] = value or None
-    return BatchMeta(record_type=record_type, created_by=created_by, **values)
+    return BatchMeta(record_type=record_type, created_by=created_by, spreads=spreads, **values)
 
 
 def uploads_dir(settings: Settings, user_id: int) -> Path:

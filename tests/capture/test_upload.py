@@ -242,3 +242,17 @@ def test_a_zip_of_photos_is_one_book_in_natural_order(clerk, tmp_path):
     pages = clerk.get(f"/api/v1/batches/{answer.json()['batch_id']}/pages").json()
     assert [p["source"] for p in pages] == [f"anh.zip!anh/p{n}.jpg" for n in (1, 2, 10)]
     wait_finished(clerk, answer.json()["batch_id"])
+
+
+def test_a_book_of_spreads_is_cut_in_two_and_its_halves_are_not_turned_alone(clerk):
+    spread = Image.new("RGB", (840, 600), "white")
+    spread.paste((0, 0, 0), (400, 0, 440, 600))  # the binding's gutter
+    answer = clerk.post("/api/v1/batches", data={"spreads": "true", "book": "11/2007"},
+                        files=[("files", ("hai-trang.png", _png(spread)))])
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["new_pages"] == 2
+    batch_id = answer.json()["batch_id"]
+    wait_finished(clerk, batch_id)
+    left = clerk.get(f"/api/v1/batches/{batch_id}/pages").json()[0]
+    turned = clerk.post(f"/api/v1/batches/{batch_id}/pages/{left['page_id']}/rotate", json={"degrees": 90})
+    assert turned.status_code == 422 and turned.json()["error"]["code"] == "fix_refused"
