@@ -4,10 +4,11 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from office.accounts.service import Permission, Principal
 from office.audit import service as audit
+from office.citizens import access_log
 from office.citizens import service as citizen
 
 from .params import DbId
@@ -41,6 +42,14 @@ def _pdf(request: Request, principal: Principal, copy_id: int) -> Response:
         return copy_download(request, principal, ctx.store.get_bytes(copy.pdf_key), copy, s=s)
 
 
+def _access_log(request: Request, principal: Principal) -> list[dict]:
+    ctx = state(request).ctx
+    with ctx.db.session() as s:
+        rows = citizen.my_access_log(principal, ctx, s=s)
+        audit.record(s, actor(request, principal), "view_access_log", shown=len(rows))
+        return rows
+
+
 @router.get("/cong-dan", include_in_schema=False)
 def citizen_page(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> Response:
     return render(request, "citizen.html", me=_overview(request, principal))
@@ -72,3 +81,26 @@ def my_request(request: Request, record_id: str, principal: Annotated[Principal,
             summary="Tải bản sao điện tử đã cấp cho công dân")
 def my_copy(request: Request, copy_id: DbId, principal: Annotated[Principal, Depends(can_own)]) -> Response:
     return _pdf(request, principal, copy_id)
+
+
+@router.get("/cong-dan/nhat-ky.csv", include_in_schema=False)
+def citizen_access_csv(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+    return _access_csv(request, principal)
+
+
+@router.get("/api/v1/me/access-log", tags=["citizen"],
+            summary="Ai đã xem giấy tờ của tôi: thời điểm, cơ quan, vai trò, hồ sơ thủ tục hoặc mục đích")
+def my_access_log(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> list[dict]:
+    return _access_log(request, principal)
+
+
+@router.get("/api/v1/me/access-log.csv", tags=["citizen"], response_class=StreamingResponse,
+            summary="Nhật ký truy cập giấy tờ của tôi, dạng CSV")
+def my_access_log_csv(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> Response:
+    return _access_csv(request, principal)
+
+
+def _access_csv(request: Request, principal: Principal) -> Response:
+    rows = _access_log(request, principal)
+    return StreamingResponse(access_log.as_csv(rows), media_type="text/csv; charset=utf-8", headers={
+        "Content-Disposition": 'attachment; filename="ai-da-xem-giay-to-cua-toi.csv"', "Cache-Control": "no-store"})

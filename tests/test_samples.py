@@ -6,7 +6,6 @@ import hashlib
 import re
 import shutil
 import subprocess
-import time
 from datetime import date
 from pathlib import Path
 
@@ -162,12 +161,9 @@ def test_works_without_shared_data(tmp_path: Path) -> None:
     assert len(recs) == 50 and all(r["record_id"] for r in recs)
 
 
-def test_generate_records_is_fast() -> None:
-    start = time.perf_counter()
-    count = sum(1 for _ in generate_records(20_000, seed=5))
-    elapsed = time.perf_counter() - start
-    assert count == 20_000
-    assert elapsed < 4.0, f"{count / elapsed:.0f} records/s"  # ~20-25k/s on a laptop core
+def test_generate_records_streams_the_count_asked() -> None:
+    # Its speed is the search benchmark's to measure (bench/search.py), never a timing asserted here.
+    assert sum(1 for _ in generate_records(20_000, seed=5)) == 20_000
 
 
 # ---- books ----------------------------------------------------------------------------------------------------

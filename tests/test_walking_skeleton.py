@@ -117,9 +117,9 @@ def test_http_api_serves_search_records_images_and_openapi(ingested):
     assert client.get(f"/api/v1/batches/{batch_id}").json()["pages"] == 3
     hits = client.get("/api/v1/search", params={"q": "", "type": "birth"}).json()["hits"]
     assert len(hits) == 3
-    record = client.get(f"/api/v1/records/{hits[0]['record_id']}").json()
+    record = client.get(f"/api/v1/records/{hits[0]['record_id']}?purpose=verification").json()
     image = client.get(f"/api/v1/pages/{record['pages'][0]['page_id']}/image")
     assert image.status_code == 200 and image.content[:3] == b"\xff\xd8\xff"
-    assert client.get("/api/v1/records/khong-co").status_code == 404
+    assert client.get("/api/v1/records/khong-co?purpose=verification").status_code == 404
     page = client.get("/", params={"q": fold(record["fields"]["full_name"])})
     assert page.status_code == 200 and record["fields"]["full_name"] in page.text

@@ -20,6 +20,7 @@ from domain.labels import record_title
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
 from index.base import SearchQuery
 from office.accounts.service import Principal
+from office.citizens import access_log
 from office.dossiers import service as dossiers
 from storage.models import Record
 from storage.officer_models import CertifiedCopy, Dossier, DossierItem
@@ -56,11 +57,12 @@ def _requests(pid: str, *, s: Session) -> dict[str, DossierItem]:
 
 
 def overview(principal: Principal, ctx: Context, *, s: Session) -> dict:
-    """What the citizen's page shows: each record with its request and copies."""
+    """What the citizen's page shows: each record with its request and copies, and who looked at them."""
     pid = principal.personal_id
     requests = _requests(pid, s=s) if pid else {}
     rows = []
-    for r in own_records(principal, ctx, s=s):
+    records = own_records(principal, ctx, s=s)
+    for r in records:
         item = requests.get(r.id)
         copies = [c for c in (item.copies if item else []) if c.revoked_at is None]
         rows.append({
@@ -73,7 +75,12 @@ def overview(principal: Principal, ctx: Context, *, s: Session) -> dict:
             "copies": [{"copy_id": c.id, "issued_at": c.issued_at.isoformat(), "office": c.issuing_office,
                         "download_url": f"/cong-dan/ban-sao/{c.id}.pdf"} for c in copies],
         })
-    return {"personal_id": pid, "records": rows}
+    return {"personal_id": pid, "records": rows,
+            "access_log": access_log.access_log(principal, [r.id for r in records], s=s)}
+
+
+def my_access_log(principal: Principal, ctx: Context, *, s: Session) -> list[dict]:
+    return access_log.access_log(principal, [r.id for r in own_records(principal, ctx, s=s)], s=s)
 
 
 def request_copy(record_id: str, principal: Principal, ctx: Context, *, s: Session) -> DossierItem:

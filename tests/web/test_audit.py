@@ -39,7 +39,7 @@ def test_search_view_download_attach_and_copy_are_each_logged(client_for, instal
     assert officer.get("/", params={"q": name}).status_code == 200
     record = officer.get(f"/records/{hit['record_id']}", params={"dossier": dossier})
     assert record.status_code == 200
-    page_id = officer.get(f"/api/v1/records/{hit['record_id']}").json()["pages"][0]["page_id"]
+    page_id = officer.get(f"/api/v1/records/{hit['record_id']}?purpose=verification").json()["pages"][0]["page_id"]
     assert officer.get(f"/api/v1/pages/{page_id}/image", params={"dossier": dossier}).status_code == 200
     body = {"record_id": hit["record_id"], "reason": "đối chiếu"}
     item = officer.post(f"/api/v1/dossiers/{dossier}/items", json=body, headers=csrf).json()["item_id"]

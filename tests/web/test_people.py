@@ -102,10 +102,10 @@ def test_finalizing_a_batch_suggests_links_and_flags_duplicates(people):
 
 def test_record_page_lists_related_records_and_officers_decide(people, client):
     officer, clerk = client("officer"), client("clerk")
-    page = officer.get("/records/b1").text
+    page = officer.get("/records/b1?purpose=verification").text
     assert "Hồ sơ liên quan" in page and "Trần Quốc Bảo" in page and "/records/d1" in page
     assert 'value="confirmed"' in page and "%" in page
-    assert 'value="confirmed"' not in clerk.get("/records/b1").text  # a clerk sees, does not decide
+    assert 'value="confirmed"' not in clerk.get("/records/b1?purpose=verification").text  # sees, does not decide
     link_id = _links(people.settings)[("b1", "m1", LinkKind.BIRTH_MARRIAGE)].id
     assert officer.post(f"/records/b1/links/{link_id}", data={"decision": "confirmed"},
                         follow_redirects=False).status_code == 403  # no CSRF token
@@ -120,7 +120,7 @@ def test_record_page_lists_related_records_and_officers_decide(people, client):
         assert entry.username == "officer" and entry.detail["link_id"] == link_id
     ctx.close()
     assert clerk.post(f"/records/b1/links/{link_id}", data={"decision": "rejected",
-                      "csrf_token": csrf_of(clerk.get("/records/b1").text)}).status_code == 403
+                      "csrf_token": csrf_of(clerk.get("/records/b1?purpose=verification").text)}).status_code == 403
 
 
 def test_person_view_lists_birth_marriage_and_death(people, client):
@@ -137,7 +137,7 @@ def test_person_view_lists_birth_marriage_and_death(people, client):
     assert "Có thể trùng lặp" in officer.get("/people/b1").text
     # Rejected: d1 leaves the person's records.
     d1 = _links(people.settings)[("b1", "d1", LinkKind.BIRTH_DEATH)].id
-    token = {"X-CSRF-Token": csrf_of(officer.get("/records/b1").text)}
+    token = {"X-CSRF-Token": csrf_of(officer.get("/records/b1?purpose=verification").text)}
     assert officer.post(f"/api/v1/links/{d1}/decision", json={"decision": "rejected"}, headers=token).json()[
         "status"] == "rejected"
     assert officer.get("/api/v1/people/b1").json()["records"]["death"] == []
@@ -157,11 +157,11 @@ def test_api_parity_and_openapi(people, client):
     assert {(lk["record_id"], lk["kind"]) for lk in links} >= {("m1", "birth_marriage"), ("d1", "birth_death"),
                                                                ("b2", "duplicate")}
     assert all({"link_id", "score", "status", "record_status", "title"} <= lk.keys() for lk in links)
-    token = {"X-CSRF-Token": csrf_of(clerk.get("/records/b1").text)}
+    token = {"X-CSRF-Token": csrf_of(clerk.get("/records/b1?purpose=verification").text)}
     refused = clerk.post(f"/api/v1/links/{links[0]['link_id']}/decision", json={"decision": "confirmed"}, headers=token)
     assert refused.status_code == 403
     bad = officer.post(f"/api/v1/links/{links[0]['link_id']}/decision", json={"decision": "maybe"},
-                       headers={"X-CSRF-Token": csrf_of(officer.get("/records/b1").text)})
+                       headers={"X-CSRF-Token": csrf_of(officer.get("/records/b1?purpose=verification").text)})
     assert bad.status_code == 422
     paths = officer.get("/api/v1/openapi.json").json()["paths"]
     assert {"/api/v1/records/{record_id}/links", "/api/v1/links/{link_id}/decision", "/api/v1/people/{record_id}",
@@ -169,26 +169,28 @@ def test_api_parity_and_openapi(people, client):
 
 
 def test_record_versions_status_and_replacement(people, client):
-    clerk, officer = client("clerk"), client("officer")
-    page = clerk.get("/records/b2").text
+    clerk, officer = client("clerk"), client("officer")  # status changes: officers, not clerks
+    page = officer.get("/records/b2?purpose=verification").text
     assert 'action="/records/b2/status"' in page
-    assert 'action="/records/b2/status"' not in officer.get("/records/b2").text
+    assert 'action="/records/b2/status"' not in clerk.get("/records/b2?purpose=verification").text
     form = {"status": "superseded", "reason": "Đăng ký lại, trùng với số 12", "replaced_by": "b1",
             "csrf_token": csrf_of(page)}
-    assert clerk.post("/records/b2/status", data=form, follow_redirects=False).status_code == 303
-    old, new = clerk.get("/api/v1/records/b2").json(), clerk.get("/api/v1/records/b1").json()
+    assert officer.post("/records/b2/status", data=form, follow_redirects=False).status_code == 303
+    old = officer.get("/api/v1/records/b2?purpose=verification").json()
+    new = officer.get("/api/v1/records/b1?purpose=verification").json()
     assert old["status"] == "superseded" and old["versions"]["status_reason"] == form["reason"]
     assert [v["record_id"] for v in old["versions"]["superseded_by"]] == ["b1"]
     assert new["versions"]["supersedes"]["record_id"] == "b2"
-    assert "Được thay thế bởi" in clerk.get("/records/b2").text and "Thay thế cho" in clerk.get("/records/b1").text
+    assert "Được thay thế bởi" in officer.get("/records/b2?purpose=verification").text
+    assert "Thay thế cho" in officer.get("/records/b1?purpose=verification").text
     # API: the same permission; a reason is required; the change is audited.
-    headers = {"X-CSRF-Token": csrf_of(officer.get("/records/b3").text)}
-    assert officer.post("/api/v1/records/b3/status", json={"status": "revoked", "reason": "x"},
+    headers = {"X-CSRF-Token": csrf_of(clerk.get("/records/b3?purpose=verification").text)}
+    assert clerk.post("/api/v1/records/b3/status", json={"status": "revoked", "reason": "x"},
                         headers=headers).status_code == 403
-    headers = {"X-CSRF-Token": csrf_of(clerk.get("/records/b3").text)}
-    assert clerk.post("/api/v1/records/b3/status", json={"status": "revoked", "reason": ""},
+    headers = {"X-CSRF-Token": csrf_of(officer.get("/records/b3?purpose=verification").text)}
+    assert officer.post("/api/v1/records/b3/status", json={"status": "revoked", "reason": ""},
                       headers=headers).status_code == 422
-    assert clerk.post("/api/v1/records/b3/status", json={"status": "amended", "reason": "Cải chính ngày sinh"},
+    assert officer.post("/api/v1/records/b3/status", json={"status": "amended", "reason": "Cải chính ngày sinh"},
                       headers=headers).json()["status"] == "amended"
     ctx = Context(people.settings)
     with ctx.db.session() as s:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
+from domain.ids import masked
 from storage.models import Record
 from storage.review_models import FieldCorrection
 from workers.stages import index_records
@@ -31,7 +32,7 @@ def restored(app, installation):
 
 def _record_of(client, personal_id: str) -> str:
     hits = client.get("/api/v1/search", params={"q": personal_id}).json()["hits"]
-    return next(h["record_id"] for h in hits if h["fields"].get("personal_id") == personal_id)
+    return next(h["record_id"] for h in hits if h["fields"].get("personal_id") == masked(personal_id))
 
 
 def _ids_found(client, q: str) -> set[str]:
@@ -43,7 +44,7 @@ def test_a_clerk_corrects_a_field_and_search_history_and_audit_follow(client_for
     old = installation.truth[1]["personal_id"]
     record_id = _record_of(clerk, old)
     new = old[:6] + ("654321" if old[6:] != "654321" else "123456")
-    page = clerk.get(f"/records/{record_id}")
+    page = clerk.get(f"/records/{record_id}?purpose=verification")
     assert f'action="/records/{record_id}/fields"' in page.text
     saved = clerk.post(f"/records/{record_id}/fields", data={"csrf_token": csrf_of(page.text), "f.personal_id": new},
                        follow_redirects=False)
@@ -51,12 +52,12 @@ def test_a_clerk_corrects_a_field_and_search_history_and_audit_follow(client_for
 
     assert record_id in _ids_found(clerk, new)
     assert record_id not in _ids_found(clerk, old)
-    detail = clerk.get(f"/api/v1/records/{record_id}").json()
+    detail = clerk.get(f"/api/v1/records/{record_id}?purpose=verification").json()
     assert detail["fields"]["personal_id"] == new and detail["confidence"]["personal_id"] == 1.0
     [row] = detail["corrections"]
     assert (row["field"], row["old_value"], row["new_value"]) == ("personal_id", old, new)
     assert row["corrected_by"] == "clerk" and row["corrected_by_name"] == "Người dùng clerk"
-    shown = clerk.get(f"/records/{record_id}").text
+    shown = clerk.get(f"/records/{record_id}?purpose=verification").text
     assert "Người hiệu đính" in shown and "Người dùng clerk" in shown and new in shown
 
     entries = client_for("admin").get("/api/v1/audit", params={"action": "correct_fields",
@@ -67,7 +68,7 @@ def test_a_clerk_corrects_a_field_and_search_history_and_audit_follow(client_for
 def test_officers_may_view_but_not_correct(client_for, installation, restored):
     officer = client_for("officer")
     record_id = _record_of(officer, installation.truth[0]["personal_id"])
-    page = officer.get(f"/records/{record_id}")
+    page = officer.get(f"/records/{record_id}?purpose=verification")
     assert page.status_code == 200 and f'action="/records/{record_id}/fields"' not in page.text
     csrf = csrf_of(page.text)
     form = officer.post(f"/records/{record_id}/fields", data={"csrf_token": csrf, "f.hometown": "Hà Nội"})
@@ -75,14 +76,14 @@ def test_officers_may_view_but_not_correct(client_for, installation, restored):
                         headers={"X-CSRF-Token": csrf})
     assert form.status_code == 403 and api.status_code == 403 and api.json()["error"]["code"] == "forbidden"
     assert officer.get("/review").status_code == 403 and officer.get("/api/v1/review").status_code == 403
-    assert officer.get(f"/api/v1/records/{record_id}").json()["corrections"] == []
+    assert officer.get(f"/api/v1/records/{record_id}?purpose=verification").json()["corrections"] == []
 
 
 def test_invalid_dates_ids_and_fields_are_refused_in_vietnamese(client_for, installation, restored):
     clerk = client_for("clerk")
     truth = installation.truth[0]
     record_id = _record_of(clerk, truth["personal_id"])
-    csrf = csrf_of(clerk.get(f"/records/{record_id}").text)
+    csrf = csrf_of(clerk.get(f"/records/{record_id}?purpose=verification").text)
 
     bad_date = clerk.post(f"/records/{record_id}/fields", data={"csrf_token": csrf, "f.date_of_birth": "31/02/1998"})
     assert bad_date.status_code == 422 and "Ngày «31/02/1998» không hợp lệ" in bad_date.text
@@ -100,7 +101,7 @@ def test_invalid_dates_ids_and_fields_are_refused_in_vietnamese(client_for, inst
                           headers={"X-CSRF-Token": csrf})
     assert unknown.status_code == 422 and "không thuộc loại hồ sơ này" in unknown.json()["error"]["message"]
 
-    detail = clerk.get(f"/api/v1/records/{record_id}").json()
+    detail = clerk.get(f"/api/v1/records/{record_id}?purpose=verification").json()
     assert detail["fields"]["personal_id"] == truth["personal_id"] and detail["corrections"] == []
     # A date typed the Vietnamese way is stored as ISO.
     ok = clerk.patch(f"/api/v1/records/{record_id}/fields", json={"fields": {"registration_date": "05/01/1999"}},
@@ -115,7 +116,7 @@ def test_corrections_need_the_csrf_token(client_for, installation, restored):
     forged = clerk.post(f"/records/{record_id}/fields", data={"csrf_token": "gia-mao", "f.hometown": "Hà Nội"})
     api = clerk.patch(f"/api/v1/records/{record_id}/fields", json={"fields": {"hometown": "Hà Nội"}})
     assert form.status_code == forged.status_code == api.status_code == 403
-    assert clerk.get(f"/api/v1/records/{record_id}").json()["corrections"] == []
+    assert clerk.get(f"/api/v1/records/{record_id}?purpose=verification").json()["corrections"] == []
 
 
 def test_the_queue_puts_the_lowest_confidence_first_and_empties_as_clerks_correct(client_for, installation,
@@ -137,7 +138,9 @@ def test_the_queue_puts_the_lowest_confidence_first_and_empties_as_clerks_correc
     assert clerk.get("/api/v1/review", params={"batch": "khong-co"}).json()["total"] == 0
     assert clerk.get("/api/v1/review", params={"batch": installation.batch_id}).json()["total"] == 2
     page = clerk.get("/review").text
-    assert page.index(f"/records/{b}#hieu-dinh") < page.index(f"/records/{a}#hieu-dinh") and "30%" in page
+    link = "/records/{}?purpose=data_review#hieu-dinh"
+    assert page.index(link.format(b)) < page.index(link.format(a))
+    assert "30%" in page
 
     csrf = csrf_of(page)
     kept = clerk.patch(f"/api/v1/records/{a}/fields", json={"fields": {"hometown": "Xã Tân Phú, tỉnh Long An"}},

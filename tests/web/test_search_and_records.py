@@ -6,6 +6,7 @@ import io
 from PIL import Image
 
 from api.routes_search import highlight, snippets
+from domain.ids import masked
 from domain.text import fold
 
 
@@ -35,7 +36,7 @@ def test_search_by_id_and_year_filter_and_facets(client_for, installation):
     officer = client_for("officer")
     truth = installation.truth[1]
     hits = officer.get("/api/v1/search", params={"q": truth["personal_id"]}).json()["hits"]
-    assert hits and hits[0]["fields"]["personal_id"] == truth["personal_id"]
+    assert hits and hits[0]["fields"]["personal_id"] == masked(truth["personal_id"])  # in full on the record only
     year = int(truth["date_of_birth"][:4])
     everything = officer.get("/api/v1/search", params={"type": "birth"}).json()
     assert sum(everything["facets"]["year"].values()) == everything["total"] == 2
@@ -53,7 +54,7 @@ def test_search_page_shows_key_fields_marks_and_a_crop(client_for, installation)
     hit = officer.get("/api/v1/search", params={"q": fold(name)}).json()["hits"][0]
     crop = officer.get(hit["crop_url"])
     assert crop.status_code == 200 and crop.headers["content-type"] == "image/jpeg"
-    record = officer.get(f"/api/v1/records/{hit['record_id']}").json()
+    record = officer.get(f"/api/v1/records/{hit['record_id']}?purpose=verification").json()
     full = Image.open(io.BytesIO(officer.get(f"/api/v1/pages/{record['pages'][0]['page_id']}/image").content))
     part = Image.open(io.BytesIO(crop.content))
     assert part.height < full.height / 2  # a band around the matched words, not the page
@@ -62,15 +63,15 @@ def test_search_page_shows_key_fields_marks_and_a_crop(client_for, installation)
 def test_record_page_shows_scan_fields_confidence_provenance_and_status(client_for, installation):
     officer = client_for("officer")
     hit = officer.get("/api/v1/search", params={"q": installation.truth[0]["personal_id"]}).json()["hits"][0]
-    detail = officer.get(f"/api/v1/records/{hit['record_id']}").json()
-    page = officer.get(f"/records/{hit['record_id']}").text
+    detail = officer.get(f"/api/v1/records/{hit['record_id']}?purpose=verification").json()
+    page = officer.get(f"/records/{hit['record_id']}?purpose=verification").text
     assert detail["status"] == "valid" and "Còn hiệu lực" in page
     assert detail["provenance"]["sha256"] in page and detail["provenance"]["book"] == "01/1998" and "01/1998" in page
     assert "Số định danh cá nhân" in page and "%" in page and 'id="scan-img"' in page
     assert "/books/" in page  # page through the book
     nav = officer.get(f"/books/{installation.batch_id}/pages/2")
     assert nav.status_code == 200 and "Trang trước" in nav.text
-    assert officer.get("/records/khong-co").status_code == 404
+    assert officer.get("/records/khong-co?purpose=verification").status_code == 404
 
 
 def test_low_confidence_fields_are_flagged(client_for, installation):
@@ -85,7 +86,7 @@ def test_low_confidence_fields_are_flagged(client_for, installation):
         saved = dict(record.confidence)
         record.confidence = {**saved, "full_name": 0.31}
     try:
-        page = officer.get(f"/records/{rid}").text
+        page = officer.get(f"/records/{rid}?purpose=verification").text
         assert "31%" in page and "cần kiểm tra" in page
     finally:
         with ctx.db.session() as s:
