@@ -252,8 +252,14 @@ def split_spread(image: Image.Image) -> tuple[Image.Image, Image.Image]:
     # A binding shows as a band clearly darker than the pages; a white strip between two pages, brighter.
     if level - middle[dark] >= middle[bright] - level:
         cut = lo + dark
-    else:
-        cut = lo + bright
+    else:  # the middle of the white run (two margins and the strip), not wherever its noise peaks
+        white = middle >= middle[bright] - 2.0
+        start, end = bright, bright
+        while start > 0 and white[start - 1]:
+            start -= 1
+        while end < len(middle) - 1 and white[end + 1]:
+            end += 1
+        cut = lo + (start + end) // 2
     return image.crop((0, 0, cut, image.height)), image.crop((cut, 0, w, image.height))
 
 
@@ -299,7 +305,7 @@ _GATE_SIDE = 2000  # long side the gate looks at: enough to see blur at 150 dpi,
 def gate(path: Path, max_pixels: int) -> Quality | None:
     """Refuse (InputRejected) a one-image file that is a photo nobody could read, in well under a second on a
     12 MP JPEG (decoded at reduced size). Returns the photo's measures, or None for a scan (not judged here;
-    OCR decides). Any page that is all but black is refused too, found or not."""
+    OCR decides). An image that is all but black is refused too, page found or not."""
     with images.open_image(path) as im:
         images.check_frame(im, max_pixels)
         full = max(im.size)
@@ -317,9 +323,10 @@ def gate(path: Path, max_pixels: int) -> Quality | None:
     rgb = _to_rgb(upright)
     corners = find_page(rgb)
     if corners is None:
-        if float(np.median(rgb[::4, ::4])) < MIN_BRIGHTNESS / 2:
-            check_quality(Quality(brightness=float(np.median(rgb[::4, ::4])), sharpness=0, page_pixels=0,
-                                  page_fraction=1.0))
+        # No page to be found, perhaps for the dark: refused only if even its brightest tenth is too dark.
+        brightest = float(np.percentile(rgb[::4, ::4], 90))
+        if brightest < MIN_BRIGHTNESS:
+            check_quality(Quality(brightness=brightest, sharpness=0, page_pixels=0, page_fraction=1.0))
         return None
     quality = measure(upright, corners, scale)
     check_quality(quality)
