@@ -65,6 +65,9 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        from workers.stages import prepare_index
+
+        await run_in_threadpool(prepare_index, ctx)  # before the first request, not on its thread
         yield
         ctx.close()
 

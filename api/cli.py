@@ -341,6 +341,10 @@ def worker(
         raise ConfigError("SOHOA_BROKER_URL đang là 'local' (chế độ nhúng): không có hàng đợi nào để nhận việc. "
                           "Đặt SOHOA_BROKER_URL=redis://máy:6379/0 (cùng các URL cơ sở dữ liệu, kho và chỉ mục).")
     _check_tools(settings)
+    from workers import Context
+    from workers.stages import prepare_index
+
+    prepare_index(Context(settings))  # an index of an older schema is refilled once, before any page
     celery = make_celery(settings)
     celery.worker_main(["worker", f"--concurrency={concurrency or settings.workers}", f"--loglevel={loglevel}",
                         f"--queues={QUEUE}", f"--hostname={hostname or f'sohoa-{os.getpid()}@%h'}"])

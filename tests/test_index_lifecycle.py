@@ -38,6 +38,10 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database(embedded_settings
     path = embedded_settings.home / "index"
     TantivyIndex(path).close()
     (path / "sohoa-schema").write_text("0")  # as left by an older release
+    from workers.stages import prepare_index
+
+    assert ctx.index.count() == 0  # opened: dropped, nothing refilled behind the caller's back
+    prepare_index(ctx)  # the start-up step of serve, worker and the executors
     assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1
     ctx.close()
 

@@ -27,7 +27,7 @@ from storage.models import Page, PageStatus
 from .celery_app import make_celery, time_limits
 from .context import Context
 from .executor import ProgressSink
-from .stages import fail_page
+from .stages import fail_page, prepare_index
 
 log = logging.getLogger(__name__)
 _FINISHED = (PageStatus.DONE, PageStatus.FAILED)
@@ -49,6 +49,7 @@ class CeleryExecutor:
         self.app = app or make_celery(ctx.settings)
 
     def run(self, batch_id: str, page_ids: list[str], progress: ProgressSink) -> None:
+        prepare_index(self.ctx)
         progress.start(len(page_ids))
         try:
             if page_ids:

@@ -31,16 +31,13 @@ class Context:
     @property
     def index(self) -> SearchIndex:
         # Opened on first use (the local pool's OCR processes never touch it: Tantivy has one writer), once,
-        # even when the web server's threads all ask at the same moment.
+        # even when the web server's threads all ask at the same moment. An index of an older schema comes back
+        # empty (``was_reset``): refilling it is an explicit start-up step, workers.stages.prepare_index, taken
+        # by `serve`, `worker` and the executors before any request or page — never on a request's thread.
         if self._index is None:
             with _INDEX_LOCK:
                 if self._index is None:
-                    index = open_index(self.settings)
-                    if getattr(index, "was_reset", False):  # an index of an older schema was dropped
-                        from .stages import reindex_all
-
-                        reindex_all(self, index)
-                    self._index = index
+                    self._index = open_index(self.settings)
         return self._index
 
     @cached_property

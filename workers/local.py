@@ -28,7 +28,7 @@ from storage.models import Page, PageStatus
 
 from .context import Context
 from .executor import ProgressSink
-from .stages import fail_page, finalize_batch, index_records, process_page
+from .stages import fail_page, finalize_batch, index_records, prepare_index, process_page
 
 log = logging.getLogger(__name__)
 MAX_CRASHES_PER_PAGE = 3
@@ -116,6 +116,7 @@ class LocalExecutor:
             return dict(s.execute(select(Page.id, Page.status).where(Page.id.in_(page_ids))).all())
 
     def run(self, batch_id: str, page_ids: list[str], progress: ProgressSink) -> None:
+        prepare_index(self.ctx)  # this process is the index's one writer
         progress.start(len(page_ids))
         todo = list(page_ids)
         crashes: dict[str, int] = {}

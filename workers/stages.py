@@ -160,6 +160,15 @@ def source_of(record: Record) -> dict[str, object]:
     }
 
 
+def prepare_index(ctx: Context) -> None:
+    """The start-up step of every process that searches or writes the index: an index of an older schema was
+    dropped when it was opened, so it is refilled from the database now, before any request or page."""
+    index = ctx.index
+    if getattr(index, "was_reset", False):
+        reindex_all(ctx, index)
+        index.was_reset = False
+
+
 def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = False,
                 progress: Callable[[int, int], None] | None = None) -> int:
     """Rebuild the search index from the database (the index is derived data). Returns the records indexed.
