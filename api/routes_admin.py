@@ -6,15 +6,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import Field, ValidationError
 from sqlalchemy import select
 
+from domain.errors import SohoaError
 from office.accounts import service as auth
 from office.accounts.service import Permission, Principal, Role
 from office.audit import service as audit
 from storage.officer_models import User
 
-from .params import DbId, IsoDate, LogOffset
+from .params import Body, DbId, IsoDate, LogOffset
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -22,13 +23,15 @@ admin_users = require(Permission.USERS)
 admin_audit = require(Permission.AUDIT)
 
 
-class UserIn(BaseModel):
-    username: str = Field(max_length=80)
-    password: str = Field(min_length=8)
+class UserIn(Body):
+    username: str = Field(min_length=1, max_length=80, pattern=r"^\s*[\w.@-]+\s*$",
+                          description="Chữ, số, dấu chấm, gạch ngang, @")
+    password: str = Field(min_length=8, max_length=500)
     role: Role
-    full_name: str = ""
-    office: str | None = Field(None, description="Cơ quan cấp in trên bản sao điện tử")
-    personal_id: str | None = Field(None, description="Công dân: số định danh cá nhân đã đối chiếu với căn cước")
+    full_name: str = Field("", max_length=200)
+    office: str | None = Field(None, max_length=300, description="Cơ quan cấp in trên bản sao điện tử")
+    personal_id: str | None = Field(None, pattern=r"^\d{12}$",
+                                    description="Công dân: số định danh cá nhân (12 chữ số) đã đối chiếu với căn cước")
 
 
 def _users(request: Request) -> list[dict]:
@@ -60,7 +63,8 @@ def _filter(username: str | None, action: str | None, target: str | None, dossie
     return audit.AuditFilter(
         username=username or None, action=action or None, target=target or None, dossier_id=dossier or None,
         since=datetime.combine(since, datetime.min.time()) if since else None,
-        until=datetime.combine(until + timedelta(days=1), datetime.min.time()) if until else None)
+        # "until" is inclusive: before the next day (none after the last day there is)
+        until=datetime.combine(until + timedelta(days=1), datetime.min.time()) if until and until < date.max else None)
 
 
 def _csv(request: Request, principal: Principal, f: audit.AuditFilter) -> StreamingResponse:
@@ -96,8 +100,9 @@ def users_add(request: Request, principal: Annotated[Principal, Depends(admin_us
     try:
         _add_user(request, principal, UserIn(username=username, password=password, role=role, full_name=full_name,
                                               office=office or None, personal_id=personal_id or None))
-    except (auth.LoginRefused, ValueError) as exc:
-        return _users_page(request, status_code=422, error=str(exc))
+    except (SohoaError, ValidationError) as exc:
+        return _users_page(request, status_code=422, error=getattr(exc, "message", None) or
+                           "Thông tin tài khoản không hợp lệ (tên đăng nhập, mật khẩu từ 8 ký tự, số định danh 12 số).")
     return RedirectResponse("/admin/users", status_code=303)
 
 
@@ -140,7 +145,7 @@ def add_user(request: Request, body: UserIn, principal: Annotated[Principal, Dep
     return _add_user(request, principal, body)
 
 
-class ActiveIn(BaseModel):
+class ActiveIn(Body):
     active: bool = Field(description="false: khóa tài khoản (phiên đăng nhập và mã API ngừng hoạt động ngay)")
 
 

@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -14,7 +14,7 @@ from office.accounts.service import LoginRefused, Principal, Role
 from office.audit import service as audit
 from storage.officer_models import ApiToken
 
-from .params import DbId
+from .params import Body, DbId
 from .routes_common import (
     CSRF_COOKIE,
     SESSION_COOKIE,
@@ -158,9 +158,9 @@ def account_revoke_token(request: Request, token_id: DbId,
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
-class PasswordIn(BaseModel):
-    current: str
-    new: str = Field(min_length=8)
+class PasswordIn(Body):
+    current: str = Field(max_length=500)
+    new: str = Field(min_length=8, max_length=500)
 
 
 @router.post("/api/v1/me/password", tags=["auth"], status_code=204, response_class=Response,
@@ -171,7 +171,7 @@ def change_password(request: Request, body: PasswordIn,
     return Response(status_code=204)
 
 
-class TokenIn(BaseModel):
+class TokenIn(Body):
     name: str = Field("token", max_length=100, description="Tên gợi nhớ, ví dụ: hệ thống một cửa tỉnh")
 
 

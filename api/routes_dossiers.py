@@ -5,7 +5,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from domain.errors import NotFound
@@ -15,7 +15,7 @@ from office.dossiers import certify as certify
 from office.dossiers import service as dossiers
 from storage.officer_models import CertifiedCopy, DossierItem
 
-from .params import DbId
+from .params import Body, DbId, Reason, words
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -24,15 +24,15 @@ can_attach = require(Permission.ATTACH)
 can_certify = require(Permission.CERTIFY)
 
 
-class DossierIn(BaseModel):
-    procedure: str = Field(max_length=300, examples=["Cấp bản sao trích lục khai sinh"])
-    applicant_name: str = Field(max_length=200)
+class DossierIn(Body):
+    procedure: str = words(300, examples=["Cấp bản sao trích lục khai sinh"])
+    applicant_name: str = words(200)
     applicant_id: str | None = Field(None, max_length=40)
 
 
-class AttachIn(BaseModel):
-    record_id: str
-    reason: str = Field(min_length=1, max_length=2000, description="Vì sao kết quả này được dùng lại")
+class AttachIn(Body):
+    record_id: str = Field(max_length=100)
+    reason: Reason = Field(description="Vì sao kết quả này được dùng lại")
 
 
 def _create(request: Request, principal: Principal, body: DossierIn) -> str:
@@ -95,8 +95,8 @@ def _revoke(request: Request, principal: Principal, copy_id: int, reason: str) -
                 "reason": copy.revoke_reason}
 
 
-class RevokeIn(BaseModel):
-    reason: str = Field(min_length=1, max_length=2000,
+class RevokeIn(Body):
+    reason: Reason = Field(
                         description="Vì sao bản sao bị thu hồi; hiện công khai trên trang xác minh, không ghi thông "
                                     "tin cá nhân")
 

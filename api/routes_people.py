@@ -6,7 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from domain.errors import InvalidRequest
 from domain.records import RecordStatus
@@ -16,7 +16,7 @@ from office.people import service as people
 from storage.person_models import PersonLink
 from workers.stages import index_records
 
-from .params import DbId
+from .params import Body, DbId, Reason
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -25,14 +25,15 @@ can_link = require(Permission.LINK_PEOPLE)
 can_status = require(Permission.RECORD_STATUS)
 
 
-class DecisionIn(BaseModel):
+class DecisionIn(Body):
     decision: Literal["confirmed", "rejected"] = Field(description="Xác nhận hoặc bác bỏ liên kết")
 
 
-class StatusIn(BaseModel):
+class StatusIn(Body):
     status: RecordStatus
-    reason: str = Field(min_length=1, max_length=2000, description="Lý do (ghi vào hồ sơ và nhật ký)")
-    replaced_by: str | None = Field(None, description="Mã hồ sơ thay thế (khi tình trạng là superseded)")
+    reason: Reason = Field(description="Lý do (ghi vào hồ sơ và nhật ký)")
+    replaced_by: str | None = Field(None, max_length=100,
+                                    description="Mã hồ sơ thay thế (khi tình trạng là superseded)")
 
 
 def _person(request: Request, principal: Principal, record_id: str) -> dict:

@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from PIL import Image
 from sqlalchemy import func, select
 
-from domain.errors import InvalidRequest, NotFound
+from domain.errors import NotFound
 from domain.labels import ACCESS_PURPOSES
 from domain.records import field_names
 from domain.text import fold
@@ -161,14 +161,10 @@ def batches(request: Request, _p: Annotated[Principal, Depends(can_batches)],
 @router.get("/api/v1/records/{record_id}", tags=["records"],
             summary="Một hồ sơ với trường, độ tin cậy, nguồn, tình trạng (mỗi lần xem được ghi nhật ký)")
 def record(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)],
-           dossier: DossierRef = None,
-           purpose: Annotated[AccessPurpose | None, Query(description="Mục đích, khi không xem trong một hồ sơ "
-                                                                    "thủ tục (ghi vào nhật ký; công dân xem được)")]
-           = None) -> dict:
-    if not dossier and purpose is None:
-        raise InvalidRequest("Cần nêu mục đích xem hồ sơ (tham số purpose: " + ", ".join(ACCESS_PURPOSES)
-                             + ") hoặc hồ sơ thủ tục đang giải quyết (tham số dossier).")
-    return _view(request, principal, record_id, dossier, purpose.value if purpose else None)
+           purpose: Annotated[AccessPurpose, Query(description="Vì sao mở hồ sơ (ghi vào nhật ký; công dân có hồ sơ "
+                                                               "xem được)")],
+           dossier: DossierRef = None) -> dict:
+    return _view(request, principal, record_id, dossier, purpose.value)
 
 
 @router.get("/api/v1/records/{record_id}/crop", tags=["records"], response_class=Response,

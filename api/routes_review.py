@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, Field
+from pydantic import Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
@@ -17,6 +17,7 @@ from office.records import review as review
 from storage.models import Batch, Record
 from workers.stages import index_records
 
+from .params import Body
 from .routes_common import actor, render, require, state
 from .routes_records import record_view
 
@@ -25,7 +26,7 @@ can_correct = require(Permission.CORRECT_FIELDS)
 FORM_PREFIX = "f."  # correction form inputs are named f.<field>
 
 
-class FieldsIn(BaseModel):
+class FieldsIn(Body):
     fields: dict[str, str] = Field(description="Trường → giá trị mới (tên trường chuẩn của loại hồ sơ; "
                                                "để trống để xóa; danh sách ngăn cách bằng “;”)")
 

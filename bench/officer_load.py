@@ -300,7 +300,9 @@ async def officer(base: str, username: str, qs: dict[str, list[dict[str, str]]],
             rid = rng.choice(hits[:3])
             if rng.random() < 0.5:  # the crop shown beside the result
                 await _get(client, stats, "crop (JPEG)", f"/api/v1/records/{rid}/crop?" + urlencode({"q": params["q"]}))
-            resp = await _get(client, stats, "record page", f"/records/{rid}?" + urlencode({"q": params["q"]}))
+            # an officer at the desk opens it for the citizen in front of them (the stated purpose)
+            query = urlencode({"q": params["q"], "purpose": "citizen_request"})
+            resp = await _get(client, stats, "record page", f"/records/{rid}?{query}")
             await pause()
             image = _IMAGE.search(resp.text) if resp is not None else None
             if image and rng.random() < 0.3:  # the scan in the record page, loaded by the browser

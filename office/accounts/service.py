@@ -89,10 +89,16 @@ class LoginRefused(SohoaError):
 
 
 class PasswordRejected(SohoaError):
-    """A password change or an account change that cannot be made (wrong current password, too short…)."""
+    """A password or account change that the rules refuse (the same password again, locking oneself out): the
+    request is well-formed, the state says no (409)."""
 
     code = "invalid_password"
-    http_status = 422
+    http_status = 409
+
+
+class WrongPassword(PasswordRejected):
+    code = "wrong_password"
+    http_status = 403
 
 
 class LoginLocked(LoginRefused):
@@ -157,12 +163,15 @@ def create_user(s: Session, username: str, password: str, role: Role | str, *, f
                 office: str | None = None, personal_id: str | None = None) -> User:
     username = username.strip().lower()
     if not username or len(password) < 8:
-        raise LoginRefused("Tên đăng nhập không được trống và mật khẩu cần ít nhất 8 ký tự.", code="invalid_account")
+        raise errors.InvalidRequest("Tên đăng nhập không được trống và mật khẩu cần ít nhất 8 ký tự.",
+                                    code="invalid_account")
     personal_id = (personal_id or "").strip() or None
-    if personal_id is not None and (Role(role) != Role.CITIZEN or not re.fullmatch(r"\d{12}", personal_id)):
-        raise LoginRefused("Số định danh cá nhân (12 chữ số) chỉ gắn với tài khoản công dân.", code="invalid_account")
+    if personal_id is not None and not re.fullmatch(r"\d{12}", personal_id):
+        raise errors.InvalidRequest("Số định danh cá nhân gồm 12 chữ số.", code="invalid_account")
+    if personal_id is not None and Role(role) != Role.CITIZEN:
+        raise errors.Conflict("Số định danh cá nhân chỉ gắn với tài khoản công dân.", code="invalid_account")
     if s.scalar(select(User).where(User.username == username)) is not None:
-        raise LoginRefused(f"Tài khoản {username} đã tồn tại.", code="duplicate_account")
+        raise errors.Conflict(f"Tài khoản {username} đã tồn tại.", code="duplicate_account")
     user = User(username=username, password_hash=hash_password(password), role=Role(role).value,
                 full_name=full_name.strip(), office=(office or "").strip() or None, personal_id=personal_id)
     s.add(user)
@@ -227,7 +236,7 @@ def change_password(s: Session, user_id: int, current: str, new: str, *, keep_se
     every API token is revoked (a password changed because it leaked must lock the other holder out)."""
     user = s.get(User, user_id)
     if user is None or not check_password(user.password_hash, current):
-        raise PasswordRejected("Mật khẩu hiện tại không đúng.", code="wrong_password")
+        raise WrongPassword("Mật khẩu hiện tại không đúng.")
     if len(new) < 8 or new == current:
         raise PasswordRejected("Mật khẩu mới cần ít nhất 8 ký tự và khác mật khẩu cũ.")
     user.password_hash = hash_password(new)

@@ -179,7 +179,7 @@ def test_the_api_changes_a_password_with_the_same_rules(fresh):
         login(c, "officer")
         headers = {"X-CSRF-Token": csrf_of(c.get("/account").text)}
         assert c.post("/api/v1/me/password", json={"current": PASSWORD, "new": PASSWORD},
-                      headers=headers).status_code == 422  # unchanged
+                      headers=headers).status_code == 409  # unchanged: a rule of the state, not a malformed request
         assert c.post("/api/v1/me/password", json={"current": PASSWORD, "new": "khac-Han-9"},
                       headers=headers).status_code == 204
 
@@ -202,7 +202,7 @@ def test_a_locked_account_loses_its_sessions_and_tokens_at_once_and_can_be_unloc
             assert anon.get("/api/v1/search?q=an", headers=bearer).status_code == 401  # token gone
         admin_id = _user(fresh, "admin").id
         assert admin.patch(f"/api/v1/users/{admin_id}", json={"active": False},
-                           headers=headers).status_code == 422  # not oneself
+                           headers=headers).status_code == 409  # not oneself
         form = {"csrf_token": csrf_of(admin.get("/admin/users").text), "active": "true"}
         assert admin.post(f"/admin/users/{officer_id}/active", data=form, follow_redirects=False).status_code == 303
     with TestClient(app) as c:
