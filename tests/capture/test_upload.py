@@ -256,3 +256,17 @@ def test_a_book_of_spreads_is_cut_in_two_and_its_halves_are_not_turned_alone(cle
     left = clerk.get(f"/api/v1/batches/{batch_id}/pages").json()[0]
     turned = clerk.post(f"/api/v1/batches/{batch_id}/pages/{left['page_id']}/rotate", json={"degrees": 90})
     assert turned.status_code == 422 and turned.json()["error"]["code"] == "fix_refused"
+
+
+def test_the_batch_stream_sends_its_state_and_ends_when_finished(clerk, tmp_path):
+    path = _wrong_type(tmp_path)
+    answer = clerk.post("/api/v1/batches", files=[("files", (path.name, path.read_bytes()))])
+    batch_id = answer.json()["error"]["message"].split("(lô ")[1].split(")")[0]
+    wait_finished(clerk, batch_id)
+    with clerk.stream("GET", f"/api/v1/batches/{batch_id}/events") as stream:
+        assert stream.headers["content-type"].startswith("text/event-stream")
+        lines = [line for line in stream.iter_lines() if line]
+    events = [json.loads(line[6:]) for line in lines if line.startswith("data: {\"")]
+    assert events[-1]["finished"] is True and events[-1]["pages"] == 0
+    assert lines[-2:] == ["event: end", "data: {}"]
+    assert clerk.get("/api/v1/batches/khong-co-lo-nay/events").status_code == 404
