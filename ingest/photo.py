@@ -62,18 +62,30 @@ def _whiteness(rgb: np.ndarray) -> np.ndarray:
     return np.clip(2 * lo - hi, 0, 255).astype(np.uint8)
 
 
-def _paper_mask(small: np.ndarray) -> np.ndarray:
+def _paper_mask(small: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Whitish pixels with text closed away, cut along strong edges (a light desk pattern next to the page is
-    as white as paper, but there is a step at the page's edge), narrow links opened away."""
+    as white as paper, but there is a step at the page's edge), narrow links opened away; and the whitish
+    pixels before any cut."""
     white = cv2.morphologyEx(_whiteness(small), cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
     white = cv2.GaussianBlur(white, (0, 0), 1)
     # Stretched so the paper is near white: the edge thresholds then hold in a dim photo too.
     white = cv2.convertScaleAbs(white, alpha=255.0 / max(float(np.percentile(white, 99)), 1.0))
-    _, mask = cv2.threshold(white, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    _, whitish = cv2.threshold(white, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    mask = whitish.copy()
     edges = cv2.dilate(cv2.Canny(white, 20, 50), np.ones((3, 3), np.uint8))
     mask[edges > 0] = 0
     k = max(3, min(mask.shape) // 50) | 1
-    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
+    return cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k))), whitish
+
+
+def _paper_to_an_edge(whitish: np.ndarray) -> bool:
+    """Paper along (nearly) a whole side of the frame: a scan — a frame printed on the page (a land certificate's,
+    a marriage certificate's) must not be taken for a page's edge. A desk is never that white along a side; a
+    checked cloth is about half."""
+    h, w = whitish.shape
+    d = max(2, round(0.015 * min(h, w)))
+    sides = (whitish[:d], whitish[-d:], whitish[:, :d], whitish[:, -d:])
+    return max(float(np.count_nonzero(s)) / s.size for s in sides) >= 0.85
 
 
 def _order(quad: np.ndarray) -> np.ndarray:
@@ -150,11 +162,10 @@ def _meet(lines: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
 
 def find_page(image: Image.Image | np.ndarray) -> np.ndarray | None:
     """The page's corners (4×2, top-left first, clockwise) in ``image``'s pixels, or None (see the module)."""
-    rgb = image if isinstance(image, np.ndarray) else _to_rgb(image)
-    h, w = rgb.shape[:2]
-    scale = _WORK / max(h, w)
-    small = cv2.resize(rgb, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA)
-    mask = _paper_mask(small)
+    small, scale = _small(image)
+    mask, whitish = _paper_mask(small)
+    if _paper_to_an_edge(whitish):
+        return None
     count, labels, stats, _ = cv2.connectedComponentsWithStats(mask)
     sh, sw = mask.shape
     x, y, bw, bh, area = (stats[1:, i] for i in range(5))
@@ -188,7 +199,20 @@ def find_page(image: Image.Image | np.ndarray) -> np.ndarray | None:
     if not inside.all() or not 0.05 < area < 0.92 or not cv2.isContourConvex(corners.reshape(-1, 1, 2)):
         return None
     full = (corners / scale).astype(np.float32)
-    return _refine(rgb, full, reach=4 / scale)
+    return _refine(image if isinstance(image, np.ndarray) else _to_rgb(image), full, reach=4 / scale)
+
+
+def _small(image: Image.Image | np.ndarray) -> tuple[np.ndarray, float]:
+    """An RGB copy with a long side of about ``_WORK`` px, and its scale. A Pillow image is box-reduced before
+    anything else, so a scan (the common case, where nothing is found) never costs a full-size conversion."""
+    if isinstance(image, np.ndarray):
+        h, w = image.shape[:2]
+        scale = _WORK / max(h, w)
+        return cv2.resize(image, (round(w * scale), round(h * scale)), interpolation=cv2.INTER_AREA), scale
+    factor = max(1, max(image.size) // _WORK)
+    reduced = image.reduce(factor) if factor > 1 else image
+    small = _to_rgb(reduced)
+    return small, small.shape[1] / image.width
 
 
 def _sides(corners: np.ndarray) -> tuple[float, float]:
@@ -230,11 +254,10 @@ def warp(rgb: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.ndar
 
 def flatten(image: Image.Image, *, spread: bool = False, dpi: int = DPI) -> Image.Image:
     """A photo made a flat page (see the module); anything else (a scan, a page not found) is returned as is."""
-    rgb = _to_rgb(image)
-    corners = find_page(rgb)
+    corners = find_page(image)
     if corners is None:
         return image
-    page = warp(rgb, corners, target_size(corners, dpi, spread))
+    page = warp(_to_rgb(image), corners, target_size(corners, dpi, spread))
     return Image.fromarray(even_light(page), "RGB")
 
 

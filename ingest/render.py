@@ -10,19 +10,21 @@ from PIL import Image
 from domain.errors import InputRejected
 from domain.settings import Settings
 from ingest import images, pdf, pdftoppm, photo
-from ingest.sources import HEIC, JPEG, PDF, PNG, TIFF
+from ingest.sources import HEIC, JPEG, PDF, PHOTO_TYPES, PNG, TIFF
 
 
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
     """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG page 1,
-    EXIF orientation applied; a photo of a page flattened, a scan untouched. With ``spreads`` every page of the
-    file is an open book's two pages: page 2k-1 is the left half of the file's page k, 2k its right half.
+    EXIF orientation applied; a JPEG or HEIC photo of a page flattened, a scan untouched. With ``spreads`` every
+    page of the file is an open book's two pages: page 2k-1 is the left half of the file's page k, 2k its right.
     Raises InputRejected for a page that is too large or cannot be rendered."""
-    if spreads:
-        left, right = photo.split_spread(photo.flatten(_render(path, media_type, (page + 1) // 2, settings),
-                                                       spread=True))
-        return left if page % 2 else right
-    return photo.flatten(_render(path, media_type, page, settings))
+    image = _render(path, media_type, (page + 1) // 2 if spreads else page, settings)
+    if media_type in PHOTO_TYPES:
+        image = photo.flatten(image, spread=spreads)
+    if not spreads:
+        return image
+    left, right = photo.split_spread(image)
+    return left if page % 2 else right
 
 
 def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:

@@ -11,6 +11,9 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 HEIC = "image/heic"  # phone photos (iPhone default); decoded through pillow-heif
 ZIP = "application/zip"  # expanded, never handed on
+# What phones write: looked at as possible photos (ingest.photo). Scanners' PDFs and TIFFs are taken as scans
+# without looking — a certificate's printed frame on a badly photocopied page can pass for a page's edge.
+PHOTO_TYPES = (JPEG, HEIC)
 
 
 @dataclass(frozen=True)
