@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 
@@ -24,6 +24,7 @@ from office.capture import service as capture
 from office.capture.upload import Incoming, book_meta, finished_upload, forget_upload, uploads_dir
 from office.progress import service as dashboard
 
+from .params import Body
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -195,16 +196,16 @@ def thumbnail(request: Request, page_id: str, principal: Annotated[Principal, De
     return Response(data, media_type="image/jpeg", headers={"Cache-Control": "private, no-store"})
 
 
-class RotateIn(BaseModel):
+class RotateIn(Body):
     degrees: Literal[90, 180, 270] = Field(description="Góc xoay theo chiều kim đồng hồ")
 
 
-class MarkIn(BaseModel):
+class MarkIn(Body):
     role: Literal["blank", "cover", "back"] | None = Field(
         description="blank: trang trắng, cover: bìa, back: mặt sau; null: trang thường (nhận dạng lại)")
 
 
-class OrderIn(BaseModel):
+class OrderIn(Body):
     pages: list[str] = Field(description="Mã mọi trang của quyển theo thứ tự mới", max_length=20_000)
 
 
