@@ -101,7 +101,15 @@
     var k = key.toLowerCase(), r = null;
     if (!w) return k === "w" ? (key === "W" ? "Ư" : "ư") : null;
     if (k in TELEX_TONE) r = tone(w, TELEX_TONE[k], key);
-    else if (k === "w") r = modify(w, "aou", "\u031b", key) || modify(w, "a", "\u0306", key);
+    else if (k === "w") {
+      // w marks the last of a / o / u: ă, ơ, ư ("uo" both: ươ)
+      var idx = cluster(w), lastAou = "";
+      for (var q = idx.length - 1; q >= 0 && !lastAou; q--) {
+        var bq = parts(w.charAt(idx[q])).base.toLowerCase();
+        if ("aou".indexOf(bq) >= 0) lastAou = bq;
+      }
+      r = lastAou === "a" ? modify(w, "a", "\u0306", key) : lastAou ? modify(w, "ou", "\u031b", key) : null;
+    }
     else if (k === "a" || k === "e" || k === "o") {
       var last = w.charAt(w.length - 1);
       if (parts(last).base.toLowerCase() === k || cluster(w).length) r = modify(w, k, "\u0302", key);
