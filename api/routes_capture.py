@@ -16,12 +16,12 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
 
-from domain.errors import InputRejected
+from domain.errors import InputRejected, NotFound
 from domain.records import TYPE_LABELS_VI, RecordType
 from office.accounts.service import Permission, Principal
 from office.capture import pages as fixes
 from office.capture import service as capture
-from office.capture.upload import Incoming, book_meta, finished_upload, forget_upload, uploads_dir
+from office.capture.upload import UPLOAD_ID, Incoming, book_meta, finished_upload, forget_upload, uploads_dir
 from office.progress import service as dashboard
 
 from .params import Body
@@ -50,6 +50,9 @@ def runner(request: Request) -> capture.Runner:
 
 # -- resumable uploads: the tus protocol, behind our sign-in, CSRF and CAPTURE -------------------------------
 async def _files_of(request: Request, principal: Annotated[Principal, Depends(can_capture)]) -> Callable:
+    uid = request.path_params.get("uuid")
+    if uid is not None and not UPLOAD_ID.match(uid):  # only ids this server hands out name a file
+        raise NotFound(f"Không có tệp tải lên {uid!r}.")
     folder = str(uploads_dir(state(request).ctx.settings, principal.user_id))
     return lambda _metadata: {"files_dir": folder}
 

@@ -153,6 +153,8 @@ def delete(batch_id: str, page_id: str, *, ctx: Context, runner: Runner, actor: 
 def reorder(batch_id: str, order: list[str], *, ctx: Context, runner: Runner, actor: Actor) -> None:
     """``order``: every page id of the batch, in the book's new order."""
     with ctx.db.session() as s:
+        if s.get(Batch, batch_id) is None:
+            raise NotFound(f"Không có lô {batch_id}")
         pages = {p.id: p for p in s.scalars(select(Page).where(Page.batch_id == batch_id))}
         if sorted(order) != sorted(pages):
             raise FixRefused("Thứ tự mới phải gồm đúng mỗi trang của quyển một lần.")

@@ -26,7 +26,7 @@ from storage.models import Page
 from workers import Context
 from workers.batches import BatchMeta, Registered, register
 
-_UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")  # tuspyserver's ids: uuid4().hex
+UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")  # tuspyserver's ids: uuid4().hex
 MAX_TEXT = {"book": 200, "authority": 300, "years": 40, "note": 2000}  # the columns' sizes
 
 
@@ -74,7 +74,7 @@ def uploads_dir(settings: Settings, user_id: int) -> Path:
 def finished_upload(settings: Settings, user_id: int, upload_id: str) -> Incoming:
     """A tus upload of this account, complete; its name from the upload's metadata."""
     folder = uploads_dir(settings, user_id)
-    if not _UPLOAD_ID.match(upload_id) or not (folder / f"{upload_id}.info").is_file():
+    if not UPLOAD_ID.match(upload_id) or not (folder / f"{upload_id}.info").is_file():
         raise NotFound(f"Không có tệp tải lên {upload_id!r} (đã hết hạn hoặc chưa bắt đầu).")
     info = json.loads((folder / f"{upload_id}.info").read_text(encoding="utf-8"))
     data = folder / upload_id

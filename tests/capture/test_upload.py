@@ -226,6 +226,8 @@ def test_tus_refuses_what_is_too_large_and_anonymous_users(app, clerk):
     unnamed = clerk.post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"})
     assert unnamed.status_code == 422 and "filename" in unnamed.json()["error"]["message"]
     assert TestClient(app).post("/api/v1/uploads", headers={**TUS, "Upload-Length": "10"}).status_code == 401
+    assert clerk.head("/api/v1/uploads/khong-phai-ma", headers=TUS).status_code == 404
+    assert clerk.put("/api/v1/batches/khong-co/order", json={"pages": []}).status_code == 404
 
 
 def test_a_zip_of_photos_is_one_book_in_natural_order(clerk, tmp_path):
