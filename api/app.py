@@ -39,10 +39,10 @@ from .routes_common import (
     set_cookie,
 )
 from .routes_dossiers import router as dossiers_router
+from .routes_keying import router as keying_router
 from .routes_people import router as people_router
 from .routes_progress import router as progress_router
 from .routes_records import router as records_router
-from .routes_keying import router as keying_router
 from .routes_review import router as review_router
 from .routes_search import router as search_router
 from .routes_verify import router as verify_router
@@ -131,7 +131,8 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
                dossiers_router, admin_router, verify_router, citizen_router, capture_router, uploads_router,
                keying_router)
     for router in routers:
-        app.include_router(router)
+        # tus has its own protocol (Tus-Resumable, Upload-Offset headers), documented by tus.io, not OpenAPI
+        app.include_router(router, include_in_schema=router is not uploads_router)
     app.state.routers = routers
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     # Swagger UI from its Python package, not a CDN: an office may have no internet.

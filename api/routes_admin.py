@@ -140,7 +140,8 @@ def list_users(request: Request, _p: Annotated[Principal, Depends(admin_users)])
     return _users(request)
 
 
-@router.post("/api/v1/users", tags=["admin"], status_code=201, summary="Tạo tài khoản (mật khẩu băm Argon2)")
+@router.post("/api/v1/users", tags=["admin"], status_code=201, responses={409: {}},
+             summary="Tạo tài khoản (mật khẩu băm Argon2)")
 def add_user(request: Request, body: UserIn, principal: Annotated[Principal, Depends(admin_users)]) -> dict:
     return _add_user(request, principal, body)
 
@@ -149,7 +150,7 @@ class ActiveIn(Body):
     active: bool = Field(description="false: khóa tài khoản (phiên đăng nhập và mã API ngừng hoạt động ngay)")
 
 
-@router.patch("/api/v1/users/{user_id}", tags=["admin"], summary="Khóa hoặc mở khóa tài khoản")
+@router.patch("/api/v1/users/{user_id}", tags=["admin"], responses={409: {}}, summary="Khóa hoặc mở khóa tài khoản")
 def set_user_active(request: Request, user_id: DbId, body: ActiveIn,
                     principal: Annotated[Principal, Depends(admin_users)]) -> dict:
     return _set_active(request, principal, user_id, body.active)

@@ -163,7 +163,7 @@ class PasswordIn(Body):
     new: str = Field(min_length=8, max_length=500)
 
 
-@router.post("/api/v1/me/password", tags=["auth"], status_code=204, response_class=Response,
+@router.post("/api/v1/me/password", tags=["auth"], status_code=204, response_class=Response, responses={409: {}},
              summary="Đổi mật khẩu (các phiên đăng nhập khác kết thúc, mọi mã truy cập API bị thu hồi)")
 def change_password(request: Request, body: PasswordIn,
                     principal: Annotated[Principal, Depends(signed_in)]) -> Response:

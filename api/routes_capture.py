@@ -97,7 +97,7 @@ def _spooled(files: list[UploadFile], work: Path) -> list[Incoming]:
     return out
 
 
-@router.post("/api/v1/batches", tags=["batches"], status_code=201,
+@router.post("/api/v1/batches", tags=["batches"], status_code=201, responses={404: {}},
              summary="Nhập một quyển sổ: tệp (PDF, TIFF, JPEG, PNG, HEIC, ZIP) và thông tin sổ; nhận dạng chạy nền")
 def create_batch(
     request: Request, principal: Annotated[Principal, Depends(can_capture)],
