@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from domain.records import RecordType
 from domain.text import edit_distance, fold
 from index import SearchQuery
+from index.base import MAX_QUERY_CHARS, MAX_QUERY_TERMS
 from storage.models import Record
 from storage.person_models import LinkKind, LinkStatus, PersonLink
 
@@ -133,7 +134,9 @@ def _kind(a: Person, b: Person) -> tuple[LinkKind, Person, Person] | None:
 # -- candidates and storing -----------------------------------------------------------------------------
 def _candidates(person: Person, ctx: Context) -> Iterator[Person]:
     year = m.group(1) if (m := _DATE.search(person.dob)) else ""
-    query = SearchQuery(text=year, fields={"name": person.name}, limit=CANDIDATES)
+    # A name OCR read as a whole paragraph would pass the search bounds: its first words are the name's.
+    name = " ".join(person.name.split()[:MAX_QUERY_TERMS - 1])[:MAX_QUERY_CHARS - len(year) - 10]
+    query = SearchQuery(text=year, fields={"name": name}, limit=CANDIDATES)
     for hit in ctx.index.search(query).hits:
         if hit.record_id != person.record_id:
             yield from (p for p in persons(hit.record_id, hit.type, hit.fields) if p.name)
