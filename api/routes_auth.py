@@ -9,6 +9,7 @@ from pydantic import Field
 from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
+from domain.errors import Forbidden, InvalidRequest
 from office.accounts import service as auth
 from office.accounts.service import LoginRefused, Principal, Role
 from office.audit import service as audit
@@ -38,8 +39,18 @@ def _home_for(principal: Principal) -> str:
     return "/cong-dan" if principal.role == Role.CITIZEN else "/"
 
 
+_LOCAL = {"127.0.0.1", "::1", "localhost"}
+
+
+def _no_accounts(request: Request) -> bool:
+    with state(request).ctx.db.session() as s:
+        return not auth.has_accounts(s)
+
+
 @router.get("/login", include_in_schema=False)
 def login_page(request: Request, next: str = "/") -> Response:
+    if client_ip(request) in _LOCAL and _no_accounts(request):  # first start: nobody could sign in
+        return RedirectResponse("/setup", status_code=303)
     principal = principal_of(request)
     if principal is not None:
         home = _home_for(principal)
@@ -76,6 +87,50 @@ async def login(request: Request, username: Annotated[str, Form()] = "", passwor
     set_cookie(response, st, SESSION_COOKIE, auth.sign(st.secret, token, "session"),
                max_age=int(st.policy.session_ttl.total_seconds()))
     response.delete_cookie(CSRF_COOKIE, path="/")  # a fresh CSRF nonce for the new session
+    return response
+
+
+def _setup_allowed(request: Request) -> None:
+    if client_ip(request) not in _LOCAL:
+        raise Forbidden("Tài khoản quản trị đầu tiên chỉ tạo được trên chính máy chủ (mở http://127.0.0.1:8000).")
+
+
+@router.get("/setup", include_in_schema=False)
+def setup_page(request: Request) -> Response:
+    if not _no_accounts(request):
+        return RedirectResponse("/login", status_code=303)
+    _setup_allowed(request)
+    return render(request, "setup.html")
+
+
+@router.post("/setup", include_in_schema=False)
+async def setup(request: Request, username: Annotated[str, Form(max_length=80)] = "",
+                password: Annotated[str, Form(max_length=500)] = "", confirm: Annotated[str, Form(max_length=500)] = "",
+                full_name: Annotated[str, Form(max_length=200)] = "",
+                office: Annotated[str, Form(max_length=300)] = "") -> Response:
+    await check_csrf(request)
+    _setup_allowed(request)
+    st, ip = state(request), client_ip(request)
+
+    def create() -> tuple[str, Principal]:
+        if password != confirm:
+            raise auth.PasswordRejected("Hai lần nhập mật khẩu không khớp.")
+        with st.ctx.db.session() as s:
+            user = auth.create_first_admin(s, username, password, full_name=full_name, office=office or None)
+            principal = Principal.of(user, "web")
+            audit.record(s, actor(request, principal), "user_create", target=user.username, role=user.role,
+                         first_admin=True)
+            return auth.start_session(s, user, ip, st.policy), principal
+
+    try:
+        token, _principal = await run_in_threadpool(create)
+    except (auth.PasswordRejected, InvalidRequest) as exc:
+        return render(request, "setup.html", status_code=422, error=exc.message, username=username,
+                      full_name=full_name, office=office)
+    response = RedirectResponse("/admin/users", status_code=303)
+    set_cookie(response, st, SESSION_COOKIE, auth.sign(st.secret, token, "session"),
+               max_age=int(st.policy.session_ttl.total_seconds()))
+    response.delete_cookie(CSRF_COOKIE, path="/")
     return response
 
 

@@ -211,6 +211,20 @@ def authenticate(s: Session, username: str, password: str, ip: str, policy: Logi
     return user
 
 
+def has_accounts(s: Session) -> bool:
+    return s.scalar(select(User.id).limit(1)) is not None
+
+
+def create_first_admin(s: Session, username: str, password: str, *, full_name: str = "",
+                       office: str | None = None) -> User:
+    """The installation's first account, an admin, made by whoever sits at the server on first start; refused
+    once any account exists (then admins make the others)."""
+    if has_accounts(s):
+        raise errors.Conflict("Máy này đã có tài khoản: hãy đăng nhập, hoặc nhờ quản trị viên tạo tài khoản.",
+                              code="already_set_up")
+    return create_user(s, username, password, Role.ADMIN, full_name=full_name, office=office)
+
+
 # -- browser sessions -----------------------------------------------------------------------------------
 def start_session(s: Session, user: User, ip: str, policy: LoginPolicy) -> str:
     token = secrets.token_urlsafe(32)

@@ -23,7 +23,7 @@ from .conftest import csrf_of
 
 ROUTERS = (routes_auth, routes_search, routes_records, routes_review, routes_progress, routes_people, routes_dossiers,
            routes_admin, routes_verify)
-PUBLIC = {"/login", "/verify/{token}", "/api/v1/verify/{token}"}
+PUBLIC = {"/login", "/setup", "/verify/{token}", "/api/v1/verify/{token}"}
 
 
 def _routes() -> list[tuple[str, str]]:
