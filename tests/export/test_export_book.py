@@ -120,3 +120,43 @@ def test_export_is_audited_and_bad_requests_are_refused(register_book, moj, tmp_
         _export(ctx, batch_id, "pdf", tmp_path)
     with pytest.raises(NotFound, match="Không có lô"):
         _export(ctx, "khongco", "moj", tmp_path)
+
+
+def test_the_book_page_exports_the_same_files_as_the_cli(tmp_path):
+    """The button on the batch page: clerks download the Ministry's files; officers may not."""
+    import io
+    import zipfile
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy import select
+
+    from api.app import create_app
+    from office.accounts import service as auth
+    from samples import generate_book
+    from storage.officer_models import User
+    from tests.web.conftest import add_users, make_settings
+    from workers import Context, NoProgress, open_executor
+    from workers.batches import BatchMeta, pages_to_run, register
+
+    settings = make_settings(tmp_path / "home")
+    book = generate_book(tmp_path / "book", record_type="birth", pages=1, seed=3, degradation="clean", fmt="pdf")
+    ctx = Context(settings)
+    reg = register(book.paths, BatchMeta(record_type="birth", book="02/2001"), ctx)
+    open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
+    ctx.close()
+    add_users(settings)
+    ctx = Context(settings)
+    with ctx.db.session() as s:
+        tokens = {u.username: auth.create_token(s, u.id, "x")[1] for u in s.scalars(select(User))}
+    ctx.close()
+    client = TestClient(create_app(settings))
+    got = client.get(f"/api/v1/batches/{reg.batch_id}/export", headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    assert got.status_code == 200
+    names = zipfile.ZipFile(io.BytesIO(got.content)).namelist()
+    assert any(n.endswith(".xlsx") for n in names) and any(n.endswith(".zip") for n in names)
+    csv = client.get(f"/api/v1/batches/{reg.batch_id}/export", params={"format": "csv"},
+                     headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    assert csv.status_code == 200 and "Quyển" in csv.content.decode("utf-8-sig")[:500]
+    refused = client.get(f"/api/v1/batches/{reg.batch_id}/export",
+                         headers={"Authorization": f"Bearer {tokens['officer']}"})
+    assert refused.status_code == 403
