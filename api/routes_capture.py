@@ -77,6 +77,8 @@ async def _before_create(request: Request, _p: Annotated[Principal, Depends(can_
 uploads_router = create_tus_router(prefix=UPLOADS, files_dir=str(Path(tempfile.gettempdir()) / "sohoa-tus-unused"),
                                    auth=can_capture, file_dep=_files_of, pre_create_dep=_before_create,
                                    days_to_keep=7, tags=["uploads"])
+for _route in uploads_router.routes:  # the tus protocol (its headers, its 412s) is tus's to document, not OpenAPI's
+    _route.include_in_schema = False
 
 
 # -- upload ------------------------------------------------------------------------------------------------
