@@ -72,6 +72,11 @@ def fail_page(page_id: str, ctx: Context, code: str, reason: str) -> None:
             page.status, page.error_code, page.reason = PageStatus.FAILED, code, reason
 
 
+# Records whose values a person typed (the keying station, a keyed spreadsheet imported): a re-read of their page
+# (a retry, a page fix) neither overwrites nor deletes them.
+KEYED = frozenset({"keyed", "import"})
+
+
 def process_page(page_id: str, ctx: Context) -> list[str]:
     """Render, OCR, extract and store one page. Returns the ids of the records it yields (to be indexed).
 
@@ -123,6 +128,9 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         for k, rec in enumerate(extracted):
             rid = f"{page_id[:20]}-{k}"
             record = before.get(rid) or s.get(Record, rid)
+            if record is not None and record.provenance in KEYED:  # a person's typing outranks any re-read
+                ids.append(rid)
+                continue
             if record is None:
                 record = Record(id=rid, batch_id=page.batch_id, pages=[RecordPage(page_id=page_id, ordinal=0)])
                 s.add(record)
@@ -141,7 +149,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
             ids.append(rid)
         for tail in taken:
             release_tail(s, page.batch_id, tail, threshold)
-        stale = [r for rid, r in before.items() if rid not in ids]
+        stale = [r for rid, r in before.items() if rid not in ids and r.provenance not in KEYED]
         for old in stale:
             s.delete(old)
     if stale:
