@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import Path, Query
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-from index.base import MAX_QUERY_CHARS, MAX_RESULT_WINDOW, MAX_YEAR, MIN_YEAR
+from index.base import MAX_QUERY_CHARS, MAX_QUERY_TERMS, MAX_RESULT_WINDOW, MAX_YEAR, MIN_YEAR
 
 DB_INT_MAX = 2**63 - 1  # PostgreSQL bigint and SQLite INTEGER; past it SQLite raised "int too large" (a 500)
 MAX_TEXT = 2000  # reasons, notes: a paragraph, never a file
@@ -29,8 +29,11 @@ def _iso_date(value: object) -> object:
 
 DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="Mã số (số nguyên dương)")]
 PageSeq = Annotated[int, Path(ge=1, le=1_000_000, description="Số thứ tự trang trong quyển")]
-Offset = Annotated[int, Query(ge=0, le=MAX_RESULT_WINDOW, description="Bỏ qua bao nhiêu kết quả đầu")]
-SearchText = Annotated[str, Query(max_length=MAX_QUERY_CHARS, description="Câu tìm kiếm")]
+MAX_PAGE_SIZE = 200  # results per request
+# offset + limit stays inside the index's result window for any limit the schema allows
+Offset = Annotated[int, Query(ge=0, le=MAX_RESULT_WINDOW - MAX_PAGE_SIZE, description="Bỏ qua bao nhiêu kết quả đầu")]
+SearchText = Annotated[str, Query(max_length=MAX_QUERY_CHARS,
+                                  description=f"Câu tìm kiếm (tối đa {MAX_QUERY_CHARS} ký tự, {MAX_QUERY_TERMS} từ)")]
 FilterText = Annotated[str | None, Query(max_length=200)]
 Year = Annotated[int | None, Query(ge=MIN_YEAR, le=MAX_YEAR)]
 IsoDate = Annotated[date | None, BeforeValidator(_iso_date), Query(description="Ngày, dạng YYYY-MM-DD")]

@@ -23,7 +23,7 @@ from office.people import service as people
 from office.records import service as service
 
 from .pages import FIELD_LABELS_VI
-from .params import DossierRef, FilterText, Offset, SearchText, Year
+from .params import MAX_PAGE_SIZE, DossierRef, FilterText, Offset, SearchText, Year
 from .routes_common import actor, render, require, state
 
 router = APIRouter()
@@ -164,7 +164,7 @@ def search(
     year_from: Year = None,
     year_to: Year = None,
     authority: FilterText = None,
-    limit: Annotated[int, Query(ge=1, le=200)] = 20,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE_SIZE)] = 20,
     offset: Offset = 0,
     dossier: DossierRef = None,
     with_facets: Annotated[bool, Query(alias="facets")] = True,
