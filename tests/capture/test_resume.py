@@ -6,50 +6,25 @@ import base64
 import hashlib
 import os
 import socket
-import subprocess
-import sys
 import time
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
+from tests.served import served
 from tests.web.conftest import PASSWORD, add_users, csrf_of, make_settings
 
 TUS = {"Tus-Resumable": "1.0.0"}
 SIZE = 6 * 1024 * 1024
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     settings = make_settings(tmp_path_factory.mktemp("home"))
     add_users(settings)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SOHOA_HOME": str(settings.home), "SOHOA_PUBLIC_URL": base}
-    for var in ("SOHOA_DATABASE_URL", "SOHOA_STORAGE_URL", "SOHOA_INDEX_URL", "SOHOA_BROKER_URL", "SOHOA_SECRET_KEY"):
-        env.pop(var, None)
-    proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("server did not start")
+    with served(settings.home) as base:
         yield base, settings
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _cut_patch(url: str, cookies: str, csrf: str, offset: int, body: bytes, send: int) -> None:

@@ -6,19 +6,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import time
 import zipfile
 
-import httpx
 import pytest
 from PIL import Image
 
 from domain.text import fold
+from tests.served import served
 
 from .conftest import PASSWORD, add_users, make_settings
-from .test_browser_story import ARGS, CHROMIUM, _free_port
+from .test_browser_story import ARGS, CHROMIUM
 
 pytestmark = pytest.mark.browser
 OCR_WAIT_MS = 600_000  # two shared cores, several books: OCR time, not a claim about speed
@@ -32,27 +29,8 @@ def capture_server(tmp_path_factory):
         pytest.skip("/usr/bin/chromium not installed")
     settings = make_settings(tmp_path_factory.mktemp("home"))
     add_users(settings)
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SOHOA_HOME": str(settings.home), "SOHOA_PUBLIC_URL": base, "SOHOA_WORKERS": "2"}
-    for var in ("SOHOA_DATABASE_URL", "SOHOA_STORAGE_URL", "SOHOA_INDEX_URL", "SOHOA_BROKER_URL", "SOHOA_SECRET_KEY"):
-        env.pop(var, None)
-    proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            proc.kill()
-            pytest.fail(f"server did not start: {proc.stdout.read().decode(errors='replace')[-2000:]}")
+    with served(settings.home, SOHOA_WORKERS="2") as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
 
 
 def _books(tmp_path):

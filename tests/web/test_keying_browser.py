@@ -7,20 +7,17 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
-import time
 
-import httpx
 import pytest
 
 from bench.keying_clerk import shown, telex_keys, typed
 from domain.records import NAME_FIELDS, PLACE_FIELDS
 from office.accounts import service as auth
+from tests.served import served
 from workers import Context, NoProgress, open_executor
 
 from .conftest import PASSWORD, make_settings
-from .test_browser_story import ARGS, CHROMIUM, _free_port
+from .test_browser_story import ARGS, CHROMIUM
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]  # OCR of a handwritten page, then 18 entries
 KEYERS = ("keyer1", "keyer2")
@@ -61,30 +58,8 @@ def server(register_book):
             pytest.fail("CI=true but /usr/bin/chromium is missing (apt-get install chromium)", pytrace=False)
         pytest.skip("/usr/bin/chromium not installed")
     settings = register_book[0]
-    port = _free_port()
-    base = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "SOHOA_HOME": str(settings.home), "SOHOA_PUBLIC_URL": base}
-    for var in ("SOHOA_DATABASE_URL", "SOHOA_STORAGE_URL", "SOHOA_INDEX_URL", "SOHOA_BROKER_URL", "SOHOA_SECRET_KEY"):
-        env.pop(var, None)
-    # The server's log goes to a file: a pipe nobody reads fills up after a few hundred requests and stalls it.
-    log = open(settings.home / "server.log", "wb")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen([sys.executable, "-m", "api", "serve", "--host", "127.0.0.1", "--port", str(port)],
-                            env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        for _ in range(150):
-            try:
-                if httpx.get(f"{base}/login", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
-        else:
-            proc.kill()
-            pytest.fail(f"server did not start: {(settings.home / 'server.log').read_text(errors='replace')[-2000:]}")
+    with served(settings.home) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
 
 
 def _login(browser, server: str, who: str):
