@@ -22,12 +22,17 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-net
         "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture(scope="module")
-def server(installation):
+def require_chromium() -> None:
+    """Debian's headless Chromium, installed by scripts/bootstrap.sh --test: a skip outside CI, an error in it."""
     if not CHROMIUM.exists():
         if os.environ.get("CI", "").lower() == "true":
             pytest.fail("CI=true but /usr/bin/chromium is missing (apt-get install chromium)", pytrace=False)
         pytest.skip("/usr/bin/chromium not installed")
+
+
+@pytest.fixture(scope="module")
+def server(installation):
+    require_chromium()
     with served(installation.settings.home) as base:
         yield base
 

@@ -4,7 +4,6 @@ end (server-sent events, no reload), turn a page that was scanned upside down, a
 from __future__ import annotations
 
 import json
-import os
 import re
 import zipfile
 
@@ -15,7 +14,7 @@ from domain.text import fold
 from tests.served import served
 
 from .conftest import PASSWORD, add_users, make_settings
-from .test_browser_story import ARGS, CHROMIUM
+from .test_browser_story import ARGS, CHROMIUM, require_chromium
 
 pytestmark = pytest.mark.browser
 OCR_WAIT_MS = 600_000  # two shared cores, several books: OCR time, not a claim about speed
@@ -23,10 +22,7 @@ OCR_WAIT_MS = 600_000  # two shared cores, several books: OCR time, not a claim 
 
 @pytest.fixture(scope="module")
 def capture_server(tmp_path_factory):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing (apt-get install chromium)", pytrace=False)
-        pytest.skip("/usr/bin/chromium not installed")
+    require_chromium()
     settings = make_settings(tmp_path_factory.mktemp("home"))
     add_users(settings)
     with served(settings.home, SOHOA_WORKERS="2") as base:

@@ -5,7 +5,6 @@ both values, and every entry of the page is then found by search."""
 from __future__ import annotations
 
 import json
-import os
 import re
 
 import pytest
@@ -17,7 +16,7 @@ from tests.served import served
 from workers import Context, NoProgress, open_executor
 
 from .conftest import PASSWORD, make_settings
-from .test_browser_story import ARGS, CHROMIUM
+from .test_browser_story import ARGS, CHROMIUM, require_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(1800)]  # OCR of a handwritten page, then 18 entries
 KEYERS = ("keyer1", "keyer2")
@@ -53,10 +52,7 @@ def register_book(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(register_book):
-    if not CHROMIUM.exists():
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("CI=true but /usr/bin/chromium is missing (apt-get install chromium)", pytrace=False)
-        pytest.skip("/usr/bin/chromium not installed")
+    require_chromium()
     settings = register_book[0]
     with served(settings.home) as base:
         yield base
