@@ -13,6 +13,7 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
+from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from swagger_ui_bundle import swagger_ui_path
@@ -119,6 +120,12 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
         if exc.status_code == 405:
             response.headers["Allow"] = ", ".join(allowed_methods(request.app, request.scope))
         return response
+
+    @app.exception_handler(ValidationError)
+    async def _invalid_model(request: Request, exc: ValidationError) -> Response:
+        # A form's values checked by the same model as the JSON API's body (an empty reason, a blank name)
+        return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ: " + invalid_message(
+            [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors()])[len("Tham số "):]))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:

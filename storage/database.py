@@ -53,7 +53,21 @@ def alembic_config(engine: Engine) -> Config:
 def migrate(engine: Engine) -> None:
     from alembic import command
 
-    command.upgrade(alembic_config(engine), "head")
+    if engine.url.get_backend_name() != "sqlite":  # PostgreSQL's DDL is transactional already
+        command.upgrade(alembic_config(engine), "head")
+        return
+    # pysqlite runs CREATE/ALTER outside any transaction, so a process killed mid-migration (kill -9, a power cut
+    # on first start) left half a schema that the next start could not migrate ("table already exists"). Here
+    # the driver's own transaction handling is off and BEGIN IMMEDIATE wraps the whole upgrade: all or nothing,
+    # and two processes starting at once migrate one after the other.
+    ddl_engine = create_engine(engine.url, connect_args={"timeout": 60})
+    event.listen(ddl_engine, "connect", _sqlite_pragmas)
+    event.listen(ddl_engine, "connect", lambda dbapi_conn, _record: setattr(dbapi_conn, "isolation_level", None))
+    event.listen(ddl_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+    try:
+        command.upgrade(alembic_config(ddl_engine), "head")
+    finally:
+        ddl_engine.dispose()
 
 
 class Database:

@@ -24,3 +24,23 @@ def test_upgrade_from_the_first_release_keeps_pages_and_their_batches(tmp_path):
         assert c.execute(text("SELECT batch_id FROM pages WHERE id = 'p1'")).scalar() == "b1"
         assert c.execute(text("SELECT count(*) FROM batches")).scalar() == 1
     engine.dispose()
+
+
+def test_a_migration_that_fails_leaves_no_half_schema(tmp_path):
+    """All or nothing: a process killed or failing mid-upgrade must not leave tables the next start would trip on
+    ("table already exists"). A table in the way of a late migration makes the upgrade fail; nothing of the
+    earlier migrations may remain."""
+    import pytest
+    from sqlalchemy import inspect
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sohoa.db'}")
+    with engine.begin() as c:
+        c.execute(text("CREATE TABLE keying_books (x INTEGER)"))  # in the way of migration 0010
+    with pytest.raises(Exception, match="already exists"):
+        migrate(engine)
+    assert set(inspect(engine).get_table_names()) == {"keying_books"}
+    with engine.begin() as c:
+        c.execute(text("DROP TABLE keying_books"))
+    migrate(engine)  # the next start migrates cleanly
+    assert "batches" in inspect(make_engine(f"sqlite:///{tmp_path / 'sohoa.db'}")).get_table_names()
+    engine.dispose()

@@ -64,6 +64,9 @@ def test_officer_finds_attaches_certifies_and_anyone_verifies(server, installati
             expect(link).to_have_text(name)
             expect(page.locator("article.hit mark").first).to_be_visible()
             link.click()
+            # outside a dossier, the officer says why before the record opens (the citizen will see it)
+            expect(page.locator("h1")).to_contain_text("Vì sao bạn mở hồ sơ này")
+            page.get_by_role("link", name="Giải quyết yêu cầu của công dân tại bộ phận một cửa").click()
 
             expect(page.locator("h1")).to_contain_text(name)
             expect(page.locator("body")).to_contain_text(truth["personal_id"])
