@@ -481,12 +481,6 @@ def restore(
     _emit(summary, as_json, human)
 
 
-def _cli_actor():
-    from office.audit.service import Actor
-
-    return Actor.cli()
-
-
 @app.command("export")
 def export_book(
     batch_id: Annotated[str, typer.Argument(help="Mã lô (một quyển sổ).")],
@@ -498,11 +492,12 @@ def export_book(
     """Xuất một quyển sổ: mỗi mục một dòng (tiêu đề tiếng Việt) và mỗi mục một PDF, để nhập CSDL hộ tịch."""
     from dataclasses import asdict
 
+    from office.audit.service import Actor
     from office.export.service import export_batch
 
     ctx = _context()
     with ctx.db.session() as s:
-        result = export_batch(batch_id, fmt, out_dir, s=s, store=ctx.store, actor=_cli_actor(),
+        result = export_batch(batch_id, fmt, out_dir, s=s, store=ctx.store, actor=Actor.cli(),
                               dpi=ctx.settings.dpi)
     data = asdict(result) | {"files": [str(p) for p in result.files]}
 
@@ -522,9 +517,10 @@ def import_keyed(
     """Nhập các mục đã nhập tay trong bảng tính vào một lô, khớp theo số đăng ký; báo những gì không khớp."""
     from dataclasses import asdict
 
+    from office.audit.service import Actor
     from office.export.importing import import_and_index
 
-    result = import_and_index(sheet, batch_id, ctx=_context(), actor=_cli_actor())
+    result = import_and_index(sheet, batch_id, ctx=_context(), actor=Actor.cli())
 
     def human(d: dict) -> None:
         out.print(f"{d['rows']} dòng: {d['matched']} khớp, {len(d['changed_records'])} mục được cập nhật "

@@ -8,7 +8,7 @@ from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 
-from .routes_common import all_routes
+from .routes_common import all_routes, required_permission
 
 ERROR_SCHEMA = {
     "title": "Lỗi",
@@ -33,24 +33,11 @@ SWAGGER_PAGE = """<!doctype html><html lang="vi"><head><meta charset="utf-8"><ti
 </body></html>"""
 
 
-def _requirement(route: APIRoute) -> tuple[bool, bool]:
-    """(needs a signed-in user, needs a permission) from the route's dependencies, however deep."""
-    signed_in = permission = False
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        if dep.call is not None and hasattr(dep.call, "permission"):
-            signed_in = True
-            permission = permission or dep.call.permission is not None
-        stack.extend(dep.dependencies)
-    return signed_in, permission
-
-
 def statuses(route: APIRoute) -> set[int]:
-    signed_in, permission = _requirement(route)
+    signed_in, permission = required_permission(route)
     codes = {500}
     if signed_in:
-        codes |= {401, 403} if (permission or route.methods - {"GET", "HEAD"}) else {401}
+        codes |= {401, 403} if (permission is not None or route.methods - {"GET", "HEAD"}) else {401}
     if route.dependant.path_params:
         codes.add(404)
     if route.dependant.path_params or route.dependant.query_params or route.dependant.body_params:

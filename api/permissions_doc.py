@@ -11,7 +11,7 @@ def _routes_by_permission() -> dict[Permission | None, list[str]]:
     from domain.settings import Settings
 
     from .app import create_app
-    from .routes_common import all_routes
+    from .routes_common import all_routes, required_permission
 
     # A secret given, so nothing is written; the database and index open on the first request, which never comes.
     app = create_app(Settings(secret_key="docs-only"))
@@ -19,14 +19,9 @@ def _routes_by_permission() -> dict[Permission | None, list[str]]:
     for route in all_routes(app):
         if not isinstance(route, APIRoute):
             continue
-        stack = list(route.dependant.dependencies)
-        while stack:
-            dep = stack.pop()
-            if dep.call is not None and hasattr(dep.call, "permission"):
-                for method in sorted(route.methods):
-                    found.setdefault(dep.call.permission, []).append(f"`{method} {route.path}`")
-                break
-            stack.extend(dep.dependencies)
+        signed_in, permission = required_permission(route)
+        if signed_in:
+            found.setdefault(permission, []).extend(f"`{method} {route.path}`" for method in sorted(route.methods))
     return found
 
 

@@ -128,8 +128,20 @@ def require(permission: Permission | None = None) -> Callable[..., Awaitable[Pri
             raise Forbidden("Tài khoản của bạn không có quyền thực hiện việc này.")
         return principal
 
-    dependency.permission = permission  # read by the OpenAPI document and the role × endpoint test
+    dependency.permission = permission  # read back by required_permission
     return dependency
+
+
+def required_permission(route) -> tuple[bool, Permission | None]:
+    """(whether the route needs a signed-in user, the permission it asks for), from its ``require`` dependency
+    however deep: what the OpenAPI document, docs/permissions.md and the role × endpoint test are built on."""
+    stack = list(route.dependant.dependencies)
+    while stack:
+        dep = stack.pop()
+        if dep.call is not None and hasattr(dep.call, "permission"):
+            return True, dep.call.permission
+        stack.extend(dep.dependencies)
+    return False, None
 
 
 def actor(request: Request, principal: Principal | None, username: str = "") -> Actor:

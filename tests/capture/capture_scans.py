@@ -1,7 +1,9 @@
 """Scanned stacks for the capture tests: separator sheets printed and scanned (a slight turn, noise), and small
-pages of Vietnamese text that OCR reads quickly. Deterministic: seeded noise, fonts the project installs."""
+pages of Vietnamese text that OCR reads quickly. Deterministic: seeded noise, fonts the project installs. And
+waiting for a batch the server processes in the background."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import numpy as np
@@ -36,3 +38,15 @@ def text_page(title: str, lines: int = 4) -> Image.Image:
 def save_pdf(images: list[Image.Image], path: Path) -> Path:
     images[0].save(path, "PDF", save_all=True, append_images=images[1:], resolution=DPI)
     return path
+
+
+def wait_finished(client, batch_id: str, timeout: float = 600) -> dict:
+    """The batch's report once the server's background processing has finished it."""
+    deadline = time.monotonic() + timeout
+    rep: dict = {}
+    while time.monotonic() < deadline:
+        rep = client.get(f"/api/v1/batches/{batch_id}").json()
+        if rep["finished"]:
+            return rep
+        time.sleep(0.5)
+    raise AssertionError(f"batch {batch_id} not finished: {rep}")

@@ -7,10 +7,10 @@ from __future__ import annotations
 import io
 import json
 import subprocess
-import time
 
 import pikepdf
 import pytest
+from capture_scans import wait_finished
 from fastapi.testclient import TestClient
 from PIL import Image
 
@@ -43,20 +43,10 @@ def ctx(settings):
     c.close()
 
 
-def finished(client: TestClient, batch_id: str, timeout: float = 600) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rep = client.get(f"/api/v1/batches/{batch_id}").json()
-        if rep["finished"]:
-            return rep
-        time.sleep(0.5)
-    raise AssertionError(f"batch {batch_id} not finished")
-
-
 def upload(client: TestClient, paths, **meta) -> str:
     answer = client.post("/api/v1/batches", data=meta, files=[("files", (p.name, p.read_bytes())) for p in paths])
     assert answer.status_code == 201, answer.text
-    finished(client, answer.json()["batch_id"])
+    wait_finished(client, answer.json()["batch_id"])
     return answer.json()["batch_id"]
 
 
@@ -104,10 +94,10 @@ def test_rotate_reads_only_that_page_again_and_the_records_follow(clerk, ctx, bo
     before = attempts(ctx, batch_id)
     turned = clerk.post(f"/api/v1/batches/{batch_id}/pages/{first['page_id']}/rotate", json={"degrees": 90})
     assert turned.status_code == 200, turned.text
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     back = clerk.post(f"/api/v1/batches/{batch_id}/pages/{turned.json()['page_id']}/rotate", json={"degrees": 270})
     assert back.status_code == 200
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     now = pages(clerk, batch_id)
     assert [p["page_id"] for p in now] == [back.json()["page_id"], second["page_id"]]
     assert now[0]["source"].endswith("-xoay-270.png") and now[0]["status"] == "done" and now[0]["records"]
@@ -129,14 +119,14 @@ def test_marked_pages_leave_search_and_come_back_when_unmarked(clerk, ctx, book)
     assert found(clerk, name, batch_id)
     marked = clerk.post(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}/mark", json={"role": "cover"})
     assert marked.status_code == 200
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     page = pages(clerk, batch_id)[1]
     assert page["role"] == "cover" and page["records"] == 0 and page["status"] == "done"
     assert not found(clerk, name, batch_id)
     assert clerk.post(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}/mark",
                       json={"role": "trang-bia"}).status_code == 422
     clerk.post(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}/mark", json={"role": None})
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     assert pages(clerk, batch_id)[1]["records"] and found(clerk, name, batch_id)
 
 
@@ -148,14 +138,14 @@ def test_reorder_and_delete_move_the_book_pdf_without_reading_again(clerk, ctx, 
     assert bad.status_code == 422
     assert clerk.put(f"/api/v1/batches/{batch_id}/order",
                      json={"pages": [second["page_id"], first["page_id"]]}).status_code == 200
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     assert [p["page_id"] for p in pages(clerk, batch_id)] == [second["page_id"], first["page_id"]]
     assert attempts(ctx, batch_id) == before
     text = book_text(ctx, batch_id)
     assert truth[1]["full_name"].casefold() in text[0] and truth[0]["full_name"].casefold() in text[1]
 
     assert clerk.delete(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}").status_code == 200
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     left = pages(clerk, batch_id)
     assert [(p["page_id"], p["seq"]) for p in left] == [(first["page_id"], 1)]
     assert not found(clerk, truth[1]["full_name"], batch_id) and found(clerk, truth[0]["full_name"], batch_id)
@@ -173,7 +163,7 @@ def test_a_failed_page_is_retried_then_replaced_by_a_new_photo(clerk, ctx, tmp_p
     assert clerk.get(f"/api/v1/pages/{page_id}/thumbnail").headers["content-type"] == "image/jpeg"
 
     assert clerk.post(f"/api/v1/batches/{batch_id}/pages/{page_id}/retry").json()["queued"] == 1
-    finished(clerk, batch_id)
+    wait_finished(clerk, batch_id)
     assert attempts(ctx, batch_id)[page_id] == 2
 
     corrupt = ("file", ("hong.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 20 + b"\n%%EOF\n"))
@@ -186,7 +176,7 @@ def test_a_failed_page_is_retried_then_replaced_by_a_new_photo(clerk, ctx, tmp_p
     replaced = clerk.post(f"/api/v1/batches/{batch_id}/pages/{page_id}/replace",
                           files=[("file", ("anh-moi.png", photo.read_bytes()))])
     assert replaced.status_code == 200, replaced.text
-    rep = finished(clerk, batch_id)
+    rep = wait_finished(clerk, batch_id)
     assert rep["failed_pages"] == [] and rep["done"] == 1 and rep["records"] >= 1
     assert found(clerk, truth["full_name"], batch_id)
     now = pages(clerk, batch_id)

@@ -7,13 +7,13 @@ from __future__ import annotations
 import base64
 import io
 import json
-import time
 import zipfile
 from pathlib import Path
 
 import pikepdf
 import pillow_heif
 import pytest
+from capture_scans import wait_finished
 from fastapi.testclient import TestClient
 from PIL import Image
 from typer.testing import CliRunner
@@ -50,16 +50,6 @@ def signed_in(app, role: str) -> TestClient:
 def clerk(app):
     with signed_in(app, "clerk") as c:
         yield c
-
-
-def wait_finished(client: TestClient, batch_id: str, timeout: float = 300) -> dict:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        rep = client.get(f"/api/v1/batches/{batch_id}").json()
-        if rep["finished"]:
-            return rep
-        time.sleep(0.5)
-    raise AssertionError(f"batch {batch_id} not finished: {rep}")
 
 
 # -- the CLI's bad inputs ----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from fastapi.routing import APIRoute
 from sqlalchemy import select
 
 from api.openapi_doc import statuses
-from api.routes_common import all_routes
+from api.routes_common import all_routes, required_permission
 from office.accounts import service as auth
 from office.accounts.service import ROLE_PERMISSIONS, Permission, Role
 from office.audit.service import neutralised
@@ -103,20 +103,10 @@ def test_options_and_405_name_every_method_of_the_path(client_for):
 
 
 # -- least privilege: the one table, walked over every route ---------------------------------------------
-def _permission(route: APIRoute) -> tuple[bool, Permission | None]:
-    stack = list(route.dependant.dependencies)
-    while stack:
-        dep = stack.pop()
-        if dep.call is not None and hasattr(dep.call, "permission"):
-            return True, dep.call.permission
-        stack.extend(dep.dependencies)
-    return False, None
-
-
 def _walk(app):
     for route in all_routes(app):
         if isinstance(route, APIRoute) and not route.path.endswith("/events"):  # live streams never end
-            signed_in, permission = _permission(route)
+            signed_in, permission = required_permission(route)
             if signed_in:
                 for method in route.methods - {"OPTIONS"}:  # OPTIONS says which methods exist, to anyone
                     yield method, route.path, permission
