@@ -69,7 +69,7 @@ def _run_batch(ctx, batch_id: str, page_ids: list[str], as_json: bool) -> dict:
     from workers import NoProgress, open_executor
     from workers.batches import report
 
-    from .progress import BarProgress
+    from .terminal_progress import BarProgress
 
     progress = BarProgress(err, "Nhận dạng") if err.is_terminal and not as_json else NoProgress()
     open_executor(ctx).run(batch_id, page_ids, progress)
@@ -89,7 +89,7 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Nhập một quyển sổ đã quét: kiểm tra, lưu bản gốc, nhận dạng và đánh chỉ mục từng trang."""
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     _check_tools()
     ctx = _context()
@@ -102,7 +102,7 @@ def ingest(
     elif paths:
         meta = BatchMeta(record_type=_check_type(record_type, True), book=book, authority=authority, years=years,
                          spreads=spreads)
-        reg = register(paths, meta, ctx)
+        reg = register_batch(paths, meta, ctx)
         batch_id = reg.batch_id
         for name in reg.duplicates:
             err.print(f"[yellow]Bỏ qua {name}: tệp này đã được nhập trong một lô khác.")
@@ -286,7 +286,7 @@ def sample(
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
-    from samples.register import REGISTER_TYPES
+    from samples.register_book import REGISTER_TYPES
 
     if layout == "register" and record_type not in REGISTER_TYPES:
         raise SohoaError(f"Sổ đăng ký mẫu chỉ có cho khai sinh, khai tử, kết hôn (không có cho {record_type})",

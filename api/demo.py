@@ -12,7 +12,7 @@ from domain.text import fold
 from index import SearchQuery
 from office.records.service import record_detail, search
 from workers import Context, NoProgress, open_executor
-from workers.batches import BatchMeta, pages_to_run, register, report
+from workers.batches import BatchMeta, pages_to_run, register_batch, report
 
 
 def run_demo(ctx: Context, *, pages: int, console: Console, cli: str = "sohoa") -> None:
@@ -26,7 +26,7 @@ def run_demo(ctx: Context, *, pages: int, console: Console, cli: str = "sohoa") 
     truth = json.loads(book.truth_path.read_text(encoding="utf-8"))
 
     console.print(f"[bold]2. Nhập {book.path.name}: kiểm tra, lưu bản gốc, nhận dạng chữ tiếng Việt")
-    reg = register([book.path], BatchMeta(record_type="auto", book="Mẫu 01/2026"), ctx)
+    reg = register_batch([book.path], BatchMeta(record_type="auto", book="Mẫu 01/2026"), ctx)
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     rep = report(reg.batch_id, ctx)
     console.print(f"   Lô {rep['batch_id']}: {rep['pages']} trang, {rep['records']} hồ sơ, {len(rep['failed'])} lỗi")

@@ -106,8 +106,8 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, re
     """A register book of ``pages`` pages: text per page; fields per entry once entries cut at a page's end are
     joined with their rest (as the batch does), paired with the truth in order, or by registration number when
     the count differs."""
-    from ocr.register import join_pages
-    from samples.register import register_pages
+    from ocr.register_table import join_pages
+    from samples.register_book import register_pages
 
     rows, truths = [], []
     for page in register_pages(record_type, pages, seed, level):

@@ -37,14 +37,14 @@ def _book(work: Path, entries: int, seed: int) -> tuple[Path, str]:
     from samples import generate_book
     from storage.models import Page, PageStatus, Record, RecordPage
     from workers import Context
-    from workers.batches import BatchMeta, register
+    from workers.batches import BatchMeta, register_batch
 
     pages = math.ceil(entries / ENTRIES_PER_PAGE) + 1
     book = generate_book(work / "book", "birth", pages, seed, "moderate", "pdf", layout="register")
     home = work / "home"
     settings = Settings(home=home, database_url="", storage_url="", index_url="", broker_url="")
     ctx = Context(settings)
-    batch_id = register([book.path], BatchMeta(record_type="birth", book="01/2020", authority="UBND phường Bench",
+    batch_id = register_batch([book.path], BatchMeta(record_type="birth", book="01/2020", authority="UBND phường Bench",
                                                years="2020"), ctx).batch_id
     with ctx.db.session() as s:
         ids = dict(s.execute(select(Page.number, Page.id).where(Page.batch_id == batch_id)).all())

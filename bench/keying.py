@@ -54,7 +54,7 @@ def _installation(home: Path, pages: int, seed: int):
     from samples.handwriting import HandwritingUnavailable
     from tests.web.conftest import make_settings
     from workers import Context, NoProgress, open_executor
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     try:
         book = generate_book(home / "book", record_type="birth", pages=pages, seed=seed, degradation="moderate",
@@ -66,7 +66,7 @@ def _installation(home: Path, pages: int, seed: int):
         kind = "printed (no handwriting fonts)"
     settings = make_settings(home / "sohoa")
     ctx = Context(settings)
-    reg = register(book.paths, BatchMeta(record_type="birth", book="Sổ khai sinh"), ctx)
+    reg = register_batch(book.paths, BatchMeta(record_type="birth", book="Sổ khai sinh"), ctx)
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     with ctx.db.session() as s:
         auth.create_user(s, "clerk", PASSWORD, "clerk", full_name="Văn thư")
@@ -175,7 +175,7 @@ def double_keying(entries: int, error: float, seed: int) -> dict:
     from storage.models import Page
     from tests.web.conftest import make_settings
     from workers import Context
-    from workers.batches import BatchMeta, register
+    from workers.batches import BatchMeta, register_batch
 
     from .keying_clerk import typed
 
@@ -186,7 +186,7 @@ def double_keying(entries: int, error: float, seed: int) -> dict:
         ctx = Context(make_settings(home / "sohoa"))
         book = generate_book(home / "book", record_type="birth", pages=1, seed=seed, degradation="clean",
                              fmt="png", layout="register")
-        reg = register(book.paths, BatchMeta(record_type="birth"), ctx)
+        reg = register_batch(book.paths, BatchMeta(record_type="birth"), ctx)
         with ctx.db.session() as s:
             service.set_mode(reg.batch_id, KeyingMode.DOUBLE, actors[2], s=s)
             page_id = s.scalar(select(Page.id).where(Page.batch_id == reg.batch_id))

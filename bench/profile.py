@@ -35,7 +35,7 @@ STAGES = [
     ("  of which the TIFF handed to Tesseract", "PIL/Image.py", "save", "ocr/tesseract.py", "run_tesseract"),
     ("reading order + garbage", "ocr/layout.py", "reading_order"),
     ("diacritics post-correction", "ocr/correct/__init__.py", "correct_words"),
-    ("record type", "ocr/classify.py", "classify"),
+    ("record type", "ocr/record_type.py", "guess_record_type"),
     ("fields", "ocr/records.py", "extract_records"),
     ("page image JPEG for the store", "PIL/Image.py", "save", "workers/stages.py", "process_page"),
     ("stores' writes (image, words, PDF)", "storage/", "put_bytes"),
@@ -66,7 +66,7 @@ def _pool_start_s() -> float:
 def profile(degradation: str, pages: int, work: Path) -> tuple[list[list[str]], float, float]:
     from bench.ocr_throughput import prepare
     from domain.settings import Settings
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
     from workers.context import Context
     from workers.stages import finalize_batch, process_page
 
@@ -78,7 +78,7 @@ def profile(degradation: str, pages: int, work: Path) -> tuple[list[list[str]], 
     bare = time.perf_counter() - bare_start
 
     ctx = Context(Settings(home=work / f"home-{degradation}"))
-    batch = register([pdf], BatchMeta(), ctx).batch_id
+    batch = register_batch([pdf], BatchMeta(), ctx).batch_id
     ids = pages_to_run(batch, ctx)
     prof = cProfile.Profile()
     start = time.perf_counter()

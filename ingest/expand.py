@@ -9,9 +9,9 @@ from pathlib import Path
 from domain.errors import InputRejected
 from domain.settings import Settings
 from ingest import archive
+from ingest.admission import check_source, file_kind
 from ingest.names import is_hidden, path_key
 from ingest.sources import ZIP, Rejected, SourceFile
-from ingest.validate import classify, validate
 
 
 def expand(paths: Sequence[Path], settings: Settings, workdir: Path,
@@ -59,9 +59,9 @@ def _expand_file(
 ) -> Iterator[SourceFile | Rejected]:
     """``depth`` = number of archives this file sits in."""
     try:
-        media_type, size = classify(path, settings)
+        media_type, size = file_kind(path, settings)
         if media_type != ZIP:
-            yield validate(path, name, media_type, size, settings)
+            yield check_source(path, name, media_type, size, settings)
             return
         if depth + 1 > settings.max_archive_depth:
             raise InputRejected(

@@ -7,7 +7,7 @@ Confidence of a field (one formula for all):
 * ``ocr``   — length-weighted mean Tesseract confidence of the words the value was read from;
 * ``label`` — 1 − 0.05 × (edit distance of the fuzzy label match), so a value behind a garbled label counts less;
 * ``check`` — 1 when the value passes its validation; otherwise a penalty: 0.4 for a date/year/gender that does
-  not parse, 0.5 per problem of a personal ID (domain.ids, floor 0.2), 0.8 for a one-word name.
+  not parse, 0.5 per problem of a personal ID (domain.personal_id, floor 0.2), 0.8 for a one-word name.
 
 Two independent readings that agree raise confidence: when the date of birth in numbers and in words parse to
 the same day, both become 1 − (1 − c₁)(1 − c₂); when they disagree both are halved.
@@ -18,19 +18,19 @@ from __future__ import annotations
 import re
 
 from domain.dates import parse_date, parse_year
-from domain.ids import check_personal_id
+from domain.personal_id import check_personal_id
 from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, ExtractedRecord, RecordType
 from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw, read_fields
 from ocr.calibrate import calibrated
 from ocr.correct.names import family_name
 from ocr.correct.syllables import is_syllable
+from ocr.field_checks import check_fields
 from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
 from ocr.tidy import date_words, phrases, place
-from ocr.validate import validate
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
@@ -131,7 +131,7 @@ def extract(page: PageOcr, record_type: RecordType, *, raw: bool = False) -> Ext
             _header_number(lines, fields, conf)
         cross_check(fields, conf)
         _signer(lines, fields, conf)
-    validate(fields, conf)
+    check_fields(fields, conf)
     if not raw:
         conf = {k: calibrated(k, v) for k, v in conf.items()}
     return ExtractedRecord(type=record_type, fields=fields, confidence={k: round(max(0.0, min(1.0, v)), 3)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from domain.records import ExtractedRecord, RecordType
 from ocr.extract import extract
 from ocr.page import PageOcr
-from ocr.register import register_records
+from ocr.register_table import register_records
 
 
 def extract_records(page: PageOcr, record_type: RecordType | str, *, raw: bool = False) -> list[ExtractedRecord]:

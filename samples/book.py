@@ -20,7 +20,7 @@ from PIL import Image, TiffImagePlugin
 from samples.degrade import degrade, level, stamp_overlap
 from samples.forms import layout
 from samples.records import RECORD_TYPES, Record, generate
-from samples.register import REGISTER_TYPES, register_pages
+from samples.register_book import REGISTER_TYPES, register_pages
 from samples.render import DPI, render
 
 FORMATS = ("pdf", "tiff", "png", "jpeg")
@@ -100,7 +100,7 @@ def generate_book(
     """Write ``<name>.pdf`` / ``<name>.tiff`` / ``<name>/page-0001.png`` … and ``<name>.truth.json``.
 
     ``layout`` "form": one extract or certificate per page; "register": a register book, a table of entries on
-    each page (samples.register); ``hand``: a register written by hand (samples.handwriting)."""
+    each page (samples.register_book); ``hand``: a register written by hand (samples.handwriting)."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     if pages < 1:

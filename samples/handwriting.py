@@ -1,4 +1,4 @@
-"""Handwritten register entries: the printed, ruled book (samples.register) filled in by hand.
+"""Handwritten register entries: the printed, ruled book (samples.register_book) filled in by hand.
 
 Each entry is written by one of the book's clerks (a handwriting font, a size, a slant, a pen) on a day of its
 own: ink colour and pressure vary from entry to entry and along each line, baselines slope and wander so that
@@ -62,7 +62,7 @@ class _Stroke:
 
 @dataclass(slots=True)
 class HandPen:
-    """What samples.register asks of a pen: measure a cell's text, write it, and finish the page."""
+    """What samples.register_book asks of a pen: measure a cell's text, write it, and finish the page."""
 
     seed: int
     record_type: str
@@ -85,7 +85,7 @@ class HandPen:
             base = 50 if font.family == "dancing-script" else 44
             clerk = Clerk(font, int(base + rng.integers(-3, 4)), float(rng.uniform(0.0, 0.28)),
                           float(rng.uniform(0.96, 1.1)))
-            # A clerk writes a date so it fits its column (samples.register's narrowest one for a long word).
+            # A clerk writes a date so it fits its column (samples.register_book's narrowest one for a long word).
             while clerk.measure("00/00/0000") > DATE_WIDTH:
                 clerk = Clerk(font, clerk.size - 1, clerk.slant, clerk.spacing)
             clerks.append(clerk)

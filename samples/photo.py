@@ -22,7 +22,7 @@ import numpy as np
 from PIL import Image
 
 from samples.book import BOOK_TYPES, LAYOUTS, render_pages
-from samples.register import REGISTER_TYPES, register_pages
+from samples.register_book import REGISTER_TYPES, register_pages
 from samples.render import DPI
 
 PHOTO_SIZE = (3000, 4000)  # width, height: a 12 MP phone held upright

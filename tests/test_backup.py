@@ -63,7 +63,7 @@ class Office:
 def office(tmp_path_factory) -> Office:
     """A 2-page birth book through OCR, an officer and an admin, and one certified copy of a record."""
     from samples import generate_book
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     book = generate_book(tmp_path_factory.mktemp("book"), record_type="birth", pages=2, seed=21,
                          degradation="clean", fmt="pdf")
@@ -71,7 +71,7 @@ def office(tmp_path_factory) -> Office:
     settings = _settings(home)
     ctx = Context(settings)
     try:
-        batch = register(book.paths, BatchMeta(record_type="birth", book="01/1998"), ctx).batch_id
+        batch = register_batch(book.paths, BatchMeta(record_type="birth", book="01/1998"), ctx).batch_id
         open_executor(ctx).run(batch, pages_to_run(batch, ctx), NoProgress())
         with ctx.db.session() as s:
             accounts.create_user(s, "canbo", PASSWORD, "officer", full_name="Cán Bộ",

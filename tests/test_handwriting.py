@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from samples.fonts import VIETNAMESE_LETTERS, hand_fonts
-from samples.register import COLUMNS, register_pages
+from samples.register_book import COLUMNS, register_pages
 from tests.conftest import IN_CI
 
 

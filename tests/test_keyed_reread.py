@@ -7,14 +7,14 @@ from sqlalchemy import select
 from samples import generate_book
 from storage.models import Record
 from workers import Context, NoProgress, open_executor
-from workers.batches import BatchMeta, pages_to_run, register
+from workers.batches import BatchMeta, pages_to_run, register_batch
 from workers.stages import process_page
 
 
 def test_a_keyed_record_is_not_overwritten_by_a_reread(embedded_settings, tmp_path):
     book = generate_book(tmp_path / "book", record_type="birth", pages=1, seed=8, degradation="clean", fmt="pdf")
     ctx = Context(embedded_settings)
-    reg = register(book.paths, BatchMeta(record_type="birth", book="03/1999"), ctx)
+    reg = register_batch(book.paths, BatchMeta(record_type="birth", book="03/1999"), ctx)
     page_ids = pages_to_run(reg.batch_id, ctx)
     open_executor(ctx).run(reg.batch_id, page_ids, NoProgress())
     with ctx.db.session() as s:

@@ -78,11 +78,11 @@ def _pool_children() -> dict[int, psutil.Process]:
 @pytest.mark.timeout(300)
 def test_pool_child_killed_mid_book_pool_rebuilt_every_page_once(embedded_settings, book):
     from workers import Context
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
     from workers.local import LocalExecutor
 
     ctx = Context(embedded_settings)
-    batch_id = register(list(book.paths), BatchMeta(record_type="birth"), ctx).batch_id
+    batch_id = register_batch(list(book.paths), BatchMeta(record_type="birth"), ctx).batch_id
     errors: list[BaseException] = []
 
     def run() -> None:

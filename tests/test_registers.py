@@ -7,10 +7,10 @@ from sqlalchemy import select
 
 from domain.records import ExtractedRecord, RecordType
 from ocr.metrics import field_matches
-from ocr.register import join_entries, join_pages
+from ocr.register_table import join_entries, join_pages
 from storage.models import Page, PageStatus, Record, RecordPage
 
-# Seed 0: the birth register's page 1 ends with an entry cut after the lines that fit (samples/register.py).
+# Seed 0: the birth register's page 1 ends with an entry cut after the lines that fit (samples/register_book.py).
 SEED = 0
 
 
@@ -26,12 +26,12 @@ def book(tmp_path_factory):
 def ingested(book, tmp_path_factory):
     from domain.settings import Settings
     from workers import Context, NoProgress, open_executor
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     settings = Settings(home=tmp_path_factory.mktemp("home"), workers=2, database_url="", storage_url="",
                         index_url="", broker_url="")
     ctx = Context(settings)
-    batch_id = register([book.path], BatchMeta(record_type="birth"), ctx).batch_id
+    batch_id = register_batch([book.path], BatchMeta(record_type="birth"), ctx).batch_id
     open_executor(ctx).run(batch_id, pages_to_run(batch_id, ctx), NoProgress())
     return ctx, batch_id
 
@@ -146,11 +146,11 @@ def test_join_pages_joins_only_a_cut_entry_with_a_continuation():
 
 @pytest.mark.parametrize("kind", ["birth", "death", "marriage"])
 def test_a_register_page_is_classified_by_its_title(kind):
-    from ocr import classify
-    from samples.register import register_pages
+    from ocr import guess_record_type
+    from samples.register_book import register_pages
 
     page = next(register_pages(kind, 1, seed=3, degradation="clean"))
-    assert classify(page.text) == RecordType(kind)
+    assert guess_record_type(page.text) == RecordType(kind)
 
 
 def test_a_head_page_re_read_without_its_cut_entry_gives_the_tail_back_then_joins_again(ingested, book, monkeypatch):

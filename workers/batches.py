@@ -5,7 +5,6 @@ nothing is added, and pages left pending by an interruption are simply picked up
 """
 from __future__ import annotations
 
-import hashlib
 import shutil
 import tempfile
 from collections.abc import Sequence
@@ -14,11 +13,11 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
+from domain import ids
 from ingest import Rejected, SourceFile, expand
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, Rejection, SourceFileRow
 
 from .context import Context
-from .stages import page_id_for
 
 _SUFFIX = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/jpeg": ".jpg", "image/png": ".png",
            "image/heic": ".heic"}
@@ -44,11 +43,10 @@ class Registered:
 
 
 def _batch_id(sources: list[SourceFile], rejected: list[Rejected]) -> str:
-    parts = sorted(s.sha256 for s in sources) or sorted(f"{r.source}:{r.page}" for r in rejected)
-    return hashlib.sha256("\n".join(parts).encode()).hexdigest()[:16]
+    return ids.batch_id([s.sha256 for s in sources] or [f"{r.source}:{r.page}" for r in rejected])
 
 
-def register(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root: Path | None = None) -> Registered:
+def register_batch(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root: Path | None = None) -> Registered:
     """Validate and store the originals, and create one pending page per page. Rejections are kept too.
     ``root``: names are kept relative to it (see ``ingest.expand``)."""
     tmp_root = ctx.settings.home / "tmp"
@@ -86,7 +84,7 @@ def register(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root: Path
                 # A spread batch numbers its files' pages as book pages: 2k-1 and 2k are page k's halves.
                 for number in range(1, src.page_count * (2 if batch.spreads else 1) + 1):
                     seq += 1
-                    s.add(Page(id=page_id_for(src.sha256, number), batch_id=batch.id, file_id=row.id,
+                    s.add(Page(id=ids.page_id(src.sha256, number), batch_id=batch.id, file_id=row.id,
                                number=number, seq=seq))
                     result.new_pages += 1
             for r in rejected:

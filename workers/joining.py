@@ -11,8 +11,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from domain import ids
 from domain.records import ExtractedRecord, RecordType
-from ocr.register import join_entries
+from ocr.register_table import join_entries
 from storage.models import Page, PageStatus, Record, RecordPage
 
 from .context import Context
@@ -77,7 +78,7 @@ def join_batch(batch_id: str, ctx: Context) -> tuple[list[str], list[str]]:
 def release_tail(s, batch_id: str, tail: dict, review_threshold: float) -> None:
     """A part taken from the next page whose head is gone (its page, re-read, no longer ends with a cut entry)
     becomes a record of its own again, as before the join, so that nothing read is lost."""
-    rid = f"{tail['page_id'][:20]}-0"  # a continuation is its page's first record
+    rid = ids.record_id(tail["page_id"], 0)  # a continuation is its page's first record
     if s.get(Record, rid) is not None:
         return
     s.add(Record(id=rid, batch_id=batch_id, type=tail["type"], fragment="tail", fields=tail["fields"],

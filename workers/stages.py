@@ -3,7 +3,6 @@ a resumed batch, a task delivered twice) stores and indexes its results once."""
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import json
 import logging
@@ -15,10 +14,11 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from domain.errors import InputRejected, PageFailed
+from domain.ids import record_id
 from domain.records import RecordType
 from index import IndexDoc
 from ingest import render_page
-from ocr import PageOcr, classify, extract_records, ocr_page
+from ocr import PageOcr, extract_records, guess_record_type, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
@@ -105,7 +105,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
 
-    record_type = RecordType(batch.record_type) if batch.record_type != "auto" else classify(result.text)
+    record_type = RecordType(batch.record_type) if batch.record_type != "auto" else guess_record_type(result.text)
     extracted = extract_records(result, record_type) if record_type else []
 
     threshold = ctx.settings.review_threshold
@@ -126,7 +126,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         taken = [r.parts["tail"] for r in before.values() if r.parts and "tail" in r.parts]
         ids = []
         for k, rec in enumerate(extracted):
-            rid = f"{page_id[:20]}-{k}"
+            rid = record_id(page_id, k)
             record = before.get(rid) or s.get(Record, rid)
             if record is not None and record.provenance in KEYED:  # a person's typing outranks any re-read
                 ids.append(rid)
@@ -248,8 +248,4 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
         batch = s.get(Batch, batch_id)
         batch.pdf_key, batch.finished_at = pdf_key, utcnow()
     return pdf_key
-
-
-def page_id_for(file_sha256: str, number: int) -> str:
-    return hashlib.sha256(f"{file_sha256}:{number}".encode()).hexdigest()
 

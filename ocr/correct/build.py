@@ -68,8 +68,8 @@ def dictionaries(data: Path) -> Iterator[str]:
     from domain.gazetteer import gazetteer
 
     yield from gazetteer().phrases()
-    from ocr.classify import _LABELS, _TITLES
     from ocr.forms import FORMS
+    from ocr.record_type import _LABELS, _TITLES
 
     for labels, _ in FORMS.values():
         for label in labels:

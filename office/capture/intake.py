@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ingest import SourceFile, expand
 from workers import Context, NoProgress, open_executor
-from workers.batches import BatchMeta, pages_to_run, register, report
+from workers.batches import BatchMeta, pages_to_run, register_batch, report
 
 from .split import find_books, write_book
 
@@ -35,7 +35,7 @@ def _merge(sheet: BatchMeta | None, defaults: BatchMeta) -> BatchMeta:
 
 def _run(base: Path, paths: list[Path], meta: BatchMeta, ctx: Context, intake: Intake) -> None:
     # Names relative to the entry's own folder: the batch shows "so-01.pdf", as `sohoa ingest` run there would.
-    reg = register(paths, meta, ctx, root=base)
+    reg = register_batch(paths, meta, ctx, root=base)
     intake.notes += [f"Bỏ qua {n}: tệp này đã được nhập trong một lô khác." for n in reg.duplicates]
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     intake.batches.append(report(reg.batch_id, ctx))

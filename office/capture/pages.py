@@ -18,6 +18,7 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain import ids
 from domain.errors import InputRejected, NotFound, SohoaError
 from ingest import SourceFile, expand, render_page
 from office.audit.service import Actor, record
@@ -26,7 +27,6 @@ from storage.officer_models import CertifiedCopy, DossierItem
 from workers import Context
 from workers.batches import _SUFFIX
 from workers.joining import apply_parts, release_tail, unjoin_page
-from workers.stages import page_id_for
 
 from .service import Runner
 from .upload import Incoming, staged_name
@@ -242,7 +242,7 @@ def _swap(batch_id: str, page_id: str, item: Incoming, *, ctx: Context, runner: 
     with _workdir(ctx) as tmp:
         src = _checked(item, ctx, Path(tmp))
         stored = ctx.store.put_file(src.path, kind="original", suffix=_SUFFIX.get(src.media_type, ""))
-    new_id = page_id_for(src.sha256, 1)
+    new_id = ids.page_id(src.sha256, 1)
     with ctx.db.session() as s:
         page = _page(s, batch_id, page_id)
         _single_pages(s, batch_id)

@@ -24,7 +24,7 @@ from domain.text import normalize
 from ingest.names import safe_member_path
 from storage.models import Page
 from workers import Context
-from workers.batches import BatchMeta, Registered, register
+from workers.batches import BatchMeta, Registered, register_batch
 
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")  # tuspyserver's ids: uuid4().hex
 MAX_TEXT = {"book": 200, "authority": 300, "years": 40, "note": 2000}  # the columns' sizes
@@ -120,7 +120,7 @@ def take_in(items: list[Incoming], meta: BatchMeta, ctx: Context) -> Registered:
     try:
         for item in items:
             _place(stage, item)
-        reg = register([stage], meta, ctx, root=stage)
+        reg = register_batch([stage], meta, ctx, root=stage)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     return reg

@@ -4,11 +4,10 @@ Service functions take the session as a keyword argument; permissions are checke
 """
 from __future__ import annotations
 
-import secrets
-
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from domain import ids
 from domain.errors import InvalidRequest, NotFound
 from domain.labels import record_title
 from office.accounts.service import Principal
@@ -29,17 +28,15 @@ PROCEDURES = (
 )
 
 
-def new_dossier_id() -> str:
-    return f"HS-{utcnow():%Y%m%d}-{secrets.token_hex(4).upper()}"
-
 
 def create_dossier(procedure: str, applicant_name: str, applicant_id: str | None, principal: Principal, *,
                    s: Session) -> Dossier:
     procedure, applicant_name = procedure.strip(), applicant_name.strip()
     if not procedure or not applicant_name:
         raise InvalidRequest("Cần ghi thủ tục và họ tên người nộp hồ sơ.")
-    dossier = Dossier(id=new_dossier_id(), procedure=procedure[:300], applicant_name=applicant_name[:200],
-                      applicant_id=(applicant_id or "").strip()[:40] or None, created_by=principal.user_id)
+    dossier = Dossier(id=ids.new_dossier_id(utcnow().date()), procedure=procedure[:300],
+                      applicant_name=applicant_name[:200], applicant_id=(applicant_id or "").strip()[:40] or None,
+                      created_by=principal.user_id)
     s.add(dossier)
     s.flush()
     return dossier

@@ -12,7 +12,7 @@ from datetime import date
 
 from domain.dates import parse_date
 from domain.gazetteer import check_place
-from domain.ids import check_personal_id, digits_only
+from domain.personal_id import check_personal_id, digits_only
 from domain.records import DATE_FIELDS, ID_FIELDS, NAME_FIELDS, PLACE_FIELDS
 from domain.text import normalize
 

@@ -1,7 +1,7 @@
 """Where each entry's row is on a register page, so the station can highlight and enlarge it.
 
 Records do not keep their row, so it is found again the way the register reader found it: the page's rules
-(ocr.page.prepare on the stored image) and its OCR words give the table (ocr.register.find_table), whose bands
+(ocr.page.prepare on the stored image) and its OCR words give the table (ocr.register_table.find_table), whose bands
 are the rows; each OCR record is matched to the band whose words it was read from. Without a table (a
 handwritten page OCR could not read), the bands between horizontal rules below the first one are the rows.
 """
@@ -14,7 +14,7 @@ from PIL import Image
 
 from domain.records import RecordType
 from ocr.page import PageOcr, prepare
-from ocr.register import cell_words, find_table
+from ocr.register_table import cell_words, find_table
 from ocr.words import Word
 from storage.models import Page
 

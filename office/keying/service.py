@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from domain import ids
 from domain.errors import Conflict, Forbidden, InvalidRequest, NotFound
 from domain.labels import FIELD_LABELS_VI
 from domain.records import RecordType, field_names
-from ocr.register import HEADINGS
+from ocr.register_table import HEADINGS
 from office.audit.service import Actor
 from office.audit.service import record as audit
 from office.records.review import FieldErrors
@@ -254,7 +255,7 @@ def _compare(entry: KeyingEntry, book: KeyingBook, actor: Actor, s: Session, res
 
 
 def _publish(entry: KeyingEntry, book: KeyingBook, actor: Actor, s: Session, result: Saved) -> None:
-    rid = entry.source_record_id or f"{entry.page_id[:20]}-k{entry.id}"
+    rid = entry.source_record_id or ids.keyed_record_id(entry.page_id, entry.id)
     record = s.get(Record, rid)
     if record is None:
         record = Record(id=rid, batch_id=entry.batch_id, pages=[RecordPage(page_id=entry.page_id, ordinal=0)])

@@ -16,8 +16,8 @@ from sqlalchemy.orm import Session
 
 from domain.dates import parse_date
 from domain.errors import NotFound, SohoaError
-from domain.ids import check_personal_id, digits_only
 from domain.labels import FIELD_LABELS_VI, record_title
+from domain.personal_id import check_personal_id, digits_only
 from domain.records import DATE_FIELDS, field_names
 from domain.text import normalize
 from office.accounts.service import Principal

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session, selectinload
 
 from domain.errors import NotFound
-from domain.ids import with_ids_masked
+from domain.personal_id import with_ids_masked
 from index import SearchQuery
 from office.people import service as people
 from office.progress import service as dashboard

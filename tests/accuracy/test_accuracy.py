@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from domain.gazetteer import check_place, gazetteer, key
 from domain.text import edit_distance
 from ocr.calibrate import GROUPS, calibrated, isotonic
+from ocr.field_checks import check_fields
 from ocr.metrics import canonical, cer, field_matches, word_recall
-from ocr.validate import validate
 
 ADMIN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "admin_units"
 
@@ -86,7 +86,7 @@ def test_check_place(text, eras):
 def test_dates_out_of_order_lower_both():
     fields = {"date_of_birth": "2001-09-02", "registration_date": "2001-08-01"}
     conf = {"date_of_birth": 0.9, "registration_date": 0.9}
-    problems = validate(fields, conf)
+    problems = check_fields(fields, conf)
     assert set(problems) == {"date_of_birth", "registration_date"} and max(conf.values()) < 0.5
 
 
@@ -94,7 +94,7 @@ def test_unknown_place_and_foreign_name_flagged():
     fields = {"place_of_birth": "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nom", "full_name": "Lê Vxn Bình",
               "hometown": "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nam"}
     conf = dict.fromkeys(fields, 0.95)
-    assert set(validate(fields, conf)) == {"place_of_birth", "full_name"}
+    assert set(check_fields(fields, conf)) == {"place_of_birth", "full_name"}
     assert conf["hometown"] == 0.95
 
 

@@ -150,9 +150,9 @@ class Recorder:
 
 
 def _register(ctx, book) -> str:
-    from workers.batches import BatchMeta, register
+    from workers.batches import BatchMeta, register_batch
 
-    return register(list(book.paths), BatchMeta(record_type="birth", book="01/2026"), ctx).batch_id
+    return register_batch(list(book.paths), BatchMeta(record_type="birth", book="01/2026"), ctx).batch_id
 
 
 def _run_in_thread(ctx, batch_id: str, recorder: Recorder) -> tuple[threading.Thread, list]:
@@ -594,7 +594,7 @@ def test_elasticsearch_and_minio_away_for_a_while_tasks_retry_and_batch_complete
 def test_migrate_embedded_installation_to_servers_is_verified_and_resumable(dist_settings, book, tmp_path):
     from samples import generate_book
     from workers import Context
-    from workers.batches import BatchMeta, register
+    from workers.batches import BatchMeta, register_batch
 
     home = tmp_path / "embedded"
     embedded = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")} | {
@@ -638,6 +638,6 @@ def test_migrate_embedded_installation_to_servers_is_verified_and_resumable(dist
     extra = generate_book(tmp_path / "extra", record_type="birth", pages=1, seed=99, degradation="clean", fmt="pdf")
     ctx = Context(dist_settings)
     try:
-        assert register(list(extra.paths), BatchMeta(record_type="birth"), ctx).new_pages == 1
+        assert register_batch(list(extra.paths), BatchMeta(record_type="birth"), ctx).new_pages == 1
     finally:
         ctx.close()

@@ -136,12 +136,12 @@ def test_the_book_page_exports_the_same_files_as_the_cli(tmp_path):
     from storage.officer_models import User
     from tests.web.conftest import add_users, make_settings
     from workers import Context, NoProgress, open_executor
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     settings = make_settings(tmp_path / "home")
     book = generate_book(tmp_path / "book", record_type="birth", pages=1, seed=3, degradation="clean", fmt="pdf")
     ctx = Context(settings)
-    reg = register(book.paths, BatchMeta(record_type="birth", book="02/2001"), ctx)
+    reg = register_batch(book.paths, BatchMeta(record_type="birth", book="02/2001"), ctx)
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     ctx.close()
     add_users(settings)

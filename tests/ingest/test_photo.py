@@ -17,7 +17,7 @@ from domain.settings import Settings
 from ingest import Rejected, SourceFile, expand, photo, render_page
 from samples.book import render_pages
 from samples.photo import DESKS, generate_photos, photograph, spread
-from samples.register import register_pages
+from samples.register_book import register_pages
 
 A4_300 = (2480, 3508)
 
@@ -164,12 +164,12 @@ def test_corners_agree_at_half_resolution(pages: list[Image.Image]) -> None:
 
 def test_spread_batch_reads_each_photo_as_two_records_in_order(tmp_path: Path, embedded_settings: Settings) -> None:
     from workers import Context
-    from workers.batches import BatchMeta, pages_to_run, register, report
+    from workers.batches import BatchMeta, pages_to_run, register_batch, report
     from workers.stages import process_page
 
     truth = json.loads(generate_photos(tmp_path, "birth", 2, seed=34, kind="spread-photo").read_text("utf-8"))
     ctx = Context(embedded_settings)
-    reg = register([tmp_path / truth["book"]], BatchMeta(record_type="birth", spreads=True), ctx)
+    reg = register_batch([tmp_path / truth["book"]], BatchMeta(record_type="birth", spreads=True), ctx)
     assert reg.new_pages == 2
     from storage.models import Record
 

@@ -23,12 +23,12 @@ class Book:
 def book(tmp_path_factory) -> Book:
     from samples import generate_book
     from tests.web.conftest import make_settings
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     sample = generate_book(tmp_path_factory.mktemp("register"), record_type="birth", pages=1, seed=5,
                            degradation="clean", fmt="pdf", layout="register")
     ctx = Context(make_settings(tmp_path_factory.mktemp("home")))
-    reg = register(sample.paths, BatchMeta(record_type="birth", book="02/2022"), ctx)
+    reg = register_batch(sample.paths, BatchMeta(record_type="birth", book="02/2022"), ctx)
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     from sqlalchemy import select
 

@@ -152,12 +152,12 @@ def test_single_keying_goes_to_a_reviewer(book):
 
     from office.keying.models import KeyingMode
     from samples import generate_book
-    from workers.batches import BatchMeta, register
+    from workers.batches import BatchMeta, register_batch
 
     # A book of its own (a book's mode is fixed once keying starts).
     sample = generate_book(Path(tempfile.mkdtemp(dir=book.ctx.settings.home)), record_type="birth", pages=1,
                            seed=9, degradation="clean", fmt="png", layout="register")
-    reg = register(sample.paths, BatchMeta(record_type="birth"), book.ctx)
+    reg = register_batch(sample.paths, BatchMeta(record_type="birth"), book.ctx)
     with book.ctx.db.session() as s:
         service.set_mode(reg.batch_id, KeyingMode.SINGLE, C, s=s)
         from storage.models import Page

@@ -2,7 +2,7 @@
 import pytest
 
 from domain.records import RecordType
-from ocr import classify, extract
+from ocr import extract, guess_record_type
 from ocr.labels import find_label
 from ocr.page import PageOcr
 from ocr.words import mean_confidence, page_text, parse_tsv
@@ -158,7 +158,7 @@ def test_land():
      ("Kính gửi: Công an phường\nTôi tên là: Trịnh Hoàng Phúc", None)],
 )
 def test_classify(text, expected):
-    assert classify(text) == expected
+    assert guess_record_type(text) == expected
 
 
 def test_recorded_tsv(recorded_birth_tsv):
@@ -171,7 +171,7 @@ def test_recorded_tsv(recorded_birth_tsv):
     assert rec.fields["full_name"] == "Nguyễn Thị Minh Thư"
     assert rec.fields["personal_id"] == "001198012345"
     assert rec.fields["hometown"] == "xã Yên Phong, huyện Ý Yên, tỉnh Nam Định"
-    assert classify(text) == RecordType.BIRTH
+    assert guess_record_type(text) == RecordType.BIRTH
 
 
 def test_tsv_lookalike_d_and_nfc():

@@ -1,4 +1,4 @@
-from domain.ids import check_personal_id
+from domain.personal_id import check_personal_id
 
 
 def test_valid_id_consistent_with_birth_and_gender():

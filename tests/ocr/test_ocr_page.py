@@ -9,7 +9,7 @@ from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
-from ocr import classify, extract, ocr_page
+from ocr import extract, guess_record_type, ocr_page
 from ocr.metrics import cer
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.words import parse_tsv
@@ -29,7 +29,7 @@ def test_end_to_end_birth_extract(settings):
     with pikepdf.open(__import__("io").BytesIO(result.pdf)) as pdf:
         assert len(pdf.pages) == 1
     assert cer(result.text, page.text) < 0.02
-    assert classify(result.text) == "birth"
+    assert guess_record_type(result.text) == "birth"
     record = extract(result, "birth")
     assert record.fields["full_name"] == "Nguyễn Thị Minh Thư"
     assert record.fields["date_of_birth"] == BIRTH_FIELDS["date_of_birth"]

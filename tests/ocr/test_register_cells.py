@@ -5,7 +5,7 @@ import pytest
 
 from domain.records import RecordType
 from ocr.correct.split import split_merged, split_text
-from ocr.register import HEADINGS, _heading_field, _tidy
+from ocr.register_table import HEADINGS, _heading_field, _tidy
 
 
 @pytest.mark.parametrize("word, parts", [
@@ -65,7 +65,7 @@ def test_marriage_headings_tell_the_spouses_apart():
 
 def test_a_number_out_of_sequence_is_flagged_not_rewritten():
     from domain.records import ExtractedRecord
-    from ocr.register import _check_sequence
+    from ocr.register_table import _check_sequence
 
     records = [ExtractedRecord(type=RecordType.BIRTH, fields={"registration_number": n},
                                confidence={"registration_number": 0.9}) for n in ("212", "218", "214", "215")]

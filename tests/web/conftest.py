@@ -44,13 +44,13 @@ def add_users(settings: Settings) -> None:
 @pytest.fixture(scope="session")
 def installation(tmp_path_factory) -> Installation:
     from samples import generate_book
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     book = generate_book(tmp_path_factory.mktemp("book"), record_type="birth", pages=2, seed=21,
                          degradation="clean", fmt="pdf")
     settings = make_settings(tmp_path_factory.mktemp("home"))
     ctx = Context(settings)
-    reg = register(book.paths, BatchMeta(record_type="birth", book="01/1998"), ctx)
+    reg = register_batch(book.paths, BatchMeta(record_type="birth", book="01/1998"), ctx)
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     ctx.close()
     add_users(settings)

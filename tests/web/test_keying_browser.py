@@ -28,7 +28,7 @@ TYPO = "mother_name"  # keyer1 types the first entry's mother's name with its gi
 def register_book(tmp_path_factory):
     from samples import generate_book
     from samples.handwriting import HandwritingUnavailable
-    from workers.batches import BatchMeta, pages_to_run, register
+    from workers.batches import BatchMeta, pages_to_run, register_batch
 
     out = tmp_path_factory.mktemp("hand")
     try:
@@ -39,7 +39,7 @@ def register_book(tmp_path_factory):
                              layout="register")
     settings = make_settings(tmp_path_factory.mktemp("home"))
     ctx = Context(settings)
-    reg = register(book.paths, BatchMeta(record_type="birth", book="Sổ khai sinh viết tay"), ctx)
+    reg = register_batch(book.paths, BatchMeta(record_type="birth", book="Sổ khai sinh viết tay"), ctx)
     open_executor(ctx).run(reg.batch_id, pages_to_run(reg.batch_id, ctx), NoProgress())
     with ctx.db.session() as s:
         for name in (*KEYERS, ARBITER):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import delete, select
 
-from domain.ids import masked
+from domain.personal_id import masked
 from storage.models import Record
 from storage.review_models import FieldCorrection
 from workers.stages import index_records

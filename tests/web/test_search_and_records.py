@@ -6,7 +6,7 @@ import io
 from PIL import Image
 
 from api.routes_search import highlight, snippets
-from domain.ids import masked
+from domain.personal_id import masked
 from domain.text import fold
 
 

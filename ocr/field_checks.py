@@ -23,7 +23,7 @@ _ORDER = (
 )
 
 
-def validate(fields: dict[str, str], conf: dict[str, float]) -> dict[str, str]:
+def check_fields(fields: dict[str, str], conf: dict[str, float]) -> dict[str, str]:
     """Lower the confidence of fields that fail a check, in place; returns the problems found, by field."""
     problems: dict[str, str] = {}
 

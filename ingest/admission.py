@@ -12,7 +12,7 @@ from ingest.sniff import sniff
 from ingest.sources import PDF, PHOTO_TYPES, SourceFile
 
 
-def classify(path: Path, settings: Settings) -> tuple[str, int]:
+def file_kind(path: Path, settings: Settings) -> tuple[str, int]:
     """(media type, size) of a file worth opening; ZIP means an archive to expand."""
     try:
         size = path.stat().st_size
@@ -33,7 +33,7 @@ def classify(path: Path, settings: Settings) -> tuple[str, int]:
     return media_type, size
 
 
-def validate(path: Path, name: str, media_type: str, size: int, settings: Settings) -> SourceFile:
+def check_source(path: Path, name: str, media_type: str, size: int, settings: Settings) -> SourceFile:
     """Validate a PDF or image already classified, without rasterising it."""
     try:
         if media_type == PDF:

@@ -22,7 +22,7 @@ _TITLE_LINES = 15  # titles sit near the top
 _MIN_SCORE = 3.0
 
 
-def scores(text: str) -> dict[RecordType, float]:
+def type_scores(text: str) -> dict[RecordType, float]:
     lines = [line for line in text.splitlines() if line.strip()]
     result = dict.fromkeys(RecordType, 0.0)
     for n, line in enumerate(lines):
@@ -35,8 +35,8 @@ def scores(text: str) -> dict[RecordType, float]:
     return result
 
 
-def classify(text: str) -> RecordType | None:
+def guess_record_type(text: str) -> RecordType | None:
     """The record type whose title and labels the text carries most; None when nothing fits."""
-    s = scores(text)
+    s = type_scores(text)
     best = max(s, key=lambda t: s[t])
     return best if s[best] >= _MIN_SCORE else None

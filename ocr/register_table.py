@@ -22,10 +22,10 @@ from ocr.anchors import Raw
 from ocr.calibrate import calibrated
 from ocr.correct.split import split_text
 from ocr.extract import clean_value, cross_check
+from ocr.field_checks import check_fields
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
 from ocr.tidy import place
-from ocr.validate import validate
 from ocr.words import Word
 
 _COMMON = {
@@ -237,7 +237,7 @@ def _entry(page: PageOcr, table: Table, band: tuple[int, int], record_type: Reco
     if not read_any:
         return None
     cross_check(fields, conf)
-    validate(fields, conf)
+    check_fields(fields, conf)
     if not raw:
         conf = {k: calibrated(k, v) for k, v in conf.items()}
     text = " ".join(w.text for w in cell_words(page.words, table.columns[0][0], table.columns[-1][1], *band))
