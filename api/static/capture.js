@@ -201,6 +201,11 @@
       source.addEventListener("end", function () { source.close(); });
     };
     follow();
+    var retryAll = document.getElementById("retry-all");
+    if (retryAll) retryAll.addEventListener("click", function () {
+      retryAll.disabled = true;
+      act("POST", base + "/run").then(function () { retryAll.textContent = "Đã đưa các trang lỗi vào hàng đợi"; });
+    });
 
     var fixes = document.getElementById("page-fixes");
     var ROLES = {"": "Trang thường", blank: "Trang trắng", cover: "Bìa sổ", back: "Mặt sau"};
