@@ -1,6 +1,7 @@
 """Search: one box, filters, facets with counts, highlighted snippets and a crop of the scan per result.
 
-Facets are counted by the index in one aggregation pass each (types, years), exact in either backend.
+The search itself, its facets (counted by the index, exact in either backend) and its audit entry are
+office.records.service's; here the matched words are marked for display.
 """
 from __future__ import annotations
 
@@ -13,14 +14,11 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 
 from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
-from domain.text import edit_distance, fold
+from domain.text import fold
 from index import SearchQuery
-from index.analysis import fuzzy_distance
-from index.query import parse
 from office.accounts.service import Permission, Principal
-from office.audit import service as audit
-from office.people import service as people
 from office.records import service as service
+from office.records.matching import query_terms, word_matches
 
 from .pages import FIELD_LABELS_VI
 from .params import MAX_PAGE_SIZE, DossierRef, FilterText, Offset, SearchText, Year
@@ -29,31 +27,7 @@ from .routes_common import actor, render, require, state
 router = APIRouter()
 can_search = require(Permission.SEARCH)
 _WORD = re.compile(r"\w+", re.UNICODE)
-DECADES = range(1900, 2030, 10)
 _TITLES = frozenset(f for names in TITLE_FIELDS.values() for f in names)
-
-
-def query_terms(q: str) -> list[str]:
-    """The folded words a result should show as matched: free words and fielded values alike."""
-    parsed = parse(q)
-    return [t.folded for t in parsed.terms] + [tok for toks in parsed.fielded.values() for tok in toks]
-
-
-def _distance(a: str, b: str, limit: int) -> int:
-    return limit + 1 if abs(len(a) - len(b)) > limit else edit_distance(a, b)
-
-
-def word_matches(word: str, terms: list[str], exact_only: frozenset[str] = frozenset()) -> bool:
-    """The word equals a term ignoring diacritics, or is within the OCR-error distance of one (except the
-    terms in ``exact_only``: those already matched exactly elsewhere, so near-misses would only be noise)."""
-    folded = fold(word)
-    for t in terms:
-        if folded == t:
-            return True
-        limit = fuzzy_distance(t) if t not in exact_only else 0
-        if limit and _distance(folded, t, limit) <= limit:
-            return True
-    return False
 
 
 def highlight(text: str, terms: list[str], exact_only: frozenset[str] | None = None) -> Markup:
@@ -92,22 +66,6 @@ def snippets(fields: dict, terms: list[str], limit: int = 4) -> dict[str, Markup
     return found
 
 
-def facets(ctx, base: SearchQuery) -> dict[str, dict[str, int]]:
-    counted = ctx.index.facets(base)
-    types = {t.value: counted.type[t.value] for t in RecordType if counted.type.get(t.value)}
-    narrow = base.year_from is not None and base.year_to is not None and base.year_to - base.year_from < 10
-    if narrow:
-        years = {str(y): counted.year[y] for y in range(base.year_from, base.year_to + 1) if counted.year.get(y)}
-    else:
-        decades: dict[str, int] = {}
-        for year, n in sorted(counted.year.items()):
-            d = year - year % 10
-            if d in DECADES:
-                decades[f"{d}-{d + 9}"] = decades.get(f"{d}-{d + 9}", 0) + n
-        years = decades
-    return {"type": types, "year": years}
-
-
 def _int(value: str | int | None) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -117,21 +75,12 @@ def _int(value: str | int | None) -> int | None:
 
 def run_search(request: Request, principal: Principal, query: SearchQuery, dossier: str | None,
                with_facets: bool) -> dict:
-    ctx = state(request).ctx
-    result = service.search(ctx, query)
-    terms = query_terms(query.text)
+    result = service.officer_search(query, state(request).ctx, actor=actor(request, principal), dossier_id=dossier,
+                                    with_facets=with_facets)
+    terms = query_terms(query.text)  # what to mark in each hit: display, not the search itself
     for hit in result["hits"]:
         hit["highlights"] = {k: str(v) for k, v in snippets(hit["fields"], terms).items()}
         hit["crop_url"] = f"/api/v1/records/{hit['record_id']}/crop?" + urlencode({"q": query.text})
-    if with_facets:
-        result["facets"] = facets(ctx, query)
-    with ctx.db.session() as s:
-        duplicates = people.duplicates_among([h["record_id"] for h in result["hits"]], s=s)
-        for hit in result["hits"]:
-            hit["duplicates"] = duplicates.get(hit["record_id"], [])
-        audit.record(s, actor(request, principal), "search", dossier_id=dossier, q=query.text, type=query.type,
-                     authority=query.authority, year_from=query.year_from, year_to=query.year_to,
-                     total=result["total"], shown=[h["record_id"] for h in result["hits"]])
     return result
 
 

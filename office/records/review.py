@@ -3,7 +3,8 @@
 A clerk corrects extracted values against the scan: only the canonical fields of the record's type, each value
 normalised and checked (dates, years, personal IDs, genders) with Vietnamese messages. A corrected field's
 confidence becomes 1.0, ``needs_review`` is recomputed, and every changed field leaves a
-:class:`FieldCorrection` row. Re-indexing and the audit entry are the caller's (the route's) part.
+:class:`FieldCorrection` row. :func:`correct_fields` (the API's and the record page's path) also writes the
+audit entry and re-indexes the record; :func:`correct` alone leaves both to its caller (the keyed-values import).
 """
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ from domain.dates import parse_date
 from domain.errors import NotFound, SohoaError
 from domain.labels import FIELD_LABELS_VI, record_title
 from domain.personal_id import check_personal_id, digits_only
-from domain.records import DATE_FIELDS, field_names
+from domain.records import DATE_FIELDS, RecordType, field_names
 from domain.text import normalize
 from office.accounts.service import Principal
+from office.audit.service import Actor, record
 from storage.models import Batch, Record
 from storage.officer_models import User
 from storage.review_models import FieldCorrection
+from workers import Context
+from workers.stages import index_records
 
 _YEAR = re.compile(r"(1[6-9]\d\d|20\d\d)")
 _GENDERS = {"male": "male", "nam": "male", "female": "female", "nữ": "female", "nu": "female"}
@@ -130,6 +134,32 @@ def correct(record_id: str, submitted: dict[str, str], principal: Principal, thr
     return result
 
 
+def changed_only(record_id: str, typed: dict[str, str], *, s: Session) -> dict[str, str]:
+    """What a clerk changed on the correction form: an untouched field (even one holding OCR junk) is not
+    re-checked, so only the values that differ from the stored ones (and unknown fields, to be refused)."""
+    stored_record = s.get(Record, record_id)
+    stored = dict(stored_record.fields) if stored_record is not None else {}
+    allowed = set(field_names(stored_record.type)) if stored_record is not None else set()
+    return {k: v for k, v in typed.items() if k not in allowed or v.strip() != edit_text(stored.get(k))}
+
+
+def correct_fields(record_id: str, submitted: dict[str, str], ctx: Context, *, actor: Actor,
+                   form: bool = False) -> dict:
+    """A clerk's correction, audited and re-indexed; ``form``: the whole correction form was sent, only the
+    values the clerk changed count. Raises :class:`FieldErrors` (nothing saved) on any unacceptable value."""
+    with ctx.db.session() as s:
+        if form:
+            submitted = changed_only(record_id, submitted, s=s)
+        done = correct(record_id, submitted, actor.principal, ctx.settings.review_threshold, s=s)
+        if done.changed:
+            record(s, actor, "correct_fields", target=record_id, fields=sorted(done.changed),
+                   needs_review=done.needs_review)
+    if done.changed:  # after the commit: the index must not show values the database might not keep
+        index_records([record_id], ctx)
+    return {"record_id": record_id, "changed": {k: {"old": o, "new": n} for k, (o, n) in done.changed.items()},
+            "needs_review": done.needs_review}
+
+
 def history(record_id: str, *, s: Session) -> list[dict]:
     """Corrections of a record, newest first, with each corrector's name as the account has it now."""
     rows = s.execute(
@@ -169,3 +199,19 @@ def queue(threshold: float, *, s: Session, batch_id: str | None = None, record_t
                       "title": record_title(rtype, f, "(chưa đọc được tên)"), "min_confidence": lowest,
                       "flagged": [{"field": k, "value": f.get(k), "confidence": c} for k, c in flagged]})
     return {"total": len(rows), "items": items}
+
+
+def review_queue(actor: Actor, threshold: float, *, s: Session, batch_id: str = "", record_type: str = "",
+                 limit: int = 50, offset: int = 0) -> dict:
+    """The queue as an officer sees it, audited with the records shown; an unknown type filters nothing."""
+    data = queue(threshold, s=s, batch_id=batch_id or None,
+                 record_type=record_type if record_type in {t.value for t in RecordType} else None,
+                 limit=limit, offset=offset)
+    record(s, actor, "view_review", target=batch_id or None, type=record_type or None, offset=offset,
+           shown=[r["record_id"] for r in data["items"]])
+    return data
+
+
+def books(*, s: Session, limit: int = 200) -> list[tuple[str, str]]:
+    """(batch id, book name) of the most recent books, to filter the queue by."""
+    return [(b.id, b.book or b.id) for b in s.scalars(select(Batch).order_by(Batch.created_at.desc()).limit(limit))]
