@@ -18,9 +18,10 @@ from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
-from ocr import preprocess
+from ocr import marks, preprocess
 from ocr.correct import correct_words
 from ocr.layout import reading_order
+from ocr.marks import Mark
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
@@ -59,6 +60,8 @@ class PageOcr:
     rules: Rules = field(default_factory=Rules)
     # Confident words (conf ≥ 0.6, two letters or digits) in what Tesseract read, before clean-up.
     read_words: int = 0
+    # Seals, stamps, signatures and handwriting kept out of the text, flagged (ocr.marks).
+    marks: list[Mark] = field(default_factory=list)
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
@@ -107,12 +110,23 @@ def _score(page: PageOcr) -> float:
 
 def prepare(image: Image.Image) -> tuple[np.ndarray, int, Rules]:
     """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; where the rules were."""
-    grey = preprocess.suppress_stamps(preprocess.to_rgb_array(image))
+    grey, rotation, rules, _marks = prepare_marked(image)
+    return grey, rotation, rules
+
+
+def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mark]]:
+    """``prepare``, and the seals, stamps, signatures and handwriting set aside (ocr.marks), in the coordinates
+    of the image returned."""
+    rgb = preprocess.to_rgb_array(image)
+    found = marks.colour_marks(rgb)
+    grey = marks.wash_pen(preprocess.suppress_stamps(rgb), rgb, found)
     binary = preprocess.small_binary(grey)  # made once for the sideways check and the skew search
     grey, rotation = preprocess.orient(grey, binary)
-    grey, _angle = preprocess.deskew(grey, binary if rotation == 0 else None)
+    grey, angle = preprocess.deskew(grey, binary if rotation == 0 else None)
+    found = marks.moved(found, rgb.shape[:2], rotation, angle)
     grey, rules = preprocess.remove_rules(grey)
-    return grey, rotation, rules
+    grey, inked = marks.ink_marks(grey, found)
+    return grey, rotation, rules, found + inked
 
 
 def unevenness(grey: np.ndarray) -> float:
@@ -148,7 +162,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     started = time.monotonic()
     deadline = started + settings.ocr_timeout_s
     dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))
-    grey, rotation, rules = prepare(image)
+    grey, rotation, rules, found = prepare_marked(image)
     if time.monotonic() >= deadline:
         raise OcrTimeout(TIMED_OUT)
 
@@ -176,8 +190,13 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
             best = other
     if not _enough(best):
         best = max(best, read(order[1], flipped=best.rotation != rotation), key=_score)
+    if best.rotation != rotation:
+        found = marks.flipped(found, best.width, best.height)
+    best.words = marks.set_aside(best.words, found)
+    best.text = page_text(best.words)
     check_output(best)
     if settings.ocr_reread_lines and wanted(best.variant, best.confidence):
         # Opt-in: doubtful lines of a poor page read once more (ocr.reread). The PDF stays the first read's.
         best = reread_lines(best, images[best.variant, best.rotation], settings.ocr_lang, deadline, dpi, started)
+    best.marks = found
     return best

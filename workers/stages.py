@@ -46,6 +46,9 @@ def _words_json(page: PageOcr) -> bytes:
             "variant": page.variant,
             "rotation": page.rotation,
             "words": [dataclasses.asdict(w) for w in page.words],
+            # Seals, stamps, signatures, handwriting set aside from the text (ocr.marks): the record page
+            # shows them, the keying station can offer a handwritten number for keying.
+            "marks": [dataclasses.asdict(m) for m in page.marks],
         },
         ensure_ascii=False,
     ).encode()

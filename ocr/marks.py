@@ -1,0 +1,233 @@
+"""Marks that are not printed text — seals, stamps, signatures, handwriting — found, kept out of what Tesseract
+reads, and kept as flagged regions (``Mark``: kind, box, confidence) for the record page and for keying.
+
+Two cheap passes, both on downscaled masks (a few milliseconds a page):
+
+* colour (``colour_marks``, on the scan as it came): red, violet and blue ink. A large ink region is a seal
+  when round, a stamp when boxed, else a signature (pen hues) or a stamp (red); a glyph-sized region in pen hues
+  is handwriting (a number or a day written into a blank), in red it is printed red text and no mark at all.
+  On a page written mostly in pen (a handwritten register) the pen is the text: nothing is set aside there.
+* stroke (``ink_marks``, on the upright grey image): a black signature or a grey seal ring is one connected
+  stroke several text lines tall and sparse, where a printed glyph is a line tall. Round ones are seals.
+
+Washing: large colour marks are washed by ``preprocess.suppress_stamps`` (brightest channel, so black print
+under a seal stays); ``wash_pen`` does the same for handwriting and small signatures it leaves; black
+signatures are whitened stroke by stroke (``ink_marks``). Grey seals are only flagged: their ring crosses the
+printed title it sits on, which whitening would cut.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from ocr import preprocess
+
+SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
+
+_F = 4  # colour masks are made at a quarter of the scan's size
+_LARGE = 0.06  # a mark at least this share of the page width both ways is a seal, stamp or signature
+_PEN_PAGE = 0.25  # pen ink above this share of all ink: the page is handwritten, its pen is its text
+_MIN_INK = 8  # pixels of the 1/_F mask (≈ 130 at full size): less is a speck, not a digit
+
+
+@dataclass(slots=True)
+class Mark:
+    """A region set aside, in the coordinates of the image read (``PageOcr.width`` × ``height``)."""
+
+    kind: str
+    left: int
+    top: int
+    width: int
+    height: int
+    confidence: float
+
+    def contains(self, x: float, y: float) -> bool:
+        return self.left <= x <= self.left + self.width and self.top <= y <= self.top + self.height
+
+
+def _shape(component: np.ndarray) -> tuple[str | None, float]:
+    """SEAL (round), STAMP (boxed) or None for a component's 0/1 mask cut to its box; with a confidence."""
+    h, w = component.shape
+    contours, _ = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.convexHull(np.vstack(contours))
+    area = cv2.contourArea(hull)
+    if area <= 0:
+        return None, 0.0
+    _, radius = cv2.minEnclosingCircle(hull)
+    roundness = area / (math.pi * radius * radius)  # 1 for a disc, 0.64 for a square, less for a scribble
+    _, _, bw, bh = cv2.boundingRect(hull)
+    boxed = area / max(1, bw * bh)  # 1 for an upright box, π/4 for a disc
+    aspect = min(w, h) / max(w, h)
+    # Both a seal and a stamp enclose their inside with ink: the border is a closed ring or frame.
+    border = np.zeros_like(component)
+    cv2.drawContours(border, [hull], -1, 1, thickness=max(2, min(w, h) // 25))
+    on_border = float((component & border).sum()) / max(1.0, float(border.sum()))
+    if roundness >= 0.8 and aspect >= 0.75 and on_border >= 0.2:
+        return SEAL, min(1.0, 0.5 * roundness + 0.5 * min(1.0, on_border / 0.4))
+    if boxed >= 0.9 and on_border >= 0.2:
+        return STAMP, min(1.0, 0.5 * boxed + 0.5 * min(1.0, on_border / 0.4))
+    return None, 0.0
+
+
+def _masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(red ink, pen ink — blue and violet —, all ink) as 0/1 masks at 1/_F scale."""
+    small = cv2.resize(rgb, (max(1, rgb.shape[1] // _F), max(1, rgb.shape[0] // _F)), interpolation=cv2.INTER_AREA)
+    hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
+    # The hues of preprocess.suppress_stamps (OpenCV hue 0..179): red ≤ 12 or ≥ 150, blue to violet 95..149.
+    red = (cv2.inRange(hsv, (0, 60, 70), (12, 255, 255)) | cv2.inRange(hsv, (150, 60, 70), (179, 255, 255))) // 255
+    pen = cv2.inRange(hsv, (95, 60, 50), (149, 255, 255)) // 255
+    grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
+    ink = (cv2.adaptiveThreshold(grey, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 12) | red | pen)
+    return red, pen, ink
+
+
+def colour_marks(rgb: np.ndarray) -> list[Mark]:
+    """Seals, stamps, signatures and handwriting in coloured ink, in ``rgb``'s coordinates."""
+    step = max(1, min(rgb.shape[:2]) // 300)  # a sparse look first: most scans are black and white
+    sample = rgb[::step * 2, ::step * 2].astype(np.int16)
+    if not ((sample.max(axis=2) - sample.min(axis=2)) >= 50).any():
+        return []
+    red, pen, ink = _masks(rgb)
+    if cv2.countNonZero(red | pen) == 0:
+        return []
+    page_w = rgb.shape[1] / _F
+    marks: list[Mark] = []
+    handwritten_page = cv2.countNonZero(pen) > _PEN_PAGE * max(1, cv2.countNonZero(ink))
+    for colour, mask in (("red", red), ("pen", pen)):
+        # Letters of a seal's ring, the strokes of one signature, the digits of one number: one region.
+        joined = cv2.dilate(mask, np.ones((5, 7), np.uint8))
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        order = sorted(range(1, n), key=lambda k: -int(stats[k, cv2.CC_STAT_AREA]))
+        taken: list[tuple[int, int, int, int]] = []
+        for k in order:
+            x, y, w, h, _area = (int(v) for v in stats[k])
+            if any(x >= a and y >= b and x + w <= a + c and y + h <= b + d for a, b, c, d in taken):
+                continue  # inside a seal or stamp already found (its centre text, a number written into it)
+            ink_px = int(mask[y:y + h, x:x + w][labels[y:y + h, x:x + w] == k].sum())
+            large = w >= _LARGE * page_w and h >= _LARGE * page_w
+            if not large and ink_px < _MIN_INK:
+                continue
+            kind, conf = (_shape((labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w])
+                          if large else (None, 0.0))
+            if kind is None:
+                if colour == "red":
+                    if not large or max(w, h) > 3.5 * min(w, h):
+                        continue  # printed red text: a title, a serial number — the text of the page
+                    kind, conf = STAMP, 0.5
+                elif handwritten_page:
+                    continue
+                else:
+                    kind = SIGNATURE if large or (w >= 0.12 * page_w and h >= 0.04 * page_w) else HANDWRITING
+                    conf = 0.7 if kind == SIGNATURE else 0.6
+            if kind in (SEAL, STAMP):
+                taken.append((x, y, w, h))
+            marks.append(Mark(kind, x * _F, y * _F, w * _F, h * _F, round(conf, 2)))
+    return marks
+
+
+def wash_pen(grey: np.ndarray, rgb: np.ndarray, marks: list[Mark]) -> np.ndarray:
+    """``grey`` with the coloured ink inside ``marks`` turned to paper (its brightest channel, as
+    preprocess.suppress_stamps does for large marks): black print under the mark stays."""
+    if not marks:
+        return grey
+    out = grey.copy()
+    paper = preprocess.percentile(grey[::8, ::8], 90)
+    for m in marks:
+        sl = np.s_[m.top:m.top + m.height, m.left:m.left + m.width]
+        hsv = cv2.cvtColor(rgb[sl], cv2.COLOR_RGB2HSV)
+        coloured = (cv2.inRange(hsv, (0, 45, 50), (12, 255, 255)) | cv2.inRange(hsv, (95, 45, 50), (179, 255, 255)))
+        # The anti-aliased rims of the strokes take their brightest channel (a black letter they touch stays
+        # dark); the strokes themselves become paper: a dark blue pen is still 150 grey in its brightest one.
+        rim = cv2.dilate(coloured, np.ones((3, 3), np.uint8)) > 0
+        part = out[sl]
+        part[rim] = np.maximum(part[rim], rgb[sl][rim].max(axis=1))
+        part[coloured > 0] = paper
+    return out
+
+
+def moved(marks: list[Mark], shape: tuple[int, int], rotation: int, angle: float) -> list[Mark]:
+    """Boxes found on a scan of ``shape`` (h, w) in the image that preprocess.orient (``rotation`` 0/90
+    clockwise) and preprocess.deskew (``angle``° counter-clockwise, whole page kept) made of it."""
+    h, w = shape
+    out = []
+    for m in marks:
+        x0, y0, x1, y1 = m.left, m.top, m.left + m.width, m.top + m.height
+        if rotation == 90:
+            x0, y0, x1, y1 = h - y1, x0, h - y0, x1
+        out.append(Mark(m.kind, x0, y0, x1 - x0, y1 - y0, m.confidence))
+    if rotation == 90:
+        h, w = w, h
+    if not angle:
+        return out
+    rot = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)  # as preprocess.rotate
+    cos, sin = abs(rot[0, 0]), abs(rot[0, 1])
+    rot[0, 2] += int(h * sin + w * cos) / 2 - w / 2
+    rot[1, 2] += int(h * cos + w * sin) / 2 - h / 2
+    for m in out:
+        corners = np.array([[m.left, m.top, 1], [m.left + m.width, m.top, 1], [m.left, m.top + m.height, 1],
+                            [m.left + m.width, m.top + m.height, 1]], dtype=np.float64) @ rot.T
+        (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+        m.left, m.top, m.width, m.height = int(x0), int(y0), int(round(x1 - x0)), int(round(y1 - y0))
+    return out
+
+
+def flipped(marks: list[Mark], width: int, height: int) -> list[Mark]:
+    """The same boxes on the page turned 180°."""
+    return [Mark(m.kind, width - m.left - m.width, height - m.top - m.height, m.width, m.height, m.confidence)
+            for m in marks]
+
+
+def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mark]]:
+    """Signatures and seals drawn in dark ink (a black-and-white scan, a photocopy) on the upright ``grey``
+    image: the image with the signatures' strokes whitened, and the marks not already in ``known``."""
+    f = max(1, grey.shape[1] // 1000)
+    small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
+        else grey
+    binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n < 20:
+        return grey, []
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    glyph = float(np.median(hs[(hs >= 4) & (ws >= 2)])) if ((hs >= 4) & (ws >= 2)).any() else 0.0
+    if glyph <= 0:
+        return grey, []
+    page_w = small.shape[1]
+    out, marks = grey, []
+    for k in np.flatnonzero((hs >= 3 * glyph) & (ws >= 3 * glyph)) + 1:
+        x, y, w, h, area = (int(v) for v in stats[k])
+        if max(w, h) > 0.45 * page_w or area > 0.2 * w * h:
+            continue  # a frame, an emblem, a photograph: solid or page-sized, not a pen stroke
+        box = Mark(SIGNATURE, x * f, y * f, w * f, h * f, 0.0)
+        if any(m.contains(box.left + box.width / 2, box.top + box.height / 2) for m in known):
+            continue
+        kind, conf = _shape((labels[y:y + h, x:x + w] == k).astype(np.uint8))
+        if kind is None:
+            kind, conf = SIGNATURE, round(min(1.0, 0.5 + 0.05 * h / glyph), 2)
+            if out is grey:
+                out = grey.copy()
+            stroke = cv2.resize((labels[y:y + h, x:x + w] == k).astype(np.uint8), (w * f, h * f),
+                                interpolation=cv2.INTER_NEAREST)
+            stroke = cv2.dilate(stroke, np.ones((3, 3), np.uint8)).astype(bool)
+            part = out[y * f:(y + h) * f, x * f:(x + w) * f]
+            part[stroke[:part.shape[0], :part.shape[1]]] = 255
+        marks.append(Mark(kind, x * f, y * f, w * f, h * f, round(conf, 2)))
+    return out, marks
+
+
+def set_aside(words: list, marks: list[Mark]) -> list:
+    """Words to keep: those read on a signature or handwriting (strokes washing left behind) are dropped unless
+    read with high confidence; on a seal or stamp, printed words under it stay and only doubtful ones go."""
+    keep = []
+    for w in words:
+        cx, cy = w.left + w.width / 2, w.top + w.height / 2
+        under = [m for m in marks if m.contains(cx, cy)]
+        if under:
+            bar = 0.8 if any(m.kind in (SIGNATURE, HANDWRITING) for m in under) else 0.6
+            if w.conf < bar:
+                continue
+        keep.append(w)
+    return keep
