@@ -8,6 +8,7 @@ from pathlib import Path
 
 from samples.book import BOOK_TYPES, FORMATS, LAYOUTS, generate_book
 from samples.degrade import LEVELS
+from samples.official import MIXES, generate_official
 
 
 def parser() -> argparse.ArgumentParser:
@@ -26,6 +27,12 @@ def parser() -> argparse.ArgumentParser:
                    help="phone photos of the pages on a desk (JPEG folder; --degradation and --format ignored)")
     p.add_argument("--spread", action="store_true",
                    help="pages two by two as open-book spreads on A3 (with --photo: those spreads photographed)")
+    p.add_argument("--official", action="store_true",
+                   help="administrative documents as Decree 30/2020 lays them out (decisions, notices, letters) "
+                        "with seal, receipt stamp and numbers by hand, scanned at 200 dpi (PNG folder + truth; "
+                        "--type, --layout, --format ignored)")
+    p.add_argument("--mix", choices=tuple(MIXES),
+                   help="with --official: a mix of scans per page instead of one --degradation")
     p.add_argument("--name", help="file name stem (default: TYPE-DEGRADATION-sSEED)")
     p.add_argument("--data-dir", type=Path, help="shared data folder with names/ (optional)")
     return p
@@ -35,6 +42,13 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.pages < 1:
         parser().error("--pages must be at least 1")
+    if args.official:
+        prose = args.data_dir / "prose" if args.data_dir else None
+        paths, truth = generate_official(args.out_dir, args.pages, args.seed, args.mix or args.degradation, prose,
+                                         args.name)
+        for path in [*paths, truth]:
+            print(path)
+        return 0
     if args.photo or args.spread:
         from samples.photo import generate_photos
 

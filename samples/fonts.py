@@ -33,6 +33,12 @@ _FILES = {
         "Times New Roman Italic.ttf",
         "timesi.ttf",
     ),
+    "serif-bold-italic": (
+        "LiberationSerif-BoldItalic.ttf",
+        "DejaVuSerif-BoldItalic.ttf",
+        "Times New Roman Bold Italic.ttf",
+        "timesbi.ttf",
+    ),
     "sans-bold": ("LiberationSans-Bold.ttf", "DejaVuSans-Bold.ttf", "Arial Bold.ttf", "arialbd.ttf"),
 }
 
