@@ -399,8 +399,8 @@ def user_add(
     """Thêm tài khoản; mật khẩu lấy từ SOHOA_NEW_PASSWORD hoặc được hỏi (không hiện khi gõ)."""
     import os
 
-    from office.accounts.service import Role, create_user
-    from office.audit.service import Actor, record
+    from office.accounts.service import Role, add_user
+    from office.audit.service import Actor
 
     if role not in [r.value for r in Role]:
         raise typer.BadParameter(f"phải là một trong {', '.join(r.value for r in Role)}")
@@ -408,9 +408,8 @@ def user_add(
                                                                    confirmation_prompt=True)
     ctx = _context()
     with ctx.db.session() as s:
-        user = create_user(s, name, password, role, full_name=full_name, office=office, personal_id=personal_id)
-        record(s, Actor.cli(), "user_create",
-               target=user.username, role=role)
+        user = add_user(name, password, role, full_name=full_name, office=office, personal_id=personal_id,
+                        actor=Actor.cli(), s=s)
     out.print(f"Đã tạo tài khoản {user.username} ({role}).")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi.routing import APIRoute
 
-from office.accounts.service import ROLE_LABELS_VI, ROLE_PERMISSIONS, Permission, Role
+from office.accounts.roles import ROLE_LABELS_VI, ROLE_PERMISSIONS, Permission, Role
 
 
 def _routes_by_permission() -> dict[Permission | None, list[str]]:
@@ -28,7 +28,7 @@ def _routes_by_permission() -> dict[Permission | None, list[str]]:
 def render() -> str:
     roles = list(Role)
     lines = ["# Quyền theo vai trò (role × permission)", "",
-             "Sinh ra từ `office/accounts/service.py` (`ROLE_PERMISSIONS`, bảng duy nhất mà mọi route dùng) bằng "
+             "Sinh ra từ `office/accounts/roles.py` (`ROLE_PERMISSIONS`, bảng duy nhất mà mọi route dùng) bằng "
              "`uv run python -m api.permissions_doc > docs/permissions.md`; `tests/web/test_hardening.py` kiểm "
              "tra tệp này khớp với bảng và gọi thử mọi endpoint với mọi vai trò.", "",
              "| quyền | " + " | ".join(f"{ROLE_LABELS_VI[r]} (`{r.value}`)" for r in roles) + " |",

@@ -7,18 +7,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import Field, ValidationError
-from sqlalchemy import select
 
 from domain.errors import SohoaError
 from office.accounts import service as auth
 from office.accounts.service import Permission, Principal, Role
 from office.audit import service as audit
-from storage.officer_models import User
 
 from .params import Body, DbId, IsoDate, LogOffset
 from .routes_common import actor, render, require, state
+from .schemas.accounts import UserActiveOut, UserCreatedOut, UserOut
+from .schemas.audit import AuditEntryOut
 
 router = APIRouter()
+_CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "Bảng CSV (UTF-8, có BOM)"}
 admin_users = require(Permission.USERS)
 admin_audit = require(Permission.AUDIT)
 
@@ -36,25 +37,19 @@ class UserIn(Body):
 
 def _users(request: Request) -> list[dict]:
     with state(request).ctx.db.session() as s:
-        return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "office": u.office,
-                 "personal_id": u.personal_id, "active": u.active,
-                 "locked_until": u.locked_until.isoformat() if u.locked_until else None}
-                for u in s.scalars(select(User).order_by(User.username))]
+        return auth.users(s=s)
 
 
 def _add_user(request: Request, principal: Principal, body: UserIn) -> dict:
     with state(request).ctx.db.session() as s:
-        user = auth.create_user(s, body.username, body.password, body.role, full_name=body.full_name,
-                                office=body.office, personal_id=body.personal_id)
-        audit.record(s, actor(request, principal), "user_create", target=user.username, role=user.role)
+        user = auth.add_user(body.username, body.password, body.role, full_name=body.full_name, office=body.office,
+                             personal_id=body.personal_id, actor=actor(request, principal), s=s)
         return {"id": user.id, "username": user.username, "role": user.role}
 
 
 def _set_active(request: Request, principal: Principal, user_id: int, active: bool) -> dict:
     with state(request).ctx.db.session() as s:
-        user = auth.set_active(s, user_id, active, principal)
-        audit.record(s, actor(request, principal), "user_activate" if active else "user_deactivate",
-                     target=user.username)
+        user = auth.set_active(user_id, active, actor=actor(request, principal), s=s)
         return {"id": user.id, "username": user.username, "active": user.active}
 
 
@@ -68,16 +63,8 @@ def _filter(username: str | None, action: str | None, target: str | None, dossie
 
 
 def _csv(request: Request, principal: Principal, f: audit.AuditFilter) -> StreamingResponse:
-    db = state(request).ctx.db
-    with db.session() as s:
-        audit.record(s, actor(request, principal), "export_audit")
-
-    def rows():
-        with db.session() as s:
-            yield "\ufeff"  # BOM: spreadsheet programs then read the Vietnamese text as UTF-8
-            yield from audit.export_csv(s, f)
-
-    return StreamingResponse(rows(), media_type="text/csv; charset=utf-8",
+    rows = audit.export_csv(f, actor=actor(request, principal), db=state(request).ctx.db)
+    return StreamingResponse(rows, media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": 'attachment; filename="nhat-ky-truy-cap.csv"'})
 
 
@@ -122,7 +109,7 @@ def audit_page(request: Request, principal: Annotated[Principal, Depends(admin_a
                until: IsoDate = None, offset: LogOffset = 0) -> Response:
     f = _filter(username, action, target, dossier, since, until)
     with state(request).ctx.db.session() as s:
-        rows = audit.entries(s, f, limit=100, offset=offset)
+        rows = audit.entries(f, limit=100, offset=offset, s=s)
     return render(request, "admin_audit.html", rows=rows, f=f, offset=offset, since=since, until=until,
                   query=request.url.query)
 
@@ -135,12 +122,12 @@ def audit_page_csv(request: Request, principal: Annotated[Principal, Depends(adm
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
-@router.get("/api/v1/users", tags=["admin"], summary="Danh sách tài khoản")
+@router.get("/api/v1/users", tags=["admin"], response_model=list[UserOut], summary="Danh sách tài khoản")
 def list_users(request: Request, _p: Annotated[Principal, Depends(admin_users)]) -> list[dict]:
     return _users(request)
 
 
-@router.post("/api/v1/users", tags=["admin"], status_code=201, responses={409: {}},
+@router.post("/api/v1/users", tags=["admin"], status_code=201, responses={409: {}}, response_model=UserCreatedOut,
              summary="Tạo tài khoản (mật khẩu băm Argon2)")
 def add_user(request: Request, body: UserIn, principal: Annotated[Principal, Depends(admin_users)]) -> dict:
     return _add_user(request, principal, body)
@@ -150,23 +137,25 @@ class ActiveIn(Body):
     active: bool = Field(description="false: khóa tài khoản (phiên đăng nhập và mã API ngừng hoạt động ngay)")
 
 
-@router.patch("/api/v1/users/{user_id}", tags=["admin"], responses={409: {}}, summary="Khóa hoặc mở khóa tài khoản")
+@router.patch("/api/v1/users/{user_id}", tags=["admin"], responses={409: {}}, response_model=UserActiveOut,
+               summary="Khóa hoặc mở khóa tài khoản")
 def set_user_active(request: Request, user_id: DbId, body: ActiveIn,
                     principal: Annotated[Principal, Depends(admin_users)]) -> dict:
     return _set_active(request, principal, user_id, body.active)
 
 
-@router.get("/api/v1/audit", tags=["admin"], summary="Nhật ký truy cập (chỉ ghi thêm, không sửa, không xóa)")
+@router.get("/api/v1/audit", tags=["admin"], response_model=list[AuditEntryOut],
+            summary="Nhật ký truy cập (chỉ ghi thêm, không sửa, không xóa)")
 def audit_log(request: Request, _p: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
               action: str | None = None, target: str | None = None, dossier: str | None = None,
               since: IsoDate = None, until: IsoDate = None,
               limit: Annotated[int, Query(ge=1, le=1000)] = 200, offset: LogOffset = 0) -> list[dict]:
     with state(request).ctx.db.session() as s:
-        return audit.entries(s, _filter(username, action, target, dossier, since, until), limit, offset)
+        return audit.entries(_filter(username, action, target, dossier, since, until), limit=limit, offset=offset, s=s)
 
 
 @router.get("/api/v1/audit.csv", tags=["admin"], summary="Xuất nhật ký truy cập dạng CSV",
-            response_class=StreamingResponse)
+            response_class=StreamingResponse, responses={200: _CSV})
 def audit_csv(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
               action: str | None = None, target: str | None = None, dossier: str | None = None,
               since: IsoDate = None, until: IsoDate = None) -> Response:

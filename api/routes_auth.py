@@ -6,14 +6,11 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import Forbidden, InvalidRequest
 from office.accounts import service as auth
-from office.accounts.service import LoginRefused, Principal, Role
-from office.audit import service as audit
-from storage.officer_models import ApiToken
+from office.accounts.service import Principal, Role
 
 from .params import Body, DbId
 from .routes_common import (
@@ -30,6 +27,7 @@ from .routes_common import (
     set_cookie,
     state,
 )
+from .schemas.accounts import MeOut, NewTokenOut, TokenOut
 
 router = APIRouter()
 signed_in = require(None)
@@ -64,27 +62,19 @@ async def login(request: Request, username: Annotated[str, Form()] = "", passwor
     await check_csrf(request)
     st, ip = state(request), client_ip(request)
 
-    def attempt() -> tuple[str | None, Principal | None, LoginRefused | None]:
+    def attempt() -> auth.Login:
         # Argon2 (~0.25 s) and the database: in the threadpool, so a login never stalls other officers' pages.
-        with st.ctx.db.session() as s:  # failures are caught inside, so their bookkeeping (lockout) is committed
-            try:
-                user = auth.authenticate(s, username, password, ip, st.policy)
-            except LoginRefused as exc:
-                audit.record(s, actor(request, None, username.strip().lower()[:80]), "login_failed", reason=exc.code)
-                return None, None, exc
-            token = auth.start_session(s, user, ip, st.policy)
-            principal = Principal.of(user, "web")
-            audit.record(s, actor(request, principal), "login")
-            return token, principal, None
+        with st.ctx.db.session() as s:
+            return auth.log_in(username, password, ip=ip, policy=st.policy, s=s)
 
-    token, principal, refused = await run_in_threadpool(attempt)
-    if refused is not None:
-        return render(request, "login.html", status_code=refused.http_status, error=refused.message,
+    done = await run_in_threadpool(attempt)
+    if done.refused is not None:
+        return render(request, "login.html", status_code=done.refused.http_status, error=done.refused.message,
                       next=local_path(next), username=username)
     # The form's default "/" means "wherever this account starts": a citizen's home is /cong-dan, not search.
-    home = _home_for(principal)
+    home = _home_for(done.principal)
     response = RedirectResponse(home if next in ("", "/") else local_path(next, home), status_code=303)
-    set_cookie(response, st, SESSION_COOKIE, auth.sign(st.secret, token, "session"),
+    set_cookie(response, st, SESSION_COOKIE, auth.sign(st.secret, done.token, "session"),
                max_age=int(st.policy.session_ttl.total_seconds()))
     response.delete_cookie(CSRF_COOKIE, path="/")  # a fresh CSRF nonce for the new session
     return response
@@ -116,11 +106,8 @@ async def setup(request: Request, username: Annotated[str, Form(max_length=80)] 
         if password != confirm:
             raise auth.PasswordRejected("Hai lần nhập mật khẩu không khớp.")
         with st.ctx.db.session() as s:
-            user = auth.create_first_admin(s, username, password, full_name=full_name, office=office or None)
-            principal = Principal.of(user, "web")
-            audit.record(s, actor(request, principal), "user_create", target=user.username, role=user.role,
-                         first_admin=True)
-            return auth.start_session(s, user, ip, st.policy), principal
+            return auth.create_first_admin(username, password, full_name=full_name, office=office or None, ip=ip,
+                                           policy=st.policy, s=s)
 
     try:
         token, _principal = await run_in_threadpool(create)
@@ -138,9 +125,7 @@ async def setup(request: Request, username: Annotated[str, Form(max_length=80)] 
 def logout(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> Response:
     st = state(request)
     with st.ctx.db.session() as s:
-        if token := session_token(request):
-            auth.end_session(s, token)
-        audit.record(s, actor(request, principal), "logout")
+        auth.log_out(session_token(request), actor=actor(request, principal), s=s)
     response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     response.delete_cookie(CSRF_COOKIE, path="/")
@@ -149,29 +134,22 @@ def logout(request: Request, principal: Annotated[Principal, Depends(signed_in)]
 
 def _tokens(request: Request, principal: Principal) -> list[dict]:
     with state(request).ctx.db.session() as s:
-        rows = s.scalars(select(ApiToken).where(ApiToken.user_id == principal.user_id).order_by(ApiToken.id))
-        return [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
-                 "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
-                 "revoked": t.revoked_at is not None} for t in rows]
+        return auth.tokens_of(principal.user_id, s=s)
 
 
 def _create_token(request: Request, principal: Principal, name: str) -> dict:
     with state(request).ctx.db.session() as s:
-        row, plain = auth.create_token(s, principal.user_id, name)
-        audit.record(s, actor(request, principal), "token_create", target=str(row.id))
-        return {"id": row.id, "name": row.name, "prefix": row.prefix, "token": plain}
+        return auth.new_token(name, actor=actor(request, principal), s=s)
 
 
 def _revoke_token(request: Request, principal: Principal, token_id: int) -> None:
     with state(request).ctx.db.session() as s:
-        auth.revoke_token(s, token_id, principal)
-        audit.record(s, actor(request, principal), "token_revoke", target=str(token_id))
+        auth.revoke_token(token_id, actor=actor(request, principal), s=s)
 
 
 def _change_password(request: Request, principal: Principal, current: str, new: str) -> None:
     with state(request).ctx.db.session() as s:
-        auth.change_password(s, principal.user_id, current, new, keep_session=session_token(request))
-        audit.record(s, actor(request, principal), "password_change", target=principal.username)
+        auth.change_password(current, new, keep_session=session_token(request), actor=actor(request, principal), s=s)
 
 
 def _account(request: Request, principal: Principal, *, status_code: int = 200, new_token: dict | None = None,
@@ -230,19 +208,20 @@ class TokenIn(Body):
     name: str = Field("token", max_length=100, description="Tên gợi nhớ, ví dụ: hệ thống một cửa tỉnh")
 
 
-@router.get("/api/v1/me", tags=["auth"], summary="Tài khoản đang dùng và quyền")
+@router.get("/api/v1/me", tags=["auth"], response_model=MeOut, summary="Tài khoản đang dùng và quyền")
 def me(principal: Annotated[Principal, Depends(signed_in)]) -> dict:
     return {"username": principal.username, "full_name": principal.full_name, "role": principal.role.value,
             "office": principal.office, "via": principal.via,
             "permissions": sorted(p.value for p in auth.ROLE_PERMISSIONS[principal.role])}
 
 
-@router.get("/api/v1/tokens", tags=["auth"], summary="Các mã truy cập API của tôi (không hiện mã)")
+@router.get("/api/v1/tokens", tags=["auth"], response_model=list[TokenOut],
+            summary="Các mã truy cập API của tôi (không hiện mã)")
 def list_tokens(request: Request, principal: Annotated[Principal, Depends(signed_in)]) -> list[dict]:
     return _tokens(request, principal)
 
 
-@router.post("/api/v1/tokens", tags=["auth"], status_code=201,
+@router.post("/api/v1/tokens", tags=["auth"], status_code=201, response_model=NewTokenOut,
              summary="Tạo mã truy cập API; mã chỉ hiện một lần, chỉ lưu mã băm SHA-256")
 def new_token(request: Request, body: TokenIn, principal: Annotated[Principal, Depends(signed_in)]) -> dict:
     return _create_token(request, principal, body.name)

@@ -177,12 +177,10 @@ def error_response(request: Request, exc: SohoaError) -> Response:
 
 
 def audit_denied(request: Request, exc: SohoaError) -> None:
-    """A refused or missed read is audited too: who tried what, as which role (probing for records is itself
-    something a citizen's access log and an auditor must see)."""
     principal = getattr(request.state, "principal", None)
     with state(request).ctx.db.session() as s:
-        audit.record(s, actor(request, principal), "denied", target=request.url.path[:300], method=request.method,
-                     status=exc.http_status, code=exc.code)
+        audit.denied(actor(request, principal), request.url.path, method=request.method, status=exc.http_status,
+                     code=exc.code, s=s)
 
 
 def all_routes(app) -> list:

@@ -1,4 +1,10 @@
-"""Accounts, roles, passwords, login lockout, browser sessions and API tokens (the service; no HTTP here).
+"""Accounts, passwords, login lockout, browser sessions and API tokens (the service; no HTTP here). Roles and
+permissions are in ``roles`` (named here too, for the routes and features that import them from here).
+
+What people do to accounts (log in and out, set up the first admin, add, lock or unlock a user, change a
+password, make or revoke an API token) goes through the functions that take ``actor=``: each makes the change
+and writes its own audit entry, so ``sohoa user add`` and POST /api/v1/users leave the same trace. The functions
+taking the session first (``create_user``, ``create_token``…) are their building blocks, with no audit entry.
 
 Passwords are Argon2id hashes. Session tokens and API tokens are random (``secrets``) and only their SHA-256
 is stored, so a copy of the database lets nobody in. Lockout: ``LoginPolicy`` failures on one account lock it
@@ -11,9 +17,10 @@ import hmac
 import os
 import re
 import secrets
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from enum import StrEnum
+from functools import cache
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -24,50 +31,13 @@ from sqlalchemy.orm import Session
 from domain import errors
 from domain.errors import NotFound, SohoaError
 from domain.settings import Settings
+from office.accounts.roles import ROLE_LABELS_VI as ROLE_LABELS_VI
+from office.accounts.roles import ROLE_PERMISSIONS as ROLE_PERMISSIONS
+from office.accounts.roles import Permission as Permission
+from office.accounts.roles import Principal, Role
+from office.audit.service import Actor, record
 from storage.models import utcnow
 from storage.officer_models import ApiToken, LoginAttempt, User, WebSession
-
-
-class Role(StrEnum):
-    ADMIN = "admin"
-    CLERK = "clerk"
-    OFFICER = "officer"
-    CITIZEN = "citizen"
-
-
-class Permission(StrEnum):
-    SEARCH = "search"
-    VIEW_RECORD = "view_record"
-    DOWNLOAD = "download"  # a record's scans and the book's page images (not certified copies)
-    BATCHES = "batches"  # progress of books and their failed pages
-    DOSSIERS = "dossiers"  # create and read dossiers, download the copies in them
-    ATTACH = "attach"
-    CERTIFY = "certify"  # issue a certified copy, revoke one of one's own office
-    AUDIT = "audit"
-    USERS = "users"
-    LINK_PEOPLE = "link_people"  # confirm or reject a suggested link between records of one person
-    RECORD_STATUS = "record_status"  # mark a record amended, superseded or revoked
-    CORRECT_FIELDS = "correct_fields"  # the review queue: correct OCR'd field values
-    RUN_BATCHES = "run_batches"  # put a batch's failed pages back on the queue
-    CAPTURE = "capture"  # upload books, fix pages (rotate, delete, reorder, replace), export books
-    KEY_ENTRIES = "key_entries"  # key register entries by hand (single or blind double keying)
-    ARBITRATE = "arbitrate"  # settle the fields two keyers typed differently
-    OWN_RECORDS = "own_records"  # a citizen's own records and the copies issued to them, and asking for one
-
-
-# Least privilege, written once: the routes ask for these, the docs render this table (docs/permissions.md), and
-# tests/web/test_permissions.py walks every endpoint with every role against it.
-_READ = {Permission.SEARCH, Permission.VIEW_RECORD, Permission.DOWNLOAD, Permission.BATCHES}
-ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission) - {Permission.OWN_RECORDS},
-    Role.OFFICER: frozenset(_READ | {Permission.DOSSIERS, Permission.ATTACH, Permission.CERTIFY,
-                                     Permission.LINK_PEOPLE, Permission.RECORD_STATUS}),
-    Role.CLERK: frozenset(_READ | {Permission.CORRECT_FIELDS, Permission.RUN_BATCHES, Permission.CAPTURE,
-                                   Permission.KEY_ENTRIES, Permission.ARBITRATE}),
-    Role.CITIZEN: frozenset({Permission.OWN_RECORDS}),
-}
-ROLE_LABELS_VI = {Role.ADMIN: "Quản trị", Role.CLERK: "Văn thư số hóa", Role.OFFICER: "Cán bộ một cửa",
-                  Role.CITIZEN: "Công dân"}
 
 
 class NotAuthenticated(SohoaError):
@@ -115,37 +85,29 @@ class LoginPolicy:
     session_ttl: timedelta = timedelta(hours=10)  # one working day
 
 
-@dataclass(frozen=True, slots=True)
-class Principal:
-    """Who is asking: a user signed in with a browser session or an API token."""
-
-    user_id: int
-    username: str
-    role: Role
-    full_name: str = ""
-    office: str | None = None
-    via: str = "web"  # web | token
-    personal_id: str | None = None  # a citizen's, as checked at the desk
-
-    def can(self, permission: Permission) -> bool:
-        return permission in ROLE_PERMISSIONS[self.role]
-
-    @classmethod
-    def of(cls, user: User, via: str) -> Principal:
-        return cls(user.id, user.username, Role(user.role), user.full_name, user.office, via, user.personal_id)
-
-
 _hasher = PasswordHasher()
-_DUMMY_HASH = _hasher.hash("không có tài khoản này")  # verified against when the user does not exist
+# Each Argon2 hash holds its memory cost (64 MiB) while it runs and already uses several cores (parallelism 4):
+# twenty officers logging in at once in the server's threadpool held 20 × 64 MiB (1.1 GiB peak) for no gain in
+# throughput. Two at a time keeps the cores busy and the memory bounded; the others wait their turn.
+_hashing = threading.BoundedSemaphore(2)
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified against when the user does not exist (same cost as a real check). Made on first use, not at
+    import: every CLI command imports this module and would pay for one Argon2 hash."""
+    return hash_password("không có tài khoản này")
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _hashing:
+        return _hasher.hash(password)
 
 
 def check_password(stored_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(stored_hash, password)
+        with _hashing:
+            return _hasher.verify(stored_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
@@ -179,6 +141,20 @@ def create_user(s: Session, username: str, password: str, role: Role | str, *, f
     return user
 
 
+def add_user(username: str, password: str, role: Role | str, *, full_name: str = "", office: str | None = None,
+             personal_id: str | None = None, actor: Actor, s: Session) -> User:
+    user = create_user(s, username, password, role, full_name=full_name, office=office, personal_id=personal_id)
+    record(s, actor, "user_create", target=user.username, role=user.role)
+    return user
+
+
+def users(*, s: Session) -> list[dict]:
+    return [{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role, "office": u.office,
+             "personal_id": u.personal_id, "active": u.active,
+             "locked_until": u.locked_until.isoformat() if u.locked_until else None}
+            for u in s.scalars(select(User).order_by(User.username))]
+
+
 def authenticate(s: Session, username: str, password: str, ip: str, policy: LoginPolicy) -> User:
     """The user, or LoginRefused / LoginLocked. Every attempt is counted; the same message for every failure."""
     now = utcnow()
@@ -196,7 +172,7 @@ def authenticate(s: Session, username: str, password: str, ip: str, policy: Logi
     if ip_failures >= policy.max_ip_failures or locked:
         s.add(LoginAttempt(username=username, ip=ip, ok=False, at=now))
         raise LoginLocked(f"Đăng nhập sai quá nhiều lần. Vui lòng thử lại sau {policy.lock_for.seconds // 60} phút.")
-    ok = check_password(user.password_hash if user else _DUMMY_HASH, password) and user is not None
+    ok = check_password(user.password_hash if user else _dummy_hash(), password) and user is not None
     ok = ok and user.active
     s.add(LoginAttempt(username=username, ip=ip, ok=ok, at=now))
     if not ok:
@@ -215,14 +191,39 @@ def has_accounts(s: Session) -> bool:
     return s.scalar(select(User.id).limit(1)) is not None
 
 
-def create_first_admin(s: Session, username: str, password: str, *, full_name: str = "",
-                       office: str | None = None) -> User:
-    """The installation's first account, an admin, made by whoever sits at the server on first start; refused
-    once any account exists (then admins make the others)."""
+@dataclass(frozen=True, slots=True)
+class Login:
+    """A login's outcome. A refusal is handed back, not raised: its bookkeeping (the failure counted towards a
+    lockout, the audit entry) must be committed with the session."""
+
+    token: str | None = None
+    principal: Principal | None = None
+    refused: LoginRefused | None = None
+
+
+def log_in(username: str, password: str, *, ip: str, policy: LoginPolicy, s: Session) -> Login:
+    try:
+        user = authenticate(s, username, password, ip, policy)
+    except LoginRefused as exc:
+        record(s, Actor(None, ip, username.strip().lower()[:80]), "login_failed", reason=exc.code)
+        return Login(refused=exc)
+    principal = Principal.of(user, "web")
+    token = start_session(s, user, ip, policy)
+    record(s, Actor(principal, ip), "login")
+    return Login(token, principal)
+
+
+def create_first_admin(username: str, password: str, *, full_name: str = "", office: str | None = None, ip: str,
+                       policy: LoginPolicy, s: Session) -> tuple[str, Principal]:
+    """The installation's first account, an admin, made by whoever sits at the server on first start, and signed
+    in (a browser session's token); refused once any account exists (then admins make the others)."""
     if has_accounts(s):
         raise errors.Conflict("Máy này đã có tài khoản: hãy đăng nhập, hoặc nhờ quản trị viên tạo tài khoản.",
                               code="already_set_up")
-    return create_user(s, username, password, Role.ADMIN, full_name=full_name, office=office)
+    user = create_user(s, username, password, Role.ADMIN, full_name=full_name, office=office)
+    principal = Principal.of(user, "web")
+    record(s, Actor(principal, ip), "user_create", target=user.username, role=user.role, first_admin=True)
+    return start_session(s, user, ip, policy), principal
 
 
 # -- browser sessions -----------------------------------------------------------------------------------
@@ -245,9 +246,17 @@ def end_session(s: Session, token: str) -> None:
         s.delete(row)
 
 
-def change_password(s: Session, user_id: int, current: str, new: str, *, keep_session: str | None = None) -> None:
-    """Set a new password after checking the current one; every other browser session of the user ends and
-    every API token is revoked (a password changed because it leaked must lock the other holder out)."""
+def log_out(token: str | None, *, actor: Actor, s: Session) -> None:
+    if token:
+        end_session(s, token)
+    record(s, actor, "logout")
+
+
+def change_password(current: str, new: str, *, keep_session: str | None = None, actor: Actor, s: Session) -> None:
+    """Set the actor's new password after checking the current one; every other browser session of the user ends
+    and every API token is revoked (a password changed because it leaked must lock the other holder out)."""
+    principal = actor.principal
+    user_id = principal.user_id
     user = s.get(User, user_id)
     if user is None or not check_password(user.password_hash, current):
         raise WrongPassword("Mật khẩu hiện tại không đúng.")
@@ -260,18 +269,20 @@ def change_password(s: Session, user_id: int, current: str, new: str, *, keep_se
             s.delete(row)
     for token in s.scalars(select(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))):
         token.revoked_at = utcnow()
+    record(s, actor, "password_change", target=principal.username)
 
 
-def set_active(s: Session, user_id: int, active: bool, principal: Principal) -> User:
+def set_active(user_id: int, active: bool, *, actor: Actor, s: Session) -> User:
     """Lock an account (its sessions and API tokens stop working at once: both check ``active``) or unlock it."""
     user = s.get(User, user_id)
     if user is None:
         raise NotFound(f"Không có tài khoản {user_id}.")
-    if user.id == principal.user_id and not active:
+    if actor.principal is not None and user.id == actor.principal.user_id and not active:
         raise PasswordRejected("Không thể tự khóa tài khoản của chính mình.", code="invalid_account")
     user.active = active
     if active:
         user.failed_logins, user.locked_until = 0, None
+    record(s, actor, "user_activate" if active else "user_deactivate", target=user.username)
     return user
 
 
@@ -289,6 +300,21 @@ def create_token(s: Session, user_id: int, name: str) -> tuple[ApiToken, str]:
     return row, plain
 
 
+def new_token(name: str, *, actor: Actor, s: Session) -> dict:
+    """A token for the actor: its row as listed, and the token itself, shown this once."""
+    row, plain = create_token(s, actor.principal.user_id, name)
+    record(s, actor, "token_create", target=str(row.id))
+    return {"id": row.id, "name": row.name, "prefix": row.prefix, "token": plain}
+
+
+def tokens_of(user_id: int, *, s: Session) -> list[dict]:
+    """A user's API tokens, without the tokens (never stored)."""
+    rows = s.scalars(select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id))
+    return [{"id": t.id, "name": t.name, "prefix": t.prefix, "created_at": t.created_at.isoformat(),
+             "last_used_at": t.last_used_at.isoformat() if t.last_used_at else None,
+             "revoked": t.revoked_at is not None} for t in rows]
+
+
 def token_user(s: Session, plain: str) -> User | None:
     row = s.scalar(select(ApiToken).where(ApiToken.token_hash == sha256_hex(plain)))
     if row is None or row.revoked_at is not None or not row.user.active:
@@ -297,11 +323,13 @@ def token_user(s: Session, plain: str) -> User | None:
     return row.user
 
 
-def revoke_token(s: Session, token_id: int, principal: Principal) -> None:
+def revoke_token(token_id: int, *, actor: Actor, s: Session) -> None:
+    principal = actor.principal
     row = s.get(ApiToken, token_id)
-    if row is None or (row.user_id != principal.user_id and principal.role != Role.ADMIN):
+    if row is None or principal is None or (row.user_id != principal.user_id and principal.role != Role.ADMIN):
         raise Forbidden("Không có quyền thu hồi mã truy cập này.")
     row.revoked_at = row.revoked_at or utcnow()
+    record(s, actor, "token_revoke", target=str(token_id))
 
 
 # -- signing --------------------------------------------------------------------------------------------

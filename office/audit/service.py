@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
-from office.accounts.service import Principal
+from office.accounts.roles import Principal
+from storage.database import Database
 from storage.officer_models import AuditEntry
 
 MAX_VALUE_CHARS = 500
@@ -91,6 +92,12 @@ def record(s: Session, actor: Actor, action: str, *, target: str | None = None, 
     ))
 
 
+def denied(actor: Actor, target: str, *, method: str, status: int, code: str, s: Session) -> None:
+    """A refused or missed request is audited too: who tried what, as which role (probing for records is itself
+    something a citizen's access log and an auditor must see)."""
+    record(s, actor, "denied", target=target[:300], method=method, status=status, code=code)
+
+
 @dataclass(slots=True)
 class AuditFilter:
     username: str | None = None
@@ -119,7 +126,7 @@ def as_dict(e: AuditEntry) -> dict:
             "target": e.target, "dossier_id": e.dossier_id, "ip": e.ip, "via": e.via, "detail": e.detail}
 
 
-def entries(s: Session, f: AuditFilter, limit: int = 200, offset: int = 0) -> list[dict]:
+def entries(f: AuditFilter, *, limit: int = 200, offset: int = 0, s: Session) -> list[dict]:
     return [as_dict(e) for e in s.scalars(_select(f).limit(limit).offset(offset))]
 
 
@@ -132,8 +139,23 @@ def neutralised(value: object) -> object:
 CSV_COLUMNS = ("id", "at", "username", "role", "action", "target", "dossier_id", "ip", "via", "detail")
 
 
-def export_csv(s: Session, f: AuditFilter) -> Iterator[str]:
-    """CSV rows (header first), streamed in chunks of 1000 so a year of log never sits in memory."""
+def export_csv(f: AuditFilter, *, actor: Actor, db: Database) -> Iterator[str]:
+    """The log as CSV for a spreadsheet, the export itself logged. Two transactions: the export's entry is
+    committed before the first row is read, so an export broken off midway is in the log too, and the rows are
+    read while they stream out (a year of log never sits in memory)."""
+    with db.session() as s:
+        record(s, actor, "export_audit")
+
+    def chunks() -> Iterator[str]:
+        with db.session() as s:
+            yield "\ufeff"  # BOM: spreadsheet programs then read the Vietnamese text as UTF-8
+            yield from _csv_rows(s, f)
+
+    return chunks()
+
+
+def _csv_rows(s: Session, f: AuditFilter) -> Iterator[str]:
+    """CSV rows (header first), read 1000 at a time."""
     import json
 
     buf = io.StringIO()
