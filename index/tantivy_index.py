@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import logging
 import os
 import shutil
 import threading
@@ -18,6 +19,7 @@ from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
+log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
 SCHEMA_VERSION = "6"
 _TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD)
@@ -49,9 +51,15 @@ def _document(doc: IndexDoc) -> tantivy.Document:
 
 
 @contextmanager
-def _exclusive(lockfile: Path) -> Iterator[None]:
+def _exclusive(lockfile: Path, waiting: str | None = None) -> Iterator[None]:
+    """An exclusive lock on ``lockfile`` between processes; ``waiting`` is logged when another holds it."""
     with open(lockfile, "a") as fh:
-        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                log.warning(waiting)
+            fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -88,37 +96,47 @@ class TantivyIndex:
         self._writer: tantivy.IndexWriter | None = None
         self._lock = threading.Lock()
 
-    def _writer_(self) -> tantivy.IndexWriter:
-        # Tantivy allows one writer per index: only the process that indexes ever opens one.
-        if self._writer is None:
-            self._writer = self.index.writer(heap_size=50_000_000, num_threads=1)
-        return self._writer
+    @contextmanager
+    def _writing(self) -> Iterator[tantivy.IndexWriter]:
+        """Tantivy allows one writer per index, and several processes may write this one (the server taking
+        uploads, `sohoa ingest`, `sohoa serve --workers N`): each write takes a lock file beside the index
+        (waiting, with a message, while another process writes), opens the writer, commits and lets it go, so
+        the next process finds the index free. In memory (tests) the writer is simply kept."""
+        with self._lock:
+            if self.path is None:
+                if self._writer is None:
+                    self._writer = self.index.writer(heap_size=50_000_000, num_threads=1)
+                yield self._writer
+                self._writer.commit()
+                return
+            with _exclusive(self.path.parent / f".{self.path.name}.writer.lock",
+                            "Một tiến trình khác đang ghi chỉ mục tìm kiếm; đang chờ đến lượt…"):
+                writer = self.index.writer(heap_size=50_000_000, num_threads=1)
+                try:
+                    yield writer
+                    writer.commit()
+                finally:
+                    writer.wait_merging_threads()  # the writer (and Tantivy's own lock) is gone after this
 
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         n = 0
-        with self._lock:
-            writer = self._writer_()
+        with self._writing() as writer:
             for doc in docs:
                 writer.delete_documents_by_term("record_id", doc.record_id)
                 writer.add_document(_document(doc))
                 n += 1
-            writer.commit()
         self.index.reload()
         return n
 
     def delete(self, record_ids: Sequence[str]) -> None:
-        with self._lock:
-            writer = self._writer_()
+        with self._writing() as writer:
             for rid in record_ids:
                 writer.delete_documents_by_term("record_id", rid)
-            writer.commit()
         self.index.reload()
 
     def clear(self) -> None:
-        with self._lock:
-            writer = self._writer_()
+        with self._writing() as writer:
             writer.delete_all_documents()
-            writer.commit()
         self.index.reload()
 
     def count(self) -> int:
