@@ -21,12 +21,14 @@ from swagger_ui_bundle import swagger_ui_path
 from domain.errors import InvalidRequest, NotFound, SohoaError
 from domain.settings import Settings
 from office.accounts import service as auth
+from office.capture import background as capture_background
 from workers import Context
 
 from . import openapi_doc
 from .routes_admin import router as admin_router
 from .routes_auth import router as auth_router
 from .routes_capture import router as capture_router
+from .routes_capture import runner_of as capture_runner
 from .routes_capture import uploads_router
 from .routes_citizen import router as citizen_router
 from .routes_common import (
@@ -69,7 +71,11 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
         from workers.stages import prepare_index
 
         await run_in_threadpool(prepare_index, ctx)  # before the first request, not on its thread
+        # books a stopped server left half read run again, stale uploads expire (office.capture.background)
+        background = capture_background.Background(ctx, capture_runner(_app))
+        await run_in_threadpool(background.start)
         yield
+        background.stop()
         ctx.close()
 
     app = FastAPI(

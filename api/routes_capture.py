@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
 from fastapi.responses import JSONResponse, Response, StreamingResponse
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
@@ -41,11 +41,15 @@ class TooLarge(InputRejected):
     http_status = 413
 
 
+def runner_of(app: FastAPI) -> capture.Runner:
+    """The app's one background runner (started with the app's lifespan, or at the first request that needs it)."""
+    if getattr(app.state, "capture_runner", None) is None:
+        app.state.capture_runner = capture.Runner(app.state.sohoa.ctx)
+    return app.state.capture_runner
+
+
 def runner(request: Request) -> capture.Runner:
-    app_state = request.app.state
-    if getattr(app_state, "capture_runner", None) is None:
-        app_state.capture_runner = capture.Runner(state(request).ctx)
-    return app_state.capture_runner
+    return runner_of(request.app)
 
 
 # -- resumable uploads: the tus protocol, behind our sign-in, CSRF and CAPTURE -------------------------------

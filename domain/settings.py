@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     # Blank uncompressed TIFF pages compress ~1000:1, so a lower limit would refuse honest scans.
     max_zip_ratio: float = Field(1000.0, description="Largest compression ratio of an archive entry.")
     max_archive_depth: int = Field(2, description="Archives nested deeper than this are refused.")
+    upload_expiry_hours: float = Field(48.0, gt=0, description=(
+        "Unfinished browser uploads (tus) untouched this long are deleted (at server start, then periodically)."))
     review_threshold: float = Field(0.80, ge=0, le=1, description="Fields below this confidence need review.")
     secret_key: str = Field("", description="Signs sessions and verification tokens; generated if empty.")
     public_url: str = Field("http://127.0.0.1:8000", description="Base URL printed in QR codes.")

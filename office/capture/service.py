@@ -32,7 +32,7 @@ class Runner:
     """One background thread running batches to completion, in the order they were handed over.
 
     A daemon thread: stopping the server does not wait for a long book; its unfinished pages stay pending or
-    running, and run again at the next upload, fix or "Tiếp tục" of that batch (as `sohoa ingest --resume`)."""
+    running, and run again when the server starts next (office.capture.background, as `sohoa ingest --resume`)."""
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
@@ -136,3 +136,13 @@ def pages_of(batch_id: str, *, s: Session) -> list[dict]:
                      .where(Page.batch_id == batch_id).order_by(Page.seq))
     return [{"page_id": p.id, "seq": p.seq, "source": name, "page": p.number, "status": p.status, "role": p.role,
              "code": p.error_code, "reason": p.reason, "records": n_records.get(p.id, 0)} for p, name in rows]
+
+
+def interrupted(*, s: Session) -> list[str]:
+    """Batches a stopped process left unfinished, oldest first: pages still pending or running, or never
+    finalised. A page that is in fact still running elsewhere (an orphaned worker finishing its page, a
+    `sohoa ingest` beside the server) may then be read twice: the stages are idempotent, nothing doubles."""
+    open_pages = set(s.scalars(select(Page.batch_id).where(Page.status.in_([PageStatus.PENDING, PageStatus.RUNNING]))))
+    rows = s.execute(select(Batch.id).where(Batch.id.in_(open_pages) | Batch.finished_at.is_(None))
+                     .order_by(Batch.created_at)).all()
+    return [b for (b,) in rows]
