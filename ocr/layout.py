@@ -14,12 +14,15 @@ from __future__ import annotations
 import re
 from statistics import median
 
+import numpy as np
+
 from ocr.words import Word, lines_of
 
 _GAP = 1.6  # a gap wider than this many median word heights separates pieces
 _CENTRED = 0.04  # |piece centre − content centre| below this share of the width: a centred title line
 _MARGIN = 0.05  # a piece starting within this share of the width from the left edge starts at the margin
 _NARROW = 0.7
+_GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
 _VIETNAMESE = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
 
@@ -63,6 +66,92 @@ def reading_order(words: list[Word]) -> list[Word]:
     centre = (left + right) / 2
     gap = _GAP * median(w.height for w in words)
     pieces = [_pieces(line, gap) for line in lines]
+    head, head_gutter = _column_block(pieces, left, width, gap)
+    foot, foot_gutter = _column_block(pieces[head:][::-1], left, width, gap)
+    out = _read_columns(pieces[:head], head_gutter, header=True)
+    out += _read_middle(lines[head:len(lines) - foot], pieces[head:len(lines) - foot], left, width, centre)
+    out += _read_columns(pieces[len(lines) - foot:], foot_gutter, header=False)
+    for n, line in enumerate(out):
+        for w in line:
+            w.line = n
+    return [w for line in out for w in line]
+
+
+def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: float) -> tuple[int, float]:
+    """How many of these lines, from the first, form a two-column block (an official document's header, or
+    read from the bottom its footer: "Nơi nhận" beside the signer), and the x of its gutter.
+
+    The lines of a block leave a strip of paper in the middle of the page (the gutter) free on every line,
+    have some line with text on both sides of it, and at most two pieces on a side (a table's rows have more).
+    0 when there is no such block of two lines or more."""
+    lo, hi = int(left + _GUTTER_RANGE[0] * width), int(left + _GUTTER_RANGE[1] * width)
+    free = np.ones(hi - lo, dtype=bool)
+    best, gutter = 0, 0.0
+    for n, ps in enumerate(pieces):
+        now = free.copy()
+        for p in ps:
+            a, b = _span(p)
+            now[max(0, int(a - gap / 2) - lo):max(0, int(b + gap / 2) - lo)] = False
+        if not now.any():
+            break
+        g = lo + _middle_of_widest_run(now)
+        sides = [sum(1 for p in ps if (sum(_span(p)) / 2 < g) == is_left) for is_left in (True, False)]
+        if max(sides) > 2:
+            break
+        free = now
+        if n >= 1 and any(_two_sided(q, g) for q in pieces[:n + 1]) and _centred_column(pieces[:n + 1], g, gap):
+            best, gutter = n + 1, g
+    return best, gutter
+
+
+def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool:
+    """Is one side of the gutter a centred column (lines of unequal length on a common centre)? The blocks of an
+    official document's header and its signer block are; rows of "label: value   label: value" fields, whose
+    pieces start at common tab stops, are not."""
+    for is_left in (True, False):
+        spans = [(p[0].left, _span(p)[1]) for ps in block for p in ps if (sum(_span(p)) / 2 < g) == is_left]
+        if len(spans) < 2:
+            continue
+        lefts = [a for a, _ in spans]
+        centres = [(a + b) / 2 for a, b in spans]
+        if max(lefts) - min(lefts) > gap / 2 and max(centres) - min(centres) < max(lefts) - min(lefts):
+            return True
+    return False
+
+
+def _two_sided(ps: list[list[Word]], g: float) -> bool:
+    return any(_span(p)[1] < g for p in ps) and any(_span(p)[0] > g for p in ps)
+
+
+def _middle_of_widest_run(free: np.ndarray) -> int:
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], free.astype(np.int8), [0]))))
+    starts, ends = edges[::2], edges[1::2]
+    k = int(np.argmax(ends - starts))
+    return int((starts[k] + ends[k]) // 2)
+
+
+def _read_columns(block: list[list[list[Word]]], gutter: float, *, header: bool) -> list[list[Word]]:
+    """A two-column block's lines: the left column's, then the right's. In a footer whose right column starts
+    higher (a land certificate's signer block above its "Số vào sổ cấp GCN" note) the right column comes first."""
+    if not block:
+        return []
+    sides: list[list[list[Word]]] = [[], []]
+    first = [len(block), len(block)]
+    for n, ps in enumerate(block):
+        for k, side in enumerate(([p for p in ps if sum(_span(p)) / 2 < gutter],
+                                  [p for p in ps if sum(_span(p)) / 2 >= gutter])):
+            if side:
+                sides[k].append([w for p in side for w in p])
+                first[k] = min(first[k], n)
+    if not header and first[1] < first[0]:
+        sides.reverse()
+    return sides[0] + sides[1]
+
+
+def _read_middle(lines: list[list[Word]], pieces: list[list[list[Word]]], left: int, width: float,
+                 centre: float) -> list[list[Word]]:
+    """Lines between the header and footer blocks: as printed, except zones of side-by-side pieces (signature
+    blocks, a form's header when no block was found) read column by column (``_read_zone``)."""
 
     def zone_line(ps: list[list[Word]]) -> bool:
         if len(ps) > 1:
@@ -83,10 +172,7 @@ def reading_order(words: list[Word]) -> list[Word]:
             j += 1
         out += _read_zone(pieces[i:j], left, width)
         i = j
-    for n, line in enumerate(out):
-        for w in line:
-            w.line = n
-    return [w for line in out for w in line]
+    return out
 
 
 def _read_zone(zone: list[list[list[Word]]], left: int, width: float) -> list[list[Word]]:

@@ -1,4 +1,7 @@
 """Reading order from word boxes (ocr/layout.py)."""
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ocr.layout import reading_order
 from ocr.words import Word, page_text
 
@@ -46,3 +49,48 @@ def test_seal_strokes_dropped():
     words = _line(0, (0, "Nơi sinh: Hà Nội")) + [Word("“Áq§sS", 0.3, 900, 0, 100, 50, 1, 0),
                                                    Word("¬.", 0.2, 1100, 0, 40, 50, 1, 0)]
     assert page_text(reading_order(words)) == "Nơi sinh: Hà Nội"
+
+
+def _official_words() -> list[Word]:
+    """Decree 30/2020's page as word boxes: two header blocks, title, body, "Nơi nhận" beside the signer."""
+    return (_line(0, (260, "BỘ TÀI CHÍNH"), (1150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+            + _line(1, (1300, "Độc lập - Tự do - Hạnh phúc"))
+            + _line(2, (200, "Số: 123/QĐ-BTC"), (1250, "Hà Nội, ngày 12 tháng 3 năm 2026"))
+            + _line(3, (950, "QUYẾT ĐỊNH"))
+            + _line(4, (100, "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015 và các văn bản"))
+            + _line(5, (100, "Điều 1. Phê duyệt kế hoạch năm 2026 của Bộ Tài chính."))
+            + _line(6, (100, "Nơi nhận:"), (1500, "KT. BỘ TRƯỞNG"))
+            + _line(7, (100, "- Như Điều 3;"), (1550, "THỨ TRƯỞNG"))
+            + _line(8, (100, "- Lưu: VT, KHTC."))
+            + _line(9, (1480, "Nguyễn Văn Bình")))
+
+
+def test_official_header_and_footer_read_block_by_block():
+    lines = page_text(reading_order(_official_words())).splitlines()
+    assert lines == ["BỘ TÀI CHÍNH", "Số: 123/QĐ-BTC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày 12 tháng 3 năm 2026", "QUYẾT ĐỊNH",
+                     "Căn cứ Luật Ngân sách nhà nước ngày 25 tháng 6 năm 2015 và các văn bản",
+                     "Điều 1. Phê duyệt kế hoạch năm 2026 của Bộ Tài chính.",
+                     "Nơi nhận:", "- Như Điều 3;", "- Lưu: VT, KHTC.", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG",
+                     "Nguyễn Văn Bình"]
+
+
+def _key(w: Word) -> tuple:
+    return w.text, w.left, w.top, w.width
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.integers(0, 2400), st.sampled_from(["Số:", "ngày", "Hà", "BỘ", "- Lưu",
+                                                                          "Điều 1.", "CỘNG HÒA XÃ HỘI"])),
+                         min_size=1, max_size=4), min_size=1, max_size=14))
+def test_no_line_is_ever_dropped(rows):
+    """Reading order only reorders: every word of every line found comes out once (garbage aside)."""
+    words = []
+    for n, pieces in enumerate(rows):
+        line = sorted(_line(n, *pieces), key=lambda w: w.left)
+        for w in line:  # pieces drawn over each other are moved right, as on a page
+            w.left = max([w.left] + [v.left + v.width + 5 for v in words if v.line == n])
+            words.append(w)
+    out = reading_order([Word(w.text, w.conf, w.left, w.top, w.width, w.height, w.block, w.line) for w in words])
+    assert sorted(map(_key, out)) == sorted(map(_key, words))
+    assert sorted({w.line for w in out}) == list(range(len({w.line for w in out})))
