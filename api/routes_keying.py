@@ -8,20 +8,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import InvalidRequest
 from domain.records import RecordType
 from office.accounts.service import Permission, Principal
+from office.keying import books as keying_books
 from office.keying import checks, completion
 from office.keying import service as keying
-from office.keying.models import KeyingBook, KeyingEntry
 from office.records.review import FieldErrors
-from storage.models import Batch
 
 from .params import DbId, PageSeq
 from .routes_common import actor, csrf_token, render, require, state
+from .schemas import keying as out
 
 router = APIRouter()
 can_key = require(Permission.KEY_ENTRIES)
@@ -89,23 +88,12 @@ def _settle(request: Request, principal: Principal, entry_id: int, fields: dict,
             "record_id": saved.published[0] if saved.published else None}
 
 
-def _books(request: Request) -> list[dict]:
-    ctx = _ctx(request)
-    with ctx.db.session() as s:
-        counts: dict[str, dict] = {}
-        for bid, status, n in s.execute(select(KeyingEntry.batch_id, KeyingEntry.status, func.count())
-                                        .group_by(KeyingEntry.batch_id, KeyingEntry.status)):
-            counts.setdefault(bid, {})[status] = n
-        modes = {b.batch_id: b.mode for b in s.scalars(select(KeyingBook))}
-        return [{"batch_id": b.id, "book": b.book or b.id, "record_type": b.record_type,
-                 "mode": modes.get(b.id), "counts": counts.get(b.id, {})}
-                for b in s.scalars(select(Batch).order_by(Batch.created_at.desc()).limit(200))]
-
-
 # -- pages ----------------------------------------------------------------------------------------------
 @router.get("/keying", include_in_schema=False)
 def keying_home(request: Request, principal: Annotated[Principal, Depends(can_key)], message: str = "") -> Response:
-    return render(request, "keying_books.html", books=_books(request), message=message[:200],
+    with _ctx(request).db.session() as s:
+        books = keying_books.books(s=s)
+    return render(request, "keying_books.html", books=books, message=message[:200],
                   can_set_mode=principal.can(Permission.CAPTURE), can_arbitrate=principal.can(Permission.ARBITRATE))
 
 
@@ -195,14 +183,15 @@ def figures_page(request: Request, _p: Annotated[Principal, Depends(can_arbitrat
 # -- /api/v1 --------------------------------------------------------------------------------------------
 @router.get("/api/v1/keying/books/{batch_id}/pages/{seq}", tags=["keying"],
             summary="Trạm nhập liệu: các mục của một trang, giá trị của chính người gõ và gợi ý OCR tin cậy")
-def station(request: Request, batch_id: str, seq: PageSeq, principal: Annotated[Principal, Depends(can_key)]) -> dict:
+def station(request: Request, batch_id: str, seq: PageSeq,
+            principal: Annotated[Principal, Depends(can_key)]) -> out.Station:
     return _station(request, principal, batch_id, seq)
 
 
 @router.put("/api/v1/keying/books/{batch_id}", tags=["keying"],
             summary="Chế độ kiểm tra của quyển: gõ một lần có duyệt, hoặc gõ hai lần độc lập có phân xử")
 def set_mode(request: Request, batch_id: str, body: ModeIn,
-             principal: Annotated[Principal, Depends(can_set_mode)]) -> dict:
+             principal: Annotated[Principal, Depends(can_set_mode)]) -> out.ModeOut:
     with _ctx(request).db.session() as s:
         book = keying.set_mode(batch_id, body.mode, actor(request, principal), s=s, record_type=body.record_type)
         return {"batch_id": batch_id, "mode": book.mode, "record_type": book.record_type}
@@ -211,14 +200,14 @@ def set_mode(request: Request, batch_id: str, body: ModeIn,
 @router.put("/api/v1/keying/entries/{entry_id}/values", tags=["keying"],
             summary="Lưu giá trị người này gõ cho một mục; đủ lượt gõ thì so sánh, khớp thì công bố")
 def save_values(request: Request, entry_id: DbId, body: KeyedIn,
-                principal: Annotated[Principal, Depends(can_key)]) -> dict:
+                principal: Annotated[Principal, Depends(can_key)]) -> out.SavedOut:
     return _save(request, principal, entry_id, body)
 
 
 @router.post("/api/v1/keying/pages/{page_id}/entries", tags=["keying"],
              summary="Thêm, tách, gộp hoặc xóa mục trên một trang")
 def change_entries(request: Request, page_id: str, body: ChangeIn,
-                   principal: Annotated[Principal, Depends(can_key)]) -> dict:
+                   principal: Annotated[Principal, Depends(can_key)]) -> out.EntriesChanged:
     ctx = _ctx(request)
     with ctx.db.session() as s:
         done = keying.change_entries(body.op, actor(request, principal), s=s, entry_id=body.entry_id,
@@ -229,7 +218,8 @@ def change_entries(request: Request, page_id: str, body: ChangeIn,
 
 @router.get("/api/v1/keying/entries/{entry_id}/arbitration", tags=["keying"],
             summary="Mục chờ phân xử/duyệt: giá trị của từng người gõ ở các trường khác nhau")
-def arbitration_view(request: Request, entry_id: DbId, principal: Annotated[Principal, Depends(can_arbitrate)]) -> dict:
+def arbitration_view(request: Request, entry_id: DbId,
+                     principal: Annotated[Principal, Depends(can_arbitrate)]) -> out.ArbitrationView:
     with _ctx(request).db.session() as s:
         return keying.arbitration_view(entry_id, actor(request, principal), s=s)
 
@@ -237,13 +227,13 @@ def arbitration_view(request: Request, entry_id: DbId, principal: Annotated[Prin
 @router.post("/api/v1/keying/entries/{entry_id}/arbitration", tags=["keying"],
              summary="Phân xử (hoặc duyệt) một mục: giá trị đúng của các trường; mục được công bố")
 def arbitrate(request: Request, entry_id: DbId, body: SettledIn,
-              principal: Annotated[Principal, Depends(can_arbitrate)]) -> dict:
+              principal: Annotated[Principal, Depends(can_arbitrate)]) -> out.SavedOut:
     return _settle(request, principal, entry_id, body.fields, body.illegible)
 
 
 @router.get("/api/v1/keying/arbitration", tags=["keying"], summary="Các mục chờ phân xử hoặc duyệt (trừ mục mình gõ)")
 def arbitration_queue(request: Request, principal: Annotated[Principal, Depends(can_arbitrate)],
-                      batch: Annotated[str, Query(max_length=40)] = "") -> list[dict]:
+                      batch: Annotated[str, Query(max_length=40)] = "") -> list[out.QueuedEntry]:
     with _ctx(request).db.session() as s:
         return keying.arbitration_queue(actor(request, principal), s=s, batch_id=batch or None)
 
@@ -251,7 +241,7 @@ def arbitration_queue(request: Request, principal: Annotated[Principal, Depends(
 @router.get("/api/v1/keying/figures", tags=["keying"],
             summary="Theo từng người: số mục, mục/giờ, tỷ lệ khớp, số trường bị sửa khi phân xử")
 def figures(request: Request, _p: Annotated[Principal, Depends(can_arbitrate)],
-            batch: Annotated[str, Query(max_length=40)] = "") -> list[dict]:
+            batch: Annotated[str, Query(max_length=40)] = "") -> list[out.ClerkFigures]:
     with _ctx(request).db.session() as s:
         return keying.clerk_figures(s=s, batch_id=batch or None)
 
@@ -260,7 +250,7 @@ def figures(request: Request, _p: Annotated[Principal, Depends(can_arbitrate)],
             summary="Gợi ý hoàn thành khi gõ: họ tên theo tần suất, địa danh hai thời kỳ, giá trị đã gõ trong quyển")
 def complete(request: Request, principal: Annotated[Principal, Depends(can_key)],
              batch: Annotated[str, Query(max_length=40)], field: Annotated[str, Query(max_length=60)],
-             text: Annotated[str, Query(max_length=500)] = "") -> dict:
+             text: Annotated[str, Query(max_length=500)] = "") -> out.Completions:
     with _ctx(request).db.session() as s:
         memory, province = keying.memory(batch, field, actor(request, principal), s=s)
     return {"field": field, "text": text, "completions": completion.complete(field, text, memory=memory,
@@ -269,6 +259,6 @@ def complete(request: Request, principal: Annotated[Principal, Depends(can_key)]
 
 @router.post("/api/v1/keying/check", tags=["keying"],
              summary="Kiểm tra khi gõ: lỗi (ngày, giới tính, năm) và điều đáng ngờ (số định danh, ngày đăng ký…)")
-def check(_p: Annotated[Principal, Depends(can_key)], body: CheckIn) -> dict:
+def check(_p: Annotated[Principal, Depends(can_key)], body: CheckIn) -> out.Checked:
     cleaned, errors = checks.clean_all(body.fields)
     return {"errors": errors, "warnings": checks.warnings(cleaned)}

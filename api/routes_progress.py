@@ -7,24 +7,20 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
-from domain.errors import SohoaError
 from office.accounts.service import Permission, Principal
-from office.audit import service as audit
 from office.progress import service as dashboard
-from workers.batches import report
 
 from .routes_common import actor, render, require, state
+from .schemas.progress import Overview
 
 router = APIRouter()
 can_export = require(Permission.CAPTURE)
 ExportFormat = Literal["moj", "csv", "jsonl"]
 can_batches = require(Permission.BATCHES)
 can_run = require(Permission.RUN_BATCHES)
-
-
-class RetryFromCommandLine(SohoaError):
-    code = "embedded_mode"
-    http_status = 409
+# The media type FileResponse gives each file by its name: moj is one zip; .jsonl has no registered type.
+EXPORTED = {200: {"description": "Tệp xuất", "content": {"application/zip": {}, "text/csv": {},
+                                                          "application/octet-stream": {}}}}
 
 
 def _overview(request: Request) -> dict:
@@ -41,9 +37,7 @@ def progress_page(request: Request, _p: Annotated[Principal, Depends(can_batches
 def batch_page(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_batches)],
                queued: int | None = None) -> Response:
     ctx = state(request).ctx
-    rep = report(batch_id, ctx)
-    with ctx.db.session() as s:
-        audit.record(s, actor(request, principal), "view_batch", target=batch_id)
+    rep = dashboard.batch_report(batch_id, ctx, actor=actor(request, principal))
     return render(request, "batch.html", b=rep, distributed=ctx.settings.distributed, queued=queued,
                   percent=round(100 * (rep["status"]["done"] + rep["status"]["failed"]) / rep["pages"])
                   if rep["pages"] else 0)
@@ -51,22 +45,13 @@ def batch_page(request: Request, batch_id: str, principal: Annotated[Principal, 
 
 @router.post("/batches/{batch_id}/retry", include_in_schema=False)
 def retry_page(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_run)]) -> Response:
-    ctx = state(request).ctx
-    report(batch_id, ctx)  # 404 for an unknown batch
-    if not ctx.settings.distributed:
-        raise RetryFromCommandLine(f"Bản cài đặt này nhận dạng trên máy văn phòng: chạy `sohoa retry {batch_id}` "
-                                   "trên máy đó để xử lý lại các trang lỗi.")
-    from workers.celery_executor import requeue_failed
-
-    n = requeue_failed(batch_id, ctx)
-    with ctx.db.session() as s:
-        audit.record(s, actor(request, principal), "retry_batch", target=batch_id, pages=n)
+    n = dashboard.retry_failed(batch_id, state(request).ctx, actor=actor(request, principal))
     return RedirectResponse(f"/batches/{batch_id}?queued={n}", status_code=303)
 
 
 @router.get("/api/v1/progress", tags=["batches"],
             summary="Tiến độ số hóa: theo lô (trang xong / lỗi / chờ, hồ sơ, cần kiểm tra), theo năm, theo đơn vị")
-def progress(request: Request, _p: Annotated[Principal, Depends(can_batches)]) -> dict:
+def progress(request: Request, _p: Annotated[Principal, Depends(can_batches)]) -> Overview:
     return _overview(request)
 
 
@@ -106,7 +91,7 @@ def export_page(request: Request, batch_id: str, principal: Annotated[Principal,
     return _export(request, principal, batch_id, format)
 
 
-@router.get("/api/v1/batches/{batch_id}/export", tags=["batches"], response_class=FileResponse,
+@router.get("/api/v1/batches/{batch_id}/export", tags=["batches"], response_class=FileResponse, responses=EXPORTED,
             summary="Xuất quyển theo hướng dẫn của Bộ Tư pháp: moj (xlsx + zip PDF từng mục), csv hoặc jsonl")
 def export_api(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_export)],
                format: ExportFormat = "moj") -> Response:

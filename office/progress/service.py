@@ -11,10 +11,19 @@ import re
 from sqlalchemy import case, func, literal_column, select
 from sqlalchemy.orm import Session
 
+from domain.errors import SohoaError
 from domain.text import normalize
+from office.audit.service import Actor, record
 from storage.models import Batch, Page, PageStatus, Record
+from workers import Context
+from workers.batches import report
 
 UNKNOWN = "Không rõ"
+
+
+class RetryFromCommandLine(SohoaError):
+    code = "embedded_mode"
+    http_status = 409
 _YEAR = re.compile(r"(1[6-9]\d\d|20\d\d)")
 
 
@@ -89,3 +98,25 @@ def overview(*, s: Session) -> dict:
     totals = {k: sum(r[k] for r in rows) for k in ("pages", "done", "failed", "pending", "records", "needs_review")}
     totals["percent"] = _percent(totals["done"] + totals["failed"], totals["pages"])
     return {"totals": totals, "batches": rows, "by_year": by_year(s=s), "by_unit": by_unit(s=s)}
+
+
+def batch_report(batch_id: str, ctx: Context, *, actor: Actor) -> dict:
+    """A batch's report (``sohoa status``) as an officer opens it: the read is audited."""
+    rep = report(batch_id, ctx)
+    with ctx.db.session() as s:
+        record(s, actor, "view_batch", target=batch_id)
+    return rep
+
+
+def retry_failed(batch_id: str, ctx: Context, *, actor: Actor) -> int:
+    """Send a batch's failed pages back to the workers (distributed mode); the number queued, audited."""
+    report(batch_id, ctx)  # NotFound for an unknown batch
+    if not ctx.settings.distributed:
+        raise RetryFromCommandLine(f"Bản cài đặt này nhận dạng trên máy văn phòng: chạy `sohoa retry {batch_id}` "
+                                   "trên máy đó để xử lý lại các trang lỗi.")
+    from workers.celery_executor import requeue_failed  # Celery only where it is configured
+
+    n = requeue_failed(batch_id, ctx)
+    with ctx.db.session() as s:
+        record(s, actor, "retry_batch", target=batch_id, pages=n)
+    return n
