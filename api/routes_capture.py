@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, FastAPI, File, Form, Request, UploadFile
-from fastapi.responses import JSONResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 from tuspyserver import create_tus_router
@@ -26,6 +26,7 @@ from office.progress import service as dashboard
 
 from .params import Body
 from .routes_common import actor, render, require, state
+from .schemas import capture as out
 
 router = APIRouter()
 can_capture = require(Permission.CAPTURE)
@@ -34,6 +35,7 @@ can_run = require(Permission.RUN_BATCHES)
 can_download = require(Permission.DOWNLOAD)
 UPLOADS = "/api/v1/uploads"
 STREAM_EVERY_S = 1.0
+SSE = {200: {"content": {"text/event-stream": {}}, "description": "Sự kiện tiến độ (server-sent events)"}}
 STREAM_FOR_S = 3600  # an open page reconnects (EventSource does) rather than holding a connection for ever
 
 
@@ -115,7 +117,7 @@ def create_batch(
     years: Annotated[str | None, Form(description="Năm hoặc khoảng năm, ví dụ 1998-1999")] = None,
     note: Annotated[str | None, Form(description="Ghi chú của văn thư")] = None,
     spreads: Annotated[bool, Form(description="Mỗi trang là hai trang sổ mở (quét A3, ảnh chụp sổ): tách đôi")] = False,
-) -> dict:
+) -> out.Uploaded:
     ctx = state(request).ctx
     meta = book_meta(record_type=type, book=book, authority=authority, years=years, note=note,
                      created_by=principal.username, spreads=spreads)
@@ -133,14 +135,15 @@ def create_batch(
 # -- live progress -----------------------------------------------------------------------------------------
 @router.get("/api/v1/batches/{batch_id}", tags=["batches"],
             summary="Báo cáo một lô (như sohoa status --json): finished, pages, done, failed với lý do, tốc độ")
-def batch(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_batches)]) -> dict:
+def batch(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_batches)]) -> out.BatchReport:
     return capture.batch_status(batch_id, state(request).ctx, actor=actor(request, principal),
                                 busy=runner(request).busy(batch_id))
 
 
 @router.get("/api/v1/batches/{batch_id}/status", tags=["batches"],
             summary="Tiến độ trực tiếp của một lô: trang xong / lỗi / chờ, tốc độ, thời gian còn lại")
-def batch_progress(request: Request, batch_id: str, _p: Annotated[Principal, Depends(can_batches)]) -> dict:
+def batch_progress(request: Request, batch_id: str,
+                   _p: Annotated[Principal, Depends(can_batches)]) -> out.LiveProgress:
     with state(request).ctx.db.session() as s:
         return capture.progress(batch_id, s=s, busy=runner(request).busy(batch_id))
 
@@ -164,7 +167,7 @@ def _stream(request: Request, snapshot: Callable[[], dict], done: Callable[[dict
                              headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
-@router.get("/api/v1/batches/{batch_id}/events", tags=["batches"], response_class=StreamingResponse,
+@router.get("/api/v1/batches/{batch_id}/events", tags=["batches"], response_class=StreamingResponse, responses=SSE,
             summary="Tiến độ của một lô dạng server-sent events (mỗi khi thay đổi), kèm các trang lỗi")
 def batch_events(request: Request, batch_id: str, _p: Annotated[Principal, Depends(can_batches)]) -> Response:
     ctx, run = state(request).ctx, runner(request)
@@ -179,7 +182,7 @@ def batch_events(request: Request, batch_id: str, _p: Annotated[Principal, Depen
     return _stream(request, snapshot, lambda d: d["finished"])
 
 
-@router.get("/api/v1/progress/events", tags=["batches"], response_class=StreamingResponse,
+@router.get("/api/v1/progress/events", tags=["batches"], response_class=StreamingResponse, responses=SSE,
             summary="Tiến độ của mọi lô dạng server-sent events (mỗi khi thay đổi)")
 def progress_events(request: Request, _p: Annotated[Principal, Depends(can_batches)]) -> Response:
     ctx = state(request).ctx
@@ -193,12 +196,14 @@ def progress_events(request: Request, _p: Annotated[Principal, Depends(can_batch
 
 # -- pages and their fixes ---------------------------------------------------------------------------------
 @router.get("/api/v1/batches/{batch_id}/pages", tags=["pages"], summary="Các trang của quyển theo thứ tự")
-def batch_pages(request: Request, batch_id: str, _p: Annotated[Principal, Depends(can_batches)]) -> list[dict]:
+def batch_pages(request: Request, batch_id: str,
+                _p: Annotated[Principal, Depends(can_batches)]) -> list[out.BookPage]:
     with state(request).ctx.db.session() as s:
         return capture.pages_of(batch_id, s=s)
 
 
 @router.get("/api/v1/pages/{page_id}/thumbnail", tags=["pages"], response_class=Response,
+            responses={200: {"content": {"image/jpeg": {}}, "description": "Ảnh JPEG"}},
             summary="Ảnh nhỏ của trang (JPEG), kể cả trang lỗi; mỗi lần xem được ghi nhật ký")
 def thumbnail(request: Request, page_id: str, principal: Annotated[Principal, Depends(can_download)]) -> Response:
     data = fixes.thumbnail(page_id, ctx=state(request).ctx, actor=actor(request, principal))
@@ -225,7 +230,7 @@ def _fix_args(request: Request, principal: Principal) -> dict:
 @router.post("/api/v1/batches/{batch_id}/pages/{page_id}/rotate", tags=["pages"],
              summary="Xoay trang; chỉ trang này được nhận dạng lại")
 def rotate(request: Request, batch_id: str, page_id: str, body: RotateIn,
-           principal: Annotated[Principal, Depends(can_capture)]) -> dict:
+           principal: Annotated[Principal, Depends(can_capture)]) -> out.PageFixed:
     new_id = fixes.rotate(batch_id, page_id, body.degrees, **_fix_args(request, principal))
     return {"batch_id": batch_id, "page_id": new_id}
 
@@ -233,7 +238,7 @@ def rotate(request: Request, batch_id: str, page_id: str, body: RotateIn,
 @router.post("/api/v1/batches/{batch_id}/pages/{page_id}/replace", tags=["pages"],
              summary="Thay trang bằng bản quét lại hoặc ảnh chụp mới (một trang)")
 def replace(request: Request, batch_id: str, page_id: str, principal: Annotated[Principal, Depends(can_capture)],
-            file: Annotated[UploadFile, File(description="Ảnh hoặc PDF một trang")]) -> dict:
+            file: Annotated[UploadFile, File(description="Ảnh hoặc PDF một trang")]) -> out.PageFixed:
     ctx = state(request).ctx
     root = ctx.settings.home / "tmp"
     root.mkdir(parents=True, exist_ok=True)
@@ -246,34 +251,34 @@ def replace(request: Request, batch_id: str, page_id: str, principal: Annotated[
 @router.post("/api/v1/batches/{batch_id}/pages/{page_id}/mark", tags=["pages"],
              summary="Đánh dấu trang trắng / bìa / mặt sau (không trích hồ sơ), hoặc bỏ đánh dấu")
 def mark(request: Request, batch_id: str, page_id: str, body: MarkIn,
-         principal: Annotated[Principal, Depends(can_capture)]) -> dict:
+         principal: Annotated[Principal, Depends(can_capture)]) -> out.PageMarked:
     fixes.mark(batch_id, page_id, body.role, **_fix_args(request, principal))
     return {"batch_id": batch_id, "page_id": page_id, "role": body.role}
 
 
 @router.delete("/api/v1/batches/{batch_id}/pages/{page_id}", tags=["pages"], summary="Bỏ trang khỏi quyển")
 def delete(request: Request, batch_id: str, page_id: str,
-           principal: Annotated[Principal, Depends(can_capture)]) -> dict:
+           principal: Annotated[Principal, Depends(can_capture)]) -> out.PageDeleted:
     fixes.delete(batch_id, page_id, **_fix_args(request, principal))
     return {"batch_id": batch_id, "deleted": page_id}
 
 
 @router.put("/api/v1/batches/{batch_id}/order", tags=["pages"], summary="Sắp xếp lại các trang của quyển")
 def reorder(request: Request, batch_id: str, body: OrderIn,
-            principal: Annotated[Principal, Depends(can_capture)]) -> dict:
+            principal: Annotated[Principal, Depends(can_capture)]) -> out.Reordered:
     fixes.reorder(batch_id, body.pages, **_fix_args(request, principal))
     return {"batch_id": batch_id, "pages": len(body.pages)}
 
 
 @router.post("/api/v1/batches/{batch_id}/pages/{page_id}/retry", tags=["pages"], summary="Nhận dạng lại một trang lỗi")
 def retry_page(request: Request, batch_id: str, page_id: str,
-               principal: Annotated[Principal, Depends(can_run)]) -> dict:
+               principal: Annotated[Principal, Depends(can_run)]) -> out.Queued:
     return {"batch_id": batch_id, "queued": fixes.retry(batch_id, page_id, **_fix_args(request, principal))}
 
 
-@router.post("/api/v1/batches/{batch_id}/run", tags=["batches"],
+@router.post("/api/v1/batches/{batch_id}/run", tags=["batches"], status_code=202,
              summary="Tiếp tục lô: nhận dạng lại các trang lỗi và các trang còn chờ (sau khi máy chủ khởi động lại)")
-def run_batch(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_run)]) -> JSONResponse:
+def run_batch(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_run)]) -> out.Queued:
     queued = fixes.retry(batch_id, None, **_fix_args(request, principal))
     runner(request).submit(batch_id)
-    return JSONResponse({"batch_id": batch_id, "queued": queued}, status_code=202)
+    return {"batch_id": batch_id, "queued": queued}

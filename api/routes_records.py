@@ -18,6 +18,7 @@ from office.records import service as service
 
 from .params import DossierRef, PageSeq, SearchText
 from .routes_common import actor, render, require, state
+from .schemas.records import BatchRow, RecordOut
 
 router = APIRouter()
 AccessPurpose = StrEnum("AccessPurpose", {k: k for k in ACCESS_PURPOSES})
@@ -25,6 +26,7 @@ can_view = require(Permission.VIEW_RECORD)
 can_download = require(Permission.DOWNLOAD)
 can_search = require(Permission.SEARCH)
 can_batches = require(Permission.BATCHES)
+JPEG = {200: {"content": {"image/jpeg": {}}, "description": "Ảnh JPEG"}}
 
 
 # -- pages ----------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ def book_page(request: Request, batch_id: str, seq: PageSeq, principal: Annotate
 # -- /api/v1 --------------------------------------------------------------------------------------------
 @router.get("/api/v1/batches", tags=["batches"], summary="Các lô đã nhập và tiến độ")
 def batches(request: Request, _p: Annotated[Principal, Depends(can_batches)],
-            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[dict]:
+            limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[BatchRow]:
     return service.list_batches(state(request).ctx, limit)
 
 
@@ -77,13 +79,13 @@ def batches(request: Request, _p: Annotated[Principal, Depends(can_batches)],
 def record(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)],
            purpose: Annotated[AccessPurpose, Query(description="Vì sao mở hồ sơ (ghi vào nhật ký; công dân có hồ sơ "
                                                                "xem được)")],
-           dossier: DossierRef = None) -> dict:
+           dossier: DossierRef = None) -> RecordOut:
     with state(request).ctx.db.session() as s:
         return service.view_record(record_id, actor(request, principal), s=s, dossier_id=dossier,
                                    purpose=purpose.value)
 
 
-@router.get("/api/v1/records/{record_id}/crop", tags=["records"], response_class=Response,
+@router.get("/api/v1/records/{record_id}/crop", tags=["records"], response_class=Response, responses=JPEG,
             summary="Phần ảnh quét quanh các từ khớp với truy vấn (JPEG)")
 def crop(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_search)],
          q: SearchText = "") -> Response:
@@ -92,6 +94,7 @@ def crop(request: Request, record_id: str, principal: Annotated[Principal, Depen
 
 
 @router.get("/api/v1/pages/{page_id}/image", tags=["pages"], response_class=Response,
+            responses={**JPEG, 307: {"description": "Địa chỉ tải ảnh trực tiếp từ kho lưu trữ (MinIO)"}},
             summary="Ảnh trang đã quét (JPEG); mỗi lần tải được ghi nhật ký")
 def page_image(request: Request, page_id: str, principal: Annotated[Principal, Depends(can_download)],
                dossier: str | None = None) -> Response:

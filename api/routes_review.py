@@ -15,6 +15,7 @@ from office.records import review as review
 from .params import Body
 from .routes_common import actor, render, require, state
 from .routes_records import record_view
+from .schemas.review import Corrected, ReviewQueue
 
 router = APIRouter()
 can_correct = require(Permission.CORRECT_FIELDS)
@@ -66,7 +67,7 @@ async def correct_page(request: Request, record_id: str,
 def review_queue(request: Request, principal: Annotated[Principal, Depends(can_correct)],
                  batch: Annotated[str, Query(max_length=80)] = "", type: Annotated[str, Query(max_length=20)] = "",
                  limit: Annotated[int, Query(ge=1, le=500)] = 50,
-                 offset: Annotated[int, Query(ge=0, le=5_000_000)] = 0) -> dict:
+                 offset: Annotated[int, Query(ge=0, le=5_000_000)] = 0) -> ReviewQueue:
     ctx = state(request).ctx
     with ctx.db.session() as s:
         return review.review_queue(actor(request, principal), ctx.settings.review_threshold, s=s, batch_id=batch,
@@ -76,5 +77,5 @@ def review_queue(request: Request, principal: Annotated[Principal, Depends(can_c
 @router.patch("/api/v1/records/{record_id}/fields", tags=["review"],
               summary="Hiệu đính giá trị các trường (độ tin cậy thành 100%, đánh lại chỉ mục, ghi lịch sử và nhật ký)")
 def correct_fields(request: Request, record_id: str, body: FieldsIn,
-                   principal: Annotated[Principal, Depends(can_correct)]) -> dict:
+                   principal: Annotated[Principal, Depends(can_correct)]) -> Corrected:
     return review.correct_fields(record_id, body.fields, state(request).ctx, actor=actor(request, principal))

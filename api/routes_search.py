@@ -23,6 +23,7 @@ from office.records.matching import query_terms, word_matches
 from .pages import FIELD_LABELS_VI
 from .params import MAX_PAGE_SIZE, DossierRef, FilterText, Offset, SearchText, Year
 from .routes_common import actor, render, require, state
+from .schemas.search import SearchOut
 
 router = APIRouter()
 can_search = require(Permission.SEARCH)
@@ -104,7 +105,8 @@ def search_page(request: Request, principal: Annotated[Principal, Depends(can_se
                   offset=offset)
 
 
-@router.get("/api/v1/search", tags=["search"], summary="Tìm hồ sơ (không dấu, chịu lỗi nhận dạng), kèm bộ đếm")
+@router.get("/api/v1/search", tags=["search"], response_model_exclude_unset=True,  # no "facets" key unless asked
+            summary="Tìm hồ sơ (không dấu, chịu lỗi nhận dạng), kèm bộ đếm")
 def search(
     request: Request,
     principal: Annotated[Principal, Depends(can_search)],
@@ -117,7 +119,7 @@ def search(
     offset: Offset = 0,
     dossier: DossierRef = None,
     with_facets: Annotated[bool, Query(alias="facets")] = True,
-) -> dict:
+) -> SearchOut:
     query = SearchQuery(text=q, type=type.value if type else None, year_from=year_from, year_to=year_to,
                         authority=authority, limit=limit, offset=offset)
     return run_search(request, principal, query, dossier, with_facets)
