@@ -23,6 +23,7 @@ _CENTRED = 0.04  # |piece centre − content centre| below this share of the wid
 _MARGIN = 0.05  # a piece starting within this share of the width from the left edge starts at the margin
 _NARROW = 0.7
 _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
+_RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
 _VIETNAMESE = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
 
@@ -114,7 +115,8 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
             continue
         lefts = [a for a, _ in spans]
         centres = [(a + b) / 2 for a, b in spans]
-        if max(lefts) - min(lefts) > gap / 2 and max(centres) - min(centres) < max(lefts) - min(lefts):
+        ragged = max(lefts) - min(lefts)
+        if ragged > _RAGGED * gap and max(centres) - min(centres) < ragged / 2:
             return True
     return False
 

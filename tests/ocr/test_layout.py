@@ -38,8 +38,8 @@ def test_rows_of_fields_stay_rows():
 def test_signature_footer_after_the_block():
     words = (_line(0, (0, "h) Nguồn gốc sử dụng: Nhà nước giao đất có thu tiền sử dụng đất xx"))
              + _line(1, (1300, "Quảng Nam, ngày 14 tháng 02 năm 2010"))
-             + _line(2, (0, "Số vào sổ cấp GCN: CH14374"), (1500, "PHÓ CHỦ TỊCH"))
-             + _line(3, (1550, "Lê Đức Duy")))
+             + _line(2, (0, "Số vào sổ cấp GCN: CH14374"), (1625, "PHÓ CHỦ TỊCH"))  # the signer's lines centred
+             + _line(3, (1665, "Lê Đức Duy")))
     lines = page_text(reading_order(words)).splitlines()
     assert lines[1:] == ["Quảng Nam, ngày 14 tháng 02 năm 2010", "PHÓ CHỦ TỊCH", "Lê Đức Duy",
                          "Số vào sổ cấp GCN: CH14374"]
