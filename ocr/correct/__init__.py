@@ -7,6 +7,11 @@ Rules, each with a test in tests/ocr/test_correct.py:
    "ổ/ố", a dropped tone, uppercase "PHÓ" vs "PHỐ", "NỌI" → "NỘI"), keeping its base letters and its case.
 3. Never touched: anything with a digit (IDs, registration and book numbers, dates), short uppercase codes next
    to a number ("BĐ 123456", "CH 01234"), and letter strings that are not Vietnamese syllables ("GCN").
+4. Capitals as lower case (tests/ocr/test_correct_capitals.py): case folded for the model and restored; a run
+   of syllables decoded together ("THÁNH PHÓ" → "THÀNH PHỐ"); a doubled vowel read as one ("CHÀANH"); fixed
+   administrative phrases in capitals take their marks whole (``phrases``: "PHO CHÁNH VĂN PHONG").
+5. Shape, not language (``shapes``, tests/ocr/test_correct_shapes.py): a number or date split by a space is
+   joined where only one reading is possible ("1 0/4/2026" → "10/4/2026"); "Địc Chủ tịch" → "Đ/c Chủ tịch".
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ from dataclasses import dataclass
 
 from domain.text import normalize
 from ocr.correct.model import MIN_POSTERIOR, SyllableModel, model
+from ocr.correct.phrases import restore_phrases
+from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points
 from ocr.words import Word, lines_of
 
 _TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
@@ -44,46 +51,82 @@ def _protected(tokens: list[str], i: int, core: str) -> bool:
     return any(any(ch.isdigit() for ch in t) for t in near)
 
 
+def _runs(out: list[str], parts: list[re.Match | None]) -> list[list[int]]:
+    """Indices of the correctable words, grouped into runs with nothing but a space between neighbours."""
+    runs: list[list[int]] = []
+    for i, m in enumerate(parts):
+        if not m or _protected(out, i, m.group(2)):
+            runs.append([])
+            continue
+        joined = runs and runs[-1] and runs[-1][-1] == i - 1 and not parts[i - 1].group(3) and not m.group(1)
+        if joined:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return [r for r in runs if r]
+
+
 def correct_tokens(tokens: list[str], confs: list[float] | None = None,
                    lm: SyllableModel | None = None) -> tuple[list[str], list[Correction]]:
-    """One line's tokens (as OCR split them) → corrected tokens and what was changed."""
+    """One line's tokens (as OCR split them) → corrected tokens and what was changed. Case is folded for the
+    model and restored after, so capitals are corrected as lower case is."""
     lm = lm or model()
     confs = confs or [0.9] * len(tokens)
     out = [normalize(t) if t.strip() else t for t in tokens]
+    out = fix_abbreviations(out)
     parts = [_TOKEN.match(t) for t in out]
-    changes: list[Correction] = []
-    for i, m in enumerate(parts):
-        if not m or _protected(out, i, m.group(2)):
-            continue
-        core = m.group(2)
-        prev = nxt = None
-        if i > 0 and (pm := parts[i - 1]) and not pm.group(3) and not m.group(1):
-            prev = _TOKEN.match(out[i - 1]).group(2).lower()  # type: ignore[union-attr]
-        if i + 1 < len(out) and (nm := parts[i + 1]) and not m.group(3) and not nm.group(1):
-            nxt = nm.group(2).lower()
-        choice = lm.choose(core.lower(), prev, nxt, confs[i], upper=core.isupper() and len(core) > 1)
-        if choice is None or choice.word == core.lower() or choice.posterior < MIN_POSTERIOR:
-            continue
-        new_core = _recase(choice.word, core)
-        out[i] = m.group(1) + new_core + m.group(3)
-        parts[i] = _TOKEN.match(out[i])
-        changes.append(Correction(i, tokens[i], out[i], choice.posterior))
+    changes: list[Correction] = [Correction(i, tokens[i], t, 1.0) for i, t in enumerate(out)
+                                 if t != normalize(tokens[i]) and tokens[i].strip()]
+    for run in _runs(out, parts):
+        cores = [parts[i].group(2) for i in run]  # type: ignore[union-attr]
+        choices = lm.decode([c.lower() for c in cores], [confs[i] for i in run],
+                            [c.isupper() and len(c) > 1 for c in cores])
+        for i, core, choice in zip(run, cores, choices, strict=True):
+            if choice is None or choice.word == core.lower() or choice.posterior < MIN_POSTERIOR:
+                continue
+            m = parts[i]
+            out[i] = m.group(1) + _recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
+            changes.append(Correction(i, tokens[i], out[i], choice.posterior))
+    for i, t in enumerate(restore_phrases(out)):
+        if t != out[i]:
+            out[i] = t
+            changes = [c for c in changes if c.index != i] + [Correction(i, tokens[i], t, 1.0)]
+    changes.sort(key=lambda c: c.index)
     return out, changes
 
 
 def correct_text(text: str, lm: SyllableModel | None = None) -> str:
     """Plain text, line by line (for text without word boxes)."""
-    return "\n".join(" ".join(correct_tokens(line.split(), lm=lm)[0]) for line in text.splitlines())
+    return "\n".join(" ".join(correct_tokens(join_numbers(line.split()), lm=lm)[0]) for line in text.splitlines())
+
+
+def _glued(line: list[Word]) -> list[Word]:
+    """The line's words with numbers split by a space joined back into one word (box and confidence merged)."""
+    points = set(join_points([w.text for w in line]))
+    out: list[Word] = []
+    for i, w in enumerate(line):
+        if i - 1 not in points:
+            out.append(w)
+            continue
+        a = out[-1]
+        right, bottom = max(a.left + a.width, w.left + w.width), max(a.top + a.height, w.top + w.height)
+        a.left, a.top = min(a.left, w.left), min(a.top, w.top)
+        a.width, a.height = right - a.left, bottom - a.top
+        a.text, a.conf = a.text + w.text, min(a.conf, w.conf)
+    return out
 
 
 def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Correction]:
-    """Correct OCR words in place, line by line; returns the changes (``index`` counts over ``words``)."""
+    """Correct OCR words in place, line by line; returns the changes (``index`` counts over ``words`` as they
+    are after the call: a number split by a space is one word then)."""
     changes: list[Correction] = []
-    offset = 0
+    kept: list[Word] = []
     for line in lines_of(words):
+        line = _glued(line)
         new, ch = correct_tokens([w.text for w in line], [w.conf for w in line], lm)
         for w, t in zip(line, new, strict=True):
             w.text = t
-        changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]
-        offset += len(line)
+        changes += [Correction(c.index + len(kept), c.old, c.new, c.posterior) for c in ch]
+        kept += line
+    words[:] = kept
     return changes

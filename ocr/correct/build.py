@@ -20,6 +20,7 @@ from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
+from ocr.correct import admin
 from ocr.correct.syllables import is_syllable
 
 OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
@@ -28,6 +29,8 @@ MIN_FAMILY = 2  # a family name seen once in the name list may be a typo ("Nguyá
 MIN_BIGRAM = 2
 # Weight of dictionary entries (names, administrative units, form labels) relative to one corpus occurrence.
 DICT_WEIGHT = 3
+# Weight of each phrase of administrative wording (ocr.correct.admin): printed on every page we read.
+ADMIN_WEIGHT = 20
 _CHUNK = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*", re.UNICODE)  # runs of words without punctuation or digits
 
 
@@ -98,6 +101,7 @@ def build(data: Path, out: Path = OUT) -> tuple[int, int]:
     bigrams: Counter[tuple[str, str]] = Counter()
     count(corpus(data), unigrams, bigrams)
     count(dictionaries(data), unigrams, bigrams, DICT_WEIGHT)
+    count(iter(admin.phrases()), unigrams, bigrams, ADMIN_WEIGHT)
     kept = {k: v for k, v in bigrams.items() if v >= MIN_BIGRAM}
     out.parent.mkdir(parents=True, exist_ok=True)
     # mtime=0: the same sources give byte-identical output.

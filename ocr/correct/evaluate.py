@@ -1,4 +1,4 @@
-"""Held-out check of the post-correction: ``python -m ocr.correct.evaluate [N]``.
+"""Held-out check of the post-correction: ``python -m ocr.correct.evaluate [N] [--upper]``.
 
 Takes the UD Vietnamese VTB *test* split (never used to build the model), damages the diacritics of 10% of its
 syllables the way OCR does (tone dropped, hook ↔ acute, circumflex/breve/horn dropped; uppercase lines lose
@@ -30,12 +30,13 @@ def damage(word: str, rng: random.Random) -> str:
     return unicodedata.normalize("NFC", out)
 
 
-def evaluate(limit: int = 800, rate: float = 0.1, seed: int = 0) -> dict[str, float]:
+def evaluate(limit: int = 800, rate: float = 0.1, seed: int = 0, upper: bool = False) -> dict[str, float]:
+    """``upper``: every sentence in capitals, as headers, titles and signer blocks are printed."""
     rng = random.Random(seed)
     path = default_data_dir() / "prose" / "UD_Vietnamese-VTB_test.conllu"
     damaged = repaired = clean = broken = 0
     for sentence in list(ud_sentences(path))[:limit]:
-        truth = sentence.split()
+        truth = sentence.upper().split() if upper else sentence.split()
         noisy = [damage(t, rng) if is_syllable(t) and rng.random() < rate else t for t in truth]
         fixed, _ = correct_tokens(noisy, [0.8] * len(noisy))
         for t, n, f in zip(truth, noisy, fixed, strict=True):
@@ -50,10 +51,12 @@ def evaluate(limit: int = 800, rate: float = 0.1, seed: int = 0) -> dict[str, fl
 
 
 def main() -> int:
-    limit = int(sys.argv[1]) if len(sys.argv) > 1 else 800
-    r = evaluate(limit)
-    print(f"UD VTB test, {limit} sentences: {r['damaged']} damaged syllables, {r['repaired']:.1%} repaired; "
-          f"{r['clean']} intact syllables, {r['wrongly_changed']:.2%} wrongly changed")
+    args = [a for a in sys.argv[1:] if a != "--upper"]
+    limit = int(args[0]) if args else 800
+    upper = "--upper" in sys.argv[1:]
+    r = evaluate(limit, upper=upper)
+    print(f"UD VTB test{' in capitals' if upper else ''}, {limit} sentences: {r['damaged']} damaged syllables, "
+          f"{r['repaired']:.1%} repaired; {r['clean']} intact syllables, {r['wrongly_changed']:.2%} wrongly changed")
     return 0
 
 

@@ -1,15 +1,16 @@
 """The syllable n-gram model (ocr/correct/data/syllables.tsv.gz, built by ``python -m ocr.correct.build``) and
-the noisy-channel choice of a syllable's diacritics in its context.
+the noisy-channel choice of syllables' diacritics in their context.
 
-For an OCR'd syllable ``o`` between ``prev`` and ``next`` every known syllable ``c`` with the same base letters
-is scored
+For an OCR'd syllable ``o`` every known syllable ``c`` with the same base letters is a candidate, scored
 
     log P(c | prev) + log P(next | c) + log P(o | c)
 
 with interpolated bigram/unigram probabilities and a channel that keeps what was read with probability 1 − ε
 (ε grows as Tesseract's confidence falls, and doubles for uppercase, whose small diacritics are dropped most)
-and otherwise loses ε × 0.2 per further letter whose marks differ. The best candidate replaces ``o`` only
-when its posterior among the candidates is at least ``MIN_POSTERIOR``.
+and otherwise loses ε × 0.2 per further letter whose marks differ. A run of adjacent syllables is decoded
+together (``decode``: forward-backward, so both neighbours of "THÁNH PHÓ" may change at once) and each syllable
+alone between its neighbours as read; the best candidate replaces ``o`` only when its posterior, the surer of
+the two, is at least ``MIN_POSTERIOR``.
 """
 from __future__ import annotations
 
@@ -19,11 +20,12 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from ocr.correct.syllables import base, is_syllable, mark_distance
+from ocr.correct.syllables import base, is_syllable, mark_distance, undoubled
 
 MODEL = Path(__file__).parent / "data" / "syllables.tsv.gz"
 LAMBDA = 0.8  # weight of the bigram estimate against the unigram one
 MIN_POSTERIOR = 0.97
+UPPER_NOISE = 2.0  # how much likelier a capital's marks are misread than a small letter's
 _FLOOR = 0.1  # pseudo-count of an unseen syllable
 
 
@@ -66,30 +68,64 @@ class SyllableModel:
         return LAMBDA * self.bi.get((prev, w), 0) / self.uni[prev] + (1 - LAMBDA) * uni
 
     def candidates(self, word: str) -> list[str]:
-        return self.by_base.get(base(word), [])
+        """Known syllables with ``word``'s base letters; for an unknown word with a vowel doubled ("chàanh": a
+        mark read as a letter of its own), those of the word with that vowel once."""
+        found = self.by_base.get(base(word), [])
+        if not found and (single := undoubled(word)) != word:
+            found = self.by_base.get(base(single), [])
+        return found
 
-    def choose(self, obs: str, prev: str | None, nxt: str | None, conf: float, upper: bool) -> Choice | None:
-        """The best spelling of ``obs`` (lowercase) in context, or None when there is nothing to choose."""
-        cands = self.candidates(obs)
-        if not cands or (len(cands) == 1 and cands[0] == obs):
-            return None
-        if obs not in cands:
-            cands = [*cands, obs]
-        eps = min(0.6, (0.02 + 0.4 * (1.0 - conf)) * (2.0 if upper else 1.0))
-        scores = {}
-        for c in cands:
-            s = math.log(self.p_bi(c, prev))
-            if nxt is not None:
-                s += math.log(self.p_bi(nxt, c))
-            if c == obs:
-                s += math.log(1 - eps) + (0.0 if is_syllable(obs) else math.log(1e-4))
-            else:
-                s += math.log(eps) + (mark_distance(c, obs) - 1) * math.log(0.2)
-            scores[c] = s
-        top = max(scores.values())
-        z = sum(math.exp(v - top) for v in scores.values())
-        best = max(scores, key=scores.__getitem__)
-        return Choice(best, 1.0 / z)
+    def channel(self, cand: str, obs: str, conf: float, upper: bool) -> float:
+        """log P(obs | cand): what was read is kept with probability 1 − ε, each further letter whose marks
+        differ costs a factor 0.2; a reading that is not a syllable at all is near impossible as printed."""
+        eps = min(0.6, (0.02 + 0.4 * (1.0 - conf)) * (UPPER_NOISE if upper else 1.0))
+        if cand == obs:
+            return math.log(1 - eps) + (0.0 if is_syllable(obs) else math.log(1e-4))
+        return math.log(eps) + (mark_distance(cand, obs) - 1) * math.log(0.2)
+
+    def decode(self, obs: list[str], confs: list[float], upper: list[bool]) -> list[Choice | None]:
+        """Each syllable of a run of adjacent syllables (lowercase, no punctuation between them) with its best
+        spelling and that spelling's posterior. Two ways, the surer one kept: the whole run weighed at once
+        (forward-backward over every candidate of every position: two neighbours that both lost their marks,
+        "THÁNH PHÓ", are restored together, which one at a time cannot do), and each syllable alone between
+        its neighbours as read. None where there is no choice."""
+        lattice = []
+        for o, conf, up in zip(obs, confs, upper, strict=True):
+            cands = self.candidates(o)
+            cands = cands if o in cands else [*cands, o]
+            lattice.append([(c, self.channel(c, o, conf, up) if len(cands) > 1 else 0.0) for c in cands])
+        fwd = [[math.log(self.p_uni(c)) + e for c, e in lattice[0]]]
+        for i in range(1, len(lattice)):
+            prev = lattice[i - 1]
+            fwd.append([_logsumexp([f + math.log(self.p_bi(c, p)) for (p, _), f in zip(prev, fwd[-1], strict=True)])
+                        + e for c, e in lattice[i]])
+        bwd = [[0.0] * len(lattice[-1])]
+        for i in range(len(lattice) - 2, -1, -1):
+            nxt = lattice[i + 1]
+            bwd.insert(0, [_logsumexp([math.log(self.p_bi(n, c)) + e + b
+                                       for (n, e), b in zip(nxt, bwd[0], strict=True)]) for c, _ in lattice[i]])
+        out: list[Choice | None] = []
+        for i, states in enumerate(lattice):
+            if len(states) == 1:
+                out.append(None)
+                continue
+            joint = [f + b for f, b in zip(fwd[i], bwd[i], strict=True)]
+            prev = obs[i - 1] if i else None
+            nxt = obs[i + 1] if i + 1 < len(obs) else None
+            alone = [math.log(self.p_bi(c, prev)) + (math.log(self.p_bi(nxt, c)) if nxt else 0.0) + e
+                     for c, e in states]
+            out.append(max(_best(states, joint), _best(states, alone), key=lambda ch: ch.posterior))
+        return out
+
+
+def _best(states: list[tuple[str, float]], scores: list[float]) -> Choice:
+    k = max(range(len(scores)), key=scores.__getitem__)
+    return Choice(states[k][0], math.exp(scores[k] - _logsumexp(scores)))
+
+
+def _logsumexp(values: list[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
 
 
 @cache

@@ -55,3 +55,19 @@ def mark_distance(a: str, b: str) -> int:
     """Letters whose diacritics differ between two spellings with the same base."""
     return sum(x != y for x, y in zip(marks(a), marks(b), strict=False)) + abs(len(a) - len(b))
 
+
+
+_VOWELS = frozenset("aăâeêioôơuưy")
+
+
+def undoubled(word: str) -> str:
+    """``word`` with its first doubled vowel written once, the marked copy kept ("chàanh" → "chành"): Vietnamese
+    never writes a vowel letter twice (a loan's "oo" aside; "ưu" is two letters), OCR does when it reads a mark
+    as a letter of its own."""
+    low = word.lower()
+    for k in range(len(low) - 1):
+        a, b = split_tone(low[k])[0], split_tone(low[k + 1])[0]
+        if a == b and a in _VOWELS and a != "o":
+            keep = k if split_tone(low[k])[1] or not split_tone(low[k + 1])[1] else k + 1
+            return word[:k] + word[keep] + word[k + 2:]
+    return word

@@ -1,0 +1,47 @@
+"""The fixed wording of administrative documents (Decree 30/2020/NĐ-CP and its appendices: national name and
+motto, issuing bodies, kinds of documents, signers' titles and authority marks, standing formulae), counted
+into the syllable model by ``ocr.correct.build`` with a weight of its own.
+
+The public corpora the model is built from (news, encyclopaedia, UDHR) seldom print these, while every page of
+ours does, often in capitals whose marks OCR loses: "PHO CHÁNH VĂN PHONG" needs "phó chánh" and "văn phòng"
+to be known pairs for the model to restore them.
+"""
+from __future__ import annotations
+
+NATIONAL = ("Cộng hòa xã hội chủ nghĩa Việt Nam", "Độc lập - Tự do - Hạnh phúc")
+BODIES = (
+    "Ủy ban nhân dân", "Hội đồng nhân dân", "Văn phòng Hội đồng nhân dân và Ủy ban nhân dân",
+    "Văn phòng Ủy ban nhân dân", "Văn phòng Chính phủ", "Văn phòng đăng ký đất đai",
+    "Chi nhánh Văn phòng đăng ký đất đai", "Sở Tư pháp", "Sở Nội vụ", "Sở Tài chính",
+    "Sở Nông nghiệp và Môi trường", "Sở Tài nguyên và Môi trường", "Bộ Tư pháp", "Bộ Nội vụ", "Bộ Công an",
+    "Phòng Văn hóa - Xã hội", "Phòng Kinh tế", "Phòng Tư pháp", "Công an phường", "Công an xã",
+    "Mặt trận Tổ quốc Việt Nam", "Đảng ủy", "Ban Thường vụ", "Thường trực Hội đồng nhân dân", "Tổ công tác",
+    "Ban Chỉ đạo", "Hội đồng thẩm định", "Tổ dân phố", "thôn, tổ dân phố", "khu dân cư",
+)
+KINDS = (
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
+    "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình", "Hợp đồng",
+    "Công văn", "Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu",
+    "Giấy nghỉ phép", "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công",
+)
+SIGNERS = (
+    "Thay mặt Ủy ban nhân dân", "Ký thay Chủ tịch", "Thừa lệnh Chủ tịch", "Thừa ủy quyền", "Chủ tịch",
+    "Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng", "Giám đốc", "Phó Giám đốc", "Trưởng phòng",
+    "Phó Trưởng phòng", "Bộ trưởng", "Thứ trưởng", "Thủ tướng", "Phó Thủ tướng", "Cục trưởng", "Vụ trưởng",
+    "Chánh Thanh tra", "Trưởng ban", "Phó Trưởng ban", "Tổ trưởng", "Trưởng thôn", "Tổ trưởng tổ dân phố",
+    "Công chức Tư pháp - Hộ tịch", "Người ký", "đồng chí",
+)
+FORMULAE = (
+    "Căn cứ Luật", "Căn cứ Nghị định", "Căn cứ Thông tư", "Căn cứ Quyết định", "Theo đề nghị của",
+    "Nơi nhận", "Như trên", "Như Điều", "Lưu văn thư", "Về việc", "Kính gửi", "Quyết định này",
+    "có hiệu lực kể từ ngày ký", "có hiệu lực thi hành kể từ ngày", "chịu trách nhiệm thi hành Quyết định này",
+    "Thủ trưởng các cơ quan, đơn vị và cá nhân có liên quan", "tổ chức thực hiện", "phòng, chống thiên tai",
+    "phòng chống thiên tai", "chống úng ngập", "phòng chống lụt bão", "cải cách hành chính",
+    "thủ tục hành chính", "chuyển đổi số", "số hóa", "sổ hộ tịch", "đăng ký hộ tịch", "đăng ký khai sinh",
+    "đăng ký kết hôn", "đăng ký khai tử", "cấp Giấy chứng nhận quyền sử dụng đất", "dữ liệu dân cư",
+    "trên địa bàn", "báo cáo kết quả", "theo quy định", "kể từ ngày ký", "ngày tháng năm",
+)
+
+
+def phrases() -> tuple[str, ...]:
+    return NATIONAL + BODIES + KINDS + SIGNERS + FORMULAE

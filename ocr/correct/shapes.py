@@ -1,0 +1,88 @@
+"""What language cannot correct but shape can: numbers and dates split by a stray space, and the slashed
+abbreviation "Đ/c" (đồng chí) read as a word.
+
+Digits are never changed here — only spaces between digit runs are taken out, and only where the shape leaves
+one reading: "1 0/4/2026" (a day 0 does not exist) → "10/4/2026"; "10/4/20 26" → "10/4/2026"; "ngày 1 0 tháng"
+→ "ngày 10 tháng"; "năm 20 26" → "năm 2026". "1 5/4/2026" stays: "5/4/2026" is a date too, so the space may be
+real. Each rule has a test in tests/ocr/test_correct_shapes.py.
+"""
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_TAIL = re.compile(r"[,.;:)]*$")
+_UNIT_BOUNDS = {"ngày": (1, 31, 2), "tháng": (1, 12, 2), "năm": (1880, 2100, 4)}  # (low, high, digits)
+_DC = re.compile(r"^[ĐD][/ịíìỉĩi1l|]c$")
+
+
+def _valid_date(text: str) -> bool:
+    m = _DATE.match(text)
+    if not m:
+        return False
+    try:
+        date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+    except ValueError:
+        return False
+    return True
+
+
+def _core(token: str) -> tuple[str, str]:
+    tail = _TAIL.search(token).group(0)  # type: ignore[union-attr]
+    return token[: len(token) - len(tail)] if tail else token, tail
+
+
+def _glue(a: str, b: str, before: str | None) -> bool:
+    """Whether ``a`` and ``b`` (neighbouring tokens) are one number or date cut by a space."""
+    if _TAIL.search(a).group(0):  # type: ignore[union-attr]
+        return False  # "4, 2026": punctuation says two tokens
+    b_core, _ = _core(b)
+    joined = a + b_core
+    if not (a[:1].isdigit() or a[:1] == "/") or not (b_core[-1:].isdigit()):
+        return False
+    if _valid_date(joined):
+        # The date must not read as well with the space: "1 5/4/2026" may be "1" and a date.
+        return not _valid_date(b_core) and not _valid_date(a)
+    if before in _UNIT_BOUNDS and a.isdigit() and b_core.isdigit():
+        low, high, digits = _UNIT_BOUNDS[before]
+        return len(joined) == digits and low <= int(joined) <= high and len(a) < digits
+    return False
+
+
+def join_points(tokens: list[str]) -> list[int]:
+    """Indices ``i`` where token ``i + 1`` belongs glued to token ``i`` (left to right, chains allowed)."""
+    out = []
+    merged = list(tokens)
+    for i in range(len(tokens) - 1):
+        start = i
+        while start in out:  # the left part may already be a join of earlier tokens
+            start -= 1
+        left = "".join(merged[start:i + 1])
+        before = tokens[start - 1].lower() if start > 0 else None
+        if _glue(left, tokens[i + 1], before):
+            out.append(i)
+    return out
+
+
+def join_numbers(tokens: list[str]) -> list[str]:
+    """``tokens`` with the split numbers and dates rejoined."""
+    points = set(join_points(tokens))
+    out: list[str] = []
+    for i, t in enumerate(tokens):
+        if i - 1 in points:
+            out[-1] += t
+        else:
+            out.append(t)
+    return out
+
+
+def fix_abbreviations(tokens: list[str]) -> list[str]:
+    """"Địc Chủ tịch" → "Đ/c Chủ tịch": a token shaped like Đ/c whose slash was read as a letter (no Vietnamese
+    word is spelled so: "ic" is no rhyme), before a capitalised word. "Đ/c" itself, "V/v", "K/g" are never touched."""
+    out = list(tokens)
+    for i, t in enumerate(tokens[:-1]):
+        core, tail = _core(t)
+        if core != "Đ/c" and _DC.match(core) and tokens[i + 1][:1].isupper():
+            out[i] = "Đ/c" + tail
+    return out

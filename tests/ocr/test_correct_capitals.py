@@ -1,0 +1,63 @@
+"""Capitals and short words (issue 14): each rule with a case that fails without it (ocr/correct/)."""
+import pytest
+
+from ocr.correct import correct_text, correct_tokens
+from ocr.correct.model import model
+from ocr.correct.syllables import undoubled
+
+
+# Neighbours that both lost their marks are restored together (ocr.correct.model.SyllableModel.decode):
+# one at a time, each is judged against the other as misread, and neither moves.
+@pytest.mark.parametrize("read, fixed", [
+    ("THÁNH PHÓ HÀ NỘI", "THÀNH PHỐ HÀ NỘI"),
+    ("thánh phó Hà Nội", "thành phố Hà Nội"),
+])
+def test_neighbours_restored_together_in_any_case(read, fixed):
+    assert correct_text(read) == fixed
+
+
+# Capitals are corrected as lower case is: the same model, case folded and restored.
+@pytest.mark.parametrize("read, fixed", [
+    ("tổ dân phô số 4", "tổ dân phố số 4"),
+    ("TỔ DÂN PHÔ SỐ 4", "TỔ DÂN PHỐ SỐ 4"),
+])
+def test_capitals_like_lower_case(read, fixed):
+    assert correct_text(read) == fixed
+
+
+# The administrative wording counted into the model (ocr/correct/admin.py): pairs the public corpora lack.
+def test_administrative_pairs_known():
+    lm = model()
+    assert lm.bi.get(("phó", "chánh")) and lm.bi.get(("chống", "úng"))
+    assert correct_text("phòng chồng úng ngập") == "phòng chống úng ngập"
+
+
+# Short words whose tone alone is ambiguous are chosen by their context, and left alone without one.
+def test_short_words_by_context():
+    assert correct_tokens(["Tô", "dân", "phố"], [0.8, 0.9, 0.9])[0] == ["Tổ", "dân", "phố"]
+    assert correct_text("kỳ thị tuyển công chức") == "kỳ thi tuyển công chức"
+    assert correct_text("ông Tô Văn Lâm") == "ông Tô Văn Lâm"  # a family name
+    assert correct_text("phố Huế") == "phố Huế" and correct_text("thị trấn") == "thị trấn"
+
+
+# A mark read as a letter of its own doubles a vowel ("CHÀANH"): the candidates are those of the vowel once.
+def test_doubled_vowel():
+    assert undoubled("chàanh") == "chành" and undoubled("CHÀANH") == "CHÀNH"
+    assert undoubled("hưu") == "hưu" and undoubled("xoong") == "xoong"  # ư+u are two letters; loans keep "oo"
+    assert correct_text("chàanh văn phòng") == "chánh văn phòng"
+
+
+# Fixed phrases in capitals take the phrase's marks whole (ocr/correct/phrases.py); lower case is left to the
+# model, whose marks are read reliably.
+@pytest.mark.parametrize("read, fixed", [
+    ("PHO CHÀANH VĂN PHONG", "PHÓ CHÁNH VĂN PHÒNG"),
+    ("KT. CHÁNH VĂN PHONG", "KT. CHÁNH VĂN PHÒNG"),
+    ("UY BAN NHAN DAN", "ỦY BAN NHÂN DÂN"),
+    ("ĐỘC LÂP - TƯ DO - HẠNH PHUC", "ĐỘC LẬP - TỰ DO - HẠNH PHÚC"),
+])
+def test_fixed_phrases_in_capitals(read, fixed):
+    assert correct_text(read) == fixed
+
+
+def test_phrases_only_in_capitals():
+    assert correct_text("văn phong của ông") == "văn phong của ông"

@@ -1,0 +1,55 @@
+"""Numbers and dates split by a space, and "Đ/c" (ocr/correct/shapes.py): each rule with a case that fails
+without it; digits themselves are never changed."""
+import pytest
+
+from ocr.correct import correct_text, correct_words
+from ocr.correct.shapes import join_numbers
+from ocr.words import Word
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("ngày 1 0/4/2026", "ngày 10/4/2026"),  # a day 0 does not exist: one date
+    ("ký ngày 10/4/20 26.", "ký ngày 10/4/2026."),  # a year of two digits, then two more
+    ("Hà Nội, ngày 1 0 tháng 4 năm 2026", "Hà Nội, ngày 10 tháng 4 năm 2026"),
+    ("tháng 1 1 năm 20 26", "tháng 11 năm 2026"),
+])
+def test_split_numbers_joined(read, fixed):
+    assert correct_text(read) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "ngày 1 5/4/2026",  # "5/4/2026" is a date too: the space may be real
+    "tháng 1 3 năm",  # no month 13
+    "Số 1 2 và 3",  # no unit to say what the number is
+    "ngày 4, 2026",
+    "10/4/2026",
+])
+def test_numbers_kept_when_the_shape_allows_two(text):
+    assert correct_text(text) == text
+
+
+def test_digits_never_changed():
+    for tokens in (["1", "0/4/2026"], ["ngày", "0", "5"], ["năm", "19", "96"]):
+        assert "".join(join_numbers(tokens)).replace(" ", "") == "".join(tokens)
+
+
+def test_joined_words_merge_their_boxes():
+    words = [Word("ngày", 0.9, 0, 0, 40, 10, 0, 0), Word("1", 0.8, 50, 0, 6, 10, 0, 0),
+             Word("0/4/2026", 0.7, 60, 0, 50, 10, 0, 0), Word("Địc", 0.6, 0, 20, 20, 10, 0, 1),
+             Word("Chủ", 0.9, 25, 20, 20, 10, 0, 1)]
+    correct_words(words)
+    assert [w.text for w in words] == ["ngày", "10/4/2026", "Đ/c", "Chủ"]
+    assert (words[1].left, words[1].width, words[1].conf) == (50, 60, 0.7)
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("Địc Chủ tịch UBND xã;", "Đ/c Chủ tịch UBND xã;"),
+    ("- Đ1c Nguyễn Văn An;", "- Đ/c Nguyễn Văn An;"),
+])
+def test_slashed_abbreviation(read, fixed):
+    assert correct_text(read) == fixed
+
+
+@pytest.mark.parametrize("text", ["Đ/c Chủ tịch", "V/v tổ chức số hóa", "K/g Ủy ban", "Địc bản"])
+def test_abbreviations_kept(text):
+    assert correct_text(text) == text
