@@ -9,14 +9,12 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from domain.labels import ACCESS_PURPOSES
-from domain.records import field_names
 from office.accounts.service import Permission, Principal
-from office.dossiers.service import PROCEDURES
 from office.records import crop as crops
-from office.records import review as review
 from office.records import service as service
 
 from .params import DossierRef, PageSeq, SearchText
+from .record_view import record_view
 from .routes_common import actor, render, require, state
 from .schemas.records import BatchRow, RecordOut
 
@@ -38,21 +36,6 @@ def record_page(request: Request, record_id: str, principal: Annotated[Principal
         return render(request, "record_purpose.html", record_id=record_id, q=q, purposes=ACCESS_PURPOSES)
     return record_view(request, principal, record_id, dossier=dossier, q=q, purpose=purpose,
                        message="Đã lưu hiệu đính." if saved else "")
-
-
-def record_view(request: Request, principal: Principal, record_id: str, *, status_code: int = 200,
-                dossier: str = "", q: str = "", purpose: str = "", errors: dict | None = None,
-                typed: dict | None = None, message: str = "") -> Response:
-    """The record page; after a refused correction, with the errors and the values the clerk typed."""
-    ctx = state(request).ctx
-    with ctx.db.session() as s:
-        view = service.record_page(record_id, actor(request, principal), s=s, dossier_id=dossier or None,
-                                   purpose=purpose or None, with_dossiers=principal.can(Permission.ATTACH))
-    detail = view["record"]
-    return render(request, "record.html", r=detail, nav=view["nav"],
-                  threshold=ctx.settings.review_threshold, dossiers=view["dossiers"], dossier=dossier, q=q,
-                  procedures=PROCEDURES, status_code=status_code, errors=errors or {}, typed=typed or {},
-                  message=message, editable=field_names(detail["type"]), edit_text=review.edit_text)
 
 
 @router.get("/books/{batch_id}/pages/{seq}", include_in_schema=False)

@@ -13,8 +13,8 @@ from office.accounts.service import Permission, Principal
 from office.records import review as review
 
 from .params import Body
+from .record_view import record_view
 from .routes_common import actor, render, require, state
-from .routes_records import record_view
 from .schemas.review import Corrected, ReviewQueue
 
 router = APIRouter()
