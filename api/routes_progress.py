@@ -2,12 +2,15 @@
 failed pages, the "Thử lại" action (distributed mode only), and /api/v1/progress."""
 from __future__ import annotations
 
+import shutil
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from starlette.background import BackgroundTask
 
 from office.accounts.service import Permission, Principal
+from office.export.download import export_download
 from office.progress import service as dashboard
 
 from .routes_common import actor, render, require, state
@@ -57,31 +60,7 @@ def progress(request: Request, _p: Annotated[Principal, Depends(can_batches)]) -
 
 # -- export per the Ministry's guidance (the same service as `sohoa export`) -----------------------------------
 def _export(request: Request, principal: Principal, batch_id: str, fmt: str) -> Response:
-    import shutil
-    import tempfile
-    import zipfile
-    from pathlib import Path
-
-    from starlette.background import BackgroundTask
-
-    from office.export.service import export_batch
-
-    ctx = state(request).ctx
-    work = Path(tempfile.mkdtemp(prefix="sohoa-export-", dir=ctx.cache_dir))
-    try:
-        with ctx.db.session() as s:
-            done = export_batch(batch_id, fmt, work / "out", s=s, store=ctx.store, actor=actor(request, principal),
-                                dpi=ctx.settings.dpi)
-        if len(done.files) == 1:
-            path = done.files[0]
-        else:  # moj: the spreadsheet and the zip of PDFs, delivered as one download
-            path = work / f"{done.files[0].stem}-bo-giao-nop.zip"
-            with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as z:  # both already compressed
-                for f in done.files:
-                    z.write(f, f.name)
-    except BaseException:
-        shutil.rmtree(work, ignore_errors=True)
-        raise
+    path, work = export_download(batch_id, fmt, state(request).ctx, actor=actor(request, principal))
     return FileResponse(path, filename=path.name, background=BackgroundTask(shutil.rmtree, work, ignore_errors=True))
 
 
