@@ -16,7 +16,8 @@ from domain.labels import (
     display_value,
 )
 
-_env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape())
+# auto_reload off: the templates ship with the code, and checking their mtime cost a stat per page rendered.
+_env = Environment(loader=PackageLoader("api", "templates"), autoescape=select_autoescape(), auto_reload=False)
 
 def _vn_datetime(value: str | datetime | None) -> str:
     if not value:

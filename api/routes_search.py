@@ -14,11 +14,10 @@ from fastapi.responses import Response
 from markupsafe import Markup, escape
 
 from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
-from domain.text import fold
 from index import SearchQuery
 from office.accounts.service import Permission, Principal
 from office.records import service as service
-from office.records.matching import query_terms, word_matches
+from office.records.matching import fold_word, query_terms, word_matches
 
 from .pages import FIELD_LABELS_VI
 from .params import MAX_PAGE_SIZE, DossierRef, FilterText, Offset, SearchText, Year
@@ -35,7 +34,7 @@ def highlight(text: str, terms: list[str], exact_only: frozenset[str] | None = N
     """The text, escaped, with every word matching a query term (diacritic-insensitively, or within the
     OCR-error distance the index tolerates) wrapped in <mark>."""
     if exact_only is None:
-        exact_only = frozenset(fold(w) for w in _WORD.findall(text)) & set(terms)
+        exact_only = frozenset(fold_word(w) for w in _WORD.findall(text)) & set(terms)
     out, pos = [], 0
     for m in _WORD.finditer(text):
         out.append(escape(text[pos:m.start()]))
@@ -56,7 +55,7 @@ def snippets(fields: dict, terms: list[str], limit: int = 4) -> dict[str, Markup
         return {}
     position = {name: i for i, name in enumerate(fields)}
     order = sorted(fields, key=lambda k: (k not in _TITLES, k not in NAME_FIELDS, position[k]))
-    exact = frozenset(fold(w) for v in fields.values() for w in _WORD.findall(_text(v))) & set(terms)
+    exact = frozenset(fold_word(w) for v in fields.values() for w in _WORD.findall(_text(v))) & set(terms)
     found: dict[str, Markup] = {}
     for name in order:
         text = _text(fields[name])
