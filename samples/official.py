@@ -442,13 +442,13 @@ def _level(degradation: str, rng: random.Random) -> str:
 
 
 def official_pages(pages: int = 3, seed: int = 0, degradation: str = "tuning",
-                   prose_dir: Path | None = None) -> Iterator[OfficialPage]:
+                   prose_dir: Path | None = None, start: int = 0) -> Iterator[OfficialPage]:
     """Page ``i`` from generators seeded by (seed, i): the same seed, degradation and prose give the same
     pixels. ``degradation``: a level of samples.degrade (clean, moderate = office scan, poor = photocopy) or a
-    mix (``MIXES``: "tuning", "held-out")."""
+    mix (``MIXES``: "tuning", "held-out"). ``start``: the first page's index (pages are independent)."""
     if degradation not in MIXES:
         level(degradation)
-    for i in range(pages):
+    for i in range(start, start + pages):
         r = random.Random(f"official-{seed}-{i}")
         rng = np.random.default_rng([seed, i, 30])
         lv = _level(degradation, r)
