@@ -1,4 +1,5 @@
-"""PDF structure through pikepdf (qpdf): page count and page size, without rendering anything."""
+"""PDF structure through pikepdf (qpdf): page count and page size, without rendering anything; and a scanned
+page's own image, taken out as stored when rendering it would only redraw it pixel for pixel."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import math
 from pathlib import Path
 
 import pikepdf
+from PIL import Image
 
 from domain.errors import InputRejected
 
@@ -65,3 +67,59 @@ def page_pixels(path: Path, page: int, dpi: int) -> tuple[int, int]:
             ) from None
     scale = dpi / 72
     return math.ceil(abs(x1 - x0) * scale), math.ceil(abs(y1 - y0) * scale)
+
+
+# What a scanner writes: one image per page, grey or RGB (8 bits) or bilevel, in one of these encodings.
+_SCAN_FILTERS = {"/DCTDecode", "/FlateDecode", "/CCITTFaxDecode"}
+_SCAN_COLOURS = {"/DeviceGray", "/DeviceRGB"}
+_BOX_TOLERANCE_PT = 0.01
+
+
+def scanned_image(path: Path, page: int, dpi: int) -> Image.Image | None:
+    """The 1-based page's one image, decoded as stored, when the page is nothing but that image covering its
+    whole media box at ``dpi``: a scanner's page, which pdftoppm would only redraw at the same size (poppler
+    rounds the page's size in pixels to the nearest), spending a second a page and smoothing it a little.
+    ``None`` for any other page (text or drawings on it, a mask, a rotation, a colour profile, another
+    resolution): those go to pdftoppm."""
+    with open_pdf(path) as pdf:
+        try:
+            pg = pdf.pages[page - 1]
+            xobject = _only_image(pg, dpi)
+            if xobject is None:
+                return None
+            image = pikepdf.PdfImage(xobject).as_pil_image()
+            image.load()
+        except (pikepdf.PdfError, pikepdf.models.image.UnsupportedImageTypeError, OSError, ValueError,
+                KeyError, AttributeError, TypeError):
+            return None  # anything unusual: pdftoppm renders it, or says why it cannot
+    return image.convert("L") if image.mode == "1" else image
+
+
+def _only_image(pg: pikepdf.Page, dpi: int) -> pikepdf.Stream | None:
+    if pg.rotation % 360 or _box(pg.cropbox) != _box(pg.mediabox):  # /Rotate, inherited too
+        return None
+    ops = [(list(operands), str(op)) for operands, op in pikepdf.parse_content_stream(pg)]
+    if [op for _, op in ops] not in (["cm", "Do"], ["q", "cm", "Do", "Q"]):
+        return None
+    (matrix, _), (name, _) = (x for x in ops if x[1] in ("cm", "Do"))
+    a, b, c, d, e, f = (float(v) for v in matrix)
+    x0, y0, x1, y1 = _box(pg.mediabox)
+    drawn = (e, f, e + a, f + d)
+    if b or c or any(abs(u - v) > _BOX_TOLERANCE_PT for u, v in zip(drawn, (x0, y0, x1, y1), strict=True)):
+        return None
+    xobject = pg.Resources.XObject[name[0]]
+    filters = xobject.get("/Filter")
+    filters = [str(x) for x in filters] if isinstance(filters, pikepdf.Array) else [str(filters)]
+    colour, bits = str(xobject.get("/ColorSpace")), int(xobject.get("/BitsPerComponent", 0))
+    if (xobject.get("/Subtype") != pikepdf.Name.Image or bool(xobject.get("/ImageMask", False))
+            or any(k in xobject for k in ("/SMask", "/Mask", "/Decode")) or len(filters) != 1
+            or filters[0] not in _SCAN_FILTERS or colour not in _SCAN_COLOURS
+            or not (bits == 8 or bits == 1 and colour == "/DeviceGray")
+            or (int(xobject.Width), int(xobject.Height)) != (round(a * dpi / 72), round(d * dpi / 72))):
+        return None
+    return xobject
+
+
+def _box(box: pikepdf.Array) -> tuple[float, float, float, float]:
+    x0, y0, x1, y1 = (float(v) for v in box)
+    return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)

@@ -36,8 +36,10 @@ def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image
                 f"vượt giới hạn {settings.max_image_pixels} điểm ảnh.",
                 code="image_too_large",
             )
-        im = pdftoppm.render(path, page, settings.dpi)
-        return im if im.mode in ("RGB", "L") else im.convert("RGB")
+        im = pdf.scanned_image(path, page, settings.dpi) or pdftoppm.render(path, page, settings.dpi)
+        im = im if im.mode in ("RGB", "L") else im.convert("RGB")
+        im.info["dpi"] = (settings.dpi, settings.dpi)  # the page's, whatever its JPEG header claims
+        return im
     if media_type in (TIFF, JPEG, PNG, HEIC):
         return images.render_frame(path, page, settings.max_image_pixels)
     raise InputRejected(f"Định dạng {media_type!r} không được hỗ trợ.", code="unsupported_type")

@@ -52,7 +52,9 @@ def test_pdf_render_timeout(tmp_path: Path, settings: Settings, monkeypatch: pyt
         raise PDFPopplerTimeoutError("Run poppler timeout.")
 
     monkeypatch.setattr(pdftoppm, "convert_from_path", slow)
-    assert refused(make_pdf(tmp_path / "a.pdf", pages=1), "application/pdf", 1, settings) == "page_render_timeout"
+    # Drawn at 72 dpi, rendered at 100: pdftoppm's work (a page at the rendering dpi is taken out as stored).
+    path = make_pdf(tmp_path / "a.pdf", pages=1, resolution=72)
+    assert refused(path, "application/pdf", 1, settings) == "page_render_timeout"
 
 
 def test_page_out_of_range(tmp_path: Path, settings: Settings) -> None:
@@ -109,7 +111,8 @@ def test_truncated_jpeg(tmp_path: Path, settings: Settings) -> None:
 
 def test_pdf_that_poppler_cannot_render(tmp_path: Path, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdftoppm, "convert_from_path", lambda *a, **k: [])
-    assert refused(make_pdf(tmp_path / "a.pdf", pages=1), "application/pdf", 1, settings) == "page_render_failed"
+    path = make_pdf(tmp_path / "a.pdf", pages=1, resolution=72)  # not at the rendering dpi: pdftoppm's work
+    assert refused(path, "application/pdf", 1, settings) == "page_render_failed"
 
 
 def test_owner_password_pdf_renders(tmp_path: Path, settings: Settings) -> None:
