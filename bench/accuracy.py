@@ -56,6 +56,7 @@ def _plain_dicts(records) -> list[dict]:
 
 def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict],
              reread: bool = False) -> dict:
+    from domain.errors import PageFailed
     from domain.settings import Settings
     from ocr import PageOcr, extract_records, ocr_page
 
@@ -64,11 +65,18 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
     plain_text, plain_s = _plain(buf.getvalue())
     settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
     t = time.perf_counter()
-    ours = ocr_page(image, settings, want_pdf=True)
-    ours_records = extract_records(ours, record_type) if record_type else []
+    failed = None
+    try:
+        ours = ocr_page(image, settings, want_pdf=True)
+        ours_records = extract_records(ours, record_type) if record_type else []
+    except PageFailed as exc:
+        # The pipeline gave up on the page (a batch shows it as failed): nothing read, so CER 100% and every
+        # field missed, counted in the table rather than ending the whole run.
+        ours, ours_records, failed = PageOcr(text="", confidence=0.0, variant="failed"), [], exc.code
     ours_s = time.perf_counter() - t
     out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
-           "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records}
+           "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records,
+           "failed": failed}
     if record_type:
         out["plain_records"] = _plain_dicts(extract_records(PageOcr(text=plain_text, confidence=0.9), record_type))
         out["ours_records"] = ours_records  # ExtractedRecord objects: a register job joins them across pages
@@ -317,9 +325,11 @@ def report(rows: list[dict], threshold: float) -> str:
         os_ = sum(r["ours_s"] for r in rs) / len(rs)
         text_rows.append([src, lv, len(rs), f"{pc:.2%}" if ordered else "-", f"{oc:.2%}" if ordered else "-",
                           f"{oc / pc:.2f}" if ordered and pc else "-",
-                          f"{pw:.2%}", f"{ow:.2%}", f"{ps:.2f}", f"{os_:.2f}", f"{os_ / ps:.2f}"])
+                          f"{pw:.2%}", f"{ow:.2%}", f"{ps:.2f}", f"{os_:.2f}", f"{os_ / ps:.2f}",
+                          sum(bool(r.get("failed")) for r in rs)])
     out.append(table(["pages", "level", "n", "CER plain", "CER ours", "ours/plain", "word recall plain",
-                      "word recall ours", "s/page plain", "s/page ours", "time ratio"], text_rows))
+                      "word recall ours", "s/page plain", "s/page ours", "time ratio", "failed (ours)"],
+                     text_rows))
     field_rows = []
     fgroups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
