@@ -101,7 +101,8 @@ def correct_text(text: str, lm: SyllableModel | None = None) -> str:
 
 
 def _glued(line: list[Word]) -> list[Word]:
-    """The line's words with numbers split by a space joined back into one word (box and confidence merged)."""
+    """The line's words with numbers split by a space joined back into one word (box and confidence merged into
+    the first part; the later parts are left out)."""
     points = set(join_points([w.text for w in line]))
     out: list[Word] = []
     for i, w in enumerate(line):
@@ -117,16 +118,20 @@ def _glued(line: list[Word]) -> list[Word]:
 
 
 def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Correction]:
-    """Correct OCR words in place, line by line; returns the changes (``index`` counts over ``words`` as they
-    are after the call: a number split by a space is one word then)."""
+    """Correct OCR words in place, line by line; returns the changes (``index``: the word's place in its line's
+    run through the page, as ``lines_of`` orders them). A number split by a space becomes one word: the list
+    loses the later parts."""
     changes: list[Correction] = []
-    kept: list[Word] = []
+    offset = 0
+    gone: set[int] = set()
     for line in lines_of(words):
-        line = _glued(line)
-        new, ch = correct_tokens([w.text for w in line], [w.conf for w in line], lm)
-        for w, t in zip(line, new, strict=True):
+        glued = _glued(line)
+        gone.update({id(w) for w in line} - {id(g) for g in glued})
+        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm)
+        for w, t in zip(glued, new, strict=True):
             w.text = t
-        changes += [Correction(c.index + len(kept), c.old, c.new, c.posterior) for c in ch]
-        kept += line
-    words[:] = kept
+        changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]
+        offset += len(glued)
+    if gone:
+        words[:] = [w for w in words if id(w) not in gone]
     return changes
