@@ -1,5 +1,8 @@
+import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from ocr_render import SERIF, add_stamp, degrade, render_birth
 from PIL import Image, ImageDraw, ImageFont
 
@@ -31,10 +34,37 @@ def test_blue_stamp_washes_out():
     assert preprocess.suppress_stamps(np.asarray(img)).min() >= 190
 
 
-@pytest.mark.parametrize("angle", [-4.2, -1.1, 0.7, 2.5])
+@pytest.mark.parametrize("angle", [-9.0, -4.2, -1.1, 0.7, 2.5, 7.5])
 def test_deskew_recovers_known_angle(birth_page, angle):
     rotated = np.asarray(degrade(birth_page, angle=angle).convert("L"))
     assert preprocess.skew_angle(rotated) == pytest.approx(-angle, abs=0.3)
+
+
+def _rotated_profile_angle(binary: np.ndarray, limit: float = 10.0) -> float:
+    """The skew search done the slow way: the page rotated for every angle tried."""
+    h, w = binary.shape
+
+    def score(angle: float) -> float:
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rows = cv2.warpAffine(binary, m, (w, h), flags=cv2.INTER_NEAREST).sum(axis=1, dtype=np.float64)
+        return float(np.sum(np.diff(rows) ** 2))
+
+    best = max(np.arange(-limit, limit + 1e-9, 0.5), key=score)
+    return float(max(np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05), key=score))
+
+
+@pytest.mark.parametrize("angle", [-6.3, -2.0, 0.4, 3.3])
+def test_strip_search_agrees_with_rotating_the_page(birth_page, angle):
+    grey = np.asarray(degrade(birth_page, angle=angle).convert("L"))
+    binary = preprocess.small_binary(grey)
+    assert preprocess.skew_angle(grey, binary=binary) == pytest.approx(_rotated_profile_angle(binary), abs=0.15)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 60), st.floats(0, 100))
+@settings(max_examples=60, deadline=None)
+def test_percentile_is_numpys(seed, h, w, q):
+    grey = np.random.default_rng(seed).integers(0, 256, (h, w), dtype=np.uint8)
+    assert preprocess.percentile(grey, q) == int(np.percentile(grey, q))
 
 
 def test_small_skew_left_alone(birth_page):
