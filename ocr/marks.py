@@ -30,6 +30,9 @@ SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting
 _F = 4  # colour masks are made at a quarter of the scan's size
 _LARGE = 0.06  # a mark at least this share of the page width both ways is a seal, stamp or signature
 _PEN_PAGE = 0.25  # pen ink above this share of all ink: the page is handwritten, its pen is its text
+_EDGE = 0.04  # a dark stroke reaching this close to the page's edge is the copier's, not a signature
+_SAT = 35  # OpenCV saturation (0..255) above which ink is coloured: a faded violet stamp is ≈45, black print < 20
+_STAMP_PIECES = 8  # a boxed mark of at least this many separate bits of ink is a stamp (letters in a frame)
 _MIN_INK = 8  # pixels of the 1/_F mask (≈ 130 at full size): less is a speck, not a digit
 
 
@@ -48,8 +51,9 @@ class Mark:
         return self.left <= x <= self.left + self.width and self.top <= y <= self.top + self.height
 
 
-def _shape(component: np.ndarray) -> tuple[str | None, float]:
-    """SEAL (round), STAMP (boxed) or None for a component's 0/1 mask cut to its box; with a confidence."""
+def _shape(component: np.ndarray, pieces: int) -> tuple[str | None, float]:
+    """SEAL (round), STAMP (boxed) or None for a mark's 0/1 ink cut to its box, made of ``pieces`` separate
+    bits of ink (a stamp's letters and worn frame: dozens; a signature: a few strokes); with a confidence."""
     h, w = component.shape
     contours, _ = cv2.findContours(component, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     hull = cv2.convexHull(np.vstack(contours))
@@ -58,8 +62,8 @@ def _shape(component: np.ndarray) -> tuple[str | None, float]:
         return None, 0.0
     _, radius = cv2.minEnclosingCircle(hull)
     roundness = area / (math.pi * radius * radius)  # 1 for a disc, 0.64 for a square, less for a scribble
-    _, _, bw, bh = cv2.boundingRect(hull)
-    boxed = area / max(1, bw * bh)  # 1 for an upright box, π/4 for a disc
+    rect = cv2.minAreaRect(hull)
+    boxed = area / max(1.0, rect[1][0] * rect[1][1])  # 1 for a box however turned, π/4 for a disc
     aspect = min(w, h) / max(w, h)
     # Both a seal and a stamp enclose their inside with ink: the border is a closed ring or frame.
     border = np.zeros_like(component)
@@ -67,8 +71,15 @@ def _shape(component: np.ndarray) -> tuple[str | None, float]:
     on_border = float((component & border).sum()) / max(1.0, float(border.sum()))
     if roundness >= 0.8 and aspect >= 0.75 and on_border >= 0.2:
         return SEAL, min(1.0, 0.5 * roundness + 0.5 * min(1.0, on_border / 0.4))
-    if boxed >= 0.9 and on_border >= 0.2:
-        return STAMP, min(1.0, 0.5 * boxed + 0.5 * min(1.0, on_border / 0.4))
+    if boxed >= 0.85:
+        # A stamp's frame runs all along its box, or (worn, faint) its letters fill it with many bits of ink;
+        # a scribble as wide touches its box here and there and is a few strokes.
+        frame = np.zeros_like(component)
+        cv2.drawContours(frame, [cv2.boxPoints(rect).astype(np.int32)], -1, 1, thickness=max(2, min(w, h) // 25))
+        on_frame = float((component & frame).sum()) / max(1.0, float(frame.sum()))
+        if on_frame >= 0.3 or pieces >= _STAMP_PIECES:
+            return STAMP, round(min(1.0, 0.5 * boxed + 0.25 * min(1.0, on_frame / 0.5)
+                                    + 0.25 * min(1.0, pieces / (2 * _STAMP_PIECES))), 2)
     return None, 0.0
 
 
@@ -77,8 +88,8 @@ def _masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     small = cv2.resize(rgb, (max(1, rgb.shape[1] // _F), max(1, rgb.shape[0] // _F)), interpolation=cv2.INTER_AREA)
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     # The hues of preprocess.suppress_stamps (OpenCV hue 0..179): red ≤ 12 or ≥ 150, blue to violet 95..149.
-    red = (cv2.inRange(hsv, (0, 60, 70), (12, 255, 255)) | cv2.inRange(hsv, (150, 60, 70), (179, 255, 255))) // 255
-    pen = cv2.inRange(hsv, (95, 60, 50), (149, 255, 255)) // 255
+    red = (cv2.inRange(hsv, (0, _SAT, 70), (12, 255, 255)) | cv2.inRange(hsv, (150, _SAT, 70), (179, 255, 255))) // 255
+    pen = cv2.inRange(hsv, (95, _SAT, 50), (149, 255, 255)) // 255
     grey = cv2.cvtColor(small, cv2.COLOR_RGB2GRAY)
     ink = (cv2.adaptiveThreshold(grey, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 15, 12) | red | pen)
     return red, pen, ink
@@ -110,8 +121,10 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
             large = w >= _LARGE * page_w and h >= _LARGE * page_w
             if not large and ink_px < _MIN_INK:
                 continue
-            kind, conf = (_shape((labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w])
-                          if large else (None, 0.0))
+            kind, conf = None, 0.0
+            if large:
+                ink = (labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w]
+                kind, conf = _shape(ink, cv2.connectedComponents(ink)[0] - 1)
             if kind is None:
                 if colour == "red":
                     if not large or max(w, h) > 3.5 * min(w, h):
@@ -195,25 +208,31 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
     glyph = float(np.median(hs[(hs >= 4) & (ws >= 2)])) if ((hs >= 4) & (ws >= 2)).any() else 0.0
     if glyph <= 0:
         return grey, []
-    page_w = small.shape[1]
+    page_h, page_w = small.shape
     out, marks = grey, []
-    for k in np.flatnonzero((hs >= 3 * glyph) & (ws >= 3 * glyph)) + 1:
+    big = np.flatnonzero((hs >= 3 * glyph) & (ws >= 3 * glyph)) + 1
+    for k in sorted(big, key=lambda k: -int(stats[k, cv2.CC_STAT_AREA])):
         x, y, w, h, area = (int(v) for v in stats[k])
         if max(w, h) > 0.45 * page_w or area > 0.2 * w * h:
             continue  # a frame, an emblem, a photograph: solid or page-sized, not a pen stroke
+        if min(x, page_w - x - w) < _EDGE * page_w or min(y, page_h - y - h) < _EDGE * page_h:
+            continue  # a photocopy's dark page edge, a punched hole: at the border, where nobody signs
         box = Mark(SIGNATURE, x * f, y * f, w * f, h * f, 0.0)
-        if any(m.contains(box.left + box.width / 2, box.top + box.height / 2) for m in known):
-            continue
-        kind, conf = _shape((labels[y:y + h, x:x + w] == k).astype(np.uint8))
+        if any(m.contains(box.left + box.width / 2, box.top + box.height / 2) for m in known + marks):
+            continue  # a seal's star, a number written into a stamp: part of the mark found
+        here = labels[y:y + h, x:x + w]
+        kind, conf = _shape((here == k).astype(np.uint8), len(np.unique(here)) - 1)
         if kind is None:
             kind, conf = SIGNATURE, round(min(1.0, 0.5 + 0.05 * h / glyph), 2)
-            if out is grey:
-                out = grey.copy()
-            stroke = cv2.resize((labels[y:y + h, x:x + w] == k).astype(np.uint8), (w * f, h * f),
-                                interpolation=cv2.INTER_NEAREST)
-            stroke = cv2.dilate(stroke, np.ones((3, 3), np.uint8)).astype(bool)
-            part = out[y * f:(y + h) * f, x * f:(x + w) * f]
-            part[stroke[:part.shape[0], :part.shape[1]]] = 255
+            # Whitened only when it stands alone: a stroke that touches print (a stamp over the issuing body)
+            # has other glyphs around it, and whitening it would cut the letters it touches.
+            if int(np.count_nonzero((here != k) & (here > 0))) < 0.5 * area:
+                if out is grey:
+                    out = grey.copy()
+                stroke = cv2.resize((here == k).astype(np.uint8), (w * f, h * f), interpolation=cv2.INTER_NEAREST)
+                stroke = cv2.dilate(stroke, np.ones((3, 3), np.uint8)).astype(bool)
+                part = out[y * f:(y + h) * f, x * f:(x + w) * f]
+                part[stroke[:part.shape[0], :part.shape[1]]] = 255
         marks.append(Mark(kind, x * f, y * f, w * f, h * f, round(conf, 2)))
     return out, marks
 
