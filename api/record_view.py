@@ -10,6 +10,7 @@ from office.accounts.service import Permission, Principal
 from office.dossiers.service import PROCEDURES
 from office.records import review as review
 from office.records import service as service
+from office.records.marks import page_marks
 
 from .routes_common import actor, render, state
 
@@ -22,8 +23,10 @@ def record_view(request: Request, principal: Principal, record_id: str, *, statu
     with ctx.db.session() as s:
         view = service.record_page(record_id, actor(request, principal), s=s, dossier_id=dossier or None,
                                    purpose=purpose or None, with_dossiers=principal.can(Permission.ATTACH))
+        pages = view["record"]["pages"]
+        marks = page_marks(pages[0]["page_id"], s=s, store=ctx.store) if pages else []
     detail = view["record"]
     return render(request, "record.html", r=detail, nav=view["nav"],
                   threshold=ctx.settings.review_threshold, dossiers=view["dossiers"], dossier=dossier, q=q,
                   procedures=PROCEDURES, status_code=status_code, errors=errors or {}, typed=typed or {},
-                  message=message, editable=field_names(detail["type"]), edit_text=review.edit_text)
+                  message=message, editable=field_names(detail["type"]), edit_text=review.edit_text, marks=marks)
