@@ -18,7 +18,7 @@ from pathlib import Path
 
 from domain.text import nfc
 from samples.people import NamePool
-from samples.places import Places, Unit, short
+from samples.places import Places, Unit, lower_type, short
 
 KINDS = ("quyet_dinh", "thong_bao", "cong_van", "ke_hoach")
 _TITLES = {"quyet_dinh": "QUYẾT ĐỊNH", "thong_bao": "THÔNG BÁO", "ke_hoach": "KẾ HOẠCH", "cong_van": ""}
@@ -134,7 +134,7 @@ def prose_sentences(prose_dir: Path | None) -> tuple[str, ...]:
 
 def _unit_names(u: Unit) -> tuple[str, str, str]:
     """(ward as written in caps, ward as in running text, province short name)."""
-    return u.ward.upper(), u.ward, short(u.province)
+    return u.ward.upper(), lower_type(u.ward), short(u.province)
 
 
 def document(rng: random.Random, prose_dir: Path | None = None) -> Document:
@@ -145,9 +145,9 @@ def document(rng: random.Random, prose_dir: Path | None = None) -> Document:
     if level < 0.6:
         parent, body, abbr, unit_text = "ỦY BAN NHÂN DÂN", ward_caps, "UBND", ward
     elif level < 0.85:
-        parent, body, abbr, unit_text = "ỦY BAN NHÂN DÂN", u.province.upper(), "UBND", u.province
+        parent, body, abbr, unit_text = "ỦY BAN NHÂN DÂN", u.province.upper(), "UBND", lower_type(u.province)
     else:
-        parent, body, abbr, unit_text = f"UBND {u.province.upper()}", "SỞ TƯ PHÁP", "STP", u.province
+        parent, body, abbr, unit_text = f"UBND {u.province.upper()}", "SỞ TƯ PHÁP", "STP", lower_type(u.province)
     day = date(2026, 1, 5) + timedelta(days=rng.randrange(330))
     y = day.year
     slots = {"unit": unit_text, "y": y, "y0": rng.choice((1975, 1990, 2000)), "y5": y + 5,
@@ -195,8 +195,8 @@ def document(rng: random.Random, prose_dir: Path | None = None) -> Document:
         kind=kind, parent=parent, body=body, number=rng.randint(1, 2400),
         symbol=f"{_SYMBOLS[kind]}-{abbr}" if _SYMBOLS[kind] else abbr,
         place=province, day=day, title=_TITLES[kind],
-        summary=(f"V/v {subject}" if kind == "cong_van" else f"{'Về việc ' if kind != 'ke_hoach' else ''}"
-                 f"{subject}"),
+        summary=(f"V/v {subject}" if kind == "cong_van" else f"Về việc {subject}" if kind != "ke_hoach"
+                 else subject[0].upper() + subject[1:]),
         authority=authority, bases=bases, paragraphs=paragraphs, receivers=receivers, signer=signer, name=name,
         seal=f"{parent} {body} * {province.upper()} *" if abbr == "UBND" else f"{body} * {province.upper()} *",
         received=day + timedelta(days=rng.randint(1, 6)), received_number=rng.randint(1, 3000),

@@ -27,6 +27,7 @@ LAMBDA = 0.8  # weight of the bigram estimate against the unigram one
 MIN_POSTERIOR = 0.97
 UPPER_NOISE = 2.0  # how much likelier a capital's marks are misread than a small letter's
 _FLOOR = 0.1  # pseudo-count of an unseen syllable
+_MEMO = 400_000  # log-probabilities of pairs kept (≈ 60 MB at most)
 
 
 @dataclass(slots=True)
@@ -40,6 +41,8 @@ class SyllableModel:
         self.uni = unigrams
         self.bi = bigrams
         self.total = sum(unigrams.values())
+        self._denominator = self.total + _FLOOR * len(unigrams)
+        self._log_bi: dict[tuple[str | None, str], float] = {}  # a page asks the same pairs again and again
         self.by_base: dict[str, list[str]] = {}
         for s in unigrams:
             self.by_base.setdefault(base(s), []).append(s)
@@ -59,13 +62,21 @@ class SyllableModel:
         return cls(uni, bi)
 
     def p_uni(self, w: str) -> float:
-        return (self.uni.get(w, 0) + _FLOOR) / (self.total + _FLOOR * len(self.uni))
+        return (self.uni.get(w, 0) + _FLOOR) / self._denominator
 
     def p_bi(self, w: str, prev: str | None) -> float:
         uni = self.p_uni(w)
         if not prev or prev not in self.uni:
             return uni
         return LAMBDA * self.bi.get((prev, w), 0) / self.uni[prev] + (1 - LAMBDA) * uni
+
+    def log_bi(self, w: str, prev: str | None) -> float:
+        key = (prev, w)
+        if (v := self._log_bi.get(key)) is None:
+            if len(self._log_bi) > _MEMO:  # a worker reads pages for days: the memo stays bounded
+                self._log_bi.clear()
+            v = self._log_bi[key] = math.log(self.p_bi(w, prev))
+        return v
 
     def candidates(self, word: str) -> list[str]:
         """Known syllables with ``word``'s base letters; for an unknown word with a vowel doubled ("chàanh": a
@@ -94,15 +105,15 @@ class SyllableModel:
             cands = self.candidates(o)
             cands = cands if o in cands else [*cands, o]
             lattice.append([(c, self.channel(c, o, conf, up) if len(cands) > 1 else 0.0) for c in cands])
-        fwd = [[math.log(self.p_uni(c)) + e for c, e in lattice[0]]]
+        fwd = [[self.log_bi(c, None) + e for c, e in lattice[0]]]
         for i in range(1, len(lattice)):
             prev = lattice[i - 1]
-            fwd.append([_logsumexp([f + math.log(self.p_bi(c, p)) for (p, _), f in zip(prev, fwd[-1], strict=True)])
+            fwd.append([_logsumexp([f + self.log_bi(c, p) for (p, _), f in zip(prev, fwd[-1], strict=True)])
                         + e for c, e in lattice[i]])
         bwd = [[0.0] * len(lattice[-1])]
         for i in range(len(lattice) - 2, -1, -1):
             nxt = lattice[i + 1]
-            bwd.insert(0, [_logsumexp([math.log(self.p_bi(n, c)) + e + b
+            bwd.insert(0, [_logsumexp([self.log_bi(n, c) + e + b
                                        for (n, e), b in zip(nxt, bwd[0], strict=True)]) for c, _ in lattice[i]])
         out: list[Choice | None] = []
         for i, states in enumerate(lattice):
@@ -112,7 +123,7 @@ class SyllableModel:
             joint = [f + b for f, b in zip(fwd[i], bwd[i], strict=True)]
             prev = obs[i - 1] if i else None
             nxt = obs[i + 1] if i + 1 < len(obs) else None
-            alone = [math.log(self.p_bi(c, prev)) + (math.log(self.p_bi(nxt, c)) if nxt else 0.0) + e
+            alone = [self.log_bi(c, prev) + (self.log_bi(nxt, c) if nxt else 0.0) + e
                      for c, e in states]
             out.append(max(_best(states, joint), _best(states, alone), key=lambda ch: ch.posterior))
         return out

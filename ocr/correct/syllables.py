@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from domain.text import TONE_MARKS, fold
 
@@ -42,13 +43,14 @@ def base(word: str) -> str:
     return fold(word)
 
 
-def marks(word: str) -> list[str]:
+@lru_cache(maxsize=65536)
+def marks(word: str) -> tuple[str, ...]:
     """The combining marks of each letter (NFD), for counting how two spellings with one base differ."""
     out = []
     for ch in unicodedata.normalize("NFC", word.lower()):
         nfd = unicodedata.normalize("NFD", ch)
         out.append(("đ" if ch == "đ" else "") + "".join(sorted(c for c in nfd if unicodedata.combining(c))))
-    return out
+    return tuple(out)
 
 
 def mark_distance(a: str, b: str) -> int:
