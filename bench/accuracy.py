@@ -2,7 +2,8 @@
 page images, its text put through the same extractor.
 
     .venv/bin/python -m bench accuracy            # full: 20 ocr_forms_nomvn pages + 3 pages per type and level
-    .venv/bin/python -m bench accuracy --quick    # small: 4 nomvn pages + 1 page per type and level
+                                                  #   + 4 official documents tuning, 4 held out
+    .venv/bin/python -m bench accuracy --quick    # small: 4 nomvn pages + 1 page per type and level + 1 + 1
     .venv/bin/python -m bench accuracy --photos   # phone photos of pages beside flat scans of the same pages
 
 Text: CER (edit distance / reference length, whitespace collapsed) and word recall (multiset, exact words).
@@ -76,11 +77,23 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
     ours_s = time.perf_counter() - t
     out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
            "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records,
-           "failed": failed}
+           "failed": failed, "correct_s": _correction_s(ours.words)}
     if record_type:
         out["plain_records"] = _plain_dicts(extract_records(PageOcr(text=plain_text, confidence=0.9), record_type))
         out["ours_records"] = ours_records  # ExtractedRecord objects: a register job joins them across pages
     return out
+
+
+def _correction_s(words) -> float:
+    """What post-correction (ocr.correct) costs on a page's words: run again on a copy of them."""
+    import copy
+
+    from ocr.correct import correct_words
+
+    again = copy.deepcopy(words)
+    t = time.perf_counter()
+    correct_words(again)
+    return time.perf_counter() - t
 
 
 def _nomvn_job(meta: dict, reread: bool = False) -> list[dict]:
@@ -108,6 +121,37 @@ def _generated_job(record_type: str, level: str, pages: int, seed: int = SEED, r
         row["ours_records"] = _plain_dicts(row["ours_records"])
         rows.append(row)
     return rows
+
+
+# ---- official documents (samples.official: Decree 30/2020's template) --------------------------------------------
+# Tuned on the first; the second is never looked at while tuning, and differs in its mix of scans too.
+TEMPLATE_RUNS = (("tuning", 14, "tuning"), ("held out", 1414, "held-out"))
+
+
+def _office_scan(image):
+    """The page as the office's scanner stored it: JPEG 90 at 200 dpi (the resolution travels with the file)."""
+    from PIL import Image
+
+    buf = io.BytesIO()
+    image.save(buf, "JPEG", quality=90, dpi=(200, 200))
+    out = Image.open(io.BytesIO(buf.getvalue()))
+    out.load()
+    return out
+
+
+def _official_job_page(split: str, seed: int, mix: str, k: int, reread: bool = False) -> list[dict]:
+    """Page ``k`` (0-based) of the run, read by plain Tesseract and by ours."""
+    from samples.official import official_pages
+
+    page = next(official_pages(1, seed, mix, _prose_dir(), start=k))
+    row = _measure(_office_scan(page.image), page.text, None, [], reread)
+    row.update(source="official", level=page.level, split=f"{split} (seed {seed}, {mix} mix)")
+    return [row]
+
+
+def _prose_dir() -> Path | None:
+    path = NOMVN.parent / "prose"
+    return path if path.is_dir() else None
 
 
 def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, reread: bool = False) -> list[dict]:
@@ -144,7 +188,7 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, re
 
 def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int,
         registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED,
-        reread: bool = False) -> list[dict]:
+        reread: bool = False, official_pages: int = 0) -> list[dict]:
     """Pages measured; ``reread``: ours with ``Settings.ocr_reread_lines`` on (plain Tesseract is unchanged)."""
     jobs = []
     with ProcessPoolExecutor(workers) as pool:
@@ -156,6 +200,9 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
         jobs += [pool.submit(_generated_job, t, lv, pages, seed, reread) for t in types for lv in levels]
         jobs += [pool.submit(_register_job, t, lv, register_pages, seed, reread) for t in registers
                  for lv in levels]
+        # One job per page: an official page is the slowest to read, and the pool spreads them.
+        jobs += [pool.submit(_official_job_page, split, s, mix, k, reread) for split, s, mix in TEMPLATE_RUNS
+                 for k in range(official_pages)]
         return [row for job in jobs for row in job.result()]
 
 
@@ -311,6 +358,10 @@ def report(rows: list[dict], threshold: float) -> str:
     text_rows = []
     groups: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for r in rows:
+        if r["source"] == "official":  # Decree 30 template pages: tuning and held-out runs apart
+            groups[(f"official {r['split']}", r["level"])].append(r)
+            groups[(f"official {r['split']}", "all")].append(r)
+            continue
         kind = "generated registers" if "register" in r.get("book", "") else "generated forms"
         groups[(r["source"] if r["source"] == "nomvn" else f"generated/{r['book']}", r["level"])].append(r)
         groups[(r["source"] if r["source"] == "nomvn" else kind, "all")].append(r)
@@ -342,17 +393,59 @@ def report(rows: list[dict], threshold: float) -> str:
         field_rows.append([kind, lv, len(rs), o["n"], f"{p['precision']:.1%}", f"{o['precision']:.1%}",
                            f"{p['recall']:.1%}", f"{o['recall']:.1%}", f"{o['wrong']}",
                            f"{o['flagged']:.0%}", f"{o['right_flagged']:.0%}", f"{o['ece']:.3f}"])
-    out.append(table(["record type", "level", "pages", "fields read", "precision plain", "precision ours",
-                      "recall plain", "recall ours", "wrong (ours)", "wrong flagged", "right flagged", "ECE"],
-                     field_rows))
+    if field_rows:
+        out.append(table(["record type", "level", "pages", "fields read", "precision plain", "precision ours",
+                          "recall plain", "recall ours", "wrong (ours)", "wrong flagged", "right flagged", "ECE"],
+                         field_rows))
+    official = [r for r in rows if r["source"] == "official"]
+    if official:
+        out.append(kind_table(official))
+    timed = [r for r in rows if "correct_s" in r]
+    if timed:
+        cost = sum(r["correct_s"] for r in timed) / len(timed)
+        share = sum(r["correct_s"] for r in timed) / sum(r["plain_s"] for r in timed)
+        out.append(f"Post-correction (ocr.correct, run again on each page's words): {cost * 1000:.0f} ms per page "
+                   f"on average, {share:.1%} of plain Tesseract's time.")
     return "\n\n".join(out)
 
 
-def write_doc(command: str, body: str) -> None:
-    """Replace (or add) the "## accuracy" section of docs/benchmarks.md; other sections are left as they are."""
-    section = f"## accuracy\n\n`{command}` — {time.strftime('%Y-%m-%d')}, {machine()}\n\n{body}\n"
+# What issue 14 counts separately: capitals losing their marks, short words taking a wrong tone, digits.
+WORD_KINDS = {
+    "capitals": lambda w: w.isalpha() and w.isupper() and len(w) > 1,
+    "short words": lambda w: w.isalpha() and not w.isupper() and len(w) <= 3,
+    "numbers": str.isdigit,
+}
+
+
+def kind_table(rows: list[dict]) -> str:
+    """Word recall of the official pages per kind of word (exact, multiset, over all pages of a run)."""
+    from collections import Counter
+
+    from domain.text import words
+
+    def recall(side: str, rs: list[dict], keep) -> str:
+        found = total = 0
+        for r in rs:
+            want = Counter(w for w in words(r["truth_text"]) if keep(w))
+            have = Counter(words(r[f"{side}_text"]))
+            found += sum(min(n, have[w]) for w, n in want.items())
+            total += sum(want.values())
+        return f"{found / total:.1%} of {total}" if total else "-"
+
+    splits: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        splits[r["split"]].append(r)
+    body = [[f"official {split}"] + [recall(side, rs, keep) for keep in WORD_KINDS.values()
+                                      for side in ("plain", "ours")] for split, rs in sorted(splits.items())]
+    return table(["pages"] + [f"{kind} {side}" for kind in WORD_KINDS for side in ("plain", "ours")], body)
+
+
+def write_doc(command: str, body: str, title: str = "accuracy") -> None:
+    """Replace (or add) the "## accuracy" section (or ``title``'s) of docs/benchmarks.md; other sections are left
+    as they are."""
+    section = f"## {title}\n\n`{command}` — {time.strftime('%Y-%m-%d')}, {machine()}\n\n{body}\n"
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## accuracy\n.*?(?=^## |\Z)", re.S | re.M)
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
     text = pattern.sub(lambda _: section + "\n", text, count=1) if pattern.search(text) else \
         text.rstrip("\n") + "\n\n" + section
     DOC.parent.mkdir(parents=True, exist_ok=True)
@@ -368,6 +461,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--registers", default=",".join(REGISTERS), help="register books ('' for none)")
     ap.add_argument("--register-pages", type=int, default=2, help="pages per register book (default 2)")
     ap.add_argument("--levels", default=",".join(LEVELS))
+    ap.add_argument("--official", type=int,
+                    help="official documents (samples.official) per run, tuning and held out (default 4; quick 1)")
+    ap.add_argument("--official-only", action="store_true",
+                    help="only the official documents beside the nomvn pages; to its own section of the doc")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--seed", type=int, default=SEED, help=f"generated pages' seed (default {SEED}; tune on others)")
     ap.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
@@ -381,26 +478,33 @@ def main(argv: list[str] | None = None) -> None:
         return photos_main(args, "python -m bench accuracy " + " ".join(argv if argv is not None else sys.argv[2:]))
     pages = args.pages or (1 if args.quick else 3)
     nomvn = args.nomvn if args.nomvn is not None else (4 if args.quick else 20)
+    official = args.official if args.official is not None else (1 if args.quick else 4)
     from domain.settings import Settings
 
     threshold = Settings().review_threshold
     t = time.perf_counter()
-    rows = run(nomvn, pages, tuple(t for t in args.types.split(",") if t), tuple(args.levels.split(",")),
-               args.workers, tuple(t for t in args.registers.split(",") if t), args.register_pages, args.seed,
-               args.reread)
+    types = () if args.official_only else tuple(t for t in args.types.split(",") if t)
+    registers = () if args.official_only else tuple(t for t in args.registers.split(",") if t)
+    rows = run(nomvn, pages, types, tuple(args.levels.split(",")), args.workers, registers, args.register_pages,
+               args.seed, args.reread, official)
     body = report(rows, threshold)
     body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
              f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "
              "(psm 3, LSTM), its text through the same extract_records; it has no table to split into "
              "entries, so it reads no register entries. Register pages: no CER (a table's reading order is not "
              "the truth's row order); fields are scored per entry after the entries cut at a page's end are "
-             "joined, paired with the truth in book order (by registration number when rows were lost).")
+             "joined, paired with the truth in book order (by registration number when rows were lost). "
+             "Official: administrative documents drawn to Decree 30/2020's template (samples.official), stored "
+             "as a 200 dpi JPEG; truth = the print only, in the order left header, right header, body, left "
+             "footer, right footer (seal, stamp, signature and handwritten numbers are not text). Tuned on the "
+             "first run; the held-out run has another seed and another mix of scans (clean / office / "
+             "photocopy).")
     command = "python -m bench accuracy " + " ".join(argv if argv is not None else sys.argv[2:])
     print(body)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.no_doc:
-        write_doc(command.strip(), body)
+        write_doc(command.strip(), body, "accuracy: official documents" if args.official_only else "accuracy")
 
 
 if __name__ == "__main__":

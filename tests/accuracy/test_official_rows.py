@@ -1,0 +1,29 @@
+"""bench accuracy's official-document rows: tuning and held-out runs reported apart, word recall per kind."""
+from bench.accuracy import TEMPLATE_RUNS, kind_table, report
+
+
+def _row(split: str, level: str, ours: str) -> dict:
+    truth = "ỦY BAN NHÂN DÂN\nSố: /QĐ-UBND\nTổ dân phố ngày 10/4/2026"
+    return {"source": "official", "split": split, "level": level, "truth_text": truth, "plain_text": "",
+            "ours_text": ours, "plain_s": 1.0, "ours_s": 1.2, "correct_s": 0.01, "type": None, "truth": []}
+
+
+def test_held_out_run_differs_in_seed_and_mix():
+    (_, tuned_seed, tuned_mix), (_, held_seed, held_mix) = TEMPLATE_RUNS
+    assert tuned_seed != held_seed and tuned_mix != held_mix
+
+
+def test_rows_and_kinds():
+    rows = [_row("tuning (seed 14, tuning mix)", "poor", "ỦY BAN NHÂN DÂN Số: QĐ UBND Tổ dân phố ngày 10 4 2026"),
+            _row("held out (seed 1414, held-out mix)", "moderate", "UY BAN NHAN DAN Tô dân phố ngày 1 0 4 2026")]
+    text = report(rows, 0.8)
+    assert "official tuning (seed 14, tuning mix) | all" in text.replace("  ", "")
+    kinds = kind_table(rows)
+    tuned = next(line for line in kinds.splitlines() if "tuning" in line)
+    held = next(line for line in kinds.splitlines() if "held out" in line)
+    # capitals: ỦY BAN NHÂN DÂN QĐ UBND (6); short words: Số Tổ dân phố (4); numbers: 10 4 2026 (3)
+    assert tuned.count("100.0%") == 3
+    assert "16.7% of 6" in held  # only "BAN" right among the capitals
+    assert "50.0% of 4" in held  # "Số" lost, "Tô" for "Tổ"
+    assert "33.3% of 3" in held  # "1 0" is not "10"
+    assert "Post-correction" in text
