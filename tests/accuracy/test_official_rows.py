@@ -25,5 +25,5 @@ def test_rows_and_kinds():
     assert tuned.count("100.0%") == 3
     assert "16.7% of 6" in held  # only "BAN" right among the capitals
     assert "50.0% of 4" in held  # "Số" lost, "Tô" for "Tổ"
-    assert "33.3% of 3" in held  # "1 0" is not "10"
+    assert "66.7% of 3" in held  # "1 0" is not "10"
     assert "Post-correction" in text
