@@ -110,7 +110,9 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
     official document's header and its signer block are; rows of "label: value   label: value" fields, whose
     pieces start at common tab stops, are not."""
     for is_left in (True, False):
-        spans = [(p[0].left, _span(p)[1]) for ps in block for p in ps if (sum(_span(p)) / 2 < g) == is_left]
+        # Lines of text only: a speck read as "._" or ":" beside a line is no line of the column.
+        spans = [_span(p) for ps in block for p in ps
+                 if (sum(_span(p)) / 2 < g) == is_left and _span(p)[1] - _span(p)[0] >= 2 * gap]
         if len(spans) < 2:
             continue
         lefts = [a for a, _ in spans]
