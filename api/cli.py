@@ -283,10 +283,24 @@ def sample(
                                                         "(thư mục JPEG).")] = False,
     spread: Annotated[bool, typer.Option("--spread", help="Hai trang sổ mở trên khổ A3; cùng --photo: ảnh chụp "
                                                           "hai trang sổ mở.")] = False,
+    official: Annotated[bool, typer.Option("--official", help="Văn bản hành chính theo thể thức Nghị định "
+                                                              "30/2020 (quyết định, thông báo, công văn) có dấu, "
+                                                              "dấu ĐẾN, số viết tay, quét 200 dpi; --degradation "
+                                                              "nhận thêm tuning, held-out.")] = False,
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
     from samples.register_book import REGISTER_TYPES
+
+    if official:
+        from samples import generate_official
+
+        try:
+            paths, truth = generate_official(out_dir, pages, seed, degradation)
+        except ValueError as exc:
+            raise SohoaError(str(exc), code="bad_argument") from exc
+        out.print(f"Đã tạo {paths[0].parent} ({len(paths)} trang), dữ liệu gốc: {truth}")
+        return
 
     if layout == "register" and record_type not in REGISTER_TYPES:
         raise SohoaError(f"Sổ đăng ký mẫu chỉ có cho khai sinh, khai tử, kết hôn (không có cho {record_type})",

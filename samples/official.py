@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
-from samples.degrade import degrade, level, stamp_overlap
+from samples.degrade import LEVELS, degrade, level, stamp_overlap
 from samples.fonts import font
 from samples.handwriting import INKS
 from samples.ink import PEN_BLUE, STAMP_RED, apply_ink, signature_mask, stamp_mask
@@ -441,13 +441,17 @@ def _level(degradation: str, rng: random.Random) -> str:
     return level(degradation).name
 
 
+def _check(degradation: str) -> None:
+    if degradation not in MIXES and degradation not in LEVELS:
+        raise ValueError(f"không có kiểu quét {degradation!r}; chọn một trong: {', '.join([*LEVELS, *MIXES])}")
+
+
 def official_pages(pages: int = 3, seed: int = 0, degradation: str = "tuning",
                    prose_dir: Path | None = None, start: int = 0) -> Iterator[OfficialPage]:
     """Page ``i`` from generators seeded by (seed, i): the same seed, degradation and prose give the same
     pixels. ``degradation``: a level of samples.degrade (clean, moderate = office scan, poor = photocopy) or a
     mix (``MIXES``: "tuning", "held-out"). ``start``: the first page's index (pages are independent)."""
-    if degradation not in MIXES:
-        level(degradation)
+    _check(degradation)
     for i in range(start, start + pages):
         r = random.Random(f"official-{seed}-{i}")
         rng = np.random.default_rng([seed, i, 30])
@@ -465,6 +469,7 @@ def official_pages(pages: int = 3, seed: int = 0, degradation: str = "tuning",
 def generate_official(out_dir: Path, pages: int = 3, seed: int = 0, degradation: str = "tuning",
                       prose_dir: Path | None = None, name: str | None = None) -> tuple[list[Path], Path]:
     """``<name>/page-0001.png`` … and ``<name>.truth.json`` (PNG: the scan as the office stored it)."""
+    _check(degradation)
     out_dir = Path(out_dir)
     name = name or f"official-{degradation}-s{seed}"
     folder = out_dir / name

@@ -98,3 +98,11 @@ def test_samples_command_writes_pages_and_truth(tmp_path, capsys):
     assert out[0].endswith("page-0001.png") and out[1].endswith(".truth.json")
     truth = json.loads((tmp_path / "official-poor-s1.truth.json").read_text(encoding="utf-8"))
     assert truth["pages"][0]["degradation"] == "poor" and truth["pages"][0]["regions"]
+
+
+def test_unknown_scan_kind_refused_in_vietnamese(tmp_path):
+    from samples import generate_official
+
+    with pytest.raises(ValueError, match="không có kiểu quét"):
+        generate_official(tmp_path, 1, 0, "blurry")
+    assert not any(tmp_path.iterdir())  # nothing written
