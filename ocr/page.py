@@ -117,13 +117,17 @@ def prepare(image: Image.Image) -> tuple[np.ndarray, int, Rules]:
 def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mark]]:
     """``prepare``, and the seals, stamps, signatures and handwriting set aside (ocr.marks), in the coordinates
     of the image returned."""
-    rgb = preprocess.to_rgb_array(image)
-    found = marks.colour_marks(rgb)
-    grey = marks.wash_pen(preprocess.suppress_stamps(rgb), rgb, found)
+    if image.mode == "L":  # a grey scan: no colour to look for, and no RGB copy of its nine million pixels
+        grey, found = np.array(image), []
+    else:
+        rgb = preprocess.to_rgb_array(image)
+        found = marks.colour_marks(rgb)
+        grey = marks.wash_pen(preprocess.suppress_stamps(rgb), rgb, found)
+    shape = grey.shape
     binary = preprocess.small_binary(grey)  # made once for the sideways check and the skew search
     grey, rotation = preprocess.orient(grey, binary)
     grey, angle = preprocess.deskew(grey, binary if rotation == 0 else None)
-    found = marks.moved(found, rgb.shape[:2], rotation, angle)
+    found = marks.moved(found, shape, rotation, angle)
     grey, rules = preprocess.remove_rules(grey)
     grey, inked = marks.ink_marks(grey, found)
     return grey, rotation, rules, found + inked
