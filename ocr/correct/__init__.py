@@ -16,12 +16,12 @@ Rules, each with a test in tests/ocr/test_correct.py:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from domain.text import normalize
 from ocr.correct.model import MIN_POSTERIOR, SyllableModel, model
 from ocr.correct.phrases import restore_phrases
-from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points
+from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.words import Word, lines_of
 
 _TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
@@ -95,9 +95,38 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None,
     return out, changes
 
 
+def _known(lm: SyllableModel):
+    return lambda w: lm.uni.get(w, 0) >= 3
+
+
+def _cut(tokens: list[str], lm: SyllableModel) -> list[str]:
+    cuts = split_points(tokens, _known(lm))
+    return [part for i, t in enumerate(tokens) for part in ((t[:cuts[i]], t[cuts[i]:]) if i in cuts else (t,))]
+
+
 def correct_text(text: str, lm: SyllableModel | None = None) -> str:
     """Plain text, line by line (for text without word boxes)."""
-    return "\n".join(" ".join(correct_tokens(join_numbers(line.split()), lm=lm)[0]) for line in text.splitlines())
+    lm = lm or model()
+    return "\n".join(" ".join(correct_tokens(join_numbers(_cut(line.split(), lm)), lm=lm)[0])
+                     for line in text.splitlines())
+
+
+def _split(line: list[Word], lm: SyllableModel, born: dict[int, list[Word]]) -> list[Word]:
+    """The line's words with a word run into a number cut in two, the box shared by characters; ``born`` gets
+    each cut word's parts, by the word's id."""
+    cuts = split_points([w.text for w in line], _known(lm))
+    out: list[Word] = []
+    for i, w in enumerate(line):
+        if i not in cuts:
+            out.append(w)
+            continue
+        k = cuts[i]
+        left_w = round(w.width * k / len(w.text))
+        parts = [replace(w, text=w.text[:k], width=left_w),
+                 replace(w, text=w.text[k:], left=w.left + left_w, width=w.width - left_w)]
+        born[id(w)] = parts
+        out += parts
+    return out
 
 
 def _glued(line: list[Word]) -> list[Word]:
@@ -121,17 +150,20 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     """Correct OCR words in place, line by line; returns the changes (``index``: the word's place in its line's
     run through the page, as ``lines_of`` orders them). A number split by a space becomes one word: the list
     loses the later parts."""
+    lm = lm or model()
     changes: list[Correction] = []
     offset = 0
     gone: set[int] = set()
+    born: dict[int, list[Word]] = {}  # id of a word cut in two → its parts
     for line in lines_of(words):
-        glued = _glued(line)
-        gone.update({id(w) for w in line} - {id(g) for g in glued})
+        cut = _split(line, lm, born)
+        glued = _glued(cut)
+        gone.update({id(w) for w in cut} - {id(g) for g in glued})
         new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm)
         for w, t in zip(glued, new, strict=True):
             w.text = t
         changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]
         offset += len(glued)
-    if gone:
-        words[:] = [w for w in words if id(w) not in gone]
+    if gone or born:
+        words[:] = [p for w in words for p in born.get(id(w), [w]) if id(p) not in gone]
     return changes

@@ -1,10 +1,11 @@
-"""What language cannot correct but shape can: numbers and dates split by a stray space, and the slashed
-abbreviation "Đ/c" (đồng chí) read as a word.
+"""What language cannot correct but shape can: numbers and dates split by a stray space, words run into a
+number, and the slashed abbreviation "Đ/c" (đồng chí) read as a word.
 
-Digits are never changed here — only spaces between digit runs are taken out, and only where the shape leaves
-one reading: "1 0/4/2026" (a day 0 does not exist) → "10/4/2026"; "10/4/20 26" → "10/4/2026"; "ngày 1 0 tháng"
-→ "ngày 10 tháng"; "năm 20 26" → "năm 2026". "1 5/4/2026" stays: "5/4/2026" is a date too, so the space may be
-real. Each rule has a test in tests/ocr/test_correct_shapes.py.
+Digits are never changed here. A known word run into a number is cut from it ("năm2026" → "năm 2026"); spaces
+between digit runs are taken out only where the shape leaves one reading: "1 0/4/2026" (a day 0 does not
+exist) → "10/4/2026"; "10/4/20 26" → "10/4/2026"; "ngày 1 0 tháng" → "ngày 10 tháng"; "năm 20 26" → "năm
+2026". "1 5/4/2026" stays: "5/4/2026" is a date too, so the space may be real. Each rule has a test in
+tests/ocr/test_correct_shapes.py.
 """
 from __future__ import annotations
 
@@ -74,6 +75,20 @@ def join_numbers(tokens: list[str]) -> list[str]:
             out[-1] += t
         else:
             out.append(t)
+    return out
+
+
+_WORD_THEN_NUMBER = re.compile(r"^([^\W\d_]{2,})(\d+[,.;:]?)$")
+
+
+def split_points(tokens: list[str], known) -> dict[int, int]:
+    """Token index → where to cut it: a known word run into a number ("năm2026" → "năm" "2026", "Thôn2"). Only
+    a word not in capitals (short capital codes run into digits are serial numbers: "CH14374", "BE595000")."""
+    out = {}
+    for i, t in enumerate(tokens):
+        m = _WORD_THEN_NUMBER.match(t)
+        if m and not m.group(1).isupper() and known(m.group(1).lower()):
+            out[i] = len(m.group(1))
     return out
 
 

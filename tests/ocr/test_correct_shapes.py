@@ -53,3 +53,24 @@ def test_slashed_abbreviation(read, fixed):
 @pytest.mark.parametrize("text", ["Đ/c Chủ tịch", "V/v tổ chức số hóa", "K/g Ủy ban", "Địc bản"])
 def test_abbreviations_kept(text):
     assert correct_text(text) == text
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("Hà Nội, ngày 12 tháng 4 năm2026", "Hà Nội, ngày 12 tháng 4 năm 2026"),
+    ("Thôn2, xã Tam Hiệp", "Thôn 2, xã Tam Hiệp"),
+])
+def test_word_run_into_a_number_cut(read, fixed):
+    assert correct_text(read) == fixed
+
+
+@pytest.mark.parametrize("text", ["CH14374", "BE595000", "GCN123", "xyzq12"])
+def test_codes_run_into_numbers_kept(text):
+    assert correct_text(text) == text
+
+
+def test_cut_words_share_the_box():
+    words = [Word("tháng", 0.9, 0, 0, 50, 10, 0, 0), Word("4", 0.9, 55, 0, 8, 10, 0, 0),
+             Word("năm2026", 0.8, 70, 0, 70, 10, 0, 0)]
+    correct_words(words)
+    assert [(w.text, w.left, w.width) for w in words] == [("tháng", 0, 50), ("4", 55, 8), ("năm", 70, 30),
+                                                         ("2026", 100, 40)]
