@@ -83,6 +83,26 @@ def _shape(component: np.ndarray, pieces: int) -> tuple[str | None, float]:
     return None, 0.0
 
 
+def _ring(component: np.ndarray) -> tuple[str | None, float]:
+    """SEAL when a circle about as tall as the mark runs along its ink for most of its length (a seal a
+    signature runs into, on a black-and-white copy), else None."""
+    h, w = component.shape
+    if h < 40:
+        return None, 0.0
+    circles = cv2.HoughCircles(cv2.GaussianBlur(component * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2,
+                               minDist=h, param1=100, param2=20, minRadius=int(0.35 * h), maxRadius=int(0.55 * h))
+    if circles is None:
+        return None, 0.0
+    near = cv2.dilate(component, np.ones((5, 5), np.uint8))
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    best = 0.0
+    for cx, cy, r in circles[0][:3]:
+        xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, w - 1)
+        ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, h - 1)
+        best = max(best, float(near[ys, xs].mean()))
+    return (SEAL, round(best, 2)) if best >= 0.6 else (None, 0.0)
+
+
 def _masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(red ink, pen ink — blue and violet —, all ink) as 0/1 masks at 1/_F scale."""
     small = cv2.resize(rgb, (max(1, rgb.shape[1] // _F), max(1, rgb.shape[0] // _F)), interpolation=cv2.INTER_AREA)
@@ -109,21 +129,25 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
     handwritten_page = cv2.countNonZero(pen) > _PEN_PAGE * max(1, cv2.countNonZero(ink))
     for colour, mask in (("red", red), ("pen", pen)):
         # Letters of a seal's ring, the strokes of one signature, the digits of one number: one region.
-        joined = cv2.dilate(mask, np.ones((5, 7), np.uint8))
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((5, 7), np.uint8)),
+                                                          connectivity=8)
+        # A faint stamp falls apart into bits whose boxes overlap: regions of overlapping boxes are one mark.
+        boxes = np.zeros_like(mask)
+        for x, y, w, h, _area in stats[1:]:
+            boxes[y:y + h, x:x + w] = 1
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(boxes, connectivity=4)
         order = sorted(range(1, n), key=lambda k: -int(stats[k, cv2.CC_STAT_AREA]))
         taken: list[tuple[int, int, int, int]] = []
         for k in order:
             x, y, w, h, _area = (int(v) for v in stats[k])
             if any(x >= a and y >= b and x + w <= a + c and y + h <= b + d for a, b, c, d in taken):
                 continue  # inside a seal or stamp already found (its centre text, a number written into it)
-            ink_px = int(mask[y:y + h, x:x + w][labels[y:y + h, x:x + w] == k].sum())
+            ink = (labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w]
             large = w >= _LARGE * page_w and h >= _LARGE * page_w
-            if not large and ink_px < _MIN_INK:
+            if not large and int(ink.sum()) < _MIN_INK:
                 continue
             kind, conf = None, 0.0
             if large:
-                ink = (labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w]
                 kind, conf = _shape(ink, cv2.connectedComponents(ink)[0] - 1)
             if kind is None:
                 if colour == "red":
@@ -221,7 +245,10 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
         if any(m.contains(box.left + box.width / 2, box.top + box.height / 2) for m in known + marks):
             continue  # a seal's star, a number written into a stamp: part of the mark found
         here = labels[y:y + h, x:x + w]
-        kind, conf = _shape((here == k).astype(np.uint8), len(np.unique(here)) - 1)
+        mine = (here == k).astype(np.uint8)
+        kind, conf = _shape(mine, len(np.unique(here)) - 1)
+        if kind is None:
+            kind, conf = _ring(mine)  # a seal its signature runs into: one stroke, not round, a ring inside
         if kind is None:
             kind, conf = SIGNATURE, round(min(1.0, 0.5 + 0.05 * h / glyph), 2)
             # Whitened only when it stands alone: a stroke that touches print (a stamp over the issuing body)

@@ -135,3 +135,13 @@ def test_boxes_follow_the_page_turned_and_deskewed(turn):
     ref, _r, _ru, _f = prepare_marked(Image.fromarray(mono).rotate(-turn + 3, expand=True, fillcolor="white"))
     _, ring = marks.ink_marks(ref, [])
     assert ring and abs(ring[0].left - seal.left) < 30 and abs(ring[0].top - seal.top) < 30
+
+
+def test_grey_seal_a_signature_runs_into_is_still_a_seal():
+    page = _page()
+    ring = Image.new("L", (360, 360), 0)
+    ImageDraw.Draw(ring).ellipse((5, 5, 355, 355), outline=255, width=8)
+    box = _ink(page, np.asarray(ring, np.float32) / 255, BLACK, 1000, 500)
+    _ink(page, signature_mask(np.random.default_rng(5), 520, 230), BLACK, 1150, 560)  # over the ring's right side
+    _, found = marks.ink_marks(preprocess.suppress_stamps(page), [])
+    assert [m.kind for m in found] == [SEAL] and _overlaps(found[0], box)
