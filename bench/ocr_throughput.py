@@ -9,12 +9,14 @@ The machine may be shared: the load average before and after is printed with the
 from __future__ import annotations
 
 import argparse
+import ctypes
 import os
 import resource
 import shlex
 import sys
 import tempfile
 import threading
+import time
 from pathlib import Path
 
 import psutil
@@ -33,7 +35,7 @@ class WorkerPeak:
     def _run(self) -> None:
         while not self._stop.is_set():
             for root in psutil.Process().children():  # the measured process
-                for worker in _children(root):
+                for worker in _workers(root):
                     total = 0
                     for p in [worker, *_children(worker, recursive=True)]:
                         try:
@@ -52,11 +54,48 @@ class WorkerPeak:
         self._thread.join()
 
 
+def _workers(root: psutil.Process) -> list[psutil.Process]:
+    """The pool workers under the measured process: the children of its pool's fork server (or its spawned
+    children where there is none)."""
+    out = []
+    for child in _children(root):
+        try:
+            forkserver = "forkserver" in " ".join(child.cmdline())
+        except psutil.Error:
+            continue
+        out += _children(child) if forkserver else [child]
+    return out
+
+
+_PR_SET_CHILD_SUBREAPER = 36
+
+
+def _adopt_orphans() -> None:
+    """Become the reaper of this process's orphaned descendants (Linux): the pool's fork server outlives the
+    measured process for a moment, and a process's CPU reaches ``RUSAGE_CHILDREN`` only through a parent that
+    waits for it — the fork server's, and its workers' with it, would otherwise be lost from the figure."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def _reap_orphans(timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        try:
+            pid, _ = os.waitpid(-1, os.WNOHANG)
+        except ChildProcessError:
+            return  # none left
+        if pid == 0:
+            time.sleep(0.05)
+
+
 def cpu_measured(cmd: list[str], env: dict) -> tuple[Measured, float]:
-    """``run_measured`` and the CPU seconds (user + system) of the whole process tree it ran: on a machine others
-    share, the wall clock stretches with their load, the CPU a page costs much less."""
+    """``run_measured`` and the CPU seconds (user + system) of the whole process tree it ran, orphans included:
+    on a machine others share, the wall clock stretches with their load, the CPU a page costs much less."""
+    _adopt_orphans()
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     measured = run_measured(cmd, env=env)
+    _reap_orphans()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     return measured, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
 

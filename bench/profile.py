@@ -24,8 +24,12 @@ from .common import machine, table
 # (label, file suffix, function[, caller's file suffix, caller]): the function's cumulative time (only what it
 # spends when called from that caller, if given). Labels starting "  of which" are parts of the row above.
 STAGES = [
-    ("render the page (pdftoppm)", "ingest/render.py", "render_page"),
+    ("render the page (embedded image or pdftoppm)", "ingest/render.py", "_render"),
+    ("photo check (a page on a desk?)", "ingest/photo.py", "flatten"),
     ("seals washed out", "ocr/preprocess.py", "suppress_stamps"),
+    ("coloured marks found (ocr.marks)", "ocr/marks.py", "colour_marks"),
+    ("pen washed (ocr.marks)", "ocr/marks.py", "wash_pen"),
+    ("black marks (signatures, grey seals)", "ocr/marks.py", "ink_marks"),
     ("sideways check", "ocr/preprocess.py", "orient"),
     ("deskew", "ocr/preprocess.py", "deskew"),
     ("rules erased", "ocr/preprocess.py", "remove_rules"),
@@ -54,9 +58,10 @@ def _seconds(stats: pstats.Stats, sfx: str, name: str, caller_sfx: str = "", cal
 
 
 def _pool_start_s() -> float:
-    """A spawned worker ready for its first page: interpreter start, imports, the Context."""
-    code = ("import time; t=time.perf_counter(); import workers.local as w; from domain.settings import Settings;"
-            "import ocr, ocr.correct; w._init_worker(Settings()); print(time.perf_counter()-t)")
+    """What the pool's fork server does once before any worker is forked from it (workers.preload: interpreter
+    start, imports, the gazetteer and the syllable model), and a worker's own set-up (the Context)."""
+    code = ("import workers.preload, workers.local as w; from domain.settings import Settings;"
+            "w._init_worker(Settings())")
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                    env={**os.environ, "SOHOA_HOME": tempfile.mkdtemp()})
@@ -117,7 +122,8 @@ def main(argv: list[str] | None = None) -> None:
             print(f"\n{degradation}: pipeline {total:.2f} s vs bare `tesseract -l vie` {bare:.2f} s "
                   f"on the same rasters ({total / bare:.2f}×)")
             print(table(["stage", "s", "s/page", "share"], rows))
-    print(f"\npool start-up (one spawned worker ready): {_pool_start_s():.2f} s, paid once per worker process")
+    print(f"\npool start-up (the fork server ready, one worker set up): {_pool_start_s():.2f} s, paid once per "
+          "process; each further worker is a fork of that server")
 
 
 if __name__ == "__main__":

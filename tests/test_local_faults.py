@@ -63,15 +63,18 @@ def assert_each_page_once(settings: Settings, batch_id: str) -> None:
 # -- a pool child killed -------------------------------------------------------------------------------------
 
 def _pool_children() -> dict[int, psutil.Process]:
-    """This process's ProcessPoolExecutor workers (spawned), not the resource tracker."""
+    """This process's ProcessPoolExecutor workers: the children of its pool's fork server (spawned children where
+    there is none), not the fork server itself, the resource tracker or a worker's Tesseract."""
     out = {}
     for child in psutil.Process().children():
         try:
             cmd = " ".join(child.cmdline())
+            if "forkserver" in cmd:
+                out.update((worker.pid, worker) for worker in child.children())
+            elif "spawn_main" in cmd and "resource_tracker" not in cmd:
+                out[child.pid] = child
         except psutil.NoSuchProcess:
             continue
-        if "spawn_main" in cmd and "resource_tracker" not in cmd:
-            out[child.pid] = child
     return out
 
 

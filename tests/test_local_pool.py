@@ -1,6 +1,8 @@
 """The local pool outlives a batch: started once per process and settings, reused, replaced for other settings."""
 from __future__ import annotations
 
+import os
+
 import psutil
 
 from workers import local
@@ -23,6 +25,20 @@ def test_pool_started_once_and_reused_then_replaced_for_other_settings(embedded_
         replaced = local._shared_pool(other, 2)
         assert replaced is not pool
         assert not any(psutil.pid_exists(p) and psutil.Process(p).status() != psutil.STATUS_ZOMBIE for p in first)
+    finally:
+        if local._pool is not None:
+            local._discard_pool(local._pool[2])
+
+
+def test_workers_are_forked_from_one_server_that_loaded_what_they_need(embedded_settings):
+    """One start-up for the pool: every worker a fork of the same fork server, which imported workers.preload."""
+    try:
+        pool = local._shared_pool(embedded_settings, 2)
+        parents = {f.result(timeout=120) for f in [pool.submit(os.getppid) for _ in range(8)]}
+        assert len(parents) == 1 and os.getpid() not in parents
+        server = psutil.Process(parents.pop())
+        assert server.parent().pid == os.getpid() and "forkserver" in " ".join(server.cmdline())
+        assert "workers.preload" in " ".join(server.cmdline())  # the modules it loaded before any fork
     finally:
         if local._pool is not None:
             local._discard_pool(local._pool[2])

@@ -4,9 +4,11 @@ Pages are OCR'd in worker processes (one single-threaded Tesseract per core); th
 Tantivy index, which allows one writer. If a worker dies (killed, out of memory) the pool is rebuilt and the
 unfinished pages go again; a page that keeps killing workers is failed with that reason instead of looping.
 
-The pool outlives a batch: a spawned worker takes seconds to import OpenCV, SQLAlchemy and the correction model,
-which a server taking batch after batch would otherwise pay for each. ``start_pool`` starts it early, so that
-``sohoa ingest`` checks and stores its files while the workers start.
+The pool outlives a batch: a worker needs seconds of CPU to import OpenCV, SQLAlchemy and the pipeline and to load
+the gazetteer and the syllable model, which a server taking batch after batch would otherwise pay for each. Workers
+are forked from a fork server that did all of that once (``workers.preload``), not spawned each on its own: one
+start-up for the pool, not one per worker. ``start_pool`` starts it early, so that ``sohoa ingest`` checks and
+stores its files meanwhile.
 """
 from __future__ import annotations
 
@@ -42,8 +44,8 @@ def _init_worker(settings: Settings) -> None:
     _ctx = Context(settings)
     # The parent migrated the database before it queued a page: no schema check (and Alembic) per worker.
     _ctx.db = open_database(settings, upgrade=False)
-    # What every page reads, loaded while the parent still checks and stores the files (``start_pool``), not
-    # during the first page: the place-name gazetteer (a second of folding 37,000 names) and the syllable model.
+    # What every page reads, loaded before the first page: the place-name gazetteer (a second of folding 37,000
+    # names) and the syllable model. Already there in a worker forked from the fork server (workers.preload).
     from domain.gazetteer import gazetteer
     from ocr.correct.model import model
 
@@ -67,13 +69,23 @@ def _shared_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
             return _pool[2]
         if _pool is not None:
             _pool[2].shutdown(wait=True, cancel_futures=True)
-        mp = multiprocessing.get_context("spawn")  # no forked copies of open database or index handles
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp, initializer=_init_worker,
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
                                    initargs=(settings,))
         for _ in range(workers):  # a spawned pool starts one worker per queued call: all of them, now
             pool.submit(_ready)
         _pool = (settings, workers, pool)
         return pool
+
+
+def _mp_context() -> multiprocessing.context.BaseContext:
+    """Workers forked from a fork server, itself a fresh interpreter that imported ``workers.preload`` once: no
+    forked copies of this process's open database or index handles (which is why a plain fork is never used),
+    and no seconds of imports per worker (which a spawned worker pays). Spawn where there is no fork server."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    mp = multiprocessing.get_context("forkserver")
+    mp.set_forkserver_preload(["workers.preload"])  # read when the server starts: the first pool of a process
+    return mp
 
 
 def _discard_pool(pool: ProcessPoolExecutor) -> None:
