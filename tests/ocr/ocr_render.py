@@ -93,11 +93,11 @@ def render_page(
     y += int(size * 1.6)
     draw.text((x0, y), "PHƯỜNG HÀNG GAI", font=bold, fill="black")
     draw.text((1400, y), "Độc lập - Tự do - Hạnh phúc", font=bold, fill="black")
-    lines += ["ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "PHƯỜNG HÀNG GAI",
-              "Độc lập - Tự do - Hạnh phúc"]
     y += int(size * 2.2)
     draw.text((x0, y), f"Số: {number}", font=font, fill="black")
-    lines.append(f"Số: {number}")
+    # Read as the header's blocks: the issuing body's (left), then the national name's (right).
+    lines += ["ỦY BAN NHÂN DÂN", "PHƯỜNG HÀNG GAI", f"Số: {number}", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+              "Độc lập - Tự do - Hạnh phúc"]
     y += int(size * 2.5)
     for t in title:
         w = draw.textlength(t, font=big)
