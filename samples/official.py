@@ -244,6 +244,9 @@ def _shorten(doc: Document) -> bool:
     points = [i for i, (lead, _) in enumerate(doc.paragraphs[1:-1], 1) if not lead.startswith("Điều")]
     if points:
         doc.paragraphs.pop(points[-1])
+        numbered = iter(range(1, len(doc.paragraphs) + 1))  # the points left numbered 1, 2, 3… again
+        doc.paragraphs = [(f"{next(numbered)}." if lead[:1].isdigit() else lead, text)
+                          for lead, text in doc.paragraphs]
         return True
     k = max(range(len(doc.paragraphs)), key=lambda i: len(doc.paragraphs[i][1]))
     lead, text = doc.paragraphs[k]

@@ -155,10 +155,14 @@ def document(rng: random.Random, prose_dir: Path | None = None) -> Document:
     subject = rng.choice(_SUBJECTS).format(**slots)
     prose = prose_sentences(prose_dir)
 
+    deck: list[str] = []  # the built-in sentences dealt without repeats until all are used
+
     def sentence() -> str:
         if prose and rng.random() < 0.5:
             return rng.choice(prose)
-        return rng.choice(_SENTENCES).format(**slots)
+        if not deck:
+            deck.extend(rng.sample(_SENTENCES, len(_SENTENCES)))
+        return deck.pop().format(**slots)
 
     def paragraph(n: int) -> str:
         return " ".join(sentence() for _ in range(n))
