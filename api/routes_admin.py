@@ -14,12 +14,11 @@ from office.accounts.service import Permission, Principal, Role
 from office.audit import service as audit
 
 from .params import Body, DbId, IsoDate, LogOffset
-from .routes_common import actor, render, require, state
+from .routes_common import CSV, actor, render, require, state
 from .schemas.accounts import UserActiveOut, UserCreatedOut, UserOut
 from .schemas.audit import AuditEntryOut
 
 router = APIRouter()
-_CSV = {"content": {"text/csv": {"schema": {"type": "string"}}}, "description": "Bảng CSV (UTF-8, có BOM)"}
 admin_users = require(Permission.USERS)
 admin_audit = require(Permission.AUDIT)
 
@@ -155,7 +154,7 @@ def audit_log(request: Request, _p: Annotated[Principal, Depends(admin_audit)], 
 
 
 @router.get("/api/v1/audit.csv", tags=["admin"], summary="Xuất nhật ký truy cập dạng CSV",
-            response_class=StreamingResponse, responses={200: _CSV})
+            response_class=StreamingResponse, responses={200: CSV})
 def audit_csv(request: Request, principal: Annotated[Principal, Depends(admin_audit)], username: str | None = None,
               action: str | None = None, target: str | None = None, dossier: str | None = None,
               since: IsoDate = None, until: IsoDate = None) -> Response:

@@ -7,13 +7,12 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
 from office.accounts.service import Permission, Principal
-from office.audit import service as audit
 from office.citizens import access_log
 from office.citizens import service as citizen
 
 from .params import DbId
-from .routes_common import actor, render, require, state
-from .routes_dossiers import copy_download
+from .routes_common import CSV, PDF, actor, pdf_download, render, require, state
+from .schemas.citizens import AccessOut, CopyRequestOut, OverviewOut
 
 router = APIRouter()
 can_own = require(Permission.OWN_RECORDS)
@@ -22,32 +21,27 @@ can_own = require(Permission.OWN_RECORDS)
 def _overview(request: Request, principal: Principal) -> dict:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        me = citizen.overview(principal, ctx, s=s)
-        audit.record(s, actor(request, principal), "citizen_overview", shown=[r["record_id"] for r in me["records"]])
-        return me
+        return citizen.overview(principal, ctx, actor=actor(request, principal), s=s)
 
 
 def _request(request: Request, principal: Principal, record_id: str) -> dict:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        item = citizen.request_copy(record_id, principal, ctx, s=s)
-        audit.record(s, actor(request, principal), "citizen_request", target=record_id, dossier_id=item.dossier_id)
+        item = citizen.request_copy(record_id, principal, ctx, actor=actor(request, principal), s=s)
         return {"dossier_id": item.dossier_id, "record_id": record_id}
 
 
 def _pdf(request: Request, principal: Principal, copy_id: int) -> Response:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        copy = citizen.own_copy(copy_id, principal, s=s)
-        return copy_download(request, principal, ctx.store.get_bytes(copy.pdf_key), copy, s=s)
+        data = citizen.own_copy_pdf(copy_id, principal, ctx, actor=actor(request, principal), s=s)
+    return pdf_download(data, f"ban-sao-{copy_id}.pdf")
 
 
 def _access_log(request: Request, principal: Principal) -> list[dict]:
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        rows = citizen.my_access_log(principal, ctx, s=s)
-        audit.record(s, actor(request, principal), "view_access_log", shown=len(rows))
-        return rows
+        return citizen.my_access_log(principal, ctx, actor=actor(request, principal), s=s)
 
 
 @router.get("/cong-dan", include_in_schema=False)
@@ -66,18 +60,19 @@ def citizen_copy(request: Request, copy_id: DbId, principal: Annotated[Principal
     return _pdf(request, principal, copy_id)
 
 
-@router.get("/api/v1/me/records", tags=["citizen"], summary="Giấy tờ mang số định danh của công dân đăng nhập")
+@router.get("/api/v1/me/records", tags=["citizen"], response_model=OverviewOut,
+            summary="Giấy tờ mang số định danh của công dân đăng nhập")
 def my_records(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> dict:
     return _overview(request, principal)
 
 
 @router.post("/api/v1/me/records/{record_id}/request", tags=["citizen"], status_code=201,
-             summary="Yêu cầu bản sao điện tử (mở hồ sơ tại bộ phận một cửa)")
+             response_model=CopyRequestOut, summary="Yêu cầu bản sao điện tử (mở hồ sơ tại bộ phận một cửa)")
 def my_request(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_own)]) -> dict:
     return _request(request, principal, record_id)
 
 
-@router.get("/api/v1/me/copies/{copy_id}/pdf", tags=["citizen"], response_class=Response,
+@router.get("/api/v1/me/copies/{copy_id}/pdf", tags=["citizen"], response_class=Response, responses={200: PDF},
             summary="Tải bản sao điện tử đã cấp cho công dân")
 def my_copy(request: Request, copy_id: DbId, principal: Annotated[Principal, Depends(can_own)]) -> Response:
     return _pdf(request, principal, copy_id)
@@ -88,13 +83,13 @@ def citizen_access_csv(request: Request, principal: Annotated[Principal, Depends
     return _access_csv(request, principal)
 
 
-@router.get("/api/v1/me/access-log", tags=["citizen"],
+@router.get("/api/v1/me/access-log", tags=["citizen"], response_model=list[AccessOut],
             summary="Ai đã xem giấy tờ của tôi: thời điểm, cơ quan, vai trò, hồ sơ thủ tục hoặc mục đích")
 def my_access_log(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> list[dict]:
     return _access_log(request, principal)
 
 
-@router.get("/api/v1/me/access-log.csv", tags=["citizen"], response_class=StreamingResponse,
+@router.get("/api/v1/me/access-log.csv", tags=["citizen"], response_class=StreamingResponse, responses={200: CSV},
             summary="Nhật ký truy cập giấy tờ của tôi, dạng CSV")
 def my_access_log_csv(request: Request, principal: Annotated[Principal, Depends(can_own)]) -> Response:
     return _access_csv(request, principal)

@@ -158,6 +158,15 @@ def render(request: Request, template: str, status_code: int = 200, **context: o
     return HTMLResponse(html, status_code=status_code, headers={"Cache-Control": "no-store"})
 
 
+PDF = {"description": "Tệp PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
+CSV = {"description": "Bảng CSV (UTF-8, có BOM cho bảng tính)", "content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+def pdf_download(data: bytes, filename: str) -> Response:
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 

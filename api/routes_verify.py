@@ -9,6 +9,7 @@ from domain.errors import NotFound
 from office.dossiers import certify as certify
 
 from .routes_common import render, state
+from .schemas.dossiers import VerificationOut
 
 router = APIRouter()
 
@@ -28,7 +29,7 @@ def verify_page(request: Request, token: str) -> Response:
     return render(request, "verify.html", v=info)
 
 
-@router.get("/api/v1/verify/{token}", tags=["verify"],
+@router.get("/api/v1/verify/{token}", tags=["verify"], response_model=VerificationOut,
             summary="Xác minh bản sao điện tử (công khai, không có dữ liệu cá nhân)")
 def verify(request: Request, token: str) -> dict:
     return _verify(request, token)

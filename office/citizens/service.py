@@ -6,7 +6,8 @@ death record, or in a spouse's identity paper on a marriage record; their copies
 whose applicant has that number. A copy is still issued by an officer: asking for one opens a dossier at the
 one-stop desk with the record attached, where the officer checks and certifies it.
 
-Service functions take the session as a keyword argument; permissions are checked by the routes.
+Service functions take the session as a keyword argument and write their own audit entries (what a citizen was
+shown is logged too); permissions are checked by the routes.
 """
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from domain.labels import record_title
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
 from index.base import SearchQuery
 from office.accounts.service import Principal
+from office.audit import service as audit
+from office.audit.service import Actor
 from office.citizens import access_log
+from office.dossiers import certify
 from office.dossiers import service as dossiers
 from storage.models import Record
 from storage.officer_models import CertifiedCopy, Dossier, DossierItem
@@ -56,7 +60,7 @@ def _requests(pid: str, *, s: Session) -> dict[str, DossierItem]:
     return {item.record_id: item for item in items}
 
 
-def overview(principal: Principal, ctx: Context, *, s: Session) -> dict:
+def overview(principal: Principal, ctx: Context, *, actor: Actor, s: Session) -> dict:
     """What the citizen's page shows: each record with its request and copies, and who looked at them."""
     pid = principal.personal_id
     requests = _requests(pid, s=s) if pid else {}
@@ -75,24 +79,31 @@ def overview(principal: Principal, ctx: Context, *, s: Session) -> dict:
             "copies": [{"copy_id": c.id, "issued_at": c.issued_at.isoformat(), "office": c.issuing_office,
                         "download_url": f"/cong-dan/ban-sao/{c.id}.pdf"} for c in copies],
         })
-    return {"personal_id": pid, "records": rows,
-            "access_log": access_log.access_log(principal, [r.id for r in records], s=s)}
+    out = {"personal_id": pid, "records": rows,
+           "access_log": access_log.access_log(principal, [r.id for r in records], s=s)}
+    audit.record(s, actor, "citizen_overview", shown=[r["record_id"] for r in rows])
+    return out
 
 
-def my_access_log(principal: Principal, ctx: Context, *, s: Session) -> list[dict]:
-    return access_log.access_log(principal, [r.id for r in own_records(principal, ctx, s=s)], s=s)
+def my_access_log(principal: Principal, ctx: Context, *, actor: Actor, s: Session) -> list[dict]:
+    rows = access_log.access_log(principal, [r.id for r in own_records(principal, ctx, s=s)], s=s)
+    audit.record(s, actor, "view_access_log", shown=len(rows))
+    return rows
 
 
-def request_copy(record_id: str, principal: Principal, ctx: Context, *, s: Session) -> DossierItem:
+def request_copy(record_id: str, principal: Principal, ctx: Context, *, actor: Actor, s: Session) -> DossierItem:
     """A dossier at the one-stop desk with this record attached (the open one when already asked)."""
     if record_id not in {r.id for r in own_records(principal, ctx, s=s)}:
         raise NotFound(f"Không tìm thấy giấy tờ {record_id} mang số định danh của bạn")
     existing = _requests(principal.personal_id, s=s).get(record_id)
     if existing is not None and not [c for c in existing.copies if c.revoked_at is None]:
-        return existing  # asked already, not yet certified
-    dossier = dossiers.create_dossier(REQUEST_PROCEDURE, principal.full_name or principal.username,
-                                      principal.personal_id, principal, s=s)
-    return dossiers.attach(dossier.id, record_id, REQUEST_REASON, principal, s=s)
+        item = existing  # asked already, not yet certified
+    else:  # one entry for the whole request: the dossier and the attachment are its parts
+        dossier = dossiers.create_dossier(REQUEST_PROCEDURE, principal.full_name or principal.username,
+                                          principal.personal_id, principal, actor=None, s=s)
+        item = dossiers.attach(dossier.id, record_id, REQUEST_REASON, principal, actor=None, s=s)
+    audit.record(s, actor, "citizen_request", target=record_id, dossier_id=item.dossier_id)
+    return item
 
 
 def own_copy(copy_id: int, principal: Principal, *, s: Session) -> CertifiedCopy:
@@ -105,3 +116,7 @@ def own_copy(copy_id: int, principal: Principal, *, s: Session) -> CertifiedCopy
             or not _carries(s.get(Record, copy.record_id).fields, pid):
         raise NotFound(f"Không có bản sao {copy_id} cấp cho bạn")
     return copy
+
+
+def own_copy_pdf(copy_id: int, principal: Principal, ctx: Context, *, actor: Actor, s: Session) -> bytes:
+    return certify.hand_out(own_copy(copy_id, principal, s=s), ctx, actor=actor, s=s)

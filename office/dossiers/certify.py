@@ -29,6 +29,8 @@ from domain.errors import ConfigError, Forbidden, InvalidRequest, NotFound
 from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
 from office.accounts.service import Principal, Role
+from office.audit import service as audit
+from office.audit.service import Actor
 from office.dossiers.service import number_of
 from storage.models import Record, utcnow
 from storage.objects import sha_from_key
@@ -71,10 +73,11 @@ def content_hash(copy: CertifiedCopy, record: Record, scan_keys: list[str], issu
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def issue_copy(item_id: int, principal: Principal, ctx: Context, *, s: Session) -> CertifiedCopy:
+def issue_copy(dossier_id: str, item_id: int, principal: Principal, ctx: Context, *, actor: Actor,
+               s: Session) -> CertifiedCopy:
     item = s.get(DossierItem, item_id)
-    if item is None:
-        raise NotFound(f"Không có mục đính kèm {item_id}")
+    if item is None or item.dossier_id != dossier_id:
+        raise NotFound(f"Hồ sơ thủ tục {dossier_id} không có mục {item_id}")
     record = s.get(Record, item.record_id)
     office = principal.office or record.fields.get("registration_authority") or "Bộ phận một cửa"
     copy = CertifiedCopy(token=new_token(), item_id=item.id, record_id=record.id, issued_by=principal.user_id,
@@ -88,10 +91,12 @@ def issue_copy(item_id: int, principal: Principal, ctx: Context, *, s: Session) 
     copy.pdf_key, copy.pdf_sha256 = stored.key, stored.sha256
     s.add(copy)
     s.flush()
+    audit.record(s, actor, "certify", target=item.record_id, dossier_id=dossier_id, copy_id=copy.id,
+                 content_sha256=copy.content_sha256)
     return copy
 
 
-def revoke_copy(copy_id: int, reason: str, principal: Principal, *, s: Session) -> CertifiedCopy:
+def revoke_copy(copy_id: int, reason: str, principal: Principal, *, actor: Actor, s: Session) -> CertifiedCopy:
     """Withdraw a copy (issued in error, to the wrong person, superseded…): its verify page says so from now
     on, with the reason; the PDF and its record stay, for the audit trail."""
     copy = s.get(CertifiedCopy, copy_id)
@@ -106,14 +111,24 @@ def revoke_copy(copy_id: int, reason: str, principal: Principal, *, s: Session) 
     if copy.revoked_at is None:
         copy.revoked_at, copy.revoked_by = utcnow().replace(microsecond=0), principal.user_id
         copy.revoke_reason = reason.strip()[:2000]
+    audit.record(s, actor, "revoke_copy", target=copy.record_id, dossier_id=copy.item.dossier_id, copy_id=copy_id,
+                 reason=copy.revoke_reason)
     return copy
 
 
-def copy_pdf(copy_id: int, ctx: Context, *, s: Session) -> tuple[bytes, CertifiedCopy]:
+def copy_pdf(copy_id: int, ctx: Context, *, actor: Actor, s: Session) -> tuple[bytes, CertifiedCopy]:
+    """An officer's download of a copy in a dossier."""
     copy = s.get(CertifiedCopy, copy_id)
     if copy is None:
         raise NotFound(f"Không có bản sao {copy_id}")
-    return ctx.store.get_bytes(copy.pdf_key), copy
+    return hand_out(copy, ctx, actor=actor, s=s), copy
+
+
+def hand_out(copy: CertifiedCopy, ctx: Context, *, actor: Actor, s: Session) -> bytes:
+    """A copy's PDF for whoever may have it (an officer, or the citizen it was issued to), the download logged."""
+    data = ctx.store.get_bytes(copy.pdf_key)
+    audit.record(s, actor, "download_copy", target=copy.record_id, dossier_id=copy.item.dossier_id, copy_id=copy.id)
+    return data
 
 
 def _wrap(c: Canvas, text: str, x: float, y: float, width: float, font: str, size: float) -> float:
