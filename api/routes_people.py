@@ -11,13 +11,11 @@ from pydantic import Field
 from domain.errors import InvalidRequest
 from domain.records import RecordStatus
 from office.accounts.service import Permission, Principal
-from office.audit import service as audit
 from office.people import service as people
-from storage.person_models import PersonLink
-from workers.stages import index_records
 
 from .params import Body, DbId, Reason
 from .routes_common import actor, render, require, state
+from .schemas.people import DecisionOut, LinkOut, PersonOut, StatusOut
 
 router = APIRouter()
 can_view = require(Permission.VIEW_RECORD)
@@ -38,35 +36,24 @@ class StatusIn(Body):
 
 def _person(request: Request, principal: Principal, record_id: str) -> dict:
     with state(request).ctx.db.session() as s:
-        view = people.person(record_id, s=s)
-        audit.record(s, actor(request, principal), "view_person", target=record_id)
-    return view
+        return people.person(record_id, actor=actor(request, principal), s=s)
 
 
 def _links(request: Request, principal: Principal, record_id: str) -> list[dict]:
     with state(request).ctx.db.session() as s:
-        people.person(record_id, s=s)  # 404 for an unknown record
-        links = people.links_of(record_id, s=s)
-        audit.record(s, actor(request, principal), "view_links", target=record_id, shown=len(links))
-        return links
+        return people.read_links(record_id, actor=actor(request, principal), s=s)
 
 
 def _decide(request: Request, principal: Principal, link_id: int, decision: str) -> dict:
     with state(request).ctx.db.session() as s:
-        link: PersonLink = people.decide(link_id, decision, principal, s=s)
-        audit.record(s, actor(request, principal), "link_decision", target=link.record_a, link_id=link.id,
-                     record_b=link.record_b, kind=link.kind, score=link.score, decision=decision)
+        link = people.decide(link_id, decision, principal, actor=actor(request, principal), s=s)
         return {"link_id": link.id, "record_a": link.record_a, "record_b": link.record_b, "status": link.status,
                 "decided_by": link.decided_by}
 
 
 def _set_status(request: Request, principal: Principal, record_id: str, body: StatusIn) -> dict:
-    ctx = state(request).ctx
-    with ctx.db.session() as s:
-        changed = people.set_status(record_id, body.status.value, body.reason, replaced_by=body.replaced_by, s=s)
-        audit.record(s, actor(request, principal), "record_status", target=record_id, status=body.status.value,
-                     reason=body.reason, replaced_by=body.replaced_by)
-    index_records(changed, ctx)  # the index carries each record's status
+    people.change_status(record_id, body.status.value, body.reason, replaced_by=body.replaced_by,
+                         actor=actor(request, principal), ctx=state(request).ctx)
     return {"record_id": record_id, "status": body.status.value, "replaced_by": body.replaced_by}
 
 
@@ -95,26 +82,27 @@ def status_page(request: Request, record_id: str, principal: Annotated[Principal
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------
-@router.get("/api/v1/records/{record_id}/links", tags=["people"],
+@router.get("/api/v1/records/{record_id}/links", tags=["people"], response_model=list[LinkOut],
             summary="Các hồ sơ có thể cùng một người (khai sinh, kết hôn, khai tử, trùng lặp), kèm điểm và tình trạng")
 def links(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)]) -> list[dict]:
     return _links(request, principal, record_id)
 
 
-@router.post("/api/v1/links/{link_id}/decision", tags=["people"],
+@router.post("/api/v1/links/{link_id}/decision", tags=["people"], response_model=DecisionOut,
              summary="Xác nhận hoặc bác bỏ một liên kết đề xuất (ghi nhật ký)")
 def decide_link(request: Request, link_id: DbId, body: DecisionIn,
                 principal: Annotated[Principal, Depends(can_link)]) -> dict:
     return _decide(request, principal, link_id, body.decision)
 
 
-@router.get("/api/v1/people/{record_id}", tags=["people"],
+# The record asked for has no link: its entry leaves out who decided one (unset fields stay out, as before).
+@router.get("/api/v1/people/{record_id}", tags=["people"], response_model=PersonOut, response_model_exclude_unset=True,
             summary="Một người: các hồ sơ khai sinh, kết hôn, khai tử liên kết với hồ sơ này")
 def person(request: Request, record_id: str, principal: Annotated[Principal, Depends(can_view)]) -> dict:
     return _person(request, principal, record_id)
 
 
-@router.post("/api/v1/records/{record_id}/status", tags=["records"],
+@router.post("/api/v1/records/{record_id}/status", tags=["records"], response_model=StatusOut,
              summary="Đánh dấu hồ sơ đã cải chính / đã được thay thế / đã thu hồi, kèm lý do (ghi nhật ký)")
 def set_status(request: Request, record_id: str, body: StatusIn,
                principal: Annotated[Principal, Depends(can_status)]) -> dict:

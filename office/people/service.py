@@ -1,6 +1,6 @@
 """People across records (links suggested by workers.linking, decided by officers) and record versions
 (valid / amended / superseded / revoked, and which record replaces which). Service functions: no HTTP here;
-the session is passed in, audit is the caller's."""
+the session is passed in; what an officer reads or decides is audited here (``actor=``)."""
 from __future__ import annotations
 
 from sqlalchemy import or_, select
@@ -10,8 +10,12 @@ from domain.errors import InvalidRequest, NotFound
 from domain.labels import record_title
 from domain.records import RecordStatus, RecordType
 from office.accounts.service import Principal
+from office.audit import service as audit
+from office.audit.service import Actor
 from storage.models import Record, utcnow
 from storage.person_models import LinkKind, LinkStatus, PersonLink
+from workers import Context
+from workers.stages import index_records
 
 
 def _get(s: Session, record_id: str) -> Record:
@@ -46,17 +50,27 @@ def links_of(record_id: str, *, s: Session) -> list[dict]:
     return out
 
 
-def decide(link_id: int, decision: str, principal: Principal, *, s: Session) -> PersonLink:
+def read_links(record_id: str, *, actor: Actor, s: Session) -> list[dict]:
+    """``links_of`` as an officer reads it: an unknown record is not found, the read is logged."""
+    _get(s, record_id)
+    links = links_of(record_id, s=s)
+    audit.record(s, actor, "view_links", target=record_id, shown=len(links))
+    return links
+
+
+def decide(link_id: int, decision: str, principal: Principal, *, actor: Actor, s: Session) -> PersonLink:
     if decision not in (LinkStatus.CONFIRMED, LinkStatus.REJECTED):
         raise InvalidRequest("Quyết định phải là 'confirmed' (xác nhận) hoặc 'rejected' (bác bỏ).")
     link = s.get(PersonLink, link_id)
     if link is None:
         raise NotFound(f"Không có liên kết {link_id}")
     link.status, link.decided_by, link.decided_at = decision, principal.username, utcnow()
+    audit.record(s, actor, "link_decision", target=link.record_a, link_id=link.id, record_b=link.record_b,
+                 kind=link.kind, score=link.score, decision=decision)
     return link
 
 
-def person(record_id: str, *, s: Session) -> dict:
+def person(record_id: str, *, actor: Actor, s: Session) -> dict:
     """The person's birth, marriage and death records: the record, and every record reachable from it through
     links that no one rejected (a birth links the others). Duplicates are listed apart."""
     start = _get(s, record_id)
@@ -79,6 +93,7 @@ def person(record_id: str, *, s: Session) -> dict:
         if link is None:
             entry["record_status"], entry["status"] = entry["status"], None
         by_type.setdefault(entry["type"], []).append(entry)
+    audit.record(s, actor, "view_person", target=record_id)
     return {"record": _summary(start), "records": by_type, "duplicates": duplicates}
 
 
@@ -105,7 +120,8 @@ def versions(record: Record, *, s: Session) -> dict:
             "status_reason": record.status_reason}
 
 
-def set_status(record_id: str, status: str, reason: str, *, replaced_by: str | None = None, s: Session) -> list[str]:
+def set_status(record_id: str, status: str, reason: str, *, replaced_by: str | None = None, actor: Actor,
+               s: Session) -> list[str]:
     """Mark a record amended, superseded or revoked (or valid again), with the reason. ``replaced_by``: the
     record that replaces it (only when superseded). Returns the ids whose index entries must be refreshed."""
     if status not in {st.value for st in RecordStatus}:
@@ -123,4 +139,13 @@ def set_status(record_id: str, status: str, reason: str, *, replaced_by: str | N
         newer.supersedes_id = record.id
         changed.append(newer.id)
     record.status, record.status_reason = status, reason.strip()
+    audit.record(s, actor, "record_status", target=record_id, status=status, reason=reason, replaced_by=replaced_by)
     return changed
+
+
+def change_status(record_id: str, status: str, reason: str, *, replaced_by: str | None = None, actor: Actor,
+                  ctx: Context) -> None:
+    """``set_status`` committed, then the changed records re-indexed: the index carries each record's status."""
+    with ctx.db.session() as s:
+        changed = set_status(record_id, status, reason, replaced_by=replaced_by, actor=actor, s=s)
+    index_records(changed, ctx)
