@@ -154,3 +154,13 @@ def test_dockerfile_builds_the_locked_environment_with_tesseract_vie():
     for package in ("tesseract-ocr", "tesseract-ocr-vie", "poppler-utils"):
         assert re.search(rf"apt-get install[^\n]*(\\\n[^\n]*)*\b{package}\b", text), package
     assert "uv sync --frozen" in text
+
+
+def test_dockerfile_copies_every_package_the_wheel_ships():
+    """office/ was left out of the image: `sohoa serve` would have died on its first import."""
+    import tomllib
+
+    packages = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["hatch"]["build"][
+        "targets"]["wheel"]["packages"]
+    text = (REPO / "Dockerfile").read_text(encoding="utf-8")
+    assert [p for p in packages if not re.search(rf"^COPY {p} \./{p}$", text, re.M)] == []
