@@ -68,23 +68,35 @@ def reading_order(words: list[Word]) -> list[Word]:
     gap = _GAP * median(w.height for w in words)
     pieces = [_pieces(line, gap) for line in lines]
     head, head_gutter = _column_block(pieces, left, width, gap)
-    foot, foot_gutter = _column_block(pieces[head:][::-1], left, width, gap)
-    out = _read_columns(pieces[:head], head_gutter, header=True)
-    out += _read_middle(lines[head:len(lines) - foot], pieces[head:len(lines) - foot], left, width, centre)
-    out += _read_columns(pieces[len(lines) - foot:], foot_gutter, header=False)
+    # Below the footer a centred line or two may close the page (a land certificate's red serial number).
+    tail = 0
+    while tail < 2 and len(lines) - tail > head + 2 and len(pieces[-1 - tail]) == 1 \
+            and abs(sum(_span(pieces[-1 - tail][0])) / 2 - centre) < _CENTRED * width:
+        tail += 1
+    end = len(lines) - tail
+    foot, foot_gutter = _column_block(pieces[head:end][::-1], left, width, gap, header=False)
+    # The footer starts with the signer's block: a paragraph's last short line above it stays in the body.
+    while foot and not any(sum(_span(p)) / 2 >= foot_gutter for p in pieces[end - foot]):
+        foot -= 1
+    out = _read_columns(pieces[:head], head_gutter, gap, header=True)
+    out += _read_middle(lines[head:end - foot], pieces[head:end - foot], left, width, centre, gap)
+    out += _read_columns(pieces[end - foot:end], foot_gutter, gap, header=False)
+    out += lines[end:]
     for n, line in enumerate(out):
         for w in line:
             w.line = n
     return [w for line in out for w in line]
 
 
-def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: float) -> tuple[int, float]:
+def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: float,
+                  header: bool = True) -> tuple[int, float]:
     """How many of these lines, from the first, form a two-column block (an official document's header, or
     read from the bottom its footer: "Nơi nhận" beside the signer), and the x of its gutter.
 
     The lines of a block leave a strip of paper in the middle of the page (the gutter) free on every line,
-    have some line with text on both sides of it, and at most two pieces on a side (a table's rows have more).
-    0 when there is no such block of two lines or more."""
+    have text on both sides of it (a header on some line; a footer anywhere: a land certificate's "Số vào sổ"
+    note is a line of its own below the signer's title), a centred column, and at most two pieces on a side (a
+    table's rows have more). 0 when there is no such block of two lines or more."""
     lo, hi = int(left + _GUTTER_RANGE[0] * width), int(left + _GUTTER_RANGE[1] * width)
     free = np.ones(hi - lo, dtype=bool)
     best, gutter = 0, 0.0
@@ -100,7 +112,9 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
         if max(sides) > 2:
             break
         free = now
-        if n >= 1 and any(_two_sided(q, g) for q in pieces[:n + 1]) and _centred_column(pieces[:n + 1], g, gap):
+        both = any(_two_sided(q, g) for q in pieces[:n + 1]) if header else \
+            all(any((sum(_span(p)) / 2 < g) == is_left for q in pieces[:n + 1] for p in q) for is_left in (True, False))
+        if n >= 1 and both and _centred_column(pieces[:n + 1], g, gap):
             best, gutter = n + 1, g
     return best, gutter
 
@@ -109,18 +123,20 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
     """Is one side of the gutter a centred column (lines of unequal length on a common centre)? The blocks of an
     official document's header and its signer block are; rows of "label: value   label: value" fields, whose
     pieces start at common tab stops, are not."""
-    for is_left in (True, False):
-        # Lines of text only: a speck read as "._" or ":" beside a line is no line of the column.
-        spans = [_span(p) for ps in block for p in ps
-                 if (sum(_span(p)) / 2 < g) == is_left and _span(p)[1] - _span(p)[0] >= 2 * gap]
-        if len(spans) < 2:
-            continue
-        lefts = [a for a, _ in spans]
-        centres = [(a + b) / 2 for a, b in spans]
-        ragged = max(lefts) - min(lefts)
-        if ragged > _RAGGED * gap and max(centres) - min(centres) < ragged / 2:
-            return True
-    return False
+    return any(_centred([p for ps in block for p in ps if (sum(_span(p)) / 2 < g) == is_left], gap)
+               for is_left in (True, False))
+
+
+def _centred(pieces: list[list[Word]], gap: float) -> bool:
+    """Pieces of one column on a common centre, their left edges ragged."""
+    # Text only: a speck read as "._" or ":" beside a line is no line of the column.
+    spans = [_span(p) for p in pieces if sum(ch.isalnum() for w in p for ch in w.text) >= 2]
+    if len(spans) < 2:
+        return False
+    lefts = [a for a, _ in spans]
+    centres = [(a + b) / 2 for a, b in spans]
+    ragged = max(lefts) - min(lefts)
+    return ragged > _RAGGED * gap and max(centres) - min(centres) < ragged / 2
 
 
 def _two_sided(ps: list[list[Word]], g: float) -> bool:
@@ -134,26 +150,44 @@ def _middle_of_widest_run(free: np.ndarray) -> int:
     return int((starts[k] + ends[k]) // 2)
 
 
-def _read_columns(block: list[list[list[Word]]], gutter: float, *, header: bool) -> list[list[Word]]:
-    """A two-column block's lines: the left column's, then the right's. In a footer whose right column starts
-    higher (a land certificate's signer block above its "Số vào sổ cấp GCN" note) the right column comes first."""
+def _read_columns(block: list[list[list[Word]]], gutter: float, gap: float, *, header: bool) -> list[list[Word]]:
+    """A two-column block's lines: the left column's, then the right's; a side that is itself side-by-side
+    blocks (a marriage extract's "Vợ | Chồng" left of the signer) is split the same way. In a footer whose right
+    column starts higher (a land certificate's signer block above its "Số vào sổ cấp GCN" note) the right column
+    comes first."""
     if not block:
         return []
-    sides: list[list[list[Word]]] = [[], []]
+    sides: list[list[list[list[Word]]]] = [[], []]
     first = [len(block), len(block)]
     for n, ps in enumerate(block):
         for k, side in enumerate(([p for p in ps if sum(_span(p)) / 2 < gutter],
                                   [p for p in ps if sum(_span(p)) / 2 >= gutter])):
             if side:
-                sides[k].append([w for p in side for w in p])
+                sides[k].append(side)
                 first[k] = min(first[k], n)
     if not header and first[1] < first[0]:
         sides.reverse()
-    return sides[0] + sides[1]
+    return _split(sides[0], gap) + _split(sides[1], gap)
+
+
+def _split(column: list[list[list[Word]]], gap: float) -> list[list[Word]]:
+    """Lines of one side of a block: split again at a strip of paper free on every line (with text on both
+    sides of it on some line), else each line's pieces joined."""
+    spans = [_span(p) for ps in column for p in ps]
+    if any(len(ps) > 1 for ps in column):
+        lo, hi = min(a for a, _ in spans), max(b for _, b in spans)
+        free = np.ones(hi - lo, dtype=bool)
+        for a, b in spans:  # side-by-side signature blocks can stand closer than a header's two halves
+            free[max(0, int(a - gap / 4) - lo):max(0, int(b + gap / 4) - lo)] = False
+        if free.any():
+            g = lo + _middle_of_widest_run(free)
+            if any(_two_sided(ps, g) for ps in column):
+                return _read_columns(column, g, gap, header=True)
+    return [[w for p in ps for w in p] for ps in column]
 
 
 def _read_middle(lines: list[list[Word]], pieces: list[list[list[Word]]], left: int, width: float,
-                 centre: float) -> list[list[Word]]:
+                 centre: float, gap: float) -> list[list[Word]]:
     """Lines between the header and footer blocks: as printed, except zones of side-by-side pieces (signature
     blocks, a form's header when no block was found) read column by column (``_read_zone``)."""
 
@@ -174,12 +208,12 @@ def _read_middle(lines: list[list[Word]], pieces: list[list[list[Word]]], left: 
         j = i
         while j < len(lines) and zone_line(pieces[j]):
             j += 1
-        out += _read_zone(pieces[i:j], left, width)
+        out += _read_zone(pieces[i:j], left, width, gap)
         i = j
     return out
 
 
-def _read_zone(zone: list[list[list[Word]]], left: int, width: float) -> list[list[Word]]:
+def _read_zone(zone: list[list[list[Word]]], left: int, width: float, gap: float) -> list[list[Word]]:
     """Lines of a zone: column by column when its pieces form columns of unequal length, else as printed."""
     as_printed = [[w for p in ps for w in p] for ps in zone]
     at_margin = [[p[0].left <= left + _MARGIN * width for p in ps] for ps in zone]
@@ -206,6 +240,9 @@ def _read_zone(zone: list[list[list[Word]]], left: int, width: float) -> list[li
 
     filled = [{column_of(p) for p in ps} for ps in body if ps]
     if not any(footer) and all(len(f) == len(columns) for f in filled):
-        return as_printed  # a table: every line has every column — keep its rows
+        # A table: every line has every column — keep its rows; unless a column is centred: side-by-side
+        # signature blocks ("Vợ | Chồng | the signer"), each filled on every line too.
+        if not any(_centred([p for ps in body for p in ps if column_of(p) == k], gap) for k in range(len(columns))):
+            return as_printed
     out = [p for k in range(len(columns)) for ps in body for p in ps if column_of(p) == k]
     return out + [p for ps in footer for p in ps]

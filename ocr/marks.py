@@ -29,6 +29,7 @@ SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting
 
 _F = 4  # colour masks are made at a quarter of the scan's size
 _LARGE = 0.06  # a mark at least this share of the page width both ways is a seal, stamp or signature
+_FRAME = 0.45  # a coloured mark this share of the page width long is a printed frame (a seal is ≈0.15, a stamp 0.25)
 _PEN_PAGE = 0.25  # pen ink above this share of all ink: the page is handwritten, its pen is its text
 _EDGE = 0.04  # a dark stroke reaching this close to the page's edge is the copier's, not a signature
 _SAT = 35  # OpenCV saturation (0..255) above which ink is coloured: a faded violet stamp is ≈45, black print < 20
@@ -142,6 +143,8 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
             x, y, w, h, _area = (int(v) for v in stats[k])
             if any(x >= a and y >= b and x + w <= a + c and y + h <= b + d for a, b, c, d in taken):
                 continue  # inside a seal or stamp already found (its centre text, a number written into it)
+            if max(w, h) >= _FRAME * page_w:
+                continue  # a certificate's printed frame: around the page, no mark (and its red title inside)
             ink = (labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w]
             large = w >= _LARGE * page_w and h >= _LARGE * page_w
             if not large and int(ink.sum()) < _MIN_INK:

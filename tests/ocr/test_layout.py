@@ -75,6 +75,37 @@ def test_official_header_and_footer_read_block_by_block():
                      "Nguyễn Văn Bình"]
 
 
+def _centred(n: int, *blocks: tuple[int, str]) -> list[Word]:
+    """Line ``n`` with each text centred on its x (as _line draws words: 30 px a letter, 20 between words)."""
+    return _line(n, *[(cx - (30 * len(t.replace(" ", "")) + 20 * t.count(" ")) // 2, t) for cx, t in blocks])
+
+
+def test_side_by_side_signature_blocks_read_block_by_block():
+    """A marriage extract's "Vợ | Chồng | the signer": every line fills every column, yet they are blocks."""
+    words = (_line(0, (100, "Ngày, tháng, năm đăng ký: 29/03/2000 tại Ủy ban nhân dân xã Bình Minh, huyện"))
+             + _centred(1, (600, "Vợ"), (1350, "Chồng"), (2150, "Bình Minh, ngày 29 tháng 03"))
+             + _centred(2, (600, "(Ký, ghi rõ họ tên)"), (1350, "(Ký, ghi rõ họ tên)"), (2150, "CHỦ TỊCH"))
+             + _centred(3, (600, "Nguyễn Bảo Linh"), (1350, "Nguyễn Mạnh Huy"), (2150, "Lê Văn Tiếp")))
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[1:] == ["Vợ", "(Ký, ghi rõ họ tên)", "Nguyễn Bảo Linh", "Chồng", "(Ký, ghi rõ họ tên)",
+                         "Nguyễn Mạnh Huy", "Bình Minh, ngày 29 tháng 03", "CHỦ TỊCH", "Lê Văn Tiếp"]
+
+
+def test_footer_under_a_paragraph_end_and_over_a_closing_line():
+    """A land certificate: a paragraph's last word, the signer's block with its "Số vào sổ" note on a line of
+    its own, and a centred serial number closing the page."""
+    words = (_line(0, (100, "h) Nguồn gốc sử dụng: Nhà nước giao đất có thu tiền sử dụng đất và các"))
+             + _line(1, (100, "đất"))
+             + _line(2, (1300, "Quảng Nam, ngày 14 tháng 02 năm 2010"))
+             + _line(3, (1625, "PHÓ CHỦ TỊCH"))
+             + _line(4, (100, "Số vào sổ cấp GCN: CH14374"))
+             + _line(5, (1665, "Lê Đức Duy"))
+             + _centred(6, (1205, "Số phát hành: BE 595000")))
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[1:] == ["đất", "Quảng Nam, ngày 14 tháng 02 năm 2010", "PHÓ CHỦ TỊCH", "Lê Đức Duy",
+                         "Số vào sổ cấp GCN: CH14374", "Số phát hành: BE 595000"]
+
+
 def _key(w: Word) -> tuple:
     return w.text, w.left, w.top, w.width
 
