@@ -5,7 +5,7 @@ import json
 import logging
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -13,11 +13,30 @@ from rich.table import Table
 
 from domain.errors import SohoaError
 from domain.records import TYPE_LABELS_VI, RecordType
-from domain.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sohoa — số hóa hồ sơ hộ tịch và đất đai.")
 out = Console()
 err = Console(stderr=True)
+
+if TYPE_CHECKING:
+    from domain.settings import Settings
+
+
+def _settings() -> Settings:
+    """Read when a command runs, not imported with the CLI: pydantic-settings was half of `sohoa --help`. A bad
+    SOHOA_* value is a configuration error naming the variable, not a traceback."""
+    from pydantic import ValidationError
+
+    from domain.errors import ConfigError
+    from domain.settings import Settings
+
+    try:
+        return Settings()
+    except ValidationError as exc:
+        wrong = "; ".join(f"SOHOA_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
+                          for e in exc.errors())
+        raise ConfigError(f"Cấu hình không hợp lệ ({wrong}).") from exc
+
 
 TypeOpt = Annotated[str, typer.Option("--type", help="auto|birth|marriage|death|land")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON cho máy đọc.")]
@@ -26,14 +45,14 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="In JSON cho máy đọc."
 def _context():
     from workers import Context
 
-    return Context(Settings())
+    return Context(_settings())
 
 
 def _check_tools(settings: Settings | None = None) -> None:
     """Tesseract with its language, pdftoppm: there before any page is touched, or one error naming the packages."""
     from ocr.probe import check_tools
 
-    check_tools((settings or Settings()).ocr_lang)
+    check_tools((settings or _settings()).ocr_lang)
 
 
 def _emit(data: dict | list, as_json: bool, human) -> None:
@@ -136,7 +155,7 @@ def ocr(file: Path, as_json: JsonOpt = False) -> None:
     from ingest import Rejected, expand, render_page
     from ocr import ocr_page
 
-    settings = Settings()
+    settings = _settings()
     _check_tools(settings)
     pages = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -251,7 +270,7 @@ def serve(
     """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""
     import uvicorn
 
-    settings = Settings()
+    settings = _settings()
     _check_tools(settings)  # a configuration error shows here, once, not in every server process
     # One Python process uses one core at most: several processes (each its own app, built from the
     # environment by the factory) let a shared office machine serve officers on all its cores.
@@ -264,7 +283,7 @@ def serve(
 def _app_from_environment():
     from .app import create_app
 
-    return create_app(Settings())
+    return create_app(_settings())
 
 
 @app.command()
@@ -350,7 +369,7 @@ def worker(
     from domain.errors import ConfigError
     from workers.celery_app import QUEUE, make_celery
 
-    settings = Settings()
+    settings = _settings()
     if not settings.distributed:
         raise ConfigError("SOHOA_BROKER_URL đang là 'local' (chế độ nhúng): không có hàng đợi nào để nhận việc. "
                           "Đặt SOHOA_BROKER_URL=redis://máy:6379/0 (cùng các URL cơ sở dữ liệu, kho và chỉ mục).")
@@ -379,7 +398,7 @@ def migrate(
         if not as_json:
             err.print(f"{'✓' if step.ok else '✗'} {step.name}: {step.copied} chép, {step.skipped} đã có")
 
-    source = Settings()
+    source = _settings()
     steps = do_migrate(source, target_settings(to, source), on_step=announce)
     rows = [{**asdict(s), "ok": s.ok} for s in steps]
 
@@ -460,7 +479,7 @@ def backup(
     """Sao lưu cài đặt nhúng (CSDL, tệp quét, khóa bí mật) khi hệ thống vẫn chạy; kiểm tra lại từng tệp."""
     from office.backup import backup as do_backup
 
-    manifest = do_backup(Settings(), path, announce=lambda step: None if as_json else err.print(f"… {step}"))
+    manifest = do_backup(_settings(), path, announce=lambda step: None if as_json else err.print(f"… {step}"))
     objects = manifest["objects"]
 
     def human(m: dict) -> None:
@@ -483,7 +502,7 @@ def restore(
     """Khôi phục một bản sao lưu vào SOHOA_HOME trống, rồi dựng lại chỉ mục tìm kiếm."""
     from office.backup import restore as do_restore
 
-    summary = do_restore(Settings(), path, announce=lambda step: None if as_json else err.print(f"… {step}"))
+    summary = do_restore(_settings(), path, announce=lambda step: None if as_json else err.print(f"… {step}"))
 
     def human(s: dict) -> None:
         out.print(f"Đã khôi phục {path} (sao lưu lúc {s['created_at']}) vào {s['home']}: {s['objects']} tệp, "
