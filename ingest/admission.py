@@ -9,7 +9,7 @@ from domain.hashing import sha256_file
 from domain.settings import Settings
 from ingest import images, pdf, photo
 from ingest.sniff import sniff
-from ingest.sources import PDF, PHOTO_TYPES, SourceFile
+from ingest.sources import PDF, SourceFile
 
 
 def file_kind(path: Path, settings: Settings) -> tuple[str, int]:
@@ -27,7 +27,7 @@ def file_kind(path: Path, settings: Settings) -> tuple[str, int]:
         )
     if media_type is None:
         raise InputRejected(
-            "Định dạng tệp không được hỗ trợ; chỉ nhận PDF, TIFF, JPEG, PNG, HEIC hoặc ZIP chứa các tệp đó.",
+            "Định dạng tệp không được hỗ trợ; chỉ nhận PDF, TIFF, JPEG, PNG, WebP, HEIC hoặc ZIP chứa các tệp đó.",
             code="unsupported_type",
         )
     return media_type, size
@@ -40,7 +40,7 @@ def check_source(path: Path, name: str, media_type: str, size: int, settings: Se
             pages = pdf.page_count(path, settings.max_pdf_pages)
         else:
             pages = images.frame_count(path, settings.max_image_pixels, settings.max_pdf_pages)
-            if media_type in PHOTO_TYPES:  # a photo nobody could read is refused now, not after waiting for OCR
+            if pages == 1:  # a photo nobody could read is refused now, not after waiting for OCR (scans pass)
                 photo.gate(path, settings.max_image_pixels)
         digest = sha256_file(path)
     except OSError as exc:

@@ -5,9 +5,14 @@
   paper (a checked cloth's light squares), and lines fitted to each side of the outline give the corners.
   ``None`` when no page-shaped region lies well inside the frame: a flat scan (paper to the edges), or a photo
   too close to tell — the image is then kept as it is.
+- ``photo_corners``: whether an image is a photo is decided by what it shows, whatever the file (JPEG, HEIC,
+  PNG, WebP, a photo put into a PDF or a TIFF): a page with desk all round it (``find_page``) *and* seen in
+  perspective — a phone is never held exactly square, while a scanner's page, however turned or framed, stays a
+  rectangle (a certificate's printed frame on a photocopy found as a "page" is left alone).
 - ``flatten``: perspective corrected to a flat page at a known resolution from its shape (ISO A-series pages —
   A5, A4, A3 share one shape — come out at A4 size, so text keeps the pixel size it has on a 300 dpi A4 scan;
-  an A3 spread at A3 landscape), light and shadow evened out by dividing by the paper's own brightness.
+  an A3 spread at A3 landscape), light and shadow evened out by dividing by the paper's own brightness, and
+  page curl straightened (``dewarp``: the text lines' baselines fitted with a low-order polynomial surface).
 - ``split_spread``: an open register's two pages, left then right, cut at the binding's gutter.
 - ``check_quality``: refuses a photo that cannot be read — too dark, page too small, blurred — with advice.
 """
@@ -202,6 +207,31 @@ def find_page(image: Image.Image | np.ndarray) -> np.ndarray | None:
     return _refine(image if isinstance(image, np.ndarray) else _to_rgb(image), full, reach=4 / scale)
 
 
+# A page found in a scan is a rectangle up to the corners' precision (±2 px on 2,000 px sides: ≈0.1°, 0.1%); a
+# hand-held phone's page is not: of 2,000 generated photos none came under 0.3° and 0.3% at once.
+MIN_SKEW_DEG = 0.3
+MIN_SIDE_RATIO = 0.003
+
+
+def shows_perspective(corners: np.ndarray) -> bool:
+    """A corner off square, or opposite sides of unequal length: the page was seen at an angle."""
+    c = np.asarray(corners, np.float64)
+    off_square = 0.0
+    for i in range(4):
+        u, v = c[i - 1] - c[i], c[(i + 1) % 4] - c[i]
+        cos = float(np.dot(u, v) / max(np.linalg.norm(u) * np.linalg.norm(v), 1e-9))
+        off_square = max(off_square, abs(np.degrees(np.arccos(np.clip(cos, -1, 1))) - 90))
+    side = [float(np.linalg.norm(c[(i + 1) % 4] - c[i])) for i in range(4)]
+    uneven = max(abs(np.log(side[0] / side[2])), abs(np.log(side[1] / side[3])))
+    return off_square >= MIN_SKEW_DEG or uneven >= MIN_SIDE_RATIO
+
+
+def photo_corners(image: Image.Image | np.ndarray) -> np.ndarray | None:
+    """The page's corners when the image is a photo of a page (desk round it, perspective), else None."""
+    corners = find_page(image)
+    return corners if corners is not None and shows_perspective(corners) else None
+
+
 def _small(image: Image.Image | np.ndarray) -> tuple[np.ndarray, float]:
     """An RGB copy with a long side of about ``_WORK`` px, and its scale. A Pillow image is box-reduced before
     anything else, so a scan (the common case, where nothing is found) never costs a full-size conversion."""
@@ -252,13 +282,108 @@ def warp(rgb: np.ndarray, corners: np.ndarray, size: tuple[int, int]) -> np.ndar
     return cv2.warpPerspective(rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
 
 
+# Page curl (dewarp). Text lines are found at half size: ink closed along the line into blobs, vertical rules
+# taken out first (a register's columns would tie every row into one blob).
+_CURL_MIN_LINES = 6  # fewer lines say too little about the surface: the page is left as it is
+_CURL_MIN_PX = 2.0  # bends smaller than this (full-size px) are not worth a resampling
+_BASELINE_RUN = 31  # columns (half size) over which a line's lowest ink is taken as its baseline
+_CURL_RIDGE = 0.0002  # per sample: the price of one pixel of bend coefficient, squared (keeps noise flat)
+_CURL_MAX_SHARE = 0.03  # a fitted bend beyond 3% of the height is a bad fit (tables, pictures), not paper
+
+
+def _line_samples(grey: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Each text line's baseline, (x, y) samples along it, on ``grey`` (ink dark on white); lines touching the image's
+    edge (a border left by the warp, a neighbouring page) are not text."""
+    h, w = grey.shape
+    ink = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    rules = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 40))))
+    ink[rules > 0] = 0
+    blobs = cv2.morphologyEx(ink, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (max(9, w // 60), 1)))
+    blobs = cv2.morphologyEx(blobs, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(9, w // 60), 1)))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(blobs)
+    heights = stats[1:, cv2.CC_STAT_HEIGHT]
+    typical = float(np.median(heights[stats[1:, cv2.CC_STAT_WIDTH] > w // 8])) if count > 1 else 0.0
+    lines = []
+    for i in range(1, count):
+        x, y, bw, bh, _ = stats[i]
+        if bw < w * 0.2 or bh > 3 * max(typical, 4.0) or x == 0 or y == 0 or x + bw >= w or y + bh >= h:
+            continue
+        inside = ink[y:y + bh, x:x + bw].astype(bool) & (labels[y:y + bh, x:x + bw] == i)
+        ok = inside.any(axis=0)
+        if ok.sum() <= 2 * _BASELINE_RUN:
+            continue
+        # The baseline: each column's lowest ink, its running median over a few letters' width taking away
+        # descenders and the dots below (ạ, ệ), which are narrow; accents above never count.
+        bottom = (bh - 1 - np.argmax(inside[::-1], axis=0))[ok].astype(np.float64) + y
+        runs = np.lib.stride_tricks.sliding_window_view(bottom, _BASELINE_RUN)
+        base = np.median(runs, axis=1)
+        xs = (np.arange(bw) + x)[ok].astype(np.float64)[_BASELINE_RUN // 2:][:len(base)]
+        step = max(1, len(xs) // 60)
+        lines.append((xs[::step], base[::step]))
+    return lines
+
+
+def _bend_terms(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """x^j·y^k, j 1–3, k 0–2 (coordinates scaled to [-1, 1]): a line's own height takes the terms without x."""
+    return np.stack([x**j * y**k for j in range(1, 4) for k in range(3)], axis=-1)
+
+
+def dewarp(rgb: np.ndarray) -> np.ndarray:
+    """Page curl straightened. The text lines' baselines are fitted all at once as y = c_i + d(x, y): a height c_i
+    of its own for each line and one smooth surface d (cubic across, quadratic down) for how the paper bends
+    them, least squares with outlying samples (accents, a stamp) dropped once; the page is then resampled so
+    that a point at (x, y) comes from (x, y + d). A flat page (bends under two pixels), or one with too few
+    lines to tell, is returned unchanged."""
+    h, w = rgb.shape[:2]
+    half = cv2.resize(cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), (w // 2, h // 2), interpolation=cv2.INTER_AREA)
+    lines = _line_samples(half)
+    if len(lines) < _CURL_MIN_LINES:
+        return rgb
+    x = np.concatenate([lx for lx, _ in lines]) * 2 / w * 2 - 1  # half size → full → [-1, 1]
+    y_obs = np.concatenate([ly for _, ly in lines]) * 2
+    which = np.concatenate([np.full(len(lx), i) for i, (lx, _) in enumerate(lines)])
+    own = np.zeros((len(x), len(lines)))
+    own[np.arange(len(x)), which] = 1.0
+    keep = np.ones(len(x), bool)
+    # A little ridge on the bend's terms: where the lines say nothing clear, no bend (rather than a polynomial
+    # free to swing), while a real bend of a few pixels along many lines easily pays for itself.
+    ridge = np.hstack([np.zeros((9, len(lines))), np.eye(9) * np.sqrt(_CURL_RIDGE * len(x))])
+    for _ in range(2):
+        means = np.bincount(which[keep], y_obs[keep], len(lines)) / np.maximum(np.bincount(which[keep], None,
+                                                                                            len(lines)), 1)
+        design = np.hstack([own, _bend_terms(x, means[which] / h * 2 - 1)])
+        solution, *_ = np.linalg.lstsq(np.vstack([design[keep], ridge]), np.r_[y_obs[keep], np.zeros(9)],
+                                       rcond=None)
+        residual = np.abs(design @ solution - y_obs)
+        keep = residual <= max(3 * float(np.median(residual[keep])) * 1.4826, 1.0)
+    coeffs = solution[len(lines):]
+    # Beyond the lines (margins, a column with no text) the bend is held at its last value, not extrapolated.
+    x_span = (float(x.min()), float(x.max()))
+    y_span = (float(means.min()) / h * 2 - 1, float(means.max()) / h * 2 - 1)
+    gx, gy = np.meshgrid(np.linspace(*x_span, 64), np.linspace(*y_span, 96))
+    grid = _bend_terms(gx, gy) @ coeffs
+    # One tilt for the whole page is the deskew's job later; lines bent, or tilted unlike each other (a fan, as
+    # paper lifting towards the spine), need a resampling.
+    tilt = np.polyval(np.polyfit(gx[0], grid.mean(axis=0), 1), gx[0])
+    bend = float(np.abs(grid - tilt[None, :]).max())
+    if bend < _CURL_MIN_PX or bend > _CURL_MAX_SHARE * h:
+        return rgb
+    # d(x, y) = Σ_k y^k Σ_j c_jk x^j: two small matrices, not the terms at every pixel
+    across = np.stack([np.clip(np.linspace(-1, 1, w), *x_span) ** j for j in range(1, 4)])  # 3 × w
+    down = np.stack([np.clip(np.linspace(-1, 1, h), *y_span) ** k for k in range(3)], axis=1)  # h × 3
+    shift = (down @ (coeffs.reshape(3, 3).T @ across)).astype(np.float32)
+    map_x = np.broadcast_to(np.arange(w, dtype=np.float32), (h, w))
+    map_y = np.arange(h, dtype=np.float32)[:, None] + shift
+    return cv2.remap(rgb, np.ascontiguousarray(map_x), map_y, cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE)
+
+
 def flatten(image: Image.Image, *, spread: bool = False, dpi: int = DPI) -> Image.Image:
     """A photo made a flat page (see the module); anything else (a scan, a page not found) is returned as is."""
-    corners = find_page(image)
+    corners = photo_corners(image)
     if corners is None:
         return image
-    page = warp(_to_rgb(image), corners, target_size(corners, dpi, spread))
-    return Image.fromarray(even_light(page), "RGB")
+    page = even_light(warp(_to_rgb(image), corners, target_size(corners, dpi, spread)))
+    return Image.fromarray(page if spread else dewarp(page), "RGB")
 
 
 def split_spread(image: Image.Image) -> tuple[Image.Image, Image.Image]:
@@ -336,15 +461,13 @@ def gate(path: Path, max_pixels: int) -> Quality | None:
             im.draft("RGB", (im.width // 2, im.height // 2))  # DCT scaling: decodes half size at a quarter cost
         try:
             im.load()
-            upright = ImageOps.exif_transpose(im).convert("RGB")
+            factor = max(1, max(im.size) // _GATE_SIDE)  # a PNG or TIFF scan is decoded whole: reduced at once
+            upright = ImageOps.exif_transpose(im.reduce(factor) if factor > 1 else im).convert("RGB")
         except (OSError, SyntaxError, ValueError, EOFError):
             return None  # a broken file is the validator's to report, with its own reason
-    if max(upright.size) > _GATE_SIDE:
-        upright = upright.resize((round(upright.width * _GATE_SIDE / max(upright.size)),
-                                  round(upright.height * _GATE_SIDE / max(upright.size))), Image.Resampling.BOX)
     scale = max(upright.size) / full
     rgb = _to_rgb(upright)
-    corners = find_page(rgb)
+    corners = photo_corners(rgb)
     if corners is None:
         # No page to be found, perhaps for the dark: refused only if even its brightest tenth is too dark.
         brightest = float(np.percentile(rgb[::4, ::4], 90))

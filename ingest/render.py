@@ -5,26 +5,29 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 from PIL import Image
 
 from domain.errors import InputRejected
 from domain.settings import Settings
 from ingest import images, pdf, pdftoppm, photo
-from ingest.sources import HEIC, JPEG, PDF, PHOTO_TYPES, PNG, TIFF
+from ingest.sources import IMAGE_TYPES, PDF
 
 
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
-    """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG page 1,
-    EXIF orientation applied; a JPEG or HEIC photo of a page flattened, a scan untouched. With ``spreads`` every
-    page of the file is an open book's two pages: page 2k-1 is the left half of the file's page k, 2k its right.
+    """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG/WebP page 1,
+    EXIF orientation applied; a photo of a page flattened whatever the file (decided by what the image shows:
+    ingest.photo), a scan untouched. With ``spreads`` every page of the file is an open book's two pages: page
+    2k-1 is the left half of the file's page k, 2k its right (each half of a photo then straightened of its curl
+    on its own: the lines bend towards the spine from both sides).
     Raises InputRejected for a page that is too large or cannot be rendered."""
     image = _render(path, media_type, (page + 1) // 2 if spreads else page, settings)
-    if media_type in PHOTO_TYPES:
-        image = photo.flatten(image, spread=spreads)
+    flat = photo.flatten(image, spread=spreads, dpi=settings.dpi)
     if not spreads:
-        return image
-    left, right = photo.split_spread(image)
-    return left if page % 2 else right
+        return flat
+    left, right = photo.split_spread(flat)
+    half = left if page % 2 else right
+    return half if flat is image else Image.fromarray(photo.dewarp(np.asarray(half.convert("RGB"))), "RGB")
 
 
 def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:
@@ -40,6 +43,6 @@ def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image
         im = im if im.mode in ("RGB", "L") else im.convert("RGB")
         im.info["dpi"] = (settings.dpi, settings.dpi)  # the page's, whatever its JPEG header claims
         return im
-    if media_type in (TIFF, JPEG, PNG, HEIC):
+    if media_type in IMAGE_TYPES:
         return images.render_frame(path, page, settings.max_image_pixels)
     raise InputRejected(f"Định dạng {media_type!r} không được hỗ trợ.", code="unsupported_type")

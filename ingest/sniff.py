@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ingest.sources import HEIC, JPEG, PDF, PNG, TIFF, ZIP
+from ingest.sources import HEIC, JPEG, PDF, PNG, TIFF, WEBP, ZIP
 
 HEAD_BYTES = 1024  # a PDF header may follow up to 1 KiB of junk (as Acrobat allows)
 
@@ -31,6 +31,8 @@ def sniff_bytes(head: bytes) -> str | None:
             return media_type
     if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
         return HEIC
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return WEBP
     if b"%PDF-" in head[:HEAD_BYTES]:
         return PDF
     return None

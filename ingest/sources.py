@@ -10,10 +10,11 @@ TIFF = "image/tiff"
 JPEG = "image/jpeg"
 PNG = "image/png"
 HEIC = "image/heic"  # phone photos (iPhone default); decoded through pillow-heif
+WEBP = "image/webp"  # what some phones and messaging apps save photos as
 ZIP = "application/zip"  # expanded, never handed on
-# What phones write: looked at as possible photos (ingest.photo). Scanners' PDFs and TIFFs are taken as scans
-# without looking — a certificate's printed frame on a badly photocopied page can pass for a page's edge.
-PHOTO_TYPES = (JPEG, HEIC)
+# Decoded by Pillow, one page a frame. Whether one is a photo of a page is decided by what it shows (a page with
+# desk round it, in perspective: ingest.photo), never by its type: a phone's PNG or a scanner's JPEG alike.
+IMAGE_TYPES = (TIFF, JPEG, PNG, HEIC, WEBP)
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class SourceFile:
     name: str  # "scans/p001.tif", zip members as "book.zip!scans/p001.tif"
     path: Path  # readable file on disk (zip members live under the caller's workdir)
     sha256: str
-    media_type: str  # PDF | TIFF | JPEG | PNG | HEIC, sniffed from the bytes
+    media_type: str  # PDF | TIFF | JPEG | PNG | HEIC | WEBP, sniffed from the bytes
     page_count: int
     size: int
 

@@ -20,7 +20,7 @@ from storage.models import Batch, Page, PageStatus, Record, RecordPage, Rejectio
 from .context import Context
 
 _SUFFIX = {"application/pdf": ".pdf", "image/tiff": ".tif", "image/jpeg": ".jpg", "image/png": ".png",
-           "image/heic": ".heic"}
+           "image/heic": ".heic", "image/webp": ".webp"}
 
 
 @dataclass(slots=True)

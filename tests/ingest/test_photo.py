@@ -81,7 +81,7 @@ def test_scans_pass_untouched(level: str) -> None:
 
 def test_scan_file_rendered_and_admitted_as_is(tmp_path: Path) -> None:
     scan = next(iter(render_pages("marriage", 1, 33, "moderate"))).image
-    path = tmp_path / "scan.jpg"  # looked at as a possible photo (PDFs and TIFFs are not)
+    path = tmp_path / "scan.jpg"  # looked at as a possible photo, like every file
     scan.save(path, quality=90)
     assert photo.gate(path, 10**9) is None
     rendered = render_page(path, "image/jpeg", 1, Settings(home=tmp_path / "home"))
@@ -180,3 +180,96 @@ def test_spread_batch_reads_each_photo_as_two_records_in_order(tmp_path: Path, e
             numbers.append(s.get(Record, record_id).fields.get("registration_number"))
     assert numbers == [p["fields"]["registration_number"] for p in truth["pages"]]
     assert report(reg.batch_id, ctx)["failed"] == []
+
+
+# -- a photo is told by what it shows, not by its file type ----------------------------------------------------
+@pytest.mark.parametrize(("fmt", "media_type"),
+                         [("PNG", "image/png"), ("WEBP", "image/webp"), ("PDF", "application/pdf")])
+def test_a_photo_in_any_file_is_flattened(pages: list[Image.Image], tmp_path: Path, fmt: str, media_type: str) -> None:
+    """A phone photo saved as PNG or WebP (a messaging app, a screenshot tool) or put into a PDF (a scanning app):
+    the same page found, flattened to A4 at 300 dpi, and gated at intake like a JPEG."""
+    from ingest.sniff import sniff
+
+    shot = photograph(pages[0], np.random.default_rng(11))
+    path = tmp_path / f"anh.{fmt.lower()}"
+    options = {"lossless": False, "quality": 90} if fmt == "WEBP" else {"resolution": 300.0} if fmt == "PDF" else {}
+    shot.image.save(path, fmt, **options)
+    assert sniff(path) == media_type
+    flat = render_page(path, media_type, 1, Settings(home=tmp_path / "home"))
+    assert flat.size == A4_300
+    assert likeness(flat, pages[0]) > likeness(flat, pages[1]) + 0.2
+    if fmt != "PDF":
+        assert photo.gate(path, 10**9) is not None  # judged as a photo (a scan gives None)
+        photograph(pages[0], np.random.default_rng(11), blur=(6.0, 6.0)).image.save(path, fmt, **options)
+        assert _refusal(path).code == "photo_blurred"
+
+
+def test_a_framed_scan_with_dark_borders_is_not_taken_for_a_photo(tmp_path: Path) -> None:
+    """A certificate photocopied a little askew, with the copier's dark border round it and its printed frame: the
+    page is found (paper with dark all round) but it is a rectangle — no perspective — so it stays a scan."""
+    scan = np.asarray(next(iter(render_pages("land", 1, 35, "clean"))).image.convert("RGB"))
+    h, w = scan.shape[:2]
+    canvas = np.full((h + 400, w + 400, 3), 35, np.uint8)
+    canvas[200:200 + h, 200:200 + w] = scan
+    turned = Image.fromarray(canvas).rotate(1.5, resample=Image.Resampling.BILINEAR, fillcolor=(35, 35, 35))
+    corners = photo.find_page(turned)
+    assert corners is not None and not photo.shows_perspective(corners)
+    assert photo.flatten(turned) is turned
+    turned.save(tmp_path / "ban-sao.png")
+    assert photo.gate(tmp_path / "ban-sao.png", 10**9) is None
+
+
+# -- page curl ---------------------------------------------------------------------------------------------
+RULES = range(300, 3300, 360)  # y of the ruled lines the bend is measured on
+
+
+def _lined_page() -> np.ndarray:
+    """An A4 page at 300 dpi: 26 lines of Vietnamese text, a ruled line across the page every third line."""
+    from PIL import ImageDraw, ImageFont
+
+    from office.capture.separator import FONT_DIR
+
+    im = Image.new("L", A4_300, 250)
+    draw = ImageDraw.Draw(im)
+    font = ImageFont.truetype(f"{FONT_DIR}/DejaVuSans.ttf", 44)
+    for i, y in enumerate(range(200, 3300, 120)):
+        line = f"Dòng {i + 1}: Nguyễn Văn An sinh ngày 15 tháng 3 năm 1998 tại Đà Nẵng"
+        draw.text((200, y), line, font=font, fill=20)
+    for y in RULES:
+        draw.line([(150, y), (A4_300[0] - 150, y)], fill=0, width=4)
+    return np.asarray(im.convert("RGB"))
+
+
+def _curl(page: np.ndarray, amplitude: float) -> np.ndarray:
+    """Lines bent as by an open book's spine on the right: more towards the right edge and towards top and bottom."""
+    h, w = page.shape[:2]
+    bend = amplitude * np.linspace(0, 1, w, dtype=np.float32) ** 2
+    map_x = np.broadcast_to(np.arange(w, dtype=np.float32), (h, w))
+    map_y = np.arange(h, dtype=np.float32)[:, None] + bend[None, :] * np.linspace(-1, 1, h, dtype=np.float32)[:, None]
+    return cv2.remap(page, np.ascontiguousarray(map_x), map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+
+
+def _bends(page: np.ndarray) -> list[int]:
+    """For each ruled line, how far its height varies across the page (px): where, in each column band, a
+    41-px-wide run is darkest within reach of the line (text is broken, the rule is not)."""
+    grey = cv2.blur(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY).astype(np.float32), (41, 1))
+    out = []
+    for y0 in RULES:
+        ys = [y0 - 100 + int(np.argmin(grey[y0 - 100:y0 + 100, x])) for x in range(250, A4_300[0] - 250, 100)]
+        out.append(max(ys) - min(ys))
+    return out
+
+
+def test_page_curl_straightened_within_a_few_pixels() -> None:
+    flat = _lined_page()
+    assert max(_bends(flat)) <= 1
+    curled = _curl(flat, 40.0)
+    assert max(_bends(curled)) >= 20
+    assert max(_bends(photo.dewarp(curled))) <= 5
+
+
+def test_a_flat_page_is_not_resampled() -> None:
+    flat = _lined_page()
+    assert photo.dewarp(flat) is flat
+    blank = np.full((A4_300[1], A4_300[0], 3), 245, np.uint8)  # no lines to tell a bend by
+    assert photo.dewarp(blank) is blank
