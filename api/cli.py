@@ -453,21 +453,11 @@ def link(
     as_json: JsonOpt = False,
 ) -> None:
     """Đề xuất liên kết khai sinh ↔ kết hôn ↔ khai tử của cùng một người, và các hồ sơ có thể trùng lặp."""
-    from sqlalchemy import select
-
-    from storage.models import Record
-    from workers.linking import link_records
+    from office.people.service import suggest_links
 
     if not batch_ids and not all_records:
         raise typer.BadParameter("cần ít nhất một mã lô, hoặc --all")
-    ctx = _context()
-    query = select(Record.id).where(Record.indexed.is_(True))
-    if not all_records:
-        query = query.where(Record.batch_id.in_(batch_ids))
-    with ctx.db.session() as s:
-        ids = list(s.scalars(query.order_by(Record.id)))
-    links = sum(link_records(ids[i:i + 500], ctx) for i in range(0, len(ids), 500))
-    _emit({"records": len(ids), "links": links}, as_json,
+    _emit(suggest_links(None if all_records else batch_ids, ctx=_context()), as_json,
           lambda d: out.print(f"Đã xét {d['records']} hồ sơ: {d['links']} liên kết đề xuất hoặc đã quyết định."))
 
 

@@ -15,6 +15,7 @@ from office.audit.service import Actor
 from storage.models import Record, utcnow
 from storage.person_models import LinkKind, LinkStatus, PersonLink
 from workers import Context
+from workers.linking import link_records
 from workers.stages import index_records
 
 
@@ -56,6 +57,17 @@ def read_links(record_id: str, *, actor: Actor, s: Session) -> list[dict]:
     links = links_of(record_id, s=s)
     audit.record(s, actor, "view_links", target=record_id, shown=len(links))
     return links
+
+
+def suggest_links(batch_ids: list[str] | None, *, ctx: Context) -> dict:
+    """Suggest links for the indexed records of these batches (None: every batch), 500 records at a time. Returns
+    how many records were considered and how many links they now have above the threshold."""
+    query = select(Record.id).where(Record.indexed.is_(True))
+    if batch_ids is not None:
+        query = query.where(Record.batch_id.in_(batch_ids))
+    with ctx.db.session() as s:
+        ids = list(s.scalars(query.order_by(Record.id)))
+    return {"records": len(ids), "links": sum(link_records(ids[i:i + 500], ctx) for i in range(0, len(ids), 500))}
 
 
 def decide(link_id: int, decision: str, principal: Principal, *, actor: Actor, s: Session) -> PersonLink:
