@@ -268,16 +268,22 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:
-    """Words to keep: those read on a signature or handwriting (strokes washing left behind) are dropped unless
-    read with high confidence; on a seal or stamp, printed words under it stay (the title a seal covers reads at
-    0.5–0.6) and only the poorest go."""
+    """Words to keep: those read mostly (four fifths of their box) on a mark are dropped when doubtful — below
+    0.6 on a signature or handwriting (what washing left of the strokes), below 0.4 on a seal or stamp (the title
+    a seal covers reads at 0.5–0.6). A printed title a signature's box reaches over reads above that and stays."""
     keep = []
     for w in words:
-        cx, cy = w.left + w.width / 2, w.top + w.height / 2
-        under = [m for m in marks if m.contains(cx, cy)]
+        under = [m for m in marks if _inside(w, m) >= 0.8]
         if under:
-            bar = 0.8 if any(m.kind in (SIGNATURE, HANDWRITING) for m in under) else 0.4
+            bar = 0.6 if any(m.kind in (SIGNATURE, HANDWRITING) for m in under) else 0.4
             if w.conf < bar:
                 continue
         keep.append(w)
     return keep
+
+
+def _inside(w, m: Mark) -> float:
+    """Share of the word's box inside the mark's."""
+    dx = min(w.left + w.width, m.left + m.width) - max(w.left, m.left)
+    dy = min(w.top + w.height, m.top + m.height) - max(w.top, m.top)
+    return max(0, dx) * max(0, dy) / max(1, w.width * w.height)
