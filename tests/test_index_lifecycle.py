@@ -82,6 +82,22 @@ def test_an_interrupted_reindex_resumes_where_it_stopped(embedded_settings):
     ctx.close()
 
 
+def test_a_resume_after_a_schema_change_starts_over(embedded_settings):
+    """The records' marks describe the dropped index: --resume must not skip them."""
+    from workers.stages import reindex_all
+
+    ctx = Context(embedded_settings)
+    _records(ctx, 5)  # all marked indexed, into an index of an older schema
+    ctx.close()
+    TantivyIndex(embedded_settings.home / "index").close()
+    (embedded_settings.home / "index" / "sohoa-schema").write_text("0")
+    ctx = Context(embedded_settings)
+    assert ctx.index.count() == 0 and ctx.index.was_reset
+    assert reindex_all(ctx, resume=True) == 5
+    assert ctx.index.count() == 5
+    ctx.close()
+
+
 def test_cli_reindex_rebuilds_and_resumes(embedded_settings, monkeypatch):
     from typer.testing import CliRunner
 

@@ -187,6 +187,8 @@ def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = F
     Records go in id order, a chunk at a time, each chunk marked ``indexed`` once the index has it: the
     checkpoint lives in the database. ``resume=True`` goes on from the first record not marked (after an
     interruption) instead of starting over. ``progress(done, total)`` is called after each chunk."""
+    if resume and getattr(index or ctx.index, "was_reset", False):
+        resume = False  # an index of an older schema was dropped on opening: the marks describe an index now gone
     with ctx.db.session() as s:
         total = s.scalar(select(func.count()).select_from(Record)) or 0
         if resume:
