@@ -61,7 +61,7 @@ def _pool_start_s() -> float:
     """What the pool's fork server does once before any worker is forked from it (workers.preload: interpreter
     start, imports, the gazetteer and the syllable model), and a worker's own set-up (the Context)."""
     code = ("import workers.preload, workers.local as w; from domain.settings import Settings;"
-            "w._init_worker(Settings())")
+            "w._init_worker(Settings(), w._owner())")
     start = time.perf_counter()
     subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                    env={**os.environ, "SOHOA_HOME": tempfile.mkdtemp()})

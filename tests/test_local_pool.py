@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 
 import psutil
 
@@ -42,3 +45,27 @@ def test_workers_are_forked_from_one_server_that_loaded_what_they_need(embedded_
     finally:
         if local._pool is not None:
             local._discard_pool(local._pool[2])
+
+
+def _gone(pid: int) -> bool:
+    try:
+        return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return True
+
+
+def test_workers_and_their_fork_server_end_when_the_pools_owner_is_killed(tmp_path):
+    """A server or `sohoa ingest` killed outright leaves no workers behind waiting on their queue for ever."""
+    code = ("import os, signal, sys; from domain.settings import Settings; from storage import open_database;"
+            "from workers import local; s = Settings(home=sys.argv[1], workers=2); open_database(s);"
+            "pool = local._shared_pool(s, 2);"
+            "pids = {f.result(timeout=300) for f in [pool.submit(local._ready) for _ in range(8)]};"
+            "print(*pids, flush=True); os.kill(os.getpid(), signal.SIGKILL)")
+    owner = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], stdout=subprocess.PIPE, text=True)
+    workers = [int(p) for p in owner.stdout.readline().split()]
+    left = workers + [psutil.Process(workers[0]).ppid()]  # and the fork server
+    owner.wait(60)
+    deadline = time.monotonic() + 120
+    while not all(map(_gone, left)) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert all(map(_gone, left)), [p for p in left if not _gone(p)]

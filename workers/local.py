@@ -21,6 +21,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+import psutil
 from sqlalchemy import select
 
 from domain.errors import TransientBackendError
@@ -34,11 +35,13 @@ from .stages import fail_page, finalize_batch, index_records, prepare_index, pro
 
 log = logging.getLogger(__name__)
 MAX_CRASHES_PER_PAGE = 3
+_OWNER_CHECK_S = 2.0
 _ctx: Context | None = None
 
 
-def _init_worker(settings: Settings) -> None:
+def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
     global _ctx
+    threading.Thread(target=_end_with, args=owner, daemon=True, name="pool-owner-watch").start()
     # Tesseract's OpenMP threads fight each other when every core already runs one process.
     os.environ["OMP_THREAD_LIMIT"] = "1"
     _ctx = Context(settings)
@@ -51,6 +54,25 @@ def _init_worker(settings: Settings) -> None:
 
     gazetteer()
     model()
+
+
+def _owner() -> tuple[int, float]:
+    """This process, as its pool's workers watch it: pid and start time (a pid alone may be reused)."""
+    return os.getpid(), psutil.Process().create_time()
+
+
+def _end_with(pid: int, started: float) -> None:
+    """End this worker once the process that owns its pool is gone (killed, crashed, a server stopped hard): the
+    worker would otherwise wait on its task queue for ever, and with it the fork server it came from."""
+    while True:
+        time.sleep(_OWNER_CHECK_S)
+        try:
+            owner = psutil.Process(pid)
+            if owner.create_time() == started and owner.status() != psutil.STATUS_ZOMBIE:
+                continue
+        except psutil.NoSuchProcess:
+            pass
+        os._exit(0)
 
 
 def _ready() -> int:
@@ -70,7 +92,7 @@ def _shared_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
         if _pool is not None:
             _pool[2].shutdown(wait=True, cancel_futures=True)
         pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
-                                   initargs=(settings,))
+                                   initargs=(settings, _owner()))
         for _ in range(workers):  # a spawned pool starts one worker per queued call: all of them, now
             pool.submit(_ready)
         _pool = (settings, workers, pool)
