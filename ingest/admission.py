@@ -9,7 +9,7 @@ from domain.hashing import sha256_file
 from domain.settings import Settings
 from ingest import images, pdf, photo
 from ingest.sniff import sniff
-from ingest.sources import PDF, SourceFile
+from ingest.sources import PDF, PHOTO_TYPES, SourceFile
 
 
 def file_kind(path: Path, settings: Settings) -> tuple[str, int]:
@@ -40,7 +40,7 @@ def check_source(path: Path, name: str, media_type: str, size: int, settings: Se
             pages = pdf.page_count(path, settings.max_pdf_pages)
         else:
             pages = images.frame_count(path, settings.max_image_pixels, settings.max_pdf_pages)
-            if pages == 1:  # a photo nobody could read is refused now, not after waiting for OCR (scans pass)
+            if media_type in PHOTO_TYPES:  # a photo nobody could read is refused now, not after waiting for OCR
                 photo.gate(path, settings.max_image_pixels)
         digest = sha256_file(path)
     except OSError as exc:

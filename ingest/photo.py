@@ -5,10 +5,10 @@
   paper (a checked cloth's light squares), and lines fitted to each side of the outline give the corners.
   ``None`` when no page-shaped region lies well inside the frame: a flat scan (paper to the edges), or a photo
   too close to tell — the image is then kept as it is.
-- ``photo_corners``: whether an image is a photo is decided by what it shows, whatever the file (JPEG, HEIC,
-  PNG, WebP, a photo put into a PDF or a TIFF): a page with desk all round it (``find_page``) *and* seen in
-  perspective — a phone is never held exactly square, while a scanner's page, however turned or framed, stays a
-  rectangle (a certificate's printed frame on a photocopy found as a "page" is left alone).
+- ``photo_corners``: whether an image is a photo is decided by what it shows, whatever the image file (JPEG,
+  HEIC, PNG, WebP): a page with desk all round it (``find_page``) *and* seen in perspective — a phone is never
+  held exactly square, while a scanner's page, however turned or framed, stays a rectangle (a certificate's
+  printed frame on a photocopy found as a "page" is left alone).
 - ``flatten``: perspective corrected to a flat page at a known resolution from its shape (ISO A-series pages —
   A5, A4, A3 share one shape — come out at A4 size, so text keeps the pixel size it has on a 300 dpi A4 scan;
   an A3 spread at A3 landscape), light and shadow evened out by dividing by the paper's own brightness, and

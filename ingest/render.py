@@ -11,18 +11,18 @@ from PIL import Image
 from domain.errors import InputRejected
 from domain.settings import Settings
 from ingest import images, pdf, pdftoppm, photo
-from ingest.sources import IMAGE_TYPES, PDF
+from ingest.sources import IMAGE_TYPES, PDF, PHOTO_TYPES
 
 
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
     """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG/WebP page 1,
-    EXIF orientation applied; a photo of a page flattened whatever the file (decided by what the image shows:
-    ingest.photo), a scan untouched. With ``spreads`` every page of the file is an open book's two pages: page
-    2k-1 is the left half of the file's page k, 2k its right (each half of a photo then straightened of its curl
-    on its own: the lines bend towards the spine from both sides).
+    EXIF orientation applied; a photo of a page flattened (a JPEG, HEIC, PNG or WebP file, taken for a photo by
+    what it shows: ingest.photo), a scan untouched. With ``spreads`` every page of the file is an open book's
+    two pages: page 2k-1 is the left half of the file's page k, 2k its right (each half of a photo then
+    straightened of its curl on its own: the lines bend towards the spine from both sides).
     Raises InputRejected for a page that is too large or cannot be rendered."""
     image = _render(path, media_type, (page + 1) // 2 if spreads else page, settings)
-    flat = photo.flatten(image, spread=spreads, dpi=settings.dpi)
+    flat = photo.flatten(image, spread=spreads, dpi=settings.dpi) if media_type in PHOTO_TYPES else image
     if not spreads:
         return flat
     left, right = photo.split_spread(flat)

@@ -12,9 +12,13 @@ PNG = "image/png"
 HEIC = "image/heic"  # phone photos (iPhone default); decoded through pillow-heif
 WEBP = "image/webp"  # what some phones and messaging apps save photos as
 ZIP = "application/zip"  # expanded, never handed on
-# Decoded by Pillow, one page a frame. Whether one is a photo of a page is decided by what it shows (a page with
-# desk round it, in perspective: ingest.photo), never by its type: a phone's PNG or a scanner's JPEG alike.
+# Decoded by Pillow, one page a frame.
 IMAGE_TYPES = (TIFF, JPEG, PNG, HEIC, WEBP)
+# One-image files, which phones and apps write: each looked at, and taken for a photo by what it shows (a page
+# with desk round it, in perspective: ingest.photo). PDFs and TIFFs, which scanners write, are not looked at:
+# on generated poor scans the page search still finds a "page" inside a printed frame (4 of 20 poor marriage and
+# land scans), and its outline then shows a false perspective.
+PHOTO_TYPES = (JPEG, HEIC, PNG, WEBP)
 
 
 @dataclass(frozen=True)

@@ -183,25 +183,23 @@ def test_spread_batch_reads_each_photo_as_two_records_in_order(tmp_path: Path, e
 
 
 # -- a photo is told by what it shows, not by its file type ----------------------------------------------------
-@pytest.mark.parametrize(("fmt", "media_type"),
-                         [("PNG", "image/png"), ("WEBP", "image/webp"), ("PDF", "application/pdf")])
+@pytest.mark.parametrize(("fmt", "media_type"), [("PNG", "image/png"), ("WEBP", "image/webp")])
 def test_a_photo_in_any_file_is_flattened(pages: list[Image.Image], tmp_path: Path, fmt: str, media_type: str) -> None:
-    """A phone photo saved as PNG or WebP (a messaging app, a screenshot tool) or put into a PDF (a scanning app):
-    the same page found, flattened to A4 at 300 dpi, and gated at intake like a JPEG."""
+    """A phone photo saved as PNG or WebP (a messaging app, a screenshot tool): the same page found, flattened to
+    A4 at 300 dpi, and gated at intake like a JPEG."""
     from ingest.sniff import sniff
 
     shot = photograph(pages[0], np.random.default_rng(11))
     path = tmp_path / f"anh.{fmt.lower()}"
-    options = {"lossless": False, "quality": 90} if fmt == "WEBP" else {"resolution": 300.0} if fmt == "PDF" else {}
+    options = {"lossless": False, "quality": 90} if fmt == "WEBP" else {}
     shot.image.save(path, fmt, **options)
     assert sniff(path) == media_type
     flat = render_page(path, media_type, 1, Settings(home=tmp_path / "home"))
     assert flat.size == A4_300
     assert likeness(flat, pages[0]) > likeness(flat, pages[1]) + 0.2
-    if fmt != "PDF":
-        assert photo.gate(path, 10**9) is not None  # judged as a photo (a scan gives None)
-        photograph(pages[0], np.random.default_rng(11), blur=(6.0, 6.0)).image.save(path, fmt, **options)
-        assert _refusal(path).code == "photo_blurred"
+    assert photo.gate(path, 10**9) is not None  # judged as a photo (a scan gives None)
+    photograph(pages[0], np.random.default_rng(11), blur=(6.0, 6.0)).image.save(path, fmt, **options)
+    assert _refusal(path).code == "photo_blurred"
 
 
 def test_a_framed_scan_with_dark_borders_is_not_taken_for_a_photo(tmp_path: Path) -> None:
