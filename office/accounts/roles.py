@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from storage.officer_models import User
+from storage.account_models import User
 
 
 class Role(StrEnum):

@@ -36,8 +36,8 @@ from office.accounts.roles import ROLE_PERMISSIONS as ROLE_PERMISSIONS
 from office.accounts.roles import Permission as Permission
 from office.accounts.roles import Principal, Role
 from office.audit.service import Actor, record
+from storage.account_models import ApiToken, LoginAttempt, User, WebSession
 from storage.models import utcnow
-from storage.officer_models import ApiToken, LoginAttempt, User, WebSession
 
 
 class NotAuthenticated(SohoaError):

@@ -15,8 +15,8 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import ORMExecuteState, Session
 
 from office.accounts.roles import Principal
+from storage.audit_models import AuditEntry
 from storage.database import Database
-from storage.officer_models import AuditEntry
 
 MAX_VALUE_CHARS = 500
 MAX_LIST_ITEMS = 100

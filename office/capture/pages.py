@@ -22,8 +22,8 @@ from domain import ids
 from domain.errors import InputRejected, NotFound, SohoaError
 from ingest import SourceFile, expand, render_page
 from office.audit.service import Actor, record
+from storage.dossier_models import CertifiedCopy, DossierItem
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow
-from storage.officer_models import CertifiedCopy, DossierItem
 from workers import Context
 from workers.batches import _SUFFIX
 from workers.joining import apply_parts, release_tail, unjoin_page

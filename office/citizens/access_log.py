@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session
 from domain.labels import ACCESS_PURPOSES, ACTION_LABELS_VI
 from office.accounts.service import ROLE_LABELS_VI, Principal, Role
 from office.audit.service import neutralised
-from storage.officer_models import AuditEntry, User
+from storage.account_models import User
+from storage.audit_models import AuditEntry
 
 MAX_ENTRIES = 2000  # years of an ordinary person's records; the CSV says when it stops there
 

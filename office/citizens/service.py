@@ -26,8 +26,8 @@ from office.audit.service import Actor
 from office.citizens import access_log
 from office.dossiers import certify
 from office.dossiers import service as dossiers
+from storage.dossier_models import CertifiedCopy, Dossier, DossierItem
 from storage.models import Record
-from storage.officer_models import CertifiedCopy, Dossier, DossierItem
 from workers import Context
 
 REQUEST_PROCEDURE = "Cấp bản sao điện tử (công dân yêu cầu trực tuyến)"

@@ -32,9 +32,10 @@ from office.accounts.service import Principal, Role
 from office.audit import service as audit
 from office.audit.service import Actor
 from office.dossiers.service import number_of
+from storage.account_models import User
+from storage.dossier_models import CertifiedCopy, DossierItem
 from storage.models import Record, utcnow
 from storage.objects import sha_from_key
-from storage.officer_models import CertifiedCopy, DossierItem, User
 from workers import Context
 
 FONT_DIR = "/usr/share/fonts/truetype/dejavu"

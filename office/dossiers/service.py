@@ -14,8 +14,9 @@ from domain.labels import record_title
 from office.accounts.service import Principal
 from office.audit import service as audit
 from office.audit.service import Actor
+from storage.account_models import User
+from storage.dossier_models import Dossier, DossierItem
 from storage.models import Batch, Record, utcnow
-from storage.officer_models import Dossier, DossierItem, User
 from workers.stages import source_of
 
 # Common procedures at a commune's one-stop desk (offered as suggestions; free text is accepted).

@@ -23,8 +23,8 @@ from domain.records import DATE_FIELDS, RecordType, field_names
 from domain.text import normalize
 from office.accounts.service import Principal
 from office.audit.service import Actor, record
+from storage.account_models import User
 from storage.models import Batch, Record
-from storage.officer_models import User
 from storage.review_models import FieldCorrection
 from workers import Context
 from workers.stages import index_records

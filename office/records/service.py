@@ -14,8 +14,8 @@ from office.dossiers.service import with_batch
 from office.keying import service as keying
 from office.people import service as people
 from office.progress import service as dashboard
+from storage.dossier_models import Dossier
 from storage.models import Batch, Page, Record, RecordPage
-from storage.officer_models import Dossier
 from workers import Context
 from workers.stages import source_of
 

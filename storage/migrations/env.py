@@ -1,7 +1,9 @@
 from alembic import context
 
+import storage.account_models  # noqa: F401  (registers the accounts' tables on Base.metadata)
+import storage.audit_models  # noqa: F401  (the audit log)
+import storage.dossier_models  # noqa: F401  (dossiers and certified copies)
 import storage.keying_models  # noqa: F401  (and the keying station's entries and keyings)
-import storage.officer_models  # noqa: F401  (registers the officer tables on Base.metadata)
 import storage.person_models  # noqa: F401  (and the person links)
 import storage.review_models  # noqa: F401  (and the clerks' field corrections)
 from storage.models import Base

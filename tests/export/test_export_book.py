@@ -18,8 +18,8 @@ from domain.records import field_names
 from office.audit.service import Actor
 from office.export.pdfs import PAGE_LIMIT
 from office.export.service import BadExportFormat, export_batch
+from storage.audit_models import AuditEntry
 from storage.models import Record
-from storage.officer_models import AuditEntry
 
 ACTOR = Actor(None, None, username="cli:test")
 
@@ -133,7 +133,7 @@ def test_the_book_page_exports_the_same_files_as_the_cli(tmp_path):
     from api.app import create_app
     from office.accounts import service as auth
     from samples import generate_book
-    from storage.officer_models import User
+    from storage.account_models import User
     from tests.web.conftest import add_users, make_settings
     from workers import Context, NoProgress, open_executor
     from workers.batches import BatchMeta, pages_to_run, register_batch

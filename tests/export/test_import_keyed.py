@@ -11,8 +11,8 @@ from index import SearchQuery
 from office.audit.service import Actor
 from office.export.importing import SheetRejected, import_and_index
 from office.export.service import export_batch
+from storage.audit_models import AuditEntry
 from storage.models import Record
-from storage.officer_models import AuditEntry
 from storage.review_models import FieldCorrection
 
 ACTOR = Actor(None, None, username="cli:test")

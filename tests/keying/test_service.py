@@ -11,8 +11,8 @@ from index import SearchQuery
 from office.keying import service
 from office.keying.models import EntryStatus, KeyingEntry
 from office.records.review import FieldErrors
+from storage.audit_models import AuditEntry
 from storage.models import Record
-from storage.officer_models import AuditEntry
 
 from .conftest import clerk
 

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 
 from domain.text import fold
 from office.audit.service import AuditLogIsAppendOnly
-from storage.officer_models import AuditEntry
+from storage.audit_models import AuditEntry
 from workers import Context
 
 from .conftest import csrf_of

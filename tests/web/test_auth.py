@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from api.app import create_app
 from office.accounts import service as auth
-from storage.officer_models import ApiToken, User
+from storage.account_models import ApiToken, User
 from workers import Context
 
 from .conftest import PASSWORD, csrf_of, login, make_settings

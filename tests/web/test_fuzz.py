@@ -12,7 +12,7 @@ from sqlalchemy import select
 from api import openapi_doc
 from api.app import create_app
 from office.accounts import service as auth
-from storage.officer_models import User
+from storage.account_models import User
 from workers import Context
 
 from .conftest import add_users, make_settings

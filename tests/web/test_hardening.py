@@ -13,7 +13,8 @@ from api.routes_common import all_routes, required_permission
 from office.accounts import service as auth
 from office.accounts.service import ROLE_PERMISSIONS, Permission, Role
 from office.audit.service import neutralised
-from storage.officer_models import ApiToken, AuditEntry, User
+from storage.account_models import ApiToken, User
+from storage.audit_models import AuditEntry
 from workers import Context
 
 from .conftest import PASSWORD, csrf_of, login

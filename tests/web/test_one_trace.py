@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import create_app
-from storage.officer_models import AuditEntry
+from storage.audit_models import AuditEntry
 from workers import Context
 
 from .conftest import csrf_of, login

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from api.app import create_app
+from storage.audit_models import AuditEntry
 from storage.models import Batch, Record
-from storage.officer_models import AuditEntry
 from storage.person_models import LinkKind, LinkStatus, PersonLink
 from workers import Context
 from workers.linking import DUPLICATE_AT, SUGGEST_AT, Person, score
