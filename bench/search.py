@@ -1,14 +1,13 @@
-"""Officer search at archive scale: index N generated records into Tantivy and Elasticsearch, then time the
-queries officers type with today's query and, on the same index, with the query of main before issue 13
-(``bench.search_baseline``) — p50/p95 per kind of query, each query run both ways in turn, then the ratio.
+"""Officer search at archive scale, beside the implementation it replaces: index N generated records into
+Tantivy and Elasticsearch, time the queries officers type, and do the same with the index code of a baseline
+commit (checked out in a temporary git worktree) — indexing rate, p50/p95 per kind of query, then the ratio.
 
-    uv run python -m bench search --sizes 100000 --engines tantivy,elasticsearch
-(Elasticsearch: --es-url, else the test server from tests/servers is started on loopback. --index-dir keeps
-the Tantivy index there and reuses it when it already holds N records, so several runs pay the indexing once.)
+    uv run python -m bench search --sizes 100000 --baseline 8fa0bc8
+(8fa0bc8: main before issue 13's index work. Elasticsearch: --es-url, else the test server from
+tests/servers is started on loopback. --baseline none: the current code only.)
 
-Latency is wall time per query in this one process; for Tantivy the process's CPU time per query is shown
-too, which a machine shared with other work inflates far less. The indexing rate counts the time inside the
-index's calls only, not the generation of the records.
+Each side runs in a fresh process (cold caches, the same generated records); the indexing rate counts the
+time inside the index's calls only, not the generation of the records.
 """
 from __future__ import annotations
 
@@ -17,13 +16,16 @@ import json
 import os
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 QUERIES_PER_KIND = 200
+REPO = Path(__file__).resolve().parent.parent
 
 
 def docs(n: int, seed: int) -> Iterator:
@@ -57,48 +59,14 @@ def officer_queries(sample: list, seed: int) -> dict[str, list]:
     }
 
 
-def baseline_search(ix, q) -> tuple[int, list]:
-    """The pre-issue-13 query on ``ix``'s index, hits read back the way ``search`` does."""
-    from bench.search_baseline import es_query, tantivy_query
-
-    parsed = q.parsed()
-    if hasattr(ix, "client"):
-        r = ix.client.search(index=ix.alias, query=es_query(parsed, q), from_=q.offset, size=q.limit,
-                             track_total_hits=True, source=["record_id", "type", "batch_id", "payload"])
-        hits = [(h["_source"]["record_id"], round(float(h["_score"] or 0.0), 4)) for h in r["hits"]["hits"]]
-        return int(r["hits"]["total"]["value"]), hits
-    ix.index.reload()
-    searcher = ix.index.searcher()
-    r = searcher.search(tantivy_query(ix.schema, parsed, q), limit=q.limit, offset=q.offset, count=True)
-    hits = []
-    for score, address in r.hits:
-        doc = searcher.doc(address)
-        json.loads(doc.get_first("payload"))
-        hits.append((doc.get_first("record_id"), round(float(score), 4)))
-    return r.count or 0, hits
-
-
-def timed(ix, queries: list) -> dict[str, dict[str, float]]:
-    """Each query with both queries in turn (the same load on both): wall and CPU ms, found, agreement."""
-    runs = {"baseline": (lambda q: baseline_search(ix, q)),
-            "new": (lambda q: (lambda r: (r.total, [(h.record_id, h.score) for h in r.hits]))(ix.search(q)))}
-    wall: dict[str, list[float]] = {k: [] for k in runs}
-    cpu: dict[str, list[float]] = {k: [] for k in runs}
-    found = dict.fromkeys(runs, 0)
-    same = 0
+def timed(ix, queries: list) -> dict[str, float]:
+    lat, found = [], 0
     for q in queries:
-        got = {}
-        for side, run in runs.items():
-            t, c = time.perf_counter(), time.process_time()
-            got[side] = run(q)
-            cpu[side].append((time.process_time() - c) * 1000)
-            wall[side].append((time.perf_counter() - t) * 1000)
-            found[side] += got[side][0] > 0
-        same += got["baseline"] == got["new"]
-    p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
-    return {side: {"p50": statistics.median(wall[side]), "p95": p95(wall[side]), "cpu50": statistics.median(cpu[side]),
-                   "cpu95": p95(cpu[side]), "found": found[side] / len(queries), "same": same / len(queries)}
-            for side in runs}
+        t = time.perf_counter()
+        res = ix.search(q)
+        lat.append((time.perf_counter() - t) * 1000)
+        found += res.total > 0
+    return {"p50": statistics.median(lat), "p95": statistics.quantiles(lat, n=20)[18], "found": found / len(queries)}
 
 
 def load(ix, n: int, seed: int) -> float:
@@ -135,30 +103,21 @@ def load(ix, n: int, seed: int) -> float:
     return n / spent
 
 
-def open_tantivy(path: Path, n: int, seed: int) -> tuple[object, float | None]:
-    """The index at ``path``, filled with the N records unless it already holds them (rate None then)."""
-    from index.tantivy_index import TantivyIndex
-
-    ix = TantivyIndex(path)
-    if ix.count() == n:
-        return ix, None
-    ix.clear()
-    return ix, load(ix, n, seed)
-
-
-def measure(engine: str, n: int, seed: int, es_url: str | None, index_dir: Path | None) -> dict:
-    """One engine at one size, in this process: the indexing rate and each kind's latencies, both queries."""
+def measure(engine: str, n: int, seed: int, es_url: str | None) -> dict:
+    """One engine at one size, in this process: the rate and each kind's latencies."""
     sample = list(docs(min(n, 20_000), seed))  # the first records of the same stream: all indexed
     queries = officer_queries(sample, seed)
     with tempfile.TemporaryDirectory() as tmp:
         if engine == "tantivy":
-            ix, rate = open_tantivy((index_dir or Path(tmp)) / f"tantivy-{n}-{seed}", n, seed)
+            from index.tantivy_index import TantivyIndex
+
+            ix = TantivyIndex(Path(tmp) / "ix")
         else:
             from index.es_index import ElasticIndex
 
-            ix = ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=300)
-            rate = load(ix, n, seed)
+            ix = ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
         try:
+            rate = load(ix, n, seed)
             return {"rate": rate, "kinds": {kind: timed(ix, qs) for kind, qs in queries.items()}}
         finally:
             if hasattr(ix, "drop"):
@@ -166,36 +125,23 @@ def measure(engine: str, n: int, seed: int, es_url: str | None, index_dir: Path 
             ix.close()
 
 
-def profile_indexing(n: int, seed: int) -> None:
-    """Where embedded indexing's time goes once the caches are warm (as in a long reindex): the N records'
-    values analysed once first, then cProfile around ``TantivyIndex.upsert`` of the same N records."""
-    import cProfile
-    import pstats
+def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | None) -> dict:
+    """``measure`` in a fresh interpreter whose ``index`` (and the rest) is imported from ``code_root``."""
+    env = {**os.environ, "PYTHONPATH": str(code_root)}
+    # This file's driver, whatever the bench of ``code_root`` looks like: found last on the path, as "search".
+    driver = (f"import json, sys; sys.path.append({str(REPO / 'bench')!r}); from search import measure; "
+              "print(json.dumps(measure(*json.loads(sys.argv[1]))))")
+    args = [sys.executable, "-c", driver, json.dumps([engine, n, seed, es_url])]
+    out = subprocess.run(args, cwd=code_root, env=env, capture_output=True, text=True, check=False)
+    if out.returncode:
+        raise SystemExit(f"{code_root}: {engine} at {n} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
 
-    from bench.common import machine, table
-    from index.tantivy_index import TantivyIndex
 
-    for d in docs(n, seed):
-        d.analysed()
-    batch = list(docs(n, seed))
-    with tempfile.TemporaryDirectory() as tmp:
-        ix = TantivyIndex(Path(tmp) / "ix")
-        prof = cProfile.Profile()
-        t, c = time.perf_counter(), time.process_time()
-        prof.enable()
-        ix.upsert(batch)
-        prof.disable()
-        wall, cpu = time.perf_counter() - t, time.process_time() - c
-        ix.close()
-    stats = pstats.Stats(prof).stats  # {(file, line, name): (calls, primitive, tottime, cumtime, callers)}
-    total = sum(v[2] for v in stats.values())
-    top = sorted(stats.items(), key=lambda kv: -kv[1][2])[:12]
-    rows = [[f"{Path(k[0]).name}:{k[2]}" if k[0] != "~" else k[2], f"{v[0]:,}", f"{v[2]:.2f}", f"{v[2] / total:.0%}",
-             f"{v[3]:.2f}"] for k, v in top]
-    load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"indexing profile: {n:,} records, warm caches, under cProfile — {machine()}; load average {load_avg}; "
-          f"{n / wall:,.0f} records/s wall, {n / cpu:,.0f} records/s CPU")
-    print(table(["function", "calls", "own s", "share", "with callees s"], rows))
+def worktree(rev: str, into: Path) -> Path:
+    subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(into), rev], check=True,
+                   capture_output=True)
+    return into
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -206,41 +152,52 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--es-url", default=None)
     ap.add_argument("--engines", default="tantivy,elasticsearch")
     ap.add_argument("--seed", type=int, default=5)
-    ap.add_argument("--index-dir", type=Path, default=None, help="keep (and reuse) the Tantivy index here")
-    ap.add_argument("--profile-indexing", type=int, default=0, metavar="N",
-                    help="instead: profile embedded indexing of N records (warm caches) and print where time goes")
+    ap.add_argument("--baseline", default="8fa0bc8", help="git revision to compare with, or 'none'")
     args = ap.parse_args(argv)
-    if args.profile_indexing:
-        return profile_indexing(args.profile_indexing, args.seed)
     engines = args.engines.split(",")
     es_url = args.es_url
     if "elasticsearch" in engines and not es_url:
         from tests.servers.launch import ensure_elasticsearch
 
         es_url = ensure_elasticsearch()
-    rows = []
-    for n in [int(s) for s in args.sizes.split(",")]:
-        for engine in engines:
-            got = measure(engine, n, args.seed, es_url, args.index_dir)
-            if got["rate"]:
-                rows.append([engine, f"{n:,}", "indexing (records/s)", "", f"{got['rate']:,.0f}", ""])
-            for kind, m in got["kinds"].items():
-                old, new = m["baseline"], m["new"]
-                rows.append(_row(engine, n, f"{kind}: p50 ms", old["p50"], new["p50"]))
-                rows.append(_row(engine, n, f"{kind}: p95 ms", old["p95"], new["p95"]))
-                if engine == "tantivy":
-                    rows.append(_row(engine, n, f"{kind}: CPU p95 ms", old["cpu95"], new["cpu95"]))
-                rows.append([engine, f"{n:,}", f"{kind}: found / same results",
-                             f"{old['found']:.0%}", f"{new['found']:.0%} / {new['same']:.0%}", ""])
+
+    sides: dict[str, Callable[[str, int], dict]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        base_root = None
+        if args.baseline != "none":
+            base_root = worktree(args.baseline, Path(tmp) / "baseline")
+            sides["baseline"] = lambda e, n: in_process(base_root, e, n, args.seed, es_url)
+        sides["new"] = lambda e, n: in_process(REPO, e, n, args.seed, es_url)
+        rows = []
+        try:
+            for n in [int(s) for s in args.sizes.split(",")]:
+                for engine in engines:
+                    got = {side: run(engine, n) for side, run in sides.items()}
+                    new, old = got["new"], got.get("baseline")
+                    rows.append(_row(engine, n, "indexing (records/s)", old and old["rate"], new["rate"], "{:,.0f}",
+                                     higher_is_better=True))
+                    for kind, m in new["kinds"].items():
+                        o = old["kinds"][kind] if old else None
+                        rows.append(_row(engine, n, f"{kind}: p50 ms", o and o["p50"], m["p50"], "{:.1f}"))
+                        rows.append(_row(engine, n, f"{kind}: p95 ms", o and o["p95"], m["p95"], "{:.1f}"))
+                        if m["found"] < 1 or (o and o["found"] < 1):
+                            rows.append([engine, f"{n:,}", f"{kind}: found", o and f"{o['found']:.0%}",
+                                         f"{m['found']:.0%}", ""])
+        finally:
+            if base_root is not None:
+                subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_root)],
+                               check=False, capture_output=True)
     load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
-    print(f"search: {QUERIES_PER_KIND} queries per kind, one client, sequential, each query both ways in turn — "
-          f"{machine()}; load average {load_avg}; baseline: the query before issue 13 (bench.search_baseline)")
+    print(f"search: {QUERIES_PER_KIND} queries per kind, one client, sequential — {machine()}; "
+          f"load average {load_avg}; baseline {args.baseline}")
     print(table(["engine", "records", "measure", "baseline", "new", "ratio"], rows))
 
 
-def _row(engine: str, n: int, what: str, old: float, new: float) -> list[str]:
-    """The ratio reads "times faster": baseline / new."""
-    return [engine, f"{n:,}", what, f"{old:.1f}", f"{new:.1f}", f"{old / new:.2f}×" if new else ""]
+def _row(engine: str, n: int, what: str, old: float | None, new: float, fmt: str,
+         higher_is_better: bool = False) -> list[str]:
+    """The ratio reads "times better": baseline/new for times, new/baseline for rates."""
+    ratio = "" if not old else f"{(new / old if higher_is_better else old / new):.2f}×"
+    return [engine, f"{n:,}", what, fmt.format(old) if old else "", fmt.format(new), ratio]
 
 
 if __name__ == "__main__":

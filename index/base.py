@@ -11,7 +11,7 @@ from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, RecordType
 
 from .analysis import analysed_value
 from .places import alternative_tokens
-from .query import ANY_FIELD, ParsedQuery, parse
+from .query import ParsedQuery, parse
 
 # Bounds on what one search may ask, so no query can crash or bloat the process: Tantivy allocates room for
 # offset + limit hits up front (a deep offset aborted the server), and every query word becomes a fuzzy
@@ -92,11 +92,7 @@ class IndexDoc:
         out["name_x"], out["name_f"] = " ".join(name_x), " ".join(name_f)
         out["authority_f"] = analysed_value(self.authority, False)[1]
         places = PLACE_FIELDS & self.fields.keys()
-        alt = _place_alternatives(_as_text(self.fields[f]) for f in sorted(places)) if places else ""
-        out["place_alt_f"] = alt
-        # What a free word must match, as one term: a search intersects one posting list per word instead of
-        # merging all_f's and place_alt_f's for every document of a common syllable.
-        out[ANY_FIELD] = f"{out['all_f']} {alt}" if alt else out["all_f"]
+        out["place_alt_f"] = _place_alternatives(_as_text(self.fields[f]) for f in sorted(places)) if places else ""
         return out
 
 

@@ -26,18 +26,16 @@ from domain.errors import ConfigError, TransientBackendError
 
 from .analysis import fuzzy_distance, fuzzy_target
 from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
-from .query import ANY_FIELD, KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
+from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
-from .spelling import neighbours
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "6"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
+SCHEMA_VERSION = "5"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
 # Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
 MAX_EXPANSIONS = 1000
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _EXACT_FIELDS = ("all_x", "name_x")
-_FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD, ANY_FIELD) + tuple(
-    f"f_{f}" for f in sorted(KNOWN_FIELDS))
+_FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
 
 
@@ -105,46 +103,34 @@ def _const(query: dict[str, Any], boost: float) -> dict[str, Any]:
     return {"constant_score": {"filter": query, "boost": boost}}
 
 
-def _word(exact_field: str, field: str, fuzzy_field: str, exact: str, folded: str,
-          known: set[tuple[str, str]]) -> dict[str, Any]:
-    """One query word: exact spelling best, then folded (anywhere in ``field``), then, for a word that
-    ``fuzzy_field`` does not hold (``known``, see ``index.spelling``), its near-misses there."""
-    target, distance = fuzzy_target(folded, fuzzy_field), fuzzy_distance(folded)
-    if not distance or (target, folded) in known:
-        same = target == field and distance
-        should = [_const({"term": {target: folded}}, FUZZY_BOOST)] if distance and not same else []
-        if exact_field:
-            should.append(_const({"term": {exact_field: exact}}, EXACT_BOOST))
-        folded_boost = FOLDED_BOOST + FUZZY_BOOST if same else FOLDED_BOOST
-        return {"bool": {"must": [_const({"term": {field: folded}}, folded_boost)], "should": should}}
+def _word(exact_field: str, folded_field: str | None, exact: str, folded: str,
+          also_folded: str | None = None) -> dict[str, Any]:
+    """One query word: exact spelling best, then folded (in ``folded_field`` or ``also_folded``, scored once),
+    then within the OCR-error distance."""
     should = [_const({"term": {exact_field: exact}}, EXACT_BOOST)] if exact_field else []
-    should.append(_const({"term": {field: folded}}, FOLDED_BOOST))
-    if distance == 1:  # the same candidates as the embedded engine; those the index lacks match nothing
-        should.append(_const({"terms": {target: list(neighbours(folded))}}, FUZZY_BOOST))
+    target = folded_field or exact_field
+    if also_folded:
+        either = [{"term": {f: folded}} for f in (target, also_folded)]
+        should.append(_const({"bool": {"should": either, "minimum_should_match": 1}}, FOLDED_BOOST))
     else:
-        fuzzy = {"value": folded, "fuzziness": distance, "transpositions": True, "prefix_length": 0,
-                 "max_expansions": MAX_EXPANSIONS}
-        should.append(_const({"fuzzy": {target: fuzzy}}, FUZZY_BOOST))
+        should.append(_const({"term": {target: folded}}, FOLDED_BOOST))
+    distance = fuzzy_distance(folded)
+    if distance:
+        fuzzy = {
+            "value": folded,
+            "fuzziness": distance,
+            "transpositions": True,
+            "prefix_length": 0,
+            "max_expansions": MAX_EXPANSIONS,
+        }
+        should.append(_const({"fuzzy": {fuzzy_target(folded, target): fuzzy}}, FUZZY_BOOST))
     return {"bool": {"should": should}}
 
 
-def _words(parsed: ParsedQuery) -> Iterator[tuple[str, str, str, str, str]]:
-    """(exact field, matched field, fuzzy field, exact, folded) of every word, free then fielded."""
-    for term in parsed.terms:
-        yield "all_x", ANY_FIELD, "all_f", term.exact, term.folded
+def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
+    must = [_word("all_x", "all_f", term.exact, term.folded, PLACE_ALT_FIELD) for term in parsed.terms]
     for field, toks in parsed.fielded.items():
-        for tok in toks:
-            yield "", field, field, tok, tok
-
-
-def spelling_checks(parsed: ParsedQuery) -> list[tuple[str, str]]:
-    """(field, word) of the words whose presence decides whether they are expanded to near-misses."""
-    pairs = ((fuzzy_target(w[4], w[2]), w[4]) for w in _words(parsed) if fuzzy_distance(w[4]))
-    return list(dict.fromkeys(pairs))
-
-
-def build_query(parsed: ParsedQuery, query: SearchQuery, known: set[tuple[str, str]]) -> dict[str, Any]:
-    must = [_word(*w, known) for w in _words(parsed)]
+        must.extend(_word("", field, tok, tok) for tok in toks)
     filters: list[dict[str, Any]] = []
     if query.type:
         filters.append({"term": {"type": query.type}})
@@ -310,33 +296,13 @@ class ElasticIndex:
         with _mapped():
             return int(self.client.count(index=self.alias)["count"])
 
-    def _known(self, pairs: list[tuple[str, str]]) -> set[tuple[str, str]]:
-        """Which (field, word) pairs some live document holds: one round trip, each search stopping at its
-        first match."""
-        if not pairs:
-            return set()
-        searches: list[dict[str, Any]] = []
-        for field, word in pairs:
-            searches += [{"index": self.alias},
-                         {"size": 0, "terminate_after": 1, "track_total_hits": 1, "query": {"term": {field: word}}}]
-        with _mapped():
-            responses = self.client.msearch(searches=searches)["responses"]
-        for r in responses:
-            if "error" in r:
-                status = int(r.get("status", 500))
-                if _transient_status(status):
-                    raise TransientBackendError(f"Elasticsearch tạm thời lỗi ({status})")
-                raise ConfigError(f"Elasticsearch từ chối tra từ ({status}): {r['error']}")
-        return {p for p, r in zip(pairs, responses, strict=True) if r["hits"]["total"]["value"]}
-
     def search(self, query: SearchQuery) -> SearchResult:
         self._ensure()
         parsed = query.parsed()
-        known = self._known(spelling_checks(parsed))
         with _mapped():
             response = self.client.search(
                 index=self.alias,
-                query=build_query(parsed, query, known),
+                query=build_query(parsed, query),
                 from_=query.offset,
                 size=query.limit,
                 track_total_hits=True,
@@ -359,13 +325,12 @@ class ElasticIndex:
     def facets(self, query: SearchQuery) -> Facets:
         self._ensure()
         parsed = query.parsed()
-        known = self._known(spelling_checks(parsed))
         with _mapped():
             by_type = self.client.search(index=self.alias, size=0, track_total_hits=False,
-                                         query=build_query(parsed, replace(query, type=None), known),
+                                         query=build_query(parsed, replace(query, type=None)),
                                          aggs={"t": {"terms": {"field": "type", "size": 10}}})
             by_year = self.client.search(index=self.alias, size=0, track_total_hits=False,
-                                         query=build_query(parsed, replace(query, year_from=None, year_to=None), known),
+                                         query=build_query(parsed, replace(query, year_from=None, year_to=None)),
                                          aggs={"y": {"histogram": {"field": "year", "interval": 1,
                                                                    "min_doc_count": 1}}})
         return Facets(

@@ -15,8 +15,6 @@ from .analysis import exact_tokens, folded_tokens
 KNOWN_FIELDS = frozenset(f for fields in FIELDS.values() for f in fields)
 # Folded names of a record's places in the other era (index.places): free words match there too, as folded.
 PLACE_ALT_FIELD = "place_alt_f"
-# all_f and place_alt_f together: every document a free word matches without a spelling mistake.
-ANY_FIELD = "any_f"
 # Short Vietnamese aliases officers may type (folded): "cha:", "me:", "ten:", "sinh:", "cccd:".
 ALIASES = {
     "ten": "name",

@@ -16,14 +16,13 @@ import tantivy
 
 from .analysis import fuzzy_distance, fuzzy_target
 from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
-from .query import ANY_FIELD, KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
+from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
-from .spelling import neighbours
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "7"
-_TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD, ANY_FIELD)
+SCHEMA_VERSION = "6"
+_TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD)
 
 
 def _schema() -> tantivy.Schema:
@@ -154,41 +153,32 @@ class TantivyIndex:
         q = tantivy.Query.term_query(self.schema, field, token)
         return tantivy.Query.const_score_query(q, boost)
 
-    def _word(self, searcher: tantivy.Searcher, exact_field: str, field: str, fuzzy_field: str, exact: str,
-              folded: str) -> tantivy.Query:
-        """One query word: exact spelling best, then folded (anywhere in ``field``), then, for a word that
-        ``fuzzy_field`` does not hold (``index.spelling``), its near-misses there within the OCR-error distance."""
-        target, distance = fuzzy_target(folded, fuzzy_field), fuzzy_distance(folded)
-        if not distance or searcher.doc_freq(target, folded):
-            # Found as written: one posting list decides the match; the other scores are looked up only for the
-            # documents that match every word (a skip in a posting list each), not merged over the archive.
-            same = target == field and distance
-            q = self._term(field, folded, FOLDED_BOOST + FUZZY_BOOST if same else FOLDED_BOOST)
-            probes = [self._term(target, folded, FUZZY_BOOST)] if distance and not same else []
-            if exact_field:
-                probes.append(self._term(exact_field, exact, EXACT_BOOST))
-            for probe in probes:  # nested, so each is one posting list and never a merged union
-                q = tantivy.Query.boolean_query([(tantivy.Occur.Must, q), (tantivy.Occur.Should, probe)])
-            return q
+    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str,
+              also_folded: str | None = None) -> tantivy.Query:
+        """One query word: exact spelling best, then folded (in ``folded_field`` or ``also_folded``, scored
+        once), then within the OCR-error distance."""
         should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
-        should.append(self._term(field, folded, FOLDED_BOOST))
-        if distance == 1:
-            near = [t for t in neighbours(folded) if searcher.doc_freq(target, t)]
-            if near:
-                union = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, target, t)) for t in near]
-                should.append(tantivy.Query.const_score_query(tantivy.Query.boolean_query(union), FUZZY_BOOST))
-        else:  # a word of nine letters or more, rare in Vietnamese: the automaton over the term dictionary
-            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, target, folded, distance, True, False)
+        target = folded_field or exact_field
+        if also_folded:
+            either = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f, folded))
+                      for f in (target, also_folded)]
+            should.append(tantivy.Query.const_score_query(tantivy.Query.boolean_query(either), FOLDED_BOOST))
+        else:
+            should.append(self._term(target, folded, FOLDED_BOOST))
+        distance = fuzzy_distance(folded)
+        if distance:
+            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, fuzzy_target(folded, target), folded, distance,
+                                                   True, False)
             should.append(tantivy.Query.const_score_query(fuzzy, FUZZY_BOOST))
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
 
-    def _build(self, searcher: tantivy.Searcher, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
+    def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
         must: list[tantivy.Query] = []
         for term in parsed.terms:
-            must.append(self._word(searcher, "all_x", ANY_FIELD, "all_f", term.exact, term.folded))
+            must.append(self._word("all_x", "all_f", term.exact, term.folded, PLACE_ALT_FIELD))
         for field, toks in parsed.fielded.items():
             for tok in toks:
-                must.append(self._word(searcher, "", field, field, tok, tok))
+                must.append(self._word("", field, tok, tok))
         if query.type:
             must.append(tantivy.Query.const_score_query(
                 tantivy.Query.term_query(self.schema, "type", query.type), 0.0))
@@ -207,9 +197,9 @@ class TantivyIndex:
         parsed = query.parsed()
         self.index.reload()
         searcher = self.index.searcher()
-        by_type = searcher.aggregate(self._build(searcher, parsed, replace(query, type=None)),
+        by_type = searcher.aggregate(self._build(parsed, replace(query, type=None)),
                                      {"t": {"terms": {"field": "type", "size": 10}}})
-        by_year = searcher.aggregate(self._build(searcher, parsed, replace(query, year_from=None, year_to=None)),
+        by_year = searcher.aggregate(self._build(parsed, replace(query, year_from=None, year_to=None)),
                                      {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}})
         return Facets(
             type={b["key"]: b["doc_count"] for b in by_type["t"]["buckets"] if b["doc_count"]},
@@ -220,8 +210,7 @@ class TantivyIndex:
         parsed = query.parsed()
         self.index.reload()
         searcher = self.index.searcher()
-        result = searcher.search(self._build(searcher, parsed, query), limit=query.limit, offset=query.offset,
-                                 count=True)
+        result = searcher.search(self._build(parsed, query), limit=query.limit, offset=query.offset, count=True)
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)

@@ -179,6 +179,10 @@
     var show = function (d) {
       set("live-done", d.done); set("live-failed", d.failed); set("live-waiting", d.waiting);
       set("live-pages", d.pages); set("live-processed", d.done + d.failed);
+      set("table-done", d.done); set("table-failed", d.failed); set("table-waiting", d.waiting);
+      var none = document.getElementById("no-failures"), retryBox = document.getElementById("retry-box");
+      if (none) none.hidden = d.failed > 0;
+      if (retryBox) retryBox.hidden = !(d.failed > 0 && d.finished);
       set("live-rate", d.rate_per_min ? d.rate_per_min + " trang/phút" : "—");
       set("live-left", duration(d.seconds_left));
       set("live-state", d.finished ? "Đã xong" : "Đang xử lý…");
@@ -204,7 +208,12 @@
     var retryAll = document.getElementById("retry-all");
     if (retryAll) retryAll.addEventListener("click", function () {
       retryAll.disabled = true;
-      act("POST", base + "/run").then(function () { retryAll.textContent = "Đã đưa các trang lỗi vào hàng đợi"; });
+      api("POST", base + "/run", csrf).then(function (res) {
+        set("retry-done", "Đã đưa " + res.queued + " trang lỗi vào hàng đợi để nhận dạng lại.");
+        document.getElementById("retry-done").hidden = false;
+        follow(); loadPages();
+      }).catch(function (err) { window.alert(err.message); })
+        .then(function () { retryAll.disabled = false; });
     });
 
     var fixes = document.getElementById("page-fixes");
@@ -224,7 +233,7 @@
             if ((p.role || "") === k) o.selected = true;
             return o;
           }));
-          var file = el("input", {type: "file", accept: ".pdf,.tif,.tiff,.jpg,.jpeg,.png,.heic,.heif,image/*,application/pdf",
+          var file = el("input", {type: "file", accept: ".pdf,.tif,.tiff,.jpg,.jpeg,.png,.webp,.heic,.heif,image/*,application/pdf",
                                   "aria-label": "Thay trang " + p.seq, onchange: function (e) {
             var fd = new FormData();
             fd.append("file", e.target.files[0]);
