@@ -33,6 +33,7 @@ _FRAME = 0.45  # a coloured mark this share of the page width long is a printed 
 _PEN_PAGE = 0.25  # pen ink above this share of all ink: the page is handwritten, its pen is its text
 _EDGE = 0.04  # a dark stroke reaching this close to the page's edge is the copier's, not a signature
 _SAT = 35  # OpenCV saturation (0..255) above which ink is coloured: a faded violet stamp is ≈45, black print < 20
+_RIM = 110  # a washed stroke's edge whose brightest channel is at least this is paper; darker is print it touches
 _STAMP_PIECES = 8  # a boxed mark of at least this many separate bits of ink is a stamp (letters in a frame)
 _MIN_INK = 8  # pixels of the 1/_F mask (≈ 130 at full size): less is a speck, not a digit
 
@@ -181,9 +182,11 @@ def wash_pen(grey: np.ndarray, rgb: np.ndarray, marks: list[Mark]) -> np.ndarray
         coloured = (cv2.inRange(hsv, (0, 45, 50), (12, 255, 255)) | cv2.inRange(hsv, (95, 45, 50), (179, 255, 255)))
         # The anti-aliased rims of the strokes take their brightest channel (a black letter they touch stays
         # dark); the strokes themselves become paper: a dark blue pen is still 150 grey in its brightest one.
-        rim = cv2.dilate(coloured, np.ones((3, 3), np.uint8)) > 0
+        rim = cv2.dilate(coloured, np.ones((5, 5), np.uint8)) > 0
         part = out[sl]
-        part[rim] = np.maximum(part[rim], rgb[sl][rim].max(axis=1))
+        bright = rgb[sl][rim].max(axis=1)
+        # A rim no darker than a pale pen stroke is the stroke's edge: paper too, or Tesseract reads its ghost.
+        part[rim] = np.where(bright >= _RIM, paper, np.maximum(part[rim], bright))
         part[coloured > 0] = paper
     return out
 
