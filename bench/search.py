@@ -144,6 +144,38 @@ def worktree(rev: str, into: Path) -> Path:
     return into
 
 
+def profile_indexing(n: int, seed: int) -> None:
+    """Where embedded indexing's time goes once the caches are warm (as in a long reindex): the N records'
+    values analysed once first, then cProfile around ``TantivyIndex.upsert`` of the same N records."""
+    import cProfile
+    import pstats
+
+    from bench.common import machine, table
+    from index.tantivy_index import TantivyIndex
+
+    for d in docs(n, seed):
+        d.analysed()
+    batch = list(docs(n, seed))
+    with tempfile.TemporaryDirectory() as tmp:
+        ix = TantivyIndex(Path(tmp) / "ix")
+        prof = cProfile.Profile()
+        t, c = time.perf_counter(), time.process_time()
+        prof.enable()
+        ix.upsert(batch)
+        prof.disable()
+        wall, cpu = time.perf_counter() - t, time.process_time() - c
+        ix.close()
+    stats = pstats.Stats(prof).stats  # {(file, line, name): (calls, primitive, tottime, cumtime, callers)}
+    total = sum(v[2] for v in stats.values())
+    top = sorted(stats.items(), key=lambda kv: -kv[1][2])[:12]
+    rows = [[f"{Path(k[0]).name}:{k[2]}" if k[0] != "~" else k[2], f"{v[0]:,}", f"{v[2]:.2f}", f"{v[2] / total:.0%}",
+             f"{v[3]:.2f}"] for k, v in top]
+    load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"indexing profile: {n:,} records, warm caches, under cProfile — {machine()}; load average {load_avg}; "
+          f"{n / wall:,.0f} records/s wall, {n / cpu:,.0f} records/s CPU")
+    print(table(["function", "calls", "own s", "share", "with callees s"], rows))
+
+
 def main(argv: list[str] | None = None) -> None:
     from bench.common import machine, table
 
@@ -153,7 +185,11 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--engines", default="tantivy,elasticsearch")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--baseline", default="8fa0bc8", help="git revision to compare with, or 'none'")
+    ap.add_argument("--profile-indexing", type=int, default=0, metavar="N",
+                    help="instead: profile embedded indexing of N records (warm caches) and print where time goes")
     args = ap.parse_args(argv)
+    if args.profile_indexing:
+        return profile_indexing(args.profile_indexing, args.seed)
     engines = args.engines.split(",")
     es_url = args.es_url
     if "elasticsearch" in engines and not es_url:
