@@ -6,7 +6,8 @@ Two cheap passes, both on downscaled masks (a few milliseconds a page):
 * colour (``colour_marks``, on the scan as it came): red, violet and blue ink. A large ink region is a seal
   when round, a stamp when boxed, else a signature (pen hues) or a stamp (red); a glyph-sized region in pen hues
   is handwriting (a number or a day written into a blank), in red it is printed red text and no mark at all.
-  On a page written mostly in pen (a handwritten register) the pen is the text: nothing is set aside there.
+  On a page written by pen (mostly, or in many pieces: a handwritten register) the pen is the text: nothing is
+  set aside there.
 * stroke (``ink_marks``, on the upright grey image): a black signature or a grey seal ring is one connected
   stroke several text lines tall and sparse, where a printed glyph is a line tall. Round ones are seals.
 
@@ -31,6 +32,9 @@ _F = 4  # colour masks are made at a quarter of the scan's size
 _LARGE = 0.06  # a mark at least this share of the page width both ways is a seal, stamp or signature
 _FRAME = 0.45  # a coloured mark this share of the page width long is a printed frame (a seal is ≈0.15, a stamp 0.25)
 _PEN_PAGE = 0.25  # pen ink above this share of all ink: the page is handwritten, its pen is its text
+# More pieces of pen than this and the page is written by hand (a register's rows), whatever its printed share: an
+# official document carries a few (a number, a day, a month, a signature), a handwritten register page dozens.
+_PEN_PIECES = 15
 _EDGE = 0.04  # a dark stroke reaching this close to the page's edge is the copier's, not a signature
 _SAT = 35  # OpenCV saturation (0..255) above which ink is coloured: a faded violet stamp is ≈45, black print < 20
 _RIM = 110  # a washed stroke's edge whose brightest channel is at least this is paper; darker is print it touches
@@ -129,6 +133,7 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
     page_w = rgb.shape[1] / _F
     marks: list[Mark] = []
     handwritten_page = cv2.countNonZero(pen) > _PEN_PAGE * max(1, cv2.countNonZero(ink))
+    pen_pieces: list[int] = []  # indexes in ``marks`` of what the pen wrote
     for colour, mask in (("red", red), ("pen", pen)):
         # Letters of a seal's ring, the strokes of one signature, the digits of one number: one region.
         n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((5, 7), np.uint8)),
@@ -163,9 +168,12 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
                 else:
                     kind = SIGNATURE if large or (w >= 0.12 * page_w and h >= 0.04 * page_w) else HANDWRITING
                     conf = 0.7 if kind == SIGNATURE else 0.6
+                    pen_pieces.append(len(marks))
             if kind in (SEAL, STAMP):
                 taken.append((x, y, w, h))
             marks.append(Mark(kind, x * _F, y * _F, w * _F, h * _F, round(conf, 2)))
+    if len(pen_pieces) > _PEN_PIECES:
+        marks = [m for i, m in enumerate(marks) if i not in set(pen_pieces)]
     return marks
 
 

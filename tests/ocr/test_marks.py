@@ -145,3 +145,23 @@ def test_grey_seal_a_signature_runs_into_is_still_a_seal():
     _ink(page, signature_mask(np.random.default_rng(5), 520, 230), BLACK, 1150, 560)  # over the ring's right side
     _, found = marks.ink_marks(preprocess.suppress_stamps(page), [])
     assert [m.kind for m in found] == [SEAL] and _overlaps(found[0], box)
+
+
+def test_register_page_filled_by_pen_is_its_own_text():
+    """A printed register filled in by hand: much print (headings, many lines of it) and the pen in many small
+    pieces, each a cell's value. The pen's share of the ink is small, but its pieces are a page's worth of rows."""
+    page = _page([*LINES, *LINES, *LINES, *LINES], size=(1700, 2400), top=40, pitch=95)
+
+    def pen_value(text: str, x: int, y: int) -> None:
+        img = Image.new("L", (220, 50), 0)
+        ImageDraw.Draw(img).text((0, 0), text, font=font("serif-italic", 36), fill=255)
+        apply_ink(page, np.asarray(img, np.float32) / 255, PEN_BLUE, x, y)
+
+    for row in range(10):
+        for col, x in enumerate((1000, 1300)):
+            pen_value(f"{row + 1}/{col + 3}", x, 60 + 220 * row)
+    assert marks.colour_marks(page) == []
+    page = _page()  # the same pen, three pieces on an official page: set aside
+    for n in range(3):
+        pen_value(f"{n + 12}", 1000, 100 + 300 * n)
+    assert sorted(m.kind for m in marks.colour_marks(page)) == [HANDWRITING] * 3
