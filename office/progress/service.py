@@ -112,8 +112,8 @@ def retry_failed(batch_id: str, ctx: Context, *, actor: Actor) -> int:
     """Send a batch's failed pages back to the workers (distributed mode); the number queued, audited."""
     report(batch_id, ctx)  # NotFound for an unknown batch
     if not ctx.settings.distributed:
-        raise RetryFromCommandLine(f"Bản cài đặt này nhận dạng trên máy văn phòng: chạy `sohoa retry {batch_id}` "
-                                   "trên máy đó để xử lý lại các trang lỗi.")
+        raise RetryFromCommandLine("Bản cài đặt này nhận dạng ngay trên máy chủ: bấm nút “Nhận dạng lại các trang "
+                                   f"lỗi” trên trang của lô (hoặc chạy `sohoa retry {batch_id}` trên máy đó).")
     from workers.celery_executor import requeue_failed  # Celery only where it is configured
 
     n = requeue_failed(batch_id, ctx)
