@@ -223,13 +223,13 @@ RULES = range(300, 3300, 360)  # y of the ruled lines the bend is measured on
 
 def _lined_page() -> np.ndarray:
     """An A4 page at 300 dpi: 26 lines of Vietnamese text, a ruled line across the page every third line."""
-    from PIL import ImageDraw, ImageFont
+    from PIL import ImageDraw
 
-    from office.capture.separator import FONT_DIR
+    from samples.fonts import font as project_font
 
     im = Image.new("L", A4_300, 250)
     draw = ImageDraw.Draw(im)
-    font = ImageFont.truetype(f"{FONT_DIR}/DejaVuSans.ttf", 44)
+    font = project_font("serif", 44)
     for i, y in enumerate(range(200, 3300, 120)):
         line = f"Dòng {i + 1}: Nguyễn Văn An sinh ngày 15 tháng 3 năm 1998 tại Đà Nẵng"
         draw.text((200, y), line, font=font, fill=20)
