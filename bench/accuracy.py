@@ -19,8 +19,6 @@ import argparse
 import io
 import json
 import os
-import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -28,25 +26,13 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .common import as_scanned, machine, table
+from .common import as_scanned, plain_tesseract, table, write_doc
 
 NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
 TYPES = ("birth", "marriage", "death", "land")
 REGISTERS = ("birth", "death", "marriage")  # register books: several entries per page, entries cut at page ends
 LEVELS = ("clean", "moderate", "poor")
-DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 SEED = 900  # generated pages differ from the ones the calibration was fitted on (seeds 0..)
-
-
-def _plain(png: bytes) -> tuple[str, float]:
-    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "page.png"
-        src.write_bytes(png)
-        t = time.perf_counter()
-        out = subprocess.run(["tesseract", str(src), "stdout", "-l", "vie"], capture_output=True, env=env,
-                             check=True)
-        return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t
 
 
 def _plain_dicts(records) -> list[dict]:
@@ -63,7 +49,7 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
 
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
-    plain_text, plain_s = _plain(buf.getvalue())
+    plain_text, plain_s = plain_tesseract(buf.getvalue())
     settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
     t = time.perf_counter()
     failed = None
@@ -281,15 +267,6 @@ def photo_report(rows: list[dict]) -> str:
                   "failed photo before"], out)
 
 
-def write_photo_doc(command: str, body: str) -> None:
-    section = f"## accuracy: phone photos\n\n`{command}` — {time.strftime('%Y-%m-%d')}, {machine()}\n\n{body}\n"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(r"^## accuracy: phone photos\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text, count=1) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
-
-
 def photos_main(args: argparse.Namespace, command: str) -> None:
     pages = args.pages or 3
     types = tuple(t for t in args.types.split(",") if t)
@@ -309,7 +286,7 @@ def photos_main(args: argparse.Namespace, command: str) -> None:
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1), encoding="utf-8")
     if not args.no_doc:
-        write_photo_doc(command, body)
+        write_doc(command, body, "accuracy: phone photos")
 
 
 # ---- scoring ---------------------------------------------------------------------------------------------------
@@ -438,18 +415,6 @@ def kind_table(rows: list[dict]) -> str:
     body = [[f"official {split}"] + [recall(side, rs, keep) for keep in WORD_KINDS.values()
                                       for side in ("plain", "ours")] for split, rs in sorted(splits.items())]
     return table(["pages"] + [f"{kind} {side}" for kind in WORD_KINDS for side in ("plain", "ours")], body)
-
-
-def write_doc(command: str, body: str, title: str = "accuracy") -> None:
-    """Replace (or add) the "## accuracy" section (or ``title``'s) of docs/benchmarks.md; other sections are left
-    as they are."""
-    section = f"## {title}\n\n`{command}` — {time.strftime('%Y-%m-%d')}, {machine()}\n\n{body}\n"
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
-    text = pattern.sub(lambda _: section + "\n", text, count=1) if pattern.search(text) else \
-        text.rstrip("\n") + "\n\n" + section
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

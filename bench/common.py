@@ -6,11 +6,14 @@ import io
 import os
 import platform
 import random
+import re
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import psutil
 
@@ -95,3 +98,30 @@ def typo(word: str, rng: random.Random) -> str:
         return word
     i = rng.randrange(1, len(word))
     return word[:i] + rng.choice("aeiounmhtc".replace(word[i], "")) + word[i + 1:]
+
+
+DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
+
+
+def write_doc(command: str, body: str, title: str) -> None:
+    """Replace (or add) the "## ``title``" section of docs/benchmarks.md; other sections are left as they are."""
+    section = f"## {title}\n\n`{command}` — {time.strftime('%Y-%m-%d')}, {machine()}\n\n{body}\n"
+    text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+    pattern = re.compile(rf"^## {re.escape(title)}\n.*?(?=^## |\Z)", re.S | re.M)
+    text = pattern.sub(lambda _: section + "\n", text, count=1) if pattern.search(text) else \
+        text.rstrip("\n") + "\n\n" + section
+    DOC.parent.mkdir(parents=True, exist_ok=True)
+    DOC.write_text(text.rstrip("\n") + "\n", encoding="utf-8")
+
+
+def plain_tesseract(png: bytes) -> tuple[str, float]:
+    """What plain ``tesseract IMG stdout -l vie`` reads from a PNG, and its wall time: the baseline every OCR
+    benchmark puts beside ours (one thread, as our workers run it)."""
+    env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    with tempfile.TemporaryDirectory() as tmp:
+        src = Path(tmp) / "page.png"
+        src.write_bytes(png)
+        t = time.perf_counter()
+        out = subprocess.run(["tesseract", str(src), "stdout", "-l", "vie"], capture_output=True, env=env,
+                             check=True)
+        return out.stdout.decode("utf-8", "replace"), time.perf_counter() - t

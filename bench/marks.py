@@ -11,19 +11,15 @@ for ``tesseract IMG stdout -l vie`` on the same image (one thread). Results go t
 from __future__ import annotations
 
 import argparse
+import io
 import os
-import subprocess
 import sys
-import tempfile
 import time
-from pathlib import Path
 
 import numpy as np
 
-from .common import machine, table
-
-DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
-SEED = 14  # the official generator's tuning seed (bench accuracy's)
+from .accuracy import TEMPLATE_RUNS
+from .common import machine, plain_tesseract, table, write_doc
 
 
 def _pages(n: int):
@@ -32,21 +28,12 @@ def _pages(n: int):
 
     from .common import as_scanned
 
-    for page in official_pages(n, SEED, "tuning"):
+    seed = next(s for split, s, _mix in TEMPLATE_RUNS if split == "tuning")
+    for page in official_pages(n, seed, "tuning"):
         yield f"official {page.number} ({page.level})", page.image
     for k, record_type in enumerate(("birth", "marriage", "land")[:n]):
         page = next(render_pages(record_type, 1, 900 + k, "moderate"))
         yield f"{record_type} form (moderate)", as_scanned(page.image)
-
-
-def _plain_s(image) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        src = Path(tmp) / "page.png"
-        image.save(src)
-        t = time.perf_counter()
-        subprocess.run(["tesseract", str(src), "stdout", "-l", "vie"], capture_output=True, check=True,
-                       env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-        return time.perf_counter() - t
 
 
 def measure(name: str, image) -> list[object]:
@@ -63,7 +50,9 @@ def measure(name: str, image) -> list[object]:
     t2 = time.perf_counter()
     _, inked = marks.ink_marks(upright, found)
     t3 = time.perf_counter()
-    plain = _plain_s(image)
+    buf = io.BytesIO()
+    image.save(buf, format="PNG")
+    plain = plain_tesseract(buf.getvalue())[1]
     extra = (t1 - t0) + (t3 - t2)
     return [name, f"{image.width}×{image.height}", len(found) + len(inked), f"{1000 * (t1 - t0):.0f}",
             f"{1000 * (t3 - t2):.0f}", f"{plain:.2f}", f"{100 * extra / plain:.1f}%"]
@@ -83,11 +72,7 @@ def main(argv: list[str] | None = None) -> None:
     print(body)
     if not args.no_doc:
         command = "python -m bench marks " + " ".join(argv if argv is not None else sys.argv[2:])
-        text = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
-        head, _, rest = text.partition("\n## marks\n")
-        tail = rest[rest.find("\n## "):] if "\n## " in rest else ""
-        section = f"\n## marks\n\n`{command.strip()}`\n\n{body}\n"
-        DOC.write_text(head.rstrip("\n") + "\n" + section + tail, encoding="utf-8")
+        write_doc(command.strip(), body, "marks")
 
 
 if __name__ == "__main__":
