@@ -33,8 +33,10 @@ def _settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        wrong = "; ".join(f"SOHOA_{'_'.join(map(str, e['loc'])).upper()}={e.get('input')!r}: {e['msg']}"
-                          for e in exc.errors())
+        # The value is shown only when it is one variable's (never the whole settings, which hold secrets).
+        wrong = "; ".join(f"SOHOA_{'_'.join(map(str, e['loc'])).upper()}"
+                          + (f"={e['input']!r}" if e["loc"] and isinstance(e.get("input"), str | int | float) else "")
+                          + f": {e['msg']}" for e in exc.errors())
         raise ConfigError(f"Cấu hình không hợp lệ ({wrong}).") from exc
 
 
@@ -193,17 +195,20 @@ def search(
 ) -> None:
     """Tìm hồ sơ: không cần dấu, chịu được lỗi nhận dạng; ví dụ: nguyen van an 1998, cha:"tran van b"."""
     from index import SearchQuery
-    from office.records.service import search as do_search
+    from office.audit.service import Actor
+    from office.records.service import officer_search
 
     if record_type:
         _check_type(record_type, False)
     q = SearchQuery(text=query, type=record_type, limit=limit, year_from=year_from, year_to=year_to)
-    _emit(do_search(_context(), q), as_json, _print_hits)
+    # Audited like a search at the desk: the citizen's access log lists the searches that showed their record.
+    _emit(officer_search(q, _context(), actor=Actor.cli(), with_facets=False), as_json, _print_hits)
 
 
 @app.command()
 def show(record_id: str, as_json: JsonOpt = False) -> None:
     """Xem một hồ sơ: các trường, độ tin cậy, trang gốc."""
+    from office.audit.service import Actor
     from office.records.service import record_detail
 
     def human(d: dict) -> None:
@@ -216,7 +221,7 @@ def show(record_id: str, as_json: JsonOpt = False) -> None:
         out.print(f"Nguồn: {src['file']}, trang {', '.join(map(str, src['pages']))} · lô {src['batch_id']}"
                   f" · SHA-256 bản gốc {src['sha256']}")
 
-    _emit(record_detail(record_id, _context()), as_json, human)
+    _emit(record_detail(record_id, _context(), actor=Actor.cli()), as_json, human)
 
 
 @app.command()
@@ -432,7 +437,8 @@ def user_add(
     """Thêm tài khoản; mật khẩu lấy từ SOHOA_NEW_PASSWORD hoặc được hỏi (không hiện khi gõ)."""
     import os
 
-    from office.accounts.service import Role, add_user
+    from office.accounts.roles import Role
+    from office.accounts.service import add_user
     from office.audit.service import Actor
 
     if role not in [r.value for r in Role]:

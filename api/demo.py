@@ -10,7 +10,8 @@ from rich.table import Table
 from domain.errors import SohoaError
 from domain.text import fold
 from index import SearchQuery
-from office.records.service import record_detail, search
+from office.audit.service import Actor
+from office.records.service import officer_search, record_detail
 from workers import Context, NoProgress, open_executor
 from workers.batches import BatchMeta, pages_to_run, register_batch, report
 
@@ -34,7 +35,7 @@ def run_demo(ctx: Context, *, pages: int, console: Console, cli: str = "sohoa") 
     person = truth["pages"][0]["fields"]["full_name"]
     query = fold(person)
     console.print(f"[bold]3. Tìm [cyan]{query}[/] (gõ không dấu) — người thật trong sổ là [green]{person}")
-    result = search(ctx, SearchQuery(text=query, limit=5))
+    result = officer_search(SearchQuery(text=query, limit=5), ctx, actor=Actor.cli(), with_facets=False)
     table = Table("Mã hồ sơ", "Họ tên", "Ngày sinh", "Điểm", "Nguồn")
     for h in result["hits"]:
         table.add_row(h["record_id"], str(h["fields"].get("full_name")), str(h["fields"].get("date_of_birth")),
@@ -43,7 +44,7 @@ def run_demo(ctx: Context, *, pages: int, console: Console, cli: str = "sohoa") 
     found = [h for h in result["hits"] if fold(str(h["fields"].get("full_name", ""))) == query]
     if not found:
         raise SohoaError(f"Bản trình diễn không tìm thấy {person}: xem báo cáo lô {rep['batch_id']}", code="demo")
-    detail = record_detail(found[0]["record_id"], ctx)
+    detail = record_detail(found[0]["record_id"], ctx, actor=Actor.cli())
     console.print(f"[bold]4. Hồ sơ {detail['record_id']}[/]: " + ", ".join(
         f"{k}={v}" for k, v in detail["fields"].items() if k in ("full_name", "date_of_birth", "father_name",
                                                                   "mother_name", "personal_id")))

@@ -6,7 +6,7 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from domain.records import field_names
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.dossiers.service import PROCEDURES
 from office.records import review as review
 from office.records import service as service

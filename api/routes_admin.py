@@ -9,8 +9,9 @@ from fastapi.responses import RedirectResponse, Response, StreamingResponse
 from pydantic import Field, ValidationError
 
 from domain.errors import SohoaError
+from office.accounts import roles
 from office.accounts import service as auth
-from office.accounts.service import Permission, Principal, Role
+from office.accounts.roles import Permission, Principal, Role
 from office.audit import service as audit
 
 from .params import Body, DbId, IsoDate, LogOffset
@@ -70,7 +71,7 @@ def _csv(request: Request, principal: Principal, f: audit.AuditFilter) -> Stream
 # -- pages ----------------------------------------------------------------------------------------------
 def _users_page(request: Request, *, status_code: int = 200, error: str | None = None) -> Response:
     return render(request, "admin_users.html", status_code=status_code, users=_users(request),
-                  roles=auth.ROLE_LABELS_VI, error=error)
+                  roles=roles.ROLE_LABELS_VI, error=error)
 
 
 @router.get("/admin/users", include_in_schema=False)

@@ -9,8 +9,9 @@ from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
 from domain.errors import Forbidden, InvalidRequest
+from office.accounts import roles
 from office.accounts import service as auth
-from office.accounts.service import Principal, Role
+from office.accounts.roles import Principal, Role
 
 from .params import Body, DbId
 from .routes_common import (
@@ -155,7 +156,7 @@ def _change_password(request: Request, principal: Principal, current: str, new: 
 def _account(request: Request, principal: Principal, *, status_code: int = 200, new_token: dict | None = None,
              message: str | None = None) -> Response:
     return render(request, "account.html", status_code=status_code, tokens=_tokens(request, principal),
-                  new_token=new_token, role_labels=auth.ROLE_LABELS_VI, message=message)
+                  new_token=new_token, role_labels=roles.ROLE_LABELS_VI, message=message)
 
 
 @router.get("/account", include_in_schema=False)
@@ -212,7 +213,7 @@ class TokenIn(Body):
 def me(principal: Annotated[Principal, Depends(signed_in)]) -> dict:
     return {"username": principal.username, "full_name": principal.full_name, "role": principal.role.value,
             "office": principal.office, "via": principal.via,
-            "permissions": sorted(p.value for p in auth.ROLE_PERMISSIONS[principal.role])}
+            "permissions": sorted(p.value for p in roles.ROLE_PERMISSIONS[principal.role])}
 
 
 @router.get("/api/v1/tokens", tags=["auth"], response_model=list[TokenOut],

@@ -18,14 +18,14 @@ from tuspyserver import create_tus_router
 
 from domain.errors import InputRejected, NotFound
 from domain.records import TYPE_LABELS_VI, RecordType
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.capture import pages as fixes
 from office.capture import service as capture
 from office.capture.upload import UPLOAD_ID, Incoming, book_meta, finished_upload, forget_upload, uploads_dir
 from office.progress import service as dashboard
 
 from .params import Body
-from .routes_common import actor, render, require, state
+from .routes_common import JPEG, actor, render, require, state
 from .schemas import capture as out
 
 router = APIRouter()
@@ -203,7 +203,7 @@ def batch_pages(request: Request, batch_id: str,
 
 
 @router.get("/api/v1/pages/{page_id}/thumbnail", tags=["pages"], response_class=Response,
-            responses={200: {"content": {"image/jpeg": {}}, "description": "Ảnh JPEG"}},
+            responses=JPEG,
             summary="Ảnh nhỏ của trang (JPEG), kể cả trang lỗi; mỗi lần xem được ghi nhật ký")
 def thumbnail(request: Request, page_id: str, principal: Annotated[Principal, Depends(can_download)]) -> Response:
     data = fixes.thumbnail(page_id, ctx=state(request).ctx, actor=actor(request, principal))

@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response, StreamingResponse
 
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.citizens import access_log
 from office.citizens import service as citizen
 

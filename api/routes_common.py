@@ -16,7 +16,8 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.errors import SohoaError
 from office.accounts import service as auth
-from office.accounts.service import CsrfRejected, Forbidden, LoginPolicy, NotAuthenticated, Permission, Principal
+from office.accounts.roles import Permission, Principal
+from office.accounts.service import CsrfRejected, Forbidden, LoginPolicy, NotAuthenticated
 from office.audit import service as audit
 from office.audit.service import Actor
 from workers import Context
@@ -160,6 +161,7 @@ def render(request: Request, template: str, status_code: int = 200, **context: o
 
 PDF = {"description": "Tệp PDF", "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}
 CSV = {"description": "Bảng CSV (UTF-8, có BOM cho bảng tính)", "content": {"text/csv": {"schema": {"type": "string"}}}}
+JPEG = {200: {"content": {"image/jpeg": {}}, "description": "Ảnh JPEG"}}
 
 
 def pdf_download(data: bytes, filename: str) -> Response:

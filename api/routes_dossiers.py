@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.dossiers import certify as certify
 from office.dossiers import service as dossiers
 

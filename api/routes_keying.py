@@ -12,7 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from domain.errors import InvalidRequest
 from domain.records import RecordType
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.keying import books as keying_books
 from office.keying import checks, completion
 from office.keying import service as keying

@@ -10,7 +10,7 @@ from pydantic import Field
 
 from domain.errors import InvalidRequest
 from domain.records import RecordStatus
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.people import service as people
 
 from .params import Body, DbId, Reason

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.export.download import export_download
 from office.progress import service as dashboard
 

@@ -9,13 +9,13 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from domain.labels import ACCESS_PURPOSES
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.records import crop as crops
 from office.records import service as service
 
 from .params import DossierRef, PageSeq, SearchText
 from .record_view import record_view
-from .routes_common import actor, render, require, state
+from .routes_common import JPEG, actor, render, require, state
 from .schemas.records import BatchRow, RecordOut
 
 router = APIRouter()
@@ -24,7 +24,6 @@ can_view = require(Permission.VIEW_RECORD)
 can_download = require(Permission.DOWNLOAD)
 can_search = require(Permission.SEARCH)
 can_batches = require(Permission.BATCHES)
-JPEG = {200: {"content": {"image/jpeg": {}}, "description": "Ảnh JPEG"}}
 
 
 # -- pages ----------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import Field
 from starlette.concurrency import run_in_threadpool
 
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.records import review as review
 
 from .params import Body

@@ -15,7 +15,7 @@ from markupsafe import Markup, escape
 
 from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
 from index import SearchQuery
-from office.accounts.service import Permission, Principal
+from office.accounts.roles import Permission, Principal
 from office.records import service as service
 from office.records.matching import fold_word, query_terms, word_matches
 

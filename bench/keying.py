@@ -165,7 +165,7 @@ def corrupt(value: str, rng: random.Random) -> str:
 def double_keying(entries: int, error: float, seed: int) -> dict:
     from sqlalchemy import select
 
-    from office.accounts.service import Principal, Role
+    from office.accounts.roles import Principal, Role
     from office.audit.service import Actor
     from office.keying import checks, service
     from office.keying.models import EntryStatus, KeyingMode

@@ -173,7 +173,8 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
                 taken.append((x, y, w, h))
             marks.append(Mark(kind, x * _F, y * _F, w * _F, h * _F, round(conf, 2)))
     if len(pen_pieces) > _PEN_PIECES:
-        marks = [m for i, m in enumerate(marks) if i not in set(pen_pieces)]
+        pen = set(pen_pieces)
+        marks = [m for i, m in enumerate(marks) if i not in pen]
     return marks
 
 

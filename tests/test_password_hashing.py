@@ -15,7 +15,7 @@ class _CountingHasher:
         self.real, self.running, self.most = real, 0, 0
         self.lock = threading.Lock()
 
-    def _timed(self, fn, *args):
+    def _counted(self, fn, *args):
         with self.lock:
             self.running += 1
             self.most = max(self.most, self.running)
@@ -26,10 +26,10 @@ class _CountingHasher:
                 self.running -= 1
 
     def hash(self, password):
-        return self._timed(self.real.hash, password)
+        return self._counted(self.real.hash, password)
 
     def verify(self, stored, password):
-        return self._timed(self.real.verify, stored, password)
+        return self._counted(self.real.verify, stored, password)
 
 
 def test_simultaneous_logins_hash_at_most_two_passwords_at_once(monkeypatch):

@@ -78,6 +78,20 @@ def test_show_gives_fields_confidence_text_and_provenance(ingested, book):
     assert shown["fields"]["date_of_birth"] == truth["date_of_birth"]
     assert all(0 <= c <= 1 for c in shown["confidence"].values())
     assert len(shown["source"]["sha256"]) == 64
+    # Reads at the office's own machine are audited like reads at the desk (the citizen's access log shows them).
+    from sqlalchemy import select
+
+    from domain.settings import Settings
+    from storage.audit_models import AuditEntry
+    from workers import Context
+
+    ctx = Context(Settings(home=home))
+    with ctx.db.session() as s:
+        entries = [(e.action, e.target, e.via, e.role) for e in s.scalars(select(AuditEntry).order_by(AuditEntry.id))]
+        searched = [e.detail["shown"] for e in s.scalars(select(AuditEntry).where(AuditEntry.action == "search"))]
+    ctx.close()
+    assert ("view_record", hit["record_id"], "cli", "operator") in entries
+    assert any(hit["record_id"] in shown_ids for shown_ids in searched)
 
 
 def test_ingesting_the_same_book_again_adds_nothing(ingested, book):

@@ -253,4 +253,3 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
         batch = s.get(Batch, batch_id)
         batch.pdf_key, batch.finished_at = pdf_key, utcnow()
     return pdf_key
-

@@ -58,7 +58,6 @@ def mark_distance(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(marks(a), marks(b), strict=False)) + abs(len(a) - len(b))
 
 
-
 _VOWELS = frozenset("aăâeêioôơuưy")
 
 

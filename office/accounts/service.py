@@ -1,5 +1,5 @@
 """Accounts, passwords, login lockout, browser sessions and API tokens (the service; no HTTP here). Roles and
-permissions are in ``roles`` (named here too, for the routes and features that import them from here).
+permissions are in ``office.accounts.roles``.
 
 What people do to accounts (log in and out, set up the first admin, add, lock or unlock a user, change a
 password, make or revoke an API token) goes through the functions that take ``actor=``: each makes the change
@@ -31,9 +31,6 @@ from sqlalchemy.orm import Session
 from domain import errors
 from domain.errors import NotFound, SohoaError
 from domain.settings import Settings
-from office.accounts.roles import ROLE_LABELS_VI as ROLE_LABELS_VI
-from office.accounts.roles import ROLE_PERMISSIONS as ROLE_PERMISSIONS
-from office.accounts.roles import Permission as Permission
 from office.accounts.roles import Principal, Role
 from office.audit.service import Actor, record
 from storage.account_models import ApiToken, LoginAttempt, User, WebSession

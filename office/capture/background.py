@@ -43,7 +43,7 @@ class Background:
         threading.Thread(target=self._sweep, name="sohoa-upload-expiry", daemon=True).start()
 
     def _first_server(self) -> bool:
-        lock = open(self.ctx.settings.home / ".capture-runner.lock", "a")  # noqa: SIM115 — held for the process's life
+        lock = open(self.ctx.settings.home / ".capture-runner.lock", "a")  # held for the process's life, not a with
         try:
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -16,7 +16,7 @@ from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import Session
 
 from domain.labels import ACCESS_PURPOSES, ACTION_LABELS_VI
-from office.accounts.service import ROLE_LABELS_VI, Principal, Role
+from office.accounts.roles import ROLE_LABELS_VI, Principal, Role
 from office.audit.service import neutralised
 from storage.account_models import User
 from storage.audit_models import AuditEntry

@@ -20,7 +20,7 @@ from domain.errors import NotFound
 from domain.labels import record_title
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
 from index.base import SearchQuery
-from office.accounts.service import Principal
+from office.accounts.roles import Principal
 from office.audit import service as audit
 from office.audit.service import Actor
 from office.citizens import access_log

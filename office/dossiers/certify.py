@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from domain.errors import ConfigError, Forbidden, InvalidRequest, NotFound
 from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
-from office.accounts.service import Principal, Role
+from office.accounts.roles import Principal, Role
 from office.audit import service as audit
 from office.audit.service import Actor
 from office.dossiers.service import number_of

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from domain import ids
 from domain.errors import InvalidRequest, NotFound
 from domain.labels import record_title
-from office.accounts.service import Principal
+from office.accounts.roles import Principal
 from office.audit import service as audit
 from office.audit.service import Actor
 from storage.account_models import User

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from domain.errors import NotFound, SohoaError
 from domain.records import field_names
 from domain.text import normalize
-from office.accounts.service import Principal, Role
+from office.accounts.roles import Principal, Role
 from office.audit.service import Actor, record
 from office.records.review import FieldErrors, correct
 from storage.models import Batch, Record

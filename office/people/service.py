@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from domain.errors import InvalidRequest, NotFound
 from domain.labels import record_title
 from domain.records import RecordStatus, RecordType
-from office.accounts.service import Principal
+from office.accounts.roles import Principal
 from office.audit import service as audit
 from office.audit.service import Actor
 from storage.models import Record, utcnow

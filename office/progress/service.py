@@ -21,9 +21,13 @@ from workers.batches import report
 UNKNOWN = "Không rõ"
 
 
-class RetryFromCommandLine(SohoaError):
+class RetryInEmbeddedMode(SohoaError):
+    """The retry form queues pages for Celery workers; an embedded installation reads them in the server."""
+
     code = "embedded_mode"
     http_status = 409
+
+
 _YEAR = re.compile(r"(1[6-9]\d\d|20\d\d)")
 
 
@@ -112,7 +116,7 @@ def retry_failed(batch_id: str, ctx: Context, *, actor: Actor) -> int:
     """Send a batch's failed pages back to the workers (distributed mode); the number queued, audited."""
     report(batch_id, ctx)  # NotFound for an unknown batch
     if not ctx.settings.distributed:
-        raise RetryFromCommandLine("Bản cài đặt này nhận dạng ngay trên máy chủ: bấm nút “Nhận dạng lại các trang "
+        raise RetryInEmbeddedMode("Bản cài đặt này nhận dạng ngay trên máy chủ: bấm nút “Nhận dạng lại các trang "
                                    f"lỗi” trên trang của lô (hoặc chạy `sohoa retry {batch_id}` trên máy đó).")
     from workers.celery_executor import requeue_failed  # Celery only where it is configured
 

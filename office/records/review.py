@@ -21,7 +21,7 @@ from domain.labels import FIELD_LABELS_VI, record_title
 from domain.personal_id import check_personal_id, digits_only
 from domain.records import DATE_FIELDS, RecordType, field_names
 from domain.text import normalize
-from office.accounts.service import Principal
+from office.accounts.roles import Principal
 from office.audit.service import Actor, record
 from storage.account_models import User
 from storage.models import Batch, Record

@@ -26,9 +26,12 @@ _BATCH_KEYS = ("batch_id", "record_type", "book", "authority", "years", "created
                "failed", "records")
 
 
-def record_detail(record_id: str, ctx: Context) -> dict:
+def record_detail(record_id: str, ctx: Context, *, actor: Actor) -> dict:
+    """A record read at the office's own machine (``sohoa show``, the demo): audited like any other read."""
     with ctx.db.session() as s:
-        return detail_of(record_id, s=s)
+        detail = detail_of(record_id, s=s)
+        record(s, actor, "view_record", target=record_id)
+        return detail
 
 
 def detail_of(record_id: str, *, s: Session) -> dict:

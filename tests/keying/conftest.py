@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from office.accounts.service import Principal, Role
+from office.accounts.roles import Principal, Role
 from office.audit.service import Actor
 from workers import Context, NoProgress, open_executor
 

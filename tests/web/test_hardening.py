@@ -11,7 +11,7 @@ from sqlalchemy import select
 from api.openapi_doc import statuses
 from api.routes_common import all_routes, required_permission
 from office.accounts import service as auth
-from office.accounts.service import ROLE_PERMISSIONS, Permission, Role
+from office.accounts.roles import ROLE_PERMISSIONS, Permission, Role
 from office.audit.service import neutralised
 from storage.account_models import ApiToken, User
 from storage.audit_models import AuditEntry
