@@ -25,6 +25,7 @@ from samples.handwriting import INKS
 from samples.ink import PEN_BLUE, STAMP_RED, apply_ink, signature_mask, stamp_mask
 from samples.official_text import Document
 from samples.pen_digits import pen_mask
+from samples.render import Token, wrap
 
 WIDTH, HEIGHT = 2480, 3508  # drawn at 300 dpi
 LEFT, RIGHT, TOP, BOTTOM = 354, 236, 236, 236
@@ -32,7 +33,6 @@ PT = 300 / 72
 INK = (20, 20, 24)
 STAMP_PURPLE = (96, 44, 150)
 Box = tuple[int, int, int, int]
-Token = tuple[str, ImageFont.FreeTypeFont]
 
 
 class _Canvas:
@@ -124,7 +124,7 @@ def _header(c: _Canvas, doc: Document, rng: np.random.Generator) -> tuple[dict, 
     y += row
     if doc.kind == "cong_van":  # a letter's summary sits under its number
         fs = _f("serif", 12)
-        for line in _wrap([(w, fs) for w in doc.summary.split()], lw * 0.95):
+        for line in wrap([(w, fs) for w in doc.summary.split()], lw * 0.95):
             text = " ".join(w for w, _ in line)
             lboxes.append(c.text(lx, y, text, fs, "ms"))
             left.append(text)
@@ -146,20 +146,6 @@ def _hand(c: _Canvas, value: str, x: float, baseline: float, room: float, rng: n
 
 
 # ---- body ------------------------------------------------------------------------------------------------------
-def _wrap(tokens: list[Token], width: float, indent: float = 0.0) -> list[list[Token]]:
-    out: list[list[Token]] = [[]]
-    used = indent
-    for word, f in tokens:
-        w = f.getlength(word)
-        gap = f.getlength(" ") if out[-1] else 0.0
-        if out[-1] and used + gap + w > width:
-            out.append([])
-            used, gap = 0.0, 0.0
-        out[-1].append((word, f))
-        used += gap + w
-    return out
-
-
 @dataclass(slots=True)
 class _Para:
     tokens: list[Token]
@@ -199,7 +185,7 @@ def _lay_body(paras: list[_Para], width: float, pitch: float) -> tuple[list[tupl
     y = 0.0
     for p in paras:
         y += p.before
-        lines = _wrap(p.tokens, width, p.indent if p.align == "justify" else 0.0)
+        lines = wrap(p.tokens, width, p.indent if p.align == "justify" else 0.0)
         for k, line in enumerate(lines):
             out.append((y, p, line, k == 0, k == len(lines) - 1))
             y += pitch

@@ -151,9 +151,10 @@ def _width(tokens: list[Token]) -> float:
     return sum(f.getlength(w) for w, f in tokens) + sum(f.getlength(" ") for _, f in tokens[1:])
 
 
-def _wrap(tokens: list[Token], width: float) -> list[list[Token]]:
+def wrap(tokens: list[Token], width: float, indent: float = 0.0) -> list[list[Token]]:
+    """Words into lines no wider than ``width`` (the first line starting ``indent`` in)."""
     out: list[list[Token]] = [[]]
-    used = 0.0
+    used = indent
     for word, f in tokens:
         w = f.getlength(word)
         gap = f.getlength(" ") if out[-1] else 0.0
@@ -176,7 +177,7 @@ def _body_lines(layout: Layout, width: int, size: int) -> list[_Line]:
             out.append(_Line([(int(item.lines * 100), [])], ""))
         elif isinstance(item, Heading):
             bold = font("serif-bold", size)
-            for part in _wrap([(w, bold) for w in item.text.split()], width):
+            for part in wrap([(w, bold) for w in item.text.split()], width):
                 out.append(_Line([(0, part)], _text(part), heading=True))
         elif isinstance(item, Row):
             runs = [_field_tokens(f, size) for f in item.fields]
@@ -189,9 +190,9 @@ def _body_lines(layout: Layout, width: int, size: int) -> list[_Line]:
                 out.append(_Line(list(zip(xs, runs, strict=True)), ROW_GAP.join(map(_text, runs))))
             else:
                 for r in runs:
-                    out += [_Line([(0, part)], _text(part)) for part in _wrap(r, width)]
+                    out += [_Line([(0, part)], _text(part)) for part in wrap(r, width)]
         else:
-            out += [_Line([(0, part)], _text(part)) for part in _wrap(_field_tokens(item, size), width)]
+            out += [_Line([(0, part)], _text(part)) for part in wrap(_field_tokens(item, size), width)]
     return out
 
 
