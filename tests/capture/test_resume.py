@@ -16,7 +16,7 @@ from tests.served import served
 from tests.web.conftest import PASSWORD, add_users, csrf_of, make_settings
 
 TUS = {"Tus-Resumable": "1.0.0"}
-SIZE = 6 * 1024 * 1024
+SIZE = int(os.environ.get("SOHOA_RESUME_TEST_BYTES", 6 * 1024 * 1024))  # the 300 MB book: set it by hand
 
 
 @pytest.fixture(scope="module")
