@@ -10,7 +10,6 @@ from office.accounts.roles import Permission, Principal
 from office.dossiers.service import PROCEDURES
 from office.records import review as review
 from office.records import service as service
-from office.records.marks import page_marks
 
 from .routes_common import actor, render, state
 
@@ -21,12 +20,12 @@ def record_view(request: Request, principal: Principal, record_id: str, *, statu
     """The record page; after a refused correction, with the errors and the values the clerk typed."""
     ctx = state(request).ctx
     with ctx.db.session() as s:
-        view = service.record_page(record_id, actor(request, principal), s=s, dossier_id=dossier or None,
-                                   purpose=purpose or None, with_dossiers=principal.can(Permission.ATTACH))
-        pages = view["record"]["pages"]
-        marks = page_marks(pages[0]["page_id"], s=s, store=ctx.store) if pages else []
+        view = service.record_page(record_id, actor(request, principal), s=s, store=ctx.store,
+                                   dossier_id=dossier or None, purpose=purpose or None,
+                                   with_dossiers=principal.can(Permission.ATTACH))
     detail = view["record"]
     return render(request, "record.html", r=detail, nav=view["nav"],
                   threshold=ctx.settings.review_threshold, dossiers=view["dossiers"], dossier=dossier, q=q,
                   procedures=PROCEDURES, status_code=status_code, errors=errors or {}, typed=typed or {},
-                  message=message, editable=field_names(detail["type"]), edit_text=review.edit_text, marks=marks)
+                  message=message, editable=field_names(detail["type"]), edit_text=review.edit_text,
+                  marks=view["marks"])

@@ -20,6 +20,7 @@ from workers import Context
 from workers.stages import source_of
 
 from . import review
+from .marks import page_marks
 
 # What `sohoa batches` and /api/v1/batches list: a subset of the progress page's row for a batch.
 _BATCH_KEYS = ("batch_id", "record_type", "book", "authority", "years", "created_at", "finished", "pages", "done",
@@ -81,15 +82,16 @@ def book_nav(batch_id: str, seq: int, *, s: Session) -> dict:
             "prev": seq - 1 if seq > 1 else None, "next": seq + 1 if seq < total else None}
 
 
-def record_page(record_id: str, actor: Actor, *, s: Session, dossier_id: str | None = None,
+def record_page(record_id: str, actor: Actor, *, s: Session, store, dossier_id: str | None = None,
                 purpose: str | None = None, with_dossiers: bool = False) -> dict:
-    """What the record page shows: the audited record, its place in the book and, for those who may attach it,
-    the recent dossiers to attach it to."""
+    """What the record page shows: the audited record, its place in the book, the marks OCR set aside on its
+    first page and, for those who may attach it, the recent dossiers to attach it to."""
     detail = view_record(record_id, actor, s=s, dossier_id=dossier_id, purpose=purpose)
-    seq = detail["pages"][0]["seq"] if detail["pages"] else 1
+    first = detail["pages"][0] if detail["pages"] else None
     dossiers = [(d.id, f"{d.id} — {d.procedure} — {d.applicant_name}") for d in
                 s.scalars(select(Dossier).order_by(Dossier.created_at.desc()).limit(30))] if with_dossiers else []
-    return {"record": detail, "nav": book_nav(detail["source"]["batch_id"], seq, s=s), "dossiers": dossiers}
+    return {"record": detail, "nav": book_nav(detail["source"]["batch_id"], first["seq"] if first else 1, s=s),
+            "dossiers": dossiers, "marks": page_marks(first["page_id"], s=s, store=store) if first else []}
 
 
 def book_page(batch_id: str, seq: int, actor: Actor, *, s: Session, dossier_id: str | None = None) -> dict:
