@@ -147,8 +147,8 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
     @app.exception_handler(ValidationError)
     async def _invalid_model(request: Request, exc: ValidationError) -> Response:
         # A form's values checked by the same model as the JSON API's body (an empty reason, a blank name)
-        return error_response(request, InvalidRequest("Thông tin gửi lên không hợp lệ: " + invalid_message(
-            [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors()])[len("Tham số "):]))
+        message = invalid_message(exc.errors(), lead="Thông tin gửi lên không hợp lệ:", params=False)
+        return error_response(request, InvalidRequest(message))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError) -> Response:
@@ -183,12 +183,13 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
     return app
 
 
-def invalid_message(errors: list) -> str:
-    """The first problem, in Vietnamese, naming the parameter: enough for a person to fix the request."""
+def invalid_message(errors: list, *, lead: str = "Tham số", params: bool = True) -> str:
+    """The first problem, in Vietnamese, naming the parameter: enough for a person to fix the request. A request's
+    errors are located under where the parameter came from (``query``, ``body``…: ``params``); a model's not."""
     if not errors:
         return "Yêu cầu không hợp lệ"
     e = errors[0]
-    where = ".".join(str(x) for x in e.get("loc", ())[1:]) or "yêu cầu"
+    where = ".".join(str(x) for x in e.get("loc", ())[1 if params else 0:]) or "yêu cầu"
     kind = e.get("type", "")
     ctx = {k: str(v) for k, v in (e.get("ctx") or {}).items()}
     reasons = {
@@ -200,8 +201,8 @@ def invalid_message(errors: list) -> str:
         "date_parsing": "phải là ngày YYYY-MM-DD", "value_error": "không hợp lệ",
     }
     if kind == "value_error" and ctx.get("error"):  # our own validators' messages are Vietnamese already
-        return f"Tham số {where} {ctx['error']}."
-    return f"Tham số {where} {reasons.get(kind, 'không hợp lệ')}."
+        return f"{lead} {where} {ctx['error']}."
+    return f"{lead} {where} {reasons.get(kind, 'không hợp lệ')}."
 
 
 def jsonable(errors: list) -> list:
