@@ -310,7 +310,8 @@ def sample(
     official: Annotated[bool, typer.Option("--official", help="Văn bản hành chính theo thể thức Nghị định "
                                                               "30/2020 (quyết định, thông báo, công văn) có dấu, "
                                                               "dấu ĐẾN, số viết tay, quét 200 dpi; --degradation "
-                                                              "nhận thêm tuning, held-out.")] = False,
+                                                              "nhận thêm office (kiểu quét và loại văn bản "
+                                                              "xen kẽ đều nhau).")] = False,
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book

@@ -28,8 +28,8 @@ def _pages(n: int):
 
     from .common import as_scanned
 
-    seed = next(s for split, s, _mix in TEMPLATE_RUNS if split == "tuning")
-    for page in official_pages(n, seed, "tuning"):
+    seed, mix = next((s, mix) for split, s, mix in TEMPLATE_RUNS if split == "tuning")
+    for page in official_pages(n, seed, mix):
         yield f"official {page.number} ({page.level})", page.image
     for k, record_type in enumerate(("birth", "marriage", "land")[:n]):
         page = next(render_pages(record_type, 1, 900 + k, "moderate"))

@@ -32,13 +32,15 @@ LEFT, RIGHT, TOP, BOTTOM = 354, 236, 236, 236
 PT = 300 / 72
 INK = (20, 20, 24)
 STAMP_PURPLE = (96, 44, 150)
+PEN_BLACK = INKS[-1]  # a black ballpoint: colour cannot tell it from print
 Box = tuple[int, int, int, int]
 
 
 class _Canvas:
     """The page being drawn: text in black now, ink marks kept to be multiplied in at the end."""
 
-    def __init__(self) -> None:
+    def __init__(self, pen: str | None = None) -> None:
+        self.pen = pen  # "black": every handwritten value in black ink
         self.image = Image.new("RGB", (WIDTH, HEIGHT), (255, 255, 255))
         self.draw = ImageDraw.Draw(self.image)
         self.marks: list[tuple[np.ndarray, tuple[int, int, int], int, int, dict[str, Any]]] = []
@@ -141,8 +143,8 @@ def _hand(c: _Canvas, value: str, x: float, baseline: float, room: float, rng: n
         mask = cv2.resize(mask, (int(mask.shape[1] * scale), max(8, int(mask.shape[0] * scale))))
     mx = int(x + (room - mask.shape[1]) / 2 + rng.uniform(-12, 12))
     my = int(baseline - mask.shape[0] + rng.uniform(-4, 10))
-    c.mark(mask, INKS[int(rng.integers(len(INKS)))] if rng.random() < 0.5 else PEN_BLUE, mx, my,
-           kind="handwriting", field=what, text=value)
+    colour = INKS[int(rng.integers(len(INKS)))] if rng.random() < 0.5 else PEN_BLUE
+    c.mark(mask, PEN_BLACK if c.pen == "black" else colour, mx, my, kind="handwriting", field=what, text=value)
 
 
 # ---- body ------------------------------------------------------------------------------------------------------
@@ -341,9 +343,11 @@ def _box_of(mask: np.ndarray, x: int, y: int) -> Box:
     return (x + int(xs.min()), y + int(ys.min()), x + int(xs.max()) + 1, y + int(ys.max()) + 1)
 
 
-def draw_page(doc: Document, rng: np.random.Generator, overlap: float) -> tuple[Image.Image, list[dict], list[dict]]:
-    """The clean 300 dpi page: the image, its text blocks in reading order, and its ink regions."""
-    c = _Canvas()
+def draw_page(doc: Document, rng: np.random.Generator, overlap: float, pen: str | None = None
+              ) -> tuple[Image.Image, list[dict], list[dict]]:
+    """The clean 300 dpi page: the image, its text blocks in reading order, and its ink regions (``pen``:
+    "black" for handwritten values in black ink only, else pens drawn at random)."""
+    c = _Canvas(pen)
     hl, hr, y = _header(c, doc, rng)
     room = HEIGHT - BOTTOM - _footer_height(doc) - y
     body, y = _body(c, doc, y, room)

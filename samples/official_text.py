@@ -137,8 +137,11 @@ def _unit_names(u: Unit) -> tuple[str, str, str]:
     return u.ward.upper(), lower_type(u.ward), short(u.province)
 
 
-def document(rng: random.Random, prose_dir: Path | None = None) -> Document:
-    kind = rng.choice(KINDS)
+def document(rng: random.Random, prose_dir: Path | None = None, kind: str | None = None) -> Document:
+    """``kind``: one of ``KINDS`` chosen by the caller (a stratified mix), else drawn; the draw is made either way,
+    so the rest of the document follows the same random stream."""
+    drawn = rng.choice(KINDS)
+    kind = kind or drawn
     u = _places().unit(rng, post_reform=True)
     ward_caps, ward, province = _unit_names(u)
     level = rng.random()

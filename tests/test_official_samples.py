@@ -74,12 +74,32 @@ def test_region_boxes_follow_the_scan(office_page):
             assert (crop.sum(axis=2) < paper.sum() - 200).mean() > 0.02, region
 
 
-def test_mixes_differ_for_held_out_pages():
+def test_a_mix_gives_every_seed_the_same_kinds_of_page():
+    """Tuning and held-out seeds differ in content, never in how many photocopies or letters they drew."""
     from samples.official import MIXES
 
-    assert MIXES["tuning"] != MIXES["held-out"]
-    levels = [p.level for p in official_pages(3, seed=0, degradation="held-out")]
-    assert set(levels) <= set(MIXES["held-out"])
+    def kinds(seed: int) -> list[tuple[str, str]]:
+        return [(p.level, p.kind) for p in official_pages(5, seed=seed, degradation="office")]
+
+    tuned, held = kinds(14), kinds(1414)
+    assert tuned == held
+    assert sorted(level for level, _ in tuned) == sorted(MIXES["office"])
+    assert len({kind for _, kind in tuned}) == 4
+    assert next(official_pages(1, seed=14, degradation="office")).text != \
+        next(official_pages(1, seed=1414, degradation="office")).text
+
+
+def test_black_pen_option_writes_every_value_in_black():
+    page = next(official_pages(1, seed=5, degradation="clean", pen="black"))
+    pixels = np.asarray(page.image.convert("RGB")).astype(int)
+    hand = [r for r in page.regions if r["kind"] == "handwriting"]
+    assert len(hand) >= 4
+    for region in hand:
+        x0, y0, x1, y1 = region["box"]
+        crop = pixels[y0:y1, x0:x1]
+        dark = crop.sum(axis=2) < 300
+        assert dark.mean() > 0.02, region
+        assert (crop[dark].max(axis=1) - crop[dark].min(axis=1)).mean() < 30  # no colour to find it by
 
 
 def test_prose_from_shared_data_is_used_when_given():

@@ -1,5 +1,5 @@
 """bench accuracy's official-document rows: tuning and held-out runs reported apart, word recall per kind."""
-from bench.accuracy import TEMPLATE_RUNS, kind_table, report
+from bench.accuracy import TEMPLATE_RUNS, kind_table, page_table, report
 
 
 def _row(split: str, level: str, ours: str) -> dict:
@@ -8,9 +8,9 @@ def _row(split: str, level: str, ours: str) -> dict:
             "ours_text": ours, "plain_s": 1.0, "ours_s": 1.2, "correct_s": 0.01, "type": None, "truth": []}
 
 
-def test_held_out_run_differs_in_seed_and_mix():
+def test_held_out_run_differs_in_seed_not_in_mix():
     (_, tuned_seed, tuned_mix), (_, held_seed, held_mix) = TEMPLATE_RUNS
-    assert tuned_seed != held_seed and tuned_mix != held_mix
+    assert tuned_seed != held_seed and tuned_mix == held_mix
 
 
 def test_rows_and_kinds():
@@ -27,3 +27,16 @@ def test_rows_and_kinds():
     assert "50.0% of 4" in held  # "Số" lost, "Tô" for "Tổ"
     assert "66.7% of 3" in held  # "1 0" is not "10"
     assert "Post-correction" in text
+
+
+def test_page_table_sets_the_runs_side_by_side_page_for_page():
+    rows = [_row("tuning (seed 14, office mix)", "poor", "ỦY BAN NHÂN DÂN Số: /QĐ-UBND Tổ dân phố ngày 10/4/2026"),
+            _row("held out (seed 1414, office mix)", "poor", "UY BAN")]
+    for r in rows:
+        r.update(page=1, kind="quyet_dinh")
+    lines = [line for line in page_table(rows).splitlines() if line.startswith("| 1 ")]
+    assert len(lines) == 1
+    cells = [c.strip() for c in lines[0].strip("|").split("|")]
+    assert cells[:3] == ["1", "poor", "quyet_dinh"]
+    assert cells[3:6] == ["100.00%", "0.00%", "100.00%"]  # tuning: plain read nothing, ours all
+    assert cells[6] == "100.00%" and float(cells[8].rstrip("%")) < 30  # held out: two words of eleven
