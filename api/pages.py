@@ -14,6 +14,7 @@ from domain.labels import (
     STATUS_LABELS_VI,
     TYPE_LABELS,
     display_value,
+    vn_date,
 )
 
 # auto_reload off: the templates ship with the code, and checking their mtime cost a stat per page rendered.
@@ -26,15 +27,8 @@ def _vn_datetime(value: str | datetime | None) -> str:
     return f"{dt:%d/%m/%Y %H:%M}"
 
 
-def _vn_date(value: str | None) -> str:
-    """ISO "2024-01-05" → "05/01/2024"; anything else as it is."""
-    if value and len(value) == 10 and value[4] == "-" and value[7] == "-":
-        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
-    return value or ""
-
-
 _env.filters["vn_datetime"] = _vn_datetime
-_env.filters["vn_date"] = _vn_date
+_env.filters["vn_date"] = vn_date
 _env.globals.update(kind_labels=KIND_LABELS_VI, link_status_labels=LINK_STATUS_LABELS_VI,
                     field_labels=FIELD_LABELS_VI, status_labels=STATUS_LABELS_VI, type_labels=TYPE_LABELS,
                     action_labels=ACTION_LABELS_VI, display_value=display_value)

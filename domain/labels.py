@@ -2,7 +2,7 @@
 vocabulary shared by pages, certified copies and services' messages."""
 from __future__ import annotations
 
-from domain.records import TITLE_FIELDS, TYPE_LABELS_VI, RecordType
+from domain.records import DATE_FIELDS, TITLE_FIELDS, TYPE_LABELS_VI, RecordType
 
 FIELD_LABELS_VI: dict[str, str] = {
     "registration_number": "Số", "book_number": "Quyển số", "page_number": "Trang số",
@@ -65,12 +65,26 @@ ACTION_LABELS_VI = {
 _GENDER_VI = {"male": "Nam", "female": "Nữ"}
 
 
+def vn_date(value: str | None) -> str:
+    """A stored ISO date as Vietnamese papers write it: "2024-01-05" → "05/01/2024", "2024-01" → "01/2024";
+    a year alone, or anything else, as it is."""
+    if not value:
+        return ""
+    if len(value) == 10 and value[4] == "-" and value[7] == "-":
+        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
+    if len(value) == 7 and value[4] == "-":
+        return f"{value[5:]}/{value[:4]}"
+    return value
+
+
 def display_value(name: str, value: object) -> str:
-    """A field value as people read it: lists joined, genders in Vietnamese."""
+    """A field value as people read it: lists joined, genders in Vietnamese, dates day first."""
     if isinstance(value, list | tuple):
         return ", ".join(map(str, value))
     if name == "gender":
         return _GENDER_VI.get(str(value), str(value))
+    if name in DATE_FIELDS and isinstance(value, str):
+        return vn_date(value)
     return "" if value is None else str(value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, TYPE_LABELS, display_value
-from domain.records import DATE_FIELDS, field_names
+from domain.records import field_names
 from domain.text import normalize
 
 # Columns about the book and the scan, before the record type's fields.
@@ -55,8 +55,6 @@ def cell(key: str, value: object) -> str:
         return TYPE_LABELS.get(str(value), str(value))
     if key == "status":
         return STATUS_LABELS_VI.get(str(value), str(value))
-    if key in DATE_FIELDS and isinstance(value, str) and len(value) == 10 and value[4] == "-":
-        return f"{value[8:]}/{value[5:7]}/{value[:4]}"
     if isinstance(value, list | tuple):
         return "; ".join(map(str, value))
     return display_value(key, value)

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from domain.dates import parse_date
 from domain.errors import NotFound, SohoaError
-from domain.labels import FIELD_LABELS_VI, record_title
+from domain.labels import FIELD_LABELS_VI, record_title, vn_date
 from domain.personal_id import check_personal_id, digits_only
 from domain.records import DATE_FIELDS, RecordType, field_names
 from domain.text import normalize
@@ -58,10 +58,13 @@ def _iso(value: str) -> str | None:
         return None
 
 
-def edit_text(value: object) -> str:
-    """A stored value as the correction form shows it (list items separated by "; ")."""
+def edit_text(value: object, name: str = "") -> str:
+    """A stored value as the correction form shows it (list items separated by "; ", dates day first as the
+    form asks them to be typed)."""
     if isinstance(value, list | tuple):
         return "; ".join(map(str, value))
+    if name in DATE_FIELDS and isinstance(value, str):
+        return vn_date(value)
     return "" if value is None else str(value)
 
 

@@ -109,6 +109,23 @@ def test_invalid_dates_ids_and_fields_are_refused_in_vietnamese(client_for, inst
     assert ok.status_code == 200 and ok.json()["changed"]["registration_date"]["new"] == "1999-01-05"
 
 
+def test_dates_are_shown_day_first_and_an_untouched_date_is_not_a_correction(client_for, installation, restored):
+    clerk = client_for("clerk")
+    truth = installation.truth[0]
+    record_id = _record_of(clerk, truth["personal_id"])
+    iso = clerk.get(f"/api/v1/records/{record_id}?purpose=verification").json()["fields"]["date_of_birth"]
+    day_first = f"{iso[8:]}/{iso[5:7]}/{iso[:4]}"
+    page = clerk.get(f"/records/{record_id}?purpose=verification").text
+    assert f"<td>{day_first}</td>" in page and f'name="f.date_of_birth" value="{day_first}"' in page
+    assert iso not in page.split('id="hieu-dinh"')[0]  # the fields' table reads as Vietnamese papers do
+
+    again = clerk.post(f"/records/{record_id}/fields",
+                       data={"csrf_token": csrf_of(page), "f.date_of_birth": day_first}, follow_redirects=False)
+    assert again.status_code == 303
+    detail = clerk.get(f"/api/v1/records/{record_id}?purpose=verification").json()
+    assert detail["fields"]["date_of_birth"] == iso and detail["corrections"] == []
+
+
 def test_corrections_need_the_csrf_token(client_for, installation, restored):
     clerk = client_for("clerk")
     record_id = _record_of(clerk, installation.truth[0]["personal_id"])
