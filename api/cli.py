@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from api import usage_errors
 from domain.errors import SohoaError
 from domain.records import TYPE_LABELS_VI, RecordType
 
@@ -651,10 +652,8 @@ def main() -> None:
     except (typer.Abort, KeyboardInterrupt):
         err.print("[yellow]Đã dừng. Chạy lại cùng lệnh (hoặc sohoa ingest --resume LÔ) để tiếp tục.")
         sys.exit(130)
-    except Exception as exc:
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise
+    except usage_errors.cx.UsageError as exc:
+        sys.exit(usage_errors.show(exc, err.print))
+    except usage_errors.cx.ClickException as exc:  # a file argument that cannot be opened, and the like
+        err.print(f"[red]Lỗi: {exc.format_message()}", markup=True)
+        sys.exit(exc.exit_code)

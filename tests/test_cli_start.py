@@ -25,3 +25,19 @@ def test_a_bad_setting_names_the_variable(tmp_path):
     assert done.returncode == 78  # EX_CONFIG
     assert "Cấu hình không hợp lệ" in done.stderr and "SOHOA_WORKERS" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_a_mistyped_command_line_is_told_in_vietnamese_never_as_a_traceback(tmp_path):
+    cases = {
+        ("status",): "Thiếu đối số 'batch_id'",
+        ("serch", "x"): "Không có lệnh «serch». Có phải ý bạn là: 'search'",
+        ("search", "x", "--limt", "3"): "Không có tùy chọn --limt. Có phải ý bạn là: --limit?",
+        ("search", "--limit", "abc", "x"): "Giá trị không hợp lệ cho '--limit': phải là một số nguyên",
+        ("search", "x", "--limit"): "Tùy chọn --limit cần một giá trị",
+    }
+    for args, message in cases.items():
+        done = _sohoa(*args, SOHOA_HOME=str(tmp_path))
+        assert done.returncode == 2, (args, done.stderr)
+        assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr, (args, done.stderr)
+    alone = _sohoa("user", SOHOA_HOME=str(tmp_path))  # a group typed alone shows its help
+    assert alone.returncode == 0 and "add" in alone.stdout and "Lệnh" in alone.stdout and not alone.stderr
