@@ -25,22 +25,34 @@ exact_token = lru_cache(maxsize=500_000)(tone_key)
 folded_token = lru_cache(maxsize=500_000)(fold)
 
 
-def analysed_value(text: str, is_date: bool) -> tuple[str, str]:
-    """One field value's exact and folded tokens, each space-joined."""
-    if is_date:
-        text = text.replace("-", " ")
-    if text.isascii():  # numbers, dates, IDs: mostly unique, and nothing to fold (a cache would only churn)
-        joined = " ".join(_ASCII_TOKEN.findall(text.lower()))
+# Whole values, analysed: places, authorities, ethnicities and names repeat across an archive, so most of a
+# record's values are a dictionary hit. Bounded (cleared when full, the token caches above stay warm) so a
+# long reindex of unique values cannot grow it without end.
+_VALUES: dict[str, tuple[str, str]] = {}
+_VALUES_MAX = 131_072
+cached_analysis = _VALUES.get  # the same dict for good: it is cleared, never replaced
+
+
+def analysed_value(text: str, is_date: bool = False) -> tuple[str, str]:
+    """One field value's exact and folded tokens, each space-joined. ``is_date`` changes nothing: "-" is never
+    part of a token (\\w), so a date splits at its dashes either way; kept for callers that pass it."""
+    return _VALUES.get(text) or analyse(text)
+
+
+def analyse(text: str) -> tuple[str, str]:
+    """``analysed_value`` without the look-up: callers that inline ``_VALUES.get`` call this on a miss."""
+    if text.isascii():  # numbers, dates, IDs: mostly unique, and nothing to fold (caching would only churn)
+        if text.isalnum():
+            joined = text.lower()
+        else:
+            joined = " ".join(_ASCII_TOKEN.findall(text.lower()))
         return joined, joined
-    return _analysed_text(text)
-
-
-@lru_cache(maxsize=131_072)
-def _analysed_text(text: str) -> tuple[str, str]:
-    # Values repeat across an archive (places, authorities, ethnicities, common names): a whole value is
-    # analysed once, not once per record.
     toks = tokens(text)
-    return " ".join(map(exact_token, toks)), " ".join(map(folded_token, toks))
+    pair = " ".join(map(exact_token, toks)), " ".join(map(folded_token, toks))
+    if len(_VALUES) >= _VALUES_MAX:
+        _VALUES.clear()
+    _VALUES[text] = pair
+    return pair
 
 
 def exact_tokens(text: str) -> list[str]:

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from domain.errors import SohoaError
-from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, RecordType
+from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import analysed_value
+from .analysis import analyse, analysed_value, cached_analysis
 from .places import alternative_tokens
 from .query import ParsedQuery, parse
 
@@ -45,12 +45,23 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-_FIELD_NAMES: dict[str, str] = {}  # record field → its folded index field, "f_<name>"
+# Per record field: its folded index field ("f_<name>") and whether it names a person / a place. One look-up
+# per value instead of three.
+_FIELD_INFO: dict[str, tuple[str, bool, bool]] = {}
 
 
-def _place_alternatives(places: Iterable[str]) -> str:
-    """Folded tokens of the names the places bear in the other era (2025 ↔ before), once each."""
-    return " ".join(dict.fromkeys(t for place in places for t in alternative_tokens(place)))
+def _field_info(name: str) -> tuple[str, bool, bool]:
+    info = _FIELD_INFO[name] = (f"f_{name}", name in NAME_FIELDS, name in PLACE_FIELDS)
+    return info
+
+
+def _place_alternatives(places: list[tuple[str, str]]) -> str:
+    """Folded tokens of the names the places bear in the other era (2025 ↔ before), once each, the places
+    taken in field-name order."""
+    if len(places) == 1:
+        return " ".join(alternative_tokens(places[0][1]))  # already once each
+    places.sort()
+    return " ".join(dict.fromkeys(t for _, place in places for t in alternative_tokens(place)))
 
 
 @dataclass(slots=True)
@@ -75,24 +86,30 @@ class IndexDoc:
         return _as_text(self.fields.get("registration_authority") or self.fields.get("issuing_authority"))
 
     def analysed(self) -> dict[str, str]:
-        """Whitespace-joined token strings per index field; both engines store exactly these. Each value is
-        analysed once per process (``analysed_value``), so a record costs a dictionary look-up per field."""
+        """Whitespace-joined token strings per index field; both engines store exactly these. Each distinct
+        value is analysed once per process (``index.analysis``), so a record costs a dictionary look-up per
+        field; tests/test_index_documents.py checks the result against a plain analysis of every value."""
         out: dict[str, str] = {}
         every_x, every_f, name_x, name_f = [], [], [], []
+        places: list[tuple[str, str]] = []
+        known, cached = _FIELD_INFO.get, cached_analysis
         for name, value in self.fields.items():
-            exact, folded = analysed_value(value if value.__class__ is str else _as_text(value), name in DATE_FIELDS)
-            out[_FIELD_NAMES.get(name) or _FIELD_NAMES.setdefault(name, f"f_{name}")] = folded
+            text = value if value.__class__ is str else _as_text(value)
+            exact, folded = cached(text) or analyse(text)
+            index_field, is_name, is_place = known(name) or _field_info(name)
+            out[index_field] = folded
             if exact:
                 every_x.append(exact)
                 every_f.append(folded)
-                if name in NAME_FIELDS:
+                if is_name:
                     name_x.append(exact)
                     name_f.append(folded)
+            if is_place:
+                places.append((name, text))
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
         out["name_x"], out["name_f"] = " ".join(name_x), " ".join(name_f)
-        out["authority_f"] = analysed_value(self.authority, False)[1]
-        places = PLACE_FIELDS & self.fields.keys()
-        out["place_alt_f"] = _place_alternatives(_as_text(self.fields[f]) for f in sorted(places)) if places else ""
+        out["authority_f"] = analysed_value(self.authority)[1]
+        out["place_alt_f"] = _place_alternatives(places) if places else ""
         return out
 
 

@@ -153,8 +153,8 @@ def _source(doc: IndexDoc) -> dict[str, Any]:
         "payload": {"fields": doc.fields, "source": doc.source},
         **doc.analysed(),
     }
-    if doc.year is not None:
-        body["year"] = doc.year
+    if (year := doc.year) is not None:
+        body["year"] = year
     return body
 
 

@@ -1,0 +1,146 @@
+"""The documents both engines index are exactly what a plain, uncached analysis of each value gives.
+
+Indexing builds each document's token strings from caches (whole values, tokens, places' unit parts) and the
+place parser runs with its patterns compiled once; this checks, on generated records and on awkward values,
+that none of it changes a token or a byte of the stored payload against a straightforward reference written
+from the definitions (``domain.text``) and the place parser as the package ships it.
+"""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+
+import pytest
+
+from domain.records import NAME_FIELDS, PLACE_FIELDS
+from domain.text import fold, normalize, tone_key
+from index import analysis, places
+from index.base import IndexDoc
+from samples import generate_records
+
+
+def _text(value: object) -> str:
+    if isinstance(value, list | tuple):
+        return " ".join(str(v) for v in value)
+    return "" if value is None else str(value)
+
+
+def _tokens(value: object) -> list[str]:
+    return re.findall(r"\w+", normalize(_text(value)).lower())
+
+
+def _alternatives(place: str) -> list[str]:
+    """The other era's names of a place, read by the package's parser, with no cache on the way."""
+    names = places._alternative_names.__wrapped__(places.unit_part(place))
+    return [fold(t) for name in names for t in _tokens(name)]
+
+
+def reference(doc: IndexDoc) -> dict[str, str]:
+    out: dict[str, str] = {}
+    every_x, every_f, name_x, name_f = [], [], [], []
+    for name, value in doc.fields.items():
+        toks = _tokens(value)
+        exact, folded = " ".join(tone_key(t) for t in toks), " ".join(fold(t) for t in toks)
+        out[f"f_{name}"] = folded
+        if toks:
+            every_x.append(exact)
+            every_f.append(folded)
+            if name in NAME_FIELDS:
+                name_x.append(exact)
+                name_f.append(folded)
+    out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
+    out["name_x"], out["name_f"] = " ".join(name_x), " ".join(name_f)
+    authority = doc.fields.get("registration_authority") or doc.fields.get("issuing_authority")
+    out["authority_f"] = " ".join(fold(t) for t in _tokens(authority))
+    alternatives = [t for f in sorted(PLACE_FIELDS & doc.fields.keys()) for t in _alternatives(_text(doc.fields[f]))]
+    out["place_alt_f"] = " ".join(dict.fromkeys(alternatives))
+    return out
+
+
+AWKWARD = [
+    IndexDoc("a1", "land", {
+        "owner_names": ["Vũ Đình Khoa", "ĐINH THỊ LAN"],  # a list
+        "area_m2": 120.5,  # a number
+        "owner_birth_years": [1950, 1952],
+        "parcel_number": None,
+        "map_sheet_number": "",
+        "registry_number": "CH01234",
+        "issue_date": "1995-06-30",
+        "issuing_authority": "UBND huyện Đông Anh, thành phố Hà Nội",
+        "parcel_address": "Thôn Cổ Loa, xã Cổ Loa, huyện Đông Anh, thành phố Hà Nội",
+        "owner_address": "Xã Cổ Loa, huyện Đông Anh, Hà Nội",
+    }),
+    IndexDoc("a2", "birth", {
+        "full_name": unicodedata.normalize("NFD", "Nguyễn Thị Thuỷ"),  # decomposed, old tone placement
+        "father_name": "\u00d0ỗ Văn Hòa",  # the look-alike Ð
+        "mother_name": "  Trần   thị  Hoà ",
+        "date_of_birth": "15-03-1998",
+        "registration_number": "01/TLKS-BS",
+        "book_number": "01_1998",
+        "notes": "—",  # nothing but punctuation
+        "place_of_birth": "Bệnh viện Đa khoa tỉnh Tiền Giang",
+        "hometown": "phường Hải Châu, thành phố Đà Nẵng",
+        "mother_residence": "phường Hải Châu, thành phố Đà Nẵng",  # the same place twice: its names once
+        "father_residence": "Xã Hòa Liên, huyện Hòa Vang, thành phố Đà Nẵng",  # a partially split ward
+        "registration_authority": "",
+        "unknown_field": "Ấp An Phú",
+    }),
+    IndexDoc("a3", "death", {"full_name": "Lê Văn Tám", "place_of_death": "xã Tân Phú"}),  # no province
+    IndexDoc("a4", "marriage", {}),
+]
+
+
+def _generated(n: int, seed: int) -> list[IndexDoc]:
+    out = []
+    for rec in generate_records(n, seed=seed):
+        rid, rtype = rec.pop("record_id"), rec.pop("type")
+        out.append(IndexDoc(rid, rtype, {k: v for k, v in rec.items() if v not in (None, "")}))
+    return out
+
+
+def test_documents_match_the_reference_analysis(monkeypatch: pytest.MonkeyPatch) -> None:
+    docs = AWKWARD + _generated(1200, seed=13)
+    built = [d.analysed() for d in docs]  # caches cold: the first sight of every value and place
+    again = [d.analysed() for d in docs]  # caches warm
+    monkeypatch.setattr(analysis, "_VALUES_MAX", 50)  # a cache that fills and is cleared as it goes
+    analysis._VALUES.clear()
+    churned = [d.analysed() for d in docs]
+    assert len(analysis._VALUES) <= 50
+    # The reference reads places with the parser as the package ships it: the standard ``re`` again.
+    from vietnamadminunits.parser import parser_from_2025, parser_legacy
+
+    monkeypatch.setattr(parser_legacy, "re", re)
+    monkeypatch.setattr(parser_from_2025, "re", re)
+    expected = [reference(d) for d in docs]
+    for doc, new, warm, small, ref in zip(docs, built, again, churned, expected, strict=True):
+        assert new == ref, doc.record_id
+        assert warm == ref and small == ref, doc.record_id
+    # The check has teeth: the generated records do carry places read in the other era, and names.
+    assert sum(bool(r["place_alt_f"]) for r in expected) > 300
+    assert all(r["name_x"] for r in expected[len(AWKWARD):])
+
+
+def test_tantivy_documents_carry_the_reference_tokens_and_payload() -> None:
+    from index.tantivy_index import _document
+
+    for doc in [*AWKWARD, *_generated(200, seed=14)]:
+        got = _document(doc).to_dict()
+        want = {k: [v] for k, v in reference(doc).items()}
+        want.update(record_id=[doc.record_id], type=[doc.type], batch_id=[doc.batch_id], status=[doc.status])
+        payload = json.dumps({"fields": doc.fields, "source": doc.source}, ensure_ascii=False).encode()
+        want["payload"] = [payload]
+        if doc.year is not None:
+            want["year"] = [doc.year]
+        assert got == want, doc.record_id
+
+
+def test_elasticsearch_sources_carry_the_reference_tokens() -> None:
+    from index.es_index import _source
+
+    for doc in [*AWKWARD, *_generated(200, seed=15)]:
+        want = {"record_id": doc.record_id, "type": doc.type, "batch_id": doc.batch_id, "status": doc.status,
+                "payload": {"fields": doc.fields, "source": doc.source}, **reference(doc)}
+        if doc.year is not None:
+            want["year"] = doc.year
+        assert _source(doc) == want, doc.record_id
