@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ocr import preprocess
+from ocr import blanks, preprocess
 
 SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
 
@@ -276,7 +276,8 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
                 part = out[y * f:(y + h) * f, x * f:(x + w) * f]
                 part[stroke[:part.shape[0], :part.shape[1]]] = 255
         marks.append(Mark(kind, x * f, y * f, w * f, h * f, round(conf, 2)))
-    return out, marks
+    out, pens = blanks.pen_in_blanks(out, known + marks)  # black pen in blanks: by shape, colour cannot tell
+    return out, marks + [Mark(HANDWRITING, *box) for box in pens]
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:

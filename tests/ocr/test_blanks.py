@@ -1,0 +1,101 @@
+"""Black-ink handwriting in a document's blanks (ocr/blanks.py, called by ocr.marks.ink_marks): numbers and days
+written by pen into "Số: … /QĐ-UBND" and "ngày … tháng … năm", on pages drawn here with the project's fonts and
+the samples' pen strokes, where the regions are known."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+from domain.settings import Settings
+from ocr import blanks, marks, preprocess
+from ocr.marks import HANDWRITING
+from ocr.page import ocr_page
+from samples.fonts import font
+from samples.ink import apply_ink
+from samples.official_draw import PEN_BLACK
+from samples.pen_digits import pen_mask
+
+INK = (20, 20, 24)
+BODY = ["Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014 (sửa đổi);",
+        "Theo đề nghị của Trưởng phòng Văn hóa - Xã hội,",
+        "Điều 1. Công nhận ông Nguyễn Văn An là Tổ trưởng",
+        "tổ dân phố số 5, phường Hoàn Kiếm, thành phố Hà Nội."]
+
+
+def _page(seed: int) -> tuple[np.ndarray, list[tuple[int, int, int, int]], np.ndarray]:
+    """A header with three blanks written in by a black pen, and a body: the page, the pen's boxes, and the
+    print's own pixels (the page drawn without the pen)."""
+    img = Image.new("RGB", (1700, 1100), "white")
+    draw = ImageDraw.Draw(img)
+    f = font("serif", 44)
+    draw.text((850, 70), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", font=font("serif-bold", 44), fill=INK, anchor="ms")
+    draw.text((850, 140), "Độc lập - Tự do - Hạnh phúc", font=font("serif-bold", 46), fill=INK, anchor="ms")
+    base = 250
+    draw.text((120, base), "Số:", font=f, fill=INK, anchor="ls")
+    slash = 120 + f.getlength("Số: ") + 230
+    draw.text((slash, base), "/QĐ-UBND", font=f, fill=INK, anchor="ls")
+    fi = font("serif-italic", 44)
+    x = 900
+    draw.text((x, base), "Hà Nội, ngày", font=fi, fill=INK, anchor="ls")
+    day = x + fi.getlength("Hà Nội, ngày") + 20
+    draw.text((day + 110, base), "tháng", font=fi, fill=INK, anchor="ls")
+    month = day + 110 + fi.getlength("tháng") + 20
+    draw.text((month + 90, base), "năm 2026", font=fi, fill=INK, anchor="ls")
+    for n, line in enumerate(BODY):
+        draw.text((120, 420 + 90 * n), line, font=f, fill=INK, anchor="ls")
+    page = np.array(img)
+    printed = page.min(axis=2) < 128
+    rng = np.random.default_rng(seed)
+    boxes = []
+    for value, left, room in (("127", 120 + f.getlength("Số: "), 230), ("15", day, 90), ("4", month, 70)):
+        mask = pen_mask(value, int(rng.uniform(58, 66)), rng)
+        mx = int(left + (room - mask.shape[1]) / 2)
+        my = int(base - mask.shape[0] + rng.uniform(0, 6))
+        apply_ink(page, mask, PEN_BLACK, mx, my)
+        boxes.append((mx, my, mx + mask.shape[1], my + mask.shape[0]))
+    return page, boxes, printed
+
+
+def _overlaps(box: tuple[int, int, int, int], m) -> bool:
+    x0, y0, x1, y1 = box
+    return m.left < x1 and x0 < m.left + m.width and m.top < y1 and y0 < m.top + m.height
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_black_pen_in_blanks_found_and_print_beside_it_kept(seed):
+    page, boxes, printed = _page(seed)
+    grey = preprocess.suppress_stamps(page)
+    out, found = marks.ink_marks(grey, [])
+    hand = [m for m in found if m.kind == HANDWRITING]
+    assert all(any(_overlaps(b, m) for m in hand) for b in boxes)  # every value found
+    assert all(any(_overlaps(b, m) for b in boxes) for m in hand)  # and nothing else
+    pen = np.zeros(printed.shape, bool)
+    for x0, y0, x1, y1 in boxes:
+        pen[y0:y1, x0:x1] = True
+    assert (out[printed & ~pen] == grey[printed & ~pen]).all()  # the print stays ink where no pen is
+    assert np.median(out[pen & ~printed & (grey < 100)]) > 200  # the pen's strokes are paper
+
+
+def test_read_without_the_pen_as_text():
+    page, _boxes, _ = _page(1)
+    result = ocr_page(Image.fromarray(page), Settings(), want_pdf=False)
+    assert sum(m.kind == HANDWRITING for m in result.marks) == 3
+    words = result.text.split()
+    assert "/QĐ-UBND" in words and "tháng" in words and "2026" in words
+    assert not {"127", "15", "4"} & set(words)
+    assert "Tổ trưởng" in result.text and "(sửa đổi);" in result.text
+
+
+def test_printed_page_has_no_handwriting():
+    """Accented capitals, a parenthesis, a slash: tall pieces of print, none a blank's value."""
+    page, _boxes, _ = _page(1)
+    clean = np.full_like(page, 255)
+    img = Image.fromarray(clean)
+    draw = ImageDraw.Draw(img)
+    for n, line in enumerate(["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "ỦY BAN NHÂN DÂN TỈNH QUẢNG NGÃI",
+                              "Số: 127/QĐ-UBND (bản sao)", *BODY]):
+        draw.text((120, 100 + 100 * n), line, font=font("serif-bold" if n < 2 else "serif", 44), fill=INK)
+    grey = preprocess.suppress_stamps(np.array(img))
+    out, found = blanks.pen_in_blanks(grey, [])
+    assert found == [] and (out == grey).all()
