@@ -6,14 +6,13 @@ unfinished pages go again; a page that keeps killing workers is failed with that
 
 The pool outlives a batch: a worker needs seconds of CPU to import OpenCV, SQLAlchemy and the pipeline and to load
 the gazetteer and the syllable model, which a server taking batch after batch would otherwise pay for each. Workers
-are forked from a fork server that did all of that once (``workers.preload``), not spawned each on its own: one
-start-up for the pool, not one per worker. ``start_pool`` starts it early, so that ``sohoa ingest`` checks and
-stores its files meanwhile.
+are forked from a fork server that did all of that once (``workers.preload``, ``workers.forkserver``), not spawned
+each on its own: one start-up for the pool, not one per worker. ``sohoa ingest`` starts the fork server first thing
+and the pool (``start_pool``) before it checks and stores its files, so both load meanwhile.
 """
 from __future__ import annotations
 
 import logging
-import multiprocessing
 import os
 import threading
 import time
@@ -21,6 +20,7 @@ import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 
+import cv2
 import psutil
 from sqlalchemy import select
 
@@ -31,6 +31,7 @@ from storage.models import Page, PageStatus
 
 from .context import Context
 from .executor import ProgressSink
+from .forkserver import pool_context
 from .stages import fail_page, finalize_batch, index_records, prepare_index, process_page
 
 log = logging.getLogger(__name__)
@@ -42,8 +43,10 @@ _ctx: Context | None = None
 def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
     global _ctx
     threading.Thread(target=_end_with, args=owner, daemon=True, name="pool-owner-watch").start()
-    # Tesseract's OpenMP threads fight each other when every core already runs one process.
+    # Tesseract's OpenMP threads fight each other when every core already runs one process; OpenCV's threads
+    # too (a page's clean-up took 3–8% more CPU with them, for no gain in wall time: every core has its worker).
     os.environ["OMP_THREAD_LIMIT"] = "1"
+    cv2.setNumThreads(1)
     _ctx = Context(settings)
     # The parent migrated the database before it queued a page: no schema check (and Alembic) per worker.
     _ctx.db = open_database(settings, upgrade=False)
@@ -91,23 +94,12 @@ def _shared_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
             return _pool[2]
         if _pool is not None:
             _pool[2].shutdown(wait=True, cancel_futures=True)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context(), initializer=_init_worker,
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_init_worker,
                                    initargs=(settings, _owner()))
         for _ in range(workers):  # a spawned pool starts one worker per queued call: all of them, now
             pool.submit(_ready)
         _pool = (settings, workers, pool)
         return pool
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    """Workers forked from a fork server, itself a fresh interpreter that imported ``workers.preload`` once: no
-    forked copies of this process's open database or index handles (which is why a plain fork is never used),
-    and no seconds of imports per worker (which a spawned worker pays). Spawn where there is no fork server."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    mp = multiprocessing.get_context("forkserver")
-    mp.set_forkserver_preload(["workers.preload"])  # read when the server starts: the first pool of a process
-    return mp
 
 
 def _discard_pool(pool: ProcessPoolExecutor) -> None:
