@@ -3,6 +3,7 @@ Tesseract run it must stay small against (issue 14: a page at most 1.5× plain T
 
     .venv/bin/python -m bench marks              # 3 official documents (tuning seed) + 3 generated forms
     .venv/bin/python -m bench marks --pages 1
+    .venv/bin/python -m bench marks --regions 10 # where the marks are found: official pages, tuning and held out
 
 Per page: ms for the colour pass (``colour_marks`` + ``wash_pen``), the stroke pass (``ink_marks``), and seconds
 for ``tesseract IMG stdout -l vie`` on the same image (one thread). Results go to docs/benchmarks.md under
@@ -58,11 +59,67 @@ def measure(name: str, image) -> list[object]:
             f"{1000 * (t3 - t2):.0f}", f"{plain:.2f}", f"{100 * extra / plain:.1f}%"]
 
 
+def _upright(image, regions: list[dict]) -> list:
+    """The truth's regions as ``ocr.marks.Mark`` boxes in the image read (turned and deskewed as prepare does)."""
+    from ocr import marks, preprocess
+
+    grey = np.array(image) if image.mode == "L" else preprocess.suppress_stamps(preprocess.to_rgb_array(image))
+    binary = preprocess.small_binary(grey)
+    turned, rotation = preprocess.orient(grey, binary)
+    _, angle = preprocess.deskew(turned, binary if rotation == 0 else None)
+    boxes = [marks.Mark(r["kind"], r["box"][0], r["box"][1], r["box"][2] - r["box"][0], r["box"][3] - r["box"][1],
+                        1.0) for r in regions]
+    return marks.moved(boxes, grey.shape, rotation, angle)
+
+
+def _meets(a, b) -> bool:
+    return a.left < b.left + b.width and b.left < a.left + a.width and a.top < b.top + b.height \
+        and b.top < a.top + a.height
+
+
+def regions(pages: int, pen: str | None) -> list[list[object]]:
+    """Per run: handwritten values (number, day, month, the receipt stamp's number and date) found as handwriting,
+    found inside any mark (a value written into a stamp is the stamp's), and marks found on print alone."""
+    from ocr.page import prepare_marked
+    from samples.official import official_pages
+
+    from .accuracy import TEMPLATE_RUNS, _office_scan
+
+    rows = []
+    for split, seed, mix in TEMPLATE_RUNS:
+        n = as_hand = in_mark = on_print = 0
+        for page in official_pages(pages, seed, mix, pen=pen):
+            image = _office_scan(page.image)
+            truth = _upright(image, page.regions)
+            found = prepare_marked(image)[3]
+            hand = [t for t in truth if t.kind == "handwriting"]
+            n += len(hand)
+            as_hand += sum(any(_meets(t, f) for f in found if f.kind == "handwriting") for t in hand)
+            in_mark += sum(any(_meets(t, f) for f in found) for t in hand)
+            on_print += sum(not any(_meets(t, f) for t in truth) for f in found)
+        rows.append([f"{split} (seed {seed}, {mix} mix)", pen or "any", pages, n, f"{as_hand / n:.0%}",
+                     f"{in_mark / n:.0%}", on_print])
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="bench marks")
     ap.add_argument("--pages", type=int, default=3, help="official documents and generated forms (3 each)")
+    ap.add_argument("--regions", type=int, help="instead: where marks are found on this many official pages per "
+                                                "run, pens drawn at random and every value in black")
     ap.add_argument("--no-doc", action="store_true", help="print only; leave docs/benchmarks.md alone")
     args = ap.parse_args(argv)
+    if args.regions:
+        rows = regions(args.regions, None) + regions(args.regions, "black")
+        body = table(["run", "pen", "pages", "handwritten values", "found as handwriting", "inside any mark",
+                      "marks on print alone"], rows)
+        body += (f"\n\nHandwritten values: the truth's number, day, month and the receipt stamp's number and date "
+                 "(samples.official), boxes moved into the image read; found when a mark's box meets the value's. "
+                 f"{machine()}; load {os.getloadavg()[0]:.1f} at the end.")
+        print(body)
+        if not args.no_doc:
+            write_doc(f"python -m bench marks --regions {args.regions}", body, "marks: where they are found")
+        return
     rows = [measure(name, image) for name, image in _pages(args.pages)]
     share = np.mean([float(r[-1].rstrip("%")) for r in rows])
     body = table(["page", "size", "marks", "colour pass ms", "stroke pass ms", "plain Tesseract s",
