@@ -30,13 +30,14 @@ from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "5"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
+SCHEMA_VERSION = "6"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
 # Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
 MAX_EXPANSIONS = 1000
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _EXACT_FIELDS = ("all_x", "name_x")
 _FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
+_TOKEN_FIELDS = ("all_*", "name_*", "f_*", "authority_f", PLACE_ALT_FIELD)
 
 
 def _text(analyzer: str) -> dict[str, Any]:
@@ -67,6 +68,9 @@ def index_body(*, shards: int = 1, replicas: int | None = None) -> dict[str, Any
     properties.update({name: _text("whitespace") for name in _EXACT_FIELDS})
     properties.update({name: _text("whitespace") for name in _FOLDED_FIELDS})
     mappings = {
+        # The token fields are for matching only (hits return record_id, type, batch_id and the payload): not
+        # kept in _source, which would otherwise store every record's tokens beside its payload again.
+        "_source": {"excludes": list(_TOKEN_FIELDS)},
         # A field added to a record type later still gets the folded analyzer, before any migration.
         "dynamic_templates": [
             {"record_fields": {"match": "f_*", "match_mapping_type": "string", "mapping": _text("whitespace")}}
@@ -255,12 +259,16 @@ class ElasticIndex:
         self._ensure()
         new = self._physical(datetime.now(UTC).strftime("%Y%m%d%H%M%S%f"))
         with _mapped():
-            self._create(new, refresh_interval="-1")
+            # A bulk load: no refreshes, and the translog synced every few seconds rather than per request
+            # (safe here: until the swap nothing reads this index, and a failed build is deleted). Both are
+            # put back before the swap.
+            self._create(new, refresh_interval="-1", translog={"durability": "async"})
         try:
             actions = ({"_index": new, "_id": d.record_id, "_source": _source(d)} for d in docs)
             n = self._bulk(actions)
             with _mapped():
-                self.client.indices.put_settings(index=new, settings={"index": {"refresh_interval": None}})
+                self.client.indices.put_settings(index=new, settings={"index": {
+                    "refresh_interval": None, "translog.durability": "request"}})
                 self.client.indices.refresh(index=new)
                 old = self._behind_alias()
                 swap = [{"remove": {"index": name, "alias": self.alias}} for name in old]
