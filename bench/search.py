@@ -7,7 +7,10 @@ commit (checked out in a temporary git worktree) — indexing rate, p50/p95 per 
 tests/servers is started on loopback. --baseline none: the current code only.)
 
 Each side runs in a fresh process (cold caches, the same generated records); the indexing rate counts the
-time inside the index's calls only, not the generation of the records.
+time inside the index's calls only, not the generation of the records, by the clock and by the process's CPU
+(Tantivy's indexing threads included; for Elasticsearch the client's only). "Cold" is the process's first
+pass over the records; "warm" the same records again into a second, empty index, as a long reindex runs once
+its caches hold the archive's places and names (--no-warm skips it). Queries: latency and CPU, p50/p95.
 """
 from __future__ import annotations
 
@@ -60,78 +63,101 @@ def officer_queries(sample: list, seed: int) -> dict[str, list]:
 
 
 def timed(ix, queries: list) -> dict[str, float]:
-    lat, found = [], 0
+    """Latency (wall) and CPU (this process's, all its threads) per query, in ms."""
+    lat, cpu, found = [], [], 0
     for q in queries:
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         res = ix.search(q)
         lat.append((time.perf_counter() - t) * 1000)
+        cpu.append((time.process_time() - c) * 1000)
         found += res.total > 0
-    return {"p50": statistics.median(lat), "p95": statistics.quantiles(lat, n=20)[18], "found": found / len(queries)}
+    p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
+    return {"p50": statistics.median(lat), "p95": p95(lat), "cpu p50": statistics.median(cpu), "cpu p95": p95(cpu),
+            "found": found / len(queries)}
 
 
-def load(ix, n: int, seed: int) -> float:
-    """Records per second spent inside the index's calls (generating the records is not counted)."""
-    spent = 0.0
+def load(ix, n: int, seed: int) -> dict[str, float]:
+    """Records per second spent inside the index's calls (generating the records is not counted), by the clock
+    and by this process's CPU (Tantivy's indexing threads included; Elasticsearch's server is not)."""
+    spent = cpu = 0.0
     if hasattr(ix, "reindex"):  # Elasticsearch: bulk into a fresh index, swap the alias
-        making = 0.0
+        making = making_cpu = 0.0
 
         def generated() -> Iterator:
-            nonlocal making
+            nonlocal making, making_cpu
             it = docs(n, seed)
             while True:
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 d = next(it, None)
                 making += time.perf_counter() - t
+                making_cpu += time.process_time() - c
                 if d is None:
                     return
                 yield d
 
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         ix.reindex(generated())
-        spent = time.perf_counter() - t - making
+        spent, cpu = time.perf_counter() - t - making, time.process_time() - c - making_cpu
     else:
         chunk: list = []
         for d in [*docs(n, seed), None]:
             if d is not None:
                 chunk.append(d)
             if len(chunk) == 20_000 or (d is None and chunk):
-                t = time.perf_counter()
+                t, c = time.perf_counter(), time.process_time()
                 ix.upsert(chunk)
                 spent += time.perf_counter() - t
+                cpu += time.process_time() - c
                 chunk = []
     assert ix.count() == n, f"{ix.count()} of {n} documents indexed"
-    return n / spent
+    return {"wall": n / spent, "cpu": n / cpu}
 
 
-def measure(engine: str, n: int, seed: int, es_url: str | None) -> dict:
-    """One engine at one size, in this process: the rate and each kind's latencies."""
+def _open(engine: str, where: Path, es_url: str | None):
+    if engine == "tantivy":
+        from index.tantivy_index import TantivyIndex
+
+        return TantivyIndex(where)
+    from index.es_index import ElasticIndex
+
+    return ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
+
+
+def _done(ix) -> None:
+    if hasattr(ix, "drop"):
+        ix.drop()
+    ix.close()
+
+
+def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = True) -> dict:
+    """One engine at one size, in this process: the indexing rate cold (the process's first sight of these
+    records: every value, name and place analysed for the first time), the queries' latencies, then with
+    ``warm`` the same records again into a second, empty index (what a long reindex settles to once its
+    caches have seen an archive's places and names)."""
     sample = list(docs(min(n, 20_000), seed))  # the first records of the same stream: all indexed
     queries = officer_queries(sample, seed)
     with tempfile.TemporaryDirectory() as tmp:
-        if engine == "tantivy":
-            from index.tantivy_index import TantivyIndex
-
-            ix = TantivyIndex(Path(tmp) / "ix")
-        else:
-            from index.es_index import ElasticIndex
-
-            ix = ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
+        ix = _open(engine, Path(tmp) / "ix", es_url)
         try:
-            rate = load(ix, n, seed)
-            return {"rate": rate, "kinds": {kind: timed(ix, qs) for kind, qs in queries.items()}}
+            out = {"rate": load(ix, n, seed), "kinds": {kind: timed(ix, qs) for kind, qs in queries.items()}}
         finally:
-            if hasattr(ix, "drop"):
-                ix.drop()
-            ix.close()
+            _done(ix)
+        if warm:
+            ix = _open(engine, Path(tmp) / "ix-warm", es_url)
+            try:
+                out["warm"] = load(ix, n, seed)
+            finally:
+                _done(ix)
+    return out
 
 
-def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | None) -> dict:
+def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | None, warm: bool = True) -> dict:
     """``measure`` in a fresh interpreter whose ``index`` (and the rest) is imported from ``code_root``."""
     env = {**os.environ, "PYTHONPATH": str(code_root)}
     # This file's driver, whatever the bench of ``code_root`` looks like: found last on the path, as "search".
     driver = (f"import json, sys; sys.path.append({str(REPO / 'bench')!r}); from search import measure; "
               "print(json.dumps(measure(*json.loads(sys.argv[1]))))")
-    args = [sys.executable, "-c", driver, json.dumps([engine, n, seed, es_url])]
+    args = [sys.executable, "-c", driver, json.dumps([engine, n, seed, es_url, warm])]
     out = subprocess.run(args, cwd=code_root, env=env, capture_output=True, text=True, check=False)
     if out.returncode:
         raise SystemExit(f"{code_root}: {engine} at {n} failed:\n{out.stderr[-3000:]}")
@@ -185,6 +211,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--engines", default="tantivy,elasticsearch")
     ap.add_argument("--seed", type=int, default=5)
     ap.add_argument("--baseline", default="8fa0bc8", help="git revision to compare with, or 'none'")
+    ap.add_argument("--no-warm", dest="warm", action="store_false",
+                    help="skip the second, warm indexing pass (each size is indexed twice otherwise)")
     ap.add_argument("--profile-indexing", type=int, default=0, metavar="N",
                     help="instead: profile embedded indexing of N records (warm caches) and print where time goes")
     args = ap.parse_args(argv)
@@ -202,23 +230,14 @@ def main(argv: list[str] | None = None) -> None:
         base_root = None
         if args.baseline != "none":
             base_root = worktree(args.baseline, Path(tmp) / "baseline")
-            sides["baseline"] = lambda e, n: in_process(base_root, e, n, args.seed, es_url)
-        sides["new"] = lambda e, n: in_process(REPO, e, n, args.seed, es_url)
+            sides["baseline"] = lambda e, n: in_process(base_root, e, n, args.seed, es_url, args.warm)
+        sides["new"] = lambda e, n: in_process(REPO, e, n, args.seed, es_url, args.warm)
         rows = []
         try:
             for n in [int(s) for s in args.sizes.split(",")]:
                 for engine in engines:
                     got = {side: run(engine, n) for side, run in sides.items()}
-                    new, old = got["new"], got.get("baseline")
-                    rows.append(_row(engine, n, "indexing (records/s)", old and old["rate"], new["rate"], "{:,.0f}",
-                                     higher_is_better=True))
-                    for kind, m in new["kinds"].items():
-                        o = old["kinds"][kind] if old else None
-                        rows.append(_row(engine, n, f"{kind}: p50 ms", o and o["p50"], m["p50"], "{:.1f}"))
-                        rows.append(_row(engine, n, f"{kind}: p95 ms", o and o["p95"], m["p95"], "{:.1f}"))
-                        if m["found"] < 1 or (o and o["found"] < 1):
-                            rows.append([engine, f"{n:,}", f"{kind}: found", o and f"{o['found']:.0%}",
-                                         f"{m['found']:.0%}", ""])
+                    rows.extend(_rows(engine, n, got["new"], got.get("baseline")))
         finally:
             if base_root is not None:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_root)],
@@ -227,6 +246,27 @@ def main(argv: list[str] | None = None) -> None:
     print(f"search: {QUERIES_PER_KIND} queries per kind, one client, sequential — {machine()}; "
           f"load average {load_avg}; baseline {args.baseline}")
     print(table(["engine", "records", "measure", "baseline", "new", "ratio"], rows))
+
+
+def _rows(engine: str, n: int, new: dict, old: dict | None) -> list[list[str]]:
+    rows = []
+    cpu_of = "client CPU" if engine == "elasticsearch" else "CPU"  # the server's own work is not in this process
+    for when in ("rate", "warm"):
+        if when not in new:
+            continue
+        label = "cold" if when == "rate" else "warm"
+        o = old.get(when) if old else None
+        rows.append(_row(engine, n, f"indexing {label} (records/s)", o and o["wall"], new[when]["wall"], "{:,.0f}",
+                         higher_is_better=True))
+        rows.append(_row(engine, n, f"indexing {label}, {cpu_of} (records/s)", o and o["cpu"], new[when]["cpu"],
+                         "{:,.0f}", higher_is_better=True))
+    for kind, m in new["kinds"].items():
+        o = old["kinds"][kind] if old else None
+        for stat in ("p50", "p95", "cpu p50", "cpu p95"):
+            rows.append(_row(engine, n, f"{kind}: {stat} ms", o and o[stat], m[stat], "{:.1f}"))
+        if m["found"] < 1 or (o and o["found"] < 1):
+            rows.append([engine, f"{n:,}", f"{kind}: found", o and f"{o['found']:.0%}", f"{m['found']:.0%}", ""])
+    return rows
 
 
 def _row(engine: str, n: int, what: str, old: float | None, new: float, fmt: str,
