@@ -99,3 +99,46 @@ def test_printed_page_has_no_handwriting():
     grey = preprocess.suppress_stamps(np.array(img))
     out, found = blanks.pen_in_blanks(grey, [])
     assert found == [] and (out == grey).all()
+
+
+def _lines(lines: list[str], first: tuple[str, int] = ("serif", 44)) -> np.ndarray:
+    img = Image.new("RGB", (1700, 1100), "white")
+    draw = ImageDraw.Draw(img)
+    for n, line in enumerate(lines):
+        draw.text((120, 100 + 100 * n), line, font=font(*first) if n == 0 else font("serif", 44), fill=INK)
+    return preprocess.suppress_stamps(np.array(img))
+
+
+def test_a_heading_in_larger_type_is_as_tall_as_its_own_line():
+    """"Điều 2." in 64-px bold among 44-px lines: its "2" stands alone and tall against the page, not its line."""
+    assert blanks.pen_in_blanks(_lines(["Điều 2. Tổ chức thực hiện", *BODY], ("serif-bold", 64)), [])[1] == []
+
+
+def test_parentheses_hang_below_the_baseline():
+    """"(2)": two tall thin strokes side by side with room around them, but reaching under the line."""
+    assert blanks.pen_in_blanks(_lines(["theo khoản (2) Điều 5 và mục (3)", *BODY]), [])[1] == []
+
+
+@pytest.mark.parametrize(("seed", "k"), [(78, 4), (79, 5)])
+def test_print_blurred_into_one_wide_piece_is_not_a_value(seed, k):
+    """Generated official pages where letters ran together into one piece wider than tall (an office scan, a
+    photocopy): every handwriting mark found meets a handwritten value of the truth."""
+    from bench.marks import _meets, _upright
+    from ocr.page import prepare_marked
+    from samples.official import official_pages
+
+    page = next(official_pages(1, seed, "office", start=k, pen="black" if seed == 78 else None))
+    truth = _upright(page.image, page.regions)
+    hand = [m for m in prepare_marked(page.image)[3] if m.kind == HANDWRITING]
+    assert hand and all(any(_meets(t, m) for t in truth) for m in hand)
+
+
+def test_a_copiers_dark_edge_is_no_value():
+    """Curved slivers of a photocopy's dark edge beside the ends of lines: tall, thin, alone — at the border."""
+    img = Image.new("RGB", (1700, 1100), "white")
+    draw = ImageDraw.Draw(img)
+    for n, line in enumerate(BODY):
+        base = 160 + 100 * n
+        draw.text((420, base), line, font=font("serif", 44), fill=INK, anchor="ls")
+        draw.arc((1650, base - 62, 1690, base), 270, 90, fill=INK, width=4)
+    assert blanks.pen_in_blanks(preprocess.suppress_stamps(np.array(img)), [])[1] == []
