@@ -126,11 +126,12 @@ def _office_scan(image):
     return out
 
 
-def _official_job_page(split: str, seed: int, mix: str, k: int, reread: bool = False) -> list[dict]:
-    """Page ``k`` (0-based) of the run, read by plain Tesseract and by ours."""
+def _official_job_page(split: str, seed: int, mix: str, k: int, reread: bool = False,
+                       pen: str | None = None) -> list[dict]:
+    """Page ``k`` (0-based) of the run, read by plain Tesseract and by ours (``pen``: samples.official's)."""
     from samples.official import official_pages
 
-    page = next(official_pages(1, seed, mix, _prose_dir(), start=k))
+    page = next(official_pages(1, seed, mix, _prose_dir(), start=k, pen=pen))
     row = _measure(_office_scan(page.image), page.text, None, [], reread)
     row.update(source="official", level=page.level, split=f"{split} (seed {seed}, {mix} mix)", page=page.number,
                kind=page.kind)
@@ -176,7 +177,7 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, re
 
 def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int,
         registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED,
-        reread: bool = False, official_pages: int = 0) -> list[dict]:
+        reread: bool = False, official_pages: int = 0, pen: str | None = None) -> list[dict]:
     """Pages measured; ``reread``: ours with ``Settings.ocr_reread_lines`` on (plain Tesseract is unchanged)."""
     jobs = []
     with ProcessPoolExecutor(workers) as pool:
@@ -189,7 +190,7 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
         jobs += [pool.submit(_register_job, t, lv, register_pages, seed, reread) for t in registers
                  for lv in levels]
         # One job per page: an official page is the slowest to read, and the pool spreads them.
-        jobs += [pool.submit(_official_job_page, split, s, mix, k, reread) for split, s, mix in TEMPLATE_RUNS
+        jobs += [pool.submit(_official_job_page, split, s, mix, k, reread, pen) for split, s, mix in TEMPLATE_RUNS
                  for k in range(official_pages)]
         return [row for job in jobs for row in job.result()]
 
@@ -452,6 +453,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--levels", default=",".join(LEVELS))
     ap.add_argument("--official", type=int,
                     help="official documents (samples.official) per run, tuning and held out (default 4; quick 1)")
+    ap.add_argument("--pen", choices=("black",),
+                    help="official documents with every handwritten value in black ink (default: pens at random)")
     ap.add_argument("--official-only", action="store_true",
                     help="only the official documents beside the nomvn pages; to its own section of the doc")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
@@ -475,7 +478,7 @@ def main(argv: list[str] | None = None) -> None:
     types = () if args.official_only else tuple(t for t in args.types.split(",") if t)
     registers = () if args.official_only else tuple(t for t in args.registers.split(",") if t)
     rows = run(nomvn, pages, types, tuple(args.levels.split(",")), args.workers, registers, args.register_pages,
-               args.seed, args.reread, official)
+               args.seed, args.reread, official, args.pen)
     body = report(rows, threshold)
     body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
              f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "
