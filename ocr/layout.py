@@ -95,8 +95,9 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
 
     The lines of a block leave a strip of paper in the middle of the page (the gutter) free on every line,
     have text on both sides of it (a header on some line; a footer anywhere: a land certificate's "Số vào sổ"
-    note is a line of its own below the signer's title), a centred column, and at most two pieces on a side (a
-    table's rows have more). 0 when there is no such block of two lines or more."""
+    note is a line of its own below the signer's title), a centred column, and at most three pieces on a side (a
+    table's rows have more; "…, ngày   tháng   năm 2026" with its day and month set aside has three). 0 when
+    there is no such block of two lines or more."""
     lo, hi = int(left + _GUTTER_RANGE[0] * width), int(left + _GUTTER_RANGE[1] * width)
     free = np.ones(hi - lo, dtype=bool)
     best, gutter = 0, 0.0
@@ -109,7 +110,7 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
             break
         g = lo + _middle_of_widest_run(now)
         sides = [sum(1 for p in ps if (sum(_span(p)) / 2 < g) == is_left) for is_left in (True, False)]
-        if max(sides) > 2:
+        if max(sides) > 3:  # a date line with its day and month written by hand is three pieces
             break
         free = now
         both = any(_two_sided(q, g) for q in pieces[:n + 1]) if header else \
@@ -123,14 +124,16 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
     """Is one side of the gutter a centred column (lines of unequal length on a common centre)? The blocks of an
     official document's header and its signer block are; rows of "label: value   label: value" fields, whose
     pieces start at common tab stops, are not."""
-    return any(_centred([p for ps in block for p in ps if (sum(_span(p)) / 2 < g) == is_left], gap)
+    # A row's pieces on one side are one line of that column, cut by its blanks ("Số:   /QĐ-UBND" on the left,
+    # "Hà Nội, ngày   tháng   năm 2026" on the right, the values written by hand set aside): their ends count.
+    return any(_centred([[w for p in ps if (sum(_span(p)) / 2 < g) == is_left for w in p] for ps in block], gap)
                for is_left in (True, False))
 
 
 def _centred(pieces: list[list[Word]], gap: float) -> bool:
     """Pieces of one column on a common centre, their left edges ragged."""
     # Text only: a speck read as "._" or ":" beside a line is no line of the column.
-    spans = [_span(p) for p in pieces if sum(ch.isalnum() for w in p for ch in w.text) >= 2]
+    spans = [_span(p) for p in pieces if p and sum(ch.isalnum() for w in p for ch in w.text) >= 2]
     if len(spans) < 2:
         return False
     lefts = [a for a, _ in spans]

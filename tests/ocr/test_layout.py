@@ -125,3 +125,26 @@ def test_no_line_is_ever_dropped(rows):
     out = reading_order([Word(w.text, w.conf, w.left, w.top, w.width, w.height, w.block, w.line) for w in words])
     assert sorted(map(_key, out)) == sorted(map(_key, words))
     assert sorted({w.line for w in out}) == list(range(len({w.line for w in out})))
+
+
+def _phrase(n: int, a: int, b: int, text: str) -> list[Word]:
+    """``text``'s words spread over x = a..b on line ``n`` (10 px between words)."""
+    parts = text.split()
+    each = (b - a - 10 * (len(parts) - 1)) / len(parts)
+    return [Word(t, 0.95, int(a + k * (each + 10)), 100 * n, int(each), 30, 1, n) for k, t in enumerate(parts)]
+
+
+def test_header_rows_cut_by_blanks_stay_in_their_columns():
+    """Decree 30's number and date rows, their handwritten values set aside: "Số:  …  /QĐ-UBND" on the left and
+    "Đồng Nai, ngày … tháng … năm 2026" on the right are each in pieces; they still belong to the header's two
+    centred columns (they came out after the right column, as one line, before)."""
+    body = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025 và các văn bản hướng dẫn;"
+    words = (_phrase(0, 340, 660, "ỦY BAN NHÂN DÂN") + _phrase(0, 772, 1487, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+             + _phrase(1, 319, 681, "PHƯỜNG LONG BÌNH") + _phrase(1, 902, 1357, "Độc lập - Tự do - Hạnh phúc")
+             + _phrase(2, 309, 352, "Số:") + _phrase(2, 519, 692, "/QĐ-UBND")
+             + _phrase(2, 829, 1067, "Đồng Nai, ngày") + _phrase(2, 1161, 1240, "tháng")
+             + _phrase(2, 1330, 1430, "năm 2026") + _phrase(3, 764, 992, "QUYẾT ĐỊNH")
+             + [w for n in range(4, 9) for w in _phrase(n, 248, 1500, body)])
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[:7] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG LONG BÌNH", "Số: /QĐ-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         "Độc lập - Tự do - Hạnh phúc", "Đồng Nai, ngày tháng năm 2026", "QUYẾT ĐỊNH"]
