@@ -28,6 +28,7 @@ _PALER = 100  # grey levels above the page's median ink: a washed stamp's ghost,
 _BELOW = 0.35  # glyph heights below the line's baseline: print's dot or descender, not a value written on the line
 _LINE_REACH = 25  # the line's print is looked for this many glyph heights either side
 _MIN_NEIGHBOURS = 3  # pieces of print beside it: fewer is no line of text (a margin note, a seal's remains)
+_HAND_PAGE = 15  # more values than this: a page written by hand (a register's rows) — its pen is its text
 _EDGE = 0.04  # of the page's width: ink this close to the edge is the scanner's (as ocr.marks)
 _IN_WORD = 0.3  # print this close (glyph heights) on either side: a letter of a printed word, not a blank's value
 
@@ -91,7 +92,8 @@ def pen_in_blanks(grey: np.ndarray, known: list) -> tuple[np.ndarray, list[tuple
     cand = np.array([i for i in cand if dark(i)], dtype=int)
     if len(cand) == 0:
         return grey, []
-    out, found = grey, []
+    values: list[np.ndarray] = []
+    found: list[tuple[int, int, int, int, float]] = []
     for group in _groups(x[cand], y[cand], w[cand], h[cand]):
         members = cand[group]
         top, bottom = int(y[members].min()), int((y[members] + h[members]).max())
@@ -121,18 +123,21 @@ def pen_in_blanks(grey: np.ndarray, known: list) -> tuple[np.ndarray, list[tuple
             continue
         if len(members) == 1 and w[members[0]] > 1.1 * h[members[0]]:
             continue
-        for i in members:
-            # A piece much wider than tall has run into print (a digit across a stamp's letters): flagged only.
-            if w[i] > 3 * h[i]:
-                continue
-            if out is grey:
-                out = grey.copy()
-            k = pieces[i] + 1
-            piece = (labels[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] == k).astype(np.uint8)
-            piece = cv2.resize(piece, (int(w[i]) * f, int(h[i]) * f), interpolation=cv2.INTER_NEAREST)
-            piece = cv2.dilate(piece, np.ones((3, 3), np.uint8)).astype(bool)
-            part = out[y[i] * f:(y[i] + h[i]) * f, x[i] * f:(x[i] + w[i]) * f]
-            part[piece[:part.shape[0], :part.shape[1]]] = 255
+        values.append(members)
         conf = round(min(0.9, 0.4 + 0.5 * (tall - _ABOVE_LINE)), 2)
         found.append((left * f, top * f, (right - left) * f, (bottom - top) * f, conf))
+    if len(found) > _HAND_PAGE:
+        return grey, []
+    out = grey
+    for i in (i for members in values for i in members):
+        # A piece much wider than tall has run into print (a digit across a stamp's letters): flagged only.
+        if w[i] > 3 * h[i]:
+            continue
+        if out is grey:
+            out = grey.copy()
+        piece = (labels[y[i]:y[i] + h[i], x[i]:x[i] + w[i]] == pieces[i] + 1).astype(np.uint8)
+        piece = cv2.resize(piece, (int(w[i]) * f, int(h[i]) * f), interpolation=cv2.INTER_NEAREST)
+        piece = cv2.dilate(piece, np.ones((3, 3), np.uint8)).astype(bool)
+        part = out[y[i] * f:(y[i] + h[i]) * f, x[i] * f:(x[i] + w[i]) * f]
+        part[piece[:part.shape[0], :part.shape[1]]] = 255
     return out, found

@@ -142,3 +142,21 @@ def test_a_copiers_dark_edge_is_no_value():
         draw.text((420, base), line, font=font("serif", 44), fill=INK, anchor="ls")
         draw.arc((1650, base - 62, 1690, base), 270, 90, fill=INK, width=4)
     assert blanks.pen_in_blanks(preprocess.suppress_stamps(np.array(img)), [])[1] == []
+
+
+def test_a_page_filled_in_by_hand_is_its_own_text():
+    """Twenty rows of a register filled in with a black pen: the pen is the page's text, nothing is set aside."""
+    img = Image.new("RGB", (1700, 2400), "white")
+    draw = ImageDraw.Draw(img)
+    f = font("serif", 40)
+    for n in range(20):
+        draw.text((120, 100 + 110 * n), "Số:", font=f, fill=INK, anchor="ls")
+        draw.text((520, 100 + 110 * n), "/QĐ-UBND ngày", font=f, fill=INK, anchor="ls")
+    page = np.array(img)
+    rng = np.random.default_rng(7)
+    for n in range(20):
+        mask = pen_mask(str(10 + 7 * n), 60, rng)
+        apply_ink(page, mask, PEN_BLACK, 220, 100 + 110 * n - mask.shape[0] + 2)
+    grey = preprocess.suppress_stamps(page)
+    out, found = blanks.pen_in_blanks(grey, [])
+    assert found == [] and (out == grey).all()
