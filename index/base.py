@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
@@ -176,6 +177,11 @@ class SearchIndex(Protocol):
 
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         """Add or replace documents by record_id; visible to search after it returns. Returns the count."""
+        ...
+
+    def bulk(self) -> AbstractContextManager[None]:
+        """A rebuild's run of upserts (``sohoa reindex``): the engine may put off making them visible to
+        search until the block ends. Each upsert is still durable when it returns (the rebuild's checkpoint)."""
         ...
 
     def delete(self, record_ids: Sequence[str]) -> None: ...

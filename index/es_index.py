@@ -180,6 +180,7 @@ class ElasticIndex:
         self.replicas = replicas
         self.swap_grace_s = swap_grace_s  # searches already running on the old index finish before it goes
         self._ready = False
+        self._loading = False  # inside bulk(): upserts do not wait for a refresh
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 30.0) -> ElasticIndex:
@@ -241,7 +242,25 @@ class ElasticIndex:
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         self._ensure()
         actions = ({"_index": self.alias, "_id": d.record_id, "_source": _source(d)} for d in docs)
-        return self._bulk(actions, refresh="wait_for")
+        return self._bulk(actions, **({} if self._loading else {"refresh": "wait_for"}))
+
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """While a rebuild loads, the index refreshes every 30 s instead of every second and upserts stop
+        waiting for a refresh; then the usual interval and one refresh. Not "-1" (off): another process's
+        upsert waits for a refresh, and one killed rebuild would leave every later upload waiting forever.
+        The translog stays synced per request, as the rebuild marks records indexed when an upsert returns."""
+        self._ensure()
+        with _mapped():
+            self.client.indices.put_settings(index=self.alias, settings={"index": {"refresh_interval": "30s"}})
+        self._loading = True
+        try:
+            yield
+        finally:
+            self._loading = False
+            with _mapped():
+                self.client.indices.put_settings(index=self.alias, settings={"index": {"refresh_interval": None}})
+                self.client.indices.refresh(index=self.alias)
 
     def delete(self, record_ids: Sequence[str]) -> None:
         if not record_ids:

@@ -8,7 +8,7 @@ import os
 import shutil
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -131,6 +131,9 @@ class TantivyIndex:
                 n += 1
         self.index.reload()
         return n
+
+    def bulk(self) -> AbstractContextManager[None]:
+        return nullcontext()  # each upsert commits and is searchable at once: nothing to put off
 
     def delete(self, record_ids: Sequence[str]) -> None:
         with self._writing() as writer:

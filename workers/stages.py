@@ -201,16 +201,17 @@ def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = F
     if start is None:
         return n
     after = Record.id >= start
-    while True:
-        with ctx.db.session() as s:  # keyset paging by primary key: no list of a million ids in memory
-            ids = list(s.scalars(select(Record.id).where(after).order_by(Record.id).limit(chunk)))
-        if not ids:
-            return n
-        n += index_records(ids, ctx, index=index)
-        done += len(ids)
-        if progress:
-            progress(min(done, total), total)
-        after = Record.id > ids[-1]
+    with (index or ctx.index).bulk():  # a rebuild: the engine may put off refreshing until the end
+        while True:
+            with ctx.db.session() as s:  # keyset paging by primary key: no list of a million ids in memory
+                ids = list(s.scalars(select(Record.id).where(after).order_by(Record.id).limit(chunk)))
+            if not ids:
+                return n
+            n += index_records(ids, ctx, index=index)
+            done += len(ids)
+            if progress:
+                progress(min(done, total), total)
+            after = Record.id > ids[-1]
 
 
 def index_records(record_ids: list[str], ctx: Context, index=None) -> int:

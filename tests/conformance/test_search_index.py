@@ -244,6 +244,21 @@ def test_clear(ix: SearchIndex) -> None:
     assert ids(ix, "nguyen") == ["b1"]
 
 
+def test_a_bulk_load_is_all_searchable_when_it_ends(empty_ix: SearchIndex) -> None:
+    """A rebuild's upserts (``sohoa reindex``) may stay unrefreshed inside the block, never after it; an
+    engine's usual refreshing comes back, so a later upsert is searchable when it returns."""
+    with empty_ix.bulk():
+        empty_ix.upsert(DOCS[:3])
+        empty_ix.upsert(DOCS[3:])
+    assert empty_ix.count() == len(DOCS)
+    assert sorted(ids(empty_ix, "nguyen")) == ["b1", "b2", "b3"]
+    empty_ix.upsert([IndexDoc("late", "birth", {"full_name": "Lò Văn Khánh"})])
+    assert ids(empty_ix, "Lò Văn Khánh") == ["late"]
+    if hasattr(empty_ix, "client"):  # Elasticsearch: the refresh interval is the default again
+        settings = empty_ix.client.indices.get_settings(index=empty_ix.alias).body
+        assert all("refresh_interval" not in s["settings"]["index"] for s in settings.values())
+
+
 # -- bounds: no query can crash or bloat the process ----------------------------------------------------
 def test_the_deepest_allowed_page_is_served(ix: SearchIndex) -> None:
     assert ix.search(SearchQuery(text="nguyen", limit=10, offset=MAX_RESULT_WINDOW - 10)).hits == []
