@@ -111,10 +111,6 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Nhập một quyển sổ đã quét: kiểm tra, lưu bản gốc, nhận dạng và đánh chỉ mục từng trang."""
-    if not _settings().distributed:  # the pool's fork server loads on the other core while this imports
-        from workers.forkserver import start_fork_server
-
-        start_fork_server()
     from workers.batches import BatchMeta, pages_to_run, register_batch
 
     _check_tools()

@@ -6,19 +6,22 @@ unfinished pages go again; a page that keeps killing workers is failed with that
 
 The pool outlives a batch: a worker needs seconds of CPU to import OpenCV, SQLAlchemy and the pipeline and to load
 the gazetteer and the syllable model, which a server taking batch after batch would otherwise pay for each. Workers
-are forked from a fork server that did all of that once (``workers.preload``, ``workers.forkserver``), not spawned
-each on its own: one start-up for the pool, not one per worker. ``sohoa ingest`` starts the fork server first thing
-and the pool (``start_pool``) before it checks and stores its files, so both load meanwhile.
+are forked from a process that did all of that once, not spawned each on its own: one start-up for the pool, not
+one per worker. ``sohoa ingest`` loads it (``workers.preload``) and forks its workers from itself (``start_pool``)
+before it opens its database and checks and stores its files; a server, or a pool rebuilt after a worker died,
+forks them from a fork server that loaded it (``workers.forkserver``), never from a process with open handles.
 """
 from __future__ import annotations
 
 import logging
+import multiprocessing
 import os
 import threading
 import time
 import traceback
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 
 import cv2
 import psutil
@@ -86,15 +89,16 @@ _pool_lock = threading.Lock()
 _pool: tuple[Settings, int, ProcessPoolExecutor] | None = None
 
 
-def _shared_pool(settings: Settings, workers: int) -> ProcessPoolExecutor:
-    """The process's pool for these settings, started (all its workers, in the background) on first use."""
+def _shared_pool(settings: Settings, workers: int, mp: BaseContext | None = None) -> ProcessPoolExecutor:
+    """The process's pool for these settings, started (all its workers, in the background) on first use; its
+    workers forked from the fork server unless ``mp`` says otherwise."""
     global _pool
     with _pool_lock:
         if _pool is not None and _pool[0] == settings and _pool[1] == workers:
             return _pool[2]
         if _pool is not None:
             _pool[2].shutdown(wait=True, cancel_futures=True)
-        pool = ProcessPoolExecutor(max_workers=workers, mp_context=pool_context(), initializer=_init_worker,
+        pool = ProcessPoolExecutor(max_workers=workers, mp_context=mp or pool_context(), initializer=_init_worker,
                                    initargs=(settings, _owner()))
         for _ in range(workers):  # a spawned pool starts one worker per queued call: all of them, now
             pool.submit(_ready)
@@ -112,8 +116,22 @@ def _discard_pool(pool: ProcessPoolExecutor) -> None:
 
 
 def start_pool(settings: Settings, workers: int | None = None) -> None:
-    """Start the pool's workers now, in the background (their imports overlap what the caller does next)."""
-    _shared_pool(settings, workers or settings.workers)
+    """Start the pool's workers now, before this process opens its database or index (``sohoa ingest``'s first
+    step): they are forked from this process itself once it has loaded what they need (``workers.preload``), so
+    no fork server imports and loads it all a second time (≈ 2 s of CPU a batch, a sixth of the pipeline's
+    overhead on a 12-page book). A pool made later (after a worker died, or in a server) comes from the fork
+    server, as does this one when another thread runs here."""
+    from . import preload  # noqa: F401  (the modules, the gazetteer and the syllable model, for the workers)
+
+    _shared_pool(settings, workers or settings.workers, _fork_here())
+
+
+def _fork_here() -> BaseContext | None:
+    """A plain fork of this process, when that is safe: nothing open yet (the caller's word), and no other thread
+    (a lock another thread holds at the fork stays held in the child for ever)."""
+    if "fork" not in multiprocessing.get_all_start_methods() or threading.active_count() > 1:
+        return None
+    return multiprocessing.get_context("fork")
 
 
 def _run_page(page_id: str) -> tuple[str, list[str]]:
