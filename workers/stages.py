@@ -38,6 +38,12 @@ def _original_path(ctx: Context, file: SourceFileRow) -> Path:
     return path
 
 
+def _flat(obj) -> dict:
+    """A dataclass of plain values (a Word, a Mark) as a dict: ``dataclasses.asdict`` copies every value deeply,
+    seven times as long over a page's words, for the same JSON."""
+    return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
 def _words_json(page: PageOcr) -> bytes:
     return json.dumps(
         {
@@ -45,10 +51,10 @@ def _words_json(page: PageOcr) -> bytes:
             "height": page.height,
             "variant": page.variant,
             "rotation": page.rotation,
-            "words": [dataclasses.asdict(w) for w in page.words],
+            "words": [_flat(w) for w in page.words],
             # Seals, stamps, signatures, handwriting set aside from the text (ocr.marks): the record page
             # shows them, the keying station can offer a handwritten number for keying.
-            "marks": [dataclasses.asdict(m) for m in page.marks],
+            "marks": [_flat(m) for m in page.marks],
         },
         ensure_ascii=False,
     ).encode()
@@ -103,7 +109,9 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         return []
 
     buf = io.BytesIO()
-    image.convert("L" if image.mode in ("1", "L") else "RGB").save(buf, "JPEG", quality=85, optimize=True)
+    # Encoded as it is when already grey or RGB (a convert to its own mode was a copy of the page).
+    shown = image if image.mode in ("L", "RGB") else image.convert("L" if image.mode == "1" else "RGB")
+    shown.save(buf, "JPEG", quality=85, optimize=True)
     image_obj = ctx.store.put_bytes(buf.getvalue(), kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
