@@ -148,3 +148,27 @@ def test_header_rows_cut_by_blanks_stay_in_their_columns():
     lines = page_text(reading_order(words)).splitlines()
     assert lines[:7] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG LONG BÌNH", "Số: /QĐ-UBND", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                          "Độc lập - Tự do - Hạnh phúc", "Đồng Nai, ngày tháng năm 2026", "QUYẾT ĐỊNH"]
+
+
+def test_a_letters_summary_under_its_number_stays_in_the_left_column():
+    """An official letter's "V/v …" lines under its number are as wide as the left column: they end about where
+    the national name above begins, beside nothing on their own lines (read after the right column before)."""
+    def row(n: int, *spans: tuple[int, int, str]) -> list[Word]:
+        return [w for a, b, text in spans for w in _phrase(n, a, b, text)]
+
+    body = "Đối với đường sá từ châu Ủng tới Thăng Long, thì sông Bạch Đằng không can hệ, vì đã có sông"
+    words = (row(0, (328, 649, "ỦY BAN NHÂN DÂN"), (760, 1476, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + row(1, (374, 602, "XÃ MUỔI NỌI"), (891, 1345, "Độc lập - Tự do - Hạnh phúc"))
+             + row(2, (329, 371, "Số:"), (537, 648, "/UBND"), (838, 1034, "Sơn La, ngày"),
+                   (1130, 1398, "tháng 3 năm 2026"))
+             + row(3, (248, 728, "V/v kiện toàn Tổ công tác triển khai"))
+             + row(4, (256, 719, "Đề án 06 trên địa bàn xã Muổi Nọi"))
+             + row(5, (592, 1140, "Kính gửi: Ủy ban nhân dân xã Long Hẹ"))
+             + [w for n in range(6, 10) for w in row(n, (236, 1496, body))])
+    for w in words:
+        w.height = 25  # a 13-pt line at 200 dpi
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[:9] == ["ỦY BAN NHÂN DÂN", "XÃ MUỔI NỌI", "Số: /UBND", "V/v kiện toàn Tổ công tác triển khai",
+                         "Đề án 06 trên địa bàn xã Muổi Nọi", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                         "Độc lập - Tự do - Hạnh phúc", "Sơn La, ngày tháng 3 năm 2026",
+                         "Kính gửi: Ủy ban nhân dân xã Long Hẹ"]
