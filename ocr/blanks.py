@@ -5,12 +5,15 @@ coloured pen), so their shape does. Called by ``marks.ink_marks`` on the upright
 Each piece of ink is compared with the print on its own line, not with the page: a hand writes a number taller
 than the type beside it (a 13-pt "Số:" is ≈ 3.3 mm, a written digit 4–6 mm), in thin open strokes. A piece at
 least twice the page's glyph height, no denser than half its box, is a candidate; candidates side by side (the
-digits of one number, a date's slashes) are one group. A group is handwriting when it stands a third taller
+digits of one number, a date's slashes) are one group. A group is handwriting when it stands a fifth taller
 than what the line prints beside it (the line's tall letters — capitals, ascenders, accents joined to their
-capital — measured without the group), so an accented capital among capitals, or a parenthesis among its words,
-is not. Pieces of a group are whitened when they stand alone (a digit that touches print stays, flagged); the
-group's box is a HANDWRITING mark either way, and ``marks.set_aside`` drops what Tesseract still reads there
-doubtfully.
+capital — measured without the group; a heading in larger type is its own line's height), has the blank's room
+on one side at least (an accented capital has its word's letters on both), sits on the line's baseline (a
+parenthesis, a letter blurred with its dot below hang under it), is not one piece wider than tall (print run
+together) and is as dark as print (a washed stamp's ghost is paler). Pieces of a group are whitened when they
+stand alone (a digit that touches print stays, flagged); the group's box is a HANDWRITING mark either way, and
+``marks.set_aside`` drops what Tesseract still reads there doubtfully. More than ``_HAND_PAGE`` values: the page
+is written by hand, nothing is set aside.
 
 Limits: handwriting no taller than the print beside it is not found (it is read as text), nor is a number
 written over a dotted leader in one stroke with it.
