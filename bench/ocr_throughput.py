@@ -25,17 +25,21 @@ from .common import Measured, machine, run_measured, table
 
 
 class WorkerPeak:
-    """Largest resident memory of one pool worker with its Tesseract (a child of the measured process and that
-    child's own children), sampled every 50 ms: the figure the 400 MiB worker budget is about."""
+    """Every 50 ms over the measured process's tree: the largest resident memory of one pool worker with its
+    Tesseract (the figure the 400 MiB worker budget is about), and the CPU each process has used so far, by role
+    (``cpu``: its last sample, so a Tesseract's last 50 ms are missed and the roles add up to a little less than
+    the whole run's CPU)."""
 
     def __init__(self) -> None:
         self.peak, self._stop = 0, threading.Event()
+        self._cpu: dict[int, tuple[str, float]] = {}
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             for root in psutil.Process().children():  # the measured process
-                for worker in _workers(root):
+                workers = _workers(root)
+                for worker in workers:
                     total = 0
                     for p in [worker, *_children(worker, recursive=True)]:
                         try:
@@ -43,7 +47,23 @@ class WorkerPeak:
                         except psutil.Error:
                             pass
                     self.peak = max(self.peak, total)
+                for p in [root, *_children(root, recursive=True)]:
+                    try:
+                        role = ("the command" if p.pid == root.pid else "Tesseract" if p.name() == "tesseract"
+                                else "pool workers" if p in workers
+                                else "fork server" if "forkserver" in " ".join(p.cmdline()) else "other")
+                        times = p.cpu_times()
+                        self._cpu[p.pid] = (role, times.user + times.system)
+                    except psutil.Error:
+                        pass
             self._stop.wait(0.05)
+
+    @property
+    def cpu(self) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for role, seconds in self._cpu.values():
+            out[role] = out.get(role, 0.0) + seconds
+        return out
 
     def __enter__(self) -> WorkerPeak:
         self._thread.start()
@@ -55,8 +75,8 @@ class WorkerPeak:
 
 
 def _workers(root: psutil.Process) -> list[psutil.Process]:
-    """The pool workers under the measured process: the children of its pool's fork server (or its spawned
-    children where there is none)."""
+    """The pool workers under the measured process: the children of its pool's fork server, or its own children
+    where there is none (forked from it by `sohoa ingest`, or spawned)."""
     out = []
     for child in _children(root):
         try:
@@ -174,6 +194,8 @@ def main(argv: list[str] | None = None) -> None:
           f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(table(["run", "pages/min", "s/page (wall)", "CPU s/page", "peak MiB", "does"], rows))
     print(f"largest pipeline worker with its Tesseract: {worker.peak / 2**20:.0f} MiB")
+    print("pipeline CPU by process (sampled every 50 ms), s/page: " + ", ".join(
+        f"{role} {seconds / n:.2f}" for role, seconds in sorted(worker.cpu.items(), key=lambda kv: -kv[1])))
     print(f"pipeline / bare (OMP=1) time ratio: {pipe.seconds / bare.seconds:.2f}× (CPU: {pipe_cpu / bare_cpu:.2f}×)")
     if peer:
         m, cpu = peer
