@@ -15,6 +15,7 @@ its caches hold the archive's places and names (--no-warm skips it). Queries: la
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
 import os
 import random
@@ -100,7 +101,7 @@ def load(ix, n: int, seed: int) -> dict[str, float]:
         spent, cpu = time.perf_counter() - t - making, time.process_time() - c - making_cpu
     else:
         chunk: list = []
-        for d in [*docs(n, seed), None]:
+        for d in itertools.chain(docs(n, seed), [None]):  # streamed: a million records never all in memory
             if d is not None:
                 chunk.append(d)
             if len(chunk) == 20_000 or (d is None and chunk):
