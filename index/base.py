@@ -5,6 +5,7 @@ import re
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Protocol, runtime_checkable
 
 from domain.errors import SohoaError
@@ -62,7 +63,7 @@ def _place_alternatives(places: list[tuple[str, str]]) -> str:
     if len(places) == 1:
         return " ".join(alternative_tokens(places[0][1]))  # already once each
     places.sort()
-    return " ".join(dict.fromkeys(t for _, place in places for t in alternative_tokens(place)))
+    return " ".join(dict.fromkeys(chain.from_iterable([alternative_tokens(place) for _, place in places])))
 
 
 @dataclass(slots=True)
