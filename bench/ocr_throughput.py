@@ -36,8 +36,10 @@ class WorkerPeak:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
+        root = None  # the measured process: this one's first child (its orphans, adopted later, are not it)
         while not self._stop.is_set():
-            for root in psutil.Process().children():  # the measured process
+            root = root or next(iter(psutil.Process().children()), None)
+            if root is not None and root.is_running():
                 workers = _workers(root)
                 for worker in workers:
                     total = 0
