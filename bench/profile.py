@@ -87,7 +87,12 @@ def profile(degradation: str, pages: int, work: Path) -> tuple[list[list[str]], 
     pdf, images = prepare(work / degradation, pages, degradation)
     # What a pool worker has before its first page (its parent loaded it before forking it): the modules, the
     # gazetteer and the syllable model. Measured apart, once a process (_pool_start_s), not in the pages' rows.
+    # And, as in a worker, OpenCV on one thread.
+    import cv2
+
     import workers.preload  # noqa: F401
+
+    cv2.setNumThreads(1)
     bare_start, bare_cpu = time.perf_counter(), _cpu()
     for img in images:
         subprocess.run(["tesseract", str(img), str(img.with_suffix("")), "-l", "vie", "--oem", "1", "txt"],
