@@ -1,5 +1,6 @@
-"""The sideways check on photocopies skewed between the angles it used to try (preprocess.is_sideways): two
-held-out official pages, skewed about 1.5° under heavy shading, were read turned by 90° — as nothing at all."""
+"""The sideways check on pages skewed between the angles it used to try (preprocess.is_sideways): a page skewed
+about 1.5° scored its columns higher than its rows at -3, 0 and 3° and was read turned by 90° — as nothing at
+all. Pages of the tuning seed, turned by a known angle here (the held-out seed stays out of tests)."""
 import cv2
 import numpy as np
 import pytest
@@ -8,13 +9,18 @@ from ocr import preprocess
 from tests.conftest import shared_data
 
 
-@pytest.mark.parametrize("k", [1, 9])
-def test_shaded_photocopy_skewed_between_steps_is_upright(k):
+def _skewed(grey: np.ndarray, degrees: float) -> np.ndarray:
+    h, w = grey.shape
+    turn = cv2.getRotationMatrix2D((w / 2, h / 2), degrees, 1.0)
+    return cv2.warpAffine(grey, turn, (w, h), borderValue=255)
+
+
+@pytest.mark.parametrize("degrees", [1.5, -1.5])
+def test_a_page_skewed_between_the_steps_is_upright(degrees):
     from bench.accuracy import _office_scan
     from samples.official import official_pages
 
-    page = next(official_pages(1, 1414, "office", shared_data("prose"), start=k))
-    assert page.level == "poor"
-    grey = np.array(_office_scan(page.image).convert("L"))
+    page = next(official_pages(1, 14, "office", shared_data("prose"), start=2))
+    grey = _skewed(np.array(_office_scan(page.image).convert("L")), degrees)
     assert not preprocess.is_sideways(grey)
     assert preprocess.is_sideways(cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE))
