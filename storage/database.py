@@ -6,8 +6,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from domain.errors import TransientBackendError
@@ -16,6 +16,10 @@ if TYPE_CHECKING:
     from alembic.config import Config
 
 MIGRATIONS = Path(__file__).with_name("migrations")
+# The newest migration's revision (tests/test_migrations.py checks it is Alembic's head): a database already there
+# opens without importing Alembic and reading every migration script, ≈ 0.6 s of CPU that each `sohoa` command
+# and each batch paid.
+HEAD_REVISION = "0011"
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -50,7 +54,17 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
+def at_head(engine: Engine) -> bool:
+    try:
+        with engine.connect() as conn:
+            return conn.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == [HEAD_REVISION]
+    except DBAPIError:  # a new database: no version table yet
+        return False
+
+
 def migrate(engine: Engine) -> None:
+    if at_head(engine):
+        return
     from alembic import command
 
     if engine.url.get_backend_name() != "sqlite":  # PostgreSQL's DDL is transactional already

@@ -44,3 +44,32 @@ def test_a_migration_that_fails_leaves_no_half_schema(tmp_path):
     migrate(engine)  # the next start migrates cleanly
     assert "batches" in inspect(make_engine(f"sqlite:///{tmp_path / 'sohoa.db'}")).get_table_names()
     engine.dispose()
+
+
+def test_the_head_revision_known_without_alembic_is_alembics_head(tmp_path):
+    """storage.database.HEAD_REVISION lets a database already there open without Alembic: a new migration must
+    move it too, or its databases would never be upgraded."""
+    from alembic.script import ScriptDirectory
+
+    from storage.database import HEAD_REVISION, at_head
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'sohoa.db'}")
+    assert ScriptDirectory.from_config(alembic_config(engine)).get_current_head() == HEAD_REVISION
+    assert not at_head(engine)  # no version table yet
+    command.upgrade(alembic_config(engine), "0010")
+    assert not at_head(engine)
+    migrate(engine)
+    assert at_head(engine)
+    engine.dispose()
+
+
+def test_a_database_at_head_opens_without_importing_alembic(tmp_path):
+    import subprocess
+    import sys
+
+    url = f"sqlite:///{tmp_path / 'sohoa.db'}"
+    migrate(make_engine(url))
+    probe = ("import sys; from storage.database import Database; Database(sys.argv[1]); "
+             "print('alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe, url], capture_output=True, text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "False"
