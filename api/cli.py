@@ -13,6 +13,7 @@ from rich.table import Table
 
 from api import usage_errors
 from domain.errors import SohoaError
+from domain.labels import FIELD_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordType
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sohoa — số hóa hồ sơ hộ tịch và đất đai.")
@@ -177,8 +178,8 @@ def _print_hits(data: dict) -> None:
     t.add_column("Mã hồ sơ", no_wrap=True)
     for h in data["hits"]:
         f = h["fields"]
-        key = [str(f.get(k)) for k in ("full_name", "husband_name", "wife_name", "owner_names", "date_of_birth")
-               if f.get(k)]
+        key = [display_value(k, f[k]) for k in ("full_name", "husband_name", "wife_name", "owner_names",
+                                                 "date_of_birth") if f.get(k)]
         src = h["source"]
         t.add_row(TYPE_LABELS_VI.get(RecordType(h["type"]), h["type"]), f"{h['score']:.1f}", " · ".join(key),
                   f"{Path(str(src.get('file'))).name} tr. {','.join(map(str, src.get('pages', [])))}", h["record_id"])
@@ -213,10 +214,12 @@ def show(record_id: str, as_json: JsonOpt = False) -> None:
     from office.records.service import record_detail
 
     def human(d: dict) -> None:
-        t = Table("Trường", "Giá trị", "Tin cậy", title=f"{d['record_id']} ({d['type']})")
+        kind = TYPE_LABELS_VI.get(RecordType(d["type"]), d["type"])
+        t = Table("Trường", "Giá trị", "Tin cậy", title=f"{d['record_id']} ({kind})")
         for k, v in d["fields"].items():
             c = d["confidence"].get(k)
-            t.add_row(k, str(v), f"[{'red' if c is not None and c < 0.8 else 'green'}]{c:.2f}" if c is not None else "")
+            shown = f"[{'red' if c < 0.8 else 'green'}]{c:.2f}" if c is not None else ""
+            t.add_row(FIELD_LABELS_VI.get(k, k), display_value(k, v), shown)
         out.print(t)
         src = d["source"]
         out.print(f"Nguồn: {src['file']}, trang {', '.join(map(str, src['pages']))} · lô {src['batch_id']}"

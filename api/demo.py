@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.table import Table
 
 from domain.errors import SohoaError
+from domain.labels import FIELD_LABELS_VI, display_value
 from domain.text import fold
 from index import SearchQuery
 from office.audit.service import Actor
@@ -38,14 +39,15 @@ def run_demo(ctx: Context, *, pages: int, console: Console, cli: str = "sohoa") 
     result = officer_search(SearchQuery(text=query, limit=5), ctx, actor=Actor.cli(), with_facets=False)
     table = Table("Mã hồ sơ", "Họ tên", "Ngày sinh", "Điểm", "Nguồn")
     for h in result["hits"]:
-        table.add_row(h["record_id"], str(h["fields"].get("full_name")), str(h["fields"].get("date_of_birth")),
+        table.add_row(h["record_id"], str(h["fields"].get("full_name")),
+                      display_value("date_of_birth", h["fields"].get("date_of_birth")),
                       f"{h['score']:.1f}", f"{Path(str(h['source'].get('file'))).name} tr. {h['source'].get('pages')}")
     console.print(table)
     found = [h for h in result["hits"] if fold(str(h["fields"].get("full_name", ""))) == query]
     if not found:
         raise SohoaError(f"Bản trình diễn không tìm thấy {person}: xem báo cáo lô {rep['batch_id']}", code="demo")
     detail = record_detail(found[0]["record_id"], ctx, actor=Actor.cli())
-    console.print(f"[bold]4. Hồ sơ {detail['record_id']}[/]: " + ", ".join(
-        f"{k}={v}" for k, v in detail["fields"].items() if k in ("full_name", "date_of_birth", "father_name",
-                                                                  "mother_name", "personal_id")))
+    console.print(f"[bold]4. Hồ sơ {detail['record_id']}[/]: " + " · ".join(
+        f"{FIELD_LABELS_VI[k]}: {display_value(k, v)}" for k, v in detail["fields"].items()
+        if k in ("full_name", "date_of_birth", "father_name", "mother_name", "personal_id")))
     console.print(f"[green]Xong.[/] Thử: {cli} search \"{query}\"  ·  {cli} serve  →  http://127.0.0.1:8000/")
