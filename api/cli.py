@@ -658,5 +658,5 @@ def main() -> None:
     except usage_errors.cx.UsageError as exc:
         sys.exit(usage_errors.show(exc, err.print))
     except usage_errors.cx.ClickException as exc:  # a file argument that cannot be opened, and the like
-        err.print(f"[red]Lỗi: {exc.format_message()}", markup=True)
+        err.print(f"[red]Lỗi: {exc.format_message()}")
         sys.exit(exc.exit_code)

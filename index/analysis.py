@@ -33,9 +33,9 @@ _VALUES_MAX = 131_072
 cached_analysis = _VALUES.get  # the same dict for good: it is cleared, never replaced
 
 
-def analysed_value(text: str, is_date: bool = False) -> tuple[str, str]:
-    """One field value's exact and folded tokens, each space-joined. ``is_date`` changes nothing: "-" is never
-    part of a token (\\w), so a date splits at its dashes either way; kept for callers that pass it."""
+def analysed_value(text: str) -> tuple[str, str]:
+    """One field value's exact and folded tokens, each space-joined (a date splits at its dashes: "-" is never
+    part of a token)."""
     return _VALUES.get(text) or analyse(text)
 
 
