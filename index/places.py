@@ -12,7 +12,9 @@ abolished, ~10,000 wards merged into 3,321), so a search in either era's names f
 
 A name valid in both eras (all 34 new provinces kept an old name) is read both ways. A province named alone
 is only translated old → new: "Đà Nẵng" on a 2026 extract would otherwise make every Đà Nẵng record match
-"Quảng Nam". Everything is loaded on first use and cached; nothing here needs ``../shared``.
+"Quảng Nam". Everything is loaded on first use and cached; nothing here needs ``../shared``. What a place's
+unit part gives is also kept on disk (:func:`remember_in`), so a batch of places read before never loads the
+parser.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ from domain.gazetteer import package_data
 from domain.text import fold, nfc
 
 from .analysis import folded_token, folded_tokens, tokens
+from .places_seen import SeenPlaces
 
 LegacyKey = tuple[str, str, str]  # the package's keys: ("thanhphodanang", "quanhaichau", "phuongthachthang")
 NewKey = tuple[str, str]  # ("thanhphodanang", "phuonghaichau")
@@ -243,9 +246,28 @@ def _alternative_tokens(unit_text: str) -> tuple[str, ...]:
     return _tokens_of_unit(" ".join(nfc(unit_text).lower().split()))
 
 
+_seen: SeenPlaces | None = None
+
+
+def remember_in(path: Path | None) -> None:
+    """Keep the unit parts read, and look them up first, in the file ``path`` (:mod:`index.places_seen`); None:
+    in this process only. The index's owner calls it when it opens the index."""
+    global _seen
+    if _seen is not None:
+        _seen.close()
+    _seen = SeenPlaces(path) if path is not None else None
+    _tokens_of_unit.cache_clear()
+
+
 @lru_cache(maxsize=262_144)  # unit parts: a closed set
 def _tokens_of_unit(unit_text: str) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
+    seen = _seen
+    if seen is not None and (known := seen.get(unit_text)) is not None:
+        return known
+    out = tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
+    if seen is not None:
+        seen.add(unit_text, out)
+    return out
 
 
 @lru_cache(maxsize=65_536)  # whole addresses repeat too (one family's residences): skip finding their unit part

@@ -1,0 +1,75 @@
+"""The other-era tokens of every place part already read, kept between processes (a SQLite file in SOHOA_HOME).
+
+Reading a place needs ``vietnamadminunits``' parser, whose import compiles hundreds of regular expressions and
+reads 4 MB of JSON: ≈ 1 s of CPU, paid by every command and batch that indexes a record. An office's places
+are a small set that repeats from book to book, so a batch whose places were all read before never loads it.
+
+An entry is used only under the version it was written with — the package's version and the source of the code
+that turns a place into tokens (this package's ``places`` and ``analysis``, ``domain.text``) — so an upgrade or
+a change there reads every place afresh. The file is a cache: when it cannot be opened or written, places are
+read as if it were not there.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import sqlite3
+import threading
+from pathlib import Path
+
+import domain.text
+
+from . import analysis
+
+_SCHEMA = "CREATE TABLE IF NOT EXISTS places (text TEXT PRIMARY KEY, tokens TEXT NOT NULL, version TEXT NOT NULL)"
+
+
+def code_version() -> str:
+    """What a place's tokens depend on: the parser package's version and our code's source."""
+    sources = [Path(__file__).with_name("places.py"), Path(analysis.__file__), Path(domain.text.__file__)]
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return f"vietnamadminunits {importlib.metadata.version('vietnamadminunits')}; {digest.hexdigest()[:16]}"
+
+
+class SeenPlaces:
+    """Tokens by place text (as ``index.places`` normalises it), read from the file once, added as read."""
+
+    def __init__(self, path: Path, version: str | None = None) -> None:
+        self.path, self.version = path, version or code_version()
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = None
+        self._known: dict[str, tuple[str, ...]] = {}
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            # Autocommit, WAL: a command and the web server may both add places; a lost write only costs a parse.
+            conn = sqlite3.connect(path, timeout=5, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute(_SCHEMA)
+            rows = conn.execute("SELECT text, tokens FROM places WHERE version = ?", (self.version,)).fetchall()
+        except (OSError, sqlite3.Error):
+            return
+        self._conn = conn
+        self._known = {text: tuple(tokens.split()) for text, tokens in rows}
+
+    def get(self, text: str) -> tuple[str, ...] | None:
+        return self._known.get(text)
+
+    def add(self, text: str, tokens: tuple[str, ...]) -> None:
+        self._known[text] = tokens
+        if self._conn is None:
+            return
+        with self._lock:
+            try:
+                self._conn.execute("INSERT OR REPLACE INTO places (text, tokens, version) VALUES (?, ?, ?)",
+                                   (text, " ".join(tokens), self.version))
+            except sqlite3.Error:
+                self._conn = None  # full disk, read-only home: go on without remembering
+
+    def close(self) -> None:
+        with self._lock:
+            if self._conn is not None:
+                self._conn.close()
+                self._conn = None

@@ -1,0 +1,74 @@
+"""index.places_seen: places read by one command are not read again by the next — its parser is never imported —
+and what the next one indexes is the same; a changed version of the package or our code reads them afresh."""
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from domain.records import PLACE_FIELDS
+from index import places
+from samples import generate_records
+
+# A command as `sohoa ingest` or `sohoa reindex` runs it: a Context over a home, its index opened, records
+# upserted. It prints whether the place parser was imported and the index's tokens for each place.
+_COMMAND = """
+import json, sys
+from domain.settings import Settings
+from index import places
+from index.base import IndexDoc
+from samples import generate_records
+from workers import Context
+
+ctx = Context(Settings(home=sys.argv[1]))
+docs = [IndexDoc(r.pop("record_id"), r.pop("type"), {k: v for k, v in r.items() if v not in (None, "")})
+        for r in generate_records(12, seed=5)]
+ctx.index.upsert(docs)
+print(json.dumps({"parser": "vietnamadminunits" in sys.modules,
+                  "tokens": {p: list(places.alternative_tokens(p)) for p in json.loads(sys.argv[2])}}))
+ctx.close()
+"""
+
+
+def _places() -> list[str]:
+    return sorted({str(r[f]) for r in generate_records(12, seed=5) for f in PLACE_FIELDS & r.keys() if r[f]})
+
+
+def _command(home: Path) -> dict:
+    done = subprocess.run([sys.executable, "-c", _COMMAND, str(home), json.dumps(_places(), ensure_ascii=False)],
+                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+    return json.loads(done.stdout)
+
+
+def _uncached(place: str) -> list[str]:
+    unit = " ".join(places.nfc(places.unit_part(place)).lower().split())
+    return list(dict.fromkeys(t for n in places._alternative_names.__wrapped__(unit) for t in places.folded_tokens(n)))
+
+
+def test_a_second_command_with_known_places_does_not_load_the_parser(tmp_path):
+    want = {p: _uncached(p) for p in _places()}
+    assert any(want.values())  # places the parser resolves, not only empty readings
+    first = _command(tmp_path)
+    assert first["parser"] and first["tokens"] == want
+    second = _command(tmp_path)
+    assert not second["parser"] and second["tokens"] == want
+
+
+def test_a_changed_version_reads_places_afresh(tmp_path):
+    _command(tmp_path)
+    with sqlite3.connect(tmp_path / "places.sqlite3") as conn:  # as written by an older parser or code
+        conn.execute("UPDATE places SET tokens = 'stale', version = 'vietnamadminunits 0.0.1; 0'")
+    again = _command(tmp_path)
+    assert again["parser"] and again["tokens"] == {p: _uncached(p) for p in _places()}
+    with sqlite3.connect(tmp_path / "places.sqlite3") as conn:
+        versions = {v for (v,) in conn.execute("SELECT DISTINCT version FROM places")}
+    assert versions == {places.SeenPlaces(tmp_path / "unused.sqlite3").version}
+
+
+def test_a_home_it_cannot_write_to_only_costs_the_parse(tmp_path):
+    (tmp_path / "places.sqlite3").mkdir()  # not a file SQLite can open
+    seen = places.SeenPlaces(tmp_path / "places.sqlite3")
+    seen.add("xã lộc ngãi, huyện bảo lâm, tỉnh lâm đồng", ("a", "b"))
+    assert seen.get("xã lộc ngãi, huyện bảo lâm, tỉnh lâm đồng") == ("a", "b")
