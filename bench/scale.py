@@ -184,8 +184,12 @@ def index_rows(results: list[dict]) -> list[list[str]]:
     rows = []
     for r in results:
         size = sum(s["bytes"] for s in r["shards"])
-        rate = f"{r['added'] / r['wall s']:,.0f}" if "added" in r else f"merged in {r['merge wall s']:,.0f} s"
-        rows.append([f"{r['records']:,}" + (" (1 segment)" if r.get("merged") else ""), rate,
+        if "added" in r:
+            rate = f"{r['added'] / r['wall s']:,.0f}"
+            cpu = f"{r['client cpu s'] * 1000 / r['added']:.2f} / {r['node cpu s'] * 1000 / r['added']:.2f}"
+        else:
+            rate, cpu = f"merged in {r['merge wall s']:,.0f} s", ""
+        rows.append([f"{r['records']:,}" + (" (1 segment)" if r.get("merged") else ""), rate, cpu,
                      " / ".join(_mib(s["bytes"]) for s in r["shards"]), f"{size / r['records']:,.0f}",
                      " / ".join(str(s["segments"]) for s in r["shards"]),
                      f"{_mib(r['heap'])} of {_mib(r['heap max'])}", " / ".join(f"{x:.1f}" for x in r["load"])])
@@ -202,7 +206,8 @@ def query_rows(results: list[dict]) -> list[list[str]]:
     return rows
 
 
-INDEX_HEADERS = ["records", "added, records/s", "size per shard (MiB)", "bytes/record", "segments",
+INDEX_HEADERS = ["records", "added, records/s", "loading CPU ms/record, client / node", "size per shard (MiB)",
+                 "bytes/record", "segments",
                  "heap used (MiB)", "load average at the queries"]
 QUERY_HEADERS = ["records", "query", "p50 ms", "p95 ms", "node CPU ms/query", "client CPU p50 ms", "found"]
 
@@ -235,7 +240,12 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-nice", dest="nice", action="store_false", help="load at normal priority")
     ap.add_argument("--json", default=None, help="also append each step's figures to this file (JSON lines)")
     ap.add_argument("--keep", action="store_true", help="leave the index on the node afterwards")
+    ap.add_argument("--render", default=None, metavar="JSONL",
+                    help="instead: print the tables of a run saved with --json (one stopped early included)")
     args = ap.parse_args(argv)
+    if args.render:
+        with open(args.render) as f:
+            return summary([json.loads(line) for line in f if line.strip()])
     try:
         steps = parse_steps(args.steps)
     except ValueError as exc:
@@ -271,11 +281,17 @@ def main(argv: list[str] | None = None) -> None:
             with suppress(Exception):
                 ix.drop()
         ix.close()
-    if not all(r.get("reniced back", True) for r in results):
-        print("note: the niceness could not be put back to 0 (not root): queries were timed niced")
+    summary(results)
+
+
+def summary(results: list[dict]) -> None:
+    from bench.common import machine, table
     from bench.search import QUERIES_PER_KIND
 
-    print(f"\nscale: one index grown through {len(steps)} steps; {QUERIES_PER_KIND} queries per kind, one client, "
+    if not all(r.get("reniced back", True) for r in results):
+        print("note: the niceness could not be put back to 0 (not root): queries were timed niced")
+    grown = len([r for r in results if not r.get("merged")])
+    print(f"\nscale: one index grown through {grown} steps; {QUERIES_PER_KIND} queries per kind, one client, "
           f"sequential — {machine()}")
     print(table(INDEX_HEADERS, index_rows(results)))
     print()

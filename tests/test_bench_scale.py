@@ -2,6 +2,7 @@
 test Elasticsearch node (no timings asserted: only counts, sizes and that the queries find their records)."""
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -41,7 +42,8 @@ def test_cpu_of_a_process_grows_with_its_work() -> None:
     assert scale.cpu_s(os.getpid()) > before
 
 
-def test_grow_three_steps_on_the_test_node(es_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_grow_three_steps_on_the_test_node(es_url: str, monkeypatch: pytest.MonkeyPatch, tmp_path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
     import bench.search
     from index.es_index import ElasticIndex
 
@@ -64,3 +66,8 @@ def test_grow_three_steps_on_the_test_node(es_url: str, monkeypatch: pytest.Monk
     assert [row[0] for row in rendered] == ["150", "300", "450"]
     assert len(scale.query_rows(results)) == 12
     assert dict(scale.ratios(results))["records"] == "3.00×"
+    saved = tmp_path / "steps.jsonl"
+    saved.write_text("".join(json.dumps(r) + "\n" for r in results))
+    scale.main(["--render", str(saved)])
+    out = capsys.readouterr().out
+    assert "one index grown through 3 steps" in out and "| 450 " in out and "3.00×" in out
