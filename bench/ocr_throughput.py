@@ -4,6 +4,8 @@ runs on every document: `ocrmypdf --rotate-pages --deskew -l vie --jobs N`) on t
 
     uv run python -m bench ocr_throughput --pages 12 --workers 2
 
+``--places-seen`` runs the pipeline a second time, on a fresh home holding only the places the first run read
+(``index.places_seen``): an office's next book, whose places were all read before.
 The machine may be shared: the load average before and after is printed with the table.
 """
 from __future__ import annotations
@@ -13,6 +15,7 @@ import ctypes
 import os
 import resource
 import shlex
+import shutil
 import sys
 import tempfile
 import threading
@@ -146,6 +149,14 @@ def prepare(workdir: Path, pages: int, degradation: str) -> tuple[Path, list[Pat
     return book.path, images
 
 
+def _pipeline(pdf: Path, home: Path, workers: int) -> tuple[WorkerPeak, tuple[Measured, float]]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
+    env.update(SOHOA_HOME=str(home), SOHOA_WORKERS=str(workers))
+    with WorkerPeak() as worker:
+        run = cpu_measured([sys.executable, "-m", "api", "ingest", str(pdf), "--json"], env=env)
+    return worker, run
+
+
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(prog="bench ocr_throughput")
     ap.add_argument("--pages", type=int, default=12)
@@ -153,6 +164,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--degradation", default="moderate")
     ap.add_argument("--no-ocrmypdf", action="store_true", help="leave the OCRmyPDF run out")
     ap.add_argument("--no-threads-row", action="store_true", help="leave out bare Tesseract with its own threads")
+    ap.add_argument("--places-seen", action="store_true",
+                    help="run the pipeline again on a fresh home holding the places the first run read")
     args = ap.parse_args(argv)
     load_before = os.getloadavg()[0]
 
@@ -167,10 +180,13 @@ def main(argv: list[str] | None = None) -> None:
         threads = None if args.no_threads_row else cpu_measured(
             ["bash", "-c", f"xargs -P {args.workers} -I{{}} tesseract {{}} {{}} -l vie "
              f"2>/dev/null < {shlex.quote(str(listing))}"], env=dict(os.environ))
-        penv = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
-        penv.update(SOHOA_HOME=str(work / "home"), SOHOA_WORKERS=str(args.workers))
-        with WorkerPeak() as worker:
-            pipe, pipe_cpu = cpu_measured([sys.executable, "-m", "api", "ingest", str(pdf), "--json"], env=penv)
+        worker, (pipe, pipe_cpu) = _pipeline(pdf, work / "home", args.workers)
+        seen = None
+        if args.places_seen:  # an office's next book: a fresh home but for the places the first run read
+            (work / "home2").mkdir()
+            for path in (work / "home").glob("places.sqlite3*"):
+                shutil.copy(path, work / "home2" / path.name)
+            seen = _pipeline(pdf, work / "home2", args.workers)
         # Its Python API, not its command: the command lowers its own priority (nice 5), which on a shared
         # machine would hand it less CPU than the runs beside it. The same options as the command line above.
         peer = None if args.no_ocrmypdf else cpu_measured(
@@ -190,6 +206,8 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(row("bare tesseract -l vie (default threads)", threads, "text only"))
     rows.append(row("sohoa ingest (full pipeline)", (pipe, pipe_cpu),
                     "render+clean-up+OCR+fields+store+index+book PDF"))
+    if seen:
+        rows.append(row("sohoa ingest, its places read before", seen[1], "the same, places.sqlite3 kept"))
     if peer:
         rows.append(row("OCRmyPDF --rotate-pages --deskew -l vie", peer, "render+orientation+deskew+OCR+PDF/A"))
     print(f"ocr_throughput: {n} pages ({args.degradation}), {args.workers} parallel processes — {machine()}; "
@@ -199,6 +217,12 @@ def main(argv: list[str] | None = None) -> None:
     print("pipeline CPU by process (sampled every 50 ms), s/page: " + ", ".join(
         f"{role} {seconds / n:.2f}" for role, seconds in sorted(worker.cpu.items(), key=lambda kv: -kv[1])))
     print(f"pipeline / bare (OMP=1) time ratio: {pipe.seconds / bare.seconds:.2f}× (CPU: {pipe_cpu / bare_cpu:.2f}×)")
+    if seen:
+        (m, cpu) = seen[1]
+        print("places read before, CPU by process, s/page: " + ", ".join(
+            f"{role} {seconds / n:.2f}" for role, seconds in sorted(seen[0].cpu.items(), key=lambda kv: -kv[1])))
+        print(f"places read before / bare (OMP=1) time ratio: {m.seconds / bare.seconds:.2f}× "
+              f"(CPU: {cpu / bare_cpu:.2f}×)")
     if peer:
         m, cpu = peer
         print(f"pipeline / OCRmyPDF time ratio: {pipe.seconds / m.seconds:.2f}× (CPU: {pipe_cpu / cpu:.2f}×); "
