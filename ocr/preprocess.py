@@ -133,6 +133,37 @@ def _positions(counts: np.ndarray, least: int) -> list[int]:
     return [int(round(sum(r) / len(r))) for r in runs]
 
 
+def line_opening(binary: np.ndarray, span: int, vertical: bool = False) -> np.ndarray:
+    """``cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)`` of a 0/255 image with a line ``span`` long (1 × span, or
+    span × 1 if ``vertical``), byte for byte, opened only on the rows (columns) that can hold a run of ink that
+    long: each row's opening depends on that row alone, and on a page of text few rows have a run a sixteenth
+    of the page wide (most of the 45 ms of a page's two openings went to rows with none). A run the opening
+    keeps — ``span`` long, or half as long against the image's edge (out of the image counts as ink to the
+    erosion) — holds a whole block of ``span // 2 - 1`` pixels aligned to the row's start, or the row's last
+    such block: those blocks, all ink, pick the rows."""
+    kernel = np.ones((span, 1) if vertical else (1, span), np.uint8)
+    axis = 0 if vertical else 1  # the axis a line runs along
+    length, block = binary.shape[axis], max(1, span // 2 - 1)
+    blocks = length // block
+    if blocks < 2:
+        return cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    h, w = binary.shape
+    # A block's mean is 255 only when all its pixels are (one paper pixel brings it to ≤ 255·(block-1)/block).
+    if vertical:
+        full = cv2.resize(binary[:blocks * block], (w, blocks), interpolation=cv2.INTER_AREA) == 255
+        last = cv2.reduce(binary[h - block:], 0, cv2.REDUCE_MIN).ravel() == 255
+    else:
+        full = cv2.resize(binary[:, :blocks * block], (blocks, h), interpolation=cv2.INTER_AREA) == 255
+        last = cv2.reduce(binary[:, w - block:], 1, cv2.REDUCE_MIN).ravel() == 255
+    lines = np.flatnonzero(full.any(axis=axis) | last)
+    out = np.zeros_like(binary)
+    if lines.size and vertical:
+        out[:, lines] = cv2.morphologyEx(binary[:, lines], cv2.MORPH_OPEN, kernel)
+    elif lines.size:
+        out[lines] = cv2.morphologyEx(binary[lines], cv2.MORPH_OPEN, kernel)
+    return out
+
+
 def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:
     """Paper where long straight rules were (underlines, table borders, frames), so that Tesseract does not
     take them for letters or lose the text touching them; also where the rules were (``Rules``).
@@ -141,8 +172,8 @@ def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:
     """
     binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
     span = max(40, grey.shape[1] // 16)
-    horiz = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((1, span), np.uint8))
-    vert = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((span, 1), np.uint8))
+    horiz = line_opening(binary, span)
+    vert = line_opening(binary, span, vertical=True)
     rules = horiz | vert
     if not cv2.countNonZero(rules):
         return grey, Rules()

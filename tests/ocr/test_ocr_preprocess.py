@@ -80,3 +80,32 @@ def test_sideways_pages_are_turned(birth_page):
     assert preprocess.is_sideways(turned)
     upright, rotation = preprocess.orient(turned)
     assert rotation == 90 and upright.shape == grey.shape
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=st.integers(0, 2**32 - 1), h=st.integers(1, 90), w=st.integers(1, 90), span=st.integers(3, 60),
+       density=st.sampled_from([0.5, 0.9, 0.97, 1.0]), vertical=st.booleans())
+def test_line_opening_is_opencvs(seed, h, w, span, density, vertical):
+    # Ink dense enough for long runs, some against the image's edges where the erosion counts outside as ink.
+    rng = np.random.default_rng(seed)
+    binary = np.where(rng.random((h, w)) < density, 255, 0).astype(np.uint8)
+    kernel = np.ones((span, 1) if vertical else (1, span), np.uint8)
+    want = cv2.morphologyEx(binary, cv2.MORPH_OPEN, kernel)
+    assert np.array_equal(preprocess.line_opening(binary, span, vertical=vertical), want)
+
+
+def test_line_opening_of_a_page_is_opencvs(birth_page):
+    page = birth_page.convert("L")
+    draw = ImageDraw.Draw(page)  # a table's rules, and a frame's short bits against the page's edges
+    w, h = page.size
+    for x in (w // 5, w // 2, w - 40):
+        draw.line([(x, h // 3), (x, 2 * h // 3)], fill=0, width=3)
+    draw.line([(0, 10), (w // 20, 10)], fill=0, width=2)
+    draw.line([(w - 1, h - w // 20), (w - 1, h - 1)], fill=0, width=1)
+    grey = np.array(page)
+    binary = cv2.adaptiveThreshold(grey, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 15)
+    span = grey.shape[1] // 16
+    for vertical in (False, True):
+        want = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((span, 1) if vertical else (1, span), np.uint8))
+        assert want.any()  # the form's rules are there to be kept
+        assert np.array_equal(preprocess.line_opening(binary, span, vertical=vertical), want)
