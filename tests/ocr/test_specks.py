@@ -1,0 +1,59 @@
+"""Toner specks off the binarised variant (ocr.specks), on a page the test draws: the specks go, every mark of
+the text — accents, dots below, full stops, commas, dashes — stays."""
+import cv2
+import numpy as np
+from ocr_render import SERIF
+from PIL import Image, ImageDraw, ImageFont
+
+from ocr import preprocess, specks
+
+LINES = ["Quyết định này có hiệu lực kể từ ngày ký.", "- Như trên; - Lưu: VT, VP.",
+         "Ủy ban nhân dân tỉnh Quảng Ninh, ngày 15 tháng 8 năm 2026.", "2026 - 2030, chuẩn bị cho đánh giá; Đ/c."]
+SPECKS = [(60, 20), (700, 22), (900, 95), (320, 160), (1150, 160), (500, 232), (80, 300), (1000, 300)]
+
+
+def _page(with_specks: bool) -> np.ndarray:
+    """Text about 22 px tall on a grey page (a 200 dpi photocopy's size); specks of toner 6-7 px across in the
+    margins and between the lines, where the 3-px median of ``cleaned`` leaves them."""
+    img = Image.new("L", (1400, 330), 200)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(SERIF, 30)
+    for i, line in enumerate(LINES):
+        draw.text((40, 40 + 70 * i), line, font=font, fill=40)
+    grey = np.asarray(img).copy()
+    if with_specks:
+        for x, y in SPECKS:
+            cv2.circle(grey, (x, y), 3, 40, -1)
+    return grey
+
+
+def _components(binary: np.ndarray) -> int:
+    return cv2.connectedComponents(cv2.bitwise_not(binary), connectivity=8)[0] - 1
+
+
+def test_specks_go_and_the_text_keeps_every_mark():
+    clean, specked = preprocess.cleaned(_page(False)), preprocess.cleaned(_page(True))
+    for x, y in SPECKS:
+        assert specked[y - 4:y + 5, x - 4:x + 5].min() == 255, (x, y)  # paper where each speck was
+    assert _components(specked) == _components(clean)
+    # Nothing of the text is taken: the accents, dots below, stops and commas are all near their letters.
+    assert np.array_equal(specks.despeckle(clean), clean)
+    # Each speck survives the binarisation itself: without the rule they would all be there.
+    before = cv2.threshold(cv2.medianBlur(_page(True), 3), 120, 255, cv2.THRESH_BINARY)[1]
+    assert all(before[y, x] == 0 for x, y in SPECKS)
+
+
+def test_a_lone_dash_is_not_a_speck():
+    binary = np.full((200, 600), 255, np.uint8)
+    cv2.putText(binary, "Ban hanh", (20, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    binary[150:152, 300:306] = 0  # a dash (6 × 2 px), far from any letter
+    binary[150:155, 400:405] = 0  # a speck (5 × 5 px)
+    out = specks.despeckle(binary)
+    assert out[150:152, 300:306].max() == 0
+    assert out[150:155, 400:405].min() == 255
+
+
+def test_text_height_ignores_however_many_specks():
+    letters = np.full(300, 20)
+    assert specks.text_height(np.concatenate([letters, np.full(2000, 3)])) == 20
+    assert specks.text_height(np.array([], dtype=int)) == 0.0
