@@ -164,15 +164,37 @@ def grow(ix, steps: list[int], seed: int, *, nice: bool = True, forcemerge: bool
         if report:
             report(step)
     if forcemerge:
-        index = ix.physical_indexes()[0]
-        t = time.perf_counter()
-        ix.client.options(request_timeout=7200).indices.forcemerge(index=index, max_num_segments=1)
-        merged = {"records": done, "merged": True, "merge wall s": time.perf_counter() - t,
-                  **measure(ix, pid, stream.sample, seed + done + 1)}
-        results.append(merged)
+        results.append(merged(ix, pid, stream.sample, seed + done + 1, nice=nice))
         if report:
-            report(merged)
+            report(results[-1])
     return results
+
+
+def merged(ix, pid: int | None, sample: list, seed: int, *, nice: bool = True) -> dict:
+    """Force-merge to one segment (niced, as loading), then measure: a read-mostly archive's best case."""
+    index = ix.physical_indexes()[0]
+    if nice:
+        renice(pid, 10)
+    t = time.perf_counter()
+    ix.client.options(request_timeout=7200).indices.forcemerge(index=index, max_num_segments=1)
+    took = time.perf_counter() - t
+    restored = renice(pid, 0) if nice else True
+    return {"records": ix.count(), "merged": True, "merge wall s": took, "reniced back": restored,
+            **measure(ix, pid, sample, seed)}
+
+
+def existing(ix, seed: int, sample_of: int, *, nice: bool = True, forcemerge: bool = False) -> dict:
+    """An index this bench grew and kept (--keep, or a clone of it): queries drawn from its first
+    ``sample_of`` records (the generated stream is the same for a seed, so they are known to be in it)."""
+    from bench.search import docs
+
+    stream = Sampled(docs(sample_of, seed), seed)
+    for _ in stream.take(sample_of):
+        pass
+    pid = node_pid(ix.client)
+    if forcemerge:
+        return merged(ix, pid, stream.sample, seed + 1, nice=nice)
+    return {"records": ix.count(), **measure(ix, pid, stream.sample, seed + 1)}
 
 
 # -- output -----------------------------------------------------------------------------------------
@@ -187,8 +209,10 @@ def index_rows(results: list[dict]) -> list[list[str]]:
         if "added" in r:
             rate = f"{r['added'] / r['wall s']:,.0f}"
             cpu = f"{r['client cpu s'] * 1000 / r['added']:.2f} / {r['node cpu s'] * 1000 / r['added']:.2f}"
-        else:
+        elif r.get("merged"):
             rate, cpu = f"merged in {r['merge wall s']:,.0f} s", ""
+        else:
+            rate, cpu = "", ""
         rows.append([f"{r['records']:,}" + (" (1 segment)" if r.get("merged") else ""), rate, cpu,
                      " / ".join(_mib(s["bytes"]) for s in r["shards"]), f"{size / r['records']:,.0f}",
                      " / ".join(str(s["segments"]) for s in r["shards"]),
@@ -215,6 +239,8 @@ QUERY_HEADERS = ["records", "query", "p50 ms", "p95 ms", "node CPU ms/query", "c
 def ratios(results: list[dict]) -> list[list[str]]:
     """Last step against the first: records, size and each kind's p95 and node CPU (a straight line is 1:1)."""
     grown = [r for r in results if not r.get("merged")]
+    if len(grown) < 2:
+        return []
     first, last = grown[0], grown[-1]
     size = lambda r: sum(s["bytes"] for s in r["shards"])  # noqa: E731
     rows = [["records", f"{last['records'] / first['records']:.2f}×"],
@@ -242,6 +268,10 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--keep", action="store_true", help="leave the index on the node afterwards")
     ap.add_argument("--render", default=None, metavar="JSONL",
                     help="instead: print the tables of a run saved with --json (one stopped early included)")
+    ap.add_argument("--existing", default=None, metavar="ALIAS",
+                    help="instead: measure an index grown and kept before (with --forcemerge: merged first)")
+    ap.add_argument("--sample-of", type=int, default=1_000_000,
+                    help="with --existing: draw the queries from the first N records of the seed's stream")
     args = ap.parse_args(argv)
     if args.render:
         with open(args.render) as f:
@@ -256,6 +286,14 @@ def main(argv: list[str] | None = None) -> None:
 
         es_url = ensure_elasticsearch()
     base = ElasticIndex.from_url(es_url, timeout_s=300)
+    if args.existing:
+        ix = ElasticIndex(base.client, args.existing)
+        got = existing(ix, args.seed, args.sample_of, nice=args.nice, forcemerge=args.forcemerge)
+        ix.close()
+        if args.json:
+            with open(args.json, "a") as f:
+                f.write(json.dumps(got) + "\n")
+        return summary([got])
     # Replicas 0: one node holds the primaries only, and the sizes are those of the primaries.
     ix = ElasticIndex(base.client, f"bench-scale-{uuid.uuid4().hex[:8]}", shards=args.shards, replicas=0)
     print(f"scale: Elasticsearch at {es_url}, {args.shards} shard(s), steps {', '.join(f'{n:,}' for n in steps)} "
@@ -296,8 +334,9 @@ def summary(results: list[dict]) -> None:
     print(table(INDEX_HEADERS, index_rows(results)))
     print()
     print(table(QUERY_HEADERS, query_rows(results)))
-    print()
-    print(table(["last step / first", "ratio"], ratios(results)))
+    if rows := ratios(results):
+        print()
+        print(table(["last step / first", "ratio"], rows))
 
 
 if __name__ == "__main__":

@@ -71,3 +71,18 @@ def test_grow_three_steps_on_the_test_node(es_url: str, monkeypatch: pytest.Monk
     scale.main(["--render", str(saved)])
     out = capsys.readouterr().out
     assert "one index grown through 3 steps" in out and "| 450 " in out and "3.00×" in out
+
+
+def test_an_index_kept_is_merged_and_measured(es_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import bench.search
+    from index.es_index import ElasticIndex
+
+    monkeypatch.setattr(bench.search, "QUERIES_PER_KIND", 10)
+    base = ElasticIndex.from_url(es_url, timeout_s=120)
+    ix = ElasticIndex(base.client, base.alias, replicas=0)
+    scale.grow(ix, [100, 200], seed=4, nice=False)
+    got = scale.existing(ix, seed=4, sample_of=100, nice=False, forcemerge=True)
+    assert got["merged"] and got["records"] == 200
+    assert [s["segments"] for s in got["shards"]] == [1] and got["shards"][0]["docs"] == 200
+    assert all(m["found"] == 1 for m in got["kinds"].values())
+    assert scale.index_rows([got])[0][0] == "200 (1 segment)" and scale.ratios([got]) == []
