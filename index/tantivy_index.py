@@ -1,16 +1,28 @@
-"""Tantivy: the embedded search index (an on-disk directory, or in memory for tests)."""
+"""Tantivy: the embedded search index (an on-disk directory, or in memory for tests).
+
+The index is split into shards (``s0``, ``s1``…; records spread by a hash of their id) searched at once, one
+thread each: tantivy-py runs a query on one thread, and a name query costs in proportion to the postings of
+every word's one-edit neighbours (OCR tolerance), so on a machine of N cores N shards answer in about 1/N of
+the time. The shard count is fixed when the index is made (the cores, up to four) and read back from the
+directory after that.
+"""
 from __future__ import annotations
 
 import fcntl
+import heapq
 import json
 import logging
 import os
 import shutil
 import threading
+import zlib
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -21,8 +33,19 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
+MAX_SHARDS = 4
 _TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD)
+
+
+def default_shards() -> int:
+    return max(1, min(os.cpu_count() or 1, MAX_SHARDS))
+
+
+def shard_of(record_id: str, shards: int) -> int:
+    """Stable across processes and releases (unlike ``hash``): a record is always written, replaced and
+    deleted in the same shard."""
+    return zlib.crc32(record_id.encode()) % shards
 
 
 def _schema() -> tantivy.Schema:
@@ -71,8 +94,9 @@ def _exclusive(lockfile: Path, waiting: str | None = None) -> Iterator[None]:
 
 
 class TantivyIndex:
-    def __init__(self, path: Path | None) -> None:
-        """``path=None`` keeps the index in memory (tests); otherwise it lives in that directory."""
+    def __init__(self, path: Path | None, shards: int | None = None) -> None:
+        """``path=None`` keeps the index in memory (tests); otherwise it lives in that directory. ``shards``:
+        for a new index (default: the cores, up to four; one in memory); an existing one keeps its own."""
         self.path = path
         self.schema = _schema()
         self.was_reset = False  # True when an index of an older schema was dropped: the caller re-indexes
@@ -88,72 +112,100 @@ class TantivyIndex:
                     shutil.rmtree(path)
                     path.mkdir(parents=True)
                     self.was_reset = True
-                self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
+                existing = sorted(path.glob("s[0-9]*"), key=lambda d: int(d.name[1:]))
+                dirs = existing or [path / f"s{i}" for i in range(shards or default_shards())]
+                for d in dirs:
+                    d.mkdir(exist_ok=True)
+                self.shards = [tantivy.Index(self.schema, path=str(d), reuse=True) for d in dirs]
                 if found != SCHEMA_VERSION:
                     tmp = marker.with_suffix(".tmp")
                     tmp.write_text(SCHEMA_VERSION)
                     os.replace(tmp, marker)
         else:
-            self.index = tantivy.Index(self.schema)
+            self.shards = [tantivy.Index(self.schema) for _ in range(shards or 1)]
         analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
-        self.index.register_tokenizer(ANALYZER, analyzer)
-        self._writer: tantivy.IndexWriter | None = None
+        for shard in self.shards:
+            shard.register_tokenizer(ANALYZER, analyzer)
+        self._writers: list[tantivy.IndexWriter] | None = None
         self._lock = threading.Lock()
+        self._pool: ThreadPoolExecutor | None = None
+
+    def _each(self, work: Any, *args: Any) -> list[Any]:
+        """``work(shard, *args)`` on every shard, at once when there are several."""
+        if len(self.shards) == 1:
+            return [work(self.shards[0], *args)]
+        if self._pool is None:
+            with self._lock:
+                self._pool = self._pool or ThreadPoolExecutor(len(self.shards), thread_name_prefix="tantivy")
+        return list(self._pool.map(lambda shard: work(shard, *args), self.shards))
 
     @contextmanager
-    def _writing(self) -> Iterator[tantivy.IndexWriter]:
+    def _writing(self) -> Iterator[list[tantivy.IndexWriter]]:
         """Tantivy allows one writer per index, and several processes may write this one (the server taking
         uploads, `sohoa ingest`, `sohoa serve --workers N`): each write takes a lock file beside the index
-        (waiting, with a message, while another process writes), opens the writer, commits and lets it go, so
-        the next process finds the index free. In memory (tests) the writer is simply kept."""
+        (waiting, with a message, while another process writes), opens the shards' writers, commits and lets
+        them go, so the next process finds the index free. In memory (tests) the writers are simply kept."""
         with self._lock:
             if self.path is None:
-                if self._writer is None:
-                    self._writer = self.index.writer(heap_size=50_000_000, num_threads=1)
-                yield self._writer
-                self._writer.commit()
+                if self._writers is None:
+                    self._writers = [s.writer(heap_size=50_000_000, num_threads=1) for s in self.shards]
+                yield self._writers
+                for writer in self._writers:
+                    writer.commit()
                 return
             with _exclusive(self.path.parent / f".{self.path.name}.writer.lock",
-                            "Một tiến trình khác đang ghi chỉ mục tìm kiếm; đang chờ đến lượt…"):
-                writer = self.index.writer(heap_size=50_000_000, num_threads=1)
-                try:
-                    yield writer
+                            "Một tiến trình khác đang ghi chỉ mục tìm kiếm; đang chờ đến lượt…"), ExitStack() as stack:
+                writers = []
+                for shard in self.shards:
+                    writer = shard.writer(heap_size=50_000_000, num_threads=1)
+                    # the writer (and Tantivy's own lock) is gone after this
+                    stack.callback(writer.wait_merging_threads)
+                    writers.append(writer)
+                yield writers
+                for writer in writers:
                     writer.commit()
-                finally:
-                    writer.wait_merging_threads()  # the writer (and Tantivy's own lock) is gone after this
+
+    def _reload(self) -> None:
+        for shard in self.shards:
+            shard.reload()
 
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
-        n = 0
-        with self._writing() as writer:
+        n, shards = 0, len(self.shards)
+        with self._writing() as writers:
             for doc in docs:
+                writer = writers[shard_of(doc.record_id, shards)]
                 writer.delete_documents_by_term("record_id", doc.record_id)
                 writer.add_document(_document(doc))
                 n += 1
-        self.index.reload()
+        self._reload()
         return n
 
     def bulk(self) -> AbstractContextManager[None]:
         return nullcontext()  # each upsert commits and is searchable at once: nothing to put off
 
     def delete(self, record_ids: Sequence[str]) -> None:
-        with self._writing() as writer:
+        with self._writing() as writers:
             for rid in record_ids:
-                writer.delete_documents_by_term("record_id", rid)
-        self.index.reload()
+                writers[shard_of(rid, len(writers))].delete_documents_by_term("record_id", rid)
+        self._reload()
 
     def clear(self) -> None:
-        with self._writing() as writer:
-            writer.delete_all_documents()
-        self.index.reload()
+        with self._writing() as writers:
+            for writer in writers:
+                writer.delete_all_documents()
+        self._reload()
 
     def count(self) -> int:
-        self.index.reload()
-        return self.index.searcher().num_docs
+        self._reload()
+        return sum(shard.searcher().num_docs for shard in self.shards)
 
     def close(self) -> None:
-        if self._writer is not None:
-            self._writer.wait_merging_threads()
-            self._writer = None
+        for writer in self._writers or ():
+            writer.wait_merging_threads()
+        self._writers = None
+        if self._pool is not None:
+            self._pool.shutdown()
+            self._pool = None
 
     # -- querying ---------------------------------------------------------------------------------
     def _term(self, field: str, token: str, boost: float) -> tantivy.Query:
@@ -202,32 +254,47 @@ class TantivyIndex:
 
     def facets(self, query: SearchQuery) -> Facets:
         parsed = query.parsed()
-        self.index.reload()
-        searcher = self.index.searcher()
-        by_type = searcher.aggregate(self._build(parsed, replace(query, type=None)),
-                                     {"t": {"terms": {"field": "type", "size": 10}}})
-        by_year = searcher.aggregate(self._build(parsed, replace(query, year_from=None, year_to=None)),
-                                     {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}})
-        return Facets(
-            type={b["key"]: b["doc_count"] for b in by_type["t"]["buckets"] if b["doc_count"]},
-            year={int(b["key"]): b["doc_count"] for b in by_year["y"]["buckets"] if b["doc_count"]},
-        )
+        by_type = self._build(parsed, replace(query, type=None))
+        by_year = self._build(parsed, replace(query, year_from=None, year_to=None))
+
+        def counted(shard: tantivy.Index) -> tuple[dict, dict]:
+            shard.reload()
+            searcher = shard.searcher()
+            return (searcher.aggregate(by_type, {"t": {"terms": {"field": "type", "size": 10}}}),
+                    searcher.aggregate(by_year, {"y": {"histogram": {"field": "year", "interval": 1,
+                                                                     "min_doc_count": 1}}}))
+
+        types, years = Counter(), Counter()
+        for t, y in self._each(counted):
+            types.update({b["key"]: b["doc_count"] for b in t["t"]["buckets"]})
+            years.update({int(b["key"]): b["doc_count"] for b in y["y"]["buckets"]})
+        return Facets(type={k: n for k, n in types.items() if n}, year={k: n for k, n in years.items() if n})
 
     def search(self, query: SearchQuery) -> SearchResult:
         parsed = query.parsed()
-        self.index.reload()
-        searcher = self.index.searcher()
-        result = searcher.search(self._build(parsed, query), limit=query.limit, offset=query.offset, count=True)
+        built = self._build(parsed, query)
+        window = query.offset + query.limit
+
+        def searched(shard: tantivy.Index) -> tuple[int, tantivy.Searcher, list[tuple[float, Any]]]:
+            shard.reload()
+            searcher = shard.searcher()
+            result = searcher.search(built, limit=window, count=True)  # each shard's first: the page is among them
+            return result.count or 0, searcher, result.hits
+
+        found = self._each(searched)
+        # Best score first; a tie in shard order, then each shard's own order: the same page every time.
+        ranked = heapq.merge(*[[(-score, i, address) for score, address in hits]
+                               for i, (_, _, hits) in enumerate(found)], key=lambda hit: (hit[0], hit[1]))
         hits = []
-        for score, address in result.hits:
-            doc = searcher.doc(address)
+        for neg, i, address in list(ranked)[query.offset:window]:
+            doc = found[i][1].doc(address)
             payload = json.loads(doc.get_first("payload"))
             hits.append(Hit(
                 record_id=doc.get_first("record_id"),
-                score=round(float(score), 4),
+                score=round(float(-neg), 4),
                 type=doc.get_first("type"),
                 fields=payload["fields"],
                 source=payload.get("source") or {},
                 batch_id=doc.get_first("batch_id") or "",
             ))
-        return SearchResult(total=result.count or 0, hits=hits)
+        return SearchResult(total=sum(n for n, _, _ in found), hits=hits)

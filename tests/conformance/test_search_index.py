@@ -1,4 +1,4 @@
-"""One behaviour for every search index: Tantivy in memory and on disk (embedded), Elasticsearch (distributed).
+"""One behaviour for every search index: Tantivy in memory (one shard) and on disk (three), Elasticsearch (distributed).
 
 Both engines receive the same Python-analysed tokens and build their query from the same ParsedQuery with the
 same constant scores, so they must find the same records in the same order with the same scores.
@@ -82,7 +82,7 @@ def empty_ix(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[SearchI
     if request.param == "tantivy-memory":
         ix: SearchIndex = TantivyIndex(None)
     elif request.param == "tantivy-disk":
-        ix = TantivyIndex(tmp_path / "index")
+        ix = TantivyIndex(tmp_path / "index", shards=3)  # several shards, whatever the machine's cores
     else:
         ix = _elastic(request.getfixturevalue("es_url"))
     yield ix
