@@ -19,6 +19,7 @@ parser.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sqlite3
 import types
@@ -257,6 +258,15 @@ def remember_in(path: Path | None) -> None:
         _seen.close()
     _seen = SeenPlaces(path) if path is not None else None
     _tokens_of_unit.cache_clear()
+    alternative_tokens.cache_clear()
+
+
+def _forsake_in_child() -> None:
+    if _seen is not None:
+        _seen.forsake()
+
+
+os.register_at_fork(after_in_child=_forsake_in_child)
 
 
 @lru_cache(maxsize=262_144)  # unit parts: a closed set

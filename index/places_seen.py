@@ -21,6 +21,7 @@ import domain.text
 
 from . import analysis
 
+_forsaken: list[sqlite3.Connection | None] = []
 _SCHEMA = "CREATE TABLE IF NOT EXISTS places (text TEXT PRIMARY KEY, tokens TEXT NOT NULL, version TEXT NOT NULL)"
 
 
@@ -67,6 +68,13 @@ class SeenPlaces:
                                    (text, " ".join(tokens), self.version))
             except sqlite3.Error:
                 self._conn = None  # full disk, read-only home: go on without remembering
+
+    def forsake(self) -> None:
+        """In a process forked from this one: SQLite's handles must not cross a fork, so the child keeps what
+        was read and writes nothing (the connection is kept, unclosed, so that its collection does not touch the
+        parent's file locks)."""
+        _forsaken.append(self._conn)
+        self._conn = None
 
     def close(self) -> None:
         with self._lock:

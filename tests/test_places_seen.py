@@ -72,3 +72,29 @@ def test_a_home_it_cannot_write_to_only_costs_the_parse(tmp_path):
     seen = places.SeenPlaces(tmp_path / "places.sqlite3")
     seen.add("xã lộc ngãi, huyện bảo lâm, tỉnh lâm đồng", ("a", "b"))
     assert seen.get("xã lộc ngãi, huyện bảo lâm, tỉnh lâm đồng") == ("a", "b")
+
+
+def _read_in_child(place: str, out) -> None:
+    out.put(list(places.alternative_tokens(place)))
+
+
+def test_a_forked_process_reads_but_leaves_the_file_alone(tmp_path):
+    import multiprocessing
+
+    places.remember_in(tmp_path / "places.sqlite3")
+    try:
+        place = "phường Thạch Thang, quận Hải Châu, thành phố Đà Nẵng"
+        fork = multiprocessing.get_context("fork")
+        out = fork.Queue()
+        child = fork.Process(target=_read_in_child, args=(place, out))
+        child.start()
+        got = out.get(timeout=60)
+        child.join(60)
+        assert child.exitcode == 0 and got == _uncached(place)
+        with sqlite3.connect(tmp_path / "places.sqlite3") as conn:
+            assert conn.execute("SELECT count(*) FROM places").fetchone() == (0,)
+        assert list(places.alternative_tokens(place)) == got  # the parent still writes its own
+        with sqlite3.connect(tmp_path / "places.sqlite3") as conn:
+            assert conn.execute("SELECT count(*) FROM places").fetchone() == (1,)
+    finally:
+        places.remember_in(None)
