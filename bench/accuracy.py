@@ -11,6 +11,8 @@ Fields: exact match per record type and degradation level — precision = right 
 fields in the truth; "flagged" = share of wrong extracted fields whose confidence is below the review threshold;
 ECE = expected calibration error of field confidence (10 bins). Time: seconds per page, both single-threaded
 (OMP_THREAD_LIMIT=1), pages spread over one process per core; ours includes the searchable PDF and extraction.
+CPU ratio: CPU seconds of the process and of the Tesseract it ran, ours over plain (a shared machine stretches
+the wall clock; CPU time much less).
 Results go to docs/benchmarks.md under "## accuracy".
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import io
 import json
 import os
+import resource
 import sys
 import tempfile
 import time
@@ -49,9 +52,11 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
 
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
+    c = _cpu()
     plain_text, plain_s = plain_tesseract(buf.getvalue())
+    plain_cpu = _cpu() - c
     settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
-    t = time.perf_counter()
+    t, c = time.perf_counter(), _cpu()
     failed = None
     try:
         ours = ocr_page(image, settings, want_pdf=True)
@@ -60,14 +65,22 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
         # The pipeline gave up on the page (a batch shows it as failed): nothing read, so CER 100% and every
         # field missed, counted in the table rather than ending the whole run.
         ours, ours_records, failed = PageOcr(text="", confidence=0.0, variant="failed"), [], exc.code
-    ours_s = time.perf_counter() - t
+    ours_s, ours_cpu = time.perf_counter() - t, _cpu() - c
     out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
-           "ours_s": ours_s, "variant": ours.variant, "type": record_type, "truth": truth_records,
+           "ours_s": ours_s, "plain_cpu": plain_cpu, "ours_cpu": ours_cpu,
+           "variant": ours.variant, "type": record_type, "truth": truth_records,
            "failed": failed, "correct_s": _correction_s(ours.words)}
     if record_type:
         out["plain_records"] = _plain_dicts(extract_records(PageOcr(text=plain_text, confidence=0.9), record_type))
         out["ours_records"] = ours_records  # ExtractedRecord objects: a register job joins them across pages
     return out
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and the programs it ran (Tesseract): what other agents' load changes least,
+    beside the wall clock that a shared machine stretches."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _correction_s(words) -> float:
@@ -362,12 +375,14 @@ def report(rows: list[dict], threshold: float) -> str:
         ow = sum(word_recall(r["ours_text"], r["truth_text"]) for r in rs) / len(rs)
         ps = sum(r["plain_s"] for r in rs) / len(rs)
         os_ = sum(r["ours_s"] for r in rs) / len(rs)
+        cpu = sum(r["ours_cpu"] for r in rs) / max(1e-9, sum(r["plain_cpu"] for r in rs)) \
+            if all("ours_cpu" in r for r in rs) else None
         text_rows.append([src, lv, len(rs), f"{pc:.2%}" if ordered else "-", f"{oc:.2%}" if ordered else "-",
                           f"{oc / pc:.2f}" if ordered and pc else "-",
                           f"{pw:.2%}", f"{ow:.2%}", f"{ps:.2f}", f"{os_:.2f}", f"{os_ / ps:.2f}",
-                          sum(bool(r.get("failed")) for r in rs)])
+                          f"{cpu:.2f}" if cpu is not None else "-", sum(bool(r.get("failed")) for r in rs)])
     out.append(table(["pages", "level", "n", "CER plain", "CER ours", "ours/plain", "word recall plain",
-                      "word recall ours", "s/page plain", "s/page ours", "time ratio", "failed (ours)"],
+                      "word recall ours", "s/page plain", "s/page ours", "time ratio", "CPU ratio", "failed (ours)"],
                      text_rows))
     field_rows = []
     fgroups: dict[tuple[str, str], list[dict]] = defaultdict(list)
