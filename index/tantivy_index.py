@@ -254,21 +254,27 @@ class TantivyIndex:
 
     def facets(self, query: SearchQuery) -> Facets:
         parsed = query.parsed()
-        by_type = self._build(parsed, replace(query, type=None))
-        by_year = self._build(parsed, replace(query, year_from=None, year_to=None))
+        types = {"t": {"terms": {"field": "type", "size": 10}}}
+        years = {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}}
+        if query.type is None and query.year_from is None and query.year_to is None:
+            passes = [(self._build(parsed, query), types | years)]  # both counts from one pass over the matches
+        else:
+            passes = [(self._build(parsed, replace(query, type=None)), types),
+                      (self._build(parsed, replace(query, year_from=None, year_to=None)), years)]
 
-        def counted(shard: tantivy.Index) -> tuple[dict, dict]:
+        def counted(shard: tantivy.Index) -> dict[str, Any]:
             shard.reload()
             searcher = shard.searcher()
-            return (searcher.aggregate(by_type, {"t": {"terms": {"field": "type", "size": 10}}}),
-                    searcher.aggregate(by_year, {"y": {"histogram": {"field": "year", "interval": 1,
-                                                                     "min_doc_count": 1}}}))
+            out: dict[str, Any] = {}
+            for built, aggs in passes:
+                out |= searcher.aggregate(built, aggs)
+            return out
 
-        types, years = Counter(), Counter()
-        for t, y in self._each(counted):
-            types.update({b["key"]: b["doc_count"] for b in t["t"]["buckets"]})
-            years.update({int(b["key"]): b["doc_count"] for b in y["y"]["buckets"]})
-        return Facets(type={k: n for k, n in types.items() if n}, year={k: n for k, n in years.items() if n})
+        by_type, by_year = Counter(), Counter()
+        for got in self._each(counted):
+            by_type.update({b["key"]: b["doc_count"] for b in got["t"]["buckets"]})
+            by_year.update({int(b["key"]): b["doc_count"] for b in got["y"]["buckets"]})
+        return Facets(type={k: n for k, n in by_type.items() if n}, year={k: n for k, n in by_year.items() if n})
 
     def search(self, query: SearchQuery) -> SearchResult:
         parsed = query.parsed()

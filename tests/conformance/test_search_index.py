@@ -472,15 +472,17 @@ def test_engines_agree_on_places(es_url: str, text: str) -> None:
         distributed.close()
 
 
+@pytest.mark.parametrize("filtered", [True, False], ids=["filtered", "unfiltered"])
 @pytest.mark.parametrize("text", ["", "nguyen", "thuy"])
-def test_facets_count_what_search_finds(ix: SearchIndex, text: str) -> None:
+def test_facets_count_what_search_finds(ix: SearchIndex, text: str, filtered: bool) -> None:
     """Type counts ignore the type filter, year counts the year range; both agree with plain searches."""
-    facets = ix.facets(SearchQuery(text=text, type="birth", year_from=1980, year_to=2010))
+    kind, years = ("birth", (1980, 2010)) if filtered else (None, (None, None))
+    facets = ix.facets(SearchQuery(text=text, type=kind, year_from=years[0], year_to=years[1]))
     for rtype in ("birth", "marriage", "death", "land"):
-        found = ix.search(SearchQuery(text=text, type=rtype, year_from=1980, year_to=2010, limit=1)).total
+        found = ix.search(SearchQuery(text=text, type=rtype, year_from=years[0], year_to=years[1], limit=1)).total
         assert facets.type.get(rtype, 0) == found, rtype
     for year in range(1900, 2031):
-        found = ix.search(SearchQuery(text=text, type="birth", year_from=year, year_to=year, limit=1)).total
+        found = ix.search(SearchQuery(text=text, type=kind, year_from=year, year_to=year, limit=1)).total
         assert facets.year.get(year, 0) == found, year
     assert sum(facets.year.values()) > 0 or text == "thuy"
 
