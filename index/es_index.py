@@ -183,8 +183,9 @@ class ElasticIndex:
         self._loading = False  # inside bulk(): upserts do not wait for a refresh
 
     @classmethod
-    def from_url(cls, url: str, *, timeout_s: float = 30.0) -> ElasticIndex:
-        """``http(s)://[user:password@]host:9200[/alias]``; ``elasticsearch://`` means http."""
+    def from_url(cls, url: str, *, timeout_s: float = 30.0, shards: int = 1) -> ElasticIndex:
+        """``http(s)://[user:password@]host:9200[/alias]``; ``elasticsearch://`` means http. ``shards``: of
+        the physical indexes made from now on (``sohoa reindex`` makes a new one)."""
         parts = urlsplit(url)
         scheme = "http" if parts.scheme == "elasticsearch" else parts.scheme
         if scheme not in ("http", "https") or not parts.hostname:
@@ -194,7 +195,7 @@ class ElasticIndex:
         client = Elasticsearch(
             host, basic_auth=auth, request_timeout=timeout_s, max_retries=2, retry_on_timeout=True
         )
-        return cls(client, parts.path.strip("/") or DEFAULT_ALIAS)
+        return cls(client, parts.path.strip("/") or DEFAULT_ALIAS, shards=shards)
 
     # -- physical indexes behind the alias ---------------------------------------------------------
     def _physical(self, stamp: str = "") -> str:

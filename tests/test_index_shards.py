@@ -95,3 +95,21 @@ def test_an_index_keeps_its_shards_and_deletes_where_it_wrote(tmp_path) -> None:
     assert again.count() == 20
     assert {shard_of(r, 3) for r in gone} == {0, 1, 2}  # the deletes went to every shard
     assert not {h.record_id for h in again.search(SearchQuery(limit=100)).hits} & set(gone)
+
+
+def test_the_index_url_sets_the_shards_of_a_new_index(tmp_path) -> None:
+    from domain.errors import ConfigError
+    from domain.settings import Settings
+    from index import open_index
+    from index.es_index import ElasticIndex
+
+    def opened(url: str):
+        return open_index(Settings(home=tmp_path, database_url="", storage_url="", index_url=url, broker_url=""))
+
+    assert len(opened(f"tantivy://{tmp_path / 'ix'}?shards=3").shards) == 3
+    assert len(opened(f"tantivy://{tmp_path / 'ix'}").shards) == 3  # made with three, it keeps them
+    es = opened("http://127.0.0.1:9/sohoa-records?shards=5")  # nothing is asked of the server yet
+    assert isinstance(es, ElasticIndex) and es.shards == 5 and es.alias == "sohoa-records"
+    for bad in ("0", "x", "65"):
+        with pytest.raises(ConfigError, match="shard"):
+            opened(f"tantivy://{tmp_path / 'other'}?shards={bad}")
