@@ -92,7 +92,7 @@ class IndexDoc:
         value is analysed once per process (``index.analysis``), so a record costs a dictionary look-up per
         field; tests/test_index_documents.py checks the result against a plain analysis of every value."""
         out: dict[str, str] = {}
-        every_x, every_f, name_x, name_f = [], [], [], []
+        every_x, every_f, name_f = [], [], []
         places: list[tuple[str, str]] = []
         known, cached = _FIELD_INFO.get, cached_analysis
         for name, value in self.fields.items():
@@ -103,13 +103,12 @@ class IndexDoc:
             if exact:
                 every_x.append(exact)
                 every_f.append(folded)
-                if is_name:
-                    name_x.append(exact)
+                if is_name:  # only folded: a name's exact spelling scores through all_x
                     name_f.append(folded)
             if is_place:
                 places.append((name, text))
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
-        out["name_x"], out["name_f"] = " ".join(name_x), " ".join(name_f)
+        out["name_f"] = " ".join(name_f)
         out["authority_f"] = analysed_value(self.authority)[1]
         out["place_alt_f"] = _place_alternatives(places) if places else ""
         return out

@@ -34,7 +34,7 @@ SCHEMA_VERSION = "6"  # bump with TantivyIndex.SCHEMA_VERSION when the documents
 # Tantivy's fuzzy query matches every term within the distance; Elasticsearch keeps the closest N only.
 MAX_EXPANSIONS = 1000
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
-_EXACT_FIELDS = ("all_x", "name_x")
+_EXACT_FIELDS = ("all_x",)
 _FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
 _TOKEN_FIELDS = ("all_*", "name_*", "f_*", "authority_f", PLACE_ALT_FIELD)

@@ -35,7 +35,7 @@ log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
 SCHEMA_VERSION = "7"
 MAX_SHARDS = 4
-_TEXT_FIELDS = ("all_x", "all_f", "name_x", "name_f", "authority_f", PLACE_ALT_FIELD)
+_TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", PLACE_ALT_FIELD)
 
 
 def default_shards() -> int:
