@@ -114,11 +114,12 @@ def load(ix, n: int, seed: int) -> dict[str, float]:
     return {"wall": n / spent, "cpu": n / cpu}
 
 
-def _open(engine: str, where: Path, es_url: str | None):
+def _open(engine: str, where: Path, es_url: str | None, shards: int | None = None):
     if engine == "tantivy":
         from index.tantivy_index import TantivyIndex
 
-        return TantivyIndex(where)
+        # a baseline's index code may not know shards: asked only when given
+        return TantivyIndex(where) if shards is None else TantivyIndex(where, shards=shards)
     from index.es_index import ElasticIndex
 
     return ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
@@ -130,21 +131,27 @@ def _done(ix) -> None:
     ix.close()
 
 
-def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = True) -> dict:
+def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = True, shards: int | None = None,
+            index_dir: str | None = None) -> dict:
     """One engine at one size, in this process: the indexing rate cold (the process's first sight of these
     records: every value, name and place analysed for the first time), the queries' latencies, then with
     ``warm`` the same records again into a second, empty index (what a long reindex settles to once its
-    caches have seen an archive's places and names)."""
+    caches have seen an archive's places and names). ``index_dir`` (Tantivy): the index is kept there, and
+    one that already holds the N records is queried without being built again (no indexing rate then)."""
     sample = list(docs(min(n, 20_000), seed))  # the first records of the same stream: all indexed
     queries = officer_queries(sample, seed)
     with tempfile.TemporaryDirectory() as tmp:
-        ix = _open(engine, Path(tmp) / "ix", es_url)
+        ix = _open(engine, Path(index_dir) if index_dir else Path(tmp) / "ix", es_url, shards)
         try:
-            out = {"rate": load(ix, n, seed), "kinds": {kind: timed(ix, qs) for kind, qs in queries.items()}}
+            out = {"rate": load(ix, n, seed)} if not (index_dir and ix.count() == n) else {}
+            out["kinds"] = {kind: timed(ix, qs) for kind, qs in queries.items()}
         finally:
-            _done(ix)
+            if not index_dir:
+                _done(ix)
+            else:
+                ix.close()
         if warm:
-            ix = _open(engine, Path(tmp) / "ix-warm", es_url)
+            ix = _open(engine, Path(tmp) / "ix-warm", es_url, shards)
             try:
                 out["warm"] = load(ix, n, seed)
             finally:
@@ -152,13 +159,14 @@ def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = Tru
     return out
 
 
-def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | None, warm: bool = True) -> dict:
+def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | None, warm: bool = True,
+               shards: int | None = None, index_dir: str | None = None) -> dict:
     """``measure`` in a fresh interpreter whose ``index`` (and the rest) is imported from ``code_root``."""
     env = {**os.environ, "PYTHONPATH": str(code_root)}
     # This file's driver, whatever the bench of ``code_root`` looks like: found last on the path, as "search".
     driver = (f"import json, sys; sys.path.append({str(REPO / 'bench')!r}); from search import measure; "
               "print(json.dumps(measure(*json.loads(sys.argv[1]))))")
-    args = [sys.executable, "-c", driver, json.dumps([engine, n, seed, es_url, warm])]
+    args = [sys.executable, "-c", driver, json.dumps([engine, n, seed, es_url, warm, shards, index_dir])]
     out = subprocess.run(args, cwd=code_root, env=env, capture_output=True, text=True, check=False)
     if out.returncode:
         raise SystemExit(f"{code_root}: {engine} at {n} failed:\n{out.stderr[-3000:]}")
@@ -214,12 +222,19 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--baseline", default="8fa0bc8", help="git revision to compare with, or 'none'")
     ap.add_argument("--no-warm", dest="warm", action="store_false",
                     help="skip the second, warm indexing pass (each size is indexed twice otherwise)")
+    ap.add_argument("--shards", type=int, default=None,
+                    help="Tantivy: shards of the new code's index (default: as the code makes a new index)")
+    ap.add_argument("--index-dir", default=None,
+                    help="Tantivy, one size, --baseline none: keep the index here; one already holding the N "
+                         "records is queried without being built again")
     ap.add_argument("--profile-indexing", type=int, default=0, metavar="N",
                     help="instead: profile embedded indexing of N records (warm caches) and print where time goes")
     args = ap.parse_args(argv)
     if args.profile_indexing:
         return profile_indexing(args.profile_indexing, args.seed)
     engines = args.engines.split(",")
+    if args.index_dir and (engines != ["tantivy"] or args.baseline != "none" or "," in args.sizes):
+        ap.error("--index-dir: one size, --engines tantivy, --baseline none")
     es_url = args.es_url
     if "elasticsearch" in engines and not es_url:
         from tests.servers.launch import ensure_elasticsearch
@@ -232,13 +247,14 @@ def main(argv: list[str] | None = None) -> None:
         if args.baseline != "none":
             base_root = worktree(args.baseline, Path(tmp) / "baseline")
             sides["baseline"] = lambda e, n: in_process(base_root, e, n, args.seed, es_url, args.warm)
-        sides["new"] = lambda e, n: in_process(REPO, e, n, args.seed, es_url, args.warm)
+        sides["new"] = lambda e, n: in_process(REPO, e, n, args.seed, es_url, args.warm, args.shards,
+                                               args.index_dir)
         rows = []
         try:
             for n in [int(s) for s in args.sizes.split(",")]:
                 for engine in engines:
                     got = {side: run(engine, n) for side, run in sides.items()}
-                    rows.extend(_rows(engine, n, got["new"], got.get("baseline")))
+                    rows.extend(_rows(engine, n, got["new"], got.get("baseline"), args.shards))
         finally:
             if base_root is not None:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_root)],
@@ -249,9 +265,11 @@ def main(argv: list[str] | None = None) -> None:
     print(table(["engine", "records", "measure", "baseline", "new", "ratio"], rows))
 
 
-def _rows(engine: str, n: int, new: dict, old: dict | None) -> list[list[str]]:
+def _rows(engine: str, n: int, new: dict, old: dict | None, shards: int | None = None) -> list[list[str]]:
     rows = []
     cpu_of = "client CPU" if engine == "elasticsearch" else "CPU"  # the server's own work is not in this process
+    if shards and engine == "tantivy":
+        engine = f"tantivy, {shards} shard{'s' if shards > 1 else ''}"
     for when in ("rate", "warm"):
         if when not in new:
             continue
