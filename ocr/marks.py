@@ -276,7 +276,8 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
                 part = out[y * f:(y + h) * f, x * f:(x + w) * f]
                 part[stroke[:part.shape[0], :part.shape[1]]] = 255
         marks.append(Mark(kind, x * f, y * f, w * f, h * f, round(conf, 2)))
-    out, pens = blanks.pen_in_blanks(out, known + marks)  # black pen in blanks: by shape, colour cannot tell
+    # Black pen in blanks: by shape, colour cannot tell. The components above serve it while the page is unchanged.
+    out, pens = blanks.pen_in_blanks(out, known + marks, (f, small, binary, labels, stats) if out is grey else None)
     return out, marks + [Mark(HANDWRITING, *box) for box in pens]
 
 

@@ -3,6 +3,7 @@ written by pen into "Số: … /QĐ-UBND" and "ngày … tháng … năm", on pa
 the samples' pen strokes, where the regions are known."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -160,3 +161,20 @@ def test_a_page_filled_in_by_hand_is_its_own_text():
     grey = preprocess.suppress_stamps(page)
     out, found = blanks.pen_in_blanks(grey, [])
     assert found == [] and (out == grey).all()
+
+
+def test_the_stroke_pass_components_give_the_same_values():
+    """ocr.marks hands its own components of the page to pen_in_blanks (made the same way, not made twice): the
+    values found and the page whitened are those pen_in_blanks finds on its own."""
+    page, _boxes, _ = _page(2)
+    grey = preprocess.suppress_stamps(page)
+    f = max(1, grey.shape[1] // 1000)
+    small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA)
+    binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    alone, found = blanks.pen_in_blanks(grey, [])
+    given, found_given = blanks.pen_in_blanks(grey, [], (f, small, binary, labels, stats))
+    assert found and found_given == found
+    assert np.array_equal(given, alone)
+    whole, flagged = marks.ink_marks(grey, [])
+    assert np.array_equal(whole, alone) and [m.kind for m in flagged] == [HANDWRITING] * len(found)
