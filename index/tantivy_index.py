@@ -107,16 +107,19 @@ class TantivyIndex:
             with _exclusive(path.parent / f".{path.name}.lock"):
                 marker = path / "sohoa-schema"
                 found = marker.read_text().strip() if marker.exists() else ""
-                if found and found != SCHEMA_VERSION:
-                    # A derived index from an older release: rebuild it rather than misread it.
+                # A derived index from an older release (another marker, or none beside Tantivy's own files),
+                # or one Tantivy finds of another schema: rebuilt rather than misread or refused.
+                stale = found != SCHEMA_VERSION if found else (path / "meta.json").exists()
+                if not stale:
+                    try:
+                        self.shards = self._open(path, shards)
+                    except ValueError:
+                        stale = True
+                if stale:
                     shutil.rmtree(path)
                     path.mkdir(parents=True)
                     self.was_reset = True
-                existing = sorted(path.glob("s[0-9]*"), key=lambda d: int(d.name[1:]))
-                dirs = existing or [path / f"s{i}" for i in range(shards or default_shards())]
-                for d in dirs:
-                    d.mkdir(exist_ok=True)
-                self.shards = [tantivy.Index(self.schema, path=str(d), reuse=True) for d in dirs]
+                    self.shards = self._open(path, shards)
                 if found != SCHEMA_VERSION:
                     tmp = marker.with_suffix(".tmp")
                     tmp.write_text(SCHEMA_VERSION)
@@ -129,6 +132,13 @@ class TantivyIndex:
         self._writers: list[tantivy.IndexWriter] | None = None
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+
+    def _open(self, path: Path, shards: int | None) -> list[tantivy.Index]:
+        dirs = sorted(path.glob("s[0-9]*"), key=lambda d: int(d.name[1:])) or \
+            [path / f"s{i}" for i in range(shards or default_shards())]
+        for d in dirs:
+            d.mkdir(exist_ok=True)
+        return [tantivy.Index(self.schema, path=str(d), reuse=True) for d in dirs]
 
     def _each(self, work: Any, *args: Any) -> list[Any]:
         """``work(shard, *args)`` on every shard, at once when there are several."""

@@ -1,6 +1,7 @@
 """The embedded index is derived data: opening it concurrently is safe, and an outdated one rebuilds itself."""
 from __future__ import annotations
 
+import shutil
 import threading
 
 import pytest
@@ -44,6 +45,30 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database(embedded_settings
     prepare_index(ctx)  # the start-up step of serve, worker and the executors
     assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1
     ctx.close()
+
+
+def _other_schema_at(where) -> None:
+    import tantivy
+
+    sb = tantivy.SchemaBuilder()
+    sb.add_text_field("something_else", stored=True)
+    where.mkdir(parents=True)
+    tantivy.Index(sb.build(), path=str(where)).writer().commit()
+
+
+@pytest.mark.parametrize("left", ["same marker, other fields", "files of a release before markers"])
+def test_an_index_it_cannot_read_is_rebuilt_not_refused(tmp_path, left):
+    path = tmp_path / "ix"
+    if left == "same marker, other fields":  # a shard written by other code under the same version
+        TantivyIndex(path, shards=2).close()
+        shutil.rmtree(path / "s1")
+        _other_schema_at(path / "s1")
+    else:  # Tantivy's files straight in the directory, no marker
+        _other_schema_at(path)
+    ix = TantivyIndex(path)
+    assert ix.was_reset and ix.count() == 0
+    ix.upsert([IndexDoc("r1", "birth", {"full_name": "Nguyễn Văn An"})])
+    assert TantivyIndex(path).search(SearchQuery("nguyen van an")).total == 1
 
 
 def _records(ctx: Context, n: int) -> None:
