@@ -7,7 +7,8 @@ For an OCR'd syllable ``o`` every known syllable ``c`` with the same base letter
 
 with interpolated bigram/unigram probabilities and a channel that keeps what was read with probability 1 − ε
 (ε grows as Tesseract's confidence falls, and doubles for uppercase, whose small diacritics are dropped most)
-and otherwise loses ε × 0.2 per further letter whose marks differ. A run of adjacent syllables is decoded
+and otherwise loses ε × 0.2 per further letter whose marks differ, times up to 4 where OCR is known to make that
+confusion (``ocr.correct.channel``: a hook above read as an acute). A run of adjacent syllables is decoded
 together (``decode``: forward-backward, so both neighbours of "THÁNH PHÓ" may change at once) and each syllable
 alone between its neighbours as read; the best candidate replaces ``o`` only when its posterior, the surer of
 the two, is at least ``MIN_POSTERIOR``.
@@ -20,6 +21,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from ocr.correct.channel import likeness
 from ocr.correct.syllables import base, is_syllable, mark_distance, undoubled
 
 MODEL = Path(__file__).parent / "data" / "syllables.tsv.gz"
@@ -88,11 +90,12 @@ class SyllableModel:
 
     def channel(self, cand: str, obs: str, conf: float, upper: bool) -> float:
         """log P(obs | cand): what was read is kept with probability 1 − ε, each further letter whose marks
-        differ costs a factor 0.2; a reading that is not a syllable at all is near impossible as printed."""
+        differ costs a factor 0.2, and the confusion itself is weighed by how often OCR makes it (``likeness``);
+        a reading that is not a syllable at all is near impossible as printed."""
         eps = min(0.6, (0.02 + 0.4 * (1.0 - conf)) * (UPPER_NOISE if upper else 1.0))
         if cand == obs:
             return math.log(1 - eps) + (0.0 if is_syllable(obs) else math.log(1e-4))
-        return math.log(eps) + (mark_distance(cand, obs) - 1) * math.log(0.2)
+        return math.log(eps) + (mark_distance(cand, obs) - 1) * math.log(0.2) + likeness(cand, obs)
 
     def decode(self, obs: list[str], confs: list[float], upper: list[bool]) -> list[Choice | None]:
         """Each syllable of a run of adjacent syllables (lowercase, no punctuation between them) with its best
