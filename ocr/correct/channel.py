@@ -21,7 +21,7 @@ TONES = {"": "none", "\u0300": "grave", "\u0301": "acute", "\u0309": "hook", "\u
 LETTERS = {"a": "aăâ", "e": "eê", "o": "oôơ", "u": "uư", "d": "dđ"}
 PRIOR = 200  # pseudo-count of syllables that make every confusion at the mean rate
 BOUND = 4.0  # the most a confusion's likeness may weigh
-HABIT = 3.0  # a confusion less than this much likelier than the mean weighs as any other does
+HABIT = 5.0  # a confusion less than this much likelier than the mean weighs as any other does
 
 
 def tone_of(syllable: str) -> str:
