@@ -35,6 +35,7 @@ log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
 SCHEMA_VERSION = "7"
 MAX_SHARDS = 4
+WRITER_HEAP = 50_000_000
 _TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", PLACE_ALT_FIELD)
 
 
@@ -140,14 +141,18 @@ class TantivyIndex:
             d.mkdir(exist_ok=True)
         return [tantivy.Index(self.schema, path=str(d), reuse=True) for d in dirs]
 
-    def _each(self, work: Any, *args: Any) -> list[Any]:
-        """``work(shard, *args)`` on every shard, at once when there are several."""
+    def _each(self, work: Any) -> list[Any]:
+        """``work(shard)`` on every shard, at once when there are several."""
         if len(self.shards) == 1:
-            return [work(self.shards[0], *args)]
+            return [work(self.shards[0])]
         if self._pool is None:
             with self._lock:
                 self._pool = self._pool or ThreadPoolExecutor(len(self.shards), thread_name_prefix="tantivy")
-        return list(self._pool.map(lambda shard: work(shard, *args), self.shards))
+        return list(self._pool.map(work, self.shards))
+
+    def _writer(self, shard: tantivy.Index) -> tantivy.IndexWriter:
+        # One indexing budget for the whole index, split between the shards (Tantivy's least is 15 MB a writer).
+        return shard.writer(heap_size=max(15_000_000, WRITER_HEAP // len(self.shards)), num_threads=1)
 
     @contextmanager
     def _writing(self) -> Iterator[list[tantivy.IndexWriter]]:
@@ -158,7 +163,7 @@ class TantivyIndex:
         with self._lock:
             if self.path is None:
                 if self._writers is None:
-                    self._writers = [s.writer(heap_size=50_000_000, num_threads=1) for s in self.shards]
+                    self._writers = [self._writer(s) for s in self.shards]
                 yield self._writers
                 for writer in self._writers:
                     writer.commit()
@@ -167,7 +172,7 @@ class TantivyIndex:
                             "Một tiến trình khác đang ghi chỉ mục tìm kiếm; đang chờ đến lượt…"), ExitStack() as stack:
                 writers = []
                 for shard in self.shards:
-                    writer = shard.writer(heap_size=50_000_000, num_threads=1)
+                    writer = self._writer(shard)
                     # the writer (and Tantivy's own lock) is gone after this
                     stack.callback(writer.wait_merging_threads)
                     writers.append(writer)
