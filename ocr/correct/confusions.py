@@ -6,6 +6,7 @@ TUNING seed (bench accuracy's ``TEMPLATE_RUNS``), never a held-out one. Each pag
 its grey variant, stopping before correction; its words are aligned with the truth by their letters without
 marks, and every aligned syllable pair counts its tone (read | true) and each letter's vowel mark or stroke
 (read | true). Written to ``data/confusions.tsv`` (``kind, true, read, count``).
+``--bench-json FILE``: the same count on what a ``bench accuracy --json`` run read after correction.
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ _CORE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 def count_pair(truth: str, read: str, counts: Counter) -> None:
     """One aligned pair of syllables with the same base letters."""
+    counts["word", "", "kept" if truth == read else "changed"] += 1
     counts["tone", tone_of(truth), tone_of(read)] += 1
     for t, r in zip(letters_of(truth), letters_of(read), strict=True):
         if base(t) in LETTERS:
@@ -62,13 +64,34 @@ def _read_raw(path: Path) -> str:
 
 def write(counts: Counter, sources: list[str], path: Path = TABLE) -> None:
     lines = [f"# mark confusions counted by python -m ocr.correct.confusions on {', '.join(sources)}"]
-    lines += [f"{k}\t{t}\t{r}\t{n}" for (k, t, r), n in sorted(counts.items())]
+    lines += [f"{k}\t{t}\t{r}\t{n}" for (k, t, r), n in sorted(counts.items()) if k != "word"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def marks_changed(rows: list[dict]) -> dict[str, Counter]:
+    """What a run of ``bench accuracy --json`` read with a mark changed, by run (tuning, held out): the same
+    alignment on its corrected text (``ours_text``), to compare before and after a change to the correction."""
+    runs: dict[str, Counter] = {}
+    for row in rows:
+        if row.get("source") == "official":
+            count_page(row["truth_text"], row["ours_text"], runs.setdefault(row["split"], Counter()))
+    return runs
+
+
+def _report(path: Path) -> int:
+    for split, c in sorted(marks_changed(json.loads(path.read_text(encoding="utf-8"))).items()):
+        words = c["word", "", "kept"] + c["word", "", "changed"]
+        print(f"{split}: {words} syllables aligned, {c['word', '', 'changed']} with a tone or mark changed "
+              f"(hook read as acute: {c['tone', 'hook', 'acute']}, acute as hook: {c['tone', 'acute', 'hook']})")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["--bench-json"] and len(argv) == 2:
+        return _report(Path(argv[1]))
     if not argv:
-        print("cách dùng: python -m ocr.correct.confusions TRUTH_JSON... (trang mẫu của seed tinh chỉnh)",
+        print("cách dùng: python -m ocr.correct.confusions TRUTH_JSON... (trang mẫu của seed tinh chỉnh) "
+              "hoặc --bench-json FILE",
               file=sys.stderr)
         return 2
     counts: Counter = Counter()

@@ -55,4 +55,5 @@ def test_counting_aligns_by_base_letters():
     assert counts["tone", "hook", "acute"] == 1
     assert counts["tone", "hook", "hook"] == 1  # "Chủ"
     assert counts["letter", "đ", "d"] == 1
+    assert counts["word", "", "changed"] == 2
     assert sum(n for (k, _t, _r), n in counts.items() if k == "tone") == 7
