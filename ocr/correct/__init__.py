@@ -4,7 +4,9 @@ Rules, each with a test in tests/ocr/test_correct.py:
 
 1. Look-alikes become Vietnamese letters: Ð (U+00D0, Icelandic eth), ð and Ɖ → Đ/đ (``domain.text.normalize``).
 2. A syllable's tone and vowel marks are re-chosen by the n-gram model in ``ocr.correct.model`` (hook ↔ acute
-   "ổ/ố", a dropped tone, uppercase "PHÓ" vs "PHỐ", "NỌI" → "NỘI"), keeping its base letters and its case.
+   "ổ/ố", a dropped tone, uppercase "PHÓ" vs "PHỐ", "NỌI" → "NỘI"), keeping its base letters and its case; a
+   confusion OCR is known to make (``channel``: a hook read as an acute, "đế thực hiện") is cheaper to undo
+   (tests/ocr/test_correct_confusions.py).
 3. Never touched: anything with a digit (IDs, registration and book numbers, dates), short uppercase codes next
    to a number ("BĐ 123456", "CH 01234"), and letter strings that are not Vietnamese syllables ("GCN").
 4. Capitals as lower case (tests/ocr/test_correct_capitals.py): case folded for the model and restored; a run
