@@ -122,7 +122,8 @@ def _open(engine: str, where: Path, es_url: str | None, shards: int | None = Non
         return TantivyIndex(where) if shards is None else TantivyIndex(where, shards=shards)
     from index.es_index import ElasticIndex
 
-    return ElasticIndex.from_url(f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}", timeout_s=120)
+    url = f"{es_url.rstrip('/')}/bench-{uuid.uuid4().hex[:8]}"
+    return ElasticIndex.from_url(url, timeout_s=120, **({"shards": shards} if shards else {}))
 
 
 def _done(ix) -> None:
@@ -223,7 +224,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-warm", dest="warm", action="store_false",
                     help="skip the second, warm indexing pass (each size is indexed twice otherwise)")
     ap.add_argument("--shards", type=int, default=None,
-                    help="Tantivy: shards of the new code's index (default: as the code makes a new index)")
+                    help="shards of the new code's index (default: as the code makes a new index)")
     ap.add_argument("--index-dir", default=None,
                     help="Tantivy, one size, --baseline none: keep the index here; one already holding the N "
                          "records is queried without being built again")
@@ -268,8 +269,8 @@ def main(argv: list[str] | None = None) -> None:
 def _rows(engine: str, n: int, new: dict, old: dict | None, shards: int | None = None) -> list[list[str]]:
     rows = []
     cpu_of = "client CPU" if engine == "elasticsearch" else "CPU"  # the server's own work is not in this process
-    if shards and engine == "tantivy":
-        engine = f"tantivy, {shards} shard{'s' if shards > 1 else ''}"
+    if shards:
+        engine = f"{engine}, {shards} shard{'s' if shards > 1 else ''}"
     for when in ("rate", "warm"):
         if when not in new:
             continue
