@@ -9,7 +9,10 @@ process. ``--forcemerge`` adds, after the last step, the size and queries once m
 Elasticsearch: --es-url, else the test node of tests/servers (a node of its own, with its own heap, data and
 ports: SOHOA_CACHE=... SOHOA_TEST_ES_PORT=... SOHOA_TEST_ES_TRANSPORT_PORT=... SOHOA_TEST_ES_HEAP=2g).
 Loading runs niced (this process +15, the node's threads +10, so others sharing the cores keep theirs); both
-go back to 0 before the queries are timed — lowering a niceness again needs root, else it says so.
+go back to 0 before the queries are timed — lowering a niceness again needs root, else it says so. Where the
+kernel groups processes by session (``/proc/sys/kernel/sched_autogroup_enabled`` = 1, as on the machine these
+figures come from), niceness orders processes within one session only: other sessions' jobs still get their
+fair share against this one, niced or not.
 """
 from __future__ import annotations
 
