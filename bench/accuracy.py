@@ -21,7 +21,6 @@ import argparse
 import io
 import json
 import os
-import resource
 import sys
 import tempfile
 import time
@@ -29,7 +28,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .common import as_scanned, plain_tesseract, table, write_doc
+from .common import as_scanned, cpu_seconds, plain_tesseract, table, write_doc
 
 NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
 TYPES = ("birth", "marriage", "death", "land")
@@ -52,11 +51,11 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
 
     buf = io.BytesIO()
     image.save(buf, "PNG", compress_level=1)
-    c = _cpu()
+    c = cpu_seconds()
     plain_text, plain_s = plain_tesseract(buf.getvalue())
-    plain_cpu = _cpu() - c
+    plain_cpu = cpu_seconds() - c
     settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
-    t, c = time.perf_counter(), _cpu()
+    t, c = time.perf_counter(), cpu_seconds()
     failed = None
     try:
         ours = ocr_page(image, settings, want_pdf=True)
@@ -65,7 +64,7 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
         # The pipeline gave up on the page (a batch shows it as failed): nothing read, so CER 100% and every
         # field missed, counted in the table rather than ending the whole run.
         ours, ours_records, failed = PageOcr(text="", confidence=0.0, variant="failed"), [], exc.code
-    ours_s, ours_cpu = time.perf_counter() - t, _cpu() - c
+    ours_s, ours_cpu = time.perf_counter() - t, cpu_seconds() - c
     out = {"truth_text": truth_text, "plain_text": plain_text, "ours_text": ours.text, "plain_s": plain_s,
            "ours_s": ours_s, "plain_cpu": plain_cpu, "ours_cpu": ours_cpu,
            "variant": ours.variant, "type": record_type, "truth": truth_records,
@@ -74,13 +73,6 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
         out["plain_records"] = _plain_dicts(extract_records(PageOcr(text=plain_text, confidence=0.9), record_type))
         out["ours_records"] = ours_records  # ExtractedRecord objects: a register job joins them across pages
     return out
-
-
-def _cpu() -> float:
-    """CPU seconds of this process and the programs it ran (Tesseract): what other agents' load changes least,
-    beside the wall clock that a shared machine stretches."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _correction_s(words) -> float:

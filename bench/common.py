@@ -7,6 +7,7 @@ import os
 import platform
 import random
 import re
+import resource
 import subprocess
 import tempfile
 import threading
@@ -66,6 +67,13 @@ def run_measured(cmd: Sequence[str], env: dict | None = None, timeout: float = 3
     if proc.returncode != 0:
         print(stderr.decode(errors="replace")[-2000:])
     return Measured(elapsed, mem.peak / 2**20, proc.returncode)
+
+
+def cpu_seconds() -> float:
+    """CPU seconds of this process and of its children waited for (Tesseract, pdftoppm): what a shared machine's
+    load changes least, where it stretches the wall clock."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def machine() -> str:

@@ -70,6 +70,11 @@ class WorkerPeak:
             out[role] = out.get(role, 0.0) + seconds
         return out
 
+    def per_page(self, pages: int) -> str:
+        """The CPU by role per page, the largest first."""
+        return ", ".join(f"{role} {seconds / pages:.2f}"
+                         for role, seconds in sorted(self.cpu.items(), key=lambda kv: -kv[1]))
+
     def __enter__(self) -> WorkerPeak:
         self._thread.start()
         return self
@@ -214,13 +219,11 @@ def main(argv: list[str] | None = None) -> None:
           f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(table(["run", "pages/min", "s/page (wall)", "CPU s/page", "peak MiB", "does"], rows))
     print(f"largest pipeline worker with its Tesseract: {worker.peak / 2**20:.0f} MiB")
-    print("pipeline CPU by process (sampled every 50 ms), s/page: " + ", ".join(
-        f"{role} {seconds / n:.2f}" for role, seconds in sorted(worker.cpu.items(), key=lambda kv: -kv[1])))
+    print(f"pipeline CPU by process (sampled every 50 ms), s/page: {worker.per_page(n)}")
     print(f"pipeline / bare (OMP=1) time ratio: {pipe.seconds / bare.seconds:.2f}× (CPU: {pipe_cpu / bare_cpu:.2f}×)")
     if seen:
         (m, cpu) = seen[1]
-        print("places read before, CPU by process, s/page: " + ", ".join(
-            f"{role} {seconds / n:.2f}" for role, seconds in sorted(seen[0].cpu.items(), key=lambda kv: -kv[1])))
+        print(f"places read before, CPU by process, s/page: {seen[0].per_page(n)}")
         print(f"places read before / bare (OMP=1) time ratio: {m.seconds / bare.seconds:.2f}× "
               f"(CPU: {cpu / bare_cpu:.2f}×)")
     if peer:

@@ -13,14 +13,13 @@ import argparse
 import cProfile
 import os
 import pstats
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from .common import machine, table
+from .common import cpu_seconds, machine, table
 
 # (label, file suffix, function[, caller's file suffix, caller]): the function's cumulative time (only what it
 # spends when called from that caller, if given). Labels starting "  of which" are parts of the row above.
@@ -59,13 +58,6 @@ def _seconds(stats: pstats.Stats, sfx: str, name: str, caller_sfx: str = "", cal
     return total
 
 
-def _cpu() -> float:
-    """CPU seconds of this process and of its children waited for (Tesseract, pdftoppm): what a shared
-    machine's load changes least, where it stretches the wall clock (and so every row of the table)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
-
-
 def _pool_start_s() -> float:
     """What a process does once before its first worker is forked from it (workers.preload: interpreter start,
     imports, the gazetteer and the syllable model), and a worker's own set-up (the Context)."""
@@ -93,24 +85,24 @@ def profile(degradation: str, pages: int, work: Path) -> tuple[list[list[str]], 
     import workers.preload  # noqa: F401
 
     cv2.setNumThreads(1)
-    bare_start, bare_cpu = time.perf_counter(), _cpu()
+    bare_start, bare_cpu = time.perf_counter(), cpu_seconds()
     for img in images:
         subprocess.run(["tesseract", str(img), str(img.with_suffix("")), "-l", "vie", "--oem", "1", "txt"],
                        check=True, capture_output=True, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    bare, bare_cpu = time.perf_counter() - bare_start, _cpu() - bare_cpu
+    bare, bare_cpu = time.perf_counter() - bare_start, cpu_seconds() - bare_cpu
 
     ctx = Context(Settings(home=work / f"home-{degradation}"))
     batch = register_batch([pdf], BatchMeta(), ctx).batch_id
     ids = pages_to_run(batch, ctx)
     prof = cProfile.Profile()
     start = time.perf_counter()
-    cpu = _cpu()
+    cpu = cpu_seconds()
     prof.enable()
     for pid in ids:
         process_page(pid, ctx)
     finalize_batch(batch, ctx)
     prof.disable()
-    total, cpu = time.perf_counter() - start, _cpu() - cpu
+    total, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     ctx.close()
     stats = pstats.Stats(prof)
     rows, named = [], 0.0

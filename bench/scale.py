@@ -205,10 +205,22 @@ def _mib(b: float) -> str:
     return f"{b / 2**20:,.1f}"
 
 
+def _size(step: dict) -> int:
+    """Bytes of a step's primary shards."""
+    return sum(s["bytes"] for s in step["shards"])
+
+
+def _append(path: str | None, step: dict) -> None:
+    """One step's figures as a JSON line (``--json``), so that a run stopped early keeps what it measured."""
+    if path:
+        with open(path, "a") as f:
+            f.write(json.dumps(step) + "\n")
+
+
 def index_rows(results: list[dict]) -> list[list[str]]:
     rows = []
     for r in results:
-        size = sum(s["bytes"] for s in r["shards"])
+        size = _size(r)
         if "added" in r:
             rate = f"{r['added'] / r['wall s']:,.0f}"
             cpu = f"{r['client cpu s'] * 1000 / r['added']:.2f} / {r['node cpu s'] * 1000 / r['added']:.2f}"
@@ -245,9 +257,8 @@ def ratios(results: list[dict]) -> list[list[str]]:
     if len(grown) < 2:
         return []
     first, last = grown[0], grown[-1]
-    size = lambda r: sum(s["bytes"] for s in r["shards"])  # noqa: E731
     rows = [["records", f"{last['records'] / first['records']:.2f}×"],
-            ["size on disk", f"{size(last) / size(first):.2f}×"]]
+            ["size on disk", f"{_size(last) / _size(first):.2f}×"]]
     for kind in first["kinds"]:
         a, b = first["kinds"][kind], last["kinds"][kind]
         rows.append([f"{kind}: p95", f"{b['p95'] / a['p95']:.2f}×"])
@@ -260,7 +271,6 @@ def main(argv: list[str] | None = None) -> None:
     from index.es_index import ElasticIndex
 
     ap = argparse.ArgumentParser(prog="bench scale")
-    ap.add_argument("--engine", default="elasticsearch", choices=["elasticsearch"])
     ap.add_argument("--steps", default="100000,200000", help="record counts the one index grows through")
     ap.add_argument("--shards", type=int, default=1)
     ap.add_argument("--es-url", default=None)
@@ -293,9 +303,7 @@ def main(argv: list[str] | None = None) -> None:
         ix = ElasticIndex(base.client, args.existing)
         got = existing(ix, args.seed, args.sample_of, nice=args.nice, forcemerge=args.forcemerge)
         ix.close()
-        if args.json:
-            with open(args.json, "a") as f:
-                f.write(json.dumps(got) + "\n")
+        _append(args.json, got)
         return summary([got])
     # Replicas 0: one node holds the primaries only, and the sizes are those of the primaries.
     ix = ElasticIndex(base.client, f"bench-scale-{uuid.uuid4().hex[:8]}", shards=args.shards, replicas=0)
@@ -306,9 +314,7 @@ def main(argv: list[str] | None = None) -> None:
         results.append(step)
         print(table(INDEX_HEADERS, index_rows([step])), flush=True)
         print(table(QUERY_HEADERS, query_rows([step])), flush=True)
-        if args.json:
-            with open(args.json, "a") as f:
-                f.write(json.dumps(step) + "\n")
+        _append(args.json, step)
 
     results: list[dict] = []
     try:

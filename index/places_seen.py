@@ -55,6 +55,11 @@ class SeenPlaces:
         self._conn = conn
         self._known = {text: tuple(tokens.split()) for text, tokens in rows}
 
+    @property
+    def writing(self) -> bool:
+        """False where the file could not be opened, or in a forked copy (``forsake``)."""
+        return self._conn is not None
+
     def get(self, text: str) -> tuple[str, ...] | None:
         return self._known.get(text)
 
