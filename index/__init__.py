@@ -24,8 +24,11 @@ def shards_of(url: str) -> int | None:
 
 
 def open_index(settings: Settings) -> SearchIndex:
+    from . import places
+
     url = urlsplit(settings.index_url)
     shards = shards_of(settings.index_url)
+    places.remember_in(settings.home / "places.sqlite3")  # either engine: the places read, kept between commands
     if url.scheme == "tantivy":
         from .tantivy_index import TantivyIndex
 

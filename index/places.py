@@ -252,7 +252,7 @@ _seen: SeenPlaces | None = None
 
 def remember_in(path: Path | None) -> None:
     """Keep the unit parts read, and look them up first, in the file ``path`` (:mod:`index.places_seen`); None:
-    in this process only. The index's owner calls it when it opens the index."""
+    in this process only. ``index.open_index`` calls it, for either engine."""
     global _seen
     if _seen is not None and _seen.path == path and _seen.writing:
         return  # already kept there (and not a forked copy): no second read of the file, the warm caches stay

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from domain.settings import Settings
-from index import SearchIndex, open_index, places
+from index import SearchIndex, open_index
 from storage import Database, ObjectStore, open_database, open_object_store
 
 _INDEX_LOCK = threading.Lock()
@@ -37,7 +37,6 @@ class Context:
         if self._index is None:
             with _INDEX_LOCK:
                 if self._index is None:
-                    places.remember_in(self.settings.home / "places.sqlite3")
                     self._index = open_index(self.settings)
         return self._index
 
