@@ -114,6 +114,20 @@ def load(ix, n: int, seed: int) -> dict[str, float]:
     return {"wall": n / spent, "cpu": n / cpu}
 
 
+def settled(ix, quiet_s: float = 5.0) -> None:
+    """Elasticsearch: wait until the new index's background merges have stopped for ``quiet_s``, so queries
+    are timed on the index as it stands once a reindex settles, not on a node busy merging what it was just
+    sent (Tantivy merges before its commit returns)."""
+    if not hasattr(ix, "client"):
+        return
+    quiet_since = time.monotonic()
+    while time.monotonic() - quiet_since < quiet_s:
+        merges = ix.client.indices.stats(index=ix.alias, metric="merge")["_all"]["total"]["merges"]
+        if merges["current"]:
+            quiet_since = time.monotonic()
+        time.sleep(0.5)
+
+
 def _open(engine: str, where: Path, es_url: str | None, shards: int | None = None):
     if engine == "tantivy":
         from index.tantivy_index import TantivyIndex
@@ -145,6 +159,7 @@ def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = Tru
         ix = _open(engine, Path(index_dir) if index_dir else Path(tmp) / "ix", es_url, shards)
         try:
             out = {"rate": load(ix, n, seed)} if not (index_dir and ix.count() == n) else {}
+            settled(ix)
             out["kinds"] = {kind: timed(ix, qs) for kind, qs in queries.items()}
         finally:
             if not index_dir:

@@ -63,6 +63,13 @@ def folded_tokens(text: str) -> list[str]:
     return [folded_token(t) for t in tokens(text)]
 
 
+# Folded words of people's names and places' own names (index.places.PlaceTokens.own): where a free word's
+# OCR-error tolerance looks. Elsewhere a record's words are boilerplate repeated in most records ("Ủy ban nhân
+# dân", "tỉnh", the ethnicity "Kinh", "Việt Nam"): one letter away from common syllables (ban ~ van, kinh ~
+# minh), they made a word match nearly every record and cost most of a name query's time.
+FUZZY_FIELD = "fuzzy_f"
+
+
 def is_number(token: str) -> bool:
     return token.isdigit()
 
@@ -76,6 +83,10 @@ def fuzzy_distance(folded: str) -> int:
 
 
 def fuzzy_target(folded: str, field: str) -> str:
-    """Where a fuzzy match may land. A two-letter syllable one edit away matches half the dictionary (le → la,
-    de, ne…), so those only look among people's names, where a one-letter OCR slip matters most."""
-    return "name_f" if field == "all_f" and len(folded) == 2 else field
+    """Where a fuzzy match of a free word (``field`` all_f) may land: names and places' own names
+    (``FUZZY_FIELD``); a two-letter syllable one edit away matches half the dictionary (le → la, de,
+    ne…), so those only look among people's names, where a one-letter OCR slip matters most. A fielded word
+    looks in its own field."""
+    if field != "all_f":
+        return field
+    return "name_f" if len(folded) == 2 else FUZZY_FIELD

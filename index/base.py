@@ -11,8 +11,8 @@ from typing import Protocol, runtime_checkable
 from domain.errors import SohoaError
 from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import analyse, analysed_value, cached_analysis
-from .places import alternative_tokens
+from .analysis import FUZZY_FIELD, analyse, analysed_value, cached_analysis
+from .places import place_tokens
 from .query import ParsedQuery, parse
 
 # Bounds on what one search may ask, so no query can crash or bloat the process: Tantivy allocates room for
@@ -57,13 +57,16 @@ def _field_info(name: str) -> tuple[str, bool, bool]:
     return info
 
 
-def _place_alternatives(places: list[tuple[str, str]]) -> str:
-    """Folded tokens of the names the places bear in the other era (2025 ↔ before), once each, the places
-    taken in field-name order."""
-    if len(places) == 1:
-        return " ".join(alternative_tokens(places[0][1]))  # already once each
+def _place_words(names: list[str], places: list[tuple[str, str]]) -> tuple[str, str]:
+    """The places' names in the other era (2025 ↔ before), and the words of people's and places' own names
+    where a misread letter is forgiven (``index.analysis.FUZZY_FIELD``): folded, once each, the places taken
+    in field-name order."""
     places.sort()
-    return " ".join(dict.fromkeys(chain.from_iterable([alternative_tokens(place) for _, place in places])))
+    found = [place_tokens(place) for _, place in places]
+    alternatives = found[0].alternatives if len(found) == 1 else \
+        dict.fromkeys(chain.from_iterable([p.alternatives for p in found]))  # (one place's: already once each)
+    fuzzy = dict.fromkeys(chain(" ".join(names).split(), *[p.own for p in found]))
+    return " ".join(alternatives), " ".join(fuzzy)
 
 
 @dataclass(slots=True)
@@ -110,7 +113,7 @@ class IndexDoc:
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
         out["name_f"] = " ".join(name_f)
         out["authority_f"] = analysed_value(self.authority)[1]
-        out["place_alt_f"] = _place_alternatives(places) if places else ""
+        out["place_alt_f"], out[FUZZY_FIELD] = _place_words(name_f, places)
         return out
 
 

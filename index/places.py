@@ -29,6 +29,7 @@ from contextlib import closing
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from domain.gazetteer import package_data
 from domain.text import fold, nfc
@@ -260,7 +261,7 @@ def remember_in(path: Path | None) -> None:
         _seen.close()
     _seen = SeenPlaces(path) if path is not None else None
     _tokens_of_unit.cache_clear()
-    alternative_tokens.cache_clear()
+    place_tokens.cache_clear()
 
 
 def _forsake_in_child() -> None:
@@ -282,10 +283,30 @@ def _tokens_of_unit(unit_text: str) -> tuple[str, ...]:
     return out
 
 
+class PlaceTokens(NamedTuple):
+    """What the index stores for a place: folded words, once each."""
+
+    alternatives: tuple[str, ...]  # of its names in the other era (:func:`alternative_names`)
+    own: tuple[str, ...]  # of its own units' names (:func:`_own_words`)
+
+
 @lru_cache(maxsize=65_536)  # whole addresses repeat too (one family's residences): skip finding their unit part
-def alternative_tokens(text: str) -> tuple[str, ...]:
-    """Folded tokens of :func:`alternative_names`, once each: what the index stores for a place."""
-    return _alternative_tokens(unit_part(text))
+def place_tokens(text: str) -> PlaceTokens:
+    unit = unit_part(text)
+    return PlaceTokens(_alternative_tokens(unit), _own_words(unit))
+
+
+@lru_cache(maxsize=262_144)  # unit parts: a closed set
+def _own_words(unit_text: str) -> tuple[str, ...]:
+    """The units' names without the type word opening each unit ("xã", "thành phố"; only there: "Hà Tĩnh" keeps
+    its "tinh") nor digits (never matched fuzzily): the words of a place a search should still find through a
+    one-letter OCR slip (``index.analysis.FUZZY_FIELD``)."""
+    out: dict[str, None] = {}
+    for part in unit_text.split(","):
+        words = folded_tokens(part)
+        skip = 2 if " ".join(words[:2]) in _ALL_TYPES else 1 if words[:1] and words[0] in _ALL_TYPES else 0
+        out.update(dict.fromkeys(w for w in words[skip:] if not w.isdigit()))
+    return tuple(out)
 
 
 def alternative_names(text: str) -> tuple[str, ...]:

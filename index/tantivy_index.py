@@ -26,17 +26,17 @@ from typing import Any
 
 import tantivy
 
-from .analysis import fuzzy_distance, fuzzy_target
+from .analysis import FUZZY_FIELD, fuzzy_distance, fuzzy_target
 from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "7"
+SCHEMA_VERSION = "8"
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
-_TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", PLACE_ALT_FIELD)
+_TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", PLACE_ALT_FIELD, FUZZY_FIELD)
 
 
 def default_shards() -> int:

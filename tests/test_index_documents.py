@@ -54,7 +54,22 @@ def reference(doc: IndexDoc) -> dict[str, str]:
     out["authority_f"] = " ".join(fold(t) for t in _tokens(authority))
     alternatives = [t for f in sorted(PLACE_FIELDS & doc.fields.keys()) for t in _alternatives(_text(doc.fields[f]))]
     out["place_alt_f"] = " ".join(dict.fromkeys(alternatives))
+    own = [w for f in sorted(PLACE_FIELDS & doc.fields.keys()) for w in _own_words(_text(doc.fields[f]))]
+    out["fuzzy_f"] = " ".join(dict.fromkeys(out["name_f"].split() + own))
     return out
+
+
+def _own_words(place: str) -> list[str]:
+    """A place's words from its first unit on, without each unit's opening type word, nor digits."""
+    words = []
+    for part in places.unit_part(place).split(","):
+        toks = [fold(t) for t in _tokens(part)]
+        if " ".join(toks[:2]) in places._ALL_TYPES:
+            toks = toks[2:]
+        elif toks and toks[0] in places._ALL_TYPES:
+            toks = toks[1:]
+        words += [t for t in toks if not t.isdigit()]
+    return words
 
 
 AWKWARD = [
@@ -118,6 +133,7 @@ def test_documents_match_the_reference_analysis(monkeypatch: pytest.MonkeyPatch)
     # The check has teeth: the generated records do carry places read in the other era, and names.
     assert sum(bool(r["place_alt_f"]) for r in expected) > 300
     assert all(r["name_f"] for r in expected[len(AWKWARD):])
+    assert sum(len(r["fuzzy_f"].split()) > len(r["name_f"].split()) for r in expected) > 300
 
 
 def test_tantivy_documents_carry_the_reference_tokens_and_payload() -> None:

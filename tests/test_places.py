@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from index.places import _tables, alternative_names, legacy_to_2025, read_place, to_legacy
+from index.places import _tables, alternative_names, legacy_to_2025, place_tokens, read_place, to_legacy
 
 ADMIN_UNITS = Path(__file__).resolve().parents[2] / "shared" / "data" / "admin_units"
 
@@ -46,6 +46,18 @@ def test_alternative_names():
     assert alternative_names("Quảng Nam") == ("Thành phố Đà Nẵng",)
     assert alternative_names("Đà Nẵng") == ("Thành phố Đà Nẵng",)  # a province alone: never all of Quảng Nam
     assert "Phường Bàn Cờ" in alternative_names("Phường 1, Quận 3, TP. Hồ Chí Minh")
+
+
+def test_a_places_own_words_are_its_units_names():
+    own = lambda text: place_tokens(text).own  # noqa: E731
+    assert own("UBND xã Tân Phú") == ("tan", "phu")
+    assert own("Thôn Cổ Loa, xã Cổ Loa, huyện Đông Anh, thành phố Hà Nội") == (
+        "co", "loa", "dong", "anh", "ha", "noi")
+    assert own("Bệnh viện Đa khoa tỉnh Hà Tĩnh") == ("ha", "tinh")  # a type word only opens a unit
+    assert own("Phường 5, Quận 3, TP. Hồ Chí Minh") == ("ho", "chi", "minh")
+    assert own("thị xã Sơn Tây, Hà Nội") == ("son", "tay", "ha", "noi")
+    assert own("Đà Nẵng") == ("da", "nang")
+    assert own("") == ()
 
 
 # -- cross-check against dvhcvn (old → new splits, new → old merges with full|partial) ------------------------

@@ -27,7 +27,7 @@ docs = [IndexDoc(r.pop("record_id"), r.pop("type"), {k: v for k, v in r.items() 
         for r in generate_records(12, seed=5)]
 ctx.index.upsert(docs)
 print(json.dumps({"parser": "vietnamadminunits" in sys.modules,
-                  "tokens": {p: list(places.alternative_tokens(p)) for p in json.loads(sys.argv[2])}}))
+                  "tokens": {p: list(places.place_tokens(p).alternatives) for p in json.loads(sys.argv[2])}}))
 ctx.close()
 """
 
@@ -72,13 +72,13 @@ def test_a_home_it_cannot_write_to_only_costs_the_parse(tmp_path):
     places.remember_in(tmp_path / "places.sqlite3")
     try:
         place = "xã Ái Thượng, huyện Bá Thước, tỉnh Thanh Hóa"
-        assert list(places.alternative_tokens(place)) == _uncached(place) != []
+        assert list(places.place_tokens(place).alternatives) == _uncached(place) != []
     finally:
         places.remember_in(None)
 
 
 def _read_in_child(place: str, out) -> None:
-    out.put(list(places.alternative_tokens(place)))
+    out.put(list(places.place_tokens(place).alternatives))
 
 
 def test_a_forked_process_reads_but_leaves_the_file_alone(tmp_path):
@@ -96,7 +96,7 @@ def test_a_forked_process_reads_but_leaves_the_file_alone(tmp_path):
         assert child.exitcode == 0 and got == _uncached(place)
         with sqlite3.connect(tmp_path / "places.sqlite3") as conn:
             assert conn.execute("SELECT count(*) FROM places").fetchone() == (0,)
-        assert list(places.alternative_tokens(place)) == got  # the parent still writes its own
+        assert list(places.place_tokens(place).alternatives) == got  # the parent still writes its own
         with sqlite3.connect(tmp_path / "places.sqlite3") as conn:
             assert conn.execute("SELECT count(*) FROM places").fetchone() == (1,)
     finally:

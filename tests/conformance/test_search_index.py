@@ -157,6 +157,24 @@ def test_one_letter_ocr_error_is_found(ix: SearchIndex) -> None:
     assert ids(ix, "Nguyễm Văn Bình") == ["b1"]
 
 
+def test_ocr_tolerance_looks_in_names_and_places_own_names(empty_ix: SearchIndex) -> None:
+    empty_ix.upsert([IndexDoc("k1", "birth", {
+        "full_name": "Lò Văn Páo",
+        "ethnicity": "Kinh",
+        "place_of_birth": "xã Tân Lập, huyện Đan Phượng, tỉnh Hà Tây",
+        "registration_authority": "Ủy ban nhân dân xã Tân Lập",
+    })])
+    assert ids(empty_ix, "lo van pso") == ["k1"]  # a name, one letter off
+    assert ids(empty_ix, "pao tan lsp") == ["k1"]  # a place's own name
+    assert ids(empty_ix, "pao dan phuonb") == ["k1"]  # …even a word that is elsewhere a type word
+    assert ids(empty_ix, "pao ha tay") == ["k1"]
+    # One letter from words most records share is no match: the ethnicity, the office's title, a type word.
+    assert ids(empty_ix, "pao minh") == []  # Kinh
+    assert ids(empty_ix, "pao nhat") == []  # Ủy ban nhân dân
+    assert ids(empty_ix, "pao huyeb") == []  # huyện
+    assert ids(empty_ix, "pao kinh") == ["k1"]  # as written, any field matches
+
+
 def test_numbers_are_never_fuzzy(ix: SearchIndex) -> None:
     assert ids(ix, "001098012345") == ["b1"]
     assert ids(ix, "001098012346") == ["b2"]
