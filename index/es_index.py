@@ -30,7 +30,7 @@ from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "7"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change; then `sohoa reindex`
+SCHEMA_VERSION = "7"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt)
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _EXACT_FIELDS = ("all_x",)
 _FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD, FUZZY_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
@@ -176,6 +176,7 @@ class ElasticIndex:
         self.replicas = replicas
         self.swap_grace_s = swap_grace_s  # searches already running on the old index finish before it goes
         self._ready = False
+        self._reset = False
         self._loading = False  # inside bulk(): upserts do not wait for a refresh
 
     @classmethod
@@ -211,17 +212,36 @@ class ElasticIndex:
             return []
         return sorted(self.client.indices.get_alias(name=self.alias).body)
 
+    @property
+    def was_reset(self) -> bool:
+        """True when the alias pointed at an index of an older schema: an empty one of this schema took its
+        place, and the caller re-indexes from the database (``workers.stages.prepare_index``), as it does when
+        the embedded index is rebuilt."""
+        self._ensure()
+        return self._reset
+
+    @was_reset.setter
+    def was_reset(self, value: bool) -> None:
+        self._reset = value
+
     def _ensure(self) -> None:
-        """Create the first physical index and its alias, once per process (idempotent across processes)."""
+        """Create the first physical index and its alias, or replace one of an older schema, once per process
+        (idempotent across processes: they make the same name and the same alias actions)."""
         if self._ready:
             return
+        current = re.compile(rf"{re.escape(self._physical())}(-\d+)?")
         with _mapped():
-            if not self._behind_alias():
-                if self.client.indices.exists(index=self.alias):
-                    raise ConfigError(f"'{self.alias}' đã là một index thật, không thể dùng làm alias")
-                first = self._physical()
-                self._create(first)
-                self.client.indices.update_aliases(actions=[{"add": {"index": first, "alias": self.alias}}])
+            behind = self._behind_alias()
+            if not behind and self.client.indices.exists(index=self.alias):
+                raise ConfigError(f"'{self.alias}' đã là một index thật, không thể dùng làm alias")
+            if not any(current.fullmatch(name) for name in behind):
+                fresh = self._physical()
+                self._create(fresh)
+                swap = [{"remove": {"index": name, "alias": self.alias, "must_exist": False}} for name in behind]
+                self.client.indices.update_aliases(actions=[*swap, {"add": {"index": fresh, "alias": self.alias}}])
+                for name in behind:  # documents of an older schema: rebuilt from the database, not read again
+                    self.client.indices.delete(index=name, ignore_unavailable=True)
+                self._reset = bool(behind)
         self._ready = True
 
     def physical_indexes(self) -> list[str]:

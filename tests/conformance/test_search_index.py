@@ -382,6 +382,25 @@ def test_reindex_swaps_the_alias_without_interrupting_search(es_url: str) -> Non
     ix.close()
 
 
+def test_an_index_of_an_older_schema_behind_the_alias_is_replaced_empty(es_url: str) -> None:
+    """As the embedded index rebuilds itself: documents of an older schema would silently miss fields the
+    queries now use (a name one letter off found nothing), so the caller refills a fresh index instead."""
+    from index.es_index import SCHEMA_VERSION
+
+    ix = _elastic(es_url)
+    old = f"{ix.alias}-v0"  # as left by an older release
+    ix.client.indices.create(index=old)
+    ix.client.index(index=old, id="b2", document={"record_id": "b2", "all_f": "le van cuong"}, refresh=True)
+    ix.client.indices.update_aliases(actions=[{"add": {"index": old, "alias": ix.alias}}])
+    assert ix.was_reset and ix.count() == 0
+    assert ix.physical_indexes() == [f"{ix.alias}-v{SCHEMA_VERSION}"]
+    assert not ix.client.indices.exists(index=old)
+    ix.upsert(DOCS)
+    assert ids(ix, "Le Vau Cuong") == ["b2"]
+    again = _elastic(es_url)
+    assert not again.was_reset and again.count() == len(DOCS)
+
+
 def test_elasticsearch_unreachable_is_transient() -> None:
     from index.es_index import ElasticIndex
 
