@@ -15,8 +15,11 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 _ASCII_TOKEN = re.compile(r"[0-9A-Za-z_]+")  # \w on ASCII text
 
 
+word_tokens = _TOKEN.findall  # of text already normalised and lowercased
+
+
 def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalize(text).lower())
+    return word_tokens(normalize(text).lower())
 
 
 # An archive's vocabulary is small (Vietnamese has ~7,000 syllables; names and places repeat), so analysing

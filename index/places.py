@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import NamedTuple
 
 from domain.gazetteer import package_data
-from domain.text import fold, nfc
+from domain.text import fold, nfc, normalize
 
-from .analysis import folded_token, folded_tokens, tokens
+from .analysis import folded_token, folded_tokens, tokens, word_tokens
 from .places_seen import SeenPlaces
 
 LegacyKey = tuple[str, str, str]  # the package's keys: ("thanhphodanang", "quanhaichau", "phuongthachthang")
@@ -242,12 +242,6 @@ def unit_part(text: str) -> str:
     return text
 
 
-def _alternative_tokens(unit_text: str) -> tuple[str, ...]:
-    # The parser compares lowercase letters, digits and commas only, and the checks after it lowercase words:
-    # "Xã Cổ Loa" and "xã  Cổ Loa" read alike, so they share one reading (a fifth fewer parser calls).
-    return _tokens_of_unit(" ".join(nfc(unit_text).lower().split()))
-
-
 _seen: SeenPlaces | None = None
 
 
@@ -272,17 +266,6 @@ def _forsake_in_child() -> None:
 os.register_at_fork(after_in_child=_forsake_in_child)
 
 
-@lru_cache(maxsize=262_144)  # unit parts: a closed set
-def _tokens_of_unit(unit_text: str) -> tuple[str, ...]:
-    seen = _seen
-    if seen is not None and (known := seen.get(unit_text)) is not None:
-        return known
-    out = tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
-    if seen is not None:
-        seen.add(unit_text, out)
-    return out
-
-
 class PlaceTokens(NamedTuple):
     """What the index stores for a place: folded words, once each."""
 
@@ -292,18 +275,28 @@ class PlaceTokens(NamedTuple):
 
 @lru_cache(maxsize=65_536)  # whole addresses repeat too (one family's residences): skip finding their unit part
 def place_tokens(text: str) -> PlaceTokens:
-    unit = unit_part(text)
-    return PlaceTokens(_alternative_tokens(unit), _own_words(unit))
+    # The parser compares lowercase letters, digits and commas only, and the checks after it lowercase words:
+    # "Xã Cổ Loa" and "xã  Cổ Loa" read alike, so they share one reading (a fifth fewer parser calls).
+    return _tokens_of_unit(" ".join(nfc(unit_part(text)).lower().split()))
 
 
 @lru_cache(maxsize=262_144)  # unit parts: a closed set
+def _tokens_of_unit(unit_text: str) -> PlaceTokens:
+    seen = _seen
+    if seen is None or (alternatives := seen.get(unit_text)) is None:
+        alternatives = tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
+        if seen is not None:
+            seen.add(unit_text, alternatives)
+    return PlaceTokens(alternatives, _own_words(unit_text))
+
+
 def _own_words(unit_text: str) -> tuple[str, ...]:
     """The units' names without the type word opening each unit ("xã", "thành phố"; only there: "Hà Tĩnh" keeps
     its "tinh") nor digits (never matched fuzzily): the words of a place a search should still find through a
     one-letter OCR slip (``index.analysis.FUZZY_FIELD``)."""
     out: dict[str, None] = {}
-    for part in unit_text.split(","):
-        words = folded_tokens(part)
+    for part in normalize(unit_text).lower().split(","):  # (tokens() per part would normalise each again)
+        words = [folded_token(t) for t in word_tokens(part)]
         skip = 2 if " ".join(words[:2]) in _ALL_TYPES else 1 if words[:1] and words[0] in _ALL_TYPES else 0
         out.update(dict.fromkeys(w for w in words[skip:] if not w.isdigit()))
     return tuple(out)
