@@ -110,10 +110,14 @@ class IndexDoc:
                     name_f.append(folded)
             if is_place:
                 places.append((name, text))
+        alternatives, out[FUZZY_FIELD] = _place_words(name_f, places)
+        # Free words match folded in the places' names of the other era too, as in what is written: one field
+        # (one posting list a query word, not two merged), scored the same.
+        if alternatives:
+            every_f.append(alternatives)
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
         out["name_f"] = " ".join(name_f)
         out["authority_f"] = analysed_value(self.authority)[1]
-        out["place_alt_f"], out[FUZZY_FIELD] = _place_words(name_f, places)
         return out
 
 

@@ -26,16 +26,16 @@ from domain.errors import ConfigError, TransientBackendError
 
 from .analysis import FUZZY_FIELD, fuzzy_distance, fuzzy_target
 from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
-from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
+from .query import KNOWN_FIELDS, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
 SCHEMA_VERSION = "7"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt)
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _EXACT_FIELDS = ("all_x",)
-_FOLDED_FIELDS = ("all_f", "name_f", "authority_f", PLACE_ALT_FIELD, FUZZY_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
+_FOLDED_FIELDS = ("all_f", "name_f", "authority_f", FUZZY_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
-_TOKEN_FIELDS = ("all_*", "name_*", "f_*", "authority_f", PLACE_ALT_FIELD, FUZZY_FIELD)
+_TOKEN_FIELDS = ("all_*", "name_*", "f_*", "authority_f", FUZZY_FIELD)
 
 
 def _text(analyzer: str) -> dict[str, Any]:
@@ -105,17 +105,11 @@ def _const(query: dict[str, Any], boost: float) -> dict[str, Any]:
     return {"constant_score": {"filter": query, "boost": boost}}
 
 
-def _word(exact_field: str, folded_field: str | None, exact: str, folded: str,
-          also_folded: str | None = None) -> dict[str, Any]:
-    """One query word: exact spelling best, then folded (in ``folded_field`` or ``also_folded``, scored once),
-    then within the OCR-error distance."""
+def _word(exact_field: str, folded_field: str | None, exact: str, folded: str) -> dict[str, Any]:
+    """One query word: exact spelling best, then folded, then within the OCR-error distance."""
     should = [_const({"term": {exact_field: exact}}, EXACT_BOOST)] if exact_field else []
     target = folded_field or exact_field
-    if also_folded:
-        either = [{"term": {f: folded}} for f in (target, also_folded)]
-        should.append(_const({"bool": {"should": either, "minimum_should_match": 1}}, FOLDED_BOOST))
-    else:
-        should.append(_const({"term": {target: folded}}, FOLDED_BOOST))
+    should.append(_const({"term": {target: folded}}, FOLDED_BOOST))
     distance = fuzzy_distance(folded)
     if distance:
         # Every term within the distance, their documents gathered in one bitset, as Tantivy does. The default
@@ -128,7 +122,7 @@ def _word(exact_field: str, folded_field: str | None, exact: str, folded: str,
 
 
 def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
-    must = [_word("all_x", "all_f", term.exact, term.folded, PLACE_ALT_FIELD) for term in parsed.terms]
+    must = [_word("all_x", "all_f", term.exact, term.folded) for term in parsed.terms]
     for field, toks in parsed.fielded.items():
         must.extend(_word("", field, tok, tok) for tok in toks)
     filters: list[dict[str, Any]] = []

@@ -13,8 +13,6 @@ from domain.text import fold
 from .analysis import exact_tokens, folded_tokens
 
 KNOWN_FIELDS = frozenset(f for fields in FIELDS.values() for f in fields)
-# Folded names of a record's places in the other era (index.places): free words match there too, as folded.
-PLACE_ALT_FIELD = "place_alt_f"
 # Short Vietnamese aliases officers may type (folded): "cha:", "me:", "ten:", "sinh:", "cccd:".
 ALIASES = {
     "ten": "name",

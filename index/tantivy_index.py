@@ -28,7 +28,7 @@ import tantivy
 
 from .analysis import FUZZY_FIELD, fuzzy_distance, fuzzy_target
 from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
-from .query import KNOWN_FIELDS, PLACE_ALT_FIELD, ParsedQuery, parse
+from .query import KNOWN_FIELDS, ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, not
 SCHEMA_VERSION = "8"
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
-_TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", PLACE_ALT_FIELD, FUZZY_FIELD)
+_TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FUZZY_FIELD)
 
 
 def default_shards() -> int:
@@ -227,18 +227,11 @@ class TantivyIndex:
         q = tantivy.Query.term_query(self.schema, field, token)
         return tantivy.Query.const_score_query(q, boost)
 
-    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str,
-              also_folded: str | None = None) -> tantivy.Query:
-        """One query word: exact spelling best, then folded (in ``folded_field`` or ``also_folded``, scored
-        once), then within the OCR-error distance."""
+    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str) -> tantivy.Query:
+        """One query word: exact spelling best, then folded, then within the OCR-error distance."""
         should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
         target = folded_field or exact_field
-        if also_folded:
-            either = [(tantivy.Occur.Should, tantivy.Query.term_query(self.schema, f, folded))
-                      for f in (target, also_folded)]
-            should.append(tantivy.Query.const_score_query(tantivy.Query.boolean_query(either), FOLDED_BOOST))
-        else:
-            should.append(self._term(target, folded, FOLDED_BOOST))
+        should.append(self._term(target, folded, FOLDED_BOOST))
         distance = fuzzy_distance(folded)
         if distance:
             fuzzy = tantivy.Query.fuzzy_term_query(self.schema, fuzzy_target(folded, target), folded, distance,
@@ -249,7 +242,7 @@ class TantivyIndex:
     def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
         must: list[tantivy.Query] = []
         for term in parsed.terms:
-            must.append(self._word("all_x", "all_f", term.exact, term.folded, PLACE_ALT_FIELD))
+            must.append(self._word("all_x", "all_f", term.exact, term.folded))
         for field, toks in parsed.fielded.items():
             for tok in toks:
                 must.append(self._word("", field, tok, tok))
