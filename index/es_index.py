@@ -21,6 +21,7 @@ from urllib.parse import unquote, urlsplit
 
 import elastic_transport
 from elasticsearch import ApiError, BadRequestError, Elasticsearch, helpers
+from elasticsearch.serializer import OrjsonSerializer
 
 from domain.errors import ConfigError, TransientBackendError
 
@@ -184,7 +185,8 @@ class ElasticIndex:
         host = f"{scheme}://{parts.hostname}:{parts.port or 9200}"
         auth = (unquote(parts.username), unquote(parts.password or "")) if parts.username else None
         client = Elasticsearch(
-            host, basic_auth=auth, request_timeout=timeout_s, max_retries=2, retry_on_timeout=True
+            host, basic_auth=auth, request_timeout=timeout_s, max_retries=2, retry_on_timeout=True,
+            serializer=OrjsonSerializer(),  # a bulk reindex's client spent an eighth of its CPU in json.dumps
         )
         return cls(client, parts.path.strip("/") or DEFAULT_ALIAS, shards=shards)
 
