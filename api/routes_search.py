@@ -13,7 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 
-from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
+from domain.records import NAME_FIELDS, PLACE_FIELDS, TITLE_FIELDS, RecordType
 from index import SearchQuery
 from office.accounts.roles import Permission, Principal
 from office.records import service as service
@@ -57,10 +57,13 @@ def snippets(fields: dict, terms: list[str], limit: int = 4) -> dict[str, Markup
     order = sorted(fields, key=lambda k: (k not in _TITLES, k not in NAME_FIELDS, position[k]))
     exact = frozenset(fold_word(w) for v in fields.values() for w in _WORD.findall(_text(v))) & set(terms)
     found: dict[str, Markup] = {}
+    everything = frozenset(terms)
     for name in order:
         text = _text(fields[name])
-        if any(word_matches(w, terms, exact) for w in _WORD.findall(text)):
-            found[name] = highlight(text, terms, exact)
+        # Near-misses only where the index forgives them (index.analysis.FUZZY_FIELD): names and places.
+        marked = exact if name in NAME_FIELDS or name in PLACE_FIELDS else everything
+        if any(word_matches(w, terms, marked) for w in _WORD.findall(text)):
+            found[name] = highlight(text, terms, marked)
         if len(found) >= limit:
             break
     return found

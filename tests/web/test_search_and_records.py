@@ -17,6 +17,10 @@ def test_highlight_marks_words_ignoring_diacritics_and_escapes_html():
     assert "<mark>Hoàng</mark>" in str(highlight("Hoàng", ["hoanh"]))
     found = snippets({"full_name": "Lê Văn Hải", "father_name": "Lê Văn Mai"}, ["le", "hai"])
     assert list(found)[0] == "full_name" and "<mark>Mai</mark>" not in str(found["father_name"])
+    # Near-misses are marked where the index forgives them, in names and places, not in the ethnicity.
+    found = snippets({"full_name": "Lò Văn Páo", "ethnicity": "Kinh", "hometown": "xã Tân Lập"}, ["pao", "minh", "lsp"])
+    assert "ethnicity" not in found and "<mark>Lập</mark>" in str(found["hometown"])
+    assert "<mark>Kinh</mark>" in str(snippets({"ethnicity": "Kinh"}, ["kinh"])["ethnicity"])
 
 
 def test_a_name_typed_without_diacritics_and_one_wrong_letter_finds_the_person(client_for, installation):
