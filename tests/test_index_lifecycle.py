@@ -43,6 +43,11 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database(embedded_settings
 
     assert ctx.index.count() == 0  # opened: dropped, nothing refilled behind the caller's back
     prepare_index(ctx)  # the start-up step of serve, worker and the executors
+    from index import analysis, places
+
+    # The rebuild's analyses are not kept by a process that goes on to serve searches.
+    assert not analysis._VALUES and analysis.folded_token.cache_info().currsize == 0
+    assert places.place_tokens.cache_info().currsize == 0
     assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1
     ctx.close()
 

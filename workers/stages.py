@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from domain.errors import InputRejected, PageFailed
 from domain.ids import record_id
 from domain.records import RecordType
-from index import IndexDoc
+from index import IndexDoc, forget_analyses
 from ingest import render_page
 from ocr import PageOcr, extract_records, guess_record_type, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
@@ -186,6 +186,7 @@ def prepare_index(ctx: Context) -> None:
     if getattr(index, "was_reset", False):
         reindex_all(ctx, index)
         index.was_reset = False
+        forget_analyses()  # a server goes on with a few words a search: not the whole archive's analyses
 
 
 def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = False,
