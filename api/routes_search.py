@@ -13,8 +13,9 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
 
-from domain.records import NAME_FIELDS, PLACE_FIELDS, TITLE_FIELDS, RecordType
+from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
 from index import SearchQuery
+from index.analysis import FUZZY_SOURCES
 from office.accounts.roles import Permission, Principal
 from office.records import service as service
 from office.records.matching import fold_word, query_terms, word_matches
@@ -60,8 +61,7 @@ def snippets(fields: dict, terms: list[str], limit: int = 4) -> dict[str, Markup
     everything = frozenset(terms)
     for name in order:
         text = _text(fields[name])
-        # Near-misses only where the index forgives them (index.analysis.FUZZY_FIELD): names and places.
-        marked = exact if name in NAME_FIELDS or name in PLACE_FIELDS else everything
+        marked = exact if name in FUZZY_SOURCES else everything  # near-misses only where the index forgives them
         if any(word_matches(w, terms, marked) for w in _WORD.findall(text)):
             found[name] = highlight(text, terms, marked)
         if len(found) >= limit:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from domain.records import NAME_FIELDS, PLACE_FIELDS
 from domain.text import fold, normalize, tone_key
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -77,6 +78,7 @@ def folded_tokens(text: str) -> list[str]:
 # dân", "tỉnh", the ethnicity "Kinh", "Việt Nam"): one letter away from common syllables (ban ~ van, kinh ~
 # minh), they made a word match nearly every record and cost most of a name query's time.
 FUZZY_FIELD = "fuzzy_f"
+FUZZY_SOURCES = NAME_FIELDS | PLACE_FIELDS  # the record fields whose words it holds
 
 
 def is_number(token: str) -> bool:

@@ -13,7 +13,7 @@ from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
 from .analysis import FUZZY_FIELD, analyse, analysed_value, cached_analysis
 from .places import place_tokens
-from .query import ParsedQuery, parse
+from .query import KNOWN_FIELDS, ParsedQuery, parse
 
 # Bounds on what one search may ask, so no query can crash or bloat the process: Tantivy allocates room for
 # offset + limit hits up front (a deep offset aborted the server), and every query word becomes a fuzzy
@@ -30,6 +30,10 @@ class QueryRejected(SohoaError):
     code = "query_rejected"
     exit_code = 2
     http_status = 422
+
+# The fields ``IndexDoc.analysed`` fills, each with whitespace-joined tokens: matched, never returned. Both
+# engines declare exactly these.
+TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FUZZY_FIELD, *(f"f_{f}" for f in sorted(KNOWN_FIELDS)))
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {

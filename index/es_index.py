@@ -25,18 +25,15 @@ from elasticsearch.serializer import OrjsonSerializer
 
 from domain.errors import ConfigError, TransientBackendError
 
-from .analysis import FUZZY_FIELD, fuzzy_distance, fuzzy_target
-from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
-from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .analysis import fuzzy_distance, fuzzy_target
+from .base import TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
 SCHEMA_VERSION = "7"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt)
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
-_EXACT_FIELDS = ("all_x",)
-_FOLDED_FIELDS = ("all_f", "name_f", "authority_f", FUZZY_FIELD) + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS))
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
-_TOKEN_FIELDS = ("all_*", "name_*", "f_*", "authority_f", FUZZY_FIELD)
 
 
 def _text(analyzer: str) -> dict[str, Any]:
@@ -64,12 +61,11 @@ def index_body(*, shards: int = 1, replicas: int | None = None) -> dict[str, Any
         "year": {"type": "integer"},
         "payload": {"type": "object", "enabled": False},
     }
-    properties.update({name: _text("whitespace") for name in _EXACT_FIELDS})
-    properties.update({name: _text("whitespace") for name in _FOLDED_FIELDS})
+    properties.update({name: _text("whitespace") for name in TOKEN_FIELDS})
     mappings = {
         # The token fields are for matching only (hits return record_id, type, batch_id and the payload): not
         # kept in _source, which would otherwise store every record's tokens beside its payload again.
-        "_source": {"excludes": list(_TOKEN_FIELDS)},
+        "_source": {"excludes": ["f_*", *(name for name in TOKEN_FIELDS if not name.startswith("f_"))]},
         # A field added to a record type later still gets the folded analyzer, before any migration.
         "dynamic_templates": [
             {"record_fields": {"match": "f_*", "match_mapping_type": "string", "mapping": _text("whitespace")}}

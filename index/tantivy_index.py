@@ -26,9 +26,9 @@ from typing import Any
 
 import tantivy
 
-from .analysis import FUZZY_FIELD, fuzzy_distance, fuzzy_target
-from .base import Facets, Hit, IndexDoc, SearchQuery, SearchResult
-from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .analysis import fuzzy_distance, fuzzy_target
+from .base import TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,6 @@ ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, not
 SCHEMA_VERSION = "8"
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
-_TEXT_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FUZZY_FIELD)
 
 
 def default_shards() -> int:
@@ -56,7 +55,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("type", stored=True, tokenizer_name="raw", fast=True)  # fast: facet counts
     sb.add_bytes_field("payload", stored=True, indexed=False)  # JSON, returned with hits, never searched
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
-    for name in _TEXT_FIELDS + tuple(f"f_{f}" for f in sorted(KNOWN_FIELDS)):
+    for name in TOKEN_FIELDS:
         # Scores are constant per matched word: document ids are all a query needs, not frequencies or
         # positions (half the indexing work and the postings' size).
         sb.add_text_field(name, stored=False, tokenizer_name=ANALYZER, index_option="basic")
