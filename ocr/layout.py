@@ -16,6 +16,7 @@ from statistics import median
 
 import numpy as np
 
+from domain.text import fold
 from ocr.words import Word, lines_of
 
 _GAP = 1.6  # a gap wider than this many median word heights separates pieces
@@ -76,7 +77,8 @@ def reading_order(words: list[Word]) -> list[Word]:
     end = len(lines) - tail
     foot, foot_gutter = _column_block(pieces[head:end][::-1], left, width, gap, header=False)
     # The footer starts with the signer's block: a paragraph's last short line above it stays in the body.
-    while foot and not any(sum(_span(p)) / 2 >= foot_gutter for p in pieces[end - foot]):
+    while foot and not any(sum(_span(p)) / 2 >= foot_gutter for p in pieces[end - foot]) \
+            and not _recipients(pieces[end - foot], foot_gutter):
         foot -= 1
     out = _read_columns(pieces[:head], head_gutter, gap, header=True)
     out += _read_middle(lines[head:end - foot], pieces[head:end - foot], left, width, centre, gap)
@@ -119,9 +121,16 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
         free = now
         both = any(_two_sided(q, g) for q in pieces[:n + 1]) if header else \
             all(any((sum(_span(p)) / 2 < g) == is_left for q in pieces[:n + 1] for p in q) for is_left in (True, False))
-        if n >= 1 and both and _centred_column(pieces[:n + 1], g, gap):
+        if n >= 1 and both and (_centred_column(pieces[:n + 1], g, gap) or not header and _recipients(ps, g)):
             best, gutter = n + 1, g
     return best, gutter
+
+
+def _recipients(ps: list[list[Word]], g: float) -> bool:
+    """Does this line open the footer's left column, "Nơi nhận:" (Decree 30/2020's words for it)? The signer's
+    column beside it is then one even where a seal left only bits of its title to read, off its centre."""
+    left = [w for p in ps if sum(_span(p)) / 2 < g for w in p]
+    return "".join(ch for ch in fold("".join(w.text for w in left[:2])) if ch.isalpha()).startswith("noinhan")
 
 
 def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool:

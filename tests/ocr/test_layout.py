@@ -75,6 +75,22 @@ def test_official_header_and_footer_read_block_by_block():
                      "Nguyễn Văn Bình"]
 
 
+def test_a_signer_block_read_in_bits_beside_the_recipients_is_still_the_footer():
+    """Under a seal on a black-and-white copy only bits of the signer's title read, off their centre (ocr.under_seal):
+    no centred column to tell the footer by. The "Nơi nhận:" that opens its left column does (Decree 30/2020's
+    words, read here with a toner speck before them), and the signer's column comes after the recipients."""
+    words = (_line(0, (100, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng các cơ"))
+             + _line(1, (100, "quan, đơn vị và cá nhân có liên quan chịu trách nhiệm thi hành"))
+             + _line(2, (100, ".Nơi nhận:"), (1660, "NHÂN DÂN"))
+             + _line(3, (100, "- Như Điều 3;"))
+             + _line(4, (100, "- Sở Tư pháp;"), (1300, "HỘ CHỦ TỊCH"))
+             + _line(5, (100, "- Lưu: VT, TP."), (1720, "TỊCH"))
+             + _line(6, (1380, "Nguyễn Tuấn Trường")))
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[2:] == [".Nơi nhận:", "- Như Điều 3;", "- Sở Tư pháp;", "- Lưu: VT, TP.", "NHÂN DÂN",
+                         "HỘ CHỦ TỊCH", "TỊCH", "Nguyễn Tuấn Trường"]
+
+
 def _centred(n: int, *blocks: tuple[int, str]) -> list[Word]:
     """Line ``n`` with each text centred on its x (as _line draws words: 30 px a letter, 20 between words)."""
     return _line(n, *[(cx - (30 * len(t.replace(" ", "")) + 20 * t.count(" ")) // 2, t) for cx, t in blocks])
