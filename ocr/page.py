@@ -25,6 +25,7 @@ from ocr.marks import Mark
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
+from ocr.under_seal import read_under_seals
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
 # Below this mean confidence the grey variant is thought poor and the cleaned variant is tried as well.
@@ -65,7 +66,7 @@ class PageOcr:
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
-          want_pdf: bool, dpi: int, rules: Rules) -> PageOcr:
+          want_pdf: bool, dpi: int, rules: Rules, seals: list[Mark]) -> PageOcr:
     img = Image.fromarray(grey)
     if variant == "otsu":
         img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
@@ -77,6 +78,8 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # clean-up below left it only a few good words.
     confidence = mean_confidence(read)
     real = sum(1 for w in read if w.conf >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 2)
+    if seals:  # what a seal left dark covers (ocr.under_seal); the PDF's text layer stays the page read's
+        read = read_under_seals(grey, read, seals, settings.ocr_lang, deadline, dpi)
     words = reading_order(read)
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
@@ -170,6 +173,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     if time.monotonic() >= deadline:
         raise OcrTimeout(TIMED_OUT)
 
+    seals = [m for m in found if m.kind == marks.SEAL]
     images: dict[tuple[str, int], np.ndarray] = {}  # the image each read was made from, by variant and rotation
 
     def read(variant: str, flipped: bool = False) -> PageOcr:
@@ -178,7 +182,8 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
             g, turn, r = cv2.rotate(grey, cv2.ROTATE_180), (rotation + 180) % 360, \
                 rules.flipped(grey.shape[1], grey.shape[0])
         img = images[variant, turn] = preprocess.cleaned(g) if variant == "otsu" else g
-        return _read(img, variant, turn, settings, deadline, want_pdf, dpi, r)
+        return _read(img, variant, turn, settings, deadline, want_pdf, dpi, r,
+                     marks.flipped(seals, g.shape[1], g.shape[0]) if flipped else seals)
 
     # Tesseract binarises the grey image globally, which fails under shadows (a dark photocopy's grey image
     # reads nothing at all); there the background-flattened, binarised variant is read first, and most often

@@ -1,0 +1,101 @@
+"""The signer's title under a seal on a black-and-white copy, read once more (ocr/under_seal.py), on a drawn
+signer block: a seal as dark as print over the left of its title, as a photocopy leaves it."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from domain.settings import Settings
+from ocr.marks import SEAL, Mark
+from ocr.page import ocr_page
+from ocr.under_seal import read_under_seals, seal_crops, whiten_rings
+from ocr.words import Word
+from samples.fonts import font
+from samples.ink import stamp_mask
+
+W, H = 1650, 700
+SEAL_AT, DIAMETER = (250, 60), 300
+TITLE = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
+
+
+def _block(seal: bool = True) -> np.ndarray:
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    bold = font("serif-bold", 34)
+    for n, text in enumerate(TITLE):
+        draw.text((560 - bold.getlength(text) / 2, 120 + 52 * n), text, font=bold, fill=10)
+    draw.text((560 - bold.getlength("Nguyễn Văn Bình") / 2, 560), "Nguyễn Văn Bình", font=bold, fill=10)
+    page = np.array(img)
+    if seal:
+        mask = stamp_mask("ỦY BAN NHÂN DÂN XÃ BÌNH MINH", np.random.default_rng(4), DIAMETER)
+        x, y = SEAL_AT
+        part = page[y:y + mask.shape[0], x:x + mask.shape[1]]
+        part[mask > 0.25] = 30  # through a copier's toner curve the seal comes out as dark as print
+    return page
+
+
+def _seal() -> Mark:
+    return Mark(SEAL, SEAL_AT[0], SEAL_AT[1], DIAMETER + 20, DIAMETER + 20, 1.0)
+
+
+def test_the_rings_are_whitened_and_the_title_letters_stay():
+    page = _block()
+    m = _seal()
+    crop = page[m.top:m.top + m.height, m.left:m.left + m.width]
+    out = whiten_rings(crop)
+    assert out is not None
+    c = (m.width / 2, m.height / 2)
+    angles = np.linspace(np.pi / 2 + 0.3, np.pi * 1.5 - 0.3, 40)  # the ring's left half, where no title runs
+    r = DIAMETER / 2 - 4
+    on_ring = [(int(c[1] + r * np.sin(a)), int(c[0] + r * np.cos(a))) for a in angles]
+    assert sum(crop[y, x] < 128 for y, x in on_ring) > 30  # the outer ring was ink
+    assert sum(out[y, x] < 128 for y, x in on_ring) <= 4  # and is paper now
+    # The title's letters outside the seal lose nothing; those inside keep most of their ink.
+    title = (slice(120 - m.top, 230 - m.top), slice(0, m.width))
+    unsealed = _block(seal=False)[m.top:m.top + m.height, m.left:m.left + m.width]
+    letters = unsealed[title] < 128
+    assert (out[title][letters] < 128).mean() > 0.75
+
+
+def test_no_ring_no_second_read():
+    page = _block(seal=False)  # a seal washed out by its colour leaves the title alone on paper
+    m = _seal()
+    assert whiten_rings(page[m.top:m.top + m.height, m.left:m.left + m.width]) is None
+    assert seal_crops(page, [m]) == []
+
+
+def test_the_title_under_the_seal_is_read_and_put_on_its_lines():
+    page = _block()
+    # What the page's read kept: the signer's name, and a misread bit of the title's first line.
+    name = Word("Nguyễn", 0.95, 430, 565, 120, 36, 3, 1)
+    bit = Word("DẦN", 0.3, 640, 128, 80, 34, 2, 0)
+    words = read_under_seals(page, [bit, name], [_seal()], "vie", time.monotonic() + 60, 200)
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    text = [" ".join(t) for _, t in sorted(lines.items())]
+    assert "DẦN" not in " ".join(text)  # the read bit was less sure than the word read again over it
+    assert any("NHÂN DÂN" in line for line in text[:1]), text
+    assert any("TỊCH" in line for line in text[1:-1]), text  # the second line, under the first
+    assert text[-1] == "Nguyễn"
+    assert [w.line for w in words] == sorted(w.line for w in words)
+
+
+def test_a_title_the_page_read_is_not_read_again():
+    page = _block()
+    title = [Word(t, 0.95, 365 + 80 * k, 125, 70, 34, 2, 0) for k, t in enumerate("TM. ỦY BAN NHÂN DÂN".split())]
+    assert read_under_seals(page, title, [_seal()], "vie", time.monotonic() + 60, 200) == title
+
+
+def test_a_black_and_white_page_keeps_the_title_under_its_seal():
+    """End to end: the seal is found by its strokes (ocr.marks), and the title under it is in the page's text;
+    without the second read the page's text is the signer's name alone."""
+    image = Image.fromarray(_block())
+    image.info["dpi"] = (200, 200)
+    result = ocr_page(image, Settings(), want_pdf=False)
+    assert SEAL in {m.kind for m in result.marks}
+    lines = result.text.splitlines()
+    assert lines[-1] == "Nguyễn Văn Bình"
+    assert "NHÂN DÂN" in lines[0] and "TỊCH" in lines[1]
