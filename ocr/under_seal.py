@@ -30,6 +30,9 @@ _INKED = 0.5  # a radius inked along this share of its circle is a ring
 _CONFIDENT = 0.6  # a word read here below this is the seal's lettering or a ring's remains
 _ALONE = 0.85  # … and below this when it is the only confident word on its line
 _BETTER = 0.1  # a word read here replaces the page's words it covers when this much more confident
+# A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
+# below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
+_DOUBTFUL = 0.75
 _READ = 5  # confident words the page's read found there already: the title was read (a seal paler than print)
 
 
@@ -134,6 +137,7 @@ def _add(words: list[Word], reads: list[tuple[int, int, list[Word]]]) -> list[Wo
             w.left, w.top = w.left + x0, w.top + y0
             covered = [v for v in words if _overlap(w, v) > 0.3]
             if all(v.conf + _BETTER < w.conf for v in covered):
+                w.conf = min(w.conf, _DOUBTFUL)
                 added.append(w)
                 dropped.update(id(v) for v in covered)
         if added:
