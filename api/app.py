@@ -5,9 +5,7 @@ a browser session or an API token (``Authorization: Bearer sohoa_…``).
 """
 from __future__ import annotations
 
-import ctypes
 import logging
-import os
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from domain.settings import Settings
 from office.accounts import service as auth
 from office.capture import background as capture_background
 from workers import Context
+from workers.malloc import few_arenas
 
 from . import openapi_doc
 from .routes_admin import router as admin_router
@@ -64,20 +63,6 @@ _HEADERS = {
 _STATUS_MESSAGES = {404: "Không tìm thấy địa chỉ này.", 405: "Phương thức này không được hỗ trợ ở địa chỉ này."}
 
 
-def _few_malloc_arenas() -> None:
-    """glibc gives each busy thread its own malloc arena (up to 8 per core) and keeps their memory: under 20
-    officers on 100k records the server held 414 MiB after the load, 250 MiB with two arenas
-    (docs/benchmarks.md, officer_load). Set before the threadpool's threads exist; an explicit
-    MALLOC_ARENA_MAX (already applied by glibc) or another C library is left alone."""
-    if "MALLOC_ARENA_MAX" in os.environ:
-        return
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return
-    libc.mallopt(-8, 2)  # M_ARENA_MAX
-
-
 def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) -> FastAPI:
     ctx = Context(settings)
     st = AppState(ctx=ctx, secret=auth.load_secret(settings), policy=policy or auth.LoginPolicy())
@@ -86,7 +71,7 @@ def create_app(settings: Settings, *, policy: auth.LoginPolicy | None = None) ->
     async def lifespan(_app: FastAPI):
         from workers.stages import prepare_index
 
-        _few_malloc_arenas()
+        few_arenas()  # before the threadpool's threads exist
         await run_in_threadpool(prepare_index, ctx)  # before the first request, not on its thread
         # books a stopped server left half read run again, stale uploads expire (office.capture.background)
         background = capture_background.Background(ctx, capture_runner(_app))

@@ -9,7 +9,7 @@ from domain.settings import Settings
 
 from .base import Facets, Hit, IndexDoc, SearchIndex, SearchQuery, SearchResult
 
-__all__ = ["Facets", "Hit", "IndexDoc", "SearchIndex", "SearchQuery", "SearchResult", "forget_analyses", "open_index"]
+__all__ = ["Facets", "Hit", "IndexDoc", "SearchIndex", "SearchQuery", "SearchResult", "open_index"]
 
 
 def shards_of(url: str) -> int | None:
@@ -39,21 +39,3 @@ def open_index(settings: Settings) -> SearchIndex:
         return ElasticIndex.from_url(settings.index_url, shards=shards or 1)
     raise ConfigError(f"SOHOA_INDEX_URL không hợp lệ: {settings.index_url!r} (cần tantivy:// hoặc http(s)://)")
 
-
-def forget_analyses() -> None:
-    """Empty the analysis caches (values, tokens, places) and hand the freed memory back to the system. For a
-    long-lived process after a bulk rebuild, such as the web server refilling its index at start-up: the
-    caches hold a whole archive's analyses, which searches of a few words never need, and glibc keeps freed
-    memory unless asked (``malloc_trim``). A process that refilled 100,000 records: 476 → 246 MiB."""
-    import ctypes
-    import gc
-
-    from . import analysis, places
-
-    analysis.forget()
-    places.forget()
-    gc.collect()
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: the memory is reused by this process instead
-        pass

@@ -37,12 +37,6 @@ _VALUES_MAX = 131_072
 cached_analysis = _VALUES.get  # the same dict for good: it is cleared, never replaced
 
 
-def forget() -> None:
-    _VALUES.clear()
-    exact_token.cache_clear()
-    folded_token.cache_clear()
-
-
 def analysed_value(text: str) -> tuple[str, str]:
     """One field value's exact and folded tokens, each space-joined (a date splits at its dashes: "-" is never
     part of a token)."""

@@ -34,6 +34,7 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
 SCHEMA_VERSION = "8"
+OUTDATED = "0"  # a marker no release writes as its schema: the next opening rebuilds
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 
@@ -75,6 +76,12 @@ def _document(doc: IndexDoc) -> tantivy.Document:
         values["year"] = year
     # Without the schema, from_dict takes each value's own type (str, bytes, int): half the cost with it.
     return tantivy.Document.from_dict(values)
+
+
+def _write_marker(marker: Path, version: str) -> None:
+    tmp = marker.with_suffix(".tmp")
+    tmp.write_text(version)
+    os.replace(tmp, marker)  # replaced whole: a reader sees the old marker or the new one
 
 
 @contextmanager
@@ -121,9 +128,7 @@ class TantivyIndex:
                     self.was_reset = True
                     self.shards = self._open(path, shards)
                 if found != SCHEMA_VERSION:
-                    tmp = marker.with_suffix(".tmp")
-                    tmp.write_text(SCHEMA_VERSION)
-                    os.replace(tmp, marker)
+                    _write_marker(marker, SCHEMA_VERSION)
         else:
             self.shards = [tantivy.Index(self.schema) for _ in range(shards or 1)]
         analyzer = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build()
@@ -132,6 +137,14 @@ class TantivyIndex:
         self._writers: list[tantivy.IndexWriter] | None = None
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+
+    def mark_outdated(self) -> None:
+        """Make the next opening drop this index, as one of an older schema, and report it ``was_reset``: for a
+        refill from the database that failed part-way (``workers.stages.prepare_index``), which would otherwise
+        leave part of the archive under a current marker, unnoticed by every later start."""
+        if self.path is not None:
+            with _exclusive(self.path.parent / f".{self.path.name}.lock"):
+                _write_marker(self.path / "sohoa-schema", OUTDATED)
 
     def _open(self, path: Path, shards: int | None) -> list[tantivy.Index]:
         dirs = sorted(path.glob("s[0-9]*"), key=lambda d: int(d.name[1:])) or \

@@ -7,6 +7,7 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from domain.settings import Settings
 from index import IndexDoc, SearchQuery
 from index.tantivy_index import TantivyIndex
 from storage.models import Batch, Record
@@ -30,7 +31,11 @@ def test_many_threads_opening_one_index_never_lose_it(tmp_path):
     assert seen == [(False, 1)] * 16
 
 
-def test_index_of_an_older_schema_is_rebuilt_from_the_database(embedded_settings):
+def _in_this_process(*_args, **_kwargs):
+    raise AssertionError("the start-up rebuild ran in the server's own process")
+
+
+def test_index_of_an_older_schema_is_rebuilt_from_the_database_in_another_process(embedded_settings, monkeypatch):
     ctx = Context(embedded_settings)
     with ctx.db.session() as s:
         s.add(Batch(id="b1"))
@@ -38,16 +43,66 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database(embedded_settings
         s.add(Record(id="r1", batch_id="b1", type="birth", fields={"full_name": "Trần Thị Hoà"}, indexed=True))
     path = embedded_settings.home / "index"
     TantivyIndex(path).close()
-    (path / "sohoa-schema").write_text("0")  # as left by an older release
+    (path / "sohoa-schema").write_text("7")  # as left by an older release
+    from workers import stages
+
+    # A long-lived server does not hold the rebuild's analyses and memory: the rebuild is a child's, which
+    # imports its own stages (spawned, not forked), so these stand-ins are never called.
+    monkeypatch.setattr(stages, "reindex_all", _in_this_process)
+    monkeypatch.setattr(stages, "index_records", _in_this_process)
+    assert ctx.index.count() == 0  # opened: dropped, nothing refilled behind the caller's back
+    stages.prepare_index(ctx)  # the start-up step of serve, worker and the executors
+    assert not ctx.index.was_reset
+    assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1  # this process sees the child's writes
+    with ctx.db.session() as s:
+        assert s.get(Record, "r1").indexed
+    stages.prepare_index(ctx)  # once only
+    again = TantivyIndex(path)
+    assert not again.was_reset and again.count() == 1
+    ctx.close()
+
+
+def test_a_start_up_rebuild_that_fails_stops_the_start_and_is_done_again_next_time(embedded_settings, tmp_path):
+    from domain.errors import SohoaError
     from workers.stages import prepare_index
 
-    assert ctx.index.count() == 0  # opened: dropped, nothing refilled behind the caller's back
-    prepare_index(ctx)  # the start-up step of serve, worker and the executors
-    from index import analysis, places
+    path = embedded_settings.home / "index"
+    TantivyIndex(path).close()
+    (path / "sohoa-schema").write_text("7")
+    (tmp_path / "not-a-folder").write_text("")
+    broken = Settings(home=embedded_settings.home, workers=1, storage_url="", index_url="", broker_url="",
+                      database_url=f"sqlite:///{tmp_path / 'not-a-folder' / 'sohoa.db'}")  # the child cannot open it
+    ctx = Context(broken)
+    with pytest.raises(SohoaError) as failed:
+        prepare_index(ctx)  # not a server started on an empty index
+    assert failed.value.code == "reindex_failed" and "sohoa reindex" in failed.value.message
+    ctx.close()
+    again = TantivyIndex(path)  # a restart: the index is dropped and refilled again, not taken as complete
+    assert again.was_reset
+    again.close()
 
-    # The rebuild's analyses are not kept by a process that goes on to serve searches.
-    assert not analysis._VALUES and analysis.folded_token.cache_info().currsize == 0
-    assert places.place_tokens.cache_info().currsize == 0
+
+@pytest.mark.distributed
+def test_elasticsearch_of_an_older_schema_is_refilled_by_another_process(embedded_settings, es_url, monkeypatch):
+    from index.es_index import ElasticIndex
+    from workers import stages
+
+    settings = embedded_settings.model_copy(update={"index_url": es_url})
+    ctx = Context(settings)
+    with ctx.db.session() as s:
+        s.add(Batch(id="b1"))
+        s.flush()
+        s.add(Record(id="r1", batch_id="b1", type="birth", fields={"full_name": "Trần Thị Hoà"}, indexed=True))
+    old = ElasticIndex.from_url(es_url)
+    name = f"{old.alias}-v0"  # as left by an older release
+    old.client.indices.create(index=name)
+    old.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": old.alias}}])
+    old.close()
+    monkeypatch.setattr(stages, "reindex_all", _in_this_process)
+    monkeypatch.setattr(stages, "index_records", _in_this_process)
+    assert ctx.index.was_reset
+    stages.prepare_index(ctx)
+    assert not ctx.index.was_reset
     assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1
     ctx.close()
 

@@ -33,7 +33,8 @@ class Context:
         # Opened on first use (the local pool's OCR processes never touch it: Tantivy has one writer), once,
         # even when the web server's threads all ask at the same moment. An index of an older schema comes back
         # empty (``was_reset``): refilling it is an explicit start-up step, workers.stages.prepare_index, taken
-        # by `serve`, `worker` and the executors before any request or page — never on a request's thread.
+        # by `serve`, `worker` and the executors before any request or page — never on a request's thread, and
+        # in a child process, so that a long-lived server keeps none of the rebuild's memory.
         if self._index is None:
             with _INDEX_LOCK:
                 if self._index is None:

@@ -13,10 +13,10 @@ import pikepdf
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from domain.errors import InputRejected, PageFailed
+from domain.errors import InputRejected, PageFailed, SohoaError
 from domain.ids import record_id
 from domain.records import RecordType
-from index import IndexDoc, forget_analyses
+from index import IndexDoc
 from ingest import render_page
 from ocr import PageOcr, extract_records, guess_record_type, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
@@ -181,12 +181,82 @@ def source_of(record: Record) -> dict[str, object]:
 
 def prepare_index(ctx: Context) -> None:
     """The start-up step of every process that searches or writes the index: an index of an older schema was
-    dropped when it was opened, so it is refilled from the database now, before any request or page."""
+    dropped when it was opened, so it is refilled from the database now, before any request or page.
+
+    The refill runs in a child process (a fresh interpreter), which exits when it is done: a long-lived server
+    never holds a whole archive's analyses nor the memory glibc keeps after them (after refilling 100,000 records
+    itself a server started at 349 MiB and peaked at 479 under 20 officers; with the child 190 and 334, as when
+    nothing is refilled: docs/benchmarks.md, officer_load, session 8). The index lives outside this process (a
+    directory, Elasticsearch), so this process searches what the child wrote (Tantivy's shards are reloaded
+    before each search). Only an index in memory (tests), which never comes back reset, would be refilled here."""
     index = ctx.index
-    if getattr(index, "was_reset", False):
+    if not getattr(index, "was_reset", False):
+        return
+    if getattr(index, "path", "") is None:  # in memory: no other process can reach it
         reindex_all(ctx, index)
-        index.was_reset = False
-        forget_analyses()  # a server goes on with a few words a search: not the whole archive's analyses
+    else:
+        _reindex_in_child(ctx, index)
+    index.was_reset = False
+
+
+def _reindex_in_child(ctx: Context, index) -> None:
+    import multiprocessing
+
+    log.warning("Chỉ mục tìm kiếm thuộc phiên bản cũ đã được bỏ đi; đang dựng lại từ cơ sở dữ liệu "
+                "(một tiến trình riêng)…")
+    # Spawned, not forked: a fresh interpreter rather than a copy of a server with threads and open handles.
+    child = multiprocessing.get_context("spawn").Process(
+        target=_reindex_child, args=(ctx.settings,), name="sohoa-reindex", daemon=True)
+    done = False
+    try:
+        child.start()
+        child.join()
+        done = child.exitcode == 0
+    finally:
+        if child.is_alive():  # this process was interrupted while it waited
+            child.terminate()
+            child.join()
+        if not done:
+            # Part of the archive at most, under this schema's marker: the next start would not see it. The
+            # embedded index is marked outdated instead, so the next opening drops it and refills it again.
+            mark_outdated = getattr(index, "mark_outdated", None)
+            if mark_outdated is not None:
+                mark_outdated()
+    if not done:
+        raise SohoaError(
+            "Không dựng lại được chỉ mục tìm kiếm từ cơ sở dữ liệu (tiến trình dựng lại dừng với mã "
+            f"{child.exitcode}; lỗi được ghi ở trên). Sửa lỗi đó rồi chạy `sohoa reindex` trước khi khởi động lại.",
+            code="reindex_failed")
+
+
+def _reindex_child(settings) -> None:
+    """The child of ``prepare_index``: the whole index refilled, then the process ends. The index's schema
+    marker is already current (the parent rewrote it when it dropped the old index), so opening it here drops
+    nothing."""
+    import resource
+    import time
+
+    from .malloc import few_arenas
+
+    few_arenas()  # as in the server: 438–451 MiB at the peak of 100,000 records instead of 529–596
+    if not logging.getLogger().handlers:  # a fresh interpreter: the CLI's format, as the parent logs
+        logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    started = last = time.monotonic()
+
+    def progress(done: int, total: int) -> None:
+        nonlocal last
+        if time.monotonic() - last >= 30 and done < total:
+            last = time.monotonic()
+            log.warning("Đang dựng lại chỉ mục tìm kiếm: %d/%d hồ sơ", done, total)
+
+    ctx = Context(settings)
+    try:
+        n = reindex_all(ctx, progress=progress)
+    finally:
+        ctx.close()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    log.warning("Đã dựng lại chỉ mục tìm kiếm: %d hồ sơ trong %.0f giây (tiến trình riêng, bộ nhớ đỉnh %.0f MiB)",
+                n, time.monotonic() - started, peak)
 
 
 def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = False,
