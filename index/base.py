@@ -31,6 +31,11 @@ class QueryRejected(SohoaError):
     exit_code = 2
     http_status = 422
 
+
+# A schema version no release writes: an index marked with it is dropped and refilled at its next opening (a refill
+# from the database that failed part-way: ``mark_outdated`` of both engines, ``workers.stages.prepare_index``).
+OUTDATED = "0"
+
 # The fields ``IndexDoc.analysed`` fills, each with whitespace-joined tokens: matched, never returned. Both
 # engines declare exactly these.
 TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FUZZY_FIELD, *(f"f_{f}" for f in sorted(KNOWN_FIELDS)))
@@ -207,5 +212,10 @@ class SearchIndex(Protocol):
         ...
 
     def clear(self) -> None: ...
+
+    def mark_outdated(self) -> None:
+        """Make the next opening drop this index and report ``was_reset``, as one of an older schema (a refill
+        that failed part-way must not pass for the whole archive)."""
+        ...
 
     def close(self) -> None: ...

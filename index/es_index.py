@@ -26,7 +26,7 @@ from elasticsearch.serializer import OrjsonSerializer
 from domain.errors import ConfigError, TransientBackendError
 
 from .analysis import fuzzy_distance, fuzzy_target
-from .base import TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
@@ -235,6 +235,20 @@ class ElasticIndex:
                     self.client.indices.delete(index=name, ignore_unavailable=True)
                 self._reset = bool(behind)
         self._ready = True
+
+    def mark_outdated(self) -> None:
+        """As ``TantivyIndex.mark_outdated``: the alias is pointed at an empty index named for no release's schema
+        and the part-filled one is dropped, so the next opening replaces it and reports ``was_reset``."""
+        stale = f"{self.alias}-v{OUTDATED}"
+        with _mapped():
+            behind = self._behind_alias()
+            self._create(stale)
+            swap = [{"remove": {"index": name, "alias": self.alias, "must_exist": False}} for name in behind]
+            self.client.indices.update_aliases(actions=[*swap, {"add": {"index": stale, "alias": self.alias}}])
+            for name in behind:
+                if name != stale:
+                    self.client.indices.delete(index=name, ignore_unavailable=True)
+        self._ready = False
 
     def physical_indexes(self) -> list[str]:
         """The physical index(es) the alias points at now (one, except for a moment never seen by search)."""

@@ -27,14 +27,13 @@ from typing import Any
 import tantivy
 
 from .analysis import fuzzy_distance, fuzzy_target
-from .base import TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
 SCHEMA_VERSION = "8"
-OUTDATED = "0"  # a marker no release writes as its schema: the next opening rebuilds
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 

@@ -201,3 +201,27 @@ def test_cli_reindex_rebuilds_and_resumes(embedded_settings, monkeypatch):
     ctx = Context(embedded_settings)
     assert ctx.index.count() == 3
     ctx.close()
+
+
+@pytest.mark.distributed
+def test_an_elasticsearch_refill_that_fails_is_done_again_next_time(embedded_settings, es_url, tmp_path):
+    from domain.errors import SohoaError
+    from index.es_index import ElasticIndex
+    from workers.stages import prepare_index
+
+    old = ElasticIndex.from_url(es_url)
+    name = f"{old.alias}-v0"  # as left by an older release
+    old.client.indices.create(index=name)
+    old.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": old.alias}}])
+    old.close()
+    (tmp_path / "not-a-folder").write_text("")
+    broken = Settings(home=embedded_settings.home, workers=1, storage_url="", index_url=es_url, broker_url="",
+                      database_url=f"sqlite:///{tmp_path / 'not-a-folder' / 'sohoa.db'}")  # the child cannot open it
+    ctx = Context(broken)
+    with pytest.raises(SohoaError) as failed:
+        prepare_index(ctx)
+    assert failed.value.code == "reindex_failed"
+    ctx.close()
+    again = ElasticIndex.from_url(es_url)  # a restart: the part-filled index is not taken for the archive
+    assert again.was_reset
+    again.close()

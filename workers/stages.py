@@ -218,10 +218,11 @@ def _reindex_in_child(ctx: Context, index) -> None:
             child.join()
         if not done:
             # Part of the archive at most, under this schema's marker: the next start would not see it. The
-            # embedded index is marked outdated instead, so the next opening drops it and refills it again.
-            mark_outdated = getattr(index, "mark_outdated", None)
-            if mark_outdated is not None:
-                mark_outdated()
+            # index is marked outdated instead, so the next opening drops it and refills it again.
+            try:
+                index.mark_outdated()
+            except SohoaError:  # the engine is what failed (Elasticsearch down): the error below says what to do
+                log.exception("could not mark the search index outdated")
     if not done:
         raise SohoaError(
             "Không dựng lại được chỉ mục tìm kiếm từ cơ sở dữ liệu (tiến trình dựng lại dừng với mã "
