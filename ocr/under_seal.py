@@ -26,6 +26,7 @@ from ocr.tesseract import run_tesseract
 from ocr.words import Word, parse_tsv
 
 _RIGHT = 0.15  # the title runs on this share of the page width right of the seal's box
+_SMALLEST = 40  # pixels: a seal's crop smaller than this either way holds no ring (a seal is ≈ 300 at 200 dpi)
 _INKED = 0.5  # a radius inked along this share of its circle is a ring
 _CONFIDENT = 0.6  # a word read here below this is the seal's lettering or a ring's remains
 _ALONE = 0.85  # … and below this when it is the only confident word on its line
@@ -117,6 +118,8 @@ def seal_crops(img: np.ndarray, seals: list[Mark]) -> list[tuple[int, int, np.nd
         x0, y0 = max(0, seal.left - 20), max(0, seal.top - 10)
         x1 = min(width, seal.left + seal.width + int(_RIGHT * width))
         y1 = min(height, seal.top + seal.height + 10)
+        if min(y1 - y0, x1 - x0) < _SMALLEST:
+            continue  # a box cut by the page's edge to a sliver: no ring to find there
         crop = whiten_rings(img[y0:y1, x0:x1])
         if crop is not None:
             out.append((x0, y0, crop))

@@ -66,6 +66,13 @@ def test_no_ring_no_second_read():
     assert seal_crops(page, [m]) == []
 
 
+def test_a_seal_box_at_or_past_the_page_edge_is_no_crop():
+    page = _block()
+    for box in (Mark(SEAL, W - 5, 100, 300, 300, 1.0), Mark(SEAL, 100, H + 50, 300, 300, 1.0),
+                Mark(SEAL, -400, -400, 300, 300, 1.0)):
+        assert seal_crops(page, [box]) == []
+
+
 def test_the_title_under_the_seal_is_read_and_put_on_its_lines():
     page = _block()
     # What the page's read kept: the signer's name, and a misread bit of the title's first line.
