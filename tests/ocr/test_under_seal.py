@@ -92,6 +92,13 @@ def test_the_title_under_the_seal_is_read_and_put_on_its_lines():
     assert all(w.conf < 0.8 for w in words if w.text != "Nguyễn")
 
 
+def test_a_page_out_of_time_keeps_its_own_read():
+    """The second read is an extra: a page whose time limit is (nearly) spent is not failed for it."""
+    words = [Word("Nguyễn", 0.95, 430, 565, 120, 36, 3, 1)]
+    assert read_under_seals(_block(), words, [_seal()], "vie", time.monotonic() + 0.5, 200) == words
+    assert read_under_seals(_block(), words, [_seal()], "vie", time.monotonic() - 1, 200) == words
+
+
 def test_a_title_the_page_read_is_not_read_again():
     page = _block()
     title = [Word(t, 0.95, 365 + 80 * k, 125, 70, 34, 2, 0) for k, t in enumerate("TM. ỦY BAN NHÂN DÂN".split())]
