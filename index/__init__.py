@@ -38,4 +38,3 @@ def open_index(settings: Settings) -> SearchIndex:
 
         return ElasticIndex.from_url(settings.index_url, shards=shards or 1)
     raise ConfigError(f"SOHOA_INDEX_URL không hợp lệ: {settings.index_url!r} (cần tantivy:// hoặc http(s)://)")
-

@@ -227,27 +227,25 @@ class ElasticIndex:
             if not behind and self.client.indices.exists(index=self.alias):
                 raise ConfigError(f"'{self.alias}' đã là một index thật, không thể dùng làm alias")
             if not any(current.fullmatch(name) for name in behind):
-                fresh = self._physical()
-                self._create(fresh)
-                swap = [{"remove": {"index": name, "alias": self.alias, "must_exist": False}} for name in behind]
-                self.client.indices.update_aliases(actions=[*swap, {"add": {"index": fresh, "alias": self.alias}}])
-                for name in behind:  # documents of an older schema: rebuilt from the database, not read again
-                    self.client.indices.delete(index=name, ignore_unavailable=True)
+                # documents of an older schema: rebuilt from the database, not read again
+                self._replace_with_empty(self._physical(), behind)
                 self._reset = bool(behind)
         self._ready = True
+
+    def _replace_with_empty(self, name: str, behind: list[str]) -> None:
+        """Point the alias at a new, empty index ``name`` instead of the indexes ``behind`` it, and drop those."""
+        self._create(name)
+        swap = [{"remove": {"index": old, "alias": self.alias, "must_exist": False}} for old in behind]
+        self.client.indices.update_aliases(actions=[*swap, {"add": {"index": name, "alias": self.alias}}])
+        for old in behind:
+            if old != name:
+                self.client.indices.delete(index=old, ignore_unavailable=True)
 
     def mark_outdated(self) -> None:
         """As ``TantivyIndex.mark_outdated``: the alias is pointed at an empty index named for no release's schema
         and the part-filled one is dropped, so the next opening replaces it and reports ``was_reset``."""
-        stale = f"{self.alias}-v{OUTDATED}"
         with _mapped():
-            behind = self._behind_alias()
-            self._create(stale)
-            swap = [{"remove": {"index": name, "alias": self.alias, "must_exist": False}} for name in behind]
-            self.client.indices.update_aliases(actions=[*swap, {"add": {"index": stale, "alias": self.alias}}])
-            for name in behind:
-                if name != stale:
-                    self.client.indices.delete(index=name, ignore_unavailable=True)
+            self._replace_with_empty(f"{self.alias}-v{OUTDATED}", self._behind_alias())
         self._ready = False
 
     def physical_indexes(self) -> list[str]:

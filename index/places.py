@@ -254,10 +254,6 @@ def remember_in(path: Path | None) -> None:
     if _seen is not None:
         _seen.close()
     _seen = SeenPlaces(path) if path is not None else None
-    forget()
-
-
-def forget() -> None:
     _tokens_of_unit.cache_clear()
     place_tokens.cache_clear()
 

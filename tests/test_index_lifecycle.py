@@ -35,6 +35,34 @@ def _in_this_process(*_args, **_kwargs):
     raise AssertionError("the start-up rebuild ran in the server's own process")
 
 
+def _left_by_an_older_release(es_url: str) -> None:
+    """The alias pointing at an index of a schema no longer current (empty)."""
+    from index.es_index import ElasticIndex
+
+    old = ElasticIndex.from_url(es_url)
+    name = f"{old.alias}-v0"
+    old.client.indices.create(index=name)
+    old.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": old.alias}}])
+    old.close()
+
+
+def _refill_that_fails(settings: Settings, tmp_path, index_url: str):
+    """The start-up step on an index to refill, with a database the child cannot open: the error it raises."""
+    from domain.errors import SohoaError
+    from workers.stages import prepare_index
+
+    (tmp_path / "not-a-folder").write_text("")
+    broken = Settings(home=settings.home, workers=1, storage_url="", index_url=index_url, broker_url="",
+                      database_url=f"sqlite:///{tmp_path / 'not-a-folder' / 'sohoa.db'}")
+    ctx = Context(broken)
+    try:
+        with pytest.raises(SohoaError) as failed:
+            prepare_index(ctx)
+    finally:
+        ctx.close()
+    return failed.value
+
+
 def test_index_of_an_older_schema_is_rebuilt_from_the_database_in_another_process(embedded_settings, monkeypatch):
     ctx = Context(embedded_settings)
     with ctx.db.session() as s:
@@ -63,20 +91,11 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database_in_another_proces
 
 
 def test_a_start_up_rebuild_that_fails_stops_the_start_and_is_done_again_next_time(embedded_settings, tmp_path):
-    from domain.errors import SohoaError
-    from workers.stages import prepare_index
-
     path = embedded_settings.home / "index"
     TantivyIndex(path).close()
     (path / "sohoa-schema").write_text("7")
-    (tmp_path / "not-a-folder").write_text("")
-    broken = Settings(home=embedded_settings.home, workers=1, storage_url="", index_url="", broker_url="",
-                      database_url=f"sqlite:///{tmp_path / 'not-a-folder' / 'sohoa.db'}")  # the child cannot open it
-    ctx = Context(broken)
-    with pytest.raises(SohoaError) as failed:
-        prepare_index(ctx)  # not a server started on an empty index
-    assert failed.value.code == "reindex_failed" and "sohoa reindex" in failed.value.message
-    ctx.close()
+    failed = _refill_that_fails(embedded_settings, tmp_path, index_url="")  # not a server on an empty index
+    assert failed.code == "reindex_failed" and "sohoa reindex" in failed.message
     again = TantivyIndex(path)  # a restart: the index is dropped and refilled again, not taken as complete
     assert again.was_reset
     again.close()
@@ -84,7 +103,6 @@ def test_a_start_up_rebuild_that_fails_stops_the_start_and_is_done_again_next_ti
 
 @pytest.mark.distributed
 def test_elasticsearch_of_an_older_schema_is_refilled_by_another_process(embedded_settings, es_url, monkeypatch):
-    from index.es_index import ElasticIndex
     from workers import stages
 
     settings = embedded_settings.model_copy(update={"index_url": es_url})
@@ -93,11 +111,7 @@ def test_elasticsearch_of_an_older_schema_is_refilled_by_another_process(embedde
         s.add(Batch(id="b1"))
         s.flush()
         s.add(Record(id="r1", batch_id="b1", type="birth", fields={"full_name": "Trần Thị Hoà"}, indexed=True))
-    old = ElasticIndex.from_url(es_url)
-    name = f"{old.alias}-v0"  # as left by an older release
-    old.client.indices.create(index=name)
-    old.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": old.alias}}])
-    old.close()
+    _left_by_an_older_release(es_url)
     monkeypatch.setattr(stages, "reindex_all", _in_this_process)
     monkeypatch.setattr(stages, "index_records", _in_this_process)
     assert ctx.index.was_reset
@@ -205,23 +219,10 @@ def test_cli_reindex_rebuilds_and_resumes(embedded_settings, monkeypatch):
 
 @pytest.mark.distributed
 def test_an_elasticsearch_refill_that_fails_is_done_again_next_time(embedded_settings, es_url, tmp_path):
-    from domain.errors import SohoaError
     from index.es_index import ElasticIndex
-    from workers.stages import prepare_index
 
-    old = ElasticIndex.from_url(es_url)
-    name = f"{old.alias}-v0"  # as left by an older release
-    old.client.indices.create(index=name)
-    old.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": old.alias}}])
-    old.close()
-    (tmp_path / "not-a-folder").write_text("")
-    broken = Settings(home=embedded_settings.home, workers=1, storage_url="", index_url=es_url, broker_url="",
-                      database_url=f"sqlite:///{tmp_path / 'not-a-folder' / 'sohoa.db'}")  # the child cannot open it
-    ctx = Context(broken)
-    with pytest.raises(SohoaError) as failed:
-        prepare_index(ctx)
-    assert failed.value.code == "reindex_failed"
-    ctx.close()
+    _left_by_an_older_release(es_url)
+    assert _refill_that_fails(embedded_settings, tmp_path, index_url=es_url).code == "reindex_failed"
     again = ElasticIndex.from_url(es_url)  # a restart: the part-filled index is not taken for the archive
     assert again.was_reset
     again.close()

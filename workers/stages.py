@@ -188,15 +188,11 @@ def prepare_index(ctx: Context) -> None:
     itself a server started at 349 MiB and peaked at 479 under 20 officers; with the child 190 and 334, as when
     nothing is refilled: docs/benchmarks.md, officer_load, session 8). The index lives outside this process (a
     directory, Elasticsearch), so this process searches what the child wrote (Tantivy's shards are reloaded
-    before each search). Only an index in memory (tests), which never comes back reset, would be refilled here."""
+    before each search); an index in memory (tests) is never reset."""
     index = ctx.index
-    if not getattr(index, "was_reset", False):
-        return
-    if getattr(index, "path", "") is None:  # in memory: no other process can reach it
-        reindex_all(ctx, index)
-    else:
+    if getattr(index, "was_reset", False):
         _reindex_in_child(ctx, index)
-    index.was_reset = False
+        index.was_reset = False
 
 
 def _reindex_in_child(ctx: Context, index) -> None:
