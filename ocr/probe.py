@@ -1,5 +1,6 @@
-"""Start-up check of the programs that reading pages needs — ``tesseract`` with its language data, poppler's
-``pdftoppm`` and ``pdfinfo`` — run once by ``sohoa ingest``, ``worker`` and ``serve`` before any page is touched,
+"""Start-up check of what reading pages needs — Tesseract (the library the workers run, and the program, whose
+``--list-langs`` tells the language data both read) with its language data, poppler's ``pdftoppm`` and
+``pdfinfo`` — run once by ``sohoa ingest``, ``worker`` and ``serve`` before any page is touched,
 so that a missing tool is one clear error naming the Debian package, not every page failing one by one
 (OCRmyPDF's ``_validation.py`` and ``_exec/_probe.py`` do the same)."""
 from __future__ import annotations
@@ -9,7 +10,8 @@ import shutil
 import subprocess
 from typing import NamedTuple
 
-from domain.errors import ConfigError
+from domain.errors import ConfigError, PageFailed
+from ocr.tesseract import library
 
 MIN_TESSERACT = (4, 1)  # LSTM models (--oem 1) and TSV with word confidences
 _TIMEOUT_S = 20
@@ -53,6 +55,10 @@ def missing(lang: str) -> list[Missing]:
         found.append(Missing(f"Tesseract {'.'.join(map(str, MIN_TESSERACT))} trở lên (máy có bản "
                              f"{'.'.join(map(str, version))})", "tesseract-ocr"))
     else:
+        try:
+            library()
+        except PageFailed:
+            found.append(Missing("thư viện Tesseract (libtesseract, qua tesserocr)", "tesseract-ocr"))
         have = languages()
         found += [Missing(f"dữ liệu ngôn ngữ '{code}' của Tesseract ({code}.traineddata)",
                           f"tesseract-ocr-{code.lower().replace('_', '-')}")

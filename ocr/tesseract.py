@@ -1,30 +1,68 @@
-"""The one place that runs Tesseract, through ``pytesseract``: a single run per image yields TSV (words, boxes,
-confidences) and, on request, a one-page searchable PDF. A time limit applies; every failure becomes one of
-our exceptions (``OcrTimeout``, ``PageFailed``)."""
+"""The one place that runs Tesseract: libtesseract through ``tesserocr``, one engine per language kept for the
+life of each process (and thread). A single run per image yields TSV (words, boxes, confidences) and, on request,
+a one-page searchable PDF. A time limit applies; every failure becomes one of our exceptions (``OcrTimeout``,
+``PageFailed``).
+
+Why a kept engine and not the ``tesseract`` program: starting the program and loading ``vie`` cost ≈ 0.17 s of
+CPU on every call, a tenth of a page and four times the read of a small crop (docs/benchmarks.md, profile).
+``tesserocr`` is built from source against the system's libtesseract (``pyproject.toml``: no binary wheel, whose
+bundled Tesseract is another version), so the words are the program's, byte for byte (tests/ocr)."""
 from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
-from pytesseract import TesseractError, TesseractNotFoundError
-from pytesseract import pytesseract as engine
 
 from domain.errors import OcrTimeout, PageFailed
+
+# One thread per engine: parallelism comes from one worker process per core (OpenMP threads on top halve the
+# throughput, docs/benchmarks.md). libgomp reads this once, when libtesseract is loaded: before the first import.
+os.environ["OMP_THREAD_LIMIT"] = "1"
 
 # Measured (bench/accuracy.py, docs/accuracy.md) on rendered pages and ocr_forms_nomvn: after our deskew psm 4
 # ("one column of variable sizes") ≈ psm 3 < psm 6 in CER, and psm 4 keeps "label: value   label: value" rows on
 # one line (psm 3 may split wide gaps into blocks), which label anchoring needs. LSTM only (--oem 1).
 DEFAULT_PSM = 4
 TIMED_OUT = "OCR quá thời gian"  # the failed page's reason
+# The TSV renderer's first line, which the library's GetTSVText leaves out (ocr.words.parse_tsv reads by it).
+TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
+
+_local = threading.local()
 
 
 @dataclass(slots=True)
 class TesseractOutput:
     tsv: str
     pdf: bytes | None
+
+
+def library() -> Any:
+    """The ``tesserocr`` module, or ``PageFailed`` when it (or the libtesseract it links) cannot be loaded."""
+    try:
+        import tesserocr
+    except ImportError as exc:
+        raise PageFailed("Không tìm thấy thư viện Tesseract (gói tesseract-ocr, libtesseract)",
+                         code="tesseract_missing") from exc
+    return tesserocr
+
+
+def _engine(lang: str) -> Any:
+    """This thread's engine for ``lang``, started on first use (≈ 0.1 s) and kept."""
+    engines: dict[str, Any] = _local.__dict__.setdefault("engines", {})
+    if lang not in engines:
+        tesserocr = library()
+        try:
+            engines[lang] = tesserocr.PyTessBaseAPI(lang=lang, oem=tesserocr.OEM.LSTM_ONLY)
+        except RuntimeError as exc:
+            raise PageFailed(f"Tesseract không mở được dữ liệu ngôn ngữ «{lang}» (gói tesseract-ocr-{lang}?)",
+                             code="tesseract_failed") from exc
+    return engines[lang]
 
 
 def run_tesseract(
@@ -39,31 +77,34 @@ def run_tesseract(
     """OCR one image once; ``tsv`` always, ``pdf`` (image + invisible text layer) when ``want_pdf``."""
     if timeout_s <= 0:
         raise OcrTimeout(TIMED_OUT)
-    # One thread per tesseract: parallelism comes from one worker process per core (OpenMP threads on top halve
-    # the throughput, docs/benchmarks.md). pytesseract starts the program with this process's environment.
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+    api = _engine(lang)
+    api.SetPageSegMode(psm or DEFAULT_PSM)
+    api.SetVariable("user_defined_dpi", str(dpi))
+    api.SetVariable("tessedit_create_pdf", "1" if want_pdf else "0")
+    # The library's deadline covers recognition; layout analysis before it runs to its end (well under a second on
+    # the pages ingest lets through, which are bounded in pixels).
+    timeout_ms = max(1, int(timeout_s * 1000))
+    started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        # Uncompressed TIFF: lossless for OCR and ~30× faster to write than the PNG pytesseract would write;
-        # Tesseract JPEG-encodes grey images (and G4-encodes 1-bit ones) for the PDF itself.
+        # The image goes in as the program's did: an uncompressed TIFF (lossless, ~30× faster to write than PNG),
+        # which the PDF renderer JPEG-encodes (grey) or G4-encodes (1-bit) itself.
         src = Path(tmp) / "page.tif"
         image.save(src, dpi=(dpi, dpi))
         base = Path(tmp) / "out"
-        config = f"--oem 1 --psm {psm or DEFAULT_PSM} --dpi {dpi} -c tessedit_create_tsv=1"
         try:
-            # The "pdf" config file of tesseract's own set makes the PDF; the TSV comes from the -c above.
-            engine.run_tesseract(str(src), str(base), "pdf" if want_pdf else "tsv", lang, config=config,
-                                 timeout=timeout_s)
-        except TesseractNotFoundError as exc:
-            raise PageFailed("Không tìm thấy chương trình Tesseract (gói tesseract-ocr)",
-                             code="tesseract_missing") from exc
-        except TesseractError as exc:
-            raise PageFailed(f"Tesseract lỗi (mã {exc.status}): {exc.message}", code="tesseract_failed") from exc
-        except RuntimeError as exc:  # pytesseract's only RuntimeError: the time limit, the child killed first
-            raise OcrTimeout(TIMED_OUT) from exc
-        tsv_path = base.with_suffix(".tsv")
-        if not tsv_path.exists():
-            raise PageFailed("Tesseract không ghi ra kết quả", code="tesseract_failed")
-        tsv = tsv_path.read_text(encoding="utf-8", errors="replace")
-        pdf_path = base.with_suffix(".pdf")
-        pdf = pdf_path.read_bytes() if want_pdf and pdf_path.exists() else None
-        return TesseractOutput(tsv=tsv, pdf=pdf)
+            if want_pdf:
+                ok = api.ProcessPages(str(base), str(src), None, timeout_ms)
+            else:
+                api.SetImageFile(str(src))
+                ok = api.Recognize(timeout_ms)
+            tsv = api.GetTSVText(0) if ok else ""
+            pdf = base.with_suffix(".pdf").read_bytes() if ok and want_pdf else None
+        except (RuntimeError, OSError) as exc:
+            raise PageFailed(f"Tesseract lỗi: {exc}", code="tesseract_failed") from exc
+        finally:
+            api.Clear()  # the image and the results; the model stays
+    if not ok:
+        if time.monotonic() - started >= timeout_ms / 1000:
+            raise OcrTimeout(TIMED_OUT)
+        raise PageFailed("Tesseract không đọc được ảnh trang", code="tesseract_failed")
+    return TesseractOutput(tsv=TSV_HEADER + tsv, pdf=pdf)

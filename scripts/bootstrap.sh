@@ -4,7 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fonts-liberation2 python3-venv)
+APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fonts-liberation2 python3-venv
+  # tesserocr is compiled against this libtesseract, the program's own (pyproject.toml, [tool.uv]); once, then
+  # uv's cache keeps the wheel.
+  libtesseract-dev libleptonica-dev pkg-config g++ python3-dev)
 # The test suite also starts real servers: Redis and PostgreSQL from Debian, Elasticsearch (a JDK: its
 # distribution comes from Maven Central and a small test plugin is compiled), MinIO (built with Go >= 1.24,
 # which Debian 12's golang-go is not: the polyglot machine ships a newer Go in /usr/local/go).
@@ -23,6 +26,8 @@ for pkg in "${want[@]}"; do
     golang-go) command -v go >/dev/null && continue ;;
     npm) command -v npm >/dev/null && continue ;;
     python3-venv) python3 -c 'import venv, ensurepip' 2>/dev/null && continue ;;
+    python3-dev) python3 -c 'import sysconfig, os, sys; sys.exit(not os.path.exists(sysconfig.get_paths()["include"] + "/Python.h"))' && continue ;;
+    g++) command -v g++ >/dev/null && continue ;;
   esac
   dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
 done

@@ -1,5 +1,9 @@
 """Real Tesseract runs (a few pages in all)."""
 import json
+import os
+import subprocess
+import sys
+import threading
 
 import numpy as np
 import pikepdf
@@ -9,7 +13,7 @@ from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
-from ocr import extract, guess_record_type, ocr_page
+from ocr import extract, guess_record_type, ocr_page, tesseract
 from ocr.metrics import cer
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.words import parse_tsv
@@ -43,8 +47,8 @@ def test_timeout_becomes_ocr_timeout(tmp_path):
     assert err.value.code == "ocr_timeout" and err.value.message == "OCR quá thời gian"
 
 
-def test_tesseract_killed_at_its_time_limit(tmp_path):
-    # The wrapper's own limit (pytesseract kills the program), not the page's check before it starts.
+def test_tesseract_stopped_at_its_time_limit(tmp_path):
+    # The engine's own deadline, not the page's check before it starts.
     with pytest.raises(OcrTimeout) as err:
         run_tesseract(render_birth().image, lang="vie", timeout_s=0.05)
     assert err.value.code == "ocr_timeout" and err.value.message == TIMED_OUT
@@ -59,15 +63,31 @@ def test_one_run_yields_tsv_and_pdf_or_tsv_alone():
     assert alone.pdf is None and alone.tsv == both.tsv
 
 
-def test_tesseract_failure_and_absence_are_page_failures(monkeypatch, tmp_path):
+def test_tesseract_failure_and_absence_are_page_failures(monkeypatch):
     image = Image.new("L", (400, 100), 255)
-    with pytest.raises(PageFailed) as err:  # the program starts and exits non-zero: no such language
+    with pytest.raises(PageFailed) as err:  # no such language
         run_tesseract(image, lang="khongco", timeout_s=30)
     assert err.value.code == "tesseract_failed" and "khongco" in err.value.message
-    monkeypatch.setenv("PATH", str(tmp_path))  # no program at all
+    monkeypatch.setattr(tesseract, "_local", threading.local())  # no engine started yet in this thread…
+    monkeypatch.setitem(sys.modules, "tesserocr", None)  # …and no library to start one
     with pytest.raises(PageFailed) as err:
         run_tesseract(image, lang="vie", timeout_s=30)
     assert err.value.code == "tesseract_missing" and "tesseract-ocr" in err.value.message
+
+
+@pytest.mark.parametrize("mode,psm,dpi", [("L", 4, 300), ("1", 4, 300), ("L", 6, 200)])
+def test_kept_engine_reads_as_the_tesseract_program(tmp_path, mode, psm, dpi):
+    # One engine serves every call of a process: the words must be the program's own, whatever the previous call
+    # was (another mode, another psm) — the benchmarks' baseline and the calibration are the program's.
+    page = degrade(render_birth().image, angle=0.4, noise=6).convert(mode)
+    run_tesseract(render_birth().image.crop((0, 0, 900, 400)), lang="vie", timeout_s=60, psm=11, dpi=150)
+    ours = run_tesseract(page, lang="vie", timeout_s=60, psm=psm, dpi=dpi)
+    page.save(tmp_path / "page.tif", dpi=(dpi, dpi))
+    subprocess.run(["tesseract", str(tmp_path / "page.tif"), str(tmp_path / "out"), "--oem", "1", "--psm", str(psm),
+                    "--dpi", str(dpi), "-l", "vie", "tsv", "pdf"], check=True, capture_output=True, timeout=120,
+                   env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+    assert ours.tsv == (tmp_path / "out.tsv").read_text(encoding="utf-8")
+    assert ours.pdf is not None and len(ours.pdf) == len((tmp_path / "out.pdf").read_bytes())
 
 
 def test_blank_page_fails(settings):

@@ -51,6 +51,19 @@ def test_ingest_without_tools_stops_before_any_page(tmp_path, scan):
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.db"))  # nothing registered
 
 
+def test_ingest_without_the_library_stops_before_any_page(tmp_path, scan):
+    # The program is there, the library the workers read with cannot be loaded (libtesseract gone, or tesserocr
+    # not built): a module of that name that fails to import stands in for it.
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "tesserocr.py").write_text("raise ImportError('libtesseract.so.5: cannot open shared object file')\n")
+    proc = _sohoa(["ingest", str(scan), "--json"], tmp_path, PYTHONPATH=str(fake))
+    assert proc.returncode == 78
+    error = json.loads(proc.stdout)["error"]
+    assert error["code"] == "tools_missing" and "libtesseract" in error["message"]
+    assert "sudo apt-get install tesseract-ocr" in error["message"]
+
+
 def test_ingest_serve_and_worker_name_the_missing_language_data(tmp_path, scan):
     empty = tmp_path / "tessdata"
     empty.mkdir()
