@@ -1,8 +1,10 @@
 """PDF structure through pikepdf (qpdf): page count and page size, without rendering anything; and a scanned
-page's own image, taken out as stored when rendering it would only redraw it pixel for pixel."""
+page's own image, taken out as stored when rendering it would only redraw it pixel for pixel (its JPEG bytes
+too, kept as the page's image)."""
 
 from __future__ import annotations
 
+import io
 import math
 from pathlib import Path
 
@@ -73,6 +75,10 @@ def page_pixels(path: Path, page: int, dpi: int) -> tuple[int, int]:
 _SCAN_FILTERS = {"/DCTDecode", "/FlateDecode", "/CCITTFaxDecode"}
 _SCAN_COLOURS = {"/DeviceGray", "/DeviceRGB"}
 _BOX_TOLERANCE_PT = 0.01
+_EXIF_ORIENTATION = 0x0112
+# JPEG frames every browser shows (8-bit baseline or progressive Huffman); arithmetic-coded, 12-bit or lossless
+# ones are encoded again.
+_SHOWN_FRAMES = {(0xC0, 8), (0xC1, 8), (0xC2, 8)}
 
 
 def scanned_image(path: Path, page: int, dpi: int) -> Image.Image | None:
@@ -93,6 +99,37 @@ def scanned_image(path: Path, page: int, dpi: int) -> Image.Image | None:
                 KeyError, AttributeError, TypeError):
             return None  # anything unusual: pdftoppm renders it, or says why it cannot
     return image.convert("L") if image.mode == "1" else image
+
+
+def scanned_jpeg(path: Path, page: int, dpi: int) -> bytes | None:
+    """The JPEG file that ``scanned_image`` decoded, byte for byte, when the page's one image is a JPEG stream
+    (``/DCTDecode``) with no EXIF turn (which a browser would apply and the pipeline does not); else ``None``.
+    Stored as the page's image, it saves a decode-free re-encoding (≈ 0.14 s of CPU an A4 page at 300 dpi) and
+    a second generation of JPEG loss."""
+    with open_pdf(path) as pdf:
+        try:
+            xobject = _only_image(pdf.pages[page - 1], dpi)
+            if xobject is None or str(xobject.get("/Filter")) != "/DCTDecode":
+                return None
+            raw = xobject.read_raw_bytes()
+            with Image.open(io.BytesIO(raw)) as im:
+                if (im.format != "JPEG" or im.mode not in ("L", "RGB") or _frame_kind(raw) not in _SHOWN_FRAMES
+                        or im.getexif().get(_EXIF_ORIENTATION, 1) != 1):
+                    return None
+        except (pikepdf.PdfError, OSError, ValueError, KeyError, AttributeError, TypeError):
+            return None
+    return raw
+
+
+def _frame_kind(jpeg: bytes) -> tuple[int, int] | None:
+    """The JPEG's frame marker and sample precision ((0xC0, 8): baseline), from the segments before the frame."""
+    at = 2  # after SOI
+    while at + 4 <= len(jpeg) and jpeg[at] == 0xFF:
+        marker, length = jpeg[at + 1], int.from_bytes(jpeg[at + 2:at + 4], "big")
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return (marker, jpeg[at + 4]) if at + 4 < len(jpeg) else None
+        at += 2 + length
+    return None
 
 
 def _only_image(pg: pikepdf.Page, dpi: int) -> pikepdf.Stream | None:

@@ -13,6 +13,10 @@ from domain.settings import Settings
 from ingest import images, pdf, pdftoppm, photo
 from ingest.sources import IMAGE_TYPES, PDF, PHOTO_TYPES
 
+# A scanner's JPEG kept as the page's image up to this size: our own quality-85 encoding of a colour A4 page at
+# 300 dpi takes ≈ 0.14 byte a pixel; a scan written finer than ≈ 0.25 is encoded again rather than kept.
+MAX_JPEG_BYTES_PER_PIXEL = 0.25
+
 
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
     """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG/WebP page 1,
@@ -28,6 +32,19 @@ def render_page(path: Path, media_type: str, page: int, settings: Settings, *, s
     left, right = photo.split_spread(flat)
     half = left if page % 2 else right
     return half if flat is image else Image.fromarray(photo.dewarp(np.asarray(half.convert("RGB"))), "RGB")
+
+
+def page_jpeg(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> bytes | None:
+    """The JPEG whose decoding ``render_page`` returned, as the scanner wrote it: a PDF page that is one JPEG
+    image at ``settings.dpi`` (``ingest.pdf.scanned_jpeg``), no larger than a page kept as JPEG needs to be
+    (:data:`MAX_JPEG_BYTES_PER_PIXEL`). ``None`` for every other page, which the caller encodes itself."""
+    if media_type != PDF or spreads:
+        return None
+    raw = pdf.scanned_jpeg(path, page, settings.dpi)
+    if raw is None:
+        return None
+    width, height = pdf.page_pixels(path, page, settings.dpi)
+    return raw if len(raw) <= MAX_JPEG_BYTES_PER_PIXEL * width * height else None
 
 
 def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:

@@ -54,6 +54,19 @@ def test_ingest_reports_pages_records_and_each_bad_file(ingested, book):
     assert all(f["reason"] and f["page"] is None for f in failed.values())
 
 
+def test_each_page_image_is_the_scanners_own_jpeg(ingested, book):
+    # Kept byte for byte (ingest.page_jpeg), not decoded and encoded again: the embedded store names objects by
+    # their SHA-256.
+    import hashlib
+
+    import pikepdf
+
+    home, _ = ingested
+    with pikepdf.open(book.path) as pdf:
+        scanned = {hashlib.sha256(next(iter(pg.images.values())).read_raw_bytes()).hexdigest() for pg in pdf.pages}
+    assert {path.stem for path in (home / "objects" / "page").rglob("*.jpg")} == scanned
+
+
 def test_name_typed_without_diacritics_finds_the_record(ingested, book):
     home, _ = ingested
     truth = json.loads(book.truth_path.read_text(encoding="utf-8"))

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pikepdf
+from PIL import Image
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +18,7 @@ from domain.errors import InputRejected, PageFailed, SohoaError
 from domain.ids import record_id
 from domain.records import RecordType
 from index import IndexDoc
-from ingest import render_page
+from ingest import page_jpeg, render_page
 from ocr import PageOcr, extract_records, guess_record_type, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
@@ -42,6 +43,15 @@ def _flat(obj) -> dict:
     """A dataclass of plain values (a Word, a Mark) as a dict: ``dataclasses.asdict`` copies every value deeply,
     seven times as long over a page's words, for the same JSON."""
     return {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+
+
+def _encoded(image: Image.Image) -> bytes:
+    """The page image as the JPEG the record pages show and exports take."""
+    buf = io.BytesIO()
+    # Encoded as it is when already grey or RGB (a convert to its own mode was a copy of the page).
+    shown = image if image.mode in ("L", "RGB") else image.convert("L" if image.mode == "1" else "RGB")
+    shown.save(buf, "JPEG", quality=85, optimize=True)
+    return buf.getvalue()
 
 
 def _words_json(page: PageOcr) -> bytes:
@@ -108,11 +118,8 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         fail_page(page_id, ctx, exc.code, exc.message)
         return []
 
-    buf = io.BytesIO()
-    # Encoded as it is when already grey or RGB (a convert to its own mode was a copy of the page).
-    shown = image if image.mode in ("L", "RGB") else image.convert("L" if image.mode == "1" else "RGB")
-    shown.save(buf, "JPEG", quality=85, optimize=True)
-    image_obj = ctx.store.put_bytes(buf.getvalue(), kind="page", suffix=".jpg")
+    jpeg = page_jpeg(_original_path(ctx, file), file.media_type, page.number, ctx.settings, spreads=batch.spreads)
+    image_obj = ctx.store.put_bytes(jpeg or _encoded(image), kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
 

@@ -12,7 +12,7 @@ import pytest
 from PIL import Image, ImageDraw
 
 from domain.settings import Settings
-from ingest import pdf, pdftoppm, render_page
+from ingest import page_jpeg, pdf, pdftoppm, render, render_page
 
 PDF = "application/pdf"
 
@@ -101,3 +101,57 @@ def test_another_resolution_goes_to_pdftoppm(tmp_path: Path) -> None:
     path = scanned_pdf(tmp_path / "scan.pdf", scan("L"), resolution=100)
     assert pdf.scanned_image(path, 1, 150) is None
     assert render_page(path, PDF, 1, Settings(home=tmp_path, dpi=150)).size == (600, 450)
+
+
+def _jpeg_bytes(path: Path) -> bytes:
+    with pikepdf.open(path) as doc:
+        return next(iter(doc.pages[0].get_images().values())).read_raw_bytes()
+
+
+@pytest.mark.parametrize("mode", ["L", "RGB"])
+def test_a_scanned_jpeg_is_kept_as_the_page_image(tmp_path: Path, mode: str) -> None:
+    # The bytes the scanner wrote, whose decoding is exactly the image the pipeline reads.
+    path = scanned_pdf(tmp_path / "scan.pdf", scan(mode))
+    settings = Settings(home=tmp_path, dpi=100)
+    kept = page_jpeg(path, PDF, 1, settings)
+    assert kept == _jpeg_bytes(path)
+    assert np.array_equal(np.asarray(Image.open(io.BytesIO(kept))), np.asarray(render_page(path, PDF, 1, settings)))
+
+
+def _exif_turned(path: Path) -> Path:
+    buf = io.BytesIO()
+    exif = Image.Exif()
+    exif[0x0112] = 6  # "turn 90° to show": a browser would, the pipeline does not
+    scan("L").save(buf, "JPEG", exif=exif)
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        xobject = next(iter(doc.pages[0].get_images().values()))
+        xobject.write(buf.getvalue(), filter=pikepdf.Name.DCTDecode)
+        doc.save(path)
+    return path
+
+
+def _arithmetic_coded(path: Path) -> Path:
+    # The frame marker of a JPEG whose entropy coding is arithmetic (SOF9): decoders differ, browsers refuse it.
+    with pikepdf.open(path, allow_overwriting_input=True) as doc:
+        xobject = next(iter(doc.pages[0].get_images().values()))
+        raw = bytearray(xobject.read_raw_bytes())
+        raw[raw.index(b"\xff\xc0") + 1] = 0xC9
+        xobject.write(bytes(raw), filter=pikepdf.Name.DCTDecode)
+        doc.save(path)
+    return path
+
+
+@pytest.mark.parametrize("case", ["bilevel", "text on top", "spreads", "EXIF turn", "arithmetic", "too large",
+                                  "another dpi"])
+def test_other_pages_are_encoded_by_the_pipeline(tmp_path: Path, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = scanned_pdf(tmp_path / "scan.pdf", scan("1" if case == "bilevel" else "L"))
+    if case == "text on top":
+        _edit(path, _text_on_top)
+    if case == "EXIF turn":
+        _exif_turned(path)
+    if case == "arithmetic":
+        _arithmetic_coded(path)
+    if case == "too large":
+        monkeypatch.setattr(render, "MAX_JPEG_BYTES_PER_PIXEL", len(_jpeg_bytes(path)) / (400 * 300) - 0.01)
+    settings = Settings(home=tmp_path, dpi=150 if case == "another dpi" else 100)
+    assert page_jpeg(path, PDF, 1, settings, spreads=case == "spreads") is None
