@@ -40,11 +40,12 @@ def page_jpeg(path: Path, media_type: str, page: int, settings: Settings, *, spr
     (:data:`MAX_JPEG_BYTES_PER_PIXEL`). ``None`` for every other page, which the caller encodes itself."""
     if media_type != PDF or spreads:
         return None
-    raw = pdf.scanned_jpeg(path, page, settings.dpi)
-    if raw is None:
+    try:
+        raw = pdf.scanned_jpeg(path, page, settings.dpi)
+        width, height = pdf.page_pixels(path, page, settings.dpi)
+    except InputRejected:  # the page was rendered: it is encoded then, never failed here
         return None
-    width, height = pdf.page_pixels(path, page, settings.dpi)
-    return raw if len(raw) <= MAX_JPEG_BYTES_PER_PIXEL * width * height else None
+    return raw if raw is not None and len(raw) <= MAX_JPEG_BYTES_PER_PIXEL * width * height else None
 
 
 def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:

@@ -111,14 +111,14 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         batch = s.get(Batch, page.batch_id)
         s.expunge_all()
     try:
-        image = render_page(_original_path(ctx, file), file.media_type, page.number, ctx.settings,
-                            spreads=batch.spreads)
+        source = _original_path(ctx, file)
+        image = render_page(source, file.media_type, page.number, ctx.settings, spreads=batch.spreads)
         result = ocr_page(image, ctx.settings, want_pdf=True)
     except (InputRejected, PageFailed) as exc:
         fail_page(page_id, ctx, exc.code, exc.message)
         return []
 
-    jpeg = page_jpeg(_original_path(ctx, file), file.media_type, page.number, ctx.settings, spreads=batch.spreads)
+    jpeg = page_jpeg(source, file.media_type, page.number, ctx.settings, spreads=batch.spreads)
     image_obj = ctx.store.put_bytes(jpeg or _encoded(image), kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
