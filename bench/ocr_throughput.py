@@ -28,8 +28,8 @@ from .common import Measured, machine, run_measured, table
 
 
 class WorkerPeak:
-    """Every 50 ms over the measured process's tree: the largest resident memory of one pool worker with its
-    Tesseract (the figure the 400 MiB worker budget is about), and the CPU each process has used so far, by role
+    """Every 50 ms over the measured process's tree: the largest resident memory of one pool worker (Tesseract
+    runs inside it; the figure the 400 MiB worker budget is about), and the CPU each process has used so far, by role
     (``cpu``: its last sample, so a Tesseract's last 50 ms are missed and the roles add up to a little less than
     the whole run's CPU)."""
 
@@ -73,7 +73,8 @@ class WorkerPeak:
     def per_page(self, pages: int) -> str:
         """The CPU by role per page, the largest first."""
         return ", ".join(f"{role} {seconds / pages:.2f}"
-                         for role, seconds in sorted(self.cpu.items(), key=lambda kv: -kv[1]))
+                         for role, seconds in sorted(self.cpu.items(), key=lambda kv: -kv[1])
+                         if seconds / pages >= 0.005)  # the start-up probe's `tesseract --version`
 
     def __enter__(self) -> WorkerPeak:
         self._thread.start()
