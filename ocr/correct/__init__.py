@@ -14,6 +14,8 @@ Rules, each with a test in tests/ocr/test_correct.py:
    administrative phrases in capitals take their marks whole (``phrases``: "PHO CHÁNH VĂN PHONG").
 5. Shape, not language (``shapes``, tests/ocr/test_correct_shapes.py): a number or date split by a space is
    joined where only one reading is possible ("1 0/4/2026" → "10/4/2026"); "Địc Chủ tịch" → "Đ/c Chủ tịch".
+6. A photocopy's specks read as punctuation on a syllable are taken off first (``stray_marks``): "nhân-dân",
+   "'thực", "của. doanh" (tests/ocr/test_correct_stray_marks.py).
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ from domain.text import normalize
 from ocr.correct.model import MIN_POSTERIOR, SyllableModel, model
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
+from ocr.correct.stray_marks import unspecked
 from ocr.words import Word, lines_of
 
 _TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
@@ -158,7 +161,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     gone: set[int] = set()
     born: dict[int, list[Word]] = {}  # id of a word cut in two → its parts
     for line in lines_of(words):
-        cut = _split(line, lm, born)
+        cut = _split(unspecked(line, _known(lm), born), lm, born)
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
         new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm)

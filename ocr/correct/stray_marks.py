@@ -1,0 +1,62 @@
+"""Toner specks read as punctuation on a word: "nhân-dân", "của.doanh", "'thực", "-đầu", "trong. năm".
+
+A photocopy's specks sit between and before letters, and Tesseract reads them as a hyphen, a point or an
+apostrophe joined to the word. Vietnamese writes each syllable apart and never joins two lowercase syllables with
+such a mark, nor opens a lowercase word with one, nor ends a sentence before a lowercase word. So, on a line:
+
+1. Two known syllables joined by ``- . _ ' ```, the second lowercase, are two words ("nhân-dân" → "nhân dân",
+   "UBND-phường" → "UBND phường"); "Tày-Thái" and "Bà Rịa-Vũng Tàu" (capitals both sides) stay.
+2. A known syllable opened by ``' ` . _ ~ + ˆ „`` loses it ("'thực" → "thực", "'Trong" → "Trong"); by ``-``
+   only when lowercase ("-đầu" → "đầu"; "-Như trên" is a list's dash).
+3. A known lowercase syllable's closing point before a lowercase word on the line goes ("của. doanh").
+
+Double quotes, colons and commas are left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu, có";
+",Quảng" is a comma that lost its space).
+The marks removed carry no letters, so nothing a person could key is lost; the rules run before the diacritics'
+model, which then sees the two syllables as neighbours. Tests: tests/ocr/test_correct_stray_marks.py.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import replace
+
+from ocr.words import Word
+
+_JOINED = re.compile(r"^([^\W\d_]+)[-._'`]+([^\W\d_]+)([^\w]*)$")
+_OPENED = re.compile(r"^([-'`._~+ˆ„]+)([^\W\d_]+)([^\w]*)$")
+_CLOSED = re.compile(r"^([^\W\d_]+)\.$")
+
+
+def _syllable(word: str, known: Callable[[str], bool]) -> bool:
+    return known(word.lower())
+
+
+def _lower_start(text: str) -> bool:
+    return text[:1].isalpha() and text[:1].islower()
+
+
+def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, list[Word]]) -> list[Word]:
+    """The line's words with specks read as punctuation taken off (texts changed in place); a word cut in two
+    by rule 1 gives two words, the box shared by characters, recorded in ``born`` by the word's id."""
+    out: list[Word] = []
+    for w in line:
+        if (m := _JOINED.match(w.text)) and _lower_start(m.group(2)) and _syllable(m.group(2), known) \
+                and (_syllable(m.group(1), known) or (m.group(1).isupper() and len(m.group(1)) > 1)):
+            left, right = m.group(1), m.group(2) + m.group(3)
+            cut = round(w.width * len(left) / len(w.text))
+            parts = [replace(w, text=left, width=cut),
+                     replace(w, text=right, left=w.left + w.width - round(w.width * len(right) / len(w.text)),
+                             width=round(w.width * len(right) / len(w.text)))]
+            born[id(w)] = parts
+            out += parts
+            continue
+        if (m := _OPENED.match(w.text)) and _syllable(m.group(2), known) \
+                and (m.group(1) != "-" or _lower_start(m.group(2))):
+            w.text = m.group(2) + m.group(3)
+        out.append(w)
+    for w, nxt in zip(out, out[1:], strict=False):
+        if (m := _CLOSED.match(w.text)) and _lower_start(m.group(1)) and _syllable(m.group(1), known) \
+                and _lower_start(nxt.text):
+            w.text = m.group(1)
+    return out

@@ -1,0 +1,61 @@
+"""Toner specks read as punctuation on a syllable (ocr/correct/stray_marks.py): each rule with a line it
+mends, and the marks with a use of their own, left alone."""
+import pytest
+
+from ocr.correct import correct_words
+from ocr.words import Word, page_text
+
+
+def _line(text: str) -> list[Word]:
+    out, x = [], 0
+    for token in text.split(" "):
+        out.append(Word(token, 0.9, x, 0, 12 * len(token), 20, 0, 0))
+        x += 12 * len(token) + 10
+    return out
+
+
+def _corrected(text: str) -> str:
+    words = _line(text)
+    correct_words(words)
+    return page_text(words)
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("Ủy ban nhân-dân xã", "Ủy ban nhân dân xã"),  # 1: two syllables joined by a hyphen
+    ("các chỉ tiêu của.doanh nghiệp", "các chỉ tiêu của doanh nghiệp"),  # 1: by a point
+    ("gửi UBND-phường và", "gửi UBND phường và"),  # 1: an acronym, then a syllable
+    ("Bộ-trưởng Bộ Tư pháp", "Bộ trưởng Bộ Tư pháp"),  # 1: a capitalised first syllable
+    ("kết quả 'thực hiện", "kết quả thực hiện"),  # 2: opened by an apostrophe
+    ("'Trong năm 2026", "Trong năm 2026"),
+    ("vào .vận hành", "vào vận hành"),  # 2: opened by a point
+    ("từ -đầu năm", "từ đầu năm"),  # 2: a dash before a lowercase word
+    ("báo cáo trong. năm", "báo cáo trong năm"),  # 3: a point before a lowercase word
+])
+def test_specks_taken_off(read, fixed):
+    assert _corrected(read) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "dân tộc Tày-Thái ở",  # capitals both sides: a name's hyphen
+    "tỉnh Bà Rịa-Vũng Tàu",
+    "- Như trên;",  # a list's dash, before a capital
+    "-Như trên;",
+    "gồm: các đơn vị",  # colons, commas and double quotes have lowercase uses
+    "nếu, có",
+    "“đổi mới” kinh tế",
+    "thực hiện. Năm nay",  # a sentence's end before a capital
+    "ngày 10-4-2026 và",  # digits
+    "tên miền sohoa.vn và",  # not two known syllables
+    "hết năm.",  # a point at the line's end
+])
+def test_marks_with_a_use_left_alone(text):
+    assert _corrected(text) == text
+
+
+def test_a_cut_word_shares_its_box():
+    words = _line("nhân-dân")
+    correct_words(words)
+    left, right = words
+    assert (left.text, right.text) == ("nhân", "dân")
+    assert left.left == 0 and right.left + right.width == 12 * len("nhân-dân")
+    assert left.width + right.width < 12 * len("nhân-dân")  # the hyphen's share belongs to neither
