@@ -9,6 +9,10 @@ CPU on every call, a tenth of a page and four times the read of a small crop (do
 bundled Tesseract is another version), so the words are the program's, byte for byte (tests/ocr)."""
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import ctypes.util
+import functools
 import os
 import tempfile
 import threading
@@ -33,6 +37,7 @@ TIMED_OUT = "OCR quá thời gian"  # the failed page's reason
 # The TSV renderer's first line, which the library's GetTSVText leaves out (ocr.words.parse_tsv reads by it).
 TSV_HEADER = "level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
 
+_L_SEVERITY_NONE = 6  # leptonica's environ.h
 _local = threading.local()
 
 
@@ -49,7 +54,19 @@ def library() -> Any:
     except ImportError as exc:
         raise PageFailed("Không tìm thấy thư viện Tesseract (gói tesseract-ocr, libtesseract)",
                          code="tesseract_missing") from exc
+    _quiet_leptonica()
     return tesserocr
+
+
+@functools.cache
+def _quiet_leptonica() -> None:
+    """Leptonica's notes on a page ("Error in boxClipToRectangle: box outside rectangle") went to the program's
+    stderr, which nobody read; in the process they would reach a clerk's terminal. Nothing in them is an error of
+    the page's: Tesseract's result says whether it was read."""
+    name = ctypes.util.find_library("lept") or ctypes.util.find_library("leptonica")
+    if name:
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(name).setMsgSeverity(_L_SEVERITY_NONE)
 
 
 def _engine(lang: str) -> Any:
@@ -58,10 +75,12 @@ def _engine(lang: str) -> Any:
     if lang not in engines:
         tesserocr = library()
         try:
-            engines[lang] = tesserocr.PyTessBaseAPI(lang=lang, oem=tesserocr.OEM.LSTM_ONLY)
+            api = tesserocr.PyTessBaseAPI(lang=lang, oem=tesserocr.OEM.LSTM_ONLY)
         except RuntimeError as exc:
             raise PageFailed(f"Tesseract không mở được dữ liệu ngôn ngữ «{lang}» (gói tesseract-ocr-{lang}?)",
                              code="tesseract_failed") from exc
+        api.SetVariable("debug_file", os.devnull)  # its own notes ("Empty page!!"), as Leptonica's above
+        engines[lang] = api
     return engines[lang]
 
 
