@@ -100,8 +100,8 @@ def run_tesseract(
     api.SetPageSegMode(psm or DEFAULT_PSM)
     api.SetVariable("user_defined_dpi", str(dpi))
     api.SetVariable("tessedit_create_pdf", "1" if want_pdf else "0")
-    # The library's deadline covers recognition; layout analysis before it runs to its end (well under a second on
-    # the pages ingest lets through, which are bounded in pixels).
+    # The library's deadline covers recognition; layout analysis before it runs to its end: a fraction of a second
+    # on a page of text, seconds more on one of pure noise (docs/benchmarks.md, profile, session 9).
     timeout_ms = max(1, int(timeout_s * 1000))
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:

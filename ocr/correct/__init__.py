@@ -6,7 +6,8 @@ Rules, each with a test in tests/ocr/test_correct.py:
 2. A syllable's tone and vowel marks are re-chosen by the n-gram model in ``ocr.correct.model`` (hook ↔ acute
    "ổ/ố", a dropped tone, uppercase "PHÓ" vs "PHỐ", "NỌI" → "NỘI"), keeping its base letters and its case; a
    confusion OCR is known to make (``channel``: a hook read as an acute, "đế thực hiện") is cheaper to undo
-   (tests/ocr/test_correct_confusions.py).
+   (tests/ocr/test_correct_confusions.py); on a page that reads poorly (``unknown_share``) the model need be
+   less sure (``model.NOISY_PAGE``, tests/ocr/test_correct.py).
 3. Never touched: anything with a digit (IDs, registration and book numbers, dates), short uppercase codes next
    to a number ("BĐ 123456", "CH 01234"), and letter strings that are not Vietnamese syllables ("GCN").
 4. Capitals as lower case (tests/ocr/test_correct_capitals.py): case folded for the model and restored; a run
@@ -23,7 +24,7 @@ import re
 from dataclasses import dataclass, replace
 
 from domain.text import normalize
-from ocr.correct.model import MIN_POSTERIOR, SyllableModel, model
+from ocr.correct.model import MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, SyllableModel, model
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.stray_marks import unspecked
@@ -71,8 +72,8 @@ def _runs(out: list[str], parts: list[re.Match | None]) -> list[list[int]]:
     return [r for r in runs if r]
 
 
-def correct_tokens(tokens: list[str], confs: list[float] | None = None,
-                   lm: SyllableModel | None = None) -> tuple[list[str], list[Correction]]:
+def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: SyllableModel | None = None,
+                   min_posterior: float = MIN_POSTERIOR) -> tuple[list[str], list[Correction]]:
     """One line's tokens (as OCR split them) → corrected tokens and what was changed. Case is folded for the
     model and restored after, so capitals are corrected as lower case is."""
     lm = lm or model()
@@ -87,7 +88,7 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None,
         choices = lm.decode([c.lower() for c in cores], [confs[i] for i in run],
                             [c.isupper() and len(c) > 1 for c in cores])
         for i, core, choice in zip(run, cores, choices, strict=True):
-            if choice is None or choice.word == core.lower() or choice.posterior < MIN_POSTERIOR:
+            if choice is None or choice.word == core.lower() or choice.posterior < min_posterior:
                 continue
             m = parts[i]
             out[i] = m.group(1) + _recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
@@ -151,11 +152,20 @@ def _glued(line: list[Word]) -> list[Word]:
     return out
 
 
+def unknown_share(words: list[Word], lm: SyllableModel) -> float:
+    """Share of the page's letter words (punctuation around them aside) that are no syllable the corpus knows
+    (seen fewer than 3 times): ≈ 1–3% on office scans and clean pages, 2–8% on photocopies."""
+    cores = [m.group(2).lower() for w in words if (m := _TOKEN.match(w.text))]
+    known = _known(lm)
+    return sum(not known(c) for c in cores) / len(cores) if cores else 0.0
+
+
 def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Correction]:
     """Correct OCR words in place, line by line; returns the changes (``index``: the word's place in its line's
     run through the page, as ``lines_of`` orders them). A number split by a space becomes one word: the list
     loses the later parts."""
     lm = lm or model()
+    sure = NOISY_MIN_POSTERIOR if unknown_share(words, lm) >= NOISY_PAGE else MIN_POSTERIOR
     changes: list[Correction] = []
     offset = 0
     gone: set[int] = set()
@@ -164,7 +174,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
         cut = _split(unspecked(line, _known(lm), born), lm, born)
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
-        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm)
+        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure)
         for w, t in zip(glued, new, strict=True):
             w.text = t
         changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]

@@ -86,3 +86,20 @@ def test_model_is_compact_and_sourced():
     for name in ("UD_Vietnamese-VTB", "Tatoeba", "Apache-2.0", "CC BY-SA 4.0", "vietnamadminunits", "test"):
         assert name in sources
     assert not any(p.suffix in (".conllu", ".bz2", ".jsonl") for p in Path(MODEL.parent).iterdir())
+
+
+def _page(lines: list[str]) -> list[Word]:
+    return [Word(t, 0.9, 60 * i, 30 * n, 50, 20, 0, n)
+            for n, line in enumerate(lines) for i, t in enumerate(line.split())]
+
+
+def test_a_page_reading_poorly_is_corrected_on_less_certainty():
+    # "chị đạo" → "chỉ đạo" at posterior ≈ 0.92: under the 0.97 a clean page asks, over a photocopy's 0.90.
+    line = "Ủy ban nhân dân chị đạo các xã"
+    body = ["Căn cứ Luật Tổ chức chính quyền địa phương ngày tháng năm"] * 4
+    clean = _page([line, *body])
+    correct_words(clean)
+    assert clean[4].text == "chị"
+    noisy = _page([line, *body, "rghề ÿj righă tiir thún Nanr"])  # 6 of ≈ 60 words no syllable at all
+    correct_words(noisy)
+    assert noisy[4].text == "chỉ"
