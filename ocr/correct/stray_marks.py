@@ -4,10 +4,12 @@ A photocopy's specks sit between and before letters, and Tesseract reads them as
 apostrophe joined to the word. Vietnamese writes each syllable apart and never joins two lowercase syllables with
 such a mark, nor opens a lowercase word with one, nor ends a sentence before a lowercase word. So, on a line:
 
-1. Two known syllables joined by ``- . _ ' ```, the second lowercase, are two words ("nhân-dân" → "nhân dân",
-   "UBND-phường" → "UBND phường"); "Tày-Thái" and "Bà Rịa-Vũng Tàu" (capitals both sides) stay.
-2. A known syllable opened by ``' ` . _ ~ + ˆ „`` loses it ("'thực" → "thực", "'Trong" → "Trong"); by ``-``
-   only when lowercase ("-đầu" → "đầu"; "-Như trên" is a list's dash).
+1. Two known syllables joined by a hyphen, point, underscore, apostrophe or backtick, the second lowercase, are
+   two words ("nhân-dân" → "nhân dân", "UBND-phường" → "UBND phường"); "Tày-Thái" and "Bà Rịa-Vũng Tàu"
+   (capitals both sides) stay.
+2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex or low quote
+   loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
+   trên" is a list's dash).
 3. A known lowercase syllable's closing point before a lowercase word on the line goes ("của. doanh").
 
 Double quotes, colons and commas are left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu, có";
@@ -44,10 +46,9 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
         if (m := _JOINED.match(w.text)) and _lower_start(m.group(2)) and _syllable(m.group(2), known) \
                 and (_syllable(m.group(1), known) or (m.group(1).isupper() and len(m.group(1)) > 1)):
             left, right = m.group(1), m.group(2) + m.group(3)
-            cut = round(w.width * len(left) / len(w.text))
-            parts = [replace(w, text=left, width=cut),
-                     replace(w, text=right, left=w.left + w.width - round(w.width * len(right) / len(w.text)),
-                             width=round(w.width * len(right) / len(w.text)))]
+            right_width = round(w.width * len(right) / len(w.text))  # the marks' share belongs to neither part
+            parts = [replace(w, text=left, width=round(w.width * len(left) / len(w.text))),
+                     replace(w, text=right, left=w.left + w.width - right_width, width=right_width)]
             born[id(w)] = parts
             out += parts
             continue
