@@ -54,8 +54,7 @@ class WorkerPeak:
                     self.peak = max(self.peak, total)
                 for p in [root, *_children(root, recursive=True)]:
                     try:
-                        role = ("the command" if p.pid == root.pid else "Tesseract" if p.name() == "tesseract"
-                                else "pool workers" if p in workers
+                        role = ("the command" if p.pid == root.pid else "pool workers" if p in workers
                                 else "fork server" if "forkserver" in " ".join(p.cmdline()) else "other")
                         times = p.cpu_times()
                         self._cpu[p.pid] = (role, times.user + times.system)
@@ -74,7 +73,7 @@ class WorkerPeak:
         """The CPU by role per page, the largest first."""
         return ", ".join(f"{role} {seconds / pages:.2f}"
                          for role, seconds in sorted(self.cpu.items(), key=lambda kv: -kv[1])
-                         if seconds / pages >= 0.005)  # the start-up probe's `tesseract --version`
+                         if seconds / pages >= 0.005)  # the start-up probe's `tesseract --version`, as "other"
 
     def __enter__(self) -> WorkerPeak:
         self._thread.start()
@@ -219,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
     print(f"ocr_throughput: {n} pages ({args.degradation}), {args.workers} parallel processes — {machine()}; "
           f"load average (1 min) {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
     print(table(["run", "pages/min", "s/page (wall)", "CPU s/page", "peak MiB", "does"], rows))
-    print(f"largest pipeline worker with its Tesseract: {worker.peak / 2**20:.0f} MiB")
+    print(f"largest pipeline worker (Tesseract runs inside it): {worker.peak / 2**20:.0f} MiB")
     print(f"pipeline CPU by process (sampled every 50 ms), s/page: {worker.per_page(n)}")
     print(f"pipeline / bare (OMP=1) time ratio: {pipe.seconds / bare.seconds:.2f}× (CPU: {pipe_cpu / bare_cpu:.2f}×)")
     if seen:

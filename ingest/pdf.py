@@ -101,11 +101,11 @@ def scanned_image(path: Path, page: int, dpi: int) -> Image.Image | None:
     return image.convert("L") if image.mode == "1" else image
 
 
-def scanned_jpeg(path: Path, page: int, dpi: int) -> bytes | None:
+def scanned_jpeg(path: Path, page: int, dpi: int, max_bytes_per_pixel: float) -> bytes | None:
     """The JPEG file that ``scanned_image`` decoded, byte for byte, when the page's one image is a JPEG stream
-    (``/DCTDecode``) with no EXIF turn (which a browser would apply and the pipeline does not); else ``None``.
-    Stored as the page's image, it spares encoding the page again (≈ 0.14 s of CPU an A4 page at 300 dpi) and
-    a second generation of JPEG loss."""
+    (``/DCTDecode``) with no EXIF turn (which a browser would apply and the pipeline does not) and at most
+    ``max_bytes_per_pixel``; else ``None``. Stored as the page's image, it spares encoding the page again
+    (≈ 0.14 s of CPU an A4 page at 300 dpi) and a second generation of JPEG loss."""
     with open_pdf(path) as pdf:
         try:
             xobject = _only_image(pdf.pages[page - 1], dpi)
@@ -114,7 +114,8 @@ def scanned_jpeg(path: Path, page: int, dpi: int) -> bytes | None:
             raw = xobject.read_raw_bytes()
             with Image.open(io.BytesIO(raw)) as im:
                 if (im.format != "JPEG" or im.mode not in ("L", "RGB") or _frame_kind(raw) not in _SHOWN_FRAMES
-                        or im.getexif().get(_EXIF_ORIENTATION, 1) != 1):
+                        or im.getexif().get(_EXIF_ORIENTATION, 1) != 1
+                        or len(raw) > max_bytes_per_pixel * im.width * im.height):
                     return None
         except (pikepdf.PdfError, OSError, ValueError, KeyError, AttributeError, TypeError):
             return None

@@ -41,11 +41,9 @@ def page_jpeg(path: Path, media_type: str, page: int, settings: Settings, *, spr
     if media_type != PDF or spreads:
         return None
     try:
-        raw = pdf.scanned_jpeg(path, page, settings.dpi)
-        width, height = pdf.page_pixels(path, page, settings.dpi)
+        return pdf.scanned_jpeg(path, page, settings.dpi, MAX_JPEG_BYTES_PER_PIXEL)
     except InputRejected:  # the page was rendered: it is encoded then, never failed here
         return None
-    return raw if raw is not None and len(raw) <= MAX_JPEG_BYTES_PER_PIXEL * width * height else None
 
 
 def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:

@@ -63,7 +63,8 @@ def test_each_page_image_is_the_scanners_own_jpeg(ingested, book):
 
     home, _ = ingested
     with pikepdf.open(book.path) as pdf:
-        scanned = {hashlib.sha256(next(iter(pg.get_images().values())).read_raw_bytes()).hexdigest() for pg in pdf.pages}
+        images = [next(iter(pg.get_images().values())) for pg in pdf.pages]
+        scanned = {hashlib.sha256(image.read_raw_bytes()).hexdigest() for image in images}
     assert {path.stem for path in (home / "objects" / "page").rglob("*.jpg")} == scanned
 
 

@@ -21,6 +21,7 @@ Rules, each with a test in tests/ocr/test_correct.py:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from domain.text import normalize
@@ -152,11 +153,10 @@ def _glued(line: list[Word]) -> list[Word]:
     return out
 
 
-def unknown_share(words: list[Word], lm: SyllableModel) -> float:
+def unknown_share(words: list[Word], known: Callable[[str], bool]) -> float:
     """Share of the page's letter words (punctuation around them aside) that are no syllable the corpus knows
-    (seen fewer than 3 times): ≈ 1–3% on office scans and clean pages, 2–8% on photocopies."""
+    (``known``: seen at least 3 times): ≈ 1–3% on office scans and clean pages, 2–8% on photocopies."""
     cores = [m.group(2).lower() for w in words if (m := _TOKEN.match(w.text))]
-    known = _known(lm)
     return sum(not known(c) for c in cores) / len(cores) if cores else 0.0
 
 
@@ -165,13 +165,14 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     run through the page, as ``lines_of`` orders them). A number split by a space becomes one word: the list
     loses the later parts."""
     lm = lm or model()
-    sure = NOISY_MIN_POSTERIOR if unknown_share(words, lm) >= NOISY_PAGE else MIN_POSTERIOR
+    known = _known(lm)
+    sure = NOISY_MIN_POSTERIOR if unknown_share(words, known) >= NOISY_PAGE else MIN_POSTERIOR
     changes: list[Correction] = []
     offset = 0
     gone: set[int] = set()
     born: dict[int, list[Word]] = {}  # id of a word cut in two → its parts
     for line in lines_of(words):
-        cut = _split(unspecked(line, _known(lm), born), lm, born)
+        cut = _split(unspecked(line, known, born), lm, born)
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
         new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure)
