@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from rapidfuzz.distance import Levenshtein
+
 # Tone marks as combining characters (NFD). Vowel-quality marks (circumflex, breve, horn) are letters'
 # own parts in Vietnamese and stay in ``tone_key``; only these five move.
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
@@ -64,28 +66,5 @@ def title_case_name(name: str) -> str:
     return " ".join(w[:1].upper() + w[1:].lower() for w in normalize(name).split(" "))
 
 
-def edit_distance(a: str, b: str) -> int:
-    """Levenshtein distance, bit-parallel (Myers 1999 / Hyyrö): O(len(a)) big-integer steps."""
-    if not a or not b:
-        return len(a) + len(b)
-    m = len(b)
-    peq: dict[str, int] = {}
-    for i, ch in enumerate(b):
-        peq[ch] = peq.get(ch, 0) | (1 << i)
-    mask, high = (1 << m) - 1, 1 << (m - 1)
-    pv, mv, score = mask, 0, m
-    for ch in a:
-        eq = peq.get(ch, 0)
-        xv = eq | mv
-        xh = (((eq & pv) + pv) ^ pv) | eq
-        ph = mv | (~(xh | pv) & mask)
-        mh = pv & xh
-        if ph & high:
-            score += 1
-        elif mh & high:
-            score -= 1
-        ph = ((ph << 1) | 1) & mask
-        mh = (mh << 1) & mask
-        pv = mh | (~(xv | ph) & mask)
-        mv = ph & xv
-    return score
+# Levenshtein distance (rapidfuzz: bit-parallel, in C), for OCR-slip tolerance across the code.
+edit_distance = Levenshtein.distance

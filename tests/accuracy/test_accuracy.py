@@ -28,7 +28,7 @@ def _lev(a: str, b: str) -> int:
 
 
 @given(st.text("aăđ ổố\n", max_size=40), st.text("aăđ ổố\n", max_size=40))
-def test_bit_parallel_edit_distance(a, b):
+def test_edit_distance_is_levenshtein(a, b):
     assert edit_distance(a, b) == _lev(a, b)
 
 
