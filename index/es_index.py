@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import closing, contextmanager, suppress
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +27,7 @@ from domain.errors import ConfigError, TransientBackendError
 
 from .analysis import fuzzy_distance, fuzzy_target
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
@@ -168,7 +169,7 @@ class ElasticIndex:
         self.swap_grace_s = swap_grace_s  # searches already running on the old index finish before it goes
         self._ready = False
         self._reset = False
-        self._loading = False  # inside bulk(): upserts do not wait for a refresh
+        self._builders: Builders | None = None  # set inside bulk(): no waiting for refreshes, documents built apart
 
     @classmethod
     def from_url(cls, url: str, *, timeout_s: float = 30.0, shards: int = 1) -> ElasticIndex:
@@ -262,8 +263,9 @@ class ElasticIndex:
 
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         self._ensure()
-        actions = ({"_index": self.alias, "_id": d.record_id, "_source": _source(d)} for d in docs)
-        return self._bulk(actions, **({} if self._loading else {"refresh": "wait_for"}))
+        sources = self._builders.map(docs) if self._builders else map(_source, docs)
+        actions = ({"_index": self.alias, "_id": src["record_id"], "_source": src} for src in sources)
+        return self._bulk(actions, **({} if self._builders else {"refresh": "wait_for"}))
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -274,11 +276,12 @@ class ElasticIndex:
         self._ensure()
         with _mapped():
             self.client.indices.put_settings(index=self.alias, settings={"index": {"refresh_interval": "30s"}})
-        self._loading = True
+        self._builders = Builders(_source)  # large upserts build their documents in other processes
         try:
             yield
         finally:
-            self._loading = False
+            self._builders.close()
+            self._builders = None
             with _mapped():
                 self.client.indices.put_settings(index=self.alias, settings={"index": {"refresh_interval": None}})
                 self.client.indices.refresh(index=self.alias)
@@ -304,8 +307,9 @@ class ElasticIndex:
             # put back before the swap.
             self._create(new, refresh_interval="-1", translog={"durability": "async"})
         try:
-            actions = ({"_index": new, "_id": d.record_id, "_source": _source(d)} for d in docs)
-            n = self._bulk(actions)
+            with closing(Builders(_source)) as builders:
+                actions = ({"_index": new, "_id": src["record_id"], "_source": src} for src in builders.map(docs))
+                n = self._bulk(actions)
             with _mapped():
                 self.client.indices.put_settings(index=new, settings={"index": {
                     "refresh_interval": None, "translog.durability": "request"}})

@@ -258,6 +258,11 @@ def remember_in(path: Path | None) -> None:
     place_tokens.cache_clear()
 
 
+def seen_path() -> Path | None:
+    """Where this process keeps the places read (None: nowhere), for the processes it starts."""
+    return _seen.path if _seen is not None else None
+
+
 def _forsake_in_child() -> None:
     if _seen is not None:
         _seen.forsake()

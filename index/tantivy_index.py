@@ -19,7 +19,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ import tantivy
 
 from .analysis import fuzzy_distance, fuzzy_target
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
@@ -66,15 +67,16 @@ def _schema() -> tantivy.Schema:
 _PAYLOAD = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
 
 
-def _document(doc: IndexDoc) -> tantivy.Document:
-    values = doc.analysed()
+def _values(doc: IndexDoc) -> dict[str, Any]:
+    """A record's document as ``Document.from_dict`` takes it: plain values, so it can be built in another
+    process (``index.builders``)."""
+    values: dict[str, Any] = doc.analysed()
     values["record_id"], values["type"], values["batch_id"], values["status"] = (
         doc.record_id, doc.type, doc.batch_id, doc.status)
     values["payload"] = _PAYLOAD({"fields": doc.fields, "source": doc.source}).encode()
     if (year := doc.year) is not None:
         values["year"] = year
-    # Without the schema, from_dict takes each value's own type (str, bytes, int): half the cost with it.
-    return tantivy.Document.from_dict(values)
+    return values
 
 
 def _write_marker(marker: Path, version: str) -> None:
@@ -136,6 +138,7 @@ class TantivyIndex:
         self._writers: list[tantivy.IndexWriter] | None = None
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
+        self._builders: Builders | None = None
 
     def mark_outdated(self) -> None:
         """Make the next opening drop this index, as one of an older schema, and report it ``was_reset``: for a
@@ -197,17 +200,28 @@ class TantivyIndex:
 
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         n, shards = 0, len(self.shards)
+        built = self._builders.map(docs) if self._builders else map(_values, docs)
         with self._writing() as writers:
-            for doc in docs:
-                writer = writers[shard_of(doc.record_id, shards)]
-                writer.delete_documents_by_term("record_id", doc.record_id)
-                writer.add_document(_document(doc))
+            for values in built:
+                rid = values["record_id"]
+                writer = writers[shard_of(rid, shards)]
+                writer.delete_documents_by_term("record_id", rid)
+                # Without the schema, from_dict takes each value's own type (str, bytes, int): half the cost.
+                writer.add_document(tantivy.Document.from_dict(values))
                 n += 1
         self._reload()
         return n
 
-    def bulk(self) -> AbstractContextManager[None]:
-        return nullcontext()  # each upsert commits and is searchable at once: nothing to put off
+    @contextmanager
+    def bulk(self) -> Iterator[None]:
+        """Each upsert still commits and is searchable at once; large ones build their documents in other
+        processes (``index.builders``) until the load ends."""
+        self._builders = Builders(_values)
+        try:
+            yield
+        finally:
+            self._builders.close()
+            self._builders = None
 
     def delete(self, record_ids: Sequence[str]) -> None:
         with self._writing() as writers:

@@ -8,6 +8,7 @@ from the definitions (``domain.text``) and the place parser as the package ships
 from __future__ import annotations
 
 import json
+import os
 import re
 import unicodedata
 
@@ -138,10 +139,12 @@ def test_documents_match_the_reference_analysis(monkeypatch: pytest.MonkeyPatch)
 
 
 def test_tantivy_documents_carry_the_reference_tokens_and_payload() -> None:
-    from index.tantivy_index import _document
+    import tantivy
+
+    from index.tantivy_index import _values
 
     for doc in [*AWKWARD, *_generated(200, seed=14)]:
-        got = _document(doc).to_dict()
+        got = tantivy.Document.from_dict(_values(doc)).to_dict()
         want = {k: [v] for k, v in reference(doc).items()}
         want.update(record_id=[doc.record_id], type=[doc.type], batch_id=[doc.batch_id], status=[doc.status])
         payload = json.dumps({"fields": doc.fields, "source": doc.source}, ensure_ascii=False).encode()
@@ -160,3 +163,34 @@ def test_elasticsearch_sources_carry_the_reference_tokens() -> None:
         if doc.year is not None:
             want["year"] = doc.year
         assert _source(doc) == want, doc.record_id
+
+
+def _die(doc: IndexDoc) -> None:
+    os._exit(3)  # a build process killed mid-load (out of memory, say)
+
+
+def test_documents_built_in_other_processes_are_the_same() -> None:
+    """A bulk load's documents come from spawned processes (index.builders): in order, equal to those built
+    here, for both engines; a process that dies makes the load fail, never hang."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from index.builders import PARALLEL_MIN, Builders
+    from index.es_index import _source
+    from index.tantivy_index import _values
+
+    docs = [*AWKWARD, *_generated(PARALLEL_MIN + 300, seed=16)]
+    for build in (_values, _source):
+        builders = Builders(build, workers=2)
+        try:
+            got = list(builders.map(iter(docs)))
+            assert builders._pool is not None  # spread, not built here
+        finally:
+            builders.close()
+        assert got == [build(d) for d in docs]
+    builders = Builders(_die, workers=2)
+    try:
+        with pytest.raises(BrokenProcessPool):
+            list(builders.map(docs))
+    finally:
+        builders.close()
+

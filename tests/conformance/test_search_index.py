@@ -278,6 +278,28 @@ def test_a_bulk_load_is_all_searchable_when_it_ends(empty_ix: SearchIndex) -> No
         assert all("refresh_interval" not in s["settings"]["index"] for s in settings.values())
 
 
+
+def test_a_load_built_in_other_processes_is_whole(empty_ix: SearchIndex) -> None:
+    """An upsert inside bulk() large enough for its documents to be built in other processes
+    (``index.builders``), and Elasticsearch's reindex, which always may: every record is in, under its id."""
+    from index.builders import PARALLEL_MIN
+    from samples import generate_records
+
+    loaded = []
+    for rec in generate_records(PARALLEL_MIN + 50, seed=21):
+        rid, rtype = rec.pop("record_id"), rec.pop("type")
+        loaded.append(IndexDoc(rid, rtype, {k: v for k, v in rec.items() if v not in (None, "")}))
+    with empty_ix.bulk():
+        assert empty_ix.upsert(loaded) == len(loaded)
+    assert empty_ix.count() == len(loaded)
+    people = [d for d in loaded if d.fields.get("personal_id")][:5]
+    for d in people:
+        assert d.record_id in ids(empty_ix, str(d.fields["personal_id"]))
+    if hasattr(empty_ix, "reindex"):
+        assert empty_ix.reindex(iter(loaded[::-1])) == len(loaded)
+        assert empty_ix.count() == len(loaded)
+        assert all(d.record_id in ids(empty_ix, str(d.fields["personal_id"])) for d in people)
+
 # -- bounds: no query can crash or bloat the process ----------------------------------------------------
 def test_the_deepest_allowed_page_is_served(ix: SearchIndex) -> None:
     assert ix.search(SearchQuery(text="nguyen", limit=10, offset=MAX_RESULT_WINDOW - 10)).hits == []
