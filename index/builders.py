@@ -58,9 +58,11 @@ class Builders:
         """Streams: a generator of a million records is read a few thousand ahead of what is returned."""
         rest = iter(docs)
         head = list(islice(rest, PARALLEL_MIN))
-        if self.workers < 2 or len(head) < PARALLEL_MIN:
-            return map(self.build, head)
-        return self._spread(chain(head, rest))
+        # (a daemonic process, as Celery's and multiprocessing's workers are, may not start processes)
+        docs = chain(head, rest)
+        if self.workers < 2 or len(head) < PARALLEL_MIN or multiprocessing.current_process().daemon:
+            return map(self.build, docs)
+        return self._spread(docs)
 
     def _spread(self, docs: Iterator[IndexDoc]) -> Iterator[T]:
         pool = self._pool or self._open()

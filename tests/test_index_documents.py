@@ -169,6 +169,27 @@ def _die(doc: IndexDoc) -> None:
     os._exit(3)  # a build process killed mid-load (out of memory, say)
 
 
+def _built_in_a_daemon(n: int, out) -> None:
+    from index.builders import Builders
+    from index.tantivy_index import _values
+
+    out.put(len(list(Builders(_values, workers=2).map(_generated(n, seed=18)))))
+
+
+def test_a_daemonic_process_builds_its_documents_itself() -> None:
+    """A daemonic process may not start processes (multiprocessing refuses): its loads are built in place."""
+    import multiprocessing
+
+    from index.builders import PARALLEL_MIN
+
+    ctx = multiprocessing.get_context("spawn")
+    out = ctx.Queue()
+    child = ctx.Process(target=_built_in_a_daemon, args=(PARALLEL_MIN + 10, out), daemon=True)
+    child.start()
+    child.join(120)
+    assert child.exitcode == 0 and out.get(timeout=5) == PARALLEL_MIN + 10
+
+
 def test_documents_built_in_other_processes_are_the_same() -> None:
     """A bulk load's documents come from spawned processes (index.builders): in order, equal to those built
     here, for both engines; a process that dies makes the load fail, never hang."""
@@ -187,6 +208,8 @@ def test_documents_built_in_other_processes_are_the_same() -> None:
         finally:
             builders.close()
         assert got == [build(d) for d in docs]
+    one = Builders(_values, workers=1)  # a machine of one core: built here, all of them
+    assert list(one.map(iter(docs))) == [_values(d) for d in docs] and one._pool is None
     builders = Builders(_die, workers=2)
     try:
         with pytest.raises(BrokenProcessPool):

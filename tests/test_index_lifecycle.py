@@ -64,11 +64,16 @@ def _refill_that_fails(settings: Settings, tmp_path, index_url: str):
 
 
 def test_index_of_an_older_schema_is_rebuilt_from_the_database_in_another_process(embedded_settings, monkeypatch):
+    from index.builders import PARALLEL_MIN
+
     ctx = Context(embedded_settings)
     with ctx.db.session() as s:
         s.add(Batch(id="b1"))
         s.flush()
         s.add(Record(id="r1", batch_id="b1", type="birth", fields={"full_name": "Trần Thị Hoà"}, indexed=True))
+        # enough for the child to build its documents in processes of its own (index.builders)
+        s.add_all(Record(id=f"r2-{i:05d}", batch_id="b1", type="death", fields={"full_name": f"Lê Văn {i}"},
+                         indexed=True) for i in range(PARALLEL_MIN))
     path = embedded_settings.home / "index"
     TantivyIndex(path).close()
     (path / "sohoa-schema").write_text("7")  # as left by an older release
@@ -84,9 +89,10 @@ def test_index_of_an_older_schema_is_rebuilt_from_the_database_in_another_proces
     assert ctx.index.search(SearchQuery("tran thi hoa")).total == 1  # this process sees the child's writes
     with ctx.db.session() as s:
         assert s.get(Record, "r1").indexed
+    assert ctx.index.count() == PARALLEL_MIN + 1
     stages.prepare_index(ctx)  # once only
     again = TantivyIndex(path)
-    assert not again.was_reset and again.count() == 1
+    assert not again.was_reset and again.count() == PARALLEL_MIN + 1
     ctx.close()
 
 

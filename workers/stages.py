@@ -208,9 +208,11 @@ def _reindex_in_child(ctx: Context, index) -> None:
 
     log.warning("Chỉ mục tìm kiếm thuộc phiên bản cũ đã được bỏ đi; đang dựng lại từ cơ sở dữ liệu "
                 "(một tiến trình riêng)…")
-    # Spawned, not forked: a fresh interpreter rather than a copy of a server with threads and open handles.
+    # Spawned, not forked: a fresh interpreter rather than a copy of a server with threads and open handles. Not
+    # daemonic, so that it may start the processes that build its documents (index.builders); the finally below
+    # ends it if this process is interrupted while it waits.
     child = multiprocessing.get_context("spawn").Process(
-        target=_reindex_child, args=(ctx.settings,), name="sohoa-reindex", daemon=True)
+        target=_reindex_child, args=(ctx.settings,), name="sohoa-reindex")
     done = False
     try:
         child.start()
