@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from itertools import chain, islice
@@ -33,6 +34,9 @@ IN_FLIGHT = 4  # tasks a process may have queued: the load streams, never the wh
 
 
 def _start(seen: Path | None) -> None:
+    # Ctrl-C reaches the whole process group: the caller stops the load and ends these processes, which
+    # would otherwise each print a traceback of where the signal found them.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     places.remember_in(seen)
 
 

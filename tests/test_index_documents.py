@@ -10,7 +10,9 @@ from __future__ import annotations
 import json
 import os
 import re
+import signal
 import unicodedata
+from pathlib import Path
 
 import pytest
 
@@ -205,6 +207,9 @@ def test_documents_built_in_other_processes_are_the_same() -> None:
         try:
             got = list(builders.map(iter(docs)))
             assert builders._pool is not None  # spread, not built here
+            for pid in builders._pool._processes:  # Ctrl-C is the caller's to handle: no traceback from each
+                ignored = re.search(r"SigIgn:\s*([0-9a-f]+)", Path(f"/proc/{pid}/status").read_text()).group(1)
+                assert int(ignored, 16) & (1 << (signal.SIGINT - 1))
         finally:
             builders.close()
         assert got == [build(d) for d in docs]
