@@ -197,7 +197,8 @@ class SearchIndex(Protocol):
 
     def bulk(self) -> AbstractContextManager[None]:
         """A rebuild's run of upserts (``sohoa reindex``): the engine may put off making them visible to
-        search until the block ends. Each upsert is still durable when it returns (the rebuild's checkpoint)."""
+        search until the block ends, and builds large upserts' documents in other processes (``index.builders``).
+        Each upsert is still durable when it returns (the rebuild's checkpoint)."""
         ...
 
     def delete(self, record_ids: Sequence[str]) -> None: ...

@@ -62,8 +62,8 @@ class Builders:
         """Streams: a generator of a million records is read a few thousand ahead of what is returned."""
         rest = iter(docs)
         head = list(islice(rest, PARALLEL_MIN))
-        # (a daemonic process, as Celery's and multiprocessing's workers are, may not start processes)
         docs = chain(head, rest)
+        # (a daemonic process, as multiprocessing's workers are, may not start processes)
         if self.workers < 2 or len(head) < PARALLEL_MIN or multiprocessing.current_process().daemon:
             return map(self.build, docs)
         return self._spread(docs)

@@ -296,12 +296,11 @@ def reindex_all(ctx: Context, index=None, chunk: int = 2000, *, resume: bool = F
     # archive the reads are a third of the rebuild, and the index's side mostly waits on its build processes.
     with target.bulk(), ThreadPoolExecutor(1, thread_name_prefix="reindex-read") as reader:
         ids = chunk_after(Record.id >= start)
-        loading = reader.submit(_index_docs, ids, ctx)
-        while ids:
+        loading = reader.submit(_index_docs, ids, ctx) if ids else None
+        while loading is not None:
             docs = loading.result()
             following = chunk_after(Record.id > ids[-1])
-            if following:
-                loading = reader.submit(_index_docs, following, ctx)
+            loading = reader.submit(_index_docs, following, ctx) if following else None
             n += _index_and_mark(docs, ctx, target)
             done += len(ids)
             if progress:
