@@ -136,6 +136,11 @@ def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     return {"bool": {"must": must, "filter": filters}}
 
 
+def _indexing(index: str, sources: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Bulk actions that index each ``_source`` under its record's id."""
+    return ({"_index": index, "_id": src["record_id"], "_source": src} for src in sources)
+
+
 def _source(doc: IndexDoc) -> dict[str, Any]:
     body: dict[str, Any] = {
         "record_id": doc.record_id,
@@ -264,8 +269,7 @@ class ElasticIndex:
     def upsert(self, docs: Iterable[IndexDoc]) -> int:
         self._ensure()
         sources = self._builders.map(docs) if self._builders else map(_source, docs)
-        actions = ({"_index": self.alias, "_id": src["record_id"], "_source": src} for src in sources)
-        return self._bulk(actions, **({} if self._builders else {"refresh": "wait_for"}))
+        return self._bulk(_indexing(self.alias, sources), **({} if self._builders else {"refresh": "wait_for"}))
 
     @contextmanager
     def bulk(self) -> Iterator[None]:
@@ -308,8 +312,7 @@ class ElasticIndex:
             self._create(new, refresh_interval="-1", translog={"durability": "async"})
         try:
             with closing(Builders(_source)) as builders:
-                actions = ({"_index": new, "_id": src["record_id"], "_source": src} for src in builders.map(docs))
-                n = self._bulk(actions)
+                n = self._bulk(_indexing(new, builders.map(docs)))
             with _mapped():
                 self.client.indices.put_settings(index=new, settings={"index": {
                     "refresh_interval": None, "translog.durability": "request"}})
