@@ -1,4 +1,5 @@
-"""Vietnamese post-correction of OCR'd words: diacritics only, syllable by syllable, where the model is sure.
+"""Vietnamese post-correction of OCR'd words, syllable by syllable, where the model is sure: diacritics, and the
+letters of a reading that is no known syllable.
 
 Rules, each with a test in tests/ocr/test_correct.py:
 
@@ -9,7 +10,8 @@ Rules, each with a test in tests/ocr/test_correct.py:
    (tests/ocr/test_correct_confusions.py); on a page that reads poorly (``unknown_share``) the model need be
    less sure (``model.NOISY_PAGE``, tests/ocr/test_correct.py).
 3. Never touched: anything with a digit (IDs, registration and book numbers, dates), short uppercase codes next
-   to a number ("BĐ 123456", "CH 01234"), and letter strings that are not Vietnamese syllables ("GCN").
+   to a number ("BĐ 123456", "CH 01234"), the letters of a known syllable, and letter strings that are no
+   Vietnamese syllable and carry no Vietnamese mark ("GCN").
 4. Capitals as lower case (tests/ocr/test_correct_capitals.py): case folded for the model and restored; a run
    of syllables decoded together ("THÁNH PHÓ" → "THÀNH PHỐ"); a doubled vowel read as one ("CHÀANH"); fixed
    administrative phrases in capitals take their marks whole (``phrases``: "PHO CHÁNH VĂN PHONG").
@@ -17,6 +19,9 @@ Rules, each with a test in tests/ocr/test_correct.py:
    joined where only one reading is possible ("1 0/4/2026" → "10/4/2026"); "Địc Chủ tịch" → "Đ/c Chủ tịch".
 6. A photocopy's specks read as punctuation on a syllable are taken off first (``stray_marks``): "nhân-dân",
    "'thực", "của. doanh" (tests/ocr/test_correct_stray_marks.py).
+7. A letter misread (``letters``, tests/ocr/test_correct_letters.py): a reading that is no known syllable and
+   carries a Vietnamese mark also weighs the syllables one letter slip away ("rghề" → "nghề", "dâr" → "dân"),
+   where its own letters' spellings leave it unsure; a capitalised one spelled like no syllable is a name.
 """
 from __future__ import annotations
 
@@ -25,7 +30,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from domain.text import normalize
-from ocr.correct.model import MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, SyllableModel, model
+from ocr.correct.letters import may_slip
+from ocr.correct.model import KNOWN, MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, SyllableModel, model
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.stray_marks import unspecked
@@ -86,8 +92,17 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
                                  if t != normalize(tokens[i]) and tokens[i].strip()]
     for run in _runs(out, parts):
         cores = [parts[i].group(2) for i in run]  # type: ignore[union-attr]
-        choices = lm.decode([c.lower() for c in cores], [confs[i] for i in run],
-                            [c.isupper() and len(c) > 1 for c in cores])
+        low, run_confs, upper = [c.lower() for c in cores], [confs[i] for i in run], [c.isupper() and len(c) > 1
+                                                                                     for c in cores]
+        choices = lm.decode(low, run_confs, upper)
+        # A letter misread is weighed only where no spelling with the read letters is sure: the slips' many
+        # candidates would otherwise take certainty from the marks' corrections (ocr.correct.letters).
+        unsure = [k for k, ch in enumerate(choices)
+                  if (ch is None or ch.posterior < min_posterior) and may_slip(cores[k]) and lm.slipped(low[k])]
+        if unsure:
+            again = lm.decode(low, run_confs, upper, slips=[k in unsure for k in range(len(low))])
+            for k in unsure:
+                choices[k] = again[k]
         for i, core, choice in zip(run, cores, choices, strict=True):
             if choice is None or choice.word == core.lower() or choice.posterior < min_posterior:
                 continue
@@ -103,7 +118,7 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
 
 
 def _known(lm: SyllableModel):
-    return lambda w: lm.uni.get(w, 0) >= 3
+    return lambda w: lm.uni.get(w, 0) >= KNOWN
 
 
 def _cut(tokens: list[str], lm: SyllableModel) -> list[str]:

@@ -11,7 +11,8 @@ and otherwise loses ε × 0.2 per further letter whose marks differ, times up to
 confusion (``ocr.correct.channel``: a hook above read as an acute). A run of adjacent syllables is decoded
 together (``decode``: forward-backward, so both neighbours of "THÁNH PHÓ" may change at once) and each syllable
 alone between its neighbours as read; the best candidate replaces ``o`` only when its posterior, the surer of
-the two, is at least ``MIN_POSTERIOR``.
+the two, is at least ``MIN_POSTERIOR``. A reading that is no known syllable may also be weighed against the
+syllables one letter slip away (``slipped``, ``ocr.correct.letters``), each at ``LETTER_NOISE`` of ε.
 """
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from functools import cache
 from pathlib import Path
 
 from ocr.correct.channel import likeness
+from ocr.correct.letters import one_slip
 from ocr.correct.syllables import base, is_syllable, mark_distance, undoubled
 
 MODEL = Path(__file__).parent / "data" / "syllables.tsv.gz"
@@ -34,6 +36,9 @@ MIN_POSTERIOR = 0.97
 # everywhere would triple the intact syllables wrongly changed (0.28% → 0.98%), which is why clean pages keep 0.97.
 NOISY_PAGE, NOISY_MIN_POSTERIOR = 0.03, 0.90
 UPPER_NOISE = 2.0  # how much likelier a capital's marks are misread than a small letter's
+KNOWN = 3  # a syllable seen this often in the corpus is a known one
+# A letter misread (``ocr.correct.letters``) is this much rarer than a mark misread at the same confidence.
+LETTER_NOISE = 0.03
 _FLOOR = 0.1  # pseudo-count of an unseen syllable
 _MEMO = 400_000  # log-probabilities of pairs kept (≈ 60 MB at most)
 
@@ -52,6 +57,7 @@ class SyllableModel:
         self._denominator = self.total + _FLOOR * len(unigrams)
         self._log_bi: dict[tuple[str | None, str], float] = {}  # a page asks the same pairs again and again
         self.by_base: dict[str, list[str]] = {}
+        self._slips: dict[str, dict[str, str]] = {}
         for s in unigrams:
             self.by_base.setdefault(base(s), []).append(s)
 
@@ -94,26 +100,49 @@ class SyllableModel:
             found = self.by_base.get(base(single), [])
         return found
 
+    def slipped(self, word: str) -> dict[str, str]:
+        """For a reading (lowercase) that is no known syllable: the known syllables one letter slip away
+        (``letters.one_slip``), each with the slipped spelling it was found from (the one whose marks differ
+        least from it). Empty for a known syllable."""
+        if (found := self._slips.get(word)) is not None:
+            return found
+        found = {}
+        if self.uni.get(word, 0) < KNOWN:
+            for spelling in one_slip(word):
+                for cand in self.by_base.get(base(spelling), ()):
+                    if self.uni[cand] >= KNOWN and (cand not in found or mark_distance(cand, spelling)
+                                                    < mark_distance(cand, found[cand])):
+                        found[cand] = spelling
+        if len(self._slips) > _MEMO // 10:
+            self._slips.clear()
+        self._slips[word] = found
+        return found
+
     def channel(self, cand: str, obs: str, conf: float, upper: bool) -> float:
         """log P(obs | cand): what was read is kept with probability 1 − ε, each further letter whose marks
         differ costs a factor 0.2, and the confusion itself is weighed by how often OCR makes it (``likeness``);
         a reading that is not a syllable at all is near impossible as printed."""
-        eps = min(0.6, (0.02 + 0.4 * (1.0 - conf)) * (UPPER_NOISE if upper else 1.0))
+        eps = _noise(conf, upper)
         if cand == obs:
             return math.log(1 - eps) + (0.0 if is_syllable(obs) else math.log(1e-4))
         return math.log(eps) + (mark_distance(cand, obs) - 1) * math.log(0.2) + likeness(cand, obs)
 
-    def decode(self, obs: list[str], confs: list[float], upper: list[bool]) -> list[Choice | None]:
+    def decode(self, obs: list[str], confs: list[float], upper: list[bool], slips: list[bool] | None = None
+               ) -> list[Choice | None]:
         """Each syllable of a run of adjacent syllables (lowercase, no punctuation between them) with its best
         spelling and that spelling's posterior. Two ways, the surer one kept: the whole run weighed at once
         (forward-backward over every candidate of every position: two neighbours that both lost their marks,
         "THÁNH PHÓ", are restored together, which one at a time cannot do), and each syllable alone between
-        its neighbours as read. None where there is no choice."""
+        its neighbours as read. None where there is no choice. ``slips``: the positions whose reading also
+        weighs the syllables a letter slip away (``slipped``)."""
         lattice = []
-        for o, conf, up in zip(obs, confs, upper, strict=True):
+        for o, conf, up, slip_too in zip(obs, confs, upper, slips or [False] * len(obs), strict=True):
             cands = self.candidates(o)
             cands = cands if o in cands else [*cands, o]
-            lattice.append([(c, self.channel(c, o, conf, up) if len(cands) > 1 else 0.0) for c in cands])
+            slipped = {c: s for c, s in self.slipped(o).items() if c not in cands} if slip_too else {}
+            states = [(c, self.channel(c, o, conf, up) if len(cands) + len(slipped) > 1 else 0.0) for c in cands]
+            slip = math.log(LETTER_NOISE * _noise(conf, up))
+            lattice.append(states + [(c, slip + self.channel(c, s, conf, up)) for c, s in slipped.items()])
         fwd = [[self.log_bi(c, None) + e for c, e in lattice[0]]]
         for i in range(1, len(lattice)):
             prev = lattice[i - 1]
@@ -136,6 +165,11 @@ class SyllableModel:
                      for c, e in states]
             out.append(max(_best(states, joint), _best(states, alone), key=lambda ch: ch.posterior))
         return out
+
+
+def _noise(conf: float, upper: bool) -> float:
+    """ε: how likely a syllable read at ``conf`` has a mark misread."""
+    return min(0.6, (0.02 + 0.4 * (1.0 - conf)) * (UPPER_NOISE if upper else 1.0))
 
 
 def _best(states: list[tuple[str, float]], scores: list[float]) -> Choice:
