@@ -92,8 +92,9 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
                                  if t != normalize(tokens[i]) and tokens[i].strip()]
     for run in _runs(out, parts):
         cores = [parts[i].group(2) for i in run]  # type: ignore[union-attr]
-        low, run_confs, upper = [c.lower() for c in cores], [confs[i] for i in run], [c.isupper() and len(c) > 1
-                                                                                     for c in cores]
+        low = [c.lower() for c in cores]
+        run_confs = [confs[i] for i in run]
+        upper = [c.isupper() and len(c) > 1 for c in cores]
         choices = lm.decode(low, run_confs, upper)
         # A letter misread is weighed only where no spelling with the read letters is sure: the slips' many
         # candidates would otherwise take certainty from the marks' corrections (ocr.correct.letters).

@@ -1,7 +1,7 @@
 """A letter misread, not only a mark: the spellings one OCR slip away from a reading that is no known syllable.
 
-On a photocopy Tesseract also turns a letter into another ("rghề" for nghề, "Ìưu" for lưu, "dâr" for dân), two
-into one or one into two ("rigày", "Nanr": n read as "ri", m as "nr"), or drops one ("àm" for làm). Such a reading
+On a photocopy Tesseract also turns a letter into another ("rghề" for nghề, "Ìưu" for lưu, "dâr" for dân), one
+into two ("rigày": n read as "ri"), or drops one ("àm" for làm). Such a reading
 is rarely any syllable, so the marks-only candidates of ``ocr.correct.model`` have nothing to offer it. The
 model also weighs the known syllables one of these slips away, at a letter's cost in the channel (``model``).
 
@@ -21,7 +21,7 @@ from ocr.correct.syllables import is_syllable
 
 # The letters Vietnamese spells with, unmarked (đ is d with a mark: ``syllables.base`` folds it).
 ALPHABET = "abcdeghiklmnopqrstuvxy"
-# Two letters OCR reads for one, and the one it reads for two: "ri"/"rn" for n/m in a blurred copy.
+# Two letters OCR reads where one was printed, and that one: "ri"/"rn" for n/m in a blurred copy.
 SPLIT = {"ri": "n", "rn": "m", "nr": "m", "rr": "n", "cl": "d", "li": "h", "ii": "u"}
 _MARKED_LETTERS = frozenset("ăâđêôơư" "äëïöüÿñ")
 
