@@ -24,6 +24,7 @@ ALPHABET = "abcdeghiklmnopqrstuvxy"
 # Two letters OCR reads where one was printed, and that one: "ri"/"rn" for n/m in a blurred copy.
 SPLIT = {"ri": "n", "rn": "m", "nr": "m", "rr": "n", "cl": "d", "li": "h", "ii": "u"}
 _MARKED_LETTERS = frozenset("ăâđêôơư" "äëïöüÿñ")
+LONGEST = 8  # a syllable has at most 7 letters ("nghiêng"): a longer reading is more than one slip from any
 
 
 def marked(word: str) -> bool:
@@ -36,7 +37,7 @@ def marked(word: str) -> bool:
 
 def may_slip(reading: str) -> bool:
     """May ``reading`` (as read, with its case), which is no known syllable, be a Vietnamese one misread?"""
-    return marked(reading) and not (reading[:1].isupper() and not is_syllable(reading))
+    return len(reading) <= LONGEST and marked(reading) and not (reading[:1].isupper() and not is_syllable(reading))
 
 
 def one_slip(word: str) -> Iterator[str]:
