@@ -1,10 +1,14 @@
-"""Capitals of the fixed administrative wording restored as whole phrases.
+"""The fixed wording of administrative documents restored as whole phrases.
 
 In capitals OCR loses or swaps marks on most syllables of a line ("PHO CHÁNH VĂN PHONG"), and where a run
 ends the bigram model is left with one side of context: "VĂN PHONG" is a word too (style), so the model alone
 stays unsure. Headers and signer blocks print a closed set of phrases (``ocr.correct.admin``); a run of two or
-more capitalised words whose letters, marks aside, are exactly such a phrase takes the phrase's marks. Lower
-case is left to the model: its marks are read reliably.
+more capitalised words whose letters, marks aside, are exactly such a phrase takes the phrase's marks.
+
+In any case, a run of three or more words that spells one of the longer phrases takes its marks too: "số hộ
+tịch" → "sổ hộ tịch", where a photocopy's hook read as an acute leaves two words the bigram model cannot choose
+between ("số hộ" is common) and the third, which decides, is beyond its reach. Two-word phrases in lower case
+are left to the model ("văn phong của ông" is style).
 """
 from __future__ import annotations
 
@@ -20,6 +24,9 @@ _CORE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
 _DASH = re.compile(r"^[-–]$")
 
 
+LONG = 3  # a phrase of this many words is restored in any case
+
+
 @cache
 def _index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
     """Phrase syllables keyed by their letters without marks (ambiguous keys dropped), and the longest."""
@@ -32,23 +39,34 @@ def _index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
     return index, max(len(k) for k in index)
 
 
+def _recase(word: str, like: str) -> str:
+    if like.isupper() and len(like) > 1:
+        return word.upper()
+    return word[:1].upper() + word[1:] if like[:1].isupper() else word
+
+
 def restore_phrases(tokens: list[str]) -> list[str]:
-    """``tokens`` with every run of capitalised words that spells a known phrase given that phrase's marks."""
+    """``tokens`` with every run of capitalised words that spells a known phrase, and every run of any case that
+    spells a known phrase of ``LONG`` words or more, given that phrase's marks (each word keeps its case)."""
     index, longest = _index()
     out = list(tokens)
-    caps = [(i, m) for i, t in enumerate(tokens) if (m := _CORE.match(t)) and m.group(2).isupper()]
+    words = [(i, m) for i, t in enumerate(tokens) if (m := _CORE.match(t))]
     i = 0
-    while i < len(caps):
-        for n in range(min(longest, len(caps) - i), 1, -1):
-            span = caps[i:i + n]
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 1, -1):
+            span = words[i:i + n]
+            caps = all(m.group(2).isupper() for _, m in span)
+            # In lower case a phrase is one run of words: no stop or comma inside it ("số. Hộ tịch viên").
+            if not caps and (n < LONG or any(m.group(3) for _, m in span[:-1]) or any(m.group(1) for _, m in span[1:])):
+                continue
             # Neighbours in the line, with at most a dash between them ("ĐỘC LẬP - TỰ DO").
             if any(b - a != 1 and not all(_DASH.match(tokens[k]) for k in range(a + 1, b))
                    for (a, _), (b, _) in zip(span, span[1:], strict=False)):
                 continue
-            words = index.get(tuple(fold(undoubled(m.group(2))) for _, m in span))
-            if words:
-                for (k, m), w in zip(span, words, strict=True):
-                    out[k] = m.group(1) + w.upper() + m.group(3)
+            phrase = index.get(tuple(fold(undoubled(m.group(2))) for _, m in span))
+            if phrase:
+                for (k, m), w in zip(span, phrase, strict=True):
+                    out[k] = m.group(1) + _recase(w, m.group(2)) + m.group(3)
                 i += n
                 break
         else:
