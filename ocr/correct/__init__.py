@@ -14,7 +14,8 @@ Rules, each with a test in tests/ocr/test_correct.py:
    Vietnamese syllable and carry no Vietnamese mark ("GCN").
 4. Capitals as lower case (tests/ocr/test_correct_capitals.py): case folded for the model and restored; a run
    of syllables decoded together ("THÁNH PHÓ" → "THÀNH PHỐ"); a doubled vowel read as one ("CHÀANH"); fixed
-   administrative phrases in capitals take their marks whole (``phrases``: "PHO CHÁNH VĂN PHONG").
+   administrative phrases in capitals take their marks whole (``phrases``: "PHO CHÁNH VĂN PHONG"), and those of
+   three words or more in any case ("lưu trữ số hộ tịch" → "sổ hộ tịch").
 5. Shape, not language (``shapes``, tests/ocr/test_correct_shapes.py): a number or date split by a space is
    joined where only one reading is possible ("1 0/4/2026" → "10/4/2026"); "Địc Chủ tịch" → "Đ/c Chủ tịch".
 6. A photocopy's specks read as punctuation on a syllable are taken off first (``stray_marks``): "nhân-dân",
