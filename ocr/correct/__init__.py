@@ -81,9 +81,10 @@ def _runs(out: list[str], parts: list[re.Match | None]) -> list[list[int]]:
 
 
 def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: SyllableModel | None = None,
-                   min_posterior: float = MIN_POSTERIOR) -> tuple[list[str], list[Correction]]:
+                   min_posterior: float = MIN_POSTERIOR, letters: bool = True) -> tuple[list[str], list[Correction]]:
     """One line's tokens (as OCR split them) → corrected tokens and what was changed. Case is folded for the
-    model and restored after, so capitals are corrected as lower case is."""
+    model and restored after, so capitals are corrected as lower case is. ``letters``: a reading that is no
+    known syllable may also be a letter slip (``ocr.correct.letters``)."""
     lm = lm or model()
     confs = confs or [0.9] * len(tokens)
     out = [normalize(t) if t.strip() else t for t in tokens]
@@ -99,8 +100,8 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
         choices = lm.decode(low, run_confs, upper)
         # A letter misread is weighed only where no spelling with the read letters is sure: the slips' many
         # candidates would otherwise take certainty from the marks' corrections (ocr.correct.letters).
-        unsure = [k for k, ch in enumerate(choices)
-                  if (ch is None or ch.posterior < min_posterior) and may_slip(cores[k]) and lm.slipped(low[k])]
+        unsure = [k for k, ch in enumerate(choices) if letters
+                  and (ch is None or ch.posterior < min_posterior) and may_slip(cores[k]) and lm.slipped(low[k])]
         if unsure:
             again = lm.decode(low, run_confs, upper, slips=[k in unsure for k in range(len(low))])
             for k in unsure:
@@ -170,6 +171,12 @@ def _glued(line: list[Word]) -> list[Word]:
     return out
 
 
+# A page with more than this share of its letter words no known syllable is not Vietnamese print read with
+# slips (photocopies: 2–8%) but handwriting, a photo's texture or another language; weighing the letter slips of
+# every word there would cost seconds a page for nothing.
+NOT_PRINT = 0.25
+
+
 def unknown_share(words: list[Word], known: Callable[[str], bool]) -> float:
     """Share of the page's letter words (punctuation around them aside) that are no syllable the corpus knows
     (``known``: seen at least 3 times): ≈ 1–3% on office scans and clean pages, 2–8% on photocopies."""
@@ -183,7 +190,9 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     loses the later parts."""
     lm = lm or model()
     known = _known(lm)
-    sure = NOISY_MIN_POSTERIOR if unknown_share(words, known) >= NOISY_PAGE else MIN_POSTERIOR
+    share = unknown_share(words, known)
+    sure = NOISY_MIN_POSTERIOR if share >= NOISY_PAGE else MIN_POSTERIOR
+    letters = share <= NOT_PRINT  # a page that is mostly no syllable is no Vietnamese print: no letter guesses
     changes: list[Correction] = []
     offset = 0
     gone: set[int] = set()
@@ -192,7 +201,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
         cut = _split(unspecked(line, known, born), lm, born)
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
-        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure)
+        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure, letters)
         for w, t in zip(glued, new, strict=True):
             w.text = t
         changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]

@@ -40,18 +40,20 @@ def may_slip(reading: str) -> bool:
     return len(reading) <= LONGEST and marked(reading) and not (reading[:1].isupper() and not is_syllable(reading))
 
 
-def one_slip(word: str) -> Iterator[str]:
-    """``word`` (lowercase NFC) with one letter changed, dropped or added, or two read for one undone; the letters
-    kept keep their marks, a letter put in comes unmarked (the model's candidates carry the marks)."""
+def one_slip(word: str, bare: str) -> Iterator[tuple[str, str]]:
+    """``word`` (lowercase NFC) with one letter changed, dropped or added, or two read for one undone, beside the
+    same edit of ``bare`` (its letters without marks, one for one): the letters kept keep their marks, a letter
+    put in comes unmarked (the model's candidates carry the marks). The bare spellings are what the model looks
+    up, without folding each of the few hundred spellings again."""
     n = len(word)
     for k in range(n):
-        yield word[:k] + word[k + 1:]
+        yield word[:k] + word[k + 1:], bare[:k] + bare[k + 1:]
         for a in ALPHABET:
-            if a != word[k]:
-                yield word[:k] + a + word[k + 1:]
+            if a != bare[k]:
+                yield word[:k] + a + word[k + 1:], bare[:k] + a + bare[k + 1:]
     for k in range(n + 1):
         for a in ALPHABET:
-            yield word[:k] + a + word[k:]
+            yield word[:k] + a + word[k:], bare[:k] + a + bare[k:]
     for k in range(n - 1):
-        if (one := SPLIT.get(word[k:k + 2])) is not None:
-            yield word[:k] + one + word[k + 2:]
+        if (one := SPLIT.get(bare[k:k + 2])) is not None:
+            yield word[:k] + one + word[k + 2:], bare[:k] + one + bare[k + 2:]

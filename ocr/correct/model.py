@@ -107,9 +107,10 @@ class SyllableModel:
         if (found := self._slips.get(word)) is not None:
             return found
         found = {}
-        if self.uni.get(word, 0) < KNOWN:
-            for spelling in one_slip(word):
-                for cand in self.by_base.get(base(spelling), ()):
+        bare = base(word)
+        if self.uni.get(word, 0) < KNOWN and len(bare) == len(word):  # (letter for letter: NFC Vietnamese is)
+            for spelling, bare_spelling in one_slip(word, bare):
+                for cand in self.by_base.get(bare_spelling, ()):
                     if self.uni[cand] >= KNOWN and (cand not in found or mark_distance(cand, spelling)
                                                     < mark_distance(cand, found[cand])):
                         found[cand] = spelling

@@ -29,7 +29,7 @@ LONG = 3  # a phrase of this many words is restored in any case
 
 @cache
 def _index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
-    """Phrase syllables keyed by their letters without marks (ambiguous keys dropped), and the longest."""
+    """Phrase syllables keyed by their letters without marks (ambiguous keys dropped), and the longest key."""
     found: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
     for phrase in admin.phrases():
         words = tuple(w.lower() for w in _WORD.findall(phrase))
@@ -37,6 +37,12 @@ def _index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
             found.setdefault(tuple(fold(w) for w in words), set()).add(words)
     index = {k: next(iter(v)) for k, v in found.items() if len(v) == 1}
     return index, max(len(k) for k in index)
+
+
+@cache
+def _openings() -> frozenset[str]:
+    """The first words of the phrases (letters without marks): a run can open a phrase only with one."""
+    return frozenset(key[0] for key in _index()[0])
 
 
 def _recase(word: str, like: str) -> str:
@@ -51,8 +57,12 @@ def restore_phrases(tokens: list[str]) -> list[str]:
     index, longest = _index()
     out = list(tokens)
     words = [(i, m) for i, t in enumerate(tokens) if (m := _CORE.match(t))]
+    keys = [fold(undoubled(m.group(2))) for _, m in words]
     i = 0
     while i < len(words):
+        if keys[i] not in _openings():
+            i += 1
+            continue
         for n in range(min(longest, len(words) - i), 1, -1):
             span = words[i:i + n]
             caps = all(m.group(2).isupper() for _, m in span)
@@ -63,7 +73,7 @@ def restore_phrases(tokens: list[str]) -> list[str]:
             if any(b - a != 1 and not all(_DASH.match(tokens[k]) for k in range(a + 1, b))
                    for (a, _), (b, _) in zip(span, span[1:], strict=False)):
                 continue
-            phrase = index.get(tuple(fold(undoubled(m.group(2))) for _, m in span))
+            phrase = index.get(tuple(keys[i:i + n]))
             if phrase:
                 for (k, m), w in zip(span, phrase, strict=True):
                     out[k] = m.group(1) + _recase(w, m.group(2)) + m.group(3)
