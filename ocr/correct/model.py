@@ -41,6 +41,9 @@ KNOWN = 3  # a syllable seen this often in the corpus is a known one
 LETTER_NOISE = 0.03
 _FLOOR = 0.1  # pseudo-count of an unseen syllable
 _MEMO = 400_000  # log-probabilities of pairs kept (≈ 60 MB at most)
+# Unknown readings' slip candidates kept (≈ 1.5 KB each: 6 MiB for 4,096 random readings). Junk seldom repeats;
+# within a page the same reading is asked again by each decode of its run.
+_SLIP_MEMO = 4_096
 
 
 @dataclass(slots=True)
@@ -114,7 +117,7 @@ class SyllableModel:
                     if self.uni[cand] >= KNOWN and (cand not in found or mark_distance(cand, spelling)
                                                     < mark_distance(cand, found[cand])):
                         found[cand] = spelling
-        if len(self._slips) > _MEMO // 10:
+        if len(self._slips) > _SLIP_MEMO:
             self._slips.clear()
         self._slips[word] = found
         return found
