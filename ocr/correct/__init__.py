@@ -32,13 +32,12 @@ from dataclasses import dataclass, replace
 
 from domain.text import normalize
 from ocr.correct.letters import may_slip
-from ocr.correct.model import KNOWN, MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, SyllableModel, model
+from ocr.correct.model import MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, SyllableModel, model
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.stray_marks import unspecked
+from ocr.correct.syllables import TOKEN, recase
 from ocr.words import Word, lines_of
-
-_TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$", re.UNICODE)
 
 
 @dataclass(slots=True)
@@ -47,14 +46,6 @@ class Correction:
     old: str
     new: str
     posterior: float
-
-
-def _recase(new: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return new.upper()
-    if like[:1].isupper():
-        return new[:1].upper() + new[1:]
-    return new
 
 
 def _protected(tokens: list[str], i: int, core: str) -> bool:
@@ -89,7 +80,7 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
     confs = confs or [0.9] * len(tokens)
     out = [normalize(t) if t.strip() else t for t in tokens]
     out = fix_abbreviations(out)
-    parts = [_TOKEN.match(t) for t in out]
+    parts = [TOKEN.match(t) for t in out]
     changes: list[Correction] = [Correction(i, tokens[i], t, 1.0) for i, t in enumerate(out)
                                  if t != normalize(tokens[i]) and tokens[i].strip()]
     for run in _runs(out, parts):
@@ -110,7 +101,7 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
             if choice is None or choice.word == core.lower() or choice.posterior < min_posterior:
                 continue
             m = parts[i]
-            out[i] = m.group(1) + _recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
+            out[i] = m.group(1) + recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
             changes.append(Correction(i, tokens[i], out[i], choice.posterior))
     for i, t in enumerate(restore_phrases(out)):
         if t != out[i]:
@@ -120,12 +111,8 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
     return out, changes
 
 
-def _known(lm: SyllableModel):
-    return lambda w: lm.uni.get(w, 0) >= KNOWN
-
-
 def _cut(tokens: list[str], lm: SyllableModel) -> list[str]:
-    cuts = split_points(tokens, _known(lm))
+    cuts = split_points(tokens, lm.known)
     return [part for i, t in enumerate(tokens) for part in ((t[:cuts[i]], t[cuts[i]:]) if i in cuts else (t,))]
 
 
@@ -139,7 +126,7 @@ def correct_text(text: str, lm: SyllableModel | None = None) -> str:
 def _split(line: list[Word], lm: SyllableModel, born: dict[int, list[Word]]) -> list[Word]:
     """The line's words with a word run into a number cut in two, the box shared by characters; ``born`` gets
     each cut word's parts, by the word's id."""
-    cuts = split_points([w.text for w in line], _known(lm))
+    cuts = split_points([w.text for w in line], lm.known)
     out: list[Word] = []
     for i, w in enumerate(line):
         if i not in cuts:
@@ -180,7 +167,7 @@ NOT_PRINT = 0.25
 def unknown_share(words: list[Word], known: Callable[[str], bool]) -> float:
     """Share of the page's letter words (punctuation around them aside) that are no syllable the corpus knows
     (``known``: seen at least 3 times): ≈ 1–3% on office scans and clean pages, 2–8% on photocopies."""
-    cores = [m.group(2).lower() for w in words if (m := _TOKEN.match(w.text))]
+    cores = [m.group(2).lower() for w in words if (m := TOKEN.match(w.text))]
     return sum(not known(c) for c in cores) / len(cores) if cores else 0.0
 
 
@@ -189,7 +176,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     run through the page, as ``lines_of`` orders them). A number split by a space becomes one word: the list
     loses the later parts."""
     lm = lm or model()
-    known = _known(lm)
+    known = lm.known
     share = unknown_share(words, known)
     sure = NOISY_MIN_POSTERIOR if share >= NOISY_PAGE else MIN_POSTERIOR
     letters = share <= NOT_PRINT  # a page that is mostly no syllable is no Vietnamese print: no letter guesses

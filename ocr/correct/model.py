@@ -103,6 +103,10 @@ class SyllableModel:
             found = self.by_base.get(base(single), [])
         return found
 
+    def known(self, word: str) -> bool:
+        """Is ``word`` (lowercase) a syllable the corpus knows (seen ``KNOWN`` times or more)?"""
+        return self.uni.get(word, 0) >= KNOWN
+
     def slipped(self, word: str) -> dict[str, str]:
         """For a reading (lowercase) that is no known syllable: the known syllables one letter slip away
         (``letters.one_slip``), each with the slipped spelling it was found from (the one whose marks differ
@@ -111,10 +115,10 @@ class SyllableModel:
             return found
         found = {}
         bare = base(word)
-        if self.uni.get(word, 0) < KNOWN and len(bare) == len(word):  # (letter for letter: NFC Vietnamese is)
+        if not self.known(word) and len(bare) == len(word):  # (letter for letter: NFC Vietnamese is)
             for spelling, bare_spelling in one_slip(word, bare):
                 for cand in self.by_base.get(bare_spelling, ()):
-                    if self.uni[cand] >= KNOWN and (cand not in found or mark_distance(cand, spelling)
+                    if self.known(cand) and (cand not in found or mark_distance(cand, spelling)
                                                     < mark_distance(cand, found[cand])):
                         found[cand] = spelling
         if len(self._slips) > _SLIP_MEMO:
@@ -145,8 +149,10 @@ class SyllableModel:
             cands = cands if o in cands else [*cands, o]
             slipped = {c: s for c, s in self.slipped(o).items() if c not in cands} if slip_too else {}
             states = [(c, self.channel(c, o, conf, up) if len(cands) + len(slipped) > 1 else 0.0) for c in cands]
-            slip = math.log(LETTER_NOISE * _noise(conf, up))
-            lattice.append(states + [(c, slip + self.channel(c, s, conf, up)) for c, s in slipped.items()])
+            if slipped:
+                slip = math.log(LETTER_NOISE * _noise(conf, up))
+                states += [(c, slip + self.channel(c, s, conf, up)) for c, s in slipped.items()]
+            lattice.append(states)
         fwd = [[self.log_bi(c, None) + e for c, e in lattice[0]]]
         for i in range(1, len(lattice)):
             prev = lattice[i - 1]

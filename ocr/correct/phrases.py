@@ -17,10 +17,9 @@ from functools import cache
 
 from domain.text import fold
 from ocr.correct import admin
-from ocr.correct.syllables import undoubled
+from ocr.correct.syllables import TOKEN, recase, undoubled
 
 _WORD = re.compile(r"[^\W\d_]+")
-_CORE = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
 _DASH = re.compile(r"^[-–]$")
 
 
@@ -45,18 +44,12 @@ def _openings() -> frozenset[str]:
     return frozenset(key[0] for key in _index()[0])
 
 
-def _recase(word: str, like: str) -> str:
-    if like.isupper() and len(like) > 1:
-        return word.upper()
-    return word[:1].upper() + word[1:] if like[:1].isupper() else word
-
-
 def restore_phrases(tokens: list[str]) -> list[str]:
     """``tokens`` with every run of capitalised words that spells a known phrase, and every run of any case that
     spells a known phrase of ``LONG`` words or more, given that phrase's marks (each word keeps its case)."""
     index, longest = _index()
     out = list(tokens)
-    words = [(i, m) for i, t in enumerate(tokens) if (m := _CORE.match(t))]
+    words = [(i, m) for i, t in enumerate(tokens) if (m := TOKEN.match(t))]
     keys = [fold(undoubled(m.group(2))) for _, m in words]
     i = 0
     while i < len(words):
@@ -76,7 +69,7 @@ def restore_phrases(tokens: list[str]) -> list[str]:
             phrase = index.get(tuple(keys[i:i + n]))
             if phrase:
                 for (k, m), w in zip(span, phrase, strict=True):
-                    out[k] = m.group(1) + _recase(w, m.group(2)) + m.group(3)
+                    out[k] = m.group(1) + recase(w, m.group(2)) + m.group(3)
                 i += n
                 break
         else:

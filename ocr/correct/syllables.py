@@ -58,6 +58,17 @@ def mark_distance(a: str, b: str) -> int:
     return sum(x != y for x, y in zip(marks(a), marks(b), strict=False)) + abs(len(a) - len(b))
 
 
+# A token as OCR splits a line: punctuation around a run of letters ("(Về", "tịch;"), groups 1–3.
+TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
+
+
+def recase(new: str, like: str) -> str:
+    """``new`` (lowercase) in the case of the word it replaces: all capitals, capitalised, or lower case."""
+    if like.isupper() and len(like) > 1:
+        return new.upper()
+    return new[:1].upper() + new[1:] if like[:1].isupper() else new
+
+
 _VOWELS = frozenset("aăâeêioôơuưy")
 
 
