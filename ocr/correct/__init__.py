@@ -5,7 +5,9 @@ Rules, each with a test in tests/ocr/test_correct.py:
 
 1. Look-alikes become Vietnamese letters: Ð (U+00D0, Icelandic eth), ð and Ɖ → Đ/đ (``domain.text.normalize``).
 2. A syllable's tone and vowel marks are re-chosen by the n-gram model in ``ocr.correct.model`` (hook ↔ acute
-   "ổ/ố", a dropped tone, uppercase "PHÓ" vs "PHỐ", "NỌI" → "NỘI"), keeping its base letters and its case; a
+   "ổ/ố", a dropped tone, uppercase "PHÓ" vs "PHỐ", "NỌI" → "NỘI"), keeping its base letters and its case; its
+   context takes in the numbers beside it ("ngày 16 thắng 6" → "tháng") and, where a wrapped line runs on into
+   the next, the word across the line break ("các cơ | quần, đơn vị" → "quan"); a
    confusion OCR is known to make (``channel``: a hook read as an acute, "đế thực hiện") is cheaper to undo
    (tests/ocr/test_correct_confusions.py); on a page that reads poorly (``unknown_share``) the model need be
    less sure (``model.NOISY_PAGE``, tests/ocr/test_correct.py).
@@ -29,6 +31,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from domain.text import normalize
 from ocr.correct.letters import may_slip
@@ -36,8 +39,17 @@ from ocr.correct.model import MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, Sy
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.stray_marks import unspecked
-from ocr.correct.syllables import TOKEN, recase
+from ocr.correct.syllables import NUMBER, NUMBER_TOKEN, TOKEN, recase
 from ocr.words import Word, lines_of
+
+
+class Neighbour(NamedTuple):
+    """A word of the line before or after, as the model weighs it: lowercase (or ``NUMBER``), its confidence,
+    whether it is in capitals."""
+
+    word: str
+    conf: float
+    upper: bool
 
 
 @dataclass(slots=True)
@@ -56,8 +68,9 @@ def _protected(tokens: list[str], i: int, core: str) -> bool:
     return any(any(ch.isdigit() for ch in t) for t in near)
 
 
-def _runs(out: list[str], parts: list[re.Match | None]) -> list[list[int]]:
-    """Indices of the correctable words, grouped into runs with nothing but a space between neighbours."""
+def _runs(out: list[str], parts: list[re.Match | None], numbers: list[bool]) -> list[list[int]]:
+    """Indices of the correctable words, grouped into runs with nothing but a space between neighbours; a number
+    (``numbers``) joins a run as its words' context, and a run of numbers alone is none."""
     runs: list[list[int]] = []
     for i, m in enumerate(parts):
         if not m or _protected(out, i, m.group(2)):
@@ -68,37 +81,51 @@ def _runs(out: list[str], parts: list[re.Match | None]) -> list[list[int]]:
             runs[-1].append(i)
         else:
             runs.append([i])
-    return [r for r in runs if r]
+    return [r for r in runs if not all(numbers[i] for i in r)]
 
 
 def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: SyllableModel | None = None,
-                   min_posterior: float = MIN_POSTERIOR, letters: bool = True) -> tuple[list[str], list[Correction]]:
+                   min_posterior: float = MIN_POSTERIOR, letters: bool = True,
+                   around: tuple[Neighbour | None, Neighbour | None] = (None, None)
+                   ) -> tuple[list[str], list[Correction]]:
     """One line's tokens (as OCR split them) → corrected tokens and what was changed. Case is folded for the
     model and restored after, so capitals are corrected as lower case is. ``letters``: a reading that is no
-    known syllable may also be a letter slip (``ocr.correct.letters``)."""
+    known syllable may also be a letter slip (``ocr.correct.letters``). ``around``: the words before and after
+    the line where the text runs on from the line before and into the next (``_runs_on``), weighed as context,
+    never changed here."""
     lm = lm or model()
     confs = confs or [0.9] * len(tokens)
     out = [normalize(t) if t.strip() else t for t in tokens]
     out = fix_abbreviations(out)
     parts = [TOKEN.match(t) for t in out]
+    numbers = [m is None and NUMBER_TOKEN.match(t) is not None for m, t in zip(parts, out, strict=True)]
+    parts = [m or NUMBER_TOKEN.match(t) for m, t in zip(parts, out, strict=True)]
     changes: list[Correction] = [Correction(i, tokens[i], t, 1.0) for i, t in enumerate(out)
                                  if t != normalize(tokens[i]) and tokens[i].strip()]
-    for run in _runs(out, parts):
-        cores = [parts[i].group(2) for i in run]  # type: ignore[union-attr]
+    for run in _runs(out, parts, numbers):
+        cores = [NUMBER if numbers[i] else parts[i].group(2) for i in run]  # type: ignore[union-attr]
         low = [c.lower() for c in cores]
-        run_confs = [confs[i] for i in run]
+        run_confs = [1.0 if numbers[i] else confs[i] for i in run]
         upper = [c.isupper() and len(c) > 1 for c in cores]
-        choices = lm.decode(low, run_confs, upper)
+        head = around[0] if run[0] == 0 and not parts[0].group(1) else None  # type: ignore[union-attr]
+        tail = around[1] if run[-1] == len(out) - 1 and not parts[-1].group(3) else None  # type: ignore[union-attr]
+        before, after = [head] if head else [], [tail] if tail else []
+        low = [n.word for n in before] + low + [n.word for n in after]
+        run_confs = [n.conf for n in before] + run_confs + [n.conf for n in after]
+        upper = [n.upper for n in before] + upper + [n.upper for n in after]
+        own = slice(len(before), len(before) + len(run))  # the neighbours are context only
+        choices = lm.decode(low, run_confs, upper)[own]
         # A letter misread is weighed only where no spelling with the read letters is sure: the slips' many
         # candidates would otherwise take certainty from the marks' corrections (ocr.correct.letters).
-        unsure = [k for k, ch in enumerate(choices) if letters
-                  and (ch is None or ch.posterior < min_posterior) and may_slip(cores[k]) and lm.slipped(low[k])]
+        unsure = [k for k, ch in enumerate(choices) if letters and not numbers[run[k]]
+                  and (ch is None or ch.posterior < min_posterior) and may_slip(cores[k])
+                  and lm.slipped(cores[k].lower())]
         if unsure:
-            again = lm.decode(low, run_confs, upper, slips=[k in unsure for k in range(len(low))])
+            again = lm.decode(low, run_confs, upper, slips=[k - own.start in unsure for k in range(len(low))])[own]
             for k in unsure:
                 choices[k] = again[k]
         for i, core, choice in zip(run, cores, choices, strict=True):
-            if choice is None or choice.word == core.lower() or choice.posterior < min_posterior:
+            if numbers[i] or choice is None or choice.word == core.lower() or choice.posterior < min_posterior:
                 continue
             m = parts[i]
             out[i] = m.group(1) + recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
@@ -158,6 +185,36 @@ def _glued(line: list[Word]) -> list[Word]:
     return out
 
 
+FULL = 0.08  # a wrapped line's right end lies within this share of its block's width from the block's right edge
+
+
+def _runs_on(lines: list[list[Word]]) -> list[bool]:
+    """For each line, whether its text runs on into the next: the next line is in the same block, right below it,
+    and this one is full (it reaches to within ``FULL`` of its block's widest line), so it was wrapped, not ended."""
+    left: dict[int, int] = {}
+    right: dict[int, int] = {}
+    for w in (w for line in lines for w in line):
+        left[w.block] = min(left.get(w.block, w.left), w.left)
+        right[w.block] = max(right.get(w.block, 0), w.left + w.width)
+    out = []
+    for line, nxt in zip(lines, lines[1:], strict=False):
+        a, b = line[-1], nxt[0]
+        width = right[a.block] - left[a.block]
+        out.append(b.block == a.block and 0 <= b.top - a.top <= 2.5 * a.height
+                   and right[a.block] - (a.left + a.width) <= FULL * width)
+    return [*out, False]
+
+
+def _neighbour(w: Word, side: int) -> Neighbour | None:
+    """The word as context for the line after it (``side`` 3: nothing may follow it) or before it (1: nothing may
+    open it); None when punctuation parts them, or it is no word or number."""
+    if (m := TOKEN.match(w.text)) and not m.group(side):
+        core = m.group(2)
+        return Neighbour(core.lower(), w.conf, core.isupper() and len(core) > 1)
+    m = NUMBER_TOKEN.match(w.text)
+    return Neighbour(NUMBER, 1.0, False) if m and not m.group(side) else None
+
+
 # A page with more than this share of its letter words no known syllable is not Vietnamese print read with
 # slips (photocopies: 2–8%) but handwriting, a photo's texture or another language; weighing the letter slips of
 # every word there would cost seconds a page for nothing.
@@ -184,11 +241,17 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     offset = 0
     gone: set[int] = set()
     born: dict[int, list[Word]] = {}  # id of a word cut in two → its parts
+    lines = []
     for line in lines_of(words):
         cut = _split(unspecked(line, known, born), lm, born)
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
-        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure, letters)
+        lines.append(glued)
+    runs_on = _runs_on(lines)
+    for k, glued in enumerate(lines):
+        around = (_neighbour(lines[k - 1][-1], 3) if k and runs_on[k - 1] else None,
+                  _neighbour(lines[k + 1][0], 1) if runs_on[k] else None)
+        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure, letters, around)
         for w, t in zip(glued, new, strict=True):
             w.text = t
         changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]

@@ -17,6 +17,7 @@ BODIES = (
     "Phòng Văn hóa - Xã hội", "Phòng Kinh tế", "Phòng Tư pháp", "Công an phường", "Công an xã",
     "Mặt trận Tổ quốc Việt Nam", "Đảng ủy", "Ban Thường vụ", "Thường trực Hội đồng nhân dân", "Tổ công tác",
     "Ban Chỉ đạo", "Hội đồng thẩm định", "Tổ dân phố", "thôn, tổ dân phố", "khu dân cư",
+    "Trung tâm Phục vụ hành chính công", "Bộ phận Một cửa", "Các phòng, ban chuyên môn",
 )
 KINDS = (
     "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
@@ -40,6 +41,9 @@ FORMULAE = (
     "thủ tục hành chính", "chuyển đổi số", "số hóa", "sổ hộ tịch", "đăng ký hộ tịch", "đăng ký khai sinh",
     "đăng ký kết hôn", "đăng ký khai tử", "cấp Giấy chứng nhận quyền sử dụng đất", "dữ liệu dân cư",
     "trên địa bàn", "báo cáo kết quả", "theo quy định", "kể từ ngày ký", "ngày tháng năm",
+    # where results are sent and published (every "Nơi nhận" list names one)
+    "Cổng thông tin điện tử", "Cổng Dịch vụ công quốc gia", "Cơ sở dữ liệu quốc gia về dân cư",
+    "Cơ sở dữ liệu hộ tịch điện tử",
 )
 
 

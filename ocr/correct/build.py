@@ -2,8 +2,8 @@
 
 Reads public text (sources and licences in ocr/correct/data/SOURCES.md; DATA_DIR defaults to
 /work/shared/data or $SOHOA_SHARED_DATA) and writes ocr/correct/data/syllables.tsv.gz: syllable unigram and
-bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables, bigrams seen fewer than twice
-dropped; and ocr/correct/data/family_names.tsv (``--family-names``: that file only), family names with how many
+bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables and "#" for a number, bigrams seen
+fewer than twice dropped; and ocr/correct/data/family_names.tsv (``--family-names``: that file only), family names with how many
 people of the public name list bear each. The corpora themselves are not copied. The UD VTB *test* split is held
 out for evaluation (``python -m ocr.correct.evaluate``).
 """
@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ocr.correct import admin
-from ocr.correct.syllables import is_syllable
+from ocr.correct.syllables import NUMBER, is_syllable
 
 OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
 FAMILY_OUT = Path(__file__).parent / "data" / "family_names.tsv"
@@ -31,7 +31,9 @@ MIN_BIGRAM = 2
 DICT_WEIGHT = 3
 # Weight of each phrase of administrative wording (ocr.correct.admin): printed on every page we read.
 ADMIN_WEIGHT = 20
-_CHUNK = re.compile(r"[^\W\d_]+(?:\s+[^\W\d_]+)*", re.UNICODE)  # runs of words without punctuation or digits
+# Runs of words and numbers with nothing but spaces between them; a number ("12", "2026", "10/4/2026", "1,5")
+# counts as the one token ``NUMBER``, so "ngày 12 tháng 7 năm 2026" gives "ngày #", "# tháng"…
+_CHUNK = re.compile(r"(?:[^\W\d_]+|\d+(?:[/.,:-]\d+)*)(?:\s+(?:[^\W\d_]+|\d+(?:[/.,:-]\d+)*))*", re.UNICODE)
 
 
 def default_data_dir() -> Path:
@@ -87,7 +89,9 @@ def count(lines: Iterator[str], unigrams: Counter, bigrams: Counter, weight: int
             toks = chunk.split()
             prev = None
             for tok in toks:
-                if not is_syllable(tok):
+                if tok[0].isdigit():
+                    tok = NUMBER
+                elif not is_syllable(tok):
                     prev = None
                     continue
                 unigrams[tok] += weight

@@ -60,6 +60,10 @@ def mark_distance(a: str, b: str) -> int:
 
 # A token as OCR splits a line: punctuation around a run of letters ("(Về", "tịch;"), groups 1–3.
 TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
+# A number ("12", "2026", "10/4/2026"), the same groups: never corrected, but context for its neighbours, as the one
+# token ``NUMBER`` the model counts ("ngày # tháng": a date's "tháng" read "thắng" is told by the numbers around it).
+NUMBER_TOKEN = re.compile(r"^([^\w]*)(\d+(?:[/.,:-]\d+)*)([^\w]*)$")
+NUMBER = "#"
 
 
 def recase(new: str, like: str) -> str:

@@ -1,4 +1,5 @@
 """Post-correction rules, each with a case that fails without it (ocr/correct/__init__.py)."""
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -7,8 +8,9 @@ from hypothesis import strategies as st
 
 from domain.text import normalize
 from ocr.correct import correct_text, correct_tokens, correct_words
+from ocr.correct.build import count
 from ocr.correct.model import MODEL
-from ocr.correct.syllables import is_syllable
+from ocr.correct.syllables import NUMBER, is_syllable
 from ocr.words import Word
 
 
@@ -44,6 +46,52 @@ def test_case_is_kept():
 ])
 def test_ids_untouched(text):
     assert correct_text(text) == text
+
+
+# Numbers are never corrected but are their neighbours' context, as the model counts them (one token "#"): a
+# date's "tháng" read "thắng" is told by the day and month around it, where alone it is a word too.
+@pytest.mark.parametrize("read, fixed", [
+    ("Hà Nội, ngày 16 thắng 6 năm 2025", "Hà Nội, ngày 16 tháng 6 năm 2025"),
+    ("sinh ngày 12 thắng 3 nắm 1998", "sinh ngày 12 tháng 3 năm 1998"),
+])
+def test_numbers_are_context(read, fixed):
+    assert correct_text(read) == fixed
+
+
+def test_numbers_counted_as_one_token():
+    uni: Counter = Counter()
+    bi: Counter = Counter()
+    count(iter(["Ngày 2/9/1945, tại Hà Nội; năm 2026 ông"]), uni, bi)
+    assert bi["ngày", NUMBER] == 1 and bi["năm", NUMBER] == bi[NUMBER, "ông"] == 1 and uni[NUMBER] == 2
+    assert (NUMBER, "tại") not in bi  # a comma between them
+
+
+def _wrapped(lines: list[str], doubtful: str) -> list[Word]:
+    """Lines of one block, 60 px a word from the same left edge; ``doubtful`` read at 0.7, the rest at 0.9."""
+    return [Word(t, 0.7 if t == doubtful else 0.9, 100 + 60 * i, 100 + 30 * n, 50, 20, 1, n)
+            for n, line in enumerate(lines) for i, t in enumerate(line.split())]
+
+
+@pytest.mark.parametrize("lines, doubtful, fixed", [
+    # The line before gives the context: "cơ | quần," → "cơ quan,".
+    (["Thủ trưởng các phòng ban và các cơ", "quần, đơn vị và cá nhân"], "quần,", "quan,"),
+    # The line after does: "tuyện | truyền" → "tuyên truyền".
+    (["Ủy ban nhân dân xã tăng cường tuyện", "truyền, phổ biến pháp luật"], "tuyện", "tuyên"),
+])
+def test_a_wrapped_line_runs_on_into_the_next(lines, doubtful, fixed):
+    words = _wrapped(lines, doubtful)
+    correct_words(words)
+    assert fixed in [w.text for w in words]
+
+
+@pytest.mark.parametrize("lines", [
+    ["Thủ trưởng các cơ", "quần, đơn vị và cá nhân có liên quan"],  # a short line ended its paragraph
+    ["Thủ trưởng các phòng ban và các cơ.", "quần, đơn vị và cá nhân"],  # a stop parts them
+])
+def test_an_ended_line_is_no_context(lines):
+    words = _wrapped(lines, "quần,")
+    correct_words(words)
+    assert "quần," in [w.text for w in words]
 
 
 def test_unsure_is_left_alone():

@@ -69,6 +69,7 @@ def test_two_word_phrases_only_in_capitals():
     ("lưu trữ số hộ tịch", "lưu trữ sổ hộ tịch"),
     ("đối chiếu số hộ tịch", "đối chiếu sổ hộ tịch"),
     ("Số hộ tịch đã số hóa", "Sổ hộ tịch đã số hóa"),
+    ("- Công thông tin điện tử tỉnh;", "- Cổng thông tin điện tử tỉnh;"),  # where a "Nơi nhận" list publishes
 ])
 def test_long_phrases_in_any_case(read, fixed):
     tokens = read.split()
