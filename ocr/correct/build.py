@@ -3,9 +3,9 @@
 Reads public text (sources and licences in ocr/correct/data/SOURCES.md; DATA_DIR defaults to
 /work/shared/data or $SOHOA_SHARED_DATA) and writes ocr/correct/data/syllables.tsv.gz: syllable unigram and
 bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables and "#" for a number, bigrams seen
-fewer than twice dropped; and ocr/correct/data/family_names.tsv (``--family-names``: that file only), family names with how many
-people of the public name list bear each. The corpora themselves are not copied. The UD VTB *test* split is held
-out for evaluation (``python -m ocr.correct.evaluate``).
+fewer than twice dropped; and ocr/correct/data/family_names.tsv (``--family-names``: that file only), family
+names with how many people of the public name list bear each. The corpora themselves are not copied. The UD VTB
+*test* split is held out for evaluation (``python -m ocr.correct.evaluate``).
 """
 from __future__ import annotations
 
