@@ -200,7 +200,8 @@ def _runs_on(lines: list[list[Word]]) -> list[bool]:
     for line, nxt in zip(lines, lines[1:], strict=False):
         a, b = line[-1], nxt[0]
         width = right[a.block] - left[a.block]
-        out.append(b.block == a.block and 0 <= b.top - a.top <= 2.5 * a.height
+        tall = max(w.height for w in line)  # (the last word may be short: "cơ" is x-height only)
+        out.append(b.block == a.block and 0 <= b.top - a.top <= 2.5 * tall
                    and right[a.block] - (a.left + a.width) <= FULL * width)
     return [*out, False]
 
