@@ -27,6 +27,26 @@ _TYPES = sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=lambda t: (-len(t), t))  #
 # A unit's type word inside one comma-separated part, after an optional "Ủy ban nhân dân" (an authority).
 _UNIT = re.compile(rf"(?:^|\s)({'|'.join(_TYPES)})\s+")
 _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority names its unit after these words
+# A digit read for the letter it looks like, inside a name's word ("Sơn 1a", "B0 Trạch"): (before, digit, after).
+_LOOKALIKE = re.compile(r"(?<!\w)([^\W\d_]*)([01])([^\W\d_]+)")
+_LETTER = {"1": "L", "0": "O"}
+_SPECK = re.compile(r"[^\w\s]")  # punctuation inside a name as read (a speck: "Quảng-Nam")
+
+
+def _letters_for_digits(part: str) -> str:
+    """A comma part's unit name (after its type word) with each 0 or 1 inside a word read as O or L; the rest of
+    the part ("Thôn 1a") as written."""
+    m = _UNIT.search(fold(part))
+    if not m:
+        return part
+    return part[:m.end()] + _LOOKALIKE.sub(
+        lambda d: d.group(1) + (_LETTER[d.group(2)].lower() if d.group(1) else _LETTER[d.group(2)]) + d.group(3),
+        part[m.end():])
+
+
+def _apart(folded: str) -> str:
+    """Letters and digits with anything else between them as one space."""
+    return re.sub(r"[\W_]+", " ", folded).strip()
 
 
 def key(name: str) -> str:
@@ -130,12 +150,17 @@ class Gazetteer:
         return PlaceCheck(province, district, ward, tuple(eras))
 
     def respell(self, text: str) -> str:
-        """``text`` with each unit name of a known combination written with the dataset's diacritics, where
-        what was read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh). Tone
-        placement (hoà/hòa), case and everything else are kept as written."""
+        """``text`` with each unit name of a known combination written as the dataset writes it, where what was
+        read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh) or a speck between its
+        words ("tỉnh Quảng-Nam"). A combination known only once a digit inside a name is read as the letter it
+        looks like is taken so ("tỉnh Sơn 1a" → Sơn La). Tone placement (hoà/hòa), case and everything else are
+        kept as written."""
         check = self.check_place(text)
         if not check.known:
-            return text
+            looked = ",".join(_letters_for_digits(part) for part in text.split(","))
+            if looked == text or not (check := self.check_place(looked)).known:
+                return text
+            text = looked
         p, d, w = check.province, check.district or "", check.ward or ""
         wanted = {"p": self._spelling.get(("p", p)), "d": self._spelling.get(("d", f"{p}/{d}")),
                   "w": self._spelling.get(("w", f"{p}/{d}/{w}"))}
@@ -152,7 +177,10 @@ class Gazetteer:
                 continue
             name = part[m.end():].strip()
             right_name = right[len(right) - len(name):] if len(right) >= len(name) else ""
-            if fold(right_name) != fold(name) or tone_key(right_name) == tone_key(name):
+            if fold(right_name) != fold(name):
+                if _apart(fold(right_name)) != _apart(fold(name)) or not _SPECK.search(name):
+                    continue
+            elif tone_key(right_name) == tone_key(name):
                 continue
             if name.isupper():
                 right_name = right_name.upper()

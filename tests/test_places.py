@@ -119,10 +119,17 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
      "Trạm Y tế xã Sơn Tinh, xã Sơn Tinh, huyện Sơn Tây, tỉnh Quảng Ngãi"),
     ("phường Phúc Xa, quận Ba Đinh, thành phố Hà Nội", "phường Phúc Xá, quận Ba Đình, thành phố Hà Nội"),
     ("XÃ SƠN TĨNH, HUYỆN SƠN TÂY, TỈNH QUẢNG NGÃI", "XÃ SƠN TINH, HUYỆN SƠN TÂY, TỈNH QUẢNG NGÃI"),
+    # A speck between a name's words; a digit inside a name read for the letter it looks like, where only then is
+    # the combination known.
+    ("xã Bình Minh, huyện Thăng-Bình, tỉnh Quảng Nam", "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nam"),
+    ("TỈNH QUẢNG-NAM", "TỈNH QUẢNG NAM"),
+    ("xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
+    ("Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
     # Left as written: tone placement (hoà/hòa), an unknown combination, text that is not a unit.
     ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu", "Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu"),
     ("xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi", "xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi"),
     ("Thôn 7, số nhà 12", "Thôn 7, số nhà 12"),
+    ("xã Bình Minh, huyện Thăng Bình, tỉnh Sơn 1a", "xã Bình Minh, huyện Thăng Bình, tỉnh Sơn 1a"),  # still unknown
 ])
 def test_respell_restores_unit_names_marks_from_the_gazetteer(read, written):
     from domain.gazetteer import respell_place
