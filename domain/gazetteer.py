@@ -28,7 +28,7 @@ _TYPES = sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=lambda t: (-len(t), t))  #
 _UNIT = re.compile(rf"(?:^|\s)({'|'.join(_TYPES)})\s+")
 _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority names its unit after these words
 # A digit read for the letter it looks like, inside a name's word ("Sơn 1a", "B0 Trạch"): (before, digit, after).
-_LOOKALIKE = re.compile(r"(?<!\w)([^\W\d_]*)([01])([^\W\d_]+)")
+_LOOKALIKE = re.compile(r"(?<!\w)([^\W\d_]*)([01])([^\W\d_]*)(?!\w)")
 _LETTER = {"1": "L", "0": "O"}
 _SPECK = re.compile(r"[^\w\s]")  # punctuation inside a name as read (a speck: "Quảng-Nam")
 
@@ -39,9 +39,13 @@ def _letters_for_digits(part: str) -> str:
     m = _UNIT.search(fold(part))
     if not m:
         return part
-    return part[:m.end()] + _LOOKALIKE.sub(
-        lambda d: d.group(1) + (_LETTER[d.group(2)].lower() if d.group(1) else _LETTER[d.group(2)]) + d.group(3),
-        part[m.end():])
+
+    def letter(d: re.Match) -> str:
+        if not (d.group(1) or d.group(3)):
+            return d.group(0)  # a number of its own: "Phường 1"
+        return d.group(1) + (_LETTER[d.group(2)].lower() if d.group(1) else _LETTER[d.group(2)]) + d.group(3)
+
+    return part[:m.end()] + _LOOKALIKE.sub(letter, part[m.end():])
 
 
 def _apart(folded: str) -> str:

@@ -124,6 +124,7 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("xã Bình Minh, huyện Thăng-Bình, tỉnh Quảng Nam", "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nam"),
     ("TỈNH QUẢNG-NAM", "TỈNH QUẢNG NAM"),
     ("xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
+    ("huyện B0 Trạch, tỉnh Quảng Bình", "huyện Bố Trạch, tỉnh Quảng Bình"),
     ("Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
     # Left as written: tone placement (hoà/hòa), an unknown combination, text that is not a unit.
     ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu", "Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu"),
