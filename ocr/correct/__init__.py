@@ -107,8 +107,11 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
         low = [c.lower() for c in cores]
         run_confs = [1.0 if numbers[i] else confs[i] for i in run]
         upper = [c.isupper() and len(c) > 1 for c in cores]
-        head = around[0] if run[0] == 0 and not parts[0].group(1) else None  # type: ignore[union-attr]
-        tail = around[1] if run[-1] == len(out) - 1 and not parts[-1].group(3) else None  # type: ignore[union-attr]
+        # The words across the line breaks, never beside a capitalised word: a name's parts there make pairs the
+        # model has seldom seen ("Nùng | Thịnh Đức").
+        first, last = parts[run[0]], parts[run[-1]]
+        head = around[0] if run[0] == 0 and not first.group(1) and not _titled(cores[0]) else None
+        tail = around[1] if run[-1] == len(out) - 1 and not last.group(3) and not _titled(cores[-1]) else None
         before, after = [head] if head else [], [tail] if tail else []
         low = [n.word for n in before] + low + [n.word for n in after]
         run_confs = [n.conf for n in before] + run_confs + [n.conf for n in after]
@@ -206,10 +209,15 @@ def _runs_on(lines: list[list[Word]]) -> list[bool]:
     return [*out, False]
 
 
+def _titled(core: str) -> bool:
+    """Capitalised, not in capitals: a name's word ("Nùng", "Thịnh"), or a sentence's first."""
+    return core[:1].isupper() and not core.isupper()
+
+
 def _neighbour(w: Word, side: int) -> Neighbour | None:
     """The word as context for the line after it (``side`` 3: nothing may follow it) or before it (1: nothing may
-    open it); None when punctuation parts them, or it is no word or number."""
-    if (m := TOKEN.match(w.text)) and not m.group(side):
+    open it); None when punctuation parts them, when it is capitalised, or when it is no word or number."""
+    if (m := TOKEN.match(w.text)) and not m.group(side) and not _titled(m.group(2)):
         core = m.group(2)
         return Neighbour(core.lower(), w.conf, core.isupper() and len(core) > 1)
     m = NUMBER_TOKEN.match(w.text)

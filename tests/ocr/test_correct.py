@@ -94,6 +94,15 @@ def test_an_ended_line_is_no_context(lines):
     assert "quần," in [w.text for w in words]
 
 
+def test_names_across_a_break_are_no_context():
+    # "nưng thịnh" is a pair the corpus counts three times; "Nùng | Thịnh Đức", two people's names, would make it.
+    words = _wrapped(["Các tướng lĩnh thuộc Man Động như: Nùng Quang Lãm, Nùng", "Thịnh Đức coi giữ vùng biên"], "")
+    for w in words:
+        w.conf = 0.93
+    correct_words(words)
+    assert [w.text for w in words].count("Nùng") == 2
+
+
 def test_unsure_is_left_alone():
     for text in ("Số 5 phố Huế", "Cộng hòa xã hội chủ nghĩa Việt Nam", "tổ dân phố số 4", "Hoà Bình", "Hòa Bình"):
         assert correct_text(text) == text
