@@ -45,11 +45,12 @@ from ocr.words import Word, lines_of
 
 class Neighbour(NamedTuple):
     """A word of the line before or after, as the model weighs it: lowercase (or ``NUMBER``), its confidence,
-    whether it is in capitals."""
+    whether it is in capitals, whether it is capitalised (``_titled``)."""
 
     word: str
     conf: float
     upper: bool
+    titled: bool = False
 
 
 @dataclass(slots=True)
@@ -107,11 +108,13 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
         low = [c.lower() for c in cores]
         run_confs = [1.0 if numbers[i] else confs[i] for i in run]
         upper = [c.isupper() and len(c) > 1 for c in cores]
-        # The words across the line breaks, never beside a capitalised word: a name's parts there make pairs the
-        # model has seldom seen ("Nùng | Thịnh Đức").
-        first, last = parts[run[0]], parts[run[-1]]
-        head = around[0] if run[0] == 0 and not first.group(1) and not _titled(cores[0]) else None
-        tail = around[1] if run[-1] == len(out) - 1 and not last.group(3) and not _titled(cores[-1]) else None
+        # The words across the line breaks, but not a name's parts (capitalised on both sides of the break): they
+        # make pairs the model has seldom seen ("Nùng | Thịnh Đức").
+        head, tail = around
+        if not (run[0] == 0 and head and not parts[run[0]].group(1)) or head.titled and _titled(cores[0]):
+            head = None
+        if not (run[-1] == len(out) - 1 and tail and not parts[run[-1]].group(3)) or tail.titled and _titled(cores[-1]):
+            tail = None
         before, after = [head] if head else [], [tail] if tail else []
         low = [n.word for n in before] + low + [n.word for n in after]
         run_confs = [n.conf for n in before] + run_confs + [n.conf for n in after]
@@ -216,10 +219,10 @@ def _titled(core: str) -> bool:
 
 def _neighbour(w: Word, side: int) -> Neighbour | None:
     """The word as context for the line after it (``side`` 3: nothing may follow it) or before it (1: nothing may
-    open it); None when punctuation parts them, when it is capitalised, or when it is no word or number."""
-    if (m := TOKEN.match(w.text)) and not m.group(side) and not _titled(m.group(2)):
+    open it); None when punctuation parts them, or it is no word or number."""
+    if (m := TOKEN.match(w.text)) and not m.group(side):
         core = m.group(2)
-        return Neighbour(core.lower(), w.conf, core.isupper() and len(core) > 1)
+        return Neighbour(core.lower(), w.conf, core.isupper() and len(core) > 1, _titled(core))
     m = NUMBER_TOKEN.match(w.text)
     return Neighbour(NUMBER, 1.0, False) if m and not m.group(side) else None
 
