@@ -108,13 +108,8 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
         low = [c.lower() for c in cores]
         run_confs = [1.0 if numbers[i] else confs[i] for i in run]
         upper = [c.isupper() and len(c) > 1 for c in cores]
-        # The words across the line breaks, but not a name's parts (capitalised on both sides of the break): they
-        # make pairs the model has seldom seen ("Nùng | Thịnh Đức").
-        head, tail = around
-        if not (run[0] == 0 and head and not parts[run[0]].group(1)) or head.titled and _titled(cores[0]):
-            head = None
-        if not (run[-1] == len(out) - 1 and tail and not parts[run[-1]].group(3)) or tail.titled and _titled(cores[-1]):
-            tail = None
+        head = _across(around[0], cores[0], parts[run[0]].group(1)) if run[0] == 0 else None
+        tail = _across(around[1], cores[-1], parts[run[-1]].group(3)) if run[-1] == len(out) - 1 else None
         before, after = [head] if head else [], [tail] if tail else []
         low = [n.word for n in before] + low + [n.word for n in after]
         run_confs = [n.conf for n in before] + run_confs + [n.conf for n in after]
@@ -210,6 +205,13 @@ def _runs_on(lines: list[list[Word]]) -> list[bool]:
         out.append(b.block == a.block and 0 <= b.top - a.top <= 2.5 * tall
                    and right[a.block] - (a.left + a.width) <= FULL * width)
     return [*out, False]
+
+
+def _across(n: Neighbour | None, core: str, apart: str) -> Neighbour | None:
+    """``n``, the word across a line break, as context for the run's end word ``core``; None where punctuation
+    (``apart``) parts them, or where both are capitalised: a name's parts there make pairs the model has seldom
+    seen ("Nùng | Thịnh Đức" became "Nưng": "nưng thịnh" is counted)."""
+    return None if n is None or apart or n.titled and _titled(core) else n
 
 
 def _titled(core: str) -> bool:
