@@ -232,3 +232,32 @@ def test_an_elasticsearch_refill_that_fails_is_done_again_next_time(embedded_set
     again = ElasticIndex.from_url(es_url)  # a restart: the part-filled index is not taken for the archive
     assert again.was_reset
     again.close()
+
+
+def test_a_record_deleted_or_rewritten_while_it_is_indexed_is_not_left_stale(embedded_settings):
+    """A page's index task on one worker and the batch's finalize on another (an entry cut between two pages
+    joined: the tail deleted, the head rewritten) interleave: the index ends as the database is."""
+    from workers import stages
+
+    ctx = Context(embedded_settings)
+    _records(ctx, 2)
+    ctx.index.clear()
+    real_upsert = ctx.index.upsert
+    calls = 0
+
+    def finalize_in_between(docs):
+        nonlocal calls
+        calls += 1
+        if calls == 1:  # the documents are built; the join commits, then takes the tail out of the index
+            with ctx.db.session() as s:
+                s.delete(s.get(Record, "r001"))
+                s.get(Record, "r000").fields = {"full_name": "Nguyễn Văn Bình", "date_of_birth": "1990-01-01"}
+            ctx.index.delete(["r001"])
+        return real_upsert(docs)
+
+    ctx.index.upsert = finalize_in_between
+    stages.index_records(["r000", "r001"], ctx)
+    assert ctx.index.count() == 1
+    assert [h.record_id for h in ctx.index.search(SearchQuery("nguyen van binh")).hits] == ["r000"]
+    assert ctx.index.search(SearchQuery("nguyen van an 0")).total == 0
+    ctx.close()

@@ -326,10 +326,24 @@ def _index_and_mark(docs: list[IndexDoc], ctx: Context, index) -> int:
 
 
 def index_records(record_ids: list[str], ctx: Context, index=None) -> int:
-    """Send records to the search index and mark them indexed. Safe to repeat: the index upserts by id."""
+    """Send records to the search index and mark them indexed. Safe to repeat: the index upserts by id.
+
+    Another process may change or delete these records while they are being sent: on Celery a page's index task
+    can still be running when the batch's finalize, on another worker, joins the entry cut between two pages
+    (the tail record deleted, the head rewritten; a full suite beside other jobs saw the deleted tail come back).
+    So the records are read once more after the upsert and the index is put right: whatever the order, the last
+    look at the database decides."""
     if not record_ids:
         return 0
-    return _index_and_mark(_index_docs(record_ids, ctx), ctx, index or ctx.index)
+    index = index or ctx.index
+    sent = _index_docs(record_ids, ctx)
+    n = _index_and_mark(sent, ctx, index)
+    now = {d.record_id: d for d in _index_docs([d.record_id for d in sent], ctx)}
+    if gone := [d.record_id for d in sent if d.record_id not in now]:
+        index.delete(gone)
+    if changed := [now[d.record_id] for d in sent if d.record_id in now and now[d.record_id] != d]:
+        index.upsert(changed)
+    return n
 
 
 def finalize_batch(batch_id: str, ctx: Context) -> str | None:
