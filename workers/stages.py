@@ -330,7 +330,8 @@ def index_records(record_ids: list[str], ctx: Context, index=None) -> int:
 
     Another process may change or delete these records while they are being sent: on Celery a page's index task
     can still be running when the batch's finalize, on another worker, joins the entry cut between two pages
-    (the tail record deleted, the head rewritten; a full suite beside other jobs saw the deleted tail come back).
+    (the tail record deleted, the head rewritten; in two full-suite runs a register test's index never came to
+    hold one document per entry).
     So the records are read once more after the upsert and the index is put right: whatever the order, the last
     look at the database decides."""
     if not record_ids:

@@ -293,8 +293,8 @@ def test_register_book_on_two_workers_joins_the_entry_cut_between_pages(dist_set
             assert not [r.id for r in records if r.fragment == "tail"]
         assert len(records) == len(truth)
         assert numbers[cut["fields"]["registration_number"]] == [1, 2]
-        # One document per entry, the joined tail's gone: a page's late index task once brought it back after the
-        # finalize (on another worker) had deleted it (workers.stages.index_records now reads its records again).
+        # One document per entry, the joined tail's gone: a page's late index task can bring it back after the
+        # finalize (on another worker) deleted it, unless it reads its records again (workers.stages.index_records).
         _wait_for(lambda: ctx.index.count() == len(truth), 60,
                   lambda: f"the index to hold one document per entry: {ctx.index.count()} for {len(truth)}")
     finally:
