@@ -69,6 +69,15 @@ def _protected(tokens: list[str], i: int, core: str) -> bool:
     return any(any(ch.isdigit() for ch in t) for t in near)
 
 
+def _token(text: str) -> re.Match | None:
+    """A run of letters, or a number, with the punctuation around it (groups 1–3); None for anything else."""
+    return TOKEN.match(text) or NUMBER_TOKEN.match(text)
+
+
+def _is_number(m: re.Match) -> bool:
+    return m.group(2)[0].isdigit()
+
+
 def _runs(out: list[str], parts: list[re.Match | None], numbers: list[bool]) -> list[list[int]]:
     """Indices of the correctable words, grouped into runs with nothing but a space between neighbours; a number
     (``numbers``) joins a run as its words' context, and a run of numbers alone is none."""
@@ -98,9 +107,8 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
     confs = confs or [0.9] * len(tokens)
     out = [normalize(t) if t.strip() else t for t in tokens]
     out = fix_abbreviations(out)
-    parts = [TOKEN.match(t) for t in out]
-    numbers = [m is None and NUMBER_TOKEN.match(t) is not None for m, t in zip(parts, out, strict=True)]
-    parts = [m or NUMBER_TOKEN.match(t) for m, t in zip(parts, out, strict=True)]
+    parts = [_token(t) for t in out]
+    numbers = [m is not None and _is_number(m) for m in parts]
     changes: list[Correction] = [Correction(i, tokens[i], t, 1.0) for i, t in enumerate(out)
                                  if t != normalize(tokens[i]) and tokens[i].strip()]
     for run in _runs(out, parts, numbers):
@@ -222,11 +230,13 @@ def _titled(core: str) -> bool:
 def _neighbour(w: Word, side: int) -> Neighbour | None:
     """The word as context for the line after it (``side`` 3: nothing may follow it) or before it (1: nothing may
     open it); None when punctuation parts them, or it is no word or number."""
-    if (m := TOKEN.match(w.text)) and not m.group(side):
-        core = m.group(2)
-        return Neighbour(core.lower(), w.conf, core.isupper() and len(core) > 1, _titled(core))
-    m = NUMBER_TOKEN.match(w.text)
-    return Neighbour(NUMBER, 1.0, False) if m and not m.group(side) else None
+    m = _token(w.text)
+    if m is None or m.group(side):
+        return None
+    if _is_number(m):
+        return Neighbour(NUMBER, 1.0, False)
+    core = m.group(2)
+    return Neighbour(core.lower(), w.conf, core.isupper() and len(core) > 1, _titled(core))
 
 
 # A page with more than this share of its letter words no known syllable is not Vietnamese print read with

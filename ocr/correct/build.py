@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ocr.correct import admin
-from ocr.correct.syllables import NUMBER, is_syllable
+from ocr.correct.syllables import NUMBER, NUMBER_CORE, is_syllable
 
 OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
 FAMILY_OUT = Path(__file__).parent / "data" / "family_names.tsv"
@@ -33,7 +33,8 @@ DICT_WEIGHT = 3
 ADMIN_WEIGHT = 20
 # Runs of words and numbers with nothing but spaces between them; a number ("12", "2026", "10/4/2026", "1,5")
 # counts as the one token ``NUMBER``, so "ngày 12 tháng 7 năm 2026" gives "ngày #", "# tháng"…
-_CHUNK = re.compile(r"(?:[^\W\d_]+|\d+(?:[/.,:-]\d+)*)(?:\s+(?:[^\W\d_]+|\d+(?:[/.,:-]\d+)*))*", re.UNICODE)
+_WORD_OR_NUMBER = rf"(?:[^\W\d_]+|{NUMBER_CORE})"
+_CHUNK = re.compile(rf"{_WORD_OR_NUMBER}(?:\s+{_WORD_OR_NUMBER})*", re.UNICODE)
 
 
 def default_data_dir() -> Path:

@@ -62,7 +62,8 @@ def mark_distance(a: str, b: str) -> int:
 TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
 # A number ("12", "2026", "10/4/2026"), the same groups: never corrected, but context for its neighbours, as the one
 # token ``NUMBER`` the model counts ("ngày # tháng": a date's "tháng" read "thắng" is told by the numbers around it).
-NUMBER_TOKEN = re.compile(r"^([^\w]*)(\d+(?:[/.,:-]\d+)*)([^\w]*)$")
+NUMBER_CORE = r"\d+(?:[/.,:-]\d+)*"
+NUMBER_TOKEN = re.compile(rf"^([^\w]*)({NUMBER_CORE})([^\w]*)$")
 NUMBER = "#"
 
 
