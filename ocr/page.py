@@ -68,7 +68,8 @@ class PageOcr:
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
-          want_pdf: bool, dpi: int, rules: Rules, seals: list[Mark]) -> PageOcr:
+          want_pdf: bool, dpi: int, rules: Rules, seals: list[Mark], source: np.ndarray) -> PageOcr:
+    """Read ``grey`` (``source``, the upright grey page, binarised when ``variant`` is "otsu")."""
     img = Image.fromarray(grey)
     if variant == "otsu":
         img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
@@ -81,7 +82,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     confidence = mean_confidence(read)
     real = sum(1 for w in read if w.conf >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 2)
     if seals:  # what a seal left dark covers (ocr.under_seal); the PDF's text layer stays the page read's
-        read = read_under_seals(grey, read, seals, settings.ocr_lang, deadline, dpi)
+        read = read_under_seals(grey, read, seals, settings.ocr_lang, deadline, dpi, source)
     words = reading_order(read)
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
@@ -185,7 +186,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
                 rules.flipped(grey.shape[1], grey.shape[0])
         img = images[variant, turn] = preprocess.cleaned(g) if variant == "otsu" else g
         return _read(img, variant, turn, settings, deadline, want_pdf, dpi, r,
-                     marks.flipped(seals, g.shape[1], g.shape[0]) if flipped else seals)
+                     marks.flipped(seals, g.shape[1], g.shape[0]) if flipped else seals, g)
 
     # Tesseract binarises the grey image globally, which fails under shadows (a dark photocopy's grey image
     # reads nothing at all); there the background-flattened, binarised variant is read first, and most often

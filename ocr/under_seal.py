@@ -8,7 +8,14 @@ that is inked along most of its length. A title letter a ring crosses loses a pi
 Tesseract reads through; the seal's own lettering between the rings stays and reads as garbage, which the
 confidence bars keep out. Confident words the page's read lacks (or read worse) are put on the lines they stand
 on. The crop is read with psm 6 (one block): with the page's psm 4 Tesseract analyses its layout as it did the
-page's, and drops the title again. A second Tesseract run, ≈ 0.2 s of CPU, on pages with such a seal only.
+page's, and drops the title again. One or two more Tesseract runs (below), ≈ 0.2 s of CPU each, on pages with such a seal only.
+
+Toner copies a red or blue seal as a mid grey (≈ 85–110 at its rings' middle on generated photocopies) and print
+as near black (≈ 25–40 at its darkest tenth). Where the grey image shows that gap, the crop is also read with
+only what is darker than a third of the way from the print to the seal: the seal's lettering, which whitening
+the rings leaves over the title, falls away with its rings, and the title's strokes keep their cores. Each of
+the two reads adds what it read surely (the share, a third, was chosen on the tuning seeds' poor pages against
+a quarter and a half; docs/benchmarks.md, session 13).
 
 A seal whose colour was washed out leaves no ring in the image read, and is not read again.
 """
@@ -37,11 +44,14 @@ _BETTER = 0.1  # a word read here replaces the page's words it covers when this 
 _DOUBTFUL = 0.75
 _LEAST_TIME = 2.0  # seconds of the page's time limit a second read needs (it takes ≈ 0.2 s)
 _READ = 5  # confident words the page's read found there already: the title was read (a seal paler than print)
+_SEAL_INK = 200  # ink pixels on the rings, at least, to say how dark the seal is
+_BETWEEN = 1 / 3
+_APART = 30  # grey levels between the print's darkest tenth and the seal's rings for the seal to be left out by them
 
 
-def whiten_rings(crop: np.ndarray) -> np.ndarray | None:
-    """``crop`` (grey or 0/255, a seal about as tall as it) with the seal's rings whitened; None when no ring
-    is found (no seal there, or one washed out)."""
+def ring_mask(crop: np.ndarray) -> np.ndarray | None:
+    """The pixels of the seal's rings in ``crop`` (grey or 0/255, a seal about as tall as it), a pixel either
+    side for the ring's blurred edge; None when no ring is found (no seal there, or one washed out)."""
     h, w = crop.shape
     ink = crop < 128
     circles = cv2.HoughCircles(cv2.GaussianBlur(np.where(ink, 255, 0).astype(np.uint8), (5, 5), 1.5),
@@ -59,10 +69,38 @@ def whiten_rings(crop: np.ndarray) -> np.ndarray | None:
     if not len(rings):
         return None
     wide = np.zeros(len(share) + 1, bool)
-    wide[rings] = wide[rings - 1] = wide[rings + 1] = True  # a pixel either side: the ring's blurred edge
-    out = crop.copy()
-    out[wide[rad]] = 255
-    return out
+    wide[rings] = wide[rings - 1] = wide[rings + 1] = True
+    return wide[rad]
+
+
+def whiten_rings(crop: np.ndarray) -> np.ndarray | None:
+    """``crop`` with the seal's rings whitened (``ring_mask``); None when it has none."""
+    rings = ring_mask(crop)
+    return None if rings is None else np.where(rings, np.uint8(255), crop)
+
+
+def print_level(grey: np.ndarray) -> float:
+    """How dark the page's print is at its darkest: the tenth percentile of its ink (a sample of the pixels)."""
+    sample = grey[::4, ::4]
+    ink = sample[sample < 128]
+    return float(np.percentile(ink, 10)) if ink.size else 0.0
+
+
+def darker_than_seal(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> np.ndarray | None:
+    """``crop`` of the grey image, 0/255: ink darker than a third of the way from the print (``print_dark``) to
+    the seal's rings (``rings``, their ink's median). None when the seal is about as dark as the print."""
+    seal = crop[rings & (crop < 128)]
+    if seal.size < _SEAL_INK:
+        return None
+    level = float(np.median(seal))
+    if level - print_dark < _APART:
+        return None
+    return np.where(crop < print_dark + _BETWEEN * (level - print_dark), 0, 255).astype(np.uint8)
+
+
+def _letters(w: Word) -> bool:
+    """A word, not a speck or a ring's remains read as a stroke: two letters or digits at least."""
+    return sum(ch.isalnum() for ch in w.text) >= 2
 
 
 def _overlap(a: Word, b: Word) -> float:
@@ -97,40 +135,54 @@ def _placed(words: list[Word], added: list[Word]) -> list[Word]:
 
 
 def read_under_seals(img: np.ndarray, words: list[Word], seals: list[Mark], lang: str, deadline: float,
-                     dpi: int) -> list[Word]:
-    """The page's ``words`` (Tesseract's, on ``img``), with what each seal of ``seals`` covers read again."""
+                     dpi: int, grey: np.ndarray | None = None) -> list[Word]:
+    """The page's ``words`` (Tesseract's, on ``img``), with what each seal of ``seals`` covers read again.
+    ``grey``: the image before it was binarised, when it was (the same pixels' places), else ``img``'s."""
     reads = []
-    for x0, y0, crop in seal_crops(img, seals):
-        y1, x1 = y0 + crop.shape[0], x0 + crop.shape[1]
-        if sum(1 for w in words if w.conf >= _CONFIDENT and x0 <= w.left + w.width / 2 <= x1
+    for x0, y0, crops in seal_crops(img, seals, img if grey is None else grey):
+        y1, x1 = y0 + crops[0].shape[0], x0 + crops[0].shape[1]
+        if sum(1 for w in words if w.conf >= _CONFIDENT and _letters(w) and x0 <= w.left + w.width / 2 <= x1
                and y0 <= w.top + w.height / 2 <= y1) >= _READ:
             continue
-        # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
-        left = deadline - time.monotonic()
-        if left < _LEAST_TIME:
-            break
-        try:
-            out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6)
-        except OcrTimeout:
-            break
-        reads.append((x0, y0, parse_tsv(out.tsv)))
+        for crop in crops:
+            # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
+            left = deadline - time.monotonic()
+            if left < _LEAST_TIME:
+                return _add(words, reads)
+            try:
+                out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi,
+                                    psm=6)
+            except OcrTimeout:
+                return _add(words, reads)
+            reads.append((x0, y0, parse_tsv(out.tsv)))
     return _add(words, reads)
 
 
-def seal_crops(img: np.ndarray, seals: list[Mark]) -> list[tuple[int, int, np.ndarray]]:
-    """For each seal of ``seals`` on ``img`` (the image read) that still shows its rings: the corner and the
-    pixels of its neighbourhood, rings whitened."""
+def seal_crops(img: np.ndarray, seals: list[Mark], grey: np.ndarray | None = None,
+               ) -> list[tuple[int, int, list[np.ndarray]]]:
+    """For each seal of ``seals`` on ``img`` (the image read) that still shows its rings: the corner of its
+    neighbourhood and the crops to read there: ``img``'s with the rings whitened, and ``grey``'s ink darker than
+    the seal where the seal is paler than print (``darker_than_seal``)."""
     height, width = img.shape
     out = []
+    dark = None
     for seal in (m for m in seals if m.kind == SEAL):
         x0, y0 = max(0, seal.left - 20), max(0, seal.top - 10)
         x1 = min(width, seal.left + seal.width + int(_RIGHT * width))
         y1 = min(height, seal.top + seal.height + 10)
         if min(y1 - y0, x1 - x0) < _SMALLEST:
             continue  # a box cut by the page's edge to a sliver: no ring to find there
-        crop = whiten_rings(img[y0:y1, x0:x1])
-        if crop is not None:
-            out.append((x0, y0, crop))
+        crop = img[y0:y1, x0:x1]
+        rings = ring_mask(crop)
+        if rings is None:
+            continue
+        crops = [np.where(rings, np.uint8(255), crop)]
+        if grey is not None:
+            dark = print_level(grey) if dark is None else dark
+            darker = darker_than_seal(grey[y0:y1, x0:x1], rings, dark)
+            if darker is not None:
+                crops.append(darker)
+        out.append((x0, y0, crops))
     return out
 
 
@@ -138,7 +190,7 @@ def _add(words: list[Word], reads: list[tuple[int, int, list[Word]]]) -> list[Wo
     """The page's ``words`` with the confident words of each crop read (its corner and its words) that the
     page's read lacks, or read less surely, put on their lines."""
     for x0, y0, crop_words in reads:
-        read = [w for w in crop_words if sum(ch.isalnum() for ch in w.text) >= 2]
+        read = [w for w in crop_words if _letters(w)]
         per_line = Counter(w.line for w in read if w.conf >= _CONFIDENT)
         added, dropped = [], set()
         for w in read:
