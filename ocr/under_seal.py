@@ -1,4 +1,4 @@
-"""The signer's title under a seal on a black-and-white copy, read once more on its own.
+"""What a seal or a receipt stamp covers on a black-and-white copy, read once more on its own.
 
 On a photocopy or a grey scan a seal is as dark as print, so colour cannot wash it out (``ocr.marks`` only flags
 it), and Tesseract's page layout takes the seal, with the title lines it covers ("TM. ỦY BAN NHÂN DÂN / CHỦ
@@ -8,16 +8,23 @@ that is inked along most of its length. A title letter a ring crosses loses a pi
 Tesseract reads through; the seal's own lettering between the rings stays and reads as garbage, which the
 confidence bars keep out. Confident words the page's read lacks (or read worse) are put on the lines they stand
 on. The crop is read with psm 6 (one block): with the page's psm 4 Tesseract analyses its layout as it did the
-page's, and drops the title again. One or two more Tesseract runs (below), ≈ 0.2 s of CPU each, on pages with such a seal only.
+page's, and drops the title again.
 
-Toner copies a red or blue seal as a mid grey (≈ 85–110 at its rings' middle on generated photocopies) and print
-as near black (≈ 25–40 at its darkest tenth). Where the grey image shows that gap, the crop is also read with
-only what is darker than a third of the way from the print to the seal: the seal's lettering, which whitening
-the rings leaves over the title, falls away with its rings, and the title's strokes keep their cores. Each of
-the two reads adds what it read surely (the share, a third, was chosen on the tuning seeds' poor pages against
-a quarter and a half; docs/benchmarks.md, session 13).
+A receipt stamp ("ĐẾN", with its number and date written in) put over the issuing body's block does the same to
+the header's left column: on photocopies Tesseract lost "XÃ NHƯ QUỲNH / Số: /QĐ-UBND", or the whole block with
+its "V/v …" lines below the stamp. Where the page's read has fewer than five confident words inside the stamp's
+box, the box, a twentieth of the page's width either side and half its height below are read again as it is.
 
-A seal whose colour was washed out leaves no ring in the image read, and is not read again.
+Toner copies a red or blue seal or stamp as a mid grey (≈ 85–110 on generated photocopies) and print as near
+black (≈ 25–40 at its darkest tenth). Where the grey image shows that gap, each crop is also read with only
+what is darker than a third of the way from the print to the seal's rings (the stamp's frame): the seal's
+lettering, which whitening the rings leaves over the title, falls away with its rings, and the title's strokes
+keep their cores. Each read adds what it read surely (the share, a third, was chosen on the tuning seeds' poor
+pages against a quarter and a half; docs/benchmarks.md, session 13). One to four more Tesseract runs of a small
+crop, ≈ 0.1–0.2 s of CPU each, on such pages only.
+
+A seal whose colour was washed out leaves no ring in the image read, and is not read again; a stamp washed out
+leaves its box's text to the page's read, which then has it.
 """
 from __future__ import annotations
 
@@ -29,24 +36,27 @@ import numpy as np
 from PIL import Image
 
 from domain.errors import OcrTimeout
-from ocr.marks import SEAL, Mark
+from ocr.marks import SEAL, STAMP, Mark
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, parse_tsv
 
 _RIGHT = 0.15  # the title runs on this share of the page width right of the seal's box
+_BESIDE = 0.05  # a stamp's crop reaches this share of the page width either side of its box
+_FRAME = 8  # pixels either side of a stamp's box where its (perhaps tilted) frame lies
 _SMALLEST = 40  # pixels: a seal's crop smaller than this either way holds no ring (a seal is ≈ 300 at 200 dpi)
 _INKED = 0.5  # a radius inked along this share of its circle is a ring
 _CONFIDENT = 0.6  # a word read here below this is the seal's lettering or a ring's remains
 _ALONE = 0.85  # … and below this when it is the only confident word on its line
 _BETTER = 0.1  # a word read here replaces the page's words it covers when this much more confident
+_WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one re-read)
 # A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
 _DOUBTFUL = 0.75
 _LEAST_TIME = 2.0  # seconds of the page's time limit a second read needs (it takes ≈ 0.2 s)
 _READ = 5  # confident words the page's read found there already: the title was read (a seal paler than print)
-_SEAL_INK = 200  # ink pixels on the rings, at least, to say how dark the seal is
-_BETWEEN = 1 / 3
-_APART = 30  # grey levels between the print's darkest tenth and the seal's rings for the seal to be left out by them
+_SEAL_INK = 200  # ink pixels on the rings or frame, at least, to say how dark the mark is
+_APART = 30  # grey levels between the print's darkest tenth and the mark's ink for the mark to be left out by them
+_BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut lies
 
 
 def ring_mask(crop: np.ndarray) -> np.ndarray | None:
@@ -86,9 +96,10 @@ def print_level(grey: np.ndarray) -> float:
     return float(np.percentile(ink, 10)) if ink.size else 0.0
 
 
-def darker_than_seal(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> np.ndarray | None:
+def darker_than_mark(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> np.ndarray | None:
     """``crop`` of the grey image, 0/255: ink darker than a third of the way from the print (``print_dark``) to
-    the seal's rings (``rings``, their ink's median). None when the seal is about as dark as the print."""
+    the mark's (``rings``: a seal's rings or a stamp's frame, their ink's median). None when the mark is about as
+    dark as the print."""
     seal = crop[rings & (crop < 128)]
     if seal.size < _SEAL_INK:
         return None
@@ -96,6 +107,12 @@ def darker_than_seal(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> 
     if level - print_dark < _APART:
         return None
     return np.where(crop < print_dark + _BETWEEN * (level - print_dark), 0, 255).astype(np.uint8)
+
+
+def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> int:
+    """The page's confident words whose middle lies in the box."""
+    return sum(1 for w in words if w.conf >= _CONFIDENT and _letters(w) and x0 <= w.left + w.width / 2 <= x1
+               and y0 <= w.top + w.height / 2 <= y1)
 
 
 def _letters(w: Word) -> bool:
@@ -134,15 +151,17 @@ def _placed(words: list[Word], added: list[Word]) -> list[Word]:
     return out
 
 
-def read_under_seals(img: np.ndarray, words: list[Word], seals: list[Mark], lang: str, deadline: float,
-                     dpi: int, grey: np.ndarray | None = None) -> list[Word]:
-    """The page's ``words`` (Tesseract's, on ``img``), with what each seal of ``seals`` covers read again.
-    ``grey``: the image before it was binarised, when it was (the same pixels' places), else ``img``'s."""
+def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
+                 dpi: int, grey: np.ndarray | None = None) -> list[Word]:
+    """The page's ``words`` (Tesseract's, on ``img``), with what each seal and stamp of ``marks`` covers read
+    again. ``grey``: the image before it was binarised, when it was (the same pixels' places), else ``img``."""
     reads = []
-    for x0, y0, crops in seal_crops(img, seals, img if grey is None else grey):
-        y1, x1 = y0 + crops[0].shape[0], x0 + crops[0].shape[1]
-        if sum(1 for w in words if w.conf >= _CONFIDENT and _letters(w) and x0 <= w.left + w.width / 2 <= x1
-               and y0 <= w.top + w.height / 2 <= y1) >= _READ:
+    for mark, x0, y0, crops in covered_crops(img, marks, img if grey is None else grey):
+        if mark.kind == SEAL:
+            there = (x0, y0, x0 + crops[0].shape[1], y0 + crops[0].shape[0])
+        else:  # what the stamp's box covers: the rows of text beside it were read or lost with it
+            there = (mark.left, mark.top, mark.left + mark.width, mark.top + mark.height)
+        if _read_there(words, *there) >= _READ:
             continue
         for crop in crops:
             # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
@@ -158,32 +177,55 @@ def read_under_seals(img: np.ndarray, words: list[Word], seals: list[Mark], lang
     return _add(words, reads)
 
 
-def seal_crops(img: np.ndarray, seals: list[Mark], grey: np.ndarray | None = None,
-               ) -> list[tuple[int, int, list[np.ndarray]]]:
-    """For each seal of ``seals`` on ``img`` (the image read) that still shows its rings: the corner of its
-    neighbourhood and the crops to read there: ``img``'s with the rings whitened, and ``grey``'s ink darker than
-    the seal where the seal is paler than print (``darker_than_seal``)."""
+def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,
+                  ) -> list[tuple[Mark, int, int, list[np.ndarray]]]:
+    """For each seal of ``marks`` on ``img`` (the image read) that still shows its rings, and each stamp: the
+    mark, the corner of its neighbourhood and the crops to read there: ``img``'s (a seal's rings whitened), and
+    ``grey``'s ink darker than the mark where the mark is paler than print (``darker_than_mark``), which for a
+    stamp is read instead."""
     height, width = img.shape
     out = []
     dark = None
-    for seal in (m for m in seals if m.kind == SEAL):
-        x0, y0 = max(0, seal.left - 20), max(0, seal.top - 10)
-        x1 = min(width, seal.left + seal.width + int(_RIGHT * width))
-        y1 = min(height, seal.top + seal.height + 10)
+    for mark in marks:
+        if mark.kind == SEAL:
+            x0, y0 = max(0, mark.left - 20), max(0, mark.top - 10)
+            x1 = min(width, mark.left + mark.width + int(_RIGHT * width))
+            y1 = min(height, mark.top + mark.height + 10)
+        elif mark.kind == STAMP:
+            x0, y0 = max(0, mark.left - int(_BESIDE * width)), max(0, mark.top - 10)
+            x1 = min(width, mark.left + mark.width + int(_BESIDE * width))
+            y1 = min(height, mark.top + mark.height + mark.height // 2)
+        else:
+            continue
         if min(y1 - y0, x1 - x0) < _SMALLEST:
             continue  # a box cut by the page's edge to a sliver: no ring to find there
         crop = img[y0:y1, x0:x1]
-        rings = ring_mask(crop)
-        if rings is None:
-            continue
-        crops = [np.where(rings, np.uint8(255), crop)]
+        if mark.kind == SEAL:
+            rings = ring_mask(crop)
+            if rings is None:
+                continue
+            crops = [np.where(rings, np.uint8(255), crop)]
+        else:
+            rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
+            crops = [crop]
         if grey is not None:
             dark = print_level(grey) if dark is None else dark
-            darker = darker_than_seal(grey[y0:y1, x0:x1], rings, dark)
+            darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark)
             if darker is not None:
-                crops.append(darker)
-        out.append((x0, y0, crops))
+                # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
+                # from the crop as it is: where they can be left out by their grey, they are.
+                crops = crops + [darker] if mark.kind == SEAL else [darker]
+        out.append((mark, x0, y0, crops))
     return out
+
+
+def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height: int) -> np.ndarray:
+    """The band along a stamp's box (at ``left``, ``top`` in a crop of ``shape``; a tilted frame stays in it)."""
+    b, right, bottom = _FRAME, left + width, top + height
+    band = np.zeros(shape, bool)
+    band[max(0, top - b):bottom + b, max(0, left - b):right + b] = True
+    band[top + b:bottom - b, left + b:right - b] = False
+    return band
 
 
 def _add(words: list[Word], reads: list[tuple[int, int, list[Word]]]) -> list[Word]:
@@ -199,7 +241,9 @@ def _add(words: list[Word], reads: list[tuple[int, int, list[Word]]]) -> list[Wo
                 continue
             w.left, w.top = w.left + x0, w.top + y0
             covered = [v for v in words if _overlap(w, v) > 0.3]
-            if all(v.conf + _BETTER < w.conf for v in covered):
+            # A confident word of the page's much wider than this one ("lập.Hội" for "Hội") stays whole.
+            if all(v.conf + _BETTER < w.conf and (v.conf < _CONFIDENT or v.width <= _WIDER * w.width)
+                   for v in covered):
                 w.conf = min(w.conf, _DOUBTFUL)
                 added.append(w)
                 dropped.update(id(v) for v in covered)

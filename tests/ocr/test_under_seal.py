@@ -8,9 +8,9 @@ import numpy as np
 from PIL import Image, ImageDraw
 
 from domain.settings import Settings
-from ocr.marks import SEAL, Mark
+from ocr.marks import SEAL, STAMP, Mark
 from ocr.page import ocr_page
-from ocr.under_seal import darker_than_seal, print_level, read_under_seals, ring_mask, seal_crops, whiten_rings
+from ocr.under_seal import covered_crops, darker_than_mark, print_level, read_covered, ring_mask, whiten_rings
 from ocr.words import Word
 from samples.fonts import font
 from samples.ink import stamp_mask
@@ -64,14 +64,14 @@ def test_no_ring_no_second_read():
     page = _block(seal=False)  # a seal washed out by its colour leaves the title alone on paper
     m = _seal()
     assert whiten_rings(page[m.top:m.top + m.height, m.left:m.left + m.width]) is None
-    assert seal_crops(page, [m]) == []
+    assert covered_crops(page, [m]) == []
 
 
 def test_a_seal_box_at_or_past_the_page_edge_is_no_crop():
     page = _block()
     for box in (Mark(SEAL, W - 5, 100, 300, 300, 1.0), Mark(SEAL, 100, H + 50, 300, 300, 1.0),
                 Mark(SEAL, -400, -400, 300, 300, 1.0)):
-        assert seal_crops(page, [box]) == []
+        assert covered_crops(page, [box]) == []
 
 
 def test_the_title_under_the_seal_is_read_and_put_on_its_lines():
@@ -79,7 +79,7 @@ def test_the_title_under_the_seal_is_read_and_put_on_its_lines():
     # What the page's read kept: the signer's name, and a misread bit of the title's first line.
     name = Word("Nguyễn", 0.95, 430, 565, 120, 36, 3, 1)
     bit = Word("DẦN", 0.3, 640, 128, 80, 34, 2, 0)
-    words = read_under_seals(page, [bit, name], [_seal()], "vie", time.monotonic() + 60, 200)
+    words = read_covered(page, [bit, name], [_seal()], "vie", time.monotonic() + 60, 200)
     lines: dict[int, list[str]] = {}
     for w in words:
         lines.setdefault(w.line, []).append(w.text)
@@ -96,14 +96,14 @@ def test_the_title_under_the_seal_is_read_and_put_on_its_lines():
 def test_a_page_out_of_time_keeps_its_own_read():
     """The second read is an extra: a page whose time limit is (nearly) spent is not failed for it."""
     words = [Word("Nguyễn", 0.95, 430, 565, 120, 36, 3, 1)]
-    assert read_under_seals(_block(), words, [_seal()], "vie", time.monotonic() + 0.5, 200) == words
-    assert read_under_seals(_block(), words, [_seal()], "vie", time.monotonic() - 1, 200) == words
+    assert read_covered(_block(), words, [_seal()], "vie", time.monotonic() + 0.5, 200) == words
+    assert read_covered(_block(), words, [_seal()], "vie", time.monotonic() - 1, 200) == words
 
 
 def test_a_title_the_page_read_is_not_read_again():
     page = _block()
     title = [Word(t, 0.95, 365 + 80 * k, 125, 70, 34, 2, 0) for k, t in enumerate("TM. ỦY BAN NHÂN DÂN".split())]
-    assert read_under_seals(page, title, [_seal()], "vie", time.monotonic() + 60, 200) == title
+    assert read_covered(page, title, [_seal()], "vie", time.monotonic() + 60, 200) == title
 
 
 def test_a_black_and_white_page_keeps_the_title_under_its_seal():
@@ -128,9 +128,9 @@ def test_a_seal_paler_than_print_is_left_out_by_its_grey():
     def title(words: list[Word]) -> str:
         return " ".join(w.text for w in words if w.text != "Nguyễn")
 
-    alone = read_under_seals(binary, [name], [_seal()], "vie", time.monotonic() + 60, 200)
+    alone = read_covered(binary, [name], [_seal()], "vie", time.monotonic() + 60, 200)
     assert title(alone) != " ".join(TITLE)
-    both = read_under_seals(binary, [name], [_seal()], "vie", time.monotonic() + 60, 200, grey)
+    both = read_covered(binary, [name], [_seal()], "vie", time.monotonic() + 60, 200, grey)
     assert title(both) == " ".join(TITLE)
 
 
@@ -140,4 +140,59 @@ def test_a_seal_as_dark_as_print_is_not_cut_by_its_grey():
         crop = _block(shade=shade)[m.top:m.top + m.height, m.left:m.left + m.width]
         rings = ring_mask(crop)
         assert rings is not None
-        assert (darker_than_seal(crop, rings, print_level(_block(shade=shade))) is not None) == apart
+        assert (darker_than_mark(crop, rings, print_level(_block(shade=shade))) is not None) == apart
+
+
+HEADER = ["ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH", "Số: 15/QĐ-UBND", "V/v kiểm tra hồ sơ hộ tịch"]
+STAMP_AT, STAMP_SIZE = (330, 150), (400, 190)
+
+
+def _header(shade: int) -> np.ndarray:
+    """The issuing body's block with a receipt stamp over it: its frame, "ĐẾN" and its labels, in ``shade``."""
+    img = Image.new("L", (W, H), 255)
+    draw = ImageDraw.Draw(img)
+    serif = font("serif", 30)
+    for n, text in enumerate(HEADER):
+        draw.text((560 - serif.getlength(text) / 2, 100 + 52 * n), text, font=serif, fill=10)
+    stamp = Image.new("L", (W, H), 0)
+    ink = ImageDraw.Draw(stamp)
+    (x, y), (w, h) = STAMP_AT, STAMP_SIZE
+    ink.rectangle((x, y, x + w, y + h), outline=255, width=6)
+    ink.text((x + 20, y + 130), "ĐẾN", font=font("sans-bold", 56), fill=255, anchor="ls")
+    for k, label in enumerate(("Số:", "Ngày:", "Chuyển:")):
+        ink.text((x + 170, y + 60 + 50 * k), label, font=font("sans-bold", 24), fill=255, anchor="ls")
+    page = np.array(img)
+    page[(np.array(stamp) > 0) & (page > shade)] = shade
+    return page
+
+
+def _stamp() -> Mark:
+    return Mark(STAMP, STAMP_AT[0], STAMP_AT[1], STAMP_SIZE[0], STAMP_SIZE[1], 1.0)
+
+
+def test_the_header_under_a_receipt_stamp_is_read_again():
+    """The page's read lost the lines the stamp covers (Tesseract took the block for a picture): they are read
+    in the stamp's box and beside and below it, and put on their lines after the line read above it. Without
+    the stamp's re-read nothing is added (a stamp is no seal: no ring to whiten)."""
+    grey = _header(shade=110)
+    binary = np.where(grey < 128, 0, 255).astype(np.uint8)
+    above = [Word(t, 0.95, 430 + 110 * k, 105, 100, 30, 1, 0) for k, t in enumerate(HEADER[0].split())]
+    words = read_covered(binary, above, [_stamp()], "vie", time.monotonic() + 60, 200, grey)
+    lines: dict[int, list[str]] = {}
+    for w in words:
+        lines.setdefault(w.line, []).append(w.text)
+    text = [" ".join(t) for _, t in sorted(lines.items())]
+    assert text[0] == HEADER[0]
+    read = " ".join(text[1:])
+    for word in ("BÌNH", "MINH", "kiểm", "tra", "hồ", "sơ", "tịch"):
+        assert word in read.split(), text
+    # The stamp's own words, upright and sure when read as they are, are left out with its grey.
+    assert "Ngày:" not in read and "Chuyển:" not in read and "ĐẾN" not in read, text
+    assert all(w.conf <= 0.75 for w in words[len(above):])
+
+
+def test_a_stamp_whose_box_the_page_read_is_not_read_again():
+    grey = _header(shade=110)
+    read = [Word(t, 0.95, 360 + 90 * (k % 3), 160 + 52 * (k // 3), 80, 30, 1, 1 + k // 3)
+            for k, t in enumerate("XÃ BÌNH MINH Số: 15/QĐ-UBND".split())]
+    assert read_covered(grey, read, [_stamp()], "vie", time.monotonic() + 60, 200) == read
