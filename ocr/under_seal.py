@@ -13,15 +13,16 @@ page's, and drops the title again.
 A receipt stamp ("ĐẾN", with its number and date written in) put over the issuing body's block does the same to
 the header's left column: on photocopies Tesseract lost "XÃ NHƯ QUỲNH / Số: /QĐ-UBND", or the whole block with
 its "V/v …" lines below the stamp. Where the page's read has fewer than five confident words inside the stamp's
-box, the box, a twentieth of the page's width either side and half its height below are read again as it is.
+box, the box, a twentieth of the page's width either side and half its height below are read again as one block.
 
 Toner copies a red or blue seal or stamp as a mid grey (≈ 85–110 on generated photocopies) and print as near
-black (≈ 25–40 at its darkest tenth). Where the grey image shows that gap, each crop is also read with only
-what is darker than a third of the way from the print to the seal's rings (the stamp's frame): the seal's
-lettering, which whitening the rings leaves over the title, falls away with its rings, and the title's strokes
-keep their cores. Each read adds what it read surely (the share, a third, was chosen on the tuning seeds' poor
-pages against a quarter and a half; docs/benchmarks.md, session 13). One to four more Tesseract runs of a small
-crop, ≈ 0.1–0.2 s of CPU each, on such pages only.
+black (≈ 25–40 at its darkest tenth). Where the grey image shows that gap, a seal's crop is also read with only
+what is darker than a third of the way from the print to the seal's rings: its lettering, which whitening the
+rings leaves over the title, falls away with its rings, and the title's strokes keep their cores. Each read adds
+what it read surely (the share, a third, was chosen on the tuning seeds' poor pages against a quarter and a
+half; docs/benchmarks.md, session 13). A stamp's crop is read that way (darker than its frame) instead of as it
+is: its own words ("Số:", "Ngày:", its office's name) are upright print and would read surely. A seal costs one
+or two more Tesseract runs of a small crop, a stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
 A seal whose colour was washed out leaves no ring in the image read, and is not read again; a stamp washed out
 leaves its box's text to the page's read, which then has it.
@@ -53,8 +54,8 @@ _WIDER = 1.5  # … and none of them is a confident word this much wider (two wo
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
 _DOUBTFUL = 0.75
 _LEAST_TIME = 2.0  # seconds of the page's time limit a second read needs (it takes ≈ 0.2 s)
-_READ = 5  # confident words the page's read found there already: the title was read (a seal paler than print)
-_SEAL_INK = 200  # ink pixels on the rings or frame, at least, to say how dark the mark is
+_READ = 5  # confident words the page's read found there (a seal's crop, a stamp's box): it was read already
+_MARK_INK = 200  # ink pixels on the rings or frame, at least, to say how dark the mark is
 _APART = 30  # grey levels between the print's darkest tenth and the mark's ink for the mark to be left out by them
 _BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut lies
 
@@ -101,7 +102,7 @@ def darker_than_mark(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> 
     the mark's (``rings``: a seal's rings or a stamp's frame, their ink's median). None when the mark is about as
     dark as the print."""
     seal = crop[rings & (crop < 128)]
-    if seal.size < _SEAL_INK:
+    if seal.size < _MARK_INK:
         return None
     level = float(np.median(seal))
     if level - print_dark < _APART:
