@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -157,13 +158,7 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
     """The page's ``words`` (Tesseract's, on ``img``), with what each seal and stamp of ``marks`` covers read
     again. ``grey``: the image before it was binarised, when it was (the same pixels' places), else ``img``."""
     reads = []
-    for mark, x0, y0, crops in covered_crops(img, marks, img if grey is None else grey):
-        if mark.kind == SEAL:
-            there = (x0, y0, x0 + crops[0].shape[1], y0 + crops[0].shape[0])
-        else:  # what the stamp's box covers: the rows of text beside it were read or lost with it
-            there = (mark.left, mark.top, mark.left + mark.width, mark.top + mark.height)
-        if _read_there(words, *there) >= _READ:
-            continue
+    for x0, y0, crops in covered_crops(img, marks, grey, words):
         for crop in crops:
             # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
             left = deadline - time.monotonic()
@@ -179,11 +174,12 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
 
 
 def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,
-                  ) -> list[tuple[Mark, int, int, list[np.ndarray]]]:
-    """For each seal of ``marks`` on ``img`` (the image read) that still shows its rings, and each stamp: the
-    mark, the corner of its neighbourhood and the crops to read there: ``img``'s (a seal's rings whitened), and
-    ``grey``'s ink darker than the mark where the mark is paler than print (``darker_than_mark``), which for a
-    stamp is read instead."""
+                  words: Sequence[Word] = ()) -> list[tuple[int, int, list[np.ndarray]]]:
+    """For each seal of ``marks`` on ``img`` (the image read) that still shows its rings, and each stamp, unless
+    ``words`` (the page's read) has it read already: the corner of its neighbourhood and the crops to read
+    there: ``img``'s (a seal's rings whitened), and ``grey``'s (``img`` when not given) ink darker than the mark
+    where the mark is paler than print (``darker_than_mark``), which for a stamp is read instead."""
+    grey = img if grey is None else grey
     height, width = img.shape
     out = []
     dark = None
@@ -192,14 +188,17 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             x0, y0 = max(0, mark.left - 20), max(0, mark.top - 10)
             x1 = min(width, mark.left + mark.width + int(_RIGHT * width))
             y1 = min(height, mark.top + mark.height + 10)
+            there = (x0, y0, x1, y1)
         elif mark.kind == STAMP:
             x0, y0 = max(0, mark.left - int(_BESIDE * width)), max(0, mark.top - 10)
             x1 = min(width, mark.left + mark.width + int(_BESIDE * width))
             y1 = min(height, mark.top + mark.height + mark.height // 2)
+            # What the stamp's box covers: the rows of text beside it were read or lost with it.
+            there = (mark.left, mark.top, mark.left + mark.width, mark.top + mark.height)
         else:
             continue
-        if min(y1 - y0, x1 - x0) < _SMALLEST:
-            continue  # a box cut by the page's edge to a sliver: no ring to find there
+        if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(words, *there) >= _READ:
+            continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:
             rings = ring_mask(crop)
@@ -209,14 +208,13 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
         else:
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
             crops = [crop]
-        if grey is not None:
-            dark = print_level(grey) if dark is None else dark
-            darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark)
-            if darker is not None:
-                # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
-                # from the crop as it is: where they can be left out by their grey, they are.
-                crops = crops + [darker] if mark.kind == SEAL else [darker]
-        out.append((mark, x0, y0, crops))
+        dark = print_level(grey) if dark is None else dark
+        darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark)
+        if darker is not None:
+            # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
+            # from the crop as it is: where they can be left out by their grey, they are.
+            crops = crops + [darker] if mark.kind == SEAL else [darker]
+        out.append((x0, y0, crops))
     return out
 
 
