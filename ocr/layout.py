@@ -25,7 +25,8 @@ _MARGIN = 0.05  # a piece starting within this share of the width from the left 
 _NARROW = 0.7
 _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
 _RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
-_VIETNAMESE = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
+# What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
+PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
 
 def is_garbage(word: Word, height: float = 0.0) -> bool:
@@ -35,7 +36,7 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
     alnum = sum(ch.isalnum() for ch in text)
     if word.conf < 0.7 and alnum / len(text) < 0.5:
         return True
-    if word.conf < 0.6 and (not _VIETNAMESE.fullmatch(text) or alnum <= 1):
+    if word.conf < 0.6 and (not PRINTED.fullmatch(text) or alnum <= 1):
         return True
     if height and word.conf < 0.8 and not 0.45 * height <= word.height <= 2.5 * height:
         return True

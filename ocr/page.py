@@ -28,6 +28,7 @@ from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.under_seal import read_covered
+from ocr.unread import read_unread
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
 # Below this mean confidence the grey variant is thought poor and the cleaned variant is tried as well.
@@ -68,8 +69,9 @@ class PageOcr:
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
-          want_pdf: bool, dpi: int, rules: Rules, covering: list[Mark], source: np.ndarray) -> PageOcr:
-    """Read ``grey`` (``source``, the upright grey page, binarised when ``variant`` is "otsu")."""
+          want_pdf: bool, dpi: int, rules: Rules, found: list[Mark], source: np.ndarray) -> PageOcr:
+    """Read ``grey`` (``source``, the upright grey page, binarised when ``variant`` is "otsu"; ``found``: the marks
+    set aside on it)."""
     img = Image.fromarray(grey)
     if variant == "otsu":
         img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
@@ -81,8 +83,10 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # clean-up below left it only a few good words.
     confidence = mean_confidence(read)
     real = sum(1 for w in read if w.conf >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 2)
-    if covering:  # what a seal or stamp left dark covers (ocr.under_seal); the PDF's text layer stays the page read's
-        read = read_covered(grey, read, covering, settings.ocr_lang, deadline, dpi, source)
+    # Read again, the PDF's text layer staying the page read's: what a seal or stamp left dark covers
+    # (ocr.under_seal), then lines of print the read left out (ocr.unread).
+    read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)
+    read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi)
     words = reading_order(read)
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
@@ -176,7 +180,6 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     if time.monotonic() >= deadline:
         raise OcrTimeout(TIMED_OUT)
 
-    covering = [m for m in found if m.kind in (marks.SEAL, marks.STAMP)]
     images: dict[tuple[str, int], np.ndarray] = {}  # the image each read was made from, by variant and rotation
 
     def read(variant: str, flipped: bool = False) -> PageOcr:
@@ -186,7 +189,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
                 rules.flipped(grey.shape[1], grey.shape[0])
         img = images[variant, turn] = preprocess.cleaned(g) if variant == "otsu" else g
         return _read(img, variant, turn, settings, deadline, want_pdf, dpi, r,
-                     marks.flipped(covering, g.shape[1], g.shape[0]) if flipped else covering, g)
+                     marks.flipped(found, g.shape[1], g.shape[0]) if flipped else found, g)
 
     # Tesseract binarises the grey image globally, which fails under shadows (a dark photocopy's grey image
     # reads nothing at all); there the background-flattened, binarised variant is read first, and most often

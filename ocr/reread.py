@@ -82,14 +82,18 @@ Band = tuple[int, int, int, int]  # a stacked line: (x0, y0) of its crop in the 
 def stack(image: np.ndarray, lines: list[list[Word]], height: float) -> tuple[np.ndarray, list[Band]]:
     """The lines' crops stacked on white; per line (x0, y0) of its crop in the page and its band (y0, y1) in the
     stack."""
-    pad, gap = int(PAD * height), max(1, int(GAP * height))
+    pad = int(PAD * height)
+    boxes = [(min(w.left for w in ln) - pad, min(w.top for w in ln) - pad,
+              max(w.left + w.width for w in ln) + pad, max(w.top + w.height for w in ln) + pad) for ln in lines]
+    return stack_boxes(image, boxes, max(1, int(GAP * height)))
+
+
+def stack_boxes(image: np.ndarray, boxes: list[tuple[int, int, int, int]], gap: int) -> tuple[np.ndarray, list[Band]]:
+    """``stack`` of the boxes (x0, y0, x1, y1; cut to the image), ``gap`` pixels apart."""
     crops, places = [], []
-    for ln in lines:
-        x0 = max(0, min(w.left for w in ln) - pad)
-        x1 = min(image.shape[1], max(w.left + w.width for w in ln) + pad)
-        y0 = max(0, min(w.top for w in ln) - pad)
-        y1 = min(image.shape[0], max(w.top + w.height for w in ln) + pad)
-        crops.append(image[y0:y1, x0:x1])
+    for x0, y0, x1, y1 in boxes:
+        x0, y0 = max(0, x0), max(0, y0)
+        crops.append(image[y0:min(image.shape[0], y1), x0:min(image.shape[1], x1)])
         places.append((x0, y0))
     width = max(c.shape[1] for c in crops) + 2 * SIDE
     out = np.full((sum(c.shape[0] for c in crops) + gap * (len(crops) + 1), width), 255, np.uint8)

@@ -31,7 +31,7 @@ from __future__ import annotations
 
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import cv2
 import numpy as np
@@ -50,6 +50,7 @@ _INKED = 0.5  # a radius inked along this share of its circle is a ring
 _CONFIDENT = 0.6  # a word read here below this is the seal's lettering or a ring's remains
 _ALONE = 0.85  # … and below this when it is the only confident word on its line
 _BETTER = 0.1  # a word read here replaces the page's words it covers when this much more confident
+_SPANNED = 0.5  # a page word is replaced when the words read again span this share of its width
 _WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one re-read)
 # A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
@@ -163,14 +164,14 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
             # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
             left = deadline - time.monotonic()
             if left < _LEAST_TIME:
-                return _add(words, reads)
+                return add_read(words, reads)
             try:
                 out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi,
                                     psm=6)
             except OcrTimeout:
-                return _add(words, reads)
+                return add_read(words, reads)
             reads.append((x0, y0, parse_tsv(out.tsv)))
-    return _add(words, reads)
+    return add_read(words, reads)
 
 
 def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,
@@ -227,13 +228,15 @@ def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height:
     return band
 
 
-def _add(words: list[Word], reads: list[tuple[int, int, list[Word]]]) -> list[Word]:
+def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = _DOUBTFUL,
+             kept: Callable[[Word], bool] | None = None) -> list[Word]:
     """The page's ``words`` with the confident words of each crop read (its corner and its words) that the
-    page's read lacks, or read less surely, put on their lines."""
+    page's read lacks, or read less surely, put on their lines, their confidence ``most`` at most. ``kept``: the
+    words read that may be added (default: two letters or digits; a ring's remains read as "|" may not)."""
     for x0, y0, crop_words in reads:
-        read = [w for w in crop_words if _letters(w)]
+        read = [w for w in crop_words if (kept or _letters)(w)]
         per_line = Counter(w.line for w in read if w.conf >= _CONFIDENT)
-        added, dropped = [], set()
+        added, dropped = [], {}
         for w in read:
             # A word alone on its line must be surer: the seal's own lettering reads as one word at a time.
             if w.conf < (_CONFIDENT if per_line[w.line] > 1 else _ALONE):
@@ -243,9 +246,21 @@ def _add(words: list[Word], reads: list[tuple[int, int, list[Word]]]) -> list[Wo
             # A confident word of the page's much wider than this one ("lập.Hội" for "Hội") stays whole.
             if all(v.conf + _BETTER < w.conf and (v.conf < _CONFIDENT or v.width <= _WIDER * w.width)
                    for v in covered):
-                w.conf = min(w.conf, _DOUBTFUL)
+                w.conf = min(w.conf, most)
                 added.append(w)
-                dropped.update(id(v) for v in covered)
+                dropped.update((id(v), v) for v in covered)
+        # A page word goes only when what replaces it spans most of it: a low-confidence "Carnot'" whose box
+        # ran on over the next word stays when only that word ("ký") was read again.
+        gone = {k for k, v in dropped.items() if _spanned(v, added) >= _SPANNED}
+        # … and a word read again that such a staying word already holds ("Hến" in "'nhân.Hến") is not added.
+        added = [w for w in added if not any(id(v) not in gone and w.text.lower() in v.text.lower()
+                                             for v in dropped.values() if _overlap(w, v) > 0.3)]
         if added:
-            words = _placed([v for v in words if id(v) not in dropped], added)
+            words = _placed([v for v in words if id(v) not in gone], added)
     return words
+
+
+def _spanned(v: Word, added: list[Word]) -> float:
+    """The share of ``v``'s width that words of ``added`` overlapping it span."""
+    over = [w for w in added if _overlap(w, v) > 0]
+    return sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over) / max(1, v.width)

@@ -1,0 +1,120 @@
+"""Lines of print the page's read left out, found in the ink and read once more on their own.
+
+Tesseract reads a page with psm 4, as one column of text lines. Where two columns of different line pitch stand
+side by side (the "Nơi nhận:" list beside the signer's title, the two header blocks) it can build lines that run
+across both at different heights, and read the smaller column's as garbage or not at all: on a clean generated
+page "- Như trên; / - Đ/c Chủ tịch UBND xã;" came out as "là Hy", "_#oiEhi:dttDEND". Issue 14 asks that no line
+found on the page be lost; here the check is made in the image read, whatever the layout:
+
+* the ink's connected pieces of a letter's size (a third of the page's word height to twice it, and no wider than
+  four) whose middle no confident word's box holds, and no seal, stamp, signature or handwriting;
+* such pieces side by side on one line (less than a word height apart), four of them at least over two and a half
+  word heights, are a piece of text the page's read lacks;
+* those pieces of line, a little wider, are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``,
+  psm 6), and the confident words read there that the page lacks, or read less surely, are put on their lines
+  (``ocr.under_seal.add_read``).
+
+A page read well has nothing there and costs one connected-components pass (≈ 10 ms); specks, rules' remains,
+ornaments and a seal's lettering are either too small, too few in a row, or read back too unsurely to be added.
+"""
+from __future__ import annotations
+
+import time
+from statistics import median
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from domain.errors import OcrTimeout, PageFailed
+from ocr.layout import PRINTED, is_garbage
+from ocr.marks import Mark
+from ocr.reread import place, stack_boxes
+from ocr.tesseract import run_tesseract
+from ocr.under_seal import add_read
+from ocr.words import Word, parse_tsv
+
+_CONFIDENT = 0.6  # a word read at least this surely covers its ink
+_GLYPH = (0.3, 2.0)  # a letter's height in word heights (an accent or a dot is a piece of its own, smaller)
+_WIDEST = 4.0  # … and its width at most (a rule's remains or a frame is wider)
+_SMALLEST = 0.03  # … and its ink at least this many square word heights (a toner speck has less)
+_NEAR = 0.8  # letters of one line stand less than this many word heights apart
+_LETTERS = 4  # a piece of line has this many letters at least …
+_WIDE = 2.5  # … and is this many word heights wide at least
+_PAD = (0.6, 0.35)  # a piece's crop reaches this many word heights beyond it, across and up and down
+_FEWEST_WORDS = 10  # confident words a page's read needs for its word height to be known
+_DASHES = ("-", "–", "+")  # a line of a list opens with one
+_LEAST_TIME = 2.0  # seconds of the page's time limit the second read needs
+
+
+def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[tuple[int, int, int, int]]:
+    """Boxes (x0, y0, x1, y1) of the pieces of line in ``img`` (the image read) that no confident word of
+    ``words`` covers, outside ``marks``, each widened to be read again."""
+    sure = _sure(words)
+    if len(sure) < _FEWEST_WORDS:
+        return []
+    h = median(w.height for w in sure)
+    covered = np.zeros(img.shape, bool)
+    pad = int(0.15 * h)
+    for w in sure:
+        covered[max(0, w.top - pad):w.top + w.height + pad, max(0, w.left - pad):w.left + w.width + pad] = True
+    for m in marks:
+        covered[max(0, m.top):m.top + m.height, max(0, m.left):m.left + m.width] = True
+    count, labels, stats, centres = cv2.connectedComponentsWithStats((img < 128).astype(np.uint8), connectivity=8)
+    _, _, width, height, area = stats[1:].T
+    cx, cy = centres[1:, 0].astype(int), centres[1:, 1].astype(int)
+    letter = ((height >= _GLYPH[0] * h) & (height <= _GLYPH[1] * h) & (width <= _WIDEST * h)
+              & (area >= _SMALLEST * h * h) & ~covered[cy, cx])
+    if letter.sum() < _LETTERS:
+        return []
+    keep = np.zeros(count, np.uint8)
+    keep[1:][letter] = 255
+    ink = keep[labels]
+    # Letters of one line run together across their gaps; lines stay apart (the join is one pixel tall).
+    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, int(_NEAR * h)), 1)))
+    n, runs, run_stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    letters_in = np.bincount(runs[cy[letter], cx[letter]], minlength=n)
+    px, py = int(_PAD[0] * h), int(_PAD[1] * h)
+    boxes = []
+    for k, (rx, ry, rw, rh, _) in enumerate(run_stats):
+        if not k or letters_in[k] < _LETTERS or rw < _WIDE * h or rh > _GLYPH[1] * h:
+            continue
+        x0, x1 = rx - px, rx + rw + px
+        # A word the crop would cut is taken whole: a letter or two of it read alone is garbage, and the
+        # words either side are context for the language model.
+        cut = [w for w in sure if ry <= w.top + w.height / 2 <= ry + rh and w.left < x1 and w.left + w.width > x0]
+        x0, x1 = min([x0] + [w.left - px for w in cut]), max([x1] + [w.left + w.width + px for w in cut])
+        boxes.append((int(x0), int(ry) - py, int(x1), int(ry + rh) + py))
+    return boxes
+
+
+def _sure(words: list[Word]) -> list[Word]:
+    return [w for w in words if w.conf >= _CONFIDENT and not is_garbage(w)]
+
+
+def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
+                dpi: int) -> list[Word]:
+    """The page's ``words`` (Tesseract's, on ``img``) with the pieces of line they leave out read again."""
+    boxes = unread_boxes(img, words, marks)
+    left = deadline - time.monotonic()
+    if not boxes or left < _LEAST_TIME:
+        return words
+    h = median(w.height for w in _sure(words))
+    gap = max(1, int(h))
+    stacked, where = stack_boxes(img, boxes, gap)
+    try:
+        out = run_tesseract(Image.fromarray(stacked), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6)
+    except (OcrTimeout, PageFailed):
+        return words  # an extra: the page keeps what it read
+    reads = [(0, 0, addable(band, h)) for band in place(parse_tsv(out.tsv), where, gap)]
+    # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop.
+    return add_read(words, reads, most=1.0, kept=lambda w: True)
+
+
+def addable(band: list[Word], height: float) -> list[Word]:
+    """The words of one piece of line read again that may join the page: printed characters, not garbage, and
+    two letters or digits at least (a letter alone is a word cut by the crop's edge), or the dash that opens a
+    list's line ("- Như trên;"): a dash elsewhere is a blank's remains."""
+    band = [w for w in band if PRINTED.fullmatch(w.text) and not is_garbage(w, height)]
+    return [w for n, w in enumerate(band) if sum(ch.isalnum() for ch in w.text) >= 2
+            or (n == 0 and w.text in _DASHES and len(band) > 1)]

@@ -1,0 +1,120 @@
+"""Lines of print the page's read left out, found in the ink and read again (ocr/unread.py), on a drawn
+"Nơi nhận:" list read by Tesseract, with one line's words taken out of the read as psm 4 loses them beside a
+signer's block."""
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+
+import ocr.unread as unread
+from ocr.marks import SIGNATURE, Mark
+from ocr.tesseract import run_tesseract
+from ocr.under_seal import add_read
+from ocr.unread import addable, read_unread, unread_boxes
+from ocr.words import Word, lines_of, page_text, parse_tsv
+from samples.fonts import font
+
+LINES = ["Nơi nhận:", "- Như trên;", "- Chủ tịch, các PCT UBND xã;", "- Thường trực Đảng ủy xã;",
+         "- Lưu: VT, Văn phòng."]
+
+
+@pytest.fixture(scope="module")
+def listed() -> tuple[np.ndarray, list[Word]]:
+    img = Image.new("L", (1000, 420), 255)
+    draw = ImageDraw.Draw(img)
+    for n, text in enumerate(LINES):
+        draw.text((60, 40 + 64 * n), text, font=font("serif", 34), fill=15)
+    page = np.array(img)
+    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).tsv)
+    assert page_text(words).splitlines() == LINES  # drawn plainly, Tesseract reads it whole
+    return page, words
+
+
+def _without(words: list[Word], line: int) -> list[Word]:
+    """``words`` with line ``line`` read as psm 4 reads a line run across into the next column: one garbage word."""
+    lost = [w for w in words if w.line == line]
+    kept = [w for w in words if w.line != line]
+    left, top = min(w.left for w in lost), min(w.top for w in lost)
+    right = max(w.left + w.width for w in lost)
+    garbage = Word("_#oiEhi:dttDEND", 0.0, left, top, right - left, max(w.height for w in lost), 1, line)
+    return sorted(kept + [garbage], key=lambda w: (w.line, w.left))
+
+
+def test_a_line_the_read_left_out_is_read_again_on_its_place(listed):
+    page, words = listed
+    out = read_unread(page, _without(words, 3), [], "vie", time.monotonic() + 60, 200)
+    assert [" ".join(w.text for w in ln) for ln in lines_of(out)] == LINES
+
+
+def test_a_page_read_whole_is_not_read_again(listed, monkeypatch):
+    page, words = listed
+
+    def no_read(*args, **kwargs):
+        raise AssertionError("read again")
+
+    monkeypatch.setattr(unread, "run_tesseract", no_read)
+    assert unread_boxes(page, words, []) == []
+    assert read_unread(page, words, [], "vie", time.monotonic() + 60, 200) == words
+
+
+def test_ink_inside_a_mark_is_not_read_as_text(listed):
+    page, words = listed
+    missing = _without(words, 3)
+    assert unread_boxes(page, missing, [])  # the lost line is found …
+    lost = [w for w in words if w.line == 3]
+    box = Mark(SIGNATURE, min(w.left for w in lost) - 5, min(w.top for w in lost) - 5, 900, 60, 1.0)
+    assert unread_boxes(page, missing, [box]) == []  # … but not inside a signature's box
+
+
+def test_specks_in_a_row_are_no_line(listed):
+    page, words = listed
+    specked = page.copy()
+    for x in range(600, 950, 25):  # toner specks along the right of the list, a third of a letter's size
+        specked[300:305, x:x + 5] = 20
+    assert unread_boxes(specked, words, []) == []
+
+
+def test_a_word_the_crop_would_cut_is_taken_whole(listed):
+    page, words = listed
+    line = [w for w in words if w.line == 2]  # "- Chủ tịch, các PCT UBND xã;": its last two words lost
+    missing = [w for w in words if not (w.line == 2 and w.text in ("UBND", "xã;"))]
+    (x0, _, x1, _), = unread_boxes(page, missing, [])
+    pct = next(w for w in line if w.text == "PCT")
+    assert x0 <= pct.left and x1 >= max(w.left + w.width for w in line)
+    out = read_unread(page, missing, [], "vie", time.monotonic() + 60, 200)
+    assert page_text(out).splitlines() == LINES
+
+
+def test_no_time_left_no_second_read(listed):
+    page, words = listed
+    missing = _without(words, 3)
+    assert read_unread(page, missing, [], "vie", time.monotonic() + 0.5, 200) == missing
+
+
+def _w(text: str, conf: float, left: int, width: int, line: int = 0) -> Word:
+    return Word(text, conf, left, 100, width, 30, 1, line)
+
+
+def test_a_dash_joins_only_where_it_opens_a_line():
+    assert [w.text for w in addable([_w("-", 0.93, 60, 10), _w("Như", 0.96, 80, 50), _w("trên;", 0.97, 140, 60)],
+                                    30)] == ["-", "Như", "trên;"]
+    assert [w.text for w in addable([_w("ngày", 0.95, 60, 60), _w("-", 0.9, 140, 10), _w("tháng", 0.95, 170, 70)],
+                                    30)] == ["ngày", "tháng"]  # a blank's remains
+    # A letter alone (a word the crop cut) and a misread with a symbol no print has do not join.
+    assert addable([_w("t", 0.9, 60, 12), _w("Đăn§", 0.8, 80, 60)], 30) == []
+
+
+def test_a_page_word_stays_unless_what_is_read_again_spans_it():
+    # "Carnot'" read unsurely, its box running on over "ký": only "ký" is read again, so "Carnot'" stays.
+    carnot, ky = _w("Carnot'", 0.26, 476, 139), _w("ký", 0.43, 587, 28)
+    out = add_read([carnot, ky], [(0, 0, [_w("ký", 0.97, 588, 27)])], most=1.0)
+    assert [w.text for w in out] == ["Carnot'", "ký"] and out[1].conf == 0.97
+    # "'nhân.Hến" read unsurely: "Hến" read again is a word it holds already, and is not added twice.
+    nhan = _w("'nhân.Hến", 0.4, 300, 140)
+    assert [w.text for w in add_read([nhan], [(0, 0, [_w("Hến", 0.9, 390, 50)])], most=1.0)] == ["'nhân.Hến"]
+    # Read again across its whole width, the unsure word is replaced.
+    out = add_read([_w("5CTUBND", 0.1, 424, 147)], [(0, 0, [_w("PCT", 0.93, 424, 50), _w("UBND", 0.92, 480, 70)])])
+    assert [w.text for w in out] == ["PCT", "UBND"]
