@@ -4,10 +4,10 @@ Stages: seals, signatures and frames washed out → upright → deskewed → rul
 image; only when that reads poorly is the cleaned (binarised) variant tried too, and the better one by mean
 confidence wins. Each variant is OCR'd by one Tesseract run that yields both the TSV and the PDF; what a seal
 still dark in the image covers (a signer's title on a black-and-white copy) is read once more on its own
-(ocr.under_seal). The words are then put in reading order (ocr.layout: two-column headers and signature blocks,
-garbage dropped) and their diacritics post-corrected (ocr.correct). The PDF's invisible text layer is
-Tesseract's own. Opt-in (``Settings.ocr_reread_lines``): a poor page's doubtful lines are read once more
-(ocr.reread); the PDF stays.
+(ocr.under_seal), and so are lines of print the read left out (ocr.unread). The words are then put in reading
+order (ocr.layout: two-column headers and signature blocks, garbage dropped) and their diacritics
+post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own. Opt-in
+(``Settings.ocr_reread_lines``): a poor page's doubtful lines are read once more (ocr.reread); the PDF stays.
 """
 from __future__ import annotations
 

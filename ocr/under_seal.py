@@ -29,6 +29,7 @@ leaves its box's text to the page's read, which then has it.
 """
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -51,6 +52,7 @@ _CONFIDENT = 0.6  # a word read here below this is the seal's lettering or a rin
 _ALONE = 0.85  # … and below this when it is the only confident word on its line
 _BETTER = 0.1  # a word read here replaces the page's words it covers when this much more confident
 _SPANNED = 0.5  # a page word is replaced when the words read again span this share of its width
+_NUMBER = re.compile(r"\d\d")  # … and as many digits where it has a number
 _WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one re-read)
 # A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
@@ -120,7 +122,7 @@ def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> int:
 
 def _letters(w: Word) -> bool:
     """A word, not a speck or a ring's remains read as a stroke: two letters or digits at least."""
-    return sum(ch.isalnum() for ch in w.text) >= 2
+    return _alnum(w.text) >= 2
 
 
 def _overlap(a: Word, b: Word) -> float:
@@ -249,9 +251,7 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
                 w.conf = min(w.conf, most)
                 added.append(w)
                 dropped.update((id(v), v) for v in covered)
-        # A page word goes only when what replaces it spans most of it: a low-confidence "Carnot'" whose box
-        # ran on over the next word stays when only that word ("ký") was read again.
-        gone = {k for k, v in dropped.items() if _spanned(v, added) >= _SPANNED}
+        gone = {k for k, v in dropped.items() if _replaced(v, added)}
         # … and a word read again that such a staying word already holds ("Hến" in "'nhân.Hến") is not added.
         added = [w for w in added if not any(id(v) not in gone and w.text.lower() in v.text.lower()
                                              for v in dropped.values() if _overlap(w, v) > 0.3)]
@@ -260,7 +260,20 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
     return words
 
 
-def _spanned(v: Word, added: list[Word]) -> float:
-    """The share of ``v``'s width that words of ``added`` overlapping it span."""
+def _replaced(v: Word, added: list[Word]) -> bool:
+    """Do the words of ``added`` over the page's word ``v`` stand for it: they span half its width at least (a
+    low-confidence "Carnot'" whose box ran on over the next word stays when only that word, "ký", was read
+    again), and carry as many digits where it has a number ("Năm sinh:" does not stand for "Nămsinh:1985";
+    "18/01/2023" does for "18012023")?"""
     over = [w for w in added if _overlap(w, v) > 0]
-    return sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over) / max(1, v.width)
+    spanned = sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over)
+    return spanned >= _SPANNED * v.width \
+        and (not _NUMBER.search(v.text) or _digits(" ".join(w.text for w in over)) >= _digits(v.text))
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)

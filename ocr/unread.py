@@ -6,16 +6,18 @@ across both at different heights, and read the smaller column's as garbage or no
 page "- Như trên; / - Đ/c Chủ tịch UBND xã;" came out as "là Hy", "_#oiEhi:dttDEND". Issue 14 asks that no line
 found on the page be lost; here the check is made in the image read, whatever the layout:
 
-* the ink's connected pieces of a letter's size (a third of the page's word height to twice it, and no wider than
-  four) whose middle no confident word's box holds, and no seal, stamp, signature or handwriting;
-* such pieces side by side on one line (less than a word height apart), four of them at least over two and a half
-  word heights, are a piece of text the page's read lacks;
-* those pieces of line, a little wider, are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``,
-  psm 6), and the confident words read there that the page lacks, or read less surely, are put on their lines
+* the ink's connected pieces of a letter's size (0.3 to 2 of the page's word height tall, at most 4 wide, not a
+  speck) whose middle no confident word's box holds, and no seal, stamp, signature or handwriting's;
+* such pieces side by side on one line (less than 0.8 of a word height apart), four of them at least over two and
+  a half word heights, are a piece of line the page's read lacks;
+* each piece is widened to the whole confident words it touches (no word cut, and context for the language model),
+  the pieces are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``, psm 6), and the sure words read
+  there that the page lacks, or read less surely, are put on their lines at their own confidence
   (``ocr.under_seal.add_read``).
 
-A page read well has nothing there and costs one connected-components pass (≈ 10 ms); specks, rules' remains,
-ornaments and a seal's lettering are either too small, too few in a row, or read back too unsurely to be added.
+A page read well has nothing there and costs one connected-components pass over its ink, and the letters found
+outside its words grouped into lines at a quarter of the size (≈ 50 ms of CPU); specks, rules' remains, ornaments
+and a seal's lettering are too small, too few in a row, or read back too unsurely to be added.
 """
 from __future__ import annotations
 
@@ -44,7 +46,12 @@ _WIDE = 2.5  # … and is this many word heights wide at least
 _PAD = (0.6, 0.35)  # a piece's crop reaches this many word heights beyond it, across and up and down
 _FEWEST_WORDS = 10  # confident words a page's read needs for its word height to be known
 _DASHES = ("-", "–", "+")  # a line of a list opens with one
+_QUARTER = 4  # letters are grouped into lines at this many times smaller
 _LEAST_TIME = 2.0  # seconds of the page's time limit the second read needs
+
+
+def _sure(words: list[Word]) -> list[Word]:
+    return [w for w in words if w.conf >= _CONFIDENT and not is_garbage(w)]
 
 
 def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[tuple[int, int, int, int]]:
@@ -60,24 +67,37 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[
         covered[max(0, w.top - pad):w.top + w.height + pad, max(0, w.left - pad):w.left + w.width + pad] = True
     for m in marks:
         covered[max(0, m.top):m.top + m.height, max(0, m.left):m.left + m.width] = True
-    count, labels, stats, centres = cv2.connectedComponentsWithStats((img < 128).astype(np.uint8), connectivity=8)
-    _, _, width, height, area = stats[1:].T
+    _, _, stats, centres = cv2.connectedComponentsWithStats((img < 128).astype(np.uint8), connectivity=8)
+    lx, ly, lw, lh, area = stats[1:].T
     cx, cy = centres[1:, 0].astype(int), centres[1:, 1].astype(int)
-    letter = ((height >= _GLYPH[0] * h) & (height <= _GLYPH[1] * h) & (width <= _WIDEST * h)
-              & (area >= _SMALLEST * h * h) & ~covered[cy, cx])
-    if letter.sum() < _LETTERS:
+    letter = np.flatnonzero((lh >= _GLYPH[0] * h) & (lh <= _GLYPH[1] * h) & (lw <= _WIDEST * h)
+                            & (area >= _SMALLEST * h * h) & ~covered[cy, cx])
+    if len(letter) < _LETTERS:
         return []
-    keep = np.zeros(count, np.uint8)
-    keep[1:][letter] = 255
-    ink = keep[labels]
-    # Letters of one line run together across their gaps; lines stay apart (the join is one pixel tall).
-    joined = cv2.dilate(ink, cv2.getStructuringElement(cv2.MORPH_RECT, (max(1, int(_NEAR * h)), 1)))
-    n, runs, run_stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
-    letters_in = np.bincount(runs[cy[letter], cx[letter]], minlength=n)
+    lx, ly, lw, lh, mid = lx[letter], ly[letter], lw[letter], lh[letter], cy[letter] // _QUARTER
+    # Letters of one line run together across their gaps, and lines stay apart: each letter's middle row, drawn
+    # at a quarter of the size (a letter is a few pixels there, a line's pitch ten), joined across 0.8 word
+    # heights and a row up or down (a capital's middle sits higher than a small letter's).
+    rows = np.zeros((img.shape[0] // _QUARTER + 1, img.shape[1] // _QUARTER + 1), np.uint8)
+    for y, x0, x1 in zip(mid, lx // _QUARTER, (lx + lw) // _QUARTER, strict=True):
+        rows[y, x0:x1 + 1] = 255
+    join = int(_NEAR * h)
+    n, runs = cv2.connectedComponents(cv2.dilate(rows, np.ones((3, max(1, join // _QUARTER)), np.uint8)),
+                                      connectivity=8)
+    run = runs[mid, lx // _QUARTER]
+    letters_in = np.bincount(run, minlength=n)
+    x0s, y0s = np.full(n, img.shape[1]), np.full(n, img.shape[0])
+    x1s, y1s = np.zeros(n, int), np.zeros(n, int)
+    np.minimum.at(x0s, run, lx)
+    np.minimum.at(y0s, run, ly)
+    np.maximum.at(x1s, run, lx + lw)
+    np.maximum.at(y1s, run, ly + lh)
     px, py = int(_PAD[0] * h), int(_PAD[1] * h)
     boxes = []
-    for k, (rx, ry, rw, rh, _) in enumerate(run_stats):
-        if not k or letters_in[k] < _LETTERS or rw < _WIDE * h or rh > _GLYPH[1] * h:
+    for k in np.flatnonzero(letters_in >= _LETTERS):
+        # A run reaches half a join beyond its letters either side (a short word, "Vạn", is a piece of line).
+        rx, ry, rw, rh = x0s[k] - join // 2, y0s[k], x1s[k] - x0s[k] + join, y1s[k] - y0s[k]
+        if rw < _WIDE * h or rh > _GLYPH[1] * h:
             continue
         x0, x1 = rx - px, rx + rw + px
         # A word the crop would cut is taken whole: a letter or two of it read alone is garbage, and the
@@ -86,10 +106,6 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[
         x0, x1 = min([x0] + [w.left - px for w in cut]), max([x1] + [w.left + w.width + px for w in cut])
         boxes.append((int(x0), int(ry) - py, int(x1), int(ry + rh) + py))
     return boxes
-
-
-def _sure(words: list[Word]) -> list[Word]:
-    return [w for w in words if w.conf >= _CONFIDENT and not is_garbage(w)]
 
 
 def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,

@@ -115,6 +115,13 @@ def test_a_page_word_stays_unless_what_is_read_again_spans_it():
     # "'nhân.Hến" read unsurely: "Hến" read again is a word it holds already, and is not added twice.
     nhan = _w("'nhân.Hến", 0.4, 300, 140)
     assert [w.text for w in add_read([nhan], [(0, 0, [_w("Hến", 0.9, 390, 50)])], most=1.0)] == ["'nhân.Hến"]
+    # Read again with fewer of its letters and digits than it has, it stays, and what it holds is not added.
+    born = _w("Nămsinh:1985", 0.3, 200, 180)
+    out = add_read([born], [(0, 0, [_w("Năm", 0.9, 200, 60), _w("sinh:", 0.9, 268, 60)])], most=1.0)
+    assert [w.text for w in out] == ["Nămsinh:1985"]
+    # A number read without its slashes is replaced by one read with them, not kept beside it.
+    out = add_read([_w("18012023", 0.5, 300, 150)], [(0, 0, [_w("18/01/2023", 0.95, 300, 160)])], most=1.0)
+    assert [w.text for w in out] == ["18/01/2023"]
     # Read again across its whole width, the unsure word is replaced.
     out = add_read([_w("5CTUBND", 0.1, 424, 147)], [(0, 0, [_w("PCT", 0.93, 424, 50), _w("UBND", 0.92, 480, 70)])])
     assert [w.text for w in out] == ["PCT", "UBND"]
