@@ -7,8 +7,8 @@ are read once more as one block of text, the seal's rings whitened first: every 
 that is inked along most of its length. A title letter a ring crosses loses a pixel or two there, which
 Tesseract reads through; the seal's own lettering between the rings stays and reads as garbage, which the
 confidence bars keep out. Confident words the page's read lacks (or read worse) are put on the lines they stand
-on. The crop is read with psm 6 (one block): with the page's psm 4 Tesseract analyses its layout as it did the
-page's, and drops the title again.
+on (``ocr.merge``), at 0.75 at most: doubtful, so a field made of them is reviewed. The crop is read with psm 6
+(one block): with the page's psm 4 Tesseract analyses its layout as it did the page's, and drops the title again.
 
 A receipt stamp ("ĐẾN", with its number and date written in) put over the issuing body's block does the same to
 the header's left column: on photocopies Tesseract lost "XÃ NHƯ QUỲNH / Số: /QĐ-UBND", or the whole block with
@@ -29,10 +29,8 @@ leaves its box's text to the page's read, which then has it.
 """
 from __future__ import annotations
 
-import re
 import time
-from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
@@ -40,6 +38,7 @@ from PIL import Image
 
 from domain.errors import OcrTimeout
 from ocr.marks import SEAL, STAMP, Mark
+from ocr.merge import CONFIDENT, add_read, letters
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, parse_tsv
 
@@ -48,12 +47,6 @@ _BESIDE = 0.05  # a stamp's crop reaches this share of the page width either sid
 _FRAME = 8  # pixels either side of a stamp's box where its (perhaps tilted) frame lies
 _SMALLEST = 40  # pixels: a seal's crop smaller than this either way holds no ring (a seal is ≈ 300 at 200 dpi)
 _INKED = 0.5  # a radius inked along this share of its circle is a ring
-_CONFIDENT = 0.6  # a word read here below this is the seal's lettering or a ring's remains
-_ALONE = 0.85  # … and below this when it is the only confident word on its line
-_BETTER = 0.1  # a word read here replaces the page's words it covers when this much more confident
-_SPANNED = 0.5  # a page word is replaced when the words read again span this share of its width
-_NUMBER = re.compile(r"\d\d")  # … and as many digits where it has a number
-_WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one re-read)
 # A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
 _DOUBTFUL = 0.75
@@ -116,44 +109,8 @@ def darker_than_mark(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> 
 
 def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> int:
     """The page's confident words whose middle lies in the box."""
-    return sum(1 for w in words if w.conf >= _CONFIDENT and _letters(w) and x0 <= w.left + w.width / 2 <= x1
+    return sum(1 for w in words if w.conf >= CONFIDENT and letters(w) and x0 <= w.left + w.width / 2 <= x1
                and y0 <= w.top + w.height / 2 <= y1)
-
-
-def _letters(w: Word) -> bool:
-    """A word, not a speck or a ring's remains read as a stroke: two letters or digits at least."""
-    return _alnum(w.text) >= 2
-
-
-def _overlap(a: Word, b: Word) -> float:
-    """Shared area over the smaller box's."""
-    dx = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
-    dy = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
-    return max(0, dx) * max(0, dy) / max(1, min(a.width * a.height, b.width * b.height))
-
-
-def _placed(words: list[Word], added: list[Word]) -> list[Word]:
-    """``words`` and ``added`` with ``line`` numbered again: an added word joins the page's line its middle
-    lies on, else opens a line of its own after the nearest line above it; each line left to right."""
-    key: dict[int, float] = {}
-    for w in added:
-        mid = w.top + w.height / 2
-        on = [v for v in words if v.top <= mid <= v.top + v.height]
-        if on:
-            key[id(w)] = min(on, key=lambda v: abs(v.top + v.height / 2 - mid)).line
-            continue
-        above = [v for v in words if v.top + v.height / 2 < mid]
-        key[id(w)] = (max(above, key=lambda v: v.top + v.height).line if above else -1) + 0.5 \
-            + w.line / 1000  # the crop's own lines in their order
-    lines: dict[float, list[Word]] = {}
-    for w in words + added:
-        lines.setdefault(key.get(id(w), w.line), []).append(w)
-    out = []
-    for n, k in enumerate(sorted(lines)):
-        for w in sorted(lines[k], key=lambda v: v.left):
-            w.line = n
-            out.append(w)
-    return out
 
 
 def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
@@ -166,14 +123,14 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
             # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
             left = deadline - time.monotonic()
             if left < _LEAST_TIME:
-                return add_read(words, reads)
+                return add_read(words, reads, most=_DOUBTFUL, kept=letters)
             try:
                 out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi,
                                     psm=6)
             except OcrTimeout:
-                return add_read(words, reads)
+                return add_read(words, reads, most=_DOUBTFUL, kept=letters)
             reads.append((x0, y0, parse_tsv(out.tsv)))
-    return add_read(words, reads)
+    return add_read(words, reads, most=_DOUBTFUL, kept=letters)
 
 
 def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,
@@ -228,52 +185,3 @@ def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height:
     band[max(0, top - b):bottom + b, max(0, left - b):right + b] = True
     band[top + b:bottom - b, left + b:right - b] = False
     return band
-
-
-def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = _DOUBTFUL,
-             kept: Callable[[Word], bool] | None = None) -> list[Word]:
-    """The page's ``words`` with the confident words of each crop read (its corner and its words) that the
-    page's read lacks, or read less surely, put on their lines, their confidence ``most`` at most. ``kept``: the
-    words read that may be added (default: two letters or digits; a ring's remains read as "|" may not)."""
-    for x0, y0, crop_words in reads:
-        read = [w for w in crop_words if (kept or _letters)(w)]
-        per_line = Counter(w.line for w in read if w.conf >= _CONFIDENT)
-        added, dropped = [], {}
-        for w in read:
-            # A word alone on its line must be surer: the seal's own lettering reads as one word at a time.
-            if w.conf < (_CONFIDENT if per_line[w.line] > 1 else _ALONE):
-                continue
-            w.left, w.top = w.left + x0, w.top + y0
-            covered = [v for v in words if _overlap(w, v) > 0.3]
-            # A confident word of the page's much wider than this one ("lập.Hội" for "Hội") stays whole.
-            if all(v.conf + _BETTER < w.conf and (v.conf < _CONFIDENT or v.width <= _WIDER * w.width)
-                   for v in covered):
-                w.conf = min(w.conf, most)
-                added.append(w)
-                dropped.update((id(v), v) for v in covered)
-        gone = {k for k, v in dropped.items() if _replaced(v, added)}
-        # … and a word read again that such a staying word already holds ("Hến" in "'nhân.Hến") is not added.
-        added = [w for w in added if not any(id(v) not in gone and w.text.lower() in v.text.lower()
-                                             for v in dropped.values() if _overlap(w, v) > 0.3)]
-        if added:
-            words = _placed([v for v in words if id(v) not in gone], added)
-    return words
-
-
-def _replaced(v: Word, added: list[Word]) -> bool:
-    """Do the words of ``added`` over the page's word ``v`` stand for it: they span half its width at least (a
-    low-confidence "Carnot'" whose box ran on over the next word stays when only that word, "ký", was read
-    again), and carry as many digits where it has a number ("Năm sinh:" does not stand for "Nămsinh:1985";
-    "18/01/2023" does for "18012023")?"""
-    over = [w for w in added if _overlap(w, v) > 0]
-    spanned = sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over)
-    return spanned >= _SPANNED * v.width \
-        and (not _NUMBER.search(v.text) or _digits(" ".join(w.text for w in over)) >= _digits(v.text))
-
-
-def _digits(text: str) -> int:
-    return sum(ch.isdigit() for ch in text)
-
-
-def _alnum(text: str) -> int:
-    return sum(ch.isalnum() for ch in text)

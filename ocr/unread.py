@@ -13,7 +13,7 @@ found on the page be lost; here the check is made in the image read, whatever th
 * each piece is widened to the whole confident words it touches (no word cut, and context for the language model),
   the pieces are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``, psm 6), and the sure words read
   there that the page lacks, or read less surely, are put on their lines at their own confidence
-  (``ocr.under_seal.add_read``).
+  (``ocr.merge``).
 
 A page read well has nothing there and costs one connected-components pass over its ink, and the letters found
 outside its words grouped into lines at a quarter of the size (≈ 50 ms of CPU); specks, rules' remains, ornaments
@@ -31,12 +31,11 @@ from PIL import Image
 from domain.errors import OcrTimeout, PageFailed
 from ocr.layout import PRINTED, is_garbage
 from ocr.marks import Mark
+from ocr.merge import CONFIDENT, add_read
 from ocr.reread import place, stack_boxes
 from ocr.tesseract import run_tesseract
-from ocr.under_seal import add_read
 from ocr.words import Word, parse_tsv
 
-_CONFIDENT = 0.6  # a word read at least this surely covers its ink
 _GLYPH = (0.3, 2.0)  # a letter's height in word heights (an accent or a dot is a piece of its own, smaller)
 _WIDEST = 4.0  # … and its width at most (a rule's remains or a frame is wider)
 _SMALLEST = 0.03  # … and its ink at least this many square word heights (a toner speck has less)
@@ -51,7 +50,7 @@ _LEAST_TIME = 2.0  # seconds of the page's time limit the second read needs
 
 
 def _sure(words: list[Word]) -> list[Word]:
-    return [w for w in words if w.conf >= _CONFIDENT and not is_garbage(w)]
+    return [w for w in words if w.conf >= CONFIDENT and not is_garbage(w)]
 
 
 def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[tuple[int, int, int, int]]:
@@ -124,7 +123,7 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
         return words  # an extra: the page keeps what it read
     reads = [(0, 0, addable(band, h)) for band in place(parse_tsv(out.tsv), where, gap)]
     # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop.
-    return add_read(words, reads, most=1.0, kept=lambda w: True)
+    return add_read(words, reads, kept=lambda w: True)
 
 
 def addable(band: list[Word], height: float) -> list[Word]:

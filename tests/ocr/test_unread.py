@@ -12,7 +12,6 @@ from PIL import Image, ImageDraw
 import ocr.unread as unread
 from ocr.marks import SIGNATURE, Mark
 from ocr.tesseract import run_tesseract
-from ocr.under_seal import add_read
 from ocr.unread import addable, read_unread, unread_boxes
 from ocr.words import Word, lines_of, page_text, parse_tsv
 from samples.fonts import font
@@ -105,23 +104,3 @@ def test_a_dash_joins_only_where_it_opens_a_line():
                                     30)] == ["ngày", "tháng"]  # a blank's remains
     # A letter alone (a word the crop cut) and a misread with a symbol no print has do not join.
     assert addable([_w("t", 0.9, 60, 12), _w("Đăn§", 0.8, 80, 60)], 30) == []
-
-
-def test_a_page_word_stays_unless_what_is_read_again_spans_it():
-    # "Carnot'" read unsurely, its box running on over "ký": only "ký" is read again, so "Carnot'" stays.
-    carnot, ky = _w("Carnot'", 0.26, 476, 139), _w("ký", 0.43, 587, 28)
-    out = add_read([carnot, ky], [(0, 0, [_w("ký", 0.97, 588, 27)])], most=1.0)
-    assert [w.text for w in out] == ["Carnot'", "ký"] and out[1].conf == 0.97
-    # "'nhân.Hến" read unsurely: "Hến" read again is a word it holds already, and is not added twice.
-    nhan = _w("'nhân.Hến", 0.4, 300, 140)
-    assert [w.text for w in add_read([nhan], [(0, 0, [_w("Hến", 0.9, 390, 50)])], most=1.0)] == ["'nhân.Hến"]
-    # Read again with fewer of its letters and digits than it has, it stays, and what it holds is not added.
-    born = _w("Nămsinh:1985", 0.3, 200, 180)
-    out = add_read([born], [(0, 0, [_w("Năm", 0.9, 200, 60), _w("sinh:", 0.9, 268, 60)])], most=1.0)
-    assert [w.text for w in out] == ["Nămsinh:1985"]
-    # A number read without its slashes is replaced by one read with them, not kept beside it.
-    out = add_read([_w("18012023", 0.5, 300, 150)], [(0, 0, [_w("18/01/2023", 0.95, 300, 160)])], most=1.0)
-    assert [w.text for w in out] == ["18/01/2023"]
-    # Read again across its whole width, the unsure word is replaced.
-    out = add_read([_w("5CTUBND", 0.1, 424, 147)], [(0, 0, [_w("PCT", 0.93, 424, 50), _w("UBND", 0.92, 480, 70)])])
-    assert [w.text for w in out] == ["PCT", "UBND"]

@@ -1,0 +1,106 @@
+"""Words read a second time (a crop under a seal or stamp, ``ocr.under_seal``; a line the page's read left out,
+``ocr.unread``), merged into the page's read.
+
+A word read again joins the page when it is sure (0.6, or 0.85 when alone on its line: a seal's own lettering
+reads one word at a time) and surer by 0.1 than every page word it covers; a confident page word 1.5× wider than
+it stays whole ("lập.Hội" is not cut to "Hội"). The page words it covers go only when the words read again span
+half of each and carry its digits; a word read again that a page word left standing already holds is not added
+twice. Added words join the page's line their middle lies on, else a line of their own after the one above.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from ocr.words import Word
+
+CONFIDENT = 0.6  # a word read again below this is a mark's lettering, a ring's remains or garbage
+_ALONE = 0.85  # … and below this when it is the only confident word on its line
+_BETTER = 0.1  # a word read again replaces the page's words it covers when this much more confident
+_WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one read again)
+_SPANNED = 0.5  # a page word covered goes when the words read again span this share of its width
+_NUMBER = re.compile(r"\d\d")  # … and carry as many digits where it has a number
+
+
+def letters(w: Word) -> bool:
+    """A word, not a speck or a ring's remains read as a stroke: two letters or digits at least."""
+    return _alnum(w.text) >= 2
+
+
+def overlap(a: Word, b: Word) -> float:
+    """Shared area over the smaller box's."""
+    dx = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
+    dy = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
+    return max(0, dx) * max(0, dy) / max(1, min(a.width * a.height, b.width * b.height))
+
+
+def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = 1.0,
+             kept: Callable[[Word], bool] = letters) -> list[Word]:
+    """The page's ``words`` with the sure words of each crop read (its corner and its words) that the page's read
+    lacks, or read less surely, put on their lines, their confidence ``most`` at most. ``kept``: the words read
+    that may be added."""
+    for x0, y0, crop_words in reads:
+        read = [w for w in crop_words if kept(w)]
+        per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
+        added, covered_all = [], {}
+        for w in read:
+            if w.conf < (CONFIDENT if per_line[w.line] > 1 else _ALONE):
+                continue
+            w.left, w.top = w.left + x0, w.top + y0
+            covered = [v for v in words if overlap(w, v) > 0.3]
+            if all(v.conf + _BETTER < w.conf and (v.conf < CONFIDENT or v.width <= _WIDER * w.width)
+                   for v in covered):
+                w.conf = min(w.conf, most)
+                added.append(w)
+                covered_all.update((id(v), v) for v in covered)
+        gone = {k for k, v in covered_all.items() if _replaced(v, added)}
+        # A word read again that a page word left standing already holds ("Hến" in "'nhân.Hến") is not added.
+        added = [w for w in added if not any(k not in gone and w.text.lower() in v.text.lower()
+                                             for k, v in covered_all.items() if overlap(w, v) > 0.3)]
+        if added:
+            words = _placed([v for v in words if id(v) not in gone], added)
+    return words
+
+
+def _replaced(v: Word, added: list[Word]) -> bool:
+    """Do the words of ``added`` over the page's word ``v`` stand for it: they span half its width at least (a
+    low-confidence "Carnot'" whose box ran on over the next word stays when only that word, "ký", was read
+    again), and carry as many digits where it has a number ("Năm sinh:" does not stand for "Nămsinh:1985";
+    "18/01/2023" does for "18012023")?"""
+    over = [w for w in added if overlap(w, v) > 0]
+    spanned = sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over)
+    return spanned >= _SPANNED * v.width \
+        and (not _NUMBER.search(v.text) or _digits(" ".join(w.text for w in over)) >= _digits(v.text))
+
+
+def _placed(words: list[Word], added: list[Word]) -> list[Word]:
+    """``words`` and ``added`` with ``line`` numbered again: an added word joins the page's line its middle
+    lies on, else opens a line of its own after the nearest line above it; each line left to right."""
+    key: dict[int, float] = {}
+    for w in added:
+        mid = w.top + w.height / 2
+        on = [v for v in words if v.top <= mid <= v.top + v.height]
+        if on:
+            key[id(w)] = min(on, key=lambda v: abs(v.top + v.height / 2 - mid)).line
+            continue
+        above = [v for v in words if v.top + v.height / 2 < mid]
+        key[id(w)] = (max(above, key=lambda v: v.top + v.height).line if above else -1) + 0.5 \
+            + w.line / 1000  # the crop's own lines in their order
+    lines: dict[float, list[Word]] = {}
+    for w in words + added:
+        lines.setdefault(key.get(id(w), w.line), []).append(w)
+    out = []
+    for n, k in enumerate(sorted(lines)):
+        for w in sorted(lines[k], key=lambda v: v.left):
+            w.line = n
+            out.append(w)
+    return out
+
+
+def _digits(text: str) -> int:
+    return sum(ch.isdigit() for ch in text)
+
+
+def _alnum(text: str) -> int:
+    return sum(ch.isalnum() for ch in text)

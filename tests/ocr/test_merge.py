@@ -1,0 +1,40 @@
+"""Words read a second time merged into the page's read (ocr/merge.py): which page words a word read again
+replaces, and which it does not."""
+from __future__ import annotations
+
+from ocr.merge import add_read
+from ocr.words import Word
+
+
+def _w(text: str, conf: float, left: int, width: int, line: int = 0) -> Word:
+    return Word(text, conf, left, 100, width, 30, 1, line)
+
+
+def test_a_page_word_stays_unless_what_is_read_again_spans_it():
+    # "Carnot'" read unsurely, its box running on over "ký": only "ký" is read again, so "Carnot'" stays.
+    carnot, ky = _w("Carnot'", 0.26, 476, 139), _w("ký", 0.43, 587, 28)
+    out = add_read([carnot, ky], [(0, 0, [_w("ký", 0.97, 588, 27)])], most=1.0)
+    assert [w.text for w in out] == ["Carnot'", "ký"] and out[1].conf == 0.97
+    # "'nhân.Hến" read unsurely: "Hến" read again is a word it holds already, and is not added twice.
+    nhan = _w("'nhân.Hến", 0.4, 300, 140)
+    assert [w.text for w in add_read([nhan], [(0, 0, [_w("Hến", 0.9, 390, 50)])], most=1.0)] == ["'nhân.Hến"]
+    # Read again with fewer of its letters and digits than it has, it stays, and what it holds is not added.
+    born = _w("Nămsinh:1985", 0.3, 200, 180)
+    out = add_read([born], [(0, 0, [_w("Năm", 0.9, 200, 60), _w("sinh:", 0.9, 268, 60)])], most=1.0)
+    assert [w.text for w in out] == ["Nămsinh:1985"]
+    # A number read without its slashes is replaced by one read with them, not kept beside it.
+    out = add_read([_w("18012023", 0.5, 300, 150)], [(0, 0, [_w("18/01/2023", 0.95, 300, 160)])], most=1.0)
+    assert [w.text for w in out] == ["18/01/2023"]
+    # Read again across its whole width, the unsure word is replaced.
+    out = add_read([_w("5CTUBND", 0.1, 424, 147)], [(0, 0, [_w("PCT", 0.93, 424, 50), _w("UBND", 0.92, 480, 70)])])
+    assert [w.text for w in out] == ["PCT", "UBND"]
+
+
+def test_a_confident_page_word_much_wider_stays_whole():
+    page = [_w("lập.Hội", 0.7, 100, 150)]
+    assert [w.text for w in add_read(page, [(0, 0, [_w("Hội", 0.95, 200, 50)])])] == ["lập.Hội"]
+
+
+def test_a_word_alone_on_its_line_must_be_surer():
+    assert add_read([], [(0, 0, [_w("BAN", 0.8, 100, 60)])]) == []  # a seal's lettering, one word at a time
+    assert [w.text for w in add_read([], [(0, 0, [_w("BAN", 0.9, 100, 60)])])] == ["BAN"]
