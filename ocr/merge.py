@@ -3,16 +3,20 @@
 
 A word read again joins the page when it is sure (0.6, or 0.85 when alone on its line: a seal's own lettering
 reads one word at a time) and surer by 0.1 than every page word it covers; a confident page word 1.5× wider than
-it stays whole ("lập.Hội" is not cut to "Hội"). The page words it covers go only when the words read again span
-half of each and carry its digits; a word read again that a page word left standing already holds is not added
-twice. Added words join the page's line their middle lies on, else a line of their own after the one above.
+it stays whole ("lập.Hội" is not cut to "Hội"). The page words it covers go when they would be dropped anyway
+(garbage, a doubtful word on a seal), else only when the words read again span half of each and carry its
+digits; a word read again that a page word left standing already holds is not added twice. Added words join the
+line of the page's word beside them, else a line of their own after the one above, each line read again whole.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from statistics import median
 
+from ocr.layout import is_garbage
+from ocr.marks import Mark, set_aside
 from ocr.words import Word
 
 CONFIDENT = 0.6  # a word read again below this is a mark's lettering, a ring's remains or garbage
@@ -36,10 +40,11 @@ def overlap(a: Word, b: Word) -> float:
 
 
 def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = 1.0,
-             kept: Callable[[Word], bool] = letters) -> list[Word]:
+             kept: Callable[[Word], bool] = letters, marks: Sequence[Mark] = ()) -> list[Word]:
     """The page's ``words`` with the sure words of each crop read (its corner and its words) that the page's read
     lacks, or read less surely, put on their lines, their confidence ``most`` at most. ``kept``: the words read
-    that may be added."""
+    that may be added; ``marks``: the page's, where doubtful page words will be set aside."""
+    height = median(w.height for w in words) if words else 0.0  # as the layout judges garbage
     for x0, y0, crop_words in reads:
         read = [w for w in crop_words if kept(w)]
         per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
@@ -54,7 +59,10 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
                 w.conf = min(w.conf, most)
                 added.append(w)
                 covered_all.update((id(v), v) for v in covered)
-        gone = {k for k, v in covered_all.items() if _replaced(v, added)}
+        # A page word the layout or a mark would drop anyway (garbage, a doubtful word on a seal) goes whatever
+        # covers it: kept, it would take the word read again with it.
+        gone = {k for k, v in covered_all.items()
+                if is_garbage(v, height) or not set_aside([v], marks) or _replaced(v, added)}
         # A word read again that a page word left standing already holds ("Hến" in "'nhân.Hến") is not added.
         added = [w for w in added if not any(k not in gone and w.text.lower() in v.text.lower()
                                              for k, v in covered_all.items() if overlap(w, v) > 0.3)]
@@ -75,18 +83,26 @@ def _replaced(v: Word, added: list[Word]) -> bool:
 
 
 def _placed(words: list[Word], added: list[Word]) -> list[Word]:
-    """``words`` and ``added`` with ``line`` numbered again: an added word joins the page's line its middle
-    lies on, else opens a line of its own after the nearest line above it; each line left to right."""
+    """``words`` and ``added`` with ``line`` numbered again: an added word joins the page's line of the nearest
+    word beside it (their heights shared by half the smaller at least: a list's dash beside "Như"), else opens a
+    line of its own after the nearest line above it; the words of one line read again stay on one line; each line
+    left to right."""
     key: dict[int, float] = {}
     for w in added:
         mid = w.top + w.height / 2
-        on = [v for v in words if v.top <= mid <= v.top + v.height]
+        on = [v for v in words if min(v.top + v.height, w.top + w.height) - max(v.top, w.top)
+              >= 0.5 * min(v.height, w.height)]
         if on:
             key[id(w)] = min(on, key=lambda v: abs(v.top + v.height / 2 - mid)).line
             continue
         above = [v for v in words if v.top + v.height / 2 < mid]
         key[id(w)] = (max(above, key=lambda v: v.top + v.height).line if above else -1) + 0.5 \
             + w.line / 1000  # the crop's own lines in their order
+    by_line: dict[int, list[float]] = {}
+    for w in added:
+        by_line.setdefault(w.line, []).append(key[id(w)])
+    for w in added:
+        key[id(w)] = Counter(by_line[w.line]).most_common(1)[0][0]
     lines: dict[float, list[Word]] = {}
     for w in words + added:
         lines.setdefault(key.get(id(w), w.line), []).append(w)

@@ -123,14 +123,14 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
             # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
             left = deadline - time.monotonic()
             if left < _LEAST_TIME:
-                return add_read(words, reads, most=_DOUBTFUL, kept=letters)
+                return add_read(words, reads, most=_DOUBTFUL, kept=letters, marks=marks)
             try:
                 out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi,
                                     psm=6)
             except OcrTimeout:
-                return add_read(words, reads, most=_DOUBTFUL, kept=letters)
+                return add_read(words, reads, most=_DOUBTFUL, kept=letters, marks=marks)
             reads.append((x0, y0, parse_tsv(out.tsv)))
-    return add_read(words, reads, most=_DOUBTFUL, kept=letters)
+    return add_read(words, reads, most=_DOUBTFUL, kept=letters, marks=marks)
 
 
 def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,

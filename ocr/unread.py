@@ -123,7 +123,7 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
         return words  # an extra: the page keeps what it read
     reads = [(0, 0, addable(band, h)) for band in place(parse_tsv(out.tsv), where, gap)]
     # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop.
-    return add_read(words, reads, kept=lambda w: True)
+    return add_read(words, reads, kept=lambda w: True, marks=marks)
 
 
 def addable(band: list[Word], height: float) -> list[Word]:

@@ -2,6 +2,7 @@
 replaces, and which it does not."""
 from __future__ import annotations
 
+from ocr.marks import SEAL, Mark
 from ocr.merge import add_read
 from ocr.words import Word
 
@@ -38,3 +39,29 @@ def test_a_confident_page_word_much_wider_stays_whole():
 def test_a_word_alone_on_its_line_must_be_surer():
     assert add_read([], [(0, 0, [_w("BAN", 0.8, 100, 60)])]) == []  # a seal's lettering, one word at a time
     assert [w.text for w in add_read([], [(0, 0, [_w("BAN", 0.9, 100, 60)])])] == ["BAN"]
+
+
+def test_garbage_the_page_read_goes_whatever_covers_it():
+    # The stamp's crop read "Thái" inside the page's garbage over the date line: garbage the layout would drop,
+    # "Thái" with it, were it left standing.
+    page = [_w("-›/KH-LBNĐ-—,Thái", 0.23, 463, 386), _w("Nguyên,", 0.97, 860, 121)]
+    out = add_read(page, [(0, 0, [_w("Thái", 0.93, 775, 74)])])
+    assert [w.text for w in out] == ["Thái", "Nguyên,"]
+
+
+def test_a_line_read_again_stays_on_the_line_of_the_dash_beside_it():
+    # "- Như trên;": the page read the dash surely, the words unsurely; the dash's box is four pixels tall.
+    dash = Word("-", 0.93, 287, 1735, 8, 4, 1, 7)
+    page = [dash, Word("Như", 0.21, 311, 1722, 45, 23, 1, 7), Word("trên;", 0.21, 366, 1722, 54, 27, 1, 7)]
+    again = [Word("Như", 0.65, 311, 1722, 45, 23, 1, 0), Word("trên;", 0.65, 366, 1722, 54, 27, 1, 0)]
+    out = add_read(page, [(0, 0, again)])
+    assert [w.text for w in out] == ["-", "Như", "trên;"] and len({w.line for w in out}) == 1
+
+
+def test_a_doubtful_page_word_on_a_seal_goes_whatever_covers_it():
+    # "tình,4we" read at 0.14 on the seal's box would be set aside there (ocr.marks.set_aside), and "tình" with it.
+    page = [_w("của", 0.89, 840, 49), _w("tình,4we", 0.14, 897, 119)]
+    again = [(0, 0, [_w("tình", 0.86, 899, 50)])]
+    assert [w.text for w in add_read(page, again)] == ["của", "tình,4we"]  # no seal: it spans too little of it
+    seal = Mark(SEAL, 880, 60, 300, 300, 1.0)
+    assert [w.text for w in add_read(page, again, marks=[seal])] == ["của", "tình"]
