@@ -104,3 +104,16 @@ def test_a_dash_joins_only_where_it_opens_a_line():
                                     30)] == ["ngày", "tháng"]  # a blank's remains
     # A letter alone (a word the crop cut) and a misread with a symbol no print has do not join.
     assert addable([_w("t", 0.9, 60, 12), _w("Đăn§", 0.8, 80, 60)], 30) == []
+
+
+def test_a_page_read_poorly_all_over_is_read_again_up_to_a_quarter_of_it(monkeypatch):
+    # Forty lines of print and a read that found only ten words on the first line: nearly the whole page is unread.
+    img = Image.new("L", (1000, 1400), 255)
+    draw = ImageDraw.Draw(img)
+    for n in range(40):
+        draw.text((40, 20 + 34 * n), "Ủy ban nhân dân xã Thụy Chính huyện Thái Thụy", font=font("serif", 24), fill=15)
+    page = np.array(img)
+    words = [Word(f"w{n}", 0.95, 40 + 60 * n, 20, 50, 26, 1, 0) for n in range(10)]
+    boxes = unread_boxes(page, words, [])
+    area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes)
+    assert 10 <= len(boxes) < 30 and area <= 0.25 * page.size  # without the bound: 39 lines, most of the page
