@@ -32,7 +32,7 @@ def letters(w: Word) -> bool:
     return _alnum(w.text) >= 2
 
 
-def overlap(a: Word, b: Word) -> float:
+def _overlap(a: Word, b: Word) -> float:
     """Shared area over the smaller box's."""
     dx = min(a.left + a.width, b.left + b.width) - max(a.left, b.left)
     dy = min(a.top + a.height, b.top + b.height) - max(a.top, b.top)
@@ -53,7 +53,7 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
             if w.conf < (CONFIDENT if per_line[w.line] > 1 else _ALONE):
                 continue
             w.left, w.top = w.left + x0, w.top + y0
-            covered = [v for v in words if overlap(w, v) > 0.3]
+            covered = [v for v in words if _overlap(w, v) > 0.3]
             if all(v.conf + _BETTER < w.conf and (v.conf < CONFIDENT or v.width <= _WIDER * w.width)
                    for v in covered):
                 w.conf = min(w.conf, most)
@@ -65,7 +65,7 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
                 if is_garbage(v, height) or not set_aside([v], marks) or _replaced(v, added)}
         # A word read again that a page word left standing already holds ("Hến" in "'nhân.Hến") is not added.
         added = [w for w in added if not any(k not in gone and w.text.lower() in v.text.lower()
-                                             for k, v in covered_all.items() if overlap(w, v) > 0.3)]
+                                             for k, v in covered_all.items() if _overlap(w, v) > 0.3)]
         if added:
             words = _placed([v for v in words if id(v) not in gone], added)
     return words
@@ -76,7 +76,7 @@ def _replaced(v: Word, added: list[Word]) -> bool:
     low-confidence "Carnot'" whose box ran on over the next word stays when only that word, "ký", was read
     again), and carry as many digits where it has a number ("Năm sinh:" does not stand for "Nămsinh:1985";
     "18/01/2023" does for "18012023")?"""
-    over = [w for w in added if overlap(w, v) > 0]
+    over = [w for w in added if _overlap(w, v) > 0]
     spanned = sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over)
     return spanned >= _SPANNED * v.width \
         and (not _NUMBER.search(v.text) or _digits(" ".join(w.text for w in over)) >= _digits(v.text))
