@@ -16,10 +16,10 @@ found on the page be lost; here the check is made in the image read, whatever th
   (``ocr.merge``).
 
 A page read well has nothing there and costs one connected-components pass over its ink, and the letters found
-outside its words grouped into lines at a quarter of the size (≈ 50 ms of CPU); specks, rules' remains, ornaments
-and a seal's lettering are too small, too few in a row, or read back too unsurely to be added. A page read poorly
-all over (a photocopied register: 40–80 pieces, a tenth to a sixth of its area) is read again up to a quarter of
-its area, the pieces with the most letters first.
+outside its words grouped into lines at a quarter of the size (≈ 50–75 ms of CPU at 200–300 dpi); specks, rules'
+remains, ornaments and a seal's lettering are too small, too few in a row, or read back too unsurely to be added. A
+page read poorly all over (a photocopied register: 40–80 pieces, a tenth to a sixth of its area) is read again up to
+a quarter of its area, the pieces with the most letters first.
 """
 from __future__ import annotations
 
