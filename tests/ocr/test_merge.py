@@ -32,8 +32,9 @@ def test_a_page_word_stays_unless_what_is_read_again_spans_it():
 
 
 def test_a_confident_page_word_much_wider_stays_whole():
+    # A word read again over a third of a confident page word adds nothing, even a reading the word does not hold.
     page = [_w("lập.Hội", 0.7, 100, 150)]
-    assert [w.text for w in add_read(page, [(0, 0, [_w("Hội", 0.95, 200, 50)])])] == ["lập.Hội"]
+    assert [w.text for w in add_read(page, [(0, 0, [_w("Hồi", 0.95, 200, 50)])])] == ["lập.Hội"]
 
 
 def test_a_word_alone_on_its_line_must_be_surer():
@@ -65,3 +66,12 @@ def test_a_doubtful_page_word_on_a_seal_goes_whatever_covers_it():
     assert [w.text for w in add_read(page, again)] == ["của", "tình,4we"]  # no seal: it spans too little of it
     seal = Mark(SEAL, 880, 60, 300, 300, 1.0)
     assert [w.text for w in add_read(page, again, marks=[seal])] == ["của", "tình"]
+
+
+def test_the_words_of_one_line_read_again_stay_on_one_line():
+    # Read again a little tilted, its first word lies mostly beside the upper page line, its second beside the lower.
+    upper, lower = Word("trên", 0.97, 100, 100, 60, 30, 1, 0), Word("dưới", 0.97, 100, 135, 60, 30, 1, 1)
+    again = [Word("một", 0.9, 300, 112, 50, 30, 1, 0), Word("dòng", 0.9, 360, 122, 60, 30, 1, 0)]
+    out = add_read([upper, lower], [(0, 0, again)])
+    line = {w.text: w.line for w in out}
+    assert line["một"] == line["dòng"]
