@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from statistics import median
 
 from ocr.layout import is_garbage
@@ -40,13 +40,12 @@ def _overlap(a: Word, b: Word) -> float:
 
 
 def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = 1.0,
-             kept: Callable[[Word], bool] = letters, marks: Sequence[Mark] = ()) -> list[Word]:
-    """The page's ``words`` with the sure words of each crop read (its corner and its words) that the page's read
-    lacks, or read less surely, put on their lines, their confidence ``most`` at most. ``kept``: the words read
-    that may be added; ``marks``: the page's, where doubtful page words will be set aside."""
+             marks: Sequence[Mark] = ()) -> list[Word]:
+    """The page's ``words`` with the sure words of each crop read (its corner and the words that may be added)
+    that the page's read lacks, or read less surely, put on their lines, their confidence ``most`` at most.
+    ``marks``: the page's, where doubtful page words will be set aside."""
     height = median(w.height for w in words) if words else 0.0  # as the layout judges garbage
-    for x0, y0, crop_words in reads:
-        read = [w for w in crop_words if kept(w)]
+    for x0, y0, read in reads:
         per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
         added, covered_all = [], {}
         for w in read:

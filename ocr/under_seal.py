@@ -118,19 +118,18 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
     """The page's ``words`` (Tesseract's, on ``img``), with what each seal and stamp of ``marks`` covers read
     again. ``grey``: the image before it was binarised, when it was (the same pixels' places), else ``img``."""
     reads = []
-    for x0, y0, crops in covered_crops(img, marks, grey, words):
-        for crop in crops:
-            # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
-            left = deadline - time.monotonic()
-            if left < _LEAST_TIME:
-                return add_read(words, reads, most=_DOUBTFUL, kept=letters, marks=marks)
-            try:
-                out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi,
-                                    psm=6)
-            except OcrTimeout:
-                return add_read(words, reads, most=_DOUBTFUL, kept=letters, marks=marks)
-            reads.append((x0, y0, parse_tsv(out.tsv)))
-    return add_read(words, reads, most=_DOUBTFUL, kept=letters, marks=marks)
+    for x0, y0, crop in [(x0, y0, c) for x0, y0, crops in covered_crops(img, marks, grey, words) for c in crops]:
+        # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
+        left = deadline - time.monotonic()
+        if left < _LEAST_TIME:
+            break
+        try:
+            out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6)
+        except OcrTimeout:
+            break
+        # Words, not specks or a ring's remains read as strokes ("|").
+        reads.append((x0, y0, [w for w in parse_tsv(out.tsv) if letters(w)]))
+    return add_read(words, reads, most=_DOUBTFUL, marks=marks)
 
 
 def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,

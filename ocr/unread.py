@@ -33,7 +33,7 @@ from PIL import Image
 from domain.errors import OcrTimeout, PageFailed
 from ocr.layout import PRINTED, is_garbage
 from ocr.marks import Mark
-from ocr.merge import CONFIDENT, add_read
+from ocr.merge import CONFIDENT, add_read, letters
 from ocr.reread import place, stack_boxes
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, parse_tsv
@@ -136,7 +136,7 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
         return words  # an extra: the page keeps what it read
     reads = [(0, 0, addable(band, h)) for band in place(parse_tsv(out.tsv), where, gap)]
     # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop.
-    return add_read(words, reads, kept=lambda w: True, marks=marks)
+    return add_read(words, reads, marks=marks)
 
 
 def addable(band: list[Word], height: float) -> list[Word]:
@@ -144,5 +144,4 @@ def addable(band: list[Word], height: float) -> list[Word]:
     two letters or digits at least (a letter alone is a word cut by the crop's edge), or the dash that opens a
     list's line ("- Như trên;"): a dash elsewhere is a blank's remains."""
     band = [w for w in band if PRINTED.fullmatch(w.text) and not is_garbage(w, height)]
-    return [w for n, w in enumerate(band) if sum(ch.isalnum() for ch in w.text) >= 2
-            or (n == 0 and w.text in _DASHES and len(band) > 1)]
+    return [w for n, w in enumerate(band) if letters(w) or (n == 0 and w.text in _DASHES and len(band) > 1)]
