@@ -11,6 +11,7 @@ Garbage words — seal and signature strokes read as "§¬ˆ" — are dropped: l
 """
 from __future__ import annotations
 
+import math
 import re
 from statistics import median
 
@@ -147,13 +148,18 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
 def _centred(pieces: list[list[Word]], gap: float) -> bool:
     """Pieces of one column on a common centre, their left edges ragged."""
     # Text only: a speck read as "._" or ":" beside a line is no line of the column.
-    spans = [_span(p) for p in pieces if p and sum(ch.isalnum() for w in p for ch in w.text) >= 2]
+    spans = [_span(p) for p in pieces if p and _is_text(p)]
     if len(spans) < 2:
         return False
     lefts = [a for a, _ in spans]
     centres = [(a + b) / 2 for a, b in spans]
     ragged = max(lefts) - min(lefts)
     return ragged > _RAGGED * gap and max(centres) - min(centres) < ragged / 2
+
+
+def _is_text(piece: list[Word]) -> bool:
+    """Two letters or digits at least: no speck read as "-" or "._"."""
+    return sum(ch.isalnum() for w in piece for ch in w.text) >= 2
 
 
 def _two_sided(ps: list[list[Word]], g: float) -> bool:
@@ -175,16 +181,25 @@ def _read_columns(block: list[list[list[Word]]], gutter: float, gap: float, *, h
     if not block:
         return []
     sides: list[list[list[list[Word]]]] = [[], []]
-    first = [len(block), len(block)]
-    for n, ps in enumerate(block):
+    for ps in block:
         for k, side in enumerate(([p for p in ps if sum(_span(p)) / 2 < gutter],
                                   [p for p in ps if sum(_span(p)) / 2 >= gutter])):
             if side:
                 sides[k].append(side)
-                first[k] = min(first[k], n)
-    if not header and first[1] < first[0]:
+    # Each side top to bottom: lines Tesseract read as a block of their own (a signer's title beside a seal) come
+    # after the lines beside them in its order.
+    for side in sides:
+        side.sort(key=_top)
+    # Where each side's text starts (a speck read as "-" above the signer's title is none); a line higher, not a
+    # few pixels (a title read again beside "Nơi nhận:"), puts the right side first.
+    first = [min((_top(ps) for ps in side if any(_is_text(p) for p in ps)), default=math.inf) for side in sides]
+    if not header and first[1] < first[0] - gap / _GAP:
         sides.reverse()
     return _split(sides[0], gap) + _split(sides[1], gap)
+
+
+def _top(pieces: list[list[Word]]) -> int:
+    return min(w.top for p in pieces for w in p)
 
 
 def _split(column: list[list[list[Word]]], gap: float) -> list[list[Word]]:

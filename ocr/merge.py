@@ -3,10 +3,11 @@
 
 A word read again joins the page when it is sure (0.6, or 0.85 when alone on its line: a seal's own lettering
 reads one word at a time) and surer by 0.1 than every page word it covers; a confident page word 1.5× wider than
-it stays whole ("lập.Hội" is not cut to "Hội"). The page words it covers go when they would be dropped anyway
-(garbage, a doubtful word on a seal), else only when the words read again span half of each and carry its
-digits; a word read again that a page word left standing already holds is not added twice. Added words join the
-line of the page's word beside them, else a line of their own after the one above, each line read again whole.
+the words read again over it stays whole ("lập.Hội" is not cut to "Hội"). The page words it covers go when they
+would be dropped anyway (garbage, a doubtful word on a seal), else only when the words read again span half of
+each and carry its digits; a word read again that a page word left standing already holds is not added twice.
+Added words join the line of the page's word beside them, else a line of their own after the one above, each
+line read again whole.
 """
 from __future__ import annotations
 
@@ -47,13 +48,13 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
     height = median(w.height for w in words) if words else 0.0  # as the layout judges garbage
     for x0, y0, read in reads:
         per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
-        added, covered_all = [], {}
-        for w in read:
-            if w.conf < (CONFIDENT if per_line[w.line] > 1 else _ALONE):
-                continue
+        sure = [w for w in read if w.conf >= (CONFIDENT if per_line[w.line] > 1 else _ALONE)]
+        for w in sure:
             w.left, w.top = w.left + x0, w.top + y0
+        added, covered_all = [], {}
+        for w in sure:
             covered = [v for v in words if _overlap(w, v) > 0.3]
-            if all(v.conf + _BETTER < w.conf and (v.conf < CONFIDENT or v.width <= _WIDER * w.width)
+            if all(v.conf + _BETTER < w.conf and (v.conf < CONFIDENT or v.width <= _WIDER * _reach(v, sure))
                    for v in covered):
                 w.conf = min(w.conf, most)
                 added.append(w)
@@ -66,8 +67,15 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
         added = [w for w in added if not any(k not in gone and w.text.lower() in v.text.lower()
                                              for k, v in covered_all.items() if _overlap(w, v) > 0.3)]
         if added:
-            words = _placed([v for v in words if id(v) not in gone], added)
+            words = _placed([v for v in words if id(v) not in gone], added, height)
     return words
+
+
+def _reach(v: Word, read: list[Word]) -> int:
+    """How wide the words read again over the page's word ``v`` reach, together: "Hội" alone under "lập.Hội"
+    is a part of it; "CHỦ TỊCH" over a "TỊCH" as wide as both is all of it."""
+    over = [w for w in read if _overlap(w, v) > 0.3]
+    return max(w.left + w.width for w in over) - min(w.left for w in over)
 
 
 def _replaced(v: Word, added: list[Word]) -> bool:
@@ -81,18 +89,21 @@ def _replaced(v: Word, added: list[Word]) -> bool:
         and (not _NUMBER.search(v.text) or _digits(" ".join(w.text for w in over)) >= _digits(v.text))
 
 
-def _placed(words: list[Word], added: list[Word]) -> list[Word]:
+def _placed(words: list[Word], added: list[Word], height: float = 0.0) -> list[Word]:
     """``words`` and ``added`` with ``line`` numbered again: an added word joins the page's line of the nearest
-    word beside it (their heights shared by half the smaller at least: a list's dash beside "Như"), else opens a
+    word beside it along the row (their heights shared by half the smaller at least: a list's dash beside "Như"; a
+    title's "KT. CHỦ" beside "TỊCH", not the "Như Điều 3" level with it across the gutter), else opens a
     line of its own after the nearest line above it; the words of one line read again stay on one line; each line
     left to right."""
     key: dict[int, float] = {}
     for w in added:
         mid = w.top + w.height / 2
+        # (garbage the layout drops, "S}M-U" read off a seal 77 pixels tall, holds no line together)
         on = [v for v in words if min(v.top + v.height, w.top + w.height) - max(v.top, w.top)
-              >= 0.5 * min(v.height, w.height)]
-        if on:
-            key[id(w)] = min(on, key=lambda v: abs(v.top + v.height / 2 - mid)).line
+              >= 0.5 * min(v.height, w.height) and not is_garbage(v, height)]
+        if on:  # the nearest along the row: a word of the other column may stand as level
+            key[id(w)] = min(on, key=lambda v: (max(0, v.left - w.left - w.width, w.left - v.left - v.width),
+                                                abs(v.top + v.height / 2 - mid))).line
             continue
         above = [v for v in words if v.top + v.height / 2 < mid]
         key[id(w)] = (max(above, key=lambda v: v.top + v.height).line if above else -1) + 0.5 \

@@ -6,9 +6,11 @@ TỊCH"), for a picture: it reads nothing there. Here the seal and the block to 
 are read once more as one block of text, the seal's rings whitened first: every radius around the circle found
 that is inked along most of its length. A title letter a ring crosses loses a pixel or two there, which
 Tesseract reads through; the seal's own lettering between the rings stays and reads as garbage, which the
-confidence bars keep out. Confident words the page's read lacks (or read worse) are put on the lines they stand
-on (``ocr.merge``), at 0.75 at most: doubtful, so a field made of them is reviewed. The crop is read with psm 6
-(one block): with the page's psm 4 Tesseract analyses its layout as it did the page's, and drops the title again.
+confidence bars keep out. A line of a seal's crop whose letters spell one of the signer's title lines, however
+misread ("KT.CHW TỊCH"), is that title (``ocr.titles``). Confident words the page's read lacks (or read worse) are
+put on the lines they stand on (``ocr.merge``), at 0.75 at most: doubtful, so a field made of them is reviewed.
+The crop is read with psm 6 (one block): with the page's psm 4 Tesseract analyses its layout as it did the
+page's, and drops the title again.
 
 A receipt stamp ("ĐẾN", with its number and date written in) put over the issuing body's block does the same to
 the header's left column: on photocopies Tesseract lost "XÃ NHƯ QUỲNH / Số: /QĐ-UBND", or the whole block with
@@ -31,6 +33,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -40,6 +43,7 @@ from domain.errors import OcrTimeout
 from ocr.marks import SEAL, STAMP, Mark
 from ocr.merge import CONFIDENT, add_read, letters
 from ocr.tesseract import run_tesseract
+from ocr.titles import restored
 from ocr.words import Word, parse_tsv
 
 _RIGHT = 0.15  # the title runs on this share of the page width right of the seal's box
@@ -107,6 +111,15 @@ def darker_than_mark(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> 
     return np.where(crop < print_dark + _BETWEEN * (level - print_dark), 0, 255).astype(np.uint8)
 
 
+class Covered(NamedTuple):
+    """A seal's or stamp's neighbourhood to read again: its corner on the page, the crops, which mark it is."""
+
+    left: int
+    top: int
+    crops: list[np.ndarray]
+    kind: str
+
+
 def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> int:
     """The page's confident words whose middle lies in the box."""
     return sum(1 for w in words if w.conf >= CONFIDENT and letters(w) and x0 <= w.left + w.width / 2 <= x1
@@ -118,7 +131,8 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
     """The page's ``words`` (Tesseract's, on ``img``), with what each seal and stamp of ``marks`` covers read
     again. ``grey``: the image before it was binarised, when it was (the same pixels' places), else ``img``."""
     reads = []
-    for x0, y0, crop in [(x0, y0, c) for x0, y0, crops in covered_crops(img, marks, grey, words) for c in crops]:
+    for x0, y0, crop, kind in [(x0, y0, c, kind) for x0, y0, crops, kind in covered_crops(img, marks, grey, words)
+                               for c in crops]:
         # A second read is an extra: with the page's time nearly spent it is skipped, never the page failed.
         left = deadline - time.monotonic()
         if left < _LEAST_TIME:
@@ -127,13 +141,16 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
             out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6)
         except OcrTimeout:
             break
+        read = parse_tsv(out.tsv)
+        if kind == SEAL:  # the signer's title lines under it (a stamp's lines are no titles)
+            read = restored(read)
         # Words, not specks or a ring's remains read as strokes ("|").
-        reads.append((x0, y0, [w for w in parse_tsv(out.tsv) if letters(w)]))
+        reads.append((x0, y0, [w for w in read if letters(w)]))
     return add_read(words, reads, most=_DOUBTFUL, marks=marks)
 
 
 def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = None,
-                  words: Sequence[Word] = ()) -> list[tuple[int, int, list[np.ndarray]]]:
+                  words: Sequence[Word] = ()) -> list[Covered]:
     """For each seal of ``marks`` on ``img`` (the image read) that still shows its rings, and each stamp, unless
     ``words`` (the page's read) has it read already: the corner of its neighbourhood and the crops to read
     there: ``img``'s (a seal's rings whitened), and ``grey``'s (``img`` when not given) ink darker than the mark
@@ -173,7 +190,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
             # from the crop as it is: where they can be left out by their grey, they are.
             crops = crops + [darker] if mark.kind == SEAL else [darker]
-        out.append((x0, y0, crops))
+        out.append(Covered(x0, y0, crops, mark.kind))
     return out
 
 

@@ -25,13 +25,19 @@ KINDS = (
     "Công văn", "Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu",
     "Giấy nghỉ phép", "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công",
 )
-SIGNERS = (
-    "Thay mặt Ủy ban nhân dân", "Ký thay Chủ tịch", "Thừa lệnh Chủ tịch", "Thừa ủy quyền", "Chủ tịch",
-    "Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng", "Giám đốc", "Phó Giám đốc", "Trưởng phòng",
-    "Phó Trưởng phòng", "Bộ trưởng", "Thứ trưởng", "Thủ tướng", "Phó Thủ tướng", "Cục trưởng", "Vụ trưởng",
-    "Chánh Thanh tra", "Trưởng ban", "Phó Trưởng ban", "Tổ trưởng", "Trưởng thôn", "Tổ trưởng tổ dân phố",
-    "Công chức Tư pháp - Hộ tịch", "Người ký", "đồng chí",
+# A signer's authority over the title (Decree 30, Appendix I: "TM.", "KT.", "TL.", "TUQ." before the title line).
+AUTHORITY = ("Thay mặt Ủy ban nhân dân", "Ký thay Chủ tịch", "Thừa lệnh Chủ tịch", "Thừa ủy quyền")
+AUTHORITY_MARKS = ("TM.", "KT.", "TL.", "TUQ.")
+TITLES = (
+    "Chủ tịch", "Phó Chủ tịch", "Chánh Văn phòng", "Phó Chánh Văn phòng", "Giám đốc", "Phó Giám đốc",
+    "Trưởng phòng", "Phó Trưởng phòng", "Bộ trưởng", "Thứ trưởng", "Thủ tướng", "Phó Thủ tướng", "Cục trưởng",
+    "Vụ trưởng", "Chánh Thanh tra", "Trưởng ban", "Phó Trưởng ban", "Tổ trưởng", "Trưởng thôn",
+    "Tổ trưởng tổ dân phố", "Công chức Tư pháp - Hộ tịch",
 )
+# The bodies that sign as one ("TM. ỦY BAN NHÂN DÂN"); the others sign through a person's title.
+COLLECTIVE = ("Ủy ban nhân dân", "Hội đồng nhân dân", "Thường trực Hội đồng nhân dân", "Ban Thường vụ", "Ban Chỉ đạo",
+              "Hội đồng thẩm định", "Tổ công tác")
+SIGNERS = AUTHORITY + TITLES + ("Người ký", "đồng chí")
 FORMULAE = (
     "Căn cứ Luật", "Căn cứ Nghị định", "Căn cứ Thông tư", "Căn cứ Quyết định", "Theo đề nghị của",
     "Nơi nhận", "Như trên", "Như Điều", "Lưu văn thư", "Về việc", "Kính gửi", "Quyết định này",

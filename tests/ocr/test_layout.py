@@ -188,3 +188,38 @@ def test_a_letters_summary_under_its_number_stays_in_the_left_column():
                          "Đề án 06 trên địa bàn xã Muổi Nọi", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                          "Độc lập - Tự do - Hạnh phúc", "Sơn La, ngày tháng 3 năm 2026",
                          "Kính gửi: Ủy ban nhân dân xã Long Hẹ"]
+
+
+def _at(words: list[Word], top: int) -> list[Word]:
+    for w in words:
+        w.top = top
+    return words
+
+
+def test_a_footer_column_is_read_top_to_bottom_whatever_order_tesseract_listed_it_in():
+    """Tesseract read the signer's first title line, beside a seal, as a block of its own after the others."""
+    words = (_line(0, (100, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng các cơ"))
+             + _line(1, (100, "quan, đơn vị và cá nhân có liên quan chịu trách nhiệm thi hành"))
+             + _line(2, (100, "Nơi nhận:"))
+             + _line(3, (100, "- Như Điều 3;"), (1480, "KT. CHỦ TỊCH"))
+             + _line(4, (100, "- Lưu: VT, TP."), (1480, "PHÓ CHỦ TỊCH"))
+             + _line(5, (1420, "Nguyễn Tuấn Trường"))
+             + _at(_line(6, (1300, "TM. ỦY BAN NHÂN DÂN")), 200))
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[2:] == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT, TP.", "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH",
+                         "PHÓ CHỦ TỊCH", "Nguyễn Tuấn Trường"]
+
+
+def test_a_speck_above_the_signer_does_not_put_the_signer_first():
+    """A toner speck read as "-" right of the gutter, a line above "Nơi nhận:"; the title beside it, read again
+    under a seal, stands four pixels higher on a line of its own."""
+    words = (_line(0, (100, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng các cơ"))
+             + _line(1, (100, "quan, đơn vị và cá nhân có liên quan chịu trách nhiệm thi hành"))
+             + _line(2, (1700, "-"))
+             + _line(3, (100, "Nơi nhận:")) + _at(_centred(3, (1650, "TL. CHỦ TỊCH")), 296)
+             + _line(4, (100, "- Như trên;")) + _centred(4, (1650, "CHÁNH VĂN PHÒNG"))
+             + _line(5, (100, "- Lưu: VT, VHXH."))
+             + _centred(6, (1650, "Nguyễn Hoàng Tuấn")))
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[2:] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VHXH.", "-", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG",
+                         "Nguyễn Hoàng Tuấn"]

@@ -75,3 +75,33 @@ def test_the_words_of_one_line_read_again_stay_on_one_line():
     out = add_read([upper, lower], [(0, 0, again)])
     line = {w.text: w.line for w in out}
     assert line["một"] == line["dòng"]
+
+
+def test_words_read_again_over_a_wide_page_word_together_replace_it():
+    # The seal's first crop read "TỊCH" as wide as the whole "CHỦ TỊCH" (its box over the ring's remains); the
+    # second read the title: "CHỦ" alone covers a third of that word, the two together all of it.
+    page = [Word("TỊCH", 0.75, 1154, 1673, 125, 25, 1, 0)]
+    again = [Word("CHỦ", 0.9, 1121, 1673, 66, 25, 1, 0), Word("TỊCH", 0.9, 1209, 1673, 87, 25, 1, 0)]
+    assert [w.text for w in add_read(page, [(0, 0, again)])] == ["CHỦ", "TỊCH"]
+
+
+def test_a_word_read_again_joins_the_line_beside_it_along_the_row():
+    # "KT. CHỦ" read again beside the page's "TỊCH", level too with "- Như Điều 3," across the footer's gutter
+    # (whose dash lies nearer in height): it joins "TỊCH".
+    page = [Word("-", 0.93, 263, 1763, 8, 4, 1, 5), Word("Như", 0.96, 282, 1751, 53, 22, 1, 5),
+            Word("TỊCH", 0.96, 1176, 1758, 95, 33, 2, 9)]
+    again = [Word("KT.", 0.9, 1000, 1759, 66, 20, 1, 0), Word("CHỦ", 0.9, 1089, 1759, 66, 20, 1, 0)]
+    out = add_read(page, [(0, 0, again)])
+    line = {w.text: w.line for w in out}
+    assert line["KT."] == line["CHỦ"] == line["TỊCH"] != line["Như"]
+
+
+def test_garbage_holds_no_line_together():
+    # A seal's stroke read as "S}M-U", 77 pixels tall, reaches down to the title's second line; the layout drops
+    # it, so "CHỦ TỊCH" read again does not join its line (the first's) but opens its own under it.
+    page = [Word("S}M-U", 0.24, 925, 1803, 121, 77, 2, 3), Word("NHÂN", 0.97, 1167, 1817, 103, 33, 2, 3),
+            Word("DÂN", 0.96, 1282, 1817, 75, 33, 2, 3)]
+    again = [Word("CHỦ", 0.9, 1063, 1854, 67, 33, 1, 0), Word("TỊCH", 0.9, 1152, 1854, 89, 33, 1, 0)]
+    out = add_read(page, [(0, 0, again)])
+    line = {w.text: w.line for w in out}
+    assert line["CHỦ"] == line["TỊCH"] > line["NHÂN"]

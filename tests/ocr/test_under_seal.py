@@ -75,7 +75,7 @@ def test_a_seal_box_at_or_past_the_page_edge_is_no_crop():
     for kind in (SEAL, STAMP):  # boxes a page's turn left partly outside: crops inside the page, or none
         for box in (Mark(kind, -400, -400, 300, 300, 1.0), Mark(kind, -50, H - 100, 400, 300, 1.0),
                     Mark(kind, W - 100, -20, 400, 200, 1.0)):
-            for x0, y0, crops in covered_crops(page, [box], page):
+            for x0, y0, crops, _ in covered_crops(page, [box], page):
                 assert 0 <= x0 and 0 <= y0 and all(y0 + c.shape[0] <= H and x0 + c.shape[1] <= W for c in crops)
 
 

@@ -1,0 +1,126 @@
+"""A signer's title lines read through a seal, taken whole from the closed set of titles.
+
+Decree 30/2020 prints the signer's authority and title in capitals above the signature ("TM. ỦY BAN NHÂN DÂN",
+"KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"), and the seal goes over their left part. On a photocopy the seal is as dark as
+print: what is left of its rings and lettering crosses the title's letters, and the crop read again
+(``ocr.under_seal``) comes back as "KT.CHW TỊCH", "HỘ CHL TỊCH", "ƑMẸKY BẠN NHÂN DÂN", or with every letter right
+and no confidence ("TM. ỦY BAN(0.01) NHÂN(0.01)"): below the bar, so the title is lost. Per word the letters are
+too few to correct; per line they are plenty, and the lines are a small closed set (``ocr.correct.admin``).
+
+A line of capitals read there whose letters (marks, case and punctuation aside) are within a quarter of a title
+line's letters, and nearer to it than to any other by a letter at least, is that title: its words replace the
+line's, spread over its box, as sure as ``SURE``. The set holds the bodies' names bare too, so that "ỦY BAN NHÂN
+DÂN" is itself and never gains a "TM." it does not print. Junk at the line's ends (a ring's remains, "`", "$")
+is left out of the letters; a word of two capitals or more is not, so "HỘ CHL TỊCH" is "PHÓ CHỦ TỊCH" and not
+"CHỦ TỊCH".
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from functools import cache
+from statistics import median
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from domain.text import fold
+from ocr.correct import admin
+from ocr.words import Word
+
+SURE = 0.9  # a title matched is this sure (before the seal's cap of ``under_seal._DOUBTFUL``)
+_NEAR = 0.25  # letters that may differ, as a share of the title's
+_CAPITALS = 0.7  # a title line's letters are capitals at least this much
+_LEAST = 5  # letters a line needs to be matched: "CHỦ" alone is no title line
+
+
+def _key(text: str) -> str:
+    return "".join(ch for ch in fold(text) if ch.isalnum())
+
+
+@cache
+def title_lines() -> tuple[list[str], list[str]]:
+    """The title lines a signer block prints, in capitals, and their keys (letters only)."""
+    lines = {b.upper() for b in admin.BODIES}
+    lines |= {f"TM. {b.upper()}" for b in admin.COLLECTIVE}
+    lines |= {t.upper() for t in admin.TITLES}
+    lines |= {f"{mark} {t.upper()}" for mark in admin.AUTHORITY_MARKS[1:] for t in admin.TITLES}
+    ordered = sorted(lines)
+    return ordered, [_key(t) for t in ordered]
+
+
+def _word_like(text: str) -> bool:
+    """Two capitals or more, and no more small letters: part of a title, however misread ("An", "dỦ": junk)."""
+    up = sum(ch.isupper() for ch in text)
+    return up >= 2 and up >= sum(ch.islower() for ch in text)
+
+
+def title_of(texts: list[str]) -> str | None:
+    """The title line the words of ``texts`` (one line, as read) spell, if one does surely."""
+    letters = [ch for t in texts for ch in t if ch.isalpha()]
+    if len(letters) < _LEAST or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
+        return None
+    key = _key(" ".join(texts))
+    lines, keys = title_lines()
+    (_, best, i), (_, second, _) = process.extract(key, keys, scorer=Levenshtein.distance, limit=2)
+    if best > _NEAR * len(keys[i]) or second <= best:
+        return None
+    return lines[i]
+
+
+def restored(read: list[Word]) -> list[Word]:
+    """The words of a seal's crop read (``parse_tsv``), each line that spells a title line replaced by it."""
+    out: list[Word] = []
+    lines: dict[int, list[Word]] = {}
+    for w in read:
+        lines.setdefault(w.line, []).append(w)
+    for words in lines.values():
+        keep = _kept(words)
+        span = words[keep[0]:keep[-1] + 1] if keep else []
+        title = title_of([w.text for w in span]) if span else None
+        if title is None or _spelled(title, span):
+            out += words
+            continue
+        out += words[:keep[0]] + _spread(title, span) + words[keep[-1] + 1:]
+    return out
+
+
+def _kept(words: list[Word]) -> list[int]:
+    """The places of the line's words that may be a title's: word-like, and at its ends no farther from the next
+    such word than the line is tall (a ring's lettering read as "NT" a title's width left of "CHỦ TỊCH")."""
+    keep = [k for k, w in enumerate(words) if _word_like(w.text)]
+    if len(keep) < 2:
+        return keep
+    tall = median(words[k].height for k in keep)
+
+    def apart(a: Word, b: Word) -> bool:
+        return b.left - (a.left + a.width) > tall
+
+    while len(keep) > 1 and apart(words[keep[0]], words[keep[1]]):
+        keep.pop(0)
+    while len(keep) > 1 and apart(words[keep[-2]], words[keep[-1]]):
+        keep.pop()
+    return keep
+
+
+def _spelled(title: str, span: list[Word]) -> bool:
+    """Does the line read spell the title word for word already (its own boxes and confidences are better)?"""
+    return [_key(w.text) for w in span] == [_key(t) for t in title.split()]
+
+
+def _spread(title: str, span: list[Word]) -> list[Word]:
+    """The title's words over the span's box, each as wide as its share of the title's characters."""
+    left = min(w.left for w in span)
+    right = max(w.left + w.width for w in span)
+    # The line's own height: a ring's remains read into a word make its box tall (94 pixels for 35), a word read
+    # as a stroke makes it flat (4): the lowest box not flat stands for the line.
+    tall = median(w.height for w in span)
+    row = min((w for w in span if w.height >= tall / 2), key=lambda w: w.height)
+    top, height = row.top, row.height
+    per_char = (right - left) / len(title)
+    out, at = [], 0
+    for text in title.split():
+        x = left + round(at * per_char)
+        out.append(replace(span[0], text=text, conf=SURE, left=x, top=top, height=height,
+                           width=max(1, round(len(text) * per_char))))
+        at += len(text) + 1
+    return out

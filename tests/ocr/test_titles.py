@@ -1,0 +1,68 @@
+"""A signer's title lines read through a seal, taken whole from the closed set of titles (ocr/titles.py). The
+readings are those Tesseract gave of seals' crops on generated photocopies."""
+from __future__ import annotations
+
+import pytest
+
+from ocr.titles import SURE, restored, title_of
+from ocr.words import Word
+
+
+@pytest.mark.parametrize(("read", "title"), [
+    (".KT.CHW TỊCH", "KT. CHỦ TỊCH"),  # a letter lost to the ring, the words run together
+    ("HỘ CHL TỊCH", "PHÓ CHỦ TỊCH"),  # its first letter under the ring: the nearer title is the longer one
+    ("ƑMẸKY BẠN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),
+    ("“TM. ỦY BAÑ NHÂN DẪN", "TM. ỦY BAN NHÂN DÂN"),  # every letter right, none sure
+    ("PHÓ THÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"),
+    ("TI,CHÚTỊCH", "TL. CHỦ TỊCH"),
+])
+def test_a_title_read_through_a_seal_is_that_title(read, title):
+    assert title_of(read.split()) == title
+
+
+@pytest.mark.parametrize("read", [
+    "Chủ tịch",  # in small letters: a body line's words
+    "chủ tịch UBND xã",
+    "T CHỦ TỊCH",  # a letter from "KT.", "TL." or none: as near to each
+    "NHÂN DÂN",  # too little of "TM. ỦY BAN NHÂN DÂN" to say it is that
+    "XÃ NHƯ QUỲNH",  # capitals, no title
+])
+def test_what_is_no_title_surely_stays_as_read(read):
+    assert title_of(read.split()) in (None, read)
+
+
+def test_a_body_named_bare_stays_bare():
+    # "ỦY BAN NHÂN DÂN" is two letters from "TM. ỦY BAN NHÂN DÂN" and none from itself: it gains no "TM.".
+    assert title_of("ỦY BAN NHÂN DÂN".split()) == "ỦY BAN NHÂN DÂN"
+
+
+def _line(*words: tuple[str, float, int, int]) -> list[Word]:
+    return [Word(t, conf, left, 53, width, 32, 1, 1) for t, conf, left, width in words]
+
+
+def test_the_title_takes_the_place_of_what_spelled_it_and_junk_far_off_stays():
+    # The ring's lettering read as "NT" a title's width left of the line: not part of it, or it would say "KT.".
+    # "xHU" read with the ring's remains above it, its box 94 pixels tall: the title keeps the line's height.
+    line = _line(("NT", 0.04, 47, 43), ("=", 0.04, 153, 54), ("xHU", 0.03, 260, 40), ("TỊCH", 0.97, 314, 125))
+    line[2].top, line[2].height = 0, 94
+    out = restored(line)
+    assert [w.text for w in out] == ["NT", "=", "CHỦ", "TỊCH"]
+    chu, tich = out[2:]
+    assert chu.conf == tich.conf == SURE and chu.line == tich.line == 1
+    assert (chu.top, chu.height) == (tich.top, tich.height) == (53, 32)
+    assert chu.left == 260 and abs(tich.left + tich.width - (314 + 125)) <= 1 and chu.left + chu.width < tich.left
+
+
+def test_a_title_read_right_keeps_its_own_words():
+    line = _line(("TM.", 0.96, 136, 60), ("ỦY", 0.97, 207, 48), ("BAN", 0.95, 264, 70), ("NHÂN", 0.96, 344, 99),
+                 ("DÂN", 0.95, 453, 72))
+    out = restored(line)
+    assert out == line and all(a is b for a, b in zip(out, line, strict=True))
+
+
+def test_a_letter_and_a_capital_are_no_title_word():
+    # A seal's lettering over the title read as "An", "Ha", "N" beside "NHÂN DÂN": three letters from "ỦY BAN NHÂN
+    # DÂN", yet nothing of it; only words of two capitals or more make a title's letters.
+    line = _line(("An", 0.0, 65, 121), ("Ha", 0.29, 214, 68), ("N", 0.93, 311, 23), ("NHÂN", 0.97, 344, 99),
+                 ("DÂN", 0.97, 453, 72))
+    assert restored(line) == line
