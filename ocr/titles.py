@@ -77,10 +77,10 @@ def restored(read: list[Word]) -> list[Word]:
         keep = _kept(words)
         span = words[keep[0]:keep[-1] + 1] if keep else []
         title = title_of([w.text for w in span]) if span else None
-        if title is None or _spelled(title, span):
+        if title is None:
             out += words
             continue
-        out += words[:keep[0]] + _spread(title, span) + words[keep[-1] + 1:]
+        out += words[:keep[0]] + (_taken(title, span) or _spread(title, span)) + words[keep[-1] + 1:]
     return out
 
 
@@ -102,9 +102,14 @@ def _kept(words: list[Word]) -> list[int]:
     return keep
 
 
-def _spelled(title: str, span: list[Word]) -> bool:
-    """Does the line read spell the title word for word already (its own boxes and confidences are better)?"""
-    return [_key(w.text) for w in span] == [_key(t) for t in title.split()]
+def _taken(title: str, span: list[Word]) -> list[Word] | None:
+    """The span's own words, where they spell the title word for word ("„CHỦ TỊCH" read at 0.0): its words on
+    their boxes, as sure as ``SURE`` at least; None where they do not."""
+    words = title.split()
+    if [_key(w.text) for w in span] != [_key(t) for t in words]:
+        return None
+    return [w if w.text == t and w.conf >= SURE else replace(w, text=t, conf=max(w.conf, SURE))
+            for w, t in zip(span, words, strict=True)]
 
 
 def _spread(title: str, span: list[Word]) -> list[Word]:

@@ -120,10 +120,10 @@ class Covered(NamedTuple):
     kind: str
 
 
-def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> int:
-    """The page's confident words whose middle lies in the box."""
+def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int, capitals: bool = False) -> int:
+    """The page's confident words whose middle lies in the box; ``capitals``: words in capitals only."""
     return sum(1 for w in words if w.conf >= CONFIDENT and letters(w) and x0 <= w.left + w.width / 2 <= x1
-               and y0 <= w.top + w.height / 2 <= y1)
+               and y0 <= w.top + w.height / 2 <= y1 and (not capitals or w.text.isupper()))
 
 
 def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
@@ -173,7 +173,8 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             there = (mark.left, mark.top, mark.left + mark.width, mark.top + mark.height)
         else:
             continue
-        if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(words, *there) >= _READ:
+        # (The title under a seal is in capitals: a seal over a paragraph's last line reaches words of it too.)
+        if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(words, *there, capitals=mark.kind == SEAL) >= _READ:
             continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:

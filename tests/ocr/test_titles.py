@@ -58,6 +58,11 @@ def test_a_title_read_right_keeps_its_own_words():
                  ("DÂN", 0.95, 453, 72))
     out = restored(line)
     assert out == line and all(a is b for a, b in zip(out, line, strict=True))
+    # Its letters right but its words unsure, or a quote read into one: the words on their own boxes, made sure.
+    line = _line(("Ỷ", 0.0, 36, 22), ("„CHỦ", 0.0, 117, 157), ("TỊCH", 0.97, 288, 87))
+    out = restored(line)
+    assert [(w.text, w.conf, w.left, w.width) for w in out] == [("Ỷ", 0.0, 36, 22), ("CHỦ", SURE, 117, 157),
+                                                                 ("TỊCH", 0.97, 288, 87)]
 
 
 def test_a_letter_and_a_capital_are_no_title_word():

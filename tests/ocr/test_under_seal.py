@@ -201,3 +201,13 @@ def test_a_stamp_whose_box_the_page_read_is_not_read_again():
     read = [Word(t, 0.95, 360 + 90 * (k % 3), 160 + 52 * (k // 3), 80, 30, 1, 1 + k // 3)
             for k, t in enumerate("XÃ BÌNH MINH Số: 15/QĐ-UBND".split())]
     assert read_covered(grey, read, [_stamp()], "vie", time.monotonic() + 60, 200) == read
+
+
+def test_a_paragraphs_last_line_under_the_seals_box_is_no_title_read():
+    # The seal stands over the body's last line: six words of it read surely inside its box, none of the title.
+    page = _block()
+    last = "trách nhiệm thi hành Quyết định".split()
+    body = [Word(t, 0.96, 260 + 90 * k, 62, 80, 30, 1, 0) for k, t in enumerate(last)]
+    assert len(covered_crops(page, [_seal()], page, body)) == 1
+    title = [Word(t, 0.95, 365 + 80 * k, 125, 70, 34, 2, 0) for k, t in enumerate("TM. ỦY BAN NHÂN DÂN".split())]
+    assert covered_crops(page, [_seal()], page, title) == []
