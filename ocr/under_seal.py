@@ -55,7 +55,7 @@ _INKED = 0.5  # a radius inked along this share of its circle is a ring
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
 _DOUBTFUL = 0.75
 _LEAST_TIME = 2.0  # seconds of the page's time limit a second read needs (it takes ≈ 0.2 s)
-_READ = 5  # confident words the page's read found there (a seal's crop, a stamp's box): it was read already
+_READ = 5  # confident words the page's read found there (in capitals in a seal's box, a stamp's box): read already
 _MARK_INK = 200  # ink pixels on the rings or frame, at least, to say how dark the mark is
 _APART = 30  # grey levels between the print's darkest tenth and the mark's ink for the mark to be left out by them
 _BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut lies
@@ -164,7 +164,8 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             x0, y0 = max(0, mark.left - 20), max(0, mark.top - 10)
             x1 = min(width, mark.left + mark.width + int(_RIGHT * width))
             y1 = min(height, mark.top + mark.height + 10)
-            there = (x0, y0, x1, y1)
+            # What the seal covers: the title's left part, lost with it (its right part the page reads).
+            there = (mark.left, y0, mark.left + mark.width, y1)
         elif mark.kind == STAMP:
             x0, y0 = max(0, mark.left - int(_BESIDE * width)), max(0, mark.top - 10)
             x1 = min(width, mark.left + mark.width + int(_BESIDE * width))
@@ -173,7 +174,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             there = (mark.left, mark.top, mark.left + mark.width, mark.top + mark.height)
         else:
             continue
-        # (The title under a seal is in capitals: a seal over a paragraph's last line reaches words of it too.)
+        # (The title is in capitals: a seal over a paragraph's last line reaches words of it too.)
         if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(words, *there, capitals=mark.kind == SEAL) >= _READ:
             continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
         crop = img[y0:y1, x0:x1]

@@ -105,10 +105,17 @@ def test_a_page_out_of_time_keeps_its_own_read():
     assert read_covered(_block(), words, [_seal()], "vie", time.monotonic() - 1, 200) == words
 
 
+def _title(lines: list[str]) -> list[Word]:
+    """The page's read of title lines, a word every 100 pixels from the seal's left."""
+    return [Word(t, 0.95, 270 + 100 * k, 125 + 52 * n, 80, 34, 2, n)
+            for n, line in enumerate(lines) for k, t in enumerate(line.split())]
+
+
 def test_a_title_the_page_read_is_not_read_again():
     page = _block()
-    title = [Word(t, 0.95, 365 + 80 * k, 125, 70, 34, 2, 0) for k, t in enumerate("TM. ỦY BAN NHÂN DÂN".split())]
+    title = _title(TITLE)
     assert read_covered(page, title, [_seal()], "vie", time.monotonic() + 60, 200) == title
+    assert covered_crops(page, [_seal()], page, title) == []
 
 
 def test_a_black_and_white_page_keeps_the_title_under_its_seal():
@@ -203,11 +210,12 @@ def test_a_stamp_whose_box_the_page_read_is_not_read_again():
     assert read_covered(grey, read, [_stamp()], "vie", time.monotonic() + 60, 200) == read
 
 
-def test_a_paragraphs_last_line_under_the_seals_box_is_no_title_read():
-    # The seal stands over the body's last line: six words of it read surely inside its box, none of the title.
+def test_the_title_is_read_again_where_the_page_missed_its_part_under_the_seal():
     page = _block()
-    last = "trách nhiệm thi hành Quyết định".split()
-    body = [Word(t, 0.96, 260 + 90 * k, 62, 80, 30, 1, 0) for k, t in enumerate(last)]
+    # The seal stands over the body's last line: five words of it read surely inside its box, none of the title.
+    last = "trách nhiệm thi hành Quyết".split()
+    body = [Word(t, 0.96, 260 + 60 * k, 62, 50, 30, 1, 0) for k, t in enumerate(last)]
     assert len(covered_crops(page, [_seal()], page, body)) == 1
-    title = [Word(t, 0.95, 365 + 80 * k, 125, 70, 34, 2, 0) for k, t in enumerate("TM. ỦY BAN NHÂN DÂN".split())]
-    assert covered_crops(page, [_seal()], page, title) == []
+    # Five words of the title read, its right part beside the seal's edge; what the seal covers, not.
+    right = [w for w in _title(["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"]) if w.left >= 470]
+    assert len(right) == 5 and len(covered_crops(page, [_seal()], page, right)) == 1
