@@ -19,11 +19,13 @@ printed title it sits on, which whitening would cut.
 from __future__ import annotations
 
 import math
+import string
 from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
+from domain.text import fold
 from ocr import blanks, preprocess
 
 SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
@@ -248,7 +250,7 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
     if glyph <= 0:
         return grey, []
     page_h, page_w = small.shape
-    out, marks = grey, []
+    out, marks, ids = grey, [], []
     big = np.flatnonzero((hs >= 3 * glyph) & (ws >= 3 * glyph)) + 1
     for k in sorted(big, key=lambda k: -int(stats[k, cv2.CC_STAT_AREA])):
         x, y, w, h, area = (int(v) for v in stats[k])
@@ -276,24 +278,67 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
                 part = out[y * f:(y + h) * f, x * f:(x + w) * f]
                 part[stroke[:part.shape[0], :part.shape[1]]] = 255
         marks.append(Mark(kind, x * f, y * f, w * f, h * f, round(conf, 2)))
+        ids.append(k)
+    marks = _broken_frames(marks, ids, labels, f)
     # Black pen in blanks: by shape, colour cannot tell. The components above serve it while the page is unchanged.
     out, pens = blanks.pen_in_blanks(out, known + marks, (f, small, binary, labels, stats) if out is grey else None)
     return out, marks + [Mark(HANDWRITING, *box) for box in pens]
 
 
+def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int) -> list[Mark]:
+    """``marks`` with strokes taken for signatures whose boxes overlap, and that together are boxed, made one
+    stamp: a photocopied receipt stamp's frame worn through in places comes apart in two or three strokes, none
+    boxed alone ("ĐẾN" then read as text beside them). ``ids``: each mark's component in ``labels`` (1/``f`` size)."""
+    strokes = [i for i, m in enumerate(marks) if m.kind == SIGNATURE]
+    group = {i: {i} for i in strokes}
+    for a, b in ((a, b) for n, a in enumerate(strokes) for b in strokes[n + 1:]):
+        if _overlap(marks[a], marks[b]) and group[a] is not group[b]:
+            joined = group[a] | group[b]
+            for i in joined:
+                group[i] = joined
+    out = [m for i, m in enumerate(marks) if i not in group or len(group[i]) == 1]
+    for members in {id(g): g for g in group.values() if len(g) > 1}.values():
+        x0, y0 = min(marks[i].left for i in members) // f, min(marks[i].top for i in members) // f
+        x1 = max(marks[i].left + marks[i].width for i in members) // f
+        y1 = max(marks[i].top + marks[i].height for i in members) // f
+        here = labels[y0:y1, x0:x1]
+        kind, conf = _shape(np.isin(here, [ids[i] for i in members]).astype(np.uint8), len(np.unique(here)) - 1)
+        if kind == STAMP:
+            out.append(Mark(STAMP, x0 * f, y0 * f, (x1 - x0) * f, (y1 - y0) * f, conf))
+        else:
+            out += [marks[i] for i in sorted(members)]
+    return out
+
+
+def _overlap(a: Mark, b: Mark) -> bool:
+    return a.left < b.left + b.width and b.left < a.left + a.width and a.top < b.top + b.height \
+        and b.top < a.top + a.height
+
+
 def set_aside(words: list, marks: list[Mark]) -> list:
     """Words to keep: those read mostly (four fifths of their box) on a mark are dropped when doubtful — below
     0.6 on a signature or handwriting (what washing left of the strokes), below 0.4 on a seal or stamp (the title
-    a seal covers reads at 0.5–0.6). A printed title a signature's box reaches over reads above that and stays."""
+    a seal covers reads at 0.5–0.6). A printed title a signature's box reaches over reads above that and stays.
+    On a stamp its own printed labels go however surely read (``stamp_label``)."""
     keep = []
     for w in words:
         under = [m for m in marks if _inside(w, m) >= 0.8]
         if under:
             bar = 0.6 if any(m.kind in (SIGNATURE, HANDWRITING) for m in under) else 0.4
-            if w.conf < bar:
+            if w.conf < bar or any(m.kind == STAMP for m in under) and stamp_label(w.text):
                 continue
         keep.append(w)
     return keep
+
+
+def stamp_label(text: str) -> bool:
+    """Is ``text`` one of the words a receipt stamp prints (Decree 30/2020: "ĐẾN", "Ngày:", "Chuyển:"), as OCR
+    reads them ("Chuyến", "Chuyện")? Inside a stamp's box they are the stamp's: the document's own "ngày" stands
+    in its date line, right of it. Its "Số:" is left: the document's number line under it reads so too."""
+    core = text.strip(string.punctuation + "“”‘’")
+    folded = fold(core)
+    return core.isupper() and folded == "den" or core[:1].isupper() and (folded == "ngay" or
+                                                                       folded.startswith("chuy") and len(core) <= 7)
 
 
 def _inside(w, m: Mark) -> float:

@@ -2,6 +2,7 @@
 fonts and the samples' ink marks."""
 from __future__ import annotations
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -10,6 +11,7 @@ from domain.settings import Settings
 from ocr import marks, preprocess
 from ocr.marks import HANDWRITING, SEAL, SIGNATURE, STAMP, Mark
 from ocr.page import ocr_page, prepare_marked
+from ocr.words import Word
 from samples.fonts import font
 from samples.ink import PEN_BLUE, STAMP_RED, apply_ink, signature_mask, stamp_mask
 
@@ -165,3 +167,43 @@ def test_register_page_filled_by_pen_is_its_own_text():
     for n in range(3):
         pen_value(f"{n + 12}", 1000, 100 + 300 * n)
     assert sorted(m.kind for m in marks.colour_marks(page)) == [HANDWRITING] * 3
+
+
+def _box(component: np.ndarray, kind: str = SIGNATURE) -> Mark:
+    ys, xs = np.nonzero(component)
+    return Mark(kind, int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1), 0.6)
+
+
+def test_a_stamps_frame_worn_in_two_is_one_stamp():
+    """A photocopied receipt stamp's frame worn through on its left side and at its top's right end comes apart in
+    two strokes, print it runs into glued to each: neither is boxed alone, together they are the stamp."""
+    x0, y0, x1, y1 = 40, 50, 440, 230
+    top, rest = np.zeros((260, 520), np.uint8), np.zeros((260, 520), np.uint8)
+    top[y0:y0 + 4, x0:x1 - 60] = 1
+    top[y0:y0 + 60, x0:x0 + 4] = 1
+    top[y0 - 45:y0, x1 - 150:x1 - 140] = 1  # the issuing body's letter above it, run into it
+    top[y0 - 45:y0 - 37, x1 - 190:x1 - 100] = 1
+    rest[y0 + 70:y1, x0:x0 + 4] = 1
+    rest[y1 - 4:y1, x0:x1] = 1
+    rest[y0:y1, x1 - 4:x1] = 1
+    rest[y0:y0 + 4, x1 - 50:x1] = 1
+    rest[y0 + 60:y0 + 66, x1:x1 + 60] = 1  # the number's "T" right of it
+    rest[y0 + 40:y0 + 90, x1 + 25:x1 + 31] = 1
+    labels = top + 2 * rest.astype(np.int32)
+    strokes = [_box(top), _box(rest)]
+    found = marks._broken_frames(strokes, [1, 2], labels, 1)
+    assert [m.kind for m in found] == [STAMP] and (found[0].left, found[0].top) == (x0, y0 - 45)
+    # Two strokes of a signature that cross are no frame: they stay what they were.
+    pen = np.zeros((260, 520), np.int32)
+    cv2.line(pen, (40, 200), (300, 40), 1, 4)
+    cv2.line(pen, (120, 60), (420, 220), 2, 4)
+    found = marks._broken_frames([_box(pen == 1), _box(pen == 2)], [1, 2], pen, 1)
+    assert [m.kind for m in found] == [SIGNATURE, SIGNATURE]
+
+
+def test_a_stamps_own_words_are_set_aside_however_sure():
+    stamp = Mark(STAMP, 100, 100, 400, 200, 0.8)
+    inside = [Word(t, 0.95, 120 + 90 * k, 150, 70, 30, 1, 0) for k, t in enumerate(["ĐẾN", "Chuyến", "Ngày:", "Số:"])]
+    kept = marks.set_aside(inside + [Word("ngày", 0.95, 700, 150, 70, 30, 1, 0)], [stamp])
+    assert [w.text for w in kept] == ["Số:", "ngày"]  # the document's number line, and its date line beside
+    assert [w.text for w in marks.set_aside(inside, [])] == ["ĐẾN", "Chuyến", "Ngày:", "Số:"]
