@@ -9,7 +9,8 @@ Two cheap passes, both on downscaled masks (a few milliseconds a page):
   On a page written by pen (mostly, or in many pieces: a handwritten register) the pen is the text: nothing is
   set aside there.
 * stroke (``ink_marks``, on the upright grey image): a black signature or a grey seal ring is one connected
-  stroke several text lines tall and sparse, where a printed glyph is a line tall. Round ones are seals.
+  stroke several text lines tall and sparse, where a printed glyph is a line tall. Round ones are seals, boxed
+  ones stamps; a stamp's frame worn in two strokes is the two together (``_broken_frames``).
 
 Washing: large colour marks are washed by ``preprocess.suppress_stamps`` (brightest channel, so black print
 under a seal stays); ``wash_pen`` does the same for handwriting and small signatures it leaves; black
