@@ -293,7 +293,7 @@ def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int
     strokes = [i for i, m in enumerate(marks) if m.kind == SIGNATURE]
     group = {i: {i} for i in strokes}
     for a, b in ((a, b) for n, a in enumerate(strokes) for b in strokes[n + 1:]):
-        if _overlap(marks[a], marks[b]) and group[a] is not group[b]:
+        if _inside(marks[a], marks[b]) > 0 and group[a] is not group[b]:
             joined = group[a] | group[b]
             for i in joined:
                 group[i] = joined
@@ -309,11 +309,6 @@ def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int
         else:
             out += [marks[i] for i in sorted(members)]
     return out
-
-
-def _overlap(a: Mark, b: Mark) -> bool:
-    return a.left < b.left + b.width and b.left < a.left + a.width and a.top < b.top + b.height \
-        and b.top < a.top + a.height
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:

@@ -89,7 +89,7 @@ def _replaced(v: Word, added: list[Word]) -> bool:
         and (not _NUMBER.search(v.text) or _digits(" ".join(w.text for w in over)) >= _digits(v.text))
 
 
-def _placed(words: list[Word], added: list[Word], height: float = 0.0) -> list[Word]:
+def _placed(words: list[Word], added: list[Word], height: float) -> list[Word]:
     """``words`` and ``added`` with ``line`` numbered again: an added word joins the page's line of the nearest
     word beside it along the row (their heights shared by half the smaller at least: a list's dash beside "Như"; a
     title's "KT. CHỦ" beside "TỊCH", not the "Như Điều 3" level with it across the gutter), else opens a

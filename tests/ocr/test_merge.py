@@ -11,6 +11,11 @@ def _w(text: str, conf: float, left: int, width: int, line: int = 0) -> Word:
     return Word(text, conf, left, 100, width, 30, 1, line)
 
 
+def _lines(page: list[Word], again: list[Word]) -> dict[str, int]:
+    """Each word's line once ``again`` (one crop's read, at the page's corner) is merged into ``page``."""
+    return {w.text: w.line for w in add_read(page, [(0, 0, again)])}
+
+
 def test_a_page_word_stays_unless_what_is_read_again_spans_it():
     # "Carnot'" read unsurely, its box running on over "ký": only "ký" is read again, so "Carnot'" stays.
     carnot, ky = _w("Carnot'", 0.26, 476, 139), _w("ký", 0.43, 587, 28)
@@ -72,8 +77,7 @@ def test_the_words_of_one_line_read_again_stay_on_one_line():
     # Read again a little tilted, its first word lies mostly beside the upper page line, its second beside the lower.
     upper, lower = Word("trên", 0.97, 100, 100, 60, 30, 1, 0), Word("dưới", 0.97, 100, 135, 60, 30, 1, 1)
     again = [Word("một", 0.9, 300, 112, 50, 30, 1, 0), Word("dòng", 0.9, 360, 122, 60, 30, 1, 0)]
-    out = add_read([upper, lower], [(0, 0, again)])
-    line = {w.text: w.line for w in out}
+    line = _lines([upper, lower], again)
     assert line["một"] == line["dòng"]
 
 
@@ -91,8 +95,7 @@ def test_a_word_read_again_joins_the_line_beside_it_along_the_row():
     page = [Word("-", 0.93, 263, 1763, 8, 4, 1, 5), Word("Như", 0.96, 282, 1751, 53, 22, 1, 5),
             Word("TỊCH", 0.96, 1176, 1758, 95, 33, 2, 9)]
     again = [Word("KT.", 0.9, 1000, 1759, 66, 20, 1, 0), Word("CHỦ", 0.9, 1089, 1759, 66, 20, 1, 0)]
-    out = add_read(page, [(0, 0, again)])
-    line = {w.text: w.line for w in out}
+    line = _lines(page, again)
     assert line["KT."] == line["CHỦ"] == line["TỊCH"] != line["Như"]
 
 
@@ -102,6 +105,5 @@ def test_garbage_holds_no_line_together():
     page = [Word("S}M-U", 0.24, 925, 1803, 121, 77, 2, 3), Word("NHÂN", 0.97, 1167, 1817, 103, 33, 2, 3),
             Word("DÂN", 0.96, 1282, 1817, 75, 33, 2, 3)]
     again = [Word("CHỦ", 0.9, 1063, 1854, 67, 33, 1, 0), Word("TỊCH", 0.9, 1152, 1854, 89, 33, 1, 0)]
-    out = add_read(page, [(0, 0, again)])
-    line = {w.text: w.line for w in out}
+    line = _lines(page, again)
     assert line["CHỦ"] == line["TỊCH"] > line["NHÂN"]
