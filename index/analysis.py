@@ -7,6 +7,9 @@ diacritics, đ → d). Queries are analysed the same way; exact matches score hi
 from __future__ import annotations
 
 import re
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from domain.records import NAME_FIELDS, PLACE_FIELDS
@@ -71,8 +74,17 @@ def folded_tokens(text: str) -> list[str]:
 # OCR-error tolerance looks. Elsewhere a record's words are boilerplate repeated in most records ("Ủy ban nhân
 # dân", "tỉnh", the ethnicity "Kinh", "Việt Nam"): one letter away from common syllables (ban ~ van, kinh ~
 # minh), they made a word match nearly every record and cost most of a name query's time.
-FUZZY_FIELD = "fuzzy_f"
 FUZZY_SOURCES = NAME_FIELDS | PLACE_FIELDS  # the record fields whose words it holds
+# Those words go into all_f a second time, marked (a mark no query token can hold: tokens are \w+), so that a
+# free word and its near misses are one field's terms, gathered in one pass (``fuzzy_terms``). A two-letter
+# word one edit away matches half the dictionary (le → la, de, ne…), so two-letter words look among people's
+# names only, where a one-letter OCR slip matters most: names' words of up to three letters (all a two-letter
+# word's neighbours can be) are marked a second way.
+FUZZY_MARK, NAME_MARK = "~", "^"
+NAME_MARKED_MAX = 3
+# The letters a near miss may gain or have replaced: what folded Vietnamese is written in. A record's word
+# holding another letter (after folding) is still found exactly and folded, and through a slip elsewhere.
+ALPHABET = frozenset(string.ascii_lowercase + string.digits)
 
 
 def is_number(token: str) -> bool:
@@ -87,11 +99,48 @@ def fuzzy_distance(folded: str) -> int:
     return 1 if len(folded) < 9 else 2
 
 
-def fuzzy_target(folded: str, field: str) -> str:
-    """Where a fuzzy match of a free word (``field`` all_f) may land: names and places' own names
-    (``FUZZY_FIELD``); a two-letter syllable one edit away matches half the dictionary (le → la, de,
-    ne…), so those only look among people's names, where a one-letter OCR slip matters most. A fielded word
-    looks in its own field."""
-    if field != "all_f":
-        return field
-    return "name_f" if len(folded) == 2 else FUZZY_FIELD
+def neighbours(word: str) -> list[str]:
+    """Every string one edit from ``word``: a letter left out, added, replaced, or two neighbours swapped (what
+    a Levenshtein automaton with transpositions matches at distance 1), over ``ALPHABET`` and the word's own
+    letters; the word itself excluded. About 500 for a syllable of six letters."""
+    letters = sorted(ALPHABET.union(word))
+    out = {word[:i] + word[i + 1:] for i in range(len(word))}
+    out.update(word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1))
+    for i in range(len(word) + 1):
+        head, tail = word[:i], word[i:]
+        out.update(head + c + tail for c in letters)
+        if tail:
+            out.update(head + c + tail[1:] for c in letters)
+    out.discard(word)
+    out.discard("")
+    return sorted(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Fuzzy:
+    """Where one query word's OCR-error tolerance looks, as terms of ``field`` (both engines build their query
+    from this): ``word`` is the word as a near-miss target (marked in all_f, itself in a record's own field),
+    ``near`` its neighbours marked the same way. A word of nine letters or more is forgiven two edits: its
+    neighbours are too many to list, so the engines expand ``word`` by distance (``near`` empty)."""
+    field: str
+    word: str
+    near: tuple[str, ...]
+    distance: int
+
+
+def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
+    """``field``: all_f for a free word, a record field's ``f_<name>`` (or name_f) for a fielded one, which
+    looks in its own field, unmarked. None: no tolerance (numbers, one letter)."""
+    distance = fuzzy_distance(folded)
+    if not distance:
+        return None
+    mark = "" if field != "all_f" else NAME_MARK if len(folded) == 2 else FUZZY_MARK
+    near = tuple(mark + n for n in neighbours(folded)) if distance == 1 else ()
+    return Fuzzy(field, mark + folded, near, distance)
+
+
+def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:
+    """The words ``fuzzy_terms`` looks for, as all_f holds them after the record's own: every name's and
+    place's own word marked ``FUZZY_MARK``, names' short words ``NAME_MARK`` too."""
+    short = [NAME_MARK + w for w in names if len(w) <= NAME_MARKED_MAX]
+    return " ".join([*(FUZZY_MARK + w for w in fuzzy), *short])

@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 from domain.errors import SohoaError
 from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import FUZZY_FIELD, analyse, analysed_value, cached_analysis
+from .analysis import analyse, analysed_value, cached_analysis, marked
 from .places import place_tokens
 from .query import KNOWN_FIELDS, ParsedQuery, parse
 
@@ -38,7 +38,7 @@ OUTDATED = "0"
 
 # The fields ``IndexDoc.analysed`` fills, each with whitespace-joined tokens: matched, never returned. Both
 # engines declare exactly these.
-TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FUZZY_FIELD, *(f"f_{f}" for f in sorted(KNOWN_FIELDS)))
+TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", *(f"f_{f}" for f in sorted(KNOWN_FIELDS)))
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {
@@ -67,15 +67,15 @@ def _field_info(name: str) -> tuple[str, bool, bool]:
 
 
 def _place_words(names: list[str], places: list[tuple[str, str]]) -> tuple[str, str]:
-    """The places' names in the other era (2025 ↔ before), and the words of people's and places' own names
-    where a misread letter is forgiven (``index.analysis.FUZZY_FIELD``): folded, once each, the places taken
-    in field-name order."""
+    """The places' names in the other era (2025 ↔ before), and the words a misread letter is forgiven in
+    (``index.analysis.marked``): people's names and places' own names, folded, once each, the places taken in
+    field-name order."""
     places.sort()
     found = [place_tokens(place) for _, place in places]
     alternatives = found[0].alternatives if len(found) == 1 else \
         dict.fromkeys(chain.from_iterable([p.alternatives for p in found]))  # (one place's: already once each)
-    fuzzy = dict.fromkeys(chain(" ".join(names).split(), *[p.own for p in found]))
-    return " ".join(alternatives), " ".join(fuzzy)
+    name_words = dict.fromkeys(" ".join(names).split())
+    return " ".join(alternatives), marked(name_words, dict.fromkeys(chain(name_words, *[p.own for p in found])))
 
 
 @dataclass(slots=True)
@@ -119,11 +119,13 @@ class IndexDoc:
                     name_f.append(folded)
             if is_place:
                 places.append((name, text))
-        alternatives, out[FUZZY_FIELD] = _place_words(name_f, places)
+        alternatives, near_targets = _place_words(name_f, places)
         # Free words match folded in the places' names of the other era too, as in what is written: one field
-        # (one posting list a query word, not two merged), scored the same.
+        # (one posting list a query word, not two merged), scored the same. The marked words after them.
         if alternatives:
             every_f.append(alternatives)
+        if near_targets:
+            every_f.append(near_targets)
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
         out["name_f"] = " ".join(name_f)
         out["authority_f"] = analysed_value(self.authority)[1]

@@ -298,7 +298,7 @@ def _tokens_of_unit(unit_text: str) -> PlaceTokens:
 def _own_words(unit_text: str) -> tuple[str, ...]:
     """The units' names without the type word opening each unit ("xã", "thành phố"; only there: "Hà Tĩnh" keeps
     its "tinh") nor digits (never matched fuzzily): the words of a place a search should still find through a
-    one-letter OCR slip (``index.analysis.FUZZY_FIELD``)."""
+    one-letter OCR slip (``index.analysis.marked``)."""
     out: dict[str, None] = {}
     for part in normalize(unit_text).lower().split(","):  # (tokens() per part would normalise each again)
         words = [folded_token(t) for t in word_tokens(part)]

@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 
-from .analysis import fuzzy_distance, fuzzy_target
+from .analysis import Fuzzy, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -34,7 +34,7 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "8"
+SCHEMA_VERSION = "9"
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 
@@ -77,6 +77,11 @@ def _values(doc: IndexDoc) -> dict[str, Any]:
     if (year := doc.year) is not None:
         values["year"] = year
     return values
+
+
+def _with(required: tantivy.Query, bonus: tantivy.Query) -> tantivy.Query:
+    """``required``'s documents, ``bonus``'s score added where it matches too."""
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, required), (tantivy.Occur.Should, bonus)])
 
 
 def _write_marker(marker: Path, version: str) -> None:
@@ -253,15 +258,42 @@ class TantivyIndex:
         return tantivy.Query.const_score_query(q, boost)
 
     def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str) -> tantivy.Query:
-        """One query word: exact spelling best, then folded, then within the OCR-error distance."""
-        should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
+        """One query word: exact spelling best, then folded, then within the OCR-error distance.
+
+        Built as the word's matches, each score added by a nested "must + should", never a union of the three:
+        Tantivy's union reads every document of its terms in windows of 4,096 at each jump of the other words
+        (a name's syllables are in most records), while a must with one should jumps the should's term as far
+        as the rest allows (name + year 3-4x faster at a million records, docs/benchmarks.md)."""
         target = folded_field or exact_field
-        should.append(self._term(target, folded, FOLDED_BOOST))
-        distance = fuzzy_distance(folded)
-        if distance:
-            fuzzy = tantivy.Query.fuzzy_term_query(self.schema, fuzzy_target(folded, target), folded, distance,
-                                                   True, False)
-            should.append(tantivy.Query.const_score_query(fuzzy, FUZZY_BOOST))
+        fuzzy = fuzzy_terms(folded, target)
+        if fuzzy is not None and fuzzy.distance > 1:
+            return self._word_by_distance(exact_field, exact, folded, fuzzy)
+        folded_q = self._term(target, folded, FOLDED_BOOST)
+        if fuzzy is None:  # the exact spelling's documents are among the folded word's
+            return _with(folded_q, self._term(exact_field, exact, EXACT_BOOST)) if exact_field else folded_q
+        # The word or a near miss, gathered in one pass over one field's terms (``index.analysis.fuzzy_terms``);
+        # a record's own field holds its near misses unmarked: each of its matches is one, and scores so.
+        term_set = tantivy.Query.term_set_query
+        matched = tantivy.Query.const_score_query(term_set(self.schema, target, [folded, *fuzzy.near]),
+                                                  0.0 if fuzzy.word != folded else FUZZY_BOOST)
+        if exact_field:
+            matched = _with(matched, self._term(exact_field, exact, EXACT_BOOST))
+        matched = _with(matched, folded_q)
+        if fuzzy.word == folded:
+            return matched
+        near_only = tantivy.Query.boolean_query([
+            (tantivy.Occur.Must, term_set(self.schema, target, list(fuzzy.near))),
+            (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, target, fuzzy.word))])
+        # a name's or place's word at distance 0 or 1: one bonus, whichever
+        matched = _with(matched, self._term(target, fuzzy.word, FUZZY_BOOST))
+        return _with(matched, tantivy.Query.const_score_query(near_only, FUZZY_BOOST))
+
+    def _word_by_distance(self, exact_field: str, exact: str, folded: str, fuzzy: Fuzzy) -> tantivy.Query:
+        """A long word (``Fuzzy.near`` empty): its near misses found by a Levenshtein automaton."""
+        should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
+        should.append(self._term(fuzzy.field, folded, FOLDED_BOOST))
+        near = tantivy.Query.fuzzy_term_query(self.schema, fuzzy.field, fuzzy.word, fuzzy.distance, True, False)
+        should.append(tantivy.Query.const_score_query(near, FUZZY_BOOST))
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
 
     def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:

@@ -559,3 +559,69 @@ def test_words_before_the_first_unit_name_no_unit(empty_ix: SearchIndex) -> None
     empty_ix.upsert([hamlet, ward])
     assert ids(empty_ix, "Liễu Giai") == ["h2"]  # an old ward of Ba Đình merged into the new Phường Ngọc Hà
     assert ids(empty_ix, "Hoài Đức") == []
+
+
+# -- the OCR-error tolerance, against a plain reading of the records ----------------------------------------
+def _near(a: str, b: str) -> int:
+    from rapidfuzz.distance import OSA  # what an automaton with transpositions counts: a swap is one edit
+
+    return OSA.distance(a, b)
+
+
+def _expected(docs: list[IndexDoc], text: str) -> dict[str, float]:
+    """Every record a free-word query finds, with its score, read straight from the records: each word is
+    matched exactly (4), folded (2), and one edit from a word of a person's or place's own name (1; a
+    two-letter word, people's names only)."""
+    from domain.records import NAME_FIELDS, PLACE_FIELDS
+    from index.analysis import exact_tokens, folded_tokens, fuzzy_distance
+    from index.places import place_tokens
+
+    out = {}
+    for doc in docs:
+        analysed = doc.analysed()  # its plain tokens (checked in tests/test_index_documents.py)
+        exact, folded = set(analysed["all_x"].split()), {w for w in analysed["all_f"].split() if w.isalnum()}
+        names = {w for f, v in doc.fields.items() if f in NAME_FIELDS for w in folded_tokens(str(v))}
+        own = {w for f, v in doc.fields.items() if f in PLACE_FIELDS for w in place_tokens(str(v)).own}
+        score = 0.0
+        for x, w in zip(exact_tokens(text), folded_tokens(text), strict=True):
+            pool = names if len(w) == 2 else names | own
+            near = any(_near(w, v) <= fuzzy_distance(w) for v in pool)
+            if w not in folded and not near:
+                break
+            score += EXACT_BOOST * (x in exact) + FOLDED_BOOST * (w in folded) + FUZZY_BOOST * near
+        else:
+            out[doc.record_id] = score
+    return out
+
+
+def _slipped(word: str, rng) -> str:
+    i = rng.randrange(len(word))
+    return rng.choice([word[:i] + word[i + 1:], word[:i] + rng.choice("aeinmhtcu") + word[i + 1:],
+                       word[:i] + rng.choice("aeinmhtcu") + word[i:], word[:i] + word[i + 1:i + 2] + word[i] + word[i + 2:]])
+
+
+def test_near_misses_are_what_a_plain_reading_of_the_records_finds(empty_ix: SearchIndex) -> None:
+    """The engines list a word's near misses instead of running an automaton over the index: they must find
+    exactly the records, and give exactly the scores, that comparing the words one by one gives."""
+    import random
+
+    from samples import generate_records
+
+    docs = []
+    for rec in generate_records(300, seed=21):
+        rid, rtype = rec.pop("record_id"), rec.pop("type")
+        docs.append(IndexDoc(rid, rtype, {k: v for k, v in rec.items() if v not in (None, "")}))
+    empty_ix.upsert(docs)
+    rng = random.Random(21)
+    names = [str(d.fields.get("full_name") or d.fields.get("husband_name")) for d in docs[:40]]
+    texts = [*names[:10]]
+    texts += [" ".join(_slipped(w, rng) if len(w) > 1 else w for w in n.split()) for n in names[10:30]]
+    texts += [n.split()[-1] for n in names[30:40]]  # a given name alone: most are two or three letters
+    some_near = 0
+    for text in texts:
+        expected = _expected(docs, text)
+        got = empty_ix.search(SearchQuery(text=text, limit=MAX_RESULT_WINDOW))
+        assert got.total == len(expected), text
+        assert {h.record_id: h.score for h in got.hits} == expected, text
+        some_near += any(score % 2 for score in expected.values())  # a near miss's point was given
+    assert some_near > 20  # the check has teeth: most queries found a record through a slip
