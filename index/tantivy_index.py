@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 
-from .analysis import Fuzzy, fuzzy_terms
+from .analysis import fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -37,6 +37,7 @@ ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, not
 SCHEMA_VERSION = "9"
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
+RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
 
 
 def default_shards() -> int:
@@ -257,52 +258,60 @@ class TantivyIndex:
         q = tantivy.Query.term_query(self.schema, field, token)
         return tantivy.Query.const_score_query(q, boost)
 
-    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str) -> tantivy.Query:
-        """One query word: exact spelling best, then folded, then within the OCR-error distance.
+    def _word(self, exact_field: str, folded_field: str | None, exact: str, folded: str,
+              narrow: bool) -> tantivy.Query:
+        """One query word: exact spelling best, then folded, then within the OCR-error distance; a record scores
+        the sum of what it matches.
 
-        Built as the word's matches, each score added by a nested "must + should", never a union of the three:
-        Tantivy's union reads every document of its terms in windows of 4,096 at each jump of the other words
-        (a name's syllables are in most records), while a must with one should jumps the should's term as far
-        as the rest allows (name + year 3-4x faster at a million records, docs/benchmarks.md)."""
+        Two forms of the same matches and scores, one faster for each kind of query (``_narrows``). Tantivy
+        answers a union by reading every document of its terms, 4,096 at a time, wherever the other words
+        jump to: cheap when the query matches much of the archive anyway, and most of the work when a year or
+        a rare word leaves a few hundred records. Then the word is built as the records it matches (one set)
+        with each score added by a nested "must + should", whose should jumps as far as the rest allows
+        (name + year 1.6-1.8x faster at a million records, docs/benchmarks.md)."""
         target = folded_field or exact_field
         fuzzy = fuzzy_terms(folded, target)
-        if fuzzy is not None and fuzzy.distance > 1:
-            return self._word_by_distance(exact_field, exact, folded, fuzzy)
+        exact_q = self._term(exact_field, exact, EXACT_BOOST) if exact_field else None
         folded_q = self._term(target, folded, FOLDED_BOOST)
-        if fuzzy is None:  # the exact spelling's documents are among the folded word's
-            return _with(folded_q, self._term(exact_field, exact, EXACT_BOOST)) if exact_field else folded_q
-        # The word or a near miss, gathered in one pass over one field's terms (``index.analysis.fuzzy_terms``);
-        # a record's own field holds its near misses unmarked: each of its matches is one, and scores so.
-        term_set = tantivy.Query.term_set_query
-        matched = tantivy.Query.const_score_query(term_set(self.schema, target, [folded, *fuzzy.near]),
-                                                  0.0 if fuzzy.word != folded else FUZZY_BOOST)
-        if exact_field:
-            matched = _with(matched, self._term(exact_field, exact, EXACT_BOOST))
-        matched = _with(matched, folded_q)
-        if fuzzy.word == folded:
-            return matched
-        near_only = tantivy.Query.boolean_query([
-            (tantivy.Occur.Must, term_set(self.schema, target, list(fuzzy.near))),
-            (tantivy.Occur.MustNot, tantivy.Query.term_query(self.schema, target, fuzzy.word))])
-        # a name's or place's word at distance 0 or 1: one bonus, whichever
-        matched = _with(matched, self._term(target, fuzzy.word, FUZZY_BOOST))
-        return _with(matched, tantivy.Query.const_score_query(near_only, FUZZY_BOOST))
+        near_q = None
+        if fuzzy is not None:  # ``index.analysis.fuzzy_terms``: the near misses as one field's terms
+            near = tantivy.Query.term_set_query(self.schema, target, [fuzzy.word, *fuzzy.near]) if fuzzy.near else \
+                tantivy.Query.fuzzy_term_query(self.schema, target, fuzzy.word, fuzzy.distance, True, False)
+            near_q = tantivy.Query.const_score_query(near, FUZZY_BOOST)
+        if not narrow or (fuzzy is not None and not fuzzy.near):
+            scored = [q for q in (exact_q, folded_q, near_q) if q is not None]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in scored])
+        if fuzzy is None:  # the exact spelling's records are among the folded word's
+            matched, bonuses = folded_q, [exact_q]
+        else:
+            matched = tantivy.Query.term_set_query(self.schema, target, [folded, *fuzzy.near])
+            if fuzzy.word == folded:  # a record's own field: every match is a near miss too
+                matched, bonuses = tantivy.Query.const_score_query(matched, FUZZY_BOOST), [exact_q, folded_q]
+            else:
+                matched, bonuses = tantivy.Query.const_score_query(matched, 0.0), [exact_q, folded_q, near_q]
+        for bonus in bonuses:
+            if bonus is not None:
+                matched = _with(matched, bonus)
+        return matched
 
-    def _word_by_distance(self, exact_field: str, exact: str, folded: str, fuzzy: Fuzzy) -> tantivy.Query:
-        """A long word (``Fuzzy.near`` empty): its near misses found by a Levenshtein automaton."""
-        should = [self._term(exact_field, exact, EXACT_BOOST)] if exact_field else []
-        should.append(self._term(fuzzy.field, folded, FOLDED_BOOST))
-        near = tantivy.Query.fuzzy_term_query(self.schema, fuzzy.field, fuzzy.word, fuzzy.distance, True, False)
-        should.append(tantivy.Query.const_score_query(near, FUZZY_BOOST))
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in should])
+    def _narrows(self, parsed: ParsedQuery, query: SearchQuery) -> bool:
+        """Whether the query leaves few records: a number (a year, an ID), a word asked in its field, an
+        authority, or a word in under ``RARE`` of the records (counted in the first shard; a word no record
+        holds tells nothing: its near misses are what it finds)."""
+        if parsed.fielded or query.authority or any(t.folded.isdigit() for t in parsed.terms):
+            return True
+        searcher = self.shards[0].searcher()
+        least = searcher.num_docs * RARE
+        return any(0 < searcher.doc_freq("all_f", t.folded) < least for t in parsed.terms)
 
     def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
+        narrow = self._narrows(parsed, query)
         must: list[tantivy.Query] = []
         for term in parsed.terms:
-            must.append(self._word("all_x", "all_f", term.exact, term.folded))
+            must.append(self._word("all_x", "all_f", term.exact, term.folded, narrow))
         for field, toks in parsed.fielded.items():
             for tok in toks:
-                must.append(self._word("", field, tok, tok))
+                must.append(self._word("", field, tok, tok, narrow))
         if query.type:
             must.append(tantivy.Query.const_score_query(
                 tantivy.Query.term_query(self.schema, "type", query.type), 0.0))

@@ -585,7 +585,7 @@ def _expected(docs: list[IndexDoc], text: str) -> dict[str, float]:
         score = 0.0
         for x, w in zip(exact_tokens(text), folded_tokens(text), strict=True):
             pool = names if len(w) == 2 else names | own
-            near = any(_near(w, v) <= fuzzy_distance(w) for v in pool)
+            near = fuzzy_distance(w) > 0 and any(_near(w, v) <= fuzzy_distance(w) for v in pool)
             if w not in folded and not near:
                 break
             score += EXACT_BOOST * (x in exact) + FOLDED_BOOST * (w in folded) + FUZZY_BOOST * near
@@ -596,16 +596,23 @@ def _expected(docs: list[IndexDoc], text: str) -> dict[str, float]:
 
 def _slipped(word: str, rng) -> str:
     i = rng.randrange(len(word))
-    return rng.choice([word[:i] + word[i + 1:], word[:i] + rng.choice("aeinmhtcu") + word[i + 1:],
-                       word[:i] + rng.choice("aeinmhtcu") + word[i:], word[:i] + word[i + 1:i + 2] + word[i] + word[i + 2:]])
+    letter = rng.choice("aeinmhtcu")
+    return rng.choice([word[:i] + word[i + 1:], word[:i] + letter + word[i + 1:], word[:i] + letter + word[i:],
+                       word[:i] + word[i + 1:i + 2] + word[i] + word[i + 2:]])
 
 
-def test_near_misses_are_what_a_plain_reading_of_the_records_finds(empty_ix: SearchIndex) -> None:
+@pytest.mark.parametrize("rare", [0.0, 1.0], ids=["as-a-union", "as-nested-bonuses"])
+def test_near_misses_are_what_a_plain_reading_of_the_records_finds(empty_ix: SearchIndex, rare: float,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """The engines list a word's near misses instead of running an automaton over the index: they must find
-    exactly the records, and give exactly the scores, that comparing the words one by one gives."""
+    exactly the records, and give exactly the scores, that comparing the words one by one gives. Tantivy builds
+    a query one of two ways (``TantivyIndex._narrows``): each is checked, by making every word common or rare."""
     import random
 
+    from index import tantivy_index
     from samples import generate_records
+
+    monkeypatch.setattr(tantivy_index, "RARE", rare)
 
     docs = []
     for rec in generate_records(300, seed=21):
@@ -617,6 +624,10 @@ def test_near_misses_are_what_a_plain_reading_of_the_records_finds(empty_ix: Sea
     texts = [*names[:10]]
     texts += [" ".join(_slipped(w, rng) if len(w) > 1 else w for w in n.split()) for n in names[10:30]]
     texts += [n.split()[-1] for n in names[30:40]]  # a given name alone: most are two or three letters
+    born = [d.fields for d in docs[40:] if d.fields.get("date_of_birth")][:10]
+    texts += [f"{f['full_name']} {str(f['date_of_birth'])[:4]}" for f in born[:5]]  # name + year
+    texts += [f"{' '.join(_slipped(w, rng) if len(w) > 1 else w for w in str(f['full_name']).split())} "
+              f"{str(f['date_of_birth'])[:4]}" for f in born[5:]]
     some_near = 0
     for text in texts:
         expected = _expected(docs, text)
@@ -625,3 +636,14 @@ def test_near_misses_are_what_a_plain_reading_of_the_records_finds(empty_ix: Sea
         assert {h.record_id: h.score for h in got.hits} == expected, text
         some_near += any(score % 2 for score in expected.values())  # a near miss's point was given
     assert some_near > 20  # the check has teeth: most queries found a record through a slip
+
+
+@pytest.mark.parametrize("word", ["an", "xa", "ơi"])
+def test_a_words_neighbours_are_every_string_one_edit_away(word: str) -> None:
+    from itertools import product
+
+    from index.analysis import ALPHABET, neighbours
+
+    letters = sorted(ALPHABET.union(word))
+    every = {"".join(p) for n in range(1, len(word) + 2) for p in product(letters, repeat=n)}
+    assert neighbours(word) == sorted(s for s in every if _near(word, s) == 1)
