@@ -75,15 +75,16 @@ def folded_tokens(text: str) -> list[str]:
 # dân", "tỉnh", the ethnicity "Kinh", "Việt Nam"): one letter away from common syllables (ban ~ van, kinh ~
 # minh), they made a word match nearly every record and cost most of a name query's time.
 FUZZY_SOURCES = NAME_FIELDS | PLACE_FIELDS  # the record fields whose words it holds
-# Those words go into all_f a second time, marked (a mark no query token can hold: tokens are \w+), so that a
-# free word and its near misses are one field's terms, gathered in one pass (``fuzzy_terms``). A two-letter
-# word one edit away matches half the dictionary (le → la, de, ne…), so two-letter words look among people's
-# names only, where a one-letter OCR slip matters most: names' words of up to three letters (all a two-letter
-# word's neighbours can be) are marked a second way.
+# Those words go into all_f a second time, marked at both ends ("~nguyen~"; marks no query token can hold:
+# tokens are \w+), so that a free word's near misses are one field's terms: "~nguyen~" one edit away is exactly
+# a marked word one edit from "nguyen" (an edit to a mark makes no token). A two-letter word one edit away
+# matches half the dictionary (le → la, de, ne…), so two-letter words look among people's names only, where a
+# one-letter OCR slip matters most: names' words of up to three letters (all a two-letter word's neighbours can
+# be) are marked a second way ("^an^"). Only words written in ``ALPHABET`` once folded are marked: the letters a
+# near miss may gain or have replaced, so that a word's near misses can also be listed (``neighbours``). A word
+# holding another letter is still found exactly and folded.
 FUZZY_MARK, NAME_MARK = "~", "^"
 NAME_MARKED_MAX = 3
-# The letters a near miss may gain or have replaced: what folded Vietnamese is written in. A record's word
-# holding another letter (after folding) is still found exactly and folded, and through a slip elsewhere.
 ALPHABET = frozenset(string.ascii_lowercase + string.digits)
 
 
@@ -118,29 +119,37 @@ def neighbours(word: str) -> list[str]:
 
 @dataclass(frozen=True, slots=True)
 class Fuzzy:
-    """Where one query word's OCR-error tolerance looks, as terms of ``field`` (both engines build their query
-    from this): ``word`` is the word as a near-miss target (marked in all_f, itself in a record's own field),
-    ``near`` its neighbours marked the same way. A word of nine letters or more is forgiven two edits: its
-    neighbours are too many to list, so the engines expand ``word`` by distance (``near`` empty)."""
-    field: str
+    """Where one query word's OCR-error tolerance looks, in the field it is matched in (both engines build
+    their query from this): ``word`` within ``distance`` edits, ``word`` being marked in all_f and the word
+    itself in a record's own field."""
     word: str
-    near: tuple[str, ...]
     distance: int
+
+    def near(self) -> list[str]:
+        """The terms one edit from ``word``, marked as it is: its near misses listed rather than found by an
+        automaton (``index.tantivy_index``)."""
+        mark = self.word[0] if self.word[0] in (FUZZY_MARK, NAME_MARK) else ""
+        plain = self.word[len(mark):len(self.word) - len(mark)]
+        return [f"{mark}{n}{mark}" for n in neighbours(plain)]
 
 
 def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
     """``field``: all_f for a free word, a record field's ``f_<name>`` (or name_f) for a fielded one, which
-    looks in its own field, unmarked. None: no tolerance (numbers, one letter)."""
+    looks in its own field, unmarked. None: no tolerance (numbers, one letter). In all_f a word of nine letters
+    or more, forgiven two edits, also finds its plain self (both marks dropped): a point more for it."""
     distance = fuzzy_distance(folded)
     if not distance:
         return None
     mark = "" if field != "all_f" else NAME_MARK if len(folded) == 2 else FUZZY_MARK
-    near = tuple(mark + n for n in neighbours(folded)) if distance == 1 else ()
-    return Fuzzy(field, mark + folded, near, distance)
+    return Fuzzy(f"{mark}{folded}{mark}", distance)
 
 
 def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:
     """The words ``fuzzy_terms`` looks for, as all_f holds them after the record's own: every name's and
-    place's own word marked ``FUZZY_MARK``, names' short words ``NAME_MARK`` too."""
-    short = [NAME_MARK + w for w in names if len(w) <= NAME_MARKED_MAX]
-    return " ".join([*(FUZZY_MARK + w for w in fuzzy), *short])
+    place's own word marked ``FUZZY_MARK``, names' short words ``NAME_MARK`` too; only words in ``ALPHABET``."""
+    out = [f"{FUZZY_MARK}{w}{FUZZY_MARK}" for w in fuzzy if _ALPHABET_ONLY.fullmatch(w)]
+    out += [f"{NAME_MARK}{w}{NAME_MARK}" for w in names if len(w) <= NAME_MARKED_MAX and _ALPHABET_ONLY.fullmatch(w)]
+    return " ".join(out)
+
+
+_ALPHABET_ONLY = re.compile("[a-z0-9]+")

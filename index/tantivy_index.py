@@ -274,21 +274,20 @@ class TantivyIndex:
         exact_q = self._term(exact_field, exact, EXACT_BOOST) if exact_field else None
         folded_q = self._term(target, folded, FOLDED_BOOST)
         near_q = None
-        if fuzzy is not None:  # ``index.analysis.fuzzy_terms``: the near misses as one field's terms
-            near = tantivy.Query.term_set_query(self.schema, target, [fuzzy.word, *fuzzy.near]) if fuzzy.near else \
-                tantivy.Query.fuzzy_term_query(self.schema, target, fuzzy.word, fuzzy.distance, True, False)
-            near_q = tantivy.Query.const_score_query(near, FUZZY_BOOST)
-        if not narrow or (fuzzy is not None and not fuzzy.near):
+        if fuzzy is not None:  # ``index.analysis.fuzzy_terms``
+            near_q = tantivy.Query.const_score_query(tantivy.Query.fuzzy_term_query(
+                self.schema, target, fuzzy.word, fuzzy.distance, True, False), FUZZY_BOOST)
+        if not narrow or (fuzzy is not None and fuzzy.distance > 1 and fuzzy.word != folded):
             scored = [q for q in (exact_q, folded_q, near_q) if q is not None]
             return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in scored])
         if fuzzy is None:  # the exact spelling's records are among the folded word's
             matched, bonuses = folded_q, [exact_q]
-        else:
-            matched = tantivy.Query.term_set_query(self.schema, target, [folded, *fuzzy.near])
-            if fuzzy.word == folded:  # a record's own field: every match is a near miss too
-                matched, bonuses = tantivy.Query.const_score_query(matched, FUZZY_BOOST), [exact_q, folded_q]
-            else:
-                matched, bonuses = tantivy.Query.const_score_query(matched, 0.0), [exact_q, folded_q, near_q]
+        elif fuzzy.word == folded:  # a record's own field: the near misses include the word itself
+            matched, bonuses = near_q, [folded_q]
+        else:  # the word or a near miss, listed: one set of one field's terms (its marked words)
+            matched = tantivy.Query.const_score_query(
+                tantivy.Query.term_set_query(self.schema, target, [folded, *fuzzy.near()]), 0.0)
+            bonuses = [exact_q, folded_q, near_q]
         for bonus in bonuses:
             if bonus is not None:
                 matched = _with(matched, bonus)

@@ -584,7 +584,7 @@ def _expected(docs: list[IndexDoc], text: str) -> dict[str, float]:
         own = {w for f, v in doc.fields.items() if f in PLACE_FIELDS for w in place_tokens(str(v)).own}
         score = 0.0
         for x, w in zip(exact_tokens(text), folded_tokens(text), strict=True):
-            pool = names if len(w) == 2 else names | own
+            pool = {v for v in (names if len(w) == 2 else names | own) if v.isascii()}  # (a-z, 0-9 once folded)
             near = fuzzy_distance(w) > 0 and any(_near(w, v) <= fuzzy_distance(w) for v in pool)
             if w not in folded and not near:
                 break
