@@ -268,7 +268,7 @@ class TantivyIndex:
         jump to: cheap when the query matches much of the archive anyway, and most of the work when a year or
         a rare word leaves a few hundred records. Then the word is built as the records it matches (one set)
         with each score added by a nested "must + should", whose should jumps as far as the rest allows
-        (name + year 1.6-1.8x faster at a million records, docs/benchmarks.md)."""
+        (name + year 1.5x faster at p95 at a million records, docs/benchmarks.md, session 16)."""
         target = folded_field or exact_field
         fuzzy = fuzzy_terms(folded, target)
         exact_q = self._term(exact_field, exact, EXACT_BOOST) if exact_field else None
