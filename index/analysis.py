@@ -86,6 +86,7 @@ FUZZY_SOURCES = NAME_FIELDS | PLACE_FIELDS  # the record fields whose words it h
 FUZZY_MARK, NAME_MARK = "~", "^"
 NAME_MARKED_MAX = 3
 ALPHABET = frozenset(string.ascii_lowercase + string.digits)
+_ALPHABET_ONLY = re.compile("[a-z0-9]+")
 
 
 def is_number(token: str) -> bool:
@@ -120,17 +121,20 @@ def neighbours(word: str) -> list[str]:
 @dataclass(frozen=True, slots=True)
 class Fuzzy:
     """Where one query word's OCR-error tolerance looks, in the field it is matched in (both engines build
-    their query from this): ``word`` within ``distance`` edits, ``word`` being marked in all_f and the word
-    itself in a record's own field."""
-    word: str
+    their query from this): ``word`` within ``distance`` edits, marked in all_f, unmarked in a record's own
+    field."""
+    plain: str
+    mark: str
     distance: int
+
+    @property
+    def word(self) -> str:
+        return f"{self.mark}{self.plain}{self.mark}"
 
     def near(self) -> list[str]:
         """The terms one edit from ``word``, marked as it is: its near misses listed rather than found by an
         automaton (``index.tantivy_index``)."""
-        mark = self.word[0] if self.word[0] in (FUZZY_MARK, NAME_MARK) else ""
-        plain = self.word[len(mark):len(self.word) - len(mark)]
-        return [f"{mark}{n}{mark}" for n in neighbours(plain)]
+        return [f"{self.mark}{n}{self.mark}" for n in neighbours(self.plain)]
 
 
 def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
@@ -141,7 +145,7 @@ def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
     if not distance:
         return None
     mark = "" if field != "all_f" else NAME_MARK if len(folded) == 2 else FUZZY_MARK
-    return Fuzzy(f"{mark}{folded}{mark}", distance)
+    return Fuzzy(folded, mark, distance)
 
 
 def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:
@@ -151,5 +155,3 @@ def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:
     out += [f"{NAME_MARK}{w}{NAME_MARK}" for w in names if len(w) <= NAME_MARKED_MAX and _ALPHABET_ONLY.fullmatch(w)]
     return " ".join(out)
 
-
-_ALPHABET_ONLY = re.compile("[a-z0-9]+")
