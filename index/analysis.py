@@ -86,11 +86,6 @@ FUZZY_SOURCES = NAME_FIELDS | PLACE_FIELDS  # the record fields whose words it h
 FUZZY_MARK, NAME_MARK = "~", "^"
 NAME_MARKED_MAX = 3
 ALPHABET = frozenset(string.ascii_lowercase + string.digits)
-_ALPHABET_ONLY = re.compile("[a-z0-9]+")
-
-
-def is_number(token: str) -> bool:
-    return token.isdigit()
 
 
 def fuzzy_distance(folded: str) -> int:
@@ -151,7 +146,7 @@ def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
 def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:
     """The words ``fuzzy_terms`` looks for, as all_f holds them after the record's own: every name's and
     place's own word marked ``FUZZY_MARK``, names' short words ``NAME_MARK`` too; only words in ``ALPHABET``."""
-    out = [f"{FUZZY_MARK}{w}{FUZZY_MARK}" for w in fuzzy if _ALPHABET_ONLY.fullmatch(w)]
-    out += [f"{NAME_MARK}{w}{NAME_MARK}" for w in names if len(w) <= NAME_MARKED_MAX and _ALPHABET_ONLY.fullmatch(w)]
+    out = [f"{FUZZY_MARK}{w}{FUZZY_MARK}" for w in fuzzy if ALPHABET.issuperset(w)]
+    out += [f"{NAME_MARK}{w}{NAME_MARK}" for w in names if len(w) <= NAME_MARKED_MAX and ALPHABET.issuperset(w)]
     return " ".join(out)
 

@@ -20,6 +20,8 @@ written over a dotted leader in one stroke with it.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import cv2
 import numpy as np
 
@@ -36,10 +38,8 @@ _EDGE = 0.04  # of the page's width: ink this close to the edge is the scanner's
 _IN_WORD = 0.3  # print this close (glyph heights) on either side: a letter of a printed word, not a blank's value
 
 
-def _groups(xs: np.ndarray, ys: np.ndarray, ws: np.ndarray, hs: np.ndarray) -> list[list[int]]:
-    """Candidates joined when side by side: boxes overlapping vertically by half the smaller height, and the gap
-    between them at most the taller one's height."""
-    n = len(xs)
+def linked(n: int, joined: Callable[[int, int], bool]) -> list[list[int]]:
+    """Items 0..n-1 in groups, two items in one group when a chain of ``joined`` pairs links them."""
     parent = list(range(n))
 
     def root(i: int) -> int:
@@ -50,14 +50,23 @@ def _groups(xs: np.ndarray, ys: np.ndarray, ws: np.ndarray, hs: np.ndarray) -> l
 
     for i in range(n):
         for j in range(i + 1, n):
-            overlap = min(ys[i] + hs[i], ys[j] + hs[j]) - max(ys[i], ys[j])
-            gap = max(xs[i], xs[j]) - min(xs[i] + ws[i], xs[j] + ws[j])
-            if overlap >= 0.5 * min(hs[i], hs[j]) and gap <= max(hs[i], hs[j]):
+            if joined(i, j):
                 parent[root(i)] = root(j)
     out: dict[int, list[int]] = {}
     for i in range(n):
         out.setdefault(root(i), []).append(i)
     return list(out.values())
+
+
+def _groups(xs: np.ndarray, ys: np.ndarray, ws: np.ndarray, hs: np.ndarray) -> list[list[int]]:
+    """Candidates joined when side by side: boxes overlapping vertically by half the smaller height, and the gap
+    between them at most the taller one's height."""
+    def side_by_side(i: int, j: int) -> bool:
+        overlap = min(ys[i] + hs[i], ys[j] + hs[j]) - max(ys[i], ys[j])
+        gap = max(xs[i], xs[j]) - min(xs[i] + ws[i], xs[j] + ws[j])
+        return overlap >= 0.5 * min(hs[i], hs[j]) and gap <= max(hs[i], hs[j])
+
+    return linked(len(xs), side_by_side)
 
 
 Parts = tuple[int, np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # f, small page, its ink, labels, stats

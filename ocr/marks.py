@@ -291,14 +291,12 @@ def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int
     stamp: a photocopied receipt stamp's frame worn through in places comes apart in two or three strokes, none
     boxed alone ("ĐẾN" then read as text beside them). ``ids``: each mark's component in ``labels`` (1/``f`` size)."""
     strokes = [i for i, m in enumerate(marks) if m.kind == SIGNATURE]
-    group = {i: {i} for i in strokes}
-    for a, b in ((a, b) for n, a in enumerate(strokes) for b in strokes[n + 1:]):
-        if _inside(marks[a], marks[b]) > 0 and group[a] is not group[b]:
-            joined = group[a] | group[b]
-            for i in joined:
-                group[i] = joined
-    out = [m for i, m in enumerate(marks) if i not in group or len(group[i]) == 1]
-    for members in {id(g): g for g in group.values() if len(g) > 1}.values():
+    groups = [[strokes[i] for i in g] for g in
+              blanks.linked(len(strokes), lambda a, b: _inside(marks[strokes[a]], marks[strokes[b]]) > 0)]
+    together = [g for g in groups if len(g) > 1]
+    apart = {i for g in together for i in g}
+    out = [m for i, m in enumerate(marks) if i not in apart]
+    for members in together:
         x0, y0 = min(marks[i].left for i in members) // f, min(marks[i].top for i in members) // f
         x1 = max(marks[i].left + marks[i].width for i in members) // f
         y1 = max(marks[i].top + marks[i].height for i in members) // f
