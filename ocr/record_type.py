@@ -1,8 +1,18 @@
-"""Which kind of record a page holds, from its title and labels (compared folded, tolerant of OCR noise)."""
+"""Which kind of record a page holds, from its title and labels (compared folded, tolerant of OCR noise).
+
+Offices also scan administrative documents — decisions, notices, plans, letters — into the same books and
+boxes. Their prose names births, marriages and land ("thủ tục đăng ký khai sinh", "vợ, chồng", "diện tích"),
+which the labels below would count; so a page titled as Decree 30/2020 titles them (``document_kind``) holds
+no record, whatever words it uses.
+"""
 from __future__ import annotations
 
+import re
+
+from rapidfuzz.distance import Levenshtein
+
 from domain.records import RecordType
-from ocr.labels import find_label, skeleton
+from ocr.labels import Skeleton, find_label, label_skeleton, max_errors, skeleton
 
 # Title phrases decide; label phrases only tip the balance (forms share many labels).
 _TITLES: dict[RecordType, tuple[str, ...]] = {
@@ -21,6 +31,48 @@ _LABELS: dict[RecordType, tuple[str, ...]] = {
 _TITLE_LINES = 15  # titles sit near the top
 _MIN_SCORE = 3.0
 
+# The kinds of administrative document (Decree 30/2020/NĐ-CP, art. 7, and the legal documents offices keep beside
+# them), each printed in capitals alone on its line under the header: "QUYẾT ĐỊNH", "THÔNG BÁO". A letter (công
+# văn) has no title; its subject stands under its number, opened by "V/v".
+DOCUMENT_KINDS = (
+    "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
+    "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình", "Hợp đồng",
+    "Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép",
+    "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công", "Nghị định", "Thông tư", "Pháp lệnh", "Luật",
+)
+LETTER = "Công văn"
+_SUBJECT = re.compile(r"^\W{0,2}V\s?/\s?v\b", re.IGNORECASE)
+_CAPITALS = 0.6  # share of a title line's letters in capitals
+
+
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(c.isupper() for c in letters) >= _CAPITALS * len(letters)
+
+
+def document_kind(text: str) -> str | None:
+    """The administrative document kind the page is titled as ("Quyết định"; "Công văn" for a letter's "V/v"
+    subject line), looked for in its top lines; None when it carries no such title."""
+    lines = [line for line in text.splitlines() if line.strip()][:_TITLE_LINES]
+    for line in lines:
+        if _SUBJECT.match(line):
+            return LETTER
+        if not _capitals(line):
+            continue
+        sk = skeleton(line).text
+        distance, kind = min((Levenshtein.distance(sk, label_skeleton(k)), k) for k in DOCUMENT_KINDS)
+        if distance <= max_errors(len(label_skeleton(kind))):  # the nearest: "THÔNG BÁO" is a letter from "Thông cáo"
+            return kind
+    return None
+
+
+def _words(line: str, phrase: str, sk: Skeleton) -> bool:
+    """``phrase`` in ``line`` as whole words: "vợ" is not the start of "với", nor "kết hôn" a near reading of
+    "hệ thống", nor "khai tử" of "khai trên"."""
+    m = find_label(line, phrase, sk=sk)
+    return m is not None and (m.start == 0 or not line[m.start - 1].isalnum()) and \
+        (m.end == len(line) or not line[m.end].isalnum())
+
 
 def type_scores(text: str) -> dict[RecordType, float]:
     lines = [line for line in text.splitlines() if line.strip()]
@@ -28,15 +80,27 @@ def type_scores(text: str) -> dict[RecordType, float]:
     for n, line in enumerate(lines):
         sk = skeleton(line)
         for rtype, phrases in _TITLES.items():
-            if any(find_label(line, p, sk=sk) for p in phrases):
+            if any(_words(line, p, sk) for p in phrases):
                 result[rtype] += 5.0 if n < _TITLE_LINES else 2.0
         for rtype, phrases in _LABELS.items():
-            result[rtype] += sum(1.0 for p in phrases if find_label(line, p, sk=sk))
+            result[rtype] += sum(1.0 for p in phrases if _words(line, p, sk))
     return result
 
 
 def guess_record_type(text: str) -> RecordType | None:
-    """The record type whose title and labels the text carries most; None when nothing fits."""
+    """The record type whose title and labels the text carries most; None when nothing fits, or when the page
+    is an administrative document (``document_kind``)."""
+    if document_kind(text):
+        return None
     s = type_scores(text)
     best = max(s, key=lambda t: s[t])
     return best if s[best] >= _MIN_SCORE else None
+
+
+def no_record_reason(text: str) -> str:
+    """Why a page of an automatic batch yielded no record, for the clerk."""
+    kind = document_kind(text)
+    if kind:
+        return (f"Văn bản hành chính ({kind.lower()}), không phải giấy tờ hộ tịch hay đất đai: "
+                "không trích xuất hồ sơ từ trang này")
+    return "Không nhận diện được loại giấy tờ trên trang này"

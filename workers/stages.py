@@ -20,7 +20,7 @@ from domain.ids import record_id
 from domain.records import RecordType
 from index import IndexDoc
 from ingest import page_jpeg, render_page
-from ocr import PageOcr, extract_records, guess_record_type, ocr_page
+from ocr import PageOcr, extract_records, guess_record_type, no_record_reason, ocr_page
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
@@ -135,7 +135,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         row.text, row.confidence, row.variant = result.text, result.confidence, result.variant
         row.width, row.height = result.width, result.height
         row.status, row.error_code = PageStatus.DONE, None
-        row.reason = None if record_type else "Không nhận diện được loại giấy tờ trên trang này"
+        row.reason = None if record_type else no_record_reason(result.text)
         unjoin_page(s, page_id, threshold)
         # The records this page yielded before (a re-read): whatever this read no longer yields goes.
         before = {r.id: r for r in s.scalars(
