@@ -5,7 +5,7 @@ import importlib
 import sys
 
 BENCHMARKS = ["ocr_throughput", "accuracy", "search", "ingest", "officer_load", "export", "profile",
-              "keying", "marks", "scale"]
+              "keying", "marks", "scale", "page_kinds"]
 
 
 def main() -> None:

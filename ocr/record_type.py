@@ -32,16 +32,18 @@ _TITLE_LINES = 15  # titles sit near the top
 _MIN_SCORE = 3.0
 
 # The kinds of administrative document (Decree 30/2020/NĐ-CP, art. 7, and the legal documents offices keep beside
-# them), each printed in capitals alone on its line under the header: "QUYẾT ĐỊNH", "THÔNG BÁO". A letter (công
-# văn) has no title; its subject stands under its number, opened by "V/v".
+# them), each printed in capitals alone on its line under the header: "QUYẾT ĐỊNH", "THÔNG BÁO". Under the title
+# stands the document's subject, opened by "Về việc"; a letter (công văn) has no title, and its subject stands
+# under its number, opened by "V/v". Either tells a document whose title a stamp or a copier made unreadable.
 DOCUMENT_KINDS = (
     "Nghị quyết", "Quyết định", "Chỉ thị", "Quy chế", "Quy định", "Thông cáo", "Thông báo", "Hướng dẫn",
     "Chương trình", "Kế hoạch", "Phương án", "Đề án", "Dự án", "Báo cáo", "Biên bản", "Tờ trình", "Hợp đồng",
     "Công điện", "Bản ghi nhớ", "Bản thỏa thuận", "Giấy ủy quyền", "Giấy mời", "Giấy giới thiệu", "Giấy nghỉ phép",
     "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công", "Nghị định", "Thông tư", "Pháp lệnh", "Luật",
 )
-LETTER = "Công văn"
-_SUBJECT = re.compile(r"^\W{0,2}V\s?/\s?v\b", re.IGNORECASE)
+LETTER, UNTITLED = "Công văn", ""
+_LETTER_SUBJECT = re.compile(r"^\W{0,2}V\s?/\s?v\b", re.IGNORECASE)
+_SUBJECT = re.compile(r"^\W{0,2}V[ềeê]\s+vi[ệeê]c\b")
 _CAPITALS = 0.6  # share of a title line's letters in capitals
 
 
@@ -51,12 +53,15 @@ def _capitals(line: str) -> bool:
 
 
 def document_kind(text: str) -> str | None:
-    """The administrative document kind the page is titled as ("Quyết định"; "Công văn" for a letter's "V/v"
-    subject line), looked for in its top lines; None when it carries no such title."""
+    """The administrative document kind the page is titled as ("Quyết định"; ``LETTER`` for a letter's "V/v"
+    subject line, ``UNTITLED`` for a subject under a title not read), looked for in its top lines; None when
+    it carries no such title or subject."""
     lines = [line for line in text.splitlines() if line.strip()][:_TITLE_LINES]
     for line in lines:
-        if _SUBJECT.match(line):
+        if _LETTER_SUBJECT.match(line):
             return LETTER
+        if _SUBJECT.match(line):
+            return UNTITLED
         if not _capitals(line):
             continue
         sk = skeleton(line).text
@@ -90,7 +95,7 @@ def type_scores(text: str) -> dict[RecordType, float]:
 def guess_record_type(text: str) -> RecordType | None:
     """The record type whose title and labels the text carries most; None when nothing fits, or when the page
     is an administrative document (``document_kind``)."""
-    if document_kind(text):
+    if document_kind(text) is not None:
         return None
     s = type_scores(text)
     best = max(s, key=lambda t: s[t])
@@ -100,7 +105,7 @@ def guess_record_type(text: str) -> RecordType | None:
 def no_record_reason(text: str) -> str:
     """Why a page of an automatic batch yielded no record, for the clerk."""
     kind = document_kind(text)
-    if kind:
-        return (f"Văn bản hành chính ({kind.lower()}), không phải giấy tờ hộ tịch hay đất đai: "
-                "không trích xuất hồ sơ từ trang này")
-    return "Không nhận diện được loại giấy tờ trên trang này"
+    if kind is None:
+        return "Không nhận diện được loại giấy tờ trên trang này"
+    return (f"Văn bản hành chính{f' ({kind.lower()})' if kind else ''}, không phải giấy tờ hộ tịch hay đất đai: "
+            "không trích xuất hồ sơ từ trang này")

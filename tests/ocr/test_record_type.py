@@ -7,12 +7,13 @@ import json
 import pytest
 
 from domain.records import RecordType
-from ocr.record_type import DOCUMENT_KINDS, LETTER, document_kind, guess_record_type, no_record_reason, type_scores
+from ocr import record_type as rt
+from ocr.record_type import document_kind, guess_record_type, no_record_reason, type_scores
 from samples.book import render_pages
 from samples.official import MIXES, official_pages
 from samples.register_book import register_pages
 
-_OFFICIAL_TITLES = {"quyet_dinh": "Quyết định", "thong_bao": "Thông báo", "ke_hoach": "Kế hoạch", "cong_van": LETTER}
+_OFFICIAL_TITLES = {"quyet_dinh": "Quyết định", "thong_bao": "Thông báo", "ke_hoach": "Kế hoạch", "cong_van": rt.LETTER}
 
 
 def test_every_generated_administrative_document_holds_no_record():
@@ -50,8 +51,17 @@ def test_a_title_in_capitals_under_the_header_names_the_kind(title, kind):
 
 def test_a_letter_is_known_by_its_subject_line():
     text = "ỦY BAN NHÂN DÂN\nSố: 45/UBND-TP\nV/v hướng dẫn đăng ký kết hôn\nKính gửi: Ủy ban nhân dân các xã"
-    assert document_kind(text) == LETTER
+    assert document_kind(text) == rt.LETTER
     assert guess_record_type(text) is None
+
+
+def test_a_title_read_as_garbage_leaves_the_subject_under_it():
+    # A photocopied notice, its "THÔNG BÁO" under the receipt stamp (a page of the pipeline's reading).
+    text = ("UBND TỈNH SƠN LA\nSỞ TƯ PHÁP\nSố:\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐẾN Ngay\nBẢO”\n"
+            "Về việc tăng cường công tác đăng ký khai sinh, khai tử đúng hạn\nGiấy chứng nhận quyền sử dụng đất")
+    assert document_kind(text) == rt.UNTITLED
+    assert guess_record_type(text) is None
+    assert no_record_reason(text).startswith("Văn bản hành chính, không phải giấy tờ hộ tịch hay đất đai")
 
 
 @pytest.mark.parametrize("text", [
@@ -62,6 +72,7 @@ def test_a_letter_is_known_by_its_subject_line():
     + "QUYẾT ĐỊNH",
     # A declaration to the registrar opens "Kính gửi" as letters do: it is the registration itself.
     "TỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: Ủy ban nhân dân xã An Bình\nHọ, chữ đệm, tên người yêu cầu: Lê Văn Ba",
+    "TRÍCH LỤC KHAI SINH\nGhi chú: về việc thay đổi quê quán\nNơi sinh: Hà Nội",
 ])
 def test_a_kind_named_anywhere_else_is_no_title(text):
     assert document_kind(text) is None
@@ -69,7 +80,7 @@ def test_a_kind_named_anywhere_else_is_no_title(text):
 
 
 def test_every_kind_of_the_decree_is_its_own_nearest_title():
-    for kind in DOCUMENT_KINDS:
+    for kind in rt.DOCUMENT_KINDS:
         assert document_kind(f"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n{kind.upper()}\nCăn cứ …") == kind
 
 
