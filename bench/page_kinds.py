@@ -5,10 +5,11 @@ by today's ``ocr.record_type`` and by a baseline commit's, side by side.
     uv run python -m bench page_kinds --pages 2 --baseline none
 
 Pages: civil-status extracts and land certificates (``samples``, office scans and photocopies in turn), register
-pages, administrative documents laid out as Decree 30/2020 prescribes (``samples.official``, the office mix) —
-which hold no record — and, where ``../shared/data`` is present, the 20 ``ocr_forms_nomvn`` scans: applications
-(leave, residence, enrolment, business) from another generator, which hold none either. The baseline's module is
-loaded from ``git show REV:ocr/record_type.py`` beside today's other modules (``ocr.labels``).
+pages, phone photos of extracts and certificates (``samples.photo``, through the photo intake), administrative
+documents laid out as Decree 30/2020 prescribes (``samples.official``, the office mix) — which hold no record —
+and, where ``../shared/data`` is present, the 20 ``ocr_forms_nomvn`` scans: applications (leave, residence,
+enrolment, business) from another generator, which hold none either. The baseline's module is loaded from ``git
+show REV:ocr/record_type.py`` beside today's other modules (``ocr.labels``).
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ NONE = "—"  # no record
 def _specs(pages: int, seed: int) -> list[tuple[str, str, int]]:
     specs = [(f"form:{t}", t, k) for t in TYPES for k in range(pages)]
     specs += [(f"register:{t}", t, k) for t in REGISTERS for k in range(max(1, pages // 2))]
+    specs += [(f"photo:{t}", t, k) for t in TYPES for k in range(max(1, pages // 2))]
     specs += [("official", NONE, k) for k in range(2 * pages)]
     if NOMVN.is_dir():
         specs += [("nomvn", NONE, k) for k in range(len((NOMVN / "metadata.jsonl").read_text().splitlines()))]
@@ -40,8 +42,10 @@ def _specs(pages: int, seed: int) -> list[tuple[str, str, int]]:
 
 def _read(spec: tuple[str, str, int], seed: int) -> tuple[str, str, str]:
     """(group, expected type, the text our pipeline reads) of one page."""
+    import shutil
     import tempfile
 
+    import numpy as np
     from PIL import Image
 
     from domain.settings import Settings
@@ -52,16 +56,26 @@ def _read(spec: tuple[str, str, int], seed: int) -> tuple[str, str, str]:
 
     what, expected, k = spec
     level = ("moderate", "poor")[k % 2]
+    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-page-kinds")
     if what.startswith("form:"):
         image = list(render_pages(expected, k + 1, seed=seed, degradation=level))[k].image
     elif what.startswith("register:"):
         image = list(register_pages(expected, k + 1, seed=seed, degradation=level))[k].image
+    elif what.startswith("photo:"):  # a phone photo through intake (gate, flattening), as the pipeline renders it
+        from ingest import photo, render_page
+        from samples.photo import photograph
+
+        flat = list(render_pages(expected, k + 1, seed=seed, degradation="clean"))[k].image
+        path = Path(tempfile.mkdtemp()) / "photo.jpg"
+        photograph(flat, np.random.default_rng([seed, 7001, k])).image.save(path, "JPEG", quality=92)
+        photo.gate(path, settings.max_image_pixels)
+        image = render_page(path, "image/jpeg", 1, settings)
+        shutil.rmtree(path.parent)
     elif what == "official":
         image = _office_scan(next(official_pages(1, seed, next(iter(MIXES)), _prose_dir(), start=k)).image)
     else:
         meta = json.loads((NOMVN / "metadata.jsonl").read_text().splitlines()[k])
         image = Image.open(NOMVN / meta["image"])
-    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-page-kinds")
     return what.split(":")[0], expected, ocr_page(image, settings, want_pdf=False).text
 
 
