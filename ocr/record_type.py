@@ -102,10 +102,22 @@ def guess_record_type(text: str) -> RecordType | None:
     return best if s[best] >= _MIN_SCORE else None
 
 
+def _administrative(kind: str) -> str:
+    return f"Văn bản hành chính{f' ({kind.lower()})' if kind else ''}"
+
+
 def no_record_reason(text: str) -> str:
     """Why a page of an automatic batch yielded no record, for the clerk."""
     kind = document_kind(text)
     if kind is None:
         return "Không nhận diện được loại giấy tờ trên trang này"
-    return (f"Văn bản hành chính{f' ({kind.lower()})' if kind else ''}, không phải giấy tờ hộ tịch hay đất đai: "
-            "không trích xuất hồ sơ từ trang này")
+    return f"{_administrative(kind)}, không phải giấy tờ hộ tịch hay đất đai: không trích xuất hồ sơ từ trang này"
+
+
+def review_reason(text: str) -> str | None:
+    """In a batch given its record type, which is read as the clerk said: why the page's records all go to
+    review (it is titled as an administrative document); None when it is not."""
+    kind = document_kind(text)
+    if kind is None:
+        return None
+    return f"{_administrative(kind)} trong quyển đã chọn loại hồ sơ: các hồ sơ trích xuất từ trang này cần kiểm tra"

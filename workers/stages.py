@@ -20,7 +20,7 @@ from domain.ids import record_id
 from domain.records import RecordType
 from index import IndexDoc
 from ingest import page_jpeg, render_page
-from ocr import PageOcr, extract_records, guess_record_type, no_record_reason, ocr_page
+from ocr import PageOcr, extract_records, guess_record_type, no_record_reason, ocr_page, review_reason
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
@@ -124,8 +124,12 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
 
-    record_type = RecordType(batch.record_type) if batch.record_type != "auto" else guess_record_type(result.text)
+    given = batch.record_type != "auto"
+    record_type = RecordType(batch.record_type) if given else guess_record_type(result.text)
     extracted = extract_records(result, record_type) if record_type else []
+    # A decision or letter filed in a book of the type the clerk chose is read as that type, never skipped;
+    # its records all go to review, and the page says why.
+    doubt = review_reason(result.text) if given else None
 
     threshold = ctx.settings.review_threshold
     with ctx.db.session() as s:
@@ -135,7 +139,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         row.text, row.confidence, row.variant = result.text, result.confidence, result.variant
         row.width, row.height = result.width, result.height
         row.status, row.error_code = PageStatus.DONE, None
-        row.reason = None if record_type else no_record_reason(result.text)
+        row.reason = doubt if record_type else no_record_reason(result.text)
         unjoin_page(s, page_id, threshold)
         # The records this page yielded before (a re-read): whatever this read no longer yields goes.
         before = {r.id: r for r in s.scalars(
@@ -163,6 +167,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
                 record.parts = None
                 record.pages = record.pages[:1]
                 set_values(record, rec, threshold)
+            record.needs_review = record.needs_review or doubt is not None
             record.indexed = False
             record.updated_at = utcnow()
             ids.append(rid)
