@@ -20,6 +20,7 @@ class QueueItem(Out):
     title: str
     min_confidence: float
     flagged: list[Flagged]
+    page_note: str | None = None  # why the page it was read from needs a look (an administrative document)
 
 
 class ReviewQueue(Out):

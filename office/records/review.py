@@ -24,7 +24,7 @@ from domain.text import normalize
 from office.accounts.roles import Principal
 from office.audit.service import Actor, record
 from storage.account_models import User
-from storage.models import Batch, Record
+from storage.models import Batch, Page, Record, RecordPage
 from storage.review_models import FieldCorrection
 from workers import Context
 from workers.stages import index_records
@@ -195,12 +195,17 @@ def queue(threshold: float, *, s: Session, batch_id: str | None = None, record_t
     # Fields and book names only for the page shown, each in one query.
     values = dict(s.execute(select(Record.id, Record.fields).where(Record.id.in_([r[1] for r in shown]))).all())
     books = dict(s.execute(select(Batch.id, Batch.book).where(Batch.id.in_({r[3] for r in shown}))).all())
+    # What the page says of a record read from it, e.g. a decision filed in a book of births (workers.stages).
+    notes = dict(s.execute(select(RecordPage.record_id, Page.reason).join(Page, Page.id == RecordPage.page_id)
+                           .where(RecordPage.record_id.in_([r[1] for r in shown]), RecordPage.ordinal == 0,
+                                  Page.reason.is_not(None))).all())
     items = []
     for lowest, rid, rtype, bid, flagged in shown:
         f = values.get(rid) or {}
         items.append({"record_id": rid, "type": rtype, "batch_id": bid, "book": books.get(bid),
                       "title": record_title(rtype, f, "(chưa đọc được tên)"), "min_confidence": lowest,
-                      "flagged": [{"field": k, "value": f.get(k), "confidence": c} for k, c in flagged]})
+                      "flagged": [{"field": k, "value": f.get(k), "confidence": c} for k, c in flagged],
+                      "page_note": notes.get(rid)})
     return {"total": len(rows), "items": items}
 
 

@@ -165,3 +165,29 @@ def test_the_queue_puts_the_lowest_confidence_first_and_empties_as_clerks_correc
     assert kept.status_code == 200 and kept.json()["needs_review"] is False
     assert [i["record_id"] for i in clerk.get("/api/v1/review").json()["items"]] == [b]
     assert client_for("admin").get("/review").status_code == 200
+
+
+def test_the_queue_says_why_the_page_a_record_was_read_from_needs_a_look(client_for, installation, restored):
+    # A decision filed in a book of births yields records that all go to review (workers.stages): the queue says
+    # so beside them, where no field need be doubtful.
+    from ocr import review_reason
+    from storage.models import Page
+
+    clerk = client_for("clerk")
+    a, b = (_record_of(clerk, installation.truth[i]["personal_id"]) for i in (0, 1))
+    note = review_reason("QUYẾT ĐỊNH\nVề việc cấp giấy chứng nhận quyền sử dụng đất")
+    with restored.db.session() as s:
+        pages = {rid: s.get(Record, rid).pages[0].page_id for rid in (a, b)}
+        assert pages[a] != pages[b]
+        for rid in (a, b):
+            s.get(Record, rid).needs_review = True
+        before = s.get(Page, pages[a]).reason
+        s.get(Page, pages[a]).reason = note
+    try:
+        items = {i["record_id"]: i for i in clerk.get("/api/v1/review").json()["items"]}
+        assert items[a]["page_note"] == note and items[b]["page_note"] is None
+        page = clerk.get("/review").text
+        assert page.count(note) == 1
+    finally:
+        with restored.db.session() as s:
+            s.get(Page, pages[a]).reason = before
