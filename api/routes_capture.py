@@ -215,8 +215,9 @@ class RotateIn(Body):
 
 
 class MarkIn(Body):
-    role: Literal["blank", "cover", "back"] | None = Field(
-        description="blank: trang trắng, cover: bìa, back: mặt sau; null: trang thường (nhận dạng lại)")
+    role: Literal["blank", "cover", "back", "document"] | None = Field(
+        description="blank: trang trắng, cover: bìa, back: mặt sau, document: văn bản khác (không phải hồ sơ); "
+                    "null: trang thường (nhận dạng lại)")
 
 
 class OrderIn(Body):

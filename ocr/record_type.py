@@ -120,4 +120,5 @@ def review_reason(text: str) -> str | None:
     kind = document_kind(text)
     if kind is None:
         return None
-    return f"{_administrative(kind)} trong quyển đã chọn loại hồ sơ: các hồ sơ trích xuất từ trang này cần kiểm tra"
+    return (f"{_administrative(kind)} trong quyển đã chọn loại hồ sơ: các hồ sơ trích xuất từ trang này cần kiểm tra; "
+            "nếu trang không có hồ sơ nào, đánh dấu trang là «Văn bản khác» ở trang của quyển")

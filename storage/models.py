@@ -111,8 +111,8 @@ class Page(Base):
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
     worker: Mapped[str | None] = mapped_column(String(200))
-    # What a clerk marked the page as (office.capture.pages): "blank", "cover" or "back" — kept in the book,
-    # yields no records; None for an ordinary page.
+    # What a clerk marked the page as (office.capture.pages): "blank", "cover", "back" or "document" (no record:
+    # a decision filed with the registers) — kept in the book, yields no records; None for an ordinary page.
     role: Mapped[str | None] = mapped_column(String(8))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     file: Mapped[SourceFileRow] = relationship()

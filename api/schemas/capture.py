@@ -96,7 +96,7 @@ class PageFixed(Out):
 class PageMarked(Out):
     batch_id: str
     page_id: str
-    role: Literal["blank", "cover", "back"] | None
+    role: Literal["blank", "cover", "back", "document"] | None
 
 
 class PageDeleted(Out):

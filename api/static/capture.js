@@ -217,7 +217,8 @@
     });
 
     var fixes = document.getElementById("page-fixes");
-    var ROLES = {"": "Trang thường", blank: "Trang trắng", cover: "Bìa sổ", back: "Mặt sau"};
+    var ROLES = {"": "Trang thường", blank: "Trang trắng", cover: "Bìa sổ", back: "Mặt sau",
+                 document: "Văn bản khác, không phải hồ sơ"};
     var STATES = {pending: "Đang chờ", running: "Đang nhận dạng", done: "Xong", failed: "Lỗi"};
     var order = [];
     var loadPages = function () {

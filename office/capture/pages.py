@@ -31,7 +31,9 @@ from workers.joining import apply_parts, release_tail, unjoin_page
 from .service import Runner
 from .upload import Incoming, staged_name
 
-ROLES = {"blank": "Trang trắng", "cover": "Bìa sổ", "back": "Mặt sau"}
+# "document": a page of the book that holds no record — a decision or letter filed with the registers, an
+# application — kept with the book, as the office filed it.
+ROLES = {"blank": "Trang trắng", "cover": "Bìa sổ", "back": "Mặt sau", "document": "Văn bản khác, không phải hồ sơ"}
 ROTATIONS = (90, 180, 270)  # clockwise, as the clerk sees the page
 
 
@@ -115,8 +117,8 @@ def _after(ctx: Context, runner: Runner, batch_id: str, deleted: list[str]) -> N
 
 
 def mark(batch_id: str, page_id: str, role: str | None, *, ctx: Context, runner: Runner, actor: Actor) -> None:
-    """Blank, cover, back side: the page stays in the book but yields no records (a failed blank page is then
-    settled). ``None`` makes it an ordinary page again, read anew."""
+    """Blank, cover, back side, another document: the page stays in the book but yields no records (a failed
+    blank page is then settled). ``None`` makes it an ordinary page again, read anew."""
     if role is not None and role not in ROLES:
         raise FixRefused(f"Loại trang không hợp lệ: {role!r}; chọn một trong {', '.join(ROLES)}.")
     with ctx.db.session() as s:

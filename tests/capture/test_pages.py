@@ -112,16 +112,17 @@ def test_rotate_reads_only_that_page_again_and_the_records_follow(clerk, ctx, bo
     assert {e["target"] for e in logged} >= {first["page_id"], turned.json()["page_id"]}
 
 
-def test_marked_pages_leave_search_and_come_back_when_unmarked(clerk, ctx, book):
+@pytest.mark.parametrize("role", ["cover", "document"])
+def test_marked_pages_leave_search_and_come_back_when_unmarked(clerk, ctx, book, role):
     batch_id, truth = book
     second = pages(clerk, batch_id)[1]
     name = truth[1]["full_name"]
     assert found(clerk, name, batch_id)
-    marked = clerk.post(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}/mark", json={"role": "cover"})
+    marked = clerk.post(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}/mark", json={"role": role})
     assert marked.status_code == 200
     wait_finished(clerk, batch_id)
     page = pages(clerk, batch_id)[1]
-    assert page["role"] == "cover" and page["records"] == 0 and page["status"] == "done"
+    assert page["role"] == role and page["records"] == 0 and page["status"] == "done"
     assert not found(clerk, name, batch_id)
     assert clerk.post(f"/api/v1/batches/{batch_id}/pages/{second['page_id']}/mark",
                       json={"role": "trang-bia"}).status_code == 422
