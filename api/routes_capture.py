@@ -215,7 +215,7 @@ class RotateIn(Body):
 
 
 class MarkIn(Body):
-    role: Literal["blank", "cover", "back", "document"] | None = Field(
+    role: out.PageRole | None = Field(
         description="blank: trang trắng, cover: bìa, back: mặt sau, document: văn bản khác (không phải hồ sơ); "
                     "null: trang thường (nhận dạng lại)")
 

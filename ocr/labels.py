@@ -114,5 +114,13 @@ def find_label(line: str, label: str, *, sk: Skeleton | None = None) -> Match | 
 
 
 def _at_word_start(line: str, sk: Skeleton, pos: int) -> bool:
-    i = sk.index[pos]
+    return _starts_word(line, sk.index[pos])
+
+
+def _starts_word(line: str, i: int) -> bool:
     return i == 0 or not line[i - 1].isalnum()
+
+
+def whole_words(line: str, m: Match) -> bool:
+    """``m`` begins and ends at word boundaries of ``line``: "vợ" found at the start of "với" is no "vợ"."""
+    return _starts_word(line, m.start) and (m.end == len(line) or not line[m.end].isalnum())

@@ -12,7 +12,7 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 from domain.records import RecordType
-from ocr.labels import Skeleton, find_label, label_skeleton, max_errors, skeleton
+from ocr.labels import Skeleton, find_label, label_skeleton, max_errors, skeleton, whole_words
 
 # Title phrases decide; label phrases only tip the balance (forms share many labels).
 _TITLES: dict[RecordType, tuple[str, ...]] = {
@@ -75,8 +75,7 @@ def _words(line: str, phrase: str, sk: Skeleton) -> bool:
     """``phrase`` in ``line`` as whole words: "vợ" is not the start of "với", nor "kết hôn" a near reading of
     "hệ thống", nor "khai tử" of "khai trên"."""
     m = find_label(line, phrase, sk=sk)
-    return m is not None and (m.start == 0 or not line[m.start - 1].isalnum()) and \
-        (m.end == len(line) or not line[m.end].isalnum())
+    return m is not None and whole_words(line, m)
 
 
 def type_scores(text: str) -> dict[RecordType, float]:

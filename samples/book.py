@@ -73,13 +73,17 @@ def render_pages(
     seed: int = 0,
     degradation: str = "moderate",
     data_dir: Path | None = None,
+    start: int = 0,
 ) -> Iterator[Page]:
-    """The book's pages one at a time; page ``i`` uses its own generator seeded by (seed, i)."""
+    """The book's pages one at a time; page ``i`` uses its own generator seeded by (seed, i). ``start``: the
+    first page's index (the records before it are drawn, their pages not rendered)."""
     if record_type not in BOOK_TYPES:
         raise ValueError(f"unknown record type {record_type!r}; choose one of {', '.join(BOOK_TYPES)}")
     level(degradation)  # fail early on a bad name
     kind = None if record_type == "mixed" else record_type
-    for i, record in enumerate(generate(pages, seed, kind, data_dir)):
+    for i, record in enumerate(generate(start + pages, seed, kind, data_dir)):
+        if i < start:
+            continue
         rng = np.random.default_rng([seed, i])
         page = render(layout(record), rng, stamp_overlap(degradation, rng))
         yield Page(i + 1, record, degrade(page.image, degradation, rng), page.text)

@@ -93,10 +93,13 @@ class PageFixed(Out):
     page_id: str = Field(description="Mã trang (mới, nếu trang được xoay hoặc thay)")
 
 
+PageRole = Literal["blank", "cover", "back", "document"]  # office.capture.pages.ROLES
+
+
 class PageMarked(Out):
     batch_id: str
     page_id: str
-    role: Literal["blank", "cover", "back", "document"] | None
+    role: PageRole | None
 
 
 class PageDeleted(Out):
