@@ -191,3 +191,38 @@ def test_a_head_page_re_read_without_its_cut_entry_gives_the_tail_back_then_join
     assert len(records) == len(_truth(book)) and not [r for r in records if r.fragment == "tail"]
     assert _by_number(records)[cut["fields"]["registration_number"]].page_numbers == [1, 2]
     assert ctx.index.count() == len(_truth(book))
+
+
+@pytest.mark.parametrize("doubtful", [1, 2])
+def test_an_entry_joined_across_a_doubtful_page_stays_in_review(ingested, book, monkeypatch, doubtful):
+    """A page of a typed book that its type's check doubts (an administrative page: ``ocr.review_reason``) sends
+    what it yields to review whatever the confidences; the entry cut across it and joined with its rest stays
+    there, whichever of its two pages is the doubtful one and whichever is read again after, and leaves when a
+    re-read no longer doubts it."""
+    from workers import stages
+
+    ctx, batch_id = ingested
+    [cut] = [r for r in _truth(book) if r["pages"] == [1, 2]]
+    with ctx.db.session() as s:
+        page_ids = dict(s.execute(select(Page.number, Page.id).where(Page.batch_id == batch_id)).all())
+
+    def re_read(number: int, doubt: str | None) -> Record:
+        monkeypatch.setattr(stages, "review_reason", lambda text: doubt)
+        with ctx.db.session() as s:
+            s.get(Page, page_ids[number]).status = PageStatus.PENDING
+        stages.process_page(page_ids[number], ctx)
+        stages.finalize_batch(batch_id, ctx)
+        return _by_number(_records(ctx, batch_id))[cut["fields"]["registration_number"]]
+
+    other = 3 - doubtful
+    monkeypatch.setattr(ctx.settings, "review_threshold", 0.0)  # no value is doubtful by its confidence
+    joined = re_read(doubtful, "Văn bản hành chính (thông báo) trong quyển khai sinh")
+    assert joined.page_numbers == [1, 2] and joined.needs_review
+    alone = [r for r in _records(ctx, batch_id) if doubtful not in r.page_numbers]
+    assert alone and not any(r.needs_review for r in alone)
+    joined = re_read(other, None)  # the join undone and made again from the other side
+    assert joined.page_numbers == [1, 2] and joined.needs_review
+    joined = re_read(doubtful, None)
+    assert joined.page_numbers == [1, 2] and not joined.needs_review
+    monkeypatch.undo()  # the module's threshold again, for the tests after
+    re_read(doubtful, None)

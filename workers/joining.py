@@ -19,9 +19,12 @@ from storage.models import Page, PageStatus, Record, RecordPage
 from .context import Context
 
 
-def part(read: ExtractedRecord | Record) -> dict:
-    """What one page yielded for an entry, as kept in ``Record.parts``."""
-    return {"fields": read.fields, "confidence": read.confidence, "text": read.text}
+def part(read: ExtractedRecord | Record, doubt: str | None = None) -> dict:
+    """What one page yielded for an entry, as kept in ``Record.parts``. ``doubt`` is why its page sends what it
+    yields to review whatever the confidences (an administrative page in a typed book): kept with the part, so
+    that a join or an unjoin, which recomputes the flag, does not lose it."""
+    return {"fields": read.fields, "confidence": read.confidence, "text": read.text} | (
+        {"doubt": doubt} if doubt else {})
 
 
 def set_values(record: Record, read: ExtractedRecord, review_threshold: float) -> None:
@@ -40,6 +43,7 @@ def apply_parts(record: Record, review_threshold: float) -> None:
     own, tail = record.parts["own"], record.parts.get("tail")
     joined = join_entries(_extracted(record, own), _extracted(record, tail)) if tail else _extracted(record, own)
     set_values(record, joined, review_threshold)
+    record.needs_review = record.needs_review or any(p.get("doubt") for p in (own, tail) if p)
     record.indexed = False
 
 
@@ -63,7 +67,8 @@ def join_batch(batch_id: str, ctx: Context) -> tuple[list[str], list[str]]:
             tail = tails.pop(nxt.id, None) if nxt else None
             if tail is None:
                 continue  # already joined (its part is in head.parts), or the next page starts a new entry
-            head.parts = {**head.parts, "tail": part(tail) | {"type": tail.type, "page_id": nxt.id}}
+            # A page with records has a reason only when it doubts them (workers.stages), so it is the tail's doubt.
+            head.parts = {**head.parts, "tail": part(tail, nxt.reason) | {"type": tail.type, "page_id": nxt.id}}
             if all(rp.page_id != nxt.id for rp in head.pages):
                 head.pages.append(RecordPage(page_id=nxt.id, ordinal=len(head.pages)))
             apply_parts(head, ctx.settings.review_threshold)
@@ -83,7 +88,8 @@ def release_tail(s, batch_id: str, tail: dict, review_threshold: float) -> None:
         return
     s.add(Record(id=rid, batch_id=batch_id, type=tail["type"], fragment="tail", fields=tail["fields"],
                  confidence=tail["confidence"], text=tail["text"], indexed=False,
-                 needs_review=any(c < review_threshold for c in tail["confidence"].values()),
+                 needs_review=bool(tail.get("doubt"))
+                 or any(c < review_threshold for c in tail["confidence"].values()),
                  pages=[RecordPage(page_id=tail["page_id"], ordinal=0)]))
 
 

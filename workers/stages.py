@@ -161,7 +161,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
             record.fragment = "head" if rec.continues else "tail" if rec.continuation else None
             if record.fragment == "head":
                 tail = taken.pop() if taken else None
-                record.parts = {"own": part(rec)} | ({"tail": tail} if tail else {})
+                record.parts = {"own": part(rec, doubt)} | ({"tail": tail} if tail else {})
                 apply_parts(record, threshold)
             else:
                 record.parts = None
