@@ -128,11 +128,16 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
     return best, gutter
 
 
+def opens_recipients(words: list[str]) -> bool:
+    """Do these words, a line's first, open an administrative document's footer: "Nơi nhận:" (Decree 30/2020's
+    words for the list of those it is sent to)?"""
+    return "".join(ch for ch in fold("".join(words[:2])) if ch.isalpha()).startswith("noinhan")
+
+
 def _recipients(ps: list[list[Word]], g: float) -> bool:
-    """Does this line open the footer's left column, "Nơi nhận:" (Decree 30/2020's words for it)? The signer's
-    column beside it is then one even where a seal left only bits of its title to read, off its centre."""
-    left = [w for p in ps if sum(_span(p)) / 2 < g for w in p]
-    return "".join(ch for ch in fold("".join(w.text for w in left[:2])) if ch.isalpha()).startswith("noinhan")
+    """Does this line open the footer's left column, "Nơi nhận:"? The signer's column beside it is then one even
+    where a seal left only bits of its title to read, off its centre."""
+    return opens_recipients([w.text for p in ps if sum(_span(p)) / 2 < g for w in p])
 
 
 def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool:

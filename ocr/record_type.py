@@ -2,8 +2,8 @@
 
 Offices also scan administrative documents — decisions, notices, plans, letters — into the same books and
 boxes. Their prose names births, marriages and land ("thủ tục đăng ký khai sinh", "vợ, chồng", "diện tích"),
-which the labels below would count; so a page titled as Decree 30/2020 titles them (``document_kind``) holds
-no record, whatever words it uses.
+which the labels below would count; so a page titled as Decree 30/2020 titles them, or closed by the footer
+it gives them (``document_kind``), holds no record, whatever words it uses.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.records import RecordType
 from ocr.labels import Skeleton, find_label, label_skeleton, max_errors, skeleton, whole_words
+from ocr.layout import opens_recipients
 
 # Title phrases decide; label phrases only tip the balance (forms share many labels).
 _TITLES: dict[RecordType, tuple[str, ...]] = {
@@ -54,10 +55,12 @@ def _capitals(line: str) -> bool:
 
 def document_kind(text: str) -> str | None:
     """The administrative document kind the page is titled as ("Quyết định"; ``LETTER`` for a letter's "V/v"
-    subject line, ``UNTITLED`` for a subject under a title not read), looked for in its top lines; None when
-    it carries no such title or subject."""
-    lines = [line for line in text.splitlines() if line.strip()][:_TITLE_LINES]
-    for line in lines:
+    subject line, ``UNTITLED`` for a subject under a title not read), looked for in its top lines; ``UNTITLED``
+    too for a page whose title and subject are both unread (a receipt stamp over a letter's "V/v") but which
+    ends as such documents do, a line opening with "Nơi nhận:" (no civil-status or land form prints it); None
+    when it carries none of these."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines[:_TITLE_LINES]:
         if _LETTER_SUBJECT.match(line):
             return LETTER
         if _SUBJECT.match(line):
@@ -68,7 +71,7 @@ def document_kind(text: str) -> str | None:
         distance, kind = min((Levenshtein.distance(sk, label_skeleton(k)), k) for k in DOCUMENT_KINDS)
         if distance <= max_errors(len(label_skeleton(kind))):  # the nearest: "THÔNG BÁO" is a letter from "Thông cáo"
             return kind
-    return None
+    return UNTITLED if any(opens_recipients(line.split()) for line in lines) else None
 
 
 def _words(line: str, phrase: str, sk: Skeleton) -> bool:

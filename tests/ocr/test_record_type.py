@@ -64,6 +64,19 @@ def test_a_title_read_as_garbage_leaves_the_subject_under_it():
     assert no_record_reason(text).startswith("Văn bản hành chính, không phải giấy tờ hộ tịch hay đất đai")
 
 
+@pytest.mark.parametrize("footer", ["Nơi nhận:", "Nơinhận:", "Noi nhân: - Như trên;"])
+def test_a_page_whose_title_and_subject_are_unread_is_known_by_its_footer(footer):
+    # A photocopied letter: its number and "V/v" line under the receipt stamp, read as garbage; the subject
+    # names the land title and the body a parcel, which alone would make a land record of it.
+    text = ("ỦY BAN NHÂN DÂN\nXÃ AN BÌNH\nSỐ Pự Chị te cấp Giấy chứng nhận quyền sử dụng đất lần đầu\n"
+            "Kính gửi: Văn phòng đăng ký đất đai\nThửa đất số 12, tờ bản đồ số 3, diện tích 100 m2\n"
+            f"{footer}\n- Lưu: VT.\nCHỦ TỊCH")
+    assert guess_record_type(text.replace(footer, "")) == RecordType.LAND
+    assert document_kind(text) == rt.UNTITLED
+    assert guess_record_type(text) is None
+    assert no_record_reason(text).startswith("Văn bản hành chính, không phải giấy tờ hộ tịch hay đất đai")
+
+
 @pytest.mark.parametrize("text", [
     # The kind named in a line of prose, in small letters, or at the foot of the page: no title.
     "TRÍCH LỤC KHAI SINH\nHọ, chữ đệm, tên: Lê Văn An\nNơi sinh: Hà Nội\nCăn cứ quyết định số 12 ngày 1/2/2020",
@@ -73,6 +86,8 @@ def test_a_title_read_as_garbage_leaves_the_subject_under_it():
     # A declaration to the registrar opens "Kính gửi" as letters do: it is the registration itself.
     "TỜ KHAI ĐĂNG KÝ KHAI SINH\nKính gửi: Ủy ban nhân dân xã An Bình\nHọ, chữ đệm, tên người yêu cầu: Lê Văn Ba",
     "TRÍCH LỤC KHAI SINH\nGhi chú: về việc thay đổi quê quán\nNơi sinh: Hà Nội",
+    # The footer's words inside a line are no footer.
+    "TRÍCH LỤC KHAI SINH\nNơi sinh: Hà Nội\nBản sao gửi về nơi nhận: bộ phận một cửa",
 ])
 def test_a_kind_named_anywhere_else_is_no_title(text):
     assert document_kind(text) is None
