@@ -226,3 +226,24 @@ def test_an_entry_joined_across_a_doubtful_page_stays_in_review(ingested, book, 
     assert joined.page_numbers == [1, 2] and not joined.needs_review
     monkeypatch.undo()  # the module's threshold again, for the tests after
     re_read(doubtful, None)
+
+
+@pytest.mark.parametrize("doubt", [None, "Văn bản hành chính (thông báo) trong quyển khai sinh"])
+def test_a_tail_given_back_keeps_its_pages_doubt(ingested, doubt):
+    """A part taken from the next page becomes a record of its own again when its head is gone
+    (``release_tail``): in review when its page doubted what it yields, whatever the confidences."""
+    from domain import ids
+    from workers.joining import release_tail
+
+    ctx, batch_id = ingested
+    with ctx.db.session() as s:
+        page_id = s.scalars(select(Page.id).where(Page.batch_id == batch_id, Page.number == 2)).one()
+        rid = ids.record_id(page_id, 0)
+        assert s.get(Record, rid) is None  # page 2's first row is joined to page 1's last: no record of its own
+        tail = {"fields": {"full_name": "Minh Khai"}, "confidence": {"full_name": 0.99}, "text": "Minh Khai",
+                "type": "birth", "page_id": page_id} | ({"doubt": doubt} if doubt else {})
+        release_tail(s, batch_id, tail, review_threshold=0.5)
+    with ctx.db.session() as s:
+        released = s.get(Record, rid)
+        assert released.fragment == "tail" and released.needs_review == (doubt is not None)
+        s.delete(released)  # as the module left it, for the tests after
