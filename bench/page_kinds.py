@@ -42,7 +42,6 @@ def _specs(pages: int, seed: int) -> list[tuple[str, str, int]]:
 
 def _read(spec: tuple[str, str, int], seed: int) -> tuple[str, str, str]:
     """(group, expected type, the text our pipeline reads) of one page."""
-    import shutil
     import tempfile
 
     import numpy as np
@@ -66,11 +65,11 @@ def _read(spec: tuple[str, str, int], seed: int) -> tuple[str, str, str]:
         from samples.photo import photograph
 
         flat = next(render_pages(expected, 1, seed=seed, degradation="clean", start=k)).image
-        path = Path(tempfile.mkdtemp()) / "photo.jpg"
-        photograph(flat, np.random.default_rng([seed, 7001, k])).image.save(path, "JPEG", quality=92)
-        photo.gate(path, settings.max_image_pixels)
-        image = render_page(path, "image/jpeg", 1, settings)
-        shutil.rmtree(path.parent)
+        with tempfile.TemporaryDirectory() as tmp:
+            path = Path(tmp) / "photo.jpg"
+            photograph(flat, np.random.default_rng([seed, 7001, k])).image.save(path, "JPEG", quality=92)
+            photo.gate(path, settings.max_image_pixels)
+            image = render_page(path, "image/jpeg", 1, settings)
     elif what == "official":
         image = _office_scan(next(official_pages(1, seed, next(iter(MIXES)), _prose_dir(), start=k)).image)
     else:

@@ -27,10 +27,16 @@ def part(read: ExtractedRecord | Record, doubt: str | None = None) -> dict:
         {"doubt": doubt} if doubt else {})
 
 
-def set_values(record: Record, read: ExtractedRecord, review_threshold: float) -> None:
+def needs_review(confidence: dict[str, float], review_threshold: float, doubt: str | None = None) -> bool:
+    """A record goes to review when a value was read below the threshold, or when its page doubts what it
+    yields (``doubt``, see :func:`part`)."""
+    return doubt is not None or any(c < review_threshold for c in confidence.values())
+
+
+def set_values(record: Record, read: ExtractedRecord, review_threshold: float, doubt: str | None = None) -> None:
     """A record's values (and whether it needs review) from what was read."""
     record.fields, record.confidence, record.text = read.fields, read.confidence, read.text
-    record.needs_review = any(c < review_threshold for c in read.confidence.values())
+    record.needs_review = needs_review(read.confidence, review_threshold, doubt)
 
 
 def _extracted(record: Record, part: dict) -> ExtractedRecord:
@@ -42,8 +48,7 @@ def apply_parts(record: Record, review_threshold: float) -> None:
     """Set a head record's values from its parts: its own, joined with its tail's when it has one."""
     own, tail = record.parts["own"], record.parts.get("tail")
     joined = join_entries(_extracted(record, own), _extracted(record, tail)) if tail else _extracted(record, own)
-    set_values(record, joined, review_threshold)
-    record.needs_review = record.needs_review or any(p.get("doubt") for p in (own, tail) if p)
+    set_values(record, joined, review_threshold, own.get("doubt") or (tail or {}).get("doubt"))
     record.indexed = False
 
 
@@ -88,8 +93,7 @@ def release_tail(s, batch_id: str, tail: dict, review_threshold: float) -> None:
         return
     s.add(Record(id=rid, batch_id=batch_id, type=tail["type"], fragment="tail", fields=tail["fields"],
                  confidence=tail["confidence"], text=tail["text"], indexed=False,
-                 needs_review=bool(tail.get("doubt"))
-                 or any(c < review_threshold for c in tail["confidence"].values()),
+                 needs_review=needs_review(tail["confidence"], review_threshold, tail.get("doubt")),
                  pages=[RecordPage(page_id=tail["page_id"], ordinal=0)]))
 
 

@@ -166,8 +166,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
             else:
                 record.parts = None
                 record.pages = record.pages[:1]
-                set_values(record, rec, threshold)
-            record.needs_review = record.needs_review or doubt is not None
+                set_values(record, rec, threshold, doubt)
             record.indexed = False
             record.updated_at = utcnow()
             ids.append(rid)
