@@ -199,6 +199,7 @@ def test_an_entry_joined_across_a_doubtful_page_stays_in_review(ingested, book, 
     what it yields to review whatever the confidences; the entry cut across it and joined with its rest stays
     there, whichever of its two pages is the doubtful one and whichever is read again after, and leaves when a
     re-read no longer doubts it."""
+    from office.records.review import queue
     from workers import stages
 
     ctx, batch_id = ingested
@@ -216,8 +217,11 @@ def test_an_entry_joined_across_a_doubtful_page_stays_in_review(ingested, book, 
 
     other = 3 - doubtful
     monkeypatch.setattr(ctx.settings, "review_threshold", 0.0)  # no value is doubtful by its confidence
-    joined = re_read(doubtful, "Văn bản hành chính (thông báo) trong quyển khai sinh")
+    doubt = "Văn bản hành chính (thông báo) trong quyển khai sinh"
+    joined = re_read(doubtful, doubt)
     assert joined.page_numbers == [1, 2] and joined.needs_review
+    with ctx.db.session() as s:  # the review queue says why, whichever page doubts it
+        assert {it["record_id"]: it["page_note"] for it in queue(0.0, s=s)["items"]}[joined.id] == doubt
     alone = [r for r in _records(ctx, batch_id) if doubtful not in r.page_numbers]
     assert alone and not any(r.needs_review for r in alone)
     joined = re_read(other, None)  # the join undone and made again from the other side

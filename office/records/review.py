@@ -195,9 +195,10 @@ def queue(threshold: float, *, s: Session, batch_id: str | None = None, record_t
     # Fields and book names only for the page shown, each in one query.
     values = dict(s.execute(select(Record.id, Record.fields).where(Record.id.in_([r[1] for r in shown]))).all())
     books = dict(s.execute(select(Batch.id, Batch.book).where(Batch.id.in_({r[3] for r in shown}))).all())
-    # What the page says of a record read from it, e.g. a decision filed in a book of births (workers.stages).
+    # What a page says of a record read from it, e.g. a decision filed in a book of births (workers.stages):
+    # either page of an entry joined across two, as either one's doubt keeps it here (workers.joining).
     notes = dict(s.execute(select(RecordPage.record_id, Page.reason).join(Page, Page.id == RecordPage.page_id)
-                           .where(RecordPage.record_id.in_([r[1] for r in shown]), RecordPage.ordinal == 0,
+                           .where(RecordPage.record_id.in_([r[1] for r in shown]),
                                   Page.reason.is_not(None))).all())
     items = []
     for lowest, rid, rtype, bid, flagged in shown:
