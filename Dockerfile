@@ -33,7 +33,8 @@ COPY workers ./workers
 COPY office ./office
 COPY api ./api
 COPY samples ./samples
-RUN uv sync --frozen --no-dev
+RUN uv sync --frozen --no-dev \
+ && python -m index places-table
 
 RUN useradd --system --create-home --home-dir /var/lib/sohoa sohoa
 USER sohoa

@@ -33,6 +33,10 @@ class Settings(BaseSettings):
         "low-confidence lines of poor pages once more (ocr/reread.py): +3 to +6 points field precision on poor "
         "photocopies for ~+20% OCR time on them (≈1.6× → 2.1–2.2× plain Tesseract, past the 1.5× target, hence "
         "off); clean and moderately degraded pages untouched."))
+    places_table: str = Field("auto", description=(
+        "Readings of every administrative unit's own name, made at set-up (python -m index places-table): "
+        "'auto' is the one beside the code, 'none' none (every place parsed or found among those read before), "
+        "or a path."))
     dpi: int = Field(300, ge=72, le=1200, description="Rasterisation resolution for PDFs.")
     max_file_bytes: int = Field(2 * 1024**3, description="Largest single input file accepted.")
     max_image_pixels: int = Field(120_000_000, description="Largest page image (pixels): bomb guard.")

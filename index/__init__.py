@@ -25,10 +25,12 @@ def shards_of(url: str) -> int | None:
 
 def open_index(settings: Settings) -> SearchIndex:
     from . import places
+    from .places_seen import table_location
 
     url = urlsplit(settings.index_url)
     shards = shards_of(settings.index_url)
-    places.remember_in(settings.home / "places.sqlite3")  # either engine: the places read, kept between commands
+    # Either engine: the places read, kept between commands, and the gazetteer's own, read at set-up.
+    places.remember_in(settings.home / "places.sqlite3", table_location(settings.places_table))
     if url.scheme == "tantivy":
         from .tantivy_index import TantivyIndex
 

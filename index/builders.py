@@ -8,7 +8,8 @@ item 4). During a bulk load the build is spread over spawned processes, one a co
 only hands the engine what they return, in order.
 
 Spawned, not forked: the caller may be a server with threads and open handles. Each process keeps its caches
-for the whole load and reads and adds places through the same file as the caller (``index.places_seen``).
+for the whole load and reads and adds places through the same file as the caller (``index.places_seen``), and
+looks them up in the same table of the gazetteer's (``index.places_table``).
 Small upserts (a batch's records) are built in the calling process: the processes cost about a second to start.
 """
 from __future__ import annotations
@@ -33,11 +34,11 @@ PIECE = 250  # records a process builds per task: amortises the hand-over, keeps
 IN_FLIGHT = 4  # tasks a process may have queued: the load streams, never the whole archive at once
 
 
-def _start(seen: Path | None) -> None:
+def _start(seen: Path | None, table: Path | None) -> None:
     # Ctrl-C reaches the whole process group: the caller stops the load and ends these processes, which
     # would otherwise each print a traceback of where the signal found them.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    places.remember_in(seen)
+    places.remember_in(seen, table)
 
 
 def _build_all(build: Callable[[IndexDoc], Any], docs: list[IndexDoc]) -> list[Any]:
@@ -80,9 +81,8 @@ class Builders:
             yield from done
 
     def _open(self) -> ProcessPoolExecutor:
-        seen = places.seen_path()
         self._pool = ProcessPoolExecutor(self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_start, initargs=(seen,))
+                                         initializer=_start, initargs=places.sources())
         log.info("index documents built in %d processes", self.workers)
         return self._pool
 

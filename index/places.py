@@ -35,7 +35,7 @@ from domain.gazetteer import package_data
 from domain.text import fold, nfc, normalize
 
 from .analysis import folded_token, folded_tokens, tokens, word_tokens
-from .places_seen import SeenPlaces
+from .places_seen import PlacesTable, SeenPlaces
 
 LegacyKey = tuple[str, str, str]  # the package's keys: ("thanhphodanang", "quanhaichau", "phuongthachthang")
 NewKey = tuple[str, str]  # ("thanhphodanang", "phuonghaichau")
@@ -243,12 +243,16 @@ def unit_part(text: str) -> str:
 
 
 _seen: SeenPlaces | None = None
+_table: PlacesTable | None = None
 
 
-def remember_in(path: Path | None) -> None:
+def remember_in(path: Path | None, table: Path | None = None) -> None:
     """Keep the unit parts read, and look them up first, in the file ``path`` (:mod:`index.places_seen`); None:
-    in this process only. ``index.open_index`` calls it, for either engine."""
-    global _seen
+    in this process only. Then look them up in ``table``, the gazetteer's own forms read at set-up
+    (:mod:`index.places_table`; None: none). ``index.open_index`` calls it, for either engine."""
+    global _seen, _table
+    if table != (_table.path if _table is not None else None):
+        _table = PlacesTable(table) if table is not None else None
     if _seen is not None and _seen.path == path and _seen.writing:
         return  # already kept there (and not a forked copy): no second read of the file, the warm caches stay
     if _seen is not None:
@@ -258,9 +262,10 @@ def remember_in(path: Path | None) -> None:
     place_tokens.cache_clear()
 
 
-def seen_path() -> Path | None:
-    """Where this process keeps the places read (None: nowhere), for the processes it starts."""
-    return _seen.path if _seen is not None else None
+def sources() -> tuple[Path | None, Path | None]:
+    """Where this process keeps the places read and finds the gazetteer's (None: nowhere), for the processes
+    it starts."""
+    return _seen.path if _seen is not None else None, _table.path if _table is not None else None
 
 
 def _forsake_in_child() -> None:
@@ -280,19 +285,44 @@ class PlaceTokens(NamedTuple):
 
 @lru_cache(maxsize=65_536)  # whole addresses repeat too (one family's residences): skip finding their unit part
 def place_tokens(text: str) -> PlaceTokens:
+    return _tokens_of_unit(_unit_key(text))
+
+
+def _unit_key(text: str) -> str:
     # The parser compares lowercase letters, digits and commas only, and the checks after it lowercase words:
     # "Xã Cổ Loa" and "xã  Cổ Loa" read alike, so they share one reading (a fifth fewer parser calls).
-    return _tokens_of_unit(" ".join(nfc(unit_part(text)).lower().split()))
+    return " ".join(nfc(unit_part(text)).lower().split())
 
 
 @lru_cache(maxsize=262_144)  # unit parts: a closed set
 def _tokens_of_unit(unit_text: str) -> PlaceTokens:
-    seen = _seen
+    seen, table = _seen, _table
     if seen is None or (alternatives := seen.get(unit_text)) is None:
-        alternatives = tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
-        if seen is not None:
-            seen.add(unit_text, alternatives)
+        if table is None or (alternatives := table.get(unit_text)) is None:
+            alternatives = read_unit(unit_text)
+            if seen is not None:
+                seen.add(unit_text, alternatives)
     return PlaceTokens(alternatives, _own_words(unit_text))
+
+
+def read_unit(unit_text: str) -> tuple[str, ...]:
+    """A unit part's tokens of its names in the other era, by the parser."""
+    return tuple(dict.fromkeys(t for n in _alternative_names(unit_text) for t in folded_tokens(n)))
+
+
+def gazetteer_forms(units: int | None = None) -> list[str]:
+    """Every unit as the gazetteer writes it, keyed as ``place_tokens`` looks it up: a ward with its district and
+    province, a district with its province, a province; since 2025 a ward with its province. ``units``: the
+    first so many units of each era only."""
+    t = _tables()
+    forms: dict[str, None] = {}
+    for u in list(t.legacy.values())[:units]:
+        for text in (f"{u.ward}, {u.district}, {u.province}", f"{u.district}, {u.province}", u.province):
+            forms[_unit_key(text)] = None
+    for n in list(t.current.values())[:units]:
+        for text in (f"{n.ward}, {n.province}", n.province):
+            forms[_unit_key(text)] = None
+    return list(forms)
 
 
 def _own_words(unit_text: str) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""The other-era tokens of every place part already read, kept between processes (a SQLite file in SOHOA_HOME).
+"""The other-era tokens of every place part already read, kept between processes (a SQLite file in SOHOA_HOME),
+and those of the gazetteer's own forms, read at set-up (a file beside this module, :mod:`index.places_table`).
 
 Reading a place needs ``vietnamadminunits``' parser, whose import compiles hundreds of regular expressions and
 reads 4 MB of JSON: ≈ 1 s of CPU, paid by every command and batch that indexes a record. An office's places
@@ -15,6 +16,7 @@ import hashlib
 import importlib.metadata
 import sqlite3
 import threading
+from contextlib import closing
 from pathlib import Path
 
 import domain.text
@@ -86,3 +88,45 @@ class SeenPlaces:
             if self._conn is not None:
                 self._conn.close()
                 self._conn = None
+
+
+BUILT_TABLE = Path(__file__).with_name("places_table.sqlite3")  # not in git: set-up makes it (index.places_table)
+
+
+def table_location(setting: str) -> Path | None:
+    """``Settings.places_table``: "auto" is the file set-up builds, "none" none, anything else a path."""
+    return None if setting == "none" else BUILT_TABLE if setting == "auto" else Path(setting)
+
+
+class PlacesTable:
+    """The gazetteer's own forms read at set-up (:mod:`index.places_table`): tokens by unit part, loaded whole at
+    the first look-up (≈ 14,000 rows, a few MiB): a dictionary is read without locks by threads and inherited by
+    forked processes, which a SQLite handle may not be."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._rows: dict[str, tuple[str, ...]] | None = None
+
+    def get(self, unit_text: str) -> tuple[str, ...] | None:
+        if self._rows is None:
+            self._rows = _load(self.path) or {}
+        return self._rows.get(unit_text)
+
+
+def _load(path: Path, rows: bool = True) -> dict[str, tuple[str, ...]] | None:
+    """The file's rows (``rows=False``: none, only whether they count) when it was read with this version;
+    otherwise (missing, older, unreadable) None."""
+    try:
+        with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+            (version,) = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() or ("",)
+            if version != code_version():
+                return None
+            if not rows:
+                return {}
+            return {text: tuple(tokens.split()) for text, tokens in conn.execute("SELECT text, tokens FROM places")}
+    except sqlite3.Error:
+        return None
+
+
+def table_current(path: Path = BUILT_TABLE) -> bool:
+    return _load(path, rows=False) is not None

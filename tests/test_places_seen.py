@@ -1,8 +1,10 @@
 """index.places_seen: places read by one command are not read again by the next — its parser is never imported —
-and what the next one indexes is the same; a changed version of the package or our code reads them afresh."""
+and what the next one indexes is the same; a changed version of the package or our code reads them afresh. The
+same for the gazetteer's own forms read at set-up (index.places_table), from the first command on."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -12,22 +14,21 @@ from domain.records import PLACE_FIELDS
 from index import places
 from samples import generate_records
 
-# A command as `sohoa ingest` or `sohoa reindex` runs it: a Context over a home, its index opened, records
-# upserted. It prints whether the place parser was imported and the index's tokens for each place.
+# A command as `sohoa ingest` or `sohoa reindex` runs it: a Context over a home, its index opened, a record upserted
+# for each place given. It prints whether the place parser was imported and the index's tokens for each place.
 _COMMAND = """
 import json, sys
 from domain.settings import Settings
 from index import places
 from index.base import IndexDoc
-from samples import generate_records
 from workers import Context
 
 ctx = Context(Settings(home=sys.argv[1]))
-docs = [IndexDoc(r.pop("record_id"), r.pop("type"), {k: v for k, v in r.items() if v not in (None, "")})
-        for r in generate_records(12, seed=5)]
-ctx.index.upsert(docs)
+given = json.loads(sys.argv[2])
+ctx.index.upsert([IndexDoc(f"r{i}", "birth", {"full_name": "Nguyễn Văn An", "place_of_birth": p})
+                  for i, p in enumerate(given)])
 print(json.dumps({"parser": "vietnamadminunits" in sys.modules,
-                  "tokens": {p: list(places.place_tokens(p).alternatives) for p in json.loads(sys.argv[2])}}))
+                  "tokens": {p: list(places.place_tokens(p).alternatives) for p in given}}))
 ctx.close()
 """
 
@@ -36,9 +37,12 @@ def _places() -> list[str]:
     return sorted({str(r[f]) for r in generate_records(12, seed=5) for f in PLACE_FIELDS & r.keys() if r[f]})
 
 
-def _command(home: Path) -> dict:
-    done = subprocess.run([sys.executable, "-c", _COMMAND, str(home), json.dumps(_places(), ensure_ascii=False)],
-                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1])
+def _command(home: Path, table: str = "none", places: list[str] | None = None) -> dict:
+    """``table``: Settings.places_table (by default none: these tests are about the places a home has read)."""
+    given = json.dumps(places or _places(), ensure_ascii=False)
+    done = subprocess.run([sys.executable, "-c", _COMMAND, str(home), given],
+                          capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parents[1],
+                          env={**os.environ, "SOHOA_PLACES_TABLE": table})
     return json.loads(done.stdout)
 
 
@@ -101,3 +105,46 @@ def test_a_forked_process_reads_but_leaves_the_file_alone(tmp_path):
             assert conn.execute("SELECT count(*) FROM places").fetchone() == (1,)
     finally:
         places.remember_in(None)
+
+
+# -- index.places_table: the gazetteer's own forms, read at set-up --------------------------------------------
+def _gazetteer_places(units: int) -> list[str]:
+    """Places as a clerk writes them in the gazetteer's own names: behind an office's name, in its case."""
+    from index.places import _tables
+
+    t = _tables()
+    legacy, current = list(t.legacy.values())[:units], list(t.current.values())[:units]
+    return ([f"Ủy ban nhân dân {u.ward}, {u.district}, {u.province}" for u in legacy]
+            + [f"{u.district}, {u.province}" for u in legacy[:3]]
+            + [f"Thôn 2, {u.ward}, {u.province}" for u in current])
+
+
+def test_a_first_command_finds_the_gazetteers_places_without_the_parser(tmp_path):
+    from index import places_table
+
+    table = tmp_path / "places_table.sqlite3"
+    assert places_table.build(table, units=12) > 24  # 12 wards of each era, their districts and provinces
+    wanted = _gazetteer_places(12)
+    got = _command(tmp_path / "home", table=str(table), places=wanted)
+    assert not got["parser"]
+    assert got["tokens"] == {p: _uncached(p) for p in wanted}
+    assert any(got["tokens"].values())
+    # A place written otherwise than the gazetteer (no district named with its ward's province) is parsed.
+    place = "xã Ái Thượng, tỉnh Thanh Hóa"
+    other = _command(tmp_path / "home2", table=str(table), places=[place])
+    assert other["parser"] and other["tokens"] == {place: _uncached(place)}
+
+
+def test_a_table_of_another_version_or_none_is_parsed_past(tmp_path):
+    from index import places_seen, places_table
+
+    table = tmp_path / "places_table.sqlite3"
+    places_table.build(table, units=12)
+    with sqlite3.connect(table) as conn:  # read by an older parser or code
+        conn.execute("UPDATE meta SET value = 'vietnamadminunits 0.0.1; 0'")
+        conn.execute("UPDATE places SET tokens = 'stale'")
+    assert not places_seen.table_current(table)
+    wanted = _gazetteer_places(12)
+    for setting in (str(table), str(tmp_path / "missing.sqlite3")):
+        got = _command(tmp_path / setting[-12:], table=setting, places=wanted)
+        assert got["parser"] and got["tokens"] == {p: _uncached(p) for p in wanted}

@@ -647,3 +647,14 @@ def test_a_words_neighbours_are_every_string_one_edit_away(word: str) -> None:
     letters = sorted(ALPHABET.union(word))
     every = {"".join(p) for n in range(1, len(word) + 2) for p in product(letters, repeat=n)}
     assert neighbours(word) == sorted(s for s in every if _near(word, s) == 1)
+
+
+def test_a_record_twice_in_one_upsert_is_kept_once(empty_ix: SearchIndex) -> None:
+    """The later of the two is the record (a book re-read while its first read is still being indexed)."""
+    first = IndexDoc("t1", "birth", {"full_name": "Hà Văn Tú"})
+    later = IndexDoc("t1", "birth", {"full_name": "Hà Văn Tư"})
+    assert empty_ix.upsert([first, DOCS[0], later]) == 3
+    assert empty_ix.count() == 2
+    assert ids(empty_ix, "ha van tu") == ["t1"]
+    score = {name: empty_ix.search(SearchQuery(name)).hits[0].score for name in ("Hà Văn Tư", "Hà Văn Tú")}
+    assert score["Hà Văn Tư"] > score["Hà Văn Tú"]
