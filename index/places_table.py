@@ -5,9 +5,10 @@ Reading a place needs ``vietnamadminunits``' parser: ≈ 1 s of CPU to import an
 right, are one of the gazetteer's own forms: "xã Hậu Mỹ Bắc A, huyện Cái Bè, tỉnh Tiền Giang", "huyện Cái Bè, tỉnh
 Tiền Giang", "tỉnh Tiền Giang", and since July 2025 "xã Cam Hiệp, tỉnh Khánh Hòa" — ≈ 14,000 in all. Set-up
 (``scripts/bootstrap.sh``, the Dockerfile) reads each of them once into a file beside this module (``python -m
-index places-table``: ≈ 8 s of CPU, skipped while it is current), so that neither an office's first book nor a
-first reindex loads the parser for them: ``index.places`` looks a unit part up there after the places its home has
-read, and parses only what is in neither.
+index places-table``: ≈ 7 s of CPU, skipped while it is current): ``index.places`` looks a unit part up there
+after the places its home has read, and parses only what is in neither. A first reindex of generated records
+parses an eighth of their places (the rest are gazetteer forms) and indexes 1.37× faster; an office's first
+book still loads the parser for its hospitals and streets (docs/benchmarks.md, search, session 19).
 
 The same function fills it that parses a place at indexing (``places.read_unit``), so a place found here has the
 tokens a parse would give. Its entries count only under the version they were read with (``code_version``: the
