@@ -164,3 +164,9 @@ def test_dockerfile_copies_every_package_the_wheel_ships():
         "targets"]["wheel"]["packages"]
     text = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert [p for p in packages if not re.search(rf"^COPY {p} \./{p}$", text, re.M)] == []
+
+
+def test_dockerfile_reads_the_gazetteers_places_as_set_up_does():
+    """index/places_table.sqlite3 is not in git: without this step the image parses every place it indexes."""
+    for setup in (REPO / "Dockerfile", REPO / "scripts" / "bootstrap.sh"):
+        assert "python -m index places-table" in setup.read_text(encoding="utf-8"), setup.name
