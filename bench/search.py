@@ -223,6 +223,9 @@ def in_process(code_root: Path, engine: str, n: int, seed: int, es_url: str | No
 def worktree(rev: str, into: Path) -> Path:
     subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(into), rev], check=True,
                    capture_output=True)
+    if (into / "index" / "places_table.py").exists():  # set up as scripts/bootstrap.sh does (session 19 on)
+        subprocess.run([sys.executable, "-m", "index", "places-table"], cwd=into, check=True,
+                       env={**os.environ, "PYTHONPATH": str(into)})
     return into
 
 

