@@ -47,6 +47,9 @@ _TYPES = {
     "ward": {"phuong", "xa", "thi tran", "dac khu", "p", "x", "tt"},
 }
 _ALL_TYPES = set().union(*_TYPES.values())
+# Each type word's level, the lowest where it names two ("thành phố": a province, or a city in one).
+_LEVEL = {word: level for level, kind in reversed(list(enumerate(("ward", "district", "province"))))
+          for word in _TYPES[kind]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,17 +232,34 @@ def unit_part(text: str) -> str:
     """The address from the first unit-type word ("xã", "huyện", "tp"…) of the first comma-separated part
     that has one: what comes before (a house number, street, hamlet, "Ủy ban nhân dân", "Bệnh viện") names no
     unit. Addresses are millions, their unit parts a small closed set (~10,000 wards, a few ways of writing
-    each): resolving those once each makes indexing many times cheaper."""
+    each): resolving those once each makes indexing many times cheaper.
+
+    A type word inside a part ("Bệnh viện Đa khoa tỉnh Phú Yên, phường 4, …", "đường Xô Viết Nghệ Tĩnh,
+    phường …", "Trạm Y tế xã Ea Ning, xã Ea Ning, …") names a hospital or a street, not where the address
+    starts, when a later part starts with the type word of a unit no higher: an address goes from the ward up,
+    so it starts there. (Otherwise the unit part
+    of every hospital and street was a form of its own, parsed again for each: an eighth of the places indexed.)"""
     parts = text.split(",")
+    first: tuple[int, int, int] | None = None  # where the address starts: part, word, its unit's level
     for i, part in enumerate(parts):
         written = part.split()
         words = [folded_token(w).strip(".") for w in written]
         for j, word in enumerate(words):
-            if word in _ALL_TYPES or " ".join(words[j:j + 2]) in _ALL_TYPES:
-                if i == 0 and j == 0:
-                    return text
-                return ", ".join([" ".join(written[j:]), *(p.strip() for p in parts[i + 1:])])
-    return text
+            pair = " ".join(words[j:j + 2])
+            kind = pair if pair in _ALL_TYPES else word
+            if kind not in _ALL_TYPES:
+                continue
+            if first is None:
+                first = (i, j, _LEVEL[kind])
+            elif j == 0 and first[1] > 0 and _LEVEL[kind] <= first[2]:
+                first = (i, 0, _LEVEL[kind])
+            break
+    if first is None:
+        return text
+    i, j, _ = first
+    if i == 0 and j == 0:
+        return text
+    return ", ".join([" ".join(parts[i].split()[j:]), *(p.strip() for p in parts[i + 1:])])
 
 
 _seen: SeenPlaces | None = None

@@ -9,7 +9,15 @@ from pathlib import Path
 
 import pytest
 
-from index.places import _tables, alternative_names, legacy_to_2025, place_tokens, read_place, to_legacy
+from index.places import (
+    _tables,
+    alternative_names,
+    legacy_to_2025,
+    place_tokens,
+    read_place,
+    to_legacy,
+    unit_part,
+)
 
 ADMIN_UNITS = Path(__file__).resolve().parents[2] / "shared" / "data" / "admin_units"
 
@@ -58,6 +66,21 @@ def test_a_places_own_words_are_its_units_names():
     assert own("thị xã Sơn Tây, Hà Nội") == ("son", "tay", "ha", "noi")
     assert own("Đà Nẵng") == ("da", "nang")
     assert own("") == ()
+
+
+@pytest.mark.parametrize(("written", "unit"), [
+    ("Ủy ban nhân dân xã Hậu Mỹ Bắc A, huyện Cái Bè", "xã Hậu Mỹ Bắc A, huyện Cái Bè"),
+    ("Xóm 13, xã Ninh Vân, huyện Hoa Lư", "xã Ninh Vân, huyện Hoa Lư"),
+    ("tỉnh Hải Dương, xã Hoàng Hoa Thám", "tỉnh Hải Dương, xã Hoàng Hoa Thám"),  # as written: no false start
+    ("Bệnh viện Đa khoa tỉnh Phú Yên", "tỉnh Phú Yên"),
+    # a hospital or a street named after a unit, then its address, which goes from the ward up
+    ("Bệnh viện Đa khoa tỉnh Phú Yên, phường 4, thành phố Tuy Hòa, tỉnh Phú Yên",
+     "phường 4, thành phố Tuy Hòa, tỉnh Phú Yên"),
+    ("Số 80/52 đường Xô Viết Nghệ Tĩnh, phường Ninh Khánh, tỉnh Ninh Bình", "phường Ninh Khánh, tỉnh Ninh Bình"),
+    ("Trạm Y tế xã Ea Ning, xã Ea Ning, huyện Cư Kuin", "xã Ea Ning, huyện Cư Kuin"),
+])
+def test_the_unit_part_starts_where_the_address_does(written, unit):
+    assert unit_part(written) == unit
 
 
 # -- cross-check against dvhcvn (old → new splits, new → old merges with full|partial) ------------------------
