@@ -237,8 +237,8 @@ def unit_part(text: str) -> str:
     A type word inside a part ("Bệnh viện Đa khoa tỉnh Phú Yên, phường 4, …", "đường Xô Viết Nghệ Tĩnh,
     phường …", "Trạm Y tế xã Ea Ning, xã Ea Ning, …") names a hospital or a street, not where the address
     starts, when a later part starts with the type word of a unit no higher: an address goes from the ward up,
-    so it starts there. (Otherwise the unit part
-    of every hospital and street was a form of its own, parsed again for each: an eighth of the places indexed.)"""
+    so it starts there. (Otherwise every hospital and street made a unit part of its own, parsed again for each:
+    an eighth of the bench's places.)"""
     parts = text.split(",")
     first: tuple[int, int, int] | None = None  # where the address starts: part, word, its unit's level
     for i, part in enumerate(parts):
