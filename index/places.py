@@ -48,8 +48,10 @@ _TYPES = {
 }
 _ALL_TYPES = set().union(*_TYPES.values())
 # Each type word's level, the lowest where it names two ("thành phố": a province, or a city in one).
-_LEVEL = {word: level for level, kind in reversed(list(enumerate(("ward", "district", "province"))))
-          for word in _TYPES[kind]}
+_LEVEL: dict[str, int] = {}
+for _level, _kind in enumerate(("ward", "district", "province")):
+    for _word in _TYPES[_kind]:
+        _LEVEL.setdefault(_word, _level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -317,11 +319,13 @@ def _unit_key(text: str) -> str:
 @lru_cache(maxsize=262_144)  # unit parts: a closed set
 def _tokens_of_unit(unit_text: str) -> PlaceTokens:
     seen, table = _seen, _table
-    if seen is None or (alternatives := seen.get(unit_text)) is None:
-        if table is None or (alternatives := table.get(unit_text)) is None:
-            alternatives = read_unit(unit_text)
-            if seen is not None:
-                seen.add(unit_text, alternatives)
+    alternatives = seen.get(unit_text) if seen is not None else None
+    if alternatives is None and table is not None:
+        alternatives = table.get(unit_text)
+    if alternatives is None:
+        alternatives = read_unit(unit_text)
+        if seen is not None:
+            seen.add(unit_text, alternatives)
     return PlaceTokens(alternatives, _own_words(unit_text))
 
 

@@ -18,6 +18,7 @@ import sqlite3
 import sys
 import threading
 from contextlib import closing
+from functools import cache
 from pathlib import Path
 
 import domain.text
@@ -28,6 +29,7 @@ _forsaken: list[sqlite3.Connection | None] = []
 _SCHEMA = "CREATE TABLE IF NOT EXISTS places (text TEXT PRIMARY KEY, tokens TEXT NOT NULL, version TEXT NOT NULL)"
 
 
+@cache  # (the sources do not change under a running process; several openings ask)
 def code_version() -> str:
     """What a place's tokens depend on: the parser package's version and our code's source."""
     sources = [Path(__file__).with_name("places.py"), Path(analysis.__file__), Path(domain.text.__file__)]
@@ -110,26 +112,22 @@ class PlacesTable:
 
     def get(self, unit_text: str) -> tuple[str, ...] | None:
         if self._rows is None:
-            self._rows = _load(self.path) or {}
+            # (a few hundred distinct words among 14,000 rows: each held once)
+            self._rows = {text: tuple(map(sys.intern, tokens.split()))
+                          for text, tokens in _current_rows(self.path, "SELECT text, tokens FROM places") or ()}
         return self._rows.get(unit_text)
 
 
-def _load(path: Path, rows: bool = True) -> dict[str, tuple[str, ...]] | None:
-    """The file's rows (``rows=False``: none, only whether they count) when it was read with this version;
-    otherwise (missing, older, unreadable) None."""
+def _current_rows(path: Path, query: str) -> list | None:
+    """``query``'s rows from the table at ``path`` when it was read with this version; otherwise (missing, older,
+    unreadable) None."""
     try:
         with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
-            (version,) = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone() or ("",)
-            if version != code_version():
-                return None
-            if not rows:
-                return {}
-            # (a few hundred distinct words among 14,000 rows: each held once)
-            return {text: tuple(map(sys.intern, tokens.split()))
-                    for text, tokens in conn.execute("SELECT text, tokens FROM places")}
+            version = conn.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+            return conn.execute(query).fetchall() if version == (code_version(),) else None
     except sqlite3.Error:
         return None
 
 
 def table_current(path: Path = BUILT_TABLE) -> bool:
-    return _load(path, rows=False) is not None
+    return _current_rows(path, "SELECT 1") is not None
