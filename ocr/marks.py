@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import string
 from dataclasses import dataclass
+from itertools import combinations
 
 import cv2
 import numpy as np
@@ -291,8 +292,9 @@ def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int
     stamp: a photocopied receipt stamp's frame worn through in places comes apart in two or three strokes, none
     boxed alone ("ĐẾN" then read as text beside them). ``ids``: each mark's component in ``labels`` (1/``f`` size)."""
     strokes = [i for i, m in enumerate(marks) if m.kind == SIGNATURE]
-    groups = [[strokes[i] for i in g] for g in
-              blanks.linked(len(strokes), lambda a, b: _inside(marks[strokes[a]], marks[strokes[b]]) > 0)]
+    overlapping = [(a, b) for a, b in combinations(range(len(strokes)), 2)
+                   if _inside(marks[strokes[a]], marks[strokes[b]]) > 0]
+    groups = [[strokes[i] for i in g] for g in blanks.linked(len(strokes), overlapping)]
     together = [g for g in groups if len(g) > 1]
     apart = {i for g in together for i in g}
     out = [m for i, m in enumerate(marks) if i not in apart]

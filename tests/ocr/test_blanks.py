@@ -6,6 +6,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from PIL import Image, ImageDraw
 
 from domain.settings import Settings
@@ -178,3 +180,29 @@ def test_the_stroke_pass_components_give_the_same_values():
     assert np.array_equal(given, alone)
     whole, flagged = marks.ink_marks(grey, [])
     assert np.array_equal(whole, alone) and [m.kind for m in flagged] == [HANDWRITING] * len(found)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 400), st.integers(0, 400), st.integers(1, 40), st.integers(1, 40)),
+                max_size=40))
+def test_candidates_grouped_as_their_pairs_say(boxes):
+    """Pieces are grouped (all pairs at once) exactly as the definition pair by pair: overlapping vertically by
+    half the smaller height, the gap between them at most the taller one's height, chains joined."""
+    xs, ys, ws, hs = np.array(boxes, dtype=np.int32).reshape(-1, 4).T
+
+    def side_by_side(i: int, j: int) -> bool:
+        overlap = min(ys[i] + hs[i], ys[j] + hs[j]) - max(ys[i], ys[j])
+        gap = max(xs[i], xs[j]) - min(xs[i] + ws[i], xs[j] + ws[j])
+        return overlap >= 0.5 * min(hs[i], hs[j]) and gap <= max(hs[i], hs[j])
+
+    n = len(boxes)
+    group = list(range(n))  # each piece's group: the least piece a chain of pairs reaches
+    for _ in range(n):
+        for i in range(n):
+            for j in range(n):
+                if i != j and side_by_side(i, j):
+                    group[i] = group[j] = min(group[i], group[j])
+    expected: dict[int, list[int]] = {}
+    for i in range(n):
+        expected.setdefault(group[i], []).append(i)
+    assert blanks._groups(xs, ys, ws, hs) == list(expected.values())
