@@ -1,9 +1,11 @@
 """Text parsing and extraction on recorded OCR output (no Tesseract runs here)."""
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from domain.records import RecordType
 from ocr import extract, guess_record_type
-from ocr.labels import find_label
+from ocr.labels import find_label, max_errors
 from ocr.page import PageOcr
 from ocr.words import mean_confidence, page_text, parse_tsv
 
@@ -182,3 +184,23 @@ def test_tsv_lookalike_d_and_nfc():
     words = parse_tsv(tsv)
     assert page_text(words) == "ĐỖ Nguyễn"
     assert words[0].conf == pytest.approx(0.8) and words[1].line == words[0].line == 0
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text("abcdeghiklmnoqrstuvxy", min_size=6, max_size=24), st.text("abcdeghiklmnoqrstuvxy ", max_size=30),
+       st.text("abcdeghiklmnoqrstuvxy ", max_size=30), st.lists(st.tuples(st.sampled_from("sid"), st.integers(0, 99),
+                                                                           st.sampled_from("abcxyz")), max_size=3))
+def test_a_label_within_its_error_budget_is_found(label, before, after, edits):
+    """However the line is filtered before the edit-distance search (the q-gram lemma among them), a label
+    written with up to its budget of slips (a letter changed, dropped or added) is found."""
+    written = list(label)
+    for kind, at, letter in edits[:max_errors(len(label))]:
+        at %= len(written) + (kind == "i")
+        if kind == "s":
+            written[at] = letter
+        elif kind == "d" and len(written) > 1:
+            del written[at]
+        elif kind == "i":
+            written.insert(at, letter)
+    line = f"{before} {''.join(written)} {after}"
+    assert find_label(line, label) is not None
