@@ -25,6 +25,8 @@ from collections.abc import Iterable
 import cv2
 import numpy as np
 
+from ocr.components import components
+
 _TALL = 1.8  # a candidate is at least this many times the page's median glyph (mostly lower-case letters) tall
 _SPARSE = 0.5  # …and its ink fills at most this share of its box (a printed capital fills 0.4–0.65)
 _ABOVE_LINE = 1.2  # a group is handwriting when this much taller than the line's tall print (p90 of heights)
@@ -82,7 +84,7 @@ def pen_in_blanks(grey: np.ndarray, known: list,
         small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) \
             if f > 1 else grey
         binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
-        _, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+        _, labels, stats, _ = components(binary, connectivity=8)
     else:
         f, small, binary, labels, stats = parts
     page_h, page_w = small.shape

@@ -29,6 +29,7 @@ import numpy as np
 
 from domain.text import fold
 from ocr import blanks, preprocess
+from ocr.components import components
 
 SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
 
@@ -140,13 +141,12 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
     pen_pieces: list[int] = []  # indexes in ``marks`` of what the pen wrote
     for colour, mask in (("red", red), ("pen", pen)):
         # Letters of a seal's ring, the strokes of one signature, the digits of one number: one region.
-        n, _, stats, _ = cv2.connectedComponentsWithStats(cv2.dilate(mask, np.ones((5, 7), np.uint8)),
-                                                          connectivity=8)
+        n, _, stats, _ = components(cv2.dilate(mask, np.ones((5, 7), np.uint8)), connectivity=8)
         # A faint stamp falls apart into bits whose boxes overlap: regions of overlapping boxes are one mark.
         boxes = np.zeros_like(mask)
         for x, y, w, h, _area in stats[1:]:
             boxes[y:y + h, x:x + w] = 1
-        n, labels, stats, _ = cv2.connectedComponentsWithStats(boxes, connectivity=4)
+        n, labels, stats, _ = components(boxes, connectivity=4)
         order = sorted(range(1, n), key=lambda k: -int(stats[k, cv2.CC_STAT_AREA]))
         taken: list[tuple[int, int, int, int]] = []
         for k in order:
@@ -243,7 +243,7 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
     small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
         else grey
     binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    n, labels, stats, _ = components(binary, connectivity=8)
     if n < 20:
         return grey, []
     hs = stats[1:, cv2.CC_STAT_HEIGHT]

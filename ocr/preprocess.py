@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from ocr import specks
+from ocr.components import components
 
 _WORK_WIDTH = 1000
 _MIN_SKEW_DEG = 0.2
@@ -87,7 +88,7 @@ def _large_marks(mask: np.ndarray) -> np.ndarray:
     # Area-averaged, so a thin stroke between sampled pixels still counts.
     small = (cv2.resize(mask, (max(1, w0 // f), max(1, h0 // f)), interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
     joined = cv2.dilate(small, np.ones((3, 5), np.uint8))  # ≈ 12 px down, 20 px across: a seal joins its letters
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats, _ = components(joined, connectivity=8)
     limit = _MARK_MIN * mask.shape[1] / f
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     fill = stats[1:, cv2.CC_STAT_AREA] / np.maximum(1, w * h)

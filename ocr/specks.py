@@ -12,6 +12,8 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
+from ocr.components import components
+
 SMALL = 0.4  # a speck's box is smaller than this share of the text height both ways
 NEAR = 0.6  # a mark this close to a letter (× text height) is an accent, a dot or punctuation
 LONG = 2.0  # a mark this many times longer than it is thick is a dash or a stroke's piece, not a speck
@@ -29,7 +31,7 @@ def text_height(heights: np.ndarray) -> float:
 def despeckle(binary: np.ndarray) -> np.ndarray:
     """``binary`` (0 ink, 255 paper) with its toner specks turned to paper; everything else as it was."""
     ink = cv2.bitwise_not(binary)
-    n, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, centres = components(ink, connectivity=8)
     if n <= 2:
         return binary
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]

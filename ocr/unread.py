@@ -31,6 +31,7 @@ import numpy as np
 from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
+from ocr.components import components
 from ocr.layout import PRINTED, is_garbage
 from ocr.marks import Mark
 from ocr.merge import CONFIDENT, add_read, letters
@@ -69,7 +70,7 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[
         covered[max(0, w.top - pad):w.top + w.height + pad, max(0, w.left - pad):w.left + w.width + pad] = True
     for m in marks:
         covered[max(0, m.top):m.top + m.height, max(0, m.left):m.left + m.width] = True
-    _, _, stats, centres = cv2.connectedComponentsWithStats((img < 128).astype(np.uint8), connectivity=8)
+    _, _, stats, centres = components((img < 128).astype(np.uint8), connectivity=8)
     lx, ly, lw, lh, area = stats[1:].T
     cx, cy = centres[1:, 0].astype(int), centres[1:, 1].astype(int)
     letter = np.flatnonzero((lh >= _GLYPH[0] * h) & (lh <= _GLYPH[1] * h) & (lw <= _WIDEST * h)
