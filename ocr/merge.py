@@ -16,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from statistics import median
 
+import numpy as np
+
 from ocr.layout import is_garbage
 from ocr.marks import Mark, set_aside
 from ocr.words import Word
@@ -40,6 +42,22 @@ def _overlap(a: Word, b: Word) -> float:
     return max(0, dx) * max(0, dy) / max(1, min(a.width * a.height, b.width * b.height))
 
 
+def _boxes(words: list[Word]) -> np.ndarray:
+    """Left, top, right, bottom and area of each word, one row a word."""
+    box = np.array([(w.left, w.top, w.width, w.height) for w in words], np.int64).reshape(-1, 4)
+    return np.column_stack([box[:, 0], box[:, 1], box[:, 0] + box[:, 2], box[:, 1] + box[:, 3],
+                            box[:, 2] * box[:, 3]])
+
+
+def _covering(w: Word, boxes: np.ndarray) -> np.ndarray:
+    """Indexes of the words of ``boxes`` (``_boxes``) that ``w`` overlaps by more than 0.3 (``_overlap``, for all
+    at once: a crop's words against a photocopy's hundreds, pair by pair, were a tenth of its correction's time)."""
+    dx = np.minimum(boxes[:, 2], w.left + w.width) - np.maximum(boxes[:, 0], w.left)
+    dy = np.minimum(boxes[:, 3], w.top + w.height) - np.maximum(boxes[:, 1], w.top)
+    shared = np.maximum(0, dx) * np.maximum(0, dy)
+    return np.flatnonzero(shared / np.maximum(1, np.minimum(boxes[:, 4], w.width * w.height)) > 0.3)
+
+
 def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = 1.0,
              marks: Sequence[Mark] = ()) -> list[Word]:
     """The page's ``words`` with the sure words of each crop read (its corner and the words that may be added)
@@ -47,13 +65,14 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
     ``marks``: the page's, where doubtful page words will be set aside."""
     height = median(w.height for w in words) if words else 0.0  # as the layout judges garbage
     for x0, y0, read in reads:
+        boxes = _boxes(words)
         per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
         sure = [w for w in read if w.conf >= (CONFIDENT if per_line[w.line] > 1 else _ALONE)]
         for w in sure:
             w.left, w.top = w.left + x0, w.top + y0
         added, covered_all = [], {}
         for w in sure:
-            covered = [v for v in words if _overlap(w, v) > 0.3]
+            covered = [words[i] for i in _covering(w, boxes)]
             if all(v.conf + _BETTER < w.conf and (v.conf < CONFIDENT or v.width <= _WIDER * _reach(v, sure))
                    for v in covered):
                 w.conf = min(w.conf, most)

@@ -2,8 +2,11 @@
 replaces, and which it does not."""
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from ocr.marks import SEAL, Mark
-from ocr.merge import add_read
+from ocr.merge import _boxes, _covering, _overlap, add_read
 from ocr.words import Word
 
 
@@ -107,3 +110,16 @@ def test_garbage_holds_no_line_together():
     again = [Word("CHỦ", 0.9, 1063, 1854, 67, 33, 1, 0), Word("TỊCH", 0.9, 1152, 1854, 89, 33, 1, 0)]
     line = _lines(page, again)
     assert line["CHỦ"] == line["TỊCH"] > line["NHÂN"]
+
+
+_box = st.tuples(st.integers(0, 300), st.integers(0, 300), st.integers(0, 120), st.integers(0, 60))
+
+
+@settings(max_examples=200, deadline=None)
+@given(_box, st.lists(_box, max_size=30))
+def test_the_words_a_word_read_again_covers_are_those_it_overlaps(read, page):
+    """All at once (numpy) as pair by pair: the page words whose shared area with the word read again is more
+    than 0.3 of the smaller box's (empty boxes included)."""
+    w = Word("x", 0.9, *read, 1, 0)
+    words = [Word("y", 0.5, *box, 1, 0) for box in page]
+    assert [words[i] for i in _covering(w, _boxes(words))] == [v for v in words if _overlap(w, v) > 0.3]
