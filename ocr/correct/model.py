@@ -153,16 +153,18 @@ class SyllableModel:
                 slip = math.log(LETTER_NOISE * _noise(conf, up))
                 states += [(c, slip + self.channel(c, s, conf, up)) for c, s in slipped.items()]
             lattice.append(states)
+        # log P(c | p) for every state c of each position and p of the one before: both passes need them all.
+        steps = [None] + [[[self.log_bi(c, p) for p, _ in lattice[i - 1]] for c, _ in lattice[i]]
+                          for i in range(1, len(lattice))]
         fwd = [[self.log_bi(c, None) + e for c, e in lattice[0]]]
         for i in range(1, len(lattice)):
-            prev = lattice[i - 1]
-            fwd.append([_logsumexp([f + self.log_bi(c, p) for (p, _), f in zip(prev, fwd[-1], strict=True)])
-                        + e for c, e in lattice[i]])
+            fwd.append([_logsumexp([f + t for t, f in zip(to_c, fwd[-1], strict=True)]) + e
+                        for to_c, (_, e) in zip(steps[i], lattice[i], strict=True)])
         bwd = [[0.0] * len(lattice[-1])]
         for i in range(len(lattice) - 2, -1, -1):
-            nxt = lattice[i + 1]
-            bwd.insert(0, [_logsumexp([self.log_bi(n, c) + e + b
-                                       for (n, e), b in zip(nxt, bwd[0], strict=True)]) for c, _ in lattice[i]])
+            ahead = [(e, b) for (_, e), b in zip(lattice[i + 1], bwd[0], strict=True)]
+            bwd.insert(0, [_logsumexp([t + e + b for t, (e, b) in zip(from_c, ahead, strict=True)])
+                           for from_c in zip(*steps[i + 1], strict=True)])
         out: list[Choice | None] = []
         for i, states in enumerate(lattice):
             if len(states) == 1:
@@ -189,7 +191,7 @@ def _best(states: list[tuple[str, float]], scores: list[float]) -> Choice:
 
 def _logsumexp(values: list[float]) -> float:
     top = max(values)
-    return top + math.log(sum(math.exp(v - top) for v in values))
+    return top + math.log(sum([math.exp(v - top) for v in values]))
 
 
 @cache
