@@ -38,10 +38,27 @@ def normalize(text: str) -> str:
     return " ".join(text.split())  # (str.split's whitespace is the \s of a str pattern's)
 
 
+class _Combining(dict):
+    """``str.translate``'s table deleting every combining mark (``unicodedata.combining``), filled as characters
+    are met: a page's text meets a few hundred at most."""
+
+    def __missing__(self, code: int) -> int | None:
+        self[code] = None if unicodedata.combining(chr(code)) else code
+        return self[code]
+
+
+_NO_MARKS = _Combining()
+
+
 def fold(text: str) -> str:
-    """Lowercase and strip every diacritic, including đ → d (a letter of its own, not a combining mark)."""
+    """Lowercase and strip every diacritic, including đ → d (a letter of its own, not a combining mark).
+
+    Every word indexed, searched, or looked for on a page is folded: ASCII text (a query typed without marks)
+    is only lowercased, and the marks go in one ``translate`` (the same results: tests/test_text.py)."""
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFD", nfc(text).lower().translate(_FOLD_D))
-    return nfc("".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+    return nfc(decomposed.translate(_NO_MARKS))
 
 
 def _tone_key_word(word: str) -> str:

@@ -47,6 +47,15 @@ def test_normalize_is_nfc_lookalikes_repaired_whitespace_collapsed(text):
     assert normalize(text) == re.sub(r"\s+", " ", expected).strip()
 
 
+@given(st.text(alphabet=MESSY + "ABCXYZ0129,.-'\u0302\u0306\u031b\u20ac\u0327", max_size=40) | st.text(max_size=20))
+def test_fold_is_its_definition(text):
+    """Lowercase NFC, đ and its look-alikes to d, every combining mark of the decomposed text gone, NFC again —
+    whatever the text (marks of other scripts, symbols, ASCII alone)."""
+    lowered = unicodedata.normalize("NFC", text).lower().translate(str.maketrans("đĐ\u00d0\u00f0\u0189", "ddddd"))
+    bare = "".join(ch for ch in unicodedata.normalize("NFD", lowered) if not unicodedata.combining(ch))
+    assert fold(text) == unicodedata.normalize("NFC", bare)
+
+
 def test_title_case_name():
     assert title_case_name("NGUYỄN VĂN AN") == "Nguyễn Văn An"
     assert title_case_name("đặng thị hoà") == "Đặng Thị Hoà"
