@@ -62,7 +62,7 @@ def linked(n: int, pairs: Iterable[tuple[int, int]]) -> list[list[int]]:
 def _groups(xs: np.ndarray, ys: np.ndarray, ws: np.ndarray, hs: np.ndarray) -> list[list[int]]:
     """Candidates joined when side by side: boxes overlapping vertically by half the smaller height, and the gap
     between them at most the taller one's height. (All pairs at once: a photocopy has a few hundred candidates,
-    and a pair at a time in Python was a tenth of its page's time outside Tesseract.)"""
+    and a pair at a time in Python took 0.2 s of its page.)"""
     x, y, w, h = (np.asarray(a, np.int64)[:, None] for a in (xs, ys, ws, hs))
     overlap = np.minimum(y + h, (y + h).T) - np.maximum(y, y.T)
     gap = np.maximum(x, x.T) - np.minimum(x + w, (x + w).T)

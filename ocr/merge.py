@@ -51,7 +51,7 @@ def _boxes(words: list[Word]) -> np.ndarray:
 
 def _covering(w: Word, boxes: np.ndarray) -> np.ndarray:
     """Indexes of the words of ``boxes`` (``_boxes``) that ``w`` overlaps by more than 0.3 (``_overlap``, for all
-    at once: a crop's words against a photocopy's hundreds, pair by pair, were a tenth of its correction's time)."""
+    at once: a crop's words against a photocopy's hundreds, pair by pair, were 5% of its read under cProfile)."""
     dx = np.minimum(boxes[:, 2], w.left + w.width) - np.maximum(boxes[:, 0], w.left)
     dy = np.minimum(boxes[:, 3], w.top + w.height) - np.maximum(boxes[:, 1], w.top)
     shared = np.maximum(0, dx) * np.maximum(0, dy)
