@@ -93,13 +93,14 @@ class Gazetteer:
         self._legacy: set[tuple[str, str, str]] = set()
         self._current: set[tuple[str, str]] = set()
         self._spelling: dict[tuple[str, str], str] = {}  # (level, key path) → name as the dataset writes it
+        of = cache(key)  # a province's name comes 150 times, a district's 15: each folded once
         for r in legacy:
-            p, d, w = key(r["province"]), key(r["district"]), key(r["ward"])
+            p, d, w = of(r["province"]), of(r["district"]), of(r["ward"])
             self._legacy.add((p, d, w))
             self._spelling.update({("p", p): r["province"], ("d", f"{p}/{d}"): r["district"],
                                    ("w", f"{p}/{d}/{w}"): r["ward"]})
         for r in current:
-            p, w = key(r["province"]), key(r["ward"])
+            p, w = of(r["province"]), of(r["ward"])
             self._current.add((p, w))
             self._spelling.setdefault(("p", p), r["province"])
             self._spelling.setdefault(("w", f"{p}//{w}"), r["ward"])
