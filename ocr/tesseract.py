@@ -80,6 +80,9 @@ def _engine(lang: str) -> Any:
             raise PageFailed(f"Tesseract không mở được dữ liệu ngôn ngữ «{lang}» (gói tesseract-ocr-{lang}?)",
                              code="tesseract_failed") from exc
         api.SetVariable("debug_file", os.devnull)  # its own notes ("Empty page!!"), as Leptonica's above
+        # Tesseract reads every line it read below 0.7 again as white on black, in case it was: a page of this
+        # archive prints none, and on a scanned form those second reads were an eighth of the page's read.
+        api.SetVariable("tessedit_do_invert", "0")
         engines[lang] = api
     return engines[lang]
 

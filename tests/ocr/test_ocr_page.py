@@ -90,14 +90,15 @@ def test_leptonica_keeps_its_notes_to_itself(capfd):
 @pytest.mark.parametrize("mode,psm,dpi", [("L", 4, 300), ("1", 4, 300), ("L", 6, 200)])
 def test_kept_engine_reads_as_the_tesseract_program(tmp_path, mode, psm, dpi):
     # One engine serves every call of a process: the words must be the program's own, whatever the previous call
-    # was (another mode, another psm) — the benchmarks' baseline and the calibration are the program's.
+    # was (another mode, another psm) — the calibration is the program's. (Both without the white-on-black reread
+    # of doubtful lines, which ocr.tesseract turns off.)
     page = degrade(render_birth().image, angle=0.4, noise=6).convert(mode)
     run_tesseract(render_birth().image.crop((0, 0, 900, 400)), lang="vie", timeout_s=60, psm=11, dpi=150)
     ours = run_tesseract(page, lang="vie", timeout_s=60, psm=psm, dpi=dpi)
     page.save(tmp_path / "page.tif", dpi=(dpi, dpi))
     subprocess.run(["tesseract", str(tmp_path / "page.tif"), str(tmp_path / "out"), "--oem", "1", "--psm", str(psm),
-                    "--dpi", str(dpi), "-l", "vie", "tsv", "pdf"], check=True, capture_output=True, timeout=120,
-                   env={**os.environ, "OMP_THREAD_LIMIT": "1"})
+                    "--dpi", str(dpi), "-l", "vie", "-c", "tessedit_do_invert=0", "tsv", "pdf"],
+                   check=True, capture_output=True, timeout=120, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     assert ours.tsv == (tmp_path / "out.tsv").read_text(encoding="utf-8")
     assert ours.pdf is not None and len(ours.pdf) == len((tmp_path / "out.pdf").read_bytes())
 
@@ -121,3 +122,11 @@ def test_real_scan(settings, ocr_forms):
                if "old_photocopy" in line)
     result = ocr_page(Image.open(ocr_forms / rec["image"]), settings, want_pdf=False)
     assert cer(result.text, rec["title"] + "\n" + rec["text"]) < 0.02
+
+
+def test_the_kept_engine_reads_no_line_again_as_white_on_black():
+    # Tesseract's default reads each line below 0.7 a second time inverted; this archive prints no white on black,
+    # and the second reads cost an eighth of a form's read (docs/benchmarks.md, ocr_throughput, session 20).
+    from ocr.tesseract import _engine
+
+    assert _engine("vie").GetVariableAsString("tessedit_do_invert") == "0"
