@@ -81,8 +81,8 @@ def _engine(lang: str) -> Any:
                              code="tesseract_failed") from exc
         api.SetVariable("debug_file", os.devnull)  # its own notes ("Empty page!!"), as Leptonica's above
         # Tesseract reads every line it read below 0.7 again as white on black, in case it was: a page of this
-        # archive prints none, and a doubtful line's inverted reading only ever replaced it with garbage or noise
-        # (civil forms' CER 4.91 → 4.36% without; docs/benchmarks.md, session 20).
+        # archive prints none, and civil forms read a little better without (CER 4.91 → 4.36% on a fresh seed;
+        # docs/benchmarks.md, session 20).
         api.SetVariable("tessedit_do_invert", "0")
         engines[lang] = api
     return engines[lang]
