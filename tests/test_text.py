@@ -74,3 +74,13 @@ def test_nfd_and_nfc_inputs_analyse_the_same(text):
     assert tone_key(nfd) == tone_key(text)
     assert fold(nfd) == fold(text)
     assert normalize(normalize(text)) == normalize(text)
+
+
+def test_folding_any_text_keeps_a_bounded_table():
+    # A query or a page of ten thousand distinct letters of other scripts is folded, and the table of marks
+    # fold() fills as it meets characters does not grow with it.
+    from domain.text import _NO_MARKS
+
+    text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 10_000))
+    assert fold(text) == text
+    assert len(_NO_MARKS) <= 4096
