@@ -58,7 +58,12 @@ class Match:
 
 @lru_cache(maxsize=1024)  # a line is looked in for dozens of labels
 def _bigrams(s: str) -> frozenset[str]:
-    return frozenset(s[i : i + 2] for i in range(len(s) - 1))
+    return frozenset(_pairs(s))
+
+
+@lru_cache(maxsize=1024)  # labels: a closed set, asked of every line
+def _pairs(s: str) -> tuple[str, ...]:
+    return tuple(s[i : i + 2] for i in range(len(s) - 1))
 
 
 def find_label(line: str, label: str, *, sk: Skeleton | None = None) -> Match | None:
@@ -78,7 +83,7 @@ def find_label(line: str, label: str, *, sk: Skeleton | None = None) -> Match | 
     # bigrams (an edit spoils two at most). Fewer in the whole line: no match, without the quadratic search
     # below, which nine lines in ten would reach for nothing.
     found = _bigrams(text)
-    if sum(pat[i:i + 2] in found for i in range(len(pat) - 1)) < len(pat) - 1 - 2 * k:
+    if sum(g in found for g in _pairs(pat)) < len(pat) - 1 - 2 * k:
         return None
     # Sellers: cost[i] = edit distance of pat[:i] to the best substring of text ending here; start[i] is
     # where that substring begins.

@@ -64,8 +64,8 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
     that the page's read lacks, or read less surely, put on their lines, their confidence ``most`` at most.
     ``marks``: the page's, where doubtful page words will be set aside."""
     height = median(w.height for w in words) if words else 0.0  # as the layout judges garbage
+    boxes = _boxes(words)
     for x0, y0, read in reads:
-        boxes = _boxes(words)
         per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
         sure = [w for w in read if w.conf >= (CONFIDENT if per_line[w.line] > 1 else _ALONE)]
         for w in sure:
@@ -87,6 +87,7 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
                                              for k, v in covered_all.items() if _overlap(w, v) > 0.3)]
         if added:
             words = _placed([v for v in words if id(v) not in gone], added, height)
+            boxes = _boxes(words)
     return words
 
 
