@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import re
 import string
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from domain.records import NAME_FIELDS, PLACE_FIELDS
+from domain.records import FIELDS, NAME_FIELDS, PLACE_FIELDS
 from domain.text import fold, normalize, tone_key
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -113,34 +114,65 @@ def neighbours(word: str) -> list[str]:
     return sorted(out)
 
 
+# A record's fields, each word folded, in one index field ("fields"), each word behind its field's code: three
+# times one private-use character, fixed by the field's name. One field of ≈ 90 words a record instead of a field
+# each (≈ 22 a record, 61 in all) halves the engine's work per record (docs/benchmarks.md, session 21), and keeps
+# Elasticsearch's mapping to a few fields however many a record type gains. Two codes differ in all three
+# characters, so a word of one field is three edits from any word of another: a fielded word's near misses
+# (two edits at most, ``fuzzy_distance``) never cross fields. Only the catalogue's fields are coded (the only
+# ones a query can name, ``index.query``); a value of another field is still found as free text.
+_CODE = 3  # characters: one more than the most edits a word is forgiven
+FIELD_CODES: dict[str, str] = {
+    name: chr(0xE000 + zlib.crc32(name.encode()) % 6400) * _CODE for fields in FIELDS.values() for name in fields}
+if len(set(FIELD_CODES.values())) != len(FIELD_CODES):  # a new field's name met another's code: pick a salt
+    raise RuntimeError("index.analysis: two record fields share a code")
+FIELDS_FIELD = "fields"
+
+
+def coded(code: str, folded: str) -> str:
+    """A value's folded words (space-joined) each behind ``code``, as "fields" holds them."""
+    return code + folded.replace(" ", " " + code) if folded else ""
+
+
+def fielded_term(field: str, token: str) -> tuple[str, str]:
+    """Where a fielded query word (``index.query.ParsedQuery.fielded``: "f_<name>" or name_f) is indexed, and
+    as what: a record field's behind its code in "fields"."""
+    if field.startswith("f_"):
+        return FIELDS_FIELD, FIELD_CODES[field[2:]] + token
+    return field, token
+
+
 @dataclass(frozen=True, slots=True)
 class Fuzzy:
     """Where one query word's OCR-error tolerance looks, in the field it is matched in (both engines build
     their query from this): ``word`` within ``distance`` edits, marked in all_f, unmarked in a record's own
-    field."""
+    field, behind the field's code in "fields" (``head``)."""
     plain: str
     mark: str
     distance: int
+    head: str = ""
 
     @property
     def word(self) -> str:
-        return f"{self.mark}{self.plain}{self.mark}"
+        return f"{self.head}{self.mark}{self.plain}{self.mark}"
 
     def near(self) -> list[str]:
         """The terms one edit from ``word``, marked as it is: its near misses listed rather than found by an
         automaton (``index.tantivy_index``)."""
-        return [f"{self.mark}{n}{self.mark}" for n in neighbours(self.plain)]
+        return [f"{self.head}{self.mark}{n}{self.mark}" for n in neighbours(self.plain)]
 
 
 def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
-    """``field``: all_f for a free word, a record field's ``f_<name>`` (or name_f) for a fielded one, which
-    looks in its own field, unmarked. None: no tolerance (numbers, one letter). In all_f a word of nine letters
-    or more, forgiven two edits, also finds its plain self (both marks dropped): a point more for it."""
-    distance = fuzzy_distance(folded)
+    """``field``: all_f for a free word, name_f or "fields" (``folded`` behind its field's code) for a fielded
+    one, which looks in its own field, unmarked. None: no tolerance (numbers, one letter). In all_f a word of
+    nine letters or more, forgiven two edits, also finds its plain self (both marks dropped): a point more."""
+    head = folded[:_CODE] if field == FIELDS_FIELD else ""
+    plain = folded[len(head):]
+    distance = fuzzy_distance(plain)
     if not distance:
         return None
-    mark = "" if field != "all_f" else NAME_MARK if len(folded) == 2 else FUZZY_MARK
-    return Fuzzy(folded, mark, distance)
+    mark = "" if field != "all_f" else NAME_MARK if len(plain) == 2 else FUZZY_MARK
+    return Fuzzy(plain, mark, distance, head)
 
 
 def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:

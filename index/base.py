@@ -11,9 +11,9 @@ from typing import Protocol, runtime_checkable
 from domain.errors import SohoaError
 from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import analyse, analysed_value, cached_analysis, marked
+from .analysis import FIELD_CODES, FIELDS_FIELD, analyse, analysed_value, cached_analysis, coded, marked
 from .places import place_tokens
-from .query import KNOWN_FIELDS, ParsedQuery, parse
+from .query import ParsedQuery, parse
 
 # Bounds on what one search may ask, so no query can crash or bloat the process: Tantivy allocates room for
 # offset + limit hits up front (a deep offset aborted the server), and every query word becomes a fuzzy
@@ -38,7 +38,7 @@ OUTDATED = "0"
 
 # The fields ``IndexDoc.analysed`` fills, each with whitespace-joined tokens: matched, never returned. Both
 # engines declare exactly these.
-TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", *(f"f_{f}" for f in sorted(KNOWN_FIELDS)))
+TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FIELDS_FIELD)
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {
@@ -56,13 +56,13 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-# Per record field: its folded index field ("f_<name>") and whether it names a person / a place. One look-up
-# per value instead of three.
+# Per record field: its code in "fields" ("" for a field outside the catalogue) and whether it names a person /
+# a place. One look-up per value instead of three.
 _FIELD_INFO: dict[str, tuple[str, bool, bool]] = {}
 
 
 def _field_info(name: str) -> tuple[str, bool, bool]:
-    info = _FIELD_INFO[name] = (f"f_{name}", name in NAME_FIELDS, name in PLACE_FIELDS)
+    info = _FIELD_INFO[name] = (FIELD_CODES.get(name, ""), name in NAME_FIELDS, name in PLACE_FIELDS)
     return info
 
 
@@ -104,15 +104,16 @@ class IndexDoc:
         value is analysed once per process (``index.analysis``), so a record costs a dictionary look-up per
         field; tests/test_index_documents.py checks the result against a plain analysis of every value."""
         out: dict[str, str] = {}
-        every_x, every_f, name_f = [], [], []
+        every_x, every_f, name_f, fields = [], [], [], []
         places: list[tuple[str, str]] = []
         known, cached = _FIELD_INFO.get, cached_analysis
         for name, value in self.fields.items():
             text = value if value.__class__ is str else _as_text(value)
             exact, folded = cached(text) or analyse(text)
-            index_field, is_name, is_place = known(name) or _field_info(name)
-            out[index_field] = folded
+            code, is_name, is_place = known(name) or _field_info(name)
             if exact:
+                if code:
+                    fields.append(coded(code, folded))
                 every_x.append(exact)
                 every_f.append(folded)
                 if is_name:  # only folded: a name's exact spelling scores through all_x
@@ -128,6 +129,7 @@ class IndexDoc:
             every_f.append(near_targets)
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
         out["name_f"] = " ".join(name_f)
+        out[FIELDS_FIELD] = " ".join(fields)
         out["authority_f"] = analysed_value(self.authority)[1]
         return out
 

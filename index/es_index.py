@@ -25,14 +25,14 @@ from elasticsearch.serializer import OrjsonSerializer
 
 from domain.errors import ConfigError, TransientBackendError
 
-from .analysis import fuzzy_terms
+from .analysis import fielded_term, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "8"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt)
+SCHEMA_VERSION = "9"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt)
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
 
@@ -66,11 +66,7 @@ def index_body(*, shards: int = 1, replicas: int | None = None) -> dict[str, Any
     mappings = {
         # The token fields are for matching only (hits return record_id, type, batch_id and the payload): not
         # kept in _source, which would otherwise store every record's tokens beside its payload again.
-        "_source": {"excludes": ["f_*", *(name for name in TOKEN_FIELDS if not name.startswith("f_"))]},
-        # A field added to a record type later still gets the folded analyzer, before any migration.
-        "dynamic_templates": [
-            {"record_fields": {"match": "f_*", "match_mapping_type": "string", "mapping": _text("whitespace")}}
-        ],
+        "_source": {"excludes": list(TOKEN_FIELDS)},
         "properties": properties,
     }
     return {"settings": settings, "mappings": mappings}
@@ -122,7 +118,9 @@ def _word(exact_field: str, folded_field: str | None, exact: str, folded: str) -
 def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     must = [_word("all_x", "all_f", term.exact, term.folded) for term in parsed.terms]
     for field, toks in parsed.fielded.items():
-        must.extend(_word("", field, tok, tok) for tok in toks)
+        for tok in toks:
+            where, term = fielded_term(field, tok)
+            must.append(_word("", where, term, term))
     filters: list[dict[str, Any]] = []
     if query.type:
         filters.append({"term": {"type": query.type}})

@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 
-from .analysis import fuzzy_terms
+from .analysis import fielded_term, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -34,7 +34,7 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "9"
+SCHEMA_VERSION = "10"
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
@@ -320,7 +320,8 @@ class TantivyIndex:
             must.append(self._word("all_x", "all_f", term.exact, term.folded, narrow))
         for field, toks in parsed.fielded.items():
             for tok in toks:
-                must.append(self._word("", field, tok, tok, narrow))
+                where, term = fielded_term(field, tok)
+                must.append(self._word("", where, term, term, narrow))
         if query.type:
             must.append(tantivy.Query.const_score_query(
                 tantivy.Query.term_query(self.schema, "type", query.type), 0.0))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from domain.records import NAME_FIELDS, PLACE_FIELDS
+from domain.records import FIELDS, NAME_FIELDS, PLACE_FIELDS
 from domain.text import fold, normalize, tone_key
 from index import analysis, places
 from index.base import IndexDoc
@@ -41,11 +41,12 @@ def _alternatives(place: str) -> list[str]:
 
 def reference(doc: IndexDoc) -> dict[str, str]:
     out: dict[str, str] = {}
-    every_x, every_f, name_f = [], [], []
+    every_x, every_f, name_f, fields = [], [], [], []
     for name, value in doc.fields.items():
         toks = _tokens(value)
         exact, folded = " ".join(tone_key(t) for t in toks), " ".join(fold(t) for t in toks)
-        out[f"f_{name}"] = folded
+        if any(name in names for names in FIELDS.values()):  # a catalogue field: each word behind its code
+            fields += [analysis.FIELD_CODES[name] + fold(t) for t in toks]
         if toks:
             every_x.append(exact)
             every_f.append(folded)
@@ -63,6 +64,7 @@ def reference(doc: IndexDoc) -> dict[str, str]:
         every_f.append(" ".join(near_targets))
     out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
     out["name_f"] = " ".join(name_f)
+    out["fields"] = " ".join(fields)
     authority = doc.fields.get("registration_authority") or doc.fields.get("issuing_authority")
     out["authority_f"] = " ".join(fold(t) for t in _tokens(authority))
     return out
