@@ -114,18 +114,25 @@ def neighbours(word: str) -> list[str]:
     return sorted(out)
 
 
-# A record's fields, each word folded, in one index field ("fields"), each word behind its field's code: three
-# times one private-use character, fixed by the field's name. One field of ≈ 90 words a record instead of a field
-# each (≈ 22 a record, 61 in all) halves the engine's work per record (docs/benchmarks.md, session 21), and keeps
-# Elasticsearch's mapping to a few fields however many a record type gains. Two codes differ in all three
-# characters, so a word of one field is three edits from any word of another: a fielded word's near misses
-# (two edits at most, ``fuzzy_distance``) never cross fields. Only the catalogue's fields are coded (the only
-# ones a query can name, ``index.query``); a value of another field is still found as free text.
-_CODE = 3  # characters: one more than the most edits a word is forgiven
+# A record's fields, each word folded, in one index field ("fields"), each word behind its field's code. One field
+# of ≈ 90 words a record instead of a field each (≈ 22 a record, 61 in all) takes a fifth of the engine's work a
+# record (docs/benchmarks.md, session 21), and keeps Elasticsearch's mapping to a few fields however many a record
+# type gains. A code is three times one punctuation mark and three times another, a pair of its own: words are
+# letters and digits only, so a word of one field differs from any word of another in at least six marks' counts,
+# which takes at least three edits — a fielded word's near misses (two edits at most, ``fuzzy_distance``) never
+# cross fields. ASCII, so the documents stay compact strings. Only the catalogue's fields are coded (the only
+# ones a query can name, ``index.query``), in the order of their names; a value of another field is still found
+# as free text. ``CODES_DIGEST`` goes into both engines' schema version: a field added renumbers the codes, and an
+# index written with others is rebuilt.
+_MARKS = "!#$%&()*+,-./:;<=>?@[]{|}"
+_CODE_PAIRS = [(a, b) for i, a in enumerate(_MARKS) for b in _MARKS[i + 1:]]
 FIELD_CODES: dict[str, str] = {
-    name: chr(0xE000 + zlib.crc32(name.encode()) % 6400) * _CODE for fields in FIELDS.values() for name in fields}
-if len(set(FIELD_CODES.values())) != len(FIELD_CODES):  # a new field's name met another's code: pick a salt
-    raise RuntimeError("index.analysis: two record fields share a code")
+    name: a * 3 + b * 3 for name, (a, b) in zip(sorted({f for fs in FIELDS.values() for f in fs}), _CODE_PAIRS,
+                                                 strict=False)}
+if len(FIELD_CODES) != len({f for fs in FIELDS.values() for f in fs}):
+    raise RuntimeError("index.analysis: more record fields than codes: add marks to _MARKS")
+CODE_LENGTH = 6
+CODES_DIGEST = f"{zlib.crc32(repr(sorted(FIELD_CODES.items())).encode()):08x}"
 FIELDS_FIELD = "fields"
 
 
@@ -166,7 +173,7 @@ def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
     """``field``: all_f for a free word, name_f or "fields" (``folded`` behind its field's code) for a fielded
     one, which looks in its own field, unmarked. None: no tolerance (numbers, one letter). In all_f a word of
     nine letters or more, forgiven two edits, also finds its plain self (both marks dropped): a point more."""
-    head = folded[:_CODE] if field == FIELDS_FIELD else ""
+    head = folded[:CODE_LENGTH] if field == FIELDS_FIELD else ""
     plain = folded[len(head):]
     distance = fuzzy_distance(plain)
     if not distance:

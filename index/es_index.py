@@ -25,14 +25,16 @@ from elasticsearch.serializer import OrjsonSerializer
 
 from domain.errors import ConfigError, TransientBackendError
 
-from .analysis import fielded_term, fuzzy_terms
+from .analysis import CODES_DIGEST, fielded_term, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 DEFAULT_ALIAS = "sohoa-records"
-SCHEMA_VERSION = "9"  # bump with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt)
+# Bumped with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt); the record fields'
+# codes too (``index.analysis``).
+SCHEMA_VERSION = f"9-{CODES_DIGEST}"
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
 

@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 
-from .analysis import fielded_term, fuzzy_terms
+from .analysis import CODES_DIGEST, fielded_term, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -34,7 +34,7 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = "10"
+SCHEMA_VERSION = f"10-{CODES_DIGEST}"  # the record fields' codes too (``index.analysis``)
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)

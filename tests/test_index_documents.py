@@ -7,6 +7,7 @@ from the definitions (``domain.text``) and the place parser as the package ships
 """
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -15,6 +16,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+from rapidfuzz.distance import Levenshtein
 
 from domain.records import FIELDS, NAME_FIELDS, PLACE_FIELDS
 from domain.text import fold, normalize, tone_key
@@ -232,3 +234,14 @@ def test_documents_built_in_other_processes_are_the_same() -> None:
     finally:
         builders.close()
 
+
+
+def test_a_field_code_is_three_edits_from_every_other() -> None:
+    """A fielded word is forgiven two edits at most: with a word after each code, another field's word is never
+    that near (their marks' counts differ by six; words hold no marks)."""
+    codes = list(analysis.FIELD_CODES.values())
+    assert len(set(codes)) == len(codes) == len({f for fs in FIELDS.values() for f in fs})
+    for a, b in itertools.combinations(codes, 2):
+        assert Levenshtein.distance(a + "nguyen", b + "nguyen") >= 3
+        assert Levenshtein.distance(a + "an", b + "anh") >= 3
+    assert not any(re.search(r"\w", code) for code in codes)
