@@ -114,16 +114,15 @@ def neighbours(word: str) -> list[str]:
     return sorted(out)
 
 
-# A record's fields, each word folded, in one index field ("fields"), each word behind its field's code. One field
-# of ≈ 90 words a record instead of a field each (≈ 22 a record, 61 in all) takes a fifth of the engine's work a
-# record (docs/benchmarks.md, session 21), and keeps Elasticsearch's mapping to a few fields however many a record
-# type gains. A code is three times one punctuation mark and three times another, a pair of its own: words are
-# letters and digits only, so a word of one field differs from any word of another in at least six marks' counts,
-# which takes at least three edits — a fielded word's near misses (two edits at most, ``fuzzy_distance``) never
-# cross fields. ASCII, so the documents stay compact strings. Only the catalogue's fields are coded (the only
-# ones a query can name, ``index.query``), in the order of their names; a value of another field is still found
-# as free text. ``CODES_DIGEST`` goes into both engines' schema version: a field added renumbers the codes, and an
-# index written with others is rebuilt.
+# A record's fields, each word folded, in one index field ("fields"), each word behind its field's code: one field
+# of ≈ 90 words a record instead of a field each (≈ 22 a record, 61 in all) takes 15–25% off Tantivy's CPU a record
+# (docs/benchmarks.md, session 21), and keeps Elasticsearch's mapping to five text fields. A code is three of one
+# punctuation mark and three of another, a pair of its own; words hold letters and digits only, so a word of one
+# field differs from any word of another in six marks' counts, which takes three edits: a fielded word's near
+# misses (two edits at most, ``fuzzy_distance``) never cross fields. ASCII, so documents stay compact strings.
+# Only the catalogue's fields are coded (the only ones a query can name, ``index.query``), in the order of their
+# names; a value of another field is still found as free text. ``CODES_DIGEST`` is part of both engines' schema
+# version: a field added renumbers the codes, and an index written with others is rebuilt.
 _MARKS = "!#$%&()*+,-./:;<=>?@[]{|}"
 _CODE_PAIRS = [(a, b) for i, a in enumerate(_MARKS) for b in _MARKS[i + 1:]]
 FIELD_CODES: dict[str, str] = {
