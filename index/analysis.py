@@ -124,12 +124,9 @@ def neighbours(word: str) -> list[str]:
 # names; a value of another field is still found as free text. ``CODES_DIGEST`` is part of both engines' schema
 # version: a field added renumbers the codes, and an index written with others is rebuilt.
 _MARKS = "!#$%&()*+,-./:;<=>?@[]{|}"
-_CODE_PAIRS = [(a, b) for i, a in enumerate(_MARKS) for b in _MARKS[i + 1:]]
-FIELD_CODES: dict[str, str] = {
-    name: a * 3 + b * 3 for name, (a, b) in zip(sorted({f for fs in FIELDS.values() for f in fs}), _CODE_PAIRS,
-                                                 strict=False)}
-if len(FIELD_CODES) != len({f for fs in FIELDS.values() for f in fs}):
-    raise RuntimeError("index.analysis: more record fields than codes: add marks to _MARKS")
+_CATALOGUE = sorted({name for names in FIELDS.values() for name in names})
+_PAIRS = [(a, b) for i, a in enumerate(_MARKS) for b in _MARKS[i + 1:]][:len(_CATALOGUE)]
+FIELD_CODES: dict[str, str] = {name: a * 3 + b * 3 for name, (a, b) in zip(_CATALOGUE, _PAIRS, strict=True)}
 CODE_LENGTH = 6
 CODES_DIGEST = f"{zlib.crc32(repr(sorted(FIELD_CODES.items())).encode()):08x}"
 FIELDS_FIELD = "fields"
