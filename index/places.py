@@ -230,6 +230,15 @@ def _names(units: Iterable[LegacyUnit | NewUnit]) -> set[str]:
     return out
 
 
+def _type_at(words: list[str], j: int) -> str | None:
+    """The unit type ("xa", "thanh pho"…) that ``words`` (folded) name at ``j``, if any: a pair first."""
+    if j >= len(words):
+        return None
+    pair = " ".join(words[j:j + 2])
+    kind = pair if pair in _ALL_TYPES else words[j]
+    return kind if kind in _ALL_TYPES else None
+
+
 def unit_part(text: str) -> str:
     """The address from the first unit-type word ("xã", "huyện", "tp"…) of the first comma-separated part
     that has one: what comes before (a house number, street, hamlet, "Ủy ban nhân dân", "Bệnh viện") names no
@@ -244,17 +253,18 @@ def unit_part(text: str) -> str:
     parts = text.split(",")
     first: tuple[int, int, int] | None = None  # where the address starts: part, word, its unit's level
     for i, part in enumerate(parts):
-        written = part.split()
-        words = [folded_token(w).strip(".") for w in written]
-        for j, word in enumerate(words):
-            pair = " ".join(words[j:j + 2])
-            kind = pair if pair in _ALL_TYPES else word
-            if kind not in _ALL_TYPES:
-                continue
-            if first is None:
-                first = (i, j, _LEVEL[kind])
-            elif j == 0 and first[1] > 0 and _LEVEL[kind] <= first[2]:
-                first = (i, 0, _LEVEL[kind])
+        if first is None:
+            words = [folded_token(w).strip(".") for w in part.split()]
+            for j in range(len(words)):
+                if kind := _type_at(words, j):
+                    first = (i, j, _LEVEL[kind])
+                    break
+        # Once found, only a later part opening with the type word of a unit no higher moves the start, and a
+        # start at a part's first word is final.
+        elif (kind := _type_at([folded_token(w).strip(".") for w in part.split()[:2]], 0)) \
+                and _LEVEL[kind] <= first[2]:
+            first = (i, 0, _LEVEL[kind])
+        if first is not None and first[1] == 0:
             break
     if first is None:
         return text

@@ -8,8 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from domain.text import fold
 from index.places import (
+    _ALL_TYPES,
+    _LEVEL,
     _tables,
     alternative_names,
     legacy_to_2025,
@@ -81,6 +86,40 @@ def test_a_places_own_words_are_its_units_names():
 ])
 def test_the_unit_part_starts_where_the_address_does(written, unit):
     assert unit_part(written) == unit
+
+
+def _unit_part_by_definition(text: str) -> str:
+    """``unit_part`` as first written: every part's words searched for its first type word, to the end."""
+    parts = text.split(",")
+    first = None
+    for i, part in enumerate(parts):
+        words = [fold(w).strip(".") for w in part.split()]
+        for j, word in enumerate(words):
+            pair = " ".join(words[j:j + 2])
+            kind = pair if pair in _ALL_TYPES else word
+            if kind not in _ALL_TYPES:
+                continue
+            if first is None:
+                first = (i, j, _LEVEL[kind])
+            elif j == 0 and first[1] > 0 and _LEVEL[kind] <= first[2]:
+                first = (i, 0, _LEVEL[kind])
+            break
+    if first is None or first[:2] == (0, 0):
+        return text
+    i, j, _ = first
+    return ", ".join([" ".join(parts[i].split()[j:]), *(p.strip() for p in parts[i + 1:])])
+
+
+_ADDRESS_WORDS = ["xã", "Xã", "huyện", "tỉnh", "thành", "phố", "TP.", "tp", "thị", "trấn", "Phường", "P.", "Q.",
+                  "quận", "đặc", "khu", "Số", "12", "đường", "Tân", "Phú", "Hà", "Tĩnh", "Bệnh", "viện", "tx", "h"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_ADDRESS_WORDS), max_size=5), max_size=5))
+def test_the_unit_part_is_what_its_definition_gives(parts: list[list[str]]) -> None:
+    text = ", ".join(" ".join(words) for words in parts)
+    assert unit_part(text) == _unit_part_by_definition(text)
+    assert unit_part(text.replace(", ", ",,")) == _unit_part_by_definition(text.replace(", ", ",,"))
 
 
 # -- cross-check against dvhcvn (old → new splits, new → old merges with full|partial) ------------------------
