@@ -126,8 +126,9 @@ def neighbours(word: str) -> list[str]:
 _MARKS = "!#$%&()*+,-./:;<=>?@[]{|}"
 _CATALOGUE = sorted({name for names in FIELDS.values() for name in names})
 _PAIRS = [(a, b) for i, a in enumerate(_MARKS) for b in _MARKS[i + 1:]][:len(_CATALOGUE)]
-FIELD_CODES: dict[str, str] = {name: a * 3 + b * 3 for name, (a, b) in zip(_CATALOGUE, _PAIRS, strict=True)}
-CODE_LENGTH = 6
+_RUN = 3  # each mark's: two runs' counts apart by six take three edits
+FIELD_CODES: dict[str, str] = {name: a * _RUN + b * _RUN for name, (a, b) in zip(_CATALOGUE, _PAIRS, strict=True)}
+CODE_LENGTH = 2 * _RUN
 CODES_DIGEST = f"{zlib.crc32(repr(sorted(FIELD_CODES.items())).encode()):08x}"
 FIELDS_FIELD = "fields"
 

@@ -58,7 +58,7 @@ class Match:
 
 @lru_cache(maxsize=1024)  # a line is looked in for dozens of labels
 def _bigrams(s: str) -> frozenset[str]:
-    return frozenset(_pairs(s))
+    return frozenset(s[i : i + 2] for i in range(len(s) - 1))  # (not via _pairs: lines would crowd out labels)
 
 
 @lru_cache(maxsize=1024)  # labels: a closed set, asked of every line
