@@ -130,6 +130,9 @@ def read_fields(
 # A numbered heading ("II. Thửa đất…", read "H. Thửa đất…") or item ("c) Địa chỉ…") starts a new part.
 _HEADING = re.compile(r"^\W*(?:[IVXH]{1,4}\.|[a-hđ]\))\s")
 _DATED = re.compile(r"ng[aà]y\s*\d{1,2}\s*th[aá]ng", re.IGNORECASE)
+# A label and its value: a colon with text after it. One that ends the line is a speck of the dot leader read
+# after the value's last word ("tỉnh Thanh⏎Hóa :"), and the wrapped word must not be lost for it.
+_LABELLED = re.compile(r":\W*\w")
 
 
 def _first_text(line: Line):
@@ -151,7 +154,7 @@ def _margins(lines: list[Line]) -> tuple[int, int]:
 def _continues(line: Line, nxt: Line, left: int, right: int) -> bool:
     """Is ``nxt`` the wrapped rest of the value that ends ``line``? With word boxes: ``line`` runs to the
     right margin and ``nxt`` starts at the left one. Without (plain text): ``nxt`` is a short fragment."""
-    if not nxt.words or ":" in nxt.text or _DATED.search(nxt.text) or _HEADING.match(nxt.text):
+    if not nxt.words or _LABELLED.search(nxt.text) or _DATED.search(nxt.text) or _HEADING.match(nxt.text):
         return False
     if right > 0:
         width = right - left

@@ -44,6 +44,22 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
     return False
 
 
+def _stretched(word: Word, line: list[Word], height: float) -> bool:
+    """A printed word too tall only because specks beside it joined its box ("Đồng," read with the dots above
+    and below it, 110 px on a 40 px line): a word of letters whose box spans its line's band, where the rest of
+    the line stands. Its box is brought back to that band, for the layout and the fields after it."""
+    if is_garbage(word) or sum(ch.isalpha() for ch in word.text) < 2 or word.height <= height:
+        return False
+    band = [w for w in line if w is not word and not is_garbage(w, height)]
+    if not band:
+        return False
+    top, bottom = median(w.top for w in band), median(w.top + w.height for w in band)
+    if not word.top <= top < bottom <= word.top + word.height:
+        return False
+    word.top, word.height = round(top), round(bottom - top)
+    return True
+
+
 def _pieces(line: list[Word], gap: float) -> list[list[Word]]:
     out = [[line[0]]]
     for prev, w in zip(line, line[1:], strict=False):
@@ -60,7 +76,7 @@ def _span(piece: list[Word]) -> tuple[int, int]:
 def reading_order(words: list[Word]) -> list[Word]:
     """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring)."""
     height = median(w.height for w in words) if words else 0.0
-    words = [w for w in words if not is_garbage(w, height)]
+    words = [w for line in lines_of(words) for w in line if not is_garbage(w, height) or _stretched(w, line, height)]
     lines = lines_of(words)
     if len(lines) < 2:
         return words

@@ -51,6 +51,18 @@ def test_seal_strokes_dropped():
     assert page_text(reading_order(words)) == "Nơi sinh: Hà Nội"
 
 
+def test_a_word_stretched_by_specks_stays_and_one_beside_its_line_goes():
+    line = _line(0, (0, "Nơi cư trú: huyện Bảo Lâm, tỉnh Lâm"))
+    # "Đồng," with a speck above and one below in its box: 130 px on a 50 px line, read at 0.67.
+    stretched = Word("Đồng,", 0.67, 1300, -40, 120, 130, 1, 0)
+    out = reading_order([*line, stretched])
+    assert page_text(out) == "Nơi cư trú: huyện Bảo Lâm, tỉnh Lâm Đồng,"
+    assert (stretched.top, stretched.height) == (0, 50)
+    # The same box above the line's band (a seal's stroke read as letters) is not a word of it.
+    assert page_text(reading_order([*line, Word("Đồng,", 0.67, 1300, -140, 120, 130, 1, 0)])) \
+        == "Nơi cư trú: huyện Bảo Lâm, tỉnh Lâm"
+
+
 def _official_words() -> list[Word]:
     """Decree 30/2020's page as word boxes: two header blocks, title, body, "Nơi nhận" beside the signer."""
     return (_line(0, (260, "BỘ TÀI CHÍNH"), (1150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))

@@ -138,6 +138,17 @@ def test_marriage_sections():
     assert f["registration_date"] == "2020-02-14"
 
 
+def test_a_wrapped_value_keeps_its_last_word_when_a_speck_of_the_leader_follows_it():
+    wrapped = "Nơi đăng ký kết hôn: Ủy ban nhân dân xã Ái Thượng, huyện Bá Thước, tỉnh Thanh\nHóa :\n"
+    text = MARRIAGE.replace("Ngày, tháng, năm đăng ký", wrapped + "Ngày, tháng, năm đăng ký")
+    f = extract(_page(text), RecordType.MARRIAGE).fields
+    assert f["registration_authority"].endswith("tỉnh Thanh Hóa")
+    assert f["registration_date"] == "2020-02-14"
+    # A colon with text after it is a label's: that line is not the value's rest.
+    f = extract(_page(text.replace("Hóa :", "Ghi chú: Hóa")), RecordType.MARRIAGE).fields
+    assert f["registration_authority"].endswith("tỉnh Thanh")
+
+
 def test_land():
     f = extract(_page(LAND), RecordType.LAND).fields
     assert f["owner_names"] == "Nguyễn Văn An; Trần Thị Bích"
