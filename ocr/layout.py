@@ -47,8 +47,9 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
 def _stretched(word: Word, line: list[Word], height: float) -> bool:
     """A printed word too tall only because specks beside it joined its box ("Đồng," read with the dots above
     and below it, 110 px on a 40 px line): a word of letters whose box spans its line's band, where the rest of
-    the line stands. Its box is brought back to that band, for the layout and the fields after it."""
-    if is_garbage(word) or sum(ch.isalpha() for ch in word.text) < 2 or word.height <= height:
+    the line stands, read with confidence (the strokes of a hand or a rule's remains spanning a register's row
+    read as letters at 0.0–0.5). Its box is brought back to that band, for the layout and the fields after it."""
+    if word.conf < 0.6 or is_garbage(word) or sum(ch.isalpha() for ch in word.text) < 2 or word.height <= height:
         return False
     band = [w for w in line if w is not word and not is_garbage(w, height)]
     if not band:
