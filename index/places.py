@@ -22,6 +22,7 @@ import json
 import os
 import re
 import sqlite3
+import sys
 import types
 from collections import defaultdict
 from collections.abc import Iterable
@@ -190,12 +191,33 @@ class _CompiledOnce(types.ModuleType):
         return getattr(re, name)
 
 
+class _Unused(types.ModuleType):
+    """Stands for one of the geocoding modules while the parser is imported: the package imports shapely and
+    geopy at the top of its parser's helpers (≈ 0.4 s of CPU, half the import) for its converter's geocoding,
+    which is never called here (``convert_address`` would geocode over the network). Its names are bound to
+    stand-ins; ``ArcGIS()`` runs at import, so a stand-in may be called, and gives None."""
+
+    def __getattr__(self, name: str) -> object:
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return lambda *args, **kwargs: None
+
+
+_GEOCODING = ("shapely", "shapely.geometry", "geopy", "geopy.distance", "geopy.geocoders")
+
+
 @cache
 def _parser():
-    """``vietnamadminunits.parse_address``, its parsers given :class:`_CompiledOnce` for ``re``."""
-    from vietnamadminunits import parse_address
-    from vietnamadminunits.parser import parser_from_2025, parser_legacy
-
+    """``vietnamadminunits.parse_address``, imported without its geocoding modules (:class:`_Unused`; the real ones
+    stay importable, and are used where already imported), its parsers given :class:`_CompiledOnce` for ``re``."""
+    absent = [name for name in _GEOCODING if name not in sys.modules]
+    sys.modules.update({name: _Unused(name) for name in absent})
+    try:
+        from vietnamadminunits import parse_address
+        from vietnamadminunits.parser import parser_from_2025, parser_legacy
+    finally:
+        for name in absent:
+            sys.modules.pop(name, None)
     for module in (parser_legacy, parser_from_2025):
         module.re = _CompiledOnce("re")
     return parse_address

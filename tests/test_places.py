@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -37,6 +39,22 @@ def test_a_merged_ward_and_a_partially_split_ward():
                                                                                       "Phường Liên Chiểu"}
     back = to_legacy("thanhphodanang", "phuonglienchieu")
     assert "Xã Hòa Liên" in _wards(back) and {u.district for u in back} >= {"Huyện Hòa Vang"}
+
+
+def test_the_parser_is_loaded_without_its_geocoding_modules():
+    # In a fresh interpreter: here another test may have imported them already.
+    code = """
+import sys
+from index.places import read_place
+assert read_place("xã Cổ Loa, huyện Đông Anh, Hà Nội"), "read"
+loaded = sorted(name for name in sys.modules if name.split(".")[0] in ("shapely", "geopy"))
+assert not loaded, loaded
+from geopy.distance import geodesic
+assert geodesic((21.0, 105.8), (10.8, 106.7)).km > 1000, "the real geopy, still importable"
+"""
+    done = subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
 
 
 def test_reused_names_are_read_by_their_type_word():
