@@ -368,12 +368,13 @@ def read_unit(unit_text: str) -> tuple[str, ...]:
 
 def gazetteer_forms(units: int | None = None) -> list[str]:
     """Every unit as the gazetteer writes it, keyed as ``place_tokens`` looks it up: a ward with its district and
-    province, a district with its province, a province; since 2025 a ward with its province. ``units``: the
-    first so many units of each era only."""
+    province, a district with its province, a district alone (a hospital's place: "Trung tâm Y tế thành phố Vĩnh
+    Long"), a province; since 2025 a ward with its province. ``units``: the first so many units of each era
+    only."""
     t = _tables()
     forms: dict[str, None] = {}
     for u in list(t.legacy.values())[:units]:
-        for text in (f"{u.ward}, {u.district}, {u.province}", f"{u.district}, {u.province}", u.province):
+        for text in (f"{u.ward}, {u.district}, {u.province}", f"{u.district}, {u.province}", u.district, u.province):
             forms[_unit_key(text)] = None
     for n in list(t.current.values())[:units]:
         for text in (f"{n.ward}, {n.province}", n.province):

@@ -116,6 +116,7 @@ def _gazetteer_places(units: int) -> list[str]:
     legacy, current = list(t.legacy.values())[:units], list(t.current.values())[:units]
     return ([f"Ủy ban nhân dân {u.ward}, {u.district}, {u.province}" for u in legacy]
             + [f"{u.district}, {u.province}" for u in legacy[:3]]
+            + [f"Trung tâm Y tế {u.district}" for u in legacy[:3]]
             + [f"Thôn 2, {u.ward}, {u.province}" for u in current])
 
 
