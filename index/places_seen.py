@@ -2,7 +2,8 @@
 and those of the gazetteer's own forms, read at set-up (a file beside this module, :mod:`index.places_table`).
 
 Reading a place needs ``vietnamadminunits``' parser, whose import compiles hundreds of regular expressions and
-reads 4 MB of JSON: ≈ 1 s of CPU, paid by every command and batch that indexes a record. An office's places
+reads 4 MB of JSON: ≈ 0.5 s of CPU (its geocoding modules left out), paid by every command and batch that
+indexes a record. An office's places
 are a small set that repeats from book to book, so a batch whose places were all read before never loads it.
 
 An entry is used only under the version it was written with — the package's version and the source of the code

@@ -1,9 +1,10 @@
 """Every administrative unit of both eras, as the gazetteer writes it, read once at set-up.
 
-Reading a place needs ``vietnamadminunits``' parser: ≈ 1 s of CPU to import and ≈ 0.5 ms a place (``index.places``,
+Reading a place needs ``vietnamadminunits``' parser: ≈ 0.5 s of CPU to import and ≈ 0.5 ms a place (``index.places``,
 ``index.places_seen``). A place's unit part is one of a closed set, and most places a clerk writes, or OCR reads
 right, are one of the gazetteer's own forms: "xã Hậu Mỹ Bắc A, huyện Cái Bè, tỉnh Tiền Giang", "huyện Cái Bè, tỉnh
-Tiền Giang", "tỉnh Tiền Giang", and since July 2025 "xã Cam Hiệp, tỉnh Khánh Hòa" — ≈ 14,000 in all. Set-up
+Tiền Giang", "huyện Cái Bè" (a hospital's), "tỉnh Tiền Giang", and since July 2025 "xã Cam Hiệp, tỉnh Khánh Hòa" —
+≈ 14,800 in all. Set-up
 (``scripts/bootstrap.sh``, the Dockerfile) reads each of them once into a file beside this module (``python -m
 index places-table``: ≈ 7 s of CPU, skipped while it is current): ``index.places`` looks a unit part up there
 after the places its home has read, and parses only what is in neither. 97% of the bench's generated places are
