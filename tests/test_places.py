@@ -57,6 +57,19 @@ assert geodesic((21.0, 105.8), (10.8, 106.7)).km > 1000, "the real geopy, still 
     assert done.returncode == 0, done.stderr
 
 
+def test_a_place_that_names_no_unit_loads_no_conversion_table(monkeypatch):
+    from index import places
+
+    def loaded():
+        raise AssertionError("the conversion tables were loaded")
+
+    monkeypatch.setattr(places, "_tables", loaded)
+    for nowhere in ("tại nhà", "Ủy ban nhân"):
+        assert places._alternative_names.__wrapped__(nowhere) == ()
+    with pytest.raises(AssertionError, match="conversion tables"):  # a place that does name one needs them
+        places._alternative_names.__wrapped__("xã Cổ Loa, huyện Đông Anh, Hà Nội")
+
+
 def test_reused_names_are_read_by_their_type_word():
     # "phường Hải Châu" is the 2025 ward, not the abolished Quận Hải Châu that the parser also finds.
     readings = {r.era: r for r in read_place("phường Hải Châu, thành phố Đà Nẵng")}
