@@ -252,6 +252,10 @@ def _names(units: Iterable[LegacyUnit | NewUnit]) -> set[str]:
     return out
 
 
+def _folded_words(written: list[str]) -> list[str]:
+    return [folded_token(w).strip(".") for w in written]
+
+
 def _type_at(words: list[str], j: int) -> str | None:
     """The unit type ("xa", "thanh pho"…) that ``words`` (folded) name at ``j``, if any: a pair first."""
     if j >= len(words):
@@ -276,15 +280,14 @@ def unit_part(text: str) -> str:
     first: tuple[int, int, int] | None = None  # where the address starts: part, word, its unit's level
     for i, part in enumerate(parts):
         if first is None:
-            words = [folded_token(w).strip(".") for w in part.split()]
+            words = _folded_words(part.split())
             for j in range(len(words)):
                 if kind := _type_at(words, j):
                     first = (i, j, _LEVEL[kind])
                     break
         # Once found, only a later part opening with the type word of a unit no higher moves the start, and a
         # start at a part's first word is final.
-        elif (kind := _type_at([folded_token(w).strip(".") for w in part.split()[:2]], 0)) \
-                and _LEVEL[kind] <= first[2]:
+        elif (kind := _type_at(_folded_words(part.split()[:2]), 0)) and _LEVEL[kind] <= first[2]:
             first = (i, 0, _LEVEL[kind])
         if first is not None and first[1] == 0:
             break

@@ -3,8 +3,8 @@ and those of the gazetteer's own forms, read at set-up (a file beside this modul
 
 Reading a place needs ``vietnamadminunits``' parser, whose import compiles hundreds of regular expressions and
 reads 4 MB of JSON: ≈ 0.5 s of CPU (its geocoding modules left out), paid by every command and batch that
-indexes a record. An office's places
-are a small set that repeats from book to book, so a batch whose places were all read before never loads it.
+indexes a record. An office's places are a small set that repeats from book to book, so a batch whose places
+were all read before never loads it.
 
 An entry is used only under the version it was written with — the package's version and the source of the code
 that turns a place into tokens (this package's ``places`` and ``analysis``, ``domain.text``) — so an upgrade or

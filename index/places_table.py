@@ -4,13 +4,13 @@ Reading a place needs ``vietnamadminunits``' parser: ≈ 0.5 s of CPU to import 
 ``index.places_seen``). A place's unit part is one of a closed set, and most places a clerk writes, or OCR reads
 right, are one of the gazetteer's own forms: "xã Hậu Mỹ Bắc A, huyện Cái Bè, tỉnh Tiền Giang", "huyện Cái Bè, tỉnh
 Tiền Giang", "huyện Cái Bè" (a hospital's), "tỉnh Tiền Giang", and since July 2025 "xã Cam Hiệp, tỉnh Khánh Hòa" —
-≈ 14,800 in all. Set-up
-(``scripts/bootstrap.sh``, the Dockerfile) reads each of them once into a file beside this module (``python -m
-index places-table``: ≈ 7 s of CPU, skipped while it is current): ``index.places`` looks a unit part up there
-after the places its home has read, and parses only what is in neither. 97% of the bench's generated places are
-gazetteer forms once a hospital's or a street's name is not taken for the address (``places.unit_part``), and a
-first reindex of them runs twice as fast (docs/benchmarks.md, search, session 19). A place OCR misread is
-parsed as before.
+≈ 14,800 in all. Set-up (``scripts/bootstrap.sh``, the Dockerfile) reads each of them once into a file beside this
+module (``python -m index places-table``: ≈ 7 s of CPU, skipped while it is current): ``index.places`` looks a
+unit part up there after the places its home has read, and parses only what is in neither. 97% of the bench's
+generated places are gazetteer forms once a hospital's or a street's name is not taken for the address
+(``places.unit_part``), and a first reindex of them runs twice as fast (docs/benchmarks.md, search, session 19).
+A place OCR misread is parsed
+as before.
 
 The same function fills it that parses a place at indexing (``places.read_unit``), so a place found here has the
 tokens a parse would give. Its entries count only under the version they were read with (``code_version``: the

@@ -77,8 +77,9 @@ def _span(piece: list[Word]) -> tuple[int, int]:
 def reading_order(words: list[Word]) -> list[Word]:
     """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring)."""
     height = median(w.height for w in words) if words else 0.0
-    words = [w for line in lines_of(words) for w in line if not is_garbage(w, height) or _stretched(w, line, height)]
-    lines = lines_of(words)
+    lines = [kept for line in lines_of(words)
+             if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)])]
+    words = [w for line in lines for w in line]
     if len(lines) < 2:
         return words
     left = min(w.left for w in words)

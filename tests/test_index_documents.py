@@ -235,7 +235,6 @@ def test_documents_built_in_other_processes_are_the_same() -> None:
         builders.close()
 
 
-
 def test_a_field_code_is_three_edits_from_every_other() -> None:
     """A fielded word is forgiven two edits at most: with a word after each code, another field's word is never
     that near (their marks' counts differ by six; words hold no marks)."""
