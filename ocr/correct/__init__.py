@@ -34,8 +34,16 @@ from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from domain.text import normalize
+from ocr.correct.channel import letters_of, tone_of
 from ocr.correct.letters import may_slip
-from ocr.correct.model import MIN_POSTERIOR, NOISY_MIN_POSTERIOR, NOISY_PAGE, SyllableModel, model
+from ocr.correct.model import (
+    MIN_POSTERIOR,
+    NOISY_HOOK_MIN_POSTERIOR,
+    NOISY_MIN_POSTERIOR,
+    NOISY_PAGE,
+    SyllableModel,
+    model,
+)
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.stray_marks import unspecked
@@ -59,6 +67,10 @@ class Correction:
     old: str
     new: str
     posterior: float
+
+
+def _hook_read_as_acute(read: str, word: str) -> bool:
+    return tone_of(read) == "acute" and tone_of(word) == "hook" and letters_of(read) == letters_of(word)
 
 
 def _protected(tokens: list[str], i: int, core: str) -> bool:
@@ -96,13 +108,14 @@ def _runs(out: list[str], parts: list[re.Match | None], numbers: list[bool]) -> 
 
 def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: SyllableModel | None = None,
                    min_posterior: float = MIN_POSTERIOR, letters: bool = True,
-                   around: tuple[Neighbour | None, Neighbour | None] = (None, None)
-                   ) -> tuple[list[str], list[Correction]]:
+                   around: tuple[Neighbour | None, Neighbour | None] = (None, None),
+                   hook_posterior: float | None = None) -> tuple[list[str], list[Correction]]:
     """One line's tokens (as OCR split them) → corrected tokens and what was changed. Case is folded for the
     model and restored after, so capitals are corrected as lower case is. ``letters``: a reading that is no
     known syllable may also be a letter slip (``ocr.correct.letters``). ``around``: the words before and after
     the line where the text runs on from the line before and into the next (``_runs_on``), weighed as context,
-    never changed here."""
+    never changed here. ``hook_posterior``: the posterior enough to put back a hook above read as an acute (a
+    photocopy's habit, ``NOISY_HOOK_MIN_POSTERIOR``); None: ``min_posterior`` as for any other change."""
     lm = lm or model()
     confs = confs or [0.9] * len(tokens)
     out = [normalize(t) if t.strip() else t for t in tokens]
@@ -134,7 +147,12 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
             for k in unsure:
                 choices[k] = again[k]
         for i, core, choice in zip(run, cores, choices, strict=True):
-            if numbers[i] or choice is None or choice.word == core.lower() or choice.posterior < min_posterior:
+            if numbers[i] or choice is None or choice.word == core.lower():
+                continue
+            needed = min_posterior
+            if hook_posterior is not None and _hook_read_as_acute(core.lower(), choice.word):
+                needed = min(needed, hook_posterior)
+            if choice.posterior < needed:
                 continue
             m = parts[i]
             out[i] = m.group(1) + recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
@@ -259,7 +277,8 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     lm = lm or model()
     known = lm.known
     share = unknown_share(words, known)
-    sure = NOISY_MIN_POSTERIOR if share >= NOISY_PAGE else MIN_POSTERIOR
+    noisy = share >= NOISY_PAGE
+    sure = NOISY_MIN_POSTERIOR if noisy else MIN_POSTERIOR
     letters = share <= NOT_PRINT  # a page that is mostly no syllable is no Vietnamese print: no letter guesses
     changes: list[Correction] = []
     offset = 0
@@ -275,7 +294,8 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
     for k, glued in enumerate(lines):
         around = (_neighbour(lines[k - 1][-1], 3) if k and runs_on[k - 1] else None,
                   _neighbour(lines[k + 1][0], 1) if runs_on[k] else None)
-        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure, letters, around)
+        new, ch = correct_tokens([w.text for w in glued], [w.conf for w in glued], lm, sure, letters, around,
+                                 NOISY_HOOK_MIN_POSTERIOR if noisy else None)
         for w, t in zip(glued, new, strict=True):
             w.text = t
         changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]

@@ -8,6 +8,7 @@ from bench.accuracy import TEMPLATE_RUNS
 from ocr.correct import correct_tokens
 from ocr.correct.channel import TABLE, likeness, table
 from ocr.correct.confusions import count_page
+from ocr.correct.model import NOISY_HOOK_MIN_POSTERIOR, NOISY_MIN_POSTERIOR
 
 CONFIDENT = 0.96  # what Tesseract gives such misreads on photocopies: the old channel left them as read
 
@@ -30,6 +31,28 @@ def test_confident_hook_read_as_acute_is_corrected(read, fixed):
 @pytest.mark.parametrize("text", ["thế giới", "số 12", "sổ đăng ký", "số đăng ký", "tổ chức", "để nghị"])
 def test_what_fits_as_read_stays(text):
     assert _read(text) == text
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("năm 2026 đế tổng hợp", "năm 2026 để tổng hợp"),
+    ("Việt Nam giải thế tất cả", "Việt Nam giải thể tất cả"),
+])
+def test_a_noisy_page_puts_back_a_hook_the_context_makes_likely(read, fixed):
+    # Likely, not sure (posterior 0.7-0.8): as read on a clean page, corrected on a photocopy, where a hook read as
+    # an acute is common. No other change is made on that likelihood: the acute read where a hook fits stays.
+    tokens = read.split()
+    noisy = correct_tokens(tokens, [CONFIDENT] * len(tokens), min_posterior=NOISY_MIN_POSTERIOR,
+                           hook_posterior=NOISY_HOOK_MIN_POSTERIOR)[0]
+    assert " ".join(noisy) == fixed
+    assert _read(read) == read
+    assert " ".join(correct_tokens(tokens, [CONFIDENT] * len(tokens), min_posterior=NOISY_MIN_POSTERIOR)[0]) == read
+
+
+@pytest.mark.parametrize("text", ["sổ đăng ký", "số đăng ký", "lập danh mục số còn thiếu"])
+def test_a_noisy_page_keeps_what_fits_as_read(text):
+    tokens = text.split()
+    assert correct_tokens(tokens, [CONFIDENT] * len(tokens), min_posterior=NOISY_MIN_POSTERIOR,
+                          hook_posterior=NOISY_HOOK_MIN_POSTERIOR)[0] == tokens
 
 
 def test_confusions_are_directed():
@@ -57,3 +80,20 @@ def test_counting_aligns_by_base_letters():
     assert counts["letter", "đ", "d"] == 1
     assert counts["word", "", "changed"] == 2
     assert sum(n for (k, _t, _r), n in counts.items() if k == "tone") == 7
+
+
+def test_a_page_puts_back_a_hook_on_that_likelihood_only_when_it_reads_noisily():
+    from ocr.correct import correct_words
+    from ocr.words import Word
+
+    def page(extra: list[str]) -> list[Word]:
+        lines = ["Báo cáo gửi về trước ngày 15 tháng 8 năm 2026 đế tổng hợp"] + extra
+        return [Word(t, CONFIDENT, 60 * i, 30 * n, 50, 20, 0, n)
+                for n, line in enumerate(lines) for i, t in enumerate(line.split())]
+
+    clean = page(["Ủy ban nhân dân xã tổ chức thực hiện"] * 4)
+    correct_words(clean)
+    assert "đế" in [w.text for w in clean]
+    noisy = page(["Ủy ban nhân dân xã tổ chức thực hiện"] * 3 + ["xqzt vbnw"])  # 2 of 43 words no syllable
+    correct_words(noisy)
+    assert "để" in [w.text for w in noisy]
