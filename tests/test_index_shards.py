@@ -113,3 +113,19 @@ def test_the_index_url_sets_the_shards_of_a_new_index(tmp_path) -> None:
     for bad in ("0", "x", "65"):
         with pytest.raises(ConfigError, match="shard"):
             opened(f"tantivy://{tmp_path / 'other'}?shards={bad}")
+
+
+def test_a_rare_word_among_common_near_misses_is_searched_as_a_common_one(tmp_path) -> None:
+    """``_narrows``: a word in few records narrows a query only if its near misses are few too ("han" beside a
+    hundred "Hanh" lists a set of terms that matches them all). Both forms find the same records."""
+    ix = TantivyIndex(tmp_path / "ix", shards=1)
+    docs = [IndexDoc(f"h{i}", "birth", {"full_name": "Nguyễn Văn Hanh"}) for i in range(95)]
+    docs += [IndexDoc(f"t{i}", "birth", {"full_name": "Trần Thị Han"}) for i in range(3)]
+    ix.upsert(docs)
+    try:
+        assert not ix._narrows(SearchQuery("han").parsed(), SearchQuery("han"))
+        assert ix._narrows(SearchQuery("tran").parsed(), SearchQuery("tran"))  # rare, nothing one letter away
+        assert ix.search(SearchQuery("tran thi han")).total == 3
+        assert ix.search(SearchQuery("han")).total == 98  # the near misses: every "Hanh"
+    finally:
+        ix.close()
