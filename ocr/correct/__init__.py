@@ -10,7 +10,8 @@ Rules, each with a test in tests/ocr/test_correct.py:
    the next, the word across the line break ("các cơ | quần, đơn vị" → "quan"); a
    confusion OCR is known to make (``channel``: a hook read as an acute, "đế thực hiện") is cheaper to undo
    (tests/ocr/test_correct_confusions.py); on a page that reads poorly (``unknown_share``) the model need be
-   less sure (``model.NOISY_PAGE``, tests/ocr/test_correct.py).
+   less sure (``model.NOISY_PAGE``, tests/ocr/test_correct.py), and less sure again to put back a hook read as
+   an acute ("năm 2026 đế tổng hợp" → "để", ``model.NOISY_HOOK_MIN_POSTERIOR``).
 3. Never touched: anything with a digit (IDs, registration and book numbers, dates), short uppercase codes next
    to a number ("BĐ 123456", "CH 01234"), the letters of a known syllable, and letter strings that are no
    Vietnamese syllable and carry no Vietnamese mark ("GCN").
