@@ -37,7 +37,7 @@ MIN_POSTERIOR = 0.97
 NOISY_PAGE, NOISY_MIN_POSTERIOR = 0.03, 0.90
 # There a hook above read as an acute (``ocr.correct.channel``: 8% of a photocopy's hỏi, the reverse never seen)
 # is put back at a posterior of 0.7: "năm 2026 đế tổng hợp" → "để" (0.75), "giải thế" → "thể" (0.71), "UBND TÍNH" →
-# "TỈNH". Official pages' photocopies, tuning seed 14 and fresh seed 7676: 9 words right, none wrong; held-out
+# "TỈNH". Official pages' photocopies of seeds 14 (tuning), 1414 and 7676 (fresh): 9 words right, none wrong; held-out
 # prose with random damage at the same threshold (``ocr.correct.evaluate``, 0.90): no more repaired, 0.03% more
 # intact syllables changed ("ấm" → "ẩm"), where hooks are not misread that often (docs/benchmarks.md, session 23).
 NOISY_HOOK_MIN_POSTERIOR = 0.70
