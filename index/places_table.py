@@ -9,8 +9,7 @@ module (``python -m index places-table``: ≈ 7 s of CPU, skipped while it is cu
 unit part up there after the places its home has read, and parses only what is in neither. 97% of the bench's
 generated places are gazetteer forms once a hospital's or a street's name is not taken for the address
 (``places.unit_part``), and a first reindex of them runs twice as fast (docs/benchmarks.md, search, session 19).
-A place OCR misread is parsed
-as before.
+A place OCR misread is parsed as before.
 
 The same function fills it that parses a place at indexing (``places.read_unit``), so a place found here has the
 tokens a parse would give. Its entries count only under the version they were read with (``code_version``: the
