@@ -391,7 +391,8 @@ class TantivyIndex:
         def searched(shard: tantivy.Index) -> tuple[int, tantivy.Searcher, list[tuple[float, Any]]]:
             shard.reload()
             searcher = shard.searcher()
-            result = searcher.search(built, limit=window, count=True)  # each shard's first: the page is among them
+            # each shard's first: the page is among them (Tantivy refuses a limit of 0: a count alone asks for one)
+            result = searcher.search(built, limit=max(window, 1), count=True)
             return result.count or 0, searcher, result.hits
 
         found = self._each(searched)

@@ -321,6 +321,12 @@ def test_the_deepest_allowed_page_is_served(ix: SearchIndex) -> None:
     assert ix.search(SearchQuery(limit=MAX_RESULT_WINDOW)).total == len(DOCS)
 
 
+def test_a_count_alone_is_served(ix: SearchIndex) -> None:
+    """``limit=0``: how many records match, no page (``sohoa search --limit 0`` once crashed Tantivy)."""
+    counted = ix.search(SearchQuery(text="nguyen", limit=0))
+    assert counted.hits == [] and counted.total == ix.search(SearchQuery(text="nguyen")).total > 0
+
+
 @pytest.mark.parametrize("kw", [
     {"offset": 4294967296}, {"offset": MAX_RESULT_WINDOW}, {"limit": MAX_RESULT_WINDOW + 1},
     {"limit": 20, "offset": MAX_RESULT_WINDOW - 19}, {"offset": -1}, {"limit": -1},
