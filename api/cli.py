@@ -295,6 +295,14 @@ def _app_from_environment():
     return create_app(_settings())
 
 
+SAMPLE_PAGES_MAX = 1000  # a thick register; more was rendered page after page until the disk filled
+
+
+def _check_sample_pages(pages: int) -> None:
+    if not 1 <= pages <= SAMPLE_PAGES_MAX:
+        raise SohoaError(f"Số trang mẫu phải từ 1 đến {SAMPLE_PAGES_MAX} (đã cho {pages}).", code="bad_argument")
+
+
 @app.command()
 def sample(
     out_dir: Path,
@@ -319,6 +327,8 @@ def sample(
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
+
+    _check_sample_pages(pages)
     from samples.register_book import REGISTER_TYPES
 
     if official:
@@ -364,6 +374,7 @@ def demo(
     """Tạo một quyển sổ mẫu, nhập nó, rồi tìm một người bằng tên gõ không dấu."""
     from .demo import run_demo
 
+    _check_sample_pages(pages)
     run_demo(_context(), pages=pages, console=out, cli=cli)
 
 

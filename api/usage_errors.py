@@ -18,6 +18,7 @@ rich_utils.DEFAULT_STRING = "[mặc định: {}]"
 rich_utils.ENVVAR_STRING = "[biến môi trường: {}]"
 
 _NO_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'\.(?: Did you mean (?P<close>.*)\?)?")
+_EXTRA = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)", re.S)
 _COERCION = (("integer", "phải là một số nguyên"), ("number", "phải là một số"), ("float", "phải là một số"),
              ("bool", "phải là có hoặc không (yes/no)"), ("date", "phải là một ngày"))
 
@@ -55,6 +56,8 @@ def explain(exc: cx.UsageError) -> str:
     if m := _NO_COMMAND.fullmatch(exc.message):
         close = f" Có phải ý bạn là: {m['close']}?" if m["close"] else ""
         return f"Không có lệnh «{m['name']}».{close}"
+    if m := _EXTRA.fullmatch(exc.message):
+        return f"Thừa đối số: {m['args']}."
     return f"Lệnh chưa đúng: {exc.message}"
 
 

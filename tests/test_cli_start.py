@@ -34,6 +34,7 @@ def test_a_mistyped_command_line_is_told_in_vietnamese_never_as_a_traceback(tmp_
         ("search", "x", "--limt", "3"): "Không có tùy chọn --limt. Có phải ý bạn là: --limit?",
         ("search", "--limit", "abc", "x"): "Giá trị không hợp lệ cho '--limit': phải là một số nguyên",
         ("search", "x", "--limit"): "Tùy chọn --limit cần một giá trị",
+        ("status", "b1", "b2"): "Thừa đối số: b2",
     }
     for args, message in cases.items():
         done = _sohoa(*args, SOHOA_HOME=str(tmp_path))
@@ -41,3 +42,16 @@ def test_a_mistyped_command_line_is_told_in_vietnamese_never_as_a_traceback(tmp_
         assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr, (args, done.stderr)
     alone = _sohoa("user", SOHOA_HOME=str(tmp_path))  # a group typed alone shows its help
     assert alone.returncode == 0 and "add" in alone.stdout and "Lệnh" in alone.stdout and not alone.stderr
+
+
+def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
+    cases = {  # each of these once crashed with a traceback or ran until the disk filled
+        ("retry", "khong-co-lo"): (4, "Không có lô khong-co-lo"),
+        ("sample", str(tmp_path / "mau"), "--pages", "999999999999"): (1, "Số trang mẫu phải từ 1 đến 1000"),
+        ("demo", "--pages", "0"): (1, "Số trang mẫu phải từ 1 đến 1000"),
+    }
+    for args, (code, message) in cases.items():
+        done = _sohoa(*args, SOHOA_HOME=str(tmp_path / "home"))
+        assert done.returncode == code, (args, done.stderr)
+        assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr, (args, done.stderr)
+    assert not (tmp_path / "mau").exists()

@@ -105,8 +105,18 @@ def pages_to_run(batch_id: str, ctx: Context, *, include_failed: bool = False) -
             select(Page.id).where(Page.batch_id == batch_id, Page.status.in_(wanted)).order_by(Page.seq)))
 
 
+def _existing(s, batch_id: str) -> Batch:
+    batch = s.get(Batch, batch_id)
+    if batch is None:
+        from domain.errors import NotFound
+
+        raise NotFound(f"Không có lô {batch_id}")
+    return batch
+
+
 def reset_failed(batch_id: str, ctx: Context) -> int:
     with ctx.db.session() as s:
+        _existing(s, batch_id)  # `sohoa retry` of a mistyped batch: not found, not a crash at the end
         pages = s.scalars(select(Page).where(Page.batch_id == batch_id, Page.status == PageStatus.FAILED)).all()
         for p in pages:
             p.status, p.error_code, p.reason = PageStatus.PENDING, None, None
@@ -116,11 +126,7 @@ def reset_failed(batch_id: str, ctx: Context) -> int:
 def report(batch_id: str, ctx: Context) -> dict:
     """The batch as the CLI contract shows it: counts, and every failure with its source, page and reason."""
     with ctx.db.session() as s:
-        batch = s.get(Batch, batch_id)
-        if batch is None:
-            from domain.errors import NotFound
-
-            raise NotFound(f"Không có lô {batch_id}")
+        batch = _existing(s, batch_id)
         counts = dict(s.execute(select(Page.status, func.count()).where(Page.batch_id == batch_id)
                                 .group_by(Page.status)).all())
         n_records = s.scalar(select(func.count()).select_from(Record).where(Record.batch_id == batch_id))
