@@ -459,6 +459,8 @@ def user_add(
 
     if role not in [r.value for r in Role]:
         raise typer.BadParameter(f"phải là một trong {', '.join(r.value for r in Role)}")
+    if not name.strip():  # said before the password is asked for, not after
+        raise typer.BadParameter("không được trống", param_hint="tên đăng nhập")
     password = os.environ.get("SOHOA_NEW_PASSWORD") or typer.prompt("Mật khẩu", hide_input=True,
                                                                    confirmation_prompt=True)
     ctx = _context()

@@ -2,6 +2,17 @@
 HTTP status. One place in the CLI and one in the API turn them into output; nothing matches on message text."""
 from __future__ import annotations
 
+import errno
+
+_OS_REASONS = {errno.ENOENT: "không có thư mục này", errno.EACCES: "không có quyền ghi",
+               errno.EPERM: "không có quyền ghi", errno.EROFS: "ổ đĩa chỉ đọc", errno.ENOSPC: "ổ đĩa đã đầy",
+               errno.ENOTDIR: "một phần của đường dẫn không phải thư mục"}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the system refused a path, for people: the usual causes in Vietnamese, the system's words otherwise."""
+    return _OS_REASONS.get(exc.errno or 0, exc.strerror or str(exc))
+
 
 class SohoaError(Exception):
     code = "error"

@@ -49,6 +49,9 @@ def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
         ("retry", "khong-co-lo"): (4, "Không có lô khong-co-lo"),
         ("sample", str(tmp_path / "mau"), "--pages", "999999999999"): (1, "Số trang mẫu phải từ 1 đến 1000"),
         ("demo", "--pages", "0"): (1, "Số trang mẫu phải từ 1 đến 1000"),
+        ("link", "khong-co-lo", "lo-khac"): (4, "Không có lô khong-co-lo, lo-khac"),
+        ("backup", "/proc/sohoa-bk"): (2, "Không ghi được bản sao lưu vào /proc"),
+        ("user", "add", " "): (2, "Giá trị không hợp lệ cho tên đăng nhập: không được trống"),
     }
     for args, (code, message) in cases.items():
         done = _sohoa(*args, SOHOA_HOME=str(tmp_path / "home"))

@@ -18,6 +18,7 @@ from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
+from domain.errors import os_reason
 from domain.hashing import sha256_file
 from domain.settings import Settings
 from storage.objects import sha_from_key
@@ -93,8 +94,12 @@ def backup(settings: Settings, dest: Path, *, announce: Announce = lambda _: Non
         raise BackupRefused(f"Chưa có cơ sở dữ liệu ở {where.database}: không có gì để sao lưu.")
 
     staging = dest.with_name(f".{dest.name}.dang-sao-luu")
-    remove_tree(staging)
-    staging.mkdir(parents=True)
+    try:
+        remove_tree(staging)
+        staging.mkdir(parents=True)
+    except OSError as exc:
+        raise BackupRefused(f"Không ghi được bản sao lưu vào {dest.parent} ({os_reason(exc)}): hãy chọn thư mục "
+                            "khác.") from exc
     try:
         announce("cơ sở dữ liệu")
         _snapshot_database(where.database, staging / DB)

@@ -12,7 +12,7 @@ from domain.records import RecordStatus, RecordType
 from office.accounts.roles import Principal
 from office.audit import service as audit
 from office.audit.service import Actor
-from storage.models import Record, utcnow
+from storage.models import Batch, Record, utcnow
 from storage.person_models import LinkKind, LinkStatus, PersonLink
 from workers import Context
 from workers.linking import link_records
@@ -66,6 +66,10 @@ def suggest_links(batch_ids: list[str] | None, *, ctx: Context) -> dict:
     if batch_ids is not None:
         query = query.where(Record.batch_id.in_(batch_ids))
     with ctx.db.session() as s:
+        if batch_ids is not None:  # a mistyped batch said so, not "0 records considered"
+            unknown = set(batch_ids) - set(s.scalars(select(Batch.id).where(Batch.id.in_(batch_ids))))
+            if unknown:
+                raise NotFound(f"Không có lô {', '.join(sorted(unknown))}")
         ids = list(s.scalars(query.order_by(Record.id)))
     return {"records": len(ids), "links": sum(link_records(ids[i:i + 500], ctx) for i in range(0, len(ids), 500))}
 
