@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from api import usage_errors
-from domain.errors import SohoaError
+from domain.errors import SohoaError, os_reason
 from domain.labels import FIELD_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordType
 
@@ -656,8 +656,14 @@ def separator(
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
-        # Without standalone mode click hands back typer.Exit codes instead of exiting: pass them on.
-        sys.exit(app(standalone_mode=False) or 0)
+        try:
+            # Without standalone mode click hands back typer.Exit codes instead of exiting: pass them on.
+            sys.exit(app(standalone_mode=False) or 0)
+        except OSError as exc:
+            if not exc.filename:  # not a path the person gave: a fault to see whole
+                raise
+            # --out into a folder that cannot be written, and the like: said, not shown as a traceback
+            raise SohoaError(f"Không đọc hoặc ghi được {exc.filename}: {os_reason(exc)}.", code="os_error") from exc
     except SohoaError as exc:
         if "--json" in sys.argv:
             sys.stdout.write(json.dumps({"error": {"code": exc.code, "message": exc.message}}, ensure_ascii=False))

@@ -52,6 +52,8 @@ def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
         ("link", "khong-co-lo", "lo-khac"): (4, "Không có lô khong-co-lo, lo-khac"),
         ("backup", "/proc/sohoa-bk"): (2, "Không ghi được bản sao lưu vào /proc"),
         ("user", "add", " "): (2, "Giá trị không hợp lệ cho tên đăng nhập: không được trống"),
+        ("sample", "/proc/khong-co/mau", "--pages", "1"):
+            (1, "Không đọc hoặc ghi được /proc/khong-co: không có tệp hoặc thư mục này."),
     }
     for args, (code, message) in cases.items():
         done = _sohoa(*args, SOHOA_HOME=str(tmp_path / "home"))
