@@ -6,7 +6,9 @@ from __future__ import annotations
 import re
 
 from typer import rich_utils
+from typer._click import decorators as cd
 from typer._click import exceptions as cx
+from typer._click import formatting as cf
 
 # The help screens' frame, in the language of the rest of the interface.
 rich_utils.ARGUMENTS_PANEL_TITLE = "Đối số"
@@ -16,6 +18,26 @@ rich_utils.ERRORS_PANEL_TITLE = "Lỗi"
 rich_utils.REQUIRED_LONG_STRING = "[bắt buộc]"
 rich_utils.DEFAULT_STRING = "[mặc định: {}]"
 rich_utils.ENVVAR_STRING = "[biến môi trường: {}]"
+USAGE = "Cách dùng: "
+rich_utils.OptionHighlighter.highlights.append(rf"(?P<usage>{USAGE})")
+_write_usage = cf.HelpFormatter.write_usage
+cf.HelpFormatter.write_usage = lambda self, prog, args="", prefix=None: _write_usage(  # type: ignore[method-assign]
+    self, prog, args.replace("[OPTIONS]", "[TÙY CHỌN]").replace("COMMAND [ARGS]...", "LỆNH [ĐỐI SỐ]..."),
+    USAGE if prefix is None else prefix)
+_help_option = cd.help_option
+
+
+def _help_option_in_vietnamese(names: list[str]):
+    add = _help_option(names)
+
+    def added(command):
+        add(command)
+        command.params[-1].help = "Xem hướng dẫn này rồi thoát."
+        return command
+    return added
+
+
+cd.help_option = _help_option_in_vietnamese  # looked up when a command's help option is first made
 
 _NO_COMMAND = re.compile(r"No such command '(?P<name>[^']*)'\.(?: Did you mean (?P<close>.*)\?)?")
 _EXTRA = re.compile(r"Got unexpected extra argument(?:s|\(s\))? \((?P<args>.*)\)", re.S)
@@ -67,7 +89,7 @@ def show(exc: cx.UsageError, print_error) -> int:
         print(exc.ctx.get_help())
         return 0
     if exc.ctx is not None:
-        print_error(exc.ctx.get_usage().replace("Usage:", "Cách dùng:", 1), markup=False)
+        print_error(exc.ctx.get_usage(), markup=False)
         print_error(f"Xem thêm: {exc.ctx.command_path} --help", markup=False)
     print_error(f"[red]Lỗi: {explain(exc)}")
     return exc.exit_code

@@ -42,6 +42,9 @@ def test_a_mistyped_command_line_is_told_in_vietnamese_never_as_a_traceback(tmp_
         assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr, (args, done.stderr)
     alone = _sohoa("user", SOHOA_HOME=str(tmp_path))  # a group typed alone shows its help
     assert alone.returncode == 0 and "add" in alone.stdout and "Lệnh" in alone.stdout and not alone.stderr
+    helped = " ".join(_sohoa("export", "--help", SOHOA_HOME=str(tmp_path)).stdout.split())
+    assert "Cách dùng: python -m api export [TÙY CHỌN]" in helped and "Xem hướng dẫn này rồi thoát." in helped
+    assert not any(english in helped for english in ("Usage", "Show this message", "OPTIONS"))
 
 
 def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
