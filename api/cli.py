@@ -327,9 +327,9 @@ def sample(
 ) -> None:
     """Tạo một quyển sổ mẫu (ảnh quét giả lập kèm dữ liệu gốc) để thử."""
     from samples import generate_book
+    from samples.register_book import REGISTER_TYPES
 
     _check_sample_pages(pages)
-    from samples.register_book import REGISTER_TYPES
 
     if official:
         from samples import generate_official

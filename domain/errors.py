@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import errno
 
-_OS_REASONS = {errno.ENOENT: "không có tệp hoặc thư mục này", errno.EACCES: "không có quyền ghi",
-               errno.EPERM: "không có quyền ghi", errno.EROFS: "ổ đĩa chỉ đọc", errno.ENOSPC: "ổ đĩa đã đầy",
+_OS_REASONS = {errno.ENOENT: "không có tệp hoặc thư mục này", errno.EACCES: "không có quyền truy cập",
+               errno.EPERM: "không có quyền truy cập", errno.EROFS: "ổ đĩa chỉ đọc", errno.ENOSPC: "ổ đĩa đã đầy",
                errno.ENOTDIR: "một phần của đường dẫn không phải thư mục"}
 
 
