@@ -45,6 +45,26 @@ def split_merged(word: str, lm: SyllableModel | None = None) -> list[str] | None
     return [word[a:b] for a, b in zip(cuts, cuts[1:], strict=False)]
 
 
+_CORE = re.compile(r"^([^\W\d_]+)([^\w]*)$")
+
+
+def unmerged(word: str, lm: SyllableModel) -> list[str] | None:
+    """A page word run together from known syllables ("Nơinhận:" → "Nơi", "nhận:"), trailing punctuation kept on
+    the last part; None to leave it. Only a word carrying a Vietnamese mark (so no foreign word: "Campuchia",
+    "Canada") whose letters are no misread syllable: a mark or one letter away from a known syllable it is that
+    syllable misread ("thưong" is "thương", not "thư ong"), and the model's other rules weigh it."""
+    m = _CORE.match(word)
+    if m is None or m.group(1).isascii():
+        return None
+    low = m.group(1).lower()
+    if lm.candidates(low) or lm.slipped(low):
+        return None
+    parts = split_merged(m.group(1), lm)
+    if parts is None:
+        return None
+    return [*parts[:-1], parts[-1] + m.group(2)]
+
+
 def split_text(text: str, lm: SyllableModel | None = None) -> str:
     """Every run-together word of ``text`` cut into its syllables; letter runs are taken inside punctuation and
     beside digits too ("Thôn2,xãHộ" → "Thôn2,xã Hộ")."""

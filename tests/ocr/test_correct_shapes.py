@@ -74,3 +74,35 @@ def test_cut_words_share_the_box():
     correct_words(words)
     assert [(w.text, w.left, w.width) for w in words] == [("tháng", 0, 50), ("4", 55, 8), ("năm", 70, 30),
                                                          ("2026", 100, 40)]
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("Nơinhận: - Như trên;", "Nơi nhận: - Như trên;"),  # the trailing colon stays on the last part
+    ("PHÓ Chủtịch UBND", "PHÓ Chủ tịch UBND"),
+    ("LÊCẨMNHUNG sinh năm 1990", "LÊ CẨM NHUNG sinh năm 1990"),
+])
+def test_syllables_run_together_cut(read, fixed):
+    assert correct_text(read) == fixed
+
+
+@pytest.mark.parametrize("text", [
+    "Campuchia và Canada",  # no Vietnamese mark: a foreign word made of syllable shapes
+    "HĐNDxã",  # an abbreviation is no syllable: nothing to cut at
+    "Pleiku",
+])
+def test_words_not_run_together_kept(text):
+    assert correct_text(text) == text
+
+
+def test_a_misread_syllable_is_not_cut_into_two():
+    # "thưong" is "thư" + "ong" in letters, but one mark from "thương": a misreading, which the model mends
+    assert correct_text("thưong mại") == "thương mại"
+
+
+def test_syllables_cut_share_the_box_and_a_cut_part_is_kept():
+    words = [Word("Nơinhận:", 0.7, 10, 0, 80, 10, 0, 0), Word("-", 0.9, 100, 0, 5, 10, 0, 0),
+             Word("Như", 0.9, 110, 0, 30, 10, 0, 0), Word("ĐƯỜNGPHỐ.dân", 0.6, 145, 0, 120, 10, 0, 0)]
+    correct_words(words)  # the speck's cut first ("ĐƯỜNGPHỐ" "dân"), then the syllables' ("ĐƯỜNG" "PHỐ")
+    assert [(w.text, w.left, w.width) for w in words] == [("Nơi", 10, 30), ("nhận:", 40, 50), ("-", 100, 5),
+                                                         ("Như", 110, 30), ("ĐƯỜNG", 145, 50), ("PHỐ", 195, 30),
+                                                         ("dân", 235, 30)]
