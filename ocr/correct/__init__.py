@@ -314,7 +314,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
         changes += [Correction(c.index + offset, c.old, c.new, c.posterior) for c in ch]
         offset += len(glued)
     if gone or born:
-        def grown(w: Word) -> list[Word]:  # a part cut again (a speck's cut, then a number's) gives its parts
+        def grown(w: Word) -> list[Word]:  # a part cut again (a speck's cut, then the syllables') gives its parts
             return [q for p in born[id(w)] for q in grown(p)] if id(w) in born else [w]
 
         words[:] = [p for w in words for p in grown(w) if id(p) not in gone]

@@ -56,11 +56,9 @@ def unmerged(word: str, lm: SyllableModel) -> list[str] | None:
     m = _CORE.match(word)
     if m is None or m.group(1).isascii():
         return None
-    low = m.group(1).lower()
-    if lm.candidates(low) or lm.slipped(low):
-        return None
     parts = split_merged(m.group(1), lm)
-    if parts is None:
+    low = m.group(1).lower()
+    if parts is None or lm.candidates(low) or lm.slipped(low):
         return None
     return [*parts[:-1], parts[-1] + m.group(2)]
 
