@@ -251,7 +251,7 @@ def test_backup_refuses_a_folder_with_data_and_the_distributed_mode(office, tmp_
     with pytest.raises(BackupRefused, match="đã có dữ liệu"):
         backup(_settings(office.home), busy)
     assert sorted(p.name for p in busy.iterdir()) == ["khac.txt"]
-    with pytest.raises(BackupRefused, match="không phải thư mục"):  # once a FileNotFoundError's traceback
+    with pytest.raises(BackupRefused, match="không phải thư mục"):  # once an OSError's traceback
         backup(_settings(office.home), busy / "khac.txt" / "bk")
     servers = Settings(home=tmp_path / "h", database_url="postgresql+psycopg://u:p@127.0.0.1:1/x",
                        storage_url="s3://k:s@127.0.0.1:1/b", index_url="http://127.0.0.1:1", broker_url="local")
