@@ -273,7 +273,7 @@ def reindex(
 @app.command()
 def serve(
     host: str = "127.0.0.1",
-    port: int = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535)] = 8000,
     workers: Annotated[int, typer.Option(help="Số tiến trình máy chủ (mỗi tiến trình dùng tối đa một lõi).")] = 1,
 ) -> None:
     """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""

@@ -52,8 +52,15 @@ def _hint(exc: cx.BadParameter) -> str:
     return exc.param.get_error_hint() if exc.param is not None else ""
 
 
+_BOUND = re.compile(r"Input should be (greater|less) than( or equal to)? (?P<bound>\S+?)\.?")
+_BOUND_VI = {("greater", False): "lớn hơn", ("greater", True): "lớn hơn hoặc bằng", ("less", False): "nhỏ hơn",
+             ("less", True): "nhỏ hơn hoặc bằng"}
+
+
 def _reason(message: str) -> str:
-    """Our own checks already speak Vietnamese; Typer's type conversions do not."""
+    """Our own checks already speak Vietnamese; Typer's type conversions and bounds do not."""
+    if m := _BOUND.fullmatch(message):
+        return f"phải {_BOUND_VI[m.group(1), bool(m.group(2))]} {m['bound']}"
     if message.isascii():
         lowered = message.lower()
         for word, vietnamese in _COERCION:

@@ -50,6 +50,10 @@ def test_a_mistyped_command_line_is_told_in_vietnamese_never_as_a_traceback(tmp_
 def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
     cases = {  # each of these once crashed with a traceback or ran until the disk filled
         ("retry", "khong-co-lo"): (4, "Không có lô khong-co-lo"),
+        ("ingest", "--resume", "khong-co-lo"): (4, "Không có lô khong-co-lo"),
+        ("serve", "--port", "99999"): (2, "Giá trị không hợp lệ cho '--port': phải nhỏ hơn hoặc bằng 65535."),
+        ("watch", str(tmp_path), "--settle", "-5", "--once"):
+            (2, "Giá trị không hợp lệ cho '--settle': phải lớn hơn hoặc bằng 0.1."),
         ("sample", str(tmp_path / "mau"), "--pages", "999999999999"): (1, "Số trang mẫu phải từ 1 đến 1000"),
         ("demo", "--pages", "0"): (1, "Số trang mẫu phải từ 1 đến 1000"),
         ("link", "khong-co-lo", "lo-khac"): (4, "Không có lô khong-co-lo, lo-khac"),

@@ -97,14 +97,6 @@ def register_batch(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def pages_to_run(batch_id: str, ctx: Context, *, include_failed: bool = False) -> list[str]:
-    """Pages not yet done, in book order. ``running`` ones were interrupted (their worker died) and run again."""
-    wanted = [PageStatus.PENDING, PageStatus.RUNNING] + ([PageStatus.FAILED] if include_failed else [])
-    with ctx.db.session() as s:
-        return list(s.scalars(
-            select(Page.id).where(Page.batch_id == batch_id, Page.status.in_(wanted)).order_by(Page.seq)))
-
-
 def _existing(s, batch_id: str) -> Batch:
     batch = s.get(Batch, batch_id)
     if batch is None:
@@ -114,9 +106,17 @@ def _existing(s, batch_id: str) -> Batch:
     return batch
 
 
+def pages_to_run(batch_id: str, ctx: Context, *, include_failed: bool = False) -> list[str]:
+    """Pages not yet done, in book order. ``running`` ones were interrupted (their worker died) and run again."""
+    wanted = [PageStatus.PENDING, PageStatus.RUNNING] + ([PageStatus.FAILED] if include_failed else [])
+    with ctx.db.session() as s:
+        _existing(s, batch_id)  # `sohoa retry` or `ingest --resume` of a mistyped batch: not a crash at the end
+        return list(s.scalars(
+            select(Page.id).where(Page.batch_id == batch_id, Page.status.in_(wanted)).order_by(Page.seq)))
+
+
 def reset_failed(batch_id: str, ctx: Context) -> int:
     with ctx.db.session() as s:
-        _existing(s, batch_id)  # `sohoa retry` of a mistyped batch: not found, not a crash at the end
         pages = s.scalars(select(Page).where(Page.batch_id == batch_id, Page.status == PageStatus.FAILED)).all()
         for p in pages:
             p.status, p.error_code, p.reason = PageStatus.PENDING, None, None
