@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from domain import ids
+from domain.errors import NotFound
 from ingest import Rejected, SourceFile, expand
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, Rejection, SourceFileRow
 
@@ -97,11 +99,10 @@ def register_batch(paths: Sequence[Path], meta: BatchMeta, ctx: Context, *, root
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _existing(s, batch_id: str) -> Batch:
+def existing_batch(s: Session, batch_id: str) -> Batch:
+    """The batch, or ``NotFound`` naming it (a mistyped id in a command, a stale link)."""
     batch = s.get(Batch, batch_id)
     if batch is None:
-        from domain.errors import NotFound
-
         raise NotFound(f"Không có lô {batch_id}")
     return batch
 
@@ -110,7 +111,7 @@ def pages_to_run(batch_id: str, ctx: Context, *, include_failed: bool = False) -
     """Pages not yet done, in book order. ``running`` ones were interrupted (their worker died) and run again."""
     wanted = [PageStatus.PENDING, PageStatus.RUNNING] + ([PageStatus.FAILED] if include_failed else [])
     with ctx.db.session() as s:
-        _existing(s, batch_id)  # `sohoa retry` or `ingest --resume` of a mistyped batch: not a crash at the end
+        existing_batch(s, batch_id)  # `sohoa retry` or `ingest --resume` of a mistyped batch: not a crash at the end
         return list(s.scalars(
             select(Page.id).where(Page.batch_id == batch_id, Page.status.in_(wanted)).order_by(Page.seq)))
 
@@ -126,7 +127,7 @@ def reset_failed(batch_id: str, ctx: Context) -> int:
 def report(batch_id: str, ctx: Context) -> dict:
     """The batch as the CLI contract shows it: counts, and every failure with its source, page and reason."""
     with ctx.db.session() as s:
-        batch = _existing(s, batch_id)
+        batch = existing_batch(s, batch_id)
         counts = dict(s.execute(select(Page.status, func.count()).where(Page.batch_id == batch_id)
                                 .group_by(Page.status)).all())
         n_records = s.scalar(select(func.count()).select_from(Record).where(Record.batch_id == batch_id))

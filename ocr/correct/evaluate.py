@@ -15,6 +15,8 @@ import unicodedata
 from domain.text import TONE_MARKS
 from ocr.correct import correct_tokens
 from ocr.correct.build import default_data_dir, ud_sentences
+from ocr.correct.model import model
+from ocr.correct.split import unmerged
 from ocr.correct.syllables import is_syllable
 
 _SWAP = {"\u0309": "\u0301", "\u0301": "\u0309", "\u0303": "\u0309", "\u0300": "\u0303"}
@@ -53,9 +55,6 @@ def evaluate(limit: int = 800, rate: float = 0.1, seed: int = 0, upper: bool = F
 
 
 def evaluate_joined(limit: int = 800, seed: int = 1) -> dict[str, int]:
-    from ocr.correct.model import model
-    from ocr.correct.split import unmerged
-
     rng, lm = random.Random(seed), model()
     out = {"words": 0, "words_cut": 0, "pairs": 0, "pairs_right": 0, "pairs_wrong": 0}
     path = default_data_dir() / "prose" / "UD_Vietnamese-VTB_test.conllu"

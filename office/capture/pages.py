@@ -25,7 +25,7 @@ from office.audit.service import Actor, record
 from storage.dossier_models import CertifiedCopy, DossierItem
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow
 from workers import Context
-from workers.batches import _SUFFIX
+from workers.batches import _SUFFIX, existing_batch
 from workers.joining import apply_parts, release_tail, unjoin_page
 
 from .service import Runner
@@ -155,8 +155,7 @@ def delete(batch_id: str, page_id: str, *, ctx: Context, runner: Runner, actor: 
 def reorder(batch_id: str, order: list[str], *, ctx: Context, runner: Runner, actor: Actor) -> None:
     """``order``: every page id of the batch, in the book's new order."""
     with ctx.db.session() as s:
-        if s.get(Batch, batch_id) is None:
-            raise NotFound(f"Không có lô {batch_id}")
+        existing_batch(s, batch_id)
         pages = {p.id: p for p in s.scalars(select(Page).where(Page.batch_id == batch_id))}
         if sorted(order) != sorted(pages):
             raise FixRefused("Thứ tự mới phải gồm đúng mỗi trang của quyển một lần.")
@@ -174,8 +173,7 @@ def reorder(batch_id: str, order: list[str], *, ctx: Context, runner: Runner, ac
 def retry(batch_id: str, page_id: str | None, *, ctx: Context, runner: Runner, actor: Actor) -> int:
     """A failed page (or every failed page of the batch) read again."""
     with ctx.db.session() as s:
-        if s.get(Batch, batch_id) is None:
-            raise NotFound(f"Không có lô {batch_id}")
+        existing_batch(s, batch_id)
         q = select(Page).where(Page.batch_id == batch_id, Page.status == PageStatus.FAILED)
         if page_id:
             q = q.where(Page.id == page_id)

@@ -16,11 +16,10 @@ from datetime import timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from domain.errors import NotFound
 from office.audit.service import Actor, record
 from storage.models import Batch, Page, PageStatus, RecordPage, SourceFileRow, utcnow
 from workers import Context, NoProgress, open_executor
-from workers.batches import BatchMeta, pages_to_run, report
+from workers.batches import BatchMeta, existing_batch, pages_to_run, report
 
 from .upload import Incoming, check_taken, take_in
 
@@ -90,9 +89,7 @@ def _rate(s: Session, batch_id: str) -> float | None:
 
 def progress(batch_id: str, *, s: Session, busy: bool = False) -> dict:
     """The small live summary the batch and progress pages poll (or stream): cheap, one grouped count."""
-    batch = s.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"Không có lô {batch_id}")
+    batch = existing_batch(s, batch_id)
     counts = dict(s.execute(select(Page.status, func.count()).where(Page.batch_id == batch_id)
                             .group_by(Page.status)).all())
     waiting = counts.get(PageStatus.PENDING, 0) + counts.get(PageStatus.RUNNING, 0)
@@ -128,8 +125,7 @@ def batch_status(batch_id: str, ctx: Context, *, actor: Actor, busy: bool = Fals
 
 def pages_of(batch_id: str, *, s: Session) -> list[dict]:
     """Every page of the book in order, for the page-fix view: where it comes from, its state and records."""
-    if s.get(Batch, batch_id) is None:
-        raise NotFound(f"Không có lô {batch_id}")
+    existing_batch(s, batch_id)
     n_records = dict(s.execute(select(RecordPage.page_id, func.count()).join(Page, Page.id == RecordPage.page_id)
                                .where(Page.batch_id == batch_id).group_by(RecordPage.page_id)).all())
     rows = s.execute(select(Page, SourceFileRow.name).join(SourceFileRow, Page.file_id == SourceFileRow.id)

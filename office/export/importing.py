@@ -20,13 +20,14 @@ from openpyxl.utils.exceptions import InvalidFileException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from domain.errors import NotFound, SohoaError
+from domain.errors import SohoaError
 from domain.records import field_names
 from domain.text import normalize
 from office.accounts.roles import Principal, Role
 from office.audit.service import Actor, record
 from office.records.review import FieldErrors, correct
-from storage.models import Batch, Record
+from storage.models import Record
+from workers.batches import existing_batch
 
 from .table import cell, heading_keys, record_type_of
 
@@ -113,9 +114,7 @@ def _data(rows, keys: dict[int, str], header_at: int) -> list[tuple[int, dict[st
 
 def import_keyed(path: Path, batch_id: str, *, s: Session, actor: Actor, threshold: float) -> Imported:
     """Bring the sheet's rows into the batch's matching entries (see the module's notes)."""
-    batch = s.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"Không có lô {batch_id}")
+    existing_batch(s, batch_id)
     rows, unknown = read_sheet(path)
     result = Imported(batch_id, rows=len(rows), unknown_columns=unknown)
     entries: dict[str, list[Record]] = {}

@@ -22,12 +22,13 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.errors import NotFound, SohoaError
+from domain.errors import SohoaError
 from domain.labels import TYPE_LABELS
 from domain.records import ID_FIELDS
 from office.audit.service import Actor, record
 from storage.models import Batch, Record, RecordPage
 from storage.objects import ObjectStore
+from workers.batches import existing_batch
 
 from .pdfs import entry_pdf, jpeg_size, page_jpeg
 from .table import Column, cell, columns
@@ -110,9 +111,7 @@ def export_batch(batch_id: str, fmt: str, out_dir: Path, *, s: Session, store: O
     SLUG.csv; ``jsonl`` → SLUG.jsonl. ``dpi``: the resolution the page images were rendered at."""
     if fmt not in FORMATS:
         raise BadExportFormat(f"Định dạng xuất «{fmt}» không có; chọn một trong: {', '.join(FORMATS)}")
-    batch = s.get(Batch, batch_id)
-    if batch is None:
-        raise NotFound(f"Không có lô {batch_id}")
+    batch = existing_batch(s, batch_id)
     entries = _entries(batch_id, s)
     slug = book_slug(batch)
     names = _pdf_names(slug, entries)
