@@ -6,6 +6,7 @@ same constant scores, so they must find the same records in the same order with 
 from __future__ import annotations
 
 import threading
+import time
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
@@ -423,6 +424,31 @@ def test_reindex_swaps_the_alias_without_interrupting_search(es_url: str) -> Non
     after = ix.physical_indexes()
     assert len(after) == 1 and after != before
     assert ix.count() == len(DOCS) + 1
+    ix.close()
+
+
+@pytest.mark.distributed
+def test_a_bulk_load_ends_merged_into_one_segment(es_url: str) -> None:
+    """Records that came one request at a time (a segment each) are merged once a rebuild's load ends, in the
+    background: a query then pays its expansion and scorers once a shard, not once a segment. (Lucene's own
+    policy leaves fewer than ten small segments as they are.)"""
+    ix = _elastic(es_url)
+
+    def segments() -> list[int]:
+        found = ix.client.indices.segments(index=ix.alias)["indices"]
+        return [copy["num_search_segments"] for index in found.values() for copies in index["shards"].values()
+                for copy in copies if copy["routing"]["primary"]]
+
+    for doc in DOCS:
+        ix.upsert([doc])  # each waits for a refresh: a segment of its own
+    assert max(segments()) > 1
+    with ix.bulk():
+        ix.upsert(DOCS[:2])
+    deadline = time.monotonic() + 60
+    while max(segments()) > 1 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert segments() == [1]
+    assert ix.count() == len(DOCS) and sorted(ids(ix, "nguyen")) == ["b1", "b2", "b3"]
     ix.close()
 
 
