@@ -2,7 +2,8 @@
 the next 1M, measure; ...), so the last step costs its own records of indexing and no more. At each step:
 size on disk per shard and segments (after a refresh), the node's heap, then the officers' queries (drawn from
 records already indexed) with p50/p95 and the node's CPU per query, read from /proc/<pid>/stat of its java
-process. ``--forcemerge`` adds, after the last step, the size and queries once merged to one segment.
+process. Each step is measured once the node has merged what the load left (a load ends by asking for a merge,
+``ElasticIndex._merge``); ``--forcemerge`` adds, after the last step, the size and queries once merged to one segment.
 
     uv run --frozen python -m bench scale --steps 1000000,2000000,5000000
 
@@ -143,7 +144,7 @@ def measure(ix, pid: int | None, sample: list, seed: int) -> dict:
 def grow(ix, steps: list[int], seed: int, *, nice: bool = True, forcemerge: bool = False,
          report=None) -> list[dict]:
     """Grow ``ix`` through ``steps`` (record counts), measuring at each; ``report(result)`` per step."""
-    from bench.search import docs
+    from bench.search import docs, settled
 
     pid = node_pid(ix.client)
     stream = Sampled(docs(steps[-1], seed), seed)
@@ -157,11 +158,14 @@ def grow(ix, steps: list[int], seed: int, *, nice: bool = True, forcemerge: bool
             ix.upsert(stream.take(n - done))
         wall, cpu, node_cpu = time.perf_counter() - t, time.process_time() - c, cpu_s(pid) - node_c
         restored = renice(pid, 0) & renice(os.getpid(), 0) if nice else True
+        t = time.perf_counter()
+        settled(ix)  # the merge the load asked for, done before the step is measured
+        merging = time.perf_counter() - t
         count = ix.count()
         if count != n:
             raise SystemExit(f"{count:,} of {n:,} records in the index")
         step = {"records": n, "added": n - done, "wall s": wall, "client cpu s": cpu, "node cpu s": node_cpu,
-                "reniced back": restored, **measure(ix, pid, stream.sample, seed + n)}
+                "settled s": merging, "reniced back": restored, **measure(ix, pid, stream.sample, seed + n)}
         done = n
         results.append(step)
         if report:
@@ -223,6 +227,8 @@ def index_rows(results: list[dict]) -> list[list[str]]:
         size = _size(r)
         if "added" in r:
             rate = f"{r['added'] / r['wall s']:,.0f}"
+            if "settled s" in r:  # (the last 5 s of it quiet)
+                rate += f", merges settled {r['settled s']:,.0f} s later"
             cpu = f"{r['client cpu s'] * 1000 / r['added']:.2f} / {r['node cpu s'] * 1000 / r['added']:.2f}"
         elif r.get("merged"):
             rate, cpu = f"merged in {r['merge wall s']:,.0f} s", ""
