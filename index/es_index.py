@@ -10,6 +10,7 @@ never see an empty or half-built index.
 """
 from __future__ import annotations
 
+import logging
 import math
 import re
 import time
@@ -41,6 +42,7 @@ BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per req
 # segments under it, so later updates are still merged as usual.
 SEGMENT_MAX_BYTES = 5 * 2**30
 _RETURNED = ["record_id", "type", "batch_id", "payload"]
+log = logging.getLogger(__name__)
 
 
 def _text(analyzer: str) -> dict[str, Any]:
@@ -296,22 +298,28 @@ class ElasticIndex:
                 self.client.indices.put_settings(index=self.alias, settings={"index": {"refresh_interval": None}})
                 self.client.indices.refresh(index=self.alias)
         with _mapped():
-            for name in self._behind_alias():
-                self._merge(name)
+            behind = self._behind_alias()
+        for name in behind:
+            self._merge(name)
 
     def _merge(self, index: str) -> None:
         """Merge a freshly loaded index into as few segments as the merge policy still maintains, in the
-        background (the node's force-merge task; searches go on meanwhile).
+        background (the node's force-merge task; searches go on meanwhile). Only an optimisation: a node that
+        refuses it leaves the load as it is, said in the log.
 
         A bulk load leaves 20–25 segments a shard at a million records, and a query pays its fuzzy expansion
         and its scorers in each. Merged (≈ 30 s of the node's CPU a million records), the index is a third of
         its size (1.8 → 0.58 GB at 1M) and the queries' p95 falls: name + year 55.7 → 17.6 ms, fuzzy names 51.5
         → 34.6 (docs/benchmarks.md, search, session 25). An archive is read far more than it is written."""
-        shards = self.client.indices.stats(index=index, metric="store", level="shards")["indices"]
-        largest = max((copy["store"]["size_in_bytes"] for ix in shards.values() for copies in ix["shards"].values()
-                       for copy in copies if copy["routing"]["primary"]), default=0)
-        self.client.indices.forcemerge(index=index, max_num_segments=max(1, math.ceil(largest / SEGMENT_MAX_BYTES)),
-                                       wait_for_completion=False)
+        try:
+            shards = self.client.indices.stats(index=index, metric="store", level="shards")["indices"]
+            largest = max((copy["store"]["size_in_bytes"] for ix in shards.values()
+                           for copies in ix["shards"].values() for copy in copies if copy["routing"]["primary"]),
+                          default=0)
+            self.client.indices.forcemerge(index=index, wait_for_completion=False,
+                                           max_num_segments=max(1, math.ceil(largest / SEGMENT_MAX_BYTES)))
+        except (elastic_transport.TransportError, ApiError) as exc:
+            log.warning("Elasticsearch không gộp được các segment của %s: %s", index, exc)
 
     def delete(self, record_ids: Sequence[str]) -> None:
         if not record_ids:
@@ -349,8 +357,7 @@ class ElasticIndex:
             with suppress(elastic_transport.TransportError, ApiError):
                 self.client.indices.delete(index=new, ignore_unavailable=True)
             raise
-        with _mapped():
-            self._merge(new)
+        self._merge(new)
         if old and self.swap_grace_s:
             time.sleep(self.swap_grace_s)
         with _mapped():

@@ -452,6 +452,18 @@ def test_a_bulk_load_ends_merged_into_one_segment(es_url: str) -> None:
     ix.close()
 
 
+@pytest.mark.distributed
+def test_a_merge_the_node_refuses_leaves_the_load_as_it_is(es_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The merge is an optimisation: an index gone meanwhile (a reindex swapped it away) fails no rebuild."""
+    ix = _elastic(es_url)
+    with ix.bulk():
+        ix.upsert(DOCS)
+    ix._merge(f"{ix.alias}-gone")
+    assert "không gộp được" in caplog.text
+    assert ix.count() == len(DOCS)
+    ix.close()
+
+
 def test_an_index_of_an_older_schema_behind_the_alias_is_replaced_empty(es_url: str) -> None:
     """As the embedded index rebuilds itself: documents of an older schema would silently miss fields the
     queries now use (a name one letter off found nothing), so the caller refills a fresh index instead."""
