@@ -112,8 +112,10 @@ def ingest(
     as_json: JsonOpt = False,
 ) -> None:
     """Nhập một quyển sổ đã quét: kiểm tra, lưu bản gốc, nhận dạng và đánh chỉ mục từng trang."""
-    from workers.batches import BatchMeta, pages_to_run, register_batch
+    from office.capture.book import book_meta
+    from workers.batches import pages_to_run, register_batch
 
+    meta = book_meta(_check_type(record_type, True), book, authority, years, spreads=spreads)  # before any work
     _check_tools()
     ctx = _context()
     if not ctx.settings.distributed:  # the local pool's workers start while the files are checked and stored
@@ -123,8 +125,6 @@ def ingest(
     if resume:
         batch_id = resume
     elif paths:
-        meta = BatchMeta(record_type=_check_type(record_type, True), book=book, authority=authority, years=years,
-                         spreads=spreads)
         reg = register_batch(paths, meta, ctx)
         batch_id = reg.batch_id
         for name in reg.duplicates:
@@ -605,10 +605,10 @@ def watch(
 ) -> None:
     """Theo dõi thư mục máy quét: nhận từng tệp khi đã ghi xong, tách sổ theo tờ phân cách, chuyển vào done/
     hoặc rejected/ (kèm tệp .txt lý do)."""
-    from office.capture.separator import check_meta
+    from office.capture.book import book_meta
     from office.capture.watch import Watcher, stop_on_sigterm
 
-    defaults = check_meta(record_type, book, authority, years, spreads=spreads, need_book=False)
+    defaults = book_meta(record_type, book, authority, years, spreads=spreads)
     _check_tools()
 
     def show(o) -> None:
@@ -645,9 +645,10 @@ def separator(
     as_json: JsonOpt = False,
 ) -> None:
     """In tờ phân cách (PDF A4 có mã QR mang thông tin quyển sổ) đặt trước mỗi quyển khi quét chung một chồng."""
-    from office.capture.separator import check_meta, payload, write_sheet
+    from office.capture.book import book_meta
+    from office.capture.separator import payload, write_sheet
 
-    meta = check_meta(record_type, book, authority, years, spreads=spreads)
+    meta = book_meta(record_type, book, authority, years, spreads=spreads, need_book=True)
     write_sheet(meta, out_path)
     _emit({"path": str(out_path), "payload": json.loads(payload(meta))}, as_json,
           lambda d: out.print(f"Đã ghi tờ phân cách quyển {meta.book}: {d['path']}"))

@@ -21,7 +21,8 @@ from domain.records import TYPE_LABELS_VI, RecordType
 from office.accounts.roles import Permission, Principal
 from office.capture import pages as fixes
 from office.capture import service as capture
-from office.capture.upload import UPLOAD_ID, Incoming, book_meta, finished_upload, forget_upload, uploads_dir
+from office.capture.book import book_meta
+from office.capture.upload import UPLOAD_ID, Incoming, finished_upload, forget_upload, uploads_dir
 from office.progress import service as dashboard
 
 from .params import Body

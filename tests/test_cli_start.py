@@ -59,6 +59,10 @@ def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
         ("link", "khong-co-lo", "lo-khac"): (4, "Không có lô khong-co-lo, lo-khac"),
         ("backup", "/proc/sohoa-bk"): (2, "Không ghi được bản sao lưu vào /proc"),
         ("user", "add", " "): (2, "Giá trị không hợp lệ cho tên đăng nhập: không được trống"),
+        ("ingest", str(tmp_path), "--years", "abc"): (2, "Năm của sổ phải là một năm hoặc một khoảng năm"),
+        ("ingest", str(tmp_path), "--book", "1" * 201): (2, "Thông tin 'book' dài quá 200 ký tự"),
+        ("separator", "--out", str(tmp_path / "to.pdf"), "--book", "01/1998", "--years", "2001-1999"):
+            (2, "đã nhập '2001-1999'"),
         ("sample", "/proc/khong-co/mau", "--pages", "1"):
             (1, "Không đọc hoặc ghi được /proc/khong-co: không có tệp hoặc thư mục này."),
     }
@@ -66,4 +70,4 @@ def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
         done = _sohoa(*args, SOHOA_HOME=str(tmp_path / "home"))
         assert done.returncode == code, (args, done.stderr)
         assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr, (args, done.stderr)
-    assert not (tmp_path / "mau").exists()
+    assert not (tmp_path / "mau").exists() and not (tmp_path / "to.pdf").exists()

@@ -24,8 +24,9 @@ from reportlab.pdfgen.canvas import Canvas
 
 from domain.errors import ConfigError, InputRejected
 from domain.records import TYPE_LABELS_VI, RecordType
-from domain.text import normalize
 from workers.batches import BatchMeta
+
+from .book import book_meta
 
 TAG = "sohoa-separator"
 VERSION = 1
@@ -41,20 +42,6 @@ def payload(meta: BatchMeta) -> str:
     data = {"sohoa": TAG, "v": VERSION, "type": meta.record_type, "book": meta.book, "authority": meta.authority,
             "years": meta.years, "spreads": meta.spreads or None}
     return json.dumps({k: v for k, v in data.items() if v is not None}, ensure_ascii=True, separators=(",", ":"))
-
-
-def check_meta(record_type: str, book: str | None, authority: str | None, years: str | None, *,
-               spreads: bool = False, need_book: bool = True) -> BatchMeta:
-    """Book metadata, NFC and trimmed; a clear error for a type we do not know, or a missing book number."""
-    allowed = [t.value for t in RecordType] + ["auto"]
-    if record_type not in allowed:
-        raise InputRejected(f"Loại sổ '{record_type}' không hợp lệ; chọn một trong: {', '.join(allowed)}.",
-                            code="bad_argument")
-    book, authority, years = (normalize(v) if v else None for v in (book, authority, years))
-    if need_book and not book:
-        raise InputRejected("Cần số quyển sổ (--book), ví dụ 01/1998.", code="bad_argument")
-    return BatchMeta(record_type=record_type, book=book or None, authority=authority or None, years=years or None,
-                     spreads=spreads)
 
 
 def parse(text: str) -> BatchMeta | None:
@@ -74,7 +61,7 @@ def parse(text: str) -> BatchMeta | None:
     if not all(v is None or isinstance(v, str) for v in fields) or not isinstance(spreads, bool):
         raise InputRejected("Mã QR của tờ phân cách không đúng định dạng; hãy in lại tờ phân cách.",
                             code="separator_invalid")
-    return check_meta(fields[0] or "auto", *fields[1:], spreads=spreads)
+    return book_meta(fields[0] or "auto", *fields[1:], spreads=spreads, need_book=True)
 
 
 def read_page(image: Image.Image) -> BatchMeta | None:

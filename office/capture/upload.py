@@ -18,7 +18,6 @@ from pathlib import Path, PurePosixPath
 from sqlalchemy import func, select
 
 from domain.errors import NotFound, SohoaError
-from domain.records import RecordType
 from domain.settings import Settings
 from domain.text import normalize
 from ingest.names import safe_member_path
@@ -26,8 +25,9 @@ from storage.models import Page
 from workers import Context
 from workers.batches import BatchMeta, Registered, register_batch
 
+from .book import BadMetadata
+
 UPLOAD_ID = re.compile(r"^[0-9a-f]{32}$")  # tuspyserver's ids: uuid4().hex
-MAX_TEXT = {"book": 200, "authority": 300, "years": 40, "note": 2000}  # the columns' sizes
 
 
 class NothingAccepted(SohoaError):
@@ -38,32 +38,10 @@ class NothingAccepted(SohoaError):
     http_status = 422
 
 
-class BadMetadata(SohoaError):
-    code = "invalid_metadata"
-    exit_code = 2
-    http_status = 422
-
-
 @dataclass(frozen=True)
 class Incoming:
     name: str  # as the clerk's machine named it, sub-folders included ("so-1998/trang-01.jpg")
     path: Path  # where its bytes are now; moved into the staging folder
-
-
-def book_meta(*, record_type: str, book: str | None, authority: str | None, years: str | None,
-              note: str | None, created_by: str | None, spreads: bool = False) -> BatchMeta:
-    """The book's metadata, checked as `sohoa ingest` checks it (type among the record types or auto)."""
-    allowed = [t.value for t in RecordType] + ["auto"]
-    record_type = (record_type or "auto").strip()
-    if record_type not in allowed:
-        raise BadMetadata(f"Loại sổ không hợp lệ: {record_type!r}; phải là một trong {', '.join(allowed)}.")
-    values = {"book": book, "authority": authority, "years": years, "note": note}
-    for key, value in values.items():
-        value = normalize(value).strip() if value else None
-        if value and len(value) > MAX_TEXT[key]:
-            raise BadMetadata(f"Thông tin '{key}' dài quá {MAX_TEXT[key]} ký tự.")
-        values[key] = value or None
-    return BatchMeta(record_type=record_type, created_by=created_by, spreads=spreads, **values)
 
 
 def uploads_dir(settings: Settings, user_id: int) -> Path:

@@ -10,7 +10,8 @@ import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
 from ingest.pdftoppm import render
-from office.capture.separator import FONT_DIR, check_meta, write_sheet
+from office.capture.book import book_meta
+from office.capture.separator import FONT_DIR, write_sheet
 
 DPI = 100  # page images and SOHOA_DPI for the watcher: a small raster keeps Tesseract quick
 
@@ -18,7 +19,7 @@ DPI = 100  # page images and SOHOA_DPI for the watcher: a small raster keeps Tes
 def sheet_scan(tmp: Path, record_type: str, book: str, authority: str, years: str, *, seed: int = 0,
                dpi: int = 150, angle: float = 1.5) -> Image.Image:
     """A separator sheet as it comes back from a scanner: rasterised, turned a little, with sensor noise."""
-    pdf = write_sheet(check_meta(record_type, book, authority, years), tmp / f"sheet-{seed}.pdf")
+    pdf = write_sheet(book_meta(record_type, book, authority, years, need_book=True), tmp / f"sheet-{seed}.pdf")
     im = render(pdf, 1, dpi).convert("L").rotate(angle, resample=Image.Resampling.BILINEAR, fillcolor=255)
     noise = np.random.default_rng(seed).normal(0, 12, (im.height, im.width))
     return Image.fromarray(np.clip(np.asarray(im, dtype=np.float64) + noise, 0, 255).astype(np.uint8), "L")

@@ -23,6 +23,7 @@ from domain.settings import Settings
 from ingest import SourceFile, expand
 from ingest.pdftoppm import render
 from office.capture import separator
+from office.capture.book import book_meta
 from office.capture.split import find_books, write_book
 
 REPO = Path(__file__).resolve().parents[2]
@@ -50,7 +51,7 @@ def test_a_scanned_sheet_gives_back_its_metadata_in_nfc(tmp_path):
 
 
 def test_the_sheet_prints_its_metadata_for_people_too(tmp_path):
-    pdf = separator.write_sheet(separator.check_meta("death", "02/2001", AUTHORITY, "2001"), tmp_path / "s.pdf")
+    pdf = separator.write_sheet(book_meta("death", "02/2001", AUTHORITY, "2001"), tmp_path / "s.pdf")
     with pikepdf.open(pdf) as doc:
         assert len(doc.pages) == 1
         assert abs(float(doc.pages[0].mediabox[2]) - 595.27) < 1  # A4
@@ -68,9 +69,9 @@ def test_ordinary_pages_and_other_qr_codes_are_not_separators(tmp_path):
 
 @pytest.mark.parametrize("text, code", [
     ('{"sohoa":"sohoa-separator","v":2,"book":"1"}', "separator_version"),
-    ('{"sohoa":"sohoa-separator","v":1,"type":"birthday","book":"1"}', "bad_argument"),
+    ('{"sohoa":"sohoa-separator","v":1,"type":"birthday","book":"1"}', "invalid_metadata"),
     ('{"sohoa":"sohoa-separator","v":1,"type":"birth","book":7}', "separator_invalid"),
-    ('{"sohoa":"sohoa-separator","v":1,"type":"birth"}', "bad_argument"),
+    ('{"sohoa":"sohoa-separator","v":1,"type":"birth"}', "invalid_metadata"),
 ])
 def test_a_separator_that_cannot_be_used_is_refused_with_a_reason(text, code):
     with pytest.raises(InputRejected) as exc:
@@ -80,7 +81,7 @@ def test_a_separator_that_cannot_be_used_is_refused_with_a_reason(text, code):
 
 
 def test_the_payload_round_trips_and_stays_ascii():
-    meta = separator.check_meta("land", "GCN 12", AUTHORITY, "2010-2012", spreads=True)
+    meta = book_meta("land", "GCN 12", AUTHORITY, "2010-2012", spreads=True)
     text = separator.payload(meta)
     assert text.isascii()
     assert separator.parse(text) == meta

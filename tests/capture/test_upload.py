@@ -158,6 +158,9 @@ def test_metadata_and_permissions_are_checked(app, clerk):
     wrong = clerk.post("/api/v1/batches", data={"type": "khai-sinh"}, files=[png])
     assert wrong.status_code == 422 and "Loại sổ không hợp lệ" in wrong.json()["error"]["message"]
     assert clerk.post("/api/v1/batches", data={"book": "x"}).status_code == 422
+    for years in ("abc", "1998-1990", "19988", "3000"):  # a book's years are years, first one first, none ahead
+        bad = clerk.post("/api/v1/batches", data={"years": years}, files=[png])
+        assert bad.status_code == 422 and "Năm của sổ phải là" in bad.json()["error"]["message"], years
     with signed_in(app, "officer") as officer:
         assert officer.post("/api/v1/batches", files=[png]).status_code == 403
         assert officer.get("/upload").status_code == 403
