@@ -92,6 +92,10 @@ def test_a_clerks_day_upload_watch_fix_and_find(capture_server, tmp_path):
             expect(page.locator("#chosen tbody tr")).to_have_count(1)
             page.get_by_label("Loại sổ").select_option("birth")
             page.get_by_label("Số quyển").fill("09/2005")
+            page.get_by_label("Năm").fill("năm 2005")  # not a year: the browser stops it before any upload
+            page.get_by_role("button", name="Tải lên và nhận dạng").click()
+            expect(page.locator("#years:invalid")).to_have_count(1)
+            expect(page.locator("#upload-status")).to_have_text("")
             page.get_by_label("Năm").fill("2005")
             page.get_by_label("Cơ quan đăng ký").fill("UBND phường Thanh Bình")
             page.get_by_label("Ghi chú").fill("Sổ còn tốt")
