@@ -115,7 +115,7 @@ def ingest(
     from office.capture.book import book_meta
     from workers.batches import pages_to_run, register_batch
 
-    meta = book_meta(_check_type(record_type, True), book, authority, years, spreads=spreads)  # before any work
+    meta = book_meta(record_type, book, authority, years, spreads=spreads)  # checked before any work starts
     _check_tools()
     ctx = _context()
     if not ctx.settings.distributed:  # the local pool's workers start while the files are checked and stored

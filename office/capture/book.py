@@ -9,9 +9,11 @@ from datetime import date
 from domain.errors import InputRejected
 from domain.records import RecordType
 from domain.text import normalize
+from storage.models import Batch
 from workers.batches import BatchMeta
 
-MAX_TEXT = {"book": 200, "authority": 300, "years": 40, "note": 2000}  # the columns' sizes
+# The columns' own sizes (what PostgreSQL enforces); a note is a paragraph, never a file.
+MAX_TEXT = {**{name: Batch.__table__.c[name].type.length for name in ("book", "authority", "years")}, "note": 2000}
 FIRST_YEAR = 1800  # older than any civil-status or land register an office holds
 _YEARS = re.compile(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?")
 
