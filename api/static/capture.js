@@ -43,6 +43,12 @@
     var chosen = [];  // {file, path, row, bar}
     var table = document.getElementById("chosen"), tbody = table.querySelector("tbody");
     var statusLine = document.getElementById("upload-status"), errorBox = document.getElementById("upload-error");
+    // The browser would say "Please match the requested format." in its own language: say it in ours.
+    var years = form.elements.years;
+    years.addEventListener("input", function () {
+      years.setCustomValidity("");
+      if (years.validity.patternMismatch) years.setCustomValidity(years.title);
+    });
 
     var add = function (file, path) {
       var bar = el("progress", {max: "100", value: "0"});

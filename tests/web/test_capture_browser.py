@@ -95,6 +95,7 @@ def test_a_clerks_day_upload_watch_fix_and_find(capture_server, tmp_path):
             page.get_by_label("Năm").fill("năm 2005")  # not a year: the browser stops it before any upload
             page.get_by_role("button", name="Tải lên và nhận dạng").click()
             expect(page.locator("#years:invalid")).to_have_count(1)
+            assert page.eval_on_selector("#years", "e => e.validationMessage").startswith("Một năm hoặc")
             expect(page.locator("#upload-status")).to_have_text("")
             page.get_by_label("Năm").fill("2005")
             page.get_by_label("Cơ quan đăng ký").fill("UBND phường Thanh Bình")
