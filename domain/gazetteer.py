@@ -17,6 +17,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
 from domain.text import fold, tone_key
 
 ERAS = ("legacy", "2025")
@@ -31,6 +34,7 @@ _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority n
 _LOOKALIKE = re.compile(r"(?<!\w)([^\W\d_]*)([01])([^\W\d_]*)(?!\w)")
 _LETTER = {"1": "L", "0": "O"}
 _SPECK = re.compile(r"[^\w\s]")  # punctuation inside a name as read (a speck: "Quảng-Nam")
+_SLIP_MIN = 5  # letters (folded, no spaces) a name needs before a letter slip in it is mended
 
 
 def _letters_for_digits(part: str) -> str:
@@ -51,6 +55,15 @@ def _letters_for_digits(part: str) -> str:
 def _apart(folded: str) -> str:
     """Letters and digits with anything else between them as one space."""
     return re.sub(r"[\W_]+", " ", folded).strip()
+
+
+def _bare(written: str) -> str:
+    """'Thành phố Đông Triều' → 'Đông Triều' (the name as written, its type dropped)."""
+    f = fold(written)
+    for t in _TYPES:
+        if f.lower().startswith(t + " "):
+            return written[len(t) + 1:]
+    return written
 
 
 def key(name: str) -> str:
@@ -104,6 +117,12 @@ class Gazetteer:
             self._current.add((p, w))
             self._spelling.setdefault(("p", p), r["province"])
             self._spelling.setdefault(("w", f"{p}//{w}"), r["ward"])
+        # Per level, each name's key → the name as the dataset writes it, type dropped: where a name misread by a
+        # letter is looked for (``_one_slip``).
+        self._names: dict[str, dict[str, str]] = {"p": {}, "d": {}, "w": {}}
+        for (level, path), written in self._spelling.items():
+            if written:
+                self._names[level].setdefault(path.rsplit("/", 1)[-1], _bare(written))
         self._legacy_pd = {(p, d) for p, d, _ in self._legacy}
         self._legacy_pw = {(p, w) for p, _, w in self._legacy}
         self.provinces = {"legacy": {p for p, _, _ in self._legacy}, "2025": {p for p, _ in self._current}}
@@ -163,9 +182,12 @@ class Gazetteer:
         check = self.check_place(text)
         if not check.known:
             looked = ",".join(_letters_for_digits(part) for part in text.split(","))
-            if looked == text or not (check := self.check_place(looked)).known:
+            if looked != text and (check := self.check_place(looked)).known:
+                text = looked
+            elif (slipped := self._one_slip(text)) is not None:
+                text, check = slipped, self.check_place(slipped)
+            else:
                 return text
-            text = looked
         p, d, w = check.province, check.district or "", check.ward or ""
         wanted = {"p": self._spelling.get(("p", p)), "d": self._spelling.get(("d", f"{p}/{d}")),
                   "w": self._spelling.get(("w", f"{p}/{d}/{w}"))}
@@ -191,6 +213,33 @@ class Gazetteer:
                 right_name = right_name.upper()
             parts[i] = part[:m.end()] + part[m.end():].replace(name, right_name, 1)
         return ",".join(parts)
+
+    def _one_slip(self, text: str) -> str | None:
+        """``text`` with one unit's name replaced by the dataset's name one letter away (one changed, dropped or
+        added: OCR's "thành phố Đông Tyiều" for Đông Triều), where that makes the combination known and no other
+        such replacement does; None otherwise. Names of fewer than ``_SLIP_MIN`` letters are left: one letter
+        away from a short name lie many others."""
+        parts = text.split(",")
+        found: set[str] = set()
+        for i, part in enumerate(parts):
+            m = _UNIT.search(fold(part))
+            name = part[m.end():].strip() if m else ""
+            if len(k := key(name)) < _SLIP_MIN:
+                continue
+            unit = m.group(1)
+            levels = ("p", "d") if unit == "thanh pho" else ("p",) if unit == "tinh" else \
+                ("w",) if unit in _WARD else ("d",)
+            for level in levels:
+                names = self._names[level]
+                for near, distance, _ in process.extract(k, names.keys(), scorer=Levenshtein.distance,
+                                                         score_cutoff=1, limit=None):
+                    if distance:
+                        right = names[near].upper() if name.isupper() else names[near]
+                        fixed = ",".join([*parts[:i], part[:m.end()] + part[m.end():].replace(name, right, 1),
+                                          *parts[i + 1:]])
+                        if self.check_place(fixed).known:
+                            found.add(fixed)
+        return found.pop() if len(found) == 1 else None
 
     def _legacy_ok(self, province: str, district: str | None, ward: str | None) -> bool:
         if district and ward:

@@ -219,6 +219,15 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
     ("huyện B0 Trạch, tỉnh Quảng Bình", "huyện Bố Trạch, tỉnh Quảng Bình"),
     ("Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
+    # One unit's name a letter away from the dataset's (changed, dropped), where only that name makes the
+    # combination known; case kept.
+    ("Ủy ban nhân dân phường Bình Khê, thành phố Đông Tyiều, tỉnh Quảng Ninh",
+     "Ủy ban nhân dân phường Bình Khê, thành phố Đông Triều, tỉnh Quảng Ninh"),
+    ("XÃ QUẢNG MNH, HUYỆN HẢI HÀ, TỈNH QUẢNG NINH", "XÃ QUẢNG MINH, HUYỆN HẢI HÀ, TỈNH QUẢNG NINH"),
+    # ... but not where two names are as near (Hàng Bạc, Hàng Bài), nor in a short name (Ba Vì), nor two slips.
+    ("phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội", "phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội"),
+    ("xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội", "xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội"),
+    ("xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh", "xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh"),
     # Left as written: tone placement (hoà/hòa), an unknown combination, text that is not a unit.
     ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu", "Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu"),
     ("xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi", "xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi"),
