@@ -27,6 +27,8 @@ _PROVINCE = ("thanh pho", "tinh")
 _DISTRICT = ("quan", "huyen", "thi xa", "thanh pho")
 _WARD = ("phuong", "xa", "thi tran", "dac khu")
 _TYPES = sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=lambda t: (-len(t), t))  # longest first
+_TYPE_SPELLING = {"tinh": "tỉnh", "thanh pho": "thành phố", "quan": "quận", "huyen": "huyện", "thi xa": "thị xã",
+                  "phuong": "phường", "xa": "xã", "thi tran": "thị trấn", "dac khu": "đặc khu"}
 # A unit's type word inside one comma-separated part, after an optional "Ủy ban nhân dân" (an authority).
 _UNIT = re.compile(rf"(?:^|\s)({'|'.join(_TYPES)})\s+")
 _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority names its unit after these words
@@ -64,6 +66,15 @@ def _bare(written: str) -> str:
         if f.lower().startswith(t + " "):
             return written[len(t) + 1:]
     return written
+
+
+def _type_as(written: str) -> str:
+    """A unit's type word with its marks, in the case it was read in: OCR's "tinh" → tỉnh, "THÁNH PHÓ" → THÀNH
+    PHỐ, "Huyen" → Huyện."""
+    def cased(right: str, read: str) -> str:
+        return right.upper() if read.isupper() else right.capitalize() if read[:1].isupper() else right
+
+    return " ".join(map(cased, _TYPE_SPELLING[_apart(fold(written))].split(), written.split()))
 
 
 def key(name: str) -> str:
@@ -177,7 +188,8 @@ class Gazetteer:
         """``text`` with each unit name of a known combination written as the dataset writes it, where what was
         read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh) or a speck between its
         words ("tỉnh Quảng-Nam"). A combination known only once a digit inside a name is read as the letter it
-        looks like is taken so ("tỉnh Sơn 1a" → Sơn La). Tone placement (hoà/hòa), case and everything else are
+        looks like is taken so ("tỉnh Sơn 1a" → Sơn La), as is a name one letter away (``_one_slip``). The units' type
+        words take their marks ("tinh Quảng Ninh" → tỉnh). Tone placement (hoà/hòa), case and everything else are
         kept as written."""
         check = self.check_place(text)
         if not check.known:
@@ -199,6 +211,7 @@ class Gazetteer:
             level = "p" if m.group(1) == "tinh" else "w" if m.group(1) in _WARD else "d"
             if m.group(1) == "thanh pho":  # a city is a province or a district: whichever spelling fits
                 level = "p" if key(part[m.start(1):]) == p else "d"
+            part = parts[i] = part[:m.start(1)] + _type_as(part[m.start(1):m.end(1)]) + part[m.end(1):]
             right = wanted.get(level)
             if not right:
                 continue

@@ -228,6 +228,12 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội", "phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội"),
     ("xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội", "xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội"),
     ("xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh", "xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh"),
+    # The units' type words take their marks, in the case they were read in, once the combination is known.
+    ("Ủy ban nhân dân phường Bình Khê, thành phố Đông Triều, tinh Quảng Ninh",
+     "Ủy ban nhân dân phường Bình Khê, thành phố Đông Triều, tỉnh Quảng Ninh"),
+    ("PHƯỜNG HÀNG BẠC, QUẬN HOÀN KIẾM, THÁNH PHÓ HÀ NỘI", "PHƯỜNG HÀNG BẠC, QUẬN HOÀN KIẾM, THÀNH PHỐ HÀ NỘI"),
+    ("Xa Tân Lập, Huyen Đầm Hà, Tỉnh Quảng Ninh", "Xã Tân Lập, Huyện Đầm Hà, Tỉnh Quảng Ninh"),
+    ("xã Bình Minh, huyen Thăng Bình, tinh Sơn 1x", "xã Bình Minh, huyen Thăng Bình, tinh Sơn 1x"),  # unknown
     # Left as written: tone placement (hoà/hòa), an unknown combination, text that is not a unit.
     ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu", "Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu"),
     ("xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi", "xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi"),
