@@ -101,11 +101,13 @@ def parse_date(text: str) -> str | None:
     """Any of the accepted spellings → ISO date, or None. Numbers are tried before words."""
     if not text:
         return None
-    # U+2044 (fraction slash) is how OCR often reads a printed "/"; a space inside a number is a misread gap.
-    folded = re.sub(r"(?<=\d) (?=\d)", "", fold(text).replace("\u2044", "/"))
-    m = _NUMERIC.search(folded) or _NUMERIC_WORDS.search(folded) or _NUMERIC_RUN.search(folded)
-    if m:
-        return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    # U+2044 (fraction slash) is how OCR often reads a printed "/"; a space inside a number is a misread gap
+    # ("1 0/4/2026") — unless closing it spoils a whole date ("14/01/2023 14/01/22023": a cell read twice).
+    folded = fold(text).replace("\u2044", "/")
+    for candidate in (re.sub(r"(?<=\d) (?=\d)", "", folded), folded):
+        m = _NUMERIC.search(candidate) or _NUMERIC_WORDS.search(candidate) or _NUMERIC_RUN.search(candidate)
+        if m:
+            return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return parse_date_words(text)
 
 

@@ -5,14 +5,16 @@ the fixed phrases of civil-status papers written as they are printed. Base lette
 * quotes, bars and specks standing apart from letters go ('Xã "Tràng Lương', "Xóm' 12"); an apostrophe inside a
   word stays (Ea H'Leo);
 * ';' between address parts is ','; a separator straight after a unit word goes ("huyện, Trấn Yên", "xã:Tân Hào");
-* a full stop glued to an ordinary lowercase word inside a value goes ("Thôn. 15", "Tân. Phú"); abbreviations
-  (TP., Q.) stay;
+* a full stop glued to an ordinary lowercase word inside a value goes ("Thôn. 15", "Tân. Phú"), as does one
+  between a numbered part's word and its number ("Thôn.9"); abbreviations (TP., Q.1) stay;
 * a lost comma before a unit word is put back when the part before it is itself an address part ("huyện Lạc
   Thủy tỉnh Hòa Bình"), not inside a body's name ("Trung tâm Y tế thị xã Quảng Trị");
 * fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
   as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử");
-* a letter glued to a number is set apart ("Thôn8"); unit names take the gazetteer's marks when the combination
-  exists and only the marks differ (``domain.gazetteer.respell``: "xã Sơn Tĩnh" → xã Sơn Tinh);
+* a letter glued to a number is set apart ("Thôn8"), as is a word glued to a number before it ("134phố",
+  "185-đường"; "12A" stays); a speck after a unit word goes ("phường - Bình Khê", "thành phố + Đông Triều");
+* unit names take the gazetteer's marks when the combination exists and only the marks differ
+  (``domain.gazetteer.respell``: "xã Sơn Tĩnh" → xã Sơn Tinh);
 * a lowercase unit word with its marks lost or wrong before a name ("tinh Bình Phước", "tĩnh Hòa Bình") is the
   unit word ("tỉnh"): names are capitalised, unit words are not.
 
@@ -38,6 +40,8 @@ UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", 
 _UNIT = rf"(?:{'|'.join(UNIT_WORDS)})"
 # Words that start an address part: units, and the hamlet, street-number parts before them.
 _PART_START = re.compile(rf"^(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|buôn|làng|khóm|khu)\b", re.IGNORECASE)
+# Address parts numbered after their word ("Thôn 9", "Số 12"): a speck read as a stop between them goes.
+_NUMBERED = rf"(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|khóm|khu|ngõ|ngách|hẻm|kiệt)"
 _QUOTES = "\"“”„‘’'`´ˆ¬|"
 
 
@@ -86,7 +90,7 @@ def place(text: str) -> str:
     text = re.sub(rf"(?:(?<=\s)|^)[{re.escape(_QUOTES)}]+|[{re.escape(_QUOTES)}]+(?=\s|$|[,.;])", "", text)
     text = re.sub(rf"\s[{re.escape(_QUOTES)}]+\s", " ", text)
     text = text.replace(";", ",")
-    text = re.sub(rf"\b({_UNIT})\s*[,.:]\s*", r"\1 ", text, flags=re.IGNORECASE)
+    text = re.sub(rf"\b({_UNIT})\s*[,.:+\-=~*¡!]+\s*", r"\1 ", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*,[\s,.]*", ", ", text)  # ",." / " ," / ",," → ", "
 
     def stop(m: re.Match) -> str:
@@ -95,6 +99,12 @@ def place(text: str) -> str:
 
     text = re.sub(r"(\w+)\.(?=\s+\w)", stop, text)
     text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)  # "Thôn8" → "Thôn 8"
+    text = re.sub(rf"\b({_NUMBERED})[.:,]\s*(?=\d)", r"\1 ", text, flags=re.IGNORECASE)  # "Thôn.9", "Xóm:3"
+
+    def word_after_number(m: re.Match) -> str:  # "134phố", "185-đường" → "134 phố"; "12A", "12-14" stay
+        return f"{m.group(1)} {m.group(2)}" if is_syllable(m.group(2)) else m.group(0)
+
+    text = re.sub(r"(\d)-?([^\W\d_]{2,})", word_after_number, text)
     return respell_place(normalize(_commas(text)).strip(" ,"))
 
 

@@ -53,6 +53,8 @@ def test_words_round_trip(d):
     ("05/012024", "2024-01-05"),  # one lost
     ("21⁄11⁄1956", "1956-11-21"),  # U+2044 fraction slash read for "/"
     ("14/0 1/2024", "2024-01-14"),  # a gap inside a number
+    ("1 5/4/2026", "2026-04-15"),  # ... closed before a shorter date is looked for
+    ("14/01/2023 14/01/22023", "2023-01-14"),  # a cell read twice: the gap between two dates stays
 ])
 def test_parse_date_reads_numeric_dates_ocr_damaged(text, iso):
     assert parse_date(text) == iso

@@ -191,9 +191,10 @@ def test_tsv_lookalike_d_and_nfc():
     tsv = ("level\tpage_num\tblock_num\tpar_num\tline_num\tword_num\tleft\ttop\twidth\theight\tconf\ttext\n"
            "5\t1\t1\t1\t1\t2\t50\t0\t40\t10\t90\tNguye\u0302\u0303n\n"
            "5\t1\t1\t1\t1\t1\t0\t0\t40\t10\t80\t\u00d0\u1ed6\n"
-           "5\t1\t1\t1\t2\t1\t0\t20\t40\t10\t-1\t\n")
+           "5\t1\t1\t1\t2\t1\t0\t20\t40\t10\t-1\t\n"
+           "5\t1\t1\t1\t3\t1\t0\t40\t40\t10\t70\t41\u204423\n")
     words = parse_tsv(tsv)
-    assert page_text(words) == "ĐỖ Nguyễn"
+    assert page_text(words) == "ĐỖ Nguyễn\n41/23"  # the fraction slash vie reads for "/" is a slash
     assert words[0].conf == pytest.approx(0.8) and words[1].line == words[0].line == 0
 
 

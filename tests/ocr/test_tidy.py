@@ -22,6 +22,10 @@ from ocr.words import Word
     ("Số 119 phố Tôn Đức Thắng,. phường Hàng Đào", "Số 119 phố Tôn Đức Thắng, phường Hàng Đào"),
     ("Ấp Long Thạnh, huyện Phú Riềng, tĩnh Bình Phước", "Ấp Long Thạnh, huyện Phú Riềng, tỉnh Bình Phước"),
     ("Quận 1, thanh pho Hồ Chí Minh", "Quận 1, thành phố Hồ Chí Minh"),
+    ("Số 134phố Tôn Đức Thắng, phường Hà Khẩu", "Số 134 phố Tôn Đức Thắng, phường Hà Khẩu"),
+    ("Thôn.9, xã Ninh Thọ, thị xã Ninh Hòa", "Thôn 9, xã Ninh Thọ, thị xã Ninh Hòa"),
+    ("Số 185-đường Pasteur, phường - Bình Khê, thành phố + Đông Triều",
+     "Số 185 đường Pasteur, phường Bình Khê, thành phố Đông Triều"),
 ])
 def test_place_punctuation(read, tidy):
     assert place(read) == tidy
@@ -34,6 +38,9 @@ def test_place_punctuation(read, tidy):
     "xã Tịnh Kỳ, huyện Sơn Tịnh, tỉnh Quảng Ngãi",  # capitalised names are never unit words
     "Uỷ ban nhân dân tỉnh Quảng Nam",  # the old tone placement is as printed
     "Phường Ninh Sơn, Thị Xã Việt Yên, tỉnh Bắc Giang",
+    "Số 12A-14 phố Huế, phường 3, tỉnh Bà Rịa - Vũng Tàu",  # a house number's letter, a name's own hyphen
+    "Số 12-14 ngõ 5b, Km 5+300 Quốc lộ 1A",
+    "Số 7 đường 3/2, P.3, Q.10, TP.Hồ Chí Minh",
 ])
 def test_place_as_written_is_kept(kept):
     assert place(kept) == kept
