@@ -63,7 +63,7 @@ def _bare(written: str) -> str:
     """'Thành phố Đông Triều' → 'Đông Triều' (the name as written, its type dropped)."""
     f = fold(written)
     for t in _TYPES:
-        if f.lower().startswith(t + " "):
+        if f.startswith(t + " "):
             return written[len(t) + 1:]
     return written
 
