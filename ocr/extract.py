@@ -40,6 +40,16 @@ _NUMBER_FIELDS = frozenset({"registration_number", "book_number", "page_number"}
 _DEATH_TIME = re.compile(r"(\d{1,2})\s*(?:giờ|gio|h)[.,:]?\s*(?:(\d{1,2})\s*(?:phút|phut)?)?", re.IGNORECASE)
 
 
+def _unhyphenated(name: str) -> str:
+    """A speck read as a hyphen in a name goes: at a word's edge ("Bá- Thịnh") or between Vietnamese syllables
+    ("Văn-nhân", "Nguyên-đức"), which a name writes apart; other hyphenated words stay as read."""
+    def word(w: str) -> str:
+        parts = [p for p in w.split("-") if p]
+        return " ".join(parts) if all(is_syllable(p) for p in parts) else w
+
+    return " ".join(word(w) if "-" in w else w for w in name.split())
+
+
 def _first(raws: dict[str, list[Raw]], field: str) -> Raw | None:
     values = raws.get(field)
     return values[0] if values else None
@@ -49,7 +59,7 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     """Canonical value and its ``check`` factor (see module docstring)."""
     text = normalize(raw.text)
     if field in NAME_FIELDS:
-        name = normalize(re.sub(r"[^\w\s-]|\d|_", " ", text))
+        name = _unhyphenated(normalize(re.sub(r"[^\w\s-]|\d|_", " ", text)))
         if name:
             first, *rest = name.split(" ")
             name = " ".join([family_name(first, raw.conf), *rest])

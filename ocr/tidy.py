@@ -12,7 +12,8 @@ the fixed phrases of civil-status papers written as they are printed. Base lette
 * fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
   as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử");
 * a letter glued to a number is set apart ("Thôn8"), as is a word glued to a number before it ("134phố",
-  "185-đường"; "12A" stays); a speck after a unit word goes ("phường - Bình Khê", "thành phố + Đông Triều");
+  "185-đường"; "12A" stays); a speck after a unit word or between a lowercase word and a name goes ("phường -
+  Bình Khê", "thành phố + Đông Triều", "phố-Trần");
 * unit names take the gazetteer's marks when the combination exists and only the marks differ
   (``domain.gazetteer.respell``: "xã Sơn Tĩnh" → xã Sơn Tinh);
 * a lowercase unit word with its marks lost or wrong before a name ("tinh Bình Phước", "tĩnh Hòa Bình") is the
@@ -41,7 +42,9 @@ _UNIT = rf"(?:{'|'.join(UNIT_WORDS)})"
 # Words that start an address part: units, and the hamlet, street-number parts before them.
 _PART_START = re.compile(rf"^(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|buôn|làng|khóm|khu)\b", re.IGNORECASE)
 # Address parts numbered after their word ("Thôn 9", "Số 12"): a speck read as a stop between them goes.
-_NUMBERED = rf"(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|khóm|khu|ngõ|ngách|hẻm|kiệt)"
+_NUMBERED = rf"(?:{_UNIT}|thôn|xóm|ấp|tổ|phố|số|bản|khóm|khu|ngõ|ngách|hẻm|kiệt)"
+# A speck between a lowercase word and a name: glued ("phố-Trần", "phố.Trần") or standing alone ("đường - Phan").
+_SPECK_BEFORE_NAME = re.compile(r"\b([^\W\d_]+)(?:[-.]|\s+[-+=~*¡!.]\s+)(?=([^\W\d_]))")
 _QUOTES = "\"“”„‘’'`´ˆ¬|"
 
 
@@ -104,7 +107,13 @@ def place(text: str) -> str:
     def word_after_number(m: re.Match) -> str:  # "134phố", "185-đường" → "134 phố"; "12A", "12-14" stay
         return f"{m.group(1)} {m.group(2)}" if is_syllable(m.group(2)) else m.group(0)
 
-    text = re.sub(r"(\d)-?([^\W\d_]{2,})", word_after_number, text)
+    text = re.sub(r"(\d)[-.]?([^\W\d_]{2,})", word_after_number, text)
+
+    def before_a_name(m: re.Match) -> str:  # "đường - Phan", "phố-Trần" → "đường Phan"; "Bà Rịa - Vũng Tàu" stays
+        word = m.group(1)
+        return f"{word} " if word.islower() and m.group(2).isupper() and is_syllable(word) else m.group(0)
+
+    text = _SPECK_BEFORE_NAME.sub(before_a_name, text)
     return respell_place(normalize(_commas(text)).strip(" ,"))
 
 

@@ -53,6 +53,19 @@ def test_family_name_marks(read, conf, fixed):
     assert family_name(read, conf) == fixed
 
 
+@pytest.mark.parametrize(("read", "name"), [
+    ("NGUYỄN BÁ- THỊNH", "Nguyễn Bá Thịnh"),
+    ("Lê Văn-nhân", "Lê Văn Nhân"),
+    ("NGUYỄN-ĐỨC CHÍNH", "Nguyễn Đức Chính"),
+    ("Ksor H-bbrr", "Ksor H-bbrr"),  # not syllables: as read
+])
+def test_a_hyphen_between_name_syllables_is_a_speck(read, name):
+    from ocr.anchors import Raw
+    from ocr.extract import clean_value
+
+    assert clean_value("full_name", Raw(read, 0.9, 0, 0))[0] == name
+
+
 def test_family_name_only_in_first_place():
     f = _fields("Họ, chữ đệm, tên: NGUYÊN VĂN NGUYÊN\nNgười đi khai sinh: LÊ NGUYÊN\n")
     assert f["full_name"] == "Nguyễn Văn Nguyên" and f["declarant_name"] == "Lê Nguyên"

@@ -24,6 +24,8 @@ from ocr.words import Word
     ("Quận 1, thanh pho Hồ Chí Minh", "Quận 1, thành phố Hồ Chí Minh"),
     ("Số 134phố Tôn Đức Thắng, phường Hà Khẩu", "Số 134 phố Tôn Đức Thắng, phường Hà Khẩu"),
     ("Thôn.9, xã Ninh Thọ, thị xã Ninh Hòa", "Thôn 9, xã Ninh Thọ, thị xã Ninh Hòa"),
+    ("Số 110.phố-Trần Bình Trọng, Tổ dân phố.7", "Số 110 phố Trần Bình Trọng, Tổ dân phố 7"),
+    ("Số 261 đường - Phan Văn Trị", "Số 261 đường Phan Văn Trị"),
     ("Số 185-đường Pasteur, phường - Bình Khê, thành phố + Đông Triều",
      "Số 185 đường Pasteur, phường Bình Khê, thành phố Đông Triều"),
 ])
@@ -41,6 +43,7 @@ def test_place_punctuation(read, tidy):
     "Số 12A-14 phố Huế, phường 3, tỉnh Bà Rịa - Vũng Tàu",  # a house number's letter, a name's own hyphen
     "Số 12-14 ngõ 5b, Km 5+300 Quốc lộ 1A",
     "Số 7 đường 3/2, P.3, Q.10, TP.Hồ Chí Minh",
+    "Số 5 đường Bà Rịa-Vũng Tàu, tp.Hồ Chí Minh",  # a name's own hyphen, an abbreviation (not a syllable)
 ])
 def test_place_as_written_is_kept(kept):
     assert place(kept) == kept
