@@ -218,7 +218,11 @@ class Gazetteer:
             name = part[m.end():].strip()
             right_name = right[len(right) - len(name):] if len(right) >= len(name) else ""
             if fold(right_name) != fold(name):
-                if _apart(fold(right_name)) != _apart(fold(name)) or not _SPECK.search(name):
+                # Other letters are left; the same letters with a speck between the words ("Quảng-Nam") or a space
+                # lost ("Đăk RơÔng") are the dataset's name.
+                right_name = _bare(right)
+                lost_space = len(name.split()) < len(right_name.split())
+                if key(right_name) != key(name) or not (_SPECK.search(name) or lost_space):
                     continue
             elif tone_key(right_name) == tone_key(name):
                 continue

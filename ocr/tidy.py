@@ -45,7 +45,7 @@ _PART_START = re.compile(rf"^(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bả
 _NUMBERED = rf"(?:{_UNIT}|thôn|xóm|ấp|tổ|phố|số|bản|khóm|khu|ngõ|ngách|hẻm|kiệt)"
 # A speck between a lowercase word and a name: glued ("phố-Trần", "phố.Trần") or standing alone ("đường - Phan").
 _SPECK_BEFORE_NAME = re.compile(r"\b([^\W\d_]+)(?:[-.]|\s+[-+=~*¡!.]\s+)(?=([^\W\d_]))")
-_QUOTES = "\"“”„‘’'`´ˆ¬|"
+_QUOTES = "\"“”„‘’'`´ˆ¬|°"
 
 
 def phrases(text: str) -> str:
@@ -102,7 +102,7 @@ def place(text: str) -> str:
 
     text = re.sub(r"(\w+)\.(?=\s+\w)", stop, text)
     text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)  # "Thôn8" → "Thôn 8"
-    text = re.sub(rf"\b({_NUMBERED})[.:,]\s*(?=\d)", r"\1 ", text, flags=re.IGNORECASE)  # "Thôn.9", "Xóm:3"
+    text = re.sub(rf"\b({_NUMBERED})[.:,\-]\s*(?=\d)", r"\1 ", text, flags=re.IGNORECASE)  # "Thôn.9", "Thôn-7"
 
     def word_after_number(m: re.Match) -> str:  # "134phố", "185-đường" → "134 phố"; "12A", "12-14" stay
         return f"{m.group(1)} {m.group(2)}" if is_syllable(m.group(2)) else m.group(0)

@@ -71,6 +71,16 @@ def _key(text: str) -> str:
 
 
 @cache
+def _compact(kind: str) -> dict[str, str]:
+    """``_index`` keyed without spaces; a key two values share is left out."""
+    out: dict[str, str | None] = {}
+    for key, value in _index(kind).items():
+        squeezed = key.replace(" ", "")
+        out[squeezed] = value if out.get(squeezed, value) == value else None
+    return {k: v for k, v in out.items() if v}
+
+
+@cache
 def _index(kind: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for v in ETHNIC_GROUPS if kind == "ethnicity" else NATIONALITIES:
@@ -91,4 +101,9 @@ def known_value(kind: str, text: str) -> tuple[str, bool] | None:
         value = index.get(" ".join(words[:n]))
         if value:
             return value, value == text
+    compact = _compact(kind)  # the space between a name's words lost ("GiaRai", "XơĐăng")
+    for n in range(len(words), 0, -1):
+        value = compact.get("".join(words[:n]))
+        if value:
+            return value, False
     return None

@@ -228,6 +228,8 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội", "phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội"),
     ("xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội", "xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội"),
     ("xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh", "xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh"),
+    # A space lost between a name's words.
+    ("Thôn 14, xã Đăk RơÔng, huyện Tu Mơ Rông, tỉnh Kon Tum", "Thôn 14, xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh Kon Tum"),
     # The units' type words take their marks, in the case they were read in, once the combination is known.
     ("Ủy ban nhân dân phường Bình Khê, thành phố Đông Triều, tinh Quảng Ninh",
      "Ủy ban nhân dân phường Bình Khê, thành phố Đông Triều, tỉnh Quảng Ninh"),

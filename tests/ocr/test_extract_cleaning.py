@@ -78,6 +78,8 @@ def test_ethnicity_and_nationality_cut_back_to_known_values():
     assert (f["mother_ethnicity"], f["mother_nationality"]) == ("Tày", "Lào")
     assert known_value("ethnicity", "Gia-rai") == ("Gia-rai", True)  # another spelling in use: kept as written
     assert known_value("ethnicity", "Tiếng") is None
+    assert known_value("ethnicity", "GiaRai") == ("Gia Rai", False)  # the space lost between its words
+    assert known_value("nationality", "ViệtNam") == ("Việt Nam", False)
 
 
 def test_number_fields_are_one_token():

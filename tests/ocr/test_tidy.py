@@ -26,6 +26,7 @@ from ocr.words import Word
     ("Thôn.9, xã Ninh Thọ, thị xã Ninh Hòa", "Thôn 9, xã Ninh Thọ, thị xã Ninh Hòa"),
     ("Số 110.phố-Trần Bình Trọng, Tổ dân phố.7", "Số 110 phố Trần Bình Trọng, Tổ dân phố 7"),
     ("Số 261 đường - Phan Văn Trị", "Số 261 đường Phan Văn Trị"),
+    ("Thôn-7, xã Đăk Long, tỉnh Kon ° Tum", "Thôn 7, xã Đăk Long, tỉnh Kon Tum"),
     ("Số 185-đường Pasteur, phường - Bình Khê, thành phố + Đông Triều",
      "Số 185 đường Pasteur, phường Bình Khê, thành phố Đông Triều"),
 ])
