@@ -14,7 +14,7 @@ import re
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from rapidfuzz import process
@@ -27,8 +27,8 @@ _PROVINCE = ("thanh pho", "tinh")
 _DISTRICT = ("quan", "huyen", "thi xa", "thanh pho")
 _WARD = ("phuong", "xa", "thi tran", "dac khu")
 _TYPES = sorted({*_PROVINCE, *_DISTRICT, *_WARD}, key=lambda t: (-len(t), t))  # longest first
-_TYPE_SPELLING = {"tinh": "tỉnh", "thanh pho": "thành phố", "quan": "quận", "huyen": "huyện", "thi xa": "thị xã",
-                  "phuong": "phường", "xa": "xã", "thi tran": "thị trấn", "dac khu": "đặc khu"}
+_TYPE_SPELLING = {fold(t): t for t in ("tỉnh", "thành phố", "quận", "huyện", "thị xã", "phường", "xã", "thị trấn",
+                                       "đặc khu")}
 # A unit's type word inside one comma-separated part, after an optional "Ủy ban nhân dân" (an authority).
 _UNIT = re.compile(rf"(?:^|\s)({'|'.join(_TYPES)})\s+")
 _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority names its unit after these words
@@ -59,13 +59,22 @@ def _apart(folded: str) -> str:
     return re.sub(r"[\W_]+", " ", folded).strip()
 
 
+def _untyped(folded: str) -> str:
+    """'thanh pho dong trieu' → 'dong trieu'."""
+    for t in _TYPES:
+        if folded.startswith(t + " "):
+            return folded[len(t) + 1:]
+    return folded
+
+
 def _bare(written: str) -> str:
     """'Thành phố Đông Triều' → 'Đông Triều' (the name as written, its type dropped)."""
-    f = fold(written)
-    for t in _TYPES:
-        if f.startswith(t + " "):
-            return written[len(t) + 1:]
-    return written
+    return written[len(written) - len(_untyped(fold(written))):]
+
+
+def _levels(unit: str) -> tuple[str, ...]:
+    """The levels a (folded) type word names: a city is a province or a district."""
+    return ("p", "d") if unit == "thanh pho" else ("p",) if unit == "tinh" else ("w",) if unit in _WARD else ("d",)
 
 
 def _type_as(written: str) -> str:
@@ -79,12 +88,7 @@ def _type_as(written: str) -> str:
 
 def key(name: str) -> str:
     """'Phường Phúc Xá' → 'phucxa' (type dropped, folded, letters and digits only)."""
-    f = fold(name or "").strip()
-    for t in _TYPES:
-        if f.startswith(t + " "):
-            f = f[len(t) + 1:]
-            break
-    return re.sub(r"[^a-z0-9]", "", f)
+    return re.sub(r"[^a-z0-9]", "", _untyped(fold(name or "").strip()))
 
 
 def package_data() -> Path:
@@ -208,8 +212,8 @@ class Gazetteer:
             m = _UNIT.search(fold(part))
             if not m:
                 continue
-            level = "p" if m.group(1) == "tinh" else "w" if m.group(1) in _WARD else "d"
-            if m.group(1) == "thanh pho":  # a city is a province or a district: whichever spelling fits
+            level, *other = _levels(m.group(1))
+            if other:  # a city: the province or the district, whichever it names
                 level = "p" if key(part[m.start(1):]) == p else "d"
             part = parts[i] = part[:m.start(1)] + _type_as(part[m.start(1):m.end(1)]) + part[m.end(1):]
             right = wanted.get(level)
@@ -243,10 +247,7 @@ class Gazetteer:
             name = part[m.end():].strip() if m else ""
             if len(k := key(name)) < _SLIP_MIN:
                 continue
-            unit = m.group(1)
-            levels = ("p", "d") if unit == "thanh pho" else ("p",) if unit == "tinh" else \
-                ("w",) if unit in _WARD else ("d",)
-            for level in levels:
+            for level in _levels(m.group(1)):
                 names = self._names[level]
                 for near, distance, _ in process.extract(k, names.keys(), scorer=Levenshtein.distance,
                                                          score_cutoff=1, limit=None):
@@ -277,5 +278,6 @@ def check_place(text: str) -> PlaceCheck:
     return gazetteer().check_place(text)
 
 
+@lru_cache(maxsize=4096)  # a register repeats its authority and places entry after entry
 def respell_place(text: str) -> str:
     return gazetteer().respell(text)

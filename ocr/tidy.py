@@ -43,8 +43,9 @@ _UNIT = rf"(?:{'|'.join(UNIT_WORDS)})"
 _PART_START = re.compile(rf"^(?:{_UNIT}|thôn|xóm|ấp|tổ|khu phố|số|bản|buôn|làng|khóm|khu)\b", re.IGNORECASE)
 # Address parts numbered after their word ("Thôn 9", "Số 12"): a speck read as a stop between them goes.
 _NUMBERED = rf"(?:{_UNIT}|thôn|xóm|ấp|tổ|phố|số|bản|khóm|khu|ngõ|ngách|hẻm|kiệt)"
+_SPECKS = "+\\-=~*¡!"  # marks a speck is read as between an address's words, for a character class
 # A speck between a lowercase word and a name: glued ("phố-Trần", "phố.Trần") or standing alone ("đường - Phan").
-_SPECK_BEFORE_NAME = re.compile(r"\b([^\W\d_]+)(?:[-.]|\s+[-+=~*¡!.]\s+)(?=([^\W\d_]))")
+_SPECK_BEFORE_NAME = re.compile(rf"\b([^\W\d_]+)(?:[-.]|\s+[{_SPECKS}.]\s+)(?=([^\W\d_]))")
 _QUOTES = "\"“”„‘’'`´ˆ¬|°"
 
 
@@ -93,7 +94,7 @@ def place(text: str) -> str:
     text = re.sub(rf"(?:(?<=\s)|^)[{re.escape(_QUOTES)}]+|[{re.escape(_QUOTES)}]+(?=\s|$|[,.;])", "", text)
     text = re.sub(rf"\s[{re.escape(_QUOTES)}]+\s", " ", text)
     text = text.replace(";", ",")
-    text = re.sub(rf"\b({_UNIT})\s*[,.:+\-=~*¡!]+\s*", r"\1 ", text, flags=re.IGNORECASE)
+    text = re.sub(rf"\b({_UNIT})\s*[,.:{_SPECKS}]+\s*", r"\1 ", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*,[\s,.]*", ", ", text)  # ",." / " ," / ",," → ", "
 
     def stop(m: re.Match) -> str:
