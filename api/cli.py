@@ -173,8 +173,14 @@ def ocr(file: Path, as_json: JsonOpt = False) -> None:
                                                  for i, p in enumerate(d["pages"], 1)])
 
 
+def _found(data: dict) -> str:
+    if data.get("capped"):
+        return f"Hơn {data['total']} kết quả: thêm năm, loại hồ sơ hoặc nơi đăng ký để thu hẹp"
+    return f"{data['total']} kết quả"
+
+
 def _print_hits(data: dict) -> None:
-    t = Table("Loại", "Điểm", "Thông tin chính", "Nguồn", title=f"{data['total']} kết quả")
+    t = Table("Loại", "Điểm", "Thông tin chính", "Nguồn", title=_found(data))
     t.add_column("Mã hồ sơ", no_wrap=True)
     for h in data["hits"]:
         f = h["fields"]

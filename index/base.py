@@ -22,6 +22,10 @@ MAX_QUERY_CHARS = 200  # text, fielded values and authority together
 MAX_QUERY_TERMS = 12  # words matched against the records (free and fielded); the authority filter is apart
 MAX_RESULT_WINDOW = 1000  # offset + limit: further than that, an officer narrows the search instead
 MIN_YEAR, MAX_YEAR = 1, 9999  # the year filter's range (ISO dates); beyond it the engines' integers overflow
+# A search's matches are counted up to this many, no further: past the window an officer narrows the search
+# rather than pages, and a common name typed without its marks matches 40% of a million records, whose exact
+# count was half of Elasticsearch's time for such a query (p95 46 → 23 ms; docs/benchmarks.md, session 27).
+COUNTED = MAX_RESULT_WINDOW
 
 
 class QueryRejected(SohoaError):
@@ -187,8 +191,14 @@ class Facets:
 
 @dataclass(slots=True)
 class SearchResult:
-    total: int
+    total: int  # matches, counted up to ``COUNTED``
     hits: list[Hit]
+    capped: bool = False  # more than ``total`` records match
+
+
+def counted(matches: int) -> tuple[int, bool]:
+    """``SearchResult``'s total and capped for an exact count: the same whichever engine counted."""
+    return min(matches, COUNTED), matches > COUNTED
 
 
 @runtime_checkable

@@ -28,7 +28,7 @@ import orjson
 import tantivy
 
 from .analysis import CODES_DIGEST, fielded_term, fuzzy_terms
-from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult, counted
 from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
@@ -411,4 +411,5 @@ class TantivyIndex:
                 source=payload.get("source") or {},
                 batch_id=doc.get_first("batch_id") or "",
             ))
-        return SearchResult(total=sum(n for n, _, _ in found), hits=hits)
+        total, capped = counted(sum(n for n, _, _ in found))
+        return SearchResult(total=total, hits=hits, capped=capped)

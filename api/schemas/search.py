@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import Field
 
+from index.base import COUNTED
+
 from .base import Out
 
 
@@ -25,6 +27,8 @@ class Facets(Out):
 
 
 class SearchOut(Out):
-    total: int
+    total: int = Field(description=f"Số hồ sơ khớp, chỉ đếm đến {COUNTED}")
+    capped: bool = Field(False, description="Có hơn `total` hồ sơ khớp: thêm năm, loại hồ sơ hoặc nơi đăng ký "
+                                             "để thu hẹp")
     hits: list[HitOut]
     facets: Facets | None = Field(None, description="Chỉ khi facets=true")

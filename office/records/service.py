@@ -149,6 +149,7 @@ def search(ctx: Context, query: SearchQuery) -> dict:
     result = ctx.index.search(query)
     return {
         "total": result.total,
+        "capped": result.capped,
         "hits": [
             {"record_id": h.record_id, "type": h.type, "score": h.score, "fields": with_ids_masked(h.fields),
              "source": h.source}

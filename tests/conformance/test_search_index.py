@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from domain.errors import TransientBackendError
+from index import base as index_base
 from index.base import (
     MAX_QUERY_CHARS,
     MAX_QUERY_TERMS,
@@ -326,6 +327,19 @@ def test_a_count_alone_is_served(ix: SearchIndex) -> None:
     """``limit=0``: how many records match, no page (``sohoa search --limit 0`` once crashed Tantivy)."""
     counted = ix.search(SearchQuery(text="nguyen", limit=0))
     assert counted.hits == [] and counted.total == ix.search(SearchQuery(text="nguyen")).total > 0
+
+
+def test_matches_are_counted_up_to_the_bound(ix: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``COUNTED`` a search says "more than", the same in both engines; at the bound the count is exact."""
+    every = ix.search(SearchQuery())
+    assert (every.total, every.capped) == (len(DOCS), False)
+    monkeypatch.setattr(index_base, "COUNTED", len(DOCS))
+    at_bound = ix.search(SearchQuery(limit=2))
+    assert (at_bound.total, at_bound.capped) == (len(DOCS), False)
+    monkeypatch.setattr(index_base, "COUNTED", 3)
+    beyond = ix.search(SearchQuery(limit=5))
+    assert (beyond.total, beyond.capped) == (3, True)
+    assert [h.record_id for h in beyond.hits] == [h.record_id for h in every.hits[:5]]  # the page is whole
 
 
 @pytest.mark.parametrize("kw", [

@@ -8,6 +8,7 @@ from PIL import Image
 from api.routes_search import highlight, snippets
 from domain.personal_id import masked
 from domain.text import fold
+from index import base as index_base
 
 
 def test_highlight_marks_words_ignoring_diacritics_and_escapes_html():
@@ -47,6 +48,16 @@ def test_search_by_id_and_year_filter_and_facets(client_for, installation):
     only = officer.get("/api/v1/search", params={"type": "birth", "year_from": year, "year_to": year}).json()
     assert only["total"] >= 1 and all(h["fields"]["date_of_birth"].startswith(str(year)) for h in only["hits"])
     assert officer.get("/api/v1/search", params={"q": fold(truth["full_name"]), "type": "death"}).json()["total"] == 0
+
+
+def test_a_search_matching_more_than_are_counted_says_so_and_how_to_narrow(client_for, installation, monkeypatch):
+    officer = client_for("officer")
+    assert officer.get("/api/v1/search", params={"type": "birth"}).json()["capped"] is False
+    monkeypatch.setattr(index_base, "COUNTED", 1)  # two births: more than are counted
+    found = officer.get("/api/v1/search", params={"type": "birth"}).json()
+    assert (found["total"], found["capped"], len(found["hits"])) == (1, True, 2)
+    page = officer.get("/", params={"type": "birth"}).text
+    assert "Hơn 1 kết quả" in page and "thu hẹp" in page
 
 
 def test_search_page_shows_key_fields_marks_and_a_crop(client_for, installation):
