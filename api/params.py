@@ -31,7 +31,8 @@ DbId = Annotated[int, Path(ge=1, le=DB_INT_MAX, description="Mã số (số nguy
 PageSeq = Annotated[int, Path(ge=1, le=1_000_000, description="Số thứ tự trang trong quyển")]
 MAX_PAGE_SIZE = 200  # results per request
 # offset + limit stays inside the index's result window for any limit the schema allows
-Offset = Annotated[int, Query(ge=0, le=MAX_RESULT_WINDOW - MAX_PAGE_SIZE, description="Bỏ qua bao nhiêu kết quả đầu")]
+MAX_OFFSET = MAX_RESULT_WINDOW - MAX_PAGE_SIZE
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Bỏ qua bao nhiêu kết quả đầu")]
 SearchText = Annotated[str, Query(max_length=MAX_QUERY_CHARS,
                                   description=f"Câu tìm kiếm (tối đa {MAX_QUERY_CHARS} ký tự, {MAX_QUERY_TERMS} từ)")]
 FilterText = Annotated[str | None, Query(max_length=200)]

@@ -21,13 +21,14 @@ from office.records import service as service
 from office.records.matching import fold_word, query_terms, word_matches
 
 from .pages import FIELD_LABELS_VI
-from .params import MAX_PAGE_SIZE, DossierRef, FilterText, Offset, SearchText, Year
+from .params import MAX_OFFSET, MAX_PAGE_SIZE, DossierRef, FilterText, Offset, SearchText, Year
 from .routes_common import actor, render, require, state
 from .schemas.search import SearchOut
 
 router = APIRouter()
 can_search = require(Permission.SEARCH)
 _WORD = re.compile(r"\w+", re.UNICODE)
+PAGE = 20  # hits on one search page
 _TITLES = frozenset(f for names in TITLE_FIELDS.values() for f in names)
 
 
@@ -94,7 +95,7 @@ def search_page(request: Request, principal: Annotated[Principal, Depends(can_se
                 dossier: Annotated[str, Query(max_length=40)] = "", offset: Offset = 0) -> Response:
     rtype = type if type in {t.value for t in RecordType} else None
     query = SearchQuery(text=q.strip(), type=rtype, authority=authority.strip() or None, year_from=_int(year_from),
-                        year_to=_int(year_to), limit=20, offset=offset)
+                        year_to=_int(year_to), limit=PAGE, offset=offset)
     searched = bool(query.text or rtype or query.authority or query.year_from or query.year_to)
     result = run_search(request, principal, query, dossier or None, True) if searched else None
     params = {"q": q, "type": type, "authority": authority, "year_from": year_from, "year_to": year_to,
@@ -103,8 +104,10 @@ def search_page(request: Request, principal: Annotated[Principal, Depends(can_se
     def link(**changes: object) -> str:
         return "/?" + urlencode({k: v for k, v in {**params, **changes}.items() if v not in ("", None)})
 
+    # the pages an officer can turn to end at the deepest offset allowed: past it, the search is narrowed instead
+    shown = min(result["total"], MAX_OFFSET + PAGE) if result else 0
     return render(request, "search.html", result=result, params=params, field_labels=FIELD_LABELS_VI, link=link,
-                  offset=offset)
+                  offset=offset, page=PAGE, shown=shown)
 
 
 @router.get("/api/v1/search", tags=["search"], response_model_exclude_unset=True,  # no "facets" key unless asked

@@ -71,3 +71,10 @@ def test_a_wrong_value_is_a_clear_error_not_a_crash_or_a_runaway(tmp_path):
         assert done.returncode == code, (args, done.stderr)
         assert message in " ".join(done.stderr.split()) and "Traceback" not in done.stderr, (args, done.stderr)
     assert not (tmp_path / "mau").exists() and not (tmp_path / "to.pdf").exists()
+
+
+def test_search_results_beyond_the_count_say_more_than_and_how_to_narrow():
+    from api.cli import _found
+
+    assert _found({"total": 7, "capped": False}) == "7 kết quả"
+    assert _found({"total": 1000, "capped": True}).startswith("Hơn 1000 kết quả: thêm năm")

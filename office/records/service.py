@@ -134,6 +134,9 @@ def officer_search(query: SearchQuery, ctx: Context, *, actor: Actor, dossier_id
     result = search(ctx, query)
     if with_facets:
         result["facets"] = facets(ctx, query)
+        if result["capped"]:  # the facets counted every match: the exact total comes with them
+            types = result["facets"]["type"]
+            result["total"], result["capped"] = types.get(query.type, 0) if query.type else sum(types.values()), False
     with ctx.db.session() as s:
         duplicates = people.duplicates_among([h["record_id"] for h in result["hits"]], s=s)
         for hit in result["hits"]:

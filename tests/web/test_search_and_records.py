@@ -5,6 +5,7 @@ import io
 
 from PIL import Image
 
+from api import routes_search
 from api.routes_search import highlight, snippets
 from domain.personal_id import masked
 from domain.text import fold
@@ -54,10 +55,22 @@ def test_a_search_matching_more_than_are_counted_says_so_and_how_to_narrow(clien
     officer = client_for("officer")
     assert officer.get("/api/v1/search", params={"type": "birth"}).json()["capped"] is False
     monkeypatch.setattr(index_base, "COUNTED", 1)  # two births: more than are counted
-    found = officer.get("/api/v1/search", params={"type": "birth"}).json()
+    found = officer.get("/api/v1/search", params={"type": "birth", "facets": "false"}).json()
     assert (found["total"], found["capped"], len(found["hits"])) == (1, True, 2)
+    # the facets count every match: with them the total is exact again
+    faceted = officer.get("/api/v1/search", params={"type": "birth"}).json()
+    assert (faceted["total"], faceted["capped"]) == (2, False)
+
+
+def test_the_search_page_offers_pages_only_as_deep_as_they_can_be_opened(client_for, installation, monkeypatch):
+    officer = client_for("officer")
+    assert "Trang sau" not in officer.get("/", params={"type": "birth"}).text  # both births on the first page
+    monkeypatch.setattr(routes_search, "PAGE", 1)
     page = officer.get("/", params={"type": "birth"}).text
-    assert "Hơn 1 kết quả" in page and "thu hẹp" in page
+    assert "2 kết quả" in page and "Trang sau" in page and "thu hẹp" not in page
+    monkeypatch.setattr(routes_search, "MAX_OFFSET", 0)  # the second page could not be opened
+    page = officer.get("/", params={"type": "birth"}).text
+    assert "Trang sau" not in page and "chỉ xem được 1 kết quả đầu" in page and "thu hẹp" in page
 
 
 def test_search_page_shows_key_fields_marks_and_a_crop(client_for, installation):
