@@ -193,23 +193,42 @@ def _foreign(ch: str) -> bool:
                              or any(unicodedata.combining(c) and c not in _VIETNAMESE_MARKS for c in nfd))
 
 
+# A rule read as an I with a mark: a letter of Vietnamese words ("ít", "ỉm"), never before a digit or another I.
+_RULE_I = frozenset("ÌÍÏÎĨỈỊìíïîĩỉị")
+
+
+def _rule_end(word: str, i: int) -> bool:
+    ch = word[i]
+    if ch in _EDGE_JUNK or _foreign(ch):
+        return True
+    after = word[i + 1]
+    # (before a capital starting a lower-case word: "ÍTrần"; before capitals, "ÍT" is a word, cut after it)
+    titled = after.isupper() and word[i + 2:i + 3].islower()
+    return ch in _RULE_I and (after in _RULE_I or after.isdigit() or _foreign(after) or titled)
+
+
 def _word_start(word: str) -> str:
-    """``word`` without the junk and foreign letters a rule's end left before it ("|ÏTRẦN" → "TRẦN")."""
+    """``word`` without the junk and foreign letters a rule's end left before it ("|ÏTRẦN" → "TRẦN", "ÌÏXóm" →
+    "Xóm", "Í0342…" → "0342…")."""
     i = 0
-    while i < len(word) - 1 and (word[i] in _EDGE_JUNK or _foreign(word[i])):
+    while i < len(word) - 1 and _rule_end(word, i):
         i += 1
     return word[i:]
 
 
 def _tidy(name: str, text: str) -> str:
     """A cell's text without what the ruling leaves behind: specks and rule ends read as punctuation at its
-    edges, words run together; addresses and bodies tidied as on forms (``ocr.tidy.place``)."""
+    edges (a marked I alone before the cell's first word too), words run together; addresses and bodies tidied
+    as on forms (``ocr.tidy.place``)."""
     text = " ".join(_word_start(w) for w in text.split()).strip(_EDGE_JUNK)
     if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam")
         m = re.search(r"(nam|nu)[^a-z]*$", fold(text))
         return {"nam": "Nam", "nu": "Nữ"}[m.group(1)] if m else text
     if name in NAME_FIELDS or name in PLACE_FIELDS or name == "cause_of_death":
-        text = split_text(text)
+        text = split_text(text)  # ("ÍTRẦN" → "Í TRẦN": the I alone, below)
+    first, _, rest = text.partition(" ")
+    if rest and first in _RULE_I:
+        text = rest
     if name in PLACE_FIELDS:
         text = place(text)
     return text

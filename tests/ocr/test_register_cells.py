@@ -39,6 +39,8 @@ def test_split_text_keeps_punctuation_and_digits():
     ("mother_name", "LÊCẨMNHUNG", "LÊ CẨM NHUNG"),
     ("personal_id", "089098709727", "089098709727"),
     ("nationality", "Campuchia", "Campuchia"),  # only names and places are cut into syllables
+    ("personal_id", "Í034222575644", "034222575644"),  # a rule read as a marked I before a digit
+    ("place_of_death", "ÌÏXóm 9, xã Thụy Chính", "Xóm 9, xã Thụy Chính"),
 ])
 def test_cell_tidy(field, read, clean):
     assert _tidy(field, read) == clean
@@ -74,7 +76,13 @@ def test_a_number_out_of_sequence_is_flagged_not_rewritten():
     assert [r.confidence["registration_number"] for r in records] == [0.9, 0.27, 0.9, 0.9]
 
 
-@pytest.mark.parametrize("read, clean", [("ŸTRẦN ĐANTÂM", "TRẦN ĐAN TÂM"), ("|ÏTRẦN CÔNG SƠN -", "TRẦN CÔNG SƠN")])
+@pytest.mark.parametrize("read, clean", [
+    ("ŸTRẦN ĐANTÂM", "TRẦN ĐAN TÂM"), ("|ÏTRẦN CÔNG SƠN -", "TRẦN CÔNG SƠN"),
+    ("Ì Hoàng Thị Sương", "Hoàng Thị Sương"),  # a marked I alone before the first word
+    ("ÌïĐINH THỊ THƯ", "ĐINH THỊ THƯ"),  # a marked I before another I
+    ("ÍTrần Thái Hòa", "Trần Thái Hòa"), ("ÍTRẦN THÁI HÒA", "TRẦN THÁI HÒA"),  # glued to the first word
+    ("ÍT LAN", "ÍT LAN"), ("Ỉ", "Ỉ"), ("Ích", "Ích"),  # words that begin so stay
+])
 def test_foreign_letters_a_rule_left_before_a_word_go(read, clean):
     assert _tidy("full_name", read) == clean
 
