@@ -167,6 +167,20 @@ def line_opening(binary: np.ndarray, span: int, vertical: bool = False) -> np.nd
     return out
 
 
+_PAPER_CELL = 8  # pixels a side of the coarse copy's cells that ``local_paper`` reads the paper from
+
+
+def local_paper(grey: np.ndarray) -> np.ndarray:
+    """The paper's grey around each pixel. A rule erased with the page's lightest grey left, where the page is
+    darker (a dim or shadowed scan, paper at 130 against 206), a bright stripe whose two edges the binarised
+    variant read as a double rule: Tesseract dropped the words touching it, a register cell's first word. Each
+    coarse cell's mean, the brightest of its neighbours (a cell between two text lines is paper), smoothed."""
+    h, w = grey.shape
+    small = cv2.resize(grey, (max(1, w // _PAPER_CELL), max(1, h // _PAPER_CELL)), interpolation=cv2.INTER_AREA)
+    paper = cv2.medianBlur(cv2.dilate(small, np.ones((3, 3), np.uint8)), 5)
+    return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
 def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:
     """Paper where long straight rules were (underlines, table borders, frames), so that Tesseract does not
     take them for letters or lose the text touching them; also where the rules were (``Rules``).
@@ -181,7 +195,8 @@ def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:
     if not cv2.countNonZero(rules):
         return grey, Rules()
     out = grey.copy()
-    out[cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0] = percentile(grey, 90)
+    erased = cv2.dilate(rules, np.ones((5, 5), np.uint8)) > 0
+    out[erased] = local_paper(grey)[erased]
     rows = _positions(_ink_per_row(horiz), grey.shape[1] // 4)
     columns = _positions(cv2.reduce(vert, 0, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255, grey.shape[0] // 4)
     extent = (0, 0)

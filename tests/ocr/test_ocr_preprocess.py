@@ -109,3 +109,22 @@ def test_line_opening_of_a_page_is_opencvs(birth_page):
         want = cv2.morphologyEx(binary, cv2.MORPH_OPEN, np.ones((span, 1) if vertical else (1, span), np.uint8))
         assert want.any()  # the form's rules are there to be kept
         assert np.array_equal(preprocess.line_opening(binary, span, vertical=vertical), want)
+
+
+@pytest.mark.parametrize("paper", [225, 130])  # the table on bright paper, and in a dim part of the page
+def test_a_rule_erased_leaves_no_edge_to_read_as_ink(paper):
+    """The rule's place takes the paper's grey around it: where the page is dimmer than elsewhere (uneven light,
+    a photocopy's shadow), the page's lightest grey made a bright stripe whose edges the binarised variant read
+    as a double rule beside each cell's first word."""
+    rng = np.random.default_rng(3)
+    grey = np.clip(rng.normal(paper, 4, (900, 1400)), 0, 255).astype(np.uint8)
+    grey[:, 700:] = np.clip(rng.normal(230, 4, (900, 700)), 0, 255)  # the rest of the page in brighter light
+    grey[40:880, 300:304] = 40  # a table's vertical rule
+    grey[100:104, 60:1340] = 40  # and a horizontal one
+    for x in range(340, 640, 10):  # a word beside it: strokes
+        grey[400:425, x:x + 3] = 40
+    out, rules = preprocess.remove_rules(grey)
+    assert rules.columns and rules.rows
+    ink = preprocess.cleaned(out) == 0
+    assert ink[403:422, 340:640:10].all()  # the word stays
+    assert ink[150:850, 280:325].sum() < 20  # where the rule was: paper (a speck of the noise at most)
