@@ -176,6 +176,7 @@ def local_paper(grey: np.ndarray) -> np.ndarray:
     variant read as a double rule: Tesseract dropped the words touching it, a register cell's first word. Each
     coarse cell's mean, the brightest of its neighbours (a cell between two text lines is paper), smoothed."""
     h, w = grey.shape
+    # (every pixel counted: from a sixteenth of them, 7 ms less, the paper was noisy enough that poor forms lost fields)
     small = cv2.resize(grey, (max(1, w // _PAPER_CELL), max(1, h // _PAPER_CELL)), interpolation=cv2.INTER_AREA)
     paper = cv2.medianBlur(cv2.dilate(small, np.ones((3, 3), np.uint8)), 5)
     return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)

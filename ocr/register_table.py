@@ -202,7 +202,8 @@ def _rule_end(word: str, i: int) -> bool:
     if ch in _EDGE_JUNK or _foreign(ch):
         return True
     after = word[i + 1]
-    # (before a capital starting a lower-case word: "ÍTrần"; before capitals, "ÍT" is a word, cut after it)
+    # (before a title-case word, "ÍTrần"; before capitals it stays, "ÍT" being a word: "ÍTRẦN" is cut by
+    # ``split_text`` and its I alone dropped by ``_tidy``)
     titled = after.isupper() and word[i + 2:i + 3].islower()
     return ch in _RULE_I and (after in _RULE_I or after.isdigit() or _foreign(after) or titled)
 
