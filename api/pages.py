@@ -11,6 +11,7 @@ from domain.labels import (
     FIELD_LABELS_VI,
     KIND_LABELS_VI,
     LINK_STATUS_LABELS_VI,
+    NARROW_SEARCH_VI,
     STATUS_LABELS_VI,
     TYPE_LABELS,
     display_value,
@@ -31,7 +32,8 @@ _env.filters["vn_datetime"] = _vn_datetime
 _env.filters["vn_date"] = vn_date
 _env.globals.update(kind_labels=KIND_LABELS_VI, link_status_labels=LINK_STATUS_LABELS_VI,
                     field_labels=FIELD_LABELS_VI, status_labels=STATUS_LABELS_VI, type_labels=TYPE_LABELS,
-                    action_labels=ACTION_LABELS_VI, display_value=display_value)
+                    action_labels=ACTION_LABELS_VI, display_value=display_value,
+                    narrow_search=NARROW_SEARCH_VI)
 
 
 def render_template(name: str, **context: object) -> str:

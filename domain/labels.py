@@ -36,6 +36,8 @@ STATUS_LABELS_VI = {"valid": "Còn hiệu lực", "amended": "Đã cải chính"
                     "revoked": "Đã thu hồi"}
 KIND_LABELS_VI = {"birth_marriage": "Khai sinh ↔ kết hôn", "birth_death": "Khai sinh ↔ khai tử",
                   "duplicate": "Có thể trùng lặp"}
+# How to narrow a search that matches more records than can be counted or paged through (CLI, page, API).
+NARROW_SEARCH_VI = "thêm năm, loại hồ sơ hoặc nơi đăng ký để thu hẹp"
 LINK_STATUS_LABELS_VI = {"suggested": "Đề xuất", "confirmed": "Đã xác nhận", "rejected": "Đã bác bỏ"}
 TYPE_LABELS = {k.value: v for k, v in TYPE_LABELS_VI.items()}
 ACTION_LABELS_VI = {

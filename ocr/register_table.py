@@ -201,11 +201,12 @@ def _rule_end(word: str, i: int) -> bool:
     ch = word[i]
     if ch in _EDGE_JUNK or _foreign(ch):
         return True
+    if ch not in _RULE_I:
+        return False
     after = word[i + 1]
     # (before a title-case word, "ÍTrần"; before capitals it stays, "ÍT" being a word: "ÍTRẦN" is cut by
     # ``split_text`` and its I alone dropped by ``_tidy``)
-    titled = after.isupper() and word[i + 2:i + 3].islower()
-    return ch in _RULE_I and (after in _RULE_I or after.isdigit() or _foreign(after) or titled)
+    return after in _RULE_I or after.isdigit() or _foreign(after) or (after.isupper() and word[i + 2:i + 3].islower())
 
 
 def _word_start(word: str) -> str:

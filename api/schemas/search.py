@@ -5,6 +5,7 @@ from typing import Any
 
 from pydantic import Field
 
+from domain.labels import NARROW_SEARCH_VI
 from index.base import COUNTED
 
 from .base import Out
@@ -28,7 +29,6 @@ class Facets(Out):
 
 class SearchOut(Out):
     total: int = Field(description=f"Số hồ sơ khớp, chỉ đếm đến {COUNTED}")
-    capped: bool = Field(False, description="Có hơn `total` hồ sơ khớp: thêm năm, loại hồ sơ hoặc nơi đăng ký "
-                                             "để thu hẹp")
+    capped: bool = Field(False, description=f"Có hơn `total` hồ sơ khớp: {NARROW_SEARCH_VI}")
     hits: list[HitOut]
     facets: Facets | None = Field(None, description="Chỉ khi facets=true")

@@ -136,7 +136,8 @@ def officer_search(query: SearchQuery, ctx: Context, *, actor: Actor, dossier_id
         result["facets"] = facets(ctx, query)
         if result["capped"]:  # the facets counted every match: the exact total comes with them
             types = result["facets"]["type"]
-            result["total"], result["capped"] = types.get(query.type, 0) if query.type else sum(types.values()), False
+            result["total"] = types.get(query.type, 0) if query.type else sum(types.values())
+            result["capped"] = False
     with ctx.db.session() as s:
         duplicates = people.duplicates_among([h["record_id"] for h in result["hits"]], s=s)
         for hit in result["hits"]:
