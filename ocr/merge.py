@@ -27,7 +27,9 @@ _ALONE = 0.85  # … and below this when it is the only confident word on its li
 _BETTER = 0.1  # a word read again replaces the page's words it covers when this much more confident
 _WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one read again)
 _SPANNED = 0.5  # a page word covered goes when the words read again span this share of its width
-_NUMBER = re.compile(r"\d\d")  # … and carry as many digits where it has a number
+# … and carry as many digits where it has a number: two digits, or one not run into letters ("Thôn5,", not the
+# P of "5CTUBND")
+_NUMBER = re.compile(r"\d\d|\d(?![^\W\d_])")
 
 
 def letters(w: Word) -> bool:
@@ -101,8 +103,9 @@ def _reach(v: Word, read: list[Word]) -> int:
 def _replaced(v: Word, added: list[Word]) -> bool:
     """Do the words of ``added`` over the page's word ``v`` stand for it: they span half its width at least (a
     low-confidence "Carnot'" whose box ran on over the next word stays when only that word, "ký", was read
-    again), and carry as many digits where it has a number ("Năm sinh:" does not stand for "Nămsinh:1985";
-    "18/01/2023" does for "18012023")?"""
+    again), and carry as many digits where it has a number ("Năm sinh:" does not stand for "Nămsinh:1985", nor
+    "Thôn" for "Thôn5,": a digit alone is not read again as a word, ``ocr.unread.addable``; "18/01/2023" does
+    for "18012023")?"""
     over = [w for w in added if _overlap(w, v) > 0]
     spanned = sum(max(0, min(w.left + w.width, v.left + v.width) - max(w.left, v.left)) for w in over)
     return spanned >= _SPANNED * v.width \

@@ -23,6 +23,7 @@ a quarter of its area, the pieces with the most letters first.
 """
 from __future__ import annotations
 
+import re
 import time
 from statistics import median
 
@@ -48,6 +49,7 @@ _WIDE = 2.5  # … and is this many word heights wide at least
 _PAD = (0.6, 0.35)  # a piece's crop reaches this many word heights beyond it, across and up and down
 _FEWEST_WORDS = 10  # confident words a page's read needs for its word height to be known
 _DASHES = ("-", "–", "+")  # a line of a list opens with one
+_DIGIT = re.compile(r"\d[,.;:]?")  # a number of one digit ("Thôn 8,")
 _QUARTER = 4  # letters are grouped into lines at this many times smaller
 _MOST_AREA = 0.25  # of the page's area read again, at most
 _LEAST_TIME = 2.0  # seconds of the page's time limit the second read needs
@@ -142,7 +144,9 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
 
 def addable(band: list[Word], height: float) -> list[Word]:
     """The words of one piece of line read again that may join the page: printed characters, not garbage, and
-    two letters or digits at least (a letter alone is a word cut by the crop's edge), or the dash that opens a
-    list's line ("- Như trên;"): a dash elsewhere is a blank's remains."""
+    two letters or digits at least (a letter alone is a word cut by the crop's edge), a digit after a word ("Thôn
+    8,", "Tổ 3": a page read that lost it keeps no trace of it), or the dash that opens a list's line ("- Như
+    trên;"): a dash elsewhere is a blank's remains."""
     band = [w for w in band if PRINTED.fullmatch(w.text) and not is_garbage(w, height)]
-    return [w for n, w in enumerate(band) if letters(w) or (n == 0 and w.text in _DASHES and len(band) > 1)]
+    return [w for n, w in enumerate(band) if letters(w) or (n == 0 and w.text in _DASHES and len(band) > 1)
+            or (n > 0 and _DIGIT.fullmatch(w.text) and letters(band[n - 1]))]

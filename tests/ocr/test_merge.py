@@ -31,6 +31,9 @@ def test_a_page_word_stays_unless_what_is_read_again_spans_it():
     born = _w("Nămsinh:1985", 0.3, 200, 180)
     out = add_read([born], [(0, 0, [_w("Năm", 0.9, 200, 60), _w("sinh:", 0.9, 268, 60)])], most=1.0)
     assert [w.text for w in out] == ["Nămsinh:1985"]
+    # … and a number of one digit (a digit alone is not read again as a word: "Thôn" was all that came back).
+    out = add_read([_w("Thôn5,", 0.6, 2122, 120)], [(0, 0, [_w("Thôn", 0.96, 2122, 82)])], most=1.0)
+    assert [w.text for w in out] == ["Thôn5,"]
     # A number read without its slashes is replaced by one read with them, not kept beside it.
     out = add_read([_w("18012023", 0.5, 300, 150)], [(0, 0, [_w("18/01/2023", 0.95, 300, 160)])], most=1.0)
     assert [w.text for w in out] == ["18/01/2023"]

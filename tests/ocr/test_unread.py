@@ -104,6 +104,10 @@ def test_a_dash_joins_only_where_it_opens_a_line():
                                     30)] == ["ngày", "tháng"]  # a blank's remains
     # A letter alone (a word the crop cut) and a misread with a symbol no print has do not join.
     assert addable([_w("t", 0.9, 60, 12), _w("Đăn§", 0.8, 80, 60)], 30) == []
+    # A digit after a word is a number ("Thôn 8,"); alone, or first, it may be a piece of a cut word.
+    assert [w.text for w in addable([_w("Thôn", 0.95, 60, 80), _w("8,", 0.9, 150, 25), _w("xã", 0.95, 190, 37)],
+                                    30)] == ["Thôn", "8,", "xã"]
+    assert addable([_w("8,", 0.9, 60, 25), _w("1", 0.9, 100, 12)], 30) == []
 
 
 def test_a_page_read_poorly_all_over_is_read_again_up_to_a_quarter_of_it(monkeypatch):
