@@ -4,7 +4,8 @@ Stages: seals, signatures and frames washed out → upright → deskewed → rul
 image; only when that reads poorly is the cleaned (binarised) variant tried too, and the better one by mean
 confidence wins. Each variant is OCR'd by one Tesseract run that yields both the TSV and the PDF; what a seal
 still dark in the image covers (a signer's title on a black-and-white copy) is read once more on its own
-(ocr.under_seal), and so are lines of print the read left out (ocr.unread). The words are then put in reading
+(ocr.under_seal), and so are lines of print the read left out (ocr.unread) and dates read without their
+slashes (ocr.broken_dates). The words are then put in reading
 order (ocr.layout: two-column headers and signature blocks, garbage dropped) and their diacritics
 post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own. Opt-in
 (``Settings.ocr_reread_lines``): a poor page's doubtful lines are read once more (ocr.reread); the PDF stays.
@@ -21,6 +22,7 @@ from PIL import Image
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import marks, preprocess
+from ocr.broken_dates import reread_dates
 from ocr.correct import correct_words
 from ocr.layout import reading_order
 from ocr.marks import Mark
@@ -87,6 +89,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # (ocr.under_seal), then lines of print the read left out (ocr.unread).
     read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)
     read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi)
+    read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
     words = reading_order(read)
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
