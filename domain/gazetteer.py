@@ -193,8 +193,8 @@ class Gazetteer:
         read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh) or a speck between its
         words ("tỉnh Quảng-Nam"). A combination known only once a digit inside a name is read as the letter it
         looks like is taken so ("tỉnh Sơn 1a" → Sơn La), as is a name one letter away (``_one_slip``). The units' type
-        words take their marks ("tinh Quảng Ninh" → tỉnh). Tone placement (hoà/hòa), case and everything else are
-        kept as written."""
+        words take their marks ("tinh Quảng Ninh" → tỉnh), names in neither capitals nor title case the dataset's
+        case ("VỊ Xuyên" → Vị Xuyên). Tone placement (hoà/hòa), case and everything else are kept as written."""
         check = self.check_place(text)
         if not check.known:
             looked = ",".join(_letters_for_digits(part) for part in text.split(","))
@@ -228,8 +228,8 @@ class Gazetteer:
                 lost_space = len(name.split()) < len(right_name.split())
                 if key(right_name) != key(name) or not (_SPECK.search(name) or lost_space):
                     continue
-            elif tone_key(right_name) == tone_key(name):
-                continue
+            elif tone_key(right_name) == tone_key(name) and (name.isupper() or name.istitle()):
+                continue  # as written (a tone placement of its own); a capital misread ("VỊ Xuyên", "kon Tum") is not
             if name.isupper():
                 right_name = right_name.upper()
             parts[i] = part[:m.end()] + part[m.end():].replace(name, right_name, 1)

@@ -8,9 +8,10 @@ the fixed phrases of civil-status papers written as they are printed. Base lette
 * a full stop glued to an ordinary lowercase word inside a value goes ("Thôn. 15", "Tân. Phú"), as does one
   between a numbered part's word and its number ("Thôn.9"); abbreviations (TP., Q.1) stay;
 * a lost comma before a unit word is put back when the part before it is itself an address part ("huyện Lạc
-  Thủy tỉnh Hòa Bình"), not inside a body's name ("Trung tâm Y tế thị xã Quảng Trị");
+  Thủy tỉnh Hòa Bình", "Trạm Y tế xã Đăk Rơ Ông xã Đăk Rơ Ông": a body's name ending with its unit and name),
+  not inside a body's name ("Trung tâm Y tế thị xã Quảng Trị");
 * fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
-  as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử");
+  as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử", "Trạm tế");
 * a letter glued to a number is set apart ("Thôn8"), as is a word glued to a number before it ("134phố",
   "185-đường"; "12A" stays); a speck after a unit word or between a lowercase word and a name goes ("phường -
   Bình Khê", "thành phố + Đông Triều", "phố-Trần");
@@ -35,6 +36,8 @@ from ocr.labels import find_label
 PHRASES = (
     "Ủy ban nhân dân", "Giấy báo tử", "Căn cước công dân", "Chứng minh nhân dân", "Sở Tài nguyên và Môi trường",
     "Sở Nông nghiệp và Môi trường", "Văn phòng đăng ký đất đai", "Tổ dân phố",
+    # where births and deaths happen: a lone capital Y is often lost or glued ("Trạm tế", "Trung tâm Yjế")
+    "Trạm Y tế", "Trung tâm Y tế",
 )
 # Administrative unit words as written; two-word ones first, so a pattern of them matches "thành phố" whole.
 UNIT_WORDS = ("thành phố", "thị xã", "thị trấn", "tỉnh", "huyện", "quận", "xã", "phường")
@@ -60,8 +63,11 @@ def phrases(text: str) -> str:
             start -= 1
         found = text[start:m.end]
         written = phrase.upper() if found.isupper() else phrase
-        if found.replace("uỷ", "ủy").replace("Uỷ", "Ủy").replace("UỶ", "ỦY") == written:
-            continue  # as printed (the old tone placement "Uỷ" included); "Căn CƯỚC công dân" is not
+        as_read = found.replace("uỷ", "ủy").replace("Uỷ", "Ủy").replace("UỶ", "ỦY")
+        if as_read == written or as_read[1:].islower() and as_read.lower() == written.lower():
+            # as printed (the old tone placement "Uỷ" included), or in the case of a sentence ("Trạm y tế"
+            # as many registers write it); "Căn CƯỚC công dân" is not
+            continue
         text = text[:start] + written + text[m.end:]
     return text
 
@@ -118,6 +124,9 @@ def place(text: str) -> str:
     return respell_place(normalize(_commas(text)).strip(" ,"))
 
 
+_UNIT_INSIDE = re.compile(rf"(?<=\s){_UNIT}(?=\s)")
+
+
 def _commas(text: str) -> str:
     """Put back a comma before a lowercase unit word that follows an address part."""
     parts = [p.strip() for p in text.split(",")]
@@ -127,9 +136,11 @@ def _commas(text: str) -> str:
         rest = part
         while True:
             m = None
-            if _PART_START.match(rest):
+            # The part's own start, or a lowercase unit word inside it: a body's name ends with its unit and name
+            # ("Trạm Y tế xã Đăk Rơ Ông"), and the next unit word after them starts an address part.
+            first = _PART_START.match(rest) or _UNIT_INSIDE.search(rest)
+            if first:
                 # the next lowercase unit word after this part's own start
-                first = _PART_START.match(rest)
                 m = re.search(rf"\s({_UNIT})\s", rest[first.end():])
                 if m and not re.search(r"\w", rest[first.end():first.end() + m.start()]):
                     m = None  # the unit's name is missing: not a new part

@@ -236,6 +236,9 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("PHƯỜNG HÀNG BẠC, QUẬN HOÀN KIẾM, THÁNH PHÓ HÀ NỘI", "PHƯỜNG HÀNG BẠC, QUẬN HOÀN KIẾM, THÀNH PHỐ HÀ NỘI"),
     ("Xa Tân Lập, Huyen Đầm Hà, Tỉnh Quảng Ninh", "Xã Tân Lập, Huyện Đầm Hà, Tỉnh Quảng Ninh"),
     ("xã Bình Minh, huyen Thăng Bình, tinh Sơn 1x", "xã Bình Minh, huyen Thăng Bình, tinh Sơn 1x"),  # unknown
+    # A capital misread in a name (neither capitals nor title case) takes the dataset's case.
+    ("Xã Kim Thạch, huyện VỊ Xuyên, tỉnh Hà Giang", "Xã Kim Thạch, huyện Vị Xuyên, tỉnh Hà Giang"),
+    ("xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh kon Tum", "xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh Kon Tum"),
     # Left as written: tone placement (hoà/hòa), an unknown combination, text that is not a unit.
     ("Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu", "Ấp 3, xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu"),
     ("xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi", "xã Sơn Tĩnh, huyện Ba Vì, tỉnh Quảng Ngãi"),

@@ -17,6 +17,10 @@ from ocr.words import Word
     ("Thôn. 15, xã Dực Yên, huyện Đầm Hà, tỉnh Quảng. Ninh", "Thôn 15, xã Dực Yên, huyện Đầm Hà, tỉnh Quảng Ninh"),
     ("Xóm 4; xã Hợp Tiến, huyện Nam Sách, tỉnh Hải Dương", "Xóm 4, xã Hợp Tiến, huyện Nam Sách, tỉnh Hải Dương"),
     ("Ủy ban nhân dân xã:Tân Hào, huyện Giồng Trôm", "Ủy ban nhân dân xã Tân Hào, huyện Giồng Trôm"),
+    # A body's name ending with its unit and name, the address after it without its comma.
+    ("Trạm Y tế xã Đăk Rơ Ông xã Đăk Rơ Ông, huyện Tu Mơ Rông",
+     "Trạm Y tế xã Đăk Rơ Ông, xã Đăk Rơ Ông, huyện Tu Mơ Rông"),
+    ("Ủy ban nhân dân phường 5 quận 3", "Ủy ban nhân dân phường 5, quận 3"),
     ("Ửy bản nhân dân xã Tân. Phú, tỉnh Đồng Nai", "Ủy ban nhân dân xã Tân Phú, tỉnh Đồng Nai"),
     ("Ủy ban nhân dân: xã Y Can, huyện Trấn Yên", "Ủy ban nhân dân xã Y Can, huyện Trấn Yên"),
     ("Số 119 phố Tôn Đức Thắng,. phường Hàng Đào", "Số 119 phố Tôn Đức Thắng, phường Hàng Đào"),
@@ -55,6 +59,9 @@ def test_fixed_phrases():
         "Giấy báo tử số 379/GBT do Ủy ban nhân dân xã"
     assert phrases("Căn cước công dn số 017189712217") == "Căn cước công dân số 017189712217"
     assert phrases("ỦY BAN NHÂN DN HUYỆN") == "ỦY BAN NHÂN DÂN HUYỆN"
+    assert phrases("Trạm tế xã Đăk Rơ Ông") == "Trạm Y tế xã Đăk Rơ Ông"  # the lone Y lost
+    assert phrases("Trung tâm Yjế huyện Bắc Quang") == "Trung tâm Y tế huyện Bắc Quang"
+    assert phrases("Trạm y tế xã Tân Lập") == "Trạm y tế xã Tân Lập"  # a sentence's case is as written
 
 
 @pytest.mark.parametrize(("read", "tidy"), [
