@@ -76,6 +76,43 @@ def test_a_number_out_of_sequence_is_flagged_not_rewritten():
     assert [r.confidence["registration_number"] for r in records] == [0.9, 0.27, 0.9, 0.9]
 
 
+def test_a_cell_s_lines_go_by_their_middles():
+    from ocr.register_table import cell_words
+    from ocr.words import Word
+
+    # As read on a moderate register: "Rơ" and "Thôn" boxes made taller by marks above them start 17 pixels above
+    # "xã", on a line whose boxes are 28–32 tall; by their tops the line split in two ("… huyện 4, xã Tu").
+    row = [("Thôn", 1297, 1699, 83, 45), ("Đăk", 1480, 1712, 65, 29), ("Rơ", 1558, 1695, 46, 46),
+           ("Ông,", 1614, 1705, 76, 45), ("huyện", 1703, 1712, 96, 38), ("4,", 1391, 1714, 28, 32),
+           ("xã", 1432, 1713, 35, 28), ("Tu", 1809, 1713, 42, 28), ("Mơ", 1299, 1766, 55, 27),
+           ("Rông,", 1365, 1764, 93, 38), ("tỉnh", 1471, 1764, 60, 29), ("Kon", 1544, 1766, 65, 27),
+           ("Tum", 1621, 1766, 73, 27)]
+    words = [Word(t, 0.9, x, y, w, h, 1, 0) for t, x, y, w, h in row]
+    assert " ".join(w.text for w in cell_words(words, 1280, 1900, 1686, 1818)) == \
+        "Thôn 4, xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh Kon Tum"
+
+
+def test_a_word_hanging_below_its_line_stays_on_it():
+    from ocr.register_table import cell_words
+    from ocr.words import Word
+
+    # "Rơ" taller above, "Quang," (a descender and a comma) taller below: 24 pixels apart in their middles on a
+    # line of boxes 28–38 tall; a speck between it and the next line, 17 and 16 pixels from each.
+    row = [("Thôn", 1298, 1184, 78, 29), ("12,", 1388, 1186, 40, 32), ("xã", 1440, 1185, 35, 28),
+           ("Rơ", 1490, 1165, 48, 44), ("huyện", 1550, 1184, 96, 38), ("Bắc", 1660, 1184, 60, 29),
+           ("Quang,", 1730, 1188, 100, 46), ("tỉnh", 1840, 1185, 60, 29), ("ˆ", 1850, 1223, 10, 10),
+           ("Hà", 1298, 1230, 45, 28), ("Giang", 1355, 1230, 90, 37)]
+    words = [Word(t, 0.9, x, y, w, h, 1, 0) for t, x, y, w, h in row]
+    assert " ".join(w.text for w in cell_words(words, 1280, 1910, 1158, 1290)) == \
+        "Thôn 12, xã Rơ huyện Bắc Quang, tỉnh Hà Giang ˆ"
+
+
+def test_a_number_cell_reads_a_letter_like_a_digit_beside_one_as_that_digit():
+    from ocr.register_table import _number
+
+    assert [_number(t) for t in ("I6 -", "2O", "lO5", "18,", "|", "Số 7")] == ["16", "20", "105", "18", "", "7"]
+
+
 @pytest.mark.parametrize("read, clean", [
     ("ŸTRẦN ĐANTÂM", "TRẦN ĐAN TÂM"), ("|ÏTRẦN CÔNG SƠN -", "TRẦN CÔNG SƠN"),
     ("Ì Hoàng Thị Sương", "Hoàng Thị Sương"),  # a marked I alone before the first word
