@@ -35,6 +35,7 @@ _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority n
 # A digit read for the letter it looks like, inside a name's word ("Sơn 1a", "B0 Trạch"): (before, digit, after).
 _LOOKALIKE = re.compile(r"(?<!\w)([^\W\d_]*)([01])([^\W\d_]*)(?!\w)")
 _LETTER = {"1": "L", "0": "O"}
+_COMMA = re.compile(r"\s*,\s*")
 _SPECK = re.compile(r"[^\w\s]")  # punctuation inside a name as read (a speck: "Quảng-Nam")
 _SLIP_MIN = 5  # letters (folded, no spaces) a name needs before a letter slip in it is mended
 
@@ -192,7 +193,8 @@ class Gazetteer:
         """``text`` with each unit name of a known combination written as the dataset writes it, where what was
         read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh) or a speck between its
         words ("tỉnh Quảng-Nam"). A combination known only once a digit inside a name is read as the letter it
-        looks like is taken so ("tỉnh Sơn 1a" → Sơn La), as is a name one letter away (``_one_slip``). The units' type
+        looks like is taken so ("tỉnh Sơn 1a" → Sơn La), as is one without a comma a speck put inside a name
+        (``_comma_inside``: "phường Kỳ, Phương") and a name one letter away (``_one_slip``). The units' type
         words take their marks ("tinh Quảng Ninh" → tỉnh), names in neither capitals nor title case the dataset's
         case ("VỊ Xuyên" → Vị Xuyên). Tone placement (hoà/hòa), case and everything else are kept as written."""
         check = self.check_place(text)
@@ -200,6 +202,8 @@ class Gazetteer:
             looked = ",".join(_letters_for_digits(part) for part in text.split(","))
             if looked != text and (check := self.check_place(looked)).known:
                 text = looked
+            elif (joined := self._comma_inside(text)) is not None:
+                text, check = joined, self.check_place(joined)
             elif (slipped := self._one_slip(text)) is not None:
                 text, check = slipped, self.check_place(slipped)
             else:
@@ -234,6 +238,20 @@ class Gazetteer:
                 right_name = right_name.upper()
             parts[i] = part[:m.end()] + part[m.end():].replace(name, right_name, 1)
         return ",".join(parts)
+
+    def _comma_inside(self, text: str) -> str | None:
+        """``text`` without a comma read inside a unit's name (a speck after a word: "phường Kỳ, Phương"), where
+        taking that one out makes the combination known with the same units named, and no other does; None
+        otherwise. (Without a separator's comma a unit may no longer be read as one: "Thôn 5 xã Aa, huyện B" names
+        no commune, and a known district then says nothing of the commune's misread name.)"""
+        def levels(check: PlaceCheck) -> tuple[bool, ...]:
+            return check.province is not None, check.district is not None, check.ward is not None
+
+        named = levels(self.check_place(text))
+        found = {joined for m in _COMMA.finditer(text)
+                 if (c := self.check_place(joined := f"{text[:m.start()]} {text[m.end():]}")).known
+                 and levels(c) == named}
+        return found.pop() if len(found) == 1 else None
 
     def _one_slip(self, text: str) -> str | None:
         """``text`` with one unit's name replaced by the dataset's name one letter away (one changed, dropped or

@@ -236,6 +236,12 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("PHƯỜNG HÀNG BẠC, QUẬN HOÀN KIẾM, THÁNH PHÓ HÀ NỘI", "PHƯỜNG HÀNG BẠC, QUẬN HOÀN KIẾM, THÀNH PHỐ HÀ NỘI"),
     ("Xa Tân Lập, Huyen Đầm Hà, Tỉnh Quảng Ninh", "Xã Tân Lập, Huyện Đầm Hà, Tỉnh Quảng Ninh"),
     ("xã Bình Minh, huyen Thăng Bình, tinh Sơn 1x", "xã Bình Minh, huyen Thăng Bình, tinh Sơn 1x"),  # unknown
+    # A speck read as a comma inside a name, where only then is the combination known; a separator's comma stays
+    # (without it the commune is no longer named, and the misread name is left to the one-letter fix).
+    ("Ủy ban nhân dân phường Kỳ, Phương, thị xã Kỳ Anh, tỉnh Hà Tĩnh",
+     "Ủy ban nhân dân phường Kỳ Phương, thị xã Kỳ Anh, tỉnh Hà Tĩnh"),
+    ("Thôn 5, xã Kim Thạch, huyện Vị, Xuyên, tỉnh Hà Giang", "Thôn 5, xã Kim Thạch, huyện Vị Xuyên, tỉnh Hà Giang"),
+    ("Thôn 5, xã Kim Thạchh, huyện Vị Xuyên, tỉnh Hà Giang", "Thôn 5, xã Kim Thạch, huyện Vị Xuyên, tỉnh Hà Giang"),
     # A capital misread in a name (neither capitals nor title case) takes the dataset's case.
     ("Xã Kim Thạch, huyện VỊ Xuyên, tỉnh Hà Giang", "Xã Kim Thạch, huyện Vị Xuyên, tỉnh Hà Giang"),
     ("xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh kon Tum", "xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh Kon Tum"),
