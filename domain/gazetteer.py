@@ -35,14 +35,16 @@ _AUTHORITY = "uy ban nhan dan "  # "Ủy ban nhân dân xã …": an authority n
 # A digit read for the letter it looks like, inside a name's word ("Sơn 1a", "B0 Trạch"): (before, digit, after).
 _LOOKALIKE = re.compile(r"(?<!\w)([^\W\d_]*)([01])([^\W\d_]*)(?!\w)")
 _LETTER = {"1": "L", "0": "O"}
+_CAPITAL_I = re.compile(r"(?<![\w'])l(?=[^\W\d_]*(?![\w']))")  # a lowercase l opening a word of letters
 _COMMA = re.compile(r"\s*,\s*")
 _SPECK = re.compile(r"[^\w\s]")  # punctuation inside a name as read (a speck: "Quảng-Nam")
 _SLIP_MIN = 5  # letters (folded, no spaces) a name needs before a letter slip in it is mended
 
 
 def _letters_for_digits(part: str) -> str:
-    """A comma part's unit name (after its type word) with each 0 or 1 inside a word read as O or L; the rest of
-    the part ("Thôn 1a") as written."""
+    """A comma part's unit name (after its type word) with each 0 or 1 inside a word read as O or L, and a word's
+    first lowercase l as the capital I it looks like (names are capitalised: "xã la Đal" is xã Ia Đal); the rest
+    of the part ("Thôn 1a") as written."""
     m = _UNIT.search(fold(part))
     if not m:
         return part
@@ -52,7 +54,7 @@ def _letters_for_digits(part: str) -> str:
             return d.group(0)  # a number of its own: "Phường 1"
         return d.group(1) + (_LETTER[d.group(2)].lower() if d.group(1) else _LETTER[d.group(2)]) + d.group(3)
 
-    return part[:m.end()] + _LOOKALIKE.sub(letter, part[m.end():])
+    return part[:m.end()] + _CAPITAL_I.sub("I", _LOOKALIKE.sub(letter, part[m.end():]))
 
 
 def _apart(folded: str) -> str:

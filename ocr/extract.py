@@ -30,7 +30,7 @@ from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
-from ocr.tidy import date_words, phrases, place
+from ocr.tidy import date_words, lookalike_digits, phrases, place
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
@@ -74,7 +74,7 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         token = next((t for t in tokens if any(ch.isdigit() for ch in t)), None)
         return (token, 1.0) if token else (tokens[0], 0.5)
     if field in DATE_FIELDS:
-        iso = parse_date(text)
+        iso = parse_date(lookalike_digits(text)) or parse_date(text)  # "07/07/20Ô1"; "l6/12/2022" is no 6/12
         return (iso, 1.0) if iso else (text, 0.4)
     if field in _YEAR_FIELDS:
         year = parse_year(text)

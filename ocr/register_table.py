@@ -25,7 +25,7 @@ from ocr.extract import clean_value, cross_check
 from ocr.field_checks import check_fields
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
-from ocr.tidy import place
+from ocr.tidy import lookalike_digits, place
 from ocr.words import Word
 
 _COMMON = {
@@ -245,16 +245,10 @@ def _tidy(name: str, text: str) -> str:
     return text
 
 
-# A letter read for the digit it looks like, beside a digit ("I6" for 16, "2O" for 20)
-_LOOKALIKE = re.compile(r"(?<=\d)[Il|!Oo]|[Il|!Oo](?=\d)")
-
-
 def _number(text: str) -> str:
     """A page's or an entry's number: a register prints digits alone there, so a letter that looks like a digit
-    beside one is that digit, and anything else is a speck."""
-    for _ in range(3):  # "lO5": each letter once its neighbour is a digit
-        text = _LOOKALIKE.sub(lambda m: "1" if m.group() in "Il|!" else "0", text)
-    return re.sub(r"\D", "", text)
+    beside one is that digit ("I6" → 16), and anything else is a speck."""
+    return re.sub(r"\D", "", lookalike_digits(text))
 
 
 def _entry(page: PageOcr, table: Table, band: tuple[int, int], record_type: RecordType,

@@ -12,6 +12,8 @@ the fixed phrases of civil-status papers written as they are printed. Base lette
   not inside a body's name ("Trung tâm Y tế thị xã Quảng Trị");
 * fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
   as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử", "Trạm tế");
+* in a value made of digits (a register's numbers, a date that reads as none otherwise) a letter that looks like
+  a digit beside one is that digit (``lookalike_digits``: "I6" → 16, "07/07/20Ô1" → 2001-07-07);
 * a letter glued to a number is set apart ("Thôn8"), as is a word glued to a number before it ("134phố",
   "185-đường"; "12A" stays); a speck after a unit word or between a lowercase word and a name goes ("phường -
   Bình Khê", "thành phố + Đông Triều", "phố-Trần");
@@ -152,6 +154,18 @@ def _commas(text: str) -> str:
             rest = rest[cut:].strip()
         out += pieces
     return ", ".join(p for p in out if p)
+
+
+# A letter read for the digit it looks like, beside a digit ("I6" for 16, "20Ô1" for 2001)
+_LOOKALIKE = re.compile(r"(?<=\d)[Il|!OoÔôƠơ]|[Il|!OoÔôƠơ](?=\d)")
+
+
+def lookalike_digits(text: str) -> str:
+    """``text`` with each letter that looks like a digit read as that digit where it stands beside one: for values
+    made of digits (a register's numbers, a date), never for words."""
+    for _ in range(3):  # "lO5": each letter once its neighbour is a digit
+        text = _LOOKALIKE.sub(lambda m: "1" if m.group() in "Il|!" else "0", text)
+    return text
 
 
 _DATE_WORDS = ("ngày", "mồng", "mùng", "tháng", "năm", "một", "hai", "ba", "bốn", "tư", "sáu", "bảy", "tám",

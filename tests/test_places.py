@@ -218,6 +218,7 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("TỈNH QUẢNG-NAM", "TỈNH QUẢNG NAM"),
     ("xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
     ("huyện B0 Trạch, tỉnh Quảng Bình", "huyện Bố Trạch, tỉnh Quảng Bình"),
+    ("Thôn 5, xã la Đal, huyện la H'Drai, tỉnh Kon Tum", "Thôn 5, xã Ia Đal, huyện Ia H'Drai, tỉnh Kon Tum"),  # l for I
     ("Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn 1a", "Thôn 1a, xã Mường Bon, huyện Mai Sơn, tỉnh Sơn La"),
     # One unit's name a letter away from the dataset's (changed, dropped), where only that name makes the
     # combination known; case kept.

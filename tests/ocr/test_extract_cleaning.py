@@ -153,3 +153,22 @@ def test_values_cut_short_are_doubted():
     land = extract(PageOcr(text="Nguồn gốc sử dụng: Nhà nước giao đất không thu tiển sử\n", confidence=0.9), "land",
                    raw=True)
     assert land.confidence["land_use_origin"] < 0.7
+
+
+@pytest.mark.parametrize(("read", "iso"), [
+    ("07/07/20Ô1", "2001-07-07"),  # a zero read as a capital O with a hat, beside digits
+    ("1O/12/2022", "2022-12-10"),
+    ("l6/12/2022", "2022-12-16"),  # not 6/12: the l beside the 6 is its 1
+    ("16/12/2022", "2022-12-16"),
+])
+def test_a_date_reads_a_letter_like_a_digit_beside_one_as_that_digit(read, iso):
+    from ocr.anchors import Raw
+    from ocr.extract import clean_value
+
+    assert clean_value("date_of_birth", Raw(read, 0.9, 0, 0)) == (iso, 1.0)
+
+
+def test_a_letter_like_a_digit_stays_a_letter_in_words():
+    from ocr.tidy import lookalike_digits
+
+    assert lookalike_digits("Lô 1O, Ông Ích Khiêm") == "Lô 10, Ông Ích Khiêm"
