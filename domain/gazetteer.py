@@ -41,7 +41,7 @@ _SPECK = re.compile(r"[^\w\s]")  # punctuation inside a name as read (a speck: "
 _SLIP_MIN = 5  # letters (folded, no spaces) a name needs before a letter slip in it is mended
 
 
-def _letters_for_digits(part: str) -> str:
+def _lookalike_letters(part: str) -> str:
     """A comma part's unit name (after its type word) with each 0 or 1 inside a word read as O or L, and a word's
     first lowercase l as the capital I it looks like (names are capitalised: "xã la Đal" is xã Ia Đal); the rest
     of the part ("Thôn 1a") as written."""
@@ -201,7 +201,7 @@ class Gazetteer:
         case ("VỊ Xuyên" → Vị Xuyên). Tone placement (hoà/hòa), case and everything else are kept as written."""
         check = self.check_place(text)
         if not check.known:
-            looked = ",".join(_letters_for_digits(part) for part in text.split(","))
+            looked = ",".join(_lookalike_letters(part) for part in text.split(","))
             if looked != text and (check := self.check_place(looked)).known:
                 text = looked
             elif (joined := self._comma_inside(text)) is not None:

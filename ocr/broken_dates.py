@@ -17,6 +17,7 @@ from PIL import Image
 
 from domain.dates import parse_date
 from domain.errors import OcrTimeout, PageFailed
+from domain.personal_id import digits_only
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, parse_tsv
 
@@ -25,10 +26,7 @@ _DIGITS = (5, 9)  # a date has eight (or six, "1/2/1990"): a word of these count
 _PAD = 0.5  # of the word's height, around its box
 _MOST = 20  # words a page, at most (each read is ≈ 10–20 ms)
 _LEAST_TIME = 1.0  # seconds of the page's time limit the reads need
-
-
-def _digits(text: str) -> str:
-    return "".join(ch for ch in text if ch.isdigit())
+_TRAIL = ".,;:"  # a stop or comma after the word: not part of the date, kept after it
 
 
 def _holds(whole: str, part: str) -> bool:
@@ -39,15 +37,15 @@ def _holds(whole: str, part: str) -> bool:
 
 def broken(word: Word) -> bool:
     """A date that lost its separators or a digit: digits and separators only, five to nine digits, no date."""
-    text = word.text.strip(".,;:")
-    return bool(_SHAPE.fullmatch(text)) and _DIGITS[0] <= len(_digits(text)) <= _DIGITS[1] \
+    text = word.text.strip(_TRAIL)
+    return bool(_SHAPE.fullmatch(text)) and _DIGITS[0] <= len(digits_only(text)) <= _DIGITS[1] \
         and parse_date(text) is None
 
 
 def mended(word: Word, again: str) -> bool:
     """Does ``again``, the word read alone, stand for it: a date that holds the word's digits in order?"""
     return parse_date(again) is not None and _SHAPE.fullmatch(again) is not None \
-        and _holds(_digits(again), _digits(word.text))
+        and _holds(digits_only(again), digits_only(word.text))
 
 
 def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float, dpi: int) -> list[Word]:
@@ -66,7 +64,6 @@ def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float,
             break  # an extra: the page keeps what it read
         again = "".join(w.text for w in read)
         if read and mended(word, again):
-            trail = word.text[len(word.text.rstrip(".,;:")):]  # the stop or comma after it stays
-            word.text = again + trail
+            word.text = again + word.text[len(word.text.rstrip(_TRAIL)):]
             word.conf = min(w.conf for w in read)
     return words

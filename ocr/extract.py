@@ -11,7 +11,9 @@ Confidence of a field (one formula for all):
 
 Two independent readings that agree raise confidence: when the date of birth in numbers and in words parse to
 the same day, both become 1 − (1 − c₁)(1 − c₂); when they disagree both are halved.
-Digits are never corrected: an ID that reads "0O1…" is kept as read and flagged by its lower confidence.
+Digits are never corrected: an ID that reads "0O1…" is kept as read and flagged by its lower confidence. Only a
+date and a register's number cell read a letter like a digit beside one as that digit ("07/07/20Ô1", "I6";
+``ocr.tidy.lookalike_digits``): a date's shape checks the result, and a register prints digits alone there.
 """
 from __future__ import annotations
 

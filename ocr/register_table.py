@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 from statistics import median
 
+from domain.personal_id import digits_only
 from domain.records import NAME_FIELDS, PLACE_FIELDS, ExtractedRecord, RecordType
 from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw
@@ -248,7 +249,7 @@ def _tidy(name: str, text: str) -> str:
 def _number(text: str) -> str:
     """A page's or an entry's number: a register prints digits alone there, so a letter that looks like a digit
     beside one is that digit ("I6" → 16), and anything else is a speck."""
-    return re.sub(r"\D", "", lookalike_digits(text))
+    return digits_only(lookalike_digits(text))
 
 
 def _entry(page: PageOcr, table: Table, band: tuple[int, int], record_type: RecordType,

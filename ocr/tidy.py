@@ -143,28 +143,27 @@ def _commas(text: str) -> str:
             first = _PART_START.match(rest) or _UNIT_INSIDE.search(rest)
             if first:
                 # the next lowercase unit word after this part's own start
-                m = re.search(rf"\s({_UNIT})\s", rest[first.end():])
-                if m and not re.search(r"\w", rest[first.end():first.end() + m.start()]):
+                m = _UNIT_INSIDE.search(rest, first.end())
+                if m and not re.search(r"\w", rest[first.end():m.start()]):
                     m = None  # the unit's name is missing: not a new part
             if not m:
                 pieces.append(rest)
                 break
-            cut = first.end() + m.start()
-            pieces.append(rest[:cut])
-            rest = rest[cut:].strip()
+            pieces.append(rest[:m.start()].rstrip())
+            rest = rest[m.start():]
         out += pieces
     return ", ".join(p for p in out if p)
 
 
 # A letter read for the digit it looks like, beside a digit ("I6" for 16, "20Ô1" for 2001)
-_LOOKALIKE = re.compile(r"(?<=\d)[Il|!OoÔôƠơ]|[Il|!OoÔôƠơ](?=\d)")
+_DIGIT_LOOKALIKE = re.compile(r"(?<=\d)[Il|!OoÔôƠơ]|[Il|!OoÔôƠơ](?=\d)")
 
 
 def lookalike_digits(text: str) -> str:
     """``text`` with each letter that looks like a digit read as that digit where it stands beside one: for values
     made of digits (a register's numbers, a date), never for words."""
     for _ in range(3):  # "lO5": each letter once its neighbour is a digit
-        text = _LOOKALIKE.sub(lambda m: "1" if m.group() in "Il|!" else "0", text)
+        text = _DIGIT_LOOKALIKE.sub(lambda m: "1" if m.group() in "Il|!" else "0", text)
     return text
 
 
