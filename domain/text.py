@@ -25,17 +25,23 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def repaired(text: str) -> str:
+    """NFC, look-alike Đ repaired: ``normalize`` without touching whitespace, for callers that split into words
+    anyway (the index's analysis)."""
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if "\u00d0" in text or "\u00f0" in text or "\u0189" in text:  # translate() walks every character
+        return text.translate(_LOOKALIKE_D)
+    return text
+
+
 def normalize(text: str) -> str:
     """NFC, look-alike Đ repaired, runs of whitespace collapsed. Safe to apply twice.
 
     Every value indexed and every word read passes here, so the usual text (NFC already, no look-alike) costs
     three scans in C: 2 µs for a 60-letter place against 8 with a regular expression's search and substitution
     (the same results: tests/test_text.py)."""
-    if not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
-    if "\u00d0" in text or "\u00f0" in text or "\u0189" in text:  # translate() walks every character
-        text = text.translate(_LOOKALIKE_D)
-    return " ".join(text.split())  # (str.split's whitespace is the \s of a str pattern's)
+    return " ".join(repaired(text).split())  # (str.split's whitespace is the \s of a str pattern's)
 
 
 class _Combining(dict):

@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 from domain.errors import SohoaError
 from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import FIELD_CODES, FIELDS_FIELD, analyse, analysed_value, cached_analysis, coded, marked
+from .analysis import FIELD_CODES, FIELDS_FIELD, analyse, cached_analysis, coded, marked
 from .places import place_tokens
 from .query import ParsedQuery, parse
 
@@ -42,7 +42,7 @@ OUTDATED = "0"
 
 # The fields ``IndexDoc.analysed`` fills, each with whitespace-joined tokens: matched, never returned. Both
 # engines declare exactly these.
-TOKEN_FIELDS = ("all_x", "all_f", "name_f", "authority_f", FIELDS_FIELD)
+TOKEN_FIELDS = ("all_x", "all_f", "name_f", FIELDS_FIELD)
 
 # The date that places a record in time, per type: the year filter and facet use it.
 _YEAR_FIELDS = {
@@ -99,10 +99,6 @@ class IndexDoc:
                 return int(match.group(1))
         return None
 
-    @property
-    def authority(self) -> str:
-        return _as_text(self.fields.get("registration_authority") or self.fields.get("issuing_authority"))
-
     def analysed(self) -> dict[str, str]:
         """Whitespace-joined token strings per index field; both engines store exactly these. Each distinct
         value is analysed once per process (``index.analysis``), so a record costs a dictionary look-up per
@@ -134,7 +130,6 @@ class IndexDoc:
         out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
         out["name_f"] = " ".join(name_f)
         out[FIELDS_FIELD] = " ".join(fields)
-        out["authority_f"] = analysed_value(self.authority)[1]
         return out
 
 

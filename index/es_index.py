@@ -28,7 +28,7 @@ from elasticsearch.serializer import OrjsonSerializer
 from domain.errors import ConfigError, TransientBackendError
 
 from . import base
-from .analysis import CODES_DIGEST, fielded_term, fuzzy_terms
+from .analysis import CODES_DIGEST, FIELDS_FIELD, authority_terms, fielded_term, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -37,7 +37,7 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 DEFAULT_ALIAS = "sohoa-records"
 # Bumped with TantivyIndex.SCHEMA_VERSION when the documents change (an older one is rebuilt); the record fields'
 # codes too (``index.analysis``).
-SCHEMA_VERSION = f"9-{CODES_DIGEST}"
+SCHEMA_VERSION = f"10-{CODES_DIGEST}"
 BULK_IN_FLIGHT, BULK_CHUNK = 4, 1000  # bulk requests at once, documents per request
 # Lucene's merge policy leaves a segment larger than this alone (until mostly deleted): a bulk load is merged into
 # segments under it, so later updates are still merged as usual.
@@ -136,7 +136,7 @@ def build_query(parsed: ParsedQuery, query: SearchQuery) -> dict[str, Any]:
     if query.type:
         filters.append({"term": {"type": query.type}})
     if query.authority:
-        filters.extend({"term": {"authority_f": tok.folded}} for tok in parse(query.authority).terms)
+        filters.extend({"terms": {FIELDS_FIELD: authority_terms(tok.folded)}} for tok in parse(query.authority).terms)
     if query.year_from is not None or query.year_to is not None:
         bounds = {"gte": query.year_from, "lte": query.year_to}
         filters.append({"range": {"year": {k: v for k, v in bounds.items() if v is not None}}})

@@ -35,7 +35,7 @@ from typing import NamedTuple
 from domain.gazetteer import package_data
 from domain.text import fold, nfc, normalize
 
-from .analysis import folded_token, folded_tokens, tokens, word_tokens
+from .analysis import Memo, folded_token, folded_tokens, tokens, word_tokens
 from .places_seen import PlacesTable, SeenPlaces
 
 LegacyKey = tuple[str, str, str]  # the package's keys: ("thanhphodanang", "quanhaichau", "phuongthachthang")
@@ -252,17 +252,19 @@ def _names(units: Iterable[LegacyUnit | NewUnit]) -> set[str]:
     return out
 
 
-def _folded_words(written: list[str]) -> list[str]:
-    return [folded_token(w).strip(".") for w in written]
+# A written word folded, its dots dropped ("TP." → "tp"): what a unit-type word is known by. Words repeat.
+_type_word = Memo(lambda w: folded_token(w).strip("."), 262_144).__getitem__
+_PAIR_FIRST = frozenset(t.split()[0] for t in _ALL_TYPES if " " in t)  # "thanh" of "thanh pho"…
 
 
-def _type_at(words: list[str], j: int) -> str | None:
-    """The unit type ("xa", "thanh pho"…) that ``words`` (folded) name at ``j``, if any: a pair first."""
-    if j >= len(words):
-        return None
-    pair = " ".join(words[j:j + 2])
-    kind = pair if pair in _ALL_TYPES else words[j]
-    return kind if kind in _ALL_TYPES else None
+def _type_at(written: list[str], j: int) -> str | None:
+    """The unit type ("xa", "thanh pho"…) that the words ``written`` name at ``j``, if any: a pair first."""
+    word = _type_word(written[j])
+    if word in _PAIR_FIRST and j + 1 < len(written):
+        pair = f"{word} {_type_word(written[j + 1])}"
+        if pair in _ALL_TYPES:
+            return pair
+    return word if word in _ALL_TYPES else None
 
 
 def unit_part(text: str) -> str:
@@ -279,15 +281,15 @@ def unit_part(text: str) -> str:
     parts = text.split(",")
     first: tuple[int, int, int] | None = None  # where the address starts: part, word, its unit's level
     for i, part in enumerate(parts):
+        written = part.split()
         if first is None:
-            words = _folded_words(part.split())
-            for j in range(len(words)):
-                if kind := _type_at(words, j):
+            for j in range(len(written)):
+                if kind := _type_at(written, j):
                     first = (i, j, _LEVEL[kind])
                     break
         # Once found, only a later part opening with the type word of a unit no higher moves the start, and a
         # start at a part's first word is final.
-        elif (kind := _type_at(_folded_words(part.split()[:2]), 0)) and _LEVEL[kind] <= first[2]:
+        elif written and (kind := _type_at(written, 0)) and _LEVEL[kind] <= first[2]:
             first = (i, 0, _LEVEL[kind])
         if first is not None and first[1] == 0:
             break

@@ -27,7 +27,7 @@ from typing import Any
 import orjson
 import tantivy
 
-from .analysis import CODES_DIGEST, fielded_term, fuzzy_terms
+from .analysis import CODES_DIGEST, FIELDS_FIELD, authority_terms, fielded_term, fuzzy_terms
 from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult, counted
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -35,7 +35,7 @@ from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = f"10-{CODES_DIGEST}"  # the record fields' codes too (``index.analysis``)
+SCHEMA_VERSION = f"11-{CODES_DIGEST}"  # the record fields' codes too (``index.analysis``)
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
@@ -351,7 +351,7 @@ class TantivyIndex:
         if query.authority:
             for tok in parse(query.authority).terms:
                 must.append(tantivy.Query.const_score_query(
-                    tantivy.Query.term_query(self.schema, "authority_f", tok.folded), 0.0))
+                    tantivy.Query.term_set_query(self.schema, FIELDS_FIELD, authority_terms(tok.folded)), 0.0))
         if query.year_from is not None or query.year_to is not None:
             must.append(tantivy.Query.const_score_query(tantivy.Query.range_query(
                 self.schema, "year", tantivy.FieldType.Integer, query.year_from, query.year_to), 0.0))

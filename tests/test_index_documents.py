@@ -67,8 +67,6 @@ def reference(doc: IndexDoc) -> dict[str, str]:
     out["all_x"], out["all_f"] = " ".join(every_x), " ".join(every_f)
     out["name_f"] = " ".join(name_f)
     out["fields"] = " ".join(fields)
-    authority = doc.fields.get("registration_authority") or doc.fields.get("issuing_authority")
-    out["authority_f"] = " ".join(fold(t) for t in _tokens(authority))
     return out
 
 
