@@ -277,6 +277,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--index-dir", default=None,
                     help="Tantivy, one size, --baseline none: keep the index here; one already holding the N "
                          "records is queried without being built again")
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run each side this many times, by turns, and report each measure's median (the machine's "
+                         "own drift between runs is often larger than a change)")
     ap.add_argument("--profile-indexing", type=int, default=0, metavar="N",
                     help="instead: profile embedded indexing of N records (warm caches) and print where time goes")
     args = ap.parse_args(argv)
@@ -303,16 +306,28 @@ def main(argv: list[str] | None = None) -> None:
         try:
             for n in [int(s) for s in args.sizes.split(",")]:
                 for engine in engines:
-                    got = {side: run(engine, n) for side, run in sides.items()}
+                    runs: dict[str, list[dict]] = {side: [] for side in sides}
+                    for _ in range(args.rounds):
+                        for side, run in sides.items():
+                            runs[side].append(run(engine, n))
+                    got = {side: _median(results) for side, results in runs.items()}
                     rows.extend(_rows(engine, n, got["new"], got.get("baseline"), args.shards))
         finally:
             if base_root is not None:
                 subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(base_root)],
                                check=False, capture_output=True)
     load_avg = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    rounds = f"; the median of {args.rounds} rounds, the sides by turns" if args.rounds > 1 else ""
     print(f"search: {QUERIES_PER_KIND} queries per kind, one client, sequential — {machine()}; "
-          f"load average {load_avg}; baseline {args.baseline}")
+          f"load average {load_avg}; baseline {args.baseline}{rounds}")
     print(table(["engine", "records", "measure", "baseline", "new", "ratio"], rows))
+
+
+def _median(results: list[dict]) -> dict:
+    """Each measure's median over rounds of the same side (the results' nested dictionaries of numbers)."""
+    first = results[0]
+    return {key: _median([r[key] for r in results]) if isinstance(value, dict)
+            else statistics.median(r[key] for r in results) for key, value in first.items()}
 
 
 def _rows(engine: str, n: int, new: dict, old: dict | None, shards: int | None = None) -> list[list[str]]:

@@ -142,11 +142,6 @@ CODES_DIGEST = f"{zlib.crc32(repr(sorted(FIELD_CODES.items())).encode()):08x}"
 FIELDS_FIELD = "fields"
 
 
-def coded(code: str, folded: str) -> str:
-    """A value's folded words (space-joined) each behind ``code``, as "fields" holds them."""
-    return code + folded.replace(" ", " " + code) if folded else ""
-
-
 # The authority filter (``SearchQuery.authority``): a word of the office that registered or issued the record,
 # matched behind either field's code in "fields" (no record type has both).
 AUTHORITY_FIELDS = ("registration_authority", "issuing_authority")
@@ -198,10 +193,14 @@ def fuzzy_terms(folded: str, field: str) -> Fuzzy | None:
     return Fuzzy(plain, mark, distance, head)
 
 
+# A word as each mark makes it ("" where it is not marked): names and places' words repeat.
+_FUZZY_MARKED = Memo(lambda w: f"{FUZZY_MARK}{w}{FUZZY_MARK}" if ALPHABET.issuperset(w) else "", 262_144)
+_NAME_MARKED = Memo(lambda w: f"{NAME_MARK}{w}{NAME_MARK}" if len(w) <= NAME_MARKED_MAX and ALPHABET.issuperset(w)
+                    else "", 262_144)
+
+
 def marked(names: Iterable[str], fuzzy: Iterable[str]) -> str:
     """The words ``fuzzy_terms`` looks for, as all_f holds them after the record's own: every name's and
     place's own word marked ``FUZZY_MARK``, names' short words ``NAME_MARK`` too; only words in ``ALPHABET``."""
-    out = [f"{FUZZY_MARK}{w}{FUZZY_MARK}" for w in fuzzy if ALPHABET.issuperset(w)]
-    out += [f"{NAME_MARK}{w}{NAME_MARK}" for w in names if len(w) <= NAME_MARKED_MAX and ALPHABET.issuperset(w)]
-    return " ".join(out)
+    return " ".join(filter(None, [*map(_FUZZY_MARKED.__getitem__, fuzzy), *map(_NAME_MARKED.__getitem__, names)]))
 

@@ -11,7 +11,7 @@ from typing import Protocol, runtime_checkable
 from domain.errors import SohoaError
 from domain.records import NAME_FIELDS, PLACE_FIELDS, RecordType
 
-from .analysis import FIELD_CODES, FIELDS_FIELD, analyse, cached_analysis, coded, marked
+from .analysis import FIELD_CODES, FIELDS_FIELD, analyse, cached_analysis, marked
 from .places import place_tokens
 from .query import ParsedQuery, parse
 
@@ -60,13 +60,15 @@ def _as_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-# Per record field: its code in "fields" ("" for a field outside the catalogue) and whether it names a person /
-# a place. One look-up per value instead of three.
-_FIELD_INFO: dict[str, tuple[str, bool, bool]] = {}
+# Per record field: its code in "fields" ("" for a field outside the catalogue; ``index.analysis.FIELD_CODES``), the
+# code after a space (what goes between its words there), and whether it names a person / a place. One look-up
+# per value instead of four.
+_FIELD_INFO: dict[str, tuple[str, str, bool, bool]] = {}
 
 
-def _field_info(name: str) -> tuple[str, bool, bool]:
-    info = _FIELD_INFO[name] = (FIELD_CODES.get(name, ""), name in NAME_FIELDS, name in PLACE_FIELDS)
+def _field_info(name: str) -> tuple[str, str, bool, bool]:
+    code = FIELD_CODES.get(name, "")
+    info = _FIELD_INFO[name] = (code, " " + code, name in NAME_FIELDS, name in PLACE_FIELDS)
     return info
 
 
@@ -110,10 +112,10 @@ class IndexDoc:
         for name, value in self.fields.items():
             text = value if value.__class__ is str else _as_text(value)
             exact, folded = cached(text) or analyse(text)
-            code, is_name, is_place = known(name) or _field_info(name)
+            code, spaced, is_name, is_place = known(name) or _field_info(name)
             if exact:
-                if code:
-                    fields.append(coded(code, folded))
+                if code:  # each word behind the field's code
+                    fields.append(code + folded.replace(" ", spaced))
                 every_x.append(exact)
                 every_f.append(folded)
                 if is_name:  # only folded: a name's exact spelling scores through all_x

@@ -86,3 +86,12 @@ def test_an_index_kept_is_merged_and_measured(es_url: str, monkeypatch: pytest.M
     assert [s["segments"] for s in got["shards"]] == [1] and got["shards"][0]["docs"] == 200
     assert all(m["found"] == 1 for m in got["kinds"].values())
     assert scale.index_rows([got])[0][0] == "200 (1 segment)" and scale.ratios([got]) == []
+
+
+def test_rounds_are_reported_by_each_measures_median() -> None:
+    from bench.search import _median
+
+    rounds = [{"rate": {"wall": 9000, "cpu": 4000}, "kinds": {"ID number": {"p95": 0.7, "found": 1.0}}},
+              {"rate": {"wall": 6000, "cpu": 4600}, "kinds": {"ID number": {"p95": 0.4, "found": 1.0}}},
+              {"rate": {"wall": 7000, "cpu": 3900}, "kinds": {"ID number": {"p95": 0.5, "found": 0.5}}}]
+    assert _median(rounds) == {"rate": {"wall": 7000, "cpu": 4000}, "kinds": {"ID number": {"p95": 0.5, "found": 1.0}}}
