@@ -1,7 +1,7 @@
 """Index documents built in other processes during a bulk load (``sohoa reindex``, a refill after a schema change).
 
 Building a record's document is Python: its values analysed (NFC, tone key, folding), its places read in both
-eras, its JSON payload — 100–150 µs of CPU a record once the caches are warm and several times that while the
+eras, its JSON payload — ≈ 80–100 µs of CPU a record once the caches are warm and several times that while the
 archive's places are read for the first time. The engines take prebuilt documents far faster (Tantivy adds
 21–23k a second on 2 cores), so on one interpreter the build is the load's limit (docs/benchmarks.md, issue 13
 item 4). During a bulk load the build is spread over spawned processes, one a core, and the calling process
