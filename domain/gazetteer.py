@@ -204,7 +204,7 @@ class Gazetteer:
             looked = ",".join(_lookalike_letters(part) for part in text.split(","))
             if looked != text and (check := self.check_place(looked)).known:
                 text = looked
-            elif (joined := self._comma_inside(text)) is not None:
+            elif (joined := self._comma_inside(text, check)) is not None:
                 text, check = joined, self.check_place(joined)
             elif (slipped := self._one_slip(text)) is not None:
                 text, check = slipped, self.check_place(slipped)
@@ -241,15 +241,15 @@ class Gazetteer:
             parts[i] = part[:m.end()] + part[m.end():].replace(name, right_name, 1)
         return ",".join(parts)
 
-    def _comma_inside(self, text: str) -> str | None:
-        """``text`` without a comma read inside a unit's name (a speck after a word: "phường Kỳ, Phương"), where
-        taking that one out makes the combination known with the same units named, and no other does; None
-        otherwise. (Without a separator's comma a unit may no longer be read as one: "Thôn 5 xã Aa, huyện B" names
-        no commune, and a known district then says nothing of the commune's misread name.)"""
-        def levels(check: PlaceCheck) -> tuple[bool, ...]:
-            return check.province is not None, check.district is not None, check.ward is not None
+    def _comma_inside(self, text: str, check: PlaceCheck) -> str | None:
+        """``text`` (whose check is ``check``) without a comma read inside a unit's name (a speck after a word:
+        "phường Kỳ, Phương"), where taking that one out makes the combination known with the same units named, and
+        no other does; None otherwise. (Without a separator's comma a unit may no longer be read as one: "Thôn 5
+        xã Aa, huyện B" names no commune, and a known district then says nothing of the commune's misread name.)"""
+        def levels(c: PlaceCheck) -> tuple[bool, ...]:
+            return c.province is not None, c.district is not None, c.ward is not None
 
-        named = levels(self.check_place(text))
+        named = levels(check)
         found = {joined for m in _COMMA.finditer(text)
                  if (c := self.check_place(joined := f"{text[:m.start()]} {text[m.end():]}")).known
                  and levels(c) == named}
