@@ -40,7 +40,7 @@ STAGES = [
     ("  of which what a seal or stamp covers, read again", "ocr/tesseract.py", "run_tesseract", "ocr/under_seal.py",
      "read_covered"),
     ("  of which lines the read left out, read again", "ocr/tesseract.py", "run_tesseract", "ocr/unread.py",
-     "read_unread"),
+     "_read_again"),
     ("lines the read left out, found in the ink (ocr.unread)", "ocr/unread.py", "unread_boxes"),
     ("reading order + garbage", "ocr/layout.py", "reading_order"),
     ("diacritics post-correction", "ocr/correct/__init__.py", "correct_words"),

@@ -6,6 +6,12 @@ one line (psm 7), the same word comes back whole. A word of digits and separator
 is no date (``domain.dates.parse_date``) is read again from the image read, and replaced only when what comes back
 is a date whose digits hold the word's own, in order: digits are added where the page lost them, never changed,
 and a number that is no date (an ID, a count) reads back as itself and stays. Every other word is left alone.
+
+Two more shapes are mended: a date whose one separator was read as the 1 or 7 a slash looks like ("07/0172007",
+"21704/2022"), where putting the separator back in place of exactly one such digit makes a date — by shape alone,
+no read needed, no digit of the date changed; and a date of the right shape that cannot be (month 91, day 39),
+whose read alone is a date of the same shape one digit apart ("24/91/2007" → "24/01/2007"): the first read is
+known wrong there, and the second keeps the lower of the two reads' confidences, so the value goes to review.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from domain.dates import parse_date
 from domain.errors import OcrTimeout, PageFailed
 from domain.personal_id import digits_only
 from ocr.tesseract import run_tesseract
+from ocr.tidy import DATE_SHAPE, separator_put_back
 from ocr.words import Word, parse_tsv
 
 _SHAPE = re.compile(r"[\d/.\-]+")  # digits and a date's separators, nothing else
@@ -42,15 +49,28 @@ def broken(word: Word) -> bool:
         and parse_date(text) is None
 
 
+def _one_digit_off(text: str, again: str) -> bool:
+    """Is ``text`` a date's shape that is no date, and ``again`` one of the same shape, one digit other?"""
+    if not (DATE_SHAPE.fullmatch(text) and DATE_SHAPE.fullmatch(again)) or len(text) != len(again):
+        return False
+    other = [i for i, (a, b) in enumerate(zip(text, again, strict=True)) if a != b]
+    return len(other) == 1 and text[other[0]].isdigit() and again[other[0]].isdigit()
+
+
 def mended(word: Word, again: str) -> bool:
-    """Does ``again``, the word read alone, stand for it: a date that holds the word's digits in order?"""
-    return parse_date(again) is not None and _SHAPE.fullmatch(again) is not None \
-        and _holds(digits_only(again), digits_only(word.text))
+    """Does ``again``, the word read alone, stand for it: a date that holds the word's digits in order, or, where
+    the word cannot be a date (month 91), one of its shape one digit other?"""
+    return parse_date(again) is not None and _SHAPE.fullmatch(again) is not None and (
+        _holds(digits_only(again), digits_only(word.text)) or _one_digit_off(word.text.rstrip(_TRAIL), again))
 
 
 def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float, dpi: int) -> list[Word]:
     """``words`` (read from ``img``) with each broken date read again alone, and replaced where that mends it."""
     for word in [w for w in words if broken(w)][:_MOST]:
+        text = word.text.rstrip(_TRAIL)
+        if put_back := separator_put_back(text):
+            word.text = put_back + word.text[len(text):]
+            continue
         left = deadline - time.monotonic()
         if left < _LEAST_TIME:
             break
@@ -64,6 +84,7 @@ def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float,
             break  # an extra: the page keeps what it read
         again = "".join(w.text for w in read)
         if read and mended(word, again):
+            changed = not _holds(digits_only(again), digits_only(word.text))
             word.text = again + word.text[len(word.text.rstrip(_TRAIL)):]
-            word.conf = min(w.conf for w in read)
+            word.conf = min([w.conf for w in read] + [word.conf] * changed)
     return words

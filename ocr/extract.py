@@ -32,7 +32,7 @@ from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
-from ocr.tidy import date_words, lookalike_digits, phrases, place
+from ocr.tidy import date_words, lookalike_digits, phrases, place, separator_put_back
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
@@ -57,11 +57,15 @@ def _first(raws: dict[str, list[Raw]], field: str) -> Raw | None:
     return values[0] if values else None
 
 
+_ID_NUMBER = re.compile(r"\s*[,.;:\-–]*\s*\bsố\b\s*[,.;:\-–]*\s*(?=[A-Z]?\d)")
+
+
 def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     """Canonical value and its ``check`` factor (see module docstring)."""
     text = normalize(raw.text)
     if field in NAME_FIELDS:
-        name = _unhyphenated(normalize(re.sub(r"[^\w\s-]|\d|_", " ", text)))
+        # (a mark read alone is a modifier letter, \w to the regex: "Trịnh Văn Duy ˆ")
+        name = _unhyphenated(normalize(re.sub(r"[^\w\s-]|[\d_\u02b0-\u02ff]", " ", text)))
         if name:
             first, *rest = name.split(" ")
             name = " ".join([family_name(first, raw.conf), *rest])
@@ -77,7 +81,11 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         return (token, 1.0) if token else (tokens[0], 0.5)
     if field in DATE_FIELDS:
         iso = parse_date(lookalike_digits(text)) or parse_date(text)  # "07/07/20Ô1"; "l6/12/2022" is no 6/12
-        return (iso, 1.0) if iso else (text, 0.4)
+        if iso:
+            return iso, 1.0
+        # a separator read as a digit, the date split at a gap ("09/0 172007"): a guess at its shape, checked
+        put_back = separator_put_back(re.sub(r"(?<=\d) (?=\d)", "", text))
+        return (parse_date(put_back), 0.9) if put_back else (text, 0.4)
     if field in _YEAR_FIELDS:
         year = parse_year(text)
         return (year, 1.0) if year else (text, 0.4)
@@ -97,11 +105,13 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     if field in PLACE_FIELDS:
         return place(text), 1.0
     if field.endswith("id_document"):  # a paper's kind without its number is cut short
-        text = phrases(text)
+        # a speck beside "số" before the number read as punctuation: "công dân,số 0340…", "số-2837…"
+        text = _ID_NUMBER.sub(" số ", phrases(text))
         return text, (1.0 if any(ch.isdigit() for ch in text) else 0.4)
     if field == "personal_id":
         m = re.match(r"[^\s,;]+(?:[ .]\d+)*", text)
-        return re.sub(r"[\s.]", "", m.group(0) if m else text), 1.0
+        # (a speck at its end read as a bracket or quote: "014033158169)")
+        return re.sub(r"[\s.]", "", m.group(0) if m else text).strip("()[]{}'\"`|!"), 1.0
     return text, 1.0
 
 

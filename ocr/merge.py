@@ -61,15 +61,16 @@ def _covering(w: Word, boxes: np.ndarray) -> np.ndarray:
 
 
 def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: float = 1.0,
-             marks: Sequence[Mark] = ()) -> list[Word]:
+             marks: Sequence[Mark] = (), alone: float = _ALONE) -> list[Word]:
     """The page's ``words`` with the sure words of each crop read (its corner and the words that may be added)
     that the page's read lacks, or read less surely, put on their lines, their confidence ``most`` at most.
-    ``marks``: the page's, where doubtful page words will be set aside."""
+    ``marks``: the page's, where doubtful page words will be set aside; ``alone``: how sure a word alone on its
+    line must be."""
     height = median(w.height for w in words) if words else 0.0  # as the layout judges garbage
     boxes = _boxes(words)
     for x0, y0, read in reads:
         per_line = Counter(w.line for w in read if w.conf >= CONFIDENT)
-        sure = [w for w in read if w.conf >= (CONFIDENT if per_line[w.line] > 1 else _ALONE)]
+        sure = [w for w in read if w.conf >= (CONFIDENT if per_line[w.line] > 1 else alone)]
         for w in sure:
             w.left, w.top = w.left + x0, w.top + y0
         added, covered_all = [], {}

@@ -88,7 +88,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # Read again, the PDF's text layer staying the page read's: what a seal or stamp left dark covers
     # (ocr.under_seal), then lines of print the read left out (ocr.unread).
     read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)
-    read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi)
+    read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi, rules)
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
     words = reading_order(read)
     correct_words(words)

@@ -167,7 +167,7 @@ def _header_fields(words: list[Word], above: int) -> tuple[dict[str, str], dict[
     fields: dict[str, str] = {}
     conf: dict[str, float] = {}
     head = cell_words(words, 0, 10**9, 0, above)
-    folded = [fold(w.text).strip(" :.,") for w in head]
+    folded = [fold(w.text).strip(_EDGE_JUNK) for w in head]  # ("“Trang số: 1": a speck read as a quote)
     for i in range(len(head) - 2):
         if folded[i] in ("quyen", "trang") and folded[i + 1].startswith("so"):
             # "Quyển số: 01/1999" or "Quyển số:01/1999"; the value is the next token holding a digit.
@@ -233,8 +233,8 @@ def _tidy(name: str, text: str) -> str:
     edges (a marked I alone before the cell's first word too), words run together; addresses and bodies tidied
     as on forms (``ocr.tidy.place``)."""
     text = " ".join(_word_start(w) for w in text.split()).strip(_EDGE_JUNK)
-    if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam")
-        m = re.search(r"(nam|nu)[^a-z]*$", fold(text))
+    if name == "gender":  # one word; rule ends glued to it ("|ÏNữ", "CÍÍNam"); its m read as rn ("Narn")
+        m = re.search(r"(nam|nu)[^a-z]*$", fold(text).replace("rn", "m"))
         return {"nam": "Nam", "nu": "Nữ"}[m.group(1)] if m else text
     if name in NAME_FIELDS or name in PLACE_FIELDS or name == "cause_of_death":
         text = split_text(text)  # ("ÍTRẦN" → "Í TRẦN": the I alone, below)
@@ -301,17 +301,17 @@ def register_records(page: PageOcr, record_type: RecordType, *, raw: bool = Fals
 
 
 def _check_sequence(records: list[ExtractedRecord]) -> None:
-    """Entries are numbered in order of registration: a number its neighbours contradict (212, 218, 214) is
-    flagged, never rewritten — digits are not guessed."""
+    """Entries are numbered in order of registration: a number its nearest read neighbours contradict (212, 218,
+    214; 383, 284, –, 386 where a number was not read) is flagged, never rewritten — digits are not guessed."""
     def number(r: ExtractedRecord) -> int | None:
         value = r.fields.get("registration_number", "")
         return int(value) if value.isdigit() else None
 
     nums = [number(r) for r in records]
-    for i in range(1, len(records) - 1):
-        before, here, after = nums[i - 1], nums[i], nums[i + 1]
-        if here is not None and before is not None and after is not None and after - before == 2 \
-                and here != before + 1:
+    read = [i for i, n in enumerate(nums) if n is not None]
+    for a, i, b in zip(read, read[1:], read[2:], strict=False):
+        before, here, after = nums[a], nums[i], nums[b]
+        if after - before == b - a and here != before + (i - a):  # the neighbours agree, and not with it
             records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
 
 

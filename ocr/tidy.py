@@ -13,7 +13,11 @@ the fixed phrases of civil-status papers written as they are printed. Base lette
 * fixed phrases ("Ủy ban nhân dân", "Giấy báo tử", …) found within the label matcher's error budget are written
   as printed ("Ủy ban: nhân dân", "Ửy bản nhân dân", "Giấy | báo tử", "Trạm tế");
 * in a value made of digits (a register's numbers, a date that reads as none otherwise) a letter that looks like
-  a digit beside one is that digit (``lookalike_digits``: "I6" → 16, "07/07/20Ô1" → 2001-07-07);
+  a digit beside one is that digit (``lookalike_digits``: "I6" → 16, "07/07/20Ô1" → 2001-07-07), and a date's one
+  separator read as the 1 or 7 a slash looks like is put back where only that makes a date
+  (``separator_put_back``: "07/0172007", "21704/2022");
+* the word of a part numbered after it (thôn, xóm, tổ…) read with its marks wrong or, four letters or more, one
+  letter off is that word where it opens the value or a part before its number ("Xớm 15", "Thôa 2");
 * a letter glued to a number is set apart ("Thôn8"), as is a word glued to a number before it ("134phố",
   "185-đường"; "12A" stays); a speck after a unit word or between a lowercase word and a name goes ("phường -
   Bình Khê", "thành phố + Đông Triều", "phố-Trần");
@@ -30,8 +34,9 @@ from __future__ import annotations
 
 import re
 
+from domain.dates import parse_date
 from domain.gazetteer import respell_place
-from domain.text import fold, normalize
+from domain.text import edit_distance, fold, normalize
 from ocr.correct.syllables import is_syllable
 from ocr.labels import find_label
 
@@ -111,6 +116,7 @@ def place(text: str) -> str:
 
     text = re.sub(r"(\w+)\.(?=\s+\w)", stop, text)
     text = re.sub(r"(?<=[^\W\d_])(?=\d)", " ", text)  # "Thôn8" → "Thôn 8"
+    text = _PART_WORD.sub(_part_word, text)  # "Xớm 15", "Thôa 2"
     text = re.sub(rf"\b({_NUMBERED})[.:,\-]\s*(?=\d)", r"\1 ", text, flags=re.IGNORECASE)  # "Thôn.9", "Thôn-7"
 
     def word_after_number(m: re.Match) -> str:  # "134phố", "185-đường" → "134 phố"; "12A", "12-14" stay
@@ -124,6 +130,25 @@ def place(text: str) -> str:
 
     text = _SPECK_BEFORE_NAME.sub(before_a_name, text)
     return respell_place(normalize(_commas(text)).strip(" ,"))
+
+
+# The word of an address part numbered after it, as printed: one read with its marks wrong, or (four letters or
+# more, one way only) a letter off, where it opens the value or a part and a number follows is that word.
+_PART_WORDS = ("thôn", "xóm", "ấp", "tổ", "bản", "khóm", "khối", "khu", "ngõ", "ngách", "hẻm", "kiệt", "số")
+_PART_BY_FOLD = {fold(w): w for w in _PART_WORDS}
+_PART_WORD = re.compile(r"(?:^|(?<=,\s))([^\W\d_]+)(?=\s\d)")
+
+
+def _part_word(m: re.Match) -> str:
+    read = m.group(1)
+    folded = fold(read)
+    word = _PART_BY_FOLD.get(folded)
+    if word is None and len(folded) >= 4:
+        near = [w for f, w in _PART_BY_FOLD.items() if len(f) == len(folded) and edit_distance(f, folded) == 1]
+        word = near[0] if len(near) == 1 else None
+    if word is None:
+        return read
+    return word.upper() if read.isupper() and len(read) > 1 else word.capitalize() if read[0].isupper() else word
 
 
 _UNIT_INSIDE = re.compile(rf"(?<=\s){_UNIT}(?=\s)")
@@ -165,6 +190,20 @@ def lookalike_digits(text: str) -> str:
     for _ in range(3):  # "lO5": each letter once its neighbour is a digit
         text = _DIGIT_LOOKALIKE.sub(lambda m: "1" if m.group() in "Il|!" else "0", text)
     return text
+
+
+DATE_SHAPE = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d{4}")  # a date's shape: day, month, year of four digits
+
+
+def separator_put_back(text: str) -> str | None:
+    """``text`` (digits and one separator) with a second separator put back in place of the one 1 or 7 whose
+    replacement makes it a date; None where no digit, or more than one, does."""
+    seps = {ch for ch in text if not ch.isdigit()}
+    if len(seps) != 1 or text.count(sep := seps.pop()) != 1:
+        return None
+    dates = {fixed for i, ch in enumerate(text) if ch in "17"
+             if DATE_SHAPE.fullmatch(fixed := text[:i] + sep + text[i + 1:]) and parse_date(fixed)}
+    return dates.pop() if len(dates) == 1 else None
 
 
 _DATE_WORDS = ("ngày", "mồng", "mùng", "tháng", "năm", "một", "hai", "ba", "bốn", "tư", "sáu", "bảy", "tám",

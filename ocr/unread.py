@@ -9,7 +9,10 @@ found on the page be lost; here the check is made in the image read, whatever th
 * the ink's connected pieces of a letter's size (0.3 to 2 of the page's word height tall, at most 4 wide, not a
   speck) whose middle no confident word's box holds, and no seal, stamp, signature or handwriting's;
 * such pieces side by side on one line (less than 0.8 of a word height apart), four of them at least over two and
-  a half word heights, are a piece of line the page's read lacks;
+  a half word heights, are a piece of line the page's read lacks; inside one cell of a ruled table, two are, or
+  one a word height wide (a register's number "369" or gender "Nữ", lost on a shaded page's dark side, a bold
+  number's digits run into one piece: the cell's rules say it is a value, where on open paper so short a piece
+  may be specks);
 * each piece is widened to the whole confident words it touches (no word cut, and context for the language model),
   the pieces are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``, psm 6), and the sure words read
   there that the page lacks, or read less surely, are put on their lines at their own confidence
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import re
 import time
+from bisect import bisect_right
 from statistics import median
 
 import cv2
@@ -36,6 +40,7 @@ from ocr.components import components
 from ocr.layout import PRINTED, is_garbage
 from ocr.marks import Mark
 from ocr.merge import CONFIDENT, add_read, letters
+from ocr.preprocess import Rules
 from ocr.reread import place, stack_boxes
 from ocr.tesseract import run_tesseract
 from ocr.words import Word, parse_tsv
@@ -46,6 +51,8 @@ _SMALLEST = 0.03  # … and its ink at least this many square word heights (a to
 _NEAR = 0.8  # letters of one line stand less than this many word heights apart
 _LETTERS = 4  # a piece of line has this many letters at least …
 _WIDE = 2.5  # … and is this many word heights wide at least
+_CELL_LETTERS = 2  # … or, inside one cell of a ruled table, has this many
+_CELL_WIDE = 1.0  # … or one this many word heights wide (a bold number's digits run into one piece: "384")
 _PAD = (0.6, 0.35)  # a piece's crop reaches this many word heights beyond it, across and up and down
 _FEWEST_WORDS = 10  # confident words a page's read needs for its word height to be known
 _DASHES = ("-", "–", "+")  # a line of a list opens with one
@@ -59,12 +66,33 @@ def _sure(words: list[Word]) -> list[Word]:
     return [w for w in words if w.conf >= CONFIDENT and not is_garbage(w)]
 
 
-def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[tuple[int, int, int, int]]:
-    """Boxes (x0, y0, x1, y1) of the pieces of line in ``img`` (the image read) that no confident word of
-    ``words`` covers, outside ``marks``, each widened to be read again."""
+def _cells(rules: Rules | None) -> tuple[list[int], list[int]]:
+    """The x and y edges of a ruled table's cells (none without one): its column rules, and its row rules within
+    the columns' span with the span's bottom (a last row left open)."""
+    if rules is None or len(rules.columns) < 2:
+        return [], []
+    top, bottom = rules.span
+    ys = sorted({y for y in rules.rows if top - 10 <= y <= bottom + 10} | {bottom})
+    return rules.columns, ys if len(ys) >= 2 else []
+
+
+def _cell(edges: list[int], lo: int, hi: int) -> tuple[int, int] | None:
+    """The pair of consecutive ``edges`` holding ``lo`` to ``hi``, if one does."""
+    i = bisect_right(edges, lo)
+    return (edges[i - 1], edges[i]) if 0 < i < len(edges) and hi <= edges[i] else None
+
+
+Box = tuple[int, int, int, int]  # x0, y0, x1, y1
+
+
+def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
+                 rules: Rules | None = None) -> tuple[list[Box], list[Box]]:
+    """Boxes of the pieces of line in ``img`` (the image read) that no confident word of ``words`` covers, outside
+    ``marks``, each widened to be read again; and of the short values alone in a cell of the table ``rules`` draws,
+    each within its cell."""
     sure = _sure(words)
     if len(sure) < _FEWEST_WORDS:
-        return []
+        return [], []
     h = median(w.height for w in sure)
     covered = np.zeros(img.shape, bool)
     pad = int(0.15 * h)
@@ -77,8 +105,9 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[
     cx, cy = centres[1:, 0].astype(int), centres[1:, 1].astype(int)
     letter = np.flatnonzero((lh >= _GLYPH[0] * h) & (lh <= _GLYPH[1] * h) & (lw <= _WIDEST * h)
                             & (area >= _SMALLEST * h * h) & ~covered[cy, cx])
-    if len(letter) < _LETTERS:
-        return []
+    xs, ys = _cells(rules)
+    if len(letter) < (1 if ys else _LETTERS):
+        return [], []
     lx, ly, lw, lh, mid = lx[letter], ly[letter], lw[letter], lh[letter], cy[letter] // _QUARTER
     # Letters of one line run together across their gaps, and lines stay apart: each letter's middle row, drawn
     # at a quarter of the size (a letter is a few pixels there, a line's pitch ten), joined across 0.8 word
@@ -99,17 +128,24 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[
     np.maximum.at(y1s, run, ly + lh)
     px, py = int(_PAD[0] * h), int(_PAD[1] * h)
     boxes = []
-    for k in np.flatnonzero(letters_in >= _LETTERS):
+    for k in np.flatnonzero(letters_in >= (1 if ys else _LETTERS)):
         # A run reaches half a join beyond its letters either side (a short word, "Vạn", is a piece of line).
         rx, ry, rw, rh = x0s[k] - join // 2, y0s[k], x1s[k] - x0s[k] + join, y1s[k] - y0s[k]
-        if rw < _WIDE * h or rh > _GLYPH[1] * h:
+        line = rw >= _WIDE * h and letters_in[k] >= _LETTERS
+        across, down = _cell(xs, x0s[k], x1s[k]), _cell(ys, y0s[k], y1s[k])
+        value = not line and across is not None and down is not None and (
+            letters_in[k] >= _CELL_LETTERS or x1s[k] - x0s[k] >= _CELL_WIDE * h)  # a short value alone in a cell
+        if rh > _GLYPH[1] * h or not (line or value):
             continue
         x0, x1 = rx - px, rx + rw + px
         # A word the crop would cut is taken whole: a letter or two of it read alone is garbage, and the
         # words either side are context for the language model.
         cut = [w for w in sure if ry <= w.top + w.height / 2 <= ry + rh and w.left < x1 and w.left + w.width > x0]
         x0, x1 = min([x0] + [w.left - px for w in cut]), max([x1] + [w.left + w.width + px for w in cut])
-        boxes.append((int(letters_in[k]), (int(x0), int(ry) - py, int(x1), int(ry + rh) + py)))
+        y0, y1 = ry - py, ry + rh + py
+        if value:  # read within its cell: a neighbour's value beside it would run into it
+            x0, x1, y0, y1 = max(x0, across[0]), min(x1, across[1]), max(y0, down[0]), min(y1, down[1])
+        boxes.append((int(letters_in[k]), (int(x0), int(y0), int(x1), int(y1)), value))
     # A page read poorly all over (a photocopied register: 40–80 pieces, a tenth to a sixth of the page) is read
     # again up to a quarter of its area, the pieces with the most letters first, so that the step never costs a
     # page's read twice over.
@@ -120,17 +156,30 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark]) -> list[
         if budget < 0:
             break
         kept.add(n)
-    return [box for n, (_, box) in enumerate(boxes) if n in kept]
+    kept_boxes = [(box, value) for n, (_, box, value) in enumerate(boxes) if n in kept]
+    return [box for box, value in kept_boxes if not value], [box for box, value in kept_boxes if value]
 
 
 def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
-                dpi: int) -> list[Word]:
+                dpi: int, rules: Rules | None = None) -> list[Word]:
     """The page's ``words`` (Tesseract's, on ``img``) with the pieces of line they leave out read again."""
-    boxes = unread_boxes(img, words, marks)
+    lines, values = unread_boxes(img, words, marks, rules)
+    if not lines and not values:
+        return words
+    h = median(w.height for w in _sure(words))
+    # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop. The short values of
+    # a table's cells are read apart from the lines (in one stack, they changed how its lines read) and a word
+    # alone on its line may join at the page's bar: a cell's value often is one ("Nữ" reads at 0.84), where the
+    # bar for a seal's lettering would refuse it.
+    words = _read_again(img, words, lines, h, lang, deadline, dpi, marks)
+    return _read_again(img, words, values, h, lang, deadline, dpi, marks, alone=CONFIDENT)
+
+
+def _read_again(img: np.ndarray, words: list[Word], boxes: list[tuple[int, int, int, int]], h: float, lang: str,
+                deadline: float, dpi: int, marks: list[Mark], **merge) -> list[Word]:
     left = deadline - time.monotonic()
     if not boxes or left < _LEAST_TIME:
         return words
-    h = median(w.height for w in _sure(words))
     gap = max(1, int(h))
     stacked, where = stack_boxes(img, boxes, gap)
     try:
@@ -138,8 +187,7 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
     except (OcrTimeout, PageFailed):
         return words  # an extra: the page keeps what it read
     reads = [(0, 0, addable(band, h)) for band in place(parse_tsv(out.tsv), where, gap)]
-    # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop.
-    return add_read(words, reads, marks=marks)
+    return add_read(words, reads, marks=marks, **merge)
 
 
 def addable(band: list[Word], height: float) -> list[Word]:

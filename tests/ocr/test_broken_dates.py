@@ -10,6 +10,7 @@ from PIL import Image, ImageDraw
 
 from ocr.broken_dates import broken, mended, reread_dates
 from ocr.tesseract import run_tesseract
+from ocr.tidy import separator_put_back
 from ocr.words import Word, parse_tsv
 from samples.fonts import font
 
@@ -64,3 +65,36 @@ def test_no_time_left_no_read(row):
     img, words = row
     out = reread_dates(img, _as_read(words, "16/12/2022", "1612202"), "vie", time.monotonic() + 0.5, 200)
     assert out[3].text == "1612202"
+
+
+def test_a_separator_read_as_the_digit_a_slash_looks_like_is_put_back():
+    assert separator_put_back("07/0172007") == "07/01/2007"
+    assert separator_put_back("21704/2022") == "21/04/2022"
+    assert separator_put_back("1/172007") == "1/1/2007"
+    # A digit that no separator could have been, or two ways to read it, or no separator to copy: left alone.
+    for text in ("2948/1993", "01/61/2007", "0172007", "16/12/2022", "1712/2022"):
+        assert separator_put_back(text) is None, text
+
+
+def test_a_separator_read_as_a_digit_is_put_back_without_a_second_read(row, monkeypatch):
+    img, words = row
+    read = []
+    monkeypatch.setattr("ocr.broken_dates.run_tesseract", lambda image, **k: read.append(image.size) or
+                        run_tesseract(image, **k))
+    out = reread_dates(img, _as_read(words, "16/12/2022", "16/1272022,"), "vie", time.monotonic() + 60, 200)
+    assert out[3].text == "16/12/2022," and out[3].conf == 0.63  # the digits as read: as sure as before
+    assert len(read) == 1  # the ID's nine digits only (read back as themselves)
+
+
+def test_a_date_that_cannot_be_is_replaced_by_a_read_one_digit_other():
+    word = Word("24/91/2007", 0.7, 0, 0, 100, 30, 1, 0)
+    assert broken(word)  # month 91
+    assert mended(word, "24/01/2007")
+    assert not mended(word, "24/01/2008")  # two digits other: another date
+    assert not mended(word, "24/1/2007")  # another shape
+
+
+def test_a_digit_read_again_other_keeps_the_lower_confidence(row):
+    img, words = row
+    out = reread_dates(img, _as_read(words, "16/12/2022", "16/42/2022"), "vie", time.monotonic() + 60, 200)
+    assert out[3].text == "16/12/2022" and out[3].conf == 0.63  # month 42 read again: to be checked by a person

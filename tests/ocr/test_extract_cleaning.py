@@ -172,3 +172,19 @@ def test_a_letter_like_a_digit_stays_a_letter_in_words():
     from ocr.tidy import lookalike_digits
 
     assert lookalike_digits("Lô 1O, Ông Ích Khiêm") == "Lô 10, Ông Ích Khiêm"
+
+
+@pytest.mark.parametrize(("field", "read", "value"), [
+    ("personal_id", "014033158169)", ("014033158169", 1.0)),  # a speck after the cell's number read as a bracket
+    ("declarant_name", "Trịnh Văn Duy ˆ", ("Trịnh Văn Duy", 1.0)),  # a mark read alone: a modifier letter
+    ("date_of_death", "09/0 172007", ("2007-01-09", 0.9)),  # a slash read as a 1, the date split at a gap
+    ("date_of_death", "09/0 182007", ("09/0 182007", 0.4)),  # no digit a slash looks like there: no date
+    ("husband_id_document", "Căn cước công dân,số 034084394455", ("Căn cước công dân số 034084394455", 1.0)),
+    ("wife_id_document", "Chứng minh nhân dân số-283745366", ("Chứng minh nhân dân số 283745366", 1.0)),
+    ("wife_id_document", "Hộ chiếu số: B1234567", ("Hộ chiếu số B1234567", 1.0)),
+])
+def test_specks_in_a_value_and_a_slash_read_as_a_digit(field, read, value):
+    from ocr.anchors import Raw
+    from ocr.extract import clean_value
+
+    assert clean_value(field, Raw(read, 0.9, 0, 0)) == value

@@ -32,6 +32,7 @@ def test_split_text_keeps_punctuation_and_digits():
 @pytest.mark.parametrize("field, read, clean", [
     ("gender", "|ÏNữ", "Nữ"),  # a rule's end glued to the word
     ("gender", "CÍÍNam `", "Nam"),
+    ("gender", "Narn", "Nam"),  # its m read as rn
     ("ethnicity", "Kinh .", "Kinh"),  # specks at the cell's edge
     ("place_of_death", "Thôn8,xã Quỳnh Thọ,huyện Quỳnh Phụ, tỉnh Thái Bình",
      "Thôn 8, xã Quỳnh Thọ, huyện Quỳnh Phụ, tỉnh Thái Bình"),
@@ -74,6 +75,12 @@ def test_a_number_out_of_sequence_is_flagged_not_rewritten():
     _check_sequence(records)
     assert [r.fields["registration_number"] for r in records] == ["212", "218", "214", "215"]
     assert [r.confidence["registration_number"] for r in records] == [0.9, 0.27, 0.9, 0.9]
+    # the nearest numbers read either side, past one not read
+    records = [ExtractedRecord(type=RecordType.BIRTH, fields={"registration_number": n} if n else {},
+                               confidence={"registration_number": 0.9} if n else {})
+               for n in ("383", "284", "", "386", "387")]
+    _check_sequence(records)
+    assert [r.confidence.get("registration_number") for r in records] == [0.9, 0.27, None, 0.9, 0.9]
 
 
 def test_a_cell_s_lines_go_by_their_middles():
@@ -133,3 +140,15 @@ def test_a_blurred_heading_counts_once_the_page_is_a_register():
 
 def test_split_text_finds_run_together_words_inside_punctuation_and_beside_digits():
     assert split_text("Thôn2,xãHộ Hải huyệnNinh Hải") == "Thôn2,xã Hộ Hải huyện Ninh Hải"
+
+
+def test_the_page_number_is_found_behind_a_speck_read_as_a_quote():
+    from ocr.register_table import _header_fields
+    from ocr.words import Word
+
+    # As read above a shaded death register's table: a speck before "Trang" came back as an opening quote.
+    line = [("Quyển", 120, 380), ("số:", 260, 380), ("01/2007", 340, 380), ("“Trang", 3100, 300), ("số:", 3260, 300),
+            ("1", 3340, 300)]
+    words = [Word(t, 0.9, x, y, 20 * len(t), 40, 1, 0) for t, x, y in line]
+    fields, _ = _header_fields(words, 450)
+    assert fields == {"book_number": "01/2007", "page_number": "1"}

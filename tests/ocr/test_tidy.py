@@ -33,6 +33,10 @@ from ocr.words import Word
     ("Thôn-7, xã Đăk Long, tỉnh Kon ° Tum", "Thôn 7, xã Đăk Long, tỉnh Kon Tum"),
     ("Số 185-đường Pasteur, phường - Bình Khê, thành phố + Đông Triều",
      "Số 185 đường Pasteur, phường Bình Khê, thành phố Đông Triều"),
+    # a numbered part's word with its marks wrong, or a letter off, before its number
+    ("Xớm 15, xã Thống Nhất, huyện Hưng Hà", "Xóm 15, xã Thống Nhất, huyện Hưng Hà"),
+    ("Thôa 2, xã Nong Lay, huyện Thuận Châu", "Thôn 2, xã Nong Lay, huyện Thuận Châu"),
+    ("Nhà riêng, THÔA 2, xã Ia Dom", "Nhà riêng, THÔN 2, xã Ia Dom"),
 ])
 def test_place_punctuation(read, tidy):
     assert place(read) == tidy
@@ -49,6 +53,7 @@ def test_place_punctuation(read, tidy):
     "Số 12-14 ngõ 5b, Km 5+300 Quốc lộ 1A",
     "Số 7 đường 3/2, P.3, Q.10, TP.Hồ Chí Minh",
     "Số 5 đường Bà Rịa-Vũng Tàu, tp.Hồ Chí Minh",  # a name's own hyphen, an abbreviation (not a syllable)
+    "Khối 5, phường Thạch Quý, xã Thoa 2",  # khối, not khóm; a word inside a part is never a part's word
 ])
 def test_place_as_written_is_kept(kept):
     assert place(kept) == kept

@@ -11,6 +11,7 @@ from PIL import Image, ImageDraw
 
 import ocr.unread as unread
 from ocr.marks import SIGNATURE, Mark
+from ocr.preprocess import Rules
 from ocr.tesseract import run_tesseract
 from ocr.unread import addable, read_unread, unread_boxes
 from ocr.words import Word, lines_of, page_text, parse_tsv
@@ -55,17 +56,17 @@ def test_a_page_read_whole_is_not_read_again(listed, monkeypatch):
         raise AssertionError("read again")
 
     monkeypatch.setattr(unread, "run_tesseract", no_read)
-    assert unread_boxes(page, words, []) == []
+    assert unread_boxes(page, words, []) == ([], [])
     assert read_unread(page, words, [], "vie", time.monotonic() + 60, 200) == words
 
 
 def test_ink_inside_a_mark_is_not_read_as_text(listed):
     page, words = listed
     missing = _without(words, 3)
-    assert unread_boxes(page, missing, [])  # the lost line is found …
+    assert unread_boxes(page, missing, [])[0]  # the lost line is found …
     lost = [w for w in words if w.line == 3]
     box = Mark(SIGNATURE, min(w.left for w in lost) - 5, min(w.top for w in lost) - 5, 900, 60, 1.0)
-    assert unread_boxes(page, missing, [box]) == []  # … but not inside a signature's box
+    assert unread_boxes(page, missing, [box]) == ([], [])  # … but not inside a signature's box
 
 
 def test_specks_in_a_row_are_no_line(listed):
@@ -73,14 +74,14 @@ def test_specks_in_a_row_are_no_line(listed):
     specked = page.copy()
     for x in range(600, 950, 12):  # toner specks along the right of the list, close as letters, far too small
         specked[300:305, x:x + 5] = 20
-    assert unread_boxes(specked, words, []) == []
+    assert unread_boxes(specked, words, []) == ([], [])
 
 
 def test_a_word_the_crop_would_cut_is_taken_whole(listed):
     page, words = listed
     line = [w for w in words if w.line == 2]  # "- Chủ tịch, các PCT UBND xã;": its last two words lost
     missing = [w for w in words if not (w.line == 2 and w.text in ("UBND", "xã;"))]
-    (x0, _, x1, _), = unread_boxes(page, missing, [])
+    ((x0, _, x1, _),), _ = unread_boxes(page, missing, [])
     pct = next(w for w in line if w.text == "PCT")
     assert x0 <= pct.left and x1 >= max(w.left + w.width for w in line)
     out = read_unread(page, missing, [], "vie", time.monotonic() + 60, 200)
@@ -118,6 +119,40 @@ def test_a_page_read_poorly_all_over_is_read_again_up_to_a_quarter_of_it(monkeyp
         draw.text((40, 20 + 34 * n), "Ủy ban nhân dân xã Thụy Chính huyện Thái Thụy", font=font("serif", 24), fill=15)
     page = np.array(img)
     words = [Word(f"w{n}", 0.95, 40 + 60 * n, 20, 50, 26, 1, 0) for n in range(10)]
-    boxes = unread_boxes(page, words, [])
+    boxes, _ = unread_boxes(page, words, [])
     area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes)
     assert 10 <= len(boxes) < 30 and area <= 0.25 * page.size  # without the bound: 39 lines, most of the page
+
+
+ENTRIES = [("369", "PHẠM THỊ THẮM", "Nữ"), ("370", "NÔNG VĂN HẢI", "Nam"), ("371", "NGUYỄN THỊ BÌNH", "Nữ"),
+           ("372", "PHAN HẠNH NHƠN", "Nữ")]
+WORDS = sorted(w for entry in ENTRIES for value in entry for w in value.split())
+
+
+@pytest.fixture(scope="module")
+def ruled() -> tuple[np.ndarray, list[Word], Rules]:
+    """A register's rows as the page is read: its rules erased (where they were is ``Rules``), each cell's value
+    drawn inside them."""
+    columns, rows = [20, 200, 700, 900], [20 + 90 * n for n in range(len(ENTRIES) + 1)]
+    img = Image.new("L", (920, rows[-1] + 20), 255)
+    draw = ImageDraw.Draw(img)
+    for top, values in zip(rows, ENTRIES, strict=False):
+        for left, value in zip(columns, values, strict=False):
+            draw.text((left + 25, top + 25), value, font=font("serif", 34), fill=15)
+    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).tsv)
+    assert sorted(w.text for w in words) == WORDS  # drawn plainly, Tesseract reads it whole
+    return np.array(img), words, Rules(rows=rows, columns=columns, span=(rows[0], rows[-1]))
+
+
+def test_a_short_value_in_a_table_s_cell_is_read_again(ruled):
+    # The numbers and genders lost (on a shaded register page the dark side's short cells came back empty).
+    page, words, rules = ruled
+    names = [w for w in words if w.left > 200 and w.left < 700]
+    assert unread_boxes(page, names, []) == ([], [])  # on open paper, pieces so short may be specks …
+    lines, boxes = unread_boxes(page, names, [], rules)  # … inside a cell, they are its value
+    assert lines == []
+    assert len(boxes) == 2 * len(ENTRIES)
+    assert all(any(a <= x0 and x1 <= b for a, b in zip(rules.columns, rules.columns[1:], strict=False))
+               for x0, _, x1, _ in boxes)  # each read within its cell
+    out = read_unread(page, names, [], "vie", time.monotonic() + 60, 200, rules)
+    assert sorted(w.text for w in out) == WORDS
