@@ -300,19 +300,21 @@ def register_records(page: PageOcr, record_type: RecordType, *, raw: bool = Fals
     return records
 
 
-def _check_sequence(records: list[ExtractedRecord]) -> None:
-    """Entries are numbered in order of registration: a number its nearest read neighbours contradict (212, 218,
-    214; 383, 284, –, 386 where a number was not read) is flagged, never rewritten — digits are not guessed."""
-    def number(r: ExtractedRecord) -> int | None:
-        value = r.fields.get("registration_number", "")
-        return int(value) if value.isdigit() else None
-
-    nums = [number(r) for r in records]
+def out_of_sequence(values: list[str | None]) -> list[tuple[int, int, int]]:
+    """Numbers that count up one a place (a register's entries, a book's pages), some not read (None or no
+    digits): (place, the number before, the number after) of each that its nearest read neighbours contradict
+    (212, 218, 214; 383, 284, –, 386)."""
+    nums = [int(v) if v and v.isdigit() else None for v in values]
     read = [i for i, n in enumerate(nums) if n is not None]
-    for a, i, b in zip(read, read[1:], read[2:], strict=False):
-        before, here, after = nums[a], nums[i], nums[b]
-        if after - before == b - a and here != before + (i - a):  # the neighbours agree, and not with it
-            records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
+    return [(i, nums[a], nums[b]) for a, i, b in zip(read, read[1:], read[2:], strict=False)
+            if nums[b] - nums[a] == b - a and nums[i] != nums[a] + (i - a)]  # the neighbours agree, and not with it
+
+
+def _check_sequence(records: list[ExtractedRecord]) -> None:
+    """Entries are numbered in order of registration: a number its nearest read neighbours contradict is flagged,
+    never rewritten — digits are not guessed."""
+    for i, _, _ in out_of_sequence([r.fields.get("registration_number") for r in records]):
+        records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
 
 
 def join_entries(head: ExtractedRecord, tail: ExtractedRecord) -> ExtractedRecord:

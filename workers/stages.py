@@ -26,6 +26,7 @@ from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFi
 from .context import Context
 from .joining import apply_parts, join_batch, part, release_tail, set_values, unjoin_page
 from .linking import link_batch
+from .page_numbers import check_page_numbers
 
 log = logging.getLogger(__name__)
 
@@ -359,6 +360,7 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
             return None
         pdf_keys = [p.pdf_key for p in pages if p.status == PageStatus.DONE and p.pdf_key]
     join_batch(batch_id, ctx)
+    check_page_numbers(batch_id, ctx)
     with ctx.db.session() as s:
         unindexed = list(s.scalars(select(Record.id).where(Record.batch_id == batch_id, Record.indexed.is_(False))))
     index_records(unindexed, ctx)
