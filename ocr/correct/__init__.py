@@ -53,7 +53,7 @@ from ocr.correct.model import (
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.split import unmerged
-from ocr.correct.stray_marks import unspecked
+from ocr.correct.stray_marks import unspecked, unstopped
 from ocr.correct.syllables import NUMBER, NUMBER_TOKEN, TOKEN, recase
 from ocr.words import Word, lines_of
 
@@ -304,6 +304,9 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
         lines.append(glued)
     runs_on = _runs_on(lines)
+    for k in range(len(lines) - 1):
+        if runs_on[k]:
+            unstopped(lines[k][-1], lines[k + 1][0], known)
     for k, glued in enumerate(lines):
         around = (_neighbour(lines[k - 1][-1], 3) if k and runs_on[k - 1] else None,
                   _neighbour(lines[k + 1][0], 1) if runs_on[k] else None)

@@ -10,7 +10,8 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
 2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex or low quote
    loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
    trên" is a list's dash).
-3. A known lowercase syllable's closing point before a lowercase word on the line goes ("của. doanh").
+3. A known lowercase syllable's closing point before a lowercase word goes ("của. doanh"), on the line or across
+   a wrapped line's end ("… có.⏎ nhiều": ``unstopped``, called for a line that runs on).
 
 Double quotes, colons and commas are left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu, có";
 ",Quảng" is a comma that lost its space).
@@ -57,7 +58,13 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
             w.text = m.group(2) + m.group(3)
         out.append(w)
     for w, nxt in zip(out, out[1:], strict=False):
-        if (m := _CLOSED.match(w.text)) and _lower_start(m.group(1)) and _syllable(m.group(1), known) \
-                and _lower_start(nxt.text):
-            w.text = m.group(1)
+        unstopped(w, nxt, known)
     return out
+
+
+def unstopped(w: Word, nxt: Word, known: Callable[[str], bool]) -> None:
+    """Rule 3: ``w``'s closing point goes where ``w`` is a known lowercase syllable and ``nxt``, the word read
+    after it (on its line, or opening the line a wrapped line runs on to), opens lowercase."""
+    if (m := _CLOSED.match(w.text)) and _lower_start(m.group(1)) and _syllable(m.group(1), known) \
+            and _lower_start(nxt.text):
+        w.text = m.group(1)

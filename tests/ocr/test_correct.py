@@ -86,12 +86,25 @@ def test_a_wrapped_line_runs_on_into_the_next(lines, doubtful, fixed):
 
 @pytest.mark.parametrize("lines", [
     ["Thủ trưởng các cơ", "quần, đơn vị và cá nhân có liên quan"],  # a short line ended its paragraph
-    ["Thủ trưởng các phòng ban và các cơ.", "quần, đơn vị và cá nhân"],  # a stop parts them
+    ["Thủ trưởng các phòng ban và các cơ;", "quần, đơn vị và cá nhân"],  # a semicolon parts them
 ])
 def test_an_ended_line_is_no_context(lines):
     words = _wrapped(lines, "quần,")
     correct_words(words)
     assert "quần," in [w.text for w in words]
+
+
+def test_a_stop_before_a_wrapped_line_s_lowercase_start_is_a_speck():
+    # No sentence ends before a lowercase word: the photocopy's speck goes, and the line after is context again.
+    words = _wrapped(["Thủ trưởng các phòng ban và các cơ.", "quần, đơn vị và cá nhân"], "quần,")
+    correct_words(words)
+    assert [w.text for w in words][7:9] == ["cơ", "quan,"]
+    words = _wrapped(["Thủ trưởng các phòng ban và các cơ.", "Quần, đơn vị"], "")  # a new sentence: kept
+    correct_words(words)
+    assert "cơ." in [w.text for w in words]
+    words = _wrapped(["Thủ trưởng các cơ.", "quần, đơn vị và cá nhân có liên quan"], "")  # an ended line: kept
+    correct_words(words)
+    assert "cơ." in [w.text for w in words]
 
 
 def test_names_across_a_break_are_no_context():
