@@ -304,7 +304,9 @@ def out_of_sequence(values: list[str | None]) -> list[tuple[int, int, int]]:
     """Numbers that count up one a place (a register's entries, a book's pages), some not read (None or no
     digits): (place, the number before, the number after) of each that its nearest read neighbours contradict
     (212, 218, 214; 383, 284, –, 386)."""
-    nums = [int(v) if v and v.isdigit() else None for v in values]
+    # (a person may have typed the value: only plain digits of a sensible length count — "²" is a digit to
+    # isdigit, and int() refuses 4,300 digits)
+    nums = [int(v) if v and len(v) <= 9 and v.isascii() and v.isdigit() else None for v in values]
     read = [i for i, n in enumerate(nums) if n is not None]
     return [(i, nums[a], nums[b]) for a, i, b in zip(read, read[1:], read[2:], strict=False)
             if nums[b] - nums[a] == b - a and nums[i] != nums[a] + (i - a)]  # the neighbours agree, and not with it
