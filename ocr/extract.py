@@ -32,7 +32,7 @@ from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import page_lines
 from ocr.page import PageOcr
-from ocr.tidy import date_words, lookalike_digits, phrases, place, separator_put_back
+from ocr.tidy import date_words, lookalike_digits, part_unnamed, phrases, place, separator_put_back
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
@@ -102,8 +102,9 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     if field == "death_notice":  # "số, cơ quan cấp, ngày cấp": one cut short at a wrap lacks its date
         text = place(text)
         return text, (1.0 if parse_date(text) else 0.6)
-    if field in PLACE_FIELDS:
-        return place(text), 1.0
+    if field in PLACE_FIELDS:  # ("Thôn xã Nong Lay": the hamlet's number lost, doubted)
+        text = place(text)
+        return text, (0.6 if part_unnamed(text) else 1.0)
     if field.endswith("id_document"):  # a paper's kind without its number is cut short
         # a speck beside "số" before the number read as punctuation: "công dân,số 0340…", "số-2837…"
         text = _ID_NUMBER.sub(" số ", phrases(text))

@@ -151,6 +151,16 @@ def _part_word(m: re.Match) -> str:
     return word.upper() if read.isupper() and len(read) > 1 else word.capitalize() if read[0].isupper() else word
 
 
+# A hamlet's (or group's) word with neither its number nor its name after it: "Thôn xã Nong Lay", "Tổ, phường 3".
+_PART_UNNAMED = re.compile(rf"(?:^|,\s*)(?i:thôn|xóm|ấp|tổ|bản|khóm|khối)(?:\s*,|\s*$|\s+{_UNIT}\b)")
+
+
+def part_unnamed(text: str) -> bool:
+    """Does a place (as tidied) open a part with its word alone, the number or name after it lost? Never guessed:
+    the value is doubted, so a person looks."""
+    return _PART_UNNAMED.search(text) is not None
+
+
 _UNIT_INSIDE = re.compile(rf"(?<=\s){_UNIT}(?=\s)")
 
 
