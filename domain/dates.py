@@ -97,6 +97,14 @@ def _number(tokens: list[str]) -> int | None:
     return words_to_number(tokens)
 
 
+_GAP = re.compile(r"(?<=\d) (?=\d)")
+
+
+def closed_gaps(text: str) -> str:
+    """``text`` with each space between two digits taken out: in a number, a misread gap ("1 0/4/2026")."""
+    return _GAP.sub("", text)
+
+
 def parse_date(text: str) -> str | None:
     """Any of the accepted spellings → ISO date, or None. Numbers are tried before words."""
     if not text:
@@ -104,7 +112,7 @@ def parse_date(text: str) -> str | None:
     # U+2044 (fraction slash) is how OCR often reads a printed "/"; a space inside a number is a misread gap
     # ("1 0/4/2026") — unless closing it spoils a whole date ("14/01/2023 14/01/22023": a cell read twice).
     folded = fold(text).replace("\u2044", "/")
-    for candidate in (re.sub(r"(?<=\d) (?=\d)", "", folded), folded):
+    for candidate in (closed_gaps(folded), folded):
         m = _NUMERIC.search(candidate) or _NUMERIC_WORDS.search(candidate) or _NUMERIC_RUN.search(candidate)
         if m:
             return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))

@@ -84,7 +84,7 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         if iso:
             return iso, 1.0
         # a separator read as a digit, the date split at a gap ("09/0 172007"): a guess at its shape, checked
-        put_back = separator_put_back(re.sub(r"(?<=\d) (?=\d)", "", text))
+        put_back = separator_put_back(text)
         return (parse_date(put_back), 0.9) if put_back else (text, 0.4)
     if field in _YEAR_FIELDS:
         year = parse_year(text)

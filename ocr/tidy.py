@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 
-from domain.dates import parse_date
+from domain.dates import closed_gaps, parse_date
 from domain.gazetteer import respell_place
 from domain.text import edit_distance, fold, normalize
 from ocr.correct.syllables import is_syllable
@@ -134,7 +134,8 @@ def place(text: str) -> str:
 
 # The word of an address part numbered after it, as printed: one read with its marks wrong, or (four letters or
 # more, one way only) a letter off, where it opens the value or a part and a number follows is that word.
-_PART_WORDS = ("thôn", "xóm", "ấp", "tổ", "bản", "khóm", "khối", "khu", "ngõ", "ngách", "hẻm", "kiệt", "số")
+_HAMLET_WORDS = ("thôn", "xóm", "ấp", "tổ", "bản", "khóm", "khối")  # a hamlet's or a residents' group's
+_PART_WORDS = (*_HAMLET_WORDS, "khu", "ngõ", "ngách", "hẻm", "kiệt", "số")
 _PART_BY_FOLD = {fold(w): w for w in _PART_WORDS}
 _PART_WORD = re.compile(r"(?:^|(?<=,\s))([^\W\d_]+)(?=\s\d)")
 
@@ -152,7 +153,7 @@ def _part_word(m: re.Match) -> str:
 
 
 # A hamlet's (or group's) word with neither its number nor its name after it: "Thôn xã Nong Lay", "Tổ, phường 3".
-_PART_UNNAMED = re.compile(rf"(?:^|,\s*)(?i:thôn|xóm|ấp|tổ|bản|khóm|khối)(?:\s*,|\s*$|\s+{_UNIT}\b)")
+_PART_UNNAMED = re.compile(rf"(?:^|,\s*)(?i:{'|'.join(_HAMLET_WORDS)})(?:\s*,|\s*$|\s+{_UNIT}\b)")
 
 
 def part_unnamed(text: str) -> bool:
@@ -206,8 +207,10 @@ DATE_SHAPE = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d{4}")  # a date's shape: day
 
 
 def separator_put_back(text: str) -> str | None:
-    """``text`` (digits and one separator) with a second separator put back in place of the one 1 or 7 whose
-    replacement makes it a date; None where no digit, or more than one, does."""
+    """``text`` (digits and one separator; a gap between digits is a misread one, as ``parse_date`` takes it) with
+    a second separator put back in place of the one 1 or 7 whose replacement makes it a date; None where no digit,
+    or more than one, does."""
+    text = closed_gaps(text)
     seps = {ch for ch in text if not ch.isdigit()}
     if len(seps) != 1 or text.count(sep := seps.pop()) != 1:
         return None

@@ -106,7 +106,8 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
     letter = np.flatnonzero((lh >= _GLYPH[0] * h) & (lh <= _GLYPH[1] * h) & (lw <= _WIDEST * h)
                             & (area >= _SMALLEST * h * h) & ~covered[cy, cx])
     xs, ys = _cells(rules)
-    if len(letter) < (1 if ys else _LETTERS):
+    least = 1 if ys else _LETTERS  # (a value alone in a cell may be one piece: the checks below)
+    if len(letter) < least:
         return [], []
     lx, ly, lw, lh, mid = lx[letter], ly[letter], lw[letter], lh[letter], cy[letter] // _QUARTER
     # Letters of one line run together across their gaps, and lines stay apart: each letter's middle row, drawn
@@ -128,7 +129,7 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
     np.maximum.at(y1s, run, ly + lh)
     px, py = int(_PAD[0] * h), int(_PAD[1] * h)
     boxes = []
-    for k in np.flatnonzero(letters_in >= (1 if ys else _LETTERS)):
+    for k in np.flatnonzero(letters_in >= least):
         # A run reaches half a join beyond its letters either side (a short word, "Vạn", is a piece of line).
         rx, ry, rw, rh = x0s[k] - join // 2, y0s[k], x1s[k] - x0s[k] + join, y1s[k] - y0s[k]
         line = rw >= _WIDE * h and letters_in[k] >= _LETTERS
@@ -175,7 +176,7 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
     return _read_again(img, words, values, h, lang, deadline, dpi, marks, alone=CONFIDENT)
 
 
-def _read_again(img: np.ndarray, words: list[Word], boxes: list[tuple[int, int, int, int]], h: float, lang: str,
+def _read_again(img: np.ndarray, words: list[Word], boxes: list[Box], h: float, lang: str,
                 deadline: float, dpi: int, marks: list[Mark], **merge) -> list[Word]:
     left = deadline - time.monotonic()
     if not boxes or left < _LEAST_TIME:
