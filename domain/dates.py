@@ -19,8 +19,10 @@ _DIGITS = {
 _FILLERS = {"linh", "le", "mung", "mong"}
 _MONTH_NAMES = {"gieng": 1, "chap": 12}
 _NUMERIC = re.compile(r"(?<!\d)(\d{1,2})\s*[/\-.]\s*(\d{1,2})\s*[/\-.]\s*(\d{4})(?!\d)")
+# ("ngày" itself may be lost or misread before the day: "naày 24 tháng 09 năm 2011" — the other two words
+# between three numbers are the date)
 _NUMERIC_WORDS = re.compile(
-    r"ngay\s*(\d{1,2})\s*(?:,\s*)?thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})(?!\d)"
+    r"(?<!\d)(\d{1,2})\s*(?:,\s*)?thang\s*(\d{1,2})\s*(?:,\s*)?nam\s*(\d{4})(?!\d)"
 )
 # Zero-padded day and month with a separator lost to OCR (a thin "/" is often dropped): "14122023", "05/012024".
 _NUMERIC_RUN = re.compile(r"(?<!\d)(\d{2})[/\-.]?(\d{2})[/\-.]?(\d{4})(?![\d/.\-])")

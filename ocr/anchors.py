@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ocr.labels import SEPARATORS, Match
+from domain.text import edit_distance
+from ocr.labels import SEPARATORS, Match, label_skeleton, skeleton
 from ocr.lines import Line
 
 
@@ -69,6 +70,28 @@ def _plausible(text: str, m: Match, label: Label) -> bool:
     return at_start or followed or m.length >= _LONG_LABEL
 
 
+_REST_WORDS = 8
+
+
+def _past_label_rest(line: Line, hit: _Hit, end: int) -> int:
+    """Where the value starts: after the label, or after the rest of a longer form of it whose words were misread
+    so that only its start was found ("Quan hệ" of "Quan hệ với người được sinh: Cha", a word lost) — words
+    without digits up to a separator that, with the start, come near one of the label's forms."""
+    m, text = hit.match, line.text
+    rest = text[m.end:end]
+    if rest.lstrip(" ")[:1] in SEPARATORS:
+        return m.end
+    stop = next((i for i, ch in enumerate(rest) if ch in ":;"), -1)
+    if stop < 0 or any(ch.isdigit() for ch in rest[:stop]) or len(rest[:stop].split()) > _REST_WORDS:
+        return m.end
+    whole = skeleton(text[m.start:m.end + stop]).text
+    for form in hit.label.texts:
+        sk = label_skeleton(form)
+        if len(sk) > m.length and edit_distance(whole, sk) <= len(sk) // 4:
+            return m.end + stop + 1
+    return m.end
+
+
 def _value(line: Line, start: int, end: int) -> tuple[str, int, int]:
     """The value between ``start`` and ``end``, without the separators, quotes and specks read around it
     ("Kinh `", "'Ủy ban", "27 '", "036201012345”"): a value starts and ends with a letter or digit (or a
@@ -112,7 +135,7 @@ def read_fields(
             if not field:
                 continue
             end = hits[i + 1].match.start if i + 1 < len(hits) else len(line.text)
-            text, s, e = _value(line, hit.match.end, end)
+            text, s, e = _value(line, _past_label_rest(line, hit, end), end)
             if not text:
                 continue
             conf = line.confidence(s, e)

@@ -39,8 +39,9 @@ MAIN_PERSON = {("main", k): k for k in ("gender", "ethnicity", "nationality", "p
 
 
 def _parent(section: str, word: str) -> tuple[Label, dict[tuple[str, str], str]]:
-    label = Label(tuple(f"{n} {word}" for n in ("Họ, chữ đệm, tên người", "Họ và tên", "Họ, chữ đệm, tên")),
-                  "name", opens=section)
+    # The short form finds the label when its start is misread ("Họ, thự tiệm, tên người cha;").
+    label = Label(tuple(f"{n} {word}" for n in ("Họ, chữ đệm, tên người", "Họ và tên", "Họ, chữ đệm, tên",
+                                                 "tên người")), "name", opens=section)
     fields = {(section, k): f"{section}_{k}" for k in ("name", "birth_year", "ethnicity", "nationality",
                                                         "residence")}
     return label, fields

@@ -19,7 +19,8 @@ _OWNER = re.compile(r"\b(?:Ông|Bà|ông|bà|ONG|BA|ÔNG|BÀ)\b\s*:?\s*([^\W\d_]
 _STOP = re.compile(r"\s*(?:\b(?:và|sinh năm|năm ?sinh|CMND|CCCD)\b.*)$", re.IGNORECASE)
 _SERIAL = re.compile(r"(?<![\w])([A-ZĐ]{2})\s?(\d{8}|\d{6})(?!\d)")
 _NUMBER = re.compile(r"\d[\d.,\s]*\d|\d")
-_AUTHORITY = re.compile(r"(uy ban nhan dan|so tai nguyen|so nong nghiep|van phong dang ky)")
+# How an issuing body's name opens, found as labels are (its letters may be misread: "Ủ BAN NHÂN DÂN").
+_AUTHORITIES = ("Ủy ban nhân dân", "Sở Tài nguyên", "Sở Nông nghiệp", "Văn phòng đăng ký")
 
 
 def area_number(text: str) -> str | None:
@@ -123,14 +124,16 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
 def _issue(lines: list[Line], put) -> None:
     """Issue date: the last dated line ('…, ngày 12 tháng 5 năm 2015'); issuer: the last authority line."""
     for line in reversed(lines):
-        if re.search(r"ngay\s*\d{1,2}\s*thang", fold(line.text)) and (iso := parse_date(line.text)):
+        if re.search(r"\d{1,2}\s*thang\s*\d", fold(line.text)) and (iso := parse_date(line.text)):
             put("issue_date", iso, line.confidence(0, len(line.text)))
             break
     for line in reversed(lines):
-        m = _AUTHORITY.search(fold(line.text))
-        if m:
-            text = authority_case(normalize(line.text[m.start():]))
-            put("issuing_authority", text, line.confidence(m.start(), len(line.text)))
+        if found := [(m, body) for body in _AUTHORITIES if (m := find_label(line.text, body))]:
+            m, body = found[0]
+            said = line.text[m.start:m.end]  # a misread opening is written as printed, in the line's case
+            head = said if not m.distance else body.upper() if said.isupper() else body
+            text = authority_case(normalize(head + line.text[m.end:]))
+            put("issuing_authority", text, line.confidence(m.start, len(line.text)) * (1 - 0.05 * m.distance))
             break
 
 

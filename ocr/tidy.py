@@ -229,9 +229,26 @@ _TENS_BEFORE = {"hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín"}
 
 def date_words(text: str) -> str:
     """A date in words with each word restored from its base letters (see the module docstring); words outside
-    the vocabulary (specks read as letters) are dropped. Case of the first word is kept."""
+    the vocabulary (specks read as letters) are dropped — unless the date reads only when one of them is the
+    vocabulary's word one letter off ("tháng mười một hàm hai nghìn": năm, not hai, tám or lăm), and that
+    reading is the only one. Case of the first word is kept."""
+    cores = re.findall(r"\w+", text)  # "không-trăm", "'tháng", "năm." are words between specks
+    plain = _date_words(cores)
+    if parse_date(plain):
+        return plain
+    mended = set()
+    for i, core in enumerate(cores):
+        if len(core) >= 3 and fold(core) not in _DATE_BY_FOLD:
+            for near in {w for w in _DATE_BY_FOLD if edit_distance(fold(core), w) == 1}:
+                words = _date_words([*cores[:i], near, *cores[i + 1:]])
+                if parse_date(words):
+                    mended.add(words)
+    return mended.pop() if len(mended) == 1 else plain
+
+
+def _date_words(cores: list[str]) -> str:
     out: list[str] = []
-    for core in re.findall(r"\w+", text):  # "không-trăm", "'tháng", "năm." are words between specks
+    for core in cores:
         word = _DATE_BY_FOLD.get(fold(core))
         if not word:
             continue
@@ -240,6 +257,6 @@ def date_words(text: str) -> str:
         elif word == "một" and out and out[-1] == "mươi":
             word = "mốt"
         out.append(word)
-    if out and text[:1].isupper():
+    if out and cores[0][:1].isupper():
         out[0] = out[0].capitalize()
     return " ".join(out)

@@ -41,6 +41,18 @@ def test_nearer_label_beats_longer_one():
     assert f["father_name"] == "Lê Tiến Trung" and f["father_birth_year"] == "1965"
 
 
+def test_a_label_whose_start_alone_was_found_is_not_read_into_the_value():
+    # the parent's label with its first words misread: its short form opens the section
+    f = _fields("Họ, chữ đệm, tên người mẹ: NGUYỄN TUYẾT OANH\nNăm sinh: 2003\n"
+                "Họ, thự tiệm, tên người cha; NGUYỄN GIA HÒA\nNăm sinh: 1995\n"
+                "Quan hệ với người được sinh: Cha\n")
+    assert f["father_name"] == "Nguyễn Gia Hòa" and f["father_birth_year"] == "1995"
+    # "Quan hệ" found, the rest of its long form a word short: the value starts after it
+    assert f["declarant_relationship"] == "Cha"
+    # words before a colon that are no rest of the label stay in the value
+    assert _fields("Quan hệ Con: đẻ\n")["declarant_relationship"] == "Con: đẻ"
+
+
 @pytest.mark.parametrize(("read", "conf", "fixed"), [
     ("NGUYÊN", 0.9, "NGUYỄN"),  # uppercase lost its tilde: "Nguyên" is a given name, hardly a family name
     ("ĐĂNG", 0.9, "ĐẶNG"),

@@ -15,6 +15,7 @@ from domain.dates import date_in_words, parse_date, parse_year, words_to_number
         ("5.3.1998", "1998-03-05"),
         ("ngày 15 tháng 3 năm 1998", "1998-03-15"),
         ("Hà Nội, ngày 02 tháng 11 năm 2020", "2020-11-02"),
+        ("naày 24 tháng 09 năm 2011", "2011-09-24"),  # "ngày" misread: the day, month and year still read
         ("Ngày mười lăm tháng ba năm một nghìn chín trăm chín mươi tám", "1998-03-15"),
         ("ngày mùng một tháng năm năm hai nghìn không trăm linh năm", "2005-05-01"),
         ("ngày mồng mười tháng giêng năm hai nghìn lẻ ba", "2003-01-10"),

@@ -155,3 +155,18 @@ def test_the_page_number_is_found_behind_a_speck_read_as_a_quote():
     words = [Word(t, 0.9, x, y, 20 * len(t), 40, 1, 0) for t, x, y in line]
     fields, _ = _header_fields(words, 450)
     assert fields == {"book_number": "01/2007", "page_number": "1"}
+
+
+def test_a_column_numbered_one_a_row_is_the_entries_numbers_whatever_its_heading_read():
+    from ocr.register_table import _counts_up
+    from ocr.words import Word
+
+    bands = [(100 * k, 100 * k + 100) for k in range(1, 7)]
+    def column(texts):
+        return [Word(t, 0.9, 20, top + 30, 40, 30, 1, 0) for t, (top, _) in zip(texts, bands, strict=True) if t]
+
+    # As on a poor death register whose heading "Số" was read "Sã": its cells still count up.
+    assert _counts_up(column(["158", "159", "", "161", "I62", "163"]), 0, 100, bands)
+    assert not _counts_up(column(["13/01", "14/01", "13/01", "15/01", "16/01", "17/01"]), 0, 100, bands)  # dates
+    assert not _counts_up(column(["3", "17", "5", "40", "2", "9"]), 0, 100, bands)  # numbers, not a count
+    assert not _counts_up(column(["158", "159", "", "", "", ""]), 0, 100, bands)  # too few read

@@ -78,6 +78,10 @@ def test_fixed_phrases():
     ("Ngày hai mươi hại tháng ba năm hai nghìn không-trăm linh một",
      "Ngày hai mươi hai tháng ba năm hai nghìn không trăm linh một"),
     ("Ngày mùng một tháng tư năm hai nghìn", "Ngày mùng một tháng tư năm hai nghìn"),  # as written
+    # a word one letter off that only one of its near words makes a date of (năm; not hai, tám or lăm)
+    ("Ngày mồng chín tháng mười một hàm hai nghìn không trăm hai mươi lăm",
+     "Ngày mồng chín tháng mười một năm hai nghìn không trăm hai mươi lăm"),
+    ("Ngày hai tháng bam năm hai nghìn", "Ngày hai tháng năm hai nghìn"),  # ba, bảy, tám, năm: all read; dropped
 ])
 def test_date_words(read, tidy):
     assert date_words(read) == tidy
@@ -167,3 +171,10 @@ def test_land_parcel_number_not_from_a_heading_and_new_bodies():
     assert "parcel_number" not in f and f["map_sheet_number"] == "48"
     assert f["issuing_authority"] == "Sở Nông nghiệp và Môi trường tỉnh Tây Ninh"
     assert f["issue_date"] == "2026-01-25"
+
+
+def test_land_issue_read_past_a_misread_day_word_and_a_lost_letter_of_the_body():
+    text = "Thanh\nnaày 24 tháng 09 năm 2011\nTM. Ủ BAN NHÂN DÂN HUYỆN HẬU LỘC\nKT. CHỦ TỊCH\n"
+    f = extract(PageOcr(text=text, confidence=0.9), "land").fields
+    assert f["issue_date"] == "2011-09-24"
+    assert f["issuing_authority"] == "Ủy ban nhân dân huyện Hậu Lộc"
