@@ -25,7 +25,7 @@ from domain.records import DATE_FIELDS, NAME_FIELDS, PLACE_FIELDS, ExtractedReco
 from domain.text import edit_distance, fold, normalize, title_case_name
 from ocr.anchors import Raw, read_fields
 from ocr.calibrate import calibrated
-from ocr.correct.names import family_name
+from ocr.correct.names import name_marks
 from ocr.correct.syllables import is_syllable
 from ocr.field_checks import check_fields
 from ocr.forms import FORMS
@@ -66,10 +66,10 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     if field in NAME_FIELDS:
         # (a mark read alone is a modifier letter, \w to the regex: "Trịnh Văn Duy ˆ")
         name = _unhyphenated(normalize(re.sub(r"[^\w\s-]|[\d_\u02b0-\u02ff]", " ", text)))
+        sure = 1.0
         if name:
-            first, *rest = name.split(" ")
-            name = " ".join([family_name(first, raw.conf), *rest])
-        return title_case_name(name), (1.0 if len(name.split()) >= 2 else 0.8)
+            name, sure = name_marks(name, raw.conf)
+        return title_case_name(name), sure * (1.0 if len(name.split()) >= 2 else 0.8)
     if field.endswith(("ethnicity", "nationality")):
         known = known_value("ethnicity" if field.endswith("ethnicity") else "nationality", text)
         if known:
@@ -111,8 +111,10 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         return text, (1.0 if any(ch.isdigit() for ch in text) else 0.4)
     if field == "personal_id":
         m = re.match(r"[^\s,;]+(?:[ .]\d+)*", text)
-        # (a speck at its end read as a bracket or quote: "014033158169)")
-        return re.sub(r"[\s.]", "", m.group(0) if m else text).strip("()[]{}'\"`|!"), 1.0
+        # (a speck at its end read as a bracket or quote: "014033158169)"; a 0 marked by specks: "Ò4Ỗ136128085")
+        value = re.sub(r"[\s.]", "", m.group(0) if m else text).strip("()[]{}'\"`|!")
+        digits = lookalike_digits(value)
+        return (digits if digits.isdigit() and len(digits) in (9, 12) else value), 1.0  # (an ID's lengths)
     return text, 1.0
 
 
@@ -196,8 +198,7 @@ def _name_line(line) -> str | None:
     text = normalize(line.text).strip()
     text = re.sub(r"^[^\w]+|[^\w]+$", "", text)
     if _NAME_LINE.match(text) and not text.isupper() and all(is_syllable(w) for w in text.split()):
-        first, *rest = text.split()
-        return title_case_name(" ".join([family_name(first, line.confidence(0, len(line.text))), *rest]))
+        return title_case_name(name_marks(text, line.confidence(0, len(line.text)))[0])
     return None
 
 

@@ -12,6 +12,7 @@ from ocr.correct.syllables import is_syllable
 
 FIRST_YEAR, LAST_YEAR = 1880, 2035
 _ISO = re.compile(r"\d{4}-\d\d-\d\d")
+_BOOK_YEAR = re.compile(r"\d{1,3}/(\d{4})")
 _UNIT = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\b", re.IGNORECASE)
 # (earlier, later) pairs that must be in order when both were read
 _ORDER = (
@@ -48,6 +49,11 @@ def check_fields(fields: dict[str, str], conf: dict[str, float]) -> dict[str, st
         if _ISO.fullmatch(a) and _ISO.fullmatch(b) and a > b:
             fail(early, 0.5, f"sau {late}")
             fail(late, 0.5, f"trước {early}")
+    # Registers are opened a year at a time ("Quyển số: 03/2020"): an entry is registered in its book's year.
+    book, registered = fields.get("book_number", ""), fields.get("registration_date", "")
+    if (m := _BOOK_YEAR.fullmatch(book)) and _ISO.fullmatch(registered) and registered[:4] != m.group(1):
+        fail("registration_date", 0.5, f"năm đăng ký khác năm của quyển sổ ({m.group(1)})")
+        fail("book_number", 0.5, f"năm của quyển sổ khác năm đăng ký ({registered[:4]})")
     for field in ("mother_birth_year", "father_birth_year"):
         year, born = fields.get(field, ""), fields.get("date_of_birth", "")
         if year.isdigit() and _ISO.fullmatch(born) and not 12 <= int(born[:4]) - int(year) <= 70:

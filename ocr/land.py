@@ -7,7 +7,7 @@ import re
 from domain.dates import parse_date
 from domain.text import fold, normalize, title_case_name
 from ocr.anchors import Raw
-from ocr.correct.names import family_name
+from ocr.correct.names import name_marks
 from ocr.correct.split import split_merged
 from ocr.labels import find_label
 from ocr.lines import Line
@@ -57,7 +57,7 @@ def owner_name(text: str, conf: float) -> str | None:
             break
     if len(words) < 2:
         return None
-    return title_case_name(" ".join([family_name(words[0], conf), *words[1:]]))
+    return title_case_name(name_marks(" ".join(words), conf)[0])
 
 
 def _owner_lines(lines: list[Line], raws: dict[str, list[Raw]]) -> list[Line]:

@@ -191,15 +191,18 @@ def _commas(text: str) -> str:
     return ", ".join(p for p in out if p)
 
 
-# A letter read for the digit it looks like, beside a digit ("I6" for 16, "20Ô1" for 2001)
-_DIGIT_LOOKALIKE = re.compile(r"(?<=\d)[Il|!OoÔôƠơ]|[Il|!OoÔôƠơ](?=\d)")
+# A letter read for the digit it looks like, beside a digit ("I6" for 16, "20Ô1" for 2001): an O or I with any
+# mark a speck made of ("Ò4Ỗ136…", "0Ì/12/1938")
+_ONES = "l|!" + "".join(ch for ch in map(chr, range(0x49, 0x1F00)) if fold(ch) == "i" and ch.isupper())
+_ZEROS = "".join(ch for ch in map(chr, range(0x4F, 0x1F00)) if fold(ch) == "o")
+_DIGIT_LOOKALIKE = re.compile(rf"(?<=\d)[{_ONES}{_ZEROS}]|[{_ONES}{_ZEROS}](?=\d)")
 
 
 def lookalike_digits(text: str) -> str:
     """``text`` with each letter that looks like a digit read as that digit where it stands beside one: for values
     made of digits (a register's numbers, a date), never for words."""
     for _ in range(3):  # "lO5": each letter once its neighbour is a digit
-        text = _DIGIT_LOOKALIKE.sub(lambda m: "1" if m.group() in "Il|!" else "0", text)
+        text = _DIGIT_LOOKALIKE.sub(lambda m: "1" if m.group() in _ONES else "0", text)
     return text
 
 
@@ -231,8 +234,9 @@ def date_words(text: str) -> str:
     """A date in words with each word restored from its base letters (see the module docstring); words outside
     the vocabulary (specks read as letters) are dropped — unless the date reads only when one of them is the
     vocabulary's word one letter off ("tháng mười một hàm hai nghìn": năm, not hai, tám or lăm), and that
-    reading is the only one. Case of the first word is kept."""
-    cores = re.findall(r"\w+", text)  # "không-trăm", "'tháng", "năm." are words between specks
+    reading is the only one. Two words run together are cut ("linhba"). Case of the first word is kept."""
+    # ("không-trăm", "'tháng", "năm." are words between specks; "linhba" two words run together)
+    cores = [part for core in re.findall(r"\w+", text) for part in _date_parts(core)]
     plain = _date_words(cores)
     if parse_date(plain):
         return plain
@@ -244,6 +248,15 @@ def date_words(text: str) -> str:
                 if parse_date(words):
                     mended.add(words)
     return mended.pop() if len(mended) == 1 else plain
+
+
+def _date_parts(core: str) -> list[str]:
+    folded = fold(core)
+    if folded not in _DATE_BY_FOLD:
+        for i in range(1, len(core)):
+            if folded[:i] in _DATE_BY_FOLD and folded[i:] in _DATE_BY_FOLD:
+                return [core[:i], core[i:]]
+    return [core]
 
 
 def _date_words(cores: list[str]) -> str:

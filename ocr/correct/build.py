@@ -3,9 +3,10 @@
 Reads public text (sources and licences in ocr/correct/data/SOURCES.md; DATA_DIR defaults to
 /work/shared/data or $SOHOA_SHARED_DATA) and writes ocr/correct/data/syllables.tsv.gz: syllable unigram and
 bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables and "#" for a number, bigrams seen
-fewer than twice dropped; and ocr/correct/data/family_names.tsv (``--family-names``: that file only), family
-names with how many people of the public name list bear each. The corpora themselves are not copied. The UD VTB
-*test* split is held out for evaluation (``python -m ocr.correct.evaluate``).
+fewer than twice dropped; and ocr/correct/data/family_names.tsv and given_names.tsv (``--family-names``: those
+files only), family names and middle and given names' syllables with how many of the public name list bear each.
+The corpora themselves are not copied. The UD VTB *test* split is held out for evaluation
+(``python -m ocr.correct.evaluate``).
 """
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ from ocr.correct.syllables import NUMBER, NUMBER_CORE, is_syllable
 
 OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
 FAMILY_OUT = Path(__file__).parent / "data" / "family_names.tsv"
+GIVEN_OUT = Path(__file__).parent / "data" / "given_names.tsv"
 MIN_FAMILY = 2  # a family name seen once in the name list may be a typo ("Nguyến")
 MIN_BIGRAM = 2
 # Weight of dictionary entries (names, administrative units, form labels) relative to one corpus occurrence.
@@ -130,6 +132,25 @@ def build_family_names(data: Path, out: Path = FAMILY_OUT) -> int:
     return len(kept)
 
 
+def build_given_names(data: Path, out: Path = GIVEN_OUT) -> int:
+    """Middle and given names' syllables (every syllable after the family name in the public name list, and the
+    lists of boys' and girls' names) and how often each is seen: the prior that ``ocr.correct.names`` uses to
+    restore the marks of a name's other syllables."""
+    given: Counter[str] = Counter()
+    names = [m.get("full_name") or "" for m in json.loads((data / "names" / "duyet_uit_member.json")
+                                                            .read_text(encoding="utf-8"))]
+    names = [" ".join(n.split()[1:]) for n in names]
+    for kind in ("duyet_boy.txt", "duyet_girl.txt"):
+        names += (data / "names" / kind).read_text(encoding="utf-8").splitlines()
+    for name in names:
+        for word in unicodedata.normalize("NFC", name).split():
+            if is_syllable(word) and word[:1].isupper() and word[1:].islower():
+                given[word.lower()] += 1
+    kept = sorted((n, c) for n, c in given.items() if c >= MIN_FAMILY)
+    out.write_text("".join(f"{n}\t{c}\n" for n, c in kept), encoding="utf-8")
+    return len(kept)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     only_families = "--family-names" in args
@@ -139,6 +160,7 @@ def main(argv: list[str] | None = None) -> int:
         n1, n2 = build(data)
         print(f"{OUT}: {n1} syllables, {n2} bigrams ({OUT.stat().st_size / 1024:.0f} KiB)")
     print(f"{FAMILY_OUT}: {build_family_names(data)} family names")
+    print(f"{GIVEN_OUT}: {build_given_names(data)} middle and given names' syllables")
     return 0
 
 

@@ -90,6 +90,15 @@ def test_dates_out_of_order_lower_both():
     assert set(problems) == {"date_of_birth", "registration_date"} and max(conf.values()) < 0.5
 
 
+def test_a_registration_outside_its_books_year_is_doubted():
+    fields = {"book_number": "03/2020", "registration_date": "2026-01-07"}  # a 0 read as 6
+    conf = dict.fromkeys(fields, 0.9)
+    assert set(check_fields(fields, conf)) == {"book_number", "registration_date"}
+    assert fields["registration_date"] == "2026-01-07" and max(conf.values()) < 0.5  # doubted, not rewritten
+    fields = {"book_number": "03/2020", "registration_date": "2020-01-07"}
+    assert check_fields(fields, dict.fromkeys(fields, 0.9)) == {}
+
+
 def test_unknown_place_and_foreign_name_flagged():
     fields = {"place_of_birth": "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nom", "full_name": "Lê Vxn Bình",
               "hometown": "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nam"}

@@ -78,6 +78,20 @@ def test_a_hyphen_between_name_syllables_is_a_speck(read, name):
     assert clean_value("full_name", Raw(read, 0.9, 0, 0))[0] == name
 
 
+@pytest.mark.parametrize(("read", "conf", "fixed"), [
+    ("NGUYỄN HOÀI HÀNG", 0.85, "NGUYỄN HOÀI HẰNG"),  # capitals' marks misread: "hàng" is a word, hardly a name
+    ("LÊ NHẬT QUẦN", 0.93, "LÊ NHẬT QUÂN"),
+    ("PHẠM QUANG HIẾN", 0.8, "PHẠM QUANG HIẾN"),  # "Hiến" and "Hiển" both names: left alone
+    ("Nguyễn Văn Hai", 0.9, "Nguyễn Văn Hai"),  # in lower case marks are rarely lost: the reading stands
+])
+def test_given_name_marks(read, conf, fixed):
+    from ocr.correct.names import name_marks
+
+    name, sure = name_marks(read, conf)
+    assert name == fixed
+    assert (sure < 1.0) == (name != read)  # a changed syllable makes the name a little less sure
+
+
 def test_family_name_only_in_first_place():
     f = _fields("Họ, chữ đệm, tên: NGUYÊN VĂN NGUYÊN\nNgười đi khai sinh: LÊ NGUYÊN\n")
     assert f["full_name"] == "Nguyễn Văn Nguyên" and f["declarant_name"] == "Lê Nguyên"

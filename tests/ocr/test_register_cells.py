@@ -170,3 +170,15 @@ def test_a_column_numbered_one_a_row_is_the_entries_numbers_whatever_its_heading
     assert not _counts_up(column(["13/01", "14/01", "13/01", "15/01", "16/01", "17/01"]), 0, 100, bands)  # dates
     assert not _counts_up(column(["3", "17", "5", "40", "2", "9"]), 0, 100, bands)  # numbers, not a count
     assert not _counts_up(column(["158", "159", "", "", "", ""]), 0, 100, bands)  # too few read
+
+
+@pytest.mark.parametrize("field, read, value", [
+    ("personal_id", "Ò4Ỗ136128085", "040136128085"),  # zeros marked by specks
+    ("personal_id", "Ò4Ỗ13612808", "Ò4Ỗ13612808"),  # no ID's length: as read, for the ID check to doubt
+    ("date_of_birth", "0Ì/12/1938", "1938-12-01"),
+])
+def test_a_marked_o_or_i_beside_digits_is_the_digit_it_looks_like(field, read, value):
+    from ocr.anchors import Raw
+    from ocr.extract import clean_value
+
+    assert clean_value(field, Raw(_tidy(field, read), 0.9, 0, 0))[0] == value

@@ -81,6 +81,8 @@ def test_fixed_phrases():
     # a word one letter off that only one of its near words makes a date of (năm; not hai, tám or lăm)
     ("Ngày mồng chín tháng mười một hàm hai nghìn không trăm hai mươi lăm",
      "Ngày mồng chín tháng mười một năm hai nghìn không trăm hai mươi lăm"),
+    ("Ngày mồng chín tháng năm năm hai nghìn không trăm linhba",
+     "Ngày mồng chín tháng năm năm hai nghìn không trăm linh ba"),  # two words run together
     ("Ngày hai tháng bam năm hai nghìn", "Ngày hai tháng năm hai nghìn"),  # ba, bảy, tám, năm: all read; dropped
 ])
 def test_date_words(read, tidy):
