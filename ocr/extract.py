@@ -18,6 +18,7 @@ date and a register's number cell read a letter like a digit beside one as that 
 from __future__ import annotations
 
 import re
+from statistics import median
 
 from domain.dates import parse_date, parse_year
 from domain.personal_id import check_personal_id
@@ -30,7 +31,7 @@ from ocr.correct.syllables import is_syllable
 from ocr.field_checks import check_fields
 from ocr.forms import FORMS
 from ocr.land import land_fields
-from ocr.lines import page_lines
+from ocr.lines import Line, page_lines
 from ocr.page import PageOcr
 from ocr.tidy import date_words, lookalike_digits, part_unnamed, phrases, place, separator_put_back
 from ocr.vocab import known_value
@@ -202,11 +203,36 @@ def _name_line(line) -> str | None:
     return None
 
 
+_COLUMN_GAP = 3.0  # a gap between words this many times their height parts two blocks side by side
+
+
+def _apart(line: Line) -> list[Line]:
+    """``line`` cut where blocks printed side by side meet (the spouses' signatures left, the official's right:
+    "(Ký, ghi rõ họ tên)   CHỦ TỊCH" read as one line); whole when its words have no boxes (plain text)."""
+    words = line.words
+    height = median(w.height for w in words)
+    if not height:
+        return [line]
+    cuts = [i for i in range(1, len(words))
+            if words[i].left - (words[i - 1].left + words[i - 1].width) > _COLUMN_GAP * height]
+    return [Line.of(words[a:b]) for a, b in zip([0, *cuts], [*cuts, len(words)], strict=True)]
+
+
+def _under(block: Line, title: Line) -> bool:
+    """``block`` shares columns with ``title`` (always, without boxes)."""
+    a, b = block.words, title.words
+    if not a[0].width or not b[0].width:
+        return True
+    return a[0].left < b[-1].left + b[-1].width and b[0].left < a[-1].left + a[-1].width
+
+
 def _signer(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
     """The official's title ("PHÓ CHỦ TỊCH") and, below it in the signature block, the name. When the title
     is lost (a seal over it), a name-shaped last line of the page is taken for the signer, with less
-    confidence: the signature block ends every form."""
-    start = max(0, len(lines) - 12)
+    confidence: the signature block ends every form. Blocks read side by side on one line are looked at
+    apart, and the name is looked for under the title."""
+    lines = [block for line in lines for block in _apart(line)]
+    start = max(0, len(lines) - 16)
     for i in range(len(lines) - 1, start - 1, -1):
         title = _title(lines[i])
         if not title:
@@ -214,7 +240,7 @@ def _signer(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
         line = lines[i]
         fields["signer_title"] = title
         conf["signer_title"] = line.confidence(0, len(line.text))
-        for below in lines[i + 1:i + 4]:
+        for below in [b for b in lines[i + 1:] if _under(b, line)][:3]:
             if name := _name_line(below):
                 fields["signer_name"] = name
                 conf["signer_name"] = below.confidence(0, len(below.text))

@@ -96,12 +96,15 @@ def run_tesseract(
     psm: int | None = None,
     want_pdf: bool = True,
     dpi: int = 300,
+    chars: str | None = None,
 ) -> TesseractOutput:
-    """OCR one image once; ``tsv`` always, ``pdf`` (image + invisible text layer) when ``want_pdf``."""
+    """OCR one image once; ``tsv`` always, ``pdf`` (image + invisible text layer) when ``want_pdf``; only the
+    characters ``chars`` when given."""
     if timeout_s <= 0:
         raise OcrTimeout(TIMED_OUT)
     api = _engine(lang)
     api.SetPageSegMode(psm or DEFAULT_PSM)
+    api.SetVariable("tessedit_char_whitelist", chars or "")
     api.SetVariable("user_defined_dpi", str(dpi))
     api.SetVariable("tessedit_create_pdf", "1" if want_pdf else "0")
     # The library's deadline covers recognition; layout analysis before it runs to its end: a fraction of a second

@@ -12,7 +12,9 @@ found on the page be lost; here the check is made in the image read, whatever th
   a half word heights, are a piece of line the page's read lacks; inside one cell of a ruled table, two are, or
   one a word height wide (a register's number "369" or gender "Nữ", lost on a shaded page's dark side, a bold
   number's digits run into one piece: the cell's rules say it is a value, where on open paper so short a piece
-  may be specks);
+  may be specks); and one piece or more just past a label that asks for a number ("Trang số:"), read as digits
+  from the label's end (alone, the thin "1" of "Trang số: 1" lost by the page's read reads "1"; with its label,
+  "I.");
 * each piece is widened to the whole confident words it touches (no word cut, and context for the language model),
   the pieces are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``, psm 6), and the sure words read
   there that the page lacks, or read less surely, are put on their lines at their own confidence
@@ -36,6 +38,7 @@ import numpy as np
 from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
+from domain.text import fold
 from ocr.components import components
 from ocr.layout import PRINTED, is_garbage
 from ocr.marks import Mark
@@ -57,6 +60,9 @@ _PAD = (0.6, 0.35)  # a piece's crop reaches this many word heights beyond it, a
 _FEWEST_WORDS = 10  # confident words a page's read needs for its word height to be known
 _DASHES = ("-", "–", "+")  # a line of a list opens with one
 _DIGIT = re.compile(r"\d[,.;:]?")  # a number of one digit ("Thôn 8,")
+_ASKS_NUMBER = re.compile(r"so[:;]")  # a label's last word that a number follows ("Trang số:"), folded
+_ASKED_GAP = 2.0  # its number starts within this many word heights of it
+_NUMBER_CHARS = "0123456789/"  # what such a number is written with ("01/2024")
 _QUARTER = 4  # letters are grouped into lines at this many times smaller
 _MOST_AREA = 0.25  # of the page's area read again, at most
 _LEAST_TIME = 2.0  # seconds of the page's time limit the second read needs
@@ -86,13 +92,13 @@ Box = tuple[int, int, int, int]  # x0, y0, x1, y1
 
 
 def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
-                 rules: Rules | None = None) -> tuple[list[Box], list[Box]]:
+                 rules: Rules | None = None) -> tuple[list[Box], list[Box], list[Box]]:
     """Boxes of the pieces of line in ``img`` (the image read) that no confident word of ``words`` covers, outside
-    ``marks``, each widened to be read again; and of the short values alone in a cell of the table ``rules`` draws,
-    each within its cell."""
+    ``marks``, each widened to be read again; of the short values alone in a cell of the table ``rules`` draws,
+    each within its cell; and of the numbers a label asks for, each from the label's end."""
     sure = _sure(words)
     if len(sure) < _FEWEST_WORDS:
-        return [], []
+        return [], [], []
     h = median(w.height for w in sure)
     covered = np.zeros(img.shape, bool)
     pad = int(0.15 * h)
@@ -106,9 +112,11 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
     letter = np.flatnonzero((lh >= _GLYPH[0] * h) & (lh <= _GLYPH[1] * h) & (lw <= _WIDEST * h)
                             & (area >= _SMALLEST * h * h) & ~covered[cy, cx])
     xs, ys = _cells(rules)
-    least = 1 if ys else _LETTERS  # (a value alone in a cell may be one piece: the checks below)
+    # Where a number is asked for ("Trang số:", "Quyển số:"), its right: a page's number may be one thin "1".
+    asks = [(w.left + w.width, w.top + w.height / 2) for w in sure if _ASKS_NUMBER.fullmatch(fold(w.text))]
+    least = 1 if ys or asks else _LETTERS  # (a value alone in a cell may be one piece: the checks below)
     if len(letter) < least:
-        return [], []
+        return [], [], []
     lx, ly, lw, lh, mid = lx[letter], ly[letter], lw[letter], lh[letter], cy[letter] // _QUARTER
     # Letters of one line run together across their gaps, and lines stay apart: each letter's middle row, drawn
     # at a quarter of the size (a letter is a few pixels there, a line's pitch ten), joined across 0.8 word
@@ -136,7 +144,10 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
         across, down = _cell(xs, x0s[k], x1s[k]), _cell(ys, y0s[k], y1s[k])
         value = not line and across is not None and down is not None and (
             letters_in[k] >= _CELL_LETTERS or x1s[k] - x0s[k] >= _CELL_WIDE * h)  # a short value alone in a cell
-        if rh > _GLYPH[1] * h or not (line or value):
+        asked = None if line or value else next(
+            (right for right, middle in asks
+             if 0 <= x0s[k] - right <= _ASKED_GAP * h and abs((y0s[k] + y1s[k]) / 2 - middle) < h / 2), None)
+        if rh > _GLYPH[1] * h or not (line or value or asked):
             continue
         x0, x1 = rx - px, rx + rw + px
         # A word the crop would cut is taken whole: a letter or two of it read alone is garbage, and the
@@ -146,7 +157,10 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
         y0, y1 = ry - py, ry + rh + py
         if value:  # read within its cell: a neighbour's value beside it would run into it
             x0, x1, y0, y1 = max(x0, across[0]), min(x1, across[1]), max(y0, down[0]), min(y1, down[1])
-        boxes.append((int(letters_in[k]), (int(x0), int(y0), int(x1), int(y1)), value))
+        if asked:  # the number alone, from the label's end: "Trang số: 1" reads "I." whole, "1" so
+            x0 = max(x0, asked + pad)
+        kind = "line" if line else "value" if value else "number"
+        boxes.append((int(letters_in[k]), (int(x0), int(y0), int(x1), int(y1)), kind))
     # A page read poorly all over (a photocopied register: 40–80 pieces, a tenth to a sixth of the page) is read
     # again up to a quarter of its area, the pieces with the most letters first, so that the step never costs a
     # page's read twice over.
@@ -157,15 +171,15 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
         if budget < 0:
             break
         kept.add(n)
-    kept_boxes = [(box, value) for n, (_, box, value) in enumerate(boxes) if n in kept]
-    return [box for box, value in kept_boxes if not value], [box for box, value in kept_boxes if value]
+    kept_boxes = [(box, kind) for n, (_, box, kind) in enumerate(boxes) if n in kept]
+    return tuple([box for box, kind in kept_boxes if kind == want] for want in ("line", "value", "number"))
 
 
 def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
                 dpi: int, rules: Rules | None = None) -> list[Word]:
     """The page's ``words`` (Tesseract's, on ``img``) with the pieces of line they leave out read again."""
-    lines, values = unread_boxes(img, words, marks, rules)
-    if not lines and not values:
+    lines, values, numbers = unread_boxes(img, words, marks, rules)
+    if not lines and not values and not numbers:
         return words
     h = median(w.height for w in _sure(words))
     # Read as surely as the page's own words: no mark's ink over them, unlike a seal's crop. The short values of
@@ -173,21 +187,26 @@ def read_unread(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str
     # alone on its line may join at the page's bar: a cell's value often is one ("Nữ" reads at 0.84), where the
     # bar for a seal's lettering would refuse it.
     words = _read_again(img, words, lines, h, lang, deadline, dpi, marks)
-    return _read_again(img, words, values, h, lang, deadline, dpi, marks, alone=CONFIDENT)
+    words = _read_again(img, words, values, h, lang, deadline, dpi, marks, alone=CONFIDENT)
+    # A number asked for is read as digits: alone, the thin "1" of "Trang số: 1" reads as a letter.
+    return _read_again(img, words, numbers, h, lang, deadline, dpi, marks, chars=_NUMBER_CHARS, alone=CONFIDENT)
 
 
 def _read_again(img: np.ndarray, words: list[Word], boxes: list[Box], h: float, lang: str,
-                deadline: float, dpi: int, marks: list[Mark], **merge) -> list[Word]:
+                deadline: float, dpi: int, marks: list[Mark], chars: str | None = None, **merge) -> list[Word]:
     left = deadline - time.monotonic()
     if not boxes or left < _LEAST_TIME:
         return words
     gap = max(1, int(h))
     stacked, where = stack_boxes(img, boxes, gap)
     try:
-        out = run_tesseract(Image.fromarray(stacked), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6)
+        out = run_tesseract(Image.fromarray(stacked), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6,
+                            chars=chars)
     except (OcrTimeout, PageFailed):
         return words  # an extra: the page keeps what it read
-    reads = [(0, 0, addable(band, h)) for band in place(parse_tsv(out.tsv), where, gap)]
+    bands = place(parse_tsv(out.tsv), where, gap)
+    # (read with ``chars`` alone, a band holds nothing else)
+    reads = [(0, 0, band if chars else addable(band, h)) for band in bands]
     return add_read(words, reads, marks=marks, **merge)
 
 

@@ -130,6 +130,25 @@ def test_signer_title_read_through_a_seal():
     assert f["signer_title"] == "Phó Chủ tịch" and f["signer_name"] == "Bùi Ngọc Mạnh"
 
 
+def test_signer_found_in_its_own_block_beside_the_spouses_signatures():
+    from ocr.words import Word
+
+    def line(n, *pieces):  # (x, text): blocks side by side on one line, as a marriage certificate's foot reads
+        words = []
+        for x, text in pieces:
+            for t in text.split():
+                words.append(Word(t, 0.95, x, 100 * n, 30 * len(t), 50, 1, n))
+                x += 30 * len(t) + 20
+        return words
+
+    words = (line(0, (200, "Ngày, tháng, năm đăng ký: 03/04/2006")) + line(1, (300, "Vợ"), (900, "Chồng"),
+             (1600, "Lương Thịnh, ngày 03 tháng 04 năm 2006"))
+             + line(2, (200, "(Ký, ghi rõ họ tên)"), (800, "(Ký, ghi rõ họ tên)"), (1900, "CHỦ TỊCH"))
+             + line(3, (200, "Nguyễn Thị Lan"), (800, "Nguyễn Đức Dương"), (1850, "Hứa Tiến Quang")))
+    f = extract(PageOcr(text="", confidence=0.9, words=words), "marriage").fields
+    assert f["signer_title"] == "Chủ tịch" and f["signer_name"] == "Hứa Tiến Quang"
+
+
 def test_signer_name_without_its_title():
     page = PageOcr(text=SIGNED + "Trần Thị Tuyết\n", confidence=0.9)
     titled = PageOcr(text=SIGNED + "CHỦ TỊCH\nTrần Thị Tuyết\n", confidence=0.9)

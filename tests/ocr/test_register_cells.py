@@ -170,6 +170,7 @@ def test_a_column_numbered_one_a_row_is_the_entries_numbers_whatever_its_heading
     assert not _counts_up(column(["13/01", "14/01", "13/01", "15/01", "16/01", "17/01"]), 0, 100, bands)  # dates
     assert not _counts_up(column(["3", "17", "5", "40", "2", "9"]), 0, 100, bands)  # numbers, not a count
     assert not _counts_up(column(["158", "159", "", "", "", ""]), 0, 100, bands)  # too few read
+    assert _counts_up(column(["186", "187", "188. -1B8", "189", "184", "i91"]), 0, 100, bands)  # some misread
 
 
 @pytest.mark.parametrize("field, read, value", [

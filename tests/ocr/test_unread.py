@@ -56,7 +56,7 @@ def test_a_page_read_whole_is_not_read_again(listed, monkeypatch):
         raise AssertionError("read again")
 
     monkeypatch.setattr(unread, "run_tesseract", no_read)
-    assert unread_boxes(page, words, []) == ([], [])
+    assert unread_boxes(page, words, []) == ([], [], [])
     assert read_unread(page, words, [], "vie", time.monotonic() + 60, 200) == words
 
 
@@ -66,7 +66,7 @@ def test_ink_inside_a_mark_is_not_read_as_text(listed):
     assert unread_boxes(page, missing, [])[0]  # the lost line is found …
     lost = [w for w in words if w.line == 3]
     box = Mark(SIGNATURE, min(w.left for w in lost) - 5, min(w.top for w in lost) - 5, 900, 60, 1.0)
-    assert unread_boxes(page, missing, [box]) == ([], [])  # … but not inside a signature's box
+    assert unread_boxes(page, missing, [box]) == ([], [], [])  # … but not inside a signature's box
 
 
 def test_specks_in_a_row_are_no_line(listed):
@@ -74,14 +74,14 @@ def test_specks_in_a_row_are_no_line(listed):
     specked = page.copy()
     for x in range(600, 950, 12):  # toner specks along the right of the list, close as letters, far too small
         specked[300:305, x:x + 5] = 20
-    assert unread_boxes(specked, words, []) == ([], [])
+    assert unread_boxes(specked, words, []) == ([], [], [])
 
 
 def test_a_word_the_crop_would_cut_is_taken_whole(listed):
     page, words = listed
     line = [w for w in words if w.line == 2]  # "- Chủ tịch, các PCT UBND xã;": its last two words lost
     missing = [w for w in words if not (w.line == 2 and w.text in ("UBND", "xã;"))]
-    ((x0, _, x1, _),), _ = unread_boxes(page, missing, [])
+    ((x0, _, x1, _),), _, _ = unread_boxes(page, missing, [])
     pct = next(w for w in line if w.text == "PCT")
     assert x0 <= pct.left and x1 >= max(w.left + w.width for w in line)
     out = read_unread(page, missing, [], "vie", time.monotonic() + 60, 200)
@@ -119,7 +119,7 @@ def test_a_page_read_poorly_all_over_is_read_again_up_to_a_quarter_of_it(monkeyp
         draw.text((40, 20 + 34 * n), "Ủy ban nhân dân xã Thụy Chính huyện Thái Thụy", font=font("serif", 24), fill=15)
     page = np.array(img)
     words = [Word(f"w{n}", 0.95, 40 + 60 * n, 20, 50, 26, 1, 0) for n in range(10)]
-    boxes, _ = unread_boxes(page, words, [])
+    boxes, _, _ = unread_boxes(page, words, [])
     area = sum((x1 - x0) * (y1 - y0) for x0, y0, x1, y1 in boxes)
     assert 10 <= len(boxes) < 30 and area <= 0.25 * page.size  # without the bound: 39 lines, most of the page
 
@@ -148,11 +148,29 @@ def test_a_short_value_in_a_table_s_cell_is_read_again(ruled):
     # The numbers and genders lost (on a shaded register page the dark side's short cells came back empty).
     page, words, rules = ruled
     names = [w for w in words if w.left > 200 and w.left < 700]
-    assert unread_boxes(page, names, []) == ([], [])  # on open paper, pieces so short may be specks …
-    lines, boxes = unread_boxes(page, names, [], rules)  # … inside a cell, they are its value
+    assert unread_boxes(page, names, []) == ([], [], [])  # on open paper, pieces so short may be specks …
+    lines, boxes, _ = unread_boxes(page, names, [], rules)  # … inside a cell, they are its value
     assert lines == []
     assert len(boxes) == 2 * len(ENTRIES)
     assert all(any(a <= x0 and x1 <= b for a, b in zip(rules.columns, rules.columns[1:], strict=False))
                for x0, _, x1, _ in boxes)  # each read within its cell
     out = read_unread(page, names, [], "vie", time.monotonic() + 60, 200, rules)
     assert sorted(w.text for w in out) == WORDS
+
+
+def test_the_number_a_label_asks_for_is_read_again_as_digits():
+    # A register's header: "Trang số: 1" with its thin "1" lost; read again whole it reads "I.", alone as digits "1".
+    img = Image.new("L", (1400, 200), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((60, 40), "Quyển số: 01/2024", font=font("serif", 34), fill=15)
+    draw.text((900, 40), "Trang số: 1", font=font("serif", 34), fill=15)
+    draw.text((60, 120), "Ủy ban nhân dân xã Vĩnh Ninh, huyện Quảng Ninh", font=font("serif", 34), fill=15)
+    page = np.array(img)
+    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).tsv)
+    assert "1" in [w.text for w in words]  # drawn plainly, Tesseract reads it
+    lost = [w for w in words if w.text != "1"]
+    lines, values, numbers = unread_boxes(page, lost, [])
+    assert (lines, values, len(numbers)) == ([], [], 1)  # one piece: not a line, but the label asks for it
+    assert numbers[0][0] > max(w.left + w.width for w in lost if w.top < 100 and w.left > 800)  # past the label
+    out = read_unread(page, lost, [], "vie", time.monotonic() + 60, 200)
+    assert page_text(out).splitlines()[0].endswith("Trang số: 1")
