@@ -17,6 +17,7 @@ from collections import Counter
 from dataclasses import dataclass
 from statistics import median
 
+from domain.dates import parse_date
 from domain.personal_id import digits_only
 from domain.records import NAME_FIELDS, PLACE_FIELDS, ExtractedRecord, RecordType
 from domain.text import edit_distance, fold, normalize, title_case_name
@@ -27,7 +28,7 @@ from ocr.extract import clean_value, cross_check
 from ocr.field_checks import check_fields
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
-from ocr.tidy import lookalike_digits, place
+from ocr.tidy import DATE_SHAPE, lookalike_digits, place
 from ocr.words import Word
 
 _COMMON = {
@@ -337,6 +338,30 @@ def _check_sequence(records: list[ExtractedRecord]) -> None:
     never rewritten — digits are not guessed."""
     for i, _, _ in out_of_sequence([r.fields.get("registration_number") for r in records]):
         records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
+    _dates_in_order(records)
+
+
+_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def _dates_in_order(records: list[ExtractedRecord]) -> None:
+    """Entries are registered in date order: a registration date read as no date ("94/01/2024") that one digit
+    changed makes a date between its nearest read neighbours' (04/01 … 05/01) takes that date where only one digit
+    does so, its confidence halved — the order, not the language, chose the digit, and a person confirms it."""
+    dates = [r.fields.get("registration_date") or "" for r in records]
+    known = [i for i, d in enumerate(dates) if _ISO.fullmatch(d)]
+    for i, read in enumerate(dates):
+        if not read or _ISO.fullmatch(read) or not DATE_SHAPE.fullmatch(read):
+            continue
+        before = [dates[k] for k in known if k < i][-1:]
+        after = [dates[k] for k in known if k > i][:1]
+        if not before or not after:
+            continue
+        near = {iso for k, ch in enumerate(read) if ch.isdigit() for d in "0123456789" if d != ch
+                if (iso := parse_date(read[:k] + d + read[k + 1:])) and before[0] <= iso <= after[0]}
+        if len(near) == 1:
+            records[i].fields["registration_date"] = near.pop()
+            records[i].confidence["registration_date"] = round(records[i].confidence["registration_date"] / 2, 3)
 
 
 def join_entries(head: ExtractedRecord, tail: ExtractedRecord) -> ExtractedRecord:
