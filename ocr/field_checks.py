@@ -23,6 +23,14 @@ _ORDER = (
     ("husband_date_of_birth", "registration_date"),
 )
 
+# (date of birth, the event's date, the oldest age at it): a person's age when married or dead
+_AGES = (
+    ("wife_date_of_birth", "registration_date", 100),
+    ("husband_date_of_birth", "registration_date", 100),
+    ("date_of_birth", "date_of_death", 120),
+)
+_AGE_WHEN = {"registration_date": "đăng ký", "date_of_death": "chết"}
+
 
 def check_fields(fields: dict[str, str], conf: dict[str, float]) -> dict[str, str]:
     """Lower the confidence of fields that fail a check, in place; returns the problems found, by field."""
@@ -49,6 +57,10 @@ def check_fields(fields: dict[str, str], conf: dict[str, float]) -> dict[str, st
         if _ISO.fullmatch(a) and _ISO.fullmatch(b) and a > b:
             fail(early, 0.5, f"sau {late}")
             fail(late, 0.5, f"trước {early}")
+    for field, at, oldest in _AGES:
+        born, then = fields.get(field, ""), fields.get(at, "")
+        if _ISO.fullmatch(born) and _ISO.fullmatch(then) and not 0 <= int(then[:4]) - int(born[:4]) <= oldest:
+            fail(field, 0.5, f"tuổi khi {_AGE_WHEN[at]} không hợp lý")
     # Registers are opened a year at a time ("Quyển số: 03/2020"): an entry is registered in its book's year.
     book, registered = fields.get("book_number", ""), fields.get("registration_date", "")
     if (m := _BOOK_YEAR.fullmatch(book)) and _ISO.fullmatch(registered) and registered[:4] != m.group(1):

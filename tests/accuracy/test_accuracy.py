@@ -99,6 +99,14 @@ def test_a_registration_outside_its_books_year_is_doubted():
     assert check_fields(fields, dict.fromkeys(fields, 0.9)) == {}
 
 
+def test_an_age_no_one_marries_or_dies_at_is_doubted():
+    fields = {"husband_date_of_birth": "1892-10-28", "wife_date_of_birth": "1994-02-01",
+              "registration_date": "2006-04-03"}  # a 9 read as 8: 114 at his wedding
+    assert set(check_fields(fields, dict.fromkeys(fields, 0.9))) == {"husband_date_of_birth"}
+    fields = {"date_of_birth": "1890-04-23", "date_of_death": "2020-01-11"}  # 130 at death
+    assert set(check_fields(fields, dict.fromkeys(fields, 0.9))) == {"date_of_birth"}
+
+
 def test_unknown_place_and_foreign_name_flagged():
     fields = {"place_of_birth": "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nom", "full_name": "Lê Vxn Bình",
               "hometown": "xã Bình Minh, huyện Thăng Bình, tỉnh Quảng Nam"}
