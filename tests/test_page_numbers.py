@@ -64,3 +64,18 @@ def test_a_page_typed_by_a_person_or_without_neighbours_to_agree_is_left_alone(b
         s.get(Page, "p3").reason = None
         s.get(Page, "p4").status = PageStatus.FAILED  # 1, –, 9, –, –: nothing after it to agree with
     assert check_page_numbers("b1", book) == []
+
+
+def test_an_entry_cut_at_a_doubted_page_s_foot_stays_in_review_through_a_join_again(book):
+    from workers.joining import apply_parts, part
+
+    with book.db.session() as s:  # r31 ends page 3 cut: its own part is what page 3 read of it
+        head = s.get(Record, "r31")
+        head.fragment, head.parts = "head", {"own": part(head)}
+    check_page_numbers("b1", book)
+    with book.db.session() as s:  # page 4 re-read: the join recomputes the flag from the parts
+        head = s.get(Record, "r31")
+        head.parts = {**head.parts, "tail": {"fields": {"full_name": "Lê Văn An"}, "confidence": {"full_name": 0.99},
+                                             "text": "Lê Văn An"}}
+        apply_parts(head, book.settings.review_threshold)
+    assert _state(book)[1]["r31"] == (True, 0.285)

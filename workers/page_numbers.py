@@ -5,9 +5,8 @@ Pages are read independently, so only the batch, once every page is done, sees t
 number (``ocr.register_table.out_of_sequence``), the page number is flagged, never rewritten: its entries' page
 number loses confidence and the page carries the doubt, which the review queue shows. A page is flagged once:
 a person who confirms the number in review is not asked again at the batch's next finish; reading the page
-again reads its number anew and checks it again. (An entry cut at the page's foot and joined again later, when the
-next page is re-read, takes its flag from its parts again: the page's doubt stays shown, its entry may leave the
-queue.)
+again reads its number anew and checks it again. An entry cut at the page's foot keeps the doubt in its own part
+(``workers.joining.part``), so joining it again later, when the next page is re-read, keeps it in review.
 """
 from __future__ import annotations
 
@@ -21,6 +20,10 @@ from storage.models import Page, PageStatus, Record, RecordPage
 from .context import Context
 
 DOUBT = "Số trang đọc được ({here}) không khớp với các trang bên cạnh ({before} … {after}): cần kiểm tra."
+
+
+def _doubted(confidence: dict[str, float]) -> dict[str, float]:
+    return {**confidence, "page_number": round(confidence.get("page_number", 1.0) * 0.3, 3)}
 
 
 def check_page_numbers(batch_id: str, ctx: Context) -> list[str]:
@@ -46,8 +49,11 @@ def check_page_numbers(batch_id: str, ctx: Context) -> list[str]:
             for record in on_page.get(page.id, ()):
                 if record.provenance is not None or "page_number" not in record.fields:
                     continue  # typed or imported by a person: theirs
-                record.confidence = {**record.confidence,
-                                     "page_number": round(record.confidence.get("page_number", 1.0) * 0.3, 3)}
+                record.confidence = _doubted(record.confidence)
+                if record.parts:  # an entry cut at the page's foot: its own part keeps the doubt through joins
+                    own = record.parts["own"]
+                    record.parts = {**record.parts, "own": own | {"confidence": _doubted(own["confidence"]),
+                                                                  "doubt": page.reason}}
                 record.needs_review, record.indexed = True, False
                 flagged.append(record.id)
     return flagged
