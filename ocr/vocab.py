@@ -90,8 +90,9 @@ def _index(kind: str) -> dict[str, str]:
 
 def known_value(kind: str, text: str) -> tuple[str, bool] | None:
     """(value, exact) when ``text`` is, or starts with, a known ethnic group / nationality (compared without
-    marks, then written as the list writes it; the longest match wins); ``exact`` when ``text`` was already
-    exactly that. None when it is not one."""
+    marks, then written as the list writes it; the longest match wins; its first word one letter off a name of four
+    letters or more, where only one is); ``exact`` when ``text`` was already exactly that. None when it is not
+    one."""
     if text in (ETHNIC_GROUPS if kind == "ethnicity" else NATIONALITIES):
         return text, True
     index = _index(kind)
@@ -106,4 +107,7 @@ def known_value(kind: str, text: str) -> tuple[str, bool] | None:
         value = compact.get("".join(words[:n]))
         if value:
             return value, False
-    return None
+    # one letter off a name of four letters or more, and no other one letter off ("Kinhh")
+    read = {"".join(words), *words[:1]}
+    near = {v for k, v in compact.items() if len(k) >= 4 and any(edit_distance(r, k) == 1 for r in read)}
+    return (near.pop(), False) if len(near) == 1 else None

@@ -106,6 +106,9 @@ def test_ethnicity_and_nationality_cut_back_to_known_values():
     assert known_value("ethnicity", "Tiếng") is None
     assert known_value("ethnicity", "GiaRai") == ("Gia Rai", False)  # the space lost between its words
     assert known_value("nationality", "ViệtNam") == ("Việt Nam", False)
+    assert known_value("ethnicity", "Kinhh") == ("Kinh", False)  # one letter off a name of four letters or more
+    assert known_value("nationality", "Viet Nan") == ("Việt Nam", False)
+    assert known_value("ethnicity", "Tàyy") is None  # one letter off a short name: too many others near
 
 
 def test_number_fields_are_one_token():
