@@ -33,7 +33,7 @@ from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import Line, page_lines
 from ocr.page import PageOcr
-from ocr.tidy import date_words, lookalike_digits, part_unnamed, phrases, place, separator_put_back
+from ocr.tidy import date_words, lookalike_digits, part_unnamed, phrases, place, separator_put_back, unquoted
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
@@ -116,7 +116,7 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         value = re.sub(r"[\s.]", "", m.group(0) if m else text).strip("()[]{}'\"`|!")
         digits = lookalike_digits(value)
         return (digits if digits.isdigit() and len(digits) in (9, 12) else value), 1.0  # (an ID's lengths)
-    return text, 1.0
+    return normalize(unquoted(text)), 1.0
 
 
 def _death_time(raw: Raw, fields: dict[str, str], conf: dict[str, float]) -> None:

@@ -99,13 +99,20 @@ def _unit_marks(text: str) -> str:
     return " ".join(tokens)
 
 
+def unquoted(text: str) -> str:
+    """``text`` without the quote-like marks specks are read as, standing apart from letters (at either end of a
+    token, or alone: "Bệnh già „", "giao ° thông"), or glued between two words' letters where no word has one
+    ("Suy°thận"); an apostrophe inside a word stays (Ea H'Leo)."""
+    text = re.sub(rf"(?:(?<=\s)|^)[{re.escape(_QUOTES)}]+|[{re.escape(_QUOTES)}]+(?=\s|$|[,.;])", "", text)
+    text = re.sub(rf"\s[{re.escape(_QUOTES)}]+\s", " ", text)
+    return re.sub(r"(?<=[^\W\d_])[°„›‹¬|](?=[^\W\d_])", " ", text)
+
+
 def place(text: str) -> str:
     """An address or a body's name with its punctuation tidied (see the module docstring)."""
     text = _unit_marks(phrases(text))
     text = re.sub(r":(?=[\s\w])(?!\d)", " ", text)
-    # Quote-like marks standing apart from letters: at either end of a token.
-    text = re.sub(rf"(?:(?<=\s)|^)[{re.escape(_QUOTES)}]+|[{re.escape(_QUOTES)}]+(?=\s|$|[,.;])", "", text)
-    text = re.sub(rf"\s[{re.escape(_QUOTES)}]+\s", " ", text)
+    text = unquoted(text)
     text = text.replace(";", ",")
     text = re.sub(rf"\b({_UNIT})\s*[,.:{_SPECKS}]+\s*", r"\1 ", text, flags=re.IGNORECASE)
     text = re.sub(r"\s*,[\s,.]*", ", ", text)  # ",." / " ," / ",," → ", "

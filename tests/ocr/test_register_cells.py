@@ -177,8 +177,12 @@ def test_a_column_numbered_one_a_row_is_the_entries_numbers_whatever_its_heading
     ("personal_id", "Ò4Ỗ136128085", "040136128085"),  # zeros marked by specks
     ("personal_id", "Ò4Ỗ13612808", "Ò4Ỗ13612808"),  # no ID's length: as read, for the ID check to doubt
     ("date_of_birth", "0Ì/12/1938", "1938-12-01"),
+    # specks read as quote-like marks in a worded value: alone, at its end, glued between two words
+    ("cause_of_death", "Tai nạn giao ° thông", "Tai nạn giao thông"),
+    ("cause_of_death", "Bệnh già „", "Bệnh già"),
+    ("cause_of_death", "Suy°thận mạn", "Suy thận mạn"),
 ])
-def test_a_marked_o_or_i_beside_digits_is_the_digit_it_looks_like(field, read, value):
+def test_a_value_s_specks_go_and_digits_read_as_letters_come_back(field, read, value):
     from ocr.anchors import Raw
     from ocr.extract import clean_value
 
