@@ -12,9 +12,10 @@ from __future__ import annotations
 import importlib.util
 import re
 import sqlite3
+from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache, cached_property, lru_cache
 from pathlib import Path
 
 from rapidfuzz import process
@@ -196,7 +197,8 @@ class Gazetteer:
         read has the same letters but other marks (OCR's "xã Sơn Tĩnh" for xã Sơn Tinh) or a speck between its
         words ("tỉnh Quảng-Nam"). A combination known only once a digit inside a name is read as the letter it
         looks like is taken so ("tỉnh Sơn 1a" → Sơn La), as is one without a comma a speck put inside a name
-        (``_comma_inside``: "phường Kỳ, Phương") and a name one letter away (``_one_slip``). The units' type
+        (``_comma_inside``: "phường Kỳ, Phương"), a name one letter away (``_one_slip``), and names each a letter
+        from one of their parent's own units (``_slips_under``: "phường Hưng Dãng, thành phố Xinh"). The units' type
         words take their marks ("tinh Quảng Ninh" → tỉnh), names in neither capitals nor title case the dataset's
         case ("VỊ Xuyên" → Vị Xuyên). Tone placement (hoà/hòa), case and everything else are kept as written."""
         check = self.check_place(text)
@@ -206,7 +208,7 @@ class Gazetteer:
                 text = looked
             elif (joined := self._comma_inside(text, check)) is not None:
                 text, check = joined, self.check_place(joined)
-            elif (slipped := self._one_slip(text)) is not None:
+            elif (slipped := self._one_slip(text) or self._slips_under(text)) is not None:
                 text, check = slipped, self.check_place(slipped)
             else:
                 return text
@@ -279,6 +281,76 @@ class Gazetteer:
                             found.add(fixed)
         return found.pop() if len(found) == 1 else None
 
+    def _slips_under(self, text: str) -> str | None:
+        """``text`` with each unit's name that its parent does not hold replaced by the one name a letter away
+        among that parent's own units ("phường Hưng Dãng, thành phố Xinh, tỉnh Nghệ An": Vinh among Nghệ An's
+        districts, then Hưng Dũng among Vinh's wards), where that makes the combination known; None otherwise.
+        Among a parent's few units a short name's slip is seldom ambiguous, as it is among the whole country's, and
+        two units misread are mended together, which ``_one_slip`` cannot."""
+        parts = text.split(",")
+        where = self._parts(parts)
+        if "p" not in where:
+            return None
+        written = {level: parts[i][m_end:].strip() for level, (i, m_end) in where.items()}
+        names = {level: key(name) for level, name in written.items()}
+
+        def spelled(level: str, path: str) -> Callable[[str], str]:  # a unit's name under its parent, as written
+            return lambda k: _bare(self._spelling.get((level, f"{path}{k}")) or self._names[level][k])
+
+        p = _near(names["p"], self.provinces["legacy"] | self.provinces["2025"], written["p"], spelled("p", ""))
+        d = None
+        if "d" in where and (d := _near(names["d"], self._districts.get(p, set()), written["d"],
+                                        spelled("d", f"{p}/"))) is None:
+            return None
+        if p is None:
+            return None
+        wards = self._wards.get((p, d), set())
+        w = None
+        if "w" in where and (w := _near(names["w"], wards, written["w"], spelled("w", f"{p}/{d or ''}/"))) is None:
+            return None
+        for level, new, path in (("p", p, ""), ("d", d, f"{p}/"), ("w", w, f"{p}/{d or ''}/")):
+            if level in where and new != names[level]:
+                i, m_end = where[level]
+                parts[i] = parts[i][:m_end] + spelled(level, path)(new)
+        fixed = ",".join(parts)
+        return fixed if self.check_place(fixed).known else None
+
+    def _parts(self, parts: list[str]) -> dict[str, tuple[int, int]]:
+        """Which comma part names the province, the district and the ward, as ``check_place`` takes them: level →
+        (the part's place, where its name starts in it)."""
+        where: dict[str, tuple[int, int]] = {}
+        for i in range(len(parts) - 1, -1, -1):
+            f = fold(parts[i])
+            m = _UNIT.search(f)
+            if not m or f[:m.start(1)].strip() not in ("", _AUTHORITY.strip()):
+                continue
+            unit = m.group(1)
+            if "p" not in where and unit in _PROVINCE:
+                where["p"] = (i, m.end())
+            elif "d" not in where and "w" not in where and unit in _DISTRICT:
+                where["d"] = (i, m.end())
+            elif "w" not in where and unit in _WARD:
+                where["w"] = (i, m.end())
+        return where
+
+    @cached_property
+    def _districts(self) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = {}
+        for p, d in self._legacy_pd:
+            out.setdefault(p, set()).add(d)
+        return out
+
+    @cached_property
+    def _wards(self) -> dict[tuple[str, str | None], set[str]]:
+        """(province, district) → its wards; (province, None) → the province's wards of either era."""
+        out: dict[tuple[str, str | None], set[str]] = {}
+        for p, d, w in self._legacy:
+            out.setdefault((p, d), set()).add(w)
+            out.setdefault((p, None), set()).add(w)
+        for p, w in self._current:
+            out.setdefault((p, None), set()).add(w)
+        return out
+
     def _legacy_ok(self, province: str, district: str | None, ward: str | None) -> bool:
         if district and ward:
             return (province, district, ward) in self._legacy
@@ -287,6 +359,22 @@ class Gazetteer:
         if ward:
             return (province, ward) in self._legacy_pw
         return province in self.provinces["legacy"]
+
+
+def _near(read: str, names: set[str], written: str, spelled: Callable[[str], str]) -> str | None:
+    """``read`` (a key) when it is one of ``names``, else the one name a letter away from it (three letters or
+    more); of several, the one whose spelling (``spelled``) is nearest ``written`` (the name as read, marks and
+    all), if one is ("Hưng Dãng": Hưng Dũng, a mark away, not Hưng Đông, two)."""
+    if read in names:
+        return read
+    if len(read) < 3:
+        return None
+    near = [n for n, _, _ in process.extract(read, names, scorer=Levenshtein.distance, score_cutoff=1, limit=None)]
+    if len(near) > 1:
+        marked = written.lower().replace(" ", "")
+        by = sorted((Levenshtein.distance(marked, spelled(n).lower().replace(" ", "")), n) for n in near)
+        near = [by[0][1]] if by[0][0] < by[1][0] else near
+    return near[0] if len(near) == 1 else None
 
 
 @cache

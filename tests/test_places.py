@@ -225,10 +225,18 @@ def test_conversion_agrees_with_dvhcvn(dvhcvn):
     ("Ủy ban nhân dân phường Bình Khê, thành phố Đông Tyiều, tỉnh Quảng Ninh",
      "Ủy ban nhân dân phường Bình Khê, thành phố Đông Triều, tỉnh Quảng Ninh"),
     ("XÃ QUẢNG MNH, HUYỆN HẢI HÀ, TỈNH QUẢNG NINH", "XÃ QUẢNG MINH, HUYỆN HẢI HÀ, TỈNH QUẢNG NINH"),
-    # ... but not where two names are as near (Hàng Bạc, Hàng Bài), nor in a short name (Ba Vì), nor two slips.
+    # ... but not where two names are as near (Hàng Bạc, Hàng Bài), nor two letters away.
     ("phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội", "phường Hàng Baj, quận Hoàn Kiếm, thành phố Hà Nội"),
-    ("xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội", "xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội"),
-    ("xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh", "xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh"),
+    ("xã Vĩnh Ninh, huyện Quảng Nirfh, tỉnh Quảng Bình", "xã Vĩnh Ninh, huyện Quảng Nirfh, tỉnh Quảng Bình"),
+    # Among its parent's own units, a short name's slip and two units' slips are mended (Ba Vì is Hà Nội's only
+    # district a letter from "Ba Vy"; Hải Hà, then Quảng Minh among Hải Hà's communes), and where two are as near
+    # the marks read choose (Hưng Dũng, a mark from "Hưng Dãng"; Hưng Đông two) or nothing does (Trung Hóa and
+    # Trọng Hóa, each a mark from "Trang Hóa").
+    ("xã Tản Lĩnh, huyện Ba Vy, thành phố Hà Nội", "xã Tản Lĩnh, huyện Ba Vì, thành phố Hà Nội"),
+    ("xã Quảng Mnh, huyện Hải Hàa, tỉnh Quảng Ninh", "xã Quảng Minh, huyện Hải Hà, tỉnh Quảng Ninh"),
+    ("Tổ dân phố 21, phường Hưng Dãng, thành phố Xinh, tỉnh Nghệ An",
+     "Tổ dân phố 21, phường Hưng Dũng, thành phố Vinh, tỉnh Nghệ An"),
+    ("xã Trang Hóa, huyện Minh Hóa, tỉnh Quảng Bình", "xã Trang Hóa, huyện Minh Hóa, tỉnh Quảng Bình"),
     # A space lost between a name's words.
     ("Thôn 14, xã Đăk RơÔng, huyện Tu Mơ Rông, tỉnh Kon Tum", "Thôn 14, xã Đăk Rơ Ông, huyện Tu Mơ Rông, tỉnh Kon Tum"),
     # The units' type words take their marks, in the case they were read in, once the combination is known.
