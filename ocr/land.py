@@ -124,7 +124,7 @@ def land_fields(lines: list[Line], raws: dict[str, list[Raw]]) -> tuple[dict[str
 def _issue(lines: list[Line], put) -> None:
     """Issue date: the last dated line ('…, ngày 12 tháng 5 năm 2015'); issuer: the last authority line."""
     for line in reversed(lines):
-        if re.search(r"\d{1,2}\s*thang\s*\d", fold(line.text)) and (iso := parse_date(line.text)):
+        if re.search(r"\d{1,2}\W*thang\W*\d", fold(line.text)) and (iso := parse_date(line.text)):  # "tháng. 02"
             put("issue_date", iso, line.confidence(0, len(line.text)))
             break
     for line in reversed(lines):

@@ -180,3 +180,5 @@ def test_land_issue_read_past_a_misread_day_word_and_a_lost_letter_of_the_body()
     f = extract(PageOcr(text=text, confidence=0.9), "land").fields
     assert f["issue_date"] == "2011-09-24"
     assert f["issuing_authority"] == "Ủy ban nhân dân huyện Hậu Lộc"
+    text = "Khánh Hòa, ngày 11 tháng. 02 năm 2022\nSỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH KHÁNH HÒA\n"  # a speck: "tháng."
+    assert extract(PageOcr(text=text, confidence=0.9), "land").fields["issue_date"] == "2022-02-11"
