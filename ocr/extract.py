@@ -33,7 +33,16 @@ from ocr.forms import FORMS
 from ocr.land import land_fields
 from ocr.lines import Line, page_lines
 from ocr.page import PageOcr
-from ocr.tidy import date_words, lookalike_digits, part_unnamed, phrases, place, separator_put_back, unquoted
+from ocr.tidy import (
+    date_words,
+    lookalike_digits,
+    marked_lookalike,
+    part_unnamed,
+    phrases,
+    place,
+    separator_put_back,
+    unquoted,
+)
 from ocr.vocab import known_value
 
 LIST_SEPARATOR = "; "  # several values of one field (land co-owners), in page order
@@ -81,9 +90,10 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         token = next((t for t in tokens if any(ch.isdigit() for ch in t)), None)
         return (token, 1.0) if token else (tokens[0], 0.5)
     if field in DATE_FIELDS:
-        iso = parse_date(lookalike_digits(text)) or parse_date(text)  # "07/07/20Ô1"; "l6/12/2022" is no 6/12
+        looked = lookalike_digits(text)
+        iso = parse_date(looked) or parse_date(text)  # "07/07/20Ô1"; "l6/12/2022" is no 6/12
         if iso:
-            return iso, 1.0
+            return iso, (0.7 if marked_lookalike(text, looked) else 1.0)
         # a separator read as a digit, the date split at a gap ("09/0 172007"): a guess at its shape, checked
         put_back = separator_put_back(text)
         return (parse_date(put_back), 0.9) if put_back else (text, 0.4)
@@ -115,7 +125,9 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
         # (a speck at its end read as a bracket or quote: "014033158169)"; a 0 marked by specks: "Ò4Ỗ136128085")
         value = re.sub(r"[\s.]", "", m.group(0) if m else text).strip("()[]{}'\"`|!")
         digits = lookalike_digits(value)
-        return (digits if digits.isdigit() and len(digits) in (9, 12) else value), 1.0  # (an ID's lengths)
+        if digits.isdigit() and len(digits) in (9, 12):  # (an ID's lengths)
+            return digits, (0.7 if marked_lookalike(value, digits) else 1.0)
+        return value, 1.0
     return normalize(unquoted(text)), 1.0
 
 

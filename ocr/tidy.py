@@ -213,6 +213,15 @@ def lookalike_digits(text: str) -> str:
     return text
 
 
+def marked_lookalike(read: str, looked: str) -> bool:
+    """Did ``lookalike_digits`` take a marked letter for a digit (``read`` → ``looked``)? A speck's mark on an O or
+    an I is likely; the mark may also be what is left of another digit ("194ổ" was 1948): less sure."""
+    return any(a != b and a not in _PLAIN_LOOKALIKES for a, b in zip(read, looked, strict=False))
+
+
+_PLAIN_LOOKALIKES = "Il|!OoÔôƠơ"  # (the letters a digit is read as on a clean page: what a date takes at face value)
+
+
 DATE_SHAPE = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d{4}")  # a date's shape: day, month, year of four digits
 
 

@@ -186,7 +186,10 @@ def test_a_value_s_specks_go_and_digits_read_as_letters_come_back(field, read, v
     from ocr.anchors import Raw
     from ocr.extract import clean_value
 
-    assert clean_value(field, Raw(_tidy(field, read), 0.9, 0, 0))[0] == value
+    got, check = clean_value(field, Raw(_tidy(field, read), 0.9, 0, 0))
+    assert got == value
+    # a speck's mark on the letter may be what is left of another digit ("194ổ" was 1948): less sure
+    assert check == (0.7 if field in ("personal_id", "date_of_birth") and got != read else 1.0)
 
 
 def test_a_registration_date_read_as_no_date_takes_the_one_its_neighbours_allow():
