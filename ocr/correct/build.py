@@ -3,8 +3,9 @@
 Reads public text (sources and licences in ocr/correct/data/SOURCES.md; DATA_DIR defaults to
 /work/shared/data or $SOHOA_SHARED_DATA) and writes ocr/correct/data/syllables.tsv.gz: syllable unigram and
 bigram counts, lowercase NFC, only strings spelled like Vietnamese syllables and "#" for a number, bigrams seen
-fewer than twice dropped; and ocr/correct/data/family_names.tsv and given_names.tsv (``--family-names``: those
-files only), family names and middle and given names' syllables with how many of the public name list bear each.
+fewer than twice dropped; and ocr/correct/data/family_names.tsv, middle_names.tsv and given_names.tsv
+(``--family-names``: those files only), names' syllables in each place with how many of the public name list bear
+each.
 The corpora themselves are not copied. The UD VTB *test* split is held out for evaluation
 (``python -m ocr.correct.evaluate``).
 """
@@ -27,6 +28,7 @@ from ocr.correct.syllables import NUMBER, NUMBER_CORE, is_syllable
 OUT = Path(__file__).parent / "data" / "syllables.tsv.gz"
 FAMILY_OUT = Path(__file__).parent / "data" / "family_names.tsv"
 GIVEN_OUT = Path(__file__).parent / "data" / "given_names.tsv"
+MIDDLE_OUT = Path(__file__).parent / "data" / "middle_names.tsv"
 MIN_FAMILY = 2  # a family name seen once in the name list may be a typo ("Nguyến")
 MIN_BIGRAM = 2
 # Weight of dictionary entries (names, administrative units, form labels) relative to one corpus occurrence.
@@ -132,23 +134,28 @@ def build_family_names(data: Path, out: Path = FAMILY_OUT) -> int:
     return len(kept)
 
 
-def build_given_names(data: Path, out: Path = GIVEN_OUT) -> int:
-    """Middle and given names' syllables (every syllable after the family name in the public name list, and the
-    lists of boys' and girls' names) and how often each is seen: the prior that ``ocr.correct.names`` uses to
-    restore the marks of a name's other syllables."""
+def build_given_names(data: Path, out: Path = GIVEN_OUT, middle_out: Path = MIDDLE_OUT) -> int:
+    """Given names (each name's last syllable, in the public name list and the lists of boys' and girls' names)
+    and middle names' syllables (those between), each with how often it is seen: the priors that
+    ``ocr.correct.names`` uses to restore the marks of a name's other syllables ("Văn" is a middle name far more
+    than a given one, "Vân" the other way)."""
     given: Counter[str] = Counter()
+    middle: Counter[str] = Counter()
     names = [m.get("full_name") or "" for m in json.loads((data / "names" / "duyet_uit_member.json")
                                                             .read_text(encoding="utf-8"))]
     names = [" ".join(n.split()[1:]) for n in names]
     for kind in ("duyet_boy.txt", "duyet_girl.txt"):
         names += (data / "names" / kind).read_text(encoding="utf-8").splitlines()
     for name in names:
-        for word in unicodedata.normalize("NFC", name).split():
-            if is_syllable(word) and word[:1].isupper() and word[1:].islower():
-                given[word.lower()] += 1
-    kept = sorted((n, c) for n, c in given.items() if c >= MIN_FAMILY)
-    out.write_text("".join(f"{n}\t{c}\n" for n, c in kept), encoding="utf-8")
-    return len(kept)
+        words = [w for w in unicodedata.normalize("NFC", name).split()
+                 if is_syllable(w) and w[:1].isupper() and w[1:].islower()]
+        if words:
+            given[words[-1].lower()] += 1
+            middle.update(w.lower() for w in words[:-1])
+    for counts, path in ((given, out), (middle, middle_out)):
+        kept = sorted((n, c) for n, c in counts.items() if c >= MIN_FAMILY)
+        path.write_text("".join(f"{n}\t{c}\n" for n, c in kept), encoding="utf-8")
+    return len(given)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -160,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         n1, n2 = build(data)
         print(f"{OUT}: {n1} syllables, {n2} bigrams ({OUT.stat().st_size / 1024:.0f} KiB)")
     print(f"{FAMILY_OUT}: {build_family_names(data)} family names")
-    print(f"{GIVEN_OUT}: {build_given_names(data)} middle and given names' syllables")
+    print(f"{GIVEN_OUT}, {MIDDLE_OUT}: {build_given_names(data)} given names")
     return 0
 
 

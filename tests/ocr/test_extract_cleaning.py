@@ -83,6 +83,8 @@ def test_a_hyphen_between_name_syllables_is_a_speck(read, name):
     ("LÊ NHẬT QUẦN", 0.93, "LÊ NHẬT QUÂN"),
     ("PHẠM QUANG HIẾN", 0.8, "PHẠM QUANG HIẾN"),  # "Hiến" and "Hiển" both names: left alone
     ("Nguyễn Văn Hai", 0.9, "Nguyễn Văn Hai"),  # in lower case marks are rarely lost: the reading stands
+    ("NGUYỄN THÁI VẬN", 0.9, "NGUYỄN THÁI VẬN"),  # last, Văn is no likely given name: not taken for it
+    ("NGUYỄN CỒNG KHANG", 0.9, "NGUYỄN CÔNG KHANG"),  # a middle name's marks, from the middle names'
 ])
 def test_given_name_marks(read, conf, fixed):
     from ocr.correct.names import name_marks
