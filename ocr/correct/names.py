@@ -13,9 +13,9 @@ uppercase). A reading is replaced only when the best candidate's posterior is hi
 but "LÀ" stays (both "La" and "Lã" are family names), as do "HIẾN" and "HIỂN" (both given names).
 
 Given names are many and spread thin, so their bar is lower than the family names' (``MIN_GIVEN_POSTERIOR``): on
-the name list itself, each name left out of the counts in turn, read at confidence 0.8 in capitals, 74 of its
-18,691 middle and given syllables change (0.40%; many the list's own typos, "hửu", "bỉnh", the rest rarer real
-names), against 20 at the family names' bar, which leaves most misread capitals as read. One table for both places
+the name list itself, each name left out of the counts in turn, read at confidence 0.8 in capitals, 64 of its
+18,691 middle and given syllables change (0.34%; many the list's own typos, "hửu", "bỉnh", the rest rarer real
+names), against 17 at the family names' bar, which leaves most misread capitals as read. One table for both places
 changed 96 (and, on the bench's pages, mended fewer names).
 """
 from __future__ import annotations
@@ -46,17 +46,19 @@ def _by_base(path: Path) -> dict[str, dict[str, int]]:
     return out
 
 
-def _restored(word: str, conf: float, path: Path, bar: float) -> tuple[str, float]:
+def _restored(word: str, conf: float, path: Path, bar: float, other: Path | None = None) -> tuple[str, float]:
     """``word`` with its marks restored where the prior in ``path`` makes one spelling likely past ``bar``, and
-    that spelling's posterior (1.0 when unchanged)."""
+    that spelling's posterior (1.0 when unchanged). The reading itself counts as often as ``other`` has it too,
+    if more: a name cut short at a page's foot ("Nguyễn Thị") ends with a middle name."""
     cands = _by_base(path).get(fold(word))
     obs = word.lower()
     if not cands or not word.isalpha():
         return word, 1.0
     upper = word.isupper() and len(word) > 1
     eps = min(0.6, (0.02 + 0.4 * (1.0 - conf)) * (2.0 if upper else 1.0))
+    seen = max(cands.get(obs, 0), _by_base(other).get(fold(word), {}).get(obs, 0) if other else 0)
     scores = {}
-    for c, n in {**cands, obs: cands.get(obs, 0)}.items():
+    for c, n in {**cands, obs: seen}.items():
         channel = math.log(1 - eps) if c == obs else math.log(eps) + (mark_distance(c, obs) - 1) * math.log(0.2)
         scores[c] = math.log(n + _UNSEEN) + channel
     best = max(scores, key=scores.__getitem__)
@@ -83,7 +85,8 @@ def name_marks(name: str, conf: float) -> tuple[str, float]:
     first, *rest = name.split(" ")
     out, sure = [family_name(first, conf)], 1.0
     for n, word in enumerate(rest, start=2):
-        word, p = _restored(word, conf, GIVEN_NAMES if n == len(rest) + 1 else MIDDLE_NAMES, MIN_GIVEN_POSTERIOR)
+        here, other = (GIVEN_NAMES, MIDDLE_NAMES) if n == len(rest) + 1 else (MIDDLE_NAMES, GIVEN_NAMES)
+        word, p = _restored(word, conf, here, MIN_GIVEN_POSTERIOR, other)
         out.append(word)
         sure *= p
     return " ".join(out), sure

@@ -85,6 +85,7 @@ def test_a_hyphen_between_name_syllables_is_a_speck(read, name):
     ("Nguyễn Văn Hai", 0.9, "Nguyễn Văn Hai"),  # in lower case marks are rarely lost: the reading stands
     ("NGUYỄN THÁI VẬN", 0.9, "NGUYỄN THÁI VẬN"),  # last, Văn is no likely given name: not taken for it
     ("NGUYỄN CỒNG KHANG", 0.9, "NGUYỄN CÔNG KHANG"),  # a middle name's marks, from the middle names'
+    ("NGUYỄN THỊ", 0.8, "NGUYỄN THỊ"),  # cut short at a page's foot: a middle name last is no misread given name
 ])
 def test_given_name_marks(read, conf, fixed):
     from ocr.correct.names import name_marks
