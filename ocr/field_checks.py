@@ -11,7 +11,7 @@ from domain.records import NAME_FIELDS, PLACE_FIELDS
 from ocr.correct.syllables import is_syllable
 
 FIRST_YEAR, LAST_YEAR = 1880, 2035
-_ISO = re.compile(r"\d{4}-\d\d-\d\d")
+ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _BOOK_YEAR = re.compile(r"\d{1,3}/(\d{4})")
 _UNIT = re.compile(r"\b(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn)\b", re.IGNORECASE)
 # (earlier, later) pairs that must be in order when both were read
@@ -41,7 +41,7 @@ def check_fields(fields: dict[str, str], conf: dict[str, float]) -> dict[str, st
         problems[field] = why
 
     for field, value in fields.items():
-        if _ISO.fullmatch(value) and not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
+        if ISO_DATE.fullmatch(value) and not FIRST_YEAR <= int(value[:4]) <= LAST_YEAR:
             fail(field, 0.3, "năm ngoài khoảng hợp lý")
         if field in NAME_FIELDS:
             for name in value.split("; "):
@@ -54,20 +54,20 @@ def check_fields(fields: dict[str, str], conf: dict[str, float]) -> dict[str, st
                 fail(field, 0.6, "địa danh không có trong danh mục hành chính (cả trước và sau 7/2025)")
     for early, late in _ORDER:
         a, b = fields.get(early, ""), fields.get(late, "")
-        if _ISO.fullmatch(a) and _ISO.fullmatch(b) and a > b:
+        if ISO_DATE.fullmatch(a) and ISO_DATE.fullmatch(b) and a > b:
             fail(early, 0.5, f"sau {late}")
             fail(late, 0.5, f"trước {early}")
     for field, at, oldest in _AGES:
         born, then = fields.get(field, ""), fields.get(at, "")
-        if _ISO.fullmatch(born) and _ISO.fullmatch(then) and not 0 <= int(then[:4]) - int(born[:4]) <= oldest:
+        if ISO_DATE.fullmatch(born) and ISO_DATE.fullmatch(then) and not 0 <= int(then[:4]) - int(born[:4]) <= oldest:
             fail(field, 0.5, f"tuổi khi {_AGE_WHEN[at]} không hợp lý")
     # Registers are opened a year at a time ("Quyển số: 03/2020"): an entry is registered in its book's year.
     book, registered = fields.get("book_number", ""), fields.get("registration_date", "")
-    if (m := _BOOK_YEAR.fullmatch(book)) and _ISO.fullmatch(registered) and registered[:4] != m.group(1):
+    if (m := _BOOK_YEAR.fullmatch(book)) and ISO_DATE.fullmatch(registered) and registered[:4] != m.group(1):
         fail("registration_date", 0.5, f"năm đăng ký khác năm của quyển sổ ({m.group(1)})")
         fail("book_number", 0.5, f"năm của quyển sổ khác năm đăng ký ({registered[:4]})")
     for field in ("mother_birth_year", "father_birth_year"):
         year, born = fields.get(field, ""), fields.get("date_of_birth", "")
-        if year.isdigit() and _ISO.fullmatch(born) and not 12 <= int(born[:4]) - int(year) <= 70:
+        if year.isdigit() and ISO_DATE.fullmatch(born) and not 12 <= int(born[:4]) - int(year) <= 70:
             fail(field, 0.6, "tuổi cha/mẹ khi sinh con không hợp lý")
     return problems

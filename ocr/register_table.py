@@ -25,7 +25,7 @@ from ocr.anchors import Raw
 from ocr.calibrate import calibrated
 from ocr.correct.split import split_text
 from ocr.extract import clean_value, cross_check
-from ocr.field_checks import check_fields
+from ocr.field_checks import ISO_DATE, check_fields
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
 from ocr.tidy import DATE_SHAPE, lookalike_digits, place
@@ -318,6 +318,7 @@ def register_records(page: PageOcr, record_type: RecordType, *, raw: bool = Fals
         record.continuation = not records and "registration_number" not in record.fields
         records.append(record)
     _check_sequence(records)
+    _dates_in_order(records)
     return records
 
 
@@ -338,10 +339,6 @@ def _check_sequence(records: list[ExtractedRecord]) -> None:
     never rewritten — digits are not guessed."""
     for i, _, _ in out_of_sequence([r.fields.get("registration_number") for r in records]):
         records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
-    _dates_in_order(records)
-
-
-_ISO = re.compile(r"\d{4}-\d\d-\d\d")
 
 
 def _dates_in_order(records: list[ExtractedRecord]) -> None:
@@ -349,9 +346,9 @@ def _dates_in_order(records: list[ExtractedRecord]) -> None:
     changed makes a date between its nearest read neighbours' (04/01 … 05/01) takes that date where only one digit
     does so, its confidence halved — the order, not the language, chose the digit, and a person confirms it."""
     dates = [r.fields.get("registration_date") or "" for r in records]
-    known = [i for i, d in enumerate(dates) if _ISO.fullmatch(d)]
+    known = [i for i, d in enumerate(dates) if ISO_DATE.fullmatch(d)]
     for i, read in enumerate(dates):
-        if not read or _ISO.fullmatch(read) or not DATE_SHAPE.fullmatch(read):
+        if not read or ISO_DATE.fullmatch(read) or not DATE_SHAPE.fullmatch(read):
             continue
         before = [dates[k] for k in known if k < i][-1:]
         after = [dates[k] for k in known if k > i][:1]

@@ -194,19 +194,19 @@ def test_a_value_s_specks_go_and_digits_read_as_letters_come_back(field, read, v
 
 def test_a_registration_date_read_as_no_date_takes_the_one_its_neighbours_allow():
     from domain.records import ExtractedRecord
-    from ocr.register_table import _check_sequence
+    from ocr.register_table import _dates_in_order
 
     def entries(*dates):
         return [ExtractedRecord(type=RecordType.DEATH, fields={"registration_date": d},
                                 confidence={"registration_date": 0.8}) for d in dates]
 
     records = entries("2024-01-04", "94/01/2024", "2024-01-05")  # 0 read as 9: only 04/01 lies between
-    _check_sequence(records)
+    _dates_in_order(records)
     assert records[1].fields["registration_date"] == "2024-01-04"
     assert records[1].confidence["registration_date"] == 0.4  # the order chose the digit: a person confirms it
     records = entries("2024-01-04", "94/01/2024", "2024-01-14")  # 04/01 and 14/01 both lie between: as read
-    _check_sequence(records)
+    _dates_in_order(records)
     assert records[1].fields["registration_date"] == "94/01/2024"
     records = entries("94/01/2024", "2024-01-05")  # one neighbour only: as read
-    _check_sequence(records)
+    _dates_in_order(records)
     assert records[0].fields["registration_date"] == "94/01/2024"
