@@ -322,23 +322,34 @@ def register_records(page: PageOcr, record_type: RecordType, *, raw: bool = Fals
     return records
 
 
-def out_of_sequence(values: list[str | None]) -> list[tuple[int, int, int]]:
+def out_of_sequence(values: list[str | None]) -> list[tuple[int, int, int, int]]:
     """Numbers that count up one a place (a register's entries, a book's pages), some not read (None or no
-    digits): (place, the number before, the number after) of each that its nearest read neighbours contradict
-    (212, 218, 214; 383, 284, –, 386)."""
+    digits): (place, the number before, the number after, the number the two say it holds) of each that its
+    nearest read neighbours contradict (212, 218, 214; 383, 284, –, 386)."""
     # (a person may have typed the value: only plain digits of a sensible length count — "²" is a digit to
     # isdigit, and int() refuses 4,300 digits)
     nums = [int(v) if v and len(v) <= 9 and v.isascii() and v.isdigit() else None for v in values]
     read = [i for i, n in enumerate(nums) if n is not None]
-    return [(i, nums[a], nums[b]) for a, i, b in zip(read, read[1:], read[2:], strict=False)
+    return [(i, nums[a], nums[b], nums[a] + (i - a)) for a, i, b in zip(read, read[1:], read[2:], strict=False)
             if nums[b] - nums[a] == b - a and nums[i] != nums[a] + (i - a)]  # the neighbours agree, and not with it
 
 
 def _check_sequence(records: list[ExtractedRecord]) -> None:
     """Entries are numbered in order of registration: a number its nearest read neighbours contradict is flagged,
-    never rewritten — digits are not guessed."""
-    for i, _, _ in out_of_sequence([r.fields.get("registration_number") for r in records]):
-        records[i].confidence["registration_number"] = round(records[i].confidence["registration_number"] * 0.3, 3)
+    and never changed — but where it is the number they say with digits lost ("21" between 210 and 212, the page's
+    read dropping a thin 1), the lost digits are put back, the doubt kept."""
+    for i, _, _, said in out_of_sequence([r.fields.get("registration_number") for r in records]):
+        record = records[i]
+        record.confidence["registration_number"] = round(record.confidence["registration_number"] * 0.3, 3)
+        read, said = record.fields["registration_number"], str(said)
+        if len(read) < len(said) and _holds(said, read):
+            record.fields["registration_number"] = said
+
+
+def _holds(whole: str, part: str) -> bool:
+    """Are ``part``'s characters ``whole``'s, in order, with some left out?"""
+    rest = iter(whole)
+    return all(ch in rest for ch in part)
 
 
 def _dates_in_order(records: list[ExtractedRecord]) -> None:

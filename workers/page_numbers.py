@@ -41,7 +41,7 @@ def check_page_numbers(batch_id: str, ctx: Context) -> list[str]:
             return read.most_common(1)[0][0] if page.status == PageStatus.DONE and read else None
 
         numbers = [number(p) for p in pages]
-        for i, before, after in out_of_sequence(numbers):
+        for i, before, after, _ in out_of_sequence(numbers):
             page = pages[i]
             if page.reason:  # doubted already (by this check, or as a page of another kind): once
                 continue

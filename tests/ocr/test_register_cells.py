@@ -66,7 +66,7 @@ def test_marriage_headings_tell_the_spouses_apart():
     assert _heading_field("Nơi sinh", h) is None
 
 
-def test_a_number_out_of_sequence_is_flagged_not_rewritten():
+def test_a_number_out_of_sequence_is_flagged_and_only_its_lost_digits_put_back():
     from domain.records import ExtractedRecord
     from ocr.register_table import _check_sequence
 
@@ -84,6 +84,14 @@ def test_a_number_out_of_sequence_is_flagged_not_rewritten():
     from ocr.register_table import out_of_sequence
 
     assert out_of_sequence(["1", "²", "9" * 5000, "4"]) == []  # typed oddities are numbers not read, not a crash
+    # a number that is the one its neighbours say with digits lost gets them back, still doubted; a digit changed
+    # ("184" for 194) or one more ("1532") is never mended
+    records = [ExtractedRecord(type=RecordType.BIRTH, fields={"registration_number": n},
+                               confidence={"registration_number": 0.9})
+               for n in ("210", "21", "212", "184", "214", "1532", "216")]
+    _check_sequence(records)
+    assert [r.fields["registration_number"] for r in records] == ["210", "211", "212", "184", "214", "1532", "216"]
+    assert [r.confidence["registration_number"] for r in records] == [0.9, 0.27, 0.9, 0.27, 0.9, 0.27, 0.9]
 
 
 def test_a_cell_s_lines_go_by_their_middles():
