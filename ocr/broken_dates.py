@@ -25,7 +25,7 @@ from domain.dates import parse_date
 from domain.errors import OcrTimeout, PageFailed
 from domain.personal_id import digits_only
 from ocr.tesseract import run_tesseract
-from ocr.tidy import DATE_SHAPE, separator_put_back
+from ocr.tidy import DATE_SHAPE, holds, separator_put_back
 from ocr.words import Word, parse_tsv
 
 _SHAPE = re.compile(r"[\d/.\-]+")  # digits and a date's separators, nothing else
@@ -34,12 +34,6 @@ _PAD = 0.5  # of the word's height, around its box
 _MOST = 20  # words a page, at most (each read is ≈ 10–20 ms)
 _LEAST_TIME = 1.0  # seconds of the page's time limit the reads need
 _TRAIL = ".,;:"  # a stop or comma after the word: not part of the date, kept after it
-
-
-def _holds(whole: str, part: str) -> bool:
-    """Are ``part``'s digits ``whole``'s, in order, with some left out?"""
-    rest = iter(whole)
-    return all(ch in rest for ch in part)
 
 
 def broken(word: Word) -> bool:
@@ -61,7 +55,7 @@ def mended(word: Word, again: str) -> bool:
     """Does ``again``, the word read alone, stand for it: a date that holds the word's digits in order, or, where
     the word cannot be a date (month 91), one of its shape one digit other?"""
     return parse_date(again) is not None and _SHAPE.fullmatch(again) is not None and (
-        _holds(digits_only(again), digits_only(word.text)) or _one_digit_off(word.text.rstrip(_TRAIL), again))
+        holds(digits_only(again), digits_only(word.text)) or _one_digit_off(word.text.rstrip(_TRAIL), again))
 
 
 def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float, dpi: int) -> list[Word]:
@@ -84,7 +78,7 @@ def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float,
             break  # an extra: the page keeps what it read
         again = "".join(w.text for w in read)
         if read and mended(word, again):
-            changed = not _holds(digits_only(again), digits_only(word.text))
+            changed = not holds(digits_only(again), digits_only(word.text))
             word.text = again + word.text[len(word.text.rstrip(_TRAIL)):]
             word.conf = min([w.conf for w in read] + [word.conf] * changed)
     return words

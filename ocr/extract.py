@@ -216,6 +216,7 @@ def _name_line(line) -> str | None:
 
 
 _COLUMN_GAP = 3.0  # a gap between words this many times their height parts two blocks side by side
+_LAST_BLOCKS = 16  # the signature block is among the page's last blocks
 
 
 def _apart(line: Line) -> list[Line]:
@@ -243,8 +244,8 @@ def _signer(lines, fields: dict[str, str], conf: dict[str, float]) -> None:
     is lost (a seal over it), a name-shaped last line of the page is taken for the signer, with less
     confidence: the signature block ends every form. Blocks read side by side on one line are looked at
     apart, and the name is looked for under the title."""
-    lines = [block for line in lines for block in _apart(line)]
-    start = max(0, len(lines) - 16)
+    lines = [block for line in lines[-_LAST_BLOCKS:] for block in _apart(line)]  # (each line one block or more)
+    start = max(0, len(lines) - _LAST_BLOCKS)
     for i in range(len(lines) - 1, start - 1, -1):
         title = _title(lines[i])
         if not title:

@@ -28,7 +28,7 @@ from ocr.extract import clean_value, cross_check
 from ocr.field_checks import ISO_DATE, check_fields
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
-from ocr.tidy import DATE_SHAPE, lookalike_digits, place
+from ocr.tidy import DATE_SHAPE, holds, lookalike_digits, place
 from ocr.words import Word
 
 _COMMON = {
@@ -342,14 +342,8 @@ def _check_sequence(records: list[ExtractedRecord]) -> None:
         record = records[i]
         record.confidence["registration_number"] = round(record.confidence["registration_number"] * 0.3, 3)
         read, said = record.fields["registration_number"], str(said)
-        if len(read) < len(said) and _holds(said, read):
+        if len(read) < len(said) and holds(said, read):
             record.fields["registration_number"] = said
-
-
-def _holds(whole: str, part: str) -> bool:
-    """Are ``part``'s characters ``whole``'s, in order, with some left out?"""
-    rest = iter(whole)
-    return all(ch in rest for ch in part)
 
 
 def _dates_in_order(records: list[ExtractedRecord]) -> None:

@@ -199,9 +199,12 @@ def _commas(text: str) -> str:
 
 
 # A letter read for the digit it looks like, beside a digit ("I6" for 16, "20Ô1" for 2001): an O or I with any
-# mark a speck made of ("Ò4Ỗ136…", "0Ì/12/1938")
-_ONES = "l|!" + "".join(ch for ch in map(chr, range(0x49, 0x1F00)) if fold(ch) == "i" and ch.isupper())
-_ZEROS = "".join(ch for ch in map(chr, range(0x4F, 0x1F00)) if fold(ch) == "o")
+# mark a speck made of ("Ò4Ỗ136…", "0Ì/12/1938"), found among the Latin letters (not the whole BMP: every process
+# imports this module).
+_LATIN = [*map(chr, range(0x41, 0x7B)), *map(chr, range(0xC0, 0x250)), *map(chr, range(0x1E00, 0x1F00))]
+_ONES = "l|!" + "".join(ch for ch in _LATIN if fold(ch) == "i" and ch.isupper())
+_ZEROS = "".join(ch for ch in _LATIN if fold(ch) == "o")
+_PLAIN_LOOKALIKES = "Il|!OoÔôƠơ"  # (the letters a digit is read as on a clean page: what a date takes at face value)
 _DIGIT_LOOKALIKE = re.compile(rf"(?<=\d)[{_ONES}{_ZEROS}]|[{_ONES}{_ZEROS}](?=\d)")
 
 
@@ -219,7 +222,11 @@ def marked_lookalike(read: str, looked: str) -> bool:
     return any(a != b and a not in _PLAIN_LOOKALIKES for a, b in zip(read, looked, strict=False))
 
 
-_PLAIN_LOOKALIKES = "Il|!OoÔôƠơ"  # (the letters a digit is read as on a clean page: what a date takes at face value)
+
+def holds(whole: str, part: str) -> bool:
+    """Are ``part``'s characters ``whole``'s, in order, with some left out? (Digits a read lost, never changed.)"""
+    rest = iter(whole)
+    return all(ch in rest for ch in part)
 
 
 DATE_SHAPE = re.compile(r"\d{1,2}([/.\-])\d{1,2}\1\d{4}")  # a date's shape: day, month, year of four digits
