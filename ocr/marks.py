@@ -183,12 +183,12 @@ def colour_marks(rgb: np.ndarray) -> list[Mark]:
 
 
 def wash_pen(grey: np.ndarray, rgb: np.ndarray, marks: list[Mark]) -> np.ndarray:
-    """``grey`` with the coloured ink inside ``marks`` turned to paper (its brightest channel, as
+    """``grey`` with the coloured ink inside ``marks`` turned to paper (``preprocess.washed``, as
     preprocess.suppress_stamps does for large marks): black print under the mark stays."""
     if not marks:
         return grey
     out = grey.copy()
-    paper = preprocess.percentile(grey[::8, ::8], 90)
+    cells = preprocess.paper_cells(grey, preprocess.MARK_REACH)
     for m in marks:
         sl = np.s_[m.top:m.top + m.height, m.left:m.left + m.width]
         hsv = cv2.cvtColor(rgb[sl], cv2.COLOR_RGB2HSV)
@@ -198,9 +198,15 @@ def wash_pen(grey: np.ndarray, rgb: np.ndarray, marks: list[Mark]) -> np.ndarray
         rim = cv2.dilate(coloured, np.ones((5, 5), np.uint8)) > 0
         part = out[sl]
         bright = rgb[sl][rim].max(axis=1)
+        ys, xs = np.nonzero(rim)
+        paper = preprocess.paper_at(cells, ys + m.top, xs + m.left)
         # A rim no darker than a pale pen stroke is the stroke's edge: paper too, or Tesseract reads its ghost.
         part[rim] = np.where(bright >= _RIM, paper, np.maximum(part[rim], bright))
-        part[coloured > 0] = paper
+        ys, xs = np.nonzero(coloured)
+        pixels = hsv[ys, xs]
+        paper = preprocess.paper_at(cells, ys + m.top, xs + m.left)
+        for ink in preprocess.inks(pixels[:, 0]):
+            part[ys[ink], xs[ink]] = preprocess.washed(pixels[ink], paper[ink])
     return out
 
 

@@ -72,12 +72,51 @@ def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
     if not cv2.countNonZero(stamp):
         return grey
     stamp = (stamp > 0) & _large_marks(stamp)
-    # Paper where the mark is; a dark red frame's brightest channel (≈150) would still read as a grey line.
-    # The brightest channel is HSV's V (OpenCV's 8-bit V is max(R, G, B)): one plane already made, where
-    # gathering the stamp's pixels from the RGB page took a third of this function.
+    # The marks' pixels alone, in HSV (OpenCV's 8-bit V is max(R, G, B), the brightest channel): gathering them
+    # from the RGB page took a third of this function.
+    ys, xs = np.nonzero(stamp)
+    pixels = hsv[ys, xs]
     out = grey.copy()
-    out[stamp] = np.maximum(hsv[:, :, 2][stamp], percentile(grey[::8, ::8], 90))
+    # The paper around each mark, not the page's: a seal washed to the page's lightest grey stood out of a dim
+    # scan's paper as a bright ring that Tesseract's recogniser (it reads grey) took the title's letters with.
+    paper = paper_at(paper_cells(grey, MARK_REACH), ys, xs)
+    for ink in inks(pixels[:, 0]):
+        out[ys[ink], xs[ink]] = washed(pixels[ink], paper[ink])
     return out
+
+
+def inks(hue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Masks of the red and of the blue-to-violet pixels among coloured ones (OpenCV hues): a seal and the
+    signature over it, each washed against its own ink."""
+    red = (hue <= 12) | (hue >= 150)
+    return red, ~red
+
+
+# A coloured pixel at least this share as bright (brightest channel) as its ink's own is that ink on paper.
+_INK_ALONE = 0.7
+_PRINT_UNDER = 0.15  # at most this share: black print under the ink, as dark as print
+_HUE_OFF = np.pi / 12  # a pixel's hue this far (15°) from its ink's is another ink over it, not print under it
+MARK_REACH = 8  # cells (of 8 px) around a washed pixel where its paper is found: past a seal's solid star
+
+
+def washed(pixels: np.ndarray, paper: np.ndarray) -> np.ndarray:
+    """The grey of one ink's pixels (N × HSV) with the ink divided out. Ink on paper is as bright as the ink
+    (the median of its pixels' brightest channel) and turns to paper (a dark red frame's brightest channel,
+    ≈150, would otherwise still read as a grey line). Where black print shares the pixel (the scanner's blur
+    mixes a seal's letter with the title's stroke it crosses) it is darker in proportion to the print's share,
+    with the ink's hue, and keeps that darkness: made paper, the title's strokes were cut wherever the seal's
+    lettering crossed them ("PHÓ GIÁM ĐỐC" read "PHIÓ", a name's "Lê" "1ê"). A darker pixel of another hue is
+    a second ink over the first (a blue signature across a red seal: magenta) and turns to paper too."""
+    if not len(pixels):
+        return np.zeros(0, np.uint8)
+    value = pixels[:, 2].astype(np.float32)
+    angle = pixels[:, 0].astype(np.float32) * np.float32(np.pi / 90)  # OpenCV's hue is half the degrees
+    ink_angle = np.arctan2(np.sin(angle).mean(), np.cos(angle).mean())
+    off = np.abs(np.angle(np.exp(1j * (angle - ink_angle))))
+    ink = float(np.median(value[off <= _HUE_OFF])) if (off <= _HUE_OFF).any() else float(value.max())
+    share = np.clip((value / max(ink, 1.0) - _PRINT_UNDER) / (_INK_ALONE - _PRINT_UNDER), 0.0, 1.0)
+    share[off > _HUE_OFF] = 1.0
+    return (share * paper).astype(np.uint8)
 
 
 def _large_marks(mask: np.ndarray) -> np.ndarray:
@@ -173,13 +212,24 @@ _PAPER_CELL = 8  # pixels a side of the coarse copy's cells that ``local_paper``
 def local_paper(grey: np.ndarray) -> np.ndarray:
     """The paper's grey around each pixel. A rule erased with the page's lightest grey left, where the page is
     darker (a dim or shadowed scan, paper at 130 against 206), a bright stripe whose two edges the binarised
-    variant read as a double rule: Tesseract dropped the words touching it, a register cell's first word. Each
-    coarse cell's mean, the brightest of its neighbours (a cell between two text lines is paper), smoothed."""
+    variant read as a double rule: Tesseract dropped the words touching it, a register cell's first word."""
+    h, w = grey.shape
+    return cv2.resize(paper_cells(grey), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def paper_cells(grey: np.ndarray, reach: int = 1) -> np.ndarray:
+    """The paper's grey on a coarse copy of the page (cells of ``_PAPER_CELL`` pixels): each cell's mean, the
+    brightest within ``reach`` cells (a cell between two text lines is paper; a seal's solid star needs more),
+    smoothed."""
     h, w = grey.shape
     # (every pixel counted: from a sixteenth of them, 7 ms less, the paper was noisy enough that poor forms lost fields)
     small = cv2.resize(grey, (max(1, w // _PAPER_CELL), max(1, h // _PAPER_CELL)), interpolation=cv2.INTER_AREA)
-    paper = cv2.medianBlur(cv2.dilate(small, np.ones((3, 3), np.uint8)), 5)
-    return cv2.resize(paper, (w, h), interpolation=cv2.INTER_LINEAR)
+    return cv2.medianBlur(cv2.dilate(small, np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)), 5)
+
+
+def paper_at(cells: np.ndarray, ys: np.ndarray, xs: np.ndarray) -> np.ndarray:
+    """``paper_cells``' grey at the pixels (``ys``, ``xs``) of the page."""
+    return cells[np.minimum(ys // _PAPER_CELL, cells.shape[0] - 1), np.minimum(xs // _PAPER_CELL, cells.shape[1] - 1)]
 
 
 def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:

@@ -26,8 +26,11 @@ half; docs/benchmarks.md, session 13). A stamp's crop is read that way (darker t
 is: its own words ("Số:", "Ngày:", its office's name) are upright print and would read surely. A seal costs one
 or two more Tesseract runs of a small crop, a stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
-A seal whose colour was washed out leaves no ring in the image read, and is not read again; a stamp washed out
-leaves its box's text to the page's read, which then has it.
+A seal whose colour was washed out leaves no ring in the image read: its neighbourhood is read again as it is,
+one block. The page's read (psm 4) takes a line across both of the footer's columns, and on colour scans lost a
+title line the seal had crossed ("PHÓ CHỦ TỊCH" beside "- Chủ tịch, các Xã;"; held-out moderate pages' CER 1.02 →
+0.57% with the washing of ``preprocess.washed``, docs/benchmarks.md, session 32). A stamp washed out leaves its
+box's text to the page's read, which then has it.
 """
 from __future__ import annotations
 
@@ -180,7 +183,8 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:
             rings = ring_mask(crop)
-            if rings is None:
+            if rings is None:  # washed out with its colour: the title's lines it crossed, read as one block
+                out.append(Covered(x0, y0, [crop], mark.kind))
                 continue
             crops = [np.where(rings, np.uint8(255), crop)]
         else:
