@@ -179,12 +179,14 @@ def test_header_rows_cut_by_blanks_stay_in_their_columns():
                          "Độc lập - Tự do - Hạnh phúc", "Đồng Nai, ngày tháng năm 2026", "QUYẾT ĐỊNH"]
 
 
+def _row(n: int, *spans: tuple[int, int, str]) -> list[Word]:
+    return [w for a, b, text in spans for w in _phrase(n, a, b, text)]
+
+
 def test_a_letters_summary_under_its_number_stays_in_the_left_column():
     """An official letter's "V/v …" lines under its number are as wide as the left column: they end about where
     the national name above begins, beside nothing on their own lines (read after the right column before)."""
-    def row(n: int, *spans: tuple[int, int, str]) -> list[Word]:
-        return [w for a, b, text in spans for w in _phrase(n, a, b, text)]
-
+    row = _row
     body = "Đối với đường sá từ châu Ủng tới Thăng Long, thì sông Bạch Đằng không can hệ, vì đã có sông"
     words = (row(0, (328, 649, "ỦY BAN NHÂN DÂN"), (760, 1476, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
              + row(1, (374, 602, "XÃ MUỔI NỌI"), (891, 1345, "Độc lập - Tự do - Hạnh phúc"))
@@ -201,6 +203,24 @@ def test_a_letters_summary_under_its_number_stays_in_the_left_column():
                          "Đề án 06 trên địa bàn xã Muổi Nọi", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                          "Độc lập - Tự do - Hạnh phúc", "Sơn La, ngày tháng 3 năm 2026",
                          "Kính gửi: Ủy ban nhân dân xã Long Hẹ"]
+
+
+def test_a_summary_reaching_into_the_gutters_margin_stays_in_the_left_column():
+    """A summary line ending closer to the national name above than the gutter's margin (22 px short of "CỘNG",
+    Chromium's layout at 200 dpi) is still beside nothing: it stays under its number."""
+    body = "Hùng dặn ông Chương cứ ngồi trong quán khoảng một tiếng nữa rồi đi ra bình thường. Sau nhiều"
+    words = (_row(0, (334, 685, "UBND TỈNH ĐẮK LẮK"), (801, 1518, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + _row(1, (349, 670, "SỞ CÔNG THƯƠNG"), (931, 1387, "Độc lập - Tự do - Hạnh phúc"))
+             + _row(2, (352, 667, "Số: 1359/SCT-HCTP"), (885, 1432, "Đắk Lắk, ngày 06 tháng 3 năm 2025"))
+             + _row(3, (239, 779, "V/v Tuy nhiên không thể bỏ con mồi quí"))
+             + _row(4, (460, 559, "nên các"))
+             + _row(5, (633, 1138, "Kính gửi: Công an Tỉnh Đắk Lắk."))
+             + [w for n in range(6, 10) for w in _row(n, (237, 1535, body))])
+    for w in words:
+        w.height = 30
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[:6] == ["UBND TỈNH ĐẮK LẮK", "SỞ CÔNG THƯƠNG", "Số: 1359/SCT-HCTP",
+                         "V/v Tuy nhiên không thể bỏ con mồi quí", "nên các", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
 
 
 def _at(words: list[Word], top: int) -> list[Word]:
