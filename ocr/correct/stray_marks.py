@@ -4,9 +4,10 @@ A photocopy's specks sit between and before letters, and Tesseract reads them as
 apostrophe joined to the word. Vietnamese writes each syllable apart and never joins two lowercase syllables with
 such a mark, nor opens a lowercase word with one, nor ends a sentence before a lowercase word. So, on a line:
 
-1. Two known syllables joined by a hyphen, point, underscore, apostrophe or backtick, the second lowercase, are
-   two words ("nhân-dân" → "nhân dân", "UBND-phường" → "UBND phường"); "Tày-Thái" and "Bà Rịa-Vũng Tàu"
-   (capitals both sides) stay.
+1. Two known syllables joined by a hyphen, point, underscore, apostrophe, backtick, star or degree sign, the
+   second lowercase, are two words ("nhân-dân" → "nhân dân", "UBND-phường" → "UBND phường", "trong°dự");
+   "Tày-Thái" and "Bà Rịa-Vũng Tàu" (capitals both sides) stay. So are a known lowercase syllable and a number
+   joined so ("tháng.04", "số-123/2015/NĐ-CP", "năm'*2026"): "Q.1" (quận 1) and "COVID-19" are no such syllable.
 2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex or low quote
    loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
    trên" is a list's dash).
@@ -26,7 +27,7 @@ from dataclasses import replace
 
 from ocr.words import Word
 
-_JOINED = re.compile(r"^([^\W\d_]+)[-._'`]+([^\W\d_]+)([^\w]*)$")
+_JOINED = re.compile(r"^([^\W\d_]+)[-._'`*°]+([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
 _OPENED = re.compile(r"^([-'`._~+ˆ„]+)([^\W\d_]+)([^\w]*)$")
 _CLOSED = re.compile(r"^([^\W\d_]+)\.$")
 
@@ -44,8 +45,10 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
     by rule 1 gives two words, the box shared by characters, recorded in ``born`` by the word's id."""
     out: list[Word] = []
     for w in line:
-        if (m := _JOINED.match(w.text)) and _lower_start(m.group(2)) and _syllable(m.group(2), known) \
-                and (_syllable(m.group(1), known) or (m.group(1).isupper() and len(m.group(1)) > 1)):
+        if (m := _JOINED.match(w.text)) and (
+                _lower_start(m.group(2)) and _syllable(m.group(2), known)
+                and (_syllable(m.group(1), known) or (m.group(1).isupper() and len(m.group(1)) > 1))
+                or m.group(2)[0].isdigit() and _lower_start(m.group(1)) and _syllable(m.group(1), known)):
             left, right = m.group(1), m.group(2) + m.group(3)
             right_width = round(w.width * len(right) / len(w.text))  # the marks' share belongs to neither part
             parts = [replace(w, text=left, width=round(w.width * len(left) / len(w.text))),

@@ -30,6 +30,9 @@ def _corrected(text: str) -> str:
     ("vào .vận hành", "vào vận hành"),  # 2: opened by a point
     ("từ -đầu năm", "từ đầu năm"),  # 2: a dash before a lowercase word
     ("báo cáo trong. năm", "báo cáo trong năm"),  # 3: a point before a lowercase word
+    ("thực hiện trong°dự toán", "thực hiện trong dự toán"),  # 1: a degree sign
+    ("ngày 06 tháng.04 năm'*2026", "ngày 06 tháng 04 năm 2026"),  # 1: a syllable and a number
+    ("theo Nghị định số-123/2015/NĐ-CP của", "theo Nghị định số 123/2015/NĐ-CP của"),
 ])
 def test_specks_taken_off(read, fixed):
     assert _corrected(read) == fixed
@@ -47,6 +50,8 @@ def test_specks_taken_off(read, fixed):
     "ngày 10-4-2026 và",  # digits
     "tên miền sohoa.vn và",  # not two known syllables
     "hết năm.",  # a point at the line's end
+    "Đằng, Q.1 và",  # an abbreviation's point before a number
+    "dịch COVID-19 năm",
 ])
 def test_marks_with_a_use_left_alone(text):
     assert _corrected(text) == text
