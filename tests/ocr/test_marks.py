@@ -66,6 +66,20 @@ def test_seal_washed_without_cutting_the_print_it_crosses():
     assert (washed[paper] > 150).mean() > 0.999  # and the seal alone is paper
 
 
+def test_a_signature_across_a_seal_washes_out_with_it():
+    """Blue over red is dark and magenta: the hue moved towards the other ink, not the print's grey, so both go
+    (kept as print's share, its strokes across the seal were read as an "N")."""
+    page = _page(["PHÓ GIÁM ĐỐC"], size=(900, 400), top=120)
+    paper = cv2.GaussianBlur(page, (0, 0), 1.3).min(axis=2) > 250  # the title's blurred rims aside
+    _ink(page, stamp_mask("ỦY BAN NHÂN DÂN TỈNH KHÁNH HÒA", np.random.default_rng(4), 260), STAMP_RED, 40, 40)
+    _ink(page, signature_mask(np.random.default_rng(8), 300, 120), PEN_BLUE, 60, 200)
+    page = cv2.GaussianBlur(page, (0, 0), 1.3)
+    found = marks.colour_marks(page)
+    assert sorted(m.kind for m in found) == [SEAL, SIGNATURE]
+    washed = marks.wash_pen(preprocess.suppress_stamps(page), page, found)
+    assert (washed[paper] <= 150).sum() <= 10  # of 350,000 (26 with any hue within 15° kept as print, 4 now)
+
+
 def test_black_signature_flagged_as_signature_not_read_as_text():
     page = _page(LINES[:4] + ["", "", "", "Nguyễn Văn Bình"])
     box = _ink(page, signature_mask(np.random.default_rng(5), 520, 230), BLACK, 140, 440)
