@@ -64,3 +64,25 @@ def test_a_cut_word_shares_its_box():
     assert (left.text, right.text) == ("nhân", "dân")
     assert left.left == 0 and right.left + right.width == 12 * len("nhân-dân")
     assert left.width + right.width < 12 * len("nhân-dân")  # the hyphen's share belongs to neither
+
+
+def _page(*lines: str) -> list[Word]:
+    words = []
+    for n, text in enumerate(lines):
+        for w in _line(text):
+            w.top, w.line = 40 * n, n
+            words.append(w)
+    return words
+
+
+@pytest.mark.parametrize("lines, fixed", [
+    (["3. Tổ chức rà soát", "A. Tăng cường tuyên truyền"], "4. Tăng cường tuyên truyền"),  # 4 read as A
+    (["1) Thu thập", "Z) Số hóa"], "2) Số hóa"),
+    (["A. Phần mở đầu", "B. Nội dung"], "B. Nội dung"),  # a lettered list keeps its letters
+    (["3. Tổ chức", "A) Tăng cường"], "A) Tăng cường"),  # another stop: not the same list
+    (["2. Tổ chức", "A. Tăng cường"], "A. Tăng cường"),  # 4 does not follow 2
+])
+def test_a_numbered_paragraph_read_as_a_letter(lines, fixed):
+    words = _page(*lines)
+    correct_words(words)
+    assert page_text(words).splitlines()[-1] == fixed

@@ -1,0 +1,33 @@
+"""A numbered paragraph's number read as a letter: "3. …", then "A. …" for "4. …".
+
+An administrative document numbers its paragraphs and a list's items "1.", "2.", "3." at the start of a line, and
+on a worn copy Tesseract reads a digit as the letter it resembles (4 → A, 1 → I or l, 2 → Z, 5 → S, 8 → B, 6 →
+G). A line that opens with such a letter and the same stop as the numbered line before it, where that line's
+number is one less than the letter's digit, opens with the digit. A list lettered "A.", "B." (a document's parts)
+keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.".
+"""
+from __future__ import annotations
+
+import re
+
+from ocr.words import Word
+
+_NUMBER = re.compile(r"^(\d{1,2})([.)])$")
+_LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+
+
+def renumbered(lines: list[list[Word]]) -> None:
+    """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run."""
+    last: tuple[int, str] | None = None  # the number and stop of the last numbered line
+    for line in lines:
+        if not line:
+            continue
+        first = line[0]
+        if m := _NUMBER.match(first.text):
+            last = (int(m.group(1)), m.group(2))
+            continue
+        text = first.text
+        digit = _LOOKALIKE.get(text[:1])
+        if digit and len(text) == 2 and last is not None and text[1] == last[1] and int(digit) == last[0] + 1:
+            first.text = digit + text[1]
+            last = (int(digit), text[1])
