@@ -239,3 +239,17 @@ def test_a_stamps_own_words_are_set_aside_however_sure():
     kept = marks.set_aside(inside + [Word("ngày", 0.95, 700, 150, 70, 30, 1, 0)], [stamp])
     assert [w.text for w in kept] == ["Số:", "ngày"]  # the document's number line, and its date line beside
     assert [w.text for w in marks.set_aside(inside, [])] == ["ĐẾN", "Chuyến", "Ngày:", "Số:"]
+
+
+def test_a_stamps_office_name_in_small_capitals_is_set_aside():
+    """The receiving office's name along a stamp's top, in capitals smaller than the page's: the stamp's print.
+    The document's own header under the stamp, in capitals of the page's size, stays."""
+    stamp = Mark(STAMP, 100, 100, 500, 200, 0.8)
+    def words(top: int, height: int, *texts: str) -> list[Word]:
+        return [Word(t, 0.95, 130 + 110 * k, top, 100, height, 1, 0) for k, t in enumerate(texts)]
+
+    header = words(40, 33, "ỦY", "BAN", "NHÂN", "DÂN") + words(80, 25, "UBND", "NAM", "BAN")  # no mark above: shorter
+    office = words(120, 21, "VĂN", "PHÒNG", "ĐĂNG", "KÝ")
+    under = words(200, 33, "TỈNH", "NGHỆ") + words(200, 25, "AN")
+    kept = [w.text for w in marks.set_aside(header + office + under, [stamp])]
+    assert kept == ["ỦY", "BAN", "NHÂN", "DÂN", "UBND", "NAM", "BAN", "TỈNH", "NGHỆ", "AN"]
