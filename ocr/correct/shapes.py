@@ -16,6 +16,7 @@ _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TAIL = re.compile(r"[,.;:)]*$")
 _UNIT_BOUNDS = {"ngày": (1, 31, 2), "tháng": (1, 12, 2), "năm": (1880, 2100, 4)}  # (low, high, digits)
 _DC = re.compile(r"^[ĐD][/ịíìỉĩi1l|]c$")
+_SIGNING_FOR = frozenset({"TM", "KT", "TL", "TUQ"})
 
 
 def _valid_date(text: str) -> bool:
@@ -94,10 +95,14 @@ def split_points(tokens: list[str], known) -> dict[int, int]:
 
 def fix_abbreviations(tokens: list[str]) -> list[str]:
     """"Địc Chủ tịch" → "Đ/c Chủ tịch": a token shaped like Đ/c whose slash was read as a letter (no Vietnamese
-    word is spelled so: "ic" is no rhyme), before a capitalised word. "Đ/c" itself, "V/v", "K/g" are never touched."""
+    word is spelled so: "ic" is no rhyme), before a capitalised word. "Đ/c" itself, "V/v", "K/g" are never touched.
+    "TM, ỦY BAN NHÂN DÂN" → "TM. ỦY BAN NHÂN DÂN": the signer's "on behalf of" marks (Decree 30/2020: TM., KT.,
+    TL., TUQ.) end with a point, read as a comma or colon off a speck or a copy's worn stroke, before capitals."""
     out = list(tokens)
     for i, t in enumerate(tokens[:-1]):
         core, tail = _core(t)
         if core != "Đ/c" and _DC.match(core) and tokens[i + 1][:1].isupper():
             out[i] = "Đ/c" + tail
+        elif t[:-1] in _SIGNING_FOR and t[-1] in ",:;" and tokens[i + 1].isupper():
+            out[i] = t[:-1] + "."
     return out

@@ -45,12 +45,14 @@ def test_joined_words_merge_their_boxes():
 @pytest.mark.parametrize("read, fixed", [
     ("Địc Chủ tịch UBND xã;", "Đ/c Chủ tịch UBND xã;"),
     ("- Đ1c Nguyễn Văn An;", "- Đ/c Nguyễn Văn An;"),
+    ("TM, ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),  # the signer's "on behalf of", its point read as a comma
+    ("KT: CHỦ TỊCH", "KT. CHỦ TỊCH"),
 ])
 def test_slashed_abbreviation(read, fixed):
     assert correct_text(read) == fixed
 
 
-@pytest.mark.parametrize("text", ["Đ/c Chủ tịch", "V/v tổ chức số hóa", "K/g Ủy ban", "Địc bản"])
+@pytest.mark.parametrize("text", ["Đ/c Chủ tịch", "V/v tổ chức số hóa", "K/g Ủy ban", "Địc bản", "TM, Công ty"])
 def test_abbreviations_kept(text):
     assert correct_text(text) == text
 
