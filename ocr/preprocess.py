@@ -18,18 +18,6 @@ _WORK_WIDTH = 1000
 _MIN_SKEW_DEG = 0.2
 
 
-def percentile(grey: np.ndarray, q: float) -> int:
-    """``int(np.percentile(grey, q))`` of a uint8 image from its histogram: the same number, without sorting
-    nine million pixels (cv2.calcHist: np.bincount takes ten times as long on a 300 dpi page)."""
-    hist = cv2.calcHist([np.ascontiguousarray(grey)], [0], None, [256], [0, 256]).ravel().astype(np.int64)
-    counts = np.cumsum(hist)
-    pos = q / 100 * (counts[-1] - 1)
-    k, t = int(pos), pos - int(pos)
-    lo = int(np.searchsorted(counts, k, side="right"))
-    hi = int(np.searchsorted(counts, k + 1, side="right")) if t > 0 else lo
-    return int(hi - (hi - lo) * (1 - t) if t >= 0.5 else lo + (hi - lo) * t)  # numpy's own interpolation
-
-
 def _ink_per_row(binary: np.ndarray) -> np.ndarray:
     """Count of non-zero pixels in each row of a 0/255 image (cv2.reduce: numpy's sum is several times slower)."""
     return cv2.reduce(binary, 1, cv2.REDUCE_SUM, dtype=cv2.CV_32S).ravel() // 255
@@ -55,8 +43,8 @@ _MARK_MIN = 0.06  # a coloured mark this share of the page width in both directi
 def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
     """Grey page in which red and blue seals, signatures and frames turn to paper while black text stays.
 
-    On coloured pixels the brightest channel is used: a red stamp is bright in R, a blue one in B, so they
-    wash out; black print, dark in every channel, survives even where a stamp overlaps it. Only *large*
+    Coloured pixels are washed against their ink (``washed``): a red stamp is bright in R, a blue one in B, so
+    they wash out; black print, dark in every channel, survives even where a stamp overlaps it. Only *large*
     coloured marks are washed (connected regions at least ``_MARK_MIN`` of the page width both ways): red
     printed text keeps its ordinary luminance, which reads as dark grey. Pixels without colour keep ordinary
     luminance, so grey scans are untouched. Caveat: vivid blue handwriting fades too.

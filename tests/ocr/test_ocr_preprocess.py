@@ -60,13 +60,6 @@ def test_strip_search_agrees_with_rotating_the_page(birth_page, angle):
     assert preprocess.skew_angle(grey, binary=binary) == pytest.approx(_rotated_profile_angle(binary), abs=0.15)
 
 
-@given(st.integers(0, 2**32 - 1), st.integers(1, 60), st.integers(1, 60), st.floats(0, 100))
-@settings(max_examples=60, deadline=None)
-def test_percentile_is_numpys(seed, h, w, q):
-    grey = np.random.default_rng(seed).integers(0, 256, (h, w), dtype=np.uint8)
-    assert preprocess.percentile(grey, q) == int(np.percentile(grey, q))
-
-
 def test_small_skew_left_alone(birth_page):
     grey = np.asarray(birth_page.convert("L"))
     out, angle = preprocess.deskew(grey)
