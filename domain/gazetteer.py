@@ -298,20 +298,21 @@ class Gazetteer:
             return lambda k: _bare(self._spelling.get((level, f"{path}{k}")) or self._names[level][k])
 
         p = _near(names["p"], self.provinces["legacy"] | self.provinces["2025"], written["p"], spelled("p", ""))
+        if p is None:
+            return None
         d = None
         if "d" in where and (d := _near(names["d"], self._districts.get(p, set()), written["d"],
                                         spelled("d", f"{p}/"))) is None:
             return None
-        if p is None:
-            return None
-        wards = self._wards.get((p, d), set())
+        paths = {"p": "", "d": f"{p}/", "w": f"{p}/{d or ''}/"}  # where each level's names are kept under
         w = None
-        if "w" in where and (w := _near(names["w"], wards, written["w"], spelled("w", f"{p}/{d or ''}/"))) is None:
+        if "w" in where and (w := _near(names["w"], self._wards.get((p, d), set()), written["w"],
+                                        spelled("w", paths["w"]))) is None:
             return None
-        for level, new, path in (("p", p, ""), ("d", d, f"{p}/"), ("w", w, f"{p}/{d or ''}/")):
+        for level, new in (("p", p), ("d", d), ("w", w)):
             if level in where and new != names[level]:
                 i, m_end = where[level]
-                parts[i] = parts[i][:m_end] + spelled(level, path)(new)
+                parts[i] = parts[i][:m_end] + spelled(level, paths[level])(new)
         fixed = ",".join(parts)
         return fixed if self.check_place(fixed).known else None
 

@@ -198,16 +198,13 @@ def wash_pen(grey: np.ndarray, rgb: np.ndarray, marks: list[Mark]) -> np.ndarray
         # dark); the strokes themselves become paper: a dark blue pen is still 150 grey in its brightest one.
         rim = cv2.dilate(coloured, np.ones((5, 5), np.uint8)) > 0
         part = out[sl]
+        yy, xx = np.indices(part.shape)
+        paper = preprocess.paper_at(cells, yy + m.top, xx + m.left)
         bright = rgb[sl][rim].max(axis=1)
-        ys, xs = np.nonzero(rim)
-        paper = preprocess.paper_at(cells, ys + m.top, xs + m.left)
         # A rim no darker than a pale pen stroke is the stroke's edge: paper too, or Tesseract reads its ghost.
-        part[rim] = np.where(bright >= _RIM, paper, np.maximum(part[rim], bright))
+        part[rim] = np.where(bright >= _RIM, paper[rim], np.maximum(part[rim], bright))
         ys, xs = np.nonzero(coloured)
-        pixels = hsv[ys, xs]
-        paper = preprocess.paper_at(cells, ys + m.top, xs + m.left)
-        for ink in preprocess.inks(pixels[:, 0]):
-            part[ys[ink], xs[ink]] = preprocess.washed(pixels[ink], paper[ink])
+        preprocess.wash(part, ys, xs, hsv[ys, xs], paper[ys, xs])
     return out
 
 

@@ -63,21 +63,20 @@ def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
     # The marks' pixels alone, in HSV (OpenCV's 8-bit V is max(R, G, B), the brightest channel): gathering them
     # from the RGB page took a third of this function.
     ys, xs = np.nonzero(stamp)
-    pixels = hsv[ys, xs]
     out = grey.copy()
     # The paper around each mark, not the page's: a seal washed to the page's lightest grey stood out of a dim
     # scan's paper as a bright ring that Tesseract's recogniser (it reads grey) took the title's letters with.
-    paper = paper_at(paper_cells(grey, MARK_REACH), ys, xs)
-    for ink in inks(pixels[:, 0]):
-        out[ys[ink], xs[ink]] = washed(pixels[ink], paper[ink])
+    wash(out, ys, xs, hsv[ys, xs], paper_at(paper_cells(grey, MARK_REACH), ys, xs))
     return out
 
 
-def inks(hue: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Masks of the red and of the blue-to-violet pixels among coloured ones (OpenCV hues): a seal and the
-    signature over it, each washed against its own ink."""
-    red = (hue <= 12) | (hue >= 150)
-    return red, ~red
+def wash(out: np.ndarray, ys: np.ndarray, xs: np.ndarray, pixels: np.ndarray, paper: np.ndarray) -> None:
+    """Wash, in place, ``out``'s coloured pixels at (``ys``, ``xs``): ``pixels`` their HSV, ``paper`` the paper's
+    grey there. The red ones (a seal) and the blue-to-violet ones (the signature over it) each against their own
+    ink (``washed``)."""
+    red = (pixels[:, 0] <= 12) | (pixels[:, 0] >= 150)  # OpenCV hues
+    for ink in (red, ~red):
+        out[ys[ink], xs[ink]] = washed(pixels[ink], paper[ink])
 
 
 # A coloured pixel at least this share as bright (brightest channel) as its ink's own is that ink on paper.

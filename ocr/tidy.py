@@ -222,7 +222,6 @@ def marked_lookalike(read: str, looked: str) -> bool:
     return any(a != b and a not in _PLAIN_LOOKALIKES for a, b in zip(read, looked, strict=False))
 
 
-
 def holds(whole: str, part: str) -> bool:
     """Are ``part``'s characters ``whole``'s, in order, with some left out? (Digits a read lost, never changed.)"""
     rest = iter(whole)
