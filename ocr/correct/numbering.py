@@ -1,10 +1,15 @@
-"""A numbered paragraph's number read as a letter: "3. …", then "A. …" for "4. …".
+"""A list's markers at the start of a line: a numbered paragraph's number read as a letter ("3. …", then "A. …"
+for "4. …"), an item's dash read as a tilde.
 
 An administrative document numbers its paragraphs and a list's items "1.", "2.", "3." at the start of a line, and
 on a worn copy Tesseract reads a digit as the letter it resembles (4 → A, 1 → I or l, 2 → Z, 5 → S, 8 → B, 6 →
 G). A line that opens with such a letter and the same stop as the numbered line before it, where that line's
 number is one less than the letter's digit, opens with the digit. A list lettered "A.", "B." (a document's parts)
 keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.".
+
+A list's items open with a dash ("Nơi nhận:" and its "- Như trên;", a body's "- Tham gia …"), which Tesseract
+reads "~" on office scans and photocopies (10 of 50 template pages, session 33): a line that opens with a tilde
+alone opens with a dash — the documents write no tilde of their own.
 """
 from __future__ import annotations
 
@@ -17,12 +22,16 @@ _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "
 
 
 def renumbered(lines: list[list[Word]]) -> None:
-    """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run."""
+    """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run, or a
+    tilde from a dash."""
     last: tuple[int, str] | None = None  # the number and stop of the last numbered line
     for line in lines:
         if not line:
             continue
         first = line[0]
+        if first.text == "~":
+            first.text = "-"
+            continue
         if m := _NUMBER.match(first.text):
             last = (int(m.group(1)), m.group(2))
             continue

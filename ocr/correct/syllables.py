@@ -63,7 +63,10 @@ TOKEN = re.compile(r"^([^\w]*)([^\W\d_]+)([^\w]*)$")
 # A number ("12", "2026", "10/4/2026"), the same groups: never corrected, but context for its neighbours, as the one
 # token ``NUMBER`` the model counts ("ngày # tháng": a date's "tháng" read "thắng" is told by the numbers around it).
 NUMBER_CORE = r"\d+(?:[/.,:-]\d+)*"
-NUMBER_TOKEN = re.compile(rf"^([^\w]*)({NUMBER_CORE})([^\w]*)$")
+# A document's number is one too ("45/2020/NĐ-CP", "123/QĐ-UBND"): the corpus counts its digits before the code's
+# slash as the number after "số", and here it is "số"'s context ("Nghị định sổ 45/2020/NĐ-CP" → "số").
+_CODE = r"(?:/[A-ZĐ][A-ZĐ0-9]*(?:-[A-ZĐ0-9]+)*)*"
+NUMBER_TOKEN = re.compile(rf"^([^\w]*)({NUMBER_CORE}{_CODE})([^\w]*)$")
 NUMBER = "#"
 
 

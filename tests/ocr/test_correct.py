@@ -53,9 +53,17 @@ def test_ids_untouched(text):
 @pytest.mark.parametrize("read, fixed", [
     ("Hà Nội, ngày 16 thắng 6 năm 2025", "Hà Nội, ngày 16 tháng 6 năm 2025"),
     ("sinh ngày 12 thắng 3 nắm 1998", "sinh ngày 12 tháng 3 năm 1998"),
+    # a document's number, its code after the digits: "số" before it, where "định sổ" alone leaves the model unsure
+    ("Căn cứ Nghị định sổ 30/2020/NĐ-CP ngày 05", "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05"),
+    ("Quyết định sổ 123/QĐ-UBND", "Quyết định số 123/QĐ-UBND"),
 ])
 def test_numbers_are_context(read, fixed):
     assert correct_text(read) == fixed
+
+
+@pytest.mark.parametrize("text", ["Luật số 80/2015/QH13 và Công văn số 2345/UBND-VX", "mã 12/abc"])
+def test_document_numbers_untouched(text):
+    assert correct_text(text) == text
 
 
 def test_numbers_counted_as_one_token():

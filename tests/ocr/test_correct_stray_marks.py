@@ -81,6 +81,9 @@ def _page(*lines: str) -> list[Word]:
     (["A. Phần mở đầu", "B. Nội dung"], "B. Nội dung"),  # a lettered list keeps its letters
     (["3. Tổ chức", "A) Tăng cường"], "A) Tăng cường"),  # another stop: not the same list
     (["2. Tổ chức", "A. Tăng cường"], "A. Tăng cường"),  # 4 does not follow 2
+    (["Nơi nhận:", "~ Như trên;"], "- Như trên;"),  # an item's dash read as a tilde
+    (["Tôi cam kết:", "~ Mọi thông tin là đúng"], "- Mọi thông tin là đúng"),
+    (["Tôi cam kết:", "khoảng ~ 10%"], "khoảng ~ 10%"),  # not a line's first word
 ])
 def test_a_numbered_paragraph_read_as_a_letter(lines, fixed):
     words = _page(*lines)
