@@ -70,6 +70,11 @@ def test_two_word_phrases_only_in_capitals():
     ("đối chiếu số hộ tịch", "đối chiếu sổ hộ tịch"),
     ("Số hộ tịch đã số hóa", "Sổ hộ tịch đã số hóa"),
     ("- Công thông tin điện tử tỉnh;", "- Cổng thông tin điện tử tỉnh;"),  # where a "Nơi nhận" list publishes
+    # the register books' names: a report on them, a register page's title
+    ("rà soát toàn bộ số đăng ký khai sinh", "rà soát toàn bộ sổ đăng ký khai sinh"),
+    ("SO ĐĂNG KÝ KHAI TỬ", "SỔ ĐĂNG KÝ KHAI TỬ"),
+    ("ghi vào số địa chính", "ghi vào sổ địa chính"),
+    ("Số đăng ký: 123", "Số đăng ký: 123"),  # a number's label: no book's name
 ])
 def test_long_phrases_in_any_case(read, fixed):
     tokens = read.split()
