@@ -50,8 +50,12 @@ FORMULAE = (
     # where results are sent and published (every "Nơi nhận" list names one)
     "Cổng thông tin điện tử", "Cổng Dịch vụ công quốc gia", "Cơ sở dữ liệu quốc gia về dân cư",
     "Cơ sở dữ liệu hộ tịch điện tử",
-    # the register books the records are kept in (Circular 04/2020/TT-BTP; land: Circular 10/2024/TT-BTNMT), named
-    # in every report on them: "sổ" (book) where the corpora print "số" (number) fourteen times as often
+)
+# The register books the records are kept in (Circular 04/2020/TT-BTP; land: Circular 10/2024/TT-BTNMT), named in
+# every report on them and on each register page: "sổ" (book) where the corpora print "số" (number) fourteen times
+# as often. Restored as whole phrases only (``ocr.correct.phrases``), not counted into the model: counted, the pair
+# "sổ đăng" turned a confident "số đăng ký" (a number's label) into "sổ" on a photocopy.
+BOOKS = (
     "Sổ đăng ký khai sinh", "Sổ đăng ký kết hôn", "Sổ đăng ký khai tử", "Sổ đăng ký nhận cha, mẹ, con",
     "Sổ đăng ký giám hộ", "Sổ đăng ký thay đổi, cải chính, bổ sung thông tin hộ tịch", "Sổ địa chính",
     "Sổ mục kê đất đai",

@@ -30,7 +30,7 @@ LONG = 3  # a phrase of this many words is restored in any case
 def _index() -> tuple[dict[tuple[str, ...], tuple[str, ...]], int]:
     """Phrase syllables keyed by their letters without marks (ambiguous keys dropped), and the longest key."""
     found: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
-    for phrase in admin.phrases():
+    for phrase in admin.phrases() + admin.BOOKS:
         words = tuple(w.lower() for w in _WORD.findall(phrase))
         if len(words) >= 2:
             found.setdefault(tuple(fold(w) for w in words), set()).add(words)

@@ -85,7 +85,7 @@ def _page(*lines: str) -> list[Word]:
     (["Tôi cam kết:", "~ Mọi thông tin là đúng"], "- Mọi thông tin là đúng"),
     (["Tôi cam kết:", "khoảng ~ 10%"], "khoảng ~ 10%"),  # not a line's first word
 ])
-def test_a_numbered_paragraph_read_as_a_letter(lines, fixed):
+def test_a_list_marker_misread(lines, fixed):
     words = _page(*lines)
     correct_words(words)
     assert page_text(words).splitlines()[-1] == fixed
