@@ -50,7 +50,7 @@ from ocr.correct.model import (
     SyllableModel,
     model,
 )
-from ocr.correct.numbering import renumbered
+from ocr.correct.numbering import mend_list_markers
 from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
 from ocr.correct.split import unmerged
@@ -304,7 +304,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
         lines.append(glued)
-    renumbered(lines)
+    mend_list_markers(lines)
     runs_on = _runs_on(lines)
     for k in range(len(lines) - 1):
         if runs_on[k]:

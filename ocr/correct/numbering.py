@@ -21,7 +21,7 @@ _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
 _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 
 
-def renumbered(lines: list[list[Word]]) -> None:
+def mend_list_markers(lines: list[list[Word]]) -> None:
     """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run, or a
     tilde from a dash."""
     last: tuple[int, str] | None = None  # the number and stop of the last numbered line

@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from ocr.correct import admin
+
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TAIL = re.compile(r"[,.;:)]*$")
 _UNIT_BOUNDS = {"ngày": (1, 31, 2), "tháng": (1, 12, 2), "năm": (1880, 2100, 4)}  # (low, high, digits)
 _DC = re.compile(r"^[ĐD][/ịíìỉĩi1l|]c$")
-_SIGNING_FOR = frozenset({"TM", "KT", "TL", "TUQ"})
+_SIGNING_FOR = frozenset(mark.rstrip(".") for mark in admin.AUTHORITY_MARKS)  # "TM", "KT", "TL", "TUQ"
 
 
 def _valid_date(text: str) -> bool:
