@@ -27,6 +27,7 @@ _NARROW = 0.7
 _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
 _RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
 # What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
+_DASHES = {"-", "–", "—", "~"}  # how Tesseract reads a list's dash
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
 
@@ -61,6 +62,23 @@ def _stretched(word: Word, line: list[Word], height: float) -> bool:
     return True
 
 
+def _list_dash(word: Word, line: list[Word], height: float) -> bool:
+    """A list item's dash opening its line ("- Như trên;" of "Nơi nhận:"): Tesseract reads the short stroke at
+    0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (21 of 50 template and
+    nomvn pages lost a dash that plain Tesseract kept, session 34). Told from a speck by its shape and place: a
+    stroke along the line (twice as wide as thick, no wider than a letter is tall), a letter's height or less
+    before the line's next word, at the height of that word's letters (not under them, as a rule's stub is)."""
+    if word.text not in _DASHES or len(line) < 2 or line[0] is not word:
+        return False
+    nxt = line[1]
+    if not nxt.text[:1].isalnum() or is_garbage(nxt, height):
+        return False
+    middle = word.top + word.height / 2
+    return (2 * word.height <= word.width <= height
+            and 0 <= nxt.left - (word.left + word.width) <= height
+            and nxt.top + 0.3 * nxt.height <= middle <= nxt.top + 0.9 * nxt.height)
+
+
 def _pieces(line: list[Word], gap: float) -> list[list[Word]]:
     out = [[line[0]]]
     for prev, w in zip(line, line[1:], strict=False):
@@ -78,7 +96,8 @@ def reading_order(words: list[Word]) -> list[Word]:
     """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring)."""
     height = median(w.height for w in words) if words else 0.0
     lines = [kept for line in lines_of(words)
-             if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)])]
+             if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)
+                                or _list_dash(w, line, height)])]
     words = [w for line in lines for w in line]
     if len(lines) < 2:
         return words

@@ -64,6 +64,17 @@ def test_a_word_stretched_by_specks_stays_and_one_beside_its_line_goes():
         assert page_text(reading_order([*line, box])) == "Nơi cư trú: huyện Bảo Lâm, tỉnh Lâm"
 
 
+def test_a_list_dash_read_without_confidence_stays_and_a_speck_goes():
+    # "- Như trên;" of "Nơi nhận:": the dash a 16 × 6 px stroke at the letters' middle, read at 0.69.
+    line = _line(0, (60, "Như trên;"))
+    dash = Word("-", 0.69, 30, 25, 16, 6, 1, 0)
+    assert page_text(reading_order([dash, *line])) == "- Như trên;"
+    # A speck (as tall as wide), a stub under the letters (a rule's remains) and a stroke far from the word go.
+    for box in (Word("-", 0.69, 30, 25, 8, 8, 1, 0), Word("-", 0.69, 30, 52, 16, 6, 1, 0),
+                Word("-", 0.69, -100, 25, 16, 6, 1, 0)):
+        assert page_text(reading_order([box, *line])) == "Như trên;"
+
+
 def _official_words() -> list[Word]:
     """Decree 30/2020's page as word boxes: two header blocks, title, body, "Nơi nhận" beside the signer."""
     return (_line(0, (260, "BỘ TÀI CHÍNH"), (1150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
