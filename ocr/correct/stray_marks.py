@@ -12,7 +12,8 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
    loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
    trên" is a list's dash).
 3. A known lowercase syllable's closing point before a lowercase word goes ("của. doanh"), on the line or across
-   a wrapped line's end ("… có.⏎ nhiều": ``unstopped``, called for a line that runs on).
+   a wrapped line's end ("… có.⏎ nhiều": ``unstopped``, called for a line that runs on); so does one before a
+   whole date ("ngày. 12/01/2026": no sentence opens with a date, and a document writes "ngày" before it).
 
 Double quotes, colons and commas are left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu, có";
 ",Quảng" is a comma that lost its space).
@@ -30,6 +31,7 @@ from ocr.words import Word
 _JOINED = re.compile(r"^([^\W\d_]+)[-._'`*°]+([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
 _OPENED = re.compile(r"^([-'`._~+ˆ„]+)([^\W\d_]+)([^\w]*)$")
 _CLOSED = re.compile(r"^([^\W\d_]+)\.$")
+_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}\W*$")
 
 
 def _syllable(word: str, known: Callable[[str], bool]) -> bool:
@@ -67,7 +69,7 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
 
 def unstopped(w: Word, nxt: Word, known: Callable[[str], bool]) -> None:
     """Rule 3: ``w``'s closing point goes where ``w`` is a known lowercase syllable and ``nxt``, the word read
-    after it (on its line, or opening the line a wrapped line runs on to), opens lowercase."""
+    after it (on its line, or opening the line a wrapped line runs on to), opens lowercase or is a date."""
     if (m := _CLOSED.match(w.text)) and _lower_start(m.group(1)) and _syllable(m.group(1), known) \
-            and _lower_start(nxt.text):
+            and (_lower_start(nxt.text) or _DATE.match(nxt.text)):
         w.text = m.group(1)
