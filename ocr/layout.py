@@ -26,8 +26,8 @@ _MARGIN = 0.05  # a piece starting within this share of the width from the left 
 _NARROW = 0.7
 _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
 _RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
-# What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 _DASHES = {"-", "–", "—", "~"}  # how Tesseract reads a list's dash
+# What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
 
@@ -64,8 +64,8 @@ def _stretched(word: Word, line: list[Word], height: float) -> bool:
 
 def _list_dash(word: Word, line: list[Word], height: float) -> bool:
     """A list item's dash opening its line ("- Như trên;" of "Nơi nhận:"): Tesseract reads the short stroke at
-    0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (21 of 50 template and
-    nomvn pages lost a dash that plain Tesseract kept, session 34). Told from a speck by its shape and place: a
+    0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (32 lines of the official run's 50
+    pages lost a dash that plain Tesseract kept, session 34). Told from a speck by its shape and place: a
     stroke along the line (twice as wide as thick, no wider than a letter is tall), a letter's height or less
     before the line's next word, at the height of that word's letters (not under them, as a rule's stub is)."""
     if word.text not in _DASHES or len(line) < 2 or line[0] is not word:
