@@ -64,8 +64,8 @@ def _stretched(word: Word, line: list[Word], height: float) -> bool:
 
 def _list_dash(word: Word, line: list[Word], height: float) -> bool:
     """A list item's dash opening its line ("- Như trên;" of "Nơi nhận:"): Tesseract reads the short stroke at
-    0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (32 lines of the official run's 50
-    pages lost a dash that plain Tesseract kept, session 34). Told from a speck by its shape and place: a
+    0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (32 lines of the official
+    run's 50 pages lost a dash that plain Tesseract kept, session 34). Told from a speck by its shape and place: a
     stroke along the line (twice as wide as thick, no wider than a letter is tall), a letter's height or less
     before the line's next word, at the height of that word's letters (not under them, as a rule's stub is)."""
     if word.text not in _DASHES or len(line) < 2 or line[0] is not word:
