@@ -9,7 +9,9 @@ keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.".
 
 A list's items open with a dash ("Nơi nhận:" and its "- Như trên;", a body's "- Tham gia …"), which Tesseract
 reads "~" on office scans and photocopies (10 of 50 template pages, session 33): a line that opens with a tilde
-alone opens with a dash — the documents write no tilde of their own.
+alone opens with a dash — the documents write no tilde of their own. A lone dash ending the line before is the
+same dash read twice — by the page's read, on the line above, and by ``ocr.unread``'s read of what it left out
+("Nơi nhận: -⏎- Công an tỉnh…") — and goes; a hyphen ending a wrapped line ("Nhóm Châu Á -⏎Thái Bình Dương") stays.
 """
 from __future__ import annotations
 
@@ -21,17 +23,25 @@ _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
 _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 
 
-def mend_list_markers(lines: list[list[Word]]) -> None:
+def mend_list_markers(lines: list[list[Word]]) -> set[int]:
     """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run, or a
-    tilde from a dash."""
+    tilde from a dash; a lone dash ending the line above a dash's line is taken off it. The ids of the words
+    taken off."""
     last: tuple[int, str] | None = None  # the number and stop of the last numbered line
+    gone: set[int] = set()
+    above: list[Word] = []
     for line in lines:
         if not line:
             continue
         first = line[0]
         if first.text == "~":
             first.text = "-"
+        if first.text == "-":
+            if len(above) > 1 and above[-1].text in ("-", "~"):
+                gone.add(id(above.pop()))
+            above = line
             continue
+        above = line
         if m := _NUMBER.match(first.text):
             last = (int(m.group(1)), m.group(2))
             continue
@@ -40,3 +50,4 @@ def mend_list_markers(lines: list[list[Word]]) -> None:
         if digit and len(text) == 2 and last is not None and text[1] == last[1] and int(digit) == last[0] + 1:
             first.text = digit + text[1]
             last = (int(digit), text[1])
+    return gone
