@@ -36,12 +36,11 @@ def mend_list_markers(lines: list[list[Word]]) -> set[int]:
         first = line[0]
         if first.text == "~":
             first.text = "-"
-        if first.text == "-":
-            if len(above) > 1 and above[-1].text in ("-", "~"):
-                gone.add(id(above.pop()))
-            above = line
-            continue
+        if first.text == "-" and len(above) > 1 and above[-1].text in ("-", "~"):
+            gone.add(id(above.pop()))
         above = line
+        if first.text == "-":
+            continue
         if m := _NUMBER.match(first.text):
             last = (int(m.group(1)), m.group(2))
             continue

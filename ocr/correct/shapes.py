@@ -32,6 +32,11 @@ def _valid_date(text: str) -> bool:
     return True
 
 
+def is_date(token: str) -> bool:
+    """A whole day/month/year date, its closing punctuation aside ("12/01/2026,")."""
+    return _valid_date(_core(token)[0])
+
+
 def _core(token: str) -> tuple[str, str]:
     tail = _TAIL.search(token).group(0)  # type: ignore[union-attr]
     return token[: len(token) - len(tail)] if tail else token, tail

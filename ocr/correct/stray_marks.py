@@ -26,12 +26,12 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from ocr.correct.shapes import is_date
 from ocr.words import Word
 
 _JOINED = re.compile(r"^([^\W\d_]+)[-._'`*°]+([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
 _OPENED = re.compile(r"^([-'`._~+ˆ„]+)([^\W\d_]+)([^\w]*)$")
 _CLOSED = re.compile(r"^([^\W\d_]+)\.$")
-_DATE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}\W*$")
 
 
 def _syllable(word: str, known: Callable[[str], bool]) -> bool:
@@ -71,5 +71,5 @@ def unstopped(w: Word, nxt: Word, known: Callable[[str], bool]) -> None:
     """Rule 3: ``w``'s closing point goes where ``w`` is a known lowercase syllable and ``nxt``, the word read
     after it (on its line, or opening the line a wrapped line runs on to), opens lowercase or is a date."""
     if (m := _CLOSED.match(w.text)) and _lower_start(m.group(1)) and _syllable(m.group(1), known) \
-            and (_lower_start(nxt.text) or _DATE.match(nxt.text)):
+            and (_lower_start(nxt.text) or is_date(nxt.text)):
         w.text = m.group(1)
