@@ -98,6 +98,7 @@ def reading_order(words: list[Word]) -> list[Word]:
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)
                                 or _list_dash(w, line, height)])]
+    lines = _in_place(lines)
     words = [w for line in lines for w in line]
     if len(lines) < 2:
         return words
@@ -127,6 +128,24 @@ def reading_order(words: list[Word]) -> list[Word]:
         for w in line:
             w.line = n
     return [w for line in out for w in line]
+
+
+def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
+    """Lines in Tesseract's order, except a line it read after one printed below it in the same column (sharing
+    half the narrower one's width): put back before the first such line. Tesseract may read a paragraph's first
+    lines as a block of its own, after the page's last ("1. Chúng có thể…" after the signer's name); lines side
+    by side in two columns keep its order."""
+    def box(line: list[Word]) -> tuple[int, int, int, int]:
+        return (_top([line]), max(w.top + w.height for w in line)) + _span(line)
+
+    out: list[tuple[tuple[int, int, int, int], list[Word]]] = []
+    for line in lines:
+        top, bottom, a, b = box(line)
+        at = next((k for k, ((t, u, c, d), _) in enumerate(out)
+                   if t > (top + bottom) / 2 and (t + u) / 2 > bottom
+                   and min(b, d) - max(a, c) > 0.5 * min(b - a, d - c)), len(out))
+        out.insert(at, (box(line), line))
+    return [line for _, line in out]
 
 
 def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: float,

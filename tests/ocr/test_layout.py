@@ -267,3 +267,21 @@ def test_a_speck_above_the_signer_does_not_put_the_signer_first():
     lines = page_text(reading_order(words)).splitlines()
     assert lines[2:] == ["Nơi nhận:", "- Như trên;", "- Lưu: VT, VHXH.", "-", "TL. CHỦ TỊCH", "CHÁNH VĂN PHÒNG",
                          "Nguyễn Hoàng Tuấn"]
+
+
+def test_lines_tesseract_read_after_the_page_are_put_back_where_they_are_printed():
+    """Tesseract read a paragraph's first two lines as a block of its own, after the signer's name: they go back
+    above the line printed below them, and side-by-side columns keep Tesseract's order."""
+    body = "tại tỉnh Quảng Trị từ năm 2000 đến năm 2026, lập danh mục sổ còn thiếu trang"
+    words = (_line(0, (100, "trận bời bời, Nặng lòng e ấp tính bài phân chia."))
+             + _line(2, (100, body))
+             + _line(3, (100, "Nơi nhận:"))
+             + _line(4, (100, "- Như trên;"), (1480, "CHỦ TỊCH"))
+             + _line(5, (1420, "Trần Ngọc Khánh")))
+    late = _line(1, (160, "1. Chúng có thể được viết nguyên dạng hoặc bị viết tỉnh lược mất một phần"))
+    for w in late:
+        w.line = 9
+    lines = page_text(reading_order(words + late)).splitlines()
+    assert lines == ["trận bời bời, Nặng lòng e ấp tính bài phân chia.",
+                     "1. Chúng có thể được viết nguyên dạng hoặc bị viết tỉnh lược mất một phần", body,
+                     "Nơi nhận:", "- Như trên;", "CHỦ TỊCH", "Trần Ngọc Khánh"]

@@ -126,3 +126,23 @@ def test_the_words_a_word_read_again_covers_are_those_it_overlaps(read, page):
     w = Word("x", 0.9, *read, 1, 0)
     words = [Word("y", 0.5, *box, 1, 0) for box in page]
     assert [words[i] for i in _covering(w, _boxes(words))] == [v for v in words if _overlap(w, v) > 0.3]
+
+
+def test_a_speck_or_a_tall_box_taken_into_a_line_draws_no_word_of_the_line_below_into_it():
+    # The page's read took a speck ("+") from the line below into "nhiệm vụ được", and ran "dụng"'s box down into
+    # it; "tháng" read again under a seal on that line below shares their heights, not the line's: it opens a line
+    # of its own.
+    page = [Word("nhiệm", 0.95, 995, 1540, 80, 40, 1, 28), Word("+", 0.7, 1091, 1597, 20, 24, 1, 28),
+            Word("vụ", 0.95, 1082, 1545, 36, 40, 1, 28), Word("được", 0.95, 1127, 1549, 60, 40, 1, 28),
+            Word("dụng", 0.62, 1332, 1543, 60, 74, 1, 28)]
+    for again in ([Word("tháng", 0.9, 1000, 1589, 80, 40, 1, 0)], [Word("tháng", 0.9, 1250, 1589, 80, 40, 1, 0)]):
+        line = _lines(page, again)
+        assert line["tháng"] > line["nhiệm"] == line["vụ"]
+    # A word of its own height stands for itself, off its line's ("PHÓ" of a title, in the line of the
+    # recipients beside it, lower): "CHỦ TỊCH" read again beside it joins it.
+    page = [Word("-", 0.93, 237, 1878, 8, 2, 1, 34), Word("Chủ", 0.97, 255, 1865, 49, 21, 1, 34),
+            Word("tịch,", 0.96, 313, 1865, 51, 27, 1, 34), Word("các", 0.93, 375, 1865, 39, 21, 1, 34),
+            Word("PHÓ", 0.65, 984, 1844, 76, 24, 1, 34)]
+    again = [Word("CHỦ", 0.96, 1072, 1836, 77, 32, 1, 0), Word("TỊCH", 0.95, 1160, 1844, 90, 31, 1, 0)]
+    line = _lines(page, again)
+    assert line["CHỦ"] == line["PHÓ"]
