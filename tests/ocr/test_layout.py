@@ -285,3 +285,23 @@ def test_lines_tesseract_read_after_the_page_are_put_back_where_they_are_printed
     assert lines == ["trận bời bời, Nặng lòng e ấp tính bài phân chia.",
                      "1. Chúng có thể được viết nguyên dạng hoặc bị viết tỉnh lược mất một phần", body,
                      "Nơi nhận:", "- Như trên;", "CHỦ TỊCH", "Trần Ngọc Khánh"]
+
+
+def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_its_column():
+    """A department's name as wide as its column ("SỞ VĂN HÓA, THỂ THAO VÀ DU") ends 25 px short of where
+    "CỘNG HÒA…" begins on the line above: each line has a wide gap between its two sides, so the block is still
+    two columns (read as body lines, the summary under its number after the right column, before)."""
+    body = "Nghe lại băng ghi âm và qua mô tả của ông Chương thì Hùng thấy thái độ gia đình này rất bình"
+    words = (_row(0, (308, 724, "UBND TỈNH QUẢNG NINH"), (808, 1525, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + _row(1, (251, 783, "SỞ VĂN HÓA, THỂ THAO VÀ DU"), (938, 1394, "Độc lập - Tự do - Hạnh phúc"))
+             + _row(2, (473, 560, "LỊCH"), (866, 1468, "Quảng Ninh, ngày 18 tháng 8 năm 2026"))
+             + _row(3, (379, 654, "Số: 1130/SVH-VP"))
+             + _row(4, (269, 763, "V/v Đến nước này thì không thể chịu"))
+             + _row(5, (387, 644, "đựng hơn được nữa"))
+             + _row(6, (613, 1172, "Kính gửi: Công an Tỉnh Quảng Ninh."))
+             + [w for n in range(7, 11) for w in _row(n, (244, 1543, body))])
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[:10] == ["UBND TỈNH QUẢNG NINH", "SỞ VĂN HÓA, THỂ THAO VÀ DU", "LỊCH", "Số: 1130/SVH-VP",
+                          "V/v Đến nước này thì không thể chịu", "đựng hơn được nữa",
+                          "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                          "Quảng Ninh, ngày 18 tháng 8 năm 2026", "Kính gửi: Công an Tỉnh Quảng Ninh."]
