@@ -31,6 +31,8 @@ Rules, each with a test in tests/ocr/test_correct.py:
    model weighs it ("Nơinhận:" → "Nơi nhận:", "Chứtịch" → "Chủ tịch"). On held-out prose (``python -m
    ocr.correct.evaluate 2000 --joined``) 2 of 13,857 real words are cut, both loanwords, and of 2,158 pairs
    written as one word 1,905 are cut right and 6 wrong.
+9. A known syllable read with a capital after its small first letter is lower case ("tHực" → "thực", "pHường" →
+   "phường"; ``_one_case``, tests/ocr/test_correct_capitals.py).
 """
 from __future__ import annotations
 
@@ -98,6 +100,15 @@ def _is_number(m: re.Match) -> bool:
     return m.group(2)[0].isdigit()
 
 
+def _one_case(token: str, known: Callable[[str], bool]) -> str:
+    """A known syllable read with a capital after its small first letter ("tHực", "pHường", "gẤP") in lower case:
+    no Vietnamese word is written so (a unit's "kWh" is no syllable, and is left)."""
+    m = TOKEN.match(token)
+    if m and m.group(2)[0].islower() and not m.group(2).islower() and known(m.group(2).lower()):
+        return m.group(1) + m.group(2).lower() + m.group(3)
+    return token
+
+
 def _runs(out: list[str], parts: list[re.Match | None], numbers: list[bool]) -> list[list[int]]:
     """Indices of the correctable words, grouped into runs with nothing but a space between neighbours; a number
     (``numbers``) joins a run as its words' context, and a run of numbers alone is none."""
@@ -126,7 +137,7 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
     photocopy's habit, ``NOISY_HOOK_MIN_POSTERIOR``); None: ``min_posterior`` as for any other change."""
     lm = lm or model()
     confs = confs or [0.9] * len(tokens)
-    out = [normalize(t) if t.strip() else t for t in tokens]
+    out = [_one_case(normalize(t), lm.known) if t.strip() else t for t in tokens]
     out = fix_abbreviations(out)
     parts = [_token(t) for t in out]
     numbers = [m is not None and _is_number(m) for m in parts]

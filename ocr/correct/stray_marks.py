@@ -11,9 +11,11 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
 2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex or low quote
    loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
    trên" is a list's dash).
-3. A known lowercase syllable's closing point before a lowercase word goes ("của. doanh"), on the line or across
-   a wrapped line's end ("… có.⏎ nhiều": ``unstopped``, called for a line that runs on); so does one before a
-   whole date ("ngày. 12/01/2026": no sentence opens with a date, and a document writes "ngày" before it).
+3. A known syllable's closing point before a lowercase word goes ("của. doanh"; capitalised too, "Tuy. nhiên",
+   "Chính. phủ": no sentence opens in lower case), on the line or across a wrapped line's end ("… có.⏎ nhiều":
+   ``unstopped``, called for a line that runs on); a lowercase one's before a whole date too ("ngày. 12/01/2026":
+   no sentence opens with a date, and a document writes "ngày" before it). A single letter's point stays (a
+   name's initial, "Văn A."), and one in capitals ("TP.").
 
 Double quotes, colons and commas are left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu, có";
 ",Quảng" is a comma that lost its space).
@@ -42,6 +44,11 @@ def _lower_start(text: str) -> bool:
     return text[:1].isalpha() and text[:1].islower()
 
 
+def _titled(text: str) -> bool:
+    """A capitalised word of two letters or more: "Tuy", not "A" nor "TP"."""
+    return len(text) > 1 and text[0].isupper() and text[1:].islower()
+
+
 def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, list[Word]]) -> list[Word]:
     """The line's words with specks read as punctuation taken off (texts changed in place); a word cut in two
     by rule 1 gives two words, the box shared by characters, recorded in ``born`` by the word's id."""
@@ -68,8 +75,10 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
 
 
 def unstopped(w: Word, nxt: Word, known: Callable[[str], bool]) -> None:
-    """Rule 3: ``w``'s closing point goes where ``w`` is a known lowercase syllable and ``nxt``, the word read
-    after it (on its line, or opening the line a wrapped line runs on to), opens lowercase or is a date."""
-    if (m := _CLOSED.match(w.text)) and _lower_start(m.group(1)) and _syllable(m.group(1), known) \
-            and (_lower_start(nxt.text) or is_date(nxt.text)):
+    """Rule 3: ``w``'s closing point goes where ``w`` is a known syllable, lowercase or capitalised, and ``nxt``,
+    the word read after it (on its line, or opening the line a wrapped line runs on to), opens lowercase (or, after
+    a lowercase one, is a date)."""
+    if (m := _CLOSED.match(w.text)) and _syllable(m.group(1), known) \
+            and (_lower_start(m.group(1)) and (_lower_start(nxt.text) or is_date(nxt.text))
+                 or _titled(m.group(1)) and _lower_start(nxt.text)):
         w.text = m.group(1)

@@ -84,3 +84,15 @@ def test_long_phrases_in_any_case(read, fixed):
 def test_long_phrases_are_one_run_of_words():
     tokens = "ghi đúng số. Hộ tịch viên kiểm tra".split()
     assert correct_tokens(tokens, [0.97] * len(tokens))[0] == tokens
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("người dân tHực hiện thủ tục", "người dân thực hiện thủ tục"),
+    ("lưu trữ tại pHường Đăk Cấm", "lưu trữ tại phường Đăk Cấm"),
+    ("kinh phí tỪ nguồn ngân sách", "kinh phí từ nguồn ngân sách"),
+    ("xã Đức Phổ, tỉnH Quảng Ngãi", "xã Đức Phổ, tỉnh Quảng Ngãi"),
+    ("công suất 5 kWh mỗi ngày", "công suất 5 kWh mỗi ngày"),  # no syllable: a unit, left
+    ("Tờ trình số 15/TTr-KT ngày", "Tờ trình số 15/TTr-KT ngày"),
+])
+def test_a_capital_inside_a_small_syllable(read, fixed):
+    assert correct_text(read) == fixed

@@ -30,6 +30,8 @@ def _corrected(text: str) -> str:
     ("vào .vận hành", "vào vận hành"),  # 2: opened by a point
     ("từ -đầu năm", "từ đầu năm"),  # 2: a dash before a lowercase word
     ("báo cáo trong. năm", "báo cáo trong năm"),  # 3: a point before a lowercase word
+    ("Tuy. nhiên, cho đến nay", "Tuy nhiên, cho đến nay"),  # … after a capitalised word too
+    ("Nghị định của Chính. phủ về", "Nghị định của Chính phủ về"),
     ("Thông báo số 4160/TB-ĐHQG ngày. 12/01/2026 của", "Thông báo số 4160/TB-ĐHQG ngày 12/01/2026 của"),  # a date
     ("thực hiện trong°dự toán", "thực hiện trong dự toán"),  # 1: a degree sign
     ("ngày 06 tháng.04 năm'*2026", "ngày 06 tháng 04 năm 2026"),  # 1: a syllable and a number
@@ -48,6 +50,8 @@ def test_specks_taken_off(read, fixed):
     "nếu, có",
     "“đổi mới” kinh tế",
     "thực hiện. Năm nay",  # a sentence's end before a capital
+    "ông Nguyễn Văn A. và bà B.",  # a name's initial
+    "TP. hồ",  # capitals: an abbreviation
     "trong 30 ngày. 2. Trách nhiệm",  # before a paragraph's number
     "ngày 10-4-2026 và",  # digits
     "tên miền sohoa.vn và",  # not two known syllables
