@@ -26,7 +26,6 @@ CONFIDENT = 0.6  # a word read again below this is a mark's lettering, a ring's 
 _ALONE = 0.85  # … and below this when it is the only confident word on its line
 _BETTER = 0.1  # a word read again replaces the page's words it covers when this much more confident
 _WIDER = 1.5  # … and none of them is a confident word this much wider (two words run together, one read again)
-_TALL = 1.5  # a page word this many median heights tall ran into the line below: its line's height stands for it
 _SPANNED = 0.5  # a page word covered goes when the words read again span this share of its width
 # … and carry as many digits where it has a number: two digits, or one not run into letters ("Thôn5,", not the
 # P of "5CTUBND")
@@ -116,10 +115,10 @@ def _replaced(v: Word, added: list[Word]) -> bool:
 
 def _bands(words: list[Word]) -> dict[int, tuple[float, float]]:
     """Each line's height on the page: its words' median top and bottom. A speck the page's read took into a line
-    from the one below ("+" and "y" under "nhiệm vụ … xây dựng"), or a word whose box ran down into it ("dụng"
-    74 px tall), stands for its line's height, not its own, and draws no word of that line below, read again, into
-    this one; another word stands for its own (Tesseract's line may join a title's "PHÓ" to the line of the
-    recipients beside it, lower)."""
+    from the one below ("+" and "y" under "nhiệm vụ … xây dựng") stands for its line's height, not its own, and
+    draws no word of that line below, read again, into this one. A word stands for its own (Tesseract's line may
+    join a title's "PHÓ" to the line of the recipients beside it, lower), from its top down a word's height at
+    most: a box may run on down into the line below ("dụng" 74 px tall, a seal's stroke under "GIÁM")."""
     by_line: dict[int, list[Word]] = {}
     for v in words:
         by_line.setdefault(v.line, []).append(v)
@@ -136,8 +135,7 @@ def _placed(words: list[Word], added: list[Word], height: float) -> list[Word]:
     # (garbage the layout drops, "S}M-U" read off a seal 77 pixels tall, holds no line together)
     kept = [v for v in words if not is_garbage(v, height)]
     band = _bands(kept)
-    rows = [(v, (v.top, v.top + v.height) if letters(v) and v.height <= _TALL * height else band[v.line])
-            for v in kept]
+    rows = [(v, (v.top, v.top + min(v.height, height)) if letters(v) else band[v.line]) for v in kept]
     for w in added:
         mid = w.top + w.height / 2
         on = [v for v, (a, b) in rows if min(b, w.top + w.height) - max(a, w.top) >= 0.5 * min(b - a, w.height)]

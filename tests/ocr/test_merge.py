@@ -146,3 +146,9 @@ def test_a_speck_or_a_tall_box_taken_into_a_line_draws_no_word_of_the_line_below
     again = [Word("CHỦ", 0.96, 1072, 1836, 77, 32, 1, 0), Word("TỊCH", 0.95, 1160, 1844, 90, 31, 1, 0)]
     line = _lines(page, again)
     assert line["CHỦ"] == line["PHÓ"]
+    # … and so does a tall one (a seal's stroke ran its box down), by its top: "ĐỐC" read again joins "GIÁM".
+    page = [Word("-", 0.92, 249, 1372, 8, 4, 1, 23), Word("Phòng", 0.97, 268, 1360, 76, 29, 1, 23),
+            Word("Tư", 0.97, 351, 1361, 37, 29, 1, 23), Word("pháp;", 0.97, 395, 1360, 65, 29, 1, 23),
+            Word("GIÁM", 0.75, 1176, 1319, 98, 72, 1, 23), Word("Như", 0.97, 267, 1322, 54, 29, 1, 22)]
+    line = _lines(page, [Word("ĐỐC", 0.96, 1285, 1321, 81, 35, 1, 0)])
+    assert line["ĐỐC"] == line["GIÁM"]
