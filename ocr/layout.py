@@ -140,11 +140,11 @@ def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
 
     out: list[tuple[tuple[int, int, int, int], list[Word]]] = []
     for line in lines:
-        top, bottom, a, b = box(line)
+        top, bottom, a, b = here = box(line)
         at = next((k for k, ((t, u, c, d), _) in enumerate(out)
                    if t > (top + bottom) / 2 and (t + u) / 2 > bottom
                    and min(b, d) - max(a, c) > 0.5 * min(b - a, d - c)), len(out))
-        out.insert(at, (box(line), line))
+        out.insert(at, (here, line))
     return [line for _, line in out]
 
 

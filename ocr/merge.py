@@ -114,11 +114,7 @@ def _replaced(v: Word, added: list[Word]) -> bool:
 
 
 def _bands(words: list[Word]) -> dict[int, tuple[float, float]]:
-    """Each line's height on the page: its words' median top and bottom. A speck the page's read took into a line
-    from the one below ("+" and "y" under "nhiệm vụ … xây dựng") stands for its line's height, not its own, and
-    draws no word of that line below, read again, into this one. A word stands for its own (Tesseract's line may
-    join a title's "PHÓ" to the line of the recipients beside it, lower), from its top down a word's height at
-    most: a box may run on down into the line below ("dụng" 74 px tall, a seal's stroke under "GIÁM")."""
+    """Each line's height on the page: its words' median top and bottom."""
     by_line: dict[int, list[Word]] = {}
     for v in words:
         by_line.setdefault(v.line, []).append(v)
@@ -135,6 +131,10 @@ def _placed(words: list[Word], added: list[Word], height: float) -> list[Word]:
     # (garbage the layout drops, "S}M-U" read off a seal 77 pixels tall, holds no line together)
     kept = [v for v in words if not is_garbage(v, height)]
     band = _bands(kept)
+    # A speck the page's read took into a line from the one below ("+" and "y" under "nhiệm vụ … xây dựng") stands
+    # for its line's height, and draws no word of that line below into this one; a word stands for its own
+    # (Tesseract may join a title's "PHÓ" to the lower line of the recipients beside it), from its top down a word's
+    # height at most: a box may run down into the line below ("dụng" 74 px tall, a seal's stroke under "GIÁM").
     rows = [(v, (v.top, v.top + min(v.height, height)) if letters(v) else band[v.line]) for v in kept]
     for w in added:
         mid = w.top + w.height / 2
