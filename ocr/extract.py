@@ -34,6 +34,7 @@ from ocr.land import land_fields
 from ocr.lines import Line, page_lines
 from ocr.page import PageOcr
 from ocr.tidy import (
+    book_number,
     date_words,
     lookalike_digits,
     marked_lookalike,
@@ -88,6 +89,8 @@ def clean_value(field: str, raw: Raw) -> tuple[str, float]:
     if field in _NUMBER_FIELDS:  # one token: "27 '", "02/2025 TU uc" are the number and specks
         tokens = [t.strip(".,;:'\"`") for t in text.split(" ")]
         token = next((t for t in tokens if any(ch.isdigit() for ch in t)), None)
+        if token and field == "book_number":
+            token = book_number(token)
         return (token, 1.0) if token else (tokens[0], 0.5)
     if field in DATE_FIELDS:
         looked = lookalike_digits(text)

@@ -28,7 +28,7 @@ from ocr.extract import clean_value, cross_check
 from ocr.field_checks import ISO_DATE, check_fields
 from ocr.labels import label_skeleton, skeleton
 from ocr.page import PageOcr
-from ocr.tidy import DATE_SHAPE, holds, lookalike_digits, place
+from ocr.tidy import DATE_SHAPE, book_number, holds, lookalike_digits, place
 from ocr.words import Word
 
 _COMMON = {
@@ -197,7 +197,7 @@ def _header_fields(words: list[Word], above: int) -> tuple[dict[str, str], dict[
             value = token[0].strip(" :.,")
             if re.search(r"\d", value):
                 name = "book_number" if folded[i] == "quyen" else "page_number"
-                fields[name] = value if name == "book_number" else _number(value)
+                fields[name] = book_number(value) if name == "book_number" else _number(value)
                 conf[name] = token[1]
     for start in range(len(head) - 3):
         if folded[start:start + 3] == ["uy", "ban", "nhan"]:

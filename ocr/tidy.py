@@ -216,6 +216,17 @@ def lookalike_digits(text: str) -> str:
     return text
 
 
+# A register book's number as Circular 04/2020/TT-BTP has it written, "02/2019" (the book, its year), whose first 0
+# lost its right side on a scan: read as "(", "C" or "Q" (plain Tesseract's "Q2/2019", ours "(2/2019").
+_BOOK_HALF_ZERO = re.compile(r"^[(CQ](?=\d/\d{4}$)")
+
+
+def book_number(text: str) -> str:
+    """A book's number with a letter that looks like a digit beside one read as that digit ("O1/2019"), and a
+    first 0 read as its left half ("(2/2019" → "02/2019"); anything else as read."""
+    return _BOOK_HALF_ZERO.sub("0", lookalike_digits(text))
+
+
 def marked_lookalike(read: str, looked: str) -> bool:
     """Did ``lookalike_digits`` take a marked letter for a digit (``read`` → ``looked``)? A speck's mark on an O or
     an I is likely; the mark may also be what is left of another digit ("194ổ" was 1948): less sure."""

@@ -2,9 +2,11 @@
 import pytest
 
 from ocr import extract
+from ocr.anchors import Raw
+from ocr.extract import clean_value
 from ocr.land import owner_name
 from ocr.page import PageOcr
-from ocr.tidy import date_words, phrases, place
+from ocr.tidy import book_number, date_words, phrases, place
 from ocr.words import Word
 
 
@@ -182,3 +184,16 @@ def test_land_issue_read_past_a_misread_day_word_and_a_lost_letter_of_the_body()
     assert f["issuing_authority"] == "Ủy ban nhân dân huyện Hậu Lộc"
     text = "Khánh Hòa, ngày 11 tháng. 02 năm 2022\nSỞ TÀI NGUYÊN VÀ MÔI TRƯỜNG TỈNH KHÁNH HÒA\n"  # a speck: "tháng."
     assert extract(PageOcr(text=text, confidence=0.9), "land").fields["issue_date"] == "2022-02-11"
+
+
+@pytest.mark.parametrize("read, tidy", [
+    ("(2/2019", "02/2019"),  # the first 0's right side faded
+    ("Q2/2019", "02/2019"),
+    ("O1/2017", "01/2017"),  # a letter that looks like a digit beside one
+    ("02/2019", "02/2019"),
+    ("(12/2019", "(12/2019"),  # no book is numbered with three digits: left as read, for a person
+    ("Q2", "Q2"),  # no year: not a book's number's shape
+])
+def test_a_book_number_read_with_a_half_zero(read, tidy):
+    assert book_number(read) == tidy
+    assert clean_value("book_number", Raw(f"{read} Trang", 0.9, 0, 0))[0] == tidy  # a form's value
