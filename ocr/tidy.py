@@ -216,8 +216,8 @@ def lookalike_digits(text: str) -> str:
     return text
 
 
-# A register book's number as Circular 04/2020/TT-BTP has it written, "02/2019" (the book, its year), whose first 0
-# lost its right side on a scan: read as "(", "C" or "Q" (plain Tesseract's "Q2/2019", ours "(2/2019").
+# A register book's number, "02/2019" (the book, its year), whose first 0 lost its right side on a scan: read as
+# "(", "C" or "Q" (plain Tesseract's "Q2/2019", ours "(2/2019").
 _BOOK_HALF_ZERO = re.compile(r"^[(CQ](?=\d/\d{4}$)")
 
 
