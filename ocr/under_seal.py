@@ -67,6 +67,13 @@ _BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut
 def ring_mask(crop: np.ndarray) -> np.ndarray | None:
     """The pixels of the seal's rings in ``crop`` (grey or 0/255, a seal about as tall as it), a pixel either
     side for the ring's blurred edge; None when no ring is found (no seal there, or one washed out)."""
+    found = _rings(crop)
+    return None if found is None else found[0]
+
+
+def _rings(crop: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """The seal's rings in ``crop`` (``ring_mask``) and its whole disk, out to the outer ring and a pixel past
+    it; None when no ring is found."""
     h, w = crop.shape
     ink = crop < 128
     circles = cv2.HoughCircles(cv2.GaussianBlur(np.where(ink, 255, 0).astype(np.uint8), (5, 5), 1.5),
@@ -85,7 +92,7 @@ def ring_mask(crop: np.ndarray) -> np.ndarray | None:
         return None
     wide = np.zeros(len(share) + 1, bool)
     wide[rings] = wide[rings - 1] = wide[rings + 1] = True
-    return wide[rad]
+    return wide[rad], rad <= rings.max() + 1
 
 
 def whiten_rings(crop: np.ndarray) -> np.ndarray | None:
@@ -182,10 +189,11 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:
-            rings = ring_mask(crop)
-            if rings is None:  # washed out with its colour: the title's lines it crossed, read as one block
+            found = _rings(crop)
+            if found is None:  # washed out with its colour: the title's lines it crossed, read as one block
                 out.append(Covered(x0, y0, [crop], mark.kind))
                 continue
+            rings, disk = found
             crops = [np.where(rings, np.uint8(255), crop)]
         else:
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
@@ -196,6 +204,12 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
             # from the crop as it is: where they can be left out by their grey, they are.
             crops = crops + [darker] if mark.kind == SEAL else [darker]
+        elif mark.kind == SEAL:
+            # As dark as print, the seal's lettering stays between its whitened rings and glues itself to the
+            # words it crosses: the signer's name under the seal's edge read as "©4„e32vũ'Bình Phú". With the
+            # whole disk whitened, what lies beside it reads alone ("Vũ Bình Phú"); what lies inside is lost to
+            # this read, as it is to the first.
+            crops.append(np.where(disk, np.uint8(255), crop))
         out.append(Covered(x0, y0, crops, mark.kind))
     return out
 

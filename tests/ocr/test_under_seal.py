@@ -154,6 +154,26 @@ def test_a_seal_paler_than_print_is_left_out_by_its_grey():
     assert title(both) == " ".join(TITLE)
 
 
+def test_a_seal_as_dark_as_print_is_also_read_with_its_disk_whitened():
+    """As dark as print, the seal's lettering stays between its whitened rings and glues itself to the words it
+    crosses; a second crop with the whole disk whitened reads what lies beside it. Here the title's second line
+    and the name whose first word the lettering crosses: without that crop "TỊCH" is lost."""
+    page = _block()
+    page[540:620] = 255  # the name moved up, under the seal's edge
+    name = Image.new("L", (W, H), 255)
+    ImageDraw.Draw(name).text((430, 310), "Nguyễn Văn Bình", font=font("serif-bold", 34), fill=10)
+    page = np.minimum(page, np.array(name))
+    m = _seal()
+    [(x0, y0, crops, _)] = covered_crops(page, [m])
+    assert len(crops) == 2
+    inside = (m.top + m.height // 2 - y0, m.left + m.width // 2 - x0)  # the star at the seal's centre
+    assert crops[0][inside] < 128 and crops[1][inside] == 255
+    text = " ".join(w.text for w in read_covered(page, [], [m], "vie", time.monotonic() + 60, 200))
+    assert "TỊCH" in text and "Văn Bình" in text, text
+    # Paler than print, the seal's lettering goes with its grey instead: no disk crop.
+    assert len(covered_crops(_block(shade=110), [m])[0].crops) == 2  # the rings whitened, the darker ink
+
+
 def test_a_seal_as_dark_as_print_is_not_cut_by_its_grey():
     m = _seal()
     for shade, apart in ((30, False), (110, True)):
