@@ -23,8 +23,10 @@ what is darker than a third of the way from the print to the seal's rings: its l
 rings leaves over the title, falls away with its rings, and the title's strokes keep their cores. Each read adds
 what it read surely (the share, a third, was chosen on the tuning seeds' poor pages against a quarter and a
 half; docs/benchmarks.md, session 13). A stamp's crop is read that way (darker than its frame) instead of as it
-is: its own words ("Số:", "Ngày:", its office's name) are upright print and would read surely. A seal costs one
-or two more Tesseract runs of a small crop, a stamp one, ≈ 0.1 s of CPU each, on such pages only.
+is: its own words ("Số:", "Ngày:", its office's name) are upright print and would read surely. A seal as dark as
+print is read a second time with its whole disk whitened instead: its lettering, which stays between the
+whitened rings, glues itself to the words it crosses. A seal costs two more Tesseract runs of a small crop, a
+stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
 A seal whose colour was washed out leaves no ring in the image read: its neighbourhood is read again as it is,
 one block. The page's read (psm 4) takes a line across both of the footer's columns, and on colour scans lost a
