@@ -10,7 +10,10 @@ def _line(n: int, *pieces: tuple[int, str], conf: float = 0.95) -> list[Word]:
     words = []
     for x, text in pieces:
         for t in text.split():
-            words.append(Word(t, conf, x, 100 * n, 30 * len(t), 50, 1, n))
+            if t == "-":  # a dash is a short stroke at the letters' middle
+                words.append(Word(t, conf, x, 100 * n + 25, 30, 8, 1, n))
+            else:
+                words.append(Word(t, conf, x, 100 * n, 30 * len(t), 50, 1, n))
             x += 30 * len(t) + 20
     return words
 
@@ -73,6 +76,17 @@ def test_a_list_dash_read_without_confidence_stays_and_a_speck_goes():
     for box in (Word("-", 0.69, 30, 25, 8, 8, 1, 0), Word("-", 0.69, 30, 52, 16, 6, 1, 0),
                 Word("-", 0.69, -100, 25, 16, 6, 1, 0)):
         assert page_text(reading_order([box, *line])) == "Như trên;"
+
+
+def test_a_speck_read_surely_as_a_dash_inside_a_line_goes():
+    """A dot left between "tháng" and "năm" of a date left blank, read as "-" at 0.9: about as tall as wide, so no
+    dash; a printed dash (10 × 4, "Độc lập - Tự do") stays, however its confidence."""
+    line = _line(0, (0, "ngày tháng năm 2026"))
+    for speck, kept in ((Word("-", 0.92, 430, 30, 6, 6, 1, 0), False), (Word("-", 0.92, 430, 30, 2, 2, 1, 0), False),
+                        (Word("-", 0.92, 430, 30, 10, 4, 1, 0), True), (Word("–", 0.98, 430, 30, 16, 5, 1, 0), True)):
+        words = [*line[:2], speck, *line[2:]]
+        assert page_text(reading_order(words)) == ("ngày tháng " + speck.text + " năm 2026" if kept
+                                                   else "ngày tháng năm 2026")
 
 
 def _official_words() -> list[Word]:
