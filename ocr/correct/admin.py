@@ -50,6 +50,10 @@ FORMULAE = (
     # where results are sent and published (every "Nơi nhận" list names one)
     "Cổng thông tin điện tử", "Cổng Dịch vụ công quốc gia", "Cơ sở dữ liệu quốc gia về dân cư",
     "Cơ sở dữ liệu hộ tịch điện tử",
+    # the reporting regime every plan and notice sets (Decree 09/2019/NĐ-CP): the corpora lack "hằng quý", and
+    # "hãng" (a firm) is the likelier word alone
+    "báo cáo định kỳ", "định kỳ hằng tháng", "định kỳ hằng quý", "định kỳ hằng năm", "báo cáo đột xuất",
+    "báo cáo chuyên đề",
 )
 # The register books the records are kept in (Circular 04/2020/TT-BTP; land: Circular 10/2024/TT-BTNMT), named in
 # every report on them and on each register page: "sổ" (book) where the corpora print "số" (number) fourteen times
