@@ -12,6 +12,11 @@ reads "~" on office scans and photocopies (10 of 50 template pages, session 33):
 alone opens with a dash — the documents write no tilde of their own. A lone dash ending the line before is the
 same dash read twice — by the page's read, on the line above, and by ``ocr.unread``'s read of what it left out
 ("Nơi nhận: -⏎- Công an tỉnh…") — and goes; a hyphen ending a wrapped line ("Nhóm Châu Á -⏎Thái Bình Dương") stays.
+
+An item ends with a semicolon where the next begins (Decree 30/2020's lists; all 107 of the template's and the other
+generator's), which a worn copy reads as a comma ("Cổng thông tin điện tử,⏎- Thường trực Đảng ủy;"): an item's line
+ending with a comma before the next item's dash ends with a semicolon. A line wrapped inside an item is followed by
+no dash, and keeps its comma.
 """
 from __future__ import annotations
 
@@ -25,8 +30,8 @@ _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "
 
 def mend_list_markers(lines: list[list[Word]]) -> set[int]:
     """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run, or a
-    tilde from a dash; a lone dash ending the line above a dash's line is taken off it. The ids of the words
-    taken off."""
+    tilde from a dash; a lone dash ending the line above a dash's line is taken off it, and that line's item's
+    comma is a semicolon. The ids of the words taken off."""
     last: tuple[int, str] | None = None  # the number and stop of the last numbered line
     gone: set[int] = set()
     above: list[Word] = []
@@ -38,6 +43,8 @@ def mend_list_markers(lines: list[list[Word]]) -> set[int]:
             first.text = "-"
         if first.text == "-" and len(above) > 1 and above[-1].text in ("-", "~"):
             gone.add(id(above.pop()))
+        if first.text == "-" and len(above) > 1 and above[0].text == "-" and above[-1].text[-1:] == ",":
+            above[-1].text = above[-1].text[:-1] + ";"
         above = line
         if first.text == "-":
             continue

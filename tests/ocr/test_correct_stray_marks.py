@@ -93,6 +93,10 @@ def _page(*lines: str) -> list[Word]:
     (["Nơi nhận: -", "- Công an tỉnh;"], "Nơi nhận:\n- Công an tỉnh;"),  # the dash read twice
     (["- Thanh tra; ~", "~ Lưu: VT."], "- Thanh tra;\n- Lưu: VT."),
     (["của Nhóm Châu Á -", "Thái Bình Dương"], "của Nhóm Châu Á -\nThái Bình Dương"),  # a wrapped line's hyphen
+    # an item's semicolon read as a comma before the next item; a comma wrapping inside an item stays
+    (["- Cổng thông tin điện tử,", "- Lưu: VT."], "- Cổng thông tin điện tử;\n- Lưu: VT."),
+    (["- Thủ tướng, các Phó Thủ tướng,", "các Bộ;"], "- Thủ tướng, các Phó Thủ tướng,\ncác Bộ;"),
+    (["Căn cứ Luật Hộ tịch,", "- Công an tỉnh;"], "Căn cứ Luật Hộ tịch,\n- Công an tỉnh;"),
 ])
 def test_a_list_marker_misread(lines, fixed):
     words = _page(*lines)
