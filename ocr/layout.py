@@ -27,8 +27,7 @@ _NARROW = 0.7
 _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
 _RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
 _DASHES = {"-", "–", "—", "~"}  # how Tesseract reads a list's dash
-_STROKE = 1.5  # a dash's box is this many times wider than tall at least (printed ones 2–3×, specks ≈ 1×)…
-_SHORT = 0.25  # … or this share of the page's word height long at least (printed ones ≥ 0.3, specks ≤ 0.23)
+_SPECK = 0.25  # a lone mark smaller than this share of the page's word height both ways is a speck
 # What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
@@ -44,10 +43,11 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
         return True
     if height and word.conf < 0.8 and not 0.45 * height <= word.height <= 2.5 * height:
         return True
-    # A dash is a stroke along the line, a fifth of a word's height long or more; a speck read as one, however
-    # surely ("-" at 0.9 on a 6×6 dot between "ngày tháng" and "năm" of a date left blank), is shorter, and about
-    # as tall as it is wide. (Tesseract's box of a printed dash may span its line: 14×42.)
-    return bool(height) and word.text in _DASHES and word.width < min(_STROKE * word.height, _SHORT * height)
+    # A mark read as punctuation alone, however surely ("-" at 0.9 on a 6×6 dot between "ngày tháng" and "năm"
+    # of a date left blank, ":" on a 3×2 one between words), is a speck where it is smaller than any printed one:
+    # a quarter of the page's word height both ways. (Printed dashes are 8×3 to 14×42 as Tesseract boxes them,
+    # colons and quotes as tall as a small letter.)
+    return bool(height) and not alnum and max(word.width, word.height) < _SPECK * height
 
 
 def _stretched(word: Word, line: list[Word], height: float) -> bool:
