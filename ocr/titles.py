@@ -13,6 +13,11 @@ line's, spread over its box, as sure as ``SURE``. The set holds the bodies' name
 DÂN" is itself and never gains a "TM." it does not print. Junk at the line's ends (a ring's remains, "`", "$")
 is left out of the letters; a word of two capitals or more is not, so "HỘ CHL TỊCH" is "PHÓ CHỦ TỊCH" and not
 "CHỦ TỊCH".
+
+A deputy signs for the head ("KT.", ký thay): the line under "KT. CHỦ TỊCH" is "PHÓ CHỦ TỊCH" ("THỨ TRƯỞNG" under
+"KT. BỘ TRƯỞNG"), never the head's title again. Where the star or the ring of a seal took the deputy's first word
+("KT. CHỦ TỊCH⏎CHỦ TỊCH", "…⏎TỊCH": "PHÓ" read as "go" at 0.0 under the star), the line is the deputy's title: the
+words it lacks go before it, as wide as its letters, doubtful (``DEPUTY``).
 """
 from __future__ import annotations
 
@@ -25,12 +30,13 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.text import fold
 from ocr.correct import admin
-from ocr.words import Word
+from ocr.words import Word, lines_of
 
 SURE = 0.9  # a title matched is this sure (before the seal's cap of ``under_seal._DOUBTFUL``)
 _NEAR = 0.25  # letters that may differ, as a share of the title's
 _CAPITALS = 0.7  # a title line's letters are capitals at least this much
 _LEAST = 5  # letters a line needs to be matched: "CHỦ" alone is no title line
+DEPUTY = 0.75  # a deputy's title word put back is doubtful (below the review threshold, as a seal's read)
 
 
 def _key(text: str) -> str:
@@ -129,3 +135,43 @@ def _spread(title: str, span: list[Word]) -> list[Word]:
                            width=max(1, round(len(text) * per_char))))
         at += len(text) + 1
     return out
+
+
+@cache
+def _deputies() -> dict[str, str]:
+    """The key (``_key``) of each "KT. <head>" line, and the deputy's title line that signs under it."""
+    heads = [t.upper() for t in admin.TITLES if not t.startswith("Phó")]
+    return {_key(f"KT. {t}"): "THỨ TRƯỞNG" if t == "BỘ TRƯỞNG" else f"PHÓ {t}" for t in heads}
+
+
+def deputy_titles(words: list[Word]) -> list[Word]:
+    """``words`` (in reading order, lines numbered), each line under a "KT. <head>" line that reads as the end of
+    the deputy's title completed to it."""
+    out: list[Word] = []
+    above = ""
+    for line in lines_of(words):
+        title = _deputies().get(above)
+        above = _key(" ".join(w.text for w in line))
+        if title is not None:
+            out += _completed(title, line)
+        else:
+            out += line
+    return out
+
+
+def _completed(title: str, line: list[Word]) -> list[Word]:
+    """``line``, where it reads as the last words of ``title`` and no more, with the words before them put back."""
+    words = title.split()
+    for k in range(1, len(words)):
+        if _key(" ".join(words[k:])) == _key(" ".join(w.text for w in line)):
+            break
+    else:
+        return line
+    first = line[0]
+    per_char = (line[-1].left + line[-1].width - first.left) / max(1, len(" ".join(w.text for w in line)))
+    out, right = [], first.left - per_char
+    for text in reversed(words[:k]):
+        width = round(len(text) * per_char)
+        out.insert(0, replace(first, text=text, conf=DEPUTY, left=round(right - width), width=width))
+        right -= width + per_char
+    return out + line

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.titles import SURE, restored, title_of
-from ocr.words import Word
+from ocr.titles import DEPUTY, SURE, deputy_titles, restored, title_of
+from ocr.words import Word, page_text
 
 
 @pytest.mark.parametrize(("read", "title"), [
@@ -71,3 +71,30 @@ def test_a_letter_and_a_capital_are_no_title_word():
     line = _line(("An", 0.0, 65, 121), ("Ha", 0.29, 214, 68), ("N", 0.93, 311, 23), ("NHÂN", 0.97, 344, 99),
                  ("DÂN", 0.97, 453, 72))
     assert restored(line) == line
+
+
+def _lines(*texts: str) -> list[Word]:
+    words = []
+    for n, text in enumerate(texts):
+        x = 1000 + 20 * n
+        for t in text.split():
+            words.append(Word(t, 0.9, x, 60 * n, 20 * len(t), 30, 1, n))
+            x += 20 * len(t) + 15
+    return words
+
+
+@pytest.mark.parametrize("lines, fixed", [
+    (("KT. CHỦ TỊCH", "CHỦ TỊCH", "Lê Thị Thu"), "PHÓ CHỦ TỊCH"),  # "PHÓ" lost under a seal's star
+    (("KT. CHỦ TỊCH", "TỊCH", "Lê Thị Thu"), "PHÓ CHỦ TỊCH"),
+    (("KT. BỘ TRƯỞNG", "TRƯỞNG"), "THỨ TRƯỞNG"),
+    (("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC"), "PHÓ GIÁM ĐỐC"),  # read whole
+    (("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "CHỦ TỊCH"),  # the head signs for the body: no deputy
+    (("KT. CHỦ TỊCH", "Lê Thị Thu"), "Lê Thị Thu"),  # the title line lost altogether: nothing to complete
+    (("CHỦ TỊCH", "CHỦ TỊCH"), "CHỦ TỊCH"),
+])
+def test_the_line_under_a_deputy_s_kt_is_the_deputy_s_title(lines, fixed):
+    words = deputy_titles(_lines(*lines))
+    assert page_text(words).splitlines()[1] == fixed
+    second = [w for w in words if w.line == 1]
+    assert [w.left for w in second] == sorted(w.left for w in second)
+    assert all(w.conf == DEPUTY for w in second[:len(fixed.split()) - len(lines[1].split())])
