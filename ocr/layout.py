@@ -72,10 +72,14 @@ def _list_dash(word: Word, line: list[Word], height: float) -> bool:
     0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (32 lines of the official
     run's 50 pages lost a dash that plain Tesseract kept, session 34). Told from a speck by its shape and place: a
     stroke along the line (twice as wide as thick, no wider than a letter is tall), a letter's height or less
-    before the line's next word, at the height of that word's letters (not under them, as a rule's stub is)."""
-    if word.text not in _DASHES or len(line) < 2 or line[0] is not word:
+    before the line's next word, at the height of that word's letters (not under them, as a rule's stub is). A
+    speck left of it, in the margin, does not keep it from opening the line (a "`" read at 0.28)."""
+    if word.text not in _DASHES:
         return False
-    nxt = line[1]
+    at = next(k for k, w in enumerate(line) if w is word)
+    if at + 1 >= len(line) or not all(is_garbage(w, height) for w in line[:at]):
+        return False
+    nxt = line[at + 1]
     if not nxt.text[:1].isalnum() or is_garbage(nxt, height):
         return False
     middle = word.top + word.height / 2

@@ -69,6 +69,9 @@ def test_a_list_dash_read_without_confidence_stays_and_a_speck_goes():
     line = _line(0, (60, "Như trên;"))
     dash = Word("-", 0.69, 30, 25, 16, 6, 1, 0)
     assert page_text(reading_order([dash, *line])) == "- Như trên;"
+    # A speck in the margin left of it, read on its line, does not take its place as the line's opening.
+    speck = Word("`", 0.28, -5, 20, 6, 7, 1, 0)
+    assert page_text(reading_order([speck, dash, *line])) == "- Như trên;"
     # A speck (as tall as wide), a stub under the letters (a rule's remains) and a stroke far from the word go.
     for box in (Word("-", 0.69, 30, 25, 8, 8, 1, 0), Word("-", 0.69, 30, 52, 16, 6, 1, 0),
                 Word("-", 0.69, -100, 25, 16, 6, 1, 0)):
