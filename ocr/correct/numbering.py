@@ -16,7 +16,8 @@ same dash read twice — by the page's read, on the line above, and by ``ocr.unr
 An item ends with a semicolon where the next begins (Decree 30/2020's lists; all 107 of the template's and the other
 generator's), which a worn copy reads as a comma ("Cổng thông tin điện tử,⏎- Thường trực Đảng ủy;"): an item's line
 ending with a comma before the next item's dash ends with a semicolon. A line wrapped inside an item is followed by
-no dash, and keeps its comma.
+no dash, and keeps its comma. Its last item, "- Lưu: VT, VP.", parts the offices keeping a copy by commas: a
+semicolon between them there is a comma ("Lưu: VT; KT." on office scans).
 """
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def mend_list_markers(lines: list[list[Word]]) -> set[int]:
             above[-1].text = above[-1].text[:-1] + ";"
         above = line
         if first.text == "-":
+            _archived(line)
             continue
         if m := _NUMBER.match(first.text):
             last = (int(m.group(1)), m.group(2))
@@ -57,3 +59,13 @@ def mend_list_markers(lines: list[list[Word]]) -> set[int]:
             first.text = digit + text[1]
             last = (int(digit), text[1])
     return gone
+
+
+def _archived(item: list[Word]) -> None:
+    """The list's last item, "- Lưu: VT, VP.": the copies kept, by the offices' abbreviations, parted by commas;
+    a semicolon there is a comma misread (no item follows on its line)."""
+    if len(item) < 4 or item[1].text != "Lưu:":
+        return
+    for w in item[2:-1]:
+        if w.text.endswith(";") and w.text[:-1].isupper():
+            w.text = w.text[:-1] + ","

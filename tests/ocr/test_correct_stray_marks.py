@@ -97,6 +97,8 @@ def _page(*lines: str) -> list[Word]:
     (["- Cổng thông tin điện tử,", "- Lưu: VT."], "- Cổng thông tin điện tử;\n- Lưu: VT."),
     (["- Thủ tướng, các Phó Thủ tướng,", "các Bộ;"], "- Thủ tướng, các Phó Thủ tướng,\ncác Bộ;"),
     (["Căn cứ Luật Hộ tịch,", "- Công an tỉnh;"], "Căn cứ Luật Hộ tịch,\n- Công an tỉnh;"),
+    (["- Như trên;", "- Lưu: VT; VP."], "- Như trên;\n- Lưu: VT, VP."),  # the copies kept, parted by commas
+    (["- Như trên;", "- Lưu: VT;"], "- Như trên;\n- Lưu: VT;"),  # no office after it: as read
 ])
 def test_a_list_marker_misread(lines, fixed):
     words = _page(*lines)
