@@ -9,7 +9,8 @@ keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.".
 
 A list's items open with a dash ("Nơi nhận:" and its "- Như trên;", a body's "- Tham gia …"), which Tesseract
 reads "~" on office scans and photocopies (10 of 50 template pages, session 33): a line that opens with a tilde
-alone opens with a dash — the documents write no tilde of their own. A lone dash ending the line before is the
+alone opens with a dash — the documents write no tilde of their own — and so does one alone between two words ("Tư
+pháp ~ Hộ tịch"); beside a number it may be "about" ("~ 10%") and stays. A lone dash ending the line before is the
 same dash read twice — by the page's read, on the line above, and by ``ocr.unread``'s read of what it left out
 ("Nơi nhận: -⏎- Công an tỉnh…") — and goes; a hyphen ending a wrapped line ("Nhóm Châu Á -⏎Thái Bình Dương") stays.
 
@@ -42,6 +43,9 @@ def mend_list_markers(lines: list[list[Word]]) -> set[int]:
         first = line[0]
         if first.text == "~":
             first.text = "-"
+        for left, w, right in zip(line, line[1:], line[2:]):
+            if w.text == "~" and left.text[-1:].isalpha() and right.text[:1].isalpha():
+                w.text = "-"  # between words: "Tư pháp ~ Hộ tịch"
         if first.text == "-" and len(above) > 1 and above[-1].text in ("-", "~"):
             gone.add(id(above.pop()))
         if first.text == "-" and len(above) > 1 and above[0].text == "-" and above[-1].text[-1:] == ",":

@@ -90,6 +90,7 @@ def _page(*lines: str) -> list[Word]:
     (["Nơi nhận:", "~ Như trên;"], "- Như trên;"),  # an item's dash read as a tilde
     (["Tôi cam kết:", "~ Mọi thông tin là đúng"], "- Mọi thông tin là đúng"),
     (["Tôi cam kết:", "khoảng ~ 10%"], "khoảng ~ 10%"),  # not a line's first word
+    (["Nơi nhận:", "công chức Tư pháp ~ Hộ tịch"], "công chức Tư pháp - Hộ tịch"),  # between words: a dash
     (["Nơi nhận: -", "- Công an tỉnh;"], "Nơi nhận:\n- Công an tỉnh;"),  # the dash read twice
     (["- Thanh tra; ~", "~ Lưu: VT."], "- Thanh tra;\n- Lưu: VT."),
     (["của Nhóm Châu Á -", "Thái Bình Dương"], "của Nhóm Châu Á -\nThái Bình Dương"),  # a wrapped line's hyphen
