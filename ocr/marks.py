@@ -24,6 +24,7 @@ import string
 import unicodedata
 from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -243,27 +244,13 @@ def flipped(marks: list[Mark], width: int, height: int) -> list[Mark]:
 def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mark]]:
     """Signatures and seals drawn in dark ink (a black-and-white scan, a photocopy) on the upright ``grey``
     image: the image with the signatures' strokes whitened, and the marks not already in ``known``."""
-    f = max(1, grey.shape[1] // 1000)
-    small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
-        else grey
-    binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
-    n, labels, stats, _ = components(binary, connectivity=8)
-    if n < 20:
+    inked = _inked(grey)
+    if inked is None:
         return grey, []
-    hs = stats[1:, cv2.CC_STAT_HEIGHT]
-    ws = stats[1:, cv2.CC_STAT_WIDTH]
-    glyph = float(np.median(hs[(hs >= 4) & (ws >= 2)])) if ((hs >= 4) & (ws >= 2)).any() else 0.0
-    if glyph <= 0:
-        return grey, []
-    page_h, page_w = small.shape
+    f, small, binary, labels, stats, glyph, big = inked
     out, marks, ids = grey, [], []
-    big = np.flatnonzero((hs >= 3 * glyph) & (ws >= 3 * glyph)) + 1
-    for k in sorted(big, key=lambda k: -int(stats[k, cv2.CC_STAT_AREA])):
+    for k in big:
         x, y, w, h, area = (int(v) for v in stats[k])
-        if max(w, h) > 0.45 * page_w or area > 0.2 * w * h:
-            continue  # a frame, an emblem, a photograph: solid or page-sized, not a pen stroke
-        if min(x, page_w - x - w) < _EDGE * page_w or min(y, page_h - y - h) < _EDGE * page_h:
-            continue  # a photocopy's dark page edge, a punched hole: at the border, where nobody signs
         box = Mark(SIGNATURE, x * f, y * f, w * f, h * f, 0.0)
         if any(m.contains(box.left + box.width / 2, box.top + box.height / 2) for m in known + marks):
             continue  # a seal's star, a number written into a stamp: part of the mark found
@@ -289,6 +276,69 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
     # Black pen in blanks: by shape, colour cannot tell. The components above serve it while the page is unchanged.
     out, pens = blanks.pen_in_blanks(out, known + marks, (f, small, binary, labels, stats) if out is grey else None)
     return out, marks + [Mark(HANDWRITING, *box) for box in pens]
+
+
+class _Ink(NamedTuple):
+    """The page's ink at about 1000 pixels wide (``_inked``)."""
+
+    f: int  # the scale: a pixel here is f × f of the page
+    small: np.ndarray
+    binary: np.ndarray  # 0/1 ink
+    labels: np.ndarray  # its components
+    stats: np.ndarray
+    glyph: float  # a letter's height
+    big: list[int]  # the components that may be a mark, largest first
+
+
+def _inked(grey: np.ndarray) -> _Ink | None:
+    """The page's ink and the components that may be a mark — thrice a letter's height both ways at least, neither
+    solid nor page-sized, off the page's edge; None on a page with too little ink to tell."""
+    f = max(1, grey.shape[1] // 1000)
+    small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
+        else grey
+    binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    n, labels, stats, _ = components(binary, connectivity=8)
+    if n < 20:
+        return None
+    hs = stats[1:, cv2.CC_STAT_HEIGHT]
+    ws = stats[1:, cv2.CC_STAT_WIDTH]
+    glyph = float(np.median(hs[(hs >= 4) & (ws >= 2)])) if ((hs >= 4) & (ws >= 2)).any() else 0.0
+    if glyph <= 0:
+        return None
+    page_h, page_w = small.shape
+    big = []
+    for k in sorted(np.flatnonzero((hs >= 3 * glyph) & (ws >= 3 * glyph)) + 1,
+                    key=lambda k: -int(stats[k, cv2.CC_STAT_AREA])):
+        x, y, w, h, area = (int(v) for v in stats[k])
+        if max(w, h) > 0.45 * page_w or area > 0.2 * w * h:
+            continue  # a frame, an emblem, a photograph: solid or page-sized, not a pen stroke
+        if min(x, page_w - x - w) < _EDGE * page_w or min(y, page_h - y - h) < _EDGE * page_h:
+            continue  # a photocopy's dark page edge, a punched hole: at the border, where nobody signs
+        big.append(int(k))
+    return _Ink(f, small, binary, labels, stats, glyph, big)
+
+
+def framed_stamps(grey: np.ndarray, known: list[Mark]) -> list[Mark]:
+    """Receipt stamps drawn in dark ink on ``grey`` before its rules were erased (their frames are rules), not
+    already in ``known``. Only stamps: what else the rules leave is found on the page without them
+    (``ink_marks``), and a form's ruled box or a motto's underline found here would move what is set aside."""
+    inked = _inked(grey)
+    if inked is None:
+        return []
+    f, labels, stats = inked.f, inked.labels, inked.stats
+    out: list[Mark] = []
+    for k in inked.big:
+        x, y, w, h, _ = (int(v) for v in stats[k])
+        box = Mark(STAMP, x * f, y * f, w * f, h * f, 0.0)
+        # (A stamp's remains on the page without its frame may have been taken for a signature: it stays one.)
+        if any(m.kind in (SEAL, STAMP) and m.contains(box.left + box.width / 2, box.top + box.height / 2)
+               for m in known + out):
+            continue
+        here = labels[y:y + h, x:x + w]
+        kind, conf = _shape((here == k).astype(np.uint8), len(np.unique(here)) - 1)
+        if kind == STAMP:
+            out.append(Mark(STAMP, box.left, box.top, box.width, box.height, conf))
+    return out
 
 
 def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int) -> list[Mark]:

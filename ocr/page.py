@@ -142,9 +142,11 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
     grey, rotation = preprocess.orient(grey, binary)
     grey, angle = preprocess.deskew(grey, binary if rotation == 0 else None)
     found = marks.moved(found, shape, rotation, angle)
+    framed = grey
     grey, rules = preprocess.remove_rules(grey)
     grey, inked = marks.ink_marks(grey, found)
-    return grey, rotation, rules, found + inked
+    # A receipt stamp's frame is four straight rules: erased with the page's, its box was not found (a grey copy).
+    return grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked)
 
 
 def unevenness(grey: np.ndarray) -> float:

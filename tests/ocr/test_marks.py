@@ -127,6 +127,24 @@ def test_rectangular_receipt_stamp():
     assert [m.kind for m in found] == [STAMP] and _overlaps(found[0], box)
 
 
+def test_a_grey_receipt_stamp_is_found_before_the_rules_are_erased():
+    """On a grey photocopy a receipt stamp's frame is four straight rules: erased with the page's rules first, its
+    box was not found, and its "ĐẾN", "Chuyển:" were read as the header's text."""
+    page = Image.fromarray(_page()).convert("L")
+    stamp = Image.new("L", (420, 200), 0)
+    draw = ImageDraw.Draw(stamp)
+    draw.rectangle((4, 4, 415, 195), outline=255, width=5)
+    draw.text((20, 60), "ĐẾN", font=font("sans-bold", 56), fill=255)
+    for k, label in enumerate(("Số:", "Ngày:", "Chuyển:")):
+        draw.text((170, 20 + 55 * k), label, font=font("sans-bold", 28), fill=255)
+    grey = np.array(page)
+    box = (110, 120, 530, 320)  # over the first lines' start
+    part = grey[box[1]:box[3], box[0]:box[2]]
+    part[(np.array(stamp) > 0) & (part > 110)] = 110  # toner leaves the violet stamp a mid grey
+    _, _, _, found = prepare_marked(Image.fromarray(grey))
+    assert any(m.kind == STAMP and _overlaps(m, box) for m in found), found
+
+
 def test_handwritten_page_is_its_own_text():
     page = np.full((1300, 1700, 3), 255, np.uint8)
     for n in range(8):
