@@ -43,7 +43,7 @@ def mend_list_markers(lines: list[list[Word]]) -> set[int]:
         first = line[0]
         if first.text == "~":
             first.text = "-"
-        for left, w, right in zip(line, line[1:], line[2:]):
+        for left, w, right in zip(line, line[1:], line[2:], strict=False):
             if w.text == "~" and left.text[-1:].isalpha() and right.text[:1].isalpha():
                 w.text = "-"  # between words: "Tư pháp ~ Hộ tịch"
         if first.text == "-" and len(above) > 1 and above[-1].text in ("-", "~"):
