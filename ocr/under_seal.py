@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
+from statistics import median
 from typing import NamedTuple
 
 import cv2
@@ -45,11 +46,11 @@ import numpy as np
 from PIL import Image
 
 from domain.errors import OcrTimeout
-from ocr.marks import SEAL, STAMP, Mark
+from ocr.marks import SEAL, STAMP, Mark, set_aside
 from ocr.merge import CONFIDENT, add_read, letters
 from ocr.tesseract import run_tesseract
 from ocr.titles import restored
-from ocr.words import Word, parse_tsv
+from ocr.words import Word, lines_of, parse_tsv
 
 _RIGHT = 0.15  # the title runs on this share of the page width right of the seal's box
 _BESIDE = 0.05  # a stamp's crop reaches this share of the page width either side of its box
@@ -138,6 +139,24 @@ def _read_there(words: list[Word], x0: int, y0: int, x1: int, y1: int, capitals:
                and y0 <= w.top + w.height / 2 <= y1 and (not capitals or w.text.isupper()))
 
 
+def _cut_row(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> bool:
+    """Does a line of the page's confident words cross the box's rows with nothing read inside it, its words
+    stopping (or starting) within two of its words' heights of the box's side? Its part under the stamp was lost
+    ("hộ tịch và hồ" read right of a stamp, "V/v tổ chức số hóa sổ" under it not), however much of the box's other
+    rows was read."""
+    for line in lines_of([w for w in words if w.conf >= CONFIDENT and letters(w)]):
+        if not y0 <= median(w.top + w.height / 2 for w in line) <= y1:
+            continue
+        if any(x0 <= w.left + w.width / 2 <= x1 for w in line):
+            continue
+        reach = 2 * median(w.height for w in line)
+        right = [w.left for w in line if w.left >= x1]
+        left = [w.left + w.width for w in line if w.left + w.width <= x0]
+        if right and min(right) - x1 <= reach or left and x0 - max(left) <= reach:
+            return True
+    return False
+
+
 def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
                  dpi: int, grey: np.ndarray | None = None) -> list[Word]:
     """The page's ``words`` (Tesseract's, on ``img``), with what each seal and stamp of ``marks`` covers read
@@ -171,6 +190,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
     height, width = img.shape
     out = []
     dark = None
+    own: list[Word] | None = None  # the page's words less the stamps' own
     for mark in marks:
         if mark.kind == SEAL:
             x0, y0 = max(0, mark.left - 20), max(0, mark.top - 10)
@@ -186,8 +206,13 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             there = (mark.left, mark.top, mark.left + mark.width, mark.top + mark.height)
         else:
             continue
-        # (The title is in capitals: a seal over a paragraph's last line reaches words of it too.)
-        if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(words, *there, capitals=mark.kind == SEAL) >= _READ:
+        # (The title is in capitals: a seal over a paragraph's last line reaches words of it too. A stamp's own
+        # words — its labels, its office's name — are not the page's: read surely, they left what it covers lost.)
+        if mark.kind == STAMP and own is None:
+            own = set_aside(list(words), marks)
+        read = own if mark.kind == STAMP else words
+        if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(read, *there, capitals=mark.kind == SEAL) >= _READ and (
+                mark.kind == SEAL or not _cut_row(read, *there)):
             continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:

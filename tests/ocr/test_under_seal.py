@@ -238,6 +238,19 @@ def test_a_stamp_whose_box_the_page_read_is_not_read_again():
     assert read_covered(grey, read, [_stamp()], "vie", time.monotonic() + 60, 200) == read
 
 
+def test_a_stamp_box_read_but_for_a_line_cut_under_it_is_read_again():
+    """Five words read surely in the stamp's box (a line under its lower edge) do not make it read where another
+    line crossing it was read only beside it ("hộ tịch và hồ" right of the stamp, "V/v tổ chức số hóa sổ" lost
+    under it); a line that only lies beside the box, a column away, is no such line."""
+    grey = _header(shade=110)
+    (x, y), (w, h) = STAMP_AT, STAMP_SIZE
+    below = [Word(t, 0.95, x + 10 + 75 * k, y + h - 40, 60, 30, 1, 2)
+             for k, t in enumerate("sơ đất đai lưu trữ".split())]
+    for start, cut in ((x + w + 15, True), (x + w + 300, False)):
+        beside = [Word(t, 0.95, start + 70 * k, y + 60, 60, 30, 1, 1) for k, t in enumerate("hộ tịch và hồ".split())]
+        assert bool(covered_crops(grey, [_stamp()], grey, beside + below)) == cut
+
+
 def test_the_title_is_read_again_where_the_page_missed_its_part_under_the_seal():
     page = _block()
     # The seal stands over the body's last line: five words of it read surely inside its box, none of the title.
