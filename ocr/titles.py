@@ -15,8 +15,9 @@ is left out of the letters; a word of two capitals or more is not, so "HỘ CHL 
 "CHỦ TỊCH".
 
 A deputy signs for the head ("KT.", ký thay): the line under "KT. CHỦ TỊCH" is "PHÓ CHỦ TỊCH" ("THỨ TRƯỞNG" under
-"KT. BỘ TRƯỞNG"), never the head's title again. Where the star or the ring of a seal took the deputy's first word
-("KT. CHỦ TỊCH⏎CHỦ TỊCH", "…⏎TỊCH": "PHÓ" read as "go" at 0.0 under the star), the line is the deputy's title: the
+"KT. BỘ TRƯỞNG"), never the head's title again; and the chair signs for a People's Committee or Council: "CHỦ
+TỊCH" under "TM. ỦY BAN NHÂN DÂN". Where the star or the ring of a seal took a title's first word ("KT. CHỦ
+TỊCH⏎CHỦ TỊCH", "ỦY BAN NHÂN DÂN⏎TỊCH": "PHÓ" read as "go" at 0.0 under the star), the line is that title: the
 words it lacks go before it, as wide as its letters, doubtful (``DEPUTY``).
 """
 from __future__ import annotations
@@ -138,24 +139,29 @@ def _spread(title: str, span: list[Word]) -> list[Word]:
 
 
 @cache
-def _deputies() -> dict[str, str]:
-    """The key (``_key``) of each "KT. <head>" line, and the deputy's title line that signs under it."""
+def _under() -> dict[str, str]:
+    """The key (``_key``) of each line a signer's title line follows, and that title: the deputy's under "KT.
+    <head>", the chair's under "TM. ỦY BAN NHÂN DÂN" (or the body's name with its "TM." lost)."""
     heads = [t.upper() for t in admin.TITLES if not t.startswith("Phó")]
-    return {_key(f"KT. {t}"): "THỨ TRƯỞNG" if t == "BỘ TRƯỞNG" else f"PHÓ {t}" for t in heads}
+    under = {_key(f"KT. {t}"): "THỨ TRƯỞNG" if t == "BỘ TRƯỞNG" else f"PHÓ {t}" for t in heads}
+    for body in ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
+        under[_key(body)] = under[_key(f"TM. {body}")] = "CHỦ TỊCH"
+    return under
 
 
 def deputy_titles(words: list[Word]) -> list[Word]:
-    """``words`` (in reading order, lines numbered), each line under a "KT. <head>" line that reads as the end of
-    the deputy's title completed to it."""
+    """``words`` (in reading order, lines numbered), each signer's title line that reads as the end of the title
+    the line above calls for (``_under``) completed to it. Under the body's name the chair's "CHỦ TỊCH" is
+    "KT. CHỦ TỊCH" where a deputy's title follows it: that line is left as read."""
+    lines = lines_of(words)
+    keys = [_key(" ".join(w.text for w in line)) for line in lines]
+    deputies = set(_under().values()) - {"CHỦ TỊCH"}
     out: list[Word] = []
-    above = ""
-    for line in lines_of(words):
-        title = _deputies().get(above)
-        above = _key(" ".join(w.text for w in line))
-        if title is not None:
-            out += _completed(title, line)
-        else:
-            out += line
+    for n, line in enumerate(lines):
+        title = _under().get(keys[n - 1]) if n else None
+        if title == "CHỦ TỊCH" and n + 1 < len(lines) and any(keys[n + 1] == _key(d) for d in deputies):
+            title = None
+        out += line if title is None else _completed(title, line)
     return out
 
 

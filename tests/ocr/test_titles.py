@@ -91,8 +91,13 @@ def _lines(*texts: str) -> list[Word]:
     (("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"), "CHỦ TỊCH"),  # the head signs for the body: no deputy
     (("KT. CHỦ TỊCH", "Lê Thị Thu"), "Lê Thị Thu"),  # the title line lost altogether: nothing to complete
     (("CHỦ TỊCH", "CHỦ TỊCH"), "CHỦ TỊCH"),
+    # the chair signs for a People's Committee: "CHỦ" lost under the seal's ring, "TM." too
+    (("TM. ỦY BAN NHÂN DÂN", "TỊCH", "Lê Thị Thu"), "CHỦ TỊCH"),
+    (("ỦY BAN NHÂN DÂN", "TỊCH", "Nguyễn Đức Huy"), "CHỦ TỊCH"),
+    (("TM. ỦY BAN NHÂN DÂN", "TỊCH", "PHÓ CHỦ TỊCH"), "TỊCH"),  # "KT. CHỦ TỊCH" above a deputy: left as read
+    (("ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH"), "XÃ BÌNH MINH"),  # the issuing body's block in the header
 ])
-def test_the_line_under_a_deputy_s_kt_is_the_deputy_s_title(lines, fixed):
+def test_the_line_under_kt_or_tm_is_the_title_it_calls_for(lines, fixed):
     words = deputy_titles(_lines(*lines))
     assert page_text(words).splitlines()[1] == fixed
     second = [w for w in words if w.line == 1]
