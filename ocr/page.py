@@ -29,7 +29,7 @@ from ocr.marks import Mark
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
-from ocr.titles import deputy_titles
+from ocr.titles import signer_titles
 from ocr.under_seal import read_covered
 from ocr.unread import read_unread
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
@@ -91,7 +91,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)
     read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi, rules)
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
-    words = deputy_titles(reading_order(read))
+    words = signer_titles(reading_order(read))
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,

@@ -18,7 +18,7 @@ A deputy signs for the head ("KT.", ký thay): the line under "KT. CHỦ TỊCH"
 "KT. BỘ TRƯỞNG"), never the head's title again; and the chair signs for a People's Committee or Council: "CHỦ
 TỊCH" under "TM. ỦY BAN NHÂN DÂN". Where the star or the ring of a seal took a title's first word ("KT. CHỦ
 TỊCH⏎CHỦ TỊCH", "ỦY BAN NHÂN DÂN⏎TỊCH": "PHÓ" read as "go" at 0.0 under the star), the line is that title: the
-words it lacks go before it, as wide as its letters, doubtful (``DEPUTY``).
+words it lacks go before it, as wide as its letters, doubtful (``SUPPLIED``).
 """
 from __future__ import annotations
 
@@ -37,7 +37,7 @@ SURE = 0.9  # a title matched is this sure (before the seal's cap of ``under_sea
 _NEAR = 0.25  # letters that may differ, as a share of the title's
 _CAPITALS = 0.7  # a title line's letters are capitals at least this much
 _LEAST = 5  # letters a line needs to be matched: "CHỦ" alone is no title line
-DEPUTY = 0.75  # a deputy's title word put back is doubtful (below the review threshold, as a seal's read)
+SUPPLIED = 0.75  # a title word put back is doubtful (below the review threshold, as a seal's read)
 
 
 def _key(text: str) -> str:
@@ -149,7 +149,7 @@ def _under() -> dict[str, str]:
     return under
 
 
-def deputy_titles(words: list[Word]) -> list[Word]:
+def signer_titles(words: list[Word]) -> list[Word]:
     """``words`` (in reading order, lines numbered), each signer's title line that reads as the end of the title
     the line above calls for (``_under``) completed to it. Under the body's name the chair's "CHỦ TỊCH" is
     "KT. CHỦ TỊCH" where a deputy's title follows it: that line is left as read."""
@@ -178,6 +178,6 @@ def _completed(title: str, line: list[Word]) -> list[Word]:
     out, right = [], first.left - per_char
     for text in reversed(words[:k]):
         width = round(len(text) * per_char)
-        out.insert(0, replace(first, text=text, conf=DEPUTY, left=round(right - width), width=width))
+        out.insert(0, replace(first, text=text, conf=SUPPLIED, left=round(right - width), width=width))
         right -= width + per_char
     return out + line

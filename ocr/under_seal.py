@@ -15,7 +15,9 @@ page's, and drops the title again.
 A receipt stamp ("ĐẾN", with its number and date written in) put over the issuing body's block does the same to
 the header's left column: on photocopies Tesseract lost "XÃ NHƯ QUỲNH / Số: /QĐ-UBND", or the whole block with
 its "V/v …" lines below the stamp. Where the page's read has fewer than five confident words inside the stamp's
-box, the box, a twentieth of the page's width either side and half its height below are read again as one block.
+box (its own labels and office's name not counted), or a line crossing it was read only beside it ("hộ tịch và hồ"
+right of it, "V/v tổ chức số hóa sổ" under it lost), the box, a twentieth of the page's width either side and half
+its height below are read again as one block.
 
 Toner copies a red or blue seal or stamp as a mid grey (≈ 85–110 on generated photocopies) and print as near
 black (≈ 25–40 at its darkest tenth). Where the grey image shows that gap, a seal's crop is also read with only
@@ -211,8 +213,9 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
         if mark.kind == STAMP and own is None:
             own = set_aside(list(words), marks)
         read = own if mark.kind == STAMP else words
-        if min(y1 - y0, x1 - x0) < _SMALLEST or _read_there(read, *there, capitals=mark.kind == SEAL) >= _READ and (
-                mark.kind == SEAL or not _cut_row(read, *there)):
+        read_already = _read_there(read, *there, capitals=mark.kind == SEAL) >= _READ and (
+            mark.kind == SEAL or not _cut_row(read, *there))
+        if min(y1 - y0, x1 - x0) < _SMALLEST or read_already:
             continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:

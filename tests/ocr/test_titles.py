@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.titles import DEPUTY, SURE, deputy_titles, restored, title_of
+from ocr.titles import SUPPLIED, SURE, restored, signer_titles, title_of
 from ocr.words import Word, page_text
 
 
@@ -98,8 +98,8 @@ def _lines(*texts: str) -> list[Word]:
     (("ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH"), "XÃ BÌNH MINH"),  # the issuing body's block in the header
 ])
 def test_the_line_under_kt_or_tm_is_the_title_it_calls_for(lines, fixed):
-    words = deputy_titles(_lines(*lines))
+    words = signer_titles(_lines(*lines))
     assert page_text(words).splitlines()[1] == fixed
     second = [w for w in words if w.line == 1]
     assert [w.left for w in second] == sorted(w.left for w in second)
-    assert all(w.conf == DEPUTY for w in second[:len(fixed.split()) - len(lines[1].split())])
+    assert all(w.conf == SUPPLIED for w in second[:len(fixed.split()) - len(lines[1].split())])
