@@ -155,28 +155,27 @@ def signer_titles(words: list[Word]) -> list[Word]:
     "KT. CHỦ TỊCH" where a deputy's title follows it: that line is left as read."""
     lines = lines_of(words)
     keys = [_key(" ".join(w.text for w in line)) for line in lines]
-    deputies = set(_under().values()) - {"CHỦ TỊCH"}
+    deputies = {_key(t) for t in _under().values()} - {_key("CHỦ TỊCH")}
     out: list[Word] = []
     for n, line in enumerate(lines):
         title = _under().get(keys[n - 1]) if n else None
-        if title == "CHỦ TỊCH" and n + 1 < len(lines) and any(keys[n + 1] == _key(d) for d in deputies):
+        if title == "CHỦ TỊCH" and n + 1 < len(lines) and keys[n + 1] in deputies:
             title = None
-        out += line if title is None else _completed(title, line)
+        out += line if title is None else _completed(title, line, keys[n])
     return out
 
 
-def _completed(title: str, line: list[Word]) -> list[Word]:
-    """``line``, where it reads as the last words of ``title`` and no more, with the words before them put back."""
+def _completed(title: str, line: list[Word], key: str) -> list[Word]:
+    """``line`` (its letters ``key``), where it reads as the last words of ``title`` and no more, with the words
+    before them put back."""
     words = title.split()
-    for k in range(1, len(words)):
-        if _key(" ".join(words[k:])) == _key(" ".join(w.text for w in line)):
-            break
-    else:
+    lacking = next((k for k in range(1, len(words)) if _key(" ".join(words[k:])) == key), None)
+    if lacking is None:
         return line
     first = line[0]
     per_char = (line[-1].left + line[-1].width - first.left) / max(1, len(" ".join(w.text for w in line)))
     out, right = [], first.left - per_char
-    for text in reversed(words[:k]):
+    for text in reversed(words[:lacking]):
         width = round(len(text) * per_char)
         out.insert(0, replace(first, text=text, conf=SUPPLIED, left=round(right - width), width=width))
         right -= width + per_char
