@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import string
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import combinations
 from typing import NamedTuple
@@ -35,7 +36,7 @@ from ocr.components import components
 
 SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
 
-_F = 4  # colour masks are made at a quarter of the scan's size
+_F = preprocess.QUARTER  # colour masks are made at a quarter of the scan's size
 _LARGE = 0.06  # a mark at least this share of the page width both ways is a seal, stamp or signature
 _FRAME = 0.45  # a coloured mark this share of the page width long is a printed frame (a seal is ≈0.15, a stamp 0.25)
 _PEN_PAGE = 0.25  # pen ink above this share of all ink: the page is handwritten, its pen is its text
@@ -116,9 +117,8 @@ def _ring(component: np.ndarray) -> tuple[str | None, float]:
     return (SEAL, round(best, 2)) if best >= 0.6 else (None, 0.0)
 
 
-def _masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(red ink, pen ink — blue and violet —, all ink) as 0/1 masks at 1/_F scale."""
-    small = cv2.resize(rgb, (max(1, rgb.shape[1] // _F), max(1, rgb.shape[0] // _F)), interpolation=cv2.INTER_AREA)
+def _masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(red ink, pen ink — blue and violet —, all ink) as 0/1 masks of the page's quarter-size copy ``small``."""
     hsv = cv2.cvtColor(small, cv2.COLOR_RGB2HSV)
     # The hues of preprocess.suppress_stamps (OpenCV hue 0..179): red ≤ 12 or ≥ 150, blue to violet 95..149.
     red = (cv2.inRange(hsv, (0, _SAT, 70), (12, 255, 255)) | cv2.inRange(hsv, (150, _SAT, 70), (179, 255, 255))) // 255
@@ -128,13 +128,14 @@ def _masks(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return red, pen, ink
 
 
-def colour_marks(rgb: np.ndarray) -> list[Mark]:
-    """Seals, stamps, signatures and handwriting in coloured ink, in ``rgb``'s coordinates."""
+def colour_marks(rgb: np.ndarray, quarter_of: Callable[[], np.ndarray] | None = None) -> list[Mark]:
+    """Seals, stamps, signatures and handwriting in coloured ink, in ``rgb``'s coordinates. ``quarter_of``: gives
+    ``preprocess.quarter(rgb)``, made once for ``preprocess.suppress_stamps`` too."""
     step = max(1, min(rgb.shape[:2]) // 300)  # a sparse look first: most scans are black and white
     sample = rgb[::step * 2, ::step * 2].astype(np.int16)
     if not ((sample.max(axis=2) - sample.min(axis=2)) >= 50).any():
         return []
-    red, pen, ink = _masks(rgb)
+    red, pen, ink = _masks(quarter_of() if quarter_of else preprocess.quarter(rgb))
     if cv2.countNonZero(red | pen) == 0:
         return []
     page_w = rgb.shape[1] / _F

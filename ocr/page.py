@@ -12,6 +12,7 @@ post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own.
 """
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 
@@ -135,8 +136,9 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
         grey, found = np.array(image), []
     else:
         rgb = preprocess.to_rgb_array(image)
-        found = marks.colour_marks(rgb)
-        grey = marks.wash_pen(preprocess.suppress_stamps(rgb), rgb, found)
+        quarter_of = functools.cache(functools.partial(preprocess.quarter, rgb))  # for both, if either looks
+        found = marks.colour_marks(rgb, quarter_of)
+        grey = marks.wash_pen(preprocess.suppress_stamps(rgb, quarter_of), rgb, found)
     shape = grey.shape
     binary = preprocess.small_binary(grey)  # made once for the sideways check and the skew search
     grey, rotation = preprocess.orient(grey, binary)

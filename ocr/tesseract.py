@@ -69,7 +69,7 @@ def _quiet_leptonica() -> None:
             ctypes.CDLL(name).setMsgSeverity(_L_SEVERITY_NONE)
 
 
-def _engine(lang: str) -> Any:
+def start_engine(lang: str) -> Any:
     """This thread's engine for ``lang``, started on first use (≈ 0.1 s) and kept."""
     engines: dict[str, Any] = _local.__dict__.setdefault("engines", {})
     if lang not in engines:
@@ -102,7 +102,7 @@ def run_tesseract(
     characters ``chars`` when given."""
     if timeout_s <= 0:
         raise OcrTimeout(TIMED_OUT)
-    api = _engine(lang)
+    api = start_engine(lang)
     api.SetPageSegMode(psm or DEFAULT_PSM)
     api.SetVariable("tessedit_char_whitelist", chars or "")
     api.SetVariable("user_defined_dpi", str(dpi))

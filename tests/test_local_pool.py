@@ -47,6 +47,22 @@ def test_workers_are_forked_from_one_server_that_loaded_what_they_need(embedded_
             local._discard_pool(local._pool[2])
 
 
+def _engines() -> list[str]:
+    from ocr import tesseract
+
+    return sorted(tesseract._local.__dict__.get("engines", {}))
+
+
+def test_a_worker_starts_its_tesseract_before_its_first_page(embedded_settings):
+    """The language's model is read while the parent still checks and stores the files, not on the first page."""
+    try:
+        pool = local._shared_pool(embedded_settings, 1)
+        assert pool.submit(_engines).result(timeout=120) == [embedded_settings.ocr_lang]
+    finally:
+        if local._pool is not None:
+            local._discard_pool(local._pool[2])
+
+
 def _gone(pid: int) -> bool:
     try:
         return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE

@@ -13,6 +13,7 @@ forks them from a fork server that loaded it (``workers.forkserver``), never fro
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -60,6 +61,14 @@ def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
 
     gazetteer()
     model()
+    # And this worker's own Tesseract (≈ 0.1–0.2 s: its language's model read), started while the parent still
+    # checks and stores the files instead of on the first page. A language that cannot be opened fails the page
+    # that asks for it, with its reason, as before.
+    from domain.errors import PageFailed
+    from ocr.tesseract import start_engine
+
+    with contextlib.suppress(PageFailed):
+        start_engine(settings.ocr_lang)
 
 
 def _owner() -> tuple[int, float]:

@@ -127,6 +127,6 @@ def test_real_scan(settings, ocr_forms):
 def test_the_kept_engine_reads_no_line_again_as_white_on_black():
     # Tesseract's default reads each line below 0.7 a second time inverted; this archive prints no white on black,
     # and without those reads civil forms read a little better (docs/benchmarks.md, ocr_throughput, session 20).
-    from ocr.tesseract import _engine
+    from ocr.tesseract import start_engine
 
-    assert _engine("vie").GetVariableAsString("tessedit_do_invert") == "0"
+    assert start_engine("vie").GetVariableAsString("tessedit_do_invert") == "0"

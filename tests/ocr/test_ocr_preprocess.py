@@ -34,6 +34,27 @@ def test_blue_stamp_washes_out():
     assert preprocess.suppress_stamps(np.asarray(img)).min() >= 190
 
 
+def test_red_printed_text_alone_stays_as_it_reads():
+    """A red title with no seal on the page: coloured, but no large mark, so nothing is washed."""
+    img = Image.new("RGB", (2400, 1600), "white")
+    title = ImageFont.truetype(SERIF, 60)
+    ImageDraw.Draw(img).text((300, 200), "GIẤY CHỨNG NHẬN KẾT HÔN", font=title, fill=(200, 30, 30))
+    page = np.asarray(img)
+    assert (preprocess.suppress_stamps(page) == cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)).all()
+
+
+def test_a_signatures_hairline_tail_washes_out_with_it():
+    """The ink's hues are looked for only around what a quarter-size copy shows coloured: a one-pixel stroke,
+    pale there, that runs on from a signature is that signature's and washes out all along."""
+    img = Image.new("RGB", (2400, 1600), "white")
+    draw = ImageDraw.Draw(img)
+    blue = (80, 110, 220)  # a pale ballpoint: a quarter of a cell, the rest paper, is barely coloured
+    for k in range(12):  # the signature: thick loops, a large mark
+        draw.ellipse((900 + 20 * k, 600 + 8 * k, 1200 + 20 * k, 800 + 8 * k), outline=blue, width=5)
+    draw.line((1400, 760, 1700, 760), fill=blue, width=1)  # its tail, one pixel high, 300 long
+    assert preprocess.suppress_stamps(np.asarray(img)).min() >= 190
+
+
 @pytest.mark.parametrize("angle", [-9.0, -4.2, -1.1, 0.7, 2.5, 7.5])
 def test_deskew_recovers_known_angle(birth_page, angle):
     rotated = np.asarray(degrade(birth_page, angle=angle).convert("L"))
