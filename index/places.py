@@ -359,11 +359,44 @@ def _tokens_of_unit(unit_text: str) -> PlaceTokens:
     alternatives = seen.get(unit_text) if seen is not None else None
     if alternatives is None and table is not None:
         alternatives = table.get(unit_text)
+    if alternatives is None and table is not None and not table.may_name_a_unit(unit_text):
+        alternatives = ()  # no unit's name in it ("ủy ban nhân", "tại nhà"): the parser would read nothing
     if alternatives is None:
         alternatives = read_unit(unit_text)
         if seen is not None:
             seen.add(unit_text, alternatives)
     return PlaceTokens(alternatives, _own_words(unit_text))
+
+
+def unit_names() -> tuple[set[str], set[str]]:
+    """Every unit's name as ``read_place``'s checks look for it in a text — its words, without its type word
+    ("cai be" of "Huyện Cái Bè") — in both eras and at every level, and the package's own words for provinces
+    ("hcm", "tphcm"). A text holding none of them is read as no place (``read_place`` keeps a reading only where
+    its unit's name stands in the text): set-up keeps them (``index.places_table``), so that such a text, which
+    OCR makes of an office's name cut short, needs no parser."""
+    _parser()
+    from vietnamadminunits.parser import parser_from_2025, parser_legacy
+
+    names: set[str] = set()
+    keywords: set[str] = set()
+
+    def gather(entries: object) -> None:
+        if not isinstance(entries, dict):
+            return
+        for key, value in entries.items():
+            if key == "provinceKeywords":
+                keywords.update(value or ())
+            elif isinstance(key, str) and key.endswith("Short") and isinstance(value, str):
+                names.add(" ".join(_name_words(value)))
+            else:
+                gather(value)
+
+    for module in (parser_legacy, parser_from_2025):
+        for name in dir(module):
+            if name.startswith("DICT_"):
+                gather(getattr(module, name))
+    names.discard("")
+    return names, keywords
 
 
 def read_unit(unit_text: str) -> tuple[str, ...]:

@@ -9,7 +9,8 @@ module (``python -m index places-table``: ≈ 7 s of CPU, skipped while it is cu
 unit part up there after the places its home has read, and parses only what is in neither. 97% of the bench's
 generated places are gazetteer forms once a hospital's or a street's name is not taken for the address
 (``places.unit_part``), and a first reindex of them runs twice as fast (docs/benchmarks.md, search, session 19).
-A place OCR misread is parsed as before.
+A place OCR misread is parsed as before, unless it holds no unit's name at all
+(``places.unit_names``: "ủy ban nhân", an office's name cut short, is read as no place without the parser).
 
 The same function fills it that parses a place at indexing (``places.read_unit``), so a place found here has the
 tokens a parse would give. Its entries count only under the version they were read with (``code_version``: the
@@ -31,6 +32,7 @@ def build(path: Path = BUILT_TABLE, units: int | None = None) -> int:
     """Read every unit's forms (the first ``units`` of each era, for tests) and write them to ``path``, replaced
     whole. Returns the number of forms."""
     rows = {text: places.read_unit(text) for text in places.gazetteer_forms(units)}
+    names, keywords = places.unit_names()
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
     with closing(sqlite3.connect(tmp)) as conn, conn:
@@ -38,6 +40,10 @@ def build(path: Path = BUILT_TABLE, units: int | None = None) -> int:
         conn.execute("CREATE TABLE places (text TEXT PRIMARY KEY, tokens TEXT NOT NULL)")
         conn.execute("INSERT INTO meta VALUES ('version', ?)", (code_version(),))
         conn.executemany("INSERT INTO places VALUES (?, ?)", ((t, " ".join(v)) for t, v in sorted(rows.items())))
+        conn.execute("CREATE TABLE unit_names (text TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO unit_names VALUES (?)", ((n,) for n in sorted(names)))
+        conn.execute("CREATE TABLE province_keywords (text TEXT PRIMARY KEY)")
+        conn.executemany("INSERT INTO province_keywords VALUES (?)", ((k,) for k in sorted(keywords)))
     os.replace(tmp, path)  # a process loading it meanwhile reads the old file or the new one, never half
     return len(rows)
 
