@@ -87,15 +87,25 @@ def test_workers_and_their_fork_server_end_when_the_pools_owner_is_killed(tmp_pa
     assert all(map(_gone, left)), [p for p in left if not _gone(p)]
 
 
+def _loaded() -> bool:
+    from domain.gazetteer import gazetteer
+    from ocr.correct.model import model
+
+    return gazetteer.cache_info().currsize == model.cache_info().currsize == 1
+
+
 def test_ingest_forks_its_first_pool_from_itself_and_starts_no_fork_server(tmp_path):
     """`sohoa ingest` starts its pool before it opens anything, single-threaded: the workers are forks of the
-    command itself, which loaded workers.preload (no fork server loading it all a second time), and they work."""
+    command itself, which imported the pipeline (no fork server importing it all a second time), and they work,
+    the gazetteer and the syllable model loaded by each worker while the command goes on, not by the command."""
     code = ("import os, sys; from multiprocessing import forkserver; from domain.settings import Settings;"
-            "from workers import local; s = Settings(home=sys.argv[1], workers=2); local.start_pool(s);"
+            "from workers import local; from tests.test_local_pool import _loaded;"
+            "s = Settings(home=sys.argv[1], workers=2); local.start_pool(s);"
             "from storage import open_database; open_database(s); pool = local._pool[2];"
             "parents = {f.result(timeout=300) for f in [pool.submit(os.getppid) for _ in range(8)]};"
             "print(parents == {os.getpid()}, forkserver._forkserver._forkserver_pid is None,"
-            " 'workers.preload' in sys.modules); local._discard_pool(pool)")
+            " all(pool.submit(_loaded).result(timeout=300) for _ in range(4)), not _loaded());"
+            "local._discard_pool(pool)")
     out = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.split() == ["True", "True", "True"]
+    assert out.stdout.split() == ["True", "True", "True", "True"]

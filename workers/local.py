@@ -7,9 +7,10 @@ unfinished pages go again; a page that keeps killing workers is failed with that
 The pool outlives a batch: a worker needs seconds of CPU to import OpenCV, SQLAlchemy and the pipeline and to load
 the gazetteer and the syllable model, which a server taking batch after batch would otherwise pay for each. Workers
 are forked from a process that did all of that once, not spawned each on its own: one start-up for the pool, not
-one per worker. ``sohoa ingest`` loads it (``workers.preload``) and forks its workers from itself (``start_pool``)
-before it opens its database and checks and stores its files; a server, or a pool rebuilt after a worker died,
-forks them from a fork server that loaded it (``workers.forkserver``), never from a process with open handles.
+one per worker. ``sohoa ingest`` imports the modules and forks its workers from itself (``start_pool``) before it
+opens its database and checks and stores its files, and each worker loads the data meanwhile; a server, or a pool
+rebuilt after a worker died, forks them from a fork server that loaded it all (``workers.forkserver``,
+``workers.preload``), never from a process with open handles.
 """
 from __future__ import annotations
 
@@ -54,8 +55,9 @@ def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
     _ctx = Context(settings)
     # The parent migrated the database before it queued a page: no schema check (and Alembic) per worker.
     _ctx.db = open_database(settings, upgrade=False)
-    # What every page reads, loaded before the first page: the place-name gazetteer (a second of folding 37,000
-    # names) and the syllable model. Already there in a worker forked from the fork server (workers.preload).
+    # What every page reads, loaded before the first page: the place-name gazetteer (a quarter of a second of
+    # folding 37,000 names) and the syllable model. Already there in a worker forked from the fork server
+    # (workers.preload).
     from domain.gazetteer import gazetteer
     from ocr.correct.model import model
 
@@ -126,12 +128,12 @@ def _discard_pool(pool: ProcessPoolExecutor) -> None:
 
 def start_pool(settings: Settings, workers: int | None = None) -> None:
     """Start the pool's workers now, before this process opens its database or index (``sohoa ingest``'s first
-    step): they are forked from this process itself once it has loaded what they need (``workers.preload``), so
-    no fork server imports and loads it all a second time (≈ 2 s of CPU a batch, a sixth of the pipeline's
-    overhead on a 12-page book). A pool made later (after a worker died, or in a server) comes from the fork
-    server, as does this one when another thread runs here."""
-    from . import preload  # noqa: F401  (the modules, the gazetteer and the syllable model, for the workers)
-
+    step): they are forked from this process itself, which imported the pipeline's modules with this one, so no
+    fork server imports them a second time (≈ 2 s of CPU a batch, a sixth of the pipeline's overhead on a 12-page
+    book). The gazetteer and the syllable model (≈ 0.35 s) each worker loads itself (``_init_worker``), at once,
+    while this process still opens its database and stores the files, instead of this one before the fork: on a
+    first book's batch the workers waited half a second for their first page anyway. A pool made later (after a
+    worker died, or in a server) comes from the fork server, as does this one when another thread runs here."""
     _shared_pool(settings, workers or settings.workers, _fork_here())
 
 
