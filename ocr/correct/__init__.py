@@ -315,7 +315,7 @@ def correct_words(words: list[Word], lm: SyllableModel | None = None) -> list[Co
         glued = _glued(cut)
         gone.update({id(w) for w in cut} - {id(g) for g in glued})
         lines.append(glued)
-    gone |= mend_list_markers(lines)
+    gone |= mend_list_markers(lines, born)
     runs_on = _runs_on(lines)
     for k in range(len(lines) - 1):
         if runs_on[k]:

@@ -19,21 +19,31 @@ generator's), which a worn copy reads as a comma ("Cổng thông tin điện t�
 ending with a comma before the next item's dash ends with a semicolon. A line wrapped inside an item is followed by
 no dash, and keeps its comma. Its last item, "- Lưu: VT, VP.", parts the offices keeping a copy by commas: a
 semicolon between them there is a comma ("Lưu: VT; KT." on office scans).
+
+Under "Nơi nhận:" every item opens with a dash (the decree's form): a line that follows the heading or an item's
+semicolon and opens with no dash — on a photocopy Tesseract loses it (7 of the 8 dashes missing from a fresh
+pair's 20 pages, session 37) or reads it "*" — opens with one, put back doubtful. A line after a comma is an item
+wrapped and gets none; the list ends with its "Lưu:" item, or where the signer's lines in capitals begin.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ocr.words import Word
 
 _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
 _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+_DASH_READ = frozenset({"~", "*", "„*", "•", "+", "»", "—", "–", "="})  # what a worn item's dash is read as
+SUPPLIED = 0.75  # a dash put back is doubtful (as a title's words put back, ``ocr.titles``)
 
 
-def mend_list_markers(lines: list[list[Word]]) -> set[int]:
+def mend_list_markers(lines: list[list[Word]], born: dict[int, list[Word]]) -> set[int]:
     """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run, or a
     tilde from a dash; a lone dash ending the line above a dash's line is taken off it, and that line's item's
-    comma is a semicolon. The ids of the words taken off."""
+    comma is a semicolon; a recipient's dash lost is put back (into ``born``: a word's id → what stands for it).
+    The ids of the words taken off."""
+    _recipients(lines, born)
     last: tuple[int, str] | None = None  # the number and stop of the last numbered line
     gone: set[int] = set()
     above: list[Word] = []
@@ -73,3 +83,31 @@ def _archived(item: list[Word]) -> None:
     for w in item[2:-1]:
         if w.text.endswith(";") and w.text[:-1].isupper():
             w.text = w.text[:-1] + ","
+
+
+def _recipients(lines: list[list[Word]], born: dict[int, list[Word]]) -> None:
+    """Each item under "Nơi nhận:" opens with a dash: one read as another mark is a dash, one lost is put back
+    before the item's first word (that word's id in ``born`` stands for both)."""
+    above: list[Word] | None = None  # the list's line before, once the heading is found
+    for line in lines:
+        if not line:
+            continue
+        if above is None:
+            if len(line) > 1 and line[0].text == "Nơi" and line[1].text.startswith("nhận"):
+                above = line
+            continue
+        if all(w.text.upper() == w.text for w in line) and any(w.text.isalpha() for w in line):
+            return  # the signer's title: the list has ended
+        first = line[0]
+        if above[-1].text.endswith((";", ":")) and not first.text.startswith("-"):
+            if first.text in _DASH_READ:
+                first.text = "-"
+            else:
+                dash = replace(first, text="-", conf=SUPPLIED, width=max(1, first.height // 2),
+                               left=max(0, first.left - first.height))
+                kept = replace(first)
+                born[id(first)] = [dash, kept]
+                line[:1] = [dash, kept]
+        if any(w.text.startswith("Lưu") for w in line[:2]):
+            return  # the last item
+        above = line

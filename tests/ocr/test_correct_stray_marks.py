@@ -90,7 +90,7 @@ def _page(*lines: str) -> list[Word]:
     (["Nơi nhận:", "~ Như trên;"], "- Như trên;"),  # an item's dash read as a tilde
     (["Tôi cam kết:", "~ Mọi thông tin là đúng"], "- Mọi thông tin là đúng"),
     (["Tôi cam kết:", "khoảng ~ 10%"], "khoảng ~ 10%"),  # not a line's first word
-    (["Nơi nhận:", "công chức Tư pháp ~ Hộ tịch"], "công chức Tư pháp - Hộ tịch"),  # between words: a dash
+    (["Giao cho:", "công chức Tư pháp ~ Hộ tịch"], "công chức Tư pháp - Hộ tịch"),  # between words: a dash
     (["Nơi nhận: -", "- Công an tỉnh;"], "Nơi nhận:\n- Công an tỉnh;"),  # the dash read twice
     (["- Thanh tra; ~", "~ Lưu: VT."], "- Thanh tra;\n- Lưu: VT."),
     (["của Nhóm Châu Á -", "Thái Bình Dương"], "của Nhóm Châu Á -\nThái Bình Dương"),  # a wrapped line's hyphen
@@ -100,8 +100,25 @@ def _page(*lines: str) -> list[Word]:
     (["Căn cứ Luật Hộ tịch,", "- Công an tỉnh;"], "Căn cứ Luật Hộ tịch,\n- Công an tỉnh;"),
     (["- Như trên;", "- Lưu: VT; VP."], "- Như trên;\n- Lưu: VT, VP."),  # the copies kept, parted by commas
     (["- Như trên;", "- Lưu: VT;"], "- Như trên;\n- Lưu: VT;"),  # no office after it: as read
+    # under "Nơi nhận:" an item's dash lost (put back) or read as another mark; a wrapped item's line gets none
+    (["Nơi nhận:", "Như trên;", "- Sở Tư pháp, Sở Nội vụ,", "UBND các huyện;", "* Lưu: VT, TP."],
+     "Nơi nhận:\n- Như trên;\n- Sở Tư pháp, Sở Nội vụ,\nUBND các huyện;\n- Lưu: VT, TP."),
+    (["Nơi nhận: - Như trên;", "Công an tỉnh;", "Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
+     "Nơi nhận: - Như trên;\n- Công an tỉnh;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"),
+    (["- Như trên;", "CHỦ TỊCH;", "Công an tỉnh;"], "- Như trên;\nCHỦ TỊCH;\nCông an tỉnh;"),  # no heading
 ])
 def test_a_list_marker_misread(lines, fixed):
     words = _page(*lines)
     correct_words(words)
     assert "\n".join(page_text(words).splitlines()[-1 - fixed.count("\n"):]) == fixed
+
+
+def test_a_recipients_dash_put_back_is_doubtful_and_before_its_item():
+    words = _page("Nơi nhận:", "Như trên;")
+    for w in words:
+        w.left += 100
+    item = words[-2]
+    correct_words(words)
+    dash = words[-3]
+    assert (dash.text, dash.line, dash.conf) == ("-", item.line, 0.75)
+    assert dash.left + dash.width <= words[-2].left and words[-2].text == "Như"
