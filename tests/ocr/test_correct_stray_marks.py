@@ -36,6 +36,8 @@ def _corrected(text: str) -> str:
     ("thực hiện trong°dự toán", "thực hiện trong dự toán"),  # 1: a degree sign
     ("ngày 06 tháng.04 năm'*2026", "ngày 06 tháng 04 năm 2026"),  # 1: a syllable and a number
     ("theo Nghị định số-123/2015/NĐ-CP của", "theo Nghị định số 123/2015/NĐ-CP của"),
+    ("Cô ấy khóc.. Rồi cả", "Cô ấy khóc. Rồi cả"),  # 4: a speck beside a sentence's point
+    ("từ năm 2025..", "từ năm 2025."),
 ])
 def test_specks_taken_off(read, fixed):
     assert _corrected(read) == fixed
@@ -58,6 +60,8 @@ def test_specks_taken_off(read, fixed):
     "hết năm.",  # a point at the line's end
     "Đằng, Q.1 và",  # an abbreviation's point before a number
     "dịch COVID-19 năm",
+    "còn nữa... Rồi",  # an ellipsis's three points
+    "văn bản này./.",  # a document's end
 ])
 def test_marks_with_a_use_left_alone(text):
     assert _corrected(text) == text
