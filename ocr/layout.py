@@ -149,12 +149,33 @@ def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
 
     out: list[tuple[tuple[int, int, int, int], list[Word]]] = []
     for line in lines:
-        top, bottom, a, b = here = box(line)
+        top, bottom, _, _ = here = box(line)
         at = next((k for k, ((t, u, c, d), _) in enumerate(out)
-                   if t > (top + bottom) / 2 and (t + u) / 2 > bottom
-                   and min(b, d) - max(a, c) > 0.5 * min(b - a, d - c)), len(out))
+                   if t > (top + bottom) / 2 and (t + u) / 2 > bottom and _shared((t, u, c, d), here)), len(out))
+        # Never before a line printed wholly above it: where Tesseract read the footer's last line first ("- Lưu:
+        # VT." at the page's head), the body's lines at the margin under the indented ones shared only its column
+        # and went before the whole header.
+        at = max([at] + [k + 1 for k, (other, _) in enumerate(out[at:], start=at) if _above(other, here)])
         out.insert(at, (here, line))
+    # And a line read before a line printed above it in its column (that last item, and "Quốc Toàn" under the
+    # signer's title) goes after the last line printed above it; from the end, so that each moves past lines
+    # already in place.
+    for i in range(len(out) - 1, -1, -1):
+        here = out[i][0]
+        if any(_above(out[k][0], here) and _shared(out[k][0], here) for k in range(i + 1, len(out))):
+            out.insert(max(k for k in range(i + 1, len(out)) if _above(out[k][0], here)), out.pop(i))
     return [line for _, line in out]
+
+
+def _above(x: tuple[int, int, int, int], y: tuple[int, int, int, int]) -> bool:
+    """Is the line boxed ``x`` (top, bottom, left, right) printed above the line ``y``? Its middle above ``y``'s
+    top and its bottom above ``y``'s middle: lines' boxes overlap by a mark or a descender."""
+    return (x[0] + x[1]) / 2 < y[0] and x[1] < (y[0] + y[1]) / 2
+
+
+def _shared(x: tuple[int, int, int, int], y: tuple[int, int, int, int]) -> bool:
+    """Do two lines share a column: half the narrower one's width?"""
+    return min(x[3], y[3]) - max(x[2], y[2]) > 0.5 * min(x[3] - x[2], y[3] - y[2])
 
 
 def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: float,

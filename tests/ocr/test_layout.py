@@ -304,6 +304,26 @@ def test_lines_tesseract_read_after_the_page_are_put_back_where_they_are_printed
                      "Nơi nhận:", "- Như trên;", "CHỦ TỊCH", "Trần Ngọc Khánh"]
 
 
+def test_the_footers_last_lines_read_first_go_back_to_the_foot():
+    """Tesseract read the recipients' last item and the signer's name first, then the page from its head: they go
+    back to the foot, and the body's lines at the left margin (under indented ones, sharing a column with that
+    item only) stay between the lines printed above and below them, not before the header. Lines' boxes touch
+    (a descender): the one above is still above."""
+    printed = [(0, 300, "ỦY BAN NHÂN DÂN"), (1, 300, "Số: 524/QĐ-UBND"), (2, 700, "QUYẾT ĐỊNH"),
+               (3, 260, "Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 19 tháng 02 năm"), (4, 100, "2025;"),
+               (5, 260, "Điều 1. Để đánh giá chính xác hơn, Hùng cần biết tường tận"),
+               (6, 100, "trước chuyện ông Chương bị khủng bố, đe dọa."),
+               (7, 100, "Nơi nhận:"), (8, 100, "- Thanh tra;"), (9, 100, "- Lưu: VT."), (10, 1300, "Trần Quốc Toàn")]
+    lines = {n: _line(n, (x, text)) for n, x, text in printed}
+    for w in lines[4] + lines[6]:
+        w.top -= 10  # its box reaches into the line above's
+    read = [lines[9], lines[10]] + [lines[n] for n in range(9)]
+    for k, line in enumerate(read):  # Tesseract's order
+        for w in line:
+            w.line = k
+    assert page_text(reading_order([w for line in read for w in line])).splitlines() == [t for *_, t in printed]
+
+
 def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_its_column():
     """A department's name as wide as its column ("SỞ VĂN HÓA, THỂ THAO VÀ DU") ends 25 px short of where
     "CỘNG HÒA…" begins on the line above: each line has a wide gap between its two sides, so the block is still
