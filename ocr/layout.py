@@ -141,25 +141,22 @@ def reading_order(words: list[Word]) -> list[Word]:
 
 def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
     """Lines in Tesseract's order, except a line it read after one printed below it in the same column (sharing
-    half the narrower one's width): put back before the first such line. Tesseract may read a paragraph's first
-    lines as a block of its own, after the page's last ("1. Chúng có thể…" after the signer's name); lines side
-    by side in two columns keep its order."""
+    half the narrower one's width): put back before the first such line, though never before a line printed above
+    it; and a line it read before one printed above it in its column: put after the last line printed above it.
+    Tesseract may read a paragraph's first lines as a block of its own, after the page's last ("1. Chúng có thể…"
+    after the signer's name), or the footer's last lines first; lines side by side in two columns keep its order."""
     def box(line: list[Word]) -> tuple[int, int, int, int]:
         return (_top([line]), max(w.top + w.height for w in line)) + _span(line)
 
     out: list[tuple[tuple[int, int, int, int], list[Word]]] = []
     for line in lines:
-        top, bottom, _, _ = here = box(line)
-        at = next((k for k, ((t, u, c, d), _) in enumerate(out)
-                   if t > (top + bottom) / 2 and (t + u) / 2 > bottom and _shared((t, u, c, d), here)), len(out))
-        # Never before a line printed wholly above it: where Tesseract read the footer's last line first ("- Lưu:
-        # VT." at the page's head), the body's lines at the margin under the indented ones shared only its column
-        # and went before the whole header.
+        here = box(line)
+        at = next((k for k, (other, _) in enumerate(out) if _above(here, other) and _shared(other, here)), len(out))
+        # (Where "- Lưu: VT." was read first, the body's lines at the margin, under indented ones, share only its
+        # column: put before it, they went before the whole header.)
         at = max([at] + [k + 1 for k, (other, _) in enumerate(out[at:], start=at) if _above(other, here)])
         out.insert(at, (here, line))
-    # And a line read before a line printed above it in its column (that last item, and "Quốc Toàn" under the
-    # signer's title) goes after the last line printed above it; from the end, so that each moves past lines
-    # already in place.
+    # From the end, so that each moves past lines already in place.
     for i in range(len(out) - 1, -1, -1):
         here = out[i][0]
         if any(_above(out[k][0], here) and _shared(out[k][0], here) for k in range(i + 1, len(out))):

@@ -31,13 +31,12 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.text import fold
 from ocr.correct import admin
-from ocr.words import Word, lines_of
+from ocr.words import SUPPLIED, Word, lines_of
 
 SURE = 0.9  # a title matched is this sure (before the seal's cap of ``under_seal._DOUBTFUL``)
 _NEAR = 0.25  # letters that may differ, as a share of the title's
 _CAPITALS = 0.7  # a title line's letters are capitals at least this much
 _LEAST = 5  # letters a line needs to be matched: "CHỦ" alone is no title line
-SUPPLIED = 0.75  # a title word put back is doubtful (below the review threshold, as a seal's read)
 
 
 def _key(text: str) -> str:

@@ -23,6 +23,7 @@ class Word:
     line: int
 
 
+SUPPLIED = 0.75  # a word put back where the read lost it is doubtful (below the review threshold, as a seal's read)
 FRACTION_SLASH = "\u2044"
 
 

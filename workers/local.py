@@ -29,8 +29,9 @@ import cv2
 import psutil
 from sqlalchemy import select
 
-from domain.errors import TransientBackendError
+from domain.errors import PageFailed, TransientBackendError
 from domain.settings import Settings
+from ocr.tesseract import start_engine
 from storage import open_database
 from storage.models import Page, PageStatus
 
@@ -66,9 +67,6 @@ def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
     # And this worker's own Tesseract (≈ 0.1–0.2 s: its language's model read), started while the parent still
     # checks and stores the files instead of on the first page. A language that cannot be opened fails the page
     # that asks for it, with its reason, as before.
-    from domain.errors import PageFailed
-    from ocr.tesseract import start_engine
-
     with contextlib.suppress(PageFailed):
         start_engine(settings.ocr_lang)
 

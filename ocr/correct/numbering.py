@@ -30,12 +30,11 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from ocr.words import Word
+from ocr.words import SUPPLIED, Word
 
 _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
 _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 _DASH_READ = frozenset({"~", "*", "„*", "•", "+", "»", "—", "–", "="})  # what a worn item's dash is read as
-SUPPLIED = 0.75  # a dash put back is doubtful (as a title's words put back, ``ocr.titles``)
 
 
 def mend_list_markers(lines: list[list[Word]], born: dict[int, list[Word]]) -> set[int]:
