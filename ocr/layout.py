@@ -107,7 +107,7 @@ def reading_order(words: list[Word]) -> list[Word]:
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)
                                 or _list_dash(w, line, height)])]
-    lines = _in_place(lines)
+    lines = _in_place([part for line in lines for part in _unmerged(line)])
     words = [w for line in lines for w in line]
     if len(lines) < 2:
         return words
@@ -137,6 +137,24 @@ def reading_order(words: list[Word]) -> list[Word]:
         for w in line:
             w.line = n
     return [w for line in out for w in line]
+
+
+def _unmerged(line: list[Word]) -> list[list[Word]]:
+    """Two lines Tesseract took for one, their words in one run left to right ("tiếng. Mường, 1. Trong 1ông,
+    lịch sử Chă Việt…": a paragraph's short last line and the next one's first, on a poor copy): where the words'
+    middles stand in two bands over four fifths of a word's height apart, three words or more in each, across the
+    same width, the upper band and then the lower."""
+    if len(line) < 6:
+        return [line]
+    middles = sorted((w.top + w.height / 2, i) for i, w in enumerate(line))
+    gap, k = max((middles[j + 1][0] - middles[j][0], j) for j in range(len(middles) - 1))
+    if gap < 0.8 * median(w.height for w in line) or not 3 <= k + 1 <= len(line) - 3:
+        return [line]
+    upper_ids = {i for _, i in middles[:k + 1]}
+    upper = [w for i, w in enumerate(line) if i in upper_ids]
+    lower = [w for i, w in enumerate(line) if i not in upper_ids]
+    spans = [(_top([band]), 0) + _span(band) for band in (upper, lower)]
+    return [upper, lower] if _shared(*spans) else [line]
 
 
 def _in_place(lines: list[list[Word]]) -> list[list[Word]]:

@@ -324,6 +324,23 @@ def test_the_footers_last_lines_read_first_go_back_to_the_foot():
     assert page_text(reading_order([w for line in read for w in line])).splitlines() == [t for *_, t in printed]
 
 
+def test_two_lines_tesseract_took_for_one_come_apart():
+    """A paragraph's short last line and the next one's first, read as one line (their words in one run left to
+    right): the upper line, then the lower. A line's words of several heights (a capital, a speck-stretched word)
+    stay one line."""
+    upper = _line(0, (100, "H'Mông, tiếng Chăm, và tiếng Khmer."))
+    lower = _line(1, (160, "1. Trong lịch sử Việt Nam, ông nổi bật với việc chinh phạt"))
+    for w in upper + lower:
+        w.top -= 55 * w.line  # the pitch of a line: 45 px, words 50 px tall
+        w.line = 0
+    words = sorted(upper + lower, key=lambda w: w.left)
+    assert page_text(reading_order(words)).splitlines() == [
+        "H'Mông, tiếng Chăm, và tiếng Khmer.", "1. Trong lịch sử Việt Nam, ông nổi bật với việc chinh phạt"]
+    one = _line(0, (100, "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014;"))
+    one[2].top, one[2].height, one[5].top = 60, 110, 110  # a word stretched by specks, one set low
+    assert page_text(reading_order(one)).splitlines() == ["Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014;"]
+
+
 def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_its_column():
     """A department's name as wide as its column ("SỞ VĂN HÓA, THỂ THAO VÀ DU") ends 25 px short of where
     "CỘNG HÒA…" begins on the line above: each line has a wide gap between its two sides, so the block is still
