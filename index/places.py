@@ -166,8 +166,12 @@ def _province_named(words: list[str], unit) -> bool:
     """The province's name, or one of the package's keywords for it ("hcm", "tphcm"), is written."""
     if _named(words, unit.short_province, "province"):
         return True
-    joined = {"".join(words[i:i + k]) for k in (1, 2) for i in range(len(words))}
-    return bool(joined & _keywords(unit.province_key))
+    return bool(_joins(words) & _keywords(unit.province_key))
+
+
+def _joins(words: list[str]) -> set[str]:
+    """Each word, and each two words written together: how the package's keywords for provinces are spelt."""
+    return {"".join(words[i:i + k]) for k in (1, 2) for i in range(len(words))}
 
 
 @cache
@@ -359,7 +363,7 @@ def _tokens_of_unit(unit_text: str) -> PlaceTokens:
     alternatives = seen.get(unit_text) if seen is not None else None
     if alternatives is None and table is not None:
         alternatives = table.get(unit_text)
-    if alternatives is None and table is not None and not table.may_name_a_unit(unit_text):
+    if alternatives is None and table is not None and not _may_name_a_unit(unit_text, *table.names()):
         alternatives = ()  # no unit's name in it ("ủy ban nhân", "tại nhà"): the parser would read nothing
     if alternatives is None:
         alternatives = read_unit(unit_text)
@@ -397,6 +401,21 @@ def unit_names() -> tuple[set[str], set[str]]:
                 gather(getattr(module, name))
     names.discard("")
     return names, keywords
+
+
+def _may_name_a_unit(unit_text: str, names: frozenset[str], keywords: frozenset[str]) -> bool:
+    """Whether ``unit_text`` holds, as whole words, one of ``names`` or ``keywords`` (``unit_names``); True where
+    there are none to look for."""
+    if not names:
+        return True
+    words = tokens(fold(unit_text))
+    return any(" ".join(words[i:i + n]) in names for n in range(1, _longest(names) + 1)
+               for i in range(len(words) - n + 1)) or bool(_joins(words) & keywords)
+
+
+@cache
+def _longest(names: frozenset[str]) -> int:
+    return max(n.count(" ") + 1 for n in names)
 
 
 def read_unit(unit_text: str) -> tuple[str, ...]:

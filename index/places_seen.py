@@ -110,7 +110,7 @@ class PlacesTable:
     def __init__(self, path: Path) -> None:
         self.path = path
         self._rows: dict[str, tuple[str, ...]] | None = None
-        self._names: tuple[frozenset[str], frozenset[str], int] | None = None
+        self._names: tuple[frozenset[str], frozenset[str]] | None = None
 
     def get(self, unit_text: str) -> tuple[str, ...] | None:
         if self._rows is None:
@@ -119,20 +119,15 @@ class PlacesTable:
                           for text, tokens in _current_rows(self.path, "SELECT text, tokens FROM places") or ()}
         return self._rows.get(unit_text)
 
-    def may_name_a_unit(self, unit_text: str) -> bool:
-        """Whether ``unit_text`` holds, as whole words, some unit's name or a province's keyword
-        (``places.unit_names``); True where the table has none (older, missing)."""
+    def names(self) -> tuple[frozenset[str], frozenset[str]]:
+        """Every unit's name and the provinces' keywords (``places.unit_names``), read once; empty where the table
+        has none (older, missing)."""
         if self._names is None:
-            names = frozenset(r[0] for r in _current_rows(self.path, "SELECT text FROM unit_names") or ())
-            keywords = frozenset(r[0] for r in _current_rows(self.path, "SELECT text FROM province_keywords") or ())
-            self._names = (names, keywords, max((n.count(" ") + 1 for n in names), default=0))
-        names, keywords, longest = self._names
-        if not names:
-            return True
-        words = analysis.tokens(domain.text.fold(unit_text))
-        return any(" ".join(words[i:i + n]) in names for n in range(1, longest + 1)
-                   for i in range(len(words) - n + 1)) or any(
-            "".join(words[i:i + 2]) in keywords or words[i] in keywords for i in range(len(words)))
+            rows = _current_rows(self.path, "SELECT 0, text FROM unit_names UNION ALL "
+                                            "SELECT 1, text FROM province_keywords") or ()
+            self._names = (frozenset(text for kind, text in rows if kind == 0),
+                           frozenset(text for kind, text in rows if kind == 1))
+        return self._names
 
 
 def _current_rows(path: Path, query: str) -> list | None:

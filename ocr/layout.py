@@ -153,8 +153,7 @@ def _unmerged(line: list[Word]) -> list[list[Word]]:
     upper_ids = {i for _, i in middles[:k + 1]}
     upper = [w for i, w in enumerate(line) if i in upper_ids]
     lower = [w for i, w in enumerate(line) if i not in upper_ids]
-    spans = [(_top([band]), 0) + _span(band) for band in (upper, lower)]
-    return [upper, lower] if _shared(*spans) else [line]
+    return [upper, lower] if _shared(_box(upper), _box(lower)) else [line]
 
 
 def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
@@ -163,12 +162,9 @@ def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
     it; and a line it read before one printed above it in its column: put after the last line printed above it.
     Tesseract may read a paragraph's first lines as a block of its own, after the page's last ("1. Chúng có thể…"
     after the signer's name), or the footer's last lines first; lines side by side in two columns keep its order."""
-    def box(line: list[Word]) -> tuple[int, int, int, int]:
-        return (_top([line]), max(w.top + w.height for w in line)) + _span(line)
-
     out: list[tuple[tuple[int, int, int, int], list[Word]]] = []
     for line in lines:
-        here = box(line)
+        here = _box(line)
         at = next((k for k, (other, _) in enumerate(out) if _above(here, other) and _shared(other, here)), len(out))
         # (Where "- Lưu: VT." was read first, the body's lines at the margin, under indented ones, share only its
         # column: put before it, they went before the whole header.)
@@ -177,9 +173,15 @@ def _in_place(lines: list[list[Word]]) -> list[list[Word]]:
     # From the end, so that each moves past lines already in place.
     for i in range(len(out) - 1, -1, -1):
         here = out[i][0]
-        if any(_above(out[k][0], here) and _shared(out[k][0], here) for k in range(i + 1, len(out))):
-            out.insert(max(k for k in range(i + 1, len(out)) if _above(out[k][0], here)), out.pop(i))
+        above = [k for k in range(i + 1, len(out)) if _above(out[k][0], here)]
+        if any(_shared(out[k][0], here) for k in above):
+            out.insert(above[-1], out.pop(i))
     return [line for _, line in out]
+
+
+def _box(line: list[Word]) -> tuple[int, int, int, int]:
+    """A line's (top, bottom, left, right)."""
+    return (_top([line]), max(w.top + w.height for w in line)) + _span(line)
 
 
 def _above(x: tuple[int, int, int, int], y: tuple[int, int, int, int]) -> bool:

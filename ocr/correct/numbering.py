@@ -30,6 +30,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ocr.layout import opens_recipients
 from ocr.words import SUPPLIED, Word
 
 _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
@@ -92,7 +93,7 @@ def _recipients(lines: list[list[Word]], born: dict[int, list[Word]]) -> None:
         if not line:
             continue
         if above is None:
-            if len(line) > 1 and line[0].text == "Nơi" and line[1].text.startswith("nhận"):
+            if opens_recipients([w.text for w in line]):
                 above = line
             continue
         if all(w.text.upper() == w.text for w in line) and any(w.text.isalpha() for w in line):
