@@ -22,6 +22,7 @@ words it lacks go before it, as wide as its letters, doubtful (``SUPPLIED``).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
 from statistics import median
@@ -31,12 +32,14 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.text import fold
 from ocr.correct import admin
+from ocr.tidy import UNIT_WORDS
 from ocr.words import SUPPLIED, Word, lines_of
 
 SURE = 0.9  # a title matched is this sure (before the seal's cap of ``under_seal._DOUBTFUL``)
 _NEAR = 0.25  # letters that may differ, as a share of the title's
 _CAPITALS = 0.7  # a title line's letters are capitals at least this much
 _LEAST = 5  # letters a line needs to be matched: "CHỦ" alone is no title line
+_JUNK = 0.4  # a word read less surely at a line's end may be a seal's (``marks.set_aside``'s bar on a seal)
 
 
 def _key(text: str) -> str:
@@ -150,32 +153,91 @@ def _under() -> dict[str, str]:
 
 def signer_titles(words: list[Word]) -> list[Word]:
     """``words`` (in reading order, lines numbered), each signer's title line that reads as the end of the title
-    the line above calls for (``_under``) completed to it. Under the body's name the chair's "CHỦ TỊCH" is
-    "KT. CHỦ TỊCH" where a deputy's title follows it: that line is left as read."""
+    the line above calls for (``_under``), or near enough to it (``_reads_as_end``), made that title. The line
+    above may itself be a letter from what calls for it ("T. GIÁM ĐỐC": "KT." with its "K" under the seal), and
+    is then spelled as that too. Under the body's name the chair's "CHỦ TỊCH" is "KT. CHỦ TỊCH" where a deputy's
+    title follows it: that line is left as read. A seal's lettering read unsurely at a line's ends ("ñTRŠ" at
+    0.3) may be left out of the line's letters, and is left as read (the marks set it aside after this)."""
     lines = lines_of(words)
     keys = [_key(" ".join(w.text for w in line)) for line in lines]
     deputies = {_key(t) for t in _under().values()} - {_key("CHỦ TỊCH")}
-    out: list[Word] = []
-    for n, line in enumerate(lines):
-        title = _under().get(keys[n - 1]) if n else None
+    for n in range(1, len(lines)):
+        found = _called(keys[n - 1])
+        if found is None:
+            continue
+        above, title = found
         if title == "CHỦ TỊCH" and n + 1 < len(lines) and keys[n + 1] in deputies:
-            title = None
-        out += line if title is None else _completed(title, line, keys[n])
-    return out
+            continue
+        before, span, after = next((parts for parts in _spans(lines[n])
+                                    if _reads_as_end(title, _key(" ".join(w.text for w in parts[1])), parts[1])),
+                                   ([], [], []))
+        if span:
+            lines[n] = before + _laid(title, span) + after
+            if _key(above) != keys[n - 1]:
+                lines[n - 1] = _laid(above, lines[n - 1])
+    return [w for line in lines for w in line]
 
 
-def _completed(title: str, line: list[Word], key: str) -> list[Word]:
-    """``line`` (its letters ``key``), where it reads as the last words of ``title`` and no more, with the words
-    before them put back."""
+def _spans(line: list[Word]) -> Iterator[tuple[list[Word], list[Word], list[Word]]]:
+    """The line whole, then, where it differs, as the words before, within and after its run from the first to the
+    last word read at ``_JUNK`` or more."""
+    yield [], line, []
+    sure = [k for k, w in enumerate(line) if w.conf >= _JUNK]
+    if sure and (sure[0] or sure[-1] < len(line) - 1):
+        yield line[:sure[0]], line[sure[0]:sure[-1] + 1], line[sure[-1] + 1:]
+
+
+@cache
+def _called(key: str) -> tuple[str, str] | None:
+    """The line calling for a title (``_under``) that the letters ``key`` spell, or spell but for a letter, and the
+    title it calls for; None where there is none, or two as near call for different titles."""
+    lines, keys = title_lines()
+    calling = {k: t for k, t in zip(keys, lines, strict=True) if k in _under()}
+    if key in calling:
+        return calling[key], _under()[key]
+    nearest = [k for k in calling if Levenshtein.distance(key, k) == 1]
+    if not nearest or len({_under()[k] for k in nearest}) > 1:
+        return None
+    return calling[min(nearest, key=len)], _under()[nearest[0]]
+
+
+def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
+    """Do the line's letters ``key`` spell the last words of ``title`` and no more, or, a line of capitals, its last
+    letters but for a third of them ("GIÁ ĐỌC Ở", "Á ĐỐC" for "PHÓ GIÁM ĐỐC"; "CHỦ CH" for "CHỦ TỊCH"), nearer to
+    them than to any other title line?"""
+    words = [_key(w) for w in title.split()]
+    if any(key == "".join(words[k:]) for k in range(len(words))):
+        return True
+    letters = [ch for w in line for ch in w.text if ch.isalpha()]
+    if len(key) < 3 or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters) or _a_unit(line):
+        return False
+    whole = "".join(words)
+    off = min(Levenshtein.distance(key, whole[k:]) for k in range(len(whole) - 2))
+    if off > (len(key) + 1) // 3:
+        return False
+    _, keys = title_lines()
+    return all(Levenshtein.distance(key, k) > off for k in keys if not whole.endswith(k))
+
+
+def _a_unit(line: list[Word]) -> bool:
+    """Does the line open with a unit's word ("XÃ TỊCH" under the issuing "ỦY BAN NHÂN DÂN" of a header)?"""
+    return any(fold(" ".join(w.text for w in line[:2])).startswith(fold(u) + " ") for u in UNIT_WORDS)
+
+
+def _laid(title: str, line: list[Word]) -> list[Word]:
+    """``title`` in the line's place, ending where it ends: the line's own words where they spell the title's last
+    words, the others put back before them, as wide as their letters, doubtful (``SUPPLIED``)."""
     words = title.split()
-    lacking = next((k for k in range(1, len(words)) if _key(" ".join(words[k:])) == key), None)
-    if lacking is None:
-        return line
-    first = line[0]
-    per_char = (line[-1].left + line[-1].width - first.left) / max(1, len(" ".join(w.text for w in line)))
-    out, right = [], first.left - per_char
-    for text in reversed(words[:lacking]):
+    kept = 0
+    while kept < min(len(words), len(line)) and _key(line[-1 - kept].text) == _key(words[-1 - kept]):
+        kept += 1
+    own = line[len(line) - kept:]
+    first, last = line[0], line[-1]
+    per_char = (last.left + last.width - first.left) / max(1, len(" ".join(w.text for w in line)))
+    right = (own[0].left if own else last.left + last.width + per_char) - per_char
+    out = []
+    for text in reversed(words[:len(words) - kept]):
         width = round(len(text) * per_char)
         out.insert(0, replace(first, text=text, conf=SUPPLIED, left=round(right - width), width=width))
         right -= width + per_char
-    return out + line
+    return out + own

@@ -103,3 +103,46 @@ def test_the_line_under_kt_or_tm_is_the_title_it_calls_for(lines, fixed):
     second = [w for w in words if w.line == 1]
     assert [w.left for w in second] == sorted(w.left for w in second)
     assert all(w.conf == SUPPLIED for w in second[:len(fixed.split()) - len(lines[1].split())])
+
+
+@pytest.mark.parametrize("lines, fixed", [
+    # read through the seal's ring (other generator's photocopies): what the line above calls for, nearly spelled
+    (("KT. GIÁM ĐỐC", "GIÁ ĐỌC Ở", "Trần Quang Tiến"), ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Trần Quang Tiến")),
+    (("KT. GIÁM ĐỐC", "Á ĐỐC"), ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC")),
+    (("KT. CHỦ TỊCH", "KHỔ CHỦ TỊCH"), ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+    (("TM. ỦY BAN NHÂN DÂN", "CHỦ CH"), ("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
+    # the line above a letter off what calls for the line: both taken together ("GIÁM ĐỐC" never signs under
+    # itself; under the body's name the chair's line above a deputy's is "KT. CHỦ TỊCH")
+    (("T. GIÁM ĐỐC", "GIÁM ĐỐC", "Lê Quang Long"), ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Lê Quang Long")),
+    (("ỦY BAN HÂN DÂN", "CHỦ CH"), ("ỦY BAN NHÂN DÂN", "CHỦ TỊCH")),
+    (("TM. ỦY BAN NHÂN DÂN", "T. CHỦ TỊCH", "PHÓ CHỦ TỊCH"),
+     ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+])
+def test_a_title_line_misread_is_the_title_the_line_above_calls_for(lines, fixed):
+    words = signer_titles(_lines(*lines))
+    assert tuple(page_text(words).splitlines()) == fixed
+    for n in range(len(fixed)):
+        line = [w for w in words if w.line == n]
+        assert all(a.left + a.width < b.left for a, b in zip(line, line[1:], strict=False))
+        # what the read did not spell is put back doubtful
+        read = {w.text for w in _lines(*lines) if w.line == n}
+        assert all(w.conf == SUPPLIED for w in line if w.text not in read)
+
+
+@pytest.mark.parametrize("lines", [
+    ("TM. ỦY BAN NHÂN DÂN", "T. CHỦ TỊCH"),  # "CHỦ TỊCH" or "KT. CHỦ TỊCH" a letter either way: as read
+    ("ỦY BAN NHÂN DÂN", "XÃ TỊCH"),  # the header's issuing body: a unit, no title
+    ("CHỦ CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG"),  # "TL." or "KT." or "PHÓ" as near: the line above calls for none
+    ("KT. CHỦ TỊCH", "NT", "PHÓ CHỦ TỊCH"),  # a ring's two letters: too few to be the title
+    ("KT. GIÁM ĐỐC", "Lê Văn Lâm"),
+])
+def test_what_no_title_line_calls_for_nearly_stays_as_read(lines):
+    assert tuple(page_text(signer_titles(_lines(*lines))).splitlines()) == lines
+
+
+def test_a_seals_unsure_lettering_at_the_lines_end_is_no_part_of_the_title():
+    words = _lines("KT. GIÁM ĐỐC", "ñTRŠ GIÁ ĐỌC Ố")
+    words[3].conf = 0.3
+    out = signer_titles(words)
+    assert page_text(out).splitlines()[1] == "ñTRŠ PHÓ GIÁM ĐỐC"
+    assert out[3] is words[3]
