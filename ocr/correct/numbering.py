@@ -18,7 +18,8 @@ An item ends with a semicolon where the next begins (Decree 30/2020's lists; all
 generator's), which a worn copy reads as a comma ("Cổng thông tin điện tử,⏎- Thường trực Đảng ủy;"): an item's line
 ending with a comma before the next item's dash ends with a semicolon. A line wrapped inside an item is followed by
 no dash, and keeps its comma. Its last item, "- Lưu: VT, VP.", parts the offices keeping a copy by commas: a
-semicolon between them there is a comma ("Lưu: VT; KT." on office scans).
+semicolon between them there is a comma ("Lưu: VT; KT." on office scans), and its label read with a letter or two
+wrong before the codes ("Lưa: VT", "Lựu: VT", "Liểu: VT") is "Lưu:".
 
 Under "Nơi nhận:" every item opens with a dash (the decree's form): a line that follows the heading or an item's
 semicolon and opens with no dash — on a photocopy Tesseract loses it (7 of the 8 dashes missing from a fresh
@@ -30,11 +31,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from rapidfuzz.distance import Levenshtein
+
+from domain.text import fold
 from ocr.layout import opens_recipients
 from ocr.words import SUPPLIED, Word
 
 _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
 _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
+_LABEL = re.compile(r"^([^\W\d_]{3,5}):$")
 _DASH_READ = frozenset({"~", "*", "„*", "•", "+", "»", "—", "–", "="})  # what a worn item's dash is read as
 
 
@@ -108,6 +113,17 @@ def _recipients(lines: list[list[Word]], born: dict[int, list[Word]]) -> None:
                 kept = replace(first)
                 born[id(first)] = [dash, kept]
                 line[:1] = [dash, kept]
-        if any(w.text.startswith("Lưu") for w in line[:2]):
+        if _kept_copies(line):
             return  # the last item
         above = line
+
+
+def _kept_copies(line: list[Word]) -> bool:
+    """Is the line the list's last item, "- Lưu: VT, …", the copies kept by the offices named by their codes? Its
+    label misread ("Lưa:", "Lựu:", "Liểu:": a letter or two of four) before a code is that label."""
+    for label, code in zip(line[:2], line[1:3], strict=False):
+        m = _LABEL.match(label.text)
+        if m and Levenshtein.distance(fold(m.group(1)).lower(), "luu") <= 2 and code.text[:2].isupper():
+            label.text = "Lưu:"
+            return True
+    return any(w.text.startswith("Lưu") for w in line[:2])

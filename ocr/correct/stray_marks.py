@@ -7,7 +7,14 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
 1. Two known syllables joined by a hyphen, point, underscore, apostrophe, backtick, star or degree sign, the
    second lowercase, are two words ("nhân-dân" → "nhân dân", "UBND-phường" → "UBND phường", "trong°dự");
    "Tày-Thái" and "Bà Rịa-Vũng Tàu" (capitals both sides) stay. So are a known lowercase syllable and a number
-   joined so ("tháng.04", "số-123/2015/NĐ-CP", "năm'*2026"): "Q.1" (quận 1) and "COVID-19" are no such syllable.
+   joined so ("tháng.04", "số-123/2015/NĐ-CP", "năm'*2026"): "Q.1" (quận 1) and "COVID-19" are no such syllable;
+   a number and a lowercase syllable ("2026.đến"); and two known syllables of two letters or more joined by
+   anything but a hyphen, the second capitalised ("của.Trưởng", "NGHĨA.VIỆT", "Duy.Hải": "TP.Huế" and "Q.Bình"
+   are abbreviations). A comma, colon or semicolon between two such syllables, or before a code in capitals,
+   lost its space and is kept, a speck after it not ("gửi:Ủy" → "gửi: Ủy", "Châu,ngày" → "Châu, ngày",
+   "Lưu:'VT," → "Lưu: VT,"). An ellipsis is written ("điện...và"), never a speck.
+   Where the point was a sentence's own and only its space was lost ("hang.Ánh", a slip of the corpora's
+   typing), "hang Ánh" is as far from "hang. Ánh" as "hang.Ánh" is.
 2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex or low quote
    loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
    trên" is a list's dash).
@@ -20,8 +27,8 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
 4. A word closed by two points ("khóc..", "2025..") is closed by one: a speck beside its point. Vietnamese prints
    one point or the three of an ellipsis, never two (6 of Tatoeba's 31,292 sentences, all typing slips).
 
-Double quotes, colons and commas are left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu, có";
-",Quảng" is a comma that lost its space).
+Double quotes, colons and commas are otherwise left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu,
+có"; ",Quảng" is a comma that lost its space).
 The marks removed carry no letters, so nothing a person could key is lost; the rules run before the diacritics'
 model, which then sees the two syllables as neighbours. Tests: tests/ocr/test_correct_stray_marks.py.
 """
@@ -34,7 +41,9 @@ from dataclasses import replace
 from ocr.correct.shapes import is_date
 from ocr.words import Word
 
-_JOINED = re.compile(r"^([^\W\d_]+)[-._'`*°]+([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
+_JOINED = re.compile(r"^([^\W\d_]+)([-._'`*°]+)([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
+_NUMBER_JOINED = re.compile(r"^(\d+)(?:\.|[_'`*°]+)([^\W\d_]{2,})([^\w]*)$")
+_SPACE_LOST = re.compile(r"^([^\W\d_]+)([,;:])[-._'`*°]*([^\W\d_]+)([^\w]*)$")
 _OPENED = re.compile(r"^([-'`._~+ˆ„]+)([^\W\d_]+)([^\w]*)$")
 _CLOSED = re.compile(r"^([^\W\d_]+)\.$")
 _DOUBLED = re.compile(r"^.*[^\W_]\.\.$")  # a letter's or digit's two points (not an ellipsis's three)
@@ -58,11 +67,8 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
     by rule 1 gives two words, the box shared by characters, recorded in ``born`` by the word's id."""
     out: list[Word] = []
     for w in line:
-        if (m := _JOINED.match(w.text)) and (
-                _lower_start(m.group(2)) and _syllable(m.group(2), known)
-                and (_syllable(m.group(1), known) or (m.group(1).isupper() and len(m.group(1)) > 1))
-                or m.group(2)[0].isdigit() and _lower_start(m.group(1)) and _syllable(m.group(1), known)):
-            left, right = m.group(1), m.group(2) + m.group(3)
+        if cut := _cut(w.text, known):
+            left, right = cut
             right_width = round(w.width * len(right) / len(w.text))  # the marks' share belongs to neither part
             parts = [replace(w, text=left, width=round(w.width * len(left) / len(w.text))),
                      replace(w, text=right, left=w.left + w.width - right_width, width=right_width)]
@@ -78,6 +84,34 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
     for w, nxt in zip(out, out[1:], strict=False):
         unstopped(w, nxt, known)
     return out
+
+
+def _cut(text: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
+    """The two words ``text`` is, where rule 1 cuts it: the speck left out, a comma's, colon's or semicolon's
+    kept on the first."""
+    if (m := _JOINED.match(text)) and ".." not in m.group(2):  # (an ellipsis is written: "điện...và")
+        first, marks, second, end = m.groups()
+        if _lower_start(second) and _syllable(second, known) \
+                and (_syllable(first, known) or (first.isupper() and len(first) > 1)) \
+                or second[0].isdigit() and _lower_start(first) and _syllable(first, known) \
+                or "-" not in marks and second[0].isupper() and _two_syllables(first, second, known):
+            return first, second + end
+    if (m := _NUMBER_JOINED.match(text)) and _lower_start(m.group(2)) and _syllable(m.group(2), known):
+        return m.group(1), m.group(2) + m.group(3)
+    if (m := _SPACE_LOST.match(text)) and (_two_syllables(m.group(1), m.group(3), known) or len(m.group(1)) > 1
+                                           and _syllable(m.group(1), known) and _code(m.group(3))):
+        return m.group(1) + m.group(2), m.group(3) + m.group(4)
+    return None
+
+
+def _code(text: str) -> bool:
+    """An office's or a document kind's code in capitals ("VT", "UBND"), no syllable."""
+    return len(text) > 1 and text.isupper()
+
+
+def _two_syllables(first: str, second: str, known: Callable[[str], bool]) -> bool:
+    """Two known syllables of two letters or more ("Q.Bình" is a district, "TP.Huế" a city: no such pair)."""
+    return len(first) > 1 and len(second) > 1 and _syllable(first, known) and _syllable(second, known)
 
 
 def unstopped(w: Word, nxt: Word, known: Callable[[str], bool]) -> None:

@@ -36,6 +36,11 @@ def _corrected(text: str) -> str:
     ("thực hiện trong°dự toán", "thực hiện trong dự toán"),  # 1: a degree sign
     ("ngày 06 tháng.04 năm'*2026", "ngày 06 tháng 04 năm 2026"),  # 1: a syllable and a number
     ("theo Nghị định số-123/2015/NĐ-CP của", "theo Nghị định số 123/2015/NĐ-CP của"),
+    ("theo đề nghị của.Trưởng phòng", "theo đề nghị của Trưởng phòng"),  # 1: a capital after a point
+    ("CHỦ NGHĨA.VIỆT NAM", "CHỦ NGHĨA VIỆT NAM"),
+    ("từ năm 2026.đến hết", "từ năm 2026 đến hết"),  # 1: a number, then a lowercase syllable
+    ("Kính gửi:Ủy ban", "Kính gửi: Ủy ban"),  # 1: a space lost after a colon or comma, the mark kept
+    ("Lai Châu,ngày 12", "Lai Châu, ngày 12"),
     ("Cô ấy khóc.. Rồi cả", "Cô ấy khóc. Rồi cả"),  # 4: a speck beside a sentence's point
     ("từ năm 2025..", "từ năm 2025."),
 ])
@@ -57,6 +62,10 @@ def test_specks_taken_off(read, fixed):
     "trong 30 ngày. 2. Trách nhiệm",  # before a paragraph's number
     "ngày 10-4-2026 và",  # digits
     "tên miền sohoa.vn và",  # not two known syllables
+    "TP.Huế và TP.HCM, Q.Bình Thạnh",  # abbreviations before a name
+    "- Lưu: VT,TP.",
+    "nhà máy điện...và trạm",  # an ellipsis is written
+    "giá 35.000đ và 2.5kg",
     "hết năm.",  # a point at the line's end
     "Đằng, Q.1 và",  # an abbreviation's point before a number
     "dịch COVID-19 năm",
@@ -110,6 +119,11 @@ def _page(*lines: str) -> list[Word]:
     (["Nơi nhận: - Như trên;", "Công an tỉnh;", "Lưu: VT.", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"],
      "Nơi nhận: - Như trên;\n- Công an tỉnh;\n- Lưu: VT.\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH"),
     (["- Như trên;", "CHỦ TỊCH;", "Công an tỉnh;"], "- Như trên;\nCHỦ TỊCH;\nCông an tỉnh;"),  # no heading
+    # the last item's label misread before the offices' codes; a word of a body's list stays
+    (["Nơi nhận:", "- Như trên;", "- Lưa: VT, TP."], "- Như trên;\n- Lưu: VT, TP."),
+    (["Nơi nhận:", "- Như trên;", "- Liểu: VT, VP."], "- Như trên;\n- Lưu: VT, VP."),
+    (["Nơi nhận:", "- Như trên;", "- Lưu:'VT, VHXH."], "- Như trên;\n- Lưu: VT, VHXH."),
+    (["Cây trồng:", "- Lúa: giống mới;"], "Cây trồng:\n- Lúa: giống mới;"),
 ])
 def test_a_list_marker_misread(lines, fixed):
     words = _page(*lines)
