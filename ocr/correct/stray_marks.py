@@ -4,8 +4,9 @@ A photocopy's specks sit between and before letters, and Tesseract reads them as
 apostrophe joined to the word. Vietnamese writes each syllable apart and never joins two lowercase syllables with
 such a mark, nor opens a lowercase word with one, nor ends a sentence before a lowercase word. So, on a line:
 
-1. Two known syllables joined by a hyphen, point, underscore, apostrophe, backtick, star or degree sign, the
-   second lowercase, are two words ("nhân-dân" → "nhân dân", "UBND-phường" → "UBND phường", "trong°dự");
+1. Two known syllables joined by a hyphen, point, underscore, apostrophe, backtick, star, degree sign or double
+   quote, the second lowercase, are two words ("nhân-dân" → "nhân dân", "UBND-phường" → "UBND phường", "trong°dự",
+   "tổ"dân");
    "Tày-Thái" and "Bà Rịa-Vũng Tàu" (capitals both sides) stay. So are a known lowercase syllable and a number
    joined so ("tháng.04", "số-123/2015/NĐ-CP", "năm'*2026"): "Q.1" (quận 1) and "COVID-19" are no such syllable;
    a number and a lowercase syllable ("2026.đến"); and two known syllables of two letters or more joined by
@@ -15,9 +16,11 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
    "Lưu:'VT," → "Lưu: VT,"). An ellipsis is written ("điện...và"), never a speck.
    Where the point was a sentence's own and only its space was lost ("hang.Ánh", a slip of the corpora's
    typing), "hang Ánh" is as far from "hang. Ánh" as "hang.Ánh" is.
-2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex or low quote
-   loses it ("'thực" → "thực", "'Trong" → "Trong"); by a hyphen only when lowercase ("-đầu" → "đầu"; "-Như
-   trên" is a list's dash).
+2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex, low quote or
+   colon loses it ("'thực" → "thực", "'Trong" → "Trong", ":hiện"); by a hyphen only when lowercase ("-đầu" →
+   "đầu"; "-Như trên" is a list's dash). One closed by an apostrophe or backtick, or a code in capitals, loses it
+   too ("Văn'", "VT.'" → "VT."): Vietnamese closes no word with one ("Carnot'" is no syllable and stays). A
+   quotation in single quotes keeps both ("'phá cách'": words opened and closed by one, a few words apart).
 3. A known syllable's closing point before a lowercase word goes ("của. doanh"; capitalised too, "Tuy. nhiên",
    "Chính. phủ": no sentence opens in lower case), on the line or across a wrapped line's end ("… có.⏎ nhiều":
    ``unstopped``, called for a line that runs on); a lowercase one's before a whole date too ("ngày. 12/01/2026":
@@ -41,10 +44,12 @@ from dataclasses import replace
 from ocr.correct.shapes import is_date
 from ocr.words import Word
 
-_JOINED = re.compile(r"^([^\W\d_]+)([-._'`*°]+)([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
+_JOINED = re.compile(r"^([^\W\d_]+)([-._'`*°\"“”„]+)([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
 _NUMBER_JOINED = re.compile(r"^(\d+)(?:\.|[_'`*°]+)([^\W\d_]{2,})([^\w]*)$")
 _SPACE_LOST = re.compile(r"^([^\W\d_]+)([,;:])[-._'`*°]*([^\W\d_]+)([^\w]*)$")
-_OPENED = re.compile(r"^([-'`._~+ˆ„]+)([^\W\d_]+)([^\w]*)$")
+_OPENED = re.compile(r"^([-'`._~+ˆ„:]+)([^\W\d_]+)([^\w]*)$")
+_QUOTED = 8  # words from one opened by a single quote to one closed by one: a quotation ('phá cách')
+_CLOSED_APOSTROPHE = re.compile(r"^([^\W\d_]+[.,:;]?)['`]$")
 _CLOSED = re.compile(r"^([^\W\d_]+)\.$")
 _DOUBLED = re.compile(r"^.*[^\W_]\.\.$")  # a letter's or digit's two points (not an ellipsis's three)
 
@@ -66,7 +71,14 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
     """The line's words with specks read as punctuation taken off (texts changed in place); a word cut in two
     by rule 1 gives two words, the box shared by characters, recorded in ``born`` by the word's id."""
     out: list[Word] = []
-    for w in line:
+    # A word opened by a single quote and one closed by one a few words after it make a quotation: both stay.
+    opened = [k for k, w in enumerate(line) if w.text[:1] in "'‘"]
+    closed = [k for k, w in enumerate(line) if w.text.rstrip(".,:;!?)")[-1:] in "'’"]
+    quoted = {k for o in opened for c in closed if 0 <= c - o <= _QUOTED for k in (o, c)}
+    for k, w in enumerate(line):
+        if k in quoted:
+            out.append(w)
+            continue
         if cut := _cut(w.text, known):
             left, right = cut
             right_width = round(w.width * len(right) / len(w.text))  # the marks' share belongs to neither part
@@ -80,6 +92,9 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
             w.text = m.group(2) + m.group(3)
         if _DOUBLED.match(w.text):
             w.text = w.text[:-1]
+        if (m := _CLOSED_APOSTROPHE.match(w.text)) \
+                and (_syllable(m.group(1).rstrip(".,:;"), known) or _code(m.group(1).rstrip(".,:;"))):
+            w.text = m.group(1)
         out.append(w)
     for w, nxt in zip(out, out[1:], strict=False):
         unstopped(w, nxt, known)
@@ -98,9 +113,10 @@ def _cut(text: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
             return first, second + end
     if (m := _NUMBER_JOINED.match(text)) and _lower_start(m.group(2)) and _syllable(m.group(2), known):
         return m.group(1), m.group(2) + m.group(3)
-    if (m := _SPACE_LOST.match(text)) and (_two_syllables(m.group(1), m.group(3), known) or len(m.group(1)) > 1
-                                           and _syllable(m.group(1), known) and _code(m.group(3))):
-        return m.group(1) + m.group(2), m.group(3) + m.group(4)
+    if (m := _SPACE_LOST.match(text)) and ".." not in text:
+        first, mark, second, end = m.groups()
+        if _two_syllables(first, second, known) or len(first) > 1 and _syllable(first, known) and _code(second):
+            return first + mark, second + end
     return None
 
 

@@ -41,6 +41,10 @@ def _corrected(text: str) -> str:
     ("từ năm 2026.đến hết", "từ năm 2026 đến hết"),  # 1: a number, then a lowercase syllable
     ("Kính gửi:Ủy ban", "Kính gửi: Ủy ban"),  # 1: a space lost after a colon or comma, the mark kept
     ("Lai Châu,ngày 12", "Lai Châu, ngày 12"),
+    ("đến từng tổ\"dân phố", "đến từng tổ dân phố"),  # 1: a double quote
+    ("trong quá trình thực :hiện", "trong quá trình thực hiện"),  # 2: opened by a colon
+    ("Nguyễn Văn' Tài", "Nguyễn Văn Tài"),  # 2: closed by an apostrophe
+    ("- Lưu: VT.'", "- Lưu: VT."),
     ("Cô ấy khóc.. Rồi cả", "Cô ấy khóc. Rồi cả"),  # 4: a speck beside a sentence's point
     ("từ năm 2025..", "từ năm 2025."),
 ])
@@ -65,6 +69,9 @@ def test_specks_taken_off(read, fixed):
     "TP.Huế và TP.HCM, Q.Bình Thạnh",  # abbreviations before a name
     "- Lưu: VT,TP.",
     "nhà máy điện...và trạm",  # an ellipsis is written
+    "nhà hóa học Carnot' và",  # no syllable: an apostrophe of its own
+    "lối chơi 'phá cách' của",  # a quotation in single quotes
+    "khẩu hiệu “Một cửa” và \"đổi mới\"",
     "giá 35.000đ và 2.5kg",
     "hết năm.",  # a point at the line's end
     "Đằng, Q.1 và",  # an abbreviation's point before a number
