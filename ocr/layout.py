@@ -28,6 +28,9 @@ _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these sh
 _RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
 _DASHES = {"-", "–", "—", "~"}  # how Tesseract reads a list's dash
 _SPECK = 0.25  # a lone mark smaller than this share of the page's word height both ways is a speck
+_HEAD_LINES = 6  # lines read from the top where a header's two columns may have been read as one line
+_OUTSTANDING = 2  # a gap this many times a line's others' median, and ``_GUTTER_WORD`` of a word's height, is a gutter
+_GUTTER_WORD = 0.6
 # What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
@@ -97,6 +100,23 @@ def _pieces(line: list[Word], gap: float) -> list[list[Word]]:
     return out
 
 
+def _cut_at_gutter(piece: list[Word], gap: float, centre: float) -> list[list[Word]]:
+    """A header line's piece across the page's ``centre`` cut where one gap between its words stands out
+    (``_OUTSTANDING``), two words or more either side. A long issuing body's name ends near where the national
+    name begins ("UBND THÀNH PHỐ HẢI PHÒNG" 41 px from "CỘNG HÒA", "… HỒ CHÍ MINH" 25 px, the lines' other gaps
+    8–13 px, the words 31 px tall), closer than ``_GAP`` cuts a line, and the two were read as one line across
+    the gutter. (A date line's blank, "ngày _ tháng", is no such gap: on one side of the centre.)"""
+    a, b = _span(piece)
+    if not a < centre < b:
+        return [piece]
+    gaps = [y.left - (x.left + x.width) for x, y in zip(piece, piece[1:], strict=False)]
+    k = max(range(len(gaps)), key=gaps.__getitem__, default=0)
+    if not 1 <= k < len(gaps) - 1 or gaps[k] < _GUTTER_WORD * gap / _GAP \
+            or gaps[k] < _OUTSTANDING * median(gaps[:k] + gaps[k + 1:]):
+        return [piece]
+    return [piece[:k + 1], piece[k + 1:]]
+
+
 def _span(piece: list[Word]) -> tuple[int, int]:
     return piece[0].left, max(w.left + w.width for w in piece)
 
@@ -117,7 +137,10 @@ def reading_order(words: list[Word]) -> list[Word]:
     centre = (left + right) / 2
     gap = _GAP * median(w.height for w in words)
     pieces = [_pieces(line, gap) for line in lines]
-    head, head_gutter = _column_block(pieces, left, width, gap)
+    top = [[q for p in ps for q in _cut_at_gutter(p, gap, centre)] for ps in pieces[:_HEAD_LINES]] \
+        + pieces[_HEAD_LINES:]
+    head, head_gutter = _column_block(top, left, width, gap)
+    pieces[:head] = top[:head]
     # Below the footer a centred line or two may close the page (a land certificate's red serial number).
     tail = 0
     while tail < 2 and len(lines) - tail > head + 2 and len(pieces[-1 - tail]) == 1 \

@@ -359,3 +359,46 @@ def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_
                           "V/v Đến nước này thì không thể chịu", "đựng hơn được nữa",
                           "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
                           "Quảng Ninh, ngày 18 tháng 8 năm 2026", "Kính gửi: Công an Tỉnh Quảng Ninh."]
+
+
+def _boxes(n: int, top: int, *words: tuple[str, int, int]) -> list[Word]:
+    return [Word(t, 0.95, left, top, width, 31, 1, n) for t, left, width in words]
+
+
+_BODY = [(t, 250 + 110 * k, 95) for k, t in enumerate("Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014".split())]
+
+
+def test_a_header_line_read_across_both_columns_is_cut_at_its_gutter():
+    """A long issuing body's name ends 41 px from "CỘNG HÒA" (Tesseract's boxes on a generated page), the line's
+    other gaps 8–13 px: read as one line, it is still the two columns' first lines."""
+    words = (_boxes(0, 169, ("UBND", 271, 96), ("THÀNH", 377, 119), ("PHỐ", 508, 66), ("HẢI", 586, 58),
+                    ("PHÒNG", 657, 116), ("CỘNG", 814, 101), ("HÒA", 926, 78), ("XÃ", 1012, 49), ("HỘI", 1071, 65),
+                    ("CHỦ", 1148, 74), ("NGHĨA", 1233, 116), ("VIỆT", 1356, 84), ("NAM", 1449, 81))
+             + _boxes(1, 213, ("SỞ", 302, 46), ("NÔNG", 356, 103), ("NGHIỆP", 469, 135), ("VÀ", 612, 49),
+                      ("MÔI", 671, 71))
+             + _boxes(2, 253, ("TRƯỜNG", 444, 154))
+             + _boxes(3, 300, ("Số:", 380, 45), ("2454/QĐ-SNN", 436, 220))
+             + _boxes(4, 220, ("Độc", 944, 61), ("lập", 1016, 47), ("-", 1075, 10), ("Tự", 1096, 47), ("do", 1154, 36),
+                      ("-", 1202, 11), ("Hạnh", 1224, 88), ("phúc", 1323, 77))
+             + _boxes(5, 280, ("Hải", 880, 50), ("Phòng,", 940, 110), ("ngày", 1060, 70), ("16", 1140, 35),
+                      ("tháng", 1185, 80), ("1", 1275, 15), ("năm", 1300, 60), ("2025", 1370, 70))
+             + _boxes(6, 400, ("QUYẾT", 760, 110), ("ĐỊNH", 880, 90))
+             + [w for n in range(7, 10) for w in _boxes(n, 360 + 50 * n, *_BODY)])
+    assert page_text(reading_order(words)).splitlines()[:8] == [
+        "UBND THÀNH PHỐ HẢI PHÒNG", "SỞ NÔNG NGHIỆP VÀ MÔI", "TRƯỜNG", "Số: 2454/QĐ-SNN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hải Phòng, ngày 16 tháng 1 năm 2025",
+        "QUYẾT ĐỊNH"]
+
+
+def test_a_wide_gap_in_a_forms_first_rows_leaves_them_rows():
+    # a label and its value 40 px apart, under a centred title: no two-column block, rows as printed
+    words = (_boxes(0, 100, ("TRÍCH", 700, 110), ("LỤC", 820, 80), ("KHAI", 910, 90), ("SINH", 1010, 90))
+             + _boxes(1, 160, ("Họ,", 100, 50), ("chữ", 160, 60), ("đệm,", 230, 80), ("tên:", 320, 60),
+                      ("NGUYỄN", 420, 140), ("VĂN", 570, 80), ("AN", 660, 50))
+             + _boxes(2, 220, ("Ngày,", 100, 90), ("tháng,", 200, 100), ("năm", 310, 60), ("sinh:", 380, 70),
+                      ("12/03/2001", 490, 200))
+             + _boxes(3, 280, ("Nơi", 100, 50), ("sinh:", 160, 70), ("Trạm", 240, 80), ("Y", 330, 20),
+                      ("tế", 360, 30), ("xã", 400, 30), ("Bình", 440, 70), ("Minh", 520, 80)))
+    assert page_text(reading_order(words)).splitlines() == [
+        "TRÍCH LỤC KHAI SINH", "Họ, chữ đệm, tên: NGUYỄN VĂN AN", "Ngày, tháng, năm sinh: 12/03/2001",
+        "Nơi sinh: Trạm Y tế xã Bình Minh"]
