@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from statistics import median
 
 import numpy as np
@@ -121,13 +122,15 @@ def _span(piece: list[Word]) -> tuple[int, int]:
     return piece[0].left, max(w.left + w.width for w in piece)
 
 
-def reading_order(words: list[Word]) -> list[Word]:
-    """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring)."""
+def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]] = ()) -> list[Word]:
+    """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring). ``stamps``:
+    the boxes (left, top, width, height) of receipt stamps on the page, which may cut a row of print in two."""
     height = median(w.height for w in words) if words else 0.0
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)
                                 or _list_dash(w, line, height)])]
-    lines = _in_place([part for line in lines for part in _unmerged(line)])
+    rows: set[int] = set()  # ids of the lines a stamp had cut, made one: a row, whatever gaps it has
+    lines = _in_place(_across(stamps, [part for line in lines for part in _unmerged(line)], height, rows))
     words = [w for line in lines for w in line]
     if len(lines) < 2:
         return words
@@ -136,7 +139,7 @@ def reading_order(words: list[Word]) -> list[Word]:
     width = max(1, right - left)
     centre = (left + right) / 2
     gap = _GAP * median(w.height for w in words)
-    pieces = [_pieces(line, gap) for line in lines]
+    pieces = [[line] if id(line) in rows else _pieces(line, gap) for line in lines]
     top = [[q for p in ps for q in _cut_at_gutter(p, gap, centre)] for ps in pieces[:_HEAD_LINES]] \
         + pieces[_HEAD_LINES:]
     head, head_gutter = _column_block(top, left, width, gap)
@@ -160,6 +163,41 @@ def reading_order(words: list[Word]) -> list[Word]:
         for w in line:
             w.line = n
     return [w for line in out for w in line]
+
+
+def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]], height: float,
+            rows: set[int]) -> list[list[Word]]:
+    """Lines of one printed row that a stamp cut in two made one, left to right. A receipt stamp put over a
+    paragraph's first lines (its frame and labels as dark as the print on a photocopy) parts each row into what
+    lies left of it and what lies right, which Tesseract read as lines of their own, each side's in a block of its
+    own: the left side's rows, then the right side's ("May / hiện, bi / tất cả sinh / thức vào băng. / … đó đã
+    không xảy ra."). Two lines are one row where their middles stand within half a word's height, side by side
+    with a stamp's box across the gap between them and over the row. The ids of the lines joined go into
+    ``rows``: one piece each (the gaps the stamp left in them are no columns' gutter)."""
+    if not stamps:
+        return lines
+    out: list[list[Word]] = []
+    for line in lines:
+        middle = median(w.top + w.height / 2 for w in line)
+        a, b = _span(line)
+        # (a speck read as "`" beside the stamp is no part of a row)
+        joined = next((o for o in out if _is_text(o) and abs(median(w.top + w.height / 2 for w in o) - middle)
+                       < height / 2 and any(_bridges(s, _span(o), (a, b), middle) for s in stamps)), None) \
+            if _is_text(line) else None
+        if joined is None:
+            out.append(list(line))
+        else:
+            joined.extend(line)
+            joined.sort(key=lambda w: w.left)
+            rows.add(id(joined))
+    return out
+
+
+def _bridges(stamp: tuple[int, int, int, int], x: tuple[int, int], y: tuple[int, int], middle: float) -> bool:
+    """Does the stamp's box reach across the gap between two spans side by side, at the row's height?"""
+    left, top, width, height = stamp
+    (a0, a1), (b0, b1) = sorted((x, y))
+    return a1 <= b0 and left < b0 and left + width > a1 and top <= middle <= top + height
 
 
 def _unmerged(line: list[Word]) -> list[list[Word]]:

@@ -92,7 +92,8 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)
     read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi, rules)
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
-    words = signer_titles(reading_order(read))
+    stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
+    words = signer_titles(reading_order(read, stamps))
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,

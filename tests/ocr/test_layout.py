@@ -402,3 +402,23 @@ def test_a_wide_gap_in_a_forms_first_rows_leaves_them_rows():
     assert page_text(reading_order(words)).splitlines() == [
         "TRÍCH LỤC KHAI SINH", "Họ, chữ đệm, tên: NGUYỄN VĂN AN", "Ngày, tháng, năm sinh: 12/03/2001",
         "Nơi sinh: Trạm Y tế xã Bình Minh"]
+
+
+def test_rows_a_stamp_cut_in_two_are_read_whole():
+    """A receipt stamp over a paragraph's first lines: Tesseract read the words left of it, then those right of
+    it (boxes from a generated photocopy); with the stamp's box the rows are read whole, left to right."""
+    stamp = (410, 412, 479, 159)
+    words = (_boxes(0, 414, ("mất,", 738, 49), ("ông", 800, 40), ("chủ", 887, 57), ("đã", 954, 39), ("cho", 1003, 55))
+             + _boxes(1, 486, ("May", 339, 67), ("hiện,", 735, 72), ("bi", 820, 28))
+             + _boxes(2, 534, ("tất", 244, 37), ("cả", 293, 32), ("sinh", 337, 62))
+             + _boxes(3, 582, ("thức", 244, 65), ("vào", 319, 54), ("băng.", 382, 81))
+             + _boxes(4, 485, ("ch", 890, 34), ("đó", 936, 37), ("đã", 985, 34), ("không", 1033, 92), ("xảy", 1137, 53))
+             + _boxes(5, 535, ("trừ", 911, 44), ("một", 966, 57), ("cô", 1035, 34), ("gái", 1082, 43))
+             + _boxes(6, 632, ("Mấy", 330, 60), ("lần", 400, 50), ("đi", 460, 30), ("qua", 500, 50), ("Bưởi", 560, 70),
+                      ("vào", 640, 50), ("nhà", 700, 50), ("tìm", 760, 50), ("nhưng", 820, 90), ("bố", 920, 40)))
+    read = ["mất, ông chủ đã cho", "May hiện, bi ch đó đã không xảy", "tất cả sinh trừ một cô gái", "thức vào băng.",
+            "Mấy lần đi qua Bưởi vào nhà tìm nhưng bố"]
+    assert page_text(reading_order(words, [stamp])).splitlines() == read
+    # no stamp there: the rows' sides stay apart, "May" read as a column of its own
+    assert page_text(reading_order(words)).splitlines()[:3] == ["May", "mất, ông chủ đã cho",
+                                                                 "hiện, bi ch đó đã không xảy"]
