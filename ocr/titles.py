@@ -188,11 +188,16 @@ def _spans(line: list[Word]) -> Iterator[tuple[list[Word], list[Word], list[Word
 
 
 @cache
+def _calling() -> dict[str, str]:
+    """The title lines that call for the line under them (``_under``), by their keys."""
+    lines, keys = title_lines()
+    return {k: t for k, t in zip(keys, lines, strict=True) if k in _under()}
+
+
 def _called(key: str) -> tuple[str, str] | None:
     """The line calling for a title (``_under``) that the letters ``key`` spell, or spell but for a letter, and the
     title it calls for; None where there is none, or two as near call for different titles."""
-    lines, keys = title_lines()
-    calling = {k: t for k, t in zip(keys, lines, strict=True) if k in _under()}
+    calling = _calling()
     if key in calling:
         return calling[key], _under()[key]
     nearest = [k for k in calling if Levenshtein.distance(key, k) == 1]
@@ -212,7 +217,7 @@ def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
     if len(key) < 3 or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters) or _a_unit(line):
         return False
     whole = "".join(words)
-    off = min(Levenshtein.distance(key, whole[k:]) for k in range(len(whole) - 2))
+    off = min((Levenshtein.distance(key, whole[k:]) for k in range(len(whole) - 2)), default=len(key))
     if off > (len(key) + 1) // 3:
         return False
     _, keys = title_lines()
