@@ -129,8 +129,8 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)
                                 or _list_dash(w, line, height)])]
-    rows: set[int] = set()  # ids of the lines a stamp had cut, made one: a row, whatever gaps it has
-    lines = _in_place(_across(stamps, [part for line in lines for part in _unmerged(line)], height, rows))
+    lines, rows = _across(stamps, [part for line in lines for part in _unmerged(line)], height)
+    lines = _in_place(lines)
     words = [w for line in lines for w in line]
     if len(lines) < 2:
         return words
@@ -165,17 +165,18 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     return [w for line in out for w in line]
 
 
-def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]], height: float,
-            rows: set[int]) -> list[list[Word]]:
+def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]], height: float
+            ) -> tuple[list[list[Word]], set[int]]:
     """Lines of one printed row that a stamp cut in two made one, left to right. A receipt stamp put over a
     paragraph's first lines (its frame and labels as dark as the print on a photocopy) parts each row into what
     lies left of it and what lies right, which Tesseract read as lines of their own, each side's in a block of its
     own: the left side's rows, then the right side's ("May / hiện, bi / tất cả sinh / thức vào băng. / … đó đã
     không xảy ra."). Two lines are one row where their middles stand within half a word's height, side by side
-    with a stamp's box across the gap between them and over the row. The ids of the lines joined go into
-    ``rows``: one piece each (the gaps the stamp left in them are no columns' gutter)."""
+    with a stamp's box across the gap between them and over the row. Also the ids of the lines joined: each is one
+    piece (the gaps the stamp left in it are no columns' gutter)."""
+    rows: set[int] = set()
     if not stamps:
-        return lines
+        return lines, rows
     out: list[list[Word]] = []
     for line in lines:
         middle = median(w.top + w.height / 2 for w in line)
@@ -190,7 +191,7 @@ def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]]
             joined.extend(line)
             joined.sort(key=lambda w: w.left)
             rows.add(id(joined))
-    return out
+    return out, rows
 
 
 def _bridges(stamp: tuple[int, int, int, int], x: tuple[int, int], y: tuple[int, int], middle: float) -> bool:

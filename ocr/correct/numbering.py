@@ -113,17 +113,17 @@ def _recipients(lines: list[list[Word]], born: dict[int, list[Word]]) -> None:
                 kept = replace(first)
                 born[id(first)] = [dash, kept]
                 line[:1] = [dash, kept]
-        if _kept_copies(line):
+        _relabel_copies(line)
+        if any(w.text.startswith("Lưu") for w in line[:2]):
             return  # the last item
         above = line
 
 
-def _kept_copies(line: list[Word]) -> bool:
-    """Is the line the list's last item, "- Lưu: VT, …", the copies kept by the offices named by their codes? Its
-    label misread ("Lưa:", "Lựu:", "Liểu:": a letter or two of four) before a code is that label."""
+def _relabel_copies(line: list[Word]) -> None:
+    """The list's last item, "- Lưu: VT, …" (the copies kept, by the offices' codes): its label misread ("Lưa:",
+    "Lựu:", "Liểu:": a letter or two of four) before a code is that label."""
     for label, code in zip(line[:2], line[1:3], strict=False):
         m = _LABEL.match(label.text)
         if m and Levenshtein.distance(fold(m.group(1)).lower(), "luu") <= 2 and code.text[:2].isupper():
             label.text = "Lưu:"
-            return True
-    return any(w.text.startswith("Lưu") for w in line[:2])
+            return

@@ -107,7 +107,7 @@ def _cut(text: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
     if (m := _JOINED.match(text)) and ".." not in m.group(2):  # (an ellipsis is written: "điện...và")
         first, marks, second, end = m.groups()
         if _lower_start(second) and _syllable(second, known) \
-                and (_syllable(first, known) or (first.isupper() and len(first) > 1)) \
+                and (_syllable(first, known) or _code(first)) \
                 or second[0].isdigit() and _lower_start(first) and _syllable(first, known) \
                 or "-" not in marks and second[0].isupper() and _two_syllables(first, second, known):
             return first, second + end
