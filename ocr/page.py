@@ -22,7 +22,7 @@ from PIL import Image
 
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
-from ocr import marks, preprocess
+from ocr import marks, preprocess, specks
 from ocr.broken_dates import reread_dates
 from ocr.correct import correct_words
 from ocr.layout import reading_order
@@ -92,6 +92,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)
     read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi, rules)
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
+    read = specks.speck_colons(grey, read)
     stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
     words = signer_titles(reading_order(read, stamps))
     correct_words(words)

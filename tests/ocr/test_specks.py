@@ -57,3 +57,32 @@ def test_text_height_ignores_however_many_specks():
     letters = np.full(300, 20)
     assert specks.text_height(np.concatenate([letters, np.full(2000, 3)])) == 20
     assert specks.text_height(np.array([], dtype=int)) == 0.0
+
+
+def _words_drawn(words: list[str], speck_after: int | None) -> tuple[np.ndarray, list]:
+    """``words`` set on one line as a 200-dpi page prints them (letters ≈ 22 px), each with its box as Tesseract
+    gives it; a speck of toner 3 px across right after word ``speck_after``, inside that word's box."""
+    from ocr.words import Word
+
+    img = Image.new("L", (900, 80), 200)
+    draw = ImageDraw.Draw(img)
+    font = ImageFont.truetype(SERIF, 30)
+    x, out = 20, []
+    for i, text in enumerate(words):
+        left, top, right, bottom = draw.textbbox((x, 20), text, font=font)
+        draw.text((x, 20), text, font=font, fill=40)
+        if i == speck_after:
+            draw.rectangle((right + 3, bottom - 12, right + 5, bottom - 10), fill=40)
+            right += 6
+        out.append(Word(text=text + (":" if i == speck_after else ""), conf=0.9, left=left, top=top,
+                        width=right - left, height=bottom - top, block=1, line=1))
+        x = right + 12
+    return np.asarray(img), out
+
+
+def test_a_colon_read_from_a_speck_goes_and_a_printed_one_stays():
+    grey, words = _words_drawn(["liên", "quan", "thủ", "tục", "hành", "chính"], speck_after=3)
+    assert [w.text for w in specks.speck_colons(grey, words)] == ["liên", "quan", "thủ", "tục", "hành", "chính"]
+    grey, words = _words_drawn(["Nơi", "nhận:", "Kính", "gửi:", "Số:"], speck_after=None)
+    assert [w.text for w in specks.speck_colons(grey, words)] == ["Nơi", "nhận:", "Kính", "gửi:", "Số:"]
+
