@@ -6,6 +6,7 @@ from ocr_render import SERIF
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr import preprocess, specks
+from ocr.words import Word
 
 LINES = ["Quyết định này có hiệu lực kể từ ngày ký.", "- Như trên; - Lưu: VT, VP.",
          "Ủy ban nhân dân tỉnh Quảng Ninh, ngày 15 tháng 8 năm 2026.", "2026 - 2030, chuẩn bị cho đánh giá; Đ/c."]
@@ -59,11 +60,9 @@ def test_text_height_ignores_however_many_specks():
     assert specks.text_height(np.array([], dtype=int)) == 0.0
 
 
-def _words_drawn(words: list[str], speck_after: int | None) -> tuple[np.ndarray, list]:
+def _words_drawn(words: list[str], speck_after: int | None) -> tuple[np.ndarray, list[Word]]:
     """``words`` set on one line as a 200-dpi page prints them (letters ≈ 22 px), each with its box as Tesseract
     gives it; a speck of toner 3 px across right after word ``speck_after``, inside that word's box."""
-    from ocr.words import Word
-
     img = Image.new("L", (900, 80), 200)
     draw = ImageDraw.Draw(img)
     font = ImageFont.truetype(SERIF, 30)
@@ -85,4 +84,3 @@ def test_a_colon_read_from_a_speck_goes_and_a_printed_one_stays():
     assert [w.text for w in specks.speck_colons(grey, words)] == ["liên", "quan", "thủ", "tục", "hành", "chính"]
     grey, words = _words_drawn(["Nơi", "nhận:", "Kính", "gửi:", "Số:"], speck_after=None)
     assert [w.text for w in specks.speck_colons(grey, words)] == ["Nơi", "nhận:", "Kính", "gửi:", "Số:"]
-
