@@ -18,7 +18,7 @@ import cv2
 import numpy as np
 
 from ocr.components import components
-from ocr.words import Word
+from ocr.words import Word, lines_of
 
 SMALL = 0.4  # a speck's box is smaller than this share of the text height both ways
 NEAR = 0.6  # a mark this close to a letter (× text height) is an accent, a dot or punctuation
@@ -78,15 +78,15 @@ def speck_colons(img: np.ndarray, words: list[Word]) -> list[Word]:
     # A little past the box each way, up to the next word: a box Tesseract cut short may leave a printed colon out,
     # or its upper dot ("thoại:" boxed to "thoạ").
     pad, reach = max(2, round(_PAD * height)), round(_REACH * height)
-    for i, w in enumerate(words):
-        if len(w.text) < 2 or not w.text.endswith(":") or not w.text[-2].isalnum():
-            continue
-        right = w.left + w.width + reach
-        after = words[i + 1] if i + 1 < len(words) else None
-        if after is not None and (after.block, after.line) == (w.block, w.line):
-            right = max(w.left + w.width, min(right, after.left))
-        if not _colon_printed(img[max(0, w.top - pad):w.top + w.height + pad, w.left:right], height):
-            w.text = w.text[:-1]
+    for line in lines_of(words):
+        for w, nxt in zip(line, [*line[1:], None], strict=True):
+            if len(w.text) < 2 or not w.text.endswith(":") or not w.text[-2].isalnum():
+                continue
+            right = w.left + w.width + reach
+            if nxt is not None:
+                right = max(w.left + w.width, min(right, nxt.left))
+            if not _colon_printed(img[max(0, w.top - pad):w.top + w.height + pad, w.left:right], height):
+                w.text = w.text[:-1]
     return words
 
 

@@ -92,8 +92,8 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
             w.text = m.group(2) + m.group(3)
         if _DOUBLED.match(w.text):
             w.text = w.text[:-1]
-        if (m := _CLOSED_APOSTROPHE.match(w.text)) \
-                and (_syllable(m.group(1).rstrip(".,:;"), known) or _code(m.group(1).rstrip(".,:;"))):
+        if (m := _CLOSED_APOSTROPHE.match(w.text)) and (_syllable(core := m.group(1).rstrip(".,:;"), known)
+                                                        or _code(core)):
             w.text = m.group(1)
         out.append(w)
     for w, nxt in zip(out, out[1:], strict=False):
