@@ -25,6 +25,7 @@ from domain.settings import Settings
 from ocr import marks, preprocess, specks
 from ocr.broken_dates import reread_dates
 from ocr.correct import correct_words
+from ocr.date_blanks import written_dates
 from ocr.layout import reading_order
 from ocr.marks import Mark
 from ocr.preprocess import Rules
@@ -217,7 +218,8 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
         best = max(best, read(order[1], flipped=best.rotation != rotation), key=_score)
     if best.rotation != rotation:
         found = marks.flipped(found, best.width, best.height)
-    best.words = marks.set_aside(best.words, found)
+    best.words, written = written_dates(marks.set_aside(best.words, found))
+    found = found + written
     best.text = page_text(best.words)
     check_output(best)
     if settings.ocr_reread_lines and wanted(best.variant, best.confidence):

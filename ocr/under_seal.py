@@ -65,7 +65,11 @@ _DOUBTFUL = 0.75
 _LEAST_TIME = 2.0  # seconds of the page's time limit a second read needs (it takes ≈ 0.2 s)
 _READ = 5  # confident words the page's read found there (in capitals in a seal's box, a stamp's box): read already
 _MARK_INK = 200  # ink pixels on the rings or frame, at least, to say how dark the mark is
-_APART = 30  # grey levels between the print's darkest tenth and the mark's ink for the mark to be left out by them
+# Grey levels between the print's darkest tenth and the mark's ink for the mark to be left out by them. A seal's
+# crop so cut is read besides the one with its rings whitened; a stamp's instead of its own, so a cut that thins
+# the print costs more there ("/QĐ-UBND" under a stamp 20 levels paler was lost). A copy's darkest seals stand 4–11
+# levels from its print, paler ones 21–41 (docs/benchmarks.md, accuracy, session 40).
+_APART = {SEAL: 20, STAMP: 30}
 _BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut lies
 
 
@@ -113,15 +117,15 @@ def print_level(grey: np.ndarray) -> float:
     return float(np.percentile(ink, 10)) if ink.size else 0.0
 
 
-def darker_than_mark(crop: np.ndarray, rings: np.ndarray, print_dark: float) -> np.ndarray | None:
+def darker_than_mark(crop: np.ndarray, rings: np.ndarray, print_dark: float, kind: str = SEAL) -> np.ndarray | None:
     """``crop`` of the grey image, 0/255: ink darker than a third of the way from the print (``print_dark``) to
-    the mark's (``rings``: a seal's rings or a stamp's frame, their ink's median). None when the mark is about as
-    dark as the print."""
+    the mark's (``rings``: a seal's rings or a stamp's frame, their ink's median). None when the mark (``kind``) is
+    about as dark as the print."""
     seal = crop[rings & (crop < 128)]
     if seal.size < _MARK_INK:
         return None
     level = float(np.median(seal))
-    if level - print_dark < _APART:
+    if level - print_dark < _APART[kind]:
         return None
     return np.where(crop < print_dark + _BETWEEN * (level - print_dark), 0, 255).astype(np.uint8)
 
@@ -229,7 +233,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
             crops = [crop]
         dark = print_level(grey) if dark is None else dark
-        darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark)
+        darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark, mark.kind)
         if darker is not None:
             # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
             # from the crop as it is: where they can be left out by their grey, they are.

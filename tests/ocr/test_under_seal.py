@@ -20,7 +20,7 @@ SEAL_AT, DIAMETER = (250, 60), 300
 TITLE = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
 
-def _block(seal: bool = True, shade: int = 30) -> np.ndarray:
+def _block(seal: bool = True, shade: int = 20) -> np.ndarray:
     img = Image.new("L", (W, H), 255)
     draw = ImageDraw.Draw(img)
     bold = font("serif-bold", 34)
@@ -32,7 +32,7 @@ def _block(seal: bool = True, shade: int = 30) -> np.ndarray:
         mask = stamp_mask("ỦY BAN NHÂN DÂN XÃ BÌNH MINH", np.random.default_rng(4), DIAMETER)
         x, y = SEAL_AT
         part = page[y:y + mask.shape[0], x:x + mask.shape[1]]
-        # Through a copier's toner curve a seal comes out as dark as print (30), or a mid grey (a red one: 110).
+        # Through a copier's toner curve a seal comes out as dark as print (20), or a mid grey (a red one: 110).
         part[(mask > 0.25) & (part > shade)] = shade
     return page
 
@@ -175,12 +175,17 @@ def test_a_seal_as_dark_as_print_is_also_read_with_its_disk_whitened():
 
 
 def test_a_seal_as_dark_as_print_is_not_cut_by_its_grey():
+    """A photocopy's darkest seals stand 4–11 grey levels from its print, paler ones 21–41 (the other generator's
+    pages, seeds 2828, 1717, 6868, 8383, 2611): those are cut by their grey, a seal 25 levels off too. A stamp's
+    cut crop is read instead of its own, so a stamp that close to the print keeps its crop."""
     m = _seal()
-    for shade, apart in ((30, False), (110, True)):
+    for shade, apart, stamp_apart in ((20, False, False), (35, True, False), (110, True, True)):
         crop = _block(shade=shade)[m.top:m.top + m.height, m.left:m.left + m.width]
         rings = ring_mask(crop)
         assert rings is not None
-        assert (darker_than_mark(crop, rings, print_level(_block(shade=shade))) is not None) == apart
+        dark = print_level(_block(shade=shade))
+        assert (darker_than_mark(crop, rings, dark) is not None) == apart
+        assert (darker_than_mark(crop, rings, dark, STAMP) is not None) == stamp_apart
 
 
 HEADER = ["ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH", "Số: 15/QĐ-UBND", "V/v kiểm tra hồ sơ hộ tịch"]
