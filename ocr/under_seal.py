@@ -67,8 +67,8 @@ _READ = 5  # confident words the page's read found there (in capitals in a seal'
 _MARK_INK = 200  # ink pixels on the rings or frame, at least, to say how dark the mark is
 # Grey levels between the print's darkest tenth and the mark's ink for the mark to be left out by them. A seal's
 # crop so cut is read besides the one with its rings whitened; a stamp's instead of its own, so a cut that thins
-# the print costs more there ("/QĐ-UBND" under a stamp 20 levels paler was lost). A copy's darkest seals stand 4–11
-# levels from its print, paler ones 21–41 (docs/benchmarks.md, accuracy, session 40).
+# the print costs more there ("/QĐ-UBND" under a stamp 20 levels paler was lost). A copy's darkest seals and
+# stamps stand 4–11 levels from its print, paler ones 21–70 (docs/benchmarks.md, accuracy, session 40).
 _APART = {SEAL: 20, STAMP: 30}
 _BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut lies
 

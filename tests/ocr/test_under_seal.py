@@ -175,9 +175,9 @@ def test_a_seal_as_dark_as_print_is_also_read_with_its_disk_whitened():
 
 
 def test_a_seal_as_dark_as_print_is_not_cut_by_its_grey():
-    """A photocopy's darkest seals stand 4–11 grey levels from its print, paler ones 21–41 (the other generator's
-    pages, seeds 2828, 1717, 6868, 8383, 2611): those are cut by their grey, a seal 25 levels off too. A stamp's
-    cut crop is read instead of its own, so a stamp that close to the print keeps its crop."""
+    """A photocopy's darkest seals and stamps stand 4–11 grey levels from its print, paler ones 21–70 (the other
+    generator's pages, seeds 2828, 1717, 6868, 8383, 2611): those are cut by their grey, a seal 25 levels off
+    too. A stamp's cut crop is read instead of its own, so a stamp that close to the print keeps its crop."""
     m = _seal()
     for shade, apart, stamp_apart in ((20, False, False), (35, True, False), (110, True, True)):
         crop = _block(shade=shade)[m.top:m.top + m.height, m.left:m.left + m.width]
