@@ -1,12 +1,12 @@
 """A day or month written by pen into the blanks of a document's date line ("Hà Nội, ngày 16 tháng 8 năm 2026"):
 the template prints "ngày      tháng      năm 2026" and the office writes the day, often the month too, when the
 document is signed. ``ocr.blanks`` finds such a value by its height; one written no taller than the print
-beside it is read as text, and the truth of the page (and the register's date field) has no such number.
+beside it was read as text.
 
 It is told by its room instead: print sets a number one space from "ngày" and "tháng" (≈ 0.25–0.45 of the
 line's word height; more on one side where Tesseract cuts an italic word's box short), a hand writes it into a
-blank with room on both sides (0.75–1.35 on the official pages' held-out seeds). Its box is kept as a
-HANDWRITING mark, flagged for a person to key, as ``ocr.blanks``'s are.
+blank with room on both sides (0.7–1.4 on the official pages' held-out seeds). Its box is kept as a HANDWRITING
+mark, flagged for a person to key, as ``ocr.blanks``'s are.
 """
 from __future__ import annotations
 
