@@ -20,6 +20,7 @@ printed title it sits on, which whitening would cut.
 from __future__ import annotations
 
 import math
+import re
 import string
 import unicodedata
 from collections.abc import Callable
@@ -367,6 +368,11 @@ def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int
 
 
 _STAMP_CAPITALS = 0.8  # a word in capitals on a stamp this much smaller than the page's is the stamp's own
+# A number on a stamp this much taller than the page's words is the stamp's own, written by the clerk who received
+# the document ("Số: 17226", "Ngày: 20/8/2026": 38–49 px where the page's words stand 23–30, the document's own
+# numbers under the stamp 22–27).
+_STAMP_PEN = 1.3
+_NUMBER = re.compile(r"\d[\d/.\-]*")
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:
@@ -375,7 +381,8 @@ def set_aside(words: list, marks: list[Mark]) -> list:
     a seal covers reads at 0.5–0.6). A printed title a signature's box reaches over reads above that and stays.
     On a stamp its own print goes however surely read: its labels (``stamp_label``) and the receiving office's
     name in small capitals along its top ("VĂN PHÒNG ĐĂNG KÝ", 8 pt: 20–23 px at 200 dpi where the page's
-    capitals, 12–13 pt, stand 25–37), which a photocopy leaves as dark as the document's own header."""
+    capitals, 12–13 pt, stand 25–37), which a photocopy leaves as dark as the document's own header, and the
+    numbers the receiving clerk writes into it, a third taller than the page's words."""
     on = [[m for m in marks if _inside(w, m) >= 0.8] for w in words]
     # Capitals with a mark above ("VĂN", "KÝ") stand taller than those without ("AN"): each against its own kind.
     capitals: dict[bool, list[int]] = {True: [], False: []}
@@ -383,12 +390,15 @@ def set_aside(words: list, marks: list[Mark]) -> list:
         if not under and w.conf >= 0.6 and len(w.text) > 1 and w.text.isupper():
             capitals[_marked(w.text)].append(w.height)
     small = {k: _STAMP_CAPITALS * float(np.median(v)) if len(v) >= 3 else 0.0 for k, v in capitals.items()}
+    sure = [w.height for w in words if w.conf >= 0.6 and len(w.text) > 1]
+    tall = _STAMP_PEN * float(np.median(sure)) if sure else math.inf
     keep = []
     for w, under in zip(words, on, strict=True):
         if under:
             bar = 0.6 if any(m.kind in (SIGNATURE, HANDWRITING) for m in under) else 0.4
             if w.conf < bar or any(m.kind == STAMP for m in under) and (
-                    stamp_label(w.text) or w.text.isupper() and w.height < small[_marked(w.text)]):
+                    stamp_label(w.text) or w.text.isupper() and w.height < small[_marked(w.text)]
+                    or w.height >= tall and _NUMBER.fullmatch(w.text.strip(".,:;"))):
                 continue
         keep.append(w)
     return keep

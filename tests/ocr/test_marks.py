@@ -271,3 +271,16 @@ def test_a_stamps_office_name_in_small_capitals_is_set_aside():
     under = words(200, 33, "TỈNH", "NGHỆ") + words(200, 25, "AN")
     kept = [w.text for w in marks.set_aside(header + office + under, [stamp])]
     assert kept == ["ỦY", "BAN", "NHÂN", "DÂN", "UBND", "NAM", "BAN", "TỈNH", "NGHỆ", "AN"]
+
+
+def test_a_number_written_into_a_stamp_is_set_aside_and_the_documents_own_stay():
+    """The receiving clerk writes the stamp's number and date by hand, taller than the page's print ("Số: 17226",
+    "20/8/2026"); the document's own number row and its numbers under the stamp are print."""
+    stamp = Mark(STAMP, 100, 100, 500, 200, 0.8)
+    page = [Word(t, 0.95, 700 + 90 * k, 40 + 35 * (k % 5), 80, 26, 1, k % 5)
+            for k, t in enumerate(["Căn", "cứ", "Luật", "Hộ", "tịch", "ngày", "20", "tháng", "11", "năm"])]
+    pen = [Word("17226", 0.6, 300, 150, 170, 39, 1, 9), Word("20/8/2026", 0.97, 300, 220, 200, 45, 1, 10)]
+    printed = [Word("/QĐ-UBND", 0.9, 300, 190, 170, 28, 1, 11), Word("06", 0.97, 480, 260, 30, 24, 1, 12)]
+    kept = [w.text for w in marks.set_aside(page + pen + printed, [stamp])]
+    assert kept == [w.text for w in page] + ["/QĐ-UBND", "06"]
+    assert [w.text for w in marks.set_aside(pen, [])] == ["17226", "20/8/2026"]  # no stamp: read as they are
