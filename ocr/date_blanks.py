@@ -10,11 +10,10 @@ mark, flagged for a person to key, as ``ocr.blanks``'s are.
 """
 from __future__ import annotations
 
-import string
 from statistics import median
 
 from domain.text import fold
-from ocr.marks import HANDWRITING, Mark
+from ocr.marks import HANDWRITING, PUNCT, Mark
 from ocr.words import Word, lines_of
 
 _ROOM = 0.6  # the gap before and after a written value, each at least this many word heights
@@ -22,11 +21,10 @@ _ROOM = 0.6  # the gap before and after a written value, each at least this many
 _SPACES = 2.0
 _CONFIDENCE = 0.5
 _SLOTS = {("ngay", "thang"), ("thang", "nam")}  # the date's blanks: between these words
-_PUNCT = string.punctuation + "“”‘’"
 
 
 def _key(word: Word) -> str:
-    return fold(word.text.strip(_PUNCT))
+    return fold(word.text.strip(PUNCT))
 
 
 def written_dates(words: list[Word]) -> tuple[list[Word], list[Mark]]:
@@ -35,7 +33,7 @@ def written_dates(words: list[Word]) -> tuple[list[Word], list[Mark]]:
     for line in lines_of(words):
         keys = [_key(w) for w in line]
         slots = [i for i in range(1, len(line) - 1)
-                 if (keys[i - 1], keys[i + 1]) in _SLOTS and line[i].text.strip(_PUNCT).isdigit()]
+                 if (keys[i - 1], keys[i + 1]) in _SLOTS and line[i].text.strip(PUNCT).isdigit()]
         if not slots:
             continue
         gaps = [b.left - (a.left + a.width) for a, b in zip(line, line[1:], strict=False)]

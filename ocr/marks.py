@@ -367,6 +367,7 @@ def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int
     return out
 
 
+PUNCT = string.punctuation + "“”‘’"  # what a word's core is stripped of
 _STAMP_CAPITALS = 0.8  # a word in capitals on a stamp this much smaller than the page's is the stamp's own
 # A number on a stamp this much taller than the page's words is the stamp's own, written by the clerk who received
 # the document ("Số: 17226", "Ngày: 20/8/2026": 38–49 px where the page's words stand 23–30, the document's own
@@ -412,7 +413,7 @@ def stamp_label(text: str) -> bool:
     """Is ``text`` one of the words a receipt stamp prints (Decree 30/2020: "ĐẾN", "Ngày:", "Chuyển:"), as OCR
     reads them ("Chuyến", "Chuyện")? Inside a stamp's box they are the stamp's: the document's own "ngày" stands
     in its date line, right of it. Its "Số:" is left: the document's number line under it reads so too."""
-    core = text.strip(string.punctuation + "“”‘’")
+    core = text.strip(PUNCT)
     folded = fold(core)
     return core.isupper() and folded == "den" or core[:1].isupper() and (folded == "ngay" or
                                                                        folded.startswith("chuy") and len(core) <= 7)
