@@ -34,6 +34,7 @@ import numpy as np
 from domain.text import fold
 from ocr import blanks, preprocess
 from ocr.components import components
+from ocr.correct.syllables import NUMBER_CORE
 
 SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
 
@@ -373,7 +374,7 @@ _STAMP_CAPITALS = 0.8  # a word in capitals on a stamp this much smaller than th
 # the document ("Số: 17226", "Ngày: 20/8/2026": 38–49 px where the page's words stand 23–30, the document's own
 # numbers under the stamp 22–27).
 _STAMP_PEN = 1.3
-_NUMBER = re.compile(r"\d[\d/.\-]*")
+_NUMBER = re.compile(NUMBER_CORE)
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:
