@@ -13,6 +13,7 @@ from __future__ import annotations
 from statistics import median
 
 from domain.text import fold
+from ocr.correct.syllables import is_syllable
 from ocr.marks import HANDWRITING, PUNCT, Mark
 from ocr.words import Word, lines_of
 
@@ -27,17 +28,25 @@ def _key(word: Word) -> str:
     return fold(word.text.strip(PUNCT))
 
 
+def _written(word: Word) -> bool:
+    """A number, or what a hand's number reads as ("t3", "ÌŸ", "j1", "II"): letters or digits, and no syllable.
+    (Dots or a rule printed as the blank, "ngày ... tháng", have neither.)"""
+    core = word.text.strip(PUNCT)
+    return core.isdigit() or any(ch.isalnum() for ch in core) and not is_syllable(core)
+
+
 def written_dates(words: list[Word]) -> tuple[list[Word], list[Mark]]:
     """``words`` less the day and month numbers written into a date line's blanks, and those numbers' boxes."""
     written: list[Word] = []
     for line in lines_of(words):
         keys = [_key(w) for w in line]
-        slots = [i for i in range(1, len(line) - 1)
-                 if (keys[i - 1], keys[i + 1]) in _SLOTS and line[i].text.strip(PUNCT).isdigit()]
+        slots = [i for i in range(1, len(line) - 1) if (keys[i - 1], keys[i + 1]) in _SLOTS and _written(line[i])]
         if not slots:
             continue
         gaps = [b.left - (a.left + a.width) for a, b in zip(line, line[1:], strict=False)]
-        printed = [g for k, g in enumerate(gaps) if k not in slots and k + 1 not in slots]
+        # (a blank left empty, "ngày   tháng", is no printed gap either)
+        printed = [g for k, g in enumerate(gaps)
+                   if k not in slots and k + 1 not in slots and (keys[k], keys[k + 1]) not in _SLOTS]
         least = max(_ROOM * median(w.height for w in line), _SPACES * median(printed) if printed else 0.0)
         written += [line[i] for i in slots if min(gaps[i - 1], gaps[i]) >= least]
     if not written:

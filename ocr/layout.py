@@ -32,6 +32,7 @@ _SPECK = 0.25  # a lone mark smaller than this share of the page's word height b
 _HEAD_LINES = 6  # lines read from the top where a header's two columns may have been read as one line
 _OUTSTANDING = 2  # a gap this many times a line's others' median, and ``_GUTTER_WORD`` of a word's height, is a gutter
 _GUTTER_WORD = 0.6
+_COVERED = 0.75  # a gap a stamp's box covers this share of is no gutter (``_pieces``)
 # What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
@@ -71,6 +72,15 @@ def _stretched(word: Word, line: list[Word], height: float) -> bool:
     return True
 
 
+def _doubled(word: Word, line: list[Word]) -> bool:
+    """A letter or two Tesseract read twice: its box four fifths inside a longer word's of the line, which spells
+    it too ("ông ô Chương", "ô" at x 552–564 inside "ông" at 549–605; "áp á giải"), read surely either way."""
+    low = word.text.lower()
+    return any(other is not word and len(other.text) > len(word.text) and low in other.text.lower()
+               and min(word.left + word.width, other.left + other.width) - max(word.left, other.left)
+               >= 0.8 * word.width for other in line)
+
+
 def _list_dash(word: Word, line: list[Word], height: float) -> bool:
     """A list item's dash opening its line ("- Như trên;" of "Nơi nhận:"): Tesseract reads the short stroke at
     0.5–0.8, and its box is a few pixels tall, so ``is_garbage`` takes it for a speck (32 lines of the official
@@ -92,10 +102,17 @@ def _list_dash(word: Word, line: list[Word], height: float) -> bool:
             and nxt.top + 0.3 * nxt.height <= middle <= nxt.top + 0.9 * nxt.height)
 
 
-def _pieces(line: list[Word], gap: float) -> list[list[Word]]:
+def _pieces(line: list[Word], gap: float, stamps: Sequence[tuple[int, int, int, int]] = ()) -> list[list[Word]]:
+    """The line cut at gaps wider than ``gap``, but for one a stamp's box covers (three quarters of it, at the
+    line's height): a row Tesseract read as one line whose words there were set aside or dropped as garbage
+    ("lội hội theo" | "sống đầy lo toan" were read as columns). Below the header only: a stamp over the header's
+    left column may cover most of its gutter."""
+    middle = median(w.top + w.height / 2 for w in line) if stamps else 0.0
     out = [[line[0]]]
     for prev, w in zip(line, line[1:], strict=False):
-        if w.left - (prev.left + prev.width) > gap:
+        a, b = prev.left + prev.width, w.left
+        if b - a > gap and not any(top <= middle <= top + height and min(b, left + width) - max(a, left)
+                                   >= _COVERED * (b - a) for left, top, width, height in stamps):
             out.append([])
         out[-1].append(w)
     return out
@@ -127,8 +144,8 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     the boxes (left, top, width, height) of receipt stamps on the page, which may cut a row of print in two."""
     height = median(w.height for w in words) if words else 0.0
     lines = [kept for line in lines_of(words)
-             if (kept := [w for w in line if not is_garbage(w, height) or _stretched(w, line, height)
-                                or _list_dash(w, line, height)])]
+             if (kept := [w for w in line if (not is_garbage(w, height) or _stretched(w, line, height)
+                                              or _list_dash(w, line, height)) and not _doubled(w, line)])]
     lines, rows = _across(stamps, [part for line in lines for part in _unmerged(line)], height)
     lines = _in_place(lines)
     words = [w for line in lines for w in line]
@@ -156,7 +173,10 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
             and not _recipients(pieces[end - foot], foot_gutter):
         foot -= 1
     out = _read_columns(pieces[:head], head_gutter, gap, header=True)
-    out += _read_middle(lines[head:end - foot], pieces[head:end - foot], left, width, centre, gap)
+    # Between them a stamp's box covering a gap joins its sides (``_pieces``); a header's gutter it may cover.
+    middle = [ps if id(line) in rows else _pieces(line, gap, stamps)
+              for line, ps in zip(lines[head:end - foot], pieces[head:end - foot], strict=True)]
+    out += _read_middle(lines[head:end - foot], middle, left, width, centre, gap)
     out += _read_columns(pieces[end - foot:end], foot_gutter, gap, header=False)
     out += lines[end:]
     for n, line in enumerate(out):
@@ -271,6 +291,8 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
     free = np.ones(hi - lo, dtype=bool)
     best, gutter = 0, 0.0
     for n, ps in enumerate(pieces):
+        if header and _title(ps, left, width):
+            break
         now = free.copy()
         # A line with text on one side only (a letter's summary under its number, as wide as its column: it ends
         # where the national name above begins) need only not reach the other side's text: nothing beside it to
@@ -297,6 +319,15 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
     return best, gutter
 
 
+def _title(ps: list[list[Word]], left: int, width: float) -> bool:
+    """Is this line the document's title (Decree 30/2020: "QUYẾT ĐỊNH", "THÔNG BÁO" under the header, centred on
+    the page), where the header's block ends: its text one piece on the page's centre? A header's lines stand on
+    their columns' centres. A speck read beside it ("1!") is no text, and the subject line under it, cut where a
+    word was lost ("Về việc chấn chính công | tác tiếp nhận …"), no longer joins the block."""
+    text = [p for p in ps if _is_text(p)]
+    return len(text) == 1 and abs(sum(_span(text[0])) / 2 - (left + width / 2)) < _CENTRED * width
+
+
 def opens_recipients(words: list[str]) -> bool:
     """Do these words, a line's first, open an administrative document's footer: "Nơi nhận:" (Decree 30/2020's
     words for the list of those it is sent to)?"""
@@ -314,9 +345,10 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
     official document's header and its signer block are; rows of "label: value   label: value" fields, whose
     pieces start at common tab stops, are not."""
     # A row's pieces on one side are one line of that column, cut by its blanks ("Số:   /QĐ-UBND" on the left,
-    # "Hà Nội, ngày   tháng   năm 2026" on the right, the values written by hand set aside): their ends count.
-    return any(_centred([[w for p in ps if (sum(_span(p)) / 2 < g) == is_left for w in p] for ps in block], gap)
-               for is_left in (True, False))
+    # "Hà Nội, ngày   tháng   năm 2026" on the right, the values written by hand set aside): their ends count,
+    # a speck's beside them not ("-" read left of "Độc lập - Tự do - Hạnh phúc" took its centre off the column's).
+    return any(_centred([[w for p in ps if _is_text(p) and (sum(_span(p)) / 2 < g) == is_left for w in p]
+                         for ps in block], gap) for is_left in (True, False))
 
 
 def _centred(pieces: list[list[Word]], gap: float) -> bool:

@@ -94,12 +94,21 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi, rules)
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
     read = specks.speck_colons(grey, read)
-    stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
-    words = signer_titles(reading_order(read, stamps))
+    words = arranged(read, found)
     correct_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)
+
+
+def arranged(read: list[Word], found: list[Mark]) -> list[Word]:
+    """The read's words in reading order (``ocr.layout``), those set aside on the marks ``found`` dropped first
+    (``marks.set_aside``): what the page's text leaves out takes no part in its layout or its correction. A stamp's
+    label read beside the title ("Chế." at 0.00) made a piece of its own there, a seal's lettering beside a title
+    line a column, and both counted in the share of unknown words that sets how boldly a page is corrected."""
+    kept = marks.set_aside(read, found)
+    stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
+    return signer_titles(reading_order(kept, stamps))
 
 
 def check_output(page: PageOcr) -> None:
@@ -218,7 +227,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
         best = max(best, read(order[1], flipped=best.rotation != rotation), key=_score)
     if best.rotation != rotation:
         found = marks.flipped(found, best.width, best.height)
-    best.words, written = written_dates(marks.set_aside(best.words, found))
+    best.words, written = written_dates(best.words)
     found = found + written
     best.text = page_text(best.words)
     check_output(best)

@@ -155,11 +155,12 @@ def signer_titles(words: list[Word]) -> list[Word]:
     """``words`` (in reading order, lines numbered), each signer's title line that reads as the end of the title
     the line above calls for (``_under``), or near enough to it (``_reads_as_end``), made that title. The line
     above may itself be a letter from what calls for it ("T. GIÁM ĐỐC": "KT." with its "K" under the seal), and
-    is then spelled as that too. Under the body's name the chair's "CHỦ TỊCH" is "KT. CHỦ TỊCH" where a deputy's
-    title follows it: that line is left as read. A seal's lettering read unsurely at a line's ends ("ñTRŠ" at
-    0.3) may be left out of the line's letters, and is left as read (the marks set it aside after this)."""
+    is then spelled as that too. Under the body's name a line above a deputy's title is no chair's "CHỦ TỊCH"
+    (read whole, ``_deputy_twice`` made it "KT. CHỦ TỊCH"; a part of it is left as read). A seal's lettering read
+    unsurely at a line's ends ("ñTRŠ" at 0.3) may be left out of the line's letters, and is left as read."""
     lines = lines_of(words)
     keys = [_key(" ".join(w.text for w in line)) for line in lines]
+    _deputy_twice(lines, keys)
     deputies = {_key(t) for t in _under().values()} - {_key("CHỦ TỊCH")}
     for n in range(1, len(lines)):
         found = _called(keys[n - 1])
@@ -176,6 +177,31 @@ def signer_titles(words: list[Word]) -> list[Word]:
             if _key(above) != keys[n - 1]:
                 lines[n - 1] = _laid(above, lines[n - 1])
     return [w for line in lines for w in line]
+
+
+@cache
+def _signing_for() -> dict[str, tuple[str, str]]:
+    """A head's title by its key, and the two lines a deputy signs under for that head: "KT. CHỦ TỊCH", "PHÓ CHỦ
+    TỊCH" (heads whose deputy's title ends with theirs: not "BỘ TRƯỞNG", whose deputy is "THỨ TRƯỞNG")."""
+    out = {}
+    for kt, deputy in _under().items():
+        head = _calling().get(kt, "")
+        if head.startswith("KT. ") and _key(deputy).endswith(_key(head[4:])):
+            out[_key(head[4:])] = (head, deputy)
+    return out
+
+
+def _deputy_twice(lines: list[list[Word]], keys: list[str]) -> None:
+    """A head's title read on two lines running ("CHỦ TỊCH⏎CHỦ TỊCH", "GIÁM ĐỐC⏎GIÁM ĐỐC"), or above its deputy's
+    ("CHỦ TỊCH⏎PHÓ CHỦ TỊCH"): a signer block prints its title once, and a deputy's under "KT." only, so these are
+    a deputy's "KT. CHỦ TỊCH⏎PHÓ CHỦ TỊCH", the seal over the lines' first word (what the rings left of "KT." and
+    "PHÓ" read as junk, set aside). The words lacking are put back, doubtful."""
+    for n in range(len(lines) - 1):
+        pair = _signing_for().get(keys[n])
+        if pair and keys[n + 1] in (keys[n], _key(pair[1])):
+            for k, title in ((n, pair[0]), (n + 1, pair[1])):
+                lines[k] = _laid(title, lines[k])
+                keys[k] = _key(title)
 
 
 def _spans(line: list[Word]) -> Iterator[tuple[list[Word], list[Word], list[Word]]]:

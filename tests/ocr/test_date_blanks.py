@@ -56,3 +56,17 @@ def test_only_numbers_between_the_date_words_are_looked_at():
     words = _line([("ngày", 0, 70), ("mười", 40, 70), ("tháng", 40, 80)]) + \
         _line([("Số", 0, 40), ("12", 60, 30), ("năm", 60, 60)], line=1)
     assert written_dates(words) == (words, [])
+
+
+def test_a_hands_number_read_as_letters_goes_from_its_blank():
+    # "Quảng Ngãi, ngày tháng t3 năm 2026": the month written by pen, read as "t3"; "ÌŸ" for a day
+    for read in ("t3", "ÌŸ", "j1"):
+        words = _line([("ngày", 0, 70), ("tháng", 40, 80), (read, 36, 40), ("năm", 38, 60), ("2026", 12, 70)])
+        kept, marks = written_dates(words)
+        assert _text(kept) == "ngày tháng năm 2026"
+        assert [m.kind for m in marks] == [HANDWRITING]
+
+
+def test_dots_printed_as_the_blank_stay():
+    words = _line([("ngày", 0, 70), ("...", 36, 40), ("tháng", 38, 80), ("...", 36, 40), ("năm", 38, 60)])
+    assert written_dates(words) == (words, [])

@@ -422,3 +422,88 @@ def test_rows_a_stamp_cut_in_two_are_read_whole():
     # no stamp there: the rows' sides stay apart, "May" read as a column of its own
     assert page_text(reading_order(words)).splitlines()[:3] == ["May", "mất, ông chủ đã cho",
                                                                  "hiện, bi ch đó đã không xảy"]
+
+
+def test_a_speck_beside_a_header_line_does_not_take_its_column_off_centre():
+    """Tesseract's pieces on a photocopy (held-out seed 9494, page 9): a speck read as "-" left of "Độc lập - Tự do
+    - Hạnh phúc" and the number line's "Số:" lost under a receipt stamp, so neither column looked centred with
+    the speck counted, and the number line was read beside the date, as one body line."""
+    body = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025 và các văn bản hướng dẫn"
+    words = (_row(0, (340, 660, "ỦY BAN NHÂN DÂN"), (772, 1487, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + _row(1, (311, 689, "PHƯỜNG KHÁNH HẬU"), (737, 755, "-"), (902, 1357, "Độc lập - Tự do - Hạnh phúc"))
+             + _row(2, (410, 692, "/QĐ-UBND"), (826, 1053, "Tây Ninh, ngày"), (1148, 1446, "tháng 10 năm 2026"))
+             + _row(3, (762, 992, "QUYẾT ĐỊNH"))
+             + _row(4, (418, 1337, "Về việc tăng cường công tác đăng ký khai sinh"))
+             + [w for n in range(5, 9) for w in _row(n, (246, 1509, body))])
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[:3] == ["ỦY BAN NHÂN DÂN", "PHƯỜNG KHÁNH HẬU", "/QĐ-UBND"]
+    assert lines[4:6] == ["- Độc lập - Tự do - Hạnh phúc", "Tây Ninh, ngày tháng 10 năm 2026"]
+
+
+def test_a_line_whose_words_under_a_stamp_were_lost_stays_one_row():
+    """Tesseract read each row as one line, its words under the stamp set aside or garbage (boxes from the other
+    generator's page, seed 2611): below the header and title, the gaps they left are covered by the stamp's box,
+    no gutter between columns."""
+    stamp = (345, 417, 476, 158)
+    head = (_row(0, (331, 715, "UBND TỈNH QUẢNG TRỊ"), (815, 1532, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+            + _row(1, (404, 644, "SỞ XÂY DỰNG"), (945, 1402, "Độc lập - Tự do - Hạnh phúc"))
+            + _row(2, (385, 662, "Số: 1883/TB-SXD"), (879, 1468, "Quảng Trị, ngày 14 tháng 11 năm 2025"))
+            + _row(3, (769, 1018, "THÔNG BÁO")))
+    for w in head:
+        w.top -= 60  # the rows at 40, 140, 240, 340: above the stamp's rows (418 on)
+    words = head + (_boxes(4, 418, ("Về", 516, 37), ("ti0ại", 782, 80), ("rất", 878, 45), ("sôi", 935, 45),
+                           ("nổi", 989, 45), ("như", 1048, 55), ("để", 1122, 40), ("giải", 1187, 45), ("tỏa", 1236, 50))
+             + _boxes(5, 485, ("lội", 557, 45), ("hội", 617, 45), ("theo", 666, 50), ("sống", 835, 70),
+                      ("đầy", 918, 55), ("lo", 985, 30), ("toan,", 1025, 70), ("bận", 1104, 60), ("rộn.", 1178, 55))
+             + _boxes(6, 540, ("nảy", 251, 55), ("va", 588, 35), ("uiaun", 635, 80), ("tnh", 765, 70),
+                      ("nhân", 852, 70), ("lúc", 934, 45), ("nào", 989, 50), ("chẳng", 1048, 90), ("biết.", 1151, 70))
+             + [w for n in range(7, 11) for w in _boxes(n, 290 + 50 * n, *_BODY)])
+    read = ["THÔNG BÁO", "Về ti0ại rất sôi nổi như để giải tỏa", "lội hội theo sống đầy lo toan, bận rộn.",
+            "nảy va uiaun tnh nhân lúc nào chẳng biết."]
+    assert page_text(reading_order(words, [stamp])).splitlines()[6:10] == read
+    # no stamp there: "Về", "lội hội theo" and "nảy … uiaun" are read as columns
+    assert page_text(reading_order(words)).splitlines()[6:10] != read
+
+
+def test_the_header_block_ends_at_the_title():
+    """A speck read as "1!" left of the title and the subject line under it cut where one gap stands out (held-out
+    seed 9292, page 10): the subject's left part was read as the header's left column. The title, one piece on
+    the page's centre, ends the header."""
+    words = (_row(0, (359, 679, "UBND TỈNH GIA LAI"), (791, 1507, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + _row(1, (417, 623, "SỞ TƯ PHÁP"), (922, 1377, "Độc lập - Tự do - Hạnh phúc"))
+             + _row(2, (856, 1062, "Gia Lai, ngày"), (1163, 1456, "tháng 10 năm 2026"))
+             + _row(3, (578, 608, "Cực"))
+             + _row(4, (532, 582, "1!"), (769, 1035, "THÔNG BÁO"))
+             + _row(5, (308, 681, "Về việc chấn chính công"), (713, 1489, "tác tiếp nhận và trả kết quả thủ tục"))
+             + [w for n in range(6, 10) for w in _row(n, (259, 1543, "Tăng cường tuyên truyền phổ biến pháp luật về "
+                                                                       "hộ tịch đất đai đến từng tổ dân phố"))])
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[6:8] == ["1! THÔNG BÁO", "Về việc chấn chính công tác tiếp nhận và trả kết quả thủ tục"]
+
+
+def test_a_letter_read_twice_inside_its_word_goes():
+    """Tesseract's boxes on the other generator's photocopy (seed 2828, page 2): "ô" at 552–564 inside "ông" at
+    549–605. A short word beside a longer one, or inside a box it does not spell ("10" in a stretched "ngày"),
+    stays."""
+    line = _boxes(0, 786, ("chính", 400, 60), ("là", 513, 25), ("ông", 549, 56), ("ô", 552, 12), ("Chương.", 615, 90))
+    assert page_text(reading_order(line)) == "chính là ông Chương."
+    kept = _boxes(0, 786, ("ngày", 1057, 212), ("10", 1143, 35), ("ô", 1290, 12), ("ông", 1310, 56))
+    assert page_text(reading_order(kept)) == "ngày 10 ô ông"
+
+
+def test_a_stamp_over_the_left_header_leaves_its_gutter_a_gutter():
+    """A receipt stamp over the number line (held-out seed 2424, page 3: its box 276–720, the gutter 648–809): the
+    gap inside the left column it covers joins "Số:" to "/UBND", the gutter it reaches into stays one."""
+    stamp = (276, 236, 444, 220)
+    words = (_row(0, (330, 640, "ỦY BAN NHÂN DÂN"), (770, 1480, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + _row(1, (360, 610, "TỈNH ĐỒNG NAI"), (900, 1360, "Độc lập - Tự do - Hạnh phúc"))
+             + _boxes(2, 295, ("Số:", 329, 43), ("/UBND", 538, 110), ("Đồng", 809, 82), ("Nai,", 901, 61),
+                      ("ngày", 975, 71), ("tháng", 1142, 82), ("11", 1236, 29), ("năm", 1280, 61), ("2026", 1352, 74))
+             + _row(3, (250, 726, "V/v ban hành Quy chế làm việc của"))
+             + [w for n in range(4, 8) for w in _row(n, (250, 1500, "Căn cứ Luật Tổ chức chính quyền địa phương "
+                                                                     "ngày 16 tháng 6 năm 2025 và các văn bản"))])
+    for w in words:  # rows 100 px apart, the number row at its own height
+        w.top = 295 if w.line == 2 else 195 + 50 * w.line
+    lines = page_text(reading_order(words, [stamp])).splitlines()
+    assert lines[:4] == ["ỦY BAN NHÂN DÂN", "TỈNH ĐỒNG NAI", "Số: /UBND", "V/v ban hành Quy chế làm việc của"]
+    assert lines[6] == "Đồng Nai, ngày tháng 11 năm 2026"
