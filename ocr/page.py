@@ -28,6 +28,7 @@ from ocr.correct import correct_words
 from ocr.date_blanks import written_dates
 from ocr.layout import reading_order
 from ocr.marks import Mark
+from ocr.number_line import number_line
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
@@ -108,7 +109,7 @@ def arranged(read: list[Word], found: list[Mark]) -> list[Word]:
     line a column, and both counted in the share of unknown words that sets how boldly a page is corrected."""
     kept = marks.set_aside(read, found)
     stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
-    return signer_titles(reading_order(kept, stamps))
+    return number_line(signer_titles(reading_order(kept, stamps)))
 
 
 def check_output(page: PageOcr) -> None:

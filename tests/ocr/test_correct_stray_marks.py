@@ -67,7 +67,7 @@ def test_specks_taken_off(read, fixed):
     "ngày 10-4-2026 và",  # digits
     "tên miền sohoa.vn và",  # not two known syllables
     "TP.Huế và TP.HCM, Q.Bình Thạnh",  # abbreviations before a name
-    "- Lưu: VT,TP.",
+    "- Lưu: VT, TP.",
     "nhà máy điện...và trạm",  # an ellipsis is written
     "nhà hóa học Carnot' và",  # no syllable: an apostrophe of its own
     "lối chơi 'phá cách' của",  # a quotation in single quotes
