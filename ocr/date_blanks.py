@@ -29,7 +29,7 @@ def _key(word: Word) -> str:
 
 
 def _written(word: Word) -> bool:
-    """A number, or what a hand's number reads as ("t3", "ÌŸ", "j1", "II"): letters or digits, and no syllable.
+    """A number, or what a hand's number reads as ("t3", "ÌŸ", "j1"): letters or digits, and no syllable.
     (Dots or a rule printed as the blank, "ngày ... tháng", have neither.)"""
     core = word.text.strip(PUNCT)
     return core.isdigit() or any(ch.isalnum() for ch in core) and not is_syllable(core)

@@ -103,7 +103,8 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
 
 
 def arranged(read: list[Word], found: list[Mark]) -> list[Word]:
-    """The read's words in reading order (``ocr.layout``), those set aside on the marks ``found`` dropped first
+    """The read's words in reading order (``ocr.layout``), the signer's titles and the number line mended
+    (``ocr.titles``, ``ocr.number_line``), those set aside on the marks ``found`` dropped first
     (``marks.set_aside``): what the page's text leaves out takes no part in its layout or its correction. A stamp's
     label read beside the title ("Chế." at 0.00) made a piece of its own there, a seal's lettering beside a title
     line a column, and both counted in the share of unknown words that sets how boldly a page is corrected."""
