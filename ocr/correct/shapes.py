@@ -87,22 +87,16 @@ def join_numbers(tokens: list[str]) -> list[str]:
 
 
 _WORD_THEN_NUMBER = re.compile(r"^([^\W\d_]{2,})(\d+[,.;:]?)$")
-# A comma, semicolon or colon with a letter right after it: the space print sets after it was lost ("VT,VHXH.",
-# "Thôn7,xã", "06:tháng"). A decimal comma or a time's colon stands between digits.
-_PUNCT_THEN_LETTER = re.compile(r"[^\W_][,;:](?=[^\W\d_])")
 
 
 def split_points(tokens: list[str], known) -> dict[int, int]:
-    """Token index → where to cut it: a known word run into a number ("năm2026" → "năm" "2026", "Thôn2"), only a
-    word not in capitals (short capital codes run into digits are serial numbers: "CH14374", "BE595000"); or two
-    words run together across the comma, semicolon or colon between them, after it ("VT,VHXH." → "VT," "VHXH.")."""
+    """Token index → where to cut it: a known word run into a number ("năm2026" → "năm" "2026", "Thôn2"). Only
+    a word not in capitals (short capital codes run into digits are serial numbers: "CH14374", "BE595000")."""
     out = {}
     for i, t in enumerate(tokens):
         m = _WORD_THEN_NUMBER.match(t)
         if m and not m.group(1).isupper() and known(m.group(1).lower()):
             out[i] = len(m.group(1))
-        elif run_on := _PUNCT_THEN_LETTER.search(t):
-            out[i] = run_on.end()
     return out
 
 

@@ -11,9 +11,10 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
    joined so ("tháng.04", "số-123/2015/NĐ-CP", "năm'*2026"): "Q.1" (quận 1) and "COVID-19" are no such syllable;
    a number and a lowercase syllable ("2026.đến"); and two known syllables of two letters or more joined by
    anything but a hyphen, the second capitalised ("của.Trưởng", "NGHĨA.VIỆT", "Duy.Hải": "TP.Huế" and "Q.Bình"
-   are abbreviations). A comma, colon or semicolon between two such syllables, or before a code in capitals,
-   lost its space and is kept, a speck after it not ("gửi:Ủy" → "gửi: Ủy", "Châu,ngày" → "Châu, ngày",
-   "Lưu:'VT," → "Lưu: VT,"). An ellipsis is written ("điện...và"), never a speck.
+   are abbreviations). A comma, colon or semicolon with a letter right after it lost its space and is kept
+   ("gửi:Ủy" → "gửi: Ủy", "Châu,ngày" → "Châu, ngày", "VT,VHXH." → "VT, VHXH.", "Thôn7,xã" → "Thôn7, xã"; a
+   decimal comma or a time stands between digits); a speck after it goes where it stands between two such syllables
+   or before a code in capitals ("Lưu:'VT," → "Lưu: VT,"). An ellipsis is written ("điện...và"), never a speck.
    Where the point was a sentence's own and only its space was lost ("hang.Ánh", a slip of the corpora's
    typing), "hang Ánh" is as far from "hang. Ánh" as "hang.Ánh" is.
 2. A known syllable opened by an apostrophe, backtick, point, underscore, tilde, plus, circumflex, low quote or
@@ -46,7 +47,7 @@ from ocr.words import Word
 
 _JOINED = re.compile(r"^([^\W\d_]+)([-._'`*°\"“”„]+)([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
 _NUMBER_JOINED = re.compile(r"^(\d+)(?:\.|[_'`*°]+)([^\W\d_]{2,})([^\w]*)$")
-_SPACE_LOST = re.compile(r"^([^\W\d_]+)([,;:])[-._'`*°]*([^\W\d_]+)([^\w]*)$")
+_SPACE_LOST = re.compile(r"^([^\w]*[^\W_]+)([,;:])([-._'`*°]*)([^\W\d_]+)([^\w]*)$")
 _OPENED = re.compile(r"^([-'`._~+ˆ„:]+)([^\W\d_]+)([^\w]*)$")
 _QUOTED = 8  # words from one opened by a single quote to one closed by one: a quotation ('phá cách')
 _CLOSED_APOSTROPHE = re.compile(r"^([^\W\d_]+[.,:;]?)['`]$")
@@ -114,8 +115,9 @@ def _cut(text: str, known: Callable[[str], bool]) -> tuple[str, str] | None:
     if (m := _NUMBER_JOINED.match(text)) and _lower_start(m.group(2)) and _syllable(m.group(2), known):
         return m.group(1), m.group(2) + m.group(3)
     if (m := _SPACE_LOST.match(text)) and ".." not in text:
-        first, mark, second, end = m.groups()
-        if _two_syllables(first, second, known) or len(first) > 1 and _syllable(first, known) and _code(second):
+        first, mark, specks, second, end = m.groups()
+        if not specks or _two_syllables(first, second, known) or len(first) > 1 and _syllable(first, known) \
+                and _code(second):
             return first + mark, second + end
     return None
 

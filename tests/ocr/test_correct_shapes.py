@@ -65,22 +65,6 @@ def test_word_run_into_a_number_cut(read, fixed):
     assert correct_text(read) == fixed
 
 
-@pytest.mark.parametrize("read, fixed", [
-    ("- Lưu: VT,VHXH.", "- Lưu: VT, VHXH."),
-    ("Thôn7,xã Vô Điếm", "Thôn7, xã Vô Điếm"),
-    ("các phòng;ban chuyên môn", "các phòng; ban chuyên môn"),
-    ("ngày 06:tháng 3", "ngày 06: tháng 3"),
-    ("TM,ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),  # cut, the signer's mark then ends with its point
-])
-def test_words_run_together_across_punctuation_cut(read, fixed):
-    assert correct_text(read) == fixed
-
-
-@pytest.mark.parametrize("text", ["tăng 1,79% so với", "lúc 8:30 sáng", "phòng, ban", ",xã"])
-def test_punctuation_between_digits_or_opening_a_word_kept(text):
-    assert correct_text(text) == text
-
-
 @pytest.mark.parametrize("text", ["CH14374", "BE595000", "GCN123", "xyzq12"])
 def test_codes_run_into_numbers_kept(text):
     assert correct_text(text) == text

@@ -147,3 +147,20 @@ def test_a_recipients_dash_put_back_is_doubtful_and_before_its_item():
     dash = words[-3]
     assert (dash.text, dash.line, dash.conf) == ("-", item.line, 0.75)
     assert dash.left + dash.width <= words[-2].left and words[-2].text == "Như"
+
+
+@pytest.mark.parametrize("read, fixed", [
+    ("- Lưu: VT,VHXH.", "- Lưu: VT, VHXH."),  # codes either side
+    ("Thôn7,xã Vô Điếm", "Thôn 7, xã Vô Điếm"),  # a number before it (then cut from its word)
+    ("các phòng;ban chuyên môn", "các phòng; ban chuyên môn"),
+    ("ngày 06:tháng 3", "ngày 06: tháng 3"),
+    ("-Lưu:VT.", "-Lưu: VT."),  # a list's dash glued before it
+    ("TM,ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),  # cut, the signer's mark then ends with its point
+])
+def test_words_run_together_across_a_comma_colon_or_semicolon_are_cut(read, fixed):
+    assert _corrected(read) == fixed
+
+
+@pytest.mark.parametrize("text", ["tăng 1,79% so với", "lúc 8:30 sáng", "phòng, ban", ",xã"])
+def test_such_marks_between_digits_or_opening_a_word_stay(text):
+    assert _corrected(text) == text
