@@ -174,8 +174,10 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
         foot -= 1
     out = _read_columns(pieces[:head], head_gutter, gap, header=True)
     # Between them a stamp's box covering a gap joins its sides (``_pieces``); a header's gutter it may cover.
-    middle = [ps if id(line) in rows else _pieces(line, gap, stamps)
-              for line, ps in zip(lines[head:end - foot], pieces[head:end - foot], strict=True)]
+    middle = pieces[head:end - foot]
+    if stamps:
+        middle = [ps if id(line) in rows else _pieces(line, gap, stamps)
+                  for line, ps in zip(lines[head:end - foot], middle, strict=True)]
     out += _read_middle(lines[head:end - foot], middle, left, width, centre, gap)
     out += _read_columns(pieces[end - foot:end], foot_gutter, gap, header=False)
     out += lines[end:]

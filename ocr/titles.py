@@ -140,12 +140,21 @@ def _spread(title: str, span: list[Word]) -> list[Word]:
     return out
 
 
+def _heads() -> list[str]:
+    """The titles a deputy may sign for, in capitals ("CHỦ TỊCH", "GIÁM ĐỐC")."""
+    return [t.upper() for t in admin.TITLES if not t.startswith("Phó")]
+
+
+def _deputy(head: str) -> str:
+    """The deputy's title under "KT. <head>"."""
+    return "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head}"
+
+
 @cache
 def _under() -> dict[str, str]:
     """The key (``_key``) of each line a signer's title line follows, and that title: the deputy's under "KT.
     <head>", the chair's under "TM. ỦY BAN NHÂN DÂN" (or the body's name with its "TM." lost)."""
-    heads = [t.upper() for t in admin.TITLES if not t.startswith("Phó")]
-    under = {_key(f"KT. {t}"): "THỨ TRƯỞNG" if t == "BỘ TRƯỞNG" else f"PHÓ {t}" for t in heads}
+    under = {_key(f"KT. {t}"): _deputy(t) for t in _heads()}
     for body in ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
         under[_key(body)] = under[_key(f"TM. {body}")] = "CHỦ TỊCH"
     return under
@@ -183,12 +192,8 @@ def signer_titles(words: list[Word]) -> list[Word]:
 def _signing_for() -> dict[str, tuple[str, str]]:
     """A head's title by its key, and the two lines a deputy signs under for that head: "KT. CHỦ TỊCH", "PHÓ CHỦ
     TỊCH" (heads whose deputy's title ends with theirs: not "BỘ TRƯỞNG", whose deputy is "THỨ TRƯỞNG")."""
-    out = {}
-    for kt, deputy in _under().items():
-        head = _calling().get(kt, "")
-        if head.startswith("KT. ") and _key(deputy).endswith(_key(head[4:])):
-            out[_key(head[4:])] = (head, deputy)
-    return out
+    return {_key(head): (f"KT. {head}", _deputy(head)) for head in _heads()
+            if _key(_deputy(head)).endswith(_key(head))}
 
 
 def _deputy_twice(lines: list[list[Word]], keys: list[str]) -> None:
