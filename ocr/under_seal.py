@@ -30,6 +30,10 @@ print is read a second time with its whole disk whitened instead: its lettering,
 whitened rings, glues itself to the words it crosses. A seal costs two more Tesseract runs of a small crop, a
 stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
+A crop's sides are moved out to the nearest gap between words across its rows: a body line running on under a
+seal's top was cut mid-word there ("trách nhiệm thi hành" read "thiệm thì"), and the page's own read of the words
+cut was lost to the garbled ones (held out 9494 2.08 → 1.96%, docs/benchmarks.md, session 42).
+
 A seal whose colour was washed out leaves no ring in the image read: its neighbourhood is read again as it is,
 one block. The page's read (psm 4) takes a line across both of the footer's columns, and on colour scans lost a
 title line the seal had crossed ("PHÓ CHỦ TỊCH" beside "- Chủ tịch, các Xã;"; held-out moderate pages' CER 1.02 →
@@ -71,6 +75,8 @@ _MARK_INK = 200  # ink pixels on the rings or frame, at least, to say how dark t
 # stamps stand 4–11 levels from its print, paler ones 21–70 (docs/benchmarks.md, accuracy, session 40).
 _APART = {SEAL: 20, STAMP: 30}
 _BETWEEN = 1 / 3  # how far from the print's darkness towards the mark's the cut lies
+_SPACE = 0.2  # word heights of paper between two words, at least (between two letters of a word: less)
+_PAPER = 3  # ink pixels a column of a crop's rows may hold and still be a gap between words (a speck's)
 
 
 def ring_mask(crop: np.ndarray) -> np.ndarray | None:
@@ -163,6 +169,12 @@ def _cut_row(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> bool:
     return False
 
 
+def _space(words: Sequence[Word]) -> int:
+    """Columns of paper between two words at least: a fifth of the page's word height (≈ 7 at 200 dpi)."""
+    sure = [w.height for w in words if w.conf >= CONFIDENT]
+    return max(3, round(_SPACE * median(sure))) if sure else 6
+
+
 def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
                  dpi: int, grey: np.ndarray | None = None) -> list[Word]:
     """The page's ``words`` (Tesseract's, on ``img``), with what each seal and stamp of ``marks`` covers read
@@ -197,6 +209,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
     out = []
     dark = None
     own: list[Word] | None = None  # the page's words less the stamps' own
+    space = _space(words)
     for mark in marks:
         if mark.kind == SEAL:
             x0, y0 = max(0, mark.left - 20), max(0, mark.top - 10)
@@ -221,6 +234,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             mark.kind == SEAL or not _cut_row(read, *there))
         if min(y1 - y0, x1 - x0) < _SMALLEST or read_already:
             continue  # a box cut by the page's edge to a sliver (no ring to find there), or read already
+        x0, x1 = _between_words(img, x0, y0, y1, -1, space), _between_words(img, x1, y0, y1, 1, space)
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:
             found = _rings(crop)
@@ -246,6 +260,24 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             crops.append(np.where(disk, np.uint8(255), crop))
         out.append(Covered(x0, y0, crops, mark.kind))
     return out
+
+
+def _between_words(img: np.ndarray, x: int, y0: int, y1: int, step: int, space: int) -> int:
+    """``x``, or the nearest gap between words beyond it (``step`` -1: to the left, 1: to the right): ``space``
+    columns of paper side by side across the rows ``y0``–``y1`` (a single one is often between two letters of a
+    word). A crop's side there cuts no word of a line that runs past the mark ("trách nhiệm thi hành" cut at the
+    seal's crop read "thiệm thì", and the words it had cut were lost with the page's own read of them). Looked for
+    as far as the crop is tall; where there is none (a ruled page), ``x`` itself."""
+    lo, hi = (max(x - (y1 - y0), 0), x) if step < 0 else (x, min(x + y1 - y0, img.shape[1]))
+    paper = np.count_nonzero(img[y0:y1, lo:hi] < 128, axis=0) <= _PAPER
+    if step < 0:
+        paper = paper[::-1]  # counted outwards from x
+    if len(paper) < space or paper[:space].all():
+        return x
+    runs = np.convolve(paper, np.ones(space, int), mode="valid") == space  # a run of ``space`` starts at i
+    if not runs.any():
+        return x
+    return x + step * int(np.argmax(runs))
 
 
 def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height: int) -> np.ndarray:

@@ -265,3 +265,24 @@ def test_the_title_is_read_again_where_the_page_missed_its_part_under_the_seal()
     # Five words of the title read, its right part beside the seal's edge; what the seal covers, not.
     right = [w for w in _title(["TL. CHỦ TỊCH", "KT. CHÁNH VĂN PHÒNG", "PHÓ CHÁNH VĂN PHÒNG"]) if w.left >= 470]
     assert len(right) == 5 and len(covered_crops(page, [_seal()], page, right)) == 1
+
+
+def test_a_seal_crop_cuts_no_word_of_a_line_running_past_it():
+    """A body line whose end runs under the seal's top: the crop's left side, 20 pixels before the seal, fell
+    inside a word ("trách nhiệm thi hành" read "thiệm thì" there, and the page's own read of the words it cut
+    was lost). It is moved left to the gap before that word, and the word is read whole."""
+    page = _block()
+    img = Image.fromarray(page)
+    draw, regular = ImageDraw.Draw(img), font("serif", 30)
+    line = "có liên quan chịu trách nhiệm thi hành"
+    start = _seal().left - 20 - regular.getlength("có liên quan chịu trách nhiệ")  # the side falls in "nhiệm"
+    draw.text((start, 62), line, font=regular, fill=10)
+    page = np.array(img)
+    [(x0, y0, crops, _)] = covered_crops(page, [_seal()], page)
+    word = start + regular.getlength("có liên quan chịu trách ")
+    assert word - 12 <= x0 <= word + 4  # in the gap before "nhiệm" (its glyph starts a pixel or two in)
+    rows = page[y0:y0 + crops[0].shape[0]]
+    assert (rows[:, x0 - 3:x0] < 128).sum() <= 3 * 3  # paper left of the side: no stroke cut
+    name = Word("Nguyễn", 0.95, 430, 565, 120, 36, 3, 1)
+    text = " ".join(w.text for w in read_covered(page, [name], [_seal()], "vie", time.monotonic() + 60, 200))
+    assert "nhiệm" in text, text
