@@ -26,6 +26,7 @@ from ocr import marks, preprocess, specks
 from ocr.broken_dates import reread_dates
 from ocr.correct import correct_words
 from ocr.date_blanks import written_dates
+from ocr.date_line import date_words
 from ocr.layout import reading_order
 from ocr.marks import Mark
 from ocr.number_line import number_line
@@ -97,6 +98,9 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = specks.speck_colons(grey, read)
     words = arranged(read, found)
     correct_words(words)
+    # (after the correction: a date's words mended before it would change the page's share of unknown words,
+    # which sets how boldly every other word is corrected)
+    date_words(words)
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)

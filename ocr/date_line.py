@@ -1,0 +1,61 @@
+"""The words of a written-out date ("ngày 15 tháng 3 năm 2024", Decree 30's date line and the "Căn cứ…" clauses),
+one of them misread, put back by the two others.
+
+A poor copy turns an "á" into "ú" ("ngày thúng năm 2026") or loses a letter ("thán", "ngà"); the language model
+keeps such a word, a syllable of its own. The phrase is fixed: where the year's "năm" and the two other words stand
+in order, each with at most one word between (the day's or month's number, or the blank a pen fills), and two of
+the three are read as printed, the third is that word when its letters, marks aside, are two edits from it at most
+("thúng", "nấm"; "nghỉ" in "ngày nghỉ năm 2024" is not "tháng"). It keeps its box and becomes doubtful
+(``SUPPLIED``).
+"""
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from domain.text import fold
+from ocr.marks import PUNCT
+from ocr.words import SUPPLIED, Word, lines_of
+
+_WORDS = ("ngày", "tháng", "năm")
+_YEAR = re.compile(r"\d{4}[.,;]?")
+_OFF = 2  # edits, at most, between a misread word and the one the phrase calls for
+
+
+def _key(word: Word) -> str:
+    return word.text.strip(PUNCT).lower()
+
+
+def _phrase(line: list[Word], year: int) -> list[int] | None:
+    """Where "ngày", "tháng" and "năm" stand before ``line[year]``: at most one word between each two, "năm"
+    right before the year."""
+    at, found = year, []
+    for _ in _WORDS:
+        # (a number between is the day's or month's; the first word of the phrase may stand before it)
+        options = [at - 1] if not found else [at - 1, at - 2]
+        words = [i for i in options if i >= 0 and _key(line[i]) and not _key(line[i]).isdigit()]
+        if not words:
+            return None
+        want = _WORDS[len(_WORDS) - 1 - len(found)]
+        at = next((i for i in words if _key(line[i]) == want), words[0])
+        found.append(at)
+    return found[::-1]
+
+
+def date_words(words: list[Word]) -> list[Word]:
+    """``words`` in reading order (lines numbered), a written-out date's one misread word put back."""
+    for line in lines_of(words):
+        for year, word in enumerate(line):
+            if not _YEAR.fullmatch(word.text) or (at := _phrase(line, year)) is None:
+                continue
+            off = [i for i, want in zip(at, _WORDS, strict=True) if _key(line[i]) != want]
+            if len(off) != 1:
+                continue
+            i = off[0]
+            want = _WORDS[at.index(i)]
+            core = line[i].text.strip(PUNCT)
+            if len(core) >= 2 and Levenshtein.distance(fold(core).lower(), fold(want)) <= _OFF:
+                line[i].text = line[i].text.replace(core, want.capitalize() if core[0].isupper() else want, 1)
+                line[i].conf = min(line[i].conf, SUPPLIED)
+    return words
