@@ -8,7 +8,9 @@ wide as tall (a dash or a rule's stub is long), and with no letter within ``NEAR
 accent, the dot of an i, a dot below, a full stop or a comma always sits that close to its letter.
 
 On the grey page, which is not despeckled, a speck right of a word is read as a colon too ("thủ tục: hành chính",
-"Ủy ban: nhân dân"): a printed colon is two dots one above the other, a speck one mark (``speck_colons``).
+"Ủy ban: nhân dân"): a printed colon is two dots one above the other, a speck one mark (``speck_colons``). An
+ellipsis is read as a stop ("chất..." → "chất.") and a stop with specks beside it as an ellipsis: the dots right
+of the word's last letter, on its line's foot, say which it is (``ellipses``).
 """
 from __future__ import annotations
 
@@ -29,6 +31,12 @@ LONG = 2.0  # a mark this many times longer than it is thick is a dash or a stro
 # held one mark only, the others two specks or none.)
 LETTER = 0.3
 _PAD, _REACH = 0.15, 0.5  # how far past a word's box its colon is looked for: above and below, right (× word height)
+_DOT = 0.25  # a dot is at most this share of the word height either way
+_DOTS_REACH = 1.5  # an ellipsis's dots lie within this many word heights right of the last letter
+_DOT_GAP = 0.5  # …each this many word heights at most from the one before (the first from the letter)
+_FOOT = 0.15  # …their feet this close to the letters' (× word height)
+_ALIKE = 0.75  # the dots of an ellipsis are alike: the smallest this share of the largest at least
+_GRAIN = 0.08  # a mark no larger than this share of the word height is a grain of toner, not looked at (a dot: 0.15)
 
 
 def text_height(heights: np.ndarray) -> float:
@@ -106,3 +114,51 @@ def _colon_printed(box: np.ndarray, height: float) -> bool:
             if min(x + w, x2 + w2) > max(x, x2) and (y2 - (y + h) >= 1 or y - (y2 + h2) >= 1):
                 return True
     return False
+
+
+def ellipses(img: np.ndarray, words: list[Word]) -> list[Word]:
+    """``words`` (read from ``img``) whose last mark reads as a stop or an ellipsis made what the marks right of
+    the last letter show: three dots in a row on the letters' foot an ellipsis, one alone a stop."""
+    if not words:
+        return words
+    height = median(w.height for w in words)
+    pad, reach = max(2, round(_PAD * height)), round(_DOTS_REACH * height)
+    for line in lines_of(words):
+        for w, nxt in zip(line, [*line[1:], None], strict=True):
+            stem = w.text.rstrip(".")
+            if not stem or not stem[-1].isalpha() or len(w.text) - len(stem) not in (1, 3):
+                continue
+            right = w.left + w.width + reach
+            if nxt is not None:
+                right = max(w.left + w.width, min(right, nxt.left))
+            dots = _dots(img[max(0, w.top - pad):w.top + w.height + pad, w.left:right], height)
+            if dots in (1, 3):
+                w.text = stem + "." * dots
+    return words
+
+
+def _dots(box: np.ndarray, height: float) -> int | None:
+    """How many dots stand in a row right of the last letter in a word's ``box``, on the letters' foot; None
+    where there is no letter to judge by or some other mark stands there (a comma, a speck off the foot; a grain of
+    toner a pixel or two across is passed over)."""
+    _, _, stats, _ = components((box < 128).astype(np.uint8), connectivity=8)
+    marks = stats[1:, :4]
+    letters = marks[marks[:, 3] >= LETTER * height]
+    if not len(letters):
+        return None
+    end = int((letters[:, 0] + letters[:, 2]).max())
+    foot = float(np.median(letters[:, 1] + letters[:, 3]))
+    after = marks[(marks[:, 0] >= end - 1) & (marks[:, 2:4].max(axis=1) > _GRAIN * height)]
+    after = after[np.argsort(after[:, 0])]
+    small = _DOT * height
+    if not len(after) or any(w > small or h > small or abs(y + h - foot) > _FOOT * height for x, y, w, h in after):
+        return None
+    at = end
+    for x, _, w, _ in after:
+        if x - at > _DOT_GAP * height:
+            return None
+        at = x + w
+    sizes = after[:, 2:4].max(axis=1)
+    if sizes.min() < _ALIKE * sizes.max():
+        return None  # a stop with specks beside it: an ellipsis's dots are printed alike
+    return len(after)

@@ -84,3 +84,33 @@ def test_a_colon_read_from_a_speck_goes_and_a_printed_one_stays():
     assert [w.text for w in specks.speck_colons(grey, words)] == ["liên", "quan", "thủ", "tục", "hành", "chính"]
     grey, words = _words_drawn(["Nơi", "nhận:", "Kính", "gửi:", "Số:"], speck_after=None)
     assert [w.text for w in specks.speck_colons(grey, words)] == ["Nơi", "nhận:", "Kính", "gửi:", "Số:"]
+
+
+def _read_as(grey_words: tuple[np.ndarray, list[Word]], texts: list[str]) -> list[str]:
+    """What ``ellipses`` makes of the drawn words when Tesseract read them as ``texts`` (their boxes kept)."""
+    grey, words = grey_words
+    for w, text in zip(words, texts, strict=True):
+        w.text = text
+    return [w.text for w in specks.ellipses(grey, words)]
+
+
+def test_an_ellipsis_read_as_a_stop_is_put_back_and_a_stop_read_as_one_too():
+    drawn = ["chất...", "Văn", "khỏe...", "me.", "chúng.", "hết"]
+    read = ["chất.", "Văn", "khỏe.", "me...", "chúng...", "hết"]
+    assert _read_as(_words_drawn(drawn, speck_after=None), read) == drawn
+    # A speck beside the stop, above the letters' foot, is no dot: what the read said stays.
+    assert _read_as(_words_drawn(["Mau.", "hết"], speck_after=0), ["Mau...", "hết"]) == ["Mau...", "hết"]
+    # Read right, or no stop at all: nothing to do.
+    assert _read_as(_words_drawn(drawn, speck_after=None), drawn) == drawn
+    assert _read_as(_words_drawn(["quan", "hết"], speck_after=None), ["quan", "hết"]) == ["quan", "hết"]
+
+
+def test_two_specks_beside_a_stop_make_no_ellipsis():
+    """A photocopy's specks in a row after a stop, on the line's foot but smaller than its dot, leave it a stop."""
+    grey, words = _words_drawn(["sau.", "hết"], speck_after=None)
+    grey = grey.copy()
+    foot, end = words[0].top + words[0].height, words[0].left + words[0].width
+    for x in (end + 3, end + 8):  # before the next word, 12 px on
+        grey[foot - 3:foot - 1, x:x + 2] = 40  # 2 px across (more than a grain), the stop's dot 4
+    assert _read_as((grey, words), ["sau.", "hết"]) == ["sau.", "hết"]
+    assert _read_as((grey, words), ["sau...", "hết"]) == ["sau...", "hết"]
