@@ -14,6 +14,7 @@ of the word's last letter, on its line's foot, say which it is (``ellipses``).
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
 from statistics import median
 
 import cv2
@@ -83,19 +84,22 @@ def speck_colons(img: np.ndarray, words: list[Word]) -> list[Word]:
     if not words:
         return words
     height = median(w.height for w in words)
-    # A little past the box each way, up to the next word: a box Tesseract cut short may leave a printed colon out,
-    # or its upper dot ("thoại:" boxed to "thoạ").
-    pad, reach = max(2, round(_PAD * height)), round(_REACH * height)
+    for w, box in _beside(img, words, height, _REACH):
+        if len(w.text) >= 2 and w.text.endswith(":") and w.text[-2].isalnum() and not _colon_printed(box, height):
+            w.text = w.text[:-1]
+    return words
+
+
+def _beside(img: np.ndarray, words: list[Word], height: float, reach: float) -> Iterator[tuple[Word, np.ndarray]]:
+    """Each word with its box of ``img`` a little past it each way: ``reach`` word heights right, up to the next
+    word. A box Tesseract cut short may leave a printed colon out, or its upper dot ("thoại:" boxed to "thoạ")."""
+    pad, right_of = max(2, round(_PAD * height)), round(reach * height)
     for line in lines_of(words):
         for w, nxt in zip(line, [*line[1:], None], strict=True):
-            if len(w.text) < 2 or not w.text.endswith(":") or not w.text[-2].isalnum():
-                continue
-            right = w.left + w.width + reach
+            right = w.left + w.width + right_of
             if nxt is not None:
                 right = max(w.left + w.width, min(right, nxt.left))
-            if not _colon_printed(img[max(0, w.top - pad):w.top + w.height + pad, w.left:right], height):
-                w.text = w.text[:-1]
-    return words
+            yield w, img[max(0, w.top - pad):w.top + w.height + pad, w.left:right]
 
 
 def _colon_printed(box: np.ndarray, height: float) -> bool:
@@ -122,18 +126,10 @@ def ellipses(img: np.ndarray, words: list[Word]) -> list[Word]:
     if not words:
         return words
     height = median(w.height for w in words)
-    pad, reach = max(2, round(_PAD * height)), round(_DOTS_REACH * height)
-    for line in lines_of(words):
-        for w, nxt in zip(line, [*line[1:], None], strict=True):
-            stem = w.text.rstrip(".")
-            if not stem or not stem[-1].isalpha() or len(w.text) - len(stem) not in (1, 3):
-                continue
-            right = w.left + w.width + reach
-            if nxt is not None:
-                right = max(w.left + w.width, min(right, nxt.left))
-            dots = _dots(img[max(0, w.top - pad):w.top + w.height + pad, w.left:right], height)
-            if dots in (1, 3):
-                w.text = stem + "." * dots
+    for w, box in _beside(img, words, height, _DOTS_REACH):
+        stem = w.text.rstrip(".")
+        if stem and stem[-1].isalpha() and len(w.text) - len(stem) in (1, 3) and (dots := _dots(box, height)) in (1, 3):
+            w.text = stem + "." * dots
     return words
 
 
