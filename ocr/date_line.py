@@ -31,13 +31,12 @@ def _phrase(line: list[Word], year: int) -> list[int] | None:
     """Where "ngày", "tháng" and "năm" stand before ``line[year]``: at most one word between each two, "năm"
     right before the year."""
     at, found = year, []
-    for _ in _WORDS:
+    for want in reversed(_WORDS):
         # (a number between is the day's or month's; the first word of the phrase may stand before it)
-        options = [at - 1] if not found else [at - 1, at - 2]
+        options = [at - 1, at - 2] if found else [at - 1]
         words = [i for i in options if i >= 0 and _key(line[i]) and not _key(line[i]).isdigit()]
         if not words:
             return None
-        want = _WORDS[len(_WORDS) - 1 - len(found)]
         at = next((i for i in words if _key(line[i]) == want), words[0])
         found.append(at)
     return found[::-1]
@@ -49,13 +48,12 @@ def date_words(words: list[Word]) -> list[Word]:
         for year, word in enumerate(line):
             if not _YEAR.fullmatch(word.text) or (at := _phrase(line, year)) is None:
                 continue
-            off = [i for i, want in zip(at, _WORDS, strict=True) if _key(line[i]) != want]
+            off = [(line[i], want) for i, want in zip(at, _WORDS, strict=True) if _key(line[i]) != want]
             if len(off) != 1:
                 continue
-            i = off[0]
-            want = _WORDS[at.index(i)]
-            core = line[i].text.strip(PUNCT)
+            [(misread, want)] = off
+            core = misread.text.strip(PUNCT)
             if len(core) >= 2 and Levenshtein.distance(fold(core).lower(), fold(want)) <= _OFF:
-                line[i].text = line[i].text.replace(core, want.capitalize() if core[0].isupper() else want, 1)
-                line[i].conf = min(line[i].conf, SUPPLIED)
+                misread.text = misread.text.replace(core, want.capitalize() if core[0].isupper() else want, 1)
+                misread.conf = min(misread.conf, SUPPLIED)
     return words
