@@ -96,7 +96,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = read_unread(grey, read, found, settings.ocr_lang, deadline, dpi, rules)
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
     # (the dots an ellipsis holds past its first are specks to the binarised variant's despeckling: the grey page)
-    read = specks.ellipses(source, specks.speck_colons(grey, read))
+    read = specks.unprinted(source, specks.ellipses(source, specks.speck_colons(grey, read)))
     words = arranged(read, found)
     correct_words(words)
     # (after the correction: a date's words mended before it would change the page's share of unknown words,

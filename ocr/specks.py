@@ -10,7 +10,9 @@ accent, the dot of an i, a dot below, a full stop or a comma always sits that cl
 On the grey page, which is not despeckled, a speck right of a word is read as a colon too ("thủ tục: hành chính",
 "Ủy ban: nhân dân"): a printed colon is two dots one above the other, a speck one mark (``speck_colons``). An
 ellipsis is read as a stop ("chất..." → "chất.") and a stop with specks beside it as an ellipsis: the dots right
-of the word's last letter, on its line's foot, say which it is (``ellipses``).
+of the word's last letter, on its line's foot, say which it is (``ellipses``). A speck before a word is read as
+a dash or a quote glued to it ("-XÃ", '"QUYẾT'), one between words as a word of punctuation ("‹", "`"): the marks
+there say whether such punctuation is printed (``unprinted``).
 """
 from __future__ import annotations
 
@@ -158,3 +160,56 @@ def _dots(box: np.ndarray, height: float) -> int | None:
     if sizes.min() < _ALIKE * sizes.max():
         return None  # a stop with specks beside it: an ellipsis's dots are printed alike
     return len(after)
+
+
+_LEADS = "-–—\"“„'‹`,.:"  # read before a word's first letter from a speck: a dash, quotes, a stop…
+_DASHES = "-–—"
+_QUOTES = "\"“„"
+_X_MIDDLE = 0.25  # the middle of the letters' x-height, this many word heights above their foot
+_ALONE = "()/@&%"  # printed alone too, and not from a speck: left as read
+
+
+def unprinted(img: np.ndarray, words: list[Word]) -> list[Word]:
+    """``words`` (read from ``img``) less the punctuation that no mark on the page prints: before a word's first
+    letter ("-XÃ", '"QUYẾT'), or a word of punctuation alone ("‹", "`", "+"). A dash is a long mark, a double
+    quote two marks above the letters' middle, anything else a mark larger than a speck."""
+    if not words:
+        return words
+    height = median(w.height for w in words)
+    pad = max(2, round(_PAD * height))
+    out = []
+    for w in words:
+        box = img[max(0, w.top - pad):w.top + w.height + pad, w.left:w.left + w.width]
+        if not any(c.isalnum() for c in w.text):
+            # (a dash alone, a list's or the motto's, is left as read: on a copy's grey its ink may be as thick as long)
+            if any(c in _ALONE + _DASHES for c in w.text) or _printed(box, height, w.text, alone=True):
+                out.append(w)
+            continue
+        lead = len(w.text) - len(w.text.lstrip(_LEADS))
+        if lead and w.text[lead].isalnum() and not _printed(box, height, w.text[:lead], alone=False):
+            w.text = w.text[lead:]
+        out.append(w)
+    return out
+
+
+def _printed(box: np.ndarray, height: float, punct: str, alone: bool) -> bool:
+    """Do the marks in a word's ``box`` show the punctuation ``punct``: all of them when the word is punctuation
+    ``alone``, else those left of its first letter (True where there is no letter to judge by)?"""
+    _, _, stats, _ = components((box < 128).astype(np.uint8), connectivity=8)
+    marks = stats[1:, :4]
+    marks = marks[marks[:, 2:4].max(axis=1) > _GRAIN * height]
+    if not alone:
+        letters = marks[marks[:, 3] >= LETTER * height]
+        if not len(letters):
+            return True
+        # (a letter crosses the middle of the letters' x-height; a quote high up, as tall, does not)
+        middle = float(np.median(letters[:, 1] + letters[:, 3])) - _X_MIDDLE * height
+        letters = letters[(letters[:, 1] < middle) & (letters[:, 1] + letters[:, 3] > middle)]
+        if not len(letters):
+            return True
+        marks = marks[marks[:, 0] + marks[:, 2] <= int(letters[:, 0].min()) + 1]
+    if punct[0] in _DASHES:
+        return any(w >= LONG * h for _, _, w, h in marks)
+    if punct[0] in _QUOTES and not alone:
+        return sum(1 for _, y, _, h in marks if y + h <= middle) >= 2
+    return any(max(w, h) > SMALL * height or w >= LONG * h for _, _, w, h in marks)

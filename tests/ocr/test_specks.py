@@ -114,3 +114,41 @@ def test_two_specks_beside_a_stop_make_no_ellipsis():
         grey[foot - 3:foot - 1, x:x + 2] = 40  # 2 px across (more than a grain), the stop's dot 4
     assert _read_as((grey, words), ["sau.", "hết"]) == ["sau.", "hết"]
     assert _read_as((grey, words), ["sau...", "hết"]) == ["sau...", "hết"]
+
+
+def _led(grey_words: tuple[np.ndarray, list[Word]], texts: list[str]) -> list[str]:
+    """What ``unprinted`` makes of the drawn words when Tesseract read them as ``texts`` (their boxes kept)."""
+    grey, words = grey_words
+    for w, text in zip(words, texts, strict=True):
+        w.text = text
+    return [w.text for w in specks.unprinted(grey, words)]
+
+
+def test_punctuation_read_before_a_word_goes_unless_it_is_printed_there():
+    """A photocopy's speck before a line's first word is read as a dash or a quote ("-XÃ", '"QUYẾT'): the marks
+    left of the first letter say whether one is printed — a dash is long, a double quote two marks up high."""
+    drawn = ["XÃ", "QUYẾT", "-Sở", "“Về", "việc”", "pháp"]
+    assert _led(_words_drawn(drawn, speck_after=None), ["-XÃ", '"QUYẾT', "-Sở", "“Về", "việc”", ",pháp"]) == drawn
+    # A speck before the word, inside its box: a mark, but neither long nor two.
+    grey, words = _words_drawn(["XÃ", "ĐÁ", "BẠC"], speck_after=None)
+    grey = grey.copy()
+    w = words[1]
+    grey[w.top + 8:w.top + 11, w.left - 6:w.left - 3] = 40
+    w.left, w.width = w.left - 7, w.width + 7
+    assert _led((grey, words), ["XÃ", "-ĐÁ", "BẠC"]) == ["XÃ", "ĐÁ", "BẠC"]
+    assert _led((grey, words), ["XÃ", "“ĐÁ", "BẠC"]) == ["XÃ", "ĐÁ", "BẠC"]
+
+
+def test_a_word_of_punctuation_alone_goes_unless_it_is_printed():
+    """A speck between two words read as a word of its own ("‹", "`", "-") goes; a printed list dash, a printed
+    plus and a bracket stay."""
+    grey, words = _words_drawn(["-", "Như", "+", "Điều", "(3)"], speck_after=None)
+    grey = grey.copy()
+    speck = Word(text="‹", conf=0.5, left=words[1].left + words[1].width + 3, top=words[1].top + 8, width=6, height=6,
+                 block=1, line=1)
+    grey[speck.top + 1:speck.top + 4, speck.left + 1:speck.left + 4] = 40
+    blank = Word(text=":", conf=0.5, left=words[3].left + words[3].width + 2, top=words[3].top, width=8,
+                 height=words[3].height, block=1, line=1)
+    read = [*words[:2], speck, words[2], words[3], blank, words[4]]
+    assert [w.text for w in specks.unprinted(grey, read)] == ["-", "Như", "+", "Điều", "(3)"]
+
