@@ -86,12 +86,12 @@ def test_a_colon_read_from_a_speck_goes_and_a_printed_one_stays():
     assert [w.text for w in specks.speck_colons(grey, words)] == ["Nơi", "nhận:", "Kính", "gửi:", "Số:"]
 
 
-def _read_as(grey_words: tuple[np.ndarray, list[Word]], texts: list[str]) -> list[str]:
-    """What ``ellipses`` makes of the drawn words when Tesseract read them as ``texts`` (their boxes kept)."""
+def _read_as(grey_words: tuple[np.ndarray, list[Word]], texts: list[str], rule=specks.ellipses) -> list[str]:
+    """What ``rule`` makes of the drawn words when Tesseract read them as ``texts`` (their boxes kept)."""
     grey, words = grey_words
     for w, text in zip(words, texts, strict=True):
         w.text = text
-    return [w.text for w in specks.ellipses(grey, words)]
+    return [w.text for w in rule(grey, words)]
 
 
 def test_an_ellipsis_read_as_a_stop_is_put_back_and_a_stop_read_as_one_too():
@@ -117,11 +117,7 @@ def test_two_specks_beside_a_stop_make_no_ellipsis():
 
 
 def _led(grey_words: tuple[np.ndarray, list[Word]], texts: list[str]) -> list[str]:
-    """What ``unprinted`` makes of the drawn words when Tesseract read them as ``texts`` (their boxes kept)."""
-    grey, words = grey_words
-    for w, text in zip(words, texts, strict=True):
-        w.text = text
-    return [w.text for w in specks.unprinted(grey, words)]
+    return _read_as(grey_words, texts, rule=specks.unprinted)
 
 
 def test_punctuation_read_before_a_word_goes_unless_it_is_printed_there():
