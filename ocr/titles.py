@@ -42,7 +42,8 @@ _LEAST = 5  # letters a line needs to be matched: "CHỦ" alone is no title line
 _JUNK = 0.4  # a word read less surely at a line's end may be a seal's (``marks.set_aside``'s bar on a seal)
 
 
-def _key(text: str) -> str:
+def letter_key(text: str) -> str:
+    """A line's letters alone, folded: what is compared with a closed set of lines."""
     return "".join(ch for ch in fold(text) if ch.isalnum())
 
 
@@ -54,7 +55,7 @@ def title_lines() -> tuple[list[str], list[str]]:
     lines |= {t.upper() for t in admin.TITLES}
     lines |= {f"{mark} {t.upper()}" for mark in admin.AUTHORITY_MARKS[1:] for t in admin.TITLES}
     ordered = sorted(lines)
-    return ordered, [_key(t) for t in ordered]
+    return ordered, [letter_key(t) for t in ordered]
 
 
 def _word_like(text: str) -> bool:
@@ -68,7 +69,7 @@ def title_of(texts: list[str]) -> str | None:
     letters = [ch for t in texts for ch in t if ch.isalpha()]
     if len(letters) < _LEAST or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
         return None
-    key = _key(" ".join(texts))
+    key = letter_key(" ".join(texts))
     lines, keys = title_lines()
     (_, best, i), (_, second, _) = process.extract(key, keys, scorer=Levenshtein.distance, limit=2)
     if best > _NEAR * len(keys[i]) or second <= best:
@@ -89,7 +90,7 @@ def restored(read: list[Word]) -> list[Word]:
         if title is None:
             out += words
             continue
-        out += words[:keep[0]] + (_taken(title, span) or _spread(title, span)) + words[keep[-1] + 1:]
+        out += words[:keep[0]] + (_taken(title, span) or spread(title, span)) + words[keep[-1] + 1:]
     return out
 
 
@@ -115,13 +116,13 @@ def _taken(title: str, span: list[Word]) -> list[Word] | None:
     """The span's own words, where they spell the title word for word ("„CHỦ TỊCH" read at 0.0): its words on
     their boxes, as sure as ``SURE`` at least; None where they do not."""
     words = title.split()
-    if [_key(w.text) for w in span] != [_key(t) for t in words]:
+    if [letter_key(w.text) for w in span] != [letter_key(t) for t in words]:
         return None
     return [w if w.text == t and w.conf >= SURE else replace(w, text=t, conf=max(w.conf, SURE))
             for w, t in zip(span, words, strict=True)]
 
 
-def _spread(title: str, span: list[Word]) -> list[Word]:
+def spread(title: str, span: list[Word]) -> list[Word]:
     """The title's words over the span's box, each as wide as its share of the title's characters."""
     left = min(w.left for w in span)
     right = max(w.left + w.width for w in span)
@@ -152,11 +153,11 @@ def _deputy(head: str) -> str:
 
 @cache
 def _under() -> dict[str, str]:
-    """The key (``_key``) of each line a signer's title line follows, and that title: the deputy's under "KT.
+    """The key (``letter_key``) of each line a signer's title line follows, and that title: the deputy's under "KT.
     <head>", the chair's under "TM. ỦY BAN NHÂN DÂN" (or the body's name with its "TM." lost)."""
-    under = {_key(f"KT. {t}"): _deputy(t) for t in _heads()}
+    under = {letter_key(f"KT. {t}"): _deputy(t) for t in _heads()}
     for body in ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
-        under[_key(body)] = under[_key(f"TM. {body}")] = "CHỦ TỊCH"
+        under[letter_key(body)] = under[letter_key(f"TM. {body}")] = "CHỦ TỊCH"
     return under
 
 
@@ -168,9 +169,9 @@ def signer_titles(words: list[Word]) -> list[Word]:
     (read whole, ``_deputy_twice`` made it "KT. CHỦ TỊCH"; a part of it is left as read). A seal's lettering read
     unsurely at a line's ends ("ñTRŠ" at 0.3) may be left out of the line's letters, and is left as read."""
     lines = lines_of(words)
-    keys = [_key(" ".join(w.text for w in line)) for line in lines]
+    keys = [letter_key(" ".join(w.text for w in line)) for line in lines]
     _deputy_twice(lines, keys)
-    deputies = {_key(t) for t in _under().values()} - {_key("CHỦ TỊCH")}
+    deputies = {letter_key(t) for t in _under().values()} - {letter_key("CHỦ TỊCH")}
     for n in range(1, len(lines)):
         found = _called(keys[n - 1])
         if found is None:
@@ -179,11 +180,11 @@ def signer_titles(words: list[Word]) -> list[Word]:
         if title == "CHỦ TỊCH" and n + 1 < len(lines) and keys[n + 1] in deputies:
             continue
         before, span, after = next((parts for parts in _spans(lines[n])
-                                    if _reads_as_end(title, _key(" ".join(w.text for w in parts[1])), parts[1])),
+                                    if _reads_as_end(title, letter_key(" ".join(w.text for w in parts[1])), parts[1])),
                                    ([], [], []))
         if span:
             lines[n] = before + _laid(title, span) + after
-            if _key(above) != keys[n - 1]:
+            if letter_key(above) != keys[n - 1]:
                 lines[n - 1] = _laid(above, lines[n - 1])
     return [w for line in lines for w in line]
 
@@ -192,8 +193,8 @@ def signer_titles(words: list[Word]) -> list[Word]:
 def _signing_for() -> dict[str, tuple[str, str]]:
     """A head's title by its key, and the two lines a deputy signs under for that head: "KT. CHỦ TỊCH", "PHÓ CHỦ
     TỊCH" (heads whose deputy's title ends with theirs: not "BỘ TRƯỞNG", whose deputy is "THỨ TRƯỞNG")."""
-    return {_key(head): (f"KT. {head}", _deputy(head)) for head in _heads()
-            if _key(_deputy(head)).endswith(_key(head))}
+    return {letter_key(head): (f"KT. {head}", _deputy(head)) for head in _heads()
+            if letter_key(_deputy(head)).endswith(letter_key(head))}
 
 
 def _deputy_twice(lines: list[list[Word]], keys: list[str]) -> None:
@@ -203,10 +204,10 @@ def _deputy_twice(lines: list[list[Word]], keys: list[str]) -> None:
     "PHÓ" read as junk, set aside). The words lacking are put back, doubtful."""
     for n in range(len(lines) - 1):
         pair = _signing_for().get(keys[n])
-        if pair and keys[n + 1] in (keys[n], _key(pair[1])):
+        if pair and keys[n + 1] in (keys[n], letter_key(pair[1])):
             for k, title in ((n, pair[0]), (n + 1, pair[1])):
                 lines[k] = _laid(title, lines[k])
-                keys[k] = _key(title)
+                keys[k] = letter_key(title)
 
 
 def _spans(line: list[Word]) -> Iterator[tuple[list[Word], list[Word], list[Word]]]:
@@ -241,7 +242,7 @@ def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
     """Do the line's letters ``key`` spell the last words of ``title`` and no more, or, a line of capitals, its last
     letters but for a third of them ("GIÁ ĐỌC Ở", "Á ĐỐC" for "PHÓ GIÁM ĐỐC"; "CHỦ CH" for "CHỦ TỊCH"), nearer to
     them than to any other title line?"""
-    words = [_key(w) for w in title.split()]
+    words = [letter_key(w) for w in title.split()]
     if any(key == "".join(words[k:]) for k in range(len(words))):
         return True
     letters = [ch for w in line for ch in w.text if ch.isalpha()]
@@ -265,7 +266,7 @@ def _laid(title: str, line: list[Word]) -> list[Word]:
     words, the others put back before them, as wide as their letters, doubtful (``SUPPLIED``)."""
     words = title.split()
     kept = 0
-    while kept < min(len(words), len(line)) and _key(line[-1 - kept].text) == _key(words[-1 - kept]):
+    while kept < min(len(words), len(line)) and letter_key(line[-1 - kept].text) == letter_key(words[-1 - kept]):
         kept += 1
     own = line[len(line) - kept:]
     first, last = line[0], line[-1]
