@@ -40,4 +40,4 @@ def _put(text: str, line: list[Word]) -> list[Word]:
     if [letter_key(w.text) for w in line] == [letter_key(t) for t in parts]:
         return [w if _AS_PRINTED.get(w.text, w.text) == t else replace(w, text=t, conf=max(w.conf, SURE))
                 for w, t in zip(line, parts, strict=True)]
-    return [replace(w, line=line[0].line) for w in spread(text, line)]
+    return spread(text, line)

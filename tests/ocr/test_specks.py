@@ -136,8 +136,8 @@ def test_punctuation_read_before_a_word_goes_unless_it_is_printed_there():
 
 
 def test_a_word_of_punctuation_alone_goes_unless_it_is_printed():
-    """A speck between two words read as a word of its own ("‹", "`", "-") goes; a printed list dash, a printed
-    plus and a bracket stay."""
+    """A speck between two words read as a word of its own ("‹"), or a colon read from nothing, goes; a list's dash
+    (a dash alone is left as read), a printed plus and a bracket stay."""
     grey, words = _words_drawn(["-", "Như", "+", "Điều", "(3)"], speck_after=None)
     grey = grey.copy()
     speck = Word(text="‹", conf=0.5, left=words[1].left + words[1].width + 3, top=words[1].top + 8, width=6, height=6,
