@@ -104,12 +104,17 @@ def _beside(img: np.ndarray, words: list[Word], height: float, reach: float) -> 
             yield w, img[max(0, w.top - pad):w.top + w.height + pad, w.left:right]
 
 
+def _marks(box: np.ndarray, height: float) -> tuple[np.ndarray, np.ndarray]:
+    """The marks (left, top, width, height) of a word's ``box`` (grey or 0/255), and those tall enough for letters."""
+    _, _, stats, _ = components((box < 128).astype(np.uint8), connectivity=8)
+    marks = stats[1:, :4]
+    return marks, marks[marks[:, 3] >= LETTER * height]
+
+
 def _colon_printed(box: np.ndarray, height: float) -> bool:
     """Do the marks right of the last letter in a word's ``box`` hold two one above the other, apart? (True when
     there is no letter or nothing right of it to judge by: two dots run into one tall mark, or a box cut short.)"""
-    _, _, stats, _ = components((box < 128).astype(np.uint8), connectivity=8)
-    marks = stats[1:, :4]
-    letters = marks[marks[:, 3] >= LETTER * height]
+    marks, letters = _marks(box, height)
     if not len(letters):
         return True
     after = marks[marks[:, 0] >= (letters[:, 0] + letters[:, 2]).max() - 1]
@@ -139,9 +144,7 @@ def _dots(box: np.ndarray, height: float) -> int | None:
     """How many dots stand in a row right of the last letter in a word's ``box``, on the letters' foot; None
     where there is no letter to judge by or some other mark stands there (a comma, a speck off the foot; a grain of
     toner a pixel or two across is passed over)."""
-    _, _, stats, _ = components((box < 128).astype(np.uint8), connectivity=8)
-    marks = stats[1:, :4]
-    letters = marks[marks[:, 3] >= LETTER * height]
+    marks, letters = _marks(box, height)
     if not len(letters):
         return None
     end = int((letters[:, 0] + letters[:, 2]).max())
@@ -195,11 +198,9 @@ def unprinted(img: np.ndarray, words: list[Word]) -> list[Word]:
 def _printed(box: np.ndarray, height: float, punct: str, alone: bool) -> bool:
     """Do the marks in a word's ``box`` show the punctuation ``punct``: all of them when the word is punctuation
     ``alone``, else those left of its first letter (True where there is no letter to judge by)?"""
-    _, _, stats, _ = components((box < 128).astype(np.uint8), connectivity=8)
-    marks = stats[1:, :4]
+    marks, letters = _marks(box, height)  # (a letter is no grain: the same letters either way)
     marks = marks[marks[:, 2:4].max(axis=1) > _GRAIN * height]
     if not alone:
-        letters = marks[marks[:, 3] >= LETTER * height]
         if not len(letters):
             return True
         # (a letter crosses the middle of the letters' x-height; a quote high up, as tall, does not)
