@@ -28,7 +28,7 @@ def _key(word: Word) -> str:
     return fold(word.text.strip(PUNCT))
 
 
-def _written(word: Word) -> bool:
+def by_hand(word: Word) -> bool:
     """A number, or what a hand's number reads as ("t3", "ÌŸ", "j1"): letters or digits, and no syllable.
     (Dots or a rule printed as the blank, "ngày ... tháng", have neither.)"""
     core = word.text.strip(PUNCT)
@@ -40,7 +40,7 @@ def written_dates(words: list[Word]) -> tuple[list[Word], list[Mark]]:
     written: list[Word] = []
     for line in lines_of(words):
         keys = [_key(w) for w in line]
-        slots = [i for i in range(1, len(line) - 1) if (keys[i - 1], keys[i + 1]) in _SLOTS and _written(line[i])]
+        slots = [i for i in range(1, len(line) - 1) if (keys[i - 1], keys[i + 1]) in _SLOTS and by_hand(line[i])]
         if not slots:
             continue
         gaps = [b.left - (a.left + a.width) for a, b in zip(line, line[1:], strict=False)]

@@ -30,7 +30,7 @@ from ocr.date_line import date_words
 from ocr.heading import heading
 from ocr.layout import reading_order
 from ocr.marks import Mark
-from ocr.number_line import number_line
+from ocr.number_line import number_code, number_line, pen_numbers
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
@@ -103,7 +103,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # (after the correction: a date's words mended before it would change the page's share of unknown words,
     # which sets how boldly every other word is corrected)
     date_words(words)
-    words = heading(words)
+    words = number_code(heading(words))
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)
@@ -237,7 +237,8 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     if best.rotation != rotation:
         found = marks.flipped(found, best.width, best.height)
     best.words, written = written_dates(best.words)
-    found = found + written
+    best.words, pen = pen_numbers(best.words)
+    found = found + written + pen
     best.text = page_text(best.words)
     check_output(best)
     if settings.ocr_reread_lines and wanted(best.variant, best.confidence):

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.number_line import number_line
+from ocr.marks import HANDWRITING
+from ocr.number_line import number_code, number_line, pen_numbers
 from ocr.words import SUPPLIED, Word, page_text
 
 
@@ -42,3 +43,121 @@ def test_other_lines_stay(lines):
 def test_only_the_pages_top_is_looked_at():
     lines = ["Căn cứ Luật Hộ tịch"] * 8 + ["/QĐ-UBND"]
     assert page_text(number_line(_lines(*lines))).splitlines()[8] == "/QĐ-UBND"
+
+
+def _header(left: list[str], title: str, right_at: int = 1200) -> list[Word]:
+    """A header as the layout orders it: the left column's lines, then the national name right of them, then the
+    title under both."""
+    words = _lines(*left)
+    n = len(left)
+    x = right_at
+    for t in "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".split():
+        words.append(Word(t, 0.95, x, 40, 20 * len(t), 30, 1, n))
+        x += 20 * len(t) + 12
+    words += [Word(t, 0.95, 900 + 200 * i, 400, 150, 30, 2, n + 1) for i, t in enumerate(title.split())]
+    return words
+
+
+def _number(words: list[Word]) -> str:
+    return page_text(number_code(words)).splitlines()[2]
+
+
+@pytest.mark.parametrize("body, unit, read, title, printed", [
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số:", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),  # the code under the pen's number
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số; B-UBND", "THÔNG BÁO", "Số: /TB-UBND"),
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "BND", "KẾ HOẠCH", "Số: /KH-UBND"),  # the code's end alone
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số: '/QĐ-UBND", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "SỐ: 2 /QĐ-UBND", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),  # a pen's number apart
+    ("ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "SỐ 2222 3ND", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),
+    ("ỦY BAN NHÂN DÂN", "XÃ SÌN HỒ", "Số: 1445/KH:UBND_", "KẾ HOẠCH", "Số: 1445/KH-UBND"),  # a printed one
+    ("UBND TỈNH QUẢNG TRỊ", "SỞ TƯ PHÁP", "5ố:", "QUYẾT ĐỊNH", "Số: /QĐ-STP"),  # the issuer is the lower line
+    ("UBND TỈNH THANH HÓA", "SỞ GIÁO DỤC VÀ ĐÀO TẠO", "Số: 1864/T B-SGD", "THÔNG BÁO", "Số: 1864/TB-SGD"),
+    ("ỦY BAN NHÂN DÂN", "XÃ KHÁNH BÌNH", "Số: 41UBND-KT", "V/v lập kế hoạch", "Số: 41/UBND-KT"),  # a letter
+    ("ỦY BAN NHÂN DÂN", "TỈNH AN GIANG", "Số: /UEND", "V/v lập kế hoạch", "Số: /UBND"),  # well formed, a letter off
+    ("ỦY BAN NHÂN DÂN", "TỈNH AN GIANG", "Số: 12/QĐ-UBNĐ", "QUYẾT ĐỊNH", "Số: 12/QĐ-UBND"),
+])
+def test_a_number_lines_code_is_rebuilt_from_the_pages_kind_and_body(body, unit, read, title, printed):
+    words = _header([body, unit, read], title)
+    assert _number(words) == printed
+    rebuilt = [w for w in number_code(words) if w.line == 2]
+    assert all(w.conf <= SUPPLIED for w in rebuilt)
+    assert rebuilt[-1].left + rebuilt[-1].width > 300 + 20 * len(printed) // 2  # the code took the room it needs
+
+
+@pytest.mark.parametrize("body, unit, read, title", [
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số: 41/UBND-KT", "V/v lập kế hoạch"),  # as printed
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số: /QĐ-UBND", "QUYẾT ĐỊNH"),
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số: 7/QĐ-UBND", "KẾ HOẠCH"),  # another kind printed: the title misread
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số: 30/2020/NĐ-CP", "NGHỊ ĐỊNH"),
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số:", "ĐIỀU LỆ"),  # a kind with no code known
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Chị", "Về việc cấp bản sao"),  # a title not read: the kind unknown
+    ("MẶT TRẬN TỔ QUỐC", "XÃ VIỆT AN", "Số:", "THÔNG BÁO"),  # a body whose code is not its initials
+])
+def test_a_line_that_shows_no_garbled_code_stays(body, unit, read, title):
+    words = _header([body, unit, read], title)
+    assert number_code(words) == words
+
+
+def test_a_line_read_as_printed_is_the_number_line_whatever_the_lines_above_show():
+    words = _header(["ỦY BAN NHÂN DÂN", "TỈNH TÂY NINH", "Số", "Số: /QĐ-UBND"], "QUYẾT ĐỊNH")
+    assert number_code(words) == words
+
+
+@pytest.mark.parametrize("body, unit, rest, title, printed", [
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", [], "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", ["Chị"], "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),  # junk is left, not taken
+    ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", ["ở xã các UBND"], "THÔNG BÁO", "Số: /TB-UBND"),  # not the code's end
+    ("UBND TỈNH QUẢNG TRỊ", "SỞ TƯ PHÁP", ["V/v cấp bản sao"], "V/v cấp bản sao", "Số: /STP"),  # under the issuer
+])
+def test_a_number_line_read_not_at_all_goes_under_the_body(body, unit, rest, title, printed):
+    words = number_code(_header([body, unit, *rest], title))
+    lines = page_text(words).splitlines()
+    assert lines[:2] == [body, unit] and lines[2] == printed and lines[3:3 + len(rest)] == rest
+    assert sorted({w.line for w in words}) == list(range(len(lines)))
+    added = [w for w in words if w.line == 2]
+    assert all(w.conf == SUPPLIED for w in added)
+    name = [w for w in words if w.line == (0 if body.startswith("ỦY") else 1)]  # centred on the issuer's name
+    centre = (name[0].left + name[-1].left + name[-1].width) / 2
+    assert abs((added[0].left + added[-1].left + added[-1].width) / 2 - centre) < 20
+    assert added[0].top > max(w.top for w in words if w.line == 1)
+
+
+def test_without_the_national_name_nothing_is_rebuilt():
+    words = _lines("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số:", "QUYẾT ĐỊNH")
+    assert page_text(number_code(words)).splitlines()[2] == "Số:"
+
+
+def test_only_the_left_column_is_rebuilt():
+    words = _header(["ỦY BAN NHÂN DÂN", "XÃ VIỆT AN"], "QUYẾT ĐỊNH", right_at=800)
+    merged = [w for w in words if w.line == 2]  # the national name read into the number's line
+    for w in merged:
+        w.top = 140
+    words += [Word("Số:", 0.9, 300, 140, 60, 30, 1, 2)]
+    words.sort(key=lambda w: (w.line, w.left))
+    line = [w.text for w in number_code(words) if w.line == 2]
+    assert line == ["Số:", "/QĐ-UBND", *"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM".split()]
+
+
+@pytest.mark.parametrize("pen", [["8y"], ["13)"], ["/2"], ["D", "ch."], ["3/9 20 2ö"]])
+def test_a_pens_number_read_under_the_number_line_is_set_aside_as_handwriting(pen):
+    words = _header(["ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "Số: /TB-UBND", *pen, "V/v cấp bản sao", "2026"], "THÔNG BÁO")
+    kept, marks = pen_numbers(words)
+    assert page_text(kept).splitlines()[:5] == ["ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "Số: /TB-UBND", "V/v cấp bản sao",
+                                                "2026"]
+    assert [m.kind for m in marks] == [HANDWRITING] * sum(len(p.split()) for p in pen)
+    assert {(m.left, m.top) for m in marks} == {(w.left, w.top) for w in words if w.line in range(3, 3 + len(pen))}
+
+
+@pytest.mark.parametrize("left", [
+    ["ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "Số: /TB-UBND", "Hà"],  # a syllable: a line of the header
+    ["ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "8y", "Số: /TB-UBND"],  # above the number line
+    ["ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "Số:", "8y"],  # no number line read as printed
+])
+def test_other_lines_of_the_header_stay(left):
+    words = _header(left, "THÔNG BÁO")
+    assert pen_numbers(words) == (words, [])
+
+
+def test_without_the_national_name_no_line_is_set_aside():
+    words = _lines("ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "Số: /TB-UBND", "8y")
+    assert pen_numbers(words) == (words, [])
