@@ -85,7 +85,7 @@ def number_code(words: list[Word]) -> list[Word]:
             if _WELL_FORMED.fullmatch(text):
                 if not _one_off(text, kind, body):
                     return words
-                shown = [(-3, n, text, body, left)]
+                shown = [(0, n, text, body, left)]  # the number line, found
                 break
             if how := _shows_number(left, body):
                 shown.append((-how, n, text, body, left))
