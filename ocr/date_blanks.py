@@ -49,6 +49,11 @@ def written_dates(words: list[Word]) -> tuple[list[Word], list[Mark]]:
                    if k not in slots and k + 1 not in slots and (keys[k], keys[k + 1]) not in _SLOTS]
         least = max(_ROOM * median(w.height for w in line), _SPACES * median(printed) if printed else 0.0)
         written += [line[i] for i in slots if min(gaps[i - 1], gaps[i]) >= least]
+    return set_aside(words, written)
+
+
+def set_aside(words: list[Word], written: list[Word]) -> tuple[list[Word], list[Mark]]:
+    """``words`` less those a hand ``written``, and those words' boxes as handwriting marks, for a person to key."""
     if not written:
         return words, []
     gone = {id(w) for w in written}

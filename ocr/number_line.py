@@ -24,9 +24,9 @@ from rapidfuzz.distance import Levenshtein
 
 from domain.text import fold
 from ocr.correct import admin
-from ocr.date_blanks import by_hand
+from ocr.date_blanks import by_hand, set_aside
 from ocr.heading import LINES as HEADING
-from ocr.marks import HANDWRITING, Mark
+from ocr.marks import Mark
 from ocr.record_type import LETTER, document_kind
 from ocr.titles import letter_key, spread
 from ocr.words import SUPPLIED, Word, lines_of, page_text
@@ -47,7 +47,6 @@ KIND_CODES = {
 # A line read as printed: "Số: /QĐ-UBND", "Số: 41/UBND-KT", "Số: 30/2020/NĐ-CP"
 _WELL_FORMED = re.compile(r"Số: \d*/(?:\d{4}/)?[A-ZĐ][A-Za-zĐ]*(?:-[A-ZĐ][A-Za-zĐ]*)*")
 _HEADING_KEY = letter_key(HEADING[0])
-_WRITTEN = 0.5  # a pen's number under the number line: a mark as sure as the date line's
 _LABEL_READ = re.compile(r"\W?[s5][o0][:;.,]")  # "Số:" folded, as a copy's specks read it
 
 
@@ -116,11 +115,7 @@ def pen_numbers(words: list[Word]) -> tuple[list[Word], list[Mark]]:
                     break
                 written += left
             break
-    if not written:
-        return words, []
-    gone = {id(w) for w in written}
-    return ([w for w in words if id(w) not in gone],
-            [Mark(HANDWRITING, w.left, w.top, w.width, w.height, _WRITTEN) for w in written])
+    return set_aside(words, written)
 
 
 def _left(line: list[Word], edge: int) -> list[Word]:
@@ -135,8 +130,7 @@ def _insert(lines: list[list[Word]], at: int, edge: int, code: str) -> None:
     under = at + 1 if at + 1 < len(lines) and _unit(_left(lines[at + 1], edge)) else at
     last = _left(lines[under], edge)
     right = max(w.left + w.width for w in name)
-    per_char = (right - name[0].left) / len(" ".join(w.text for w in name))
-    width, height = round(per_char * len(code)), round(median(w.height for w in last))
+    width, height = round(_per_char(name) * len(code)), round(median(w.height for w in last))
     top = max(w.top for w in last) + 2 * height
     box = Word(code, SUPPLIED, round((name[0].left + right - width) / 2), top, width, height, last[0].block, 0)
     lines.insert(under + 1, [replace(w, conf=SUPPLIED) for w in spread(code, [box])])
@@ -212,10 +206,13 @@ def _code(text: str, kind: str, body: str | None) -> str | None:
 
 def _room(code: str, span: list[Word]) -> list[Word]:
     """The span, widened where only the label was read: the code took the room right of it."""
-    right = max(w.left + w.width for w in span)
-    per_char = (right - span[0].left) / max(1, len(" ".join(w.text for w in span)))
-    wanted = span[0].left + round(per_char * len(code))
-    if wanted <= right:
+    wanted = span[0].left + round(_per_char(span) * len(code))
+    if wanted <= max(w.left + w.width for w in span):
         return span
     last = span[-1]
     return span[:-1] + [replace(last, width=wanted - last.left)]
+
+
+def _per_char(span: list[Word]) -> float:
+    """The width a character of the span's text takes on the page, spaces included."""
+    return (max(w.left + w.width for w in span) - span[0].left) / max(1, len(" ".join(w.text for w in span)))
