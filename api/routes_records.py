@@ -40,10 +40,11 @@ def record_page(request: Request, record_id: str, principal: Annotated[Principal
 @router.get("/books/{batch_id}/pages/{seq}", include_in_schema=False)
 def book_page(request: Request, batch_id: str, seq: PageSeq, principal: Annotated[Principal, Depends(can_view)],
               dossier: str = "") -> Response:
-    with state(request).ctx.db.session() as s:
-        view = service.book_page(batch_id, seq, actor(request, principal), s=s, dossier_id=dossier or None)
-    return render(request, "book_page.html", page=view["page"], records=view["records"], nav=view["nav"],
-                  dossier=dossier)
+    ctx = state(request).ctx
+    with ctx.db.session() as s:
+        view = service.book_page(batch_id, seq, actor(request, principal), s=s, store=ctx.store,
+                                 dossier_id=dossier or None)
+    return render(request, "book_page.html", **view, dossier=dossier)
 
 
 # -- /api/v1 --------------------------------------------------------------------------------------------

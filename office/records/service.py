@@ -94,17 +94,20 @@ def record_page(record_id: str, actor: Actor, *, s: Session, store, dossier_id: 
             "dossiers": dossiers, "marks": page_marks(first["page_id"], s=s, store=store) if first else []}
 
 
-def book_page(batch_id: str, seq: int, actor: Actor, *, s: Session, dossier_id: str | None = None) -> dict:
-    """One page of a book with the records read on it, for paging through the book; audited."""
+def book_page(batch_id: str, seq: int, actor: Actor, *, s: Session, store, dossier_id: str | None = None) -> dict:
+    """One page of a book with the records read on it, its text as read and the marks OCR set aside on it, for
+    paging through the book; audited. A page filed as a document (a decision, an official letter) yields no
+    record: its text and its marks (the number a pen wrote into its blank) are what there is to read."""
     page = s.scalar(select(Page).where(Page.batch_id == batch_id, Page.seq == seq))
     if page is None:
         raise NotFound(f"Quyển {batch_id} không có trang {seq}")
     records = [{"record_id": r.id, "type": r.type, "fields": r.fields} for r in s.scalars(
         select(Record).join(RecordPage).where(RecordPage.page_id == page.id))]
     info = {"page_id": page.id, "number": page.number, "status": page.status, "reason": page.reason,
-            "has_image": page.image_key is not None}
+            "has_image": page.image_key is not None, "text": page.text or ""}
     record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=batch_id, seq=seq)
-    return {"page": info, "records": records, "nav": book_nav(batch_id, seq, s=s)}
+    return {"page": info, "records": records, "nav": book_nav(batch_id, seq, s=s),
+            "marks": page_marks(page.id, s=s, store=store)}
 
 
 DECADES = range(1900, 2030, 10)
