@@ -27,13 +27,14 @@ from ocr.correct import admin
 from ocr.date_blanks import by_hand, set_aside
 from ocr.heading import LINES as HEADING
 from ocr.marks import Mark
-from ocr.record_type import LETTER, document_kind
+from ocr.record_type import LETTER, LETTER_SUBJECT, document_kind, opens_address
 from ocr.titles import letter_key, spread
 from ocr.words import SUPPLIED, Word, lines_of, page_text
 
 # "/QĐ-UBND", "1658/KH-UBND", "41/UBND-KT", "/TB-STP": a number (or the blank) and the kind and body's letters
 CODE = re.compile(r"\d*/[A-ZĐ]{2,8}(?:-[A-ZĐ0-9]{1,8}){0,3}[.,]?")
 LABEL = "Số:"
+SUBJECT = "V/v"  # a letter's subject opens so under its number (Decree 30/2020, Appendix I)
 _TOP = 8  # lines from the page's top where a header's number line stands
 # Decree 30/2020, Appendix III: each kind's abbreviation in the code ("12/QĐ-UBND"); a letter's code has none
 KIND_CODES = {
@@ -70,7 +71,7 @@ def number_code(words: list[Word]) -> list[Word]:
     where it was read without its code or with the code garbled; left as read where either is not known."""
     lines = lines_of(words)
     edge = _heading_edge(lines[:_TOP])
-    kind = KIND_CODES.get(document_kind(page_text(words)) or "")
+    kind = KIND_CODES.get(document_kind(page_text(words), addressed=True) or "")
     if edge is None or kind is None:
         return words
     body, at, shown = None, None, []
@@ -96,6 +97,35 @@ def number_code(words: list[Word]) -> list[Word]:
             return [w for line in lines for w in line]
     if not shown and body is not None and at is not None:
         _insert(lines, at, edge, f"{LABEL} /{kind}-{body}" if kind else f"{LABEL} /{body}")
+    return [w for line in lines for w in line]
+
+
+def subject_label(words: list[Word]) -> list[Word]:
+    """``words`` in reading order after ``number_code``, a letter's "V/v" put back before its subject where no line
+    of the page's top holds it: the first line under the number line in the header's left column (Decree 30 prints
+    the letter's summary there, opened by "V/v"). A word that is the label one letter off ("/v", "V/y") becomes it;
+    else the label goes before the line's first word, doubtful both ways."""
+    lines = lines_of(words)
+    edge = _heading_edge(lines[:_TOP])
+    if edge is None or document_kind(page_text(words), addressed=True) != LETTER:
+        return words
+    if any(LETTER_SUBJECT.match(" ".join(w.text for w in line)) for line in lines[:_TOP + 4]):
+        return words
+    for n, line in enumerate(lines[:_TOP - 1]):
+        if _WELL_FORMED.fullmatch(" ".join(w.text for w in _left(line, edge))):
+            # (past the lines a pen's number was read as, which pen_numbers takes out at the page's end)
+            below = next((b for b in lines[n + 1:_TOP + 4] if not all(by_hand(w) for w in b)), [])
+            if not below or _left(below, edge) != below or opens_address(" ".join(w.text for w in below)):
+                return words  # under the number line, the national name's column, or the letter's addressees
+            first = below[0]
+            if len(first.text) <= 3 and Levenshtein.distance(first.text.casefold(), "v/v") <= 1:
+                below[0] = replace(first, text=SUBJECT, conf=min(first.conf, SUPPLIED))
+            else:
+                per_char = _per_char(below)
+                width = round(len(SUBJECT) * per_char)
+                below.insert(0, replace(first, text=SUBJECT, conf=SUPPLIED, width=width,
+                                        left=max(0, round(first.left - width - per_char))))
+            break
     return [w for line in lines for w in line]
 
 

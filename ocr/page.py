@@ -30,7 +30,7 @@ from ocr.date_line import date_words
 from ocr.heading import heading
 from ocr.layout import reading_order
 from ocr.marks import Mark
-from ocr.number_line import number_code, number_line, pen_numbers
+from ocr.number_line import number_code, number_line, pen_numbers, subject_label
 from ocr.preprocess import Rules
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
@@ -103,7 +103,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # (after the correction: a date's words mended before it would change the page's share of unknown words,
     # which sets how boldly every other word is corrected)
     date_words(words)
-    words = number_code(heading(words))
+    words = subject_label(number_code(heading(words)))
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)

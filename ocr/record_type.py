@@ -12,6 +12,7 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 from domain.records import RecordType
+from domain.text import fold
 from ocr.labels import Skeleton, find_label, label_skeleton, max_errors, skeleton, whole_words
 from ocr.layout import opens_recipients
 
@@ -43,7 +44,7 @@ DOCUMENT_KINDS = (
     "Phiếu gửi", "Phiếu chuyển", "Phiếu báo", "Thư công", "Nghị định", "Thông tư", "Pháp lệnh", "Luật",
 )
 LETTER, UNTITLED = "Công văn", ""
-_LETTER_SUBJECT = re.compile(r"^\W{0,2}V\s?/\s?v\b", re.IGNORECASE)
+LETTER_SUBJECT = re.compile(r"^\W{0,2}V\s?/\s?v\b", re.IGNORECASE)
 _SUBJECT = re.compile(r"^\W{0,2}V[ềeê]\s+vi[ệeê]c\b")
 _CAPITALS = 0.6  # share of a title line's letters in capitals
 
@@ -53,18 +54,23 @@ def _capitals(line: str) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= _CAPITALS * len(letters)
 
 
-def document_kind(text: str) -> str | None:
+def document_kind(text: str, addressed: bool = False) -> str | None:
     """The administrative document kind the page is titled as ("Quyết định"; ``LETTER`` for a letter's "V/v"
     subject line, ``UNTITLED`` for a subject under a title not read), looked for in its top lines; ``UNTITLED``
     too for a page whose title and subject are both unread (a receipt stamp over a letter's "V/v") but which
     ends as such documents do, a line opening with "Nơi nhận:" (no civil-status or land form prints it); None
-    when it carries none of these."""
+    when it carries none of these. ``addressed``: a page addressed ("Kính gửi:") under its header with no title
+    or subject read above that line is a letter, whose "V/v" a stamp or a copier took (a titled document
+    addressed so, a "TỜ TRÌNH", has its title and "Về việc" above; a declaration form is addressed too, which is
+    why classing pages does not ask this)."""
     lines = [line for line in text.splitlines() if line.strip()]
     for line in lines[:_TITLE_LINES]:
-        if _LETTER_SUBJECT.match(line):
+        if LETTER_SUBJECT.match(line):
             return LETTER
         if _SUBJECT.match(line):
             return UNTITLED
+        if addressed and opens_address(line):
+            return LETTER
         if not _capitals(line):
             continue
         sk = skeleton(line).text
@@ -72,6 +78,11 @@ def document_kind(text: str) -> str | None:
         if distance <= max_errors(len(label_skeleton(kind))):  # the nearest: "THÔNG BÁO" is a letter from "Thông cáo"
             return kind
     return UNTITLED if any(opens_recipients(line.split()) for line in lines) else None
+
+
+def opens_address(line: str) -> bool:
+    """Does the line open with a letter's "Kính gửi" (read with or without its marks)?"""
+    return "".join(ch for ch in fold(" ".join(line.split()[:2])) if ch.isalpha()).startswith("kinhgui")
 
 
 def _words(line: str, phrase: str, sk: Skeleton) -> bool:

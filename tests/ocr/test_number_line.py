@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from ocr.marks import HANDWRITING
-from ocr.number_line import number_code, number_line, pen_numbers
+from ocr.number_line import SUBJECT, number_code, number_line, pen_numbers, subject_label
 from ocr.words import SUPPLIED, Word, page_text
 
 
@@ -161,3 +161,60 @@ def test_other_lines_of_the_header_stay(left):
 def test_without_the_national_name_no_line_is_set_aside():
     words = _lines("ỦY BAN NHÂN DÂN", "XÃ ĐỒNG LÊ", "Số: /TB-UBND", "8y")
     assert pen_numbers(words) == (words, [])
+
+
+# A letter whose "V/v" a receipt stamp took: it is known by its address ("Kính gửi:") under a header with no title.
+ADDRESSED = "Kính gửi: Ủy ban nhân dân xã Vĩnh Hưng"
+
+
+@pytest.mark.parametrize("left, printed", [
+    (["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số: Ï 33 /(UBND", "tăng cường công tác"], "Số: /UBND"),
+    (["UBND TỈNH THÁI NGUYÊN", "SỞ TƯ PHÁP", "SÍP", "/v bạn lộc của"], "Số: /STP"),  # the code's end, a letter off
+    (["ỦY BAN NHÂN DÂN", "TỈNH TÂY NINH", "thành"], "Số: /UBND"),  # not read: put under the body
+])
+def test_a_letter_known_by_its_address_gets_a_letters_code(left, printed):
+    assert _number(_header(left, ADDRESSED)) == printed
+
+
+def test_an_address_is_no_title_where_the_page_is_classed():
+    from ocr.record_type import LETTER, UNTITLED, document_kind
+    top = "ỦY BAN NHÂN DÂN\nSố: /UBND\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+    assert document_kind(top + ADDRESSED) is None  # a declaration form is addressed too: it holds records
+    assert document_kind(top + ADDRESSED, addressed=True) == LETTER
+    assert document_kind(top + "Kinh gui: UBND xã", addressed=True) == LETTER  # read without its marks
+    assert document_kind(top + "TỜ TRÌNH\nVề việc cấp kinh phí\n" + ADDRESSED, addressed=True) == "Tờ trình"
+    assert document_kind(top + "Về việc cấp kinh phí\n" + ADDRESSED, addressed=True) == UNTITLED
+
+
+def _subject(words: list[Word]) -> str:
+    return page_text(subject_label(words)).splitlines()[3]
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("tăng cường công tác đăng ký", "V/v tăng cường công tác đăng ký"),  # the label not read: put back before it
+    ("/v ban hành Quy chế", "V/v ban hành Quy chế"),  # read one letter off
+    ("V/y ban hành Quy chế", "V/v ban hành Quy chế"),
+])
+def test_a_letters_subject_gets_its_label_back(read, printed):
+    words = _header(["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số: /UBND", read, "khai sinh, khai tử đúng hạn"], ADDRESSED)
+    assert _subject(words) == printed
+    line = [w for w in subject_label(words) if w.line == 3]
+    assert line[0].text == SUBJECT and line[0].conf <= SUPPLIED
+    assert line[0].left + line[0].width < line[1].left or len(line) == len(read.split())
+
+
+def test_the_label_goes_before_the_subject_not_before_a_pens_number_under_the_number_line():
+    words = _header(["ỦY BAN NHÂN DÂN", "TỈNH TÂY NINH", "Số: /UBND", "8y", "thành lập Hội đồng"], ADDRESSED)
+    assert page_text(subject_label(words)).splitlines()[3:5] == ["8y", "V/v thành lập Hội đồng"]
+
+
+@pytest.mark.parametrize("left, title", [
+    (["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số: /UBND", "V/v tăng cường công tác"], ADDRESSED),  # read
+    (["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số: /QĐ-UBND", "tăng cường công tác"], "QUYẾT ĐỊNH"),  # no letter
+    (["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số: /UBND", "tăng cường công tác"], "Về việc cấp bản sao"),
+    (["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số: /UBND"], ADDRESSED),  # nothing under the number: the national name
+    (["ỦY BAN NHÂN DÂN", "TỈNH PHÚ THỌ", "Số:", "tăng cường công tác"], ADDRESSED),  # no number line as printed
+])
+def test_no_label_is_put_where_the_page_is_no_letter_or_its_subject_is_not_found(left, title):
+    words = _header(left, title)
+    assert subject_label(words) == words
