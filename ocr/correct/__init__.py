@@ -25,7 +25,9 @@ Rules, each with a test in tests/ocr/test_correct.py:
    "'thực", "của. doanh" (tests/ocr/test_correct_stray_marks.py).
 7. A letter misread (``letters``, tests/ocr/test_correct_letters.py): a reading that is no known syllable and
    carries a Vietnamese mark also weighs the syllables one letter slip away ("rghề" → "nghề", "dâr" → "dân"),
-   where its own letters' spellings leave it unsure; a capitalised one spelled like no syllable is a name.
+   where its own letters' spellings leave it unsure; a capitalised one spelled like no syllable is a name. A line
+   where a word was corrected is decoded once more, the corrected word its neighbours' context ("kiếm từa" →
+   "kiếm tra" → "kiểm tra", tests/ocr/test_correct.py).
 8. Syllables run together (``split.unmerged``, tests/ocr/test_correct_shapes.py): a word carrying a Vietnamese
    mark that is exactly a sequence of known syllables, and no misreading of one, is cut into them before the
    model weighs it ("Nơinhận:" → "Nơi nhận:", "Chứtịch" → "Chủ tịch"). On held-out prose (``python -m
@@ -139,11 +141,36 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
     confs = confs or [0.9] * len(tokens)
     out = [_one_case(normalize(t), lm.known) if t.strip() else t for t in tokens]
     out = fix_abbreviations(out)
-    parts = [_token(t) for t in out]
-    numbers = [m is not None and _is_number(m) for m in parts]
     changes: list[Correction] = [Correction(i, tokens[i], t, 1.0) for i, t in enumerate(out)
                                  if t != normalize(tokens[i]) and tokens[i].strip()]
+    # A word corrected is its neighbours' context: where the first decoding changed one ("kiếm từa" → "kiếm tra",
+    # a letter slip), the line is decoded once more with it ("kiểm tra").
+    changed = _decode_runs(out, tokens, confs, lm, min_posterior, letters, around, hook_posterior, None)
+    if changed:
+        changed += _decode_runs(out, tokens, confs, lm, min_posterior, letters, around, hook_posterior,
+                                {c.index for c in changed})
+    for c in changed:
+        changes = [old for old in changes if old.index != c.index] + [c]
+    changes = [c for c in changes if c.new != normalize(tokens[c.index])]  # (undone by the second decoding)
+    for i, t in enumerate(restore_phrases(out)):
+        if t != out[i]:
+            out[i] = t
+            changes = [c for c in changes if c.index != i] + [Correction(i, tokens[i], t, 1.0)]
+    changes.sort(key=lambda c: c.index)
+    return out, changes
+
+
+def _decode_runs(out: list[str], tokens: list[str], confs: list[float], lm: SyllableModel, min_posterior: float,
+                 letters: bool, around: tuple[Neighbour | None, Neighbour | None],
+                 hook_posterior: float | None, holding: set[int] | None) -> list[Correction]:
+    """One decoding of the line's runs (``correct_tokens``), or of those ``holding`` one of these words: ``out``
+    changed in place, the changes returned."""
+    parts = [_token(t) for t in out]
+    numbers = [m is not None and _is_number(m) for m in parts]
+    changes: list[Correction] = []
     for run in _runs(out, parts, numbers):
+        if holding is not None and holding.isdisjoint(run):
+            continue
         cores = [NUMBER if numbers[i] else parts[i].group(2) for i in run]  # type: ignore[union-attr]
         low = [c.lower() for c in cores]
         run_confs = [1.0 if numbers[i] else confs[i] for i in run]
@@ -176,12 +203,7 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
             m = parts[i]
             out[i] = m.group(1) + recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
             changes.append(Correction(i, tokens[i], out[i], choice.posterior))
-    for i, t in enumerate(restore_phrases(out)):
-        if t != out[i]:
-            out[i] = t
-            changes = [c for c in changes if c.index != i] + [Correction(i, tokens[i], t, 1.0)]
-    changes.sort(key=lambda c: c.index)
-    return out, changes
+    return changes
 
 
 def _pieces(tokens: list[str], lm: SyllableModel) -> list[list[str] | None]:

@@ -184,3 +184,14 @@ def test_a_page_reading_poorly_is_corrected_on_less_certainty():
     noisy = _page([line, *body, "rghề ÿj righă tiir thún Nanr"])  # 6 of ≈ 60 words no syllable at all
     correct_words(noisy)
     assert noisy[4].text == "chỉ"
+
+
+def test_a_word_corrected_is_its_neighbours_context():
+    # "từa" is no syllable: a letter slip makes it "tra", and only then is "kiếm tra" sure to be "kiểm tra" (the
+    # first decoding weighed "kiếm" beside a reading it did not know).
+    tokens = "đăng ký đất đai kiếm từa hồ sơ".split()
+    confs = [0.97] * len(tokens)
+    confs[4], confs[5] = 0.93, 0.33
+    out, changes = correct_tokens(tokens, confs, min_posterior=0.9)
+    assert out[4:6] == ["kiểm", "tra"]
+    assert [(c.index, c.old, c.new) for c in changes] == [(4, "kiếm", "kiểm"), (5, "từa", "tra")]
