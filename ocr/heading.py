@@ -10,6 +10,7 @@ a tenth of one of the two is that line: where its words are the line's word for 
 from __future__ import annotations
 
 from dataclasses import replace
+from statistics import median
 
 from rapidfuzz.distance import Levenshtein
 
@@ -33,6 +34,48 @@ def heading(words: list[Word]) -> list[Word]:
                 lines[n] = _put(text, line)
                 break
     return [w for line in lines for w in line]
+
+
+def national_start(lines: list[list[Word]]) -> tuple[int, int] | None:
+    """(line, word) where the country's name starts in ``lines``, also inside a line read across both of the
+    header's columns; None where it is not read."""
+    for n, line in enumerate(lines):
+        for j in range(len(line)):
+            key = letter_key(" ".join(w.text for w in line[j:j + len(LINES[0].split())]))
+            if Levenshtein.distance(key, _KEYS[0]) <= _NEAR * len(_KEYS[0]):
+                return n, j
+    return None
+
+
+def columns_apart(words: list[Word]) -> list[Word]:
+    """``words`` in reading order, the header's two columns put apart where they were read row by row across
+    both ("UBND THÀNH PHỐ HỒ CHÍ MINH CỘNG HÒA XÃ HỘI…", "SỞ TƯ PHÁP Độc lập…", "Số: /TB-STP Hồ Chí Minh, ngày…":
+    a long issuing body's name leaves no gutter the layout sees). The country's name starts the right column
+    (Decree 30/2020): from its line on, the rows holding words on both sides of where it starts are read left
+    column first, then right, while a gutter a word's height wide parts them under it. Two rows at least; one
+    alone is the layout's to cut (``ocr.layout``)."""
+    lines = lines_of(words)
+    found = national_start(lines[:_TOP])
+    if found is None or found[1] == 0:
+        return words
+    n, j = found
+    edge = lines[n][j].left
+    left: list[list[Word]] = []
+    right: list[list[Word]] = []
+    for k, line in enumerate(lines[n:_TOP]):
+        sides = [w for w in line if w.left + w.width / 2 < edge], [w for w in line if w.left + w.width / 2 >= edge]
+        if not all(sides):
+            break
+        # (under the country's name the columns stand a gutter apart: a centred title's words do not)
+        gap = sides[1][0].left - max(w.left + w.width for w in sides[0])
+        if k and gap < median(w.height for w in line):
+            break
+        left.append(sides[0])
+        right.append(sides[1])
+    if len(left) < 2:
+        return words
+    lines[n:n + len(left)] = left + right
+    return [replace(w, line=k) for k, line in enumerate(lines) for w in line]
 
 
 def _put(text: str, line: list[Word]) -> list[Word]:

@@ -25,7 +25,7 @@ from rapidfuzz.distance import Levenshtein
 from domain.text import fold
 from ocr.correct import admin
 from ocr.date_blanks import by_hand, set_aside
-from ocr.heading import LINES as HEADING
+from ocr.heading import national_start
 from ocr.marks import Mark
 from ocr.record_type import LETTER, LETTER_SUBJECT, document_kind, opens_address
 from ocr.titles import letter_key, spread
@@ -47,7 +47,6 @@ KIND_CODES = {
 }
 # A line read as printed: "Số: /QĐ-UBND", "Số: 41/UBND-KT", "Số: 30/2020/NĐ-CP"
 _WELL_FORMED = re.compile(r"Số: \d*/(?:\d{4}/)?[A-ZĐ][A-Za-zĐ]*(?:-[A-ZĐ][A-Za-zĐ]*)*")
-_HEADING_KEY = letter_key(HEADING[0])
 _LABEL_READ = re.compile(r"\W?[s5][o0][:;.,]")  # "Số:" folded, as a copy's specks read it
 
 
@@ -177,12 +176,8 @@ def _unit(line: list[Word]) -> bool:
 
 def _heading_edge(lines: list[list[Word]]) -> int | None:
     """Where the national name starts: the header's right column, right of the number line."""
-    for line in lines:
-        for j, word in enumerate(line):
-            key = letter_key(" ".join(w.text for w in line[j:j + 8]))
-            if Levenshtein.distance(key, _HEADING_KEY) <= 0.1 * len(_HEADING_KEY):
-                return word.left
-    return None
+    found = national_start(lines)
+    return lines[found[0]][found[1]].left if found else None
 
 
 def _body_code(line: list[Word]) -> str | None:

@@ -27,7 +27,7 @@ from ocr.broken_dates import reread_dates
 from ocr.correct import correct_words
 from ocr.date_blanks import written_dates
 from ocr.date_line import date_words
-from ocr.heading import heading
+from ocr.heading import columns_apart, heading
 from ocr.layout import reading_order
 from ocr.marks import Mark
 from ocr.number_line import number_code, number_line, pen_numbers, subject_label
@@ -110,14 +110,15 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
 
 
 def arranged(read: list[Word], found: list[Mark]) -> list[Word]:
-    """The read's words in reading order (``ocr.layout``), the signer's titles and the number line mended
+    """The read's words in reading order (``ocr.layout``; the header's columns put apart where they were read row
+    by row across both, ``heading.columns_apart``), the signer's titles and the number line mended
     (``ocr.titles``, ``ocr.number_line``), those set aside on the marks ``found`` dropped first
     (``marks.set_aside``): what the page's text leaves out takes no part in its layout or its correction. A stamp's
     label read beside the title ("Chế." at 0.00) made a piece of its own there, a seal's lettering beside a title
     line a column, and both counted in the share of unknown words that sets how boldly a page is corrected."""
     kept = marks.set_aside(read, found)
     stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
-    return number_line(signer_titles(reading_order(kept, stamps)))
+    return number_line(signer_titles(columns_apart(reading_order(kept, stamps))))
 
 
 def check_output(page: PageOcr) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.heading import heading
+from ocr.heading import columns_apart, heading
 from ocr.words import Word, page_text
 
 
@@ -39,3 +39,34 @@ def test_the_national_heading_is_put_back_as_printed(read, printed):
 ])
 def test_a_line_that_is_not_the_heading_nearly_stays_as_read(read):
     assert page_text(heading(_lines(read))) == read
+
+
+def _rows(*rows: tuple[str, str], edge: int = 700) -> list[Word]:
+    """Header rows read across both columns: each row's left text at x 100, its right text from ``edge``."""
+    words = []
+    for n, (left, right) in enumerate(rows):
+        for x0, text in ((100, left), (edge, right)):
+            x = x0
+            for t in text.split():
+                words.append(Word(t, 0.9, x, 60 * n, 18 * len(t), 30, 1, n))
+                x += 18 * len(t) + 12
+    return words
+
+
+def test_a_header_read_row_by_row_across_both_columns_is_read_column_by_column():
+    rows = [("UBND THÀNH PHỐ HỒ CHÍ MINH", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"),
+            ("SỞ TƯ PHÁP", "Độc lập - Tự do - Hạnh phúc"), ("Số: /TB-STP", "Hồ Chí Minh, ngày tháng 7 năm 2026")]
+    words = _rows(*rows) + [Word("THÔNG", 0.9, 600, 200, 90, 30, 1, 3), Word("BÁO", 0.9, 700, 200, 60, 30, 1, 3)]
+    assert page_text(columns_apart(words)).splitlines() == [
+        "UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ TƯ PHÁP", "Số: /TB-STP", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc", "Hồ Chí Minh, ngày tháng 7 năm 2026", "THÔNG BÁO"]
+
+
+@pytest.mark.parametrize("rows", [
+    [("ỦY BAN NHÂN DÂN", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("", "Độc lập - Tự do - Hạnh phúc")],  # one row
+    [("", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), ("", "Độc lập - Tự do - Hạnh phúc")],  # read apart already
+    [("ỦY BAN NHÂN DÂN", "XÃ HỘI"), ("XÃ VIỆT AN", "Độc lập")],  # no country's name
+])
+def test_a_header_read_column_by_column_stays(rows):
+    words = _rows(*rows)
+    assert columns_apart(words) == words
