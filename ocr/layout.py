@@ -330,10 +330,15 @@ def _title(ps: list[list[Word]], left: int, width: float) -> bool:
     return len(text) == 1 and abs(sum(_span(text[0])) / 2 - (left + width / 2)) < _CENTRED * width
 
 
+def opens_with(words: list[str], folded: str) -> bool:
+    """Do these words, a line's first two, open with ``folded`` (its letters, marks, case and spaces aside)?"""
+    return "".join(ch for ch in fold("".join(words[:2])) if ch.isalpha()).startswith(folded)
+
+
 def opens_recipients(words: list[str]) -> bool:
     """Do these words, a line's first, open an administrative document's footer: "Nơi nhận:" (Decree 30/2020's
     words for the list of those it is sent to)?"""
-    return "".join(ch for ch in fold("".join(words[:2])) if ch.isalpha()).startswith("noinhan")
+    return opens_with(words, "noinhan")
 
 
 def _recipients(ps: list[list[Word]], g: float) -> bool:

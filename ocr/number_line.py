@@ -36,6 +36,7 @@ CODE = re.compile(r"\d*/[A-ZĐ]{2,8}(?:-[A-ZĐ0-9]{1,8}){0,3}[.,]?")
 LABEL = "Số:"
 SUBJECT = "V/v"  # a letter's subject opens so under its number (Decree 30/2020, Appendix I)
 _TOP = 8  # lines from the page's top where a header's number line stands
+_SUBJECT_TOP = _TOP + 4  # …and where a letter's subject may still stand, under it and a pen's lines
 # Decree 30/2020, Appendix III: each kind's abbreviation in the code ("12/QĐ-UBND"); a letter's code has none
 KIND_CODES = {
     "Nghị quyết": "NQ", "Quyết định": "QĐ", "Chỉ thị": "CT", "Quy chế": "QC", "Quy định": "QyĐ", "Thông cáo": "TC",
@@ -108,13 +109,13 @@ def subject_label(words: list[Word]) -> list[Word]:
     edge = _heading_edge(lines[:_TOP])
     if edge is None or document_kind(page_text(words), addressed=True) != LETTER:
         return words
-    if any(LETTER_SUBJECT.match(" ".join(w.text for w in line)) for line in lines[:_TOP + 4]):
+    if any(LETTER_SUBJECT.match(" ".join(w.text for w in line)) for line in lines[:_SUBJECT_TOP]):
         return words
     for n, line in enumerate(lines[:_TOP - 1]):
         if _WELL_FORMED.fullmatch(" ".join(w.text for w in _left(line, edge))):
             # (past the lines a pen's number was read as, which pen_numbers takes out at the page's end)
-            below = next((b for b in lines[n + 1:_TOP + 4] if not all(by_hand(w) for w in b)), [])
-            if not below or _left(below, edge) != below or opens_address(" ".join(w.text for w in below)):
+            below = next((b for b in lines[n + 1:_SUBJECT_TOP] if not all(by_hand(w) for w in b)), [])
+            if not below or _left(below, edge) != below or opens_address([w.text for w in below]):
                 return words  # under the number line, the national name's column, or the letter's addressees
             first = below[0]
             if len(first.text) <= 3 and Levenshtein.distance(first.text.casefold(), "v/v") <= 1:

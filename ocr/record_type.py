@@ -12,9 +12,8 @@ import re
 from rapidfuzz.distance import Levenshtein
 
 from domain.records import RecordType
-from domain.text import fold
 from ocr.labels import Skeleton, find_label, label_skeleton, max_errors, skeleton, whole_words
-from ocr.layout import opens_recipients
+from ocr.layout import opens_recipients, opens_with
 
 # Title phrases decide; label phrases only tip the balance (forms share many labels).
 _TITLES: dict[RecordType, tuple[str, ...]] = {
@@ -69,7 +68,7 @@ def document_kind(text: str, addressed: bool = False) -> str | None:
             return LETTER
         if _SUBJECT.match(line):
             return UNTITLED
-        if addressed and opens_address(line):
+        if addressed and opens_address(line.split()):
             return LETTER
         if not _capitals(line):
             continue
@@ -80,9 +79,9 @@ def document_kind(text: str, addressed: bool = False) -> str | None:
     return UNTITLED if any(opens_recipients(line.split()) for line in lines) else None
 
 
-def opens_address(line: str) -> bool:
-    """Does the line open with a letter's "Kính gửi" (read with or without its marks)?"""
-    return "".join(ch for ch in fold(" ".join(line.split()[:2])) if ch.isalpha()).startswith("kinhgui")
+def opens_address(words: list[str]) -> bool:
+    """Do these words, a line's first, open with a letter's "Kính gửi" (read with or without its marks)?"""
+    return opens_with(words, "kinhgui")
 
 
 def _words(line: str, phrase: str, sk: Skeleton) -> bool:

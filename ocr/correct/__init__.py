@@ -149,9 +149,8 @@ def correct_tokens(tokens: list[str], confs: list[float] | None = None, lm: Syll
     if changed:
         changed += _decode_runs(out, tokens, confs, lm, min_posterior, letters, around, hook_posterior,
                                 {c.index for c in changed})
-    for c in changed:
-        changes = [old for old in changes if old.index != c.index] + [c]
-    changes = [c for c in changes if c.new != normalize(tokens[c.index])]  # (undone by the second decoding)
+    latest = {c.index: c for c in changes + changed}  # a word's last change stands…
+    changes = [c for c in latest.values() if c.new != normalize(tokens[c.index])]  # …unless it undid the first
     for i, t in enumerate(restore_phrases(out)):
         if t != out[i]:
             out[i] = t
