@@ -61,6 +61,7 @@ ACTION_LABELS_VI = {
     "keying_mode": "Đặt chế độ kiểm tra nhập liệu", "keying_open": "Mở trang để nhập liệu",
     "keying_save": "Gõ một mục", "keying_entry": "Thêm / tách / gộp / xóa mục", "keying_view": "Xem mục để phân xử",
     "keying_arbitrate": "Phân xử / duyệt mục", "keying_accept": "Chấp nhận mục đã nhập liệu",
+    "key_mark": "Nhập giá trị viết tay / dấu trên trang",
 }
 
 

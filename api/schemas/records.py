@@ -102,3 +102,22 @@ class RecordOut(Out):
     corrections: list[CorrectionOut] = Field(description="Các lần hiệu đính, mới nhất trước")
     keyed: dict[str, dict[str, Any]] | None = Field(
         description="Hồ sơ nhập tay: trường → người gõ và người phân xử; null với hồ sơ khác")
+
+
+class MarkOut(Out):
+    """A mark OCR set aside on a page (office.records.marks), with what a clerk typed for it."""
+
+    id: str = Field(description="Mã của vùng, giữ nguyên chừng nào trang chưa được nhận dạng lại")
+    kind: str = Field(description="seal|stamp|signature|handwriting")
+    label: str
+    confidence: float
+    left: float = Field(description="Vị trí trên ảnh quét, % chiều rộng")
+    top: float = Field(description="% chiều cao")
+    width: float
+    height: float
+    keyable: bool = Field(description="Có chữ để nhập (chữ viết tay, dấu công văn đến)")
+    value: str = Field(description="Giá trị đã nhập (rỗng: chưa nhập)")
+    keyed_by: str | None
+    keyed_at: Timestamp | None
+    stale: bool = Field(description="Giá trị nhập cho một vùng mà lần nhận dạng sau không còn thấy")
+    page_ratio: float = Field(description="Chiều cao ảnh quét chia chiều rộng (0: chưa biết)")

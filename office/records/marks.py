@@ -1,16 +1,28 @@
 """The marks OCR set aside on a page (ocr.marks: seals, stamps, signatures, handwriting), read back from the page's
-words JSON: for the record page to list and draw on the scan, and for keying to offer a handwritten number to type."""
+words JSON: for the record page and the book's page view to list and draw on the scan; and what a clerk typed for
+the ones that hold writing (``key_mark``), which is how a number a pen wrote on a decision or a letter — a page
+that yields no record, so no field to key it into — gets into the archive."""
 from __future__ import annotations
 
+import hashlib
 import json
+import unicodedata
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from domain.errors import InvalidRequest, NotFound
+from domain.text import normalize
+from office.audit.service import Actor, record
+from storage.mark_models import MarkValue
 from storage.models import Page
 
 KINDS = {"seal": "Con dấu", "stamp": "Dấu (công văn đến, dấu khung)", "signature": "Chữ ký",
          "handwriting": "Chữ viết tay"}
+# The marks that hold writing one can type: a pen's number or date, a receipt stamp's number and day. A seal's
+# words are the office's name, printed elsewhere on the page; a signature is not text.
+KEYABLE = frozenset({"handwriting", "stamp"})
+VALUE_MAX = 200
 
 
 def on_scan(left: float, top: float, right: float, bottom: float, rotation: int) -> tuple[float, ...]:
@@ -28,22 +40,87 @@ def on_scan(left: float, top: float, right: float, bottom: float, rotation: int)
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def page_marks(page_id: str, *, s: Session, store) -> list[dict]:
-    """The page's marks, largest first, each with its kind (and its Vietnamese name), confidence and box as
-    percentages of the scan (left, top, width, height), so that a scan shown at any size can place them.
-    Empty for a page read before marks were kept, or not read."""
-    key = s.scalar(select(Page.words_key).where(Page.id == page_id))
-    if not key:
-        return []
-    data = json.loads(store.get_bytes(key))
+def mark_id(kind: str, box: tuple[float, float, float, float]) -> str:
+    """A mark's name for as long as the page's read stands: its kind and box as shown (a list's index would
+    name another mark once a re-read finds one more)."""
+    return hashlib.sha1(f"{kind}|{'|'.join(map(str, box))}".encode()).hexdigest()[:12]
+
+
+def _read_marks(page: Page, store) -> tuple[list[dict], float]:
+    """The marks of the page's read, largest first, boxes as percentages of the scan (left, top, width,
+    height) so that a scan shown at any size can place them, and the scan's height over its width (to show a
+    mark's part of it in its own shape). Empty for a page read before marks were kept, or not read."""
+    if not page.words_key:
+        return [], 0.0
+    data = json.loads(store.get_bytes(page.words_key))
     w, h = data.get("width") or 0, data.get("height") or 0
     if not w or not h:
-        return []
+        return [], 0.0
+    rotation = data.get("rotation") or 0
     out = []
     for m in data.get("marks", []):
         x0, y0, x1, y1 = on_scan(m["left"] / w, m["top"] / h, (m["left"] + m["width"]) / w,
-                                 (m["top"] + m["height"]) / h, data.get("rotation") or 0)
-        out.append({"kind": m["kind"], "label": KINDS.get(m["kind"], m["kind"]), "confidence": m["confidence"],
-                    "left": round(100 * x0, 1), "top": round(100 * y0, 1), "width": round(100 * (x1 - x0), 1),
-                    "height": round(100 * (y1 - y0), 1)})
-    return sorted(out, key=lambda m: -m["width"] * m["height"])
+                                 (m["top"] + m["height"]) / h, rotation)
+        box = (round(100 * x0, 1), round(100 * y0, 1), round(100 * (x1 - x0), 1), round(100 * (y1 - y0), 1))
+        out.append({"id": mark_id(m["kind"], box), "kind": m["kind"], "label": KINDS.get(m["kind"], m["kind"]),
+                    "confidence": m["confidence"], "left": box[0], "top": box[1], "width": box[2],
+                    "height": box[3], "keyable": m["kind"] in KEYABLE})
+    return sorted(out, key=lambda m: -m["width"] * m["height"]), round(w / h if rotation in (90, 270) else h / w, 4)
+
+
+def _keyed(page_id: str, s: Session) -> dict[str, MarkValue]:
+    """Each mark's latest keying (the earlier ones are its history)."""
+    latest: dict[str, MarkValue] = {}
+    for row in s.scalars(select(MarkValue).where(MarkValue.page_id == page_id).order_by(MarkValue.id)):
+        latest[row.mark_id] = row
+    return latest
+
+
+def page_marks(page: Page, *, s: Session, store) -> list[dict]:
+    """The page's marks with what was typed for each (``value``, ``keyed_by``, ``keyed_at``). A value typed
+    for a mark a later read no longer finds is listed too, with the box it was typed for: nothing typed is lost."""
+    marks, ratio = _read_marks(page, store)
+    keyed = _keyed(page.id, s)
+    for m in marks:
+        row = keyed.pop(m["id"], None)
+        m.update(value=row.value if row else "", keyed_by=row.keyed_by if row else None,
+                 keyed_at=row.keyed_at.isoformat() if row else None, stale=False, page_ratio=ratio)
+    marks.extend({"id": row.mark_id, "kind": row.kind, "label": KINDS.get(row.kind, row.kind), "confidence": 0.0,
+                  "left": row.left, "top": row.top, "width": row.width, "height": row.height, "keyable": False,
+                  "value": row.value, "keyed_by": row.keyed_by, "keyed_at": row.keyed_at.isoformat(), "stale": True,
+                  "page_ratio": ratio} for row in keyed.values() if row.value)
+    return marks
+
+
+def typed_value(raw: str) -> str:
+    """What a clerk typed, as stored: NFC with its spaces collapsed; refused if too long or holding control
+    characters (a value is shown on pages and in exports, one line)."""
+    value = normalize(raw or "")
+    if len(value) > VALUE_MAX:
+        raise InvalidRequest(f"Giá trị dài quá {VALUE_MAX} ký tự.", code="value_too_long")
+    if any(unicodedata.category(c).startswith("C") for c in value):
+        raise InvalidRequest("Giá trị có ký tự điều khiển, không nhập được.", code="bad_value")
+    return value
+
+
+def key_mark(page_id: str, mark: str, raw: str, actor: Actor, *, s: Session, store) -> dict:
+    """Store what a clerk typed for one of the page's marks that hold writing (an empty value clears it; the
+    earlier values stay as its history) and audit it; returns the mark as ``page_marks`` lists it."""
+    page = s.get(Page, page_id)
+    if page is None:
+        raise NotFound(f"Không có trang {page_id}")
+    found = next((m for m in _read_marks(page, store)[0] if m["id"] == mark), None)
+    if found is None:
+        raise NotFound("Trang không còn vùng này (trang đã được nhận dạng lại?); hãy tải lại trang.")
+    if not found["keyable"]:
+        raise InvalidRequest(f"{found['label']} không có chữ để nhập.", code="not_keyable")
+    value = typed_value(raw)
+    before = _keyed(page_id, s).get(mark)
+    if (before.value if before else "") != value:
+        s.add(MarkValue(page_id=page_id, mark_id=mark, kind=found["kind"], left=found["left"], top=found["top"],
+                        width=found["width"], height=found["height"], value=value,
+                        keyed_by=actor.principal.username if actor.principal else actor.username or "?"))
+        record(s, actor, "key_mark", target=page_id, batch_id=page.batch_id, seq=page.seq, mark=mark,
+               kind=found["kind"], old=before.value if before else "", new=value)
+        s.flush()
+    return next(m for m in page_marks(page, s=s, store=store) if m["id"] == mark)

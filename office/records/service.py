@@ -20,7 +20,7 @@ from workers import Context
 from workers.stages import source_of
 
 from . import review
-from .marks import page_marks
+from .marks import key_mark, page_marks
 
 # What `sohoa batches` and /api/v1/batches list: a subset of the progress page's row for a batch.
 _BATCH_KEYS = ("batch_id", "record_type", "book", "authority", "years", "created_at", "finished", "pages", "done",
@@ -91,23 +91,43 @@ def record_page(record_id: str, actor: Actor, *, s: Session, store, dossier_id: 
     dossiers = [(d.id, f"{d.id} — {d.procedure} — {d.applicant_name}") for d in
                 s.scalars(select(Dossier).order_by(Dossier.created_at.desc()).limit(30))] if with_dossiers else []
     return {"record": detail, "nav": book_nav(detail["source"]["batch_id"], first["seq"] if first else 1, s=s),
-            "dossiers": dossiers, "marks": page_marks(first["page_id"], s=s, store=store) if first else []}
+            "dossiers": dossiers, "marks": page_marks(s.get(Page, first["page_id"]), s=s, store=store) if first else []}
 
 
 def book_page(batch_id: str, seq: int, actor: Actor, *, s: Session, store, dossier_id: str | None = None) -> dict:
     """One page of a book with the records read on it, its text as read and the marks OCR set aside on it, for
     paging through the book; audited. A page filed as a document (a decision, an official letter) yields no
     record: its text and its marks (the number a pen wrote into its blank) are what there is to read."""
-    page = s.scalar(select(Page).where(Page.batch_id == batch_id, Page.seq == seq))
-    if page is None:
-        raise NotFound(f"Quyển {batch_id} không có trang {seq}")
+    page = page_at(batch_id, seq, s=s)
     records = [{"record_id": r.id, "type": r.type, "fields": r.fields} for r in s.scalars(
         select(Record).join(RecordPage).where(RecordPage.page_id == page.id))]
     info = {"page_id": page.id, "number": page.number, "status": page.status, "reason": page.reason,
             "has_image": page.image_key is not None, "text": page.text or ""}
     record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=batch_id, seq=seq)
     return {"page": info, "records": records, "nav": book_nav(batch_id, seq, s=s),
-            "marks": page_marks(page.id, s=s, store=store)}
+            "marks": page_marks(page, s=s, store=store)}
+
+
+def page_at(batch_id: str, seq: int, *, s: Session) -> Page:
+    page = s.scalar(select(Page).where(Page.batch_id == batch_id, Page.seq == seq))
+    if page is None:
+        raise NotFound(f"Quyển {batch_id} không có trang {seq}")
+    return page
+
+
+def marks_of_page(page_id: str, actor: Actor, *, s: Session, store, dossier_id: str | None = None) -> list[dict]:
+    """The marks OCR set aside on a page and what was typed for them; audited as a view of the page (a value
+    typed there may be a person's)."""
+    page = s.get(Page, page_id)
+    if page is None:
+        raise NotFound(f"Không có trang {page_id}")
+    record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=page.batch_id, seq=page.seq)
+    return page_marks(page, s=s, store=store)
+
+
+def key_mark_at(batch_id: str, seq: int, mark: str, value: str, actor: Actor, *, s: Session, store) -> dict:
+    """``marks.key_mark`` for the book's page view, which names a page by its place in the book."""
+    return key_mark(page_at(batch_id, seq, s=s).id, mark, value, actor, s=s, store=store)
 
 
 DECADES = range(1900, 2030, 10)

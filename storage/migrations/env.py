@@ -4,6 +4,7 @@ import storage.account_models  # noqa: F401  (registers the accounts' tables on 
 import storage.audit_models  # noqa: F401  (the audit log)
 import storage.dossier_models  # noqa: F401  (dossiers and certified copies)
 import storage.keying_models  # noqa: F401  (and the keying station's entries and keyings)
+import storage.mark_models  # noqa: F401  (and the values typed for marks)
 import storage.person_models  # noqa: F401  (and the person links)
 import storage.review_models  # noqa: F401  (and the clerks' field corrections)
 from storage.models import Base
