@@ -17,6 +17,7 @@ from sqlalchemy.orm import ORMExecuteState, Session
 from office.accounts.roles import Principal
 from storage.audit_models import AuditEntry
 from storage.database import Database
+from storage.models import RecordPage
 
 MAX_VALUE_CHARS = 500
 MAX_LIST_ITEMS = 100
@@ -90,6 +91,12 @@ def record(s: Session, actor: Actor, action: str, *, target: str | None = None, 
         via=p.via if p else actor.via,
         detail={k: _bounded(v) for k, v in detail.items()},
     ))
+
+
+def page_records(s: Session, page_id: str) -> list[str]:
+    """The records read on a page: an entry about the page (its view, its image, its thumbnail) names them, so
+    that the citizen's access log (office.citizens.access_log) finds a page's reads by its records' ids."""
+    return sorted(s.scalars(select(RecordPage.record_id).where(RecordPage.page_id == page_id)))
 
 
 def denied(actor: Actor, target: str, *, method: str, status: int, code: str, s: Session) -> None:

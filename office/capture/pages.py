@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from domain import ids
 from domain.errors import InputRejected, NotFound, SohoaError
 from ingest import SourceFile, expand, render_page
-from office.audit.service import Actor, record
+from office.audit.service import Actor, page_records, record
 from storage.dossier_models import CertifiedCopy, DossierItem
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow
 from workers import Context
@@ -280,7 +280,8 @@ def thumbnail(page_id: str, *, ctx: Context, actor: Actor, width: int = 240) -> 
         if page is None:
             raise NotFound(f"Không có trang {page_id}")
         key, file, number, spreads = page.image_key, page.file, page.number, s.get(Batch, page.batch_id).spreads
-        record(s, actor, "view_thumbnail", target=page_id, batch_id=page.batch_id, seq=page.seq)
+        record(s, actor, "view_thumbnail", target=page_id, batch_id=page.batch_id, seq=page.seq,
+               records=page_records(s, page_id))
         s.expunge_all()
     if key:
         image = Image.open(io.BytesIO(ctx.store.get_bytes(key)))

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from domain.errors import InvalidRequest, NotFound
 from domain.text import normalize
-from office.audit.service import Actor, record
+from office.audit.service import Actor, page_records, record
 from storage.mark_models import MarkValue
 from storage.models import Page
 
@@ -121,6 +121,6 @@ def key_mark(page_id: str, mark: str, raw: str, actor: Actor, *, s: Session, sto
                         width=found["width"], height=found["height"], value=value,
                         keyed_by=actor.principal.username if actor.principal else actor.username or "?"))
         record(s, actor, "key_mark", target=page_id, batch_id=page.batch_id, seq=page.seq, mark=mark,
-               kind=found["kind"], old=before.value if before else "", new=value)
+               kind=found["kind"], old=before.value if before else "", new=value, records=page_records(s, page_id))
         s.flush()
     return next(m for m in page_marks(page, s=s, store=store) if m["id"] == mark)

@@ -9,7 +9,7 @@ from domain.errors import NotFound
 from domain.personal_id import with_ids_masked
 from domain.records import RecordType
 from index import SearchQuery
-from office.audit.service import Actor, record
+from office.audit.service import Actor, page_records, record
 from office.dossiers.service import with_batch
 from office.keying import service as keying
 from office.people import service as people
@@ -103,7 +103,8 @@ def book_page(batch_id: str, seq: int, actor: Actor, *, s: Session, store, dossi
         select(Record).join(RecordPage).where(RecordPage.page_id == page.id))]
     info = {"page_id": page.id, "number": page.number, "status": page.status, "reason": page.reason,
             "has_image": page.image_key is not None, "text": page.text or ""}
-    record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=batch_id, seq=seq)
+    record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=batch_id, seq=seq,
+           records=sorted(r["record_id"] for r in records))
     return {"page": info, "records": records, "nav": book_nav(batch_id, seq, s=s),
             "marks": page_marks(page, s=s, store=store)}
 
@@ -121,7 +122,8 @@ def marks_of_page(page_id: str, actor: Actor, *, s: Session, store, dossier_id: 
     page = s.get(Page, page_id)
     if page is None:
         raise NotFound(f"Không có trang {page_id}")
-    record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=page.batch_id, seq=page.seq)
+    record(s, actor, "view_page", target=page.id, dossier_id=dossier_id, batch_id=page.batch_id, seq=page.seq,
+           records=page_records(s, page.id))
     return page_marks(page, s=s, store=store)
 
 
@@ -202,5 +204,5 @@ def page_image(page_id: str, ctx: Context, *, actor: Actor,
     url = ctx.store.url(key)
     found = (None, url) if url else (ctx.store.get_bytes(key), None)
     with ctx.db.session() as s:
-        record(s, actor, "download_image", target=page_id, dossier_id=dossier_id)
+        record(s, actor, "download_image", target=page_id, dossier_id=dossier_id, records=page_records(s, page_id))
     return found

@@ -249,6 +249,27 @@ def test_a_citizen_sees_an_officers_view_of_their_record(client_for, tokens, ins
     assert "Xác minh" in csv.text and csv.headers["content-type"].startswith("text/csv")
 
 
+def test_a_citizen_sees_who_opened_the_book_page_and_the_scan_their_record_is_on(client_for, tokens, installation):
+    """A page of the book shows the records on it (its text, its scan): an officer paging through the book or
+    downloading the scan reads the citizen's record as surely as on the record page, and the log says so."""
+    truth = installation.truth[0]
+    ctx = Context(installation.settings)
+    with ctx.db.session() as s:
+        user = auth.create_user(s, "cong-dan-trang", PASSWORD, "citizen", full_name=truth["full_name"],
+                                personal_id=truth["personal_id"])
+        citizen = {"Authorization": f"Bearer {auth.create_token(s, user.id, 'x')[1]}"}
+    ctx.close()
+    officer = client_for("officer")
+    rid = officer.get("/api/v1/search", params={"q": truth["personal_id"]}).json()["hits"][0]["record_id"]
+    page = officer.get(f"/api/v1/records/{rid}", params={"purpose": "verification"}).json()["pages"][0]
+    before = {e["at"] for e in client_for().get("/api/v1/me/access-log", headers=citizen).json()}
+    assert officer.get(f"/books/{installation.batch_id}/pages/{page['seq']}").status_code == 200
+    assert officer.get(f"/api/v1/pages/{page['page_id']}/image").status_code == 200
+    log = [e for e in client_for().get("/api/v1/me/access-log", headers=citizen).json() if e["at"] not in before]
+    assert [e["action"] for e in log] == ["download_image", "view_page"]
+    assert all(e["records"] == [rid] and e["role"] == "officer" for e in log)
+
+
 def test_the_record_page_asks_for_a_purpose_outside_a_dossier(client_for):
     officer = client_for("officer")
     rid = officer.get("/api/v1/search", params={"type": "birth"}).json()["hits"][0]["record_id"]
