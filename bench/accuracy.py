@@ -138,15 +138,50 @@ def _office_scan(image):
     return out
 
 
+# How else an office's scanner may store a page than both generators do (``--scan``): habits neither generator has,
+# so a way to see whether what was tuned on their scans holds on others. "bitonal": the scanner's black-and-white
+# mode, one threshold a page (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print;
+# "turned": the sheet laid 2° askew; "150dpi": a coarser scan.
+SCANS = ("as-made", "bitonal", "turned", "150dpi")
+
+
+def _rescanned(image, scan: str):
+    """``image`` (a page as a generator's scanner stored it) as the ``scan`` mode would have stored it."""
+    import cv2
+    import numpy as np
+    from PIL import Image
+
+    if scan == "as-made":
+        return image
+    dpi = image.info.get("dpi", (200, 200))[0]
+    if scan == "bitonal":
+        _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        out, fmt = Image.fromarray(ink).convert("1"), "PNG"
+    elif scan == "turned":
+        out, fmt = image.convert("RGB").rotate(2.0, Image.BICUBIC, expand=True, fillcolor=(255, 255, 255)), "JPEG"
+    else:
+        out, fmt = image.convert("RGB").resize((image.width * 3 // 4, image.height * 3 // 4), Image.LANCZOS), "JPEG"
+        dpi = dpi * 3 / 4
+    buf = io.BytesIO()
+    out.save(buf, fmt, dpi=(dpi, dpi), **({"quality": 90} if fmt == "JPEG" else {}))
+    stored = Image.open(io.BytesIO(buf.getvalue()))
+    stored.load()
+    return stored
+
+
+def _scan_label(scan: str) -> str:
+    return "" if scan == "as-made" else f", {scan} scan"
+
+
 def _official_job_page(split: str, seed: int, mix: str, k: int, reread: bool = False,
-                       pen: str | None = None) -> list[dict]:
+                       pen: str | None = None, scan: str = "as-made") -> list[dict]:
     """Page ``k`` (0-based) of the run, read by plain Tesseract and by ours (``pen``: samples.official's)."""
     from samples.official import official_pages
 
     page = next(official_pages(1, seed, mix, _prose_dir(), start=k, pen=pen))
-    row = _measure(_office_scan(page.image), page.text, None, [], reread)
-    row.update(source="official", level=page.level, split=f"{split} (seed {seed}, {mix} mix)", page=page.number,
-               kind=page.kind)
+    row = _measure(_rescanned(_office_scan(page.image), scan), page.text, None, [], reread)
+    row.update(source="official", level=page.level, split=f"{split} (seed {seed}, {mix} mix{_scan_label(scan)})",
+               page=page.number, kind=page.kind)
     return [row]
 
 
@@ -155,13 +190,13 @@ OTHER_SEED = 2611
 OTHER_SPLIT = "other generator"
 
 
-def _other_job_page(seed: int, k: int, reread: bool = False) -> list[dict]:
+def _other_job_page(seed: int, k: int, reread: bool = False, scan: str = "as-made") -> list[dict]:
     from bench.other_official import other_pages
 
     page = next(other_pages(1, seed, NOMVN.parent, start=k))
-    row = _measure(page.image, page.text, None, [], reread)
-    row.update(source="official", level=page.level, split=f"{OTHER_SPLIT} (seed {seed})", page=page.number,
-               kind=page.kind)
+    row = _measure(_rescanned(page.image, scan), page.text, None, [], reread)
+    row.update(source="official", level=page.level, split=f"{OTHER_SPLIT} (seed {seed}{_scan_label(scan)})",
+               page=page.number, kind=page.kind)
     return [row]
 
 
@@ -205,7 +240,8 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, re
 def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int,
         registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED,
         reread: bool = False, official_pages: int = 0, pen: str | None = None,
-        held_out_seed: int | None = None, other_pages: int = 0, other_seed: int = OTHER_SEED) -> list[dict]:
+        held_out_seed: int | None = None, other_pages: int = 0, other_seed: int = OTHER_SEED,
+        scan: str = "as-made") -> list[dict]:
     """Pages measured; ``reread``: ours with ``Settings.ocr_reread_lines`` on (plain Tesseract is unchanged)."""
     jobs = []
     with ProcessPoolExecutor(workers) as pool:
@@ -218,9 +254,9 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
         jobs += [pool.submit(_register_job, t, lv, register_pages, seed, reread) for t in registers
                  for lv in levels]
         # One job per page: an official page is the slowest to read, and the pool spreads them.
-        jobs += [pool.submit(_official_job_page, split, s, mix, k, reread, pen) for split, s, mix in
+        jobs += [pool.submit(_official_job_page, split, s, mix, k, reread, pen, scan) for split, s, mix in
                  template_runs(held_out_seed) for k in range(official_pages)]
-        jobs += [pool.submit(_other_job_page, other_seed, k, reread) for k in range(other_pages)]
+        jobs += [pool.submit(_other_job_page, other_seed, k, reread, scan) for k in range(other_pages)]
         return [row for job in jobs for row in job.result()]
 
 
@@ -501,6 +537,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--other-official", type=int, default=0, metavar="N",
                     help="N official documents from the other generator (bench.other_official; needs Chromium)")
     ap.add_argument("--other-seed", type=int, default=OTHER_SEED)
+    ap.add_argument("--scan", choices=SCANS, default="as-made",
+                    help="official documents stored as another scanner would: black-and-white, 2° askew, 150 dpi")
     ap.add_argument("--reread", action="store_true",
                     help="ours with SOHOA_OCR_REREAD_LINES on: poor pages' doubtful lines read twice (opt-in)")
     args = ap.parse_args(argv)
@@ -516,7 +554,8 @@ def main(argv: list[str] | None = None) -> None:
     types = () if args.official_only else tuple(t for t in args.types.split(",") if t)
     registers = () if args.official_only else tuple(t for t in args.registers.split(",") if t)
     rows = run(nomvn, pages, types, tuple(args.levels.split(",")), args.workers, registers, args.register_pages,
-               args.seed, args.reread, official, args.pen, args.held_out_seed, args.other_official, args.other_seed)
+               args.seed, args.reread, official, args.pen, args.held_out_seed, args.other_official, args.other_seed,
+               args.scan)
     body = report(rows, threshold)
     body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
              f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "

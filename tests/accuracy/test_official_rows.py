@@ -40,3 +40,23 @@ def test_page_table_sets_the_runs_side_by_side_page_for_page():
     assert cells[:3] == ["1", "poor", "quyet_dinh"]
     assert cells[3:6] == ["100.00%", "0.00%", "100.00%"]  # tuning: plain read nothing, ours all
     assert cells[6] == "100.00%" and float(cells[8].rstrip("%")) < 30  # held out: two words of eleven
+
+
+def test_the_other_scanners_store_the_page_as_they_say():
+    """``--scan``: the same page as a black-and-white, askew or coarser scan, its resolution carried with it."""
+    from PIL import Image, ImageDraw
+
+    from bench.accuracy import _rescanned
+
+    page = Image.new("RGB", (400, 560), (246, 244, 238))
+    ImageDraw.Draw(page).ellipse((100, 100, 260, 260), outline=(200, 30, 40), width=6)  # a red seal's ring
+    ImageDraw.Draw(page).text((40, 40), "ỦY BAN", fill=(20, 20, 20))
+    page.info["dpi"] = (200, 200)
+    bitonal = _rescanned(page, "bitonal")
+    assert bitonal.mode == "1" and round(bitonal.info["dpi"][0]) == 200
+    assert bitonal.getpixel((100 + 3, 180)) == 0 and bitonal.getpixel((5, 5)) == 255  # the seal as black as print
+    turned = _rescanned(page, "turned")
+    assert turned.width > page.width and turned.height > page.height
+    coarse = _rescanned(page, "150dpi")
+    assert coarse.size == (300, 420) and round(coarse.info["dpi"][0]) == 150
+    assert _rescanned(page, "as-made") is page
