@@ -139,10 +139,11 @@ def _office_scan(image):
 
 
 # How else an office's scanner may store a page than both generators do (``--scan``): habits neither generator has,
-# so a way to see whether what was tuned on their scans holds on others. "bitonal": the scanner's black-and-white
-# mode, one threshold a page (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print;
-# "turned": the sheet laid 2° askew; "150dpi": a coarser scan.
-SCANS = ("as-made", "bitonal", "turned", "150dpi")
+# so a way to see whether what was tuned on their scans holds on others. "grey": the scanner's greyscale mode, seals,
+# stamps and pens told from print by their grey alone; "bitonal": its black-and-white mode, one threshold a page
+# (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print; "turned": the sheet laid 2° askew;
+# "150dpi": a coarser scan.
+SCANS = ("as-made", "grey", "bitonal", "turned", "150dpi")
 
 
 def _rescanned(image, scan: str):
@@ -157,6 +158,8 @@ def _rescanned(image, scan: str):
     if scan == "bitonal":
         _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         out, fmt = Image.fromarray(ink).convert("1"), "PNG"
+    elif scan == "grey":
+        out, fmt = image.convert("L"), "JPEG"
     elif scan == "turned":
         out, fmt = image.convert("RGB").rotate(2.0, Image.BICUBIC, expand=True, fillcolor=(255, 255, 255)), "JPEG"
     else:
@@ -538,7 +541,7 @@ def main(argv: list[str] | None = None) -> None:
                     help="N official documents from the other generator (bench.other_official; needs Chromium)")
     ap.add_argument("--other-seed", type=int, default=OTHER_SEED)
     ap.add_argument("--scan", choices=SCANS, default="as-made",
-                    help="official documents stored as another scanner would: black-and-white, 2° askew, 150 dpi")
+                    help="official documents stored as another scanner would: grey, black-and-white, 2° askew, 150 dpi")
     ap.add_argument("--reread", action="store_true",
                     help="ours with SOHOA_OCR_REREAD_LINES on: poor pages' doubtful lines read twice (opt-in)")
     args = ap.parse_args(argv)

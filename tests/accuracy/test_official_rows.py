@@ -55,6 +55,8 @@ def test_the_other_scanners_store_the_page_as_they_say():
     bitonal = _rescanned(page, "bitonal")
     assert bitonal.mode == "1" and round(bitonal.info["dpi"][0]) == 200
     assert bitonal.getpixel((100 + 3, 180)) == 0 and bitonal.getpixel((5, 5)) == 255  # the seal as black as print
+    grey = _rescanned(page, "grey")
+    assert grey.mode == "L" and grey.format == "JPEG" and round(grey.info["dpi"][0]) == 200
     turned = _rescanned(page, "turned")
     assert turned.width > page.width and turned.height > page.height
     coarse = _rescanned(page, "150dpi")
