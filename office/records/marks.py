@@ -46,6 +46,12 @@ def mark_id(kind: str, box: tuple[float, float, float, float]) -> str:
     return hashlib.sha1(f"{kind}|{'|'.join(map(str, box))}".encode()).hexdigest()[:12]
 
 
+def _listed(mark: str, kind: str, box: tuple[float, ...], confidence: float, keyable: bool) -> dict:
+    left, top, width, height = box
+    return {"id": mark, "kind": kind, "label": KINDS.get(kind, kind), "confidence": confidence, "left": left,
+            "top": top, "width": width, "height": height, "keyable": keyable}
+
+
 def _read_marks(page: Page, store) -> tuple[list[dict], float]:
     """The marks of the page's read, largest first, boxes as percentages of the scan (left, top, width,
     height) so that a scan shown at any size can place them, and the scan's height over its width (to show a
@@ -62,9 +68,7 @@ def _read_marks(page: Page, store) -> tuple[list[dict], float]:
         x0, y0, x1, y1 = on_scan(m["left"] / w, m["top"] / h, (m["left"] + m["width"]) / w,
                                  (m["top"] + m["height"]) / h, rotation)
         box = (round(100 * x0, 1), round(100 * y0, 1), round(100 * (x1 - x0), 1), round(100 * (y1 - y0), 1))
-        out.append({"id": mark_id(m["kind"], box), "kind": m["kind"], "label": KINDS.get(m["kind"], m["kind"]),
-                    "confidence": m["confidence"], "left": box[0], "top": box[1], "width": box[2],
-                    "height": box[3], "keyable": m["kind"] in KEYABLE})
+        out.append(_listed(mark_id(m["kind"], box), m["kind"], box, m["confidence"], m["kind"] in KEYABLE))
     return sorted(out, key=lambda m: -m["width"] * m["height"]), round(w / h if rotation in (90, 270) else h / w, 4)
 
 
@@ -85,10 +89,9 @@ def page_marks(page: Page, *, s: Session, store) -> list[dict]:
         row = keyed.pop(m["id"], None)
         m.update(value=row.value if row else "", keyed_by=row.keyed_by if row else None,
                  keyed_at=row.keyed_at.isoformat() if row else None, stale=False, page_ratio=ratio)
-    marks.extend({"id": row.mark_id, "kind": row.kind, "label": KINDS.get(row.kind, row.kind), "confidence": 0.0,
-                  "left": row.left, "top": row.top, "width": row.width, "height": row.height, "keyable": False,
-                  "value": row.value, "keyed_by": row.keyed_by, "keyed_at": row.keyed_at.isoformat(), "stale": True,
-                  "page_ratio": ratio} for row in keyed.values() if row.value)
+    marks.extend(_listed(row.mark_id, row.kind, (row.left, row.top, row.width, row.height), 0.0, False)
+                 | {"value": row.value, "keyed_by": row.keyed_by, "keyed_at": row.keyed_at.isoformat(), "stale": True,
+                    "page_ratio": ratio} for row in keyed.values() if row.value)
     return marks
 
 
