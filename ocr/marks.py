@@ -321,13 +321,19 @@ def _inked(grey: np.ndarray) -> _Ink | None:
     return _Ink(f, small, binary, labels, stats, glyph, big)
 
 
-def framed_stamps(grey: np.ndarray, known: list[Mark]) -> list[Mark]:
+def framed_stamps(grey: np.ndarray, known: list[Mark], worn: bool = False) -> list[Mark]:
     """Receipt stamps drawn in dark ink on ``grey`` before its rules were erased (their frames are rules), not
     already in ``known``. Only stamps: what else the rules leave is found on the page without them
-    (``ink_marks``), and a form's ruled box or a motto's underline found here would move what is set aside."""
+    (``ink_marks``), and a form's ruled box or a motto's underline found here would move what is set aside.
+    ``worn``: also a frame broken into pieces (``_broken_box``; a page with no colour and no table)."""
     inked = _inked(grey)
     if inked is None:
         return []
+    found = _one_piece_frames(inked, known)
+    return found + _broken_box(inked, known + found) if worn else found
+
+
+def _one_piece_frames(inked: _Ink, known: list[Mark]) -> list[Mark]:
     f, labels, stats = inked.f, inked.labels, inked.stats
     out: list[Mark] = []
     for k in inked.big:
@@ -341,6 +347,61 @@ def framed_stamps(grey: np.ndarray, known: list[Mark]) -> list[Mark]:
         kind, conf = _shape((here == k).astype(np.uint8), len(np.unique(here)) - 1)
         if kind == STAMP:
             out.append(Mark(STAMP, box.left, box.top, box.width, box.height, conf))
+    return out
+
+
+_STAMP_WIDE = (0.15, 0.45)  # a receipt stamp's width, in page widths (≈ 0.25 on A4)
+_STAMP_TALL = (0.05, 0.2)  # its height, in page heights (≈ 0.1)
+_TILT = 7  # pixels a stroke is thickened across, so that one a few degrees off keeps a straight run inside it
+_STROKE = 16  # pixels: a frame's side so thickened is thinner than this on average
+
+
+def _strokes(binary: np.ndarray, span: int, vertical: bool) -> list[tuple[float, int, int]]:
+    """The straight thin strokes of ``binary`` (0/1): (position across, start, end along). Pieces at least ``span``
+    long (a letter's strokes are shorter), joined where one follows another in line less than ``span`` on (a
+    frame the threshold wore through), a little askew (a stamp is seldom set square)."""
+    thick = cv2.dilate(binary * 255, np.ones((1, _TILT) if vertical else (_TILT, 1), np.uint8))
+    n, _, stats, _ = components(preprocess.line_opening(thick, span, vertical))
+    pieces = sorted(((y, y + h, x + w / 2) if vertical else (x, x + w, y + h / 2))
+                    for x, y, w, h, area in stats[1:n].tolist() if area < _STROKE * (h if vertical else w))
+    chains: list[list[float]] = []  # start, end, across at its end, across summed, pieces
+    for start, end, across in pieces:
+        chain = next((c for c in chains if abs(c[2] - across) <= _TILT and start - c[1] <= span), None)
+        if chain is None:
+            chains.append([start, end, across, across, 1])
+        else:
+            chain[1], chain[2], chain[3], chain[4] = max(chain[1], end), across, chain[3] + across, chain[4] + 1
+    return [(total / k, int(start), int(end)) for start, end, _, total, k in chains]
+
+
+def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
+    """A receipt stamp whose frame a black-and-white scan broke into pieces, none of them a box nor big enough to
+    be a mark, and set a few degrees askew: two upright sides a stamp's width apart, side by side, and pieces of
+    its top or bottom along half its width at least, none running past the sides (a form's rules do)."""
+    binary, f = inked.binary, inked.f
+    page_h, page_w = binary.shape
+    ups = [s for s in _strokes(binary, max(12, int(0.02 * page_h)), vertical=True)
+           if s[2] - s[1] >= 0.5 * _STAMP_TALL[0] * page_h]
+    acrosses = _strokes(binary, max(12, int(0.025 * page_w)), vertical=False)
+    out: list[Mark] = []
+    for (xa, ta, ba), (xb, tb, bb) in combinations(sorted(ups), 2):
+        width, top, bottom = xb - xa, min(ta, tb), max(ba, bb)
+        reach = 0.15 * width  # how far one side may stand above the other, a top or bottom past them (≈ 8° askew)
+        if not (_STAMP_WIDE[0] * page_w <= width <= _STAMP_WIDE[1] * page_w and max(ta, tb) - min(ba, bb) <= reach):
+            continue
+        inside = [(y, s, e) for y, s, e in acrosses if s >= xa - reach and e <= xb + reach]
+        tops = [(y, s, e) for y, s, e in inside if top - reach <= y <= top + 0.25 * (bottom - top)]
+        bottoms = [(y, s, e) for y, s, e in inside if bottom - 0.25 * (bottom - top) <= y <= bottom + reach]
+        edge = max((sum(e - s for _, s, e in side), side) for side in (tops, bottoms))
+        if edge[0] < 0.5 * width:
+            continue
+        y0, y1 = min([top] + [y for y, _, _ in tops]), max([bottom] + [y for y, _, _ in bottoms])
+        if not _STAMP_TALL[0] * page_h <= y1 - y0 <= _STAMP_TALL[1] * page_h:
+            continue
+        box = Mark(STAMP, int(xa) * f, int(y0) * f, int(width) * f, int(y1 - y0) * f, 0.7)
+        if not any(m.kind in (SEAL, STAMP) and m.contains(box.left + box.width / 2, box.top + box.height / 2)
+                   for m in known + out):
+            out.append(box)
     return out
 
 

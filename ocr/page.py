@@ -170,7 +170,8 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
     grey, rules = preprocess.remove_rules(grey)
     grey, inked = marks.ink_marks(grey, found)
     # A receipt stamp's frame is four straight rules: erased with the page's, its box was not found (a grey copy).
-    return grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked)
+    worn = not found and not rules.columns  # no colour to find the marks by, no table whose cells are boxes
+    return grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked, worn)
 
 
 def unevenness(grey: np.ndarray) -> float:

@@ -284,3 +284,60 @@ def test_a_number_written_into_a_stamp_is_set_aside_and_the_documents_own_stay()
     kept = [w.text for w in marks.set_aside(page + pen + printed, [stamp])]
     assert kept == [w.text for w in page] + ["/QĐ-UBND", "06"]
     assert [w.text for w in marks.set_aside(pen, [])] == ["17226", "20/8/2026"]  # no stamp: read as they are
+
+
+def _worn_stamp(page: Image.Image, at: tuple[int, int], angle: float) -> None:
+    """A receipt stamp as a black-and-white scan leaves it: its frame in black dashes (the threshold wore it
+    through), its words inside, the whole set ``angle``° askew."""
+    w, h = 390, 190
+    layer = Image.new("L", (w + 40, h + 40), 255)
+    draw = ImageDraw.Draw(layer)
+    for (x0, y0), (x1, y1) in [((20, 20), (20 + w, 20)), ((20, h + 20), (20 + w, h + 20)),
+                               ((20, 20), (20, h + 20)), ((20 + w, 20), (20 + w, h + 20))]:
+        length = max(x1 - x0, y1 - y0)
+        for s in range(0, length, 70):  # 50-pixel dashes, 20 pixels of paper between
+            e = min(length, s + 50)
+            draw.line([(x0 + s, y0), (x0 + e, y0)] if y0 == y1 else [(x0, y0 + s), (x0, y0 + e)], fill=0, width=4)
+    draw.text((40, 50), "UBND XÃ BÌNH MINH", font=font("serif", 22), fill=0)
+    draw.text((40, 100), "ĐẾN  Số: 1168", font=font("serif-bold", 34), fill=0)
+    draw.text((40, 150), "Ngày: 15/9/2026", font=font("serif", 22), fill=0)
+    turned = layer.rotate(angle, resample=Image.BICUBIC, expand=True, fillcolor=255)
+    page.paste(Image.fromarray(np.minimum(np.array(page.crop((at[0], at[1], at[0] + turned.width,
+                                                                  at[1] + turned.height))), np.array(turned))), at)
+
+
+def _black_and_white_letter(form_box: bool = False) -> np.ndarray:
+    page = Image.new("L", (1653, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    for n in range(30):  # a letter's body, lines across the page
+        draw.text((150, 700 + n * 48), f"{LINES[n % 6]} {LINES[(n + 1) % 6]}", font=font("serif", 30), fill=0)
+    if form_box:  # a form's ruled box instead: its rules run on across the page past its sides
+        for y in (280, 470):
+            draw.line([(60, y), (1600, y)], fill=0, width=4)
+        for x in (140, 530):
+            draw.line([(x, 280), (x, 470)], fill=0, width=4)
+    else:
+        _worn_stamp(page, (120, 260), 4.0)
+    return np.array(page)
+
+
+def test_a_stamp_whose_frame_a_black_and_white_scan_wore_through_is_found_by_its_sides():
+    grey = _black_and_white_letter()
+    found = marks.framed_stamps(grey, [], worn=True)
+    assert [m.kind for m in found] == [STAMP]
+    stamp = found[0]
+    assert stamp.contains(120 + 235, 260 + 130) and 300 <= stamp.width <= 460 and 130 <= stamp.height <= 280
+    assert marks.framed_stamps(grey, []) == []  # in one piece only: none
+    assert marks.framed_stamps(_black_and_white_letter(form_box=True), [], worn=True) == []
+
+
+def test_a_worn_frame_is_set_aside_before_reading_but_not_looked_for_on_a_page_with_a_table():
+    """``prepare_marked`` finds it on a grey page; a register's cells are boxes of rules a stamp's size too."""
+    grey = _black_and_white_letter()
+    _, _, _, found = prepare_marked(Image.fromarray(grey))
+    assert STAMP in [m.kind for m in found]
+    table = grey.copy()
+    for x in range(100, 1600, 300):  # a register's columns, the page's height
+        table[200:2200, x:x + 3] = 0
+    _, _, rules, found = prepare_marked(Image.fromarray(table))
+    assert rules.columns and STAMP not in [m.kind for m in found]
