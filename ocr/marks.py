@@ -333,6 +333,12 @@ def framed_stamps(grey: np.ndarray, known: list[Mark], worn: bool = False) -> li
     return found + _broken_box(inked, known + found) if worn else found
 
 
+def _in_seal_or_stamp(box: Mark, marks: list[Mark]) -> bool:
+    """Is ``box``'s centre inside a seal or stamp of ``marks`` (found already, by colour or another pass)?"""
+    return any(m.kind in (SEAL, STAMP) and m.contains(box.left + box.width / 2, box.top + box.height / 2)
+               for m in marks)
+
+
 def _one_piece_frames(inked: _Ink, known: list[Mark]) -> list[Mark]:
     f, labels, stats = inked.f, inked.labels, inked.stats
     out: list[Mark] = []
@@ -340,8 +346,7 @@ def _one_piece_frames(inked: _Ink, known: list[Mark]) -> list[Mark]:
         x, y, w, h, _ = (int(v) for v in stats[k])
         box = Mark(STAMP, x * f, y * f, w * f, h * f, 0.0)
         # (A stamp's remains on the page without its frame may have been taken for a signature: it stays one.)
-        if any(m.kind in (SEAL, STAMP) and m.contains(box.left + box.width / 2, box.top + box.height / 2)
-               for m in known + out):
+        if _in_seal_or_stamp(box, known + out):
             continue
         here = labels[y:y + h, x:x + w]
         kind, conf = _shape((here == k).astype(np.uint8), len(np.unique(here)) - 1)
@@ -392,15 +397,13 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
         inside = [(y, s, e) for y, s, e in acrosses if s >= xa - reach and e <= xb + reach]
         tops = [(y, s, e) for y, s, e in inside if top - reach <= y <= top + 0.25 * (bottom - top)]
         bottoms = [(y, s, e) for y, s, e in inside if bottom - 0.25 * (bottom - top) <= y <= bottom + reach]
-        edge = max((sum(e - s for _, s, e in side), side) for side in (tops, bottoms))
-        if edge[0] < 0.5 * width:
+        if max(sum(e - s for _, s, e in side) for side in (tops, bottoms)) < 0.5 * width:
             continue
         y0, y1 = min([top] + [y for y, _, _ in tops]), max([bottom] + [y for y, _, _ in bottoms])
         if not _STAMP_TALL[0] * page_h <= y1 - y0 <= _STAMP_TALL[1] * page_h:
             continue
         box = Mark(STAMP, int(xa) * f, int(y0) * f, int(width) * f, int(y1 - y0) * f, 0.7)
-        if not any(m.kind in (SEAL, STAMP) and m.contains(box.left + box.width / 2, box.top + box.height / 2)
-                   for m in known + out):
+        if not _in_seal_or_stamp(box, known + out):
             out.append(box)
     return out
 

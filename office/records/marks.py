@@ -85,14 +85,15 @@ def page_marks(page: Page, *, s: Session, store) -> list[dict]:
     for a mark a later read no longer finds is listed too, with the box it was typed for: nothing typed is lost."""
     marks, ratio = _read_marks(page, store)
     keyed = _keyed(page.id, s)
-    for m in marks:
-        row = keyed.pop(m["id"], None)
-        m.update(value=row.value if row else "", keyed_by=row.keyed_by if row else None,
-                 keyed_at=row.keyed_at.isoformat() if row else None, stale=False, page_ratio=ratio)
-    marks.extend(_listed(row.mark_id, row.kind, (row.left, row.top, row.width, row.height), 0.0, False)
-                 | {"value": row.value, "keyed_by": row.keyed_by, "keyed_at": row.keyed_at.isoformat(), "stale": True,
-                    "page_ratio": ratio} for row in keyed.values() if row.value)
-    return marks
+    listed = [_with_value(m, keyed.pop(m["id"], None), ratio) for m in marks]
+    return listed + [_with_value(_listed(row.mark_id, row.kind, (row.left, row.top, row.width, row.height), 0.0,
+                                         False), row, ratio, stale=True) for row in keyed.values() if row.value]
+
+
+def _with_value(mark: dict, row: MarkValue | None, ratio: float, stale: bool = False) -> dict:
+    """A listed mark with what was typed for it (``row``: its latest keying) and the scan's shape."""
+    return mark | {"value": row.value if row else "", "keyed_by": row.keyed_by if row else None,
+                   "keyed_at": row.keyed_at.isoformat() if row else None, "stale": stale, "page_ratio": ratio}
 
 
 def typed_value(raw: str) -> str:
@@ -112,18 +113,20 @@ def key_mark(page_id: str, mark: str, raw: str, actor: Actor, *, s: Session, sto
     page = s.get(Page, page_id)
     if page is None:
         raise NotFound(f"Không có trang {page_id}")
-    found = next((m for m in _read_marks(page, store)[0] if m["id"] == mark), None)
+    listed, ratio = _read_marks(page, store)
+    found = next((m for m in listed if m["id"] == mark), None)
     if found is None:
         raise NotFound("Trang không còn vùng này (trang đã được nhận dạng lại?); hãy tải lại trang.")
     if not found["keyable"]:
         raise InvalidRequest(f"{found['label']} không có chữ để nhập.", code="not_keyable")
     value = typed_value(raw)
-    before = _keyed(page_id, s).get(mark)
-    if (before.value if before else "") != value:
-        s.add(MarkValue(page_id=page_id, mark_id=mark, kind=found["kind"], left=found["left"], top=found["top"],
-                        width=found["width"], height=found["height"], value=value,
-                        keyed_by=actor.principal.username if actor.principal else actor.username or "?"))
+    row = _keyed(page_id, s).get(mark)
+    if (row.value if row else "") != value:
         record(s, actor, "key_mark", target=page_id, batch_id=page.batch_id, seq=page.seq, mark=mark,
-               kind=found["kind"], old=before.value if before else "", new=value, records=page_records(s, page_id))
+               kind=found["kind"], old=row.value if row else "", new=value, records=page_records(s, page_id))
+        row = MarkValue(page_id=page_id, mark_id=mark, kind=found["kind"], left=found["left"], top=found["top"],
+                        width=found["width"], height=found["height"], value=value,
+                        keyed_by=actor.principal.username if actor.principal else actor.username or "?")
+        s.add(row)
         s.flush()
-    return next(m for m in page_marks(page, s=s, store=store) if m["id"] == mark)
+    return _with_value(found, row, ratio)  # as ``page_marks`` lists it, the page's words JSON read once
