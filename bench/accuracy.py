@@ -142,8 +142,9 @@ def _office_scan(image):
 # so a way to see whether what was tuned on their scans holds on others. "grey": the scanner's greyscale mode, seals,
 # stamps and pens told from print by their grey alone; "bitonal": its black-and-white mode, one threshold a page
 # (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print; "turned": the sheet laid 2° askew;
-# "150dpi": a coarser scan.
-SCANS = ("as-made", "grey", "bitonal", "turned", "150dpi")
+# "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
+# a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
+SCANS = ("as-made", "grey", "bitonal", "turned", "150dpi", "photo")
 
 
 def _rescanned(image, scan: str):
@@ -154,6 +155,8 @@ def _rescanned(image, scan: str):
 
     if scan == "as-made":
         return image
+    if scan == "photo":
+        return _photographed(image)
     dpi = image.info.get("dpi", (200, 200))[0]
     if scan == "bitonal":
         _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -170,6 +173,26 @@ def _rescanned(image, scan: str):
     stored = Image.open(io.BytesIO(buf.getvalue()))
     stored.load()
     return stored
+
+
+def _photographed(image):
+    """The page photographed (the shot drawn from the page's own pixels, so each page gets its own and a rerun
+    the same) and taken in through the intake a phone photo goes through."""
+    import zlib
+
+    import numpy as np
+
+    from domain.settings import Settings
+    from ingest import photo, render_page
+    from samples.photo import photograph
+
+    rng = np.random.default_rng(zlib.crc32(image.tobytes()))
+    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy")
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "photo.jpg"
+        photograph(image, rng).image.save(path, "JPEG", quality=92)
+        photo.gate(path, settings.max_image_pixels)
+        return render_page(path, "image/jpeg", 1, settings)
 
 
 def _scan_label(scan: str) -> str:
@@ -541,7 +564,8 @@ def main(argv: list[str] | None = None) -> None:
                     help="N official documents from the other generator (bench.other_official; needs Chromium)")
     ap.add_argument("--other-seed", type=int, default=OTHER_SEED)
     ap.add_argument("--scan", choices=SCANS, default="as-made",
-                    help="official documents stored as another scanner would: grey, black-and-white, 2° askew, 150 dpi")
+                    help="official documents stored as another scanner would: grey, black-and-white, 2° askew, "
+                         "150 dpi, or photographed by a phone")
     ap.add_argument("--reread", action="store_true",
                     help="ours with SOHOA_OCR_REREAD_LINES on: poor pages' doubtful lines read twice (opt-in)")
     args = ap.parse_args(argv)

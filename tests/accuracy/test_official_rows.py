@@ -62,3 +62,23 @@ def test_the_other_scanners_store_the_page_as_they_say():
     coarse = _rescanned(page, "150dpi")
     assert coarse.size == (300, 420) and round(coarse.info["dpi"][0]) == 150
     assert _rescanned(page, "as-made") is page
+
+
+def test_a_photographed_page_comes_in_flat_at_a4_size_the_same_each_time():
+    """``--scan photo``: the page photographed on a desk (a shot drawn from its own pixels) and taken in as the
+    pipeline takes a phone photo: found on the desk and flattened to an A4 page at 300 dpi."""
+    import numpy as np
+    from PIL import Image, ImageDraw
+
+    from bench.accuracy import _rescanned
+
+    page = Image.new("RGB", (827, 1169), (246, 244, 238))  # A4 at 100 dpi
+    draw = ImageDraw.Draw(page)
+    for y in range(120, 1000, 40):
+        draw.text((80, y), "Ủy ban nhân dân xã Quảng Đức, ngày 28 tháng 8 năm 2026", fill=(20, 20, 20))
+    shot = _rescanned(page, "photo")
+    assert shot.size == (2480, 3508)
+    # The desk is gone: the corners are paper, not wood or cloth.
+    corners = np.asarray(shot.convert("L"))[[20, 20, -20, -20], [20, -20, 20, -20]]
+    assert corners.min() > 150
+    assert np.array_equal(np.asarray(_rescanned(page, "photo")), np.asarray(shot))
