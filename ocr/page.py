@@ -51,6 +51,12 @@ MIN_CONFIDENCE = 0.40
 FULL_PAGE_WORDS = 60
 # Above this background unevenness (``unevenness``) the cleaned variant is read first.
 UNEVEN_ABOVE = 15.0
+# …and above this density of toner specks (``specks.speckled``) too: an evenly lit photocopy (a phone photo of one,
+# its light evened by ingest.photo, or a copy scanned without shadow), whose specks the grey read takes for
+# punctuation and stray words and the cleaned variant takes off. Half-way (geometric) between the most speckled
+# page of the tuning sets that is no speckled copy (14: a moderate form, a poor grey copy of the other generator)
+# and the least speckled copy photographed (46; bench accuracy --scan photo, docs/accuracy.md).
+SPECKLED_ABOVE = 25.0
 # A band read turned must beat the page's confidence by this much for the page to be read upside down.
 TURNED_MARGIN = 0.15
 
@@ -224,8 +230,9 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
 
     # Tesseract binarises the grey image globally, which fails under shadows (a dark photocopy's grey image
     # reads nothing at all); there the background-flattened, binarised variant is read first, and most often
-    # alone. Elsewhere the grey one is, and the binarised one only when it reads poorly.
-    order = ("otsu", "gray") if unevenness(grey) > UNEVEN_ABOVE else ("gray", "otsu")
+    # alone, as on a speckled copy. Elsewhere the grey one is, and the binarised one only when it reads poorly.
+    cleaned_first = unevenness(grey) > UNEVEN_ABOVE or specks.speckled(grey) > SPECKLED_ABOVE
+    order = ("otsu", "gray") if cleaned_first else ("gray", "otsu")
     best = read(order[0])
     if best.confidence < FLIP_BELOW and turned_reads_better(grey, order[0], best.confidence, settings, deadline,
                                                              dpi):  # upside down (or turned 270°, not 90°)?

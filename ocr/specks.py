@@ -51,33 +51,52 @@ def text_height(heights: np.ndarray) -> float:
     return float(np.median(tall))
 
 
-def despeckle(binary: np.ndarray) -> np.ndarray:
-    """``binary`` (0 ink, 255 paper) with its toner specks turned to paper; everything else as it was."""
-    ink = cv2.bitwise_not(binary)
+def _specks(ink: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+    """The specks among ``ink``'s marks (non-zero pixels): their labels, the labels image, the stats, and the
+    text height they were judged by (no specks where there is nothing to judge by)."""
     n, labels, stats, centres = components(ink, connectivity=8)
+    none = np.zeros(0, dtype=np.int64)
     if n <= 2:
-        return binary
+        return none, labels, stats, 0.0
     w, h = stats[1:, cv2.CC_STAT_WIDTH], stats[1:, cv2.CC_STAT_HEIGHT]
     height = text_height(h)
     if height <= 0:
-        return binary
+        return none, labels, stats, height
     small = (np.maximum(w, h) < SMALL * height) & (np.maximum(w, h) <= LONG * np.minimum(w, h))
     if not small.any():
-        return binary
+        return none, labels, stats, height
     letters = np.zeros(n, dtype=np.uint8)
     letters[1:] = ~small
     reach = max(1, int(round(NEAR * height)))
     # Where a letter is within reach (a square: near enough to the circle at this size, and a fast dilation).
     zone = cv2.dilate(letters[labels], np.ones((2 * reach + 1, 2 * reach + 1), np.uint8))
     ids = np.flatnonzero(small) + 1
-    cx = np.clip(np.rint(centres[ids, 0]).astype(int), 0, binary.shape[1] - 1)
-    cy = np.clip(np.rint(centres[ids, 1]).astype(int), 0, binary.shape[0] - 1)
+    cx = np.clip(np.rint(centres[ids, 0]).astype(int), 0, ink.shape[1] - 1)
+    cy = np.clip(np.rint(centres[ids, 1]).astype(int), 0, ink.shape[0] - 1)
+    return ids[zone[cy, cx] == 0], labels, stats, height
+
+
+def despeckle(binary: np.ndarray) -> np.ndarray:
+    """``binary`` (0 ink, 255 paper) with its toner specks turned to paper; everything else as it was."""
+    ids, labels, stats, _ = _specks(cv2.bitwise_not(binary))
+    if not len(ids):
+        return binary
     out = binary.copy()
-    for k in ids[zone[cy, cx] == 0].tolist():
+    for k in ids.tolist():
         x, y, bw, bh = stats[k, :4]
         box = out[y:y + bh, x:x + bw]
         box[labels[y:y + bh, x:x + bw] == k] = 255
     return out
+
+
+def speckled(grey: np.ndarray) -> float:
+    """How thickly toner specks lie on an evenly lit grey page: specks per thousand squares of the text height's
+    side, counted in the page's middle third (specks lie all over a copy, and a third costs a third). A clean
+    scan or print ≈0–2, an office scan 3–12, a speckled photocopy 50–90 (``SPECKLED_ABOVE`` in ocr.page)."""
+    band = cv2.medianBlur(grey[grey.shape[0] // 3:2 * grey.shape[0] // 3], 3)
+    _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    ids, _, _, height = _specks(ink)
+    return len(ids) * height * height / max(1, ink.size) * 1000
 
 
 def speck_colons(img: np.ndarray, words: list[Word]) -> list[Word]:

@@ -2,6 +2,7 @@
 the text — accents, dots below, full stops, commas, dashes — stays."""
 import cv2
 import numpy as np
+import pytest
 from ocr_render import SERIF
 from PIL import Image, ImageDraw, ImageFont
 
@@ -148,3 +149,27 @@ def test_a_word_of_punctuation_alone_goes_unless_it_is_printed():
     read = [*words[:2], speck, words[2], words[3], blank, words[4]]
     assert [w.text for w in specks.unprinted(grey, read)] == ["-", "Như", "+", "Điều", "(3)"]
 
+
+
+def _strewn(grey: np.ndarray, count: int, seed: int = 3) -> np.ndarray:
+    """``grey`` with ``count`` specks 5 px across strewn over it."""
+    out = grey.copy()
+    rng = np.random.default_rng(seed)
+    for x, y in zip(rng.integers(0, out.shape[1], count), rng.integers(0, out.shape[0], count), strict=True):
+        cv2.circle(out, (int(x), int(y)), 2, 40, -1)
+    return out
+
+
+def test_speckled_tells_a_speckled_copy_from_a_clean_page_at_any_size():
+    from ocr.page import SPECKLED_ABOVE
+
+    page = np.vstack([_page(False)] * 6)  # 24 lines of text
+    clean, copy = specks.speckled(page), specks.speckled(_strewn(page, 600))
+    assert clean < 1 < SPECKLED_ABOVE < copy
+    # The same copy taken at 1.5 or twice the size (a photo flattened to 300 dpi) is as speckled: specks and text
+    # are measured in text heights.
+    for factor in (1.5, 2.0):
+        larger = cv2.resize(_strewn(page, 600), None, fx=factor, fy=factor, interpolation=cv2.INTER_CUBIC)
+        assert specks.speckled(larger) == pytest.approx(copy, rel=0.1)
+    # A blank page has none to count.
+    assert specks.speckled(np.full((300, 300), 200, np.uint8)) == 0.0

@@ -101,3 +101,34 @@ def test_turned_band_reads_upside_down_text(tmp_path):
     settings = Settings(home=tmp_path)
     assert page_mod.turned_reads_better(turned, "gray", 0.45, settings, time.monotonic() + 60, 300)
     assert not page_mod.turned_reads_better(upright, "gray", 0.5, settings, time.monotonic() + 60, 300)
+
+
+def _speckled(image: Image.Image, count: int = 3000) -> Image.Image:
+    """A photocopy evenly lit (a phone photo of one, its light evened at intake): toner specks 4–7 px across
+    scattered all over the page, the paper a little grey."""
+    import cv2
+
+    grey = np.asarray(image.convert("L")).copy() // 255 * 215 + 10
+    rng = np.random.default_rng(7)
+    for x, y, r in zip(rng.integers(0, grey.shape[1], count), rng.integers(0, grey.shape[0], count),
+                       rng.integers(2, 4, count), strict=True):
+        cv2.circle(grey, (int(x), int(y)), int(r), 30, -1)
+    return Image.fromarray(grey)
+
+
+def test_speckled_even_page_read_once_binarised(tmp_path, monkeypatch):
+    """No shadow to tell it by, yet its specks would be read as punctuation and stray words on the grey image:
+    the binarised, despeckled variant is read first, and alone."""
+    runs = []
+    real = page_mod.run_tesseract
+
+    def counting(image, **kw):
+        runs.append(image.mode)
+        return real(image, **kw)
+
+    monkeypatch.setattr(page_mod, "run_tesseract", counting)
+    image = _speckled(render_birth().image)
+    assert unevenness(np.asarray(image)) < page_mod.UNEVEN_ABOVE
+    result = ocr_page(image, Settings(home=tmp_path), want_pdf=False)
+    assert result.variant == "otsu" and runs == ["1"]
+    assert extract(result, "birth").fields["full_name"] == "Nguyễn Thị Minh Thư"
