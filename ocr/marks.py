@@ -160,6 +160,12 @@ def colour_marks(rgb: np.ndarray, quarter_of: Callable[[], np.ndarray] | None = 
                 continue  # inside a seal or stamp already found (its centre text, a number written into it)
             if max(w, h) >= _FRAME * page_w:
                 continue  # a certificate's printed frame: around the page, no mark (and its red title inside)
+            if min(w, h) < _LARGE * page_w and (x == 0 or y == 0 or x + w >= mask.shape[1]
+                                                 or y + h >= mask.shape[0]):
+                # A strip of colour along the image's edge is what lay round the page (a photo's desk left along a
+                # side of the flattened page, a scanner lid's colour), not a mark to key: a pen's stroke runs off
+                # no page. (A seal the scan cut is large both ways, and stays.)
+                continue
             ink = (labels[y:y + h, x:x + w] == k).astype(np.uint8) * mask[y:y + h, x:x + w]
             large = w >= _LARGE * page_w and h >= _LARGE * page_w
             if not large and int(ink.sum()) < _MIN_INK:

@@ -341,3 +341,17 @@ def test_a_worn_frame_is_set_aside_before_reading_but_not_looked_for_on_a_page_w
         table[200:2200, x:x + 3] = 0
     _, _, rules, found = prepare_marked(Image.fromarray(table))
     assert rules.columns and STAMP not in [m.kind for m in found]
+
+
+def test_colour_along_the_images_edge_is_no_mark():
+    """A phone photo's desk left along a side of the flattened page (a blue checked cloth, a brown wood) is no
+    handwriting to key; a pen's number near the edge, not touching it, still is."""
+    page = _page(["Số:        /QĐ-UBND", *LINES[1:4]])
+    page[:14, 300:900] = (40, 90, 200)  # a strip of blue cloth along the top
+    page[700:1100, -10:] = (150, 90, 40)  # wood down the right side
+    img = Image.new("L", (160, 70), 0)
+    ImageDraw.Draw(img).text((5, 5), "127", font=font("serif-italic", 50), fill=255)
+    number = _ink(page, np.asarray(img, np.float32) / 255, PEN_BLUE, 1500, 30)  # 30 px below the top edge
+    found = marks.colour_marks(page)
+    assert [m.kind for m in found] == [HANDWRITING]
+    assert _overlaps(found[0], number)
