@@ -54,8 +54,8 @@ UNEVEN_ABOVE = 15.0
 # …and above this density of toner specks (``specks.speckled``) too: an evenly lit photocopy (a phone photo of one,
 # its light evened by ingest.photo, or a copy scanned without shadow), whose specks the grey read takes for
 # punctuation and stray words and the cleaned variant takes off. Half-way (geometric) between the most speckled
-# page of the tuning sets that is no speckled copy (14: a moderate form, a poor grey copy of the other generator)
-# and the least speckled copy photographed (46; bench accuracy --scan photo, docs/accuracy.md).
+# page of the tuning sets that is no speckled copy (14, a moderate form) and the least speckled of the tuning
+# copies photographed (46; bench accuracy --scan photo, docs/benchmarks.md).
 SPECKLED_ABOVE = 25.0
 # A band read turned must beat the page's confidence by this much for the page to be read upside down.
 TURNED_MARGIN = 0.15

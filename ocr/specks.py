@@ -92,7 +92,7 @@ def despeckle(binary: np.ndarray) -> np.ndarray:
 def speckled(grey: np.ndarray) -> float:
     """How thickly toner specks lie on an evenly lit grey page: specks per thousand squares of the text height's
     side, counted in the page's middle third (specks lie all over a copy, and a third costs a third). A clean
-    scan or print ≈0–2, an office scan 3–12, a speckled photocopy 50–90 (``SPECKLED_ABOVE`` in ocr.page)."""
+    scan or print ≈0–2, an office scan 3–14, a speckled photocopy 30–100 (``SPECKLED_ABOVE`` in ocr.page)."""
     band = cv2.medianBlur(grey[grey.shape[0] // 3:2 * grey.shape[0] // 3], 3)
     _, ink = cv2.threshold(band, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
     ids, _, _, height = _specks(ink)

@@ -150,7 +150,6 @@ def test_a_word_of_punctuation_alone_goes_unless_it_is_printed():
     assert [w.text for w in specks.unprinted(grey, read)] == ["-", "Như", "+", "Điều", "(3)"]
 
 
-
 def _strewn(grey: np.ndarray, count: int, seed: int = 3) -> np.ndarray:
     """``grey`` with ``count`` specks 5 px across strewn over it."""
     out = grey.copy()

@@ -104,7 +104,7 @@ def test_turned_band_reads_upside_down_text(tmp_path):
 
 
 def _speckled(image: Image.Image, count: int = 3000) -> Image.Image:
-    """A photocopy evenly lit (a phone photo of one, its light evened at intake): toner specks 4–7 px across
+    """A photocopy evenly lit (a phone photo of one, its light evened at intake): toner specks 5–7 px across
     scattered all over the page, the paper a little grey."""
     import cv2
 
