@@ -29,7 +29,8 @@ def test_unevenness_tells_shadowed_pages():
     assert unevenness(np.asarray(_shadowed(page))) > page_mod.UNEVEN_ABOVE
 
 
-def test_shadowed_page_read_once_binarised(tmp_path, monkeypatch):
+def _count_runs(monkeypatch) -> list[str]:
+    """The mode of each image Tesseract is given, in order ("1": the binarised variant, "L": the grey one)."""
     runs = []
     real = page_mod.run_tesseract
 
@@ -38,6 +39,11 @@ def test_shadowed_page_read_once_binarised(tmp_path, monkeypatch):
         return real(image, **kw)
 
     monkeypatch.setattr(page_mod, "run_tesseract", counting)
+    return runs
+
+
+def test_shadowed_page_read_once_binarised(tmp_path, monkeypatch):
+    runs = _count_runs(monkeypatch)
     result = ocr_page(_shadowed(render_birth().image), Settings(home=tmp_path), want_pdf=False)
     assert result.variant == "otsu" and runs == ["1"]
     assert extract(result, "birth").fields["full_name"] == "Nguyễn Thị Minh Thư"
@@ -119,14 +125,7 @@ def _speckled(image: Image.Image, count: int = 3000) -> Image.Image:
 def test_speckled_even_page_read_once_binarised(tmp_path, monkeypatch):
     """No shadow to tell it by, yet its specks would be read as punctuation and stray words on the grey image:
     the binarised, despeckled variant is read first, and alone."""
-    runs = []
-    real = page_mod.run_tesseract
-
-    def counting(image, **kw):
-        runs.append(image.mode)
-        return real(image, **kw)
-
-    monkeypatch.setattr(page_mod, "run_tesseract", counting)
+    runs = _count_runs(monkeypatch)
     image = _speckled(render_birth().image)
     assert unevenness(np.asarray(image)) < page_mod.UNEVEN_ABOVE
     result = ocr_page(image, Settings(home=tmp_path), want_pdf=False)
