@@ -28,7 +28,7 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from .common import as_scanned, cpu_seconds, plain_tesseract, table, write_doc
+from .common import as_scanned, cpu_seconds, photographed, plain_tesseract, table, taken_in, write_doc
 
 NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
 TYPES = ("birth", "marriage", "death", "land")
@@ -43,10 +43,15 @@ def _plain_dicts(records) -> list[dict]:
             for r in records]
 
 
+def _settings(**kw):
+    from domain.settings import Settings
+
+    return Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", **kw)
+
+
 def _measure(image, truth_text: str, record_type: str | None, truth_records: list[dict],
              reread: bool = False) -> dict:
     from domain.errors import PageFailed
-    from domain.settings import Settings
     from ocr import PageOcr, extract_records, ocr_page
 
     buf = io.BytesIO()
@@ -54,7 +59,7 @@ def _measure(image, truth_text: str, record_type: str | None, truth_records: lis
     c = cpu_seconds()
     plain_text, plain_s = plain_tesseract(buf.getvalue())
     plain_cpu = cpu_seconds() - c
-    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy", ocr_reread_lines=reread)
+    settings = _settings(ocr_reread_lines=reread)
     t, c = time.perf_counter(), cpu_seconds()
     failed = None
     try:
@@ -182,17 +187,7 @@ def _photographed(image):
 
     import numpy as np
 
-    from domain.settings import Settings
-    from ingest import photo, render_page
-    from samples.photo import photograph
-
-    rng = np.random.default_rng(zlib.crc32(image.tobytes()))
-    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy")
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "photo.jpg"
-        photograph(image, rng).image.save(path, "JPEG", quality=92)
-        photo.gate(path, settings.max_image_pixels)
-        return render_page(path, "image/jpeg", 1, settings)
+    return photographed(image, np.random.default_rng(zlib.crc32(image.tobytes())), _settings())
 
 
 def _scan_label(scan: str) -> str:
@@ -293,17 +288,13 @@ PHOTO_SEEDS = (1, 901)  # seed 1: the photos the page finder and the gate were t
 def _read_fields(image, record_type: str, truth: dict) -> dict:
     """Ours on one page image: right fields (exact match) out of the truth's, CER, and a failure's reason."""
     from domain.errors import InputRejected, PageFailed
-    from domain.settings import Settings
     from ocr import extract_records, ocr_page
     from ocr.metrics import field_matches
 
-    settings = Settings(home=Path(tempfile.gettempdir()) / "sohoa-bench-accuracy")
+    settings = _settings()
     try:
         if isinstance(image, Path):  # a photo file: the intake gate, then the page as the pipeline renders it
-            from ingest import photo, render_page
-
-            photo.gate(image, settings.max_image_pixels)
-            image = render_page(image, "image/jpeg", 1, settings)
+            image = taken_in(image, settings)
         result = ocr_page(image, settings, want_pdf=False)
     except (InputRejected, PageFailed) as exc:
         return {"right": 0, "fields": len(truth["fields"]), "text": "", "failed": exc.code}

@@ -100,6 +100,26 @@ def as_scanned(image):
     return out
 
 
+def taken_in(photo_file: Path, settings):
+    """A photo file as the pipeline takes it in: the intake gate (InputRejected for one nobody could read), then the
+    page found and flattened (ingest.render_page)."""
+    from ingest import photo, render_page
+
+    photo.gate(photo_file, settings.max_image_pixels)
+    return render_page(photo_file, "image/jpeg", 1, settings)
+
+
+def photographed(page, rng, settings):
+    """``page`` photographed on a desk by a phone (samples.photo, ``rng`` drawing the shot), saved as the phone
+    would (JPEG 92), and taken in (``taken_in``)."""
+    from samples.photo import photograph
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "photo.jpg"
+        photograph(page, rng).image.save(path, "JPEG", quality=92)
+        return taken_in(path, settings)
+
+
 def typo(word: str, rng: random.Random) -> str:
     """One OCR-like slip: a letter replaced, in a word long enough to carry it."""
     if len(word) < 4:

@@ -24,7 +24,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 from .accuracy import NOMVN, REGISTERS, TYPES, _office_scan, _prose_dir
-from .common import machine, table
+from .common import machine, photographed, table
 
 REPO = Path(__file__).resolve().parents[1]
 NONE = "—"  # no record
@@ -61,15 +61,8 @@ def _read(spec: tuple[str, str, int], seed: int) -> tuple[str, str, str]:
     elif what.startswith("register:"):  # entries run on from page to page: the pages before are laid out too
         image = list(register_pages(expected, k + 1, seed=seed, degradation=level))[k].image
     elif what.startswith("photo:"):  # a phone photo through intake (gate, flattening), as the pipeline renders it
-        from ingest import photo, render_page
-        from samples.photo import photograph
-
         flat = next(render_pages(expected, 1, seed=seed, degradation="clean", start=k)).image
-        with tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / "photo.jpg"
-            photograph(flat, np.random.default_rng([seed, 7001, k])).image.save(path, "JPEG", quality=92)
-            photo.gate(path, settings.max_image_pixels)
-            image = render_page(path, "image/jpeg", 1, settings)
+        image = photographed(flat, np.random.default_rng([seed, 7001, k]), settings)
     elif what == "official":
         image = _office_scan(next(official_pages(1, seed, next(iter(MIXES)), _prose_dir(), start=k)).image)
     else:

@@ -336,7 +336,9 @@ def framed_stamps(grey: np.ndarray, known: list[Mark], worn: bool = False) -> li
     if inked is None:
         return []
     found = _one_piece_frames(inked, known)
-    return found + _broken_box(inked, known + found) if worn else found
+    if worn:
+        found += _broken_box(inked, known + found)
+    return found
 
 
 def _in_seal_or_stamp(box: Mark, marks: list[Mark]) -> bool:
@@ -375,14 +377,24 @@ def _strokes(binary: np.ndarray, span: int, vertical: bool) -> list[tuple[float,
     n, _, stats, _ = components(preprocess.line_opening(thick, span, vertical))
     pieces = sorted(((y, y + h, x + w / 2) if vertical else (x, x + w, y + h / 2))
                     for x, y, w, h, area in stats[1:n].tolist() if area < _STROKE * (h if vertical else w))
-    chains: list[list[float]] = []  # start, end, across at its end, across summed, pieces
+    chains: list[_Chain] = []
     for start, end, across in pieces:
-        chain = next((c for c in chains if abs(c[2] - across) <= _TILT and start - c[1] <= span), None)
+        chain = next((c for c in chains if abs(c.acrosses[-1] - across) <= _TILT and start - c.end <= span), None)
         if chain is None:
-            chains.append([start, end, across, across, 1])
+            chains.append(_Chain(start, end, [across]))
         else:
-            chain[1], chain[2], chain[3], chain[4] = max(chain[1], end), across, chain[3] + across, chain[4] + 1
-    return [(total / k, int(start), int(end)) for start, end, _, total, k in chains]
+            chain.end = max(chain.end, end)
+            chain.acrosses.append(across)
+    return [(sum(c.acrosses) / len(c.acrosses), int(c.start), int(c.end)) for c in chains]
+
+
+@dataclass(slots=True)
+class _Chain:
+    """Pieces of one stroke in line: where it starts and ends along, and where each piece stands across."""
+
+    start: float
+    end: float
+    acrosses: list[float]
 
 
 def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
