@@ -147,9 +147,11 @@ def _office_scan(image):
 # so a way to see whether what was tuned on their scans holds on others. "grey": the scanner's greyscale mode, seals,
 # stamps and pens told from print by their grey alone; "bitonal": its black-and-white mode, one threshold a page
 # (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print; "turned": the sheet laid 2° askew;
+# "askew": laid by hand 5° the other way, further than a feeder turns a sheet;
 # "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
 # a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
-SCANS = ("as-made", "grey", "bitonal", "turned", "150dpi", "photo")
+SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "photo")
+_TURNS = {"turned": 2.0, "askew": -5.0}  # degrees, counter-clockwise
 
 
 def _rescanned(image, scan: str):
@@ -168,8 +170,9 @@ def _rescanned(image, scan: str):
         out, fmt = Image.fromarray(ink).convert("1"), "PNG"
     elif scan == "grey":
         out, fmt = image.convert("L"), "JPEG"
-    elif scan == "turned":
-        out, fmt = image.convert("RGB").rotate(2.0, Image.BICUBIC, expand=True, fillcolor=(255, 255, 255)), "JPEG"
+    elif scan in _TURNS:
+        out = image.convert("RGB").rotate(_TURNS[scan], Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
+        fmt = "JPEG"
     else:
         out, fmt = image.convert("RGB").resize((image.width * 3 // 4, image.height * 3 // 4), Image.LANCZOS), "JPEG"
         dpi = dpi * 3 / 4

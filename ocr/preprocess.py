@@ -17,6 +17,9 @@ from ocr.components import components
 
 _WORK_WIDTH = 1000
 _MIN_SKEW_DEG = 0.2
+# The largest skew looked for, both ways: a sheet laid by hand on a flatbed lands a few degrees askew, 5–7° with
+# the generators' own skew (docs/benchmarks.md, accuracy, session 48).
+SKEW_LIMIT = 10.0
 
 
 def _ink_per_row(binary: np.ndarray) -> np.ndarray:
@@ -338,7 +341,7 @@ class _Strips:
         return float(np.sum(np.diff(profile.astype(np.float64)) ** 2))
 
 
-def skew_angle(grey: np.ndarray, *, limit: float = 10.0, binary: np.ndarray | None = None) -> float:
+def skew_angle(grey: np.ndarray, *, limit: float = SKEW_LIMIT, binary: np.ndarray | None = None) -> float:
     """Angle in degrees (counter-clockwise) that makes text lines horizontal: projection-profile search,
     coarse 0.5° steps then 0.05° around the best. ``binary``: ``small_binary(grey)`` when already made."""
     binary = small_binary(grey) if binary is None else binary
@@ -367,10 +370,11 @@ def is_sideways(grey: np.ndarray, binary: np.ndarray | None = None) -> bool:
     between ink and paper much more sharply than its columns."""
     binary = small_binary(grey) if binary is None else binary
     # Rows are sharp only within about a degree of the page's skew: tried every half degree (at -3, 0 and 3° only,
-    # a photocopy skewed 1.5° under heavy shading scored its columns higher and was read sideways, as nothing).
-    angles = np.arange(-3, 3.01, 0.5)
-    upright = max(map(_Strips(binary, 3).score, angles))
-    turned = max(map(_Strips(np.ascontiguousarray(binary.T), 3).score, angles))
+    # a photocopy skewed 1.5° under heavy shading scored its columns higher and was read sideways, as nothing),
+    # as far as the skew search looks (within ±3° only, pages laid 5° askew were read sideways, as nothing).
+    angles = np.arange(-SKEW_LIMIT, SKEW_LIMIT + 0.01, 0.5)
+    upright = max(map(_Strips(binary, SKEW_LIMIT).score, angles))
+    turned = max(map(_Strips(np.ascontiguousarray(binary.T), SKEW_LIMIT).score, angles))
     return turned > upright * 1.5
 
 

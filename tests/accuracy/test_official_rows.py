@@ -57,8 +57,10 @@ def test_the_other_scanners_store_the_page_as_they_say():
     assert bitonal.getpixel((100 + 3, 180)) == 0 and bitonal.getpixel((5, 5)) == 255  # the seal as black as print
     grey = _rescanned(page, "grey")
     assert grey.mode == "L" and grey.format == "JPEG" and round(grey.info["dpi"][0]) == 200
-    turned = _rescanned(page, "turned")
-    assert turned.width > page.width and turned.height > page.height
+    for scan in ("turned", "askew"):
+        turned = _rescanned(page, scan)
+        assert turned.width > page.width and turned.height > page.height
+    assert _rescanned(page, "askew").width > _rescanned(page, "turned").width  # the further turn
     coarse = _rescanned(page, "150dpi")
     assert coarse.size == (300, 420) and round(coarse.info["dpi"][0]) == 150
     assert _rescanned(page, "as-made") is page
