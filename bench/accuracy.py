@@ -147,10 +147,11 @@ def _office_scan(image):
 # so a way to see whether what was tuned on their scans holds on others. "grey": the scanner's greyscale mode, seals,
 # stamps and pens told from print by their grey alone; "bitonal": its black-and-white mode, one threshold a page
 # (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print; "turned": the sheet laid 2° askew;
-# "askew": laid by hand 5° the other way, further than a feeder turns a sheet;
+# "askew": laid by hand 5° the other way, further than a feeder turns a sheet; "600dpi": a finer scan (the page
+# enlarged 3×, saved as a 600-dpi JPEG) taken in as the pipeline takes an image file;
 # "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
 # a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
-SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "photo")
+SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "photo")
 _TURNS = {"turned": 2.0, "askew": -5.0}  # degrees, counter-clockwise
 
 
@@ -164,6 +165,8 @@ def _rescanned(image, scan: str):
         return image
     if scan == "photo":
         return _photographed(image)
+    if scan == "600dpi":
+        return _finer(image)
     dpi = image.info.get("dpi", (200, 200))[0]
     if scan == "bitonal":
         _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -191,6 +194,19 @@ def _photographed(image):
     import numpy as np
 
     return photographed(image, np.random.default_rng(zlib.crc32(image.tobytes())), _settings())
+
+
+def _finer(image):
+    """The page scanned at 600 dpi, taken in as an image file (``bench.common.taken_in``: the intake gate, then
+    ``ingest.render_page``)."""
+    from PIL import Image
+
+    dpi = image.info.get("dpi", (200, 200))[0]
+    fine = image.convert("RGB").resize((image.width * 3, image.height * 3), Image.LANCZOS)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scan.jpg"
+        fine.save(path, "JPEG", quality=90, dpi=(dpi * 3, dpi * 3))
+        return taken_in(path, _settings())
 
 
 def _scan_label(scan: str) -> str:

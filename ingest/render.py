@@ -16,6 +16,12 @@ from ingest.sources import IMAGE_TYPES, PDF, PHOTO_TYPES
 # A scanner's JPEG kept as the page's image up to this size: our own quality-85 encoding of a colour A4 page at
 # 300 dpi takes ≈ 0.14 byte a pixel; a scan written finer than ≈ 0.25 is encoded again rather than kept.
 MAX_JPEG_BYTES_PER_PIXEL = 0.25
+# An image file scanned finer than this many times ``settings.dpi`` is read at ``settings.dpi``, as a PDF's page
+# is: at 600 dpi a page read twice as many characters wrong as at 200, in 3.4 times the time and 860 MiB
+# (docs/benchmarks.md, accuracy, session 48). A resolution above the finest a scanner gives is no scan's: the
+# header is not believed.
+FINER_THAN = 1.25
+FINEST_SCAN_DPI = 2400
 
 
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
@@ -60,5 +66,19 @@ def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image
         im.info["dpi"] = (settings.dpi, settings.dpi)  # the page's, whatever its JPEG header claims
         return im
     if media_type in IMAGE_TYPES:
-        return images.render_frame(path, page, settings.max_image_pixels)
+        return _at_most(images.render_frame(path, page, settings.max_image_pixels), settings.dpi)
     raise InputRejected(f"Định dạng {media_type!r} không được hỗ trợ.", code="unsupported_type")
+
+
+def _at_most(image: Image.Image, dpi: int) -> Image.Image:
+    """``image`` at ``dpi`` where its file says it was scanned finer (by ``FINER_THAN``); otherwise as it is."""
+    try:
+        found = float(image.info.get("dpi", (0, 0))[0])
+    except (TypeError, ValueError, IndexError):
+        return image
+    if not dpi * FINER_THAN < found <= FINEST_SCAN_DPI:
+        return image
+    size = (max(1, round(image.width * dpi / found)), max(1, round(image.height * dpi / found)))
+    out = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=2.0)
+    out.info["dpi"] = (dpi, dpi)
+    return out

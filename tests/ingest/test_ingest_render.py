@@ -82,6 +82,20 @@ def test_jpeg_exif_orientation_applied(tmp_path: Path, settings: Settings) -> No
     assert out.convert("L").getpixel((5, 5)) > 200
 
 
+@pytest.mark.parametrize("dpi, size", [(600, (100, 150)), (400, (150, 225)), (360, (200, 300)),
+                                       (300, (200, 300)), (None, (200, 300)), (9600, (200, 300))])
+def test_an_image_scanned_finer_is_read_at_the_settings_dpi(tmp_path: Path, dpi, size) -> None:
+    """A TIFF or JPEG scanned at 400 or 600 dpi comes in at ``settings.dpi``, as a PDF's page does, its
+    resolution said; up to 1.25 times finer, unsaid, or beyond any scanner's, it comes in as it is."""
+    settings = Settings(home=tmp_path, dpi=300)
+    for name, fmt, media_type in (("a.tif", "TIFF", "image/tiff"), ("a.jpg", "JPEG", "image/jpeg")):
+        page(0, (200, 300)).save(tmp_path / name, fmt, **({"dpi": (dpi, dpi)} if dpi else {}))
+        out = render_page(tmp_path / name, media_type, 1, settings)
+        assert out.size == size
+        if size != (200, 300):
+            assert out.info["dpi"] == (300, 300)
+
+
 def test_png_and_modes(tmp_path: Path, settings: Settings) -> None:
     rgba = Image.new("RGBA", (20, 10), (0, 0, 0, 0))
     rgba.save(tmp_path / "rgba.png")
