@@ -148,10 +148,11 @@ def _office_scan(image):
 # stamps and pens told from print by their grey alone; "bitonal": its black-and-white mode, one threshold a page
 # (Otsu's), 1 bit a pixel — seals, stamps and pens come out as black as print; "turned": the sheet laid 2° askew;
 # "askew": laid by hand 5° the other way, further than a feeder turns a sheet; "600dpi": a finer scan (the page
-# enlarged 3×, saved as a 600-dpi JPEG) taken in as the pipeline takes an image file;
+# enlarged 3×, saved as a 600-dpi JPEG) taken in as the pipeline takes an image file; "faded": print, stamps and
+# pens at half their contrast with the paper (old typewriting, a spent ribbon, a light scan);
 # "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
 # a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
-SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "photo")
+SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "faded", "photo")
 _TURNS = {"turned": 2.0, "askew": -5.0}  # degrees, counter-clockwise
 
 
@@ -173,6 +174,8 @@ def _rescanned(image, scan: str):
         out, fmt = Image.fromarray(ink).convert("1"), "PNG"
     elif scan == "grey":
         out, fmt = image.convert("L"), "JPEG"
+    elif scan == "faded":
+        out, fmt = image.convert("RGB").point(lambda v: 255 - (255 - v) // 2), "JPEG"
     elif scan in _TURNS:
         out = image.convert("RGB").rotate(_TURNS[scan], Image.BICUBIC, expand=True, fillcolor=(255, 255, 255))
         fmt = "JPEG"

@@ -161,9 +161,9 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
     """``prepare``, and the seals, stamps, signatures and handwriting set aside (ocr.marks), in the coordinates
     of the image returned."""
     if image.mode == "L":  # a grey scan: no colour to look for, and no RGB copy of its nine million pixels
-        grey, found = np.array(image), []
+        grey, found = preprocess.levelled(np.array(image)), []
     else:
-        rgb = preprocess.to_rgb_array(image)
+        rgb = preprocess.levelled(preprocess.to_rgb_array(image))
         quarter_of = functools.cache(functools.partial(preprocess.quarter, rgb))  # for both, if either looks
         found = marks.colour_marks(rgb, quarter_of)
         grey = marks.wash_pen(preprocess.suppress_stamps(rgb, quarter_of), rgb, found)

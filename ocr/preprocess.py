@@ -39,6 +39,25 @@ def to_rgb_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # no copy of an RGB page
 
 
+# A page whose darkest print (the 0.5th percentile of its grey) is paler than this is faded: old typewriting, a
+# spent ribbon, a light scan. The darkest print of every page the generators store is 58 or darker (session 48).
+FADED_INK = 80
+_FADED_SPAN = 40  # print this close to the paper is a blank page's noise, nothing to stretch
+
+
+def levelled(pixels: np.ndarray) -> np.ndarray:
+    """A faded page (grey or RGB) with its levels stretched, as a scanner's automatic levels would: its darkest
+    print black, its paper (the median) white, every channel alike, so a stamp keeps its hue and gets its colour
+    back. The page's colour, ink and speck measures are set for print near black: at half its contrast a page
+    read its stamps' words as text. Any other page is returned as it is."""
+    grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
+    counts = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel().cumsum()
+    ink, paper = (int(np.searchsorted(counts, share * counts[-1])) for share in (0.005, 0.5))
+    if ink <= FADED_INK or paper - ink < _FADED_SPAN:
+        return pixels
+    return cv2.LUT(pixels, np.clip((np.arange(256) - ink) * 255.0 / (paper - ink), 0, 255).astype(np.uint8))
+
+
 # Seals, signatures and decorative frames are large marks; printed red text (a land certificate's title and
 # serial, a marriage certificate's title) is made of glyph-sized marks and must stay readable.
 _MARK_MIN = 0.06  # a coloured mark this share of the page width in both directions is a seal/signature/frame

@@ -1,0 +1,41 @@
+"""A faded page's levels stretched before its marks are looked for (preprocess.levelled): at half its contrast a
+page's receipt stamp was no longer found by its colour, and its words were read as text."""
+import numpy as np
+
+from ocr import marks, preprocess
+from ocr.page import prepare_marked
+from tests.conftest import shared_data
+
+
+def _faded(pixels: np.ndarray) -> np.ndarray:
+    return (255 - (255 - pixels.astype(np.int32)) // 2).astype(np.uint8)
+
+
+def test_a_faded_page_gets_black_print_white_paper_and_its_colours_back():
+    page = np.full((200, 300, 3), 250, np.uint8)
+    page[40:60, 20:280] = 10  # print
+    page[100:140, 100:200] = (200, 30, 40)  # a red stamp
+    out = preprocess.levelled(_faded(page))
+    assert out[50, 50].max() <= 5 and out[10, 10].min() >= 250
+    r, g, b = (int(v) for v in out[120, 150])
+    assert r > 150 and g < 60 and b < 70  # red again, as strong as the fresh stamp
+
+
+def test_a_page_with_dark_print_or_none_is_left_as_it_is():
+    page = np.full((200, 300), 245, np.uint8)
+    page[40:60, 20:280] = 40
+    assert preprocess.levelled(page) is page
+    blank = np.random.default_rng(1).normal(240, 3, (200, 300)).clip(0, 255).astype(np.uint8)
+    assert preprocess.levelled(blank) is blank
+    faded = _faded(blank)
+    assert preprocess.levelled(faded) is faded  # its noise is no print to stretch
+
+
+def test_a_faded_official_page_has_its_receipt_stamp_found():
+    from bench.accuracy import _office_scan, _rescanned
+    from samples.official import official_pages
+
+    page = next(official_pages(1, 14, "office", shared_data("prose"), start=2))  # tuning seed: a stamp and a seal
+    faded = _rescanned(_office_scan(page.image), "faded")
+    found = prepare_marked(faded)[3]
+    assert {marks.STAMP, marks.SEAL} <= {m.kind for m in found}
