@@ -43,19 +43,33 @@ def to_rgb_array(image: Image.Image) -> np.ndarray:
 # spent ribbon, a light scan. The darkest print of every page the generators store is 58 or darker (session 48).
 FADED_INK = 80
 _FADED_SPAN = 40  # print this close to the paper is a blank page's noise, nothing to stretch
+# Paper whose channels' medians lie further apart than this share of the brightest is tinted: aged, yellowed
+# paper. The generators' papers lie up to 0.14 apart (session 48).
+TINTED_PAPER = 0.2
+
+
+def _level_at(pixels: np.ndarray, channel: int, share: float) -> int:
+    counts = cv2.calcHist([pixels], [channel], None, [256], [0, 256]).ravel().cumsum()
+    return int(np.searchsorted(counts, share * counts[-1]))
 
 
 def levelled(pixels: np.ndarray) -> np.ndarray:
-    """A faded page (grey or RGB) with its levels stretched, as a scanner's automatic levels would: its darkest
-    print black, its paper (the median) white, every channel alike, so a stamp keeps its hue and gets its colour
-    back. The page's colour, ink and speck measures are set for print near black: at half its contrast a page
-    read its stamps' words as text. Any other page is returned as it is."""
+    """A page (grey or RGB) with its levels set as a scanner's automatic levels would, where they are far off:
+    tinted paper made neutral, channel by channel (yellowed paper read as a coloured mark would be washed, and
+    its print with it); a faded page stretched, its darkest print black and its paper (the median) white, every
+    channel alike, so a stamp keeps its hue and gets its colour back (at half its contrast a page read its
+    stamps' words as text). The page's colour, ink and speck measures are set for print near black on white
+    paper. Any other page is returned as it is."""
+    if pixels.ndim == 3:
+        paper = np.array([_level_at(pixels, c, 0.5) for c in range(3)], np.float64)
+        if paper.max() - paper.min() > TINTED_PAPER * paper.max() and paper.min() > 0:
+            gains = np.arange(256, dtype=np.float64)[:, None] * (255.0 / paper)
+            pixels = cv2.LUT(pixels, np.clip(gains, 0, 255).astype(np.uint8).reshape(256, 1, 3))
     grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
-    counts = cv2.calcHist([grey], [0], None, [256], [0, 256]).ravel().cumsum()
-    ink, paper = (int(np.searchsorted(counts, share * counts[-1])) for share in (0.005, 0.5))
-    if ink <= FADED_INK or paper - ink < _FADED_SPAN:
+    ink, paper_grey = _level_at(grey, 0, 0.005), _level_at(grey, 0, 0.5)
+    if ink <= FADED_INK or paper_grey - ink < _FADED_SPAN:
         return pixels
-    return cv2.LUT(pixels, np.clip((np.arange(256) - ink) * 255.0 / (paper - ink), 0, 255).astype(np.uint8))
+    return cv2.LUT(pixels, np.clip((np.arange(256) - ink) * 255.0 / (paper_grey - ink), 0, 255).astype(np.uint8))
 
 
 # Seals, signatures and decorative frames are large marks; printed red text (a land certificate's title and

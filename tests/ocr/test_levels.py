@@ -1,5 +1,5 @@
-"""A faded page's levels stretched before its marks are looked for (preprocess.levelled): at half its contrast a
-page's receipt stamp was no longer found by its colour, and its words were read as text."""
+"""A page's levels set before its marks are looked for (preprocess.levelled): at half its contrast a page's receipt
+stamp was no longer found by its colour, and its words were read as text; yellowed paper made white again."""
 import numpy as np
 
 from ocr import marks, preprocess
@@ -19,6 +19,23 @@ def test_a_faded_page_gets_black_print_white_paper_and_its_colours_back():
     assert out[50, 50].max() <= 5 and out[10, 10].min() >= 250
     r, g, b = (int(v) for v in out[120, 150])
     assert r > 150 and g < 60 and b < 70  # red again, as strong as the fresh stamp
+
+
+def test_yellowed_paper_is_made_white_its_print_and_stamp_kept():
+    page = np.full((200, 300, 3), (236, 216, 161), np.uint8)  # aged paper: blue dimmed most
+    page[40:60, 20:280] = (12, 11, 8)
+    page[100:140, 100:200] = (190, 26, 28)  # a red stamp on it
+    out = preprocess.levelled(page)
+    assert out[10, 10].min() >= 250  # white paper
+    assert out[50, 50].max() <= 20
+    r, g, b = (int(v) for v in out[120, 150])
+    assert r > 150 and g < 60 and b < 70
+
+
+def test_paper_tinted_as_the_generators_tint_it_is_left_as_it_is():
+    page = np.full((200, 300, 3), (224, 210, 193), np.uint8)  # the most tinted paper of their pages
+    page[40:60, 20:280] = 20
+    assert preprocess.levelled(page) is page
 
 
 def test_a_page_with_dark_print_or_none_is_left_as_it_is():
