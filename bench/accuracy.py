@@ -150,10 +150,11 @@ def _office_scan(image):
 # "askew": laid by hand 5° the other way, further than a feeder turns a sheet; "600dpi": a finer scan (the page
 # enlarged 3×, saved as a 600-dpi JPEG) taken in as the pipeline takes an image file; "faded": print, stamps and
 # pens at half their contrast with the paper (old typewriting, a spent ribbon, a light scan); "yellowed": aged
-# paper, its red, green and blue dimmed by 5, 12 and 30%;
+# paper, its red, green and blue dimmed by 5, 12 and 30%; "dim": the whole page a quarter darker (a weak lamp,
+# grey paper);
 # "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
 # a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
-SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "faded", "yellowed", "photo")
+SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "faded", "yellowed", "dim", "photo")
 _TURNS = {"turned": 2.0, "askew": -5.0}  # degrees, counter-clockwise
 
 
@@ -177,6 +178,8 @@ def _rescanned(image, scan: str):
         out, fmt = image.convert("L"), "JPEG"
     elif scan == "faded":
         out, fmt = image.convert("RGB").point(lambda v: 255 - (255 - v) // 2), "JPEG"
+    elif scan == "dim":
+        out, fmt = image.convert("RGB").point(lambda v: v * 3 // 4), "JPEG"
     elif scan == "yellowed":
         bands = zip(image.convert("RGB").split(), (0.95, 0.88, 0.7), strict=True)
         out, fmt = Image.merge("RGB", [band.point(lambda v, k=k: int(v * k)) for band, k in bands]), "JPEG"

@@ -33,7 +33,7 @@ STAGES = [
     ("sideways check", "ocr/preprocess.py", "orient"),
     ("deskew", "ocr/preprocess.py", "deskew"),
     ("rules erased", "ocr/preprocess.py", "remove_rules"),
-    ("unevenness", "ocr/page.py", "unevenness"),
+    ("unevenness", "ocr/preprocess.py", "unevenness"),
     ("binarised variant", "ocr/preprocess.py", "cleaned"),
     ("Tesseract runs (TSV + PDF)", "ocr/tesseract.py", "run_tesseract"),
     ("  of which the TIFF handed to Tesseract", "PIL/Image.py", "save", "ocr/tesseract.py", "run_tesseract"),

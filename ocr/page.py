@@ -31,7 +31,7 @@ from ocr.heading import columns_apart, heading
 from ocr.layout import reading_order
 from ocr.marks import Mark
 from ocr.number_line import number_code, number_line, pen_numbers, subject_label
-from ocr.preprocess import Rules
+from ocr.preprocess import UNEVEN_ABOVE, Rules, unevenness  # above it, the cleaned variant is read first
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
@@ -49,8 +49,6 @@ MIN_ALNUM_SHARE = 0.6
 MIN_CONFIDENCE = 0.40
 # A page with fewer confident words than this is also read in its cleaned variant (forms carry 150–300).
 FULL_PAGE_WORDS = 60
-# Above this background unevenness (``unevenness``) the cleaned variant is read first.
-UNEVEN_ABOVE = 15.0
 # …and above this density of toner specks (``specks.speckled``) too: an evenly lit photocopy (a phone photo of one,
 # its light evened by ingest.photo, or a copy scanned without shadow), whose specks the grey read takes for
 # punctuation and stray words and the cleaned variant takes off. Half-way (geometric) between the most speckled
@@ -178,14 +176,6 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
     # A receipt stamp's frame is four straight rules: erased with the page's, its box was not found (a grey copy).
     worn = not found and not rules.columns  # no colour to find the marks by, no table whose cells are boxes
     return grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked, worn)
-
-
-def unevenness(grey: np.ndarray) -> float:
-    """Spread (standard deviation, grey levels) of the page's large-scale brightness: shadows, a dark lid
-    edge, uneven photocopier toner. ≈1 on clean scans, 3–6 on office scans and old photocopies, ≈7–10 on
-    moderately degraded pages, 25–40 on dark, shadowed photocopies."""
-    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
-    return float(cv2.medianBlur(small, 31).std())
 
 
 def turned_reads_better(grey: np.ndarray, variant: str, confidence: float, settings: Settings, deadline: float,

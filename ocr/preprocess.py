@@ -48,6 +48,22 @@ _FADED_SPAN = 40  # print this close to the paper is a blank page's noise, nothi
 TINTED_PAPER = 0.2
 
 
+# Paper darker than this grey on an evenly lit page is a dim scan (a lamp gone weak, grey paper); the generators'
+# evenly lit pages' paper is 207 or lighter, their photocopies' darker paper comes with uneven shading (session 48).
+DIM_PAPER = 200
+# A page's large-scale brightness (``unevenness``) spreading more than this is shaded: a photocopy's toner, a lid's
+# edge. Such a page is read binarised first (ocr.page), and its paper is no dim scan's.
+UNEVEN_ABOVE = 15.0
+
+
+def unevenness(grey: np.ndarray) -> float:
+    """Spread (standard deviation, grey levels) of the page's large-scale brightness: shadows, a dark lid
+    edge, uneven photocopier toner. ≈1 on clean scans, 3–6 on office scans and old photocopies, ≈7–10 on
+    moderately degraded pages, 25–40 on dark, shadowed photocopies."""
+    small = cv2.resize(grey, None, fx=0.25, fy=0.25, interpolation=cv2.INTER_AREA)
+    return float(cv2.medianBlur(small, 31).std())
+
+
 def _level_at(pixels: np.ndarray, channel: int, share: float) -> int:
     counts = cv2.calcHist([pixels], [channel], None, [256], [0, 256]).ravel().cumsum()
     return int(np.searchsorted(counts, share * counts[-1]))
@@ -56,10 +72,10 @@ def _level_at(pixels: np.ndarray, channel: int, share: float) -> int:
 def levelled(pixels: np.ndarray) -> np.ndarray:
     """A page (grey or RGB) with its levels set as a scanner's automatic levels would, where they are far off:
     tinted paper made neutral, channel by channel (yellowed paper read as a coloured mark would be washed, and
-    its print with it); a faded page stretched, its darkest print black and its paper (the median) white, every
-    channel alike, so a stamp keeps its hue and gets its colour back (at half its contrast a page read its
-    stamps' words as text). The page's colour, ink and speck measures are set for print near black on white
-    paper. Any other page is returned as it is."""
+    its print with it); a faded page, or an evenly lit one on dim paper, stretched, its darkest print black and
+    its paper (the median) white, every channel alike, so a stamp keeps its hue and gets its colour back (at half
+    its contrast a page read its stamps' words as text). The page's colour, ink and speck measures are set for
+    print near black on white paper. Any other page is returned as it is."""
     if pixels.ndim == 3:
         paper = np.array([_level_at(pixels, c, 0.5) for c in range(3)], np.float64)
         if paper.max() - paper.min() > TINTED_PAPER * paper.max() and paper.min() > 0:
@@ -67,7 +83,8 @@ def levelled(pixels: np.ndarray) -> np.ndarray:
             pixels = cv2.LUT(pixels, np.clip(gains, 0, 255).astype(np.uint8).reshape(256, 1, 3))
     grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
     ink, paper_grey = _level_at(grey, 0, 0.005), _level_at(grey, 0, 0.5)
-    if ink <= FADED_INK or paper_grey - ink < _FADED_SPAN:
+    dim = paper_grey < DIM_PAPER and unevenness(grey) <= UNEVEN_ABOVE
+    if (ink <= FADED_INK and not dim) or paper_grey - ink < _FADED_SPAN:
         return pixels
     return cv2.LUT(pixels, np.clip((np.arange(256) - ink) * 255.0 / (paper_grey - ink), 0, 255).astype(np.uint8))
 

@@ -1,5 +1,6 @@
 """A page's levels set before its marks are looked for (preprocess.levelled): at half its contrast a page's receipt
-stamp was no longer found by its colour, and its words were read as text; yellowed paper made white again."""
+stamp was no longer found by its colour, and its words were read as text; yellowed paper made white again, and an
+evenly lit page's dim paper."""
 import numpy as np
 
 from ocr import marks, preprocess
@@ -36,6 +37,17 @@ def test_paper_tinted_as_the_generators_tint_it_is_left_as_it_is():
     page = np.full((200, 300, 3), (224, 210, 193), np.uint8)  # the most tinted paper of their pages
     page[40:60, 20:280] = 20
     assert preprocess.levelled(page) is page
+
+
+def test_an_evenly_lit_page_on_dim_paper_is_made_white_a_shaded_copy_is_not():
+    page = np.full((400, 300), 186, np.uint8)  # a weak lamp: paper a quarter darker, evenly
+    page[40:60, 20:280] = 8
+    out = preprocess.levelled(page)
+    assert out[10, 10] >= 250 and out[50, 50] <= 5
+    shaded = (np.linspace(110, 230, 300)[None, :] * np.ones((400, 1))).astype(np.uint8)  # a copy's toner shading
+    shaded[40:60, 20:280] = 8
+    assert preprocess.unevenness(shaded) > preprocess.UNEVEN_ABOVE
+    assert preprocess.levelled(shaded) is shaded  # read binarised first, its background divided out there
 
 
 def test_a_page_with_dark_print_or_none_is_left_as_it_is():
