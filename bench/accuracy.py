@@ -151,10 +151,11 @@ def _office_scan(image):
 # enlarged 3×, saved as a 600-dpi JPEG) taken in as the pipeline takes an image file; "faded": print, stamps and
 # pens at half their contrast with the paper (old typewriting, a spent ribbon, a light scan); "yellowed": aged
 # paper, its red, green and blue dimmed by 5, 12 and 30%; "dim": the whole page a quarter darker (a weak lamp,
-# grey paper);
+# grey paper); "backed": the sheet on a scanner's black backing 3% wider all round, a TIFF taken in as a file;
 # "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
 # a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
-SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "faded", "yellowed", "dim", "photo")
+SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "faded", "yellowed", "dim", "backed",
+         "photo")
 _TURNS = {"turned": 2.0, "askew": -5.0}  # degrees, counter-clockwise
 
 
@@ -168,8 +169,8 @@ def _rescanned(image, scan: str):
         return image
     if scan == "photo":
         return _photographed(image)
-    if scan == "600dpi":
-        return _finer(image)
+    if scan in ("600dpi", "backed"):
+        return _taken_in_as_file(image, scan)
     dpi = image.info.get("dpi", (200, 200))[0]
     if scan == "bitonal":
         _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -206,17 +207,26 @@ def _photographed(image):
     return photographed(image, np.random.default_rng(zlib.crc32(image.tobytes())), _settings())
 
 
-def _finer(image):
-    """The page scanned at 600 dpi, taken in as an image file (``bench.common.taken_in``: the intake gate, then
-    ``ingest.render_page``)."""
+def _taken_in_as_file(image, scan: str):
+    """The page scanned at 600 dpi (a JPEG, through the intake gate: ``bench.common.taken_in``) or on a black
+    backing (a TIFF), taken in as the pipeline takes an image file (``ingest.render_page``)."""
     from PIL import Image
 
+    from ingest import render_page
+
     dpi = image.info.get("dpi", (200, 200))[0]
-    fine = image.convert("RGB").resize((image.width * 3, image.height * 3), Image.LANCZOS)
     with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "scan.jpg"
-        fine.save(path, "JPEG", quality=90, dpi=(dpi * 3, dpi * 3))
-        return taken_in(path, _settings())
+        if scan == "600dpi":
+            path = Path(tmp) / "scan.jpg"
+            fine = image.convert("RGB").resize((image.width * 3, image.height * 3), Image.LANCZOS)
+            fine.save(path, "JPEG", quality=90, dpi=(dpi * 3, dpi * 3))
+            return taken_in(path, _settings())
+        path = Path(tmp) / "scan.tif"
+        margin = (image.width * 3 // 100, image.height * 3 // 100)
+        bed = Image.new("RGB", (image.width + 2 * margin[0], image.height + 2 * margin[1]), (20, 20, 20))
+        bed.paste(image.convert("RGB"), margin)
+        bed.save(path, "TIFF", dpi=(dpi, dpi))
+        return render_page(path, "image/tiff", 1, _settings())
 
 
 def _scan_label(scan: str) -> str:

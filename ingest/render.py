@@ -10,7 +10,7 @@ from PIL import Image
 
 from domain.errors import InputRejected
 from domain.settings import Settings
-from ingest import images, pdf, pdftoppm, photo
+from ingest import backing, images, pdf, pdftoppm, photo
 from ingest.sources import IMAGE_TYPES, PDF, PHOTO_TYPES
 
 # A scanner's JPEG kept as the page's image up to this size: our own quality-85 encoding of a colour A4 page at
@@ -27,12 +27,15 @@ FINEST_SCAN_DPI = 2400
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
     """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG/WebP page 1,
     EXIF orientation applied; a photo of a page flattened (a JPEG, HEIC, PNG or WebP file, taken for a photo by
-    what it shows: ingest.photo), a scan untouched. With ``spreads`` every page of the file is an open book's
-    two pages: page 2k-1 is the left half of the file's page k, 2k its right (each half of a photo then
-    straightened of its curl on its own: the lines bend towards the spine from both sides).
+    what it shows: ingest.photo), a scanned image file's sheet cut from a dark backing (ingest.backing). With
+    ``spreads`` every page of the file is an open book's two pages: page 2k-1 is the left half of the file's page
+    k, 2k its right (each half of a photo then straightened of its curl on its own: the lines bend towards the
+    spine from both sides).
     Raises InputRejected for a page that is too large or cannot be rendered."""
     image = _render(path, media_type, (page + 1) // 2 if spreads else page, settings)
     flat = photo.flatten(image, spread=spreads, dpi=settings.dpi) if media_type in PHOTO_TYPES else image
+    if flat is image and media_type in IMAGE_TYPES:  # a scan (a PDF's page keeps its scanner's JPEG as stored)
+        flat = image = backing.sheet(image)
     if not spreads:
         return flat
     left, right = photo.split_spread(flat)

@@ -43,8 +43,8 @@ def test_page_table_sets_the_runs_side_by_side_page_for_page():
 
 
 def test_the_other_scanners_store_the_page_as_they_say():
-    """``--scan``: the same page as a black-and-white, askew, coarser or finer scan, its resolution carried with
-    it."""
+    """``--scan``: the same page as a black-and-white, askew, coarser or finer scan or one on a black backing, its
+    resolution carried with it."""
     from PIL import Image, ImageDraw
 
     from bench.accuracy import _rescanned
@@ -66,6 +66,8 @@ def test_the_other_scanners_store_the_page_as_they_say():
     assert coarse.size == (300, 420) and round(coarse.info["dpi"][0]) == 150
     fine = _rescanned(page, "600dpi")  # taken in as an image file: read at the settings' 300 dpi
     assert fine.size == (600, 840) and fine.info["dpi"] == (300, 300)
+    backed = _rescanned(page, "backed")  # laid on a black backing, taken in as a TIFF: the sheet cut out again
+    assert abs(backed.width - page.width) <= 20 and abs(backed.height - page.height) <= 20
     assert _rescanned(page, "as-made") is page
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import numpy as np
 import pikepdf
 import pytest
 from ingest_files import make_image, make_pdf, make_tiff, page
@@ -94,6 +95,28 @@ def test_an_image_scanned_finer_is_read_at_the_settings_dpi(tmp_path: Path, dpi,
         assert out.size == size
         if size != (200, 300):
             assert out.info["dpi"] == (300, 300)
+
+
+@pytest.mark.parametrize("turn", [0, 2])
+def test_a_sheet_scanned_on_a_black_backing_is_cut_out(tmp_path: Path, turn: int) -> None:
+    """An automatic feeder's black plate around the sheet (laid straight or 2° askew): the page comes in as the
+    sheet, no dark wedge left in it; the same sheet on the scanner's white lid comes in as it is."""
+    sheet = Image.new("RGB", (400, 560), (244, 242, 236))
+    sheet.paste((20, 20, 20), (60, 80, 340, 100))  # a line of print
+    turned = sheet.rotate(turn, Image.BICUBIC, expand=True, fillcolor=(15, 15, 15))
+    bed = Image.new("RGB", (turned.width + 24, turned.height + 34), (15, 15, 15))
+    bed.paste(turned, (12, 17))
+    bed.save(tmp_path / "backed.tif", dpi=(300, 300))
+    settings = Settings(home=tmp_path, dpi=300)
+    out = render_page(tmp_path / "backed.tif", "image/tiff", 1, settings)
+    assert abs(out.width - turned.width) <= 20 and abs(out.height - turned.height) <= 20  # its dark rim cut too
+    grey = np.asarray(out.convert("L"))
+    assert (grey < 70).sum() < 280 * 20 * 1.2  # the print's ink, no backing
+    assert out.info.get("dpi") == (300, 300)
+    lid = Image.new("RGB", bed.size, (250, 250, 250))
+    lid.paste(turned.convert("L").point(lambda v: 250 if v < 16 else v).convert("RGB"), (12, 17))
+    lid.save(tmp_path / "lid.tif", dpi=(300, 300))
+    assert render_page(tmp_path / "lid.tif", "image/tiff", 1, settings).size == bed.size
 
 
 def test_png_and_modes(tmp_path: Path, settings: Settings) -> None:
