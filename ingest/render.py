@@ -17,7 +17,7 @@ from ingest.sources import IMAGE_TYPES, PDF, PHOTO_TYPES
 # 300 dpi takes ≈ 0.14 byte a pixel; a scan written finer than ≈ 0.25 is encoded again rather than kept.
 MAX_JPEG_BYTES_PER_PIXEL = 0.25
 # An image file scanned finer than this many times ``settings.dpi`` is read at ``settings.dpi``, as a PDF's page
-# is: at 600 dpi a page read twice as many characters wrong as at 200, in 3.4 times the time and 860 MiB
+# is: at 600 dpi the official pages read 1.2–1.7 times as many characters wrong as at 300, in 2.3–2.7 times the time
 # (docs/benchmarks.md, accuracy, session 48). A resolution above the finest a scanner gives is no scan's: the
 # header is not believed.
 FINER_THAN = 1.25

@@ -46,8 +46,6 @@ _FADED_SPAN = 40  # print this close to the paper is a blank page's noise, nothi
 # Paper whose channels' medians lie further apart than this share of the brightest is tinted: aged, yellowed
 # paper. The generators' papers lie up to 0.14 apart (session 48).
 TINTED_PAPER = 0.2
-
-
 # Paper darker than this grey on an evenly lit page is a dim scan (a lamp gone weak, grey paper); the generators'
 # evenly lit pages' paper is 207 or lighter, their photocopies' darker paper comes with uneven shading (session 48).
 DIM_PAPER = 200
@@ -71,8 +69,8 @@ def _level_at(pixels: np.ndarray, channel: int, share: float) -> int:
 
 def levelled(pixels: np.ndarray) -> np.ndarray:
     """A page (grey or RGB) with its levels set as a scanner's automatic levels would, where they are far off:
-    tinted paper made neutral, channel by channel (yellowed paper read as a coloured mark would be washed, and
-    its print with it); a faded page, or an evenly lit one on dim paper, stretched, its darkest print black and
+    tinted paper made white, channel by channel (yellowed paper is colour, which the mark finders look for); a
+    faded page, or an evenly lit one on dim paper, stretched, its darkest print black and
     its paper (the median) white, every channel alike, so a stamp keeps its hue and gets its colour back (at half
     its contrast a page read its stamps' words as text). The page's colour, ink and speck measures are set for
     print near black on white paper. Any other page is returned as it is."""
