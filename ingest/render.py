@@ -1,8 +1,10 @@
 """One page of a source file as a Pillow image, its size checked before anything is decoded; a phone photo made
-a flat page, and an open book's two pages taken apart when the batch holds spreads (ingest.photo)."""
+a flat page, and an open book's two pages taken apart when the batch holds spreads (ingest.photo); a scan's sheet
+cut from a dark backing (ingest.backing)."""
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import numpy as np
@@ -27,14 +29,14 @@ FINEST_SCAN_DPI = 2400
 def render_page(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> Image.Image:
     """1-based ``page`` as an RGB or L image: PDFs at ``settings.dpi``, TIFF frames, JPEG/PNG/WebP page 1,
     EXIF orientation applied; a photo of a page flattened (a JPEG, HEIC, PNG or WebP file, taken for a photo by
-    what it shows: ingest.photo), a scanned image file's sheet cut from a dark backing (ingest.backing). With
+    what it shows: ingest.photo), a scan's sheet cut from a dark backing (ingest.backing). With
     ``spreads`` every page of the file is an open book's two pages: page 2k-1 is the left half of the file's page
     k, 2k its right (each half of a photo then straightened of its curl on its own: the lines bend towards the
     spine from both sides).
     Raises InputRejected for a page that is too large or cannot be rendered."""
     image = _render(path, media_type, (page + 1) // 2 if spreads else page, settings)
     flat = photo.flatten(image, spread=spreads, dpi=settings.dpi) if media_type in PHOTO_TYPES else image
-    if flat is image and media_type in IMAGE_TYPES:  # a scan (a PDF's page keeps its scanner's JPEG as stored)
+    if flat is image:  # a scan, not a photo
         flat = image = backing.sheet(image)
     if not spreads:
         return flat
@@ -43,16 +45,24 @@ def render_page(path: Path, media_type: str, page: int, settings: Settings, *, s
     return half if flat is image else Image.fromarray(photo.dewarp(np.asarray(half.convert("RGB"))), "RGB")
 
 
-def page_jpeg(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False) -> bytes | None:
+def page_jpeg(path: Path, media_type: str, page: int, settings: Settings, *, spreads: bool = False,
+              size: tuple[int, int] | None = None) -> bytes | None:
     """The JPEG whose decoding ``render_page`` returned, as the scanner wrote it: a PDF page that is one JPEG
     image at ``settings.dpi`` (``ingest.pdf.scanned_jpeg``), no larger than a page kept as JPEG needs to be
-    (:data:`MAX_JPEG_BYTES_PER_PIXEL`). ``None`` for every other page, which the caller encodes itself."""
+    (:data:`MAX_JPEG_BYTES_PER_PIXEL`), and of ``size``, that of the page ``render_page`` returned (a sheet it
+    cut from a dark backing is no longer the scanner's image, whose boxes would not fit it). ``None`` for every
+    other page, which the caller encodes itself."""
     if media_type != PDF or spreads:
         return None
     try:
-        return pdf.scanned_jpeg(path, page, settings.dpi, MAX_JPEG_BYTES_PER_PIXEL)
+        jpeg = pdf.scanned_jpeg(path, page, settings.dpi, MAX_JPEG_BYTES_PER_PIXEL)
     except InputRejected:  # the page was rendered: it is encoded then, never failed here
         return None
+    if jpeg is not None and size is not None:
+        with Image.open(io.BytesIO(jpeg)) as im:  # the header only
+            if im.size != size:
+                return None
+    return jpeg
 
 
 def _render(path: Path, media_type: str, page: int, settings: Settings) -> Image.Image:

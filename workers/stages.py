@@ -120,7 +120,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         fail_page(page_id, ctx, exc.code, exc.message)
         return []
 
-    jpeg = page_jpeg(source, file.media_type, page.number, ctx.settings, spreads=batch.spreads)
+    jpeg = page_jpeg(source, file.media_type, page.number, ctx.settings, spreads=batch.spreads, size=image.size)
     image_obj = ctx.store.put_bytes(jpeg or _encoded(image), kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None

@@ -118,6 +118,21 @@ def test_a_scanned_jpeg_is_kept_as_the_page_image(tmp_path: Path, mode: str) -> 
     assert np.array_equal(np.asarray(Image.open(io.BytesIO(kept))), np.asarray(render_page(path, PDF, 1, settings)))
 
 
+def test_a_scanned_page_on_a_black_backing_is_cut_and_its_jpeg_not_kept(tmp_path: Path) -> None:
+    """A scanner's PDF page whose sheet lies on the feeder's black plate: the page read is the sheet cut out
+    (ingest.backing), so the scanner's JPEG, the whole bed, is not the page's image (its boxes would not fit it);
+    a page with no backing keeps its JPEG."""
+    bed = Image.new("L", (440, 340), 12)
+    bed.paste(scan("L"), (20, 20))
+    path = scanned_pdf(tmp_path / "backed.pdf", bed.convert("RGB"))
+    settings = Settings(home=tmp_path, dpi=100)
+    image = render_page(path, PDF, 1, settings)
+    assert image.width < 410 and image.height < 310
+    assert page_jpeg(path, PDF, 1, settings, size=image.size) is None
+    plain = scanned_pdf(tmp_path / "plain.pdf", scan("RGB"))
+    assert page_jpeg(plain, PDF, 1, settings, size=render_page(plain, PDF, 1, settings).size) == _jpeg_bytes(plain)
+
+
 def _exif_turned(path: Path) -> Path:
     buf = io.BytesIO()
     exif = Image.Exif()
