@@ -16,19 +16,20 @@ DARK_SHARE = 0.9
 _SMALL = 4  # the sheet is looked for on a copy this many times smaller
 
 
-def on_backing(grey: np.ndarray) -> bool:
-    h, w = grey.shape
+def on_backing(image: Image.Image) -> bool:
+    """Only the four edges are looked at (every scan passes here: no grey copy of the whole page)."""
+    w, h = image.size
     band = max(2, int(0.02 * min(h, w)))
-    sides = (grey[:band], grey[-band:], grey[:, :band], grey[:, -band:])
-    return min(float((side < DARK).mean()) for side in sides) >= DARK_SHARE
+    sides = ((0, 0, w, band), (0, h - band, w, h), (0, 0, band, h), (w - band, 0, w, h))
+    return min(float((np.asarray(image.crop(box).convert("L")) < DARK).mean()) for box in sides) >= DARK_SHARE
 
 
 def sheet(image: Image.Image) -> Image.Image:
     """``image`` cut to the sheet where it lies on a dark backing, what is left of the backing in the cut (a sheet
     laid askew) made the sheet's paper; any other image as it is."""
-    grey = np.asarray(image.convert("L"))
-    if not on_backing(grey):
+    if not on_backing(image):
         return image
+    grey = np.asarray(image.convert("L"))
     h, w = grey.shape
     small = cv2.resize(grey, (max(1, w // _SMALL), max(1, h // _SMALL)), interpolation=cv2.INTER_AREA)
     contours, _ = cv2.findContours((small >= DARK).astype(np.uint8), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
