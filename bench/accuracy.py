@@ -169,8 +169,10 @@ def _rescanned(image, scan: str):
         return image
     if scan == "photo":
         return _photographed(image)
-    if scan in ("600dpi", "backed"):
-        return _taken_in_as_file(image, scan)
+    if scan == "600dpi":
+        return _finer(image)
+    if scan == "backed":
+        return _backed(image)
     dpi = image.info.get("dpi", (200, 200))[0]
     if scan == "bitonal":
         _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -207,24 +209,31 @@ def _photographed(image):
     return photographed(image, np.random.default_rng(zlib.crc32(image.tobytes())), _settings())
 
 
-def _taken_in_as_file(image, scan: str):
-    """The page scanned at 600 dpi (a JPEG, through the intake gate: ``bench.common.taken_in``) or on a black
-    backing (a TIFF), taken in as the pipeline takes an image file (``ingest.render_page``)."""
+def _finer(image):
+    """The page scanned at 600 dpi, a JPEG taken in as the pipeline takes one (``bench.common.taken_in``)."""
+    from PIL import Image
+
+    dpi = image.info.get("dpi", (200, 200))[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scan.jpg"
+        fine = image.convert("RGB").resize((image.width * 3, image.height * 3), Image.LANCZOS)
+        fine.save(path, "JPEG", quality=90, dpi=(dpi * 3, dpi * 3))
+        return taken_in(path, _settings())
+
+
+def _backed(image):
+    """The page on a scanner's black backing 3% wider all round, a TIFF taken in as the pipeline takes one
+    (``ingest.render_page``)."""
     from PIL import Image
 
     from ingest import render_page
 
     dpi = image.info.get("dpi", (200, 200))[0]
+    margin = (image.width * 3 // 100, image.height * 3 // 100)
+    bed = Image.new("RGB", (image.width + 2 * margin[0], image.height + 2 * margin[1]), (20, 20, 20))
+    bed.paste(image.convert("RGB"), margin)
     with tempfile.TemporaryDirectory() as tmp:
-        if scan == "600dpi":
-            path = Path(tmp) / "scan.jpg"
-            fine = image.convert("RGB").resize((image.width * 3, image.height * 3), Image.LANCZOS)
-            fine.save(path, "JPEG", quality=90, dpi=(dpi * 3, dpi * 3))
-            return taken_in(path, _settings())
         path = Path(tmp) / "scan.tif"
-        margin = (image.width * 3 // 100, image.height * 3 // 100)
-        bed = Image.new("RGB", (image.width + 2 * margin[0], image.height + 2 * margin[1]), (20, 20, 20))
-        bed.paste(image.convert("RGB"), margin)
         bed.save(path, "TIFF", dpi=(dpi, dpi))
         return render_page(path, "image/tiff", 1, _settings())
 

@@ -100,13 +100,13 @@ def as_scanned(image):
     return out
 
 
-def taken_in(photo_file: Path, settings):
-    """A photo file as the pipeline takes it in: the intake gate (InputRejected for one nobody could read), then the
-    page found and flattened (ingest.render_page)."""
+def taken_in(jpeg_file: Path, settings):
+    """A JPEG file (a phone photo, a scan) as the pipeline takes it in: the intake gate (InputRejected for a photo
+    nobody could read), then the page rendered (ingest.render_page: a photo's page found and flattened)."""
     from ingest import photo, render_page
 
-    photo.gate(photo_file, settings.max_image_pixels)
-    return render_page(photo_file, "image/jpeg", 1, settings)
+    photo.gate(jpeg_file, settings.max_image_pixels)
+    return render_page(jpeg_file, "image/jpeg", 1, settings)
 
 
 def photographed(page, rng, settings):

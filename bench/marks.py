@@ -65,8 +65,7 @@ def _upright(image, regions: list[dict]) -> list:
 
     grey = np.array(image) if image.mode == "L" else preprocess.suppress_stamps(preprocess.to_rgb_array(image))
     binary = preprocess.small_binary(grey)
-    turned, rotation = preprocess.orient(grey, binary)
-    _, angle = preprocess.deskew(turned, binary if rotation == 0 else None)
+    _, rotation, angle = preprocess.straightened(grey, binary)
     boxes = [marks.Mark(r["kind"], r["box"][0], r["box"][1], r["box"][2] - r["box"][0], r["box"][3] - r["box"][1],
                         1.0) for r in regions]
     return marks.moved(boxes, grey.shape, rotation, angle)

@@ -167,8 +167,7 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
         grey = marks.wash_pen(preprocess.suppress_stamps(rgb, quarter_of), rgb, found)
     shape = grey.shape
     binary = preprocess.small_binary(grey)  # made once for the sideways check and the skew search
-    grey, rotation = preprocess.orient(grey, binary)
-    grey, angle = preprocess.deskew(grey, binary if rotation == 0 else None)
+    grey, rotation, angle = preprocess.straightened(grey, binary)
     found = marks.moved(found, shape, rotation, angle)
     framed = grey
     grey, rules = preprocess.remove_rules(grey)

@@ -389,17 +389,29 @@ class _Strips:
         return float(np.sum(np.diff(profile.astype(np.float64)) ** 2))
 
 
-def skew_angle(grey: np.ndarray, *, limit: float = SKEW_LIMIT, binary: np.ndarray | None = None) -> float:
+# The skew search's first pass: every half degree either way.
+_COARSE = np.arange(-SKEW_LIMIT, SKEW_LIMIT + 1e-9, 0.5)
+
+
+def _sharpest(strips: _Strips) -> tuple[float, float]:
+    """The coarse angle whose rows alternate most sharply between ink and paper, and its score."""
+    scores = [strips.score(angle) for angle in _COARSE]
+    best = int(np.argmax(scores))  # the first of equals, as max() gave
+    return float(_COARSE[best]), scores[best]
+
+
+def _fine(strips: _Strips, coarse: float) -> float:
+    return float(max(np.arange(coarse - 0.5, coarse + 0.5 + 1e-9, 0.05), key=strips.score))
+
+
+def skew_angle(grey: np.ndarray, *, binary: np.ndarray | None = None) -> float:
     """Angle in degrees (counter-clockwise) that makes text lines horizontal: projection-profile search,
     coarse 0.5° steps then 0.05° around the best. ``binary``: ``small_binary(grey)`` when already made."""
     binary = small_binary(grey) if binary is None else binary
     if not cv2.countNonZero(binary):
         return 0.0
-    strips = _Strips(binary, limit)
-    coarse = np.arange(-limit, limit + 1e-9, 0.5)
-    best = max(coarse, key=strips.score)
-    fine = np.arange(best - 0.5, best + 0.5 + 1e-9, 0.05)
-    return float(max(fine, key=strips.score))
+    strips = _Strips(binary, SKEW_LIMIT)
+    return _fine(strips, _sharpest(strips)[0])
 
 
 def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
@@ -413,17 +425,22 @@ def rotate(grey: np.ndarray, angle: float) -> np.ndarray:
     return cv2.warpAffine(grey, m, (nw, nh), flags=cv2.INTER_CUBIC, borderValue=255)
 
 
-def is_sideways(grey: np.ndarray, binary: np.ndarray | None = None) -> bool:
-    """True when text lines run vertically (page turned 90° or 270°): rows of an upright page alternate
-    between ink and paper much more sharply than its columns."""
-    binary = small_binary(grey) if binary is None else binary
+def _sideways(binary: np.ndarray) -> tuple[bool, _Strips, float]:
+    """Whether text lines run vertically; the upright rows' strips and their sharpest coarse angle, which the skew
+    search starts from."""
     # Rows are sharp only within about a degree of the page's skew: tried every half degree (at -3, 0 and 3° only,
     # a photocopy skewed 1.5° under heavy shading scored its columns higher and was read sideways, as nothing),
     # as far as the skew search looks (within ±3° only, pages laid 5° askew were read sideways, as nothing).
-    angles = np.arange(-SKEW_LIMIT, SKEW_LIMIT + 0.01, 0.5)
-    upright = max(map(_Strips(binary, SKEW_LIMIT).score, angles))
-    turned = max(map(_Strips(np.ascontiguousarray(binary.T), SKEW_LIMIT).score, angles))
-    return turned > upright * 1.5
+    strips = _Strips(binary, SKEW_LIMIT)
+    coarse, upright = _sharpest(strips)
+    turned = _sharpest(_Strips(np.ascontiguousarray(binary.T), SKEW_LIMIT))[1]
+    return turned > upright * 1.5, strips, coarse
+
+
+def is_sideways(grey: np.ndarray, binary: np.ndarray | None = None) -> bool:
+    """True when text lines run vertically (page turned 90° or 270°): rows of an upright page alternate
+    between ink and paper much more sharply than its columns."""
+    return _sideways(small_binary(grey) if binary is None else binary)[0]
 
 
 def orient(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarray, int]:
@@ -437,11 +454,26 @@ def orient(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarr
     return grey, 0
 
 
-def deskew(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarray, float]:
-    angle = skew_angle(grey, binary=binary)
+def _turned_by(grey: np.ndarray, angle: float) -> tuple[np.ndarray, float]:
     if abs(angle) <= _MIN_SKEW_DEG:
         return grey, 0.0
     return rotate(grey, angle), angle
+
+
+def deskew(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarray, float]:
+    return _turned_by(grey, skew_angle(grey, binary=binary))
+
+
+def straightened(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarray, int, float]:
+    """``orient``, then ``deskew``: the page upright and level, the clockwise turn (0 or 90) and the skew
+    undone. The upright rows are scored once for both (the sideways check's coarse pass is the skew search's)."""
+    binary = small_binary(grey) if binary is None else binary
+    sideways, strips, coarse = _sideways(binary)
+    if sideways:
+        upright, angle = deskew(cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE))
+        return upright, 90, angle
+    level, angle = _turned_by(grey, _fine(strips, coarse) if cv2.countNonZero(binary) else 0.0)
+    return level, 0, angle
 
 
 def cleaned(grey: np.ndarray) -> np.ndarray:
