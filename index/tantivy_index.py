@@ -5,13 +5,18 @@ thread each: tantivy-py runs a query on one thread, and a name query costs in pr
 every word's one-edit neighbours (OCR tolerance), so on a machine of N cores N shards answer in about 1/N of
 the time. The shard count is fixed when the index is made (the cores, up to four) and read back from the
 directory after that.
+
+Each shard numbers its records in parts of ``PART_SIZE`` as they are written, and a search reads the parts a
+group at a time, oldest first, stopping once no later record can enter the page (``TantivyIndex.search``): a
+common name (most of the archive's "Nguyễn ... Thị") is answered from its first parts. Tantivy's constant scores
+give it no way to stop on its own: it reads every match of a query to rank and count them.
 """
 from __future__ import annotations
 
 import fcntl
-import heapq
 import json
 import logging
+import math
 import os
 import shutil
 import threading
@@ -28,16 +33,30 @@ import orjson
 import tantivy
 
 from .analysis import CODES_DIGEST, FIELDS_FIELD, authority_terms, fielded_term, fuzzy_terms
-from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult, counted
+from .base import (
+    COUNTED,
+    MAX_RESULT_WINDOW,
+    OUTDATED,
+    TOKEN_FIELDS,
+    Facets,
+    Hit,
+    IndexDoc,
+    SearchQuery,
+    SearchResult,
+    counted,
+)
 from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
 
 log = logging.getLogger(__name__)
 ANALYZER = "vi_pre"  # input is already analysed in Python: split on spaces, nothing else
-SCHEMA_VERSION = f"11-{CODES_DIGEST}"  # the record fields' codes too (``index.analysis``)
+SCHEMA_VERSION = f"12-{CODES_DIGEST}"  # the record fields' codes too (``index.analysis``)
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
+PART_SIZE = 65_536  # records of a shard in one part (``search``): a small archive is one part, searched as before
+PAGE = 20  # the hits an officer sees first (``SearchQuery.limit``)
+RARE_SPELLING = 0.01  # of the records: a spelling in fewer is looked for apart (``TantivyIndex._best``)
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
 
 
@@ -58,6 +77,7 @@ def _schema() -> tantivy.Schema:
     sb.add_text_field("type", stored=True, tokenizer_name="raw", fast=True)  # fast: facet counts
     sb.add_bytes_field("payload", stored=True, indexed=False)  # JSON, returned with hits, never searched
     sb.add_integer_field("year", stored=False, indexed=True, fast=True)
+    sb.add_integer_field("part", stored=False, indexed=True, fast=True)  # fast: read for a search's hits
     for name in TOKEN_FIELDS:
         # Scores are constant per matched word: document ids are all a query needs, not frequencies or
         # positions (half the indexing work and the postings' size).
@@ -106,6 +126,22 @@ def _rare(searcher: tantivy.Searcher, folded: str, least: float) -> bool:
 def _with(required: tantivy.Query, bonus: tantivy.Query) -> tantivy.Query:
     """``required``'s documents, ``bonus``'s score added where it matches too."""
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, required), (tantivy.Occur.Should, bonus)])
+
+
+def _within(schema: tantivy.Schema, query: tantivy.Query, first: int, last: int | None) -> tantivy.Query:
+    """``query``'s records among parts ``first`` to ``last`` (None: every later one), scored as ``query``."""
+    parts = tantivy.Query.range_query(schema, "part", tantivy.FieldType.Integer, first, last, use_inverted_index=True)
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query),
+                                        (tantivy.Occur.Must, tantivy.Query.const_score_query(parts, 0.0))])
+
+
+def _later(at_best: int, matches: int, last: int) -> list[tuple[int, int | None]]:
+    """The parts read after part 0, in groups: as many as part 0 says should hold a page of records at the best
+    score and more than ``COUNTED`` matches, twice over, then the rest. Drawn from part 0's counts only, not the
+    page asked for, so that every page of a query ties in the same order."""
+    need = max(math.ceil(PAGE / at_best) if at_best else last, math.ceil((COUNTED + 1) / matches) if matches else last)
+    end = 2 * need - 1
+    return [(1, end), (end + 1, None)] if end < last // 2 else [(1, None)]
 
 
 def _write_marker(marker: Path, version: str) -> None:
@@ -184,14 +220,16 @@ class TantivyIndex:
             d.mkdir(exist_ok=True)
         return [tantivy.Index(self.schema, path=str(d), reuse=True) for d in dirs]
 
-    def _each(self, work: Any) -> list[Any]:
-        """``work(shard)`` on every shard, at once when there are several."""
-        if len(self.shards) == 1:
-            return [work(self.shards[0])]
+    def _each(self, work: Any, over: Sequence[Any] | None = None) -> list[Any]:
+        """``work(shard)`` on every shard (or on each of ``over``, one a shard: their searchers), at once when
+        there are several."""
+        items = self.shards if over is None else over
+        if len(items) == 1:
+            return [work(items[0])]
         if self._pool is None:
             with self._lock:
                 self._pool = self._pool or ThreadPoolExecutor(len(self.shards), thread_name_prefix="tantivy")
-        return list(self._pool.map(work, self.shards))
+        return list(self._pool.map(work, items))
 
     def _writer(self, shard: tantivy.Index) -> tantivy.IndexWriter:
         # One indexing budget for the whole index, split between the shards (Tantivy's least is 15 MB a writer).
@@ -238,6 +276,7 @@ class TantivyIndex:
             self._reload()
             searchers = [shard.searcher() for shard in self.shards]
             written: set[str] = set()
+            counts = [s.num_docs for s in searchers]
             for values in built:
                 rid = values["record_id"]
                 i = shard_of(rid, shards)
@@ -245,6 +284,8 @@ class TantivyIndex:
                 if rid in written or searchers[i].doc_freq("record_id", rid):
                     writer.delete_documents_by_term("record_id", rid)
                 written.add(rid)
+                values["part"] = counts[i] // PART_SIZE  # (after deletes a part may hold a few more: only speed)
+                counts[i] += 1
                 # Without the schema, from_dict takes each value's own type (str, bytes, int): half the cost.
                 writer.add_document(tantivy.Document.from_dict(values))
                 n += 1
@@ -336,8 +377,8 @@ class TantivyIndex:
         least = searcher.num_docs * RARE
         return any(_rare(searcher, t.folded, least) for t in parsed.terms)
 
-    def _build(self, parsed: ParsedQuery, query: SearchQuery) -> tantivy.Query:
-        narrow = self._narrows(parsed, query)
+    def _build(self, parsed: ParsedQuery, query: SearchQuery, narrow: bool | None = None) -> tantivy.Query:
+        narrow = self._narrows(parsed, query) if narrow is None else narrow
         must: list[tantivy.Query] = []
         for term in parsed.terms:
             must.append(self._word("all_x", "all_f", term.exact, term.folded, narrow))
@@ -384,24 +425,36 @@ class TantivyIndex:
         return Facets(type={k: n for k, n in by_type.items() if n}, year={k: n for k, n in by_year.items() if n})
 
     def search(self, query: SearchQuery) -> SearchResult:
+        """The best ``offset + limit`` records, a tie in the order the search read them, and their count up to
+        ``COUNTED``. A query matching much of a large archive (every word common, no number: "nguyen thi
+        thu") reads part 0 first, then more parts only while a record there could still enter the page: once
+        more than ``COUNTED`` matched and the page holds only records at the best score a record can have
+        (``_best``), no later one can come before them (docs/benchmarks.md, search, session 49)."""
         parsed = query.parsed()
-        built = self._build(parsed, query)
+        narrow = self._narrows(parsed, query)
+        built = self._build(parsed, query, narrow)
         window = query.offset + query.limit
-
-        def searched(shard: tantivy.Index) -> tuple[int, tantivy.Searcher, list[tuple[float, Any]]]:
-            shard.reload()
-            searcher = shard.searcher()
-            # each shard's first: the page is among them (Tantivy refuses a limit of 0: a count alone asks for one)
-            result = searcher.search(built, limit=max(window, 1), count=True)
-            return result.count or 0, searcher, result.hits
-
-        found = self._each(searched)
-        # Best score first; a tie in shard order, then each shard's own order: the same page every time.
-        ranked = heapq.merge(*[[(-score, i, address) for score, address in hits]
-                               for i, (_, _, hits) in enumerate(found)], key=lambda hit: (hit[0], hit[1]))
+        searchers = self._each(lambda shard: (shard.reload(), shard.searcher())[1])
+        last = max(s.num_docs for s in searchers) // PART_SIZE
+        if narrow or not last:  # a few records, or one part: read at once
+            matches, page = self._read(built, searchers, window, 0)
+        else:
+            best, rare = self._best(parsed, searchers)
+            matches, hits = self._read(_within(self.schema, built, 0, 0), searchers, MAX_RESULT_WINDOW, 0)
+            page = hits[:window]  # (part 0's hits beyond the page tell how many parts to read next, for any page)
+            groups = [(0, 0), *_later(sum(-hit[0] >= best for hit in hits), matches, last)]
+            for g, (first, end) in enumerate(groups[1:], start=1):
+                if matches > COUNTED and len(page) == window and -page[-1][0] >= best:
+                    # only a record holding a rare spelling can still come before the page's last
+                    more = self._outranking(parsed, query, rare, groups, g, -page[-1][0], window, searchers)
+                    page = sorted(page + more)[:window]
+                    break
+                found, hits = self._read(_within(self.schema, built, first, end), searchers, window, g)
+                matches += found
+                page = sorted(page + hits)[:window]
         hits = []
-        for neg, i, address in list(ranked)[query.offset:window]:
-            doc = found[i][1].doc(address)
+        for neg, _, i, _, _, at in page[query.offset:window]:
+            doc = searchers[i].doc(at)
             payload = orjson.loads(doc.get_first("payload"))
             hits.append(Hit(
                 record_id=doc.get_first("record_id"),
@@ -411,5 +464,63 @@ class TantivyIndex:
                 source=payload.get("source") or {},
                 batch_id=doc.get_first("batch_id") or "",
             ))
-        total, capped = counted(sum(n for n, _, _ in found))
+        total, capped = counted(matches)
         return SearchResult(total=total, hits=hits, capped=capped)
+
+    def _read(self, query: tantivy.Query, searchers: list[tantivy.Searcher], limit: int,
+              group: int) -> tuple[int, list[tuple]]:
+        """Every shard's matches counted and its best ``limit``, as (-score, group, shard, segment, doc, address):
+        best first, a tie in group, shard, then Tantivy's own order (its segment and document)."""
+        # (Tantivy refuses a limit of 0: a count alone asks for one)
+        found = self._each(lambda s: s.search(query, limit=max(limit, 1)), searchers)
+        return sum(res.count or 0 for res in found), sorted(
+            (-score, group, i, at.segment_ord, at.doc, at) for i, res in enumerate(found) for score, at in res.hits)
+
+    def _best(self, parsed: ParsedQuery, searchers: list[tantivy.Searcher]) -> tuple[float, list[tantivy.Query]]:
+        """The best score a record can have without the query's rare spellings, and those spellings. A word
+        scores its exact spelling, folded and near misses (``_word``), each where some record holds it (the near
+        misses always: counting them costs more than it saves); a spelling in few records (an unmarked "van"
+        where the archive writes "Văn") is left out of the bound and looked for by itself (``_outranking``)."""
+        rare = max(COUNTED, sum(s.num_docs for s in searchers) * RARE_SPELLING)
+        best, spellings = 0.0, []
+        for t in parsed.terms:  # (no field's words: a query naming a field narrows, read at once)
+            best += FUZZY_BOOST if fuzzy_terms(t.folded, "all_f") is not None else 0.0
+            for field, token, boost in (("all_x", t.exact, EXACT_BOOST), ("all_f", t.folded, FOLDED_BOOST)):
+                found = sum(s.doc_freq(field, token) for s in searchers)
+                if found > rare:
+                    best += boost
+                elif found:
+                    spellings.append(tantivy.Query.term_query(self.schema, field, token))
+        return best, spellings
+
+    def _outranking(self, parsed: ParsedQuery, query: SearchQuery, rare: list[tantivy.Query],
+                    groups: list[tuple[int, int | None]], g: int, least: float, window: int,
+                    searchers: list[tantivy.Searcher]) -> list[tuple]:
+        """The records of groups ``g`` on scoring above ``least``: each holds a rare spelling. Asked in the form
+        for few records (``_word``): the common words' near misses as sets that the rare spelling's records
+        jump through, not unions read 4,096 documents at a time (that costs as much as reading them all)."""
+        if not rare:
+            return []
+        spelled = tantivy.Query.const_score_query(
+            tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in rare]), 0.0)
+        narrowed = self._build(parsed, query, narrow=True)
+
+        def asked(first: int, end: int | None) -> tantivy.Query:
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, _within(self.schema, narrowed, first, end)),
+                                                (tantivy.Occur.Must, spelled)])
+
+        found = self._each(lambda s: s.search(asked(groups[g][0], None), limit=MAX_RESULT_WINDOW, count=False),
+                           searchers)
+        if any(len(res.hits) == MAX_RESULT_WINDOW and res.hits[-1][0] > least for res in found):
+            # more of them in a shard than it returned: Tantivy's cut among equal scores follows its own order,
+            # not the groups', so each group is asked apart
+            return [hit for n in range(g, len(groups)) for hit in self._read(asked(*groups[n]), searchers, window, n)[1]
+                    if -hit[0] > least]
+        out = []
+        for i, res in enumerate(found):
+            above = [(score, at) for score, at in res.hits if score > least]
+            for (score, at), part in zip(above, searchers[i].fast_field_values("part", [at for _, at in above]),
+                                         strict=True):
+                n = next(n for n, (first, end) in enumerate(groups) if first <= part and (end is None or part <= end))
+                out.append((-score, n, i, at.segment_ord, at.doc, at))
+        return out
