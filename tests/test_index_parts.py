@@ -28,7 +28,8 @@ def _docs() -> list[IndexDoc]:
     # finds in the first parts, and only a search of the later parts finds them.
     plain = [IndexDoc(f"plain{i}", "birth", {"full_name": name}) for i, name in enumerate(
         ["Nguyen Thi Lan", "Nguyen Van Hung", "Tran Thi Mai", "Nguyen Thi Lan"])]
-    # More of one than a page of ten holds in a shard: the records above the page are read part by part instead.
+    # One name written marked first and plain later: the plain records outnumber a page of ten, and what a shard
+    # returns once that is made ten too (the last test).
     marked = [IndexDoc(f"early{i}", "birth", {"full_name": "Phạm Quốc Bình"}) for i in range(50)]
     plain += [IndexDoc(f"many{i}", "birth", {"full_name": "Pham Quoc Binh"}) for i in range(35)]
     return marked + out[:2000] + plain + out[2000:]
