@@ -55,7 +55,7 @@ SCHEMA_VERSION = f"12-{CODES_DIGEST}"  # the record fields' codes too (``index.a
 MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 PART_SIZE = 65_536  # records of a shard in one part (``search``): a small archive is one part, searched as before
-PAGE = 20  # the hits an officer sees first (``SearchQuery.limit``)
+PAGE = SearchQuery().limit  # the hits an officer sees first
 RARE_SPELLING = 0.01  # of the records: a spelling in fewer is looked for apart (``TantivyIndex._best``)
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
 
@@ -440,9 +440,9 @@ class TantivyIndex:
             matches, page = self._read(built, searchers, window, 0)
         else:
             best, rare = self._best(parsed, searchers)
-            matches, hits = self._read(_within(self.schema, built, 0, 0), searchers, MAX_RESULT_WINDOW, 0)
-            page = hits[:window]  # (part 0's hits beyond the page tell how many parts to read next, for any page)
-            groups = [(0, 0), *_later(sum(-hit[0] >= best for hit in hits), matches, last)]
+            matches, part0 = self._read(_within(self.schema, built, 0, 0), searchers, MAX_RESULT_WINDOW, 0)
+            page = part0[:window]  # (part 0's hits beyond the page tell how many parts to read next, for any page)
+            groups = [(0, 0), *_later(sum(-hit[0] >= best for hit in part0), matches, last)]
             for g, (first, end) in enumerate(groups[1:], start=1):
                 if matches > COUNTED and len(page) == window and -page[-1][0] >= best:
                     # only a record holding a rare spelling can still come before the page's last

@@ -219,8 +219,8 @@ def wash_pen(grey: np.ndarray, rgb: np.ndarray, marks: list[Mark]) -> np.ndarray
 
 
 def moved(marks: list[Mark], shape: tuple[int, int], rotation: int, angle: float) -> list[Mark]:
-    """Boxes found on a scan of ``shape`` (h, w) in the image that preprocess.orient (``rotation`` 0/90
-    clockwise) and preprocess.deskew (``angle``° counter-clockwise, whole page kept) made of it."""
+    """Boxes found on a scan of ``shape`` (h, w) in the image that preprocess.straightened (``rotation`` 0/90
+    clockwise, then ``angle``° counter-clockwise, whole page kept) made of it."""
     h, w = shape
     out = []
     for m in marks:

@@ -62,9 +62,10 @@ def unevenness(grey: np.ndarray) -> float:
     return float(cv2.medianBlur(small, 31).std())
 
 
-def _level_at(pixels: np.ndarray, channel: int, share: float) -> int:
+def _levels_at(pixels: np.ndarray, channel: int, *shares: float) -> list[int]:
+    """The grey levels below which each share of the channel's pixels lies (one histogram for them all)."""
     counts = cv2.calcHist([pixels], [channel], None, [256], [0, 256]).ravel().cumsum()
-    return int(np.searchsorted(counts, share * counts[-1]))
+    return [int(np.searchsorted(counts, share * counts[-1])) for share in shares]
 
 
 def levelled(pixels: np.ndarray) -> np.ndarray:
@@ -75,12 +76,12 @@ def levelled(pixels: np.ndarray) -> np.ndarray:
     its contrast a page read its stamps' words as text). The page's colour, ink and speck measures are set for
     print near black on white paper. Any other page is returned as it is."""
     if pixels.ndim == 3:
-        paper = np.array([_level_at(pixels, c, 0.5) for c in range(3)], np.float64)
+        paper = np.array([_levels_at(pixels, c, 0.5)[0] for c in range(3)], np.float64)
         if paper.max() - paper.min() > TINTED_PAPER * paper.max() and paper.min() > 0:
             gains = np.arange(256, dtype=np.float64)[:, None] * (255.0 / paper)
             pixels = cv2.LUT(pixels, np.clip(gains, 0, 255).astype(np.uint8).reshape(256, 1, 3))
     grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
-    ink, paper_grey = _level_at(grey, 0, 0.005), _level_at(grey, 0, 0.5)
+    ink, paper_grey = _levels_at(grey, 0, 0.005, 0.5)
     dim = paper_grey < DIM_PAPER and unevenness(grey) <= UNEVEN_ABOVE
     if (ink <= FADED_INK and not dim) or paper_grey - ink < _FADED_SPAN:
         return pixels
@@ -443,17 +444,6 @@ def is_sideways(grey: np.ndarray, binary: np.ndarray | None = None) -> bool:
     return _sideways(small_binary(grey) if binary is None else binary)[0]
 
 
-def orient(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarray, int]:
-    """Make text lines horizontal; returns the image and the clockwise turn applied (0 or 90).
-
-    0° vs 180° (and so 90° vs 270°) is not decided here: image heuristics (ascender/descender balance) and
-    Tesseract OSD both proved unreliable on sparse forms, so ocr_page tries the page upside down only when
-    its OCR confidence is very low."""
-    if is_sideways(grey, binary):
-        return cv2.rotate(grey, cv2.ROTATE_90_CLOCKWISE), 90
-    return grey, 0
-
-
 def _turned_by(grey: np.ndarray, angle: float) -> tuple[np.ndarray, float]:
     if abs(angle) <= _MIN_SKEW_DEG:
         return grey, 0.0
@@ -465,8 +455,14 @@ def deskew(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarr
 
 
 def straightened(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np.ndarray, int, float]:
-    """``orient``, then ``deskew``: the page upright and level, the clockwise turn (0 or 90) and the skew
-    undone. The upright rows are scored once for both (the sideways check's coarse pass is the skew search's)."""
+    """The page upright and level: text lines made horizontal (turned 90° clockwise where they run
+    vertically, ``is_sideways``), then the skew undone (``deskew``); returns the image, the clockwise turn (0 or
+    90) and the skew angle. The upright rows are scored once for both (the sideways check's coarse pass is the
+    skew search's).
+
+    0° vs 180° (and so 90° vs 270°) is not decided here: image heuristics (ascender/descender balance) and
+    Tesseract OSD both proved unreliable on sparse forms, so ocr_page tries the page upside down only when
+    its OCR confidence is very low."""
     binary = small_binary(grey) if binary is None else binary
     sideways, strips, coarse = _sideways(binary)
     if sideways:

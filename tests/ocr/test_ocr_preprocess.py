@@ -92,7 +92,7 @@ def test_sideways_pages_are_turned(birth_page):
     assert not preprocess.is_sideways(grey)
     turned = np.ascontiguousarray(np.rot90(grey))  # 90° counter-clockwise
     assert preprocess.is_sideways(turned)
-    upright, rotation = preprocess.orient(turned)
+    upright, rotation, _ = preprocess.straightened(turned)
     assert rotation == 90 and upright.shape == grey.shape
 
 
