@@ -34,6 +34,19 @@ _FINISHED = (PageStatus.DONE, PageStatus.FAILED)
 _CHUNK = 500
 
 
+def task_result(result: AsyncResult, timeout: float, poll_s: float = 0.5) -> object:
+    """A task's return value (its exception raised), waited for by reading the result store every ``poll_s``.
+
+    Not ``result.get``: that waits on Redis pub/sub, and a published result can be missed (celery#4039); the
+    wait then runs its whole timeout although the result was stored long before."""
+    deadline = time.monotonic() + timeout
+    while not result.ready():
+        if time.monotonic() >= deadline:
+            raise CeleryTimeoutError(f"task {result.id}: no result in {timeout:.0f} s ({result.state})")
+        time.sleep(poll_s)
+    return result.get(propagate=True)  # ready: read from the cache, no wait
+
+
 def _chunks(ids: Iterable[str]) -> Iterator[list[str]]:
     ids = list(ids)
     for i in range(0, len(ids), _CHUNK):
@@ -96,7 +109,7 @@ class CeleryExecutor:
         result = self.app.signature("sohoa.finalize_batch", args=(batch_id,)).apply_async()
         # Long enough for a worker to die while finalising, its lease to lapse and another to run it in full.
         try:
-            result.get(timeout=2 * hard + lease + 60, propagate=True)
+            task_result(result, 2 * hard + lease + 60)
         except CeleryTimeoutError as exc:
             raise TransientBackendError(f"Lô {batch_id}: chưa worker nào hoàn tất bước cuối (gộp PDF, chỉ mục); "
                                         f"chạy lại `sohoa ingest --resume {batch_id}`") from exc

@@ -23,11 +23,13 @@ from urllib.parse import urlsplit, urlunsplit
 
 import psutil
 import pytest
+from celery.exceptions import TimeoutError as CeleryTimeoutError
 from sqlalchemy import func, select
 
 from domain.settings import Settings
 from domain.text import fold
 from storage.models import Page, PageStatus, Record, RecordPage
+from workers.celery_executor import task_result
 
 pytestmark = [pytest.mark.distributed, pytest.mark.slow]
 
@@ -261,8 +263,12 @@ def test_book_through_two_celery_workers_then_search_and_show(dist_settings, wor
                        workers.app.signature("sohoa.index_records")).apply_async()
                  for pid, *_ in _statuses(ctx, batch_id)]
         for res in again:
-            indexed = res.get(timeout=120)  # the chain's last task: index_records
-            assert res.parent.get(timeout=10) and indexed == len(res.parent.get(timeout=10)) == 1
+            try:
+                indexed = task_result(res, 120)  # the chain's last task: index_records
+            except CeleryTimeoutError as exc:
+                raise AssertionError(f"{exc}; parent {res.parent.state}\n{workers.log('w1')}\n{workers.log('w2')}"
+                                     ) from exc
+            assert indexed == len(task_result(res.parent, 10)) == 1
         assert_each_page_once(ctx, batch_id)
         assert all(attempts == 1 for *_, attempts in _statuses(ctx, batch_id))
     finally:
@@ -398,7 +404,7 @@ def test_a_task_longer_than_the_lease_stays_with_its_live_worker(servers, unique
         time.sleep(2 * RENEW_S + 2)  # two renewal periods into the task
         renewed = client.zscore("unacked_index", tag)
         assert renewed is not None and renewed >= delivered + RENEW_S, (delivered, renewed)
-        assert result.get(timeout=LEASE_S + 2 * RENEW_S + 120) == 1, "the task was handed to the other worker"
+        assert task_result(result, LEASE_S + 2 * RENEW_S + 120) == 1, "the task was handed to the other worker"
         assert int(client.get(key)) == 1
         # Acknowledged just after its result is stored: then it leaves the index, and no renewal brings it back.
         _wait_for(lambda: client.zscore("unacked_index", tag) is None, 30, "the acknowledgement")
