@@ -537,7 +537,8 @@ def restore(
 def export_book(
     batch_id: Annotated[str, typer.Argument(help="Mã lô (một quyển sổ).")],
     fmt: Annotated[str, typer.Option("--format", help="moj: bảng tính .xlsx + tệp .zip mỗi mục một PDF màu "
-                                                      "(theo Công văn 1437/BTP-CNTT); csv; jsonl.")] = "moj",
+                                                      "(theo Công văn 1437/BTP-CNTT); csv; jsonl; pdf: "
+                                                      "cả quyển, ảnh quét kèm lớp chữ tìm được.")] = "moj",
     out_dir: Annotated[Path, typer.Option("--out", help="Thư mục ghi tệp xuất.")] = Path("."),
     as_json: JsonOpt = False,
 ) -> None:

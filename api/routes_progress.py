@@ -18,12 +18,12 @@ from .schemas.progress import Overview
 
 router = APIRouter()
 can_export = require(Permission.CAPTURE)
-ExportFormat = Literal["moj", "csv", "jsonl"]
+ExportFormat = Literal["moj", "csv", "jsonl", "pdf"]
 can_batches = require(Permission.BATCHES)
 can_run = require(Permission.RUN_BATCHES)
 # The media type FileResponse gives each file by its name: moj is one zip; .jsonl has no registered type.
 EXPORTED = {200: {"description": "Tệp xuất", "content": {"application/zip": {}, "text/csv": {},
-                                                          "application/octet-stream": {}}}}
+                                                          "application/pdf": {}, "application/octet-stream": {}}}}
 
 
 def _overview(request: Request) -> dict:
@@ -71,7 +71,8 @@ def export_page(request: Request, batch_id: str, principal: Annotated[Principal,
 
 
 @router.get("/api/v1/batches/{batch_id}/export", tags=["batches"], response_class=FileResponse, responses=EXPORTED,
-            summary="Xuất quyển theo hướng dẫn của Bộ Tư pháp: moj (xlsx + zip PDF từng mục), csv hoặc jsonl")
+            summary="Xuất quyển theo hướng dẫn của Bộ Tư pháp: moj (xlsx + zip PDF từng mục), csv hoặc jsonl; "
+                    "pdf: cả quyển, ảnh quét kèm lớp chữ tìm được")
 def export_api(request: Request, batch_id: str, principal: Annotated[Principal, Depends(can_export)],
                format: ExportFormat = "moj") -> Response:
     return _export(request, principal, batch_id, format)

@@ -71,7 +71,7 @@ def digest(path: Path) -> dict:
 
     image = Image.open(path)
     image.load()
-    grey, rotation, rules, marks = prepare_marked(image)
+    grey, rotation, rules, marks, _angle = prepare_marked(image)
     return {"grey": hashlib.sha256(grey.tobytes()).hexdigest()[:16] + f" {grey.shape}", "rotation": rotation,
             "rules": repr(rules), "marks": repr(marks)}
 

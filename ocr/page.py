@@ -1,4 +1,5 @@
-"""``ocr_page``: one page image → text, words, confidence and a searchable one-page PDF.
+"""``ocr_page``: one page image → text, words, confidence and a one-page PDF of its invisible text (ocr.searchable
+puts the scan under it).
 
 Stages: seals, signatures and frames washed out → upright → deskewed → rules erased → Tesseract on the grey
 image; only when that reads poorly is the cleaned (binarised) variant tried too, and the better one by mean
@@ -15,6 +16,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import cv2
 import numpy as np
@@ -70,6 +72,7 @@ class PageOcr:
     pdf: bytes | None = None
     variant: str = "gray"
     rotation: int = 0
+    angle: float = 0.0  # the skew undone after the quarter turn (ocr.searchable places the scan by both)
     width: int = 0
     height: int = 0
     # Rules found (and erased before OCR) in the image read: the rows and columns of a register's table.
@@ -86,7 +89,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     set aside on it)."""
     img = Image.fromarray(grey)
     if variant == "otsu":
-        img = img.convert("1")  # 1-bit: a compact, lossless image layer in the PDF
+        img = img.convert("1")  # 1-bit (lossless: the variant is black and white): an eighth of the TIFF to write
     out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(),
                         want_pdf=want_pdf, dpi=dpi)
     read = parse_tsv(out.tsv)
@@ -151,11 +154,19 @@ def _score(page: PageOcr) -> float:
 
 def prepare(image: Image.Image) -> tuple[np.ndarray, int, Rules]:
     """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; where the rules were."""
-    grey, rotation, rules, _marks = prepare_marked(image)
+    grey, rotation, rules, _marks, _angle = prepare_marked(image)
     return grey, rotation, rules
 
 
-def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mark]]:
+class Prepared(NamedTuple):
+    grey: np.ndarray
+    rotation: int  # clockwise, 0 or 90 (a half turn is ocr_page's to find)
+    rules: Rules
+    marks: list[Mark]
+    angle: float  # the skew undone after the turn, degrees counter-clockwise
+
+
+def prepare_marked(image: Image.Image) -> Prepared:
     """``prepare``, and the seals, stamps, signatures and handwriting set aside (ocr.marks), in the coordinates
     of the image returned."""
     if image.mode == "L":  # a grey scan: no colour to look for, and no RGB copy of its nine million pixels
@@ -174,7 +185,7 @@ def prepare_marked(image: Image.Image) -> tuple[np.ndarray, int, Rules, list[Mar
     grey, inked = marks.ink_marks(grey, found)
     # A receipt stamp's frame is four straight rules: erased with the page's, its box was not found (a grey copy).
     worn = not found and not rules.columns  # no colour to find the marks by, no table whose cells are boxes
-    return grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked, worn)
+    return Prepared(grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked, worn), angle)
 
 
 def turned_reads_better(grey: np.ndarray, variant: str, confidence: float, settings: Settings, deadline: float,
@@ -202,7 +213,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     started = time.monotonic()
     deadline = started + settings.ocr_timeout_s
     dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))
-    grey, rotation, rules, found = prepare_marked(image)
+    grey, rotation, rules, found, angle = prepare_marked(image)
     if time.monotonic() >= deadline:
         raise OcrTimeout(TIMED_OUT)
 
@@ -242,5 +253,5 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     if settings.ocr_reread_lines and wanted(best.variant, best.confidence):
         # Opt-in: doubtful lines of a poor page read once more (ocr.reread). The PDF stays the first read's.
         best = reread_lines(best, images[best.variant, best.rotation], settings.ocr_lang, deadline, dpi, started)
-    best.marks = found
+    best.marks, best.angle = found, angle
     return best

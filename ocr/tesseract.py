@@ -79,7 +79,10 @@ def start_engine(lang: str) -> Any:
         except RuntimeError as exc:
             raise PageFailed(f"Tesseract không mở được dữ liệu ngôn ngữ «{lang}» (gói tesseract-ocr-{lang}?)",
                              code="tesseract_failed") from exc
-        api.SetVariable("debug_file", os.devnull)  # its own notes ("Empty page!!"), as Leptonica's above
+        api.SetVariable("debug_file", os.devnull)
+        # A PDF is the text layer alone: the page's scan goes under it (ocr.searchable), not the grey image read,
+        # whose seals and signatures are washed out; and the image is not JPEG-encoded for nothing (≈ 50 ms).
+        api.SetVariable("textonly_pdf", "1")  # its own notes ("Empty page!!"), as Leptonica's above
         # Tesseract reads every line it read below 0.7 again as white on black, in case it was: a page of this
         # archive prints none, and civil forms read a little better without (CER 4.91 → 4.36% on a fresh seed;
         # docs/benchmarks.md, session 20).
@@ -98,7 +101,7 @@ def run_tesseract(
     dpi: int = 300,
     chars: str | None = None,
 ) -> TesseractOutput:
-    """OCR one image once; ``tsv`` always, ``pdf`` (image + invisible text layer) when ``want_pdf``; only the
+    """OCR one image once; ``tsv`` always, ``pdf`` (the invisible text layer alone) when ``want_pdf``; only the
     characters ``chars`` when given."""
     if timeout_s <= 0:
         raise OcrTimeout(TIMED_OUT)
@@ -112,8 +115,7 @@ def run_tesseract(
     timeout_ms = max(1, int(timeout_s * 1000))
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="sohoa-ocr-") as tmp:
-        # The image goes in as the program's did: an uncompressed TIFF (lossless, ~30× faster to write than PNG),
-        # which the PDF renderer JPEG-encodes (grey) or G4-encodes (1-bit) itself.
+        # The image goes in as the program's did: an uncompressed TIFF (lossless, ~30× faster to write than PNG).
         src = Path(tmp) / "page.tif"
         image.save(src, dpi=(dpi, dpi))
         base = Path(tmp) / "out"

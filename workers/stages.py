@@ -20,7 +20,15 @@ from domain.ids import record_id
 from domain.records import RecordType
 from index import IndexDoc
 from ingest import page_jpeg, render_page
-from ocr import PageOcr, extract_records, guess_record_type, no_record_reason, ocr_page, review_reason
+from ocr import (
+    PageOcr,
+    extract_records,
+    guess_record_type,
+    no_record_reason,
+    ocr_page,
+    review_reason,
+    searchable_page,
+)
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
 from .context import Context
@@ -121,9 +129,11 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
         return []
 
     jpeg = page_jpeg(source, file.media_type, page.number, ctx.settings, spreads=batch.spreads, size=image.size)
-    image_obj = ctx.store.put_bytes(jpeg or _encoded(image), kind="page", suffix=".jpg")
+    jpeg = jpeg or _encoded(image)
+    image_obj = ctx.store.put_bytes(jpeg, kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
-    pdf_obj = ctx.store.put_bytes(result.pdf, kind="pagepdf", suffix=".pdf") if result.pdf else None
+    pdf_obj = ctx.store.put_bytes(searchable_page(result.pdf, jpeg, result.rotation, result.angle), kind="pagepdf",
+                                  suffix=".pdf") if result.pdf else None
 
     given = batch.record_type != "auto"
     record_type = RecordType(batch.record_type) if given else guess_record_type(result.text)

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from domain.errors import SohoaError
+from domain.errors import Conflict, SohoaError
 from domain.labels import TYPE_LABELS
 from domain.records import ID_FIELDS
 from office.audit.service import Actor, record
@@ -33,7 +33,7 @@ from workers.batches import existing_batch
 from .pdfs import entry_pdf, jpeg_size, page_jpeg
 from .table import Column, cell, columns
 
-FORMATS = ("moj", "csv", "jsonl")
+FORMATS = ("moj", "csv", "jsonl", "pdf")
 GUIDANCE = "Công văn 1437/BTP-CNTT"
 
 
@@ -108,7 +108,8 @@ def _rows(batch: Batch, entries: list[Record], names: dict[str, str]) -> list[di
 def export_batch(batch_id: str, fmt: str, out_dir: Path, *, s: Session, store: ObjectStore, actor: Actor,
                  dpi: int) -> Exported:
     """Write the book's files into ``out_dir``: ``moj`` → SLUG.xlsx + SLUG.zip (a PDF per entry); ``csv`` →
-    SLUG.csv; ``jsonl`` → SLUG.jsonl. ``dpi``: the resolution the page images were rendered at."""
+    SLUG.csv; ``jsonl`` → SLUG.jsonl; ``pdf`` → SLUG.pdf, the whole book searchable (each page's scan under the
+    text read, made when the book's reading ended). ``dpi``: the resolution the page images were rendered at."""
     if fmt not in FORMATS:
         raise BadExportFormat(f"Định dạng xuất «{fmt}» không có; chọn một trong: {', '.join(FORMATS)}")
     batch = existing_batch(s, batch_id)
@@ -129,6 +130,12 @@ def export_batch(batch_id: str, fmt: str, out_dir: Path, *, s: Session, store: O
         result.pdfs, result.largest_pdf_page_bytes = count, largest
     elif fmt == "csv":
         result.files.append(_write_csv(out_dir / f"{slug}.csv", cols, rows))
+    elif fmt == "pdf":
+        if not batch.pdf_key:
+            raise Conflict("Quyển sổ chưa có PDF: chưa đọc xong, hoặc chưa trang nào đọc được")
+        path = out_dir / f"{slug}.pdf"
+        path.write_bytes(store.get_bytes(batch.pdf_key))
+        result.files.append(path)
     else:
         result.files.append(_write_jsonl(out_dir / f"{slug}.jsonl", rows))
     record(s, actor, "export_book", target=batch_id, format=fmt, entries=len(entries),

@@ -108,6 +108,35 @@ def test_csv_and_jsonl_hold_the_same_rows(register_book, moj, tmp_path):
         assert o["fields"] == {k: v for k, v in entry.fields.items() if v not in (None, "")}
 
 
+def test_the_whole_book_as_one_searchable_pdf_of_its_scans(register_book, tmp_path):
+    """``pdf``: a page per page read, each the stored scan itself (colour, not the washed grey image read) under
+    the text read, which a reader's search and copy find."""
+    import subprocess
+
+    from storage.models import Page, PageStatus
+
+    ctx, batch_id = register_book
+    done = _export(ctx, batch_id, "pdf", tmp_path)
+    [path] = done.files
+    assert path.name == "so-01-2022.pdf"
+    with ctx.db.session() as s:
+        scans = [ctx.store.get_bytes(p.image_key) for p in s.scalars(
+            select(Page).where(Page.batch_id == batch_id, Page.status == PageStatus.DONE).order_by(Page.seq))]
+    with pikepdf.open(path) as pdf:
+        assert len(pdf.pages) == len(scans) == 2
+        for page, scan in zip(pdf.pages, scans, strict=True):
+            [image] = page.get_images().values()
+            assert image.read_raw_bytes() == scan
+    words = set(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                               check=True).stdout.casefold().split())
+    names = [e.fields["full_name"].casefold().split() for e in _entries(ctx, batch_id) if e.fields.get("full_name")]
+    # (the layer is Tesseract's read of the register's cells, a name's words not always in one run: words, not runs)
+    assert sum(set(name) <= words for name in names) >= len(names) * 0.8, (names, sorted(words)[:200])
+    with ctx.db.session() as s:
+        assert s.scalars(select(AuditEntry).where(AuditEntry.action == "export_book", AuditEntry.target == batch_id)
+                         .order_by(AuditEntry.id.desc())).first().detail["format"] == "pdf"
+
+
 def test_export_is_audited_and_bad_requests_are_refused(register_book, moj, tmp_path):
     from domain.errors import NotFound
 
@@ -117,9 +146,19 @@ def test_export_is_audited_and_bad_requests_are_refused(register_book, moj, tmp_
                                                      AuditEntry.target == batch_id)).all()
         assert any(a.detail["format"] == "moj" and a.username == "cli:test" for a in actions)
     with pytest.raises(BadExportFormat, match="Định dạng xuất"):
-        _export(ctx, batch_id, "pdf", tmp_path)
+        _export(ctx, batch_id, "xlsx", tmp_path)
     with pytest.raises(NotFound, match="Không có lô"):
         _export(ctx, "khongco", "moj", tmp_path)
+    # A book whose reading has not ended has no PDF yet: said so (409), not a server error.
+    from domain.errors import Conflict
+    from samples import generate_book
+    from workers.batches import BatchMeta, register_batch
+
+    unread = generate_book(tmp_path / "unread", record_type="birth", pages=1, seed=5, degradation="clean", fmt="pdf")
+    waiting = register_batch(unread.paths, BatchMeta(record_type="birth", book="09/2009"), ctx).batch_id
+    with pytest.raises(Conflict, match="chưa có PDF") as refused:
+        _export(ctx, waiting, "pdf", tmp_path)
+    assert refused.value.http_status == 409
 
 
 def test_the_book_page_exports_the_same_files_as_the_cli(tmp_path):
@@ -157,6 +196,12 @@ def test_the_book_page_exports_the_same_files_as_the_cli(tmp_path):
     csv = client.get(f"/api/v1/batches/{reg.batch_id}/export", params={"format": "csv"},
                      headers={"Authorization": f"Bearer {tokens['clerk']}"})
     assert csv.status_code == 200 and "Quyển" in csv.content.decode("utf-8-sig")[:500]
+    book_pdf = client.get(f"/api/v1/batches/{reg.batch_id}/export", params={"format": "pdf"},
+                          headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    assert book_pdf.status_code == 200 and book_pdf.headers["content-type"] == "application/pdf"
+    assert book_pdf.content.startswith(b"%PDF") and "so-02-2001.pdf" in book_pdf.headers["content-disposition"]
+    page = client.get(f"/batches/{reg.batch_id}", headers={"Authorization": f"Bearer {tokens['clerk']}"})
+    assert f"/batches/{reg.batch_id}/export?format=pdf" in page.text
     refused = client.get(f"/api/v1/batches/{reg.batch_id}/export",
                          headers={"Authorization": f"Bearer {tokens['officer']}"})
     assert refused.status_code == 403

@@ -141,7 +141,7 @@ def test_a_grey_receipt_stamp_is_found_before_the_rules_are_erased():
     box = (110, 120, 530, 320)  # over the first lines' start
     part = grey[box[1]:box[3], box[0]:box[2]]
     part[(np.array(stamp) > 0) & (part > 110)] = 110  # toner leaves the violet stamp a mid grey
-    _, _, _, found = prepare_marked(Image.fromarray(grey))
+    found = prepare_marked(Image.fromarray(grey)).marks
     assert any(m.kind == STAMP and _overlaps(m, box) for m in found), found
 
 
@@ -177,14 +177,14 @@ def test_boxes_follow_the_page_turned_and_deskewed(turn):
     page = _page()
     _ink(page, stamp_mask("ỦY BAN NHÂN DÂN", np.random.default_rng(1), 300), STAMP_RED, 1200, 700)
     img = Image.fromarray(page).rotate(-turn + 3, expand=True, fillcolor="white")  # 3° skew on top
-    grey, _rotation, _rules, found = prepare_marked(img)
+    grey, found = (prepared := prepare_marked(img)).grey, prepared.marks
     seal = next(m for m in found if m.kind == SEAL)
     again = marks.colour_marks(np.dstack([grey] * 3))  # nothing coloured is left to find in the grey image read
     assert again == []
     # Where the seal's ring was, the image read is paper around a printed-free spot: check the box against
     # the seal found again by its shape in the original drawn without its colour.
     mono = np.array(Image.fromarray(page).convert("L").convert("RGB"))
-    ref, _r, _ru, _f = prepare_marked(Image.fromarray(mono).rotate(-turn + 3, expand=True, fillcolor="white"))
+    ref = prepare_marked(Image.fromarray(mono).rotate(-turn + 3, expand=True, fillcolor="white")).grey
     _, ring = marks.ink_marks(ref, [])
     assert ring and abs(ring[0].left - seal.left) < 30 and abs(ring[0].top - seal.top) < 30
 
@@ -334,12 +334,12 @@ def test_a_stamp_whose_frame_a_black_and_white_scan_wore_through_is_found_by_its
 def test_a_worn_frame_is_set_aside_before_reading_but_not_looked_for_on_a_page_with_a_table():
     """``prepare_marked`` finds it on a grey page; a register's cells are boxes of rules a stamp's size too."""
     grey = _black_and_white_letter()
-    _, _, _, found = prepare_marked(Image.fromarray(grey))
+    found = prepare_marked(Image.fromarray(grey)).marks
     assert STAMP in [m.kind for m in found]
     table = grey.copy()
     for x in range(100, 1600, 300):  # a register's columns, the page's height
         table[200:2200, x:x + 3] = 0
-    _, _, rules, found = prepare_marked(Image.fromarray(table))
+    _, _, rules, found, _ = prepare_marked(Image.fromarray(table))
     assert rules.columns and STAMP not in [m.kind for m in found]
 
 

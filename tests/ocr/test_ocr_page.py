@@ -97,7 +97,7 @@ def test_kept_engine_reads_as_the_tesseract_program(tmp_path, mode, psm, dpi):
     ours = run_tesseract(page, lang="vie", timeout_s=60, psm=psm, dpi=dpi)
     page.save(tmp_path / "page.tif", dpi=(dpi, dpi))
     subprocess.run(["tesseract", str(tmp_path / "page.tif"), str(tmp_path / "out"), "--oem", "1", "--psm", str(psm),
-                    "--dpi", str(dpi), "-l", "vie", "-c", "tessedit_do_invert=0", "tsv", "pdf"],
+                    "--dpi", str(dpi), "-l", "vie", "-c", "tessedit_do_invert=0", "-c", "textonly_pdf=1", "tsv", "pdf"],
                    check=True, capture_output=True, timeout=120, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
     assert ours.tsv == (tmp_path / "out.tsv").read_text(encoding="utf-8")
     assert ours.pdf is not None and len(ours.pdf) == len((tmp_path / "out.pdf").read_bytes())

@@ -14,4 +14,4 @@ def test_grey_scan_prepares_as_its_rgb_copy(angle):
     grey = degrade(render_birth().image, angle=angle, noise=6, seed=3).convert("L")
     got, want = prepare_marked(grey), prepare_marked(grey.convert("RGB"))
     assert np.array_equal(got[0], want[0])
-    assert got[1:] == want[1:]  # rotation, rules, marks
+    assert got[1:] == want[1:]  # rotation, rules, marks, angle

@@ -1,0 +1,64 @@
+"""A searchable page: the scan as stored, under the invisible text of its read.
+
+Tesseract's PDF renderer draws the image it read: the grey page with its seals, stamps, signatures and pen values
+washed out, turned upright and levelled. A book's copy must show the page as it is, red seal and all, so Tesseract
+writes the text layer alone (``textonly_pdf``) and the stored scan is drawn under it, carried into the read's
+frame by the turn and skew that made the read image of it (``ocr.preprocess.straightened``, then a half turn for
+a page read upside down). The scan's JPEG goes in as it is, not decoded and encoded again.
+"""
+from __future__ import annotations
+
+import io
+
+import cv2
+import numpy as np
+import pikepdf
+from PIL import Image
+
+_SPACES = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
+
+
+def read_frame(width: int, height: int, rotation: int, angle: float) -> tuple[np.ndarray, tuple[int, int]]:
+    """The 3×3 map from a scan's pixels (``width`` × ``height``, y down) to those of the image read from it, and
+    that image's size: turned 90° clockwise for ``rotation`` 90 or 270, levelled by ``angle``° counter-clockwise
+    with the whole page kept (``preprocess.rotate``), then turned 180° for ``rotation`` 180 or 270."""
+    m, w, h = np.eye(3), width, height
+    if rotation in (90, 270):
+        m, w, h = np.array([[0.0, -1.0, h], [1.0, 0.0, 0.0], [0.0, 0.0, 1.0]]) @ m, h, w
+    if angle:
+        r = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        cos, sin = abs(r[0, 0]), abs(r[0, 1])
+        nw, nh = int(h * sin + w * cos), int(h * cos + w * sin)
+        r[0, 2] += nw / 2 - w / 2
+        r[1, 2] += nh / 2 - h / 2
+        m, w, h = np.vstack([r, [0.0, 0.0, 1.0]]) @ m, nw, nh
+    if rotation in (180, 270):
+        m = np.array([[-1.0, 0.0, w], [0.0, -1.0, h], [0.0, 0.0, 1.0]]) @ m
+    return m, (w, h)
+
+
+def searchable_page(text_layer: bytes, scan_jpeg: bytes, rotation: int, angle: float) -> bytes:
+    """One PDF page: ``text_layer`` (Tesseract's text-only PDF of the read image) over ``scan_jpeg`` (the page's
+    stored image, of which the read image was made by ``rotation`` and ``angle``)."""
+    with Image.open(io.BytesIO(scan_jpeg)) as im:
+        width, height, mode, fmt = im.width, im.height, im.mode, im.format
+        if fmt != "JPEG" or mode not in _SPACES:  # (a CMYK scanner JPEG: rare, and inverted in some readers)
+            buf = io.BytesIO()
+            im.convert("RGB").save(buf, "JPEG", quality=85)
+            scan_jpeg, mode = buf.getvalue(), "RGB"
+    pdf = pikepdf.open(io.BytesIO(text_layer))
+    page = pdf.pages[0]
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    to_read, (w, h) = read_frame(width, height, rotation, angle)
+    # scan's unit square (PDF image space: y up) → its pixels → the read's pixels → the page's points (y up)
+    unit = np.array([[width, 0.0, 0.0], [0.0, -height, height], [0.0, 0.0, 1.0]])
+    points = np.array([[(x1 - x0) / w, 0.0, x0], [0.0, -(y1 - y0) / h, y1], [0.0, 0.0, 1.0]])
+    t = points @ to_read @ unit
+    image = pikepdf.Stream(pdf, scan_jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
+                           Height=height, BitsPerComponent=8, ColorSpace=_SPACES[mode], Filter=pikepdf.Name.DCTDecode)
+    name = page.add_resource(image, pikepdf.Name.XObject, prefix="Scan")
+    cm = " ".join(f"{v:.6f}" for v in (t[0, 0], t[1, 0], t[0, 1], t[1, 1], t[0, 2], t[1, 2]))
+    page.contents_add(pikepdf.Stream(pdf, f"q {cm} cm {name} Do Q\n".encode()), prepend=True)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()

@@ -1,0 +1,90 @@
+"""The searchable page: the scan as stored (its red seal kept), the read's invisible text over its words, whatever
+turn and skew the read needed."""
+from __future__ import annotations
+
+import io
+import re
+import subprocess
+
+import cv2
+import numpy as np
+import pikepdf
+import pytest
+from ocr_render import add_stamp, render_birth
+from PIL import Image
+
+from domain.settings import Settings
+from ocr import ocr_page, searchable_page
+from ocr.preprocess import rotate
+from ocr.searchable import read_frame
+
+DPI = 72  # rendered at the PDF's own unit: a word's box from pdftotext is its pixels
+
+
+@pytest.mark.parametrize("rotation,angle", [(0, 0.0), (0, 2.5), (90, -3.0), (180, 1.0), (270, 4.0)])
+def test_read_frame_is_the_turn_and_skew_the_read_image_was_made_by(rotation, angle):
+    scan = np.full((300, 200), 255, np.uint8)
+    scan[40:46, 150:156] = 0  # a dot near the top right corner
+    read = cv2.rotate(scan, cv2.ROTATE_90_CLOCKWISE) if rotation in (90, 270) else scan
+    read = rotate(read, angle) if angle else read
+    read = cv2.rotate(read, cv2.ROTATE_180) if rotation in (180, 270) else read
+    m, size = read_frame(200, 300, rotation, angle)
+    assert size == (read.shape[1], read.shape[0])
+    x, y, _ = m @ np.array([153.0, 43.0, 1.0])
+    ys, xs = np.nonzero(read < 128)
+    assert abs(xs.mean() - x) < 1.5 and abs(ys.mean() - y) < 1.5
+
+
+def _drawn(pdf: bytes, dpi: int, *options: str) -> Image.Image:
+    """The page as poppler draws it."""
+    return Image.open(io.BytesIO(subprocess.run(["pdftoppm", "-r", str(dpi), *options, "-singlefile"], input=pdf,
+                                                capture_output=True, check=True).stdout))
+
+
+def _words_on_ink(pdf: bytes) -> tuple[float, int]:
+    """The share of the text layer's words whose box holds ink on the page as drawn, and how many words."""
+    page = np.array(_drawn(pdf, DPI, "-gray"))
+    boxes = subprocess.run(["pdftotext", "-bbox", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    words = [tuple(map(float, m.groups()[:4])) for m in re.finditer(
+        rb'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]{3,})<', boxes)]
+    inked = sum(1 for x0, y0, x1, y1 in words
+                if (page[int(y0):int(y1) + 1, int(x0):int(x1) + 1] < 128).mean() > 0.05)
+    return inked / max(1, len(words)), len(words)
+
+
+@pytest.mark.parametrize("turn,skew", [(0, 0.0), (90, 2.0), (180, 0.0)])
+def test_the_scan_with_its_seal_lies_under_the_words_read(tmp_path, turn, skew):
+    birth = render_birth()
+    scan = add_stamp(birth.image, (1500, 2100)).rotate(turn + skew, expand=True, fillcolor="white")
+    buf = io.BytesIO()
+    scan.save(buf, "JPEG", quality=90)
+    jpeg = buf.getvalue()
+    read = ocr_page(Image.open(io.BytesIO(jpeg)), Settings(home=tmp_path))
+    assert read.pdf is not None
+    with pikepdf.open(io.BytesIO(read.pdf)) as layer:  # Tesseract's: the text alone, no image of the page
+        assert not layer.pages[0].get_images()
+
+    pdf = searchable_page(read.pdf, jpeg, read.rotation, read.angle)
+    with pikepdf.open(io.BytesIO(pdf)) as out:
+        [stream] = out.pages[0].get_images().values()
+        assert (stream.Width, stream.Height) == scan.size and stream.Filter == "/DCTDecode"
+        assert stream.read_raw_bytes() == jpeg  # the stored JPEG itself, not encoded again
+    share, words = _words_on_ink(pdf)
+    assert words > 40 and share > 0.95, (share, words)
+    text = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert "phường Hàng Gai, quận Hoàn Kiếm" in " ".join(text.split())
+    # Drawn upright and in colour: the seal's red is there (the image read had it washed out).
+    rgb = np.array(_drawn(pdf, 36).convert("RGB")).astype(int)
+    assert ((rgb[..., 0] - rgb[..., 1] > 80) & (rgb[..., 0] > 150)).sum() > 200
+
+
+def test_a_page_whose_scan_is_no_plain_jpeg_is_drawn_from_an_rgb_copy(tmp_path):
+    page = render_birth().image.convert("CMYK")
+    buf = io.BytesIO()
+    page.save(buf, "JPEG", quality=90)
+    read = ocr_page(page.convert("RGB"), Settings(home=tmp_path))
+    pdf = searchable_page(read.pdf, buf.getvalue(), read.rotation, read.angle)
+    with pikepdf.open(io.BytesIO(pdf)) as out:
+        [image] = [pikepdf.PdfImage(x) for x in out.pages[0].get_images().values()]
+        assert image.colorspace == "/DeviceRGB" and image.size == page.size
+    assert _words_on_ink(pdf)[0] > 0.95
