@@ -5,15 +5,23 @@ washed out, turned upright and levelled. A book's copy must show the page as it 
 writes the text layer alone (``textonly_pdf``) and the stored scan is drawn under it, carried into the read's
 frame by the turn and skew that made the read image of it (``ocr.preprocess.straightened``, then a half turn for
 a page read upside down). The scan's JPEG goes in as it is, not decoded and encoded again.
+
+The text is the page's words as we read them (corrected, the marks' words left out), not Tesseract's: its text
+layer gives the page and its invisible font, and the words are drawn again in that font, each stretched over its
+box (``Tz``), a line's words on its baseline and as tall as its words.
 """
 from __future__ import annotations
 
 import io
+import statistics
+from collections.abc import Sequence
 
 import cv2
 import numpy as np
 import pikepdf
 from PIL import Image
+
+from ocr.words import Word
 
 _SPACES = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
 
@@ -37,9 +45,32 @@ def read_frame(width: int, height: int, rotation: int, angle: float) -> tuple[np
     return m, (w, h)
 
 
-def searchable_page(text_layer: bytes, scan_jpeg: bytes, rotation: int, angle: float) -> bytes:
-    """One PDF page: ``text_layer`` (Tesseract's text-only PDF of the read image) over ``scan_jpeg`` (the page's
-    stored image, of which the read image was made by ``rotation`` and ``angle``)."""
+def _drawn(words: Sequence[Word], font: str, sx: float, sy: float, top: float) -> bytes:
+    """``words`` (boxes in the read's pixels) as invisible text (render mode 3) in ``font``, whose glyphs are half
+    an em wide and one tall above the baseline (Tesseract's GlyphLessFont); ``sx``, ``sy``: points a pixel."""
+    lines: dict[int, list[Word]] = {}
+    for w in words:
+        if w.text and w.width > 0 and w.height > 0:
+            lines.setdefault(w.line, []).append(w)
+    ops = ["BT", "3 Tr"]
+    for _, line in sorted(lines.items()):
+        line.sort(key=lambda w: w.left)
+        size = statistics.median(w.height for w in line) * sy
+        base = top - statistics.median(w.top + w.height for w in line) * sy
+        ops.append(f"/{font} {size:.2f} Tf")
+        for k, w in enumerate(line):
+            text = w.text + (" " if k < len(line) - 1 else "")  # a space the copied text keeps
+            stretch = 100 * w.width * sx / (len(w.text) * 0.5 * size)
+            glyphs = text.encode("utf-16-be").hex()  # the font's code is the character's (Identity-H, its ToUnicode)
+            ops.append(f"{stretch:.2f} Tz 1 0 0 1 {w.left * sx:.2f} {base:.2f} Tm <{glyphs}> Tj")
+    ops.append("ET")
+    return "\n".join(ops).encode()
+
+
+def searchable_page(text_layer: bytes, words: Sequence[Word], scan_jpeg: bytes, rotation: int, angle: float) -> bytes:
+    """One PDF page: ``words`` (the read's, boxes in the read image's pixels) over ``scan_jpeg`` (the page's stored
+    image, of which the read image was made by ``rotation`` and ``angle``), on ``text_layer``'s page and in its
+    font (Tesseract's text-only PDF of the read image)."""
     with Image.open(io.BytesIO(scan_jpeg)) as im:
         width, height, mode, fmt = im.width, im.height, im.mode, im.format
         if fmt != "JPEG" or mode not in _SPACES:  # (a CMYK scanner JPEG: rare, and inverted in some readers)
@@ -54,6 +85,8 @@ def searchable_page(text_layer: bytes, scan_jpeg: bytes, rotation: int, angle: f
     unit = np.array([[width, 0.0, 0.0], [0.0, -height, height], [0.0, 0.0, 1.0]])
     points = np.array([[(x1 - x0) / w, 0.0, x0], [0.0, -(y1 - y0) / h, y1], [0.0, 0.0, 1.0]])
     t = points @ to_read @ unit
+    [font] = page.Resources.Font.keys()
+    page.Contents = pdf.make_stream(_drawn(words, font.lstrip("/"), (x1 - x0) / w, (y1 - y0) / h, y1))
     image = pikepdf.Stream(pdf, scan_jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
                            Height=height, BitsPerComponent=8, ColorSpace=_SPACES[mode], Filter=pikepdf.Name.DCTDecode)
     name = page.add_resource(image, pikepdf.Name.XObject, prefix="Scan")

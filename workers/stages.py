@@ -132,8 +132,9 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     jpeg = jpeg or _encoded(image)
     image_obj = ctx.store.put_bytes(jpeg, kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
-    pdf_obj = ctx.store.put_bytes(searchable_page(result.pdf, jpeg, result.rotation, result.angle), kind="pagepdf",
-                                  suffix=".pdf") if result.pdf else None
+    pdf_obj = ctx.store.put_bytes(
+        searchable_page(result.pdf, result.words, jpeg, result.rotation, result.angle), kind="pagepdf", suffix=".pdf"
+    ) if result.pdf else None
 
     given = batch.record_type != "auto"
     record_type = RecordType(batch.record_type) if given else guess_record_type(result.text)
