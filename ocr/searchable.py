@@ -4,7 +4,9 @@ Tesseract's PDF renderer draws the image it read: the grey page with its seals, 
 washed out, turned upright and levelled. A book's copy must show the page as it is, red seal and all, so Tesseract
 writes the text layer alone (``textonly_pdf``) and the stored scan is drawn under it, carried into the read's
 frame by the turn and skew that made the read image of it (``ocr.preprocess.straightened``, then a half turn for
-a page read upside down). The scan's JPEG goes in as it is, not decoded and encoded again.
+a page read upside down). The scan's JPEG goes in as it is, not decoded and encoded again, and only when a book is
+made: each page is stored as its text and where its scan goes (``text_page``), its scan added from the stored page
+image (``with_scan``).
 
 The text is the page's words as we read them (corrected, the marks' words left out), not Tesseract's: its text
 layer gives the page and its invisible font, and the words are drawn again in that font, each stretched over its
@@ -24,6 +26,7 @@ from PIL import Image
 from ocr.words import Word
 
 _SPACES = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
+SCAN = "Scan"  # the scan's name in a page's resources
 
 
 def read_frame(width: int, height: int, rotation: int, angle: float) -> tuple[np.ndarray, tuple[int, int]]:
@@ -67,31 +70,41 @@ def _drawn(words: Sequence[Word], font: str, sx: float, sy: float, top: float) -
     return "\n".join(ops).encode()
 
 
-def searchable_page(text_layer: bytes, words: Sequence[Word], scan_jpeg: bytes, rotation: int, angle: float) -> bytes:
-    """One PDF page: ``words`` (the read's, boxes in the read image's pixels) over ``scan_jpeg`` (the page's stored
-    image, of which the read image was made by ``rotation`` and ``angle``), on ``text_layer``'s page and in its
-    font (Tesseract's text-only PDF of the read image)."""
+def text_page(text_layer: bytes, words: Sequence[Word], scan_size: tuple[int, int], rotation: int,
+              angle: float) -> bytes:
+    """``text_layer``'s page (Tesseract's text-only PDF of the read image) with ``words`` (the read's, boxes in the
+    read image's pixels) drawn in its font, and where the scan goes under them: the stored page image, of
+    ``scan_size``, of which the read image was made by ``rotation`` and ``angle``. The scan itself is added by
+    ``with_scan`` when a book is made: stored with each page, it would be one more copy of every image."""
+    pdf = pikepdf.open(io.BytesIO(text_layer))
+    page = pdf.pages[0]
+    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
+    width, height = scan_size
+    to_read, (w, h) = read_frame(width, height, rotation, angle)
+    # scan's unit square (PDF image space: y up) → its pixels → the read's pixels → the page's points (y up)
+    unit = np.array([[width, 0.0, 0.0], [0.0, -height, height], [0.0, 0.0, 1.0]])
+    points = np.array([[(x1 - x0) / w, 0.0, x0], [0.0, -(y1 - y0) / h, y1], [0.0, 0.0, 1.0]])
+    t = points @ to_read @ unit
+    cm = " ".join(f"{v:.6f}" for v in (t[0, 0], t[1, 0], t[0, 1], t[1, 1], t[0, 2], t[1, 2]))
+    [font] = page.Resources.Font.keys()
+    drawn = f"q {cm} cm /{SCAN} Do Q\n".encode() + _drawn(words, font.lstrip("/"), (x1 - x0) / w, (y1 - y0) / h, y1)
+    page.Contents = pdf.make_stream(drawn)
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
+
+
+def with_scan(pdf: pikepdf.Pdf, page: pikepdf.Page, scan_jpeg: bytes) -> None:
+    """Give a ``text_page`` (of ``pdf``) its scan, the JPEG's bytes as they are (a page stored before text pages,
+    which carries Tesseract's image, is left as it is)."""
+    if pikepdf.Name.XObject in page.Resources:
+        return
     with Image.open(io.BytesIO(scan_jpeg)) as im:
         width, height, mode, fmt = im.width, im.height, im.mode, im.format
         if fmt != "JPEG" or mode not in _SPACES:  # (a CMYK scanner JPEG: rare, and inverted in some readers)
             buf = io.BytesIO()
             im.convert("RGB").save(buf, "JPEG", quality=85)
             scan_jpeg, mode = buf.getvalue(), "RGB"
-    pdf = pikepdf.open(io.BytesIO(text_layer))
-    page = pdf.pages[0]
-    x0, y0, x1, y1 = (float(v) for v in page.mediabox)
-    to_read, (w, h) = read_frame(width, height, rotation, angle)
-    # scan's unit square (PDF image space: y up) → its pixels → the read's pixels → the page's points (y up)
-    unit = np.array([[width, 0.0, 0.0], [0.0, -height, height], [0.0, 0.0, 1.0]])
-    points = np.array([[(x1 - x0) / w, 0.0, x0], [0.0, -(y1 - y0) / h, y1], [0.0, 0.0, 1.0]])
-    t = points @ to_read @ unit
-    [font] = page.Resources.Font.keys()
-    page.Contents = pdf.make_stream(_drawn(words, font.lstrip("/"), (x1 - x0) / w, (y1 - y0) / h, y1))
     image = pikepdf.Stream(pdf, scan_jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
                            Height=height, BitsPerComponent=8, ColorSpace=_SPACES[mode], Filter=pikepdf.Name.DCTDecode)
-    name = page.add_resource(image, pikepdf.Name.XObject, prefix="Scan")
-    cm = " ".join(f"{v:.6f}" for v in (t[0, 0], t[1, 0], t[0, 1], t[1, 1], t[0, 2], t[1, 2]))
-    page.contents_add(pikepdf.Stream(pdf, f"q {cm} cm {name} Do Q\n".encode()), prepend=True)
-    out = io.BytesIO()
-    pdf.save(out, deterministic_id=True)
-    return out.getvalue()
+    page.Resources.XObject = pikepdf.Dictionary({f"/{SCAN}": image})

@@ -27,7 +27,8 @@ from ocr import (
     no_record_reason,
     ocr_page,
     review_reason,
-    searchable_page,
+    text_page,
+    with_scan,
 )
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
@@ -133,7 +134,7 @@ def process_page(page_id: str, ctx: Context) -> list[str]:
     image_obj = ctx.store.put_bytes(jpeg, kind="page", suffix=".jpg")
     words_obj = ctx.store.put_bytes(_words_json(result), kind="words", suffix=".json")
     pdf_obj = ctx.store.put_bytes(
-        searchable_page(result.pdf, result.words, jpeg, result.rotation, result.angle), kind="pagepdf", suffix=".pdf"
+        text_page(result.pdf, result.words, image.size, result.rotation, result.angle), kind="pagepdf", suffix=".pdf"
     ) if result.pdf else None
 
     given = batch.record_type != "auto"
@@ -369,7 +370,7 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
         pages = s.scalars(select(Page).where(Page.batch_id == batch_id).order_by(Page.seq)).all()
         if any(p.status in (PageStatus.PENDING, PageStatus.RUNNING) for p in pages):
             return None
-        pdf_keys = [p.pdf_key for p in pages if p.status == PageStatus.DONE and p.pdf_key]
+        pdf_keys = [(p.pdf_key, p.image_key) for p in pages if p.status == PageStatus.DONE and p.pdf_key]
     join_batch(batch_id, ctx)
     check_page_numbers(batch_id, ctx)
     with ctx.db.session() as s:
@@ -379,8 +380,10 @@ def finalize_batch(batch_id: str, ctx: Context) -> str | None:
     pdf_key = None
     if pdf_keys:
         book = pikepdf.Pdf.new()
-        for key in pdf_keys:
-            book.pages.extend(pikepdf.Pdf.open(io.BytesIO(ctx.store.get_bytes(key))).pages)
+        for key, image_key in pdf_keys:
+            page = pikepdf.Pdf.open(io.BytesIO(ctx.store.get_bytes(key)))
+            with_scan(page, page.pages[0], ctx.store.get_bytes(image_key))
+            book.pages.extend(page.pages)
         buf = io.BytesIO()
         book.save(buf, deterministic_id=True)
         pdf_key = ctx.store.put_bytes(buf.getvalue(), kind="book", suffix=".pdf").key

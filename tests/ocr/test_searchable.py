@@ -14,7 +14,7 @@ from ocr_render import add_stamp, render_birth
 from PIL import Image
 
 from domain.settings import Settings
-from ocr import ocr_page, searchable_page
+from ocr import ocr_page, text_page, with_scan
 from ocr.preprocess import rotate
 from ocr.searchable import read_frame
 
@@ -33,6 +33,16 @@ def test_read_frame_is_the_turn_and_skew_the_read_image_was_made_by(rotation, an
     x, y, _ = m @ np.array([153.0, 43.0, 1.0])
     ys, xs = np.nonzero(read < 128)
     assert abs(xs.mean() - x) < 1.5 and abs(ys.mean() - y) < 1.5
+
+
+def _book_page(read, jpeg: bytes, size: tuple[int, int]) -> tuple[bytes, bytes]:
+    """The page as stored (its text and where its scan goes), and as a book holds it (its scan added)."""
+    stored = text_page(read.pdf, read.words, size, read.rotation, read.angle)
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        with_scan(pdf, pdf.pages[0], jpeg)
+        out = io.BytesIO()
+        pdf.save(out)
+    return stored, out.getvalue()
 
 
 def _drawn(pdf: bytes, dpi: int, *options: str) -> Image.Image:
@@ -64,7 +74,8 @@ def test_the_scan_with_its_seal_lies_under_the_words_read(tmp_path, turn, skew):
     with pikepdf.open(io.BytesIO(read.pdf)) as layer:  # Tesseract's: the text alone, no image of the page
         assert not layer.pages[0].get_images()
 
-    pdf = searchable_page(read.pdf, read.words, jpeg, read.rotation, read.angle)
+    stored, pdf = _book_page(read, jpeg, scan.size)
+    assert len(stored) < 50_000  # the page stored without its scan: no second copy of the image
     with pikepdf.open(io.BytesIO(pdf)) as out:
         [stream] = out.pages[0].get_images().values()
         assert (stream.Width, stream.Height) == scan.size and stream.Filter == "/DCTDecode"
@@ -84,8 +95,21 @@ def test_a_page_whose_scan_is_no_plain_jpeg_is_drawn_from_an_rgb_copy(tmp_path):
     buf = io.BytesIO()
     page.save(buf, "JPEG", quality=90)
     read = ocr_page(page.convert("RGB"), Settings(home=tmp_path))
-    pdf = searchable_page(read.pdf, read.words, buf.getvalue(), read.rotation, read.angle)
+    _, pdf = _book_page(read, buf.getvalue(), page.size)
     with pikepdf.open(io.BytesIO(pdf)) as out:
         [image] = [pikepdf.PdfImage(x) for x in out.pages[0].get_images().values()]
         assert image.colorspace == "/DeviceRGB" and image.size == page.size
     assert _words_on_ink(pdf)[0] > 0.95
+
+
+def test_a_page_stored_with_its_own_image_before_text_pages_is_left_as_it_is():
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    page = pdf.pages[0]
+    tesseracts = pikepdf.Stream(pdf, b"\x00", Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=1,
+                                Height=1, BitsPerComponent=8, ColorSpace=pikepdf.Name.DeviceGray)
+    page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im1=tesseracts))
+    buf = io.BytesIO()
+    render_birth().image.save(buf, "JPEG")
+    with_scan(pdf, page, buf.getvalue())
+    assert list(page.Resources.XObject.keys()) == ["/Im1"]
