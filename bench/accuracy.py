@@ -152,10 +152,12 @@ def _office_scan(image):
 # pens at half their contrast with the paper (old typewriting, a spent ribbon, a light scan); "yellowed": aged
 # paper, its red, green and blue dimmed by 5, 12 and 30%; "dim": the whole page a quarter darker (a weak lamp,
 # grey paper); "backed": the sheet on a scanner's black backing 3% wider all round, a TIFF taken in as a file;
-# "150dpi": a coarser scan; "photo": the sheet photographed on a desk by a phone (samples.photo: perspective, curl,
-# a lamp's uneven light, JPEG) and taken in as the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
+# "150dpi": a coarser scan; "jpeg30": the scan saved at JPEG quality 30 (a scanner's smallest-file setting, a page
+# sent on through chat apps: 8-pixel blocks, ringing about the strokes), taken in as a file; "photo": the sheet
+# photographed on a desk by a phone (samples.photo: perspective, curl, a lamp's uneven light, JPEG) and taken in as
+# the pipeline takes a photo (intake gate, flattened to a 300 dpi page).
 SCANS = ("as-made", "grey", "bitonal", "turned", "askew", "150dpi", "600dpi", "faded", "yellowed", "dim", "backed",
-         "photo")
+         "jpeg30", "photo")
 _TURNS = {"turned": 2.0, "askew": -5.0}  # degrees, counter-clockwise
 
 
@@ -173,6 +175,8 @@ def _rescanned(image, scan: str):
         return _finer(image)
     if scan == "backed":
         return _backed(image)
+    if scan == "jpeg30":
+        return _compressed(image)
     dpi = image.info.get("dpi", (200, 200))[0]
     if scan == "bitonal":
         _, ink = cv2.threshold(np.array(image.convert("L")), 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
@@ -218,6 +222,15 @@ def _finer(image):
         path = Path(tmp) / "scan.jpg"
         fine = image.convert("RGB").resize((image.width * 3, image.height * 3), Image.LANCZOS)
         fine.save(path, "JPEG", quality=90, dpi=(dpi * 3, dpi * 3))
+        return taken_in(path, _settings())
+
+
+def _compressed(image):
+    """The page saved at JPEG quality 30, taken in as the pipeline takes a JPEG file (``bench.common.taken_in``)."""
+    dpi = image.info.get("dpi", (200, 200))[0]
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "scan.jpg"
+        image.convert("RGB").save(path, "JPEG", quality=30, dpi=(dpi, dpi))
         return taken_in(path, _settings())
 
 

@@ -68,6 +68,9 @@ def test_the_other_scanners_store_the_page_as_they_say():
     assert fine.size == (600, 840) and fine.info["dpi"] == (300, 300)
     backed = _rescanned(page, "backed")  # laid on a black backing, taken in as a TIFF: the sheet cut out again
     assert abs(backed.width - page.width) <= 20 and abs(backed.height - page.height) <= 20
+    squeezed = _rescanned(page, "jpeg30")  # a JPEG file at quality 30, taken in at its size
+    assert squeezed.size == page.size and squeezed.mode == "RGB"
+    assert abs(squeezed.getpixel((100 + 3, 180))[0] - 200) < 60  # the seal still red, blurred by the blocks
     assert _rescanned(page, "as-made") is page
 
 
