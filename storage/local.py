@@ -10,7 +10,7 @@ from pathlib import Path
 
 from domain.errors import NotFound
 
-from .objects import CHUNK, StoredObject, object_key, sha256_file, verify
+from .objects import CHUNK, IntegrityError, StoredObject, object_key, sha256_file, sha_from_key, verify
 
 
 class LocalObjectStore:
@@ -71,7 +71,20 @@ class LocalObjectStore:
             raise NotFound(f"Không tìm thấy đối tượng {key}") from None
 
     def download(self, key: str, dest: Path) -> Path:
-        dest.write_bytes(self.get_bytes(key))
+        """Copied in chunks (a book's PDF may not fit in memory), checked against its key, in place at once."""
+        dest = Path(dest)
+        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+        tmp = Path(name)
+        try:
+            with os.fdopen(fd, "wb") as out, open(self._path(key), "rb") as src:
+                shutil.copyfileobj(src, out, CHUNK)
+            if sha256_file(tmp) != sha_from_key(key):
+                raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
+            os.replace(tmp, dest)
+        except FileNotFoundError:
+            raise NotFound(f"Không tìm thấy đối tượng {key}") from None
+        finally:
+            tmp.unlink(missing_ok=True)
         return dest
 
     def exists(self, key: str) -> bool:

@@ -133,9 +133,7 @@ def export_batch(batch_id: str, fmt: str, out_dir: Path, *, s: Session, store: O
     elif fmt == "pdf":
         if not batch.pdf_key:
             raise Conflict("Quyển sổ chưa có PDF: chưa đọc xong, hoặc chưa trang nào đọc được")
-        path = out_dir / f"{slug}.pdf"
-        path.write_bytes(store.get_bytes(batch.pdf_key))
-        result.files.append(path)
+        result.files.append(store.download(batch.pdf_key, out_dir / f"{slug}.pdf"))  # streamed: a book is large
     else:
         result.files.append(_write_jsonl(out_dir / f"{slug}.jsonl", rows))
     record(s, actor, "export_book", target=batch_id, format=fmt, entries=len(entries),
