@@ -79,10 +79,10 @@ def start_engine(lang: str) -> Any:
         except RuntimeError as exc:
             raise PageFailed(f"Tesseract không mở được dữ liệu ngôn ngữ «{lang}» (gói tesseract-ocr-{lang}?)",
                              code="tesseract_failed") from exc
-        api.SetVariable("debug_file", os.devnull)
+        api.SetVariable("debug_file", os.devnull)  # its own notes ("Empty page!!"), as Leptonica's above
         # A PDF is the text layer alone: the page's scan goes under it (ocr.searchable), not the grey image read,
         # whose seals and signatures are washed out; and the image is not JPEG-encoded for nothing (≈ 50 ms).
-        api.SetVariable("textonly_pdf", "1")  # its own notes ("Empty page!!"), as Leptonica's above
+        api.SetVariable("textonly_pdf", "1")
         # Tesseract reads every line it read below 0.7 again as white on black, in case it was: a page of this
         # archive prints none, and civil forms read a little better without (CER 4.91 → 4.36% on a fresh seed;
         # docs/benchmarks.md, session 20).

@@ -72,17 +72,17 @@ class LocalObjectStore:
 
     def download(self, key: str, dest: Path) -> Path:
         """Copied in chunks (a book's PDF may not fit in memory), checked against its key, in place at once."""
-        dest = Path(dest)
+        dest, path = Path(dest), self._path(key)
+        if not path.is_file():
+            raise NotFound(f"Không tìm thấy đối tượng {key}")
         fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
         tmp = Path(name)
         try:
-            with os.fdopen(fd, "wb") as out, open(self._path(key), "rb") as src:
+            with open(path, "rb") as src, os.fdopen(fd, "wb") as out:
                 shutil.copyfileobj(src, out, CHUNK)
             if sha256_file(tmp) != sha_from_key(key):
                 raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
             os.replace(tmp, dest)
-        except FileNotFoundError:
-            raise NotFound(f"Không tìm thấy đối tượng {key}") from None
         finally:
             tmp.unlink(missing_ok=True)
         return dest
