@@ -130,8 +130,10 @@ def test_the_whole_book_as_one_searchable_pdf_of_its_scans(register_book, tmp_pa
     words = set(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
                                check=True).stdout.casefold().split())
     names = [e.fields["full_name"].casefold().split() for e in _entries(ctx, batch_id) if e.fields.get("full_name")]
-    # (the layer is Tesseract's read of the register's cells, a name's words not always in one run: words, not runs)
-    assert sum(set(name) <= words for name in names) >= len(names) * 0.8, (names, sorted(words)[:200])
+    # The layer is our read of the page, from which the entries' names were taken (words, not runs: a name wrapped
+    # in its cell is two runs of the layer; and a few cells are read again on their own, their values not the page's)
+    missing = [n for n in names if not set(n) <= words]
+    assert names and len(missing) <= len(names) // 10, missing
     with ctx.db.session() as s:
         assert s.scalars(select(AuditEntry).where(AuditEntry.action == "export_book", AuditEntry.target == batch_id)
                          .order_by(AuditEntry.id.desc())).first().detail["format"] == "pdf"
