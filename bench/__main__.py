@@ -4,7 +4,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["ocr_throughput", "accuracy", "search", "ingest", "officer_load", "export", "profile",
+BENCHMARKS = ["ocr_throughput", "accuracy", "search", "ingest", "officer_load", "export", "book_pdf", "profile",
               "keying", "marks", "scale", "page_kinds"]
 
 
