@@ -108,4 +108,5 @@ def main(argv: list[str] | None = None) -> None:
     print(f"book_pdf: {args.pages} pages, each a {rows[0][1]['scan_kb']:.0f} kB scan — {machine()}")
     print(table(["assembly", "time s", "peak MiB (above start)", "book MB"],
                 [[label, f"{g['seconds']:.1f}", f"{g['peak_mib']:.0f}", f"{g['book_mb']:.0f}"] for label, g in rows]))
-    print(f"peak memory now / before: {rows[1][1]['peak_mib'] / rows[0][1]['peak_mib']:.2f}×")
+    before, now = rows[0][1]["peak_mib"], rows[1][1]["peak_mib"]
+    print(f"peak memory now / before: {now / before:.2f}×" if before > 0 else "peak memory now / before: — (none)")
