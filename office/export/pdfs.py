@@ -1,22 +1,27 @@
 """One colour PDF per entry: its page (or the two pages an entry spans), each a JPEG small enough for the
-national database's limit (about 100 kB per A4 page; we keep each page under ``PAGE_LIMIT``).
+national database's limit (about 100 kB per A4 page; we keep each page under ``PAGE_LIMIT``), under the page's
+invisible text where the page was read into a text page (``ocr.searchable``): a copy whose words can be found and
+copied, upright and level as the book's PDF shows it.
 
 A page is compressed once however many entries it holds (a register page holds a dozen or more): first at
 150 dpi and JPEG quality 55, then lower quality and resolution until it fits.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 
 import pikepdf
 from PIL import Image
 
+from ocr import with_scan
+
 PAGE_LIMIT = 150_000  # bytes per A4 page
 _STEPS = ((150, 55), (150, 45), (150, 35), (120, 40), (100, 35), (72, 30))  # (dpi, JPEG quality), best first
 
 
-def page_jpeg(image_bytes: bytes, dpi: int) -> tuple[bytes, float]:
-    """The stored page image (rendered at ``dpi``) as a colour JPEG within the limit, and the dpi it has."""
+def page_jpeg(image_bytes: bytes, dpi: int, limit: int = PAGE_LIMIT) -> tuple[bytes, float]:
+    """The stored page image (rendered at ``dpi``) as a colour JPEG within ``limit``, and the dpi it has."""
     scaled: dict[int, Image.Image] = {}
     with Image.open(io.BytesIO(image_bytes)) as im:
         full_width = im.width
@@ -32,29 +37,48 @@ def page_jpeg(image_bytes: bytes, dpi: int) -> tuple[bytes, float]:
             scaled[target] = image.resize(size, Image.BILINEAR, reducing_gap=2.0) if scale < 1 else image
         buf = io.BytesIO()
         scaled[target].save(buf, "JPEG", quality=quality, optimize=True, dpi=(target, target))
-        if buf.tell() <= PAGE_LIMIT - 2_000:  # the PDF's own objects take a little more
+        if buf.tell() <= limit - 2_000:  # the PDF's own objects take a little more
             break
     return buf.getvalue(), source_dpi * scaled[target].width / image.width
 
 
-def entry_pdf(pages: list[tuple[bytes, int, int, float]], title: str) -> bytes:
-    """A PDF of the given pages, each ``(jpeg, width px, height px, dpi)``, drawn at its real size."""
-    pdf = pikepdf.Pdf.new()
-    for jpeg, w, h, dpi in pages:
-        xobject = pikepdf.Stream(pdf, jpeg)
-        xobject.Type, xobject.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-        xobject.Width, xobject.Height, xobject.BitsPerComponent = w, h, 8
-        xobject.ColorSpace, xobject.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
-        pw, ph = w * 72 / dpi, h * 72 / dpi
-        content = pikepdf.Stream(pdf, f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode())
-        pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
-            Type=pikepdf.Name.Page, MediaBox=[0, 0, round(pw, 2), round(ph, 2)],
-            Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)), Contents=content)))
-    pdf.docinfo["/Title"] = title
-    pdf.docinfo["/Producer"] = "Sohoa"
-    buf = io.BytesIO()
-    pdf.save(buf, deterministic_id=True)
-    return buf.getvalue()
+def text_of(text_page: bytes | None) -> bytes | None:
+    """A page's stored PDF if it is a text page awaiting its scan (``ocr.searchable.text_page``); None for one
+    stored before text pages, which carries Tesseract's own image, too large for the limit."""
+    if text_page is None:
+        return None
+    with pikepdf.open(io.BytesIO(text_page)) as pdf:
+        return None if pikepdf.Name.XObject in pdf.pages[0].Resources else text_page
+
+
+def entry_pdf(pages: list[tuple[bytes, int, int, float, bytes | None]], title: str) -> bytes:
+    """A PDF of the given pages, each ``(jpeg, width px, height px, dpi, text page or None)``: the JPEG under the
+    text page's words where there is one, otherwise drawn alone at its real size."""
+    with pikepdf.Pdf.new() as pdf, contextlib.ExitStack() as texts:
+        for jpeg, w, h, dpi, text in pages:
+            if text is not None:  # (open till the PDF is written: its font is read from it then)
+                pdf.pages.extend(texts.enter_context(pikepdf.Pdf.open(io.BytesIO(text))).pages)
+                with_scan(pdf, pdf.pages[-1], jpeg)
+            else:
+                _scan_alone(pdf, jpeg, w, h, dpi)
+        pdf.docinfo["/Title"] = title
+        pdf.docinfo["/Producer"] = "Sohoa"
+        buf = io.BytesIO()
+        pdf.save(buf, deterministic_id=True)
+        return buf.getvalue()
+
+
+def _scan_alone(pdf: pikepdf.Pdf, jpeg: bytes, w: int, h: int, dpi: float) -> None:
+    """A page of ``jpeg`` alone (RGB, ``w`` × ``h`` pixels at ``dpi``), drawn at its real size."""
+    xobject = pikepdf.Stream(pdf, jpeg)
+    xobject.Type, xobject.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
+    xobject.Width, xobject.Height, xobject.BitsPerComponent = w, h, 8
+    xobject.ColorSpace, xobject.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
+    pw, ph = w * 72 / dpi, h * 72 / dpi
+    content = pikepdf.Stream(pdf, f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode())
+    pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
+        Type=pikepdf.Name.Page, MediaBox=[0, 0, round(pw, 2), round(ph, 2)],
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)), Contents=content)))
 
 
 def jpeg_size(jpeg: bytes) -> tuple[int, int]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
 import zipfile
 
 import pikepdf
@@ -91,6 +92,14 @@ def test_zip_has_one_colour_pdf_per_entry_within_the_page_limit(register_book, m
         cut = spanning[0]
         two = pikepdf.Pdf.open(io.BytesIO(zf.read(f"so-01-2022_{int(cut.fields['registration_number']):04d}.pdf")))
         assert len(two.pages) == 2
+        # Under the limit with the page's text in it: an entry's PDF is searchable, its name's words found in it.
+        found = 0
+        for r in entries:
+            data = zf.read(f"so-01-2022_{int(r.fields['registration_number']):04d}.pdf")
+            words = set(subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True,
+                                       check=True).stdout.decode().casefold().split())
+            found += set(r.fields["full_name"].casefold().split()) <= words
+        assert found >= len(entries) * 0.9, (found, len(entries))
     assert moj.largest_pdf_page_bytes <= PAGE_LIMIT
 
 
@@ -111,8 +120,6 @@ def test_csv_and_jsonl_hold_the_same_rows(register_book, moj, tmp_path):
 def test_the_whole_book_as_one_searchable_pdf_of_its_scans(register_book, tmp_path):
     """``pdf``: a page per page read, each the stored scan itself (colour, not the washed grey image read) under
     the text read, which a reader's search and copy find."""
-    import subprocess
-
     from storage.models import Page, PageStatus
 
     ctx, batch_id = register_book
