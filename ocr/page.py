@@ -154,8 +154,8 @@ def _score(page: PageOcr) -> float:
 
 def prepare(image: Image.Image) -> tuple[np.ndarray, int, Rules]:
     """Grey, stamp-free, upright, deskewed, rule-free image; the rotation applied; where the rules were."""
-    grey, rotation, rules, _marks, _angle = prepare_marked(image)
-    return grey, rotation, rules
+    prepared = prepare_marked(image)
+    return prepared.grey, prepared.rotation, prepared.rules
 
 
 class Prepared(NamedTuple):

@@ -14,6 +14,7 @@ box (``Tz``), a line's words on its baseline and as tall as its words.
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import statistics
 from collections.abc import Sequence
@@ -94,10 +95,22 @@ def text_page(text_layer: bytes, words: Sequence[Word], scan_size: tuple[int, in
     return out.getvalue()
 
 
+def awaits_scan(page: pikepdf.Page) -> bool:
+    """A ``text_page``, not a page stored before them (which carries Tesseract's image of the read)."""
+    return pikepdf.Name.XObject not in page.Resources
+
+
+def add_page(book: pikepdf.Pdf, text_page: bytes, scan_jpeg: bytes, keep: contextlib.ExitStack) -> None:
+    """Append ``text_page`` to ``book`` with its scan under it. The text page's PDF is kept open in ``keep`` until
+    ``book`` is written: its font is read from it then."""
+    book.pages.extend(keep.enter_context(pikepdf.Pdf.open(io.BytesIO(text_page))).pages)
+    with_scan(book, book.pages[-1], scan_jpeg)
+
+
 def with_scan(pdf: pikepdf.Pdf, page: pikepdf.Page, scan_jpeg: bytes) -> None:
-    """Give a ``text_page`` (of ``pdf``) its scan, the JPEG's bytes as they are (a page stored before text pages,
-    which carries Tesseract's image, is left as it is)."""
-    if pikepdf.Name.XObject in page.Resources:
+    """Give a ``text_page`` (of ``pdf``) its scan, the JPEG's bytes as they are (a page stored before text pages
+    is left as it is)."""
+    if not awaits_scan(page):
         return
     with Image.open(io.BytesIO(scan_jpeg)) as im:
         width, height, mode, fmt = im.width, im.height, im.mode, im.format

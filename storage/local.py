@@ -71,16 +71,20 @@ class LocalObjectStore:
             raise NotFound(f"Không tìm thấy đối tượng {key}") from None
 
     def download(self, key: str, dest: Path) -> Path:
-        """Copied in chunks (a book's PDF may not fit in memory), checked against its key, in place at once."""
+        """Copied in chunks (a book's PDF may not fit in memory) and hashed as it is copied, checked against its
+        key, in place at once."""
         dest, path = Path(dest), self._path(key)
         if not path.is_file():
             raise NotFound(f"Không tìm thấy đối tượng {key}")
         fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
         tmp = Path(name)
         try:
+            digest = hashlib.sha256()
             with open(path, "rb") as src, os.fdopen(fd, "wb") as out:
-                shutil.copyfileobj(src, out, CHUNK)
-            if sha256_file(tmp) != sha_from_key(key):
+                for chunk in iter(lambda: src.read(CHUNK), b""):
+                    digest.update(chunk)
+                    out.write(chunk)
+            if digest.hexdigest() != sha_from_key(key):
                 raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
             os.replace(tmp, dest)
         finally:

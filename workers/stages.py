@@ -24,13 +24,13 @@ from index import IndexDoc
 from ingest import page_jpeg, render_page
 from ocr import (
     PageOcr,
+    add_page,
     extract_records,
     guess_record_type,
     no_record_reason,
     ocr_page,
     review_reason,
     text_page,
-    with_scan,
 )
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
@@ -374,9 +374,7 @@ def _book_pdf(pages: list[tuple[str, str]], ctx: Context) -> str:
     with (tempfile.TemporaryDirectory(prefix="sohoa-book-", dir=ctx.cache_dir) as tmp, pikepdf.Pdf.new() as book,
           contextlib.ExitStack() as text_pages):
         for key, image_key in pages:
-            page = text_pages.enter_context(pikepdf.Pdf.open(io.BytesIO(ctx.store.get_bytes(key))))
-            book.pages.extend(page.pages)
-            with_scan(book, book.pages[-1], ctx.store.get_bytes(image_key))
+            add_page(book, ctx.store.get_bytes(key), ctx.store.get_bytes(image_key), text_pages)
         path = Path(tmp) / "book.pdf"
         book.save(path, deterministic_id=True)
         return ctx.store.put_file(path, kind="book", suffix=".pdf").key

@@ -14,7 +14,7 @@ import io
 import pikepdf
 from PIL import Image
 
-from ocr import with_scan
+from ocr import add_page, awaits_scan
 
 PAGE_LIMIT = 150_000  # bytes per A4 page
 _STEPS = ((150, 55), (150, 45), (150, 35), (120, 40), (100, 35), (72, 30))  # (dpi, JPEG quality), best first
@@ -48,7 +48,7 @@ def text_of(text_page: bytes | None) -> bytes | None:
     if text_page is None:
         return None
     with pikepdf.open(io.BytesIO(text_page)) as pdf:
-        return None if pikepdf.Name.XObject in pdf.pages[0].Resources else text_page
+        return text_page if awaits_scan(pdf.pages[0]) else None
 
 
 def entry_pdf(pages: list[tuple[bytes, int, int, float, bytes | None]], title: str) -> bytes:
@@ -56,9 +56,8 @@ def entry_pdf(pages: list[tuple[bytes, int, int, float, bytes | None]], title: s
     text page's words where there is one, otherwise drawn alone at its real size."""
     with pikepdf.Pdf.new() as pdf, contextlib.ExitStack() as texts:
         for jpeg, w, h, dpi, text in pages:
-            if text is not None:  # (open till the PDF is written: its font is read from it then)
-                pdf.pages.extend(texts.enter_context(pikepdf.Pdf.open(io.BytesIO(text))).pages)
-                with_scan(pdf, pdf.pages[-1], jpeg)
+            if text is not None:
+                add_page(pdf, text, jpeg, texts)
             else:
                 _scan_alone(pdf, jpeg, w, h, dpi)
         pdf.docinfo["/Title"] = title
