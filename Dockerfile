@@ -2,10 +2,10 @@
 #   docker build -t sohoa .        docker compose up -d --scale worker=4   (see docker-compose.yml)
 FROM python:3.11-slim-bookworm
 
-# Tesseract with the Vietnamese model, and pdftoppm (poppler) to rasterise PDFs. tesserocr is compiled against
-# Debian's libtesseract (the same engine as the program), hence its headers and a compiler.
+# Tesseract with the Vietnamese model, pdftoppm (poppler) to rasterise PDFs, qpdf to join a book's PDF. tesserocr
+# is compiled against Debian's libtesseract (the same engine as the program), hence its headers and a compiler.
 RUN apt-get update \
- && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie poppler-utils curl \
+ && apt-get install -y --no-install-recommends tesseract-ocr tesseract-ocr-vie poppler-utils qpdf curl \
     libtesseract-dev libleptonica-dev pkg-config g++ \
  && rm -rf /var/lib/apt/lists/*
 

@@ -1,6 +1,6 @@
 """Start-up check of what reading pages needs — Tesseract (the library the workers run, and the program, whose
 ``--list-langs`` tells the language data both read) with its language data, poppler's ``pdftoppm`` and
-``pdfinfo`` — run once by ``sohoa ingest``, ``worker`` and ``serve`` before any page is touched,
+``pdfinfo``, ``qpdf`` — run once by ``sohoa ingest``, ``worker`` and ``serve`` before any page is touched,
 so that a missing tool is one clear error naming the Debian package, not every page failing one by one
 (OCRmyPDF's ``_validation.py`` and ``_exec/_probe.py`` do the same)."""
 from __future__ import annotations
@@ -66,6 +66,8 @@ def missing(lang: str) -> list[Missing]:
     # pdf2image runs pdfinfo (page count) and pdftoppm (pixels); both come with poppler-utils.
     found += [Missing(f"chương trình {prog}", "poppler-utils")
               for prog in ("pdftoppm", "pdfinfo") if _output(prog, "-v") is None]
+    if _output("qpdf", "--version") is None:  # joins a book's PDF from its parts (ocr.searchable.write_book)
+        found.append(Missing("chương trình qpdf", "qpdf"))
     return found
 
 

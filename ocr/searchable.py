@@ -17,7 +17,10 @@ from __future__ import annotations
 import contextlib
 import io
 import statistics
-from collections.abc import Sequence
+import subprocess
+from collections.abc import Callable, Iterable, Sequence
+from itertools import islice
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -28,6 +31,11 @@ from ocr.words import Word
 
 _SPACES = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
 SCAN = "Scan"  # the scan's name in a page's resources
+# Pages a book holds in memory while it is written: pikepdf's qpdf copies a page's scan into the book when it is
+# added and keeps it till the book is saved (pikepdf asks qpdf to copy at once, so that a source may be closed
+# early), so a book is written in parts of this many, which qpdf's own program joins, reading each scan from its
+# part's file as it writes (docs/benchmarks.md, book_pdf: poppler's pdfunite took 12 times as long).
+BOOK_PART = 32
 
 
 def read_frame(width: int, height: int, rotation: int, angle: float) -> tuple[np.ndarray, tuple[int, int]]:
@@ -105,6 +113,28 @@ def add_page(book: pikepdf.Pdf, text_page: bytes, scan_jpeg: bytes, keep: contex
     ``book`` is written: its font is read from it then."""
     book.pages.extend(keep.enter_context(pikepdf.Pdf.open(io.BytesIO(text_page))).pages)
     with_scan(book, book.pages[-1], scan_jpeg)
+
+
+def write_book(pages: Iterable[tuple[Callable[[], bytes], Callable[[], bytes]]], path: Path) -> int:
+    """Write the book of ``pages`` (each its text page and its scan JPEG, read when the page's part is written) to
+    ``path``; its parts are written beside it first. Returns the number of pages."""
+    pages, parts = iter(pages), []
+    while part := list(islice(pages, BOOK_PART)):
+        with pikepdf.Pdf.new() as pdf, contextlib.ExitStack() as texts:
+            for text, scan in part:
+                add_page(pdf, text(), scan(), texts)
+            parts.append((path.parent / f"{path.stem}-part{len(parts):05d}.pdf", len(part)))
+            pdf.save(parts[-1][0], deterministic_id=True)
+    if len(parts) == 1:
+        parts[0][0].replace(path)
+    elif parts:
+        joined = subprocess.run(["qpdf", "--deterministic-id", "--empty", "--pages", *(str(p) for p, _ in parts), "--",
+                                 str(path)], capture_output=True, check=False)
+        for p, _ in parts:
+            p.unlink()
+        if joined.returncode not in (0, 3):  # 3: written, with warnings
+            raise RuntimeError(f"qpdf: {joined.stderr.decode(errors='replace').strip()}")
+    return sum(n for _, n in parts)
 
 
 def with_scan(pdf: pikepdf.Pdf, page: pikepdf.Page, scan_jpeg: bytes) -> None:

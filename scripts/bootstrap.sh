@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils fonts-dejavu-core fonts-liberation2 python3-venv
+APT_RUNTIME=(tesseract-ocr tesseract-ocr-vie poppler-utils qpdf fonts-dejavu-core fonts-liberation2 python3-venv
   # tesserocr is compiled against this libtesseract, the program's own (pyproject.toml, [tool.uv]); once, then
   # uv's cache keeps the wheel.
   libtesseract-dev libleptonica-dev pkg-config g++ python3-dev)

@@ -151,7 +151,7 @@ def test_data_lives_in_volumes(compose):
 def test_dockerfile_builds_the_locked_environment_with_tesseract_vie():
     text = (REPO / "Dockerfile").read_text(encoding="utf-8")
     assert re.search(r"^FROM python:3\.11-slim-bookworm", text, re.M)
-    for package in ("tesseract-ocr", "tesseract-ocr-vie", "poppler-utils"):
+    for package in ("tesseract-ocr", "tesseract-ocr-vie", "poppler-utils", "qpdf"):
         assert re.search(rf"apt-get install[^\n]*(\\\n[^\n]*)*\b{package}\b", text), package
     assert "uv sync --frozen" in text
 

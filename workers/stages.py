@@ -2,7 +2,6 @@
 a resumed batch, a task delivered twice) stores and indexes its results once."""
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import io
 import json
@@ -10,9 +9,9 @@ import logging
 import tempfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
-import pikepdf
 from PIL import Image
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
@@ -24,13 +23,13 @@ from index import IndexDoc
 from ingest import page_jpeg, render_page
 from ocr import (
     PageOcr,
-    add_page,
     extract_records,
     guess_record_type,
     no_record_reason,
     ocr_page,
     review_reason,
     text_page,
+    write_book,
 )
 from storage.models import Batch, Page, PageStatus, Record, RecordPage, SourceFileRow, utcnow
 
@@ -367,16 +366,12 @@ def index_records(record_ids: list[str], ctx: Context, index=None) -> int:
 
 
 def _book_pdf(pages: list[tuple[str, str]], ctx: Context) -> str:
-    """The book's PDF from its pages' (text page, scan) keys, stored; returns its key. Each scan goes into the book
-    itself, once (a text page's own objects are read from it as the book is written: it stays open till then), and
-    the book is written to a file and stored from it, not held again as bytes: a 200-page book of 1.8 MB scans
-    peaked at 820 MiB, now 460."""
-    with (tempfile.TemporaryDirectory(prefix="sohoa-book-", dir=ctx.cache_dir) as tmp, pikepdf.Pdf.new() as book,
-          contextlib.ExitStack() as text_pages):
-        for key, image_key in pages:
-            add_page(book, ctx.store.get_bytes(key), ctx.store.get_bytes(image_key), text_pages)
+    """The book's PDF from its pages' (text page, scan) keys, stored; returns its key. Written to a file in parts
+    (``ocr.write_book``: memory stays a part's whatever the book's length) and stored from the file."""
+    get = ctx.store.get_bytes
+    with tempfile.TemporaryDirectory(prefix="sohoa-book-", dir=ctx.cache_dir) as tmp:
         path = Path(tmp) / "book.pdf"
-        book.save(path, deterministic_id=True)
+        write_book([(partial(get, key), partial(get, image_key)) for key, image_key in pages], path)
         return ctx.store.put_file(path, kind="book", suffix=".pdf").key
 
 

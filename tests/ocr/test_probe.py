@@ -46,8 +46,8 @@ def test_ingest_without_tools_stops_before_any_page(tmp_path, scan):
     assert proc.returncode == 78
     error = json.loads(proc.stdout)["error"]
     assert error["code"] == "tools_missing"
-    assert "tesseract-ocr" in error["message"] and "poppler-utils" in error["message"]
-    assert "sudo apt-get install tesseract-ocr poppler-utils" in error["message"]
+    assert "tesseract-ocr" in error["message"] and "poppler-utils" in error["message"] and "qpdf" in error["message"]
+    assert "sudo apt-get install tesseract-ocr poppler-utils qpdf" in error["message"]
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("*.db"))  # nothing registered
 
 
@@ -74,4 +74,5 @@ def test_ingest_serve_and_worker_name_the_missing_language_data(tmp_path, scan):
             env["SOHOA_BROKER_URL"] = "redis://127.0.0.1:1/0"  # never reached: the check comes first
         proc = _sohoa(args, tmp_path, **env)
         assert proc.returncode == 78, (args, proc.stderr)
-        assert "tesseract-ocr-vie" in proc.stderr and "poppler-utils" not in proc.stderr, args
+        assert "tesseract-ocr-vie" in proc.stderr, args
+        assert "poppler-utils" not in proc.stderr and "qpdf" not in proc.stderr, args

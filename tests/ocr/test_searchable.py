@@ -113,3 +113,25 @@ def test_a_page_stored_with_its_own_image_before_text_pages_is_left_as_it_is():
     render_birth().image.save(buf, "JPEG")
     with_scan(pdf, page, buf.getvalue())
     assert list(page.Resources.XObject.keys()) == ["/Im1"]
+
+
+def test_a_book_longer_than_a_part_is_joined_in_order_from_its_parts(tmp_path, monkeypatch):
+    from ocr import searchable, write_book
+
+    monkeypatch.setattr(searchable, "BOOK_PART", 2)  # five pages: parts of 2, 2 and 1
+    birth = render_birth().image.convert("RGB")
+    read = ocr_page(birth, Settings(home=tmp_path))
+    stored = text_page(read.pdf, read.words, birth.size, read.rotation, read.angle)
+    scans = []
+    for shade in range(5):  # each page's scan its own, told apart by its bytes
+        buf = io.BytesIO()
+        birth.point(lambda v, s=shade: max(0, v - 10 * s)).save(buf, "JPEG", quality=80)
+        scans.append(buf.getvalue())
+    (tmp_path / "book").mkdir()
+    book = tmp_path / "book" / "book.pdf"
+    assert write_book([(lambda: stored, lambda s=s: s) for s in scans], book) == 5
+    assert [p.name for p in book.parent.iterdir()] == ["book.pdf"]  # the parts are gone
+    with pikepdf.open(book) as pdf:
+        assert [next(iter(p.get_images().values())).read_raw_bytes() for p in pdf.pages] == scans
+    text = subprocess.run(["pdftotext", "-raw", str(book), "-"], capture_output=True, check=True).stdout.decode()
+    assert [" ".join(t.split()) for t in text.split("\f")[:5]] == [" ".join(read.text.split())] * 5
