@@ -108,6 +108,15 @@ def awaits_scan(page: pikepdf.Page) -> bool:
     return pikepdf.Name.XObject not in page.Resources
 
 
+def text_page_of(stored: bytes | None) -> bytes | None:
+    """A page's stored PDF if it is a text page awaiting its scan (``text_page``); None for one stored before text
+    pages, which carries Tesseract's own image of the read (grey, marks washed, and large)."""
+    if stored is None:
+        return None
+    with pikepdf.open(io.BytesIO(stored)) as pdf:
+        return stored if awaits_scan(pdf.pages[0]) else None
+
+
 def add_page(book: pikepdf.Pdf, text_page: bytes, scan_jpeg: bytes, keep: contextlib.ExitStack) -> None:
     """Append ``text_page`` to ``book`` with its scan under it. The text page's PDF is kept open in ``keep`` until
     ``book`` is written: its font is read from it then."""
@@ -135,6 +144,15 @@ def write_book(pages: Iterable[tuple[Callable[[], bytes], Callable[[], bytes]]],
         if joined.returncode not in (0, 3):  # 3: written, with warnings
             raise RuntimeError(f"qpdf: {joined.stderr.decode(errors='replace').strip()}")
     return sum(n for _, n in parts)
+
+
+def place_page(pdf: pikepdf.Pdf, page: pikepdf.Page, text_page: bytes, scan_jpeg: bytes,
+               rect: tuple[float, float, float, float], keep: contextlib.ExitStack) -> None:
+    """Draw a ``text_page`` with its scan on ``page`` of ``pdf``, under what the page holds, fitted into ``rect``
+    (x0, y0, x1, y1 in points): a page of another document (a certified copy) that shows the scan searchable."""
+    add_page(pdf, text_page, scan_jpeg, keep)
+    page.add_underlay(pdf.pages[-1], pikepdf.Rectangle(*rect))
+    del pdf.pages[-1]
 
 
 def with_scan(pdf: pikepdf.Pdf, page: pikepdf.Page, scan_jpeg: bytes) -> None:

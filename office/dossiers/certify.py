@@ -8,6 +8,7 @@ or a scan altered since the copy was issued no longer matches. A scan's SHA-256 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -15,6 +16,7 @@ import secrets
 from datetime import UTC, datetime
 from functools import cache
 
+import pikepdf
 import qrcode
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -28,6 +30,7 @@ from sqlalchemy.orm import Session
 from domain.errors import ConfigError, Forbidden, InvalidRequest, NotFound
 from domain.labels import FIELD_LABELS_VI, STATUS_LABELS_VI, display_value
 from domain.records import TYPE_LABELS_VI, RecordStatus, RecordType
+from ocr import place_page, text_page_of
 from office.accounts.roles import Principal, Role
 from office.audit import service as audit
 from office.audit.service import Actor
@@ -64,6 +67,12 @@ def _scan_keys(record: Record) -> list[str]:
     return [rp.page.image_key for rp in record.pages if rp.page.image_key]
 
 
+def _text_pages(record: Record, ctx: Context) -> list[bytes | None]:
+    """Each scan's text page (``ocr.text_page_of``), None where the page was read before text pages."""
+    return [text_page_of(ctx.store.get_bytes(rp.page.pdf_key) if rp.page.pdf_key else None)
+            for rp in record.pages if rp.page.image_key]
+
+
 def content_hash(copy: CertifiedCopy, record: Record, scan_keys: list[str], issuer: str) -> str:
     content = {
         "token": copy.token, "record_id": record.id, "type": record.type, "fields": record.fields,
@@ -87,7 +96,8 @@ def issue_copy(dossier_id: str, item_id: int, principal: Principal, ctx: Context
     scans = [ctx.store.get_bytes(k) for k in keys]  # for the PDF; a scan that fails its check stops the copy
     copy.content_sha256 = content_hash(copy, record, keys, principal.username)
     verify_url = f"{ctx.settings.public_url.rstrip('/')}/verify/{copy.token}"
-    pdf = render_pdf(copy, record, scans, item.source, verify_url, principal.full_name or principal.username)
+    pdf = render_pdf(copy, record, scans, item.source, verify_url, principal.full_name or principal.username,
+                     _text_pages(record, ctx))
     stored = ctx.store.put_bytes(pdf, kind="copy", suffix=".pdf")
     copy.pdf_key, copy.pdf_sha256 = stored.key, stored.sha256
     s.add(copy)
@@ -141,7 +151,9 @@ def _wrap(c: Canvas, text: str, x: float, y: float, width: float, font: str, siz
 
 
 def render_pdf(copy: CertifiedCopy, record: Record, scans: list[bytes], source: dict, verify_url: str,
-               signer: str) -> bytes:
+               signer: str, texts: list[bytes | None] | None = None) -> bytes:
+    """The copy: its certificate page, then each scan on a page of its own, under the scan's invisible words where
+    ``texts`` holds its text page (so the copy's pages can be searched and copied as the book's can)."""
     regular, bold = _fonts()
     buf = io.BytesIO()
     c = Canvas(buf, pagesize=A4, invariant=1)
@@ -179,16 +191,27 @@ def render_pdf(copy: CertifiedCopy, record: Record, scans: list[bytes], source: 
     ]
     for line in lines:
         y = _wrap(c, line, left, y, w - 2 * left, regular, 8)
-    for scan in scans:
+    texts = texts or [None] * len(scans)
+    for scan, text in zip(scans, texts, strict=True):
         c.showPage()
-        img = ImageReader(io.BytesIO(scan))
-        iw, ih = img.getSize()
-        scale = min((w - 2 * left) / iw, (h - 30 * mm) / ih)
-        c.drawImage(img, left, h - 15 * mm - ih * scale, iw * scale, ih * scale)
+        if text is None:  # else drawn with its words once the pages are made (below)
+            img = ImageReader(io.BytesIO(scan))
+            iw, ih = img.getSize()
+            scale = min((w - 2 * left) / iw, (h - 30 * mm) / ih)
+            c.drawImage(img, left, h - 15 * mm - ih * scale, iw * scale, ih * scale)
         c.setFont(regular, 7)
         c.drawString(left, 8 * mm, f"Bản quét sổ gốc — SHA-256 nội dung bản sao {copy.content_sha256}")
     c.save()
-    return buf.getvalue()
+    if not any(texts):
+        return buf.getvalue()
+    with pikepdf.open(io.BytesIO(buf.getvalue())) as pdf, contextlib.ExitStack() as keep:
+        first = len(pdf.pages) - len(scans)
+        for i, (scan, text) in enumerate(zip(scans, texts, strict=True)):
+            if text is not None:
+                place_page(pdf, pdf.pages[first + i], text, scan, (left, 15 * mm, w - left, h - 15 * mm), keep)
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
 
 
 def verification(token: str, ctx: Context, *, s: Session) -> dict:

@@ -14,7 +14,7 @@ import io
 import pikepdf
 from PIL import Image
 
-from ocr import add_page, awaits_scan
+from ocr import add_page
 
 PAGE_LIMIT = 150_000  # bytes per A4 page
 _STEPS = ((150, 55), (150, 45), (150, 35), (120, 40), (100, 35), (72, 30))  # (dpi, JPEG quality), best first
@@ -40,15 +40,6 @@ def page_jpeg(image_bytes: bytes, dpi: int, limit: int = PAGE_LIMIT) -> tuple[by
         if buf.tell() <= limit - 2_000:  # the PDF's own objects take a little more
             break
     return buf.getvalue(), source_dpi * scaled[target].width / image.width
-
-
-def text_of(text_page: bytes | None) -> bytes | None:
-    """A page's stored PDF if it is a text page awaiting its scan (``ocr.searchable.text_page``); None for one
-    stored before text pages, which carries Tesseract's own image, too large for the limit."""
-    if text_page is None:
-        return None
-    with pikepdf.open(io.BytesIO(text_page)) as pdf:
-        return text_page if awaits_scan(pdf.pages[0]) else None
 
 
 def entry_pdf(pages: list[tuple[bytes, int, int, float, bytes | None]], title: str) -> bytes:

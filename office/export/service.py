@@ -25,12 +25,13 @@ from sqlalchemy.orm import Session, selectinload
 from domain.errors import Conflict, SohoaError
 from domain.labels import TYPE_LABELS
 from domain.records import ID_FIELDS
+from ocr import text_page_of
 from office.audit.service import Actor, record
 from storage.models import Batch, Record, RecordPage
 from storage.objects import ObjectStore
 from workers.batches import existing_batch
 
-from .pdfs import PAGE_LIMIT, entry_pdf, jpeg_size, page_jpeg, text_of
+from .pdfs import PAGE_LIMIT, entry_pdf, jpeg_size, page_jpeg
 from .table import Column, cell, columns
 
 FORMATS = ("moj", "csv", "jsonl", "pdf")
@@ -211,7 +212,7 @@ def _write_zip(path: Path, entries: list[Record], names: dict[str, str], store: 
                 continue
             for p in pages:
                 if p.id not in jpegs:
-                    text = text_of(store.get_bytes(p.pdf_key) if p.pdf_key else None)
+                    text = text_page_of(store.get_bytes(p.pdf_key) if p.pdf_key else None)
                     jpeg, page_dpi = page_jpeg(store.get_bytes(p.image_key), dpi, PAGE_LIMIT - len(text or b""))
                     jpegs[p.id] = (jpeg, *jpeg_size(jpeg), page_dpi, text)
             pdf = entry_pdf([jpegs[p.id] for p in pages], names[r.id][:-4])

@@ -6,6 +6,7 @@ import io
 import math
 import re
 import string
+import subprocess
 
 import pikepdf
 import pytest
@@ -48,6 +49,21 @@ def test_the_copy_is_a_pdf_with_fields_hash_and_a_qr_link_to_verify(issued):
     assert shown["record_id"] == hit["record_id"] and shown["reason"] == "cấp bản sao"
     assert shown["source"]["sha256"] and shown["source"]["book"] == "01/1998"
     assert shown["copies"][0]["content_sha256"] == copy["content_sha256"]
+
+
+def test_the_copys_scan_is_searchable_under_the_words_read_from_it(issued, installation):
+    officer, hit, copy, _ = issued
+    pdf = officer.get(copy["download_url"]).content
+    with pikepdf.Pdf.open(io.BytesIO(pdf)) as doc:  # (get_images: a form's images too, where the scan is drawn)
+        drawn = [[x.read_raw_bytes() for x in p.get_images().values()] for p in doc.pages[1:]]
+    ctx = Context(installation.settings)
+    with ctx.db.session() as s:
+        scans = [ctx.store.get_bytes(rp.page.image_key) for rp in s.get(Record, hit["record_id"]).pages]
+    ctx.close()
+    assert drawn == [[scan] for scan in scans]  # each scan on its page, once, its bytes as stored
+    text = subprocess.run(["pdftotext", "-f", "2", "-", "-"], input=pdf, capture_output=True, check=True).stdout
+    # the record's name as read on its scan: found in the copy's scan pages, which held no text before
+    assert fold(hit["fields"]["full_name"]) in fold(" ".join(text.decode().split()))
 
 
 def test_the_public_verify_page_proves_authenticity_and_leaks_no_personal_data(issued, client_for):
