@@ -37,7 +37,7 @@ from ocr.preprocess import UNEVEN_ABOVE, Rules, unevenness  # above it, the clea
 from ocr.reread import reread_lines, wanted
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
-from ocr.under_seal import read_covered
+from ocr.under_seal import read_covered, wash_pale_stamps
 from ocr.unread import read_unread
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
@@ -185,7 +185,10 @@ def prepare_marked(image: Image.Image) -> Prepared:
     grey, inked = marks.ink_marks(grey, found)
     # A receipt stamp's frame is four straight rules: erased with the page's, its box was not found (a grey copy).
     worn = not found and not rules.columns  # no colour to find the marks by, no table whose cells are boxes
-    return Prepared(grey, rotation, rules, found + inked + marks.framed_stamps(framed, found + inked, worn), angle)
+    every = found + inked + marks.framed_stamps(framed, found + inked, worn)
+    if not found:  # a grey scan or copy: a pale stamp washed by its grey, as colour washes a colour scan's
+        grey = wash_pale_stamps(grey, every, framed)
+    return Prepared(grey, rotation, rules, every, angle)
 
 
 def turned_reads_better(grey: np.ndarray, variant: str, confidence: float, settings: Settings, deadline: float,

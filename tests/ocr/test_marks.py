@@ -127,22 +127,56 @@ def test_rectangular_receipt_stamp():
     assert [m.kind for m in found] == [STAMP] and _overlaps(found[0], box)
 
 
-def test_a_grey_receipt_stamp_is_found_before_the_rules_are_erased():
-    """On a grey photocopy a receipt stamp's frame is four straight rules: erased with the page's rules first, its
-    box was not found, and its "ĐẾN", "Chuyển:" were read as the header's text."""
-    page = Image.fromarray(_page()).convert("L")
+def _grey_stamped(level: int = 110, blur: int = 0) -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A grey page with a receipt stamp of ``level`` over its first lines' start (toner leaves a violet stamp a
+    mid grey), the print blurred by ``blur`` pixels first (a copy's); the page and the stamp's box."""
+    grey = np.array(Image.fromarray(_page()).convert("L"))
+    if blur:
+        grey = cv2.GaussianBlur(grey, (0, 0), blur)
     stamp = Image.new("L", (420, 200), 0)
     draw = ImageDraw.Draw(stamp)
     draw.rectangle((4, 4, 415, 195), outline=255, width=5)
     draw.text((20, 60), "ĐẾN", font=font("sans-bold", 56), fill=255)
     for k, label in enumerate(("Số:", "Ngày:", "Chuyển:")):
         draw.text((170, 20 + 55 * k), label, font=font("sans-bold", 28), fill=255)
-    grey = np.array(page)
-    box = (110, 120, 530, 320)  # over the first lines' start
+    box = (110, 120, 530, 320)
     part = grey[box[1]:box[3], box[0]:box[2]]
-    part[(np.array(stamp) > 0) & (part > 110)] = 110  # toner leaves the violet stamp a mid grey
+    part[(np.array(stamp) > 0) & (part > level)] = level
+    return grey, box
+
+
+def test_a_grey_receipt_stamp_is_found_before_the_rules_are_erased():
+    """On a grey photocopy a receipt stamp's frame is four straight rules: erased with the page's rules first, its
+    box was not found, and its "ĐẾN", "Chuyển:" were read as the header's text."""
+    grey, box = _grey_stamped()
     found = prepare_marked(Image.fromarray(grey)).marks
     assert any(m.kind == STAMP and _overlaps(m, box) for m in found), found
+
+
+def test_a_pale_grey_stamp_is_washed_and_the_print_under_it_kept():
+    """Colour washes a colour scan's stamp; a grey scan's pale one is washed by its grey, the print it covers
+    left dark."""
+    grey, (x0, y0, x1, y1) = _grey_stamped()
+    prepared = prepare_marked(Image.fromarray(grey))
+    assert prepared.rotation == 0 and abs(prepared.angle) < 0.05  # (the image read is the page's own frame)
+    before, after = grey[y0:y1, x0:x1], prepared.grey[y0:y1, x0:x1]
+    stamp = before == 110
+    assert (after[stamp] > 200).mean() > 0.95  # the stamp's strokes are paper
+    print_ = before < 60
+    assert (after[print_] < 128).mean() > 0.95  # the print under and beside it is kept
+
+
+@pytest.mark.parametrize("case", ["as dark as print", "blurred copy", "over a seal"])
+def test_a_grey_stamp_is_left_where_its_grey_cannot_tell_it_from_print(case):
+    from ocr.under_seal import wash_pale_stamps
+
+    grey, (x0, y0, x1, y1) = _grey_stamped(level=40 if case == "as dark as print" else 110,
+                                           blur=3 if case == "blurred copy" else 0)
+    found = [Mark(STAMP, x0, y0, x1 - x0, y1 - y0, 0.9)]
+    if case == "over a seal":  # the signer's block, its seal and title taken for a stamp
+        found.append(Mark(SEAL, x0 + 100, y0 + 50, 150, 150, 0.9))
+    assert wash_pale_stamps(grey, found) is grey
+    assert wash_pale_stamps(grey, found[:1]) is not grey or case != "over a seal"
 
 
 def test_handwritten_page_is_its_own_text():
