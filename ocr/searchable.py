@@ -127,23 +127,24 @@ def add_page(book: pikepdf.Pdf, text_page: bytes, scan_jpeg: bytes, keep: contex
 def write_book(pages: Iterable[tuple[Callable[[], bytes], Callable[[], bytes]]], path: Path) -> int:
     """Write the book of ``pages`` (each its text page and its scan JPEG, read when the page's part is written) to
     ``path``; its parts are written beside it first. Returns the number of pages."""
-    pages, parts = iter(pages), []
+    pages, parts, count = iter(pages), [], 0
     while part := list(islice(pages, BOOK_PART)):
+        parts.append(path.parent / f"{path.stem}-part{len(parts):05d}.pdf")
         with pikepdf.Pdf.new() as pdf, contextlib.ExitStack() as texts:
             for text, scan in part:
                 add_page(pdf, text(), scan(), texts)
-            parts.append((path.parent / f"{path.stem}-part{len(parts):05d}.pdf", len(part)))
-            pdf.save(parts[-1][0], deterministic_id=True)
+            pdf.save(parts[-1], deterministic_id=True)
+        count += len(part)
     if len(parts) == 1:
-        parts[0][0].replace(path)
+        parts[0].replace(path)
     elif parts:
-        joined = subprocess.run(["qpdf", "--deterministic-id", "--empty", "--pages", *(str(p) for p, _ in parts), "--",
-                                 str(path)], capture_output=True, check=False)
-        for p, _ in parts:
+        joined = subprocess.run(["qpdf", "--deterministic-id", "--empty", "--pages", *map(str, parts), "--", str(path)],
+                                capture_output=True, check=False)
+        for p in parts:
             p.unlink()
         if joined.returncode not in (0, 3):  # 3: written, with warnings
             raise RuntimeError(f"qpdf: {joined.stderr.decode(errors='replace').strip()}")
-    return sum(n for _, n in parts)
+    return count
 
 
 def place_page(pdf: pikepdf.Pdf, page: pikepdf.Page, text_page: bytes, scan_jpeg: bytes,
