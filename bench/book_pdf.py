@@ -87,8 +87,9 @@ _programs: list[float] = []  # the peak of each program the assembly ran
 
 
 def _watched(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
-    """``subprocess.run`` for the assembly, its program's peak memory kept: its VmHWM read while it runs (the
-    kernel's count for a finished child starts from the parent's, which it ran in until its exec)."""
+    """``subprocess.run`` for the assembly (its output captured, never raising, as the one call asks), its program's
+    peak memory kept: its VmHWM read while it runs (the kernel's count for a finished child starts from the
+    parent's, which it ran in until its exec)."""
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak, status = 0.0, Path(f"/proc/{proc.pid}/status")
     while proc.poll() is None:

@@ -127,6 +127,7 @@ def main(argv: list[str] | None = None) -> None:
         _without_text_pages(home, batch_id)
         scans = _export(home, batch_id, work / "out-scans")
     print(f"\n{machine()} · load average {load:.1f} at the start (shared machine)\n")
+
     def largest(run: dict) -> str:
         size, name = max(run["sizes"])
         return f"{size / 1000:.0f} kB ({name})"

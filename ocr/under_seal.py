@@ -289,7 +289,6 @@ def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height:
     return band
 
 
-
 # A grey scan's receipt stamp, which colour cannot wash: its ink this much paler than the print's darkest, on a page
 # whose print is sharp enough (``sharpness``), goes where it is paler than two thirds of the way from the print's
 # darkness to the stamp's. A blurred copy's print fades through the same greys and is left alone, as are seals (their
@@ -335,10 +334,11 @@ def wash_pale_stamps(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray
     for m in stamps:
         crop = (grey if framed is None else framed)[m.top:m.top + m.height, m.left:m.left + m.width]
         ink = crop[_frame(crop) & (crop < 160)] if crop.size else crop
-        if ink.size < _MARK_INK or float(np.median(ink)) - print_dark < _PALE_STAMP:
+        level = float(np.median(ink)) if ink.size >= _MARK_INK else print_dark
+        if level - print_dark < _PALE_STAMP:
             continue
         if out is grey:
             out = grey.copy()
         part = out[m.top:m.top + m.height, m.left:m.left + m.width]
-        part[part >= print_dark + _STAMP_CUT * (float(np.median(ink)) - print_dark)] = 255
+        part[part >= print_dark + _STAMP_CUT * (level - print_dark)] = 255
     return out
