@@ -159,14 +159,19 @@ def place_page(pdf: pikepdf.Pdf, page: pikepdf.Page, text_page: bytes, scan_jpeg
 def with_scan(pdf: pikepdf.Pdf, page: pikepdf.Page, scan_jpeg: bytes) -> None:
     """Give a ``text_page`` (of ``pdf``) its scan, the JPEG's bytes as they are (a page stored before text pages
     is left as it is)."""
-    if not awaits_scan(page):
-        return
-    with Image.open(io.BytesIO(scan_jpeg)) as im:
+    if awaits_scan(page):
+        page.Resources.XObject = pikepdf.Dictionary({f"/{SCAN}": jpeg_image(pdf, scan_jpeg)[0]})
+
+
+def jpeg_image(pdf: pikepdf.Pdf, jpeg: bytes) -> tuple[pikepdf.Stream, int, int]:
+    """``jpeg`` as an image of ``pdf``, its bytes as they are (another image, or a CMYK JPEG, made an RGB JPEG
+    once), and its width and height in pixels."""
+    with Image.open(io.BytesIO(jpeg)) as im:
         width, height, mode, fmt = im.width, im.height, im.mode, im.format
         if fmt != "JPEG" or mode not in _SPACES:  # (a CMYK scanner JPEG: rare, and inverted in some readers)
             buf = io.BytesIO()
             im.convert("RGB").save(buf, "JPEG", quality=85)
-            scan_jpeg, mode = buf.getvalue(), "RGB"
-    image = pikepdf.Stream(pdf, scan_jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
+            jpeg, mode = buf.getvalue(), "RGB"
+    image = pikepdf.Stream(pdf, jpeg, Type=pikepdf.Name.XObject, Subtype=pikepdf.Name.Image, Width=width,
                            Height=height, BitsPerComponent=8, ColorSpace=_SPACES[mode], Filter=pikepdf.Name.DCTDecode)
-    page.Resources.XObject = pikepdf.Dictionary({f"/{SCAN}": image})
+    return image, width, height

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from domain.errors import NotFound
 
-from .objects import CHUNK, IntegrityError, StoredObject, object_key, sha256_file, sha_from_key, verify
+from .objects import CHUNK, StoredObject, object_key, save_checked, sha256_file, verify
 
 
 class LocalObjectStore:
@@ -71,25 +71,12 @@ class LocalObjectStore:
             raise NotFound(f"Không tìm thấy đối tượng {key}") from None
 
     def download(self, key: str, dest: Path) -> Path:
-        """Copied in chunks (a book's PDF may not fit in memory) and hashed as it is copied, checked against its
-        key, in place at once."""
-        dest, path = Path(dest), self._path(key)
-        if not path.is_file():
-            raise NotFound(f"Không tìm thấy đối tượng {key}")
-        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-        tmp = Path(name)
         try:
-            digest = hashlib.sha256()
-            with open(path, "rb") as src, os.fdopen(fd, "wb") as out:
-                for chunk in iter(lambda: src.read(CHUNK), b""):
-                    digest.update(chunk)
-                    out.write(chunk)
-            if digest.hexdigest() != sha_from_key(key):
-                raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return dest
+            src = open(self._path(key), "rb")  # noqa: SIM115 (closed below, once copied)
+        except FileNotFoundError:
+            raise NotFound(f"Không tìm thấy đối tượng {key}") from None
+        with src:
+            return save_checked(key, dest, iter(lambda: src.read(CHUNK), b""))
 
     def exists(self, key: str) -> bool:
         return self._path(key).is_file()

@@ -6,7 +6,9 @@ twice is harmless and every read can be checked against the hash in its own name
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+import os
+import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
@@ -47,10 +49,33 @@ def sha256_stream(fh: BinaryIO) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def verify(key: str, data: bytes) -> bytes:
-    if hashlib.sha256(data).hexdigest() != sha_from_key(key):
+def _check(key: str, sha256: str) -> None:
+    if sha256 != sha_from_key(key):
         raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
+
+
+def verify(key: str, data: bytes) -> bytes:
+    _check(key, hashlib.sha256(data).hexdigest())
     return data
+
+
+def save_checked(key: str, dest: Path, chunks: Iterable[bytes]) -> Path:
+    """Write ``chunks`` (object ``key``'s bytes, streamed: a book's PDF may not fit in memory) to ``dest`` through a
+    temporary file beside it, hashed as they are written: ``dest`` only ever holds bytes that match the key."""
+    dest = Path(dest)
+    fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
+    tmp = Path(name)
+    try:
+        digest = hashlib.sha256()
+        with os.fdopen(fd, "wb") as out:
+            for chunk in chunks:
+                digest.update(chunk)
+                out.write(chunk)
+        _check(key, digest.hexdigest())
+        os.replace(tmp, dest)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return dest
 
 
 @runtime_checkable

@@ -8,10 +8,8 @@ from __future__ import annotations
 import hashlib
 import io
 import mimetypes
-import os
-import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
@@ -25,7 +23,7 @@ from minio.error import InvalidResponseError, S3Error, ServerError
 
 from domain.errors import ConfigError, NotFound, TransientBackendError
 
-from .objects import CHUNK, IntegrityError, StoredObject, object_key, sha256_file, sha_from_key, verify
+from .objects import CHUNK, StoredObject, object_key, save_checked, sha256_file, sha_from_key, verify
 
 PART_SIZE = 16 * 1024 * 1024  # larger files go up in parts of this size (S3 allows 5 MiB – 5 GiB)
 _MISSING = frozenset({"NoSuchKey", "NoSuchObject", "NoSuchBucket", "ResourceNotFound"})
@@ -190,39 +188,22 @@ class S3ObjectStore:
         return StoredObject(key, sha, size)
 
     # -- reading ----------------------------------------------------------------------------------
-    def _stream(self, key: str, sink: Callable[[bytes], object]) -> str:
-        """Feed the object's bytes to ``sink`` and return their SHA-256."""
+    def _chunks(self, key: str) -> Iterator[bytes]:
+        """The object's bytes as the server sends them."""
         self._ready()
-        digest = hashlib.sha256()
         with _mapped(key):
             response = self.client.get_object(self.bucket, self._name(key))
             try:
-                for chunk in response.stream(CHUNK):
-                    digest.update(chunk)
-                    sink(chunk)
+                yield from response.stream(CHUNK)
             finally:
                 response.close()
                 response.release_conn()
-        return digest.hexdigest()
 
     def get_bytes(self, key: str) -> bytes:
-        buf = io.BytesIO()
-        self._stream(key, buf.write)
-        return verify(key, buf.getvalue())
+        return verify(key, b"".join(self._chunks(key)))
 
     def download(self, key: str, dest: Path) -> Path:
-        dest = Path(dest)
-        fd, name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.")
-        tmp = Path(name)
-        try:
-            with os.fdopen(fd, "wb") as out:
-                sha = self._stream(key, out.write)
-            if sha != sha_from_key(key):
-                raise IntegrityError(f"Dữ liệu của {key} không khớp mã kiểm tra SHA-256")
-            os.replace(tmp, dest)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return dest
+        return save_checked(key, dest, self._chunks(key))
 
     def exists(self, key: str) -> bool:
         self._ready()

@@ -14,7 +14,7 @@ import io
 import pikepdf
 from PIL import Image
 
-from ocr import add_page
+from ocr import add_page, jpeg_image
 
 PAGE_LIMIT = 150_000  # bytes per A4 page
 _STEPS = ((150, 55), (150, 45), (150, 35), (120, 40), (100, 35), (72, 30))  # (dpi, JPEG quality), best first
@@ -42,15 +42,15 @@ def page_jpeg(image_bytes: bytes, dpi: int, limit: int = PAGE_LIMIT) -> tuple[by
     return buf.getvalue(), source_dpi * scaled[target].width / image.width
 
 
-def entry_pdf(pages: list[tuple[bytes, int, int, float, bytes | None]], title: str) -> bytes:
-    """A PDF of the given pages, each ``(jpeg, width px, height px, dpi, text page or None)``: the JPEG under the
-    text page's words where there is one, otherwise drawn alone at its real size."""
+def entry_pdf(pages: list[tuple[bytes, float, bytes | None]], title: str) -> bytes:
+    """A PDF of the given pages, each ``(jpeg, dpi, text page or None)``: the JPEG under the text page's words where
+    there is one, otherwise drawn alone at its real size."""
     with pikepdf.Pdf.new() as pdf, contextlib.ExitStack() as texts:
-        for jpeg, w, h, dpi, text in pages:
+        for jpeg, dpi, text in pages:
             if text is not None:
                 add_page(pdf, text, jpeg, texts)
             else:
-                _scan_alone(pdf, jpeg, w, h, dpi)
+                _scan_alone(pdf, jpeg, dpi)
         pdf.docinfo["/Title"] = title
         pdf.docinfo["/Producer"] = "Sohoa"
         buf = io.BytesIO()
@@ -58,19 +58,11 @@ def entry_pdf(pages: list[tuple[bytes, int, int, float, bytes | None]], title: s
         return buf.getvalue()
 
 
-def _scan_alone(pdf: pikepdf.Pdf, jpeg: bytes, w: int, h: int, dpi: float) -> None:
-    """A page of ``jpeg`` alone (RGB, ``w`` × ``h`` pixels at ``dpi``), drawn at its real size."""
-    xobject = pikepdf.Stream(pdf, jpeg)
-    xobject.Type, xobject.Subtype = pikepdf.Name.XObject, pikepdf.Name.Image
-    xobject.Width, xobject.Height, xobject.BitsPerComponent = w, h, 8
-    xobject.ColorSpace, xobject.Filter = pikepdf.Name.DeviceRGB, pikepdf.Name.DCTDecode
+def _scan_alone(pdf: pikepdf.Pdf, jpeg: bytes, dpi: float) -> None:
+    """A page of ``jpeg`` alone, drawn at its real size at ``dpi``."""
+    image, w, h = jpeg_image(pdf, jpeg)
     pw, ph = w * 72 / dpi, h * 72 / dpi
     content = pikepdf.Stream(pdf, f"q {pw:.2f} 0 0 {ph:.2f} 0 0 cm /Im0 Do Q".encode())
     pdf.pages.append(pikepdf.Page(pikepdf.Dictionary(
         Type=pikepdf.Name.Page, MediaBox=[0, 0, round(pw, 2), round(ph, 2)],
-        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=xobject)), Contents=content)))
-
-
-def jpeg_size(jpeg: bytes) -> tuple[int, int]:
-    with Image.open(io.BytesIO(jpeg)) as im:
-        return im.size
+        Resources=pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image)), Contents=content)))

@@ -31,7 +31,7 @@ from storage.models import Batch, Record, RecordPage
 from storage.objects import ObjectStore
 from workers.batches import existing_batch
 
-from .pdfs import PAGE_LIMIT, entry_pdf, jpeg_size, page_jpeg
+from .pdfs import PAGE_LIMIT, entry_pdf, page_jpeg
 from .table import Column, cell, columns
 
 FORMATS = ("moj", "csv", "jsonl", "pdf")
@@ -201,8 +201,8 @@ _META = ("record_id", "type", "batch_book", "batch_years", "batch_authority", "s
 def _write_zip(path: Path, entries: list[Record], names: dict[str, str], store: ObjectStore,
                dpi: int) -> tuple[Path, int, int]:
     """Returns the zip, the number of PDFs and the largest PDF's bytes per page."""
-    # page id → (jpeg, w, h, dpi, text page): each page compressed once, within what its text page leaves of the limit
-    jpegs: dict[str, tuple[bytes, int, int, float, bytes | None]] = {}
+    # page id → (jpeg, dpi, text page): each page compressed once, within what its text page leaves of the limit
+    jpegs: dict[str, tuple[bytes, float, bytes | None]] = {}
     largest = count = 0
     tmp = path.with_suffix(".zip.part")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_STORED) as zf:  # JPEG does not deflate
@@ -214,7 +214,7 @@ def _write_zip(path: Path, entries: list[Record], names: dict[str, str], store: 
                 if p.id not in jpegs:
                     text = text_page_of(store.get_bytes(p.pdf_key) if p.pdf_key else None)
                     jpeg, page_dpi = page_jpeg(store.get_bytes(p.image_key), dpi, PAGE_LIMIT - len(text or b""))
-                    jpegs[p.id] = (jpeg, *jpeg_size(jpeg), page_dpi, text)
+                    jpegs[p.id] = (jpeg, page_dpi, text)
             pdf = entry_pdf([jpegs[p.id] for p in pages], names[r.id][:-4])
             zf.writestr(names[r.id], pdf)
             count += 1
