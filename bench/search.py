@@ -13,7 +13,8 @@ pass over the records, its places looked up as a command does (a new home's, and
 set-up where the code has one); "warm" the same records again into a second, empty index, as a long reindex runs once
 its caches hold the archive's places and names (--no-warm skips it). Queries: latency and CPU, p50/p95, once
 Elasticsearch's merges of the new index have settled and after 50 untimed queries of each kind about other
-people (a server that has been answering: its code compiled, common names' postings cached).
+people (a server that has been answering: its code compiled, common names' postings cached); then the same
+queries as the officer's search page asks them, each with its counts by type and year ("with facets").
 """
 from __future__ import annotations
 
@@ -68,12 +69,15 @@ def officer_queries(sample: list, seed: int) -> dict[str, list]:
     }
 
 
-def timed(ix, queries: list) -> dict[str, float]:
-    """Latency (wall) and CPU (this process's, all its threads) per query, in ms."""
+def timed(ix, queries: list, facets: bool = False) -> dict[str, float]:
+    """Latency (wall) and CPU (this process's, all its threads) per query, in ms; with ``facets``, of the
+    officer's search page: the search and its counts by type and year (``ix.facets``)."""
     lat, cpu, found = [], [], 0
     for q in queries:
         t, c = time.perf_counter(), time.process_time()
         res = ix.search(q)
+        if facets:
+            ix.facets(q)
         lat.append((time.perf_counter() - t) * 1000)
         cpu.append((time.process_time() - c) * 1000)
         found += res.total > 0
@@ -192,6 +196,7 @@ def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = Tru
             for qs in officer_queries(sample, seed + 1).values():  # other people: what a running server has
                 timed(ix, qs[:WARM_UP])  # seen (compiled code, common names cached), not these queries' answers
             out["kinds"] = {kind: timed(ix, qs) for kind, qs in queries.items()}
+            out["page"] = {kind: timed(ix, qs, facets=True) for kind, qs in queries.items()}
         finally:
             if not index_dir:
                 _done(ix)
@@ -350,6 +355,10 @@ def _rows(engine: str, n: int, new: dict, old: dict | None, shards: int | None =
             rows.append(_row(engine, n, f"{kind}: {stat} ms", o and o[stat], m[stat], "{:.1f}"))
         if m["found"] < 1 or (o and o["found"] < 1):
             rows.append([engine, f"{n:,}", f"{kind}: found", o and f"{o['found']:.0%}", f"{m['found']:.0%}", ""])
+    for kind, m in new.get("page", {}).items():  # the officer's search page: the search and its facets
+        o = old["page"][kind] if old and "page" in old else None
+        for stat in ("p50", "p95"):
+            rows.append(_row(engine, n, f"{kind}, with facets: {stat} ms", o and o[stat], m[stat], "{:.1f}"))
     return rows
 
 
