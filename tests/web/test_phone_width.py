@@ -1,0 +1,49 @@
+"""Each role's pages on a phone (390 CSS pixels wide, as Chromium emulates one): a clerk photographs books and
+watches their progress there, a citizen reads their papers. Nothing may widen the page past the screen; a wide
+table scrolls within itself."""
+from __future__ import annotations
+
+import pytest
+
+from .conftest import PASSWORD
+from .test_browser_story import ARGS, CHROMIUM, server  # noqa: F401 (the served installation)
+
+pytestmark = pytest.mark.browser
+PHONE = {"width": 390, "height": 844}
+# Each role's pages by address, or by a link followed from the page before: a book's page from the progress
+# page; a record, once the officer has said why, from a search.
+PAGES = {"clerk": ["/upload", "/review", "/keying", "/progress", "#live-batches a"],
+         "officer": ["/dossiers", "/?q=nguyen", "article.hit h3 a", "text=Giải quyết yêu cầu của công dân"],
+         "citizen": ["/cong-dan"], "admin": ["/admin/users", "/admin/audit"]}
+
+
+def test_no_page_is_wider_than_a_phone(server):  # noqa: F811
+    from playwright.sync_api import sync_playwright
+
+    wider, seen = {}, []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for role, paths in PAGES.items():
+                page = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True).new_page()
+                page.goto(server + "/login")
+                page.get_by_label("Tên đăng nhập").fill(role)
+                page.get_by_label("Mật khẩu").fill(PASSWORD)
+                page.get_by_role("button", name="Đăng nhập").click()
+                page.wait_for_load_state()
+                for path in paths:
+                    if path.startswith("/"):
+                        assert page.goto(server + path).ok, path
+                    else:
+                        page.locator(path).first.click()
+                        page.wait_for_load_state()
+                        path = page.url.removeprefix(server)
+                    seen.append(path)
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > PHONE["width"]:
+                        wider[path] = width
+                page.context.close()
+        finally:
+            browser.close()
+    assert any(p.startswith("/batches/") for p in seen) and any(p.startswith("/records/") for p in seen), seen
+    assert not wider, f"pages wider than a {PHONE['width']}-pixel phone: {wider}"
