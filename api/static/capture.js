@@ -89,7 +89,7 @@
         Array.prototype.forEach.call(e.dataTransfer.files, function (f) { add(f, f.name); });
       }
     });
-    ["pick-files", "pick-folder"].forEach(function (id) {
+    ["pick-files", "pick-folder", "pick-camera"].forEach(function (id) {
       document.getElementById(id).addEventListener("change", function (e) {
         Array.prototype.forEach.call(e.target.files, function (f) { add(f, f.webkitRelativePath || f.name); });
         e.target.value = "";

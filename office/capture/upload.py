@@ -79,11 +79,13 @@ def staged_name(raw: str) -> PurePosixPath:
 
 
 def _place(stage: Path, item: Incoming) -> None:
-    target = stage / staged_name(item.name)
+    first = target = stage / staged_name(item.name)
     n = 1
-    while target.exists():  # the same name twice (two folders flattened): keep both
+    # The same name again (a phone's camera calls every shot "image.jpg", two folders flattened): each kept, as
+    # "image_2.jpg" and on, which the book's natural order puts after "image.jpg", in the order sent.
+    while target.exists():
         n += 1
-        target = target.with_name(f"{target.stem} ({n}){target.suffix}")
+        target = first.with_name(f"{first.stem}_{n}{first.suffix}")
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.move(item.path, target)
 

@@ -153,6 +153,18 @@ def test_heic_phone_photos_and_folders_keep_their_names(clerk, tmp_path):
     wait_finished(clerk, answer.json()["batch_id"])
 
 
+def test_photos_sent_under_one_name_keep_the_order_they_were_taken(clerk):
+    """A phone's camera names every photo it hands the browser "image.jpg" (iOS): the book keeps them in the
+    order sent, each under a name of its own (the first keeps its name; before, the third sent came first, as
+    "image (2) (3).jpg")."""
+    shots = [("files", ("image.jpg", image_bytes("JPEG", (300 + n, 400)))) for n in range(3)]
+    answer = clerk.post("/api/v1/batches", data={"type": "auto"}, files=shots)
+    assert answer.status_code == 201, answer.text
+    pages = clerk.get(f"/api/v1/batches/{answer.json()['batch_id']}/pages").json()
+    assert [p["source"] for p in pages] == ["image.jpg", "image_2.jpg", "image_3.jpg"]
+    wait_finished(clerk, answer.json()["batch_id"])
+
+
 def test_metadata_and_permissions_are_checked(app, clerk):
     png = ("files", ("a.png", image_bytes("PNG")))
     wrong = clerk.post("/api/v1/batches", data={"type": "khai-sinh"}, files=[png])

@@ -48,3 +48,36 @@ def test_no_page_is_wider_than_a_phone(server):  # noqa: F811
     for followed in ("/batches/", "/keying/", "/records/"):
         assert any(p.startswith(followed) for p in seen), seen
     assert not wider, f"pages wider than a {PHONE['width']}-pixel phone: {wider}"
+
+
+def test_a_phone_offers_its_camera_for_each_page(server, tmp_path):  # noqa: F811
+    """On a touch screen the upload page offers the camera (the back one, a photo per page, added to the book's
+    files in the order taken); a desk's computer sees the file and folder choosers only."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.ingest.ingest_files import image_bytes
+
+    shot = tmp_path / "image.jpg"
+    shot.write_bytes(image_bytes("JPEG", (300, 400)))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            for phone in (True, False):
+                size = PHONE if phone else {"width": 1280, "height": 900}
+                page = browser.new_context(locale="vi-VN", viewport=size, is_mobile=phone, has_touch=phone).new_page()
+                page.goto(server + "/upload")
+                page.get_by_label("Tên đăng nhập").fill("clerk")
+                page.get_by_label("Mật khẩu").fill(PASSWORD)
+                page.get_by_role("button", name="Đăng nhập").click()
+                camera = page.locator("#pick-camera")
+                if not phone:
+                    expect(camera).to_be_hidden()
+                    continue
+                expect(camera).to_be_visible()
+                assert camera.get_attribute("capture") == "environment"
+                for _ in range(2):
+                    camera.set_input_files(str(shot))
+                expect(page.locator("#chosen tbody tr")).to_have_count(2)
+                page.context.close()
+        finally:
+            browser.close()
