@@ -14,7 +14,8 @@ set-up where the code has one); "warm" the same records again into a second, emp
 its caches hold the archive's places and names (--no-warm skips it). Queries: latency and CPU, p50/p95, once
 Elasticsearch's merges of the new index have settled and after 50 untimed queries of each kind about other
 people (a server that has been answering: its code compiled, common names' postings cached); then the same
-queries as the officer's search page asks them, each with its counts by type and year ("with facets").
+queries as the officer's search page asks them, each with its counts by type and year ("with facets"), and
+each one's second page asked right after its first ("next page").
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 QUERIES_PER_KIND = 200
@@ -69,21 +71,25 @@ def officer_queries(sample: list, seed: int) -> dict[str, list]:
     }
 
 
-def timed(ix, queries: list, facets: bool = False) -> dict[str, float]:
+def timed(ix, queries: list, facets: bool = False, turned: bool = False) -> dict[str, float] | list[dict]:
     """Latency (wall) and CPU (this process's, all its threads) per query, in ms; with ``facets``, of the
-    officer's search page: the search and its counts by type and year (``ix.facets``)."""
-    lat, cpu, found = [], [], 0
-    for q in queries:
-        t, c = time.perf_counter(), time.process_time()
-        res = ix.search(q)
-        if facets:
-            ix.facets(q)
-        lat.append((time.perf_counter() - t) * 1000)
-        cpu.append((time.process_time() - c) * 1000)
-        found += res.total > 0
+    officer's search page: the search and its counts by type and year (``ix.facets``). With ``turned`` too,
+    each query's second page right after its first, as an officer turns it, timed apart: [first, second]."""
+    pages = [queries, [replace(q, offset=q.limit) for q in queries]] if turned else [queries]
+    lat, cpu, found = [[] for _ in pages], [[] for _ in pages], [0 for _ in pages]
+    for asked in zip(*pages, strict=True):
+        for i, q in enumerate(asked):
+            t, c = time.perf_counter(), time.process_time()
+            res = ix.search(q)
+            if facets:
+                ix.facets(q)
+            lat[i].append((time.perf_counter() - t) * 1000)
+            cpu[i].append((time.process_time() - c) * 1000)
+            found[i] += res.total > 0
     p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
-    return {"p50": statistics.median(lat), "p95": p95(lat), "cpu p50": statistics.median(cpu), "cpu p95": p95(cpu),
-            "found": found / len(queries)}
+    out = [{"p50": statistics.median(lat[i]), "p95": p95(lat[i]), "cpu p50": statistics.median(cpu[i]),
+            "cpu p95": p95(cpu[i]), "found": found[i] / len(queries)} for i in range(len(pages))]
+    return out if turned else out[0]
 
 
 def load(ix, n: int, seed: int) -> dict[str, float]:
@@ -196,7 +202,9 @@ def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = Tru
             for qs in officer_queries(sample, seed + 1).values():  # other people: what a running server has
                 timed(ix, qs[:WARM_UP])  # seen (compiled code, common names cached), not these queries' answers
             out["kinds"] = {kind: timed(ix, qs) for kind, qs in queries.items()}
-            out["page"] = {kind: timed(ix, qs, facets=True) for kind, qs in queries.items()}
+            paged = {kind: timed(ix, qs, facets=True, turned=True) for kind, qs in queries.items()}
+            out["page"] = {kind: first for kind, (first, _) in paged.items()}
+            out["next page"] = {kind: second for kind, (_, second) in paged.items()}
         finally:
             if not index_dir:
                 _done(ix)
@@ -355,10 +363,11 @@ def _rows(engine: str, n: int, new: dict, old: dict | None, shards: int | None =
             rows.append(_row(engine, n, f"{kind}: {stat} ms", o and o[stat], m[stat], "{:.1f}"))
         if m["found"] < 1 or (o and o["found"] < 1):
             rows.append([engine, f"{n:,}", f"{kind}: found", o and f"{o['found']:.0%}", f"{m['found']:.0%}", ""])
-    for kind, m in new.get("page", {}).items():  # the officer's search page: the search and its facets
-        o = old["page"][kind] if old and "page" in old else None
-        for stat in ("p50", "p95"):
-            rows.append(_row(engine, n, f"{kind}, with facets: {stat} ms", o and o[stat], m[stat], "{:.1f}"))
+    for page, label in (("page", "with facets"), ("next page", "next page with facets")):
+        for kind, m in new.get(page, {}).items():  # the officer's search page: the search and its facets
+            o = old[page][kind] if old and page in old else None
+            for stat in ("p50", "p95"):
+                rows.append(_row(engine, n, f"{kind}, {label}: {stat} ms", o and o[stat], m[stat], "{:.1f}"))
     return rows
 
 

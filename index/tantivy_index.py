@@ -21,7 +21,7 @@ import os
 import shutil
 import threading
 import zlib
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -56,6 +56,11 @@ MAX_SHARDS = 4
 WRITER_HEAP = 50_000_000
 PART_SIZE = 65_536  # records of a shard in one part (``search``): a small archive is one part, searched as before
 PAGE = SearchQuery().limit  # the hits an officer sees first
+# Queries whose facets are kept until the index changes (a few hundred bytes each): an officer turning the pages of
+# a broad search, or coming back to it from a record, is not made to count every match again (at ten million
+# records a fuzzy name's facets cost 157 ms at p95, docs/benchmarks.md, search, session 52). Elasticsearch keeps
+# such counts in its shard request cache the same way.
+FACETS_KEPT = 256
 RARE_SPELLING = 0.01  # of the records: a spelling in fewer is looked for apart (``TantivyIndex._best``)
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
 
@@ -204,6 +209,8 @@ class TantivyIndex:
         self._lock = threading.Lock()
         self._pool: ThreadPoolExecutor | None = None
         self._builders: Builders | None = None
+        self._facets: OrderedDict[tuple, Facets] = OrderedDict()
+        self._facets_lock = threading.Lock()
 
     def mark_outdated(self) -> None:
         """Make the next opening drop this index, as one of an older schema, and report it ``was_reset``: for a
@@ -400,7 +407,37 @@ class TantivyIndex:
             return tantivy.Query.all_query()
         return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in must])
 
+    def _generation(self) -> tuple | None:
+        """What changes with every commit to the index, by any process: each shard's ``meta.json``, which Tantivy
+        writes anew (a new file renamed into place) at each commit and merge. None in memory (not kept)."""
+        if self.path is None:
+            return None
+        try:
+            return tuple((st.st_ino, st.st_mtime_ns, st.st_size)
+                         for st in (os.stat(d / "meta.json") for d in sorted(self.path.glob("s[0-9]*"))))
+        except FileNotFoundError:  # a shard not yet committed
+            return None
+
     def facets(self, query: SearchQuery) -> Facets:
+        """Counts by type and year, kept for ``FACETS_KEPT`` queries until the index changes (whatever the page
+        asked: offset and limit are no part of them). The same object is returned to each asker: not to be
+        changed."""
+        generation = self._generation()
+        key = (generation, query.text, tuple(sorted(query.fields.items())), query.type, query.year_from,
+               query.year_to, query.authority)
+        with self._facets_lock:
+            if (kept := self._facets.get(key)) is not None:
+                self._facets.move_to_end(key)
+                return kept
+        counted = self._count_facets(query)
+        if generation is not None:  # counted after the generation was read: never older than its key
+            with self._facets_lock:
+                self._facets[key] = counted
+                while len(self._facets) > FACETS_KEPT:
+                    self._facets.popitem(last=False)
+        return counted
+
+    def _count_facets(self, query: SearchQuery) -> Facets:
         parsed = query.parsed()
         types = {"t": {"terms": {"field": "type", "size": 10}}}
         years = {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}}
