@@ -133,7 +133,7 @@ def measure(ix, pid: int | None, sample: list, seed: int) -> dict:
     kinds = {}
     for kind, queries in officer_queries(sample, seed).items():
         before = cpu_s(pid)
-        got = timed(ix, queries)
+        got = timed(ix, queries)[0]
         got["node cpu"] = (cpu_s(pid) - before) * 1000 / len(queries)
         kinds[kind] = got
     used, most = heap_used(client)

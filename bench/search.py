@@ -71,13 +71,13 @@ def officer_queries(sample: list, seed: int) -> dict[str, list]:
     }
 
 
-def timed(ix, queries: list, facets: bool = False, turned: bool = False) -> dict[str, float] | list[dict]:
-    """Latency (wall) and CPU (this process's, all its threads) per query, in ms; with ``facets``, of the
-    officer's search page: the search and its counts by type and year (``ix.facets``). With ``turned`` too,
-    each query's second page right after its first, as an officer turns it, timed apart: [first, second]."""
-    pages = [queries, [replace(q, offset=q.limit) for q in queries]] if turned else [queries]
-    lat, cpu, found = [[] for _ in pages], [[] for _ in pages], [0 for _ in pages]
-    for asked in zip(*pages, strict=True):
+def timed(ix, queries: list, facets: bool = False, pages: int = 1) -> list[dict[str, float]]:
+    """Latency (wall) and CPU (this process's, all its threads) per query, in ms, for each of ``pages`` pages
+    asked one after the other, as an officer turns them; with ``facets``, of the officer's search page: the
+    search and its counts by type and year (``ix.facets``)."""
+    paged = [[replace(q, offset=page * q.limit) for q in queries] for page in range(pages)]
+    lat, cpu, found = [[] for _ in paged], [[] for _ in paged], [0 for _ in paged]
+    for asked in zip(*paged, strict=True):
         for i, q in enumerate(asked):
             t, c = time.perf_counter(), time.process_time()
             res = ix.search(q)
@@ -87,9 +87,8 @@ def timed(ix, queries: list, facets: bool = False, turned: bool = False) -> dict
             cpu[i].append((time.process_time() - c) * 1000)
             found[i] += res.total > 0
     p95 = lambda xs: statistics.quantiles(xs, n=20)[18]  # noqa: E731
-    out = [{"p50": statistics.median(lat[i]), "p95": p95(lat[i]), "cpu p50": statistics.median(cpu[i]),
-            "cpu p95": p95(cpu[i]), "found": found[i] / len(queries)} for i in range(len(pages))]
-    return out if turned else out[0]
+    return [{"p50": statistics.median(lat[i]), "p95": p95(lat[i]), "cpu p50": statistics.median(cpu[i]),
+             "cpu p95": p95(cpu[i]), "found": found[i] / len(queries)} for i in range(pages)]
 
 
 def load(ix, n: int, seed: int) -> dict[str, float]:
@@ -201,8 +200,8 @@ def measure(engine: str, n: int, seed: int, es_url: str | None, warm: bool = Tru
             settled(ix)
             for qs in officer_queries(sample, seed + 1).values():  # other people: what a running server has
                 timed(ix, qs[:WARM_UP])  # seen (compiled code, common names cached), not these queries' answers
-            out["kinds"] = {kind: timed(ix, qs) for kind, qs in queries.items()}
-            paged = {kind: timed(ix, qs, facets=True, turned=True) for kind, qs in queries.items()}
+            out["kinds"] = {kind: timed(ix, qs)[0] for kind, qs in queries.items()}
+            paged = {kind: timed(ix, qs, facets=True, pages=2) for kind, qs in queries.items()}
             out["page"] = {kind: first for kind, (first, _) in paged.items()}
             out["next page"] = {kind: second for kind, (_, second) in paged.items()}
         finally:

@@ -225,6 +225,7 @@ class TantivyIndex:
             [path / f"s{i}" for i in range(shards or default_shards())]
         for d in dirs:
             d.mkdir(exist_ok=True)
+        self._dirs = dirs
         return [tantivy.Index(self.schema, path=str(d), reuse=True) for d in dirs]
 
     def _each(self, work: Any, over: Sequence[Any] | None = None) -> list[Any]:
@@ -414,7 +415,7 @@ class TantivyIndex:
             return None
         try:
             return tuple((st.st_ino, st.st_mtime_ns, st.st_size)
-                         for st in (os.stat(d / "meta.json") for d in sorted(self.path.glob("s[0-9]*"))))
+                         for st in (os.stat(d / "meta.json") for d in self._dirs))
         except FileNotFoundError:  # a shard not yet committed
             return None
 

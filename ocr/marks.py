@@ -66,6 +66,10 @@ class Mark:
     def contains(self, x: float, y: float) -> bool:
         return self.left <= x <= self.left + self.width and self.top <= y <= self.top + self.height
 
+    def overlaps(self, other: Mark) -> bool:
+        return self.left < other.left + other.width and other.left < self.left + self.width \
+            and self.top < other.top + other.height and other.top < self.top + self.height
+
 
 def _shape(component: np.ndarray, pieces: int) -> tuple[str | None, float]:
     """SEAL (round), STAMP (boxed) or None for a mark's 0/1 ink cut to its box, made of ``pieces`` separate

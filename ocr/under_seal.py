@@ -280,9 +280,10 @@ def _between_words(img: np.ndarray, x: int, y0: int, y1: int, step: int, space: 
     return x + step * int(np.argmax(runs))
 
 
-def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height: int) -> np.ndarray:
-    """The band along a stamp's box (at ``left``, ``top`` in a crop of ``shape``; a tilted frame stays in it)."""
-    b, right, bottom = _FRAME, left + width, top + height
+def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height: int, band: int = _FRAME) -> np.ndarray:
+    """The band along a stamp's box (at ``left``, ``top`` in a crop of ``shape``; a tilted frame stays in it),
+    ``band`` pixels either side of its sides (inside only, where the box is the crop)."""
+    b, right, bottom = band, left + width, top + height
     band = np.zeros(shape, bool)
     band[max(0, top - b):bottom + b, max(0, left - b):right + b] = True
     band[top + b:bottom - b, left + b:right - b] = False
@@ -298,15 +299,6 @@ _SHARP = 0.3
 _STAMP_CUT = 2 / 3
 
 
-def _frame(crop: np.ndarray) -> np.ndarray:
-    """A stamp's frame in its box's crop: a band along each side, a twentieth of the shorter side wide."""
-    h, w = crop.shape
-    band = max(3, min(h, w) // 20)
-    mask = np.zeros((h, w), bool)
-    mask[:band], mask[-band:], mask[:, :band], mask[:, -band:] = True, True, True, True
-    return mask
-
-
 def sharpness(grey: np.ndarray, print_dark: float) -> float:
     """The share of the page's inked pixels (darker than 160) as dark as its print's core: 0.5–0.6 on a clean scan,
     about 0.35 on an office scan, 0.1–0.25 on a blurred copy, whose strokes fade through greys."""
@@ -315,25 +307,22 @@ def sharpness(grey: np.ndarray, print_dark: float) -> float:
     return int(np.count_nonzero(sample < print_dark + 40)) / inked if inked else 0.0
 
 
-def _overlaps(a: Mark, b: Mark) -> bool:
-    return a.left < b.left + b.width and b.left < a.left + a.width and a.top < b.top + b.height \
-        and b.top < a.top + a.height
-
-
 def wash_pale_stamps(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray | None = None) -> np.ndarray:
     """``grey`` (a page where colour found no mark) with its pale receipt stamps' ink made paper (above), their
     grey read on the frame in ``framed`` (the same page before its rules, a stamp's frame among them, were erased;
     default ``grey``). A stamp box over a seal is the signer's block taken for a stamp, and is left."""
-    stamps = [m for m in marks if m.kind == STAMP and not any(o.kind == SEAL and _overlaps(m, o) for o in marks)]
+    stamps = [m for m in marks if m.kind == STAMP and not any(o.kind == SEAL and m.overlaps(o) for o in marks)]
     if not stamps:
         return grey
     print_dark = print_level(grey)
     if sharpness(grey, print_dark) < _SHARP:
         return grey
-    out = grey
+    out, source = grey, grey if framed is None else framed
     for m in stamps:
-        crop = (grey if framed is None else framed)[m.top:m.top + m.height, m.left:m.left + m.width]
-        ink = crop[_frame(crop) & (crop < 160)] if crop.size else crop
+        crop = source[m.top:m.top + m.height, m.left:m.left + m.width]
+        # the frame: a band inside each side, a twentieth of the shorter side wide
+        frame = stamp_frame(crop.shape, 0, 0, *crop.shape[::-1], band=max(3, min(crop.shape) // 20))
+        ink = crop[frame & (crop < 160)] if crop.size else crop
         level = float(np.median(ink)) if ink.size >= _MARK_INK else print_dark
         if level - print_dark < _PALE_STAMP:
             continue
