@@ -6,12 +6,14 @@ office.records.service's; here the matched words are marked for display.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Annotated
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup, escape
+from pydantic import BaseModel, Field
 
 from domain.records import NAME_FIELDS, TITLE_FIELDS, RecordType
 from index import SearchQuery
@@ -88,26 +90,55 @@ def run_search(request: Request, principal: Principal, query: SearchQuery, dossi
     return result
 
 
+def _shown(result: dict) -> int:
+    """How many of a search's hits its pages reach: they end at the deepest offset allowed, past which the search
+    is narrowed instead."""
+    return min(result["total"], MAX_OFFSET + PAGE)
+
+
+class SearchForm(BaseModel):
+    """The search page's form, as the page and its counts read it: text as typed (a year need not be a number)."""
+
+    q: SearchText = ""
+    type: str = ""
+    authority: Annotated[str, Field(max_length=200)] = ""
+    year_from: Annotated[str, Field(max_length=8)] = ""
+    year_to: Annotated[str, Field(max_length=8)] = ""
+    dossier: Annotated[str, Field(max_length=40)] = ""
+
+    def query(self, offset: int = 0) -> SearchQuery:
+        rtype = self.type if self.type in {t.value for t in RecordType} else None
+        return SearchQuery(text=self.q.strip(), type=rtype, authority=self.authority.strip() or None,
+                           year_from=_int(self.year_from), year_to=_int(self.year_to), limit=PAGE, offset=offset)
+
+    def link(self, path: str = "/") -> Callable[..., str]:
+        """A link to ``path`` with the form's values, some changed; empty ones left out."""
+        params = self.model_dump()
+        return lambda **changes: path + "?" + urlencode(
+            {k: v for k, v in {**params, **changes}.items() if v not in ("", None)})
+
+
 @router.get("/", include_in_schema=False)
-def search_page(request: Request, principal: Annotated[Principal, Depends(can_search)], q: SearchText = "",
-                type: str = "", authority: Annotated[str, Query(max_length=200)] = "",
-                year_from: Annotated[str, Query(max_length=8)] = "", year_to: Annotated[str, Query(max_length=8)] = "",
-                dossier: Annotated[str, Query(max_length=40)] = "", offset: Offset = 0) -> Response:
-    rtype = type if type in {t.value for t in RecordType} else None
-    query = SearchQuery(text=q.strip(), type=rtype, authority=authority.strip() or None, year_from=_int(year_from),
-                        year_to=_int(year_to), limit=PAGE, offset=offset)
-    searched = bool(query.text or rtype or query.authority or query.year_from or query.year_to)
-    result = run_search(request, principal, query, dossier or None, True) if searched else None
-    params = {"q": q, "type": type, "authority": authority, "year_from": year_from, "year_to": year_to,
-              "dossier": dossier}
+def search_page(request: Request, principal: Annotated[Principal, Depends(can_search)],
+                form: Annotated[SearchForm, Query()], offset: Offset = 0, counts: bool = False) -> Response:
+    query = form.query(offset)
+    searched = bool(query.text or query.type or query.authority or query.year_from or query.year_to)
+    # A broad search's counts are asked after its hits (by app.js, or by the link shown without it): counting
+    # every match of a common name at ten million records costs more than the page of hits (``service.counts``).
+    result = run_search(request, principal, query, form.dossier or None, True if counts else None) if searched else None
+    return render(request, "search.html", result=result, params=form.model_dump(), field_labels=FIELD_LABELS_VI,
+                  link=form.link(), counted=form.link("/search/counts"), offset=offset, page=PAGE,
+                  shown=_shown(result) if result else 0)
 
-    def link(**changes: object) -> str:
-        return "/?" + urlencode({k: v for k, v in {**params, **changes}.items() if v not in ("", None)})
 
-    # the pages an officer can turn to end at the deepest offset allowed: past it, the search is narrowed instead
-    shown = min(result["total"], MAX_OFFSET + PAGE) if result else 0
-    return render(request, "search.html", result=result, params=params, field_labels=FIELD_LABELS_VI, link=link,
-                  offset=offset, page=PAGE, shown=shown)
+@router.get("/search/counts", include_in_schema=False)
+def search_counts(request: Request, principal: Annotated[Principal, Depends(can_search)],
+                  form: Annotated[SearchForm, Query()]) -> Response:
+    """The search page's facets and exact total as the page shows them (``_facets.html``), for app.js to put in
+    place of "Đang đếm…". Counts only, no record: not audited (the search itself was)."""
+    result = service.counts(state(request).ctx, form.query())
+    return render(request, "_facets.html", fragment=True, result=result, params=form.model_dump(),
+                  link=form.link(), shown=_shown(result))
 
 
 @router.get("/api/v1/search", tags=["search"], response_model_exclude_unset=True,  # no "facets" key unless asked

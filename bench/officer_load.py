@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import html
 import io
 import json
 import os
@@ -42,8 +43,10 @@ from .common import PeakRss, machine, table, typo
 PASSWORD = "Can-bo-mot-cua-2024"
 PER_BOOK = 500  # records (one per page) per scanned book
 SCAN_PAGES_PER_TYPE = 2  # distinct rendered scans per record type, shared by all pages of that type
-KINDS = ("search page", "record page", "crop (JPEG)", "page image (JPEG)", "API search (JSON)")
+KINDS = ("search page", "search counts (after its hits)", "record page", "crop (JPEG)", "page image (JPEG)",
+         "API search (JSON)")
 _HIT = re.compile(r'href="/records/([^"?]+)\?q=')
+_COUNTS = re.compile(r'data-counts="([^"]+)"')
 _IMAGE = re.compile(r'src="/api/v1/pages/([0-9a-f]+)/image')
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
@@ -297,6 +300,8 @@ async def officer(base: str, username: str, qs: dict[str, list[dict[str, str]]],
             stats.searches += 1
             hits = _HIT.findall(resp.text) if resp is not None else []
             stats.found += bool(hits)
+            if resp is not None and (counts := _COUNTS.search(resp.text)):  # a broad search's, asked by app.js
+                await _get(client, stats, "search counts (after its hits)", html.unescape(counts.group(1)))
             await pause()
             if not hits or time.perf_counter() >= deadline_at[0]:
                 continue

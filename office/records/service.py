@@ -153,16 +153,14 @@ def facets(ctx: Context, base: SearchQuery) -> dict[str, dict[str, int]]:
 
 
 def officer_search(query: SearchQuery, ctx: Context, *, actor: Actor, dossier_id: str | None = None,
-                   with_facets: bool = True) -> dict:
-    """A search by an officer: the hits with the records each may duplicate, the facets if asked; audited with
-    the ids shown (the citizen's access log lists the searches that showed their record)."""
+                   with_facets: bool | None = True) -> dict:
+    """A search by an officer: the hits with the records each may duplicate, the facets if asked (None: only
+    where the matches are few enough to count at once, ``COUNTED`` or fewer; the page asks a broad search's
+    counts after its hits, ``counts``); audited with the ids shown (the citizen's access log lists the searches
+    that showed their record)."""
     result = search(ctx, query)
-    if with_facets:
-        result["facets"] = facets(ctx, query)
-        if result["capped"]:  # the facets counted every match: the exact total comes with them
-            types = result["facets"]["type"]
-            result["total"] = types.get(query.type, 0) if query.type else sum(types.values())
-            result["capped"] = False
+    if with_facets or (with_facets is None and not result["capped"]):
+        result |= counts(ctx, query)
     with ctx.db.session() as s:
         duplicates = people.duplicates_among([h["record_id"] for h in result["hits"]], s=s)
         for hit in result["hits"]:
@@ -171,6 +169,16 @@ def officer_search(query: SearchQuery, ctx: Context, *, actor: Actor, dossier_id
                authority=query.authority, year_from=query.year_from, year_to=query.year_to,
                total=result["total"], shown=[h["record_id"] for h in result["hits"]])
     return result
+
+
+def counts(ctx: Context, query: SearchQuery) -> dict:
+    """A search's facets and its exact total (the facets count every match, past ``COUNTED`` too). Counts only,
+    no record: not audited as a read. At ten million records a broad name's counts cost more than its page of
+    hits (p95 243 against 98 ms, docs/benchmarks.md, search, session 52), so the search page asks them after."""
+    found = facets(ctx, query)
+    types = found["type"]
+    return {"facets": found, "total": types.get(query.type, 0) if query.type else sum(types.values()),
+            "capped": False}
 
 
 def search(ctx: Context, query: SearchQuery) -> dict:

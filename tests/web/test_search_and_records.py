@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from PIL import Image
 
@@ -60,6 +61,41 @@ def test_a_search_matching_more_than_are_counted_says_so_and_how_to_narrow(clien
     # the facets count every match: with them the total is exact again
     faceted = officer.get("/api/v1/search", params={"type": "birth"}).json()
     assert (faceted["total"], faceted["capped"]) == (2, False)
+
+
+def test_a_broad_search_page_shows_its_hits_first_and_its_counts_after(client_for, installation, monkeypatch):
+    officer = client_for("officer")
+    inline = officer.get("/", params={"type": "birth"}).text  # two births: counted with the page
+    assert "(2)" in inline and "data-counts" not in inline and ">2 kết quả" in inline
+    monkeypatch.setattr(index_base, "COUNTED", 1)  # now more than are counted: the counts come after the hits
+    page = officer.get("/", params={"type": "birth", "dossier": "HS-1"}).text
+    assert "Hơn 1 kết quả" in page and "(2)" not in page and "Đang đếm" in page
+    counts_url = re.search(r'data-counts="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert counts_url == "/search/counts?type=birth&dossier=HS-1"
+    searches = _audited(installation, "search")
+    counted = officer.get(counts_url)
+    assert counted.status_code == 200 and _audited(installation, "search") == searches  # counts: no read of a record
+    assert 'id="search-facets"' in counted.text and "(2)" in counted.text and ">2 kết quả" in counted.text
+    assert re.search(r'href="/\?type=birth&amp;year_from=\d+&amp;year_to=\d+&amp;dossier=HS-1"', counted.text)
+    # without the script, the link in their place: the same page counted at once
+    fallback = re.search(r'href="([^"]*counts=1[^"]*)"', page).group(1).replace("&amp;", "&")
+    assert "(2)" in officer.get(fallback).text
+    assert client_for("citizen").get(counts_url).status_code == 403
+    assert officer.get("/search/counts", params={"q": "x" * 5000}).status_code in (400, 422)
+
+
+def _audited(installation, action: str) -> int:
+    from sqlalchemy import func, select
+
+    from storage.audit_models import AuditEntry
+    from workers import Context
+
+    ctx = Context(installation.settings)
+    try:
+        with ctx.db.session() as s:
+            return s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == action))
+    finally:
+        ctx.close()
 
 
 def test_the_search_page_offers_pages_only_as_deep_as_they_can_be_opened(client_for, installation, monkeypatch):
