@@ -5,7 +5,9 @@ runs on every document: `ocrmypdf --rotate-pages --deskew -l vie --jobs N`) on t
     uv run python -m bench ocr_throughput --pages 12 --workers 2
 
 ``--places-seen`` runs the pipeline a second time, on a fresh home holding only the places the first run read
-(``index.places_seen``): an office's next book, whose places were all read before.
+(``index.places_seen``): an office's next book, whose places were all read before. ``--next-book`` runs it again in
+the first run's own installation (its database made, its index and places there), on the same pages saved as
+another file: what every book after an office's first costs.
 The machine may be shared: the load average before and after is printed with the table.
 """
 from __future__ import annotations
@@ -154,6 +156,16 @@ def prepare(workdir: Path, pages: int, degradation: str) -> tuple[Path, list[Pat
     return book.path, images
 
 
+def _resaved(pdf: Path, to: Path) -> Path:
+    """The same pages under another title: another file to the installation, the same rasters to Tesseract."""
+    import pikepdf
+
+    with pikepdf.open(pdf) as book:
+        book.docinfo["/Title"] = "next book"
+        book.save(to)
+    return to
+
+
 def _pipeline(pdf: Path, home: Path, workers: int) -> tuple[WorkerPeak, tuple[Measured, float]]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOHOA_")}
     env.update(SOHOA_HOME=str(home), SOHOA_WORKERS=str(workers))
@@ -171,6 +183,8 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--no-threads-row", action="store_true", help="leave out bare Tesseract with its own threads")
     ap.add_argument("--places-seen", action="store_true",
                     help="run the pipeline again on a fresh home holding the places the first run read")
+    ap.add_argument("--next-book", action="store_true",
+                    help="run the pipeline again in the first run's installation, the same pages as another file")
     args = ap.parse_args(argv)
     load_before = os.getloadavg()[0]
 
@@ -192,6 +206,8 @@ def main(argv: list[str] | None = None) -> None:
             for path in (work / "home").glob("places.sqlite3*"):
                 shutil.copy(path, work / "home2" / path.name)
             seen = _pipeline(pdf, work / "home2", args.workers)
+        # the same pages as another file (its own checksum: not refused as a book already taken in)
+        nxt = _pipeline(_resaved(pdf, work / "next.pdf"), work / "home", args.workers) if args.next_book else None
         # Its Python API, not its command: the command lowers its own priority (nice 5), which on a shared
         # machine would hand it less CPU than the runs beside it. The same options as the command line above.
         peer = None if args.no_ocrmypdf else cpu_measured(
@@ -213,6 +229,8 @@ def main(argv: list[str] | None = None) -> None:
                     "render+clean-up+OCR+fields+store+index+book PDF"))
     if seen:
         rows.append(row("sohoa ingest, its places read before", seen[1], "the same, places.sqlite3 kept"))
+    if nxt:
+        rows.append(row("sohoa ingest, the office's next book", nxt[1], "the same, in the first run's installation"))
     if peer:
         rows.append(row("OCRmyPDF --rotate-pages --deskew -l vie", peer, "render+orientation+deskew+OCR+PDF/A"))
     print(f"ocr_throughput: {n} pages ({args.degradation}), {args.workers} parallel processes — {machine()}; "
@@ -226,6 +244,9 @@ def main(argv: list[str] | None = None) -> None:
         print(f"places read before, CPU by process, s/page: {seen[0].per_page(n)}")
         print(f"places read before / bare (OMP=1) time ratio: {m.seconds / bare.seconds:.2f}× "
               f"(CPU: {cpu / bare_cpu:.2f}×)")
+    if nxt:
+        (m, cpu) = nxt[1]
+        print(f"next book / bare (OMP=1) time ratio: {m.seconds / bare.seconds:.2f}× (CPU: {cpu / bare_cpu:.2f}×)")
     if peer:
         m, cpu = peer
         print(f"pipeline / OCRmyPDF time ratio: {pipe.seconds / m.seconds:.2f}× (CPU: {pipe_cpu / cpu:.2f}×); "
