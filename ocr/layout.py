@@ -299,11 +299,12 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
         # A line with text on one side only (a letter's summary under its number, as wide as its column: it ends
         # where the national name above begins) need only not reach the other side's text: nothing beside it to
         # tell apart, so the strip's margins are its to take ("V/v … quí" ending 22 px short of "CỘNG HÒA").
-        # A line with text on both sides has a gap between them (its pieces are cut there); the strip need keep a
-        # quarter of one clear of each side's text, no more: the two columns' edges move from line to line ("SỞ
-        # VĂN HÓA, THỂ THAO VÀ DU" ends 25 px short of where "CỘNG HÒA" begins on the line above).
+        # A line with text on both sides has a gap between them (its pieces are cut there); the strip need keep an
+        # eighth of one clear of each side's text, no more: the two columns' edges move from line to line ("SỞ
+        # VĂN HÓA, THỂ THAO VÀ DU" ends 25 px short of where "CỘNG HÒA" begins on the line above, 18 px on a
+        # photocopy: a quarter of a gap each side, 24 px, read it as body lines, after the right column's date).
         g0 = lo + _middle_of_widest_run(free)
-        margin = -gap / 2 if n and len({sum(_span(p)) / 2 < g0 for p in ps}) == 1 else gap / 4
+        margin = -gap / 2 if n and len({sum(_span(p)) / 2 < g0 for p in ps}) == 1 else gap / 8
         for p in ps:
             a, b = _span(p)
             now[max(0, int(a - margin) - lo):max(0, int(b + margin) - lo)] = False

@@ -361,6 +361,24 @@ def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_
                           "Quảng Ninh, ngày 18 tháng 8 năm 2026", "Kính gửi: Công an Tỉnh Quảng Ninh."]
 
 
+def test_a_left_header_line_ending_a_letters_height_from_the_national_name_is_still_its_column():
+    """The same department's name on a photocopy, its boxes as Tesseract gave them: "DU." ends 18 px short of where
+    "CỘNG HÒA…" begins on the line above (the strip free on both lines is narrower than a letter). Each line's own
+    gap between its sides is wide, so the block is still two columns; before, it was read as body lines and the
+    name came after the right column's date."""
+    body = "Cô bé lớn lên dưới mái lều tranh rách nát, trong một gia đình có bốn thế hệ phải"
+    words = (_row(0, (342, 679, "UBND TỈNH HÀ TĨNH"), (802, 1518, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
+             + _row(1, (244, 784, "SỞ VĂN HÓA, THỂ THAO VÀ DU"), (932, 1388, "Độc lập - Tự do - Hạnh phúc"))
+             + _row(2, (467, 553, "LỊCH"), (889, 1432, "Hà Tĩnh, ngày 28 tháng 4 năm 2026"))
+             + _row(3, (381, 639, "Số: 548/TB-SVH"))
+             + _row(4, (759, 1004, "THÔNG BÁO"))
+             + [w for n in range(5, 9) for w in _row(n, (238, 1535, body))])
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[:7] == ["UBND TỈNH HÀ TĨNH", "SỞ VĂN HÓA, THỂ THAO VÀ DU", "LỊCH", "Số: 548/TB-SVH",
+                         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                         "Hà Tĩnh, ngày 28 tháng 4 năm 2026"]
+
+
 def _boxes(n: int, top: int, *words: tuple[str, int, int]) -> list[Word]:
     return [Word(t, 0.95, left, top, width, 31, 1, n) for t, left, width in words]
 
