@@ -13,7 +13,7 @@ from rich.table import Table
 
 from api import usage_errors
 from domain.errors import SohoaError, os_reason
-from domain.labels import FIELD_LABELS_VI, NARROW_SEARCH_VI, display_value
+from domain.labels import FIELD_LABELS_VI, NARROW_SEARCH_VI, display_value, vn_number
 from domain.records import TYPE_LABELS_VI, RecordType
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Sohoa — số hóa hồ sơ hộ tịch và đất đai.")
@@ -175,8 +175,8 @@ def ocr(file: Path, as_json: JsonOpt = False) -> None:
 
 def _found(data: dict) -> str:
     if data.get("capped"):
-        return f"Hơn {data['total']} kết quả: {NARROW_SEARCH_VI}"
-    return f"{data['total']} kết quả"
+        return f"Hơn {vn_number(data['total'])} kết quả: {NARROW_SEARCH_VI}"
+    return f"{vn_number(data['total'])} kết quả"
 
 
 def _print_hits(data: dict) -> None:

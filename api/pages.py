@@ -16,6 +16,7 @@ from domain.labels import (
     TYPE_LABELS,
     display_value,
     vn_date,
+    vn_number,
 )
 
 # auto_reload off: the templates ship with the code, and checking their mtime cost a stat per page rendered.
@@ -30,6 +31,7 @@ def _vn_datetime(value: str | datetime | None) -> str:
 
 _env.filters["vn_datetime"] = _vn_datetime
 _env.filters["vn_date"] = vn_date
+_env.filters["vn_number"] = vn_number
 _env.globals.update(kind_labels=KIND_LABELS_VI, link_status_labels=LINK_STATUS_LABELS_VI,
                     field_labels=FIELD_LABELS_VI, status_labels=STATUS_LABELS_VI, type_labels=TYPE_LABELS,
                     action_labels=ACTION_LABELS_VI, display_value=display_value,

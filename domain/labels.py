@@ -68,6 +68,12 @@ ACTION_LABELS_VI = {
 _GENDER_VI = {"male": "Nam", "female": "Nữ"}
 
 
+def vn_number(value: int) -> str:
+    """A count as Vietnamese writes it, thousands parted by dots: 60990 → "60.990" (a comma would be the decimal
+    point)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def vn_date(value: str | None) -> str:
     """A stored ISO date as Vietnamese papers write it: "2024-01-05" → "05/01/2024", "2024-01" → "01/2024";
     a year alone, or anything else, as it is."""

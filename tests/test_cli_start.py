@@ -77,4 +77,4 @@ def test_search_results_beyond_the_count_say_more_than_and_how_to_narrow():
     from api.cli import _found
 
     assert _found({"total": 7, "capped": False}) == "7 kết quả"
-    assert _found({"total": 1000, "capped": True}).startswith("Hơn 1000 kết quả: thêm năm")
+    assert _found({"total": 1000, "capped": True}).startswith("Hơn 1.000 kết quả: thêm năm")

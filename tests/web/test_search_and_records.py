@@ -84,6 +84,17 @@ def test_a_broad_search_page_shows_its_hits_first_and_its_counts_after(client_fo
     assert officer.get("/search/counts", params={"q": "x" * 5000}).status_code in (400, 422)
 
 
+def test_counts_are_written_with_vietnamese_thousands_dots():
+    from api.pages import render_template
+    from domain.labels import vn_number
+
+    assert [vn_number(n) for n in (7, 999, 1000, 60990, 10_000_000)] == ["7", "999", "1.000", "60.990", "10.000.000"]
+    result = {"total": 60990, "capped": False, "facets": {"type": {"birth": 26814}, "year": {"1990-1999": 1200}}}
+    html = render_template("_facets.html", fragment=True, result=result, params={"type": ""}, shown=820,
+                           link=lambda **_: "/")
+    assert "60.990 kết quả: chỉ xem được 820 kết quả đầu" in html and "(26.814)" in html and "(1.200)" in html
+
+
 def _audited(installation, action: str) -> int:
     from sqlalchemy import func, select
 
