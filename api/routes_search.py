@@ -125,7 +125,7 @@ def search_page(request: Request, principal: Annotated[Principal, Depends(can_se
     searched = bool(query.text or query.type or query.authority or query.year_from or query.year_to)
     # A broad search's counts are asked after its hits (by app.js, or by the link shown without it): counting
     # every match of a common name at ten million records costs more than the page of hits (``service.counts``).
-    result = run_search(request, principal, query, form.dossier or None, True if counts else None) if searched else None
+    result = run_search(request, principal, query, form.dossier or None, counts or None) if searched else None
     return render(request, "search.html", result=result, params=form.model_dump(), field_labels=FIELD_LABELS_VI,
                   link=form.link(), counted=form.link("/search/counts"), offset=offset, page=PAGE,
                   shown=_shown(result) if result else 0)

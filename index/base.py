@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Protocol, runtime_checkable
 
@@ -184,6 +185,30 @@ class Hit:
 class Facets:
     type: dict[str, int]
     year: dict[int, int]
+
+
+_BY_TYPE = {"t": {"terms": {"field": "type", "size": 10}}}
+_BY_YEAR = {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}}
+
+
+def facet_passes(query: SearchQuery) -> list[tuple[SearchQuery, dict]]:
+    """The queries whose matches the facets count, with the aggregations each asks (the same JSON in both
+    engines): each count without its own filter, so an officer sees the other types and years beside the one
+    chosen; both from one pass over the matches where the query has neither."""
+    if query.type is None and query.year_from is None and query.year_to is None:
+        return [(query, _BY_TYPE | _BY_YEAR)]
+    return [(replace(query, type=None), _BY_TYPE), (replace(query, year_from=None, year_to=None), _BY_YEAR)]
+
+
+def facets_of(aggregations: Iterable[dict]) -> Facets:
+    """The facets from the passes' aggregations (each holding the counts by type, by year or both), summed over
+    the shards and requests that answered them."""
+    by_type: Counter[str] = Counter()
+    by_year: Counter[int] = Counter()
+    for got in aggregations:
+        by_type.update({b["key"]: b["doc_count"] for b in got.get("t", {}).get("buckets", ())})
+        by_year.update({int(b["key"]): b["doc_count"] for b in got.get("y", {}).get("buckets", ())})
+    return Facets(type={k: n for k, n in by_type.items() if n}, year={k: n for k, n in by_year.items() if n})
 
 
 @dataclass(slots=True)

@@ -16,7 +16,6 @@ import re
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import closing, contextmanager, suppress
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -29,7 +28,7 @@ from domain.errors import ConfigError, TransientBackendError
 
 from . import base
 from .analysis import CODES_DIGEST, FIELDS_FIELD, authority_terms, fielded_term, fuzzy_terms
-from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult
+from .base import OUTDATED, TOKEN_FIELDS, Facets, Hit, IndexDoc, SearchQuery, SearchResult, facet_passes, facets_of
 from .builders import Builders
 from .query import ParsedQuery, parse
 from .scoring import EXACT_BOOST, FOLDED_BOOST, FUZZY_BOOST
@@ -412,26 +411,14 @@ class ElasticIndex:
         return SearchResult(total=int(total["value"]), hits=hits, capped=total["relation"] == "gte")
 
     def facets(self, query: SearchQuery) -> Facets:
-        """Counts by type and year; each without its own filter, as ``TantivyIndex.facets``: one request over
-        the matches where the query has neither (a shard request cached by Elasticsearch until it refreshes)."""
+        """Counts by type and year (``base.facet_passes``: one request where the query filters neither; a shard
+        request Elasticsearch caches until it refreshes)."""
         self._ensure()
         parsed = query.parsed()
-        types = {"t": {"terms": {"field": "type", "size": 10}}}
-        years = {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}}
-        if query.type is None and query.year_from is None and query.year_to is None:
-            passes = [(build_query(parsed, query), types | years)]
-        else:
-            passes = [(build_query(parsed, replace(query, type=None)), types),
-                      (build_query(parsed, replace(query, year_from=None, year_to=None)), years)]
-        counted: dict[str, Any] = {}
         with _mapped():
-            for built, aggs in passes:
-                counted |= self.client.search(index=self.alias, size=0, track_total_hits=False, query=built,
-                                              aggs=aggs)["aggregations"]
-        return Facets(
-            type={b["key"]: b["doc_count"] for b in counted["t"]["buckets"] if b["doc_count"]},
-            year={int(b["key"]): b["doc_count"] for b in counted["y"]["buckets"] if b["doc_count"]},
-        )
+            return facets_of(self.client.search(index=self.alias, size=0, track_total_hits=False,
+                                                query=build_query(parsed, asked), aggs=aggs)["aggregations"]
+                             for asked, aggs in facet_passes(query))
 
     def close(self) -> None:
         self.client.close()

@@ -21,11 +21,10 @@ import os
 import shutil
 import threading
 import zlib
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +43,8 @@ from .base import (
     SearchQuery,
     SearchResult,
     counted,
+    facet_passes,
+    facets_of,
 )
 from .builders import Builders
 from .query import ParsedQuery, parse
@@ -440,13 +441,7 @@ class TantivyIndex:
 
     def _count_facets(self, query: SearchQuery) -> Facets:
         parsed = query.parsed()
-        types = {"t": {"terms": {"field": "type", "size": 10}}}
-        years = {"y": {"histogram": {"field": "year", "interval": 1, "min_doc_count": 1}}}
-        if query.type is None and query.year_from is None and query.year_to is None:
-            passes = [(self._build(parsed, query), types | years)]  # both counts from one pass over the matches
-        else:
-            passes = [(self._build(parsed, replace(query, type=None)), types),
-                      (self._build(parsed, replace(query, year_from=None, year_to=None)), years)]
+        passes = [(self._build(parsed, asked), aggs) for asked, aggs in facet_passes(query)]
 
         def counted(shard: tantivy.Index) -> dict[str, Any]:
             shard.reload()
@@ -456,11 +451,7 @@ class TantivyIndex:
                 out |= searcher.aggregate(built, aggs)
             return out
 
-        by_type, by_year = Counter(), Counter()
-        for got in self._each(counted):
-            by_type.update({b["key"]: b["doc_count"] for b in got["t"]["buckets"]})
-            by_year.update({int(b["key"]): b["doc_count"] for b in got["y"]["buckets"]})
-        return Facets(type={k: n for k, n in by_type.items() if n}, year={k: n for k, n in by_year.items() if n})
+        return facets_of(self._each(counted))
 
     def search(self, query: SearchQuery) -> SearchResult:
         """The best ``offset + limit`` records, a tie in the order the search read them, and their count up to
