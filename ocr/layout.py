@@ -405,9 +405,12 @@ def _read_columns(block: list[list[list[Word]]], gutter: float, gap: float, *, h
     for side in sides:
         side.sort(key=_top)
     # Where each side's text starts (a speck read as "-" above the signer's title is none); a line higher, not a
-    # few pixels (a title read again beside "Nơi nhận:"), puts the right side first.
+    # few pixels (a title read again beside "Nơi nhận:"), puts the right side first. Not where the left side is
+    # the recipients' list: Decree 30/2020 reads "Nơi nhận:" first, and the signer's title only looks higher when
+    # a seal's ring was read into its box ("ỦY BAN NHÂN DÂN" 31 px above "Nơi nhận:", a line's height).
     first = [min((_top(ps) for ps in side if any(_is_text(p) for p in ps)), default=math.inf) for side in sides]
-    if not header and first[1] < first[0] - gap / _GAP:
+    opening = next((ps for ps in sides[0] if any(_is_text(p) for p in ps)), [])
+    if not header and first[1] < first[0] - gap / _GAP and not opens_recipients([w.text for p in opening for w in p]):
         sides.reverse()
     return _split(sides[0], gap) + _split(sides[1], gap)
 

@@ -480,16 +480,33 @@ def set_aside(words: list, marks: list[Mark]) -> list:
     small = {k: _STAMP_CAPITALS * float(np.median(v)) if len(v) >= 3 else 0.0 for k, v in capitals.items()}
     sure = [w.height for w in words if w.conf >= 0.6 and len(w.text) > 1]
     tall = _STAMP_PEN * float(np.median(sure)) if sure else math.inf
-    keep = []
+    keep, capitals_off = [], []
     for w, under in zip(words, on, strict=True):
+        stamped = any(m.kind == STAMP for m in under)
         if under:
             bar = 0.6 if any(m.kind in (SIGNATURE, HANDWRITING) for m in under) else 0.4
-            if w.conf < bar or any(m.kind == STAMP for m in under) and (
-                    stamp_label(w.text) or w.text.isupper() and w.height < small[_marked(w.text)]
-                    or w.height >= tall and _NUMBER.fullmatch(w.text.strip(".,:;"))):
+            if stamped and w.text.isupper() and w.height < small[_marked(w.text)]:
+                capitals_off.append(w)
                 continue
-        keep.append(w)
-    return keep
+            if w.conf < bar or stamped and (stamp_label(w.text) or any(_frame_stroke(w, m) for m in under)
+                                            or w.height >= tall and _NUMBER.fullmatch(w.text.strip(".,:;"))):
+                continue
+        keep.append((w, stamped))
+    # A word in capitals between two of the stamp's small capitals on their row is the office's name too ("PHÒNG"
+    # of "VĂN PHÒNG ĐĂNG KÝ", its box stretched to 36 px by the "Số:" under it, read into the title beside it).
+    return [w for w, stamped in keep if not (stamped and w.text.isupper() and all(any(
+        (c.left < w.left) == before and w.top <= c.top + c.height / 2 <= w.top + w.height for c in capitals_off)
+        for before in (True, False)))]
+
+
+def _frame_stroke(w, m: Mark) -> bool:
+    """A bit of a stamp's frame that the rules' removal left: read as "|" (no letter, several times taller than
+    wide), or as one letter against its side ("Ì" from a corner, 7 px in from the box's left edge)."""
+    if m.kind != STAMP:
+        return False
+    if not any(ch.isalnum() for ch in w.text):
+        return w.height >= 4 * w.width
+    return len(w.text) == 1 and min(w.left - m.left, m.left + m.width - w.left - w.width) <= w.width
 
 
 def _marked(text: str) -> bool:

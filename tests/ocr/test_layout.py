@@ -525,3 +525,20 @@ def test_a_stamp_over_the_left_header_leaves_its_gutter_a_gutter():
     lines = page_text(reading_order(words, [stamp])).splitlines()
     assert lines[:4] == ["ỦY BAN NHÂN DÂN", "TỈNH ĐỒNG NAI", "Số: /UBND", "V/v ban hành Quy chế làm việc của"]
     assert lines[6] == "Đồng Nai, ngày tháng 11 năm 2026"
+
+
+def test_the_recipients_come_first_though_a_seal_stretched_the_signers_title_above_them():
+    """A seal's ring read into "ỦY BAN NHÂN DÂN"'s box put its top a line's height above "Nơi nhận:" (a photocopy
+    of the second generator): the recipients' list still opens the footer, as Decree 30/2020 reads it."""
+    title = _line(2, (1300, "TM. ỦY BAN NHÂN DÂN"))
+    for w in title[1:]:
+        w.top, w.height = 130, 120  # the ring above the letters
+    words = (_line(0, (100, "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. Chánh Văn phòng các cơ"))
+             + _line(1, (100, "quan, đơn vị và cá nhân có liên quan chịu trách nhiệm thi hành"))
+             + _line(2, (100, "Nơi nhận:")) + title
+             + _line(3, (100, "- Như Điều 3;"), (1480, "CHỦ TỊCH"))
+             + _line(4, (100, "- Lưu: VT, TP."))
+             + _line(5, (1420, "Trần Xuân Anh")))
+    lines = page_text(reading_order(words)).splitlines()
+    assert lines[2:] == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT, TP.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
+                         "Trần Xuân Anh"]
