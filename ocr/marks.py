@@ -501,12 +501,16 @@ def set_aside(words: list, marks: list[Mark]) -> list:
 
 def _frame_stroke(w, m: Mark) -> bool:
     """A bit of a stamp's frame that the rules' removal left: read as "|" (no letter, several times taller than
-    wide), or as one letter against its side ("Ì" from a corner, 7 px in from the box's left edge)."""
+    wide), or as an upright stroke's letter against its side ("Ì" from a corner, 7 px in from the box's left edge;
+    not the "K" a body line the frame crosses was cut to there)."""
     if m.kind != STAMP:
         return False
     if not any(ch.isalnum() for ch in w.text):
         return w.height >= 4 * w.width
-    return len(w.text) == 1 and min(w.left - m.left, m.left + m.width - w.left - w.width) <= w.width
+    return fold(w.text).lower() in _STROKES and min(w.left - m.left, m.left + m.width - w.left - w.width) <= w.width
+
+
+_STROKES = {"i", "l", "1"}
 
 
 def _marked(text: str) -> bool:

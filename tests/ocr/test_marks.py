@@ -311,15 +311,16 @@ def test_a_stamps_office_name_in_small_capitals_is_set_aside():
 def test_a_stamps_office_name_read_taller_and_its_frames_strokes_are_set_aside():
     """A photocopy's stamp: "PHÒNG" between the office's small capitals, its box stretched by the "Số:" under it
     (36 px where they stand 20); the frame's bits the rules' removal left, read as "|" and, at its corner, "Ì". The
-    document's capitals and a one-letter word inside the box, off its sides, stay."""
+    document's capitals, a one-letter word inside the box and one a body line was cut to at its side stay."""
     stamp = Mark(STAMP, 262, 343, 483, 134, 0.99)
     page = [Word(t, 0.95, 700 + 150 * k, 357, 140, 51, 1, 0) for k, t in enumerate(["THÔNG", "BÁO", "ỦY", "BAN"])]
     office = [Word("VĂN", 0.96, 291, 357, 41, 20, 1, 0), Word("PHÒNG", 0.97, 336, 354, 83, 36, 1, 0),
               Word("ĐĂNG", 0.96, 427, 362, 63, 21, 1, 0), Word("KÝ", 0.97, 499, 365, 29, 19, 1, 0)]
     frame = [Word("Ì", 0.68, 269, 344, 11, 31, 1, 0), Word("|", 0.82, 262, 444, 1, 24, 1, 1)]
-    inside = [Word("Về", 0.95, 586, 407, 47, 44, 1, 1), Word("A", 0.95, 560, 420, 20, 26, 1, 1)]
+    inside = [Word("Về", 0.95, 586, 407, 47, 44, 1, 1), Word("A", 0.95, 560, 420, 20, 26, 1, 1),
+              Word("K", 0.9, 728, 440, 15, 30, 1, 2)]  # a body line's word the frame cut, against its side
     kept = [w.text for w in marks.set_aside(page + office + frame + inside, [stamp])]
-    assert kept == ["THÔNG", "BÁO", "ỦY", "BAN", "Về", "A"]
+    assert kept == ["THÔNG", "BÁO", "ỦY", "BAN", "Về", "A", "K"]
     assert [w.text for w in marks.set_aside(office + frame, [])] == ["VĂN", "PHÒNG", "ĐĂNG", "KÝ", "Ì", "|"]
 
 
