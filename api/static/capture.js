@@ -18,6 +18,14 @@
     return bytes >= 1048576 ? (bytes / 1048576).toFixed(1) + " MB" : Math.max(1, Math.round(bytes / 1024)) + " kB";
   }
 
+  // A number as the server's pages write it (domain.labels.vn_number): thousands parted by dots, a decimal comma
+  // ("12.480", "51,3").
+  function count(n) {
+    if (typeof n !== "number") return n;
+    var parts = String(n).split(".");
+    return parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, ".") + (parts.length > 1 ? "," + parts[1] : "");
+  }
+
   function duration(seconds) {
     if (seconds == null) return "—";
     if (seconds < 60) return seconds + " giây";
@@ -183,13 +191,13 @@
       });
     };
     var show = function (d) {
-      set("live-done", d.done); set("live-failed", d.failed); set("live-waiting", d.waiting);
-      set("live-pages", d.pages); set("live-processed", d.done + d.failed);
-      set("table-done", d.done); set("table-failed", d.failed); set("table-waiting", d.waiting);
+      set("live-done", count(d.done)); set("live-failed", count(d.failed)); set("live-waiting", count(d.waiting));
+      set("live-pages", count(d.pages)); set("live-processed", count(d.done + d.failed));
+      set("table-done", count(d.done)); set("table-failed", count(d.failed)); set("table-waiting", count(d.waiting));
       var none = document.getElementById("no-failures"), retryBox = document.getElementById("retry-box");
       if (none) none.hidden = d.failed > 0;
       if (retryBox) retryBox.hidden = !(d.failed > 0 && d.finished);
-      set("live-rate", d.rate_per_min ? d.rate_per_min + " trang/phút" : "—");
+      set("live-rate", d.rate_per_min ? count(d.rate_per_min) + " trang/phút" : "—");
       set("live-left", duration(d.seconds_left));
       set("live-state", d.finished ? "Đã xong" : "Đang xử lý…");
       live.dataset.finished = d.finished ? "1" : "0";
@@ -297,7 +305,7 @@
         if (!row) return;
         ["pages", "done", "failed", "pending", "percent"].forEach(function (k) {
           var cell = row.querySelector('[data-k="' + k + '"]');
-          if (cell) cell.textContent = b[k];
+          if (cell) cell.textContent = k === "percent" ? b[k] : count(b[k]);
         });
         var bar = row.querySelector("progress");
         if (bar) { bar.max = b.pages || 1; bar.value = b.done + b.failed; }
