@@ -3,17 +3,14 @@ CSP. The page is the app's own, served in this process (the browser's requests a
 client) so that "broad" can be made two records: the index counts at most ``COUNTED`` matches with the hits."""
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import pytest
 
 from index import base as index_base
 
+from .in_process import SITE, answered_by
 from .test_browser_story import ARGS, CHROMIUM, require_chromium
 
 pytestmark = pytest.mark.browser
-SITE = "http://sohoa.test"
-KEPT = ("content-type", "content-security-policy")
 
 
 def test_a_broad_search_counts_in_place_and_says_so_when_it_cannot(client_for, installation, monkeypatch):
@@ -21,15 +18,8 @@ def test_a_broad_search_counts_in_place_and_says_so_when_it_cannot(client_for, i
 
     require_chromium()
     monkeypatch.setattr(index_base, "COUNTED", 1)  # two births: more than are counted with the hits
-    officer = client_for("officer")
     asked: list[str] = []
-
-    def answer(route) -> None:
-        url = urlsplit(route.request.url)
-        asked.append(url.path)
-        got = officer.get(url.path + (f"?{url.query}" if url.query else ""))
-        route.fulfill(status=got.status_code, body=got.content,
-                      headers={k: v for k, v in got.headers.items() if k in KEPT})
+    answer = answered_by(client_for("officer"), asked)
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
