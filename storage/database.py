@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -65,9 +65,9 @@ def at_head(engine: Engine) -> bool:
 def migrate(engine: Engine) -> None:
     if at_head(engine):
         return
-    from alembic import command
-
     if engine.url.get_backend_name() != "sqlite":  # PostgreSQL's DDL is transactional already
+        from alembic import command
+
         command.upgrade(alembic_config(engine), "head")
         return
     # pysqlite runs CREATE/ALTER outside any transaction, so a process killed mid-migration (kill -9, a power cut
@@ -79,9 +79,29 @@ def migrate(engine: Engine) -> None:
     event.listen(ddl_engine, "connect", lambda dbapi_conn, _record: setattr(dbapi_conn, "isolation_level", None))
     event.listen(ddl_engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
     try:
-        command.upgrade(alembic_config(ddl_engine), "head")
+        if not _made_new(ddl_engine):
+            from alembic import command
+
+            command.upgrade(alembic_config(ddl_engine), "head")
     finally:
         ddl_engine.dispose()
+
+
+def _made_new(ddl_engine: Engine) -> bool:
+    """A database with no table at all (a new installation, each test's) made at once from the models, at the head
+    revision, as the migrations would have made it step by step (tests/test_migrations.py compares the two):
+    without Alembic and its twelve scripts, a third of a second of a new installation's first command, paid while
+    its pool's workers start."""
+    from storage.schema import metadata
+
+    with ddl_engine.begin() as conn:
+        if inspect(conn).get_table_names():
+            return False
+        metadata.create_all(conn)
+        conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL, "
+                          "CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num))"))
+        conn.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": HEAD_REVISION})
+    return True
 
 
 class Database:

@@ -52,6 +52,6 @@ class CertifiedCopy(Base):
     pdf_key: Mapped[str] = mapped_column(String(200))
     pdf_sha256: Mapped[str] = mapped_column(String(64))
     revoked_at: Mapped[datetime | None]
-    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", name="fk_certified_copies_revoked_by_users"))
     revoke_reason: Mapped[str | None] = mapped_column(Text)  # shown on the verify page: why it is not in force
     item: Mapped[DossierItem] = relationship(back_populates="copies")

@@ -127,7 +127,8 @@ class Record(Base):
     status: Mapped[str] = mapped_column(String(16), default="valid")
     status_reason: Mapped[str | None] = mapped_column(Text)  # why an officer changed the status
     # The earlier record this one replaces (a re-registration, a corrected extract); that one is "superseded".
-    supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("records.id"), index=True)
+    supersedes_id: Mapped[str | None] = mapped_column(ForeignKey("records.id", name="fk_records_supersedes_id"),
+                                                      index=True)
     fields: Mapped[dict] = mapped_column(default=dict)
     confidence: Mapped[dict] = mapped_column(default=dict)
     text: Mapped[str] = mapped_column(Text, default="")
