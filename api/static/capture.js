@@ -279,7 +279,7 @@
               button("Bỏ trang", function () {
                 if (window.confirm("Bỏ trang " + p.seq + " khỏi quyển?")) act("DELETE", base + "/pages/" + p.page_id);
               }),
-              role, el("label", {"class": "replace"}, [el("span", {text: "Thay bằng tệp "}), file])
+              role, el("label", {"class": "pick"}, [el("span", {text: "Thay bằng tệp… "}), file])
             ])
           ]);
         });

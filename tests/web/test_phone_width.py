@@ -74,7 +74,7 @@ def test_no_page_is_wider_than_a_phone(server, installation):  # noqa: F811
 
 def test_a_phone_offers_its_camera_for_each_page(server, tmp_path):  # noqa: F811
     """On a touch screen the upload page offers the camera (the back one, a photo per page, added to the book's
-    files in the order taken); a desk's computer sees the file and folder choosers only."""
+    files in the order taken); a desk's computer sees the file and folder choosers only, as Vietnamese buttons."""
     from playwright.sync_api import expect, sync_playwright
 
     from tests.ingest.ingest_files import image_bytes
@@ -91,6 +91,11 @@ def test_a_phone_offers_its_camera_for_each_page(server, tmp_path):  # noqa: F81
                 page.get_by_label("Tên đăng nhập").fill("clerk")
                 page.get_by_label("Mật khẩu").fill(PASSWORD)
                 page.get_by_role("button", name="Đăng nhập").click()
+                # The choosers' buttons are their Vietnamese labels: the native button and its "No file chosen",
+                # in the browser's own language, are not shown.
+                for pick, name in (("#pick-files", "Chọn tệp…"), ("#pick-folder", "Chọn thư mục…")):
+                    expect(page.get_by_label(name)).to_have_count(1)
+                    assert page.locator(pick).evaluate("e => getComputedStyle(e).opacity") == "0"
                 camera = page.locator("#pick-camera")
                 if not phone:
                     expect(camera).to_be_hidden()
