@@ -285,8 +285,13 @@ def serve(
     """Chạy máy chủ web và API (/api/v1, tài liệu tại /api/v1/docs)."""
     import uvicorn
 
+    from storage import open_database
+
     settings = _settings()
     _check_tools(settings)  # a configuration error shows here, once, not in every server process
+    # The metadata database opened (migrated) here too: a damaged file is said once, as the other commands say it,
+    # not as a traceback from each server process's start.
+    open_database(settings).dispose()
     # One Python process uses one core at most: several processes (each its own app, built from the
     # environment by the factory) let a shared office machine serve officers on all its cores.
     # X-Forwarded-For only from the proxies named in SOHOA_TRUSTED_PROXIES (uvicorn would believe 127.0.0.1's).

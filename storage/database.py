@@ -7,10 +7,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DatabaseError, DBAPIError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
-from domain.errors import TransientBackendError
+from domain.errors import ConfigError, TransientBackendError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -111,7 +111,17 @@ class Database:
         self.url = url
         self.engine = make_engine(url)
         if upgrade:
-            migrate(self.engine)
+            try:
+                migrate(self.engine)
+            except DatabaseError as exc:
+                if isinstance(exc, OperationalError) or self.engine.url.get_backend_name() != "sqlite":
+                    raise
+                # A file that is no SQLite database, or one damaged (a disk fault, a copy cut short): said as such,
+                # with the way back, not shown as a driver's traceback.
+                raise ConfigError(
+                    f"Tệp cơ sở dữ liệu {self.engine.url.database} bị hỏng hoặc không phải cơ sở dữ liệu SQLite "
+                    f"({exc.orig}). Khôi phục từ bản sao lưu gần nhất: sohoa restore THƯ_MỤC_SAO_LƯU.",
+                    code="database_damaged") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager

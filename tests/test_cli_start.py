@@ -78,3 +78,15 @@ def test_search_results_beyond_the_count_say_more_than_and_how_to_narrow():
 
     assert _found({"total": 7, "capped": False}) == "7 kết quả"
     assert _found({"total": 1000, "capped": True}).startswith("Hơn 1.000 kết quả: thêm năm")
+
+
+def test_a_damaged_database_is_said_once_by_the_commands_and_the_server(tmp_path):
+    """A metadata file that is no SQLite database: `sohoa search` and `sohoa serve` stop with the reason and the
+    way back (EX_CONFIG), no traceback, and the server does not start."""
+    (tmp_path / "sohoa.db").write_bytes(b"\x00not a database\xff" * 300)
+    for args in (("search", "nguyen"), ("serve", "--port", "18779")):
+        done = _sohoa(*args, SOHOA_HOME=str(tmp_path))
+        assert done.returncode == 78, (args, done.stderr[-500:])
+        said = " ".join(done.stderr.split())  # (the terminal's line breaks aside)
+        assert "bị hỏng hoặc không phải cơ sở dữ liệu SQLite" in said and "sohoa restore" in said
+        assert "Traceback" not in done.stderr

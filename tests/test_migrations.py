@@ -109,3 +109,19 @@ def test_a_new_database_is_made_as_the_migrations_make_it(tmp_path):
         assert c.execute(text("SELECT version_num FROM alembic_version")).scalars().all() == ["0012"]
     stepwise.dispose()
     at_once.dispose()
+
+
+def test_a_damaged_database_file_is_said_so_and_left_as_it_is(tmp_path):
+    """A metadata file that is no SQLite database (a disk fault, a copy cut short) stops the command with what is
+    wrong and how to restore, not a driver's traceback, and is not written over: nothing is lost."""
+    import pytest
+
+    from domain.errors import ConfigError
+    from storage.database import Database
+
+    damaged = tmp_path / "sohoa.db"
+    damaged.write_bytes(bytes(range(256)) * 20)
+    with pytest.raises(ConfigError, match="bị hỏng hoặc không phải cơ sở dữ liệu SQLite") as raised:
+        Database(f"sqlite:///{damaged}")
+    assert raised.value.code == "database_damaged" and "sohoa restore" in raised.value.message
+    assert damaged.read_bytes() == bytes(range(256)) * 20
