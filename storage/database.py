@@ -120,7 +120,8 @@ class Database:
                 # with the way back, not shown as a driver's traceback.
                 raise ConfigError(
                     f"Tệp cơ sở dữ liệu {self.engine.url.database} bị hỏng hoặc không phải cơ sở dữ liệu SQLite "
-                    f"({exc.orig}). Khôi phục từ bản sao lưu gần nhất: sohoa restore THƯ_MỤC_SAO_LƯU.",
+                    f"({exc.orig}). Giữ nguyên thư mục dữ liệu này để kiểm tra; khôi phục bản sao lưu gần nhất vào "
+                    "một SOHOA_HOME mới: sohoa restore THƯ_MỤC_SAO_LƯU.",
                     code="database_damaged") from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
