@@ -1,0 +1,92 @@
+"""The document's title, put back as Decree 30/2020 prints it: its kind in capitals, alone and centred on its line
+under the header ("QUYẾT ĐỊNH", "THÔNG BÁO", ``record_type.DOCUMENT_KINDS``).
+
+A title is large bold print and Tesseract reads it well on a clean page; on a copy a toner speck joins a letter
+("THÔNG B nn"), a stamp's edge takes one ("ÔNG BÁO", "QUYẾ [ ĐỊNH"), and a receipt stamp beside it gives the line a
+word of its own ("PHÒNG THÔNG BÁO", "Ghuyên: THÔNG BÁO"). A line of the page's top in capitals whose letters (marks,
+case and punctuation aside) are within a quarter of one kind's, and nearer it than any other kind by a letter, is
+that title; so is the end of such a line, where that end stands on the page's centre and what comes before it is
+left of it (the stamp's). Its words take their printed text on their boxes where they spell it word for word, else
+the title is spread over the box of the words it replaces (``titles.spread``); the words before it go.
+"""
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import replace
+from functools import cache
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from ocr.record_type import DOCUMENT_KINDS
+from ocr.titles import SURE, letter_key, spread
+from ocr.words import Word, lines_of
+
+_TOP = 15  # lines from the page's top where the title stands (as ``record_type`` looks for it)
+_NEAR = 0.25  # letters that may differ, as a share of the title's
+_CAPITALS = 0.7  # a title line's letters are capitals at least this much
+_CENTRED = 0.05  # of the page's width: a title's centre is this near the page's
+_LEAST = 4  # letters a line needs to be matched ("LUẬT" alone is a title; "BÁO" is not)
+
+
+@cache
+def _kinds() -> tuple[list[str], list[str], list[str]]:
+    titles = sorted(k.upper() for k in DOCUMENT_KINDS)
+    return titles, [letter_key(t) for t in titles], [_marked_key(t) for t in titles]
+
+
+def _marked_key(text: str) -> str:
+    """A line's letters with their marks apart (NFD), in capitals: "QUYẾ" is a mark nearer "QUYẾT" than "QUY"."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.upper()) if ch.isalnum() or unicodedata.combining(ch))
+
+
+def title_of(texts: list[str]) -> str | None:
+    """The kind these words (one line's, as read) spell, if one does surely: the nearest by its letters, or where
+    two are as near ("QUYẾ ĐỊNH": Quyết định, Quy định), by its letters and marks."""
+    letters = [ch for t in texts for ch in t if ch.isalpha()]
+    if len(letters) < _LEAST or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
+        return None
+    titles, keys, marked = _kinds()
+    found = process.extract(letter_key(" ".join(texts)), keys, scorer=Levenshtein.distance, limit=None)
+    best = min(d for _, d, _ in found)
+    nearest = [i for _, d, i in found if d == best]
+    if best > _NEAR * min(len(keys[i]) for i in nearest):
+        return None
+    if len(nearest) > 1:
+        read = _marked_key(" ".join(texts))
+        by_marks = sorted((Levenshtein.distance(read, marked[i]), i) for i in nearest)
+        if by_marks[0][0] == by_marks[1][0]:
+            return None
+        nearest = [by_marks[0][1]]
+    return titles[nearest[0]]
+
+
+def document_title(words: list[Word]) -> list[Word]:
+    """``words`` in reading order (lines numbered), the document's title as printed."""
+    if not words:
+        return words
+    left = min(w.left for w in words)
+    centre, width = (left + max(w.left + w.width for w in words)) / 2, max(w.left + w.width for w in words) - left
+    lines = lines_of(words)
+    for n, line in enumerate(lines[:_TOP]):
+        if line[-1].text.endswith(":"):
+            continue  # "QUYẾT ĐỊNH:" over a decision's articles, not its title
+        for j in range(len(line)):
+            span = line[j:]
+            title = title_of([w.text for w in span])
+            middle = (min(w.left for w in span) + max(w.left + w.width for w in span)) / 2
+            # On the page's centre: a header column's line is on its column's, and what comes before a title on
+            # its line is a stamp's only where the title is centred without it.
+            if title is not None and abs(middle - centre) <= _CENTRED * width:
+                if [w.text for w in line] != title.split():
+                    lines[n] = _put(title, span)
+                return [w for line in lines for w in line]  # one title a page
+    return words
+
+
+def _put(title: str, span: list[Word]) -> list[Word]:
+    parts = title.split()
+    if [letter_key(w.text) for w in span] == [letter_key(t) for t in parts]:
+        return [w if w.text == t else replace(w, text=t, conf=max(w.conf, SURE))
+                for w, t in zip(span, parts, strict=True)]
+    return spread(title, span)
