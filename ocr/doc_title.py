@@ -3,23 +3,21 @@ under the header ("QUYẾT ĐỊNH", "THÔNG BÁO", ``record_type.DOCUMENT_KINDS
 
 A title is large bold print and Tesseract reads it well on a clean page; on a copy a toner speck joins a letter
 ("THÔNG B nn"), a stamp's edge takes one ("ÔNG BÁO", "QUYẾ [ ĐỊNH"), and a receipt stamp beside it gives the line a
-word of its own ("PHÒNG THÔNG BÁO", "Ghuyên: THÔNG BÁO"). A line of the page's top in capitals whose letters (marks,
-case and punctuation aside) are within a quarter of one kind's, and nearer it than any other kind by a letter, is
-that title; so is the end of such a line, where that end stands on the page's centre and what comes before it is
-left of it (the stamp's). Its words take their printed text on their boxes where they spell it word for word, else
-the title is spread over the box of the words it replaces (``titles.spread``); the words before it go.
+word of its own ("PHÒNG THÔNG BÁO", "Ghuyên: THÔNG BÁO"). A line of the page's top in capitals, centred on the page,
+whose letters (marks, case and punctuation aside) are within a quarter of one kind's and nearer it than any other
+kind's (the marks break a tie) is that title; so is the end of a line, where that end alone is centred, and what
+comes before it (the stamp's) goes. The title is laid on the words it replaces (``titles.laid``).
 """
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
 from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from ocr.record_type import DOCUMENT_KINDS
-from ocr.titles import SURE, letter_key, spread
+from ocr.titles import laid, letter_key
 from ocr.words import Word, lines_of
 
 _TOP = 15  # lines from the page's top where the title stands (as ``record_type`` looks for it)
@@ -65,8 +63,8 @@ def document_title(words: list[Word]) -> list[Word]:
     """``words`` in reading order (lines numbered), the document's title as printed."""
     if not words:
         return words
-    left = min(w.left for w in words)
-    centre, width = (left + max(w.left + w.width for w in words)) / 2, max(w.left + w.width for w in words) - left
+    left, right = min(w.left for w in words), max(w.left + w.width for w in words)
+    centre, width = (left + right) / 2, right - left
     lines = lines_of(words)
     for n, line in enumerate(lines[:_TOP]):
         if line[-1].text.endswith(":"):
@@ -79,14 +77,6 @@ def document_title(words: list[Word]) -> list[Word]:
             # its line is a stamp's only where the title is centred without it.
             if title is not None and abs(middle - centre) <= _CENTRED * width:
                 if [w.text for w in line] != title.split():
-                    lines[n] = _put(title, span)
+                    lines[n] = laid(title, span)
                 return [w for line in lines for w in line]  # one title a page
     return words
-
-
-def _put(title: str, span: list[Word]) -> list[Word]:
-    parts = title.split()
-    if [letter_key(w.text) for w in span] == [letter_key(t) for t in parts]:
-        return [w if w.text == t else replace(w, text=t, conf=max(w.conf, SURE))
-                for w, t in zip(span, parts, strict=True)]
-    return spread(title, span)

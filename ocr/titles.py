@@ -90,7 +90,7 @@ def restored(read: list[Word]) -> list[Word]:
         if title is None:
             out += words
             continue
-        out += words[:keep[0]] + (_taken(title, span) or spread(title, span)) + words[keep[-1] + 1:]
+        out += words[:keep[0]] + laid(title, span) + words[keep[-1] + 1:]
     return out
 
 
@@ -110,6 +110,12 @@ def _kept(words: list[Word]) -> list[int]:
     while len(keep) > 1 and apart(words[keep[-2]], words[keep[-1]]):
         keep.pop()
     return keep
+
+
+def laid(title: str, span: list[Word]) -> list[Word]:
+    """The title in place of the span's words: on their own boxes where they spell it word for word, else spread
+    over their box."""
+    return _taken(title, span) or spread(title, span)
 
 
 def _taken(title: str, span: list[Word]) -> list[Word] | None:
