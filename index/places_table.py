@@ -49,7 +49,11 @@ def build(path: Path = BUILT_TABLE, units: int | None = None) -> int:
 
 
 def make(path: Path = BUILT_TABLE) -> None:
-    """Set-up's step (``python -m index places-table``): build the file unless it is current."""
+    """Set-up's step (``python -m index places-table``): build the file unless it is current; and the gazetteer's
+    (``domain.gazetteer.write_built``), which every process checking a place loads."""
+    from domain.gazetteer import write_built
+
+    write_built()
     if table_current(path):
         return
     started = time.process_time()

@@ -187,3 +187,24 @@ def test_every_place_the_parser_reads_holds_a_name_the_table_knows(tmp_path):
             checked += 1
             assert places._may_name_a_unit(places._unit_key(misread), *names.names()), misread
     assert checked > 200
+
+
+def test_the_gazetteer_built_at_set_up_is_the_one_read_anew_and_a_stale_or_broken_one_is_not_used(tmp_path):
+    """``domain.gazetteer.write_built`` (set-up's step): loading it gives the gazetteer reading the dataset gives;
+    one built by another version, or cut short, is passed over and the dataset read anew."""
+    import pickle
+
+    from domain import gazetteer as gz
+
+    built = tmp_path / "gazetteer.pickle"
+    gz.write_built(built)
+    anew = gz.Gazetteer.load(built=tmp_path / "none")
+    loaded = gz.Gazetteer.load(built=built)
+    assert loaded.__dict__ == anew.__dict__ and gz._read_built(built) is not None
+    assert loaded.check_place("xã Hưng Phú, huyện Phước Long, tỉnh Bạc Liêu").eras == ("legacy",)
+    with built.open("rb") as f:
+        _, state = pickle.load(f)
+    built.write_bytes(pickle.dumps(("vietnamadminunits 0.0; 0", state)))  # another version's
+    assert gz._read_built(built) is None and gz.Gazetteer.load(built=built).__dict__ == anew.__dict__
+    built.write_bytes(pickle.dumps((gz._built_version(), state))[:1000])  # cut short
+    assert gz._read_built(built) is None and gz.Gazetteer.load(built=built).__dict__ == anew.__dict__
