@@ -53,7 +53,8 @@ fi
 uv sync --frozen --quiet --compile-bytecode
 uv run --frozen python -m compileall -q -j 0 api bench domain index ingest ocr office samples storage workers >/dev/null
 # Every administrative unit's own name read once (index/places_table.py, ≈ 8 s the first time): an office's first
-# book and a first reindex then load no address parser for them. Skipped while current.
+# book and a first reindex then load no address parser for them; and the gazetteer built (domain/gazetteer.py), which
+# every worker and server process loads. Skipped while current.
 uv run --frozen python -m index places-table
 
 # Handwriting fonts with every Vietnamese letter (samples/fonts.py finds them here), pinned. Optional: without
