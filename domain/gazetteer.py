@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import closing
 from dataclasses import dataclass
 from functools import cache, cached_property, lru_cache
@@ -149,9 +149,11 @@ class Gazetteer:
     @classmethod
     def load(cls, built: Path | None = None) -> Gazetteer:
         """From ``built`` (``BUILT``: what set-up wrote, ``write_built``) where it is current, else read anew."""
-        made = _read_built(built or BUILT)
-        if made is not None:
-            return made
+        return _read_built(built or BUILT) or cls.read()
+
+    @classmethod
+    def read(cls) -> Gazetteer:
+        """From the package's dataset."""
         with closing(sqlite3.connect(f"file:{package_data() / 'dataset.db'}?mode=ro", uri=True)) as conn:
             conn.row_factory = sqlite3.Row
             legacy = [dict(r) for r in conn.execute(
@@ -389,12 +391,20 @@ def _near(read: str, names: set[str], written: str, spelled: Callable[[str], str
 BUILT = Path(__file__).with_name("gazetteer.pickle")
 
 
-def _built_version() -> str:
+def data_version(sources: Iterable[Path]) -> str:
+    """What data built from the package's dataset depends on: the package's version and the ``sources`` that read
+    it (this gazetteer's, ``index.places_seen``'s table of places)."""
     import hashlib
     import importlib.metadata
 
-    source = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
-    return f"vietnamadminunits {importlib.metadata.version('vietnamadminunits')}; {source}"
+    digest = hashlib.sha256()
+    for source in sources:
+        digest.update(source.read_bytes())
+    return f"vietnamadminunits {importlib.metadata.version('vietnamadminunits')}; {digest.hexdigest()[:16]}"
+
+
+def _built_version() -> str:
+    return data_version([Path(__file__)])
 
 
 def _read_built(path: Path) -> Gazetteer | None:
@@ -420,9 +430,8 @@ def write_built(path: Path = BUILT) -> None:
     if _read_built(path) is not None:
         return
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    made = Gazetteer.load(built=tmp)  # (a path not there: read from the dataset)
     with tmp.open("wb") as f:
-        pickle.dump((_built_version(), made.__dict__), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((_built_version(), Gazetteer.read().__dict__), f, protocol=pickle.HIGHEST_PROTOCOL)
     os.replace(tmp, path)  # a process loading it meanwhile reads the old file or the new one, never half
 
 

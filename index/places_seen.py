@@ -13,8 +13,6 @@ read as if it were not there.
 """
 from __future__ import annotations
 
-import hashlib
-import importlib.metadata
 import sqlite3
 import sys
 import threading
@@ -23,6 +21,7 @@ from functools import cache
 from pathlib import Path
 
 import domain.text
+from domain.gazetteer import data_version
 
 from . import analysis
 
@@ -33,11 +32,7 @@ _SCHEMA = "CREATE TABLE IF NOT EXISTS places (text TEXT PRIMARY KEY, tokens TEXT
 @cache  # (the sources do not change under a running process; several openings ask)
 def code_version() -> str:
     """What a place's tokens depend on: the parser package's version and our code's source."""
-    sources = [Path(__file__).with_name("places.py"), Path(analysis.__file__), Path(domain.text.__file__)]
-    digest = hashlib.sha256()
-    for source in sources:
-        digest.update(source.read_bytes())
-    return f"vietnamadminunits {importlib.metadata.version('vietnamadminunits')}; {digest.hexdigest()[:16]}"
+    return data_version([Path(__file__).with_name("places.py"), Path(analysis.__file__), Path(domain.text.__file__)])
 
 
 class SeenPlaces:

@@ -10,19 +10,13 @@ comes before it (the stamp's) goes. The title is laid on the words it replaces (
 """
 from __future__ import annotations
 
-import unicodedata
 from functools import cache
 
-from rapidfuzz import process
-from rapidfuzz.distance import Levenshtein
-
 from ocr.record_type import DOCUMENT_KINDS
-from ocr.titles import laid, letter_key
+from ocr.titles import laid, letter_key, marked_key, nearest_line
 from ocr.words import Word, lines_of
 
 _TOP = 15  # lines from the page's top where the title stands (as ``record_type`` looks for it)
-_NEAR = 0.25  # letters that may differ, as a share of the title's
-_CAPITALS = 0.7  # a title line's letters are capitals at least this much
 _CENTRED = 0.05  # of the page's width: a title's centre is this near the page's
 _LEAST = 4  # letters a line needs to be matched ("LUẬT" alone is a title; "BÁO" is not)
 
@@ -30,33 +24,14 @@ _LEAST = 4  # letters a line needs to be matched ("LUẬT" alone is a title; "B�
 @cache
 def _kinds() -> tuple[list[str], list[str], list[str]]:
     titles = sorted(k.upper() for k in DOCUMENT_KINDS)
-    return titles, [letter_key(t) for t in titles], [_marked_key(t) for t in titles]
-
-
-def _marked_key(text: str) -> str:
-    """A line's letters with their marks apart (NFD), in capitals: "QUYẾ" is a mark nearer "QUYẾT" than "QUY"."""
-    return "".join(ch for ch in unicodedata.normalize("NFD", text.upper()) if ch.isalnum() or unicodedata.combining(ch))
+    return titles, [letter_key(t) for t in titles], [marked_key(t) for t in titles]
 
 
 def title_of(texts: list[str]) -> str | None:
-    """The kind these words (one line's, as read) spell, if one does surely: the nearest by its letters, or where
-    two are as near ("QUYẾ ĐỊNH": Quyết định, Quy định), by its letters and marks."""
-    letters = [ch for t in texts for ch in t if ch.isalpha()]
-    if len(letters) < _LEAST or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
-        return None
+    """The kind these words (one line's, as read) spell, if one does surely (``titles.nearest_line``; the marks break
+    a tie)."""
     titles, keys, marked = _kinds()
-    found = process.extract(letter_key(" ".join(texts)), keys, scorer=Levenshtein.distance, limit=None)
-    best = min(d for _, d, _ in found)
-    nearest = [i for _, d, i in found if d == best]
-    if best > _NEAR * min(len(keys[i]) for i in nearest):
-        return None
-    if len(nearest) > 1:
-        read = _marked_key(" ".join(texts))
-        by_marks = sorted((Levenshtein.distance(read, marked[i]), i) for i in nearest)
-        if by_marks[0][0] == by_marks[1][0]:
-            return None
-        nearest = [by_marks[0][1]]
-    return titles[nearest[0]]
+    return nearest_line(texts, titles, keys, least=_LEAST, marked=marked)
 
 
 def document_title(words: list[Word]) -> list[Word]:

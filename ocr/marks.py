@@ -494,9 +494,16 @@ def set_aside(words: list, marks: list[Mark]) -> list:
         keep.append((w, stamped))
     # A word in capitals between two of the stamp's small capitals on their row is the office's name too ("PHÒNG"
     # of "VĂN PHÒNG ĐĂNG KÝ", its box stretched to 36 px by the "Số:" under it, read into the title beside it).
-    return [w for w, stamped in keep if not (stamped and w.text.isupper() and all(any(
-        (c.left < w.left) == before and w.top <= c.top + c.height / 2 <= w.top + w.height for c in capitals_off)
-        for before in (True, False)))]
+    return [w for w, stamped in keep if not (stamped and w.text.isupper() and _between(w, capitals_off))]
+
+
+def _between(w, row: list) -> bool:
+    """Has ``w`` words of ``row`` on both sides, their middles within its height?"""
+    beside = [c.left < w.left for c in row if w.top <= c.top + c.height / 2 <= w.top + w.height]
+    return True in beside and False in beside
+
+
+_STROKES = {"i", "l", "1"}  # the letters an upright stroke is read as (folded)
 
 
 def _frame_stroke(w, m: Mark) -> bool:
@@ -508,9 +515,6 @@ def _frame_stroke(w, m: Mark) -> bool:
     if not any(ch.isalnum() for ch in w.text):
         return w.height >= 4 * w.width
     return fold(w.text).lower() in _STROKES and min(w.left - m.left, m.left + m.width - w.left - w.width) <= w.width
-
-
-_STROKES = {"i", "l", "1"}
 
 
 def _marked(text: str) -> bool:

@@ -22,6 +22,7 @@ words it lacks go before it, as wide as its letters, doubtful (``SUPPLIED``).
 """
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import replace
 from functools import cache
@@ -66,15 +67,35 @@ def _word_like(text: str) -> bool:
 
 def title_of(texts: list[str]) -> str | None:
     """The title line the words of ``texts`` (one line, as read) spell, if one does surely."""
+    return nearest_line(texts, *title_lines(), least=_LEAST)
+
+
+def nearest_line(texts: list[str], lines: list[str], keys: list[str], *, least: int,
+                 marked: list[str] | None = None) -> str | None:
+    """The line of a closed set (``lines``, their ``letter_key``s) that the words of ``texts`` (one line, as read,
+    ``least`` letters at least, in capitals) spell surely: within a quarter of its letters, and nearer it than any
+    other; where two are as near, ``marked`` (the lines' letters with their marks apart, ``marked_key``) may tell
+    them apart ("QUYẾ ĐỊNH": Quyết định, not Quy định)."""
     letters = [ch for t in texts for ch in t if ch.isalpha()]
-    if len(letters) < _LEAST or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
+    if len(letters) < least or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
         return None
-    key = letter_key(" ".join(texts))
-    lines, keys = title_lines()
-    (_, best, i), (_, second, _) = process.extract(key, keys, scorer=Levenshtein.distance, limit=2)
-    if best > _NEAR * len(keys[i]) or second <= best:
+    found = process.extract(letter_key(" ".join(texts)), keys, scorer=Levenshtein.distance, limit=None)
+    best = min(d for _, d, _ in found)
+    nearest = [i for _, d, i in found if d == best]
+    if best > _NEAR * min(len(keys[i]) for i in nearest):
         return None
-    return lines[i]
+    if len(nearest) > 1:
+        if marked is None:
+            return None
+        read = marked_key(" ".join(texts))
+        (apart, i), (second, _) = sorted((Levenshtein.distance(read, marked[i]), i) for i in nearest)[:2]
+        return lines[i] if apart < second else None
+    return lines[nearest[0]]
+
+
+def marked_key(text: str) -> str:
+    """A line's letters with their marks apart (NFD), in capitals: "QUYẾ" is a mark nearer "QUYẾT" than "QUY"."""
+    return "".join(ch for ch in unicodedata.normalize("NFD", text.upper()) if ch.isalnum() or unicodedata.combining(ch))
 
 
 def restored(read: list[Word]) -> list[Word]:
