@@ -32,6 +32,7 @@ _SPECK = 0.25  # a lone mark smaller than this share of the page's word height b
 _HEAD_LINES = 6  # lines read from the top where a header's two columns may have been read as one line
 _OUTSTANDING = 2  # a gap this many times a line's others' median, and ``_GUTTER_WORD`` of a word's height, is a gutter
 _GUTTER_WORD = 0.6
+_INKED = 0.45  # a gap this share dark is a smudge (0.5–0.9; paper 0–0.01, words unread or a signature 0.05–0.43)
 _COVERED = 0.75  # a gap a stamp's box covers this share of is no gutter (``_pieces``)
 # What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
@@ -102,20 +103,35 @@ def _list_dash(word: Word, line: list[Word], height: float) -> bool:
             and nxt.top + 0.3 * nxt.height <= middle <= nxt.top + 0.9 * nxt.height)
 
 
-def _pieces(line: list[Word], gap: float, stamps: Sequence[tuple[int, int, int, int]] = ()) -> list[list[Word]]:
+def _pieces(line: list[Word], gap: float, stamps: Sequence[tuple[int, int, int, int]] = (),
+            grey: np.ndarray | None = None) -> list[list[Word]]:
     """The line cut at gaps wider than ``gap``, but for one a stamp's box covers (three quarters of it, at the
     line's height): a row Tesseract read as one line whose words there were set aside or dropped as garbage
-    ("lội hội theo" | "sống đầy lo toan" were read as columns). Below the header only: a stamp over the header's
-    left column may cover most of its gutter."""
+    ("lội hội theo" | "sống đầy lo toan" were read as columns), nor one that is ink on ``grey`` (``_inked``). Below
+    the header only: a stamp over the header's left column may cover most of its gutter."""
     middle = median(w.top + w.height / 2 for w in line) if stamps else 0.0
     out = [[line[0]]]
     for prev, w in zip(line, line[1:], strict=False):
         a, b = prev.left + prev.width, w.left
         if b - a > gap and not any(top <= middle <= top + height and min(b, left + width) - max(a, left)
-                                   >= _COVERED * (b - a) for left, top, width, height in stamps):
+                                   >= _COVERED * (b - a) for left, top, width, height in stamps) \
+                and not _inked(grey, line, a, b):
             out.append([])
         out[-1].append(w)
     return out
+
+
+def _inked(grey: np.ndarray | None, line: list[Word], a: int, b: int) -> bool:
+    """Is the gap from ``a`` to ``b`` in this line ink on the page read (``grey``), not paper? A photocopier's
+    toner smudge over a paragraph's lines (black on a black-and-white scan) left their words there unread, and
+    the gaps, lined up, made a gutter: the rows were read as two columns ("đất. Ngân sách hoạt động / trường thành
+    viên. Các / … / sách Liên bang …"). A column's gutter is paper."""
+    if grey is None:
+        return False
+    top, bottom = int(median(w.top for w in line)), int(median(w.top + w.height for w in line))
+    pad = (bottom - top) // 4  # the neighbours' last and first strokes
+    band = grey[max(0, top):bottom, a + pad:b - pad]
+    return band.size > 0 and float((band < 128).mean()) >= _INKED
 
 
 def _cut_at_gutter(piece: list[Word], gap: float, centre: float) -> list[list[Word]]:
@@ -139,9 +155,11 @@ def _span(piece: list[Word]) -> tuple[int, int]:
     return piece[0].left, max(w.left + w.width for w in piece)
 
 
-def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]] = ()) -> list[Word]:
+def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]] = (),
+                  grey: np.ndarray | None = None) -> list[Word]:
     """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring). ``stamps``:
-    the boxes (left, top, width, height) of receipt stamps on the page, which may cut a row of print in two."""
+    the boxes (left, top, width, height) of receipt stamps on the page, which may cut a row of print in two;
+    ``grey``: the page read, where a gap between a row's words that is ink is no gutter (``_inked``)."""
     height = median(w.height for w in words) if words else 0.0
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if (not is_garbage(w, height) or _stretched(w, line, height)
@@ -173,10 +191,11 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
             and not _recipients(pieces[end - foot], foot_gutter):
         foot -= 1
     out = _read_columns(pieces[:head], head_gutter, gap, header=True)
-    # Between them a stamp's box covering a gap joins its sides (``_pieces``); a header's gutter it may cover.
+    # Between them a stamp's box covering a gap, or ink in it, joins its sides (``_pieces``); a header's gutter a
+    # stamp may cover.
     middle = pieces[head:end - foot]
-    if stamps:
-        middle = [ps if id(line) in rows else _pieces(line, gap, stamps)
+    if stamps or grey is not None:
+        middle = [ps if id(line) in rows else _pieces(line, gap, stamps, grey)
                   for line, ps in zip(lines[head:end - foot], middle, strict=True)]
     out += _read_middle(lines[head:end - foot], middle, left, width, centre, gap)
     out += _read_columns(pieces[end - foot:end], foot_gutter, gap, header=False)

@@ -106,7 +106,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     read = reread_dates(grey, read, settings.ocr_lang, deadline, dpi)  # "1612202" read alone: "16/12/2022"
     # (the dots an ellipsis holds past its first are specks to the binarised variant's despeckling: the grey page)
     read = specks.unprinted(source, specks.ellipses(source, specks.speck_colons(grey, read)))
-    words = arranged(read, found)
+    words = arranged(read, found, grey)
     correct_words(words)
     # (after the correction: a date's words mended before it would change the page's share of unknown words,
     # which sets how boldly every other word is corrected)
@@ -117,16 +117,17 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
                    read_words=real)
 
 
-def arranged(read: list[Word], found: list[Mark]) -> list[Word]:
+def arranged(read: list[Word], found: list[Mark], grey: np.ndarray | None = None) -> list[Word]:
     """The read's words in reading order (``ocr.layout``; the header's columns put apart where they were read row
     by row across both, ``heading.columns_apart``), the signer's titles and the number line mended
     (``ocr.titles``, ``ocr.number_line``), those set aside on the marks ``found`` dropped first
     (``marks.set_aside``): what the page's text leaves out takes no part in its layout or its correction. A stamp's
     label read beside the title ("Chế." at 0.00) made a piece of its own there, a seal's lettering beside a title
-    line a column, and both counted in the share of unknown words that sets how boldly a page is corrected."""
+    line a column, and both counted in the share of unknown words that sets how boldly a page is corrected.
+    ``grey``: the page read, whose ink in a gap between words makes it no gutter (``layout.reading_order``)."""
     kept = marks.set_aside(read, found)
     stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
-    return number_line(signer_titles(columns_apart(reading_order(kept, stamps))))
+    return number_line(signer_titles(columns_apart(reading_order(kept, stamps, grey))))
 
 
 def check_output(page: PageOcr) -> None:

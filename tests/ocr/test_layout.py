@@ -1,4 +1,5 @@
 """Reading order from word boxes (ocr/layout.py)."""
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -542,3 +543,29 @@ def test_the_recipients_come_first_though_a_seal_stretched_the_signers_title_abo
     lines = page_text(reading_order(words)).splitlines()
     assert lines[2:] == ["Nơi nhận:", "- Như Điều 3;", "- Lưu: VT, TP.", "TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH",
                          "Trần Xuân Anh"]
+
+
+def test_rows_whose_words_under_a_smudge_were_lost_stay_rows():
+    """A photocopier's toner smudge over four lines of a paragraph (a black-and-white scan): Tesseract read each
+    row's words either side of it and none under it, and the gaps lined up like a gutter: the rows were read as two
+    columns ("đất. Ngân sách hoạt động / trường thành viên. Các / … / sách Liên bang Đông Dương …"). A gutter is
+    paper; these gaps are ink, print no one could read: with the page's grey, the rows stay rows."""
+    body = "Phòng Kinh tế phối hợp với Chi nhánh Văn phòng đăng ký đất đai kiểm"
+    left = ["đất. Ngân sách hoạt động", "trường thành viên. Các", "kế hoạch cụ thể, gửi về", "1. Bảo đảm an toàn,"]
+    right = ["Liên bang Đông Dương cho", "chức năng, nhiệm vụ được", "tháng 08 năm 2026 để tổng", "cá nhân trong quá"]
+    words = (_line(0, (100, body)) + _line(1, (100, body))
+             + [w for n, (a, b) in enumerate(zip(left, right, strict=True), start=2)
+                for w in _line(n, (100 + 150 * (n == 5), a), (1400, b))]
+             + [Word("xã", 0.4, 850, 540, 60, 50, 2, 9)]  # a blot under the smudge read as a line of its own
+             + _line(6, (100, body)) + _line(7, (100, body)) + _line(8, (100, "giải quyết.")))
+    rows = [" ".join((a, b)) for a, b in zip(left, right, strict=True)]
+
+    def read(grey):
+        copy = [Word(w.text, w.conf, w.left, w.top, w.width, w.height, w.block, w.line) for w in words]
+        return page_text(reading_order(copy, grey=grey)).splitlines()[2:6]
+
+    paper = np.full((900, 2500), 255, np.uint8)
+    assert read(paper) != rows  # paper between: two columns, as before
+    smudged = paper.copy()
+    smudged[190:560, 830:1380] = np.where(np.indices((370, 550)).sum(axis=0) % 3, 0, 255)  # toner, dithered
+    assert read(smudged) == rows
