@@ -4,8 +4,12 @@ for "4. …"), an item's dash read as a tilde.
 An administrative document numbers its paragraphs and a list's items "1.", "2.", "3." at the start of a line, and
 on a worn copy Tesseract reads a digit as the letter it resembles (4 → A, 1 → I or l, 2 → Z, 5 → S, 8 → B, 6 →
 G). A line that opens with such a letter and the same stop as the numbered line before it, where that line's
-number is one less than the letter's digit, opens with the digit. A list lettered "A.", "B." (a document's parts)
-keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.".
+number is one less than the letter's digit (or the next's one more), opens with the digit. A list lettered "A.",
+"B." (a document's parts) keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.". So does a
+number whose stop was misread ("1,.", "2,", "4:"), a speck's letter before it ("Ý3.") or its first word glued to it
+("1,.Kinh"), where the run calls for it; and a paragraph's or an article's number lost ("Điều Đường Lê Đình Dương…"
+between "Điều 1." and "Điều 3.", a paragraph between "1." and "3." opening where their text begins) is put back,
+doubtful.
 
 A list's items open with a dash ("Nơi nhận:" and its "- Như trên;", a body's "- Tham gia …"), which Tesseract
 reads "~" on office scans and photocopies (10 of 50 template pages, session 33): a line that opens with a tilde
@@ -29,6 +33,7 @@ wrapped and gets none; the list ends with its "Lưu:" item, or where the signer'
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import replace
 
 from rapidfuzz.distance import Levenshtein
@@ -38,6 +43,10 @@ from ocr.layout import opens_recipients
 from ocr.words import SUPPLIED, Word
 
 _NUMBER = re.compile(r"^(\d{1,2})([.)])$")
+# A paragraph's number as a worn copy reads it: its stop misread ("1,.", "1..", "2,", "4:"), a speck's letter
+# before it ("Ý3."), its first word glued to it ("1,.Kinh").
+_MARKER_MISREAD = re.compile(r"^[^\W\d]?(\d{1,2})[.,:;)]{1,2}(.*)$")
+_ARTICLE = "Điều"
 _LOOKALIKE = {"A": "4", "I": "1", "l": "1", "|": "1", "Z": "2", "S": "5", "B": "8", "G": "6"}
 _LABEL = re.compile(r"^([^\W\d_]{3,5}):$")
 _DASH_READ = frozenset({"~", "*", "„*", "•", "+", "»", "—", "–", "="})  # what a worn item's dash is read as
@@ -49,7 +58,6 @@ def mend_list_markers(lines: list[list[Word]], born: dict[int, list[Word]]) -> s
     comma is a semicolon; a recipient's dash lost is put back (into ``born``: a word's id → what stands for it).
     The ids of the words taken off."""
     _recipients(lines, born)
-    last: tuple[int, str] | None = None  # the number and stop of the last numbered line
     gone: set[int] = set()
     above: list[Word] = []
     for line in lines:
@@ -68,16 +76,90 @@ def mend_list_markers(lines: list[list[Word]], born: dict[int, list[Word]]) -> s
         above = line
         if first.text == "-":
             _archived(line)
-            continue
-        if m := _NUMBER.match(first.text):
-            last = (int(m.group(1)), m.group(2))
-            continue
-        text = first.text
-        digit = _LOOKALIKE.get(text[:1])
-        if digit and len(text) == 2 and last is not None and text[1] == last[1] and int(digit) == last[0] + 1:
-            first.text = digit + text[1]
-            last = (int(digit), text[1])
+    for article in (False, True):
+        _numbers([line for line in lines if line and (line[0].text == _ARTICLE) == article and len(line) > article],
+                 int(article), born)
     return gone
+
+
+def _numbers(lines: list[list[Word]], at: int, born: dict[int, list[Word]]) -> None:
+    """The run of numbers opening these lines (``at``: the number's place, 1 after "Điều"), mended where the
+    numbers before and after it call for one: a stop misread ("1,.", "2,", "4:"), a digit read as the letter it
+    resembles, or the number lost from a paragraph whose first word stands where the numbered ones' text begins
+    (put back doubtful, into ``born``)."""
+    marks: list[tuple[int, int, str, bool]] = []  # (line, number, stop, read as printed)
+    for k, line in enumerate(lines):
+        w = line[at]
+        opens = len(line) > at + 1 and line[at + 1].text[:1].isupper()
+        if m := _NUMBER.match(w.text):
+            marks.append((k, int(m.group(1)), m.group(2), True))
+        elif (m := _MARKER_MISREAD.match(w.text)) and (m.group(2)[:1].isupper() if m.group(2) else opens):
+            marks.append((k, int(m.group(1)), "", False))
+        elif opens and len(w.text) == 2 and w.text[1] in ".)" and (digit := _LOOKALIKE.get(_unmarked(w.text[0]))):
+            marks.append((k, int(digit), w.text[1], False))
+    for i, (k, n, stop, sure) in enumerate(marks):
+        if sure:
+            continue
+        before = next((m for m in reversed(marks[:i]) if m[3]), None)
+        after = next((m for m in marks[i + 1:] if m[3]), None)
+        if before and before[1] == n - 1 and stop in ("", before[2]):
+            stop = before[2]
+        elif after and after[1] == n + 1 and stop in ("", after[2]):
+            stop = after[2]
+        else:
+            continue
+        _renumbered(lines[k], at, f"{n}{stop}", born)
+        marks[i] = (k, n, stop, True)
+    for (k0, n0, stop0, sure0), (k1, n1, stop1, sure1) in zip(marks, marks[1:], strict=False):
+        if sure0 and sure1 and n1 == n0 + 2 and stop0 == stop1:
+            lost = [k for k in range(k0 + 1, k1) if _opens_like(lines[k], lines[k0], lines[k1], at)]
+            if len(lost) == 1:
+                _put_back(lines[lost[0]], at, f"{n0 + 1}{stop0}", born)
+
+
+def _unmarked(ch: str) -> str:
+    """The letter without its marks, its case kept ("Á" → "A")."""
+    return unicodedata.normalize("NFD", ch)[:1]
+
+
+def _opens_like(line: list[Word], first: list[Word], second: list[Word], at: int) -> bool:
+    """Does ``line`` open a paragraph numbered as ``first`` and ``second`` are, its number lost: its first word
+    capitalised where their text begins after the number, further in than the line above it (a paragraph's
+    lines wrap to the margin)?"""
+    if at:  # "Điều" and its title's first word: the number between them lost
+        return len(line) > 1 and line[1].text[:1].isupper() and not line[1].text[:1].isdigit()
+    if len(first) < 2 or len(second) < 2 or not line[0].text[:1].isupper():
+        return False
+    height = line[0].height
+    return all(abs(line[0].left - other[1].left) < height for other in (first, second))
+
+
+def _renumbered(line: list[Word], at: int, number: str, born: dict[int, list[Word]]) -> None:
+    """The marker at ``at`` read as ``number``; a paragraph's first word read glued to it ("1,.Kinh") parted
+    from it, the box shared by characters."""
+    w = line[at]
+    rest = m.group(2) if (m := _MARKER_MISREAD.match(w.text)) else ""
+    if not rest:
+        w.text = number
+        return
+    cut = w.width * (len(w.text) - len(rest)) // len(w.text)
+    parts = [replace(w, text=number, width=max(1, cut)), replace(w, text=rest, left=w.left + cut, width=w.width - cut)]
+    born[id(w)] = parts
+    line[at:at + 1] = parts
+
+
+def _put_back(line: list[Word], at: int, number: str, born: dict[int, list[Word]]) -> None:
+    """The number lost put back in ``line`` at ``at``, doubtful, in a box before the word it precedes."""
+    beside = line[at]
+    mark = replace(beside, text=number, conf=SUPPLIED, width=max(1, beside.height),
+                   left=max(0, beside.left - int(1.2 * beside.height)))
+    if at:
+        born[id(line[0])] = [replace(line[0]), mark]
+    else:
+        kept = replace(beside)
+        born[id(beside)] = [mark, kept]
+        line[0] = kept
+    line.insert(at, mark)
 
 
 def _archived(item: list[Word]) -> None:
