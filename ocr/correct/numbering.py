@@ -53,8 +53,8 @@ _DASH_READ = frozenset({"~", "*", "„*", "•", "+", "»", "—", "–", "="}) 
 
 
 def mend_list_markers(lines: list[list[Word]], born: dict[int, list[Word]]) -> set[int]:
-    """Mend, in place, the first word of each line that a lookalike letter took from the numbers' run, or a
-    tilde from a dash; a lone dash ending the line above a dash's line is taken off it, and that line's item's
+    """Mend, in place, the first word of each line that the numbers' run calls for (``_numbers``), or a tilde
+    read for a dash; a lone dash ending the line above a dash's line is taken off it, and that line's item's
     comma is a semicolon; a recipient's dash lost is put back (into ``born``: a word's id → what stands for it).
     The ids of the words taken off."""
     _recipients(lines, born)
