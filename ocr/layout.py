@@ -164,7 +164,7 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if (not is_garbage(w, height) or _stretched(w, line, height)
                                               or _list_dash(w, line, height)) and not _doubled(w, line)])]
-    lines, rows = _across(stamps, [part for line in lines for part in _unmerged(line)], height)
+    lines, rows = _across(stamps, [part for line in _read_twice(lines) for part in _unmerged(line)], height)
     lines = _in_place(lines)
     words = [w for line in lines for w in line]
     if len(lines) < 2:
@@ -204,6 +204,55 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
         for w in line:
             w.line = n
     return [w for line in out for w in line]
+
+
+def _read_twice(lines: list[list[Word]]) -> list[list[Word]]:
+    """Lines Tesseract read from one row of print, made one. A pen's figures in a blank, taller than the print,
+    made its line finder see two rows a few pixels apart, and it read each, part right, part wrong ("Vĩnh L ày Ï7_
+    tháng 6 năm 2026" over "ĩnh Long, ngày tháng 6 năm"): two lines whose bands share half a word's height, two
+    words or more of one standing on words of the other (half the narrower one's width). Where words overlap, the
+    one with more letters and digits is kept (the better read), the others' words each where they stand."""
+    out: list[list[Word]] = []
+    for line in lines:
+        twin = next((o for o in out if _same_row(o, line)), None)
+        if twin is None:
+            out.append(line)
+            continue
+        merged = sorted(twin + line, key=lambda w: w.left)
+        rank = {id(w): (_letters(w), w.conf, -k) for k, w in enumerate(merged)}
+        n = twin[0].line
+        twin[:] = [w for w in merged if not any(o is not w and _clash(o, w) and rank[id(o)] > rank[id(w)]
+                                                  for o in merged)]
+        for w in twin:
+            w.line = n
+    return out
+
+
+def _same_row(a: list[Word], b: list[Word]) -> bool:
+    (ta, ba), (tb, bb) = ((median(w.top for w in x), median(w.top + w.height for w in x)) for x in (a, b))
+    if min(ba, bb) - max(ta, tb) < 0.5 * min(ba - ta, bb - tb):
+        return False
+    return sum(any(_over(x, y) for y in b) for x in a) >= 2
+
+
+def _over(x: Word, y: Word) -> bool:
+    """Do two words stand on the same place of their row: half the narrower one's width?"""
+    return min(x.left + x.width, y.left + y.width) - max(x.left, y.left) >= 0.5 * min(x.width, y.width)
+
+
+def _clash(x: Word, y: Word) -> bool:
+    """Are two words of lines read from one row the same print: standing on one place, or side by side where
+    one spells the other's start or end ("L" against "Long,", "ày" against "ngày")?"""
+    if _over(x, y):
+        return True
+    a, b = sorted((x, y), key=lambda w: w.left)
+    near = b.left - (a.left + a.width) < 0.3 * max(a.height, b.height)
+    short, long_ = sorted((fold(x.text).strip(".,;:"), fold(y.text).strip(".,;:")), key=len)
+    return near and bool(short) and short != long_ and (long_.startswith(short) or long_.endswith(short))
+
+
+def _letters(w: Word) -> int:
+    return sum(ch.isalnum() for ch in w.text)
 
 
 def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]], height: float

@@ -569,3 +569,19 @@ def test_rows_whose_words_under_a_smudge_were_lost_stay_rows():
     smudged = paper.copy()
     smudged[190:560, 830:1380] = np.where(np.indices((370, 550)).sum(axis=0) % 3, 0, 255)  # toner, dithered
     assert read(smudged) == rows
+
+
+def test_a_row_read_twice_is_read_once():
+    """A pen's "17" in the date line's blank (a grey scan of a generated page; these are Tesseract's boxes): its
+    line finder saw two rows a few pixels apart and read each, part right, part wrong. The row is read once, each
+    place by its better word ("L" and "ày" are the start and end of "Long," and "ngày" beside them)."""
+    first = [("Vĩnh", 810, 274, 70, 60), ("L", 895, 297, 16, 25), ("ày", 1032, 296, 7, 5), ("Ï7_", 1085, 287, 35, 35),
+             ("tháng", 1164, 296, 35, 26), ("6", 1249, 297, 16, 26), ("năm", 1301, 296, 10, 5),
+             ("2026", 1349, 297, 74, 26)]
+    second = [("ĩnh", 836, 304, 26, 18), ("Long,", 914, 304, 62, 26), ("ngày", 988, 304, 72, 26),
+              ("tháng", 1155, 301, 82, 29), ("6", 1248, 288, 17, 47), ("năm", 1276, 304, 62, 19)]
+    words = [Word(t, 0.95, x, y, w, h, 1, n) for n, line in enumerate((first, second)) for t, x, y, w, h in line]
+    assert page_text(reading_order(words)) == "Vĩnh Long, ngày Ï7_ tháng 6 năm 2026"
+    # two rows of a paragraph, one under the other, stay two
+    rows = _line(0, (100, "Phòng Kinh tế phối hợp với")) + _line(1, (100, "Chi nhánh Văn phòng đăng ký"))
+    assert page_text(reading_order(rows)).splitlines() == ["Phòng Kinh tế phối hợp với", "Chi nhánh Văn phòng đăng ký"]
