@@ -220,9 +220,10 @@ def _read_twice(lines: list[list[Word]]) -> list[list[Word]]:
             continue
         merged = sorted(twin + line, key=lambda w: w.left)
         rank = {id(w): (_letters(w), w.conf, -k) for k, w in enumerate(merged)}
+        mine = {id(w) for w in line}  # a word clashes only with the other read's
         n = twin[0].line
-        twin[:] = [w for w in merged if not any(o is not w and _clash(o, w) and rank[id(o)] > rank[id(w)]
-                                                  for o in merged)]
+        twin[:] = [w for w in merged if not any((id(o) in mine) != (id(w) in mine) and _clash(o, w)
+                                                  and rank[id(o)] > rank[id(w)] for o in merged)]
         for w in twin:
             w.line = n
     return out

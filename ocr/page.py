@@ -110,7 +110,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     correct_words(words)
     # (after the correction: a date's words mended before it would change the page's share of unknown words,
     # which sets how boldly every other word is corrected)
-    date_words(words)
+    words = date_words(words)
     words = subject_label(number_code(document_title(heading(words))))
     return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,

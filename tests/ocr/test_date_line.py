@@ -37,3 +37,26 @@ def test_a_phrase_read_right_or_not_a_date_is_left_alone():
 def test_only_the_date_line_changes():
     words = _line("Độc lập - Tự do", 0) + _line("Tây Ninh, ngày thúng năm 2026", 1) + _line("THÔNG BÁO", 2)
     assert _text(date_words(words)) == "Độc lập - Tự do Tây Ninh, ngày tháng năm 2026 THÔNG BÁO"
+
+
+def test_a_dates_day_and_month_read_as_numbers_or_as_nothing():
+    """The day's and month's places hold a number or a blank: letters a worn copy reads for digits are those
+    digits (doubtful); a pen's figures, a speck or a blank's dash read on a grey or black-and-white scan go."""
+    for read, fixed in (("ngày 15 tháng lị năm 2015 của Chính phủ", "ngày 15 tháng 11 năm 2015 của Chính phủ"),
+                        ("ngày 02 tháng H năm 2026", "ngày 02 tháng 11 năm 2026"),
+                        ("ngày 31 tháng 1Ò năm 2026", "ngày 31 tháng 10 năm 2026"),
+                        ("ngày 0B tháng 4 năm 2020", "ngày 08 tháng 4 năm 2020"),
+                        ("Tiên Lãng, ngày T4 tháng 08 năm 2025", "Tiên Lãng, ngày 14 tháng 08 năm 2025"),
+                        ("Khánh Hòa, ngày LEY tháng năm 2026", "Khánh Hòa, ngày tháng năm 2026"),
+                        ("Vĩnh Long, ngày Ï7_ tháng 6 năm 2026", "Vĩnh Long, ngày tháng 6 năm 2026"),
+                        ("Cà Mau, ngày — tháng năm 2026", "Cà Mau, ngày tháng năm 2026"),
+                        ("Huế, ngà ` tháng 8 năm 2026", "Huế, ngày tháng 8 năm 2026"),
+                        ("ngày 38 tháng 4 năm 2020", "ngày 38 tháng 4 năm 2020"),  # digits stay, out of range too
+                        ("ngày 15 tháng 13 năm 2020", "ngày 15 tháng 13 năm 2020")):
+        words = date_words(_line(read))
+        assert _text(words) == fixed, read
+    mended = next(w for w in date_words(_line("ngày 02 tháng H năm 2026")) if w.text == "11")
+    assert mended.conf == SUPPLIED
+    # not a date's phrase: left as read
+    for read in ("ngày 15 của H năm 2024", "Tổ H tháng năm 2026", "ngày H tháng"):
+        assert _text(date_words(_line(read))) == read, read
