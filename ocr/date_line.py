@@ -7,6 +7,10 @@ in order, each with at most one word between (the day's or month's number, or th
 the three are read as printed, the third is that word when its letters, marks aside, are two edits from it at most
 ("thúng", "nấm"; "nghỉ" in "ngày nghỉ năm 2024" is not "tháng"). It keeps its box and becomes doubtful
 (``SUPPLIED``).
+
+The phrase's day and month then hold a number or nothing (``_slot``): a typed number a worn copy read as letters
+("lị", "H", "1Ò") is that number, doubtful; what a scan in grey or black and white read in a blank — the pen's
+figures, a speck, the blank's dash — is no print and goes, as colour sets the pen aside on a colour scan.
 """
 from __future__ import annotations
 
