@@ -403,6 +403,7 @@ def data_version(sources: Iterable[Path]) -> str:
     return f"vietnamadminunits {importlib.metadata.version('vietnamadminunits')}; {digest.hexdigest()[:16]}"
 
 
+@cache  # (the module's source does not change under a running process; loading and writing both ask)
 def _built_version() -> str:
     return data_version([Path(__file__)])
 

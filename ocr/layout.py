@@ -212,28 +212,37 @@ def _read_twice(lines: list[list[Word]]) -> list[list[Word]]:
     tháng 6 năm 2026" over "ĩnh Long, ngày tháng 6 năm"): two lines whose bands share half a word's height, two
     words or more of one standing on words of the other (half the narrower one's width). Where words overlap, the
     one with more letters and digits is kept (the better read), the others' words each where they stand."""
-    out: list[list[Word]] = []
+    out: list[tuple[tuple[float, float], list[Word]]] = []  # each line with its band, measured once
     for line in lines:
-        twin = next((o for o in out if _same_row(o, line)), None)
-        if twin is None:
-            out.append(line)
+        band = _band(line)
+        k = next((k for k, (b, o) in enumerate(out) if _same_row(b, band, o, line)), None)
+        if k is None:
+            out.append((band, line))
             continue
+        twin = out[k][1]
         merged = sorted(twin + line, key=lambda w: w.left)
-        rank = {id(w): (_letters(w), w.conf, -k) for k, w in enumerate(merged)}
+        rank = {id(w): (_letters(w), w.conf, -i) for i, w in enumerate(merged)}
         mine = {id(w) for w in line}  # a word clashes only with the other read's
         n = twin[0].line
         twin[:] = [w for w in merged if not any((id(o) in mine) != (id(w) in mine) and _clash(o, w)
                                                   and rank[id(o)] > rank[id(w)] for o in merged)]
         for w in twin:
             w.line = n
-    return out
+        out[k] = (_band(twin), twin)
+    return [line for _, line in out]
 
 
-def _same_row(a: list[Word], b: list[Word]) -> bool:
-    (ta, ba), (tb, bb) = ((median(w.top for w in x), median(w.top + w.height for w in x)) for x in (a, b))
-    if min(ba, bb) - max(ta, tb) < 0.5 * min(ba - ta, bb - tb):
+def _band(line: list[Word]) -> tuple[float, float]:
+    """A line's band: its words' median top and bottom."""
+    return median(w.top for w in line), median(w.top + w.height for w in line)
+
+
+def _same_row(a: tuple[float, float], b: tuple[float, float], x: list[Word], y: list[Word]) -> bool:
+    """Are lines ``x`` and ``y`` (bands ``a`` and ``b``) one row: bands sharing half the narrower's height, two
+    words or more of one standing on words of the other?"""
+    if min(a[1], b[1]) - max(a[0], b[0]) < 0.5 * min(a[1] - a[0], b[1] - b[0]):
         return False
-    return sum(any(_over(x, y) for y in b) for x in a) >= 2
+    return sum(any(_over(w, v) for v in y) for w in x) >= 2
 
 
 def _over(x: Word, y: Word) -> bool:
@@ -253,6 +262,7 @@ def _clash(x: Word, y: Word) -> bool:
 
 
 def _letters(w: Word) -> int:
+    """Its letters and digits."""
     return sum(ch.isalnum() for ch in w.text)
 
 
@@ -442,7 +452,7 @@ def _centred(pieces: list[list[Word]], gap: float) -> bool:
 
 def _is_text(piece: list[Word]) -> bool:
     """Two letters or digits at least: no speck read as "-" or "._"."""
-    return sum(ch.isalnum() for w in piece for ch in w.text) >= 2
+    return sum(map(_letters, piece)) >= 2
 
 
 def _two_sided(ps: list[list[Word]], g: float) -> bool:

@@ -114,7 +114,9 @@ def _numbers(lines: list[list[Word]], at: int, born: dict[int, list[Word]]) -> N
         if sure0 and sure1 and n1 == n0 + 2 and stop0 == stop1:
             lost = [k for k in range(k0 + 1, k1) if _opens_like(lines[k], lines[k0], lines[k1], at)]
             if len(lost) == 1:
-                _put_back(lines[lost[0]], at, f"{n0 + 1}{stop0}", born)
+                beside = lines[lost[0]][at]  # the number's box before the word it precedes
+                _supplied(lines[lost[0]], at, f"{n0 + 1}{stop0}", beside.height,
+                          beside.left - int(1.2 * beside.height), born)
 
 
 def _unmarked(ch: str) -> str:
@@ -148,18 +150,14 @@ def _renumbered(line: list[Word], at: int, number: str, born: dict[int, list[Wor
     line[at:at + 1] = parts
 
 
-def _put_back(line: list[Word], at: int, number: str, born: dict[int, list[Word]]) -> None:
-    """The number lost put back in ``line`` at ``at``, doubtful, in a box before the word it precedes."""
+def _supplied(line: list[Word], at: int, text: str, width: int, left: int, born: dict[int, list[Word]]) -> None:
+    """``text`` put in ``line`` before its word at ``at``, doubtful (``SUPPLIED``), in a box ``width`` wide at
+    ``left``: that word's id in ``born`` stands for both."""
     beside = line[at]
-    mark = replace(beside, text=number, conf=SUPPLIED, width=max(1, beside.height),
-                   left=max(0, beside.left - int(1.2 * beside.height)))
-    if at:
-        born[id(line[0])] = [replace(line[0]), mark]
-    else:
-        kept = replace(beside)
-        born[id(beside)] = [mark, kept]
-        line[0] = kept
-    line.insert(at, mark)
+    mark = replace(beside, text=text, conf=SUPPLIED, width=max(1, width), left=max(0, left))
+    kept = replace(beside)
+    born[id(beside)] = [mark, kept]
+    line[at:at + 1] = [mark, kept]
 
 
 def _archived(item: list[Word]) -> None:
@@ -190,11 +188,7 @@ def _recipients(lines: list[list[Word]], born: dict[int, list[Word]]) -> None:
             if first.text in _DASH_READ:
                 first.text = "-"
             else:
-                dash = replace(first, text="-", conf=SUPPLIED, width=max(1, first.height // 2),
-                               left=max(0, first.left - first.height))
-                kept = replace(first)
-                born[id(first)] = [dash, kept]
-                line[:1] = [dash, kept]
+                _supplied(line, 0, "-", first.height // 2, first.left - first.height, born)
         _relabel_copies(line)
         if any(w.text.startswith("Lưu") for w in line[:2]):
             return  # the last item
