@@ -96,6 +96,8 @@ def test_a_phone_offers_its_camera_for_each_page(server, tmp_path):  # noqa: F81
                 for pick, name in (("#pick-files", "Chọn tệp…"), ("#pick-folder", "Chọn thư mục…")):
                     expect(page.get_by_label(name)).to_have_count(1)
                     assert page.locator(pick).evaluate("e => getComputedStyle(e).opacity") == "0"
+                # Nothing chosen yet: no empty table of files (a phone's narrow tables are blocks, not hidden ones).
+                expect(page.locator("#chosen")).to_be_hidden()
                 camera = page.locator("#pick-camera")
                 if not phone:
                     expect(camera).to_be_hidden()
