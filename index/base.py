@@ -27,6 +27,11 @@ MIN_YEAR, MAX_YEAR = 1, 9999  # the year filter's range (ISO dates); beyond it t
 # rather than pages, and a common name typed without its marks matches 40% of a million records, whose exact
 # count was half of Elasticsearch's time for such a query (p95 46 → 23 ms; docs/benchmarks.md, session 27).
 COUNTED = MAX_RESULT_WINDOW
+# A query word's exact spelling held by fewer than this share of the records (and by at most ``COUNTED``: an
+# unmarked "van" where the archive writes "Văn") is left out of the best score a record can reach and its records
+# are looked for apart: otherwise no record reaches that score, and the engine cannot stop before it has scored
+# every match (``TantivyIndex._best``, ``ElasticIndex._apart``).
+RARE_SPELLING = 0.01
 
 
 class QueryRejected(SohoaError):

@@ -36,6 +36,7 @@ from .base import (
     COUNTED,
     MAX_RESULT_WINDOW,
     OUTDATED,
+    RARE_SPELLING,
     TOKEN_FIELDS,
     Facets,
     Hit,
@@ -62,7 +63,6 @@ PAGE = SearchQuery().limit  # the hits an officer sees first
 # records a fuzzy name's facets cost 157 ms at p95, docs/benchmarks.md, search, session 52). Elasticsearch keeps
 # such counts in its shard request cache the same way.
 FACETS_KEPT = 256
-RARE_SPELLING = 0.01  # of the records: a spelling in fewer is looked for apart (``TantivyIndex._best``)
 RARE = 0.05  # of the records: a word in fewer narrows a query (``TantivyIndex._narrows``)
 
 
