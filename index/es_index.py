@@ -406,8 +406,8 @@ class ElasticIndex:
         """The best ``offset + limit`` records and their count up to ``COUNTED``. Where a query word's exact
         spelling is rare (``_apart``), two searches in one request: the query without that spelling's bonus, whose
         best score many records reach, so Lucene stops once its page holds only such records and ``COUNTED``
-        matched; and the records holding the spelling, scored in full. Fuzzy names at a million records: p95 20.3
-        → 12.6 ms, the same pages (docs/benchmarks.md, search, session 56)."""
+        matched; and the records holding the spelling, scored in full. Fuzzy names at a million records: p95 21.7
+        → 14.5 ms, the same pages (docs/benchmarks.md, search, session 56)."""
         self._ensure()
         parsed = query.parsed()
         apart = self._apart(parsed, query)
@@ -473,8 +473,8 @@ class ElasticIndex:
         if not parsed.terms or parsed.fielded or query.authority or any(t.folded.isdigit() for t in parsed.terms):
             return []
         asked = [("all_x", t.exact) for t in parsed.terms] + [("all_f", t.folded) for t in parsed.terms]
-        counts = self._counts(asked)
-        least = max(base.COUNTED, self._counts([("", "")])[0] * RARE_SPELLING)
+        *counts, records = self._counts([*asked, ("", "")])
+        least = max(base.COUNTED, records * RARE_SPELLING)
         n = len(parsed.terms)
         return sorted({t.exact for t, spelled, folded in zip(parsed.terms, counts[:n], counts[n:], strict=True)
                        if 0 < spelled <= least < folded})
@@ -482,16 +482,17 @@ class ElasticIndex:
     def _counts(self, asked: list[tuple[str, str]]) -> list[int]:
         """Records holding each (field, token) (("", ""): every record), counted in one request for those not
         kept from the last ``COUNTS_KEPT_S`` seconds."""
-        if time.monotonic() - self._kept_since > COUNTS_KEPT_S or len(self._kept) > COUNTS_KEPT_MAX:
-            self._kept.clear()
+        kept = self._kept  # (a server's threads share it: one that replaces it leaves this search its own)
+        if time.monotonic() - self._kept_since > COUNTS_KEPT_S or len(kept) > COUNTS_KEPT_MAX:
+            self._kept = kept = {}
             self._kept_since = time.monotonic()
-        new = [term for term in dict.fromkeys(asked) if term not in self._kept]
+        new = [term for term in dict.fromkeys(asked) if term not in kept]
         if new:
             bodies = [{"size": 0, "track_total_hits": True,
                        "query": {"term": {field: token}} if field else {"match_all": {}}} for field, token in new]
             for term, response in zip(new, self._searched(bodies), strict=True):
-                self._kept[term] = int(response["hits"]["total"]["value"])
-        return [self._kept[term] for term in asked]
+                kept[term] = int(response["hits"]["total"]["value"])
+        return [kept[term] for term in asked]
 
     def facets(self, query: SearchQuery) -> Facets:
         """Counts by type and year (``base.facet_passes``: one request where the query filters neither; a shard
