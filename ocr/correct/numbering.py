@@ -8,8 +8,8 @@ number is one less than the letter's digit (or the next's one more), opens with 
 "B." (a document's parts) keeps its letters: "A." follows no "3.", and "B." follows "A.", not "7.". So does a
 number whose stop was misread ("1,.", "2,", "4:"), a speck's letter before it ("Ý3.") or its first word glued to it
 ("1,.Kinh"), where the run calls for it; and a paragraph's or an article's number lost ("Điều Đường Lê Đình Dương…"
-between "Điều 1." and "Điều 3.", a paragraph between "1." and "3." opening where their text begins) is put back,
-doubtful.
+between "Điều 1." and "Điều 3.", a paragraph between "1." and "3." or after the run's last, opening where their text
+begins) is put back, doubtful.
 
 A list's items open with a dash ("Nơi nhận:" and its "- Như trên;", a body's "- Tham gia …"), which Tesseract
 reads "~" on office scans and photocopies (10 of 50 template pages, session 33): a line that opens with a tilde
@@ -106,17 +106,37 @@ def _numbers(lines: list[list[Word]], at: int, born: dict[int, list[Word]]) -> N
             stop = before[2]
         elif after and after[1] == n + 1 and stop in ("", after[2]):
             stop = after[2]
+        elif before and before[1] == n - 2 and stop in ("", before[2]) and len(_lost(lines, before[0], k, at)) == 1:
+            stop = before[2]  # the number between them lost too ("2.", a lost "3.", "4:"): put back below
         else:
             continue
         _renumbered(lines[k], at, f"{n}{stop}", born)
         marks[i] = (k, n, stop, True)
     for (k0, n0, stop0, sure0), (k1, n1, stop1, sure1) in zip(marks, marks[1:], strict=False):
-        if sure0 and sure1 and n1 == n0 + 2 and stop0 == stop1:
-            lost = [k for k in range(k0 + 1, k1) if _opens_like(lines[k], lines[k0], lines[k1], at)]
-            if len(lost) == 1:
-                beside = lines[lost[0]][at]  # the number's box before the word it precedes
-                _supplied(lines[lost[0]], at, f"{n0 + 1}{stop0}", beside.height,
-                          beside.left - int(1.2 * beside.height), born)
+        if sure0 and sure1 and n1 == n0 + 2 and stop0 == stop1 and len(lost := _lost(lines, k0, k1, at)) == 1:
+            _put_back(lines[lost[0]], at, f"{n0 + 1}{stop0}", born)
+    # The run's last number lost ("3.", then "Cùng thời kỳ này …"): nothing after it to pin it, so the paragraph must
+    # also follow a line that ends a sentence or an item (a wrapped line at the numbers' text is no paragraph), be
+    # the only one opening there after the run, and come before any list's dash or label (an attachment's item
+    # under "Kèm theo đơn:", its dash lost, stands where the numbers' text does).
+    run = [m for m in marks if m[3]]
+    if len(run) > 1 and run[-1][1] == run[-2][1] + 1 and run[-1][2] == run[-2][2]:
+        (k0, *_), (k1, n1, stop1, _) = run[-2:]
+        later = [k for k in range(k1 + 1, len(lines)) if _opens_like(lines[k], lines[k0], lines[k1], at)
+                 and (at or lines[k - 1][-1].text[-1:] in ".;")]
+        if len(later) == 1 and (at or not any(line[0].text == "-" or line[-1].text.endswith(":")
+                                              for line in lines[k1 + 1:later[0]])):
+            _put_back(lines[later[0]], at, f"{n1 + 1}{stop1}", born)
+
+
+def _lost(lines: list[list[Word]], k0: int, k1: int, at: int) -> list[int]:
+    """The lines between ``k0`` and ``k1`` that open a paragraph numbered as theirs are, its number lost."""
+    return [k for k in range(k0 + 1, k1) if _opens_like(lines[k], lines[k0], lines[k1], at)]
+
+
+def _put_back(line: list[Word], at: int, number: str, born: dict[int, list[Word]]) -> None:
+    beside = line[at]  # the number's box before the word it precedes
+    _supplied(line, at, number, beside.height, beside.left - int(1.2 * beside.height), born)
 
 
 def _unmarked(ch: str) -> str:

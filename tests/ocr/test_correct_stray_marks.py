@@ -207,3 +207,51 @@ def test_an_articles_number_lost_is_put_back():
                       (0, "Điều 3. Chánh Văn phòng"))
     correct_words(words)
     assert page_text(words).splitlines()[1] == "Điều 2. Đường Lê Đình Dương nay là"
+
+
+@pytest.mark.parametrize("above, at, kept", [
+    ("trên địa bàn xã.", 134, "3. Cùng thời kỳ này, ngành"),
+    ("trên địa bàn xã;", 134, "3. Cùng thời kỳ này, ngành"),
+    ("trên địa bàn xã", 134, "Cùng thời kỳ này, ngành"),  # a line wrapped where the numbers' text begins
+    ("trên địa bàn xã.", 0, "Cùng thời kỳ này, ngành"),  # at the margin: a paragraph's wrapped line
+])
+def test_the_runs_last_number_lost_is_put_back_after_a_sentence_ends(above, at, kept):
+    """"4. Cùng thời kỳ này …" read "Cùng thời kỳ này …" after "3.": nothing after it to pin it, so it must open
+    where the numbered paragraphs' text begins and follow a line that ends a sentence or an item."""
+    words = _numbered((100, "1. Kinh phí thực hiện."), (100, "2. Đồng chí Chủ tịch chỉ đạo"), (0, above),
+                      (at, "Cùng thời kỳ này, ngành"), (0, "Công nghệ thông tin."))
+    correct_words(words)
+    assert page_text(words).splitlines()[3] == kept
+
+
+def test_after_the_run_two_paragraphs_opening_alike_get_no_number():
+    words = _numbered((100, "1. Kinh phí thực hiện."), (100, "2. Đồng chí Chủ tịch."), (134, "Cùng thời kỳ này."),
+                      (134, "Giao Văn phòng chủ trì."))
+    correct_words(words)
+    assert page_text(words).splitlines()[2:] == ["Cùng thời kỳ này.", "Giao Văn phòng chủ trì."]
+
+
+@pytest.mark.parametrize("between", ["- Hợp đồng thuê địa điểm.", "Kèm theo đơn:"])
+def test_after_a_list_or_a_label_a_line_where_the_numbers_text_begins_gets_no_number(between):
+    """An application's attachments under "Kèm theo đơn:", the last item's dash lost: its words stand where the
+    numbered paragraphs' text begins, but a list's dash or a label came between."""
+    words = _numbered((100, "1. Tên doanh nghiệp."), (100, "2. Vốn điều lệ."), (100, between),
+                      (134, "Sơ đồ địa điểm kinh doanh."))
+    correct_words(words)
+    assert page_text(words).splitlines()[3] == "Sơ đồ địa điểm kinh doanh."
+
+
+def test_a_lost_number_before_a_misread_one_both_mended():
+    """"2.", then "3." lost and "4." read "4:": the "4:" is one more than the number lost before it."""
+    words = _numbered((100, "1. Phong Thu đã chứng minh."), (100, "2. Người Hoa chiếm số lượng."),
+                      (134, "Thời gian thực hiện từ ngày"), (0, "03 tháng 10 năm 2026."), (100, "4: Giao Văn phòng"))
+    correct_words(words)
+    lines = page_text(words).splitlines()
+    assert (lines[2], lines[4]) == ("3. Thời gian thực hiện từ ngày", "4. Giao Văn phòng")
+
+
+def test_the_last_articles_number_lost_is_put_back():
+    words = _numbered((0, "Điều 1. Ban hành kèm theo Quyết định này"), (0, "Điều 2. Giao Văn phòng"),
+                      (0, "Điều Quyết định này có hiệu lực"), (0, "Điều này áp dụng"))
+    correct_words(words)
+    assert page_text(words).splitlines()[2:] == ["Điều 3. Quyết định này có hiệu lực", "Điều này áp dụng"]
