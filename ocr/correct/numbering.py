@@ -122,19 +122,22 @@ def _numbers(lines: list[list[Word]], at: int, born: dict[int, list[Word]]) -> N
     run = [m for m in marks if m[3]]
     if len(run) > 1 and run[-1][1] == run[-2][1] + 1 and run[-1][2] == run[-2][2]:
         (k0, *_), (k1, n1, stop1, _) = run[-2:]
-        later = [k for k in range(k1 + 1, len(lines)) if _opens_like(lines[k], lines[k0], lines[k1], at)
-                 and (at or lines[k - 1][-1].text[-1:] in ".;")]
+        later = [k for k in _lost(lines, k0, k1, at, range(k1 + 1, len(lines)))
+                 if at or lines[k - 1][-1].text[-1:] in ".;"]
         if len(later) == 1 and (at or not any(line[0].text == "-" or line[-1].text.endswith(":")
                                               for line in lines[k1 + 1:later[0]])):
             _put_back(lines[later[0]], at, f"{n1 + 1}{stop1}", born)
 
 
-def _lost(lines: list[list[Word]], k0: int, k1: int, at: int) -> list[int]:
-    """The lines between ``k0`` and ``k1`` that open a paragraph numbered as theirs are, its number lost."""
-    return [k for k in range(k0 + 1, k1) if _opens_like(lines[k], lines[k0], lines[k1], at)]
+def _lost(lines: list[list[Word]], k0: int, k1: int, at: int, among: range | None = None) -> list[int]:
+    """The lines ``among`` (default: those between ``k0`` and ``k1``) that open a paragraph numbered as the lines
+    ``k0`` and ``k1`` are, its number lost."""
+    span = range(k0 + 1, k1) if among is None else among
+    return [k for k in span if _opens_like(lines[k], lines[k0], lines[k1], at)]
 
 
 def _put_back(line: list[Word], at: int, number: str, born: dict[int, list[Word]]) -> None:
+    """A lost ``number`` put back in ``line`` at ``at``, doubtful, in a box before the word it precedes."""
     beside = line[at]  # the number's box before the word it precedes
     _supplied(line, at, number, beside.height, beside.left - int(1.2 * beside.height), born)
 
