@@ -36,6 +36,7 @@ from ocr.marks import Mark
 from ocr.number_line import number_code, number_line, pen_numbers, subject_label
 from ocr.preprocess import UNEVEN_ABOVE, Rules, unevenness  # above it, the cleaned variant is read first
 from ocr.reread import reread_lines, wanted
+from ocr.signer_block import without_debris
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
 from ocr.under_seal import read_covered, wash_pale_stamps
@@ -120,14 +121,15 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
 def arranged(read: list[Word], found: list[Mark], grey: np.ndarray | None = None) -> list[Word]:
     """The read's words in reading order (``ocr.layout``; the header's columns put apart where they were read row
     by row across both, ``heading.columns_apart``), the signer's titles and the number line mended
-    (``ocr.titles``, ``ocr.number_line``), those set aside on the marks ``found`` dropped first
+    (``ocr.titles``, ``ocr.number_line``), what a seal or signature left under the signer's title dropped
+    (``ocr.signer_block``), those set aside on the marks ``found`` dropped first
     (``marks.set_aside``): what the page's text leaves out takes no part in its layout or its correction. A stamp's
     label read beside the title ("Chế." at 0.00) made a piece of its own there, a seal's lettering beside a title
     line a column, and both counted in the share of unknown words that sets how boldly a page is corrected.
     ``grey``: the page read, whose ink in a gap between words makes it no gutter (``layout.reading_order``)."""
     kept = marks.set_aside(read, found)
     stamps = [(m.left, m.top, m.width, m.height) for m in found if m.kind == marks.STAMP]
-    return number_line(signer_titles(columns_apart(reading_order(kept, stamps, grey))))
+    return number_line(without_debris(signer_titles(columns_apart(reading_order(kept, stamps, grey)))))
 
 
 def check_output(page: PageOcr) -> None:
