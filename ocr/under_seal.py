@@ -86,11 +86,11 @@ def ring_mask(crop: np.ndarray) -> np.ndarray | None:
     return None if found is None else found[0]
 
 
-def _rings(crop: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
     """The seal's rings in ``crop`` (``ring_mask``) and its whole disk, out to the outer ring and a pixel past
-    it; None when no ring is found."""
+    it; None when no ring is found. ``ink``: what is ink in the crop (default: darker than mid grey)."""
     h, w = crop.shape
-    ink = crop < 128
+    ink = crop < 128 if ink is None else ink
     circles = cv2.HoughCircles(cv2.GaussianBlur(np.where(ink, 255, 0).astype(np.uint8), (5, 5), 1.5),
                                cv2.HOUGH_GRADIENT, dp=1, minDist=h, param1=100, param2=30,
                                minRadius=int(0.3 * h), maxRadius=int(0.6 * h))
@@ -295,6 +295,7 @@ def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height:
 # darkness to the stamp's. A blurred copy's print fades through the same greys and is left alone, as are seals (their
 # lettering runs into the signer's name and title). bench accuracy --scan grey, session 51.
 _PALE_STAMP = 60
+_PAPER_GREY = 230  # paper, a scan's noise on it included
 _SHARP = 0.3
 _STAMP_CUT = 2 / 3
 
@@ -308,21 +309,26 @@ def sharpness(grey: np.ndarray, print_dark: float) -> float:
 
 
 def wash_pale_stamps(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray | None = None) -> np.ndarray:
-    """``grey`` (a page where colour found no mark) with its pale receipt stamps' ink made paper (above), their
-    grey read on the frame in ``framed`` (the same page before its rules, a stamp's frame among them, were erased;
-    default ``grey``). A stamp box over a seal is the signer's block taken for a stamp, and is left."""
-    stamps = [m for m in marks if m.kind == STAMP and not any(o.kind == SEAL and m.overlaps(o) for o in marks)]
-    if not stamps:
+    """``grey`` (a page where colour found no mark) with its pale receipt stamps' and seals' ink made paper (above),
+    a stamp's grey read on its frame in ``framed`` (the same page before its rules, a stamp's frame among them,
+    were erased; default ``grey``), a seal's on its rings (found on all that is not paper). A stamp box over a seal
+    is the signer's block taken for a stamp, and is left."""
+    pale = [m for m in marks if m.kind == SEAL or m.kind == STAMP and not any(o.kind == SEAL and m.overlaps(o)
+                                                                            for o in marks)]
+    if not pale:
         return grey
     print_dark = print_level(grey)
     if sharpness(grey, print_dark) < _SHARP:
         return grey
     out, source = grey, grey if framed is None else framed
-    for m in stamps:
+    for m in pale:
         crop = source[m.top:m.top + m.height, m.left:m.left + m.width]
-        # the frame: a band inside each side, a twentieth of the shorter side wide
-        frame = stamp_frame(crop.shape, 0, 0, *crop.shape[::-1], band=max(3, min(crop.shape) // 20))
-        ink = crop[frame & (crop < 160)] if crop.size else crop
+        if m.kind == SEAL:  # its rings' grey: a pale one's too
+            found = _rings(crop, crop < _PAPER_GREY) if crop.size else None
+            ink = crop[found[0] & (crop < _PAPER_GREY)] if found is not None else crop[:0]
+        else:  # the frame: a band inside each side, a twentieth of the shorter side wide
+            frame = stamp_frame(crop.shape, 0, 0, *crop.shape[::-1], band=max(3, min(crop.shape) // 20))
+            ink = crop[frame & (crop < 160)] if crop.size else crop
         level = float(np.median(ink)) if ink.size >= _MARK_INK else print_dark
         if level - print_dark < _PALE_STAMP:
             continue

@@ -188,6 +188,24 @@ def test_a_seal_as_dark_as_print_is_not_cut_by_its_grey():
         assert (darker_than_mark(crop, rings, dark, STAMP) is not None) == stamp_apart
 
 
+def test_a_grey_scans_pale_seal_is_washed_and_the_print_over_it_kept():
+    """A red seal on a grey scan is a mid grey (≈ 120–200) that colour cannot wash: Tesseract took it with the
+    signer's name and title for a picture ("Tô Thùy Hiền" read "T8 TH) iền", "PHÓ CHỦ TỊCH" lost; grey tuning page
+    8 of the pair 4721/5839). Washed by its grey as a pale stamp is, its rings and lettering go and the title's
+    strokes over it stay; a seal as dark as print is left as it is."""
+    from ocr.under_seal import wash_pale_stamps
+
+    m = _seal()
+    box = (slice(m.top, m.top + m.height), slice(m.left, m.left + m.width))
+    grey = _block(shade=170)
+    seal, title = grey[box] == 170, _block(seal=False)[box] < 60
+    out = wash_pale_stamps(grey, [m])
+    assert (out[box][seal & ~title] == 255).mean() > 0.95
+    assert (out[box][title] < 128).mean() > 0.97
+    dark = _block(shade=20)
+    assert wash_pale_stamps(dark, [m]) is dark  # (a blurred copy's is left by the gate stamps share: test_marks)
+
+
 HEADER = ["ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH", "Số: 15/QĐ-UBND", "V/v kiểm tra hồ sơ hộ tịch"]
 STAMP_AT, STAMP_SIZE = (330, 150), (400, 190)
 
