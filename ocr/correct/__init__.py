@@ -56,7 +56,7 @@ from ocr.correct.model import (
 )
 from ocr.correct.numbering import mend_list_markers
 from ocr.correct.phrases import restore_phrases
-from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, split_points
+from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, joined, split_points
 from ocr.correct.split import unmerged
 from ocr.correct.stray_marks import unspecked, unstopped
 from ocr.correct.syllables import NUMBER, NUMBER_TOKEN, TOKEN, recase
@@ -244,7 +244,7 @@ def _split(line: list[Word], lm: SyllableModel, born: dict[int, list[Word]]) -> 
 def _glued(line: list[Word]) -> list[Word]:
     """The line's words with numbers split by a space joined back into one word (box and confidence merged into
     the first part; the later parts are left out)."""
-    points = set(join_points([w.text for w in line]))
+    points = join_points([w.text for w in line])
     out: list[Word] = []
     for i, w in enumerate(line):
         if i - 1 not in points:
@@ -254,7 +254,7 @@ def _glued(line: list[Word]) -> list[Word]:
         right, bottom = max(a.left + a.width, w.left + w.width), max(a.top + a.height, w.top + w.height)
         a.left, a.top = min(a.left, w.left), min(a.top, w.top)
         a.width, a.height = right - a.left, bottom - a.top
-        a.text, a.conf = a.text + w.text, min(a.conf, w.conf)
+        a.text, a.conf = joined(a.text, w.text, points[i - 1]), min(a.conf, w.conf)
     return out
 
 

@@ -4,7 +4,9 @@ number, and the slashed abbreviation "Đ/c" (đồng chí) read as a word.
 Digits are never changed here. A known word run into a number is cut from it ("năm2026" → "năm 2026"); spaces
 between digit runs are taken out only where the shape leaves one reading: "1 0/4/2026" (a day 0 does not
 exist) → "10/4/2026"; "10/4/20 26" → "10/4/2026"; "ngày 1 0 tháng" → "ngày 10 tháng"; "năm 20 26" → "năm
-2026". "1 5/4/2026" stays: "5/4/2026" is a date too, so the space may be real. Each rule has a test in
+2026"; a percentage's decimal comma, small enough to be lost or read as a space, is put back: "63 7%", "7, 6%" →
+"63,7%", "7,6%" (Vietnamese writes a decimal comma; no percentage is written as two numbers). "1 5/4/2026" stays:
+"5/4/2026" is a date too, so the space may be real. Each rule has a test in
 tests/ocr/test_correct_shapes.py.
 """
 from __future__ import annotations
@@ -17,6 +19,9 @@ from ocr.correct import admin
 _DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _TAIL = re.compile(r"[,.;:)]*$")
 _UNIT_BOUNDS = {"ngày": (1, 31, 2), "tháng": (1, 12, 2), "năm": (1880, 2100, 4)}  # (low, high, digits)
+# A percentage's decimal comma lost or read apart: a whole part of at most 100, then one decimal and "%" (not two:
+# "5 10%" may be a range whose dash was lost).
+_WHOLE, _PERCENT = re.compile(r"\d{1,3},?"), re.compile(r"\d%")
 _DC = re.compile(r"^[ĐD][/ịíìỉĩi1l|]c$")
 _SIGNING_FOR = frozenset(mark.rstrip(".") for mark in admin.AUTHORITY_MARKS)  # "TM", "KT", "TL", "TUQ"
 
@@ -42,26 +47,30 @@ def _core(token: str) -> tuple[str, str]:
     return token[: len(token) - len(tail)] if tail else token, tail
 
 
-def _glue(a: str, b: str, before: str | None) -> bool:
-    """Whether ``a`` and ``b`` (neighbouring tokens) are one number or date cut by a space."""
-    if _TAIL.search(a).group(0):  # type: ignore[union-attr]
-        return False  # "4, 2026": punctuation says two tokens
+def _glue(a: str, b: str, before: str | None) -> str | None:
+    """What joins ``a`` and ``b`` (neighbouring tokens) where they are one number or date cut by a space: nothing,
+    or the decimal comma a percentage lost ("63 7%", "7, 6%": "63,7%", "7,6%"); None where they are two."""
     b_core, _ = _core(b)
+    if _PERCENT.fullmatch(b_core) and _WHOLE.fullmatch(a) and int(a.rstrip(",")) <= 100:
+        return ","
+    if _TAIL.search(a).group(0):  # type: ignore[union-attr]
+        return None  # "4, 2026": punctuation says two tokens
     joined = a + b_core
     if not (a[:1].isdigit() or a[:1] == "/") or not (b_core[-1:].isdigit()):
-        return False
+        return None
     if _valid_date(joined):
         # The date must not read as well with the space: "1 5/4/2026" may be "1" and a date.
-        return not _valid_date(b_core) and not _valid_date(a)
+        return "" if not _valid_date(b_core) and not _valid_date(a) else None
     if before in _UNIT_BOUNDS and a.isdigit() and b_core.isdigit():
         low, high, digits = _UNIT_BOUNDS[before]
-        return len(joined) == digits and low <= int(joined) <= high and len(a) < digits
-    return False
+        return "" if len(joined) == digits and low <= int(joined) <= high and len(a) < digits else None
+    return None
 
 
-def join_points(tokens: list[str]) -> list[int]:
-    """Indices ``i`` where token ``i + 1`` belongs glued to token ``i`` (left to right, chains allowed)."""
-    out = []
+def join_points(tokens: list[str]) -> dict[int, str]:
+    """Indices ``i`` where token ``i + 1`` belongs joined to token ``i`` (left to right, chains allowed), and what
+    goes between them (``_glue``)."""
+    out: dict[int, str] = {}
     merged = list(tokens)
     for i in range(len(tokens) - 1):
         start = i
@@ -69,18 +78,24 @@ def join_points(tokens: list[str]) -> list[int]:
             start -= 1
         left = "".join(merged[start:i + 1])
         before = tokens[start - 1].lower() if start > 0 else None
-        if _glue(left, tokens[i + 1], before):
-            out.append(i)
+        joiner = _glue(left, tokens[i + 1], before)
+        if joiner is not None:
+            out[i] = joiner
     return out
+
+
+def joined(a: str, b: str, joiner: str) -> str:
+    """``a`` and ``b`` as one token, ``joiner`` between them (a decimal comma replaces the one read)."""
+    return (a.rstrip(",") if joiner else a) + joiner + b
 
 
 def join_numbers(tokens: list[str]) -> list[str]:
     """``tokens`` with the split numbers and dates rejoined."""
-    points = set(join_points(tokens))
+    points = join_points(tokens)
     out: list[str] = []
     for i, t in enumerate(tokens):
         if i - 1 in points:
-            out[-1] += t
+            out[-1] = joined(out[-1], t, points[i - 1])
         else:
             out.append(t)
     return out

@@ -12,6 +12,9 @@ from ocr.words import Word
     ("ký ngày 10/4/20 26.", "ký ngày 10/4/2026."),  # a year of two digits, then two more
     ("Hà Nội, ngày 1 0 tháng 4 năm 2026", "Hà Nội, ngày 10 tháng 4 năm 2026"),
     ("tháng 1 1 năm 20 26", "tháng 11 năm 2026"),
+    ("xuống còn 7 6% cuối năm", "xuống còn 7,6% cuối năm"),  # a percentage's decimal comma lost
+    ("các loại, 63 7% là", "các loại, 63,7% là"),
+    ("lên mức 4, 8% năm", "lên mức 4,8% năm"),  # … or read apart
 ])
 def test_split_numbers_joined(read, fixed):
     assert correct_text(read) == fixed
@@ -23,14 +26,18 @@ def test_split_numbers_joined(read, fixed):
     "Số 1 2 và 3",  # no unit to say what the number is
     "ngày 4, 2026",
     "10/4/2026",
+    "khoảng 5 10%",  # two decimals: perhaps a range whose dash was lost
+    "chiếm 120 5%",  # no percentage of 120 point something
+    "tăng 7,6% so với",
 ])
 def test_numbers_kept_when_the_shape_allows_two(text):
     assert correct_text(text) == text
 
 
 def test_digits_never_changed():
-    for tokens in (["1", "0/4/2026"], ["ngày", "0", "5"], ["năm", "19", "96"]):
-        assert "".join(join_numbers(tokens)).replace(" ", "") == "".join(tokens)
+    for tokens in (["1", "0/4/2026"], ["ngày", "0", "5"], ["năm", "19", "96"], ["63", "7%"], ["7,", "6%"]):
+        assert [ch for ch in "".join(join_numbers(tokens)) if ch.isdigit()] == [ch for ch in "".join(tokens)
+                                                                               if ch.isdigit()]
 
 
 def test_joined_words_merge_their_boxes():
@@ -40,6 +47,10 @@ def test_joined_words_merge_their_boxes():
     correct_words(words)
     assert [w.text for w in words] == ["ngày", "10/4/2026", "Đ/c", "Chủ"]
     assert (words[1].left, words[1].width, words[1].conf) == (50, 60, 0.7)
+    percent = [Word("còn", 0.9, 0, 0, 40, 10, 0, 0), Word("63", 0.9, 50, 0, 20, 10, 0, 0),
+               Word("7%", 0.8, 76, 0, 24, 10, 0, 0)]
+    correct_words(percent)
+    assert [w.text for w in percent] == ["còn", "63,7%"] and (percent[1].width, percent[1].conf) == (50, 0.8)
 
 
 @pytest.mark.parametrize("read, fixed", [
