@@ -290,10 +290,10 @@ def stamp_frame(shape: tuple[int, int], left: int, top: int, width: int, height:
     return band
 
 
-# A grey scan's receipt stamp, which colour cannot wash: its ink this much paler than the print's darkest, on a page
-# whose print is sharp enough (``sharpness``), goes where it is paler than two thirds of the way from the print's
-# darkness to the stamp's. A blurred copy's print fades through the same greys and is left alone, as are seals (their
-# lettering runs into the signer's name and title). bench accuracy --scan grey, session 51.
+# A grey scan's receipt stamp or seal, which colour cannot wash: its ink this much paler than the print's darkest, on
+# a page whose print is sharp enough (``sharpness``), goes where it is paler than two thirds of the way from the
+# print's darkness to the mark's; the signer's name and title over a seal, print-dark, stay. A blurred copy's print
+# fades through the same greys and is left alone. bench accuracy --scan grey, sessions 51 (stamps) and 57 (seals).
 _PALE_STAMP = 60
 _PAPER_GREY = 230  # paper, a scan's noise on it included
 _SHARP = 0.3
