@@ -191,7 +191,10 @@ def prepare_marked(image: Image.Image) -> Prepared:
     worn = not found and not rules.columns  # no colour to find the marks by, no table whose cells are boxes
     every = found + inked + marks.framed_stamps(framed, found + inked, worn)
     if not found:  # a grey scan or copy: a pale stamp washed by its grey, as colour washes a colour scan's
-        grey = wash_pale_stamps(grey, every, framed)
+        # … and a pale seal, but on a speckled copy (a phone photo of one passes the sharpness gate): its toner seal
+        # washed, the page's read changed for the worse (bench accuracy --scan photo, session 57)
+        seals = any(m.kind == marks.SEAL for m in every) and specks.speckled(grey) <= SPECKLED_ABOVE
+        grey = wash_pale_stamps(grey, every, framed, seals)
     return Prepared(grey, rotation, rules, every, angle)
 
 
