@@ -39,7 +39,7 @@ from ocr.reread import reread_lines, wanted
 from ocr.signer_block import without_debris
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
-from ocr.under_seal import read_covered, wash_pale_stamps
+from ocr.under_seal import read_covered, wash_pale_marks
 from ocr.unread import read_unread
 from ocr.words import Word, mean_confidence, page_text, parse_tsv
 
@@ -194,7 +194,7 @@ def prepare_marked(image: Image.Image) -> Prepared:
         # … and a pale seal, but on a speckled copy (a phone photo of one passes the sharpness gate): its toner seal
         # washed, the page's read changed for the worse (bench accuracy --scan photo, session 57)
         seals = any(m.kind == marks.SEAL for m in every) and specks.speckled(grey) <= SPECKLED_ABOVE
-        grey = wash_pale_stamps(grey, every, framed, seals)
+        grey = wash_pale_marks(grey, every, framed, seals)
     return Prepared(grey, rotation, rules, every, angle)
 
 

@@ -12,6 +12,8 @@ found among the page's last lines (the signer's column is read last).
 """
 from __future__ import annotations
 
+from functools import cache
+
 from ocr.titles import letter_key, title_lines
 from ocr.words import Word, lines_of
 
@@ -23,8 +25,7 @@ def without_debris(words: list[Word]) -> list[Word]:
     """``words`` (in reading order, lines numbered) less the lines the seal and signature left under the signer's
     title (above)."""
     lines = lines_of(words)
-    keys = set(title_lines()[1])
-    at = next((n for n in range(len(lines) - 1, max(-1, len(lines) - 1 - _TAIL), -1) if _title(lines[n], keys)), None)
+    at = next((n for n in range(len(lines) - 1, max(-1, len(lines) - 1 - _TAIL), -1) if _title(lines[n])), None)
     if at is None:
         return words
     title = lines[at]
@@ -37,10 +38,15 @@ def without_debris(words: list[Word]) -> list[Word]:
     return [w for w in words if id(w) not in dropped] if dropped else words
 
 
-def _title(line: list[Word], keys: set[str]) -> bool:
+@cache
+def _title_keys() -> frozenset[str]:
+    return frozenset(title_lines()[1])
+
+
+def _title(line: list[Word]) -> bool:
     """Is ``line`` a signer's title line, in capitals ("SỞ TƯ PHÁP", not the recipients' "- Sở Tư pháp;")?"""
     text = " ".join(w.text for w in line)
-    return letter_key(text) in keys and text.upper() == text
+    return letter_key(text) in _title_keys() and text.upper() == text
 
 
 def _sure(w: Word) -> bool:

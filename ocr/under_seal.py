@@ -308,14 +308,14 @@ def sharpness(grey: np.ndarray, print_dark: float) -> float:
     return int(np.count_nonzero(sample < print_dark + 40)) / inked if inked else 0.0
 
 
-def wash_pale_stamps(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray | None = None,
+def wash_pale_marks(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray | None = None,
                      seals: bool = True) -> np.ndarray:
     """``grey`` (a page where colour found no mark) with its pale receipt stamps' and, where ``seals``, seals' ink
     made paper (above), a stamp's grey read on its frame in ``framed`` (the same page before its rules, a stamp's
     frame among them, were erased; default ``grey``), a seal's on its rings (found on all that is not paper). A stamp
     box over a seal is the signer's block taken for a stamp, and is left."""
-    pale = [m for m in marks if m.kind == SEAL and seals or m.kind == STAMP and not any(o.kind == SEAL and m.overlaps(o)
-                                                                                       for o in marks)]
+    stamps = [m for m in marks if m.kind == STAMP and not any(o.kind == SEAL and m.overlaps(o) for o in marks)]
+    pale = stamps + ([m for m in marks if m.kind == SEAL] if seals else [])
     if not pale:
         return grey
     print_dark = print_level(grey)

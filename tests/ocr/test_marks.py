@@ -168,16 +168,16 @@ def test_a_pale_grey_stamp_is_washed_and_the_print_under_it_kept():
 
 @pytest.mark.parametrize("case", ["as dark as print", "blurred copy", "over a seal"])
 def test_a_grey_stamp_is_left_where_its_grey_cannot_tell_it_from_print(case):
-    from ocr.under_seal import wash_pale_stamps
+    from ocr.under_seal import wash_pale_marks
 
     grey, (x0, y0, x1, y1) = _grey_stamped(level=40 if case == "as dark as print" else 110,
                                            blur=3 if case == "blurred copy" else 0)
     found = [Mark(STAMP, x0, y0, x1 - x0, y1 - y0, 0.9)]
     if case == "over a seal":  # the signer's block, its seal and title taken for a stamp
         found.append(Mark(SEAL, x0 + 100, y0 + 50, 150, 150, 0.9))
-    assert wash_pale_stamps(grey, found) is grey
+    assert wash_pale_marks(grey, found) is grey
     if case == "over a seal":
-        assert wash_pale_stamps(grey, found[:1]) is not grey  # the same stamp alone is washed
+        assert wash_pale_marks(grey, found[:1]) is not grey  # the same stamp alone is washed
 
 
 def test_handwritten_page_is_its_own_text():

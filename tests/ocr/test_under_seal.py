@@ -193,20 +193,20 @@ def test_a_grey_scans_pale_seal_is_washed_and_the_print_over_it_kept():
     signer's name and title for a picture ("Tô Thùy Hiền" read "T8 TH) iền", "PHÓ CHỦ TỊCH" lost; grey tuning page
     8 of the pair 4721/5839). Washed by its grey as a pale stamp is, its rings and lettering go and the title's
     strokes over it stay; a seal as dark as print is left as it is."""
-    from ocr.under_seal import wash_pale_stamps
+    from ocr.under_seal import wash_pale_marks
 
     m = _seal()
     box = (slice(m.top, m.top + m.height), slice(m.left, m.left + m.width))
     grey = _block(shade=170)
     seal, title = grey[box] == 170, _block(seal=False)[box] < 60
-    out = wash_pale_stamps(grey, [m])
+    out = wash_pale_marks(grey, [m])
     assert (out[box][seal & ~title] == 255).mean() > 0.95
     assert (out[box][title] < 128).mean() > 0.97
     dark = _block(shade=20)
-    assert wash_pale_stamps(dark, [m]) is dark  # (a blurred copy's is left by the gate stamps share: test_marks)
+    assert wash_pale_marks(dark, [m]) is dark  # (a blurred copy's is left by the gate stamps share: test_marks)
     # A speckled copy's seal is left (``prepare_marked`` says so): a phone photo of a photocopy passes the sharpness
     # gate, and washing its toner seal changed the page's read for the worse (bench accuracy --scan photo).
-    assert wash_pale_stamps(grey, [m], seals=False) is grey
+    assert wash_pale_marks(grey, [m], seals=False) is grey
 
 
 HEADER = ["ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH", "Số: 15/QĐ-UBND", "V/v kiểm tra hồ sơ hộ tịch"]
