@@ -517,8 +517,12 @@ def _frame_stroke(w, m: Mark) -> bool:
     return fold(w.text).lower() in _STROKES and min(w.left - m.left, m.left + m.width - w.left - w.width) <= w.width
 
 
+_HORN = "\u031b"  # Ư, Ơ: the horn stands beside the letter's top, not above it — "TƯ" is as tall as "TU"
+
+
 def _marked(text: str) -> bool:
-    return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", text))
+    """Does a mark stand above or below ``text``'s capitals, making its box taller than unmarked capitals'?"""
+    return any(unicodedata.combining(ch) and ch != _HORN for ch in unicodedata.normalize("NFD", text))
 
 
 def stamp_label(text: str) -> bool:

@@ -308,6 +308,20 @@ def test_a_stamps_office_name_in_small_capitals_is_set_aside():
     assert kept == ["ỦY", "BAN", "NHÂN", "DÂN", "UBND", "NAM", "BAN", "TỈNH", "NGHỆ", "AN"]
 
 
+def test_a_capital_with_a_horn_is_as_tall_as_one_unmarked():
+    """"SỞ TƯ PHÁP" along a stamp's top frame: "TƯ" (24 px) stands as "UBND" does, not as the capitals with a mark
+    above (30–36 px), and is the document's own word, not the stamp's small print (18 px)."""
+    stamp = Mark(STAMP, 100, 100, 500, 200, 0.8)
+    def words(top: int, height: int, *texts: str) -> list[Word]:
+        return [Word(t, 0.95, 130 + 110 * k, top, 100, height, 1, 0) for k, t in enumerate(texts)]
+
+    page = words(20, 33, "TỈNH", "QUẢNG", "TRỊ", "SỞ", "PHÁP", "CỘNG") + words(60, 24, "UBND", "NAM", "VN")
+    title = words(105, 24, "TƯ")
+    office = words(140, 18, "UBND", "XÃ", "CÒN")
+    kept = [w.text for w in marks.set_aside(page + title + office, [stamp])]
+    assert kept == [w.text for w in page] + ["TƯ"]
+
+
 def test_a_stamps_office_name_read_taller_and_its_frames_strokes_are_set_aside():
     """A photocopy's stamp: "PHÒNG" between the office's small capitals, its box stretched by the "Số:" under it
     (36 px where they stand 20); the frame's bits the rules' removal left, read as "|" and, at its corner, "Ì". The
