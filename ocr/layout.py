@@ -52,8 +52,9 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
     # A mark read as punctuation alone, however surely ("-" at 0.9 on a 6×6 dot between "ngày tháng" and "năm"
     # of a date left blank, ":" on a 3×2 one between words), is a speck where it is smaller than any printed one:
     # a quarter of the page's word height both ways. (Printed dashes are 8×3 to 14×42 as Tesseract boxes them,
-    # colons and quotes as tall as a small letter.)
-    return bool(height) and not alnum and max(word.width, word.height) < _SPECK * height
+    # colons and quotes as tall as a small letter.) One taller than a word can stand is a stroke, however surely read:
+    # a photocopy's dark edge read as "|" at 0.96, three lines tall, whose box took the line it joined three lines down.
+    return bool(height) and not alnum and (max(word.width, word.height) < _SPECK * height or word.height > 2.5 * height)
 
 
 def _stretched(word: Word, line: list[Word], height: float) -> bool:

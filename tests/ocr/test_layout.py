@@ -93,6 +93,18 @@ def test_a_speck_read_surely_as_punctuation_inside_a_line_goes():
                                                    else "ngày tháng năm 2026"), speck
 
 
+def test_a_stroke_read_surely_as_punctuation_taller_than_a_word_goes():
+    """A photocopy's dark edge read as "|" at 0.96, three lines tall, beside a line's start: no printed mark stands
+    taller than a word (a bracket ≈1.3 of one), and with its box the line it joined was read three lines down."""
+    rows = ["1. Nhiều hãng xe tư nhân", "chính thức ở nhiều khu", "biên thùy, sức này đã", "chung; đồng chí Phó"]
+    words = [Word(t, 0.95, 300 + 100 * k, 40 * n, 80, 30, 1, n) for n, row in enumerate(rows)
+             for k, t in enumerate(row.split())]
+    edge = Word("|", 0.96, 70, 10, 6, 110, 1, 0)
+    assert page_text(reading_order([edge, *words])) == "\n".join(rows)
+    tall = Word("(", 0.95, 280, 0, 12, 40, 1, 0)  # a bracket a little taller than the words stays
+    assert page_text(reading_order([tall, *words])).startswith("( 1. Nhiều")
+
+
 def _official_words() -> list[Word]:
     """Decree 30/2020's page as word boxes: two header blocks, title, body, "Nơi nhận" beside the signer."""
     return (_line(0, (260, "BỘ TÀI CHÍNH"), (1150, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"))
