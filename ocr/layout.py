@@ -28,6 +28,7 @@ _NARROW = 0.7
 _GUTTER_RANGE = (0.2, 0.8)  # a header's or footer's gutter lies within these shares of the content width
 _RAGGED = 0.2  # a centred column's left edges spread over more than this many gaps (and its centres half as much)
 _DASHES = {"-", "–", "—", "~"}  # how Tesseract reads a list's dash
+_LINE_TALL = 1.25  # a word this much taller than its line's median is boxed across more than its line
 _SPECK = 0.25  # a lone mark smaller than this share of the page's word height both ways is a speck
 _HEAD_LINES = 6  # lines read from the top where a header's two columns may have been read as one line
 _OUTSTANDING = 2  # a gap this many times a line's others' median, and ``_GUTTER_WORD`` of a word's height, is a gutter
@@ -307,16 +308,21 @@ def _unmerged(line: list[Word]) -> list[list[Word]]:
     """Two lines Tesseract took for one, their words in one run left to right ("tiếng. Mường, 1. Trong 1ông,
     lịch sử Chă Việt…": a paragraph's short last line and the next one's first, on a poor copy): where the words'
     middles stand in two bands over four fifths of a word's height apart, three words or more in each, across the
-    same width, the upper band and then the lower."""
+    same width, the upper band and then the lower. The bands are found on the words of a line's height: on a skewed
+    copy Tesseract boxes some of them across both lines ("được" 65 px where the rest stand 25–35), and their middles
+    between the bands closed the gap; each goes to the band its middle is nearer."""
     if len(line) < 6:
         return [line]
-    middles = sorted((w.top + w.height / 2, i) for i, w in enumerate(line))
-    gap, k = max((middles[j + 1][0] - middles[j][0], j) for j in range(len(middles) - 1))
-    if gap < 0.8 * median(w.height for w in line) or not 3 <= k + 1 <= len(line) - 3:
+    height = median(w.height for w in line)
+    middles = sorted(w.top + w.height / 2 for w in line if w.height <= _LINE_TALL * height)
+    if len(middles) < 6:
         return [line]
-    upper_ids = {i for _, i in middles[:k + 1]}
-    upper = [w for i, w in enumerate(line) if i in upper_ids]
-    lower = [w for i, w in enumerate(line) if i not in upper_ids]
+    gap, k = max((middles[j + 1] - middles[j], j) for j in range(len(middles) - 1))
+    cut = (middles[k] + middles[k + 1]) / 2
+    upper = [w for w in line if w.top + w.height / 2 < cut]
+    lower = [w for w in line if w.top + w.height / 2 >= cut]
+    if gap < 0.8 * height or min(len(upper), len(lower)) < 3:
+        return [line]
     return [upper, lower] if _shared(_box(upper), _box(lower)) else [line]
 
 

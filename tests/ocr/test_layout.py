@@ -354,6 +354,20 @@ def test_two_lines_tesseract_took_for_one_come_apart():
     assert page_text(reading_order(one)).splitlines() == ["Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014;"]
 
 
+def test_two_lines_read_as_one_come_apart_though_some_words_are_boxed_across_both():
+    """A skewed copy: Tesseract read two printed lines as one and boxed some of their words across both (50 px
+    where the rest stand 30). Their middles, between the lines', do not hide the gap; each word goes to its line."""
+    upper = _line(0, (100, "của Thúy Kiều, nhân vật chính trong truyện"))
+    lower = _line(1, (130, "được xem là chữ cái trong bảng chữ cái"))
+    for w in upper + lower:
+        w.top, w.height, w.line = 1370 + 40 * w.line, 30, 0
+    for w in lower[0], lower[5]:  # "được", "trong": boxed from above the upper line's foot down
+        w.top, w.height = 1382, 50
+    words = sorted(upper + lower, key=lambda w: w.left)
+    assert page_text(reading_order(words)).splitlines() == [
+        "của Thúy Kiều, nhân vật chính trong truyện", "được xem là chữ cái trong bảng chữ cái"]
+
+
 def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_its_column():
     """A department's name as wide as its column ("SỞ VĂN HÓA, THỂ THAO VÀ DU") ends 25 px short of where
     "CỘNG HÒA…" begins on the line above: each line has a wide gap between its two sides, so the block is still
