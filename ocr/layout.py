@@ -306,11 +306,13 @@ def _bridges(stamp: tuple[int, int, int, int], x: tuple[int, int], y: tuple[int,
 
 def _unmerged(line: list[Word]) -> list[list[Word]]:
     """Two lines Tesseract took for one, their words in one run left to right ("tiếng. Mường, 1. Trong 1ông,
-    lịch sử Chă Việt…": a paragraph's short last line and the next one's first, on a poor copy): where the words'
-    middles stand in two bands over four fifths of a word's height apart, three words or more in each, across the
-    same width, the upper band and then the lower. The bands are found on the words of a line's height: on a skewed
-    copy Tesseract boxes some of them across both lines ("được" 65 px where the rest stand 25–35), and their middles
-    between the bands closed the gap; each goes to the band its middle is nearer."""
+    lịch sử Chă Việt…": a paragraph's short last line and the next one's first, on a poor copy; a skewed copy's
+    two header lines): where the words' middles stand in two bands three fifths of a word's height apart and further
+    than the words of either band stand from each other, three words or more in each, across the same width, the
+    upper band and then the lower. The bands are found on the words of a line's height: Tesseract boxes some of
+    them across both lines ("được" 65 px where the rest stand 25–35), and their middles between the bands closed
+    the gap; each goes to the band its middle is nearer. (A header in capitals with marks stands 45 px a word where
+    its lines are 40 apart: four fifths of that was more than their gap.)"""
     if len(line) < 6:
         return [line]
     height = median(w.height for w in line)
@@ -321,7 +323,8 @@ def _unmerged(line: list[Word]) -> list[list[Word]]:
     cut = (middles[k] + middles[k + 1]) / 2
     upper = [w for w in line if w.top + w.height / 2 < cut]
     lower = [w for w in line if w.top + w.height / 2 >= cut]
-    if gap < 0.8 * height or min(len(upper), len(lower)) < 3:
+    spread = max(middles[k] - middles[0], middles[-1] - middles[k + 1])
+    if gap < 0.6 * height or gap <= spread or min(len(upper), len(lower)) < 3:
         return [line]
     return [upper, lower] if _shared(_box(upper), _box(lower)) else [line]
 

@@ -368,6 +368,17 @@ def test_two_lines_read_as_one_come_apart_though_some_words_are_boxed_across_bot
         "của Thúy Kiều, nhân vật chính trong truyện", "được xem là chữ cái trong bảng chữ cái"]
 
 
+def test_two_header_lines_in_capitals_read_as_one_come_apart():
+    """A skewed copy's header: its first two rows read as one line, the words in capitals with marks boxed 45 px
+    tall where the rows stand 38 apart. The bands' middles are 30 px apart, each band's within 8: two rows."""
+    upper = _line(0, (100, "UBND THÀNH PHỐ HỒ CHÍ MINH"))
+    lower = _line(1, (200, "SỞ TƯ PHÁP BAN"))
+    for k, w in enumerate(upper + lower):
+        w.top, w.height, w.line = 200 + 38 * w.line + k % 3 * 4, 45, 0
+    words = sorted(upper + lower, key=lambda w: w.left)
+    assert page_text(reading_order(words)).splitlines() == ["UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ TƯ PHÁP BAN"]
+
+
 def test_a_left_header_line_ending_near_where_the_national_name_begins_is_still_its_column():
     """A department's name as wide as its column ("SỞ VĂN HÓA, THỂ THAO VÀ DU") ends 25 px short of where
     "CỘNG HÒA…" begins on the line above: each line has a wide gap between its two sides, so the block is still
