@@ -49,6 +49,9 @@ _EDGE = 0.04  # a dark stroke reaching this close to the page's edge is the copi
 _SAT = 35  # OpenCV saturation (0..255) above which ink is coloured: a faded violet stamp is ≈45, black print < 20
 _RIM = 110  # a washed stroke's edge whose brightest channel is at least this is paper; darker is print it touches
 _STAMP_PIECES = 8  # a boxed mark of at least this many separate bits of ink is a stamp (letters in a frame)
+# A seal is 35 mm across at the least (a commune's), a sixth of an A4 page's width: a ring much smaller is a letter
+# ("Đ" of a stamp's "ĐẾN" run into its underline, 58 px tall, took for one: the stamp over it was then left unwashed)
+_SEAL_TALL = 0.1
 _MIN_INK = 8  # pixels of the 1/_F mask (≈ 130 at full size): less is a speck, not a digit
 
 
@@ -270,7 +273,7 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
         here = labels[y:y + h, x:x + w]
         mine = (here == k).astype(np.uint8)
         kind, conf = _shape(mine, len(np.unique(here)) - 1)
-        if kind is None:
+        if kind is None and h >= _SEAL_TALL * small.shape[1]:
             kind, conf = _ring(mine)  # a seal its signature runs into: one stroke, not round, a ring inside
         if kind is None:
             kind, conf = SIGNATURE, round(min(1.0, 0.5 + 0.05 * h / glyph), 2)

@@ -201,6 +201,26 @@ def test_black_ring_seal_flagged_and_text_kept():
     assert (out == grey).all()  # flagged only: a grey seal's ring crosses the print it sits on
 
 
+@pytest.mark.parametrize("scale, kind", [(1, None), (5, SEAL)])
+def test_a_ring_run_into_a_stroke_is_a_seal_only_at_a_seals_size(scale, kind):
+    """A ring a stroke runs from (a seal with its signature's tail; at a fifth the size, a stamp's "Đ" run into its
+    underline, 62 px tall on an A4 page at 200 dpi, whose box then kept the stamp over it unwashed) is a seal only
+    as large as one."""
+    page = Image.new("RGB", (1653, 2339), "white")
+    draw = ImageDraw.Draw(page)
+    for n in range(30):
+        draw.text((250, 200 + 60 * n), "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014", font=font("serif", 26),
+                  fill=BLACK)
+    mark = Image.new("L", (130 * scale, 62 * scale), 0)
+    pen = ImageDraw.Draw(mark)
+    pen.ellipse((2 * scale, 2 * scale, 60 * scale, 60 * scale), outline=255, width=3 * scale)
+    pen.line((58 * scale, 31 * scale, 128 * scale, 40 * scale), fill=255, width=3 * scale)
+    page = np.array(page)
+    _ink(page, np.asarray(mark, np.float32) / 255, BLACK, 900, 1000)
+    found = marks.ink_marks(preprocess.suppress_stamps(page), [])[1]
+    assert [m.kind for m in found if m.kind == SEAL] == ([kind] if kind else [])
+
+
 def test_printed_page_has_no_marks():
     page = _page()
     assert marks.colour_marks(page) == []
