@@ -265,11 +265,16 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
         return grey, []
     f, small, binary, labels, stats, glyph, big = inked
     out, marks, ids = grey, [], []
+    pieces: dict[int, list[int]] = {}  # a signature's index in ``marks``: the components whose middles it holds
     for k in big:
         x, y, w, h, area = (int(v) for v in stats[k])
         box = Mark(SIGNATURE, x * f, y * f, w * f, h * f, 0.0)
-        if any(m.contains(box.left + box.width / 2, box.top + box.height / 2) for m in known + marks):
-            continue  # a seal's star, a number written into a stamp: part of the mark found
+        holder = next((m for m in known + marks if m.contains(box.left + box.width / 2, box.top + box.height / 2)),
+                      None)
+        if holder is not None:  # a seal's star, a number written into a stamp: part of the mark found
+            if holder.kind == SIGNATURE and holder in marks:
+                pieces.setdefault(marks.index(holder), []).append(k)
+            continue
         here = labels[y:y + h, x:x + w]
         mine = (here == k).astype(np.uint8)
         kind, conf = _shape(mine, len(np.unique(here)) - 1)
@@ -288,6 +293,8 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
                 part[stroke[:part.shape[0], :part.shape[1]]] = 255
         marks.append(Mark(kind, x * f, y * f, w * f, h * f, round(conf, 2)))
         ids.append(k)
+    marks = [_seal_in_pieces(m, [ids[i]] + pieces[i], labels, stats, f) if i in pieces else m
+             for i, m in enumerate(marks)]
     marks = _broken_frames(marks, ids, labels, f)
     # Black pen in blanks: by shape, colour cannot tell. The components above serve it while the page is unchanged.
     out, pens = blanks.pen_in_blanks(out, known + marks, (f, small, binary, labels, stats) if out is grey else None)
@@ -431,6 +438,19 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
         if not _in_seal_or_stamp(box, known + out):
             out.append(box)
     return out
+
+
+def _seal_in_pieces(mark: Mark, parts: list[int], labels: np.ndarray, stats: np.ndarray, f: int) -> Mark:
+    """``mark`` (a signature) with the components whose middles it holds (``parts``, its own first): one seal when
+    together they run along a ring. A grey copy's seal comes apart in pieces, the signature with part of its ring;
+    taken for a signature, the seal was not read under, and the signer's title it covers was lost."""
+    x0, y0 = (min(int(stats[k, i]) for k in parts) for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP))
+    x1 = max(int(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH]) for k in parts)
+    y1 = max(int(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT]) for k in parts)
+    if y1 - y0 < _SEAL_TALL * labels.shape[1]:
+        return mark
+    kind, conf = _ring(np.isin(labels[y0:y1, x0:x1], parts).astype(np.uint8))
+    return Mark(SEAL, x0 * f, y0 * f, (x1 - x0) * f, (y1 - y0) * f, conf) if kind == SEAL else mark
 
 
 def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int) -> list[Mark]:

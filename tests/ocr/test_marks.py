@@ -221,6 +221,24 @@ def test_a_ring_run_into_a_stroke_is_a_seal_only_at_a_seals_size(scale, kind):
     assert [m.kind for m in found if m.kind == SEAL] == ([kind] if kind else [])
 
 
+def test_a_seal_come_apart_in_pieces_with_its_signature_is_one_seal():
+    """A grey copy's seal whose ring came apart: one piece its right half with the signature run across it, the
+    other its left half, whose middle the first piece's box holds. Together they run along one ring: a seal."""
+    page = Image.new("RGB", (1653, 2339), "white")
+    draw = ImageDraw.Draw(page)
+    for n in range(30):
+        draw.text((250, 200 + 60 * n), "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014", font=font("serif", 26),
+                  fill=BLACK)
+    cx, cy, r = 1100, 2150 - 160, 130
+    draw.rectangle((cx - 260, cy - 150, cx + 260, cy + 150), fill="white")
+    draw.arc((cx - r, cy - r, cx + r, cy + r), 100, 260, fill=BLACK, width=6)
+    draw.arc((cx - r, cy - r, cx + r, cy + r), -80, 80, fill=BLACK, width=6)
+    draw.line((cx - 100, cy + 40, cx + 220, cy + 20), fill=BLACK, width=5)
+    found = marks.ink_marks(preprocess.suppress_stamps(np.array(page)), [])[1]
+    assert [m.kind for m in found] == [SEAL]
+    assert abs(found[0].left - (cx - r)) <= 10 and abs(found[0].width - (cx + 220 - (cx - r))) <= 10
+
+
 def test_printed_page_has_no_marks():
     page = _page()
     assert marks.colour_marks(page) == []
