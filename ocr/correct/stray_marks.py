@@ -12,7 +12,8 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
    a number and a lowercase syllable ("2026.đến"); and two known syllables of two letters or more joined by
    anything but a hyphen, the second capitalised ("của.Trưởng", "NGHĨA.VIỆT", "Duy.Hải": "TP.Huế" and "Q.Bình"
    are abbreviations). A comma, colon or semicolon with a letter right after it lost its space and is kept
-   ("gửi:Ủy" → "gửi: Ủy", "Châu,ngày" → "Châu, ngày", "VT,VHXH." → "VT, VHXH.", "Thôn7,xã" → "Thôn7, xã"; a
+   ("gửi:Ủy" → "gửi: Ủy", "Châu,ngày" → "Châu, ngày", "VT,VHXH." → "VT, VHXH.", "Thôn7,xã" → "Thôn7, xã"; three
+   run together are cut twice, "Lưu:VT,TP." → "Lưu: VT, TP."; a
    decimal comma or a time stands between digits); a speck after it goes where it stands between two such syllables
    or before a code in capitals ("Lưu:'VT," → "Lưu: VT,"). An ellipsis is written ("điện...và"), never a speck.
    Where the point was a sentence's own and only its space was lost ("hang.Ánh", a slip of the corpora's
@@ -47,7 +48,7 @@ from ocr.words import Word
 
 _JOINED = re.compile(r"^([^\W\d_]+)([-._'`*°\"“”„]+)([^\W\d_]+|\d[\w/.,\-]*)([^\w]*)$")
 _NUMBER_JOINED = re.compile(r"^(\d+)(?:\.|[_'`*°]+)([^\W\d_]{2,})([^\w]*)$")
-_SPACE_LOST = re.compile(r"^([^\w]*[^\W_]+)([,;:])([-._'`*°]*)([^\W\d_]+)([^\w]*)$")
+_SPACE_LOST = re.compile(r"^([^\w]*[^\W_]+)([,;:])([-._'`*°]*)([^\W\d_]+)([^\w]*|[,;:][^\W\d_]\S*)$")
 _OPENED = re.compile(r"^([-'`._~+ˆ„:]+)([^\W\d_]+)([^\w]*)$")
 _QUOTED = 8  # words from one opened by a single quote to one closed by one: a quotation ('phá cách')
 _CLOSED_APOSTROPHE = re.compile(r"^([^\W\d_]+[.,:;]?)['`]$")
@@ -81,10 +82,13 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
             out.append(w)
             continue
         if cut := _cut(w.text, known):
-            left, right = cut
-            right_width = round(w.width * len(right) / len(w.text))  # the marks' share belongs to neither part
-            parts = [replace(w, text=left, width=round(w.width * len(left) / len(w.text))),
-                     replace(w, text=right, left=w.left + w.width - right_width, width=right_width)]
+            parts = [w]
+            while cut:  # the word's right part may be cut again
+                rest, (left, right) = parts.pop(), cut
+                right_width = round(rest.width * len(right) / len(rest.text))  # the marks' share: neither part's
+                parts += [replace(rest, text=left, width=round(rest.width * len(left) / len(rest.text))),
+                          replace(rest, text=right, left=rest.left + rest.width - right_width, width=right_width)]
+                cut = _cut(right, known)
             born[id(w)] = parts
             out += parts
             continue

@@ -168,6 +168,7 @@ def test_a_recipients_dash_put_back_is_doubtful_and_before_its_item():
     ("các phòng;ban chuyên môn", "các phòng; ban chuyên môn"),
     ("ngày 06:tháng 3", "ngày 06: tháng 3"),
     ("-Lưu:VT.", "-Lưu: VT."),  # a list's dash glued before it
+    ("- Lưu:VT,TP.", "- Lưu: VT, TP."),  # three run together: cut twice
     ("TM,ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),  # cut, the signer's mark then ends with its point
 ])
 def test_words_run_together_across_a_comma_colon_or_semicolon_are_cut(read, fixed):
