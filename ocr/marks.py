@@ -106,11 +106,12 @@ def _shape(component: np.ndarray, pieces: int) -> tuple[str | None, float]:
     return None, 0.0
 
 
-def _ring(component: np.ndarray) -> tuple[str | None, float]:
-    """SEAL when a circle about as tall as the mark runs along its ink for most of its length (a seal a
-    signature runs into, on a black-and-white copy), else None."""
+def _ring(component: np.ndarray, page_width: int) -> tuple[str | None, float]:
+    """SEAL when a circle about as tall as the mark, and as tall as a seal on a page ``page_width`` wide (the
+    component's scale), runs along its ink for most of its length (a seal a signature runs into, on a
+    black-and-white copy), else None."""
     h, w = component.shape
-    if h < 40:
+    if h < max(40, _SEAL_TALL * page_width):
         return None, 0.0
     circles = cv2.HoughCircles(cv2.GaussianBlur(component * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2,
                                minDist=h, param1=100, param2=20, minRadius=int(0.35 * h), maxRadius=int(0.55 * h))
@@ -268,18 +269,19 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
     pieces: dict[int, list[int]] = {}  # a signature's index in ``marks``: the components whose middles it holds
     for k in big:
         x, y, w, h, area = (int(v) for v in stats[k])
-        box = Mark(SIGNATURE, x * f, y * f, w * f, h * f, 0.0)
-        holder = next((m for m in known + marks if m.contains(box.left + box.width / 2, box.top + box.height / 2)),
-                      None)
-        if holder is not None:  # a seal's star, a number written into a stamp: part of the mark found
-            if holder.kind == SIGNATURE and holder in marks:
-                pieces.setdefault(marks.index(holder), []).append(k)
+        middle = (x + w / 2) * f, (y + h / 2) * f
+        if any(m.contains(*middle) for m in known):
+            continue  # a seal's star, a number written into a stamp: part of the mark found
+        held = next((i for i, m in enumerate(marks) if m.contains(*middle)), None)
+        if held is not None:  # … or found here: a signature's, perhaps the rest of a seal's ring come apart
+            if marks[held].kind == SIGNATURE:
+                pieces.setdefault(held, []).append(k)
             continue
         here = labels[y:y + h, x:x + w]
         mine = (here == k).astype(np.uint8)
         kind, conf = _shape(mine, len(np.unique(here)) - 1)
-        if kind is None and h >= _SEAL_TALL * small.shape[1]:
-            kind, conf = _ring(mine)  # a seal its signature runs into: one stroke, not round, a ring inside
+        if kind is None:
+            kind, conf = _ring(mine, small.shape[1])  # a seal its signature runs into: not round, a ring inside
         if kind is None:
             kind, conf = SIGNATURE, round(min(1.0, 0.5 + 0.05 * h / glyph), 2)
             # Whitened only when it stands alone: a stroke that touches print (a stamp over the issuing body)
@@ -444,12 +446,9 @@ def _seal_in_pieces(mark: Mark, parts: list[int], labels: np.ndarray, stats: np.
     """``mark`` (a signature) with the components whose middles it holds (``parts``, its own first): one seal when
     together they run along a ring. A grey copy's seal comes apart in pieces, the signature with part of its ring;
     taken for a signature, the seal was not read under, and the signer's title it covers was lost."""
-    x0, y0 = (min(int(stats[k, i]) for k in parts) for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP))
-    x1 = max(int(stats[k, cv2.CC_STAT_LEFT] + stats[k, cv2.CC_STAT_WIDTH]) for k in parts)
-    y1 = max(int(stats[k, cv2.CC_STAT_TOP] + stats[k, cv2.CC_STAT_HEIGHT]) for k in parts)
-    if y1 - y0 < _SEAL_TALL * labels.shape[1]:
-        return mark
-    kind, conf = _ring(np.isin(labels[y0:y1, x0:x1], parts).astype(np.uint8))
+    x, y, w, h = stats[parts, :4].T  # left, top, width, height
+    x0, y0, x1, y1 = int(x.min()), int(y.min()), int((x + w).max()), int((y + h).max())
+    kind, conf = _ring(np.isin(labels[y0:y1, x0:x1], parts).astype(np.uint8), labels.shape[1])
     return Mark(SEAL, x0 * f, y0 * f, (x1 - x0) * f, (y1 - y0) * f, conf) if kind == SEAL else mark
 
 

@@ -41,7 +41,7 @@ from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
 from ocr.under_seal import read_covered, wash_pale_marks
 from ocr.unread import read_unread
-from ocr.words import Word, mean_confidence, page_text, parse_tsv
+from ocr.words import Word, mean_confidence, page_text, parse_tsv, surely_read
 
 # Below this mean confidence the grey variant is thought poor and the cleaned variant is tried as well.
 RETRY_BELOW = 0.80
@@ -99,7 +99,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # (grey, binarised, upside down), and a variant that read mostly garbage must not win because the
     # clean-up below left it only a few good words.
     confidence = mean_confidence(read)
-    real = sum(1 for w in read if w.conf >= 0.6 and sum(ch.isalnum() for ch in w.text) >= 2)
+    real = sum(1 for w in read if surely_read(w))
     # Read again, the PDF's text layer staying the page read's: what a seal or stamp left dark covers
     # (ocr.under_seal), then lines of print the read left out (ocr.unread).
     read = read_covered(grey, read, found, settings.ocr_lang, deadline, dpi, source)

@@ -15,9 +15,8 @@ from __future__ import annotations
 from functools import cache
 
 from ocr.titles import letter_key, title_lines
-from ocr.words import Word, lines_of
+from ocr.words import Word, lines_of, surely_read
 
-_SURE = 0.6  # a word read at least this surely, of two letters or digits, is print
 _TAIL = 8  # the signer's title is among the page's last lines: its block's rest, the debris and the name
 
 
@@ -33,7 +32,7 @@ def without_debris(words: list[Word]) -> list[Word]:
     bottom = max(w.top + w.height for w in title)
     dropped = {id(w) for line in lines[at + 1:]
                if min(w.top for w in line) >= bottom and min(w.left for w in line) < right
-               and max(w.left + w.width for w in line) > 2 * left - right and not any(map(_sure, line))
+               and max(w.left + w.width for w in line) > 2 * left - right and not any(map(surely_read, line))
                for w in line}
     return [w for w in words if id(w) not in dropped] if dropped else words
 
@@ -47,7 +46,3 @@ def _title(line: list[Word]) -> bool:
     """Is ``line`` a signer's title line, in capitals ("SỞ TƯ PHÁP", not the recipients' "- Sở Tư pháp;")?"""
     text = " ".join(w.text for w in line)
     return letter_key(text) in _title_keys() and text.upper() == text
-
-
-def _sure(w: Word) -> bool:
-    return w.conf >= _SURE and sum(ch.isalnum() for ch in w.text) >= 2

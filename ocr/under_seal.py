@@ -325,8 +325,9 @@ def wash_pale_marks(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray 
     for m in pale:
         crop = source[m.top:m.top + m.height, m.left:m.left + m.width]
         if m.kind == SEAL:  # its rings' grey: a pale one's too
-            found = _rings(crop, crop < _PAPER_GREY) if crop.size else None
-            ink = crop[found[0] & (crop < _PAPER_GREY)] if found is not None else crop[:0]
+            unpapered = crop < _PAPER_GREY
+            found = _rings(crop, unpapered) if crop.size else None
+            ink = crop[found[0] & unpapered] if found is not None else crop[:0]
         else:  # the frame: a band inside each side, a twentieth of the shorter side wide
             frame = stamp_frame(crop.shape, 0, 0, *crop.shape[::-1], band=max(3, min(crop.shape) // 20))
             ink = crop[frame & (crop < 160)] if crop.size else crop
