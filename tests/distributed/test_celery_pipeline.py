@@ -200,6 +200,21 @@ def _statuses(ctx, batch_id: str) -> list[tuple[str, str, str | None, int]]:
                               .where(Page.batch_id == batch_id).order_by(Page.seq)).all())
 
 
+def _broker_state(settings: Settings, ctx, batch_id: str) -> str:
+    """What a failed wait needs to be told apart: the pages, the queue and each held message's lease age."""
+    import redis
+
+    from workers.celery_app import QUEUE
+
+    client = redis.Redis.from_url(settings.broker_url)
+    now = time.time()
+    held = [(tag.decode(), round(now - score, 1))
+            for tag, score in client.zrange("unacked_index", 0, -1, withscores=True)]
+    return (f"pages (id, status, worker, attempts): {_statuses(ctx, batch_id)}\n"
+            f"queued: {client.llen(QUEUE)}; held (tag, seconds since delivery or renewal): {held}; "
+            f"sweep mutex held: {client.exists('unacked_mutex') == 1}")
+
+
 def assert_each_page_once(ctx, batch_id: str) -> None:
     """Every page done; one record per page, one link per page, and as many index documents as records."""
     with ctx.db.session() as s:
@@ -462,7 +477,9 @@ def test_worker_killed_mid_book_every_page_done_exactly_once(dist_settings, work
         # Handed on after the lease (30 s) and the next sweep (10 s), to a worker with nothing else to do. Before
         # the lease, a dead worker's page waited a visibility timeout of hard + 30 s (82 s here, over five
         # minutes in production): this bound leaves a loaded machine 35 s of slack and still fails the old way.
-        _wait_for(claimed_again, lease + 45, "the killed worker's page to be handed to a live worker")
+        _wait_for(claimed_again, lease + 45, lambda: f"the killed worker's page to be handed to a live worker "
+                  f"({time.monotonic() - killed_at:.0f}s after the kill)\n{_broker_state(dist_settings, ctx, batch_id)}"
+                  + "".join(f"\n--- {n}\n{workers.log(n)}" for n in workers.procs))
         handed_on = time.monotonic() - killed_at
         _join(thread, errors, 240, workers)
         print(f"\n(b) killed {victim} on page {page_id[:8]}; page handed on {handed_on:.1f}s later, batch done "
