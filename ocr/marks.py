@@ -381,6 +381,7 @@ def _one_piece_frames(inked: _Ink, known: list[Mark]) -> list[Mark]:
 
 _STAMP_WIDE = (0.15, 0.45)  # a receipt stamp's width, in page widths (≈ 0.25 on A4)
 _STAMP_TALL = (0.05, 0.2)  # its height, in page heights (≈ 0.1)
+_WORN_TOP = 0.4  # a stamp whose sides a black-and-white scan wore short is looked for above this share of the page
 _TILT = 7  # pixels a stroke is thickened across, so that one a few degrees off keeps a straight run inside it
 _STROKE = 16  # pixels: a frame's side so thickened is thinner than this on average
 
@@ -419,19 +420,28 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
     its top or bottom along half its width at least, none running past the sides (a form's rules do)."""
     binary, f = inked.binary, inked.f
     page_h, page_w = binary.shape
-    ups = [s for s in _strokes(binary, max(12, int(0.02 * page_h)), vertical=True)
-           if s[2] - s[1] >= 0.5 * _STAMP_TALL[0] * page_h]
+    ups = _strokes(binary, max(12, int(0.02 * page_h)), vertical=True)
     acrosses = _strokes(binary, max(12, int(0.025 * page_w)), vertical=False)
     out: list[Mark] = []
-    for (xa, ta, ba), (xb, tb, bb) in combinations(sorted(ups), 2):
+    short = 0.5 * _STAMP_TALL[0] * page_h
+    # Pairs of sides both as long as half a stamp's least height first: a box they make is not cut short by one a
+    # worn side and a pen's stroke inside it make (below).
+    pairs = sorted(combinations(sorted(ups), 2), key=lambda p: min(p[0][2] - p[0][1], p[1][2] - p[1][1]) < short)
+    for (xa, ta, ba), (xb, tb, bb) in pairs:
         width, top, bottom = xb - xa, min(ta, tb), max(ba, bb)
         reach = 0.15 * width  # how far one side may stand above the other, a top or bottom past them (≈ 8° askew)
         if not (_STAMP_WIDE[0] * page_w <= width <= _STAMP_WIDE[1] * page_w and max(ta, tb) - min(ba, bb) <= reach):
             continue
+        # A side worn shorter is taken only where Decree 30 has the stamp put (under the number and summary, in the
+        # page's top part), off the page's edges, with its top and bottom both showing
+        weak = min(ba - ta, bb - tb) < short
+        if weak and (bottom > _WORN_TOP * page_h or min(xa, page_w - xb) < _EDGE * page_w):
+            continue
         inside = [(y, s, e) for y, s, e in acrosses if s >= xa - reach and e <= xb + reach]
         tops = [(y, s, e) for y, s, e in inside if top - reach <= y <= top + 0.25 * (bottom - top)]
         bottoms = [(y, s, e) for y, s, e in inside if bottom - 0.25 * (bottom - top) <= y <= bottom + reach]
-        if max(sum(e - s for _, s, e in side) for side in (tops, bottoms)) < 0.5 * width:
+        shown = [sum(e - s for _, s, e in side) for side in (tops, bottoms)]
+        if max(shown) < 0.5 * width or weak and min(shown) < 0.3 * width:
             continue
         y0, y1 = min([top] + [y for y, _, _ in tops]), max([bottom] + [y for y, _, _ in bottoms])
         if not _STAMP_TALL[0] * page_h <= y1 - y0 <= _STAMP_TALL[1] * page_h:

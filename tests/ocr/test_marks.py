@@ -391,15 +391,18 @@ def test_a_number_written_into_a_stamp_is_set_aside_and_the_documents_own_stay()
     assert [w.text for w in marks.set_aside(pen, [])] == ["17226", "20/8/2026"]  # no stamp: read as they are
 
 
-def _worn_stamp(page: Image.Image, at: tuple[int, int], angle: float) -> None:
+def _worn_stamp(page: Image.Image, at: tuple[int, int], angle: float, worn_side: bool = False) -> None:
     """A receipt stamp as a black-and-white scan leaves it: its frame in black dashes (the threshold wore it
-    through), its words inside, the whole set ``angle``° askew."""
+    through), its words inside, the whole set ``angle``° askew. ``worn_side``: of its left side one dash is left."""
     w, h = 390, 190
     layer = Image.new("L", (w + 40, h + 40), 255)
     draw = ImageDraw.Draw(layer)
     for (x0, y0), (x1, y1) in [((20, 20), (20 + w, 20)), ((20, h + 20), (20 + w, h + 20)),
                                ((20, 20), (20, h + 20)), ((20 + w, 20), (20 + w, h + 20))]:
         length = max(x1 - x0, y1 - y0)
+        if worn_side and x0 == x1 == 20:
+            draw.line([(20, 90), (20, 142)], fill=0, width=4)
+            continue
         for s in range(0, length, 70):  # 50-pixel dashes, 20 pixels of paper between
             e = min(length, s + 50)
             draw.line([(x0 + s, y0), (x0 + e, y0)] if y0 == y1 else [(x0, y0 + s), (x0, y0 + e)], fill=0, width=4)
@@ -411,7 +414,7 @@ def _worn_stamp(page: Image.Image, at: tuple[int, int], angle: float) -> None:
                                                                   at[1] + turned.height))), np.array(turned))), at)
 
 
-def _black_and_white_letter(form_box: bool = False) -> np.ndarray:
+def _black_and_white_letter(form_box: bool = False, stamp_top: int = 260, worn_side: bool = False) -> np.ndarray:
     page = Image.new("L", (1653, 2339), 255)
     draw = ImageDraw.Draw(page)
     for n in range(30):  # a letter's body, lines across the page
@@ -422,7 +425,7 @@ def _black_and_white_letter(form_box: bool = False) -> np.ndarray:
         for x in (140, 530):
             draw.line([(x, 280), (x, 470)], fill=0, width=4)
     else:
-        _worn_stamp(page, (120, 260), 4.0)
+        _worn_stamp(page, (120, stamp_top), 4.0, worn_side)
     return np.array(page)
 
 
@@ -434,6 +437,18 @@ def test_a_stamp_whose_frame_a_black_and_white_scan_wore_through_is_found_by_its
     assert stamp.contains(120 + 235, 260 + 130) and 300 <= stamp.width <= 460 and 130 <= stamp.height <= 280
     assert marks.framed_stamps(grey, []) == []  # in one piece only: none
     assert marks.framed_stamps(_black_and_white_letter(form_box=True), [], worn=True) == []
+
+
+@pytest.mark.parametrize("top, kinds", [(260, [STAMP]), (1300, [])])
+def test_a_stamp_with_a_side_worn_short_is_found_only_where_decree_30_has_it_put(top, kinds):
+    """One dash left of a worn stamp's left side (52 px, shorter than half a stamp's least height): found with its
+    top and bottom where Decree 30 has the receipt stamp put, under the number and summary at the page's top; not
+    in the body, where a justified margin's letter stems and a signature's strokes make such short sides too."""
+    grey = _black_and_white_letter(stamp_top=top, worn_side=True)
+    found = marks.framed_stamps(grey, [], worn=True)
+    assert [m.kind for m in found] == kinds
+    if kinds:
+        assert found[0].contains(120 + 235, top + 130) and 300 <= found[0].width <= 460
 
 
 def test_a_worn_frame_is_set_aside_before_reading_but_not_looked_for_on_a_page_with_a_table():
