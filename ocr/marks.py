@@ -297,7 +297,7 @@ def ink_marks(grey: np.ndarray, known: list[Mark]) -> tuple[np.ndarray, list[Mar
         ids.append(k)
     marks = [_seal_in_pieces(m, [ids[i]] + pieces[i], labels, stats, f) if i in pieces else m
              for i, m in enumerate(marks)]
-    marks = _broken_frames(marks, ids, labels, f)
+    marks = _seals_around_signatures(_broken_frames(marks, ids, labels, f), binary, f)
     # Black pen in blanks: by shape, colour cannot tell. The components above serve it while the page is unchanged.
     out, pens = blanks.pen_in_blanks(out, known + marks, (f, small, binary, labels, stats) if out is grey else None)
     return out, marks + [Mark(HANDWRITING, *box) for box in pens]
@@ -359,8 +359,7 @@ def framed_stamps(grey: np.ndarray, known: list[Mark], worn: bool = False) -> li
 
 def _in_seal_or_stamp(box: Mark, marks: list[Mark]) -> bool:
     """Is ``box``'s centre inside a seal or stamp of ``marks`` (found already, by colour or another pass)?"""
-    return any(m.kind in (SEAL, STAMP) and m.contains(box.left + box.width / 2, box.top + box.height / 2)
-               for m in marks)
+    return any(m.kind in (SEAL, STAMP) and m.contains(*_middle(box)) for m in marks)
 
 
 def _one_piece_frames(inked: _Ink, known: list[Mark]) -> list[Mark]:
@@ -460,6 +459,63 @@ def _seal_in_pieces(mark: Mark, parts: list[int], labels: np.ndarray, stats: np.
     x0, y0, x1, y1 = int(x.min()), int(y.min()), int((x + w).max()), int((y + h).max())
     kind, conf = _ring(np.isin(labels[y0:y1, x0:x1], parts).astype(np.uint8), labels.shape[1])
     return Mark(SEAL, x0 * f, y0 * f, (x1 - x0) * f, (y1 - y0) * f, conf) if kind == SEAL else mark
+
+
+_SEAL_RADII = (0.05, 0.12)  # a seal's radius, in page widths (a 35-42 mm seal on A4: 0.083-0.1)
+_RING_INKED = 0.6  # a ring is inked along this share of its length at least (a circle through print is not)
+
+
+def _seals_around_signatures(marks: list[Mark], binary: np.ndarray, f: int) -> list[Mark]:
+    """``marks`` with each signature a seal's ring runs around made that seal (the signature's and the other
+    strokes' marks inside it then go). A black-and-white copy's threshold breaks a seal's thin ring into arcs, each
+    too small to be looked at alone; with no seal found, its lettering was read as words beside the signer's name
+    ("“NA Tây"), and nothing under it was read again."""
+    seals: list[Mark] = []
+    for m in marks:
+        if m.kind != SIGNATURE or any(s.contains(*_middle(m)) for s in seals):
+            continue
+        seal = _ring_around(m, binary, f)
+        if seal is not None:
+            seals.append(seal)
+    if not seals:
+        return marks
+    kept = [m for m in marks if m.kind != SIGNATURE or not any(s.contains(*_middle(m)) for s in seals)]
+    return kept + seals
+
+
+def _middle(m: Mark) -> tuple[float, float]:
+    return m.left + m.width / 2, m.top + m.height / 2
+
+
+def _ring_around(mark: Mark, binary: np.ndarray, f: int) -> Mark | None:
+    """The seal whose ring runs around ``mark``'s middle, at a seal's size, inked along most of its length; its
+    box is the outermost such ring's (a seal's inner ring is as whole as its outer one, and found first)."""
+    page_h, page_w = binary.shape
+    r0, r1 = int(_SEAL_RADII[0] * page_w), int(_SEAL_RADII[1] * page_w)
+    mx, my = (v / f for v in _middle(mark))
+    x0, y0 = max(0, int(mx) - 2 * r1), max(0, int(my) - 2 * r1)
+    window = binary[y0:min(page_h, int(my) + 2 * r1), x0:min(page_w, int(mx) + 2 * r1)]
+    circles = cv2.HoughCircles(cv2.GaussianBlur(window * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2,
+                               minDist=r0, param1=100, param2=20, minRadius=r0, maxRadius=r1)
+    if circles is None:
+        return None
+    near = cv2.dilate(window, np.ones((5, 5), np.uint8))
+    for cx, cy, r in circles[0][:10]:
+        if np.hypot(cx + x0 - mx, cy + y0 - my) > r or _inked_along(near, cx, cy, r) < _RING_INKED:
+            continue
+        outer = max(q for q in range(int(r), r1 + 1) if q == int(r) or _inked_along(near, cx, cy, q) >= _RING_INKED)
+        left, top = int(cx + x0 - outer), int(cy + y0 - outer)
+        return Mark(SEAL, max(0, left) * f, max(0, top) * f, 2 * outer * f, 2 * outer * f,
+                    round(_inked_along(near, cx, cy, r), 2))
+    return None
+
+
+def _inked_along(near: np.ndarray, cx: float, cy: float, r: float) -> float:
+    """The share of the circle (centre, radius) that runs over ink (``near``: 0/1, widened a little)."""
+    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
+    xs, ys = (cx + r * np.cos(angles)).astype(int), (cy + r * np.sin(angles)).astype(int)
+    inside = (xs >= 0) & (xs < near.shape[1]) & (ys >= 0) & (ys < near.shape[0])
+    return float(near[ys[inside], xs[inside]].sum()) / len(angles)
 
 
 def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int) -> list[Mark]:

@@ -241,6 +241,27 @@ def test_a_seal_come_apart_in_pieces_with_its_signature_is_one_seal():
     assert abs(found[0].left - (cx - r)) <= 10 and abs(found[0].width - (cx + 220 - (cx - r))) <= 10
 
 
+@pytest.mark.parametrize("ringed", [True, False])
+def test_a_seal_a_black_and_white_copy_broke_into_arcs_is_found_around_its_signature(ringed):
+    """A seal's two rings broken by the threshold into arcs of 20°, none large enough to be looked at alone, a
+    signature across them over the page's print: one seal, as large as the outer ring, and no signature left. The
+    same signature with no ring: a signature, though circles through the print around it are inked in places."""
+    page = _a4_page()
+    draw = ImageDraw.Draw(page)
+    cx, cy = 1100, 1400
+    if ringed:
+        for r in (140, 95):
+            for start in range(0, 360, 30):
+                draw.arc((cx - r, cy - r, cx + r, cy + r), start, start + 20, fill=BLACK, width=4)
+    draw.line([(cx - 60, cy + 30), (cx + 10, cy - 40), (cx + 60, cy + 20), (cx + 200, cy - 10)], fill=BLACK, width=5)
+    found = marks.ink_marks(preprocess.suppress_stamps(np.array(page)), [])[1]
+    if ringed:
+        assert [m.kind for m in found] == [SEAL]
+        assert abs(found[0].left - (cx - 140)) <= 10 and abs(found[0].width - 280) <= 20
+    else:
+        assert [m.kind for m in found] == [SIGNATURE]
+
+
 def test_printed_page_has_no_marks():
     page = _page()
     assert marks.colour_marks(page) == []
