@@ -52,6 +52,7 @@ _STAMP_PIECES = 8  # a boxed mark of at least this many separate bits of ink is 
 # A seal is 35 mm across at the least (a commune's), a sixth of an A4 page's width: a ring much smaller is a letter
 # ("Đ" of a stamp's "ĐẾN" run into its underline, 58 px tall, took for one: the stamp over it was then left unwashed)
 _SEAL_TALL = 0.1
+_RING_INKED = 0.6  # a ring is inked along this share of its length at least (a circle through print is not)
 _MIN_INK = 8  # pixels of the 1/_F mask (≈ 130 at full size): less is a speck, not a digit
 
 
@@ -110,21 +111,32 @@ def _ring(component: np.ndarray, page_width: int) -> tuple[str | None, float]:
     """SEAL when a circle about as tall as the mark, and as tall as a seal on a page ``page_width`` wide (the
     component's scale), runs along its ink for most of its length (a seal a signature runs into, on a
     black-and-white copy), else None."""
-    h, w = component.shape
+    h = component.shape[0]
     if h < max(40, _SEAL_TALL * page_width):
         return None, 0.0
-    circles = cv2.HoughCircles(cv2.GaussianBlur(component * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2,
-                               minDist=h, param1=100, param2=20, minRadius=int(0.35 * h), maxRadius=int(0.55 * h))
+    circles = _circles(component, int(0.35 * h), int(0.55 * h), h)
     if circles is None:
         return None, 0.0
     near = cv2.dilate(component, np.ones((5, 5), np.uint8))
+    best = max(_inked_along(near, cx, cy, r) for cx, cy, r in circles[:3])
+    return (SEAL, round(best, 2)) if best >= _RING_INKED else (None, 0.0)
+
+
+def _circles(ink: np.ndarray, least: int, most: int, apart: int) -> np.ndarray | None:
+    """Circles (centre x, y, radius; likeliest first) of radius ``least`` to ``most`` along ``ink`` (0/1), centres
+    ``apart`` pixels apart at least; None when there is none."""
+    found = cv2.HoughCircles(cv2.GaussianBlur(ink * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=apart,
+                             param1=100, param2=20, minRadius=least, maxRadius=most)
+    return None if found is None else found[0]
+
+
+def _inked_along(near: np.ndarray, cx: float, cy: float, r: float) -> float:
+    """The share of the circle (centre, radius) that runs over ink (``near``: 0/1, widened a little); a point past
+    the image's edge counts as the edge's pixel."""
     angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    best = 0.0
-    for cx, cy, r in circles[0][:3]:
-        xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, w - 1)
-        ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, h - 1)
-        best = max(best, float(near[ys, xs].mean()))
-    return (SEAL, round(best, 2)) if best >= 0.6 else (None, 0.0)
+    xs = np.clip((cx + r * np.cos(angles)).astype(int), 0, near.shape[1] - 1)
+    ys = np.clip((cy + r * np.sin(angles)).astype(int), 0, near.shape[0] - 1)
+    return float(near[ys, xs].mean())
 
 
 def _masks(small: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -432,7 +444,7 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
         if not (_STAMP_WIDE[0] * page_w <= width <= _STAMP_WIDE[1] * page_w and max(ta, tb) - min(ba, bb) <= reach):
             continue
         # A side worn shorter is taken only where Decree 30 has the stamp put (under the number and summary, in the
-        # page's top part), off the page's edges, with its top and bottom both showing
+        # page's top part), off the page's edges, with its top and bottom both showing.
         weak = min(ba - ta, bb - tb) < short
         if weak and (bottom > _WORN_TOP * page_h or min(xa, page_w - xb) < _EDGE * page_w):
             continue
@@ -462,7 +474,6 @@ def _seal_in_pieces(mark: Mark, parts: list[int], labels: np.ndarray, stats: np.
 
 
 _SEAL_RADII = (0.05, 0.12)  # a seal's radius, in page widths (a 35-42 mm seal on A4: 0.083-0.1)
-_RING_INKED = 0.6  # a ring is inked along this share of its length at least (a circle through print is not)
 
 
 def _seals_around_signatures(marks: list[Mark], binary: np.ndarray, f: int) -> list[Mark]:
@@ -495,27 +506,18 @@ def _ring_around(mark: Mark, binary: np.ndarray, f: int) -> Mark | None:
     mx, my = (v / f for v in _middle(mark))
     x0, y0 = max(0, int(mx) - 2 * r1), max(0, int(my) - 2 * r1)
     window = binary[y0:min(page_h, int(my) + 2 * r1), x0:min(page_w, int(mx) + 2 * r1)]
-    circles = cv2.HoughCircles(cv2.GaussianBlur(window * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2,
-                               minDist=r0, param1=100, param2=20, minRadius=r0, maxRadius=r1)
+    circles = _circles(window, r0, r1, r0)
     if circles is None:
         return None
     near = cv2.dilate(window, np.ones((5, 5), np.uint8))
-    for cx, cy, r in circles[0][:10]:
-        if np.hypot(cx + x0 - mx, cy + y0 - my) > r or _inked_along(near, cx, cy, r) < _RING_INKED:
+    for cx, cy, r in circles[:10]:
+        inked = _inked_along(near, cx, cy, r)
+        if np.hypot(cx + x0 - mx, cy + y0 - my) > r or inked < _RING_INKED:
             continue
-        outer = max(q for q in range(int(r), r1 + 1) if q == int(r) or _inked_along(near, cx, cy, q) >= _RING_INKED)
+        outer = max([int(r)] + [q for q in range(int(r) + 1, r1 + 1) if _inked_along(near, cx, cy, q) >= _RING_INKED])
         left, top = int(cx + x0 - outer), int(cy + y0 - outer)
-        return Mark(SEAL, max(0, left) * f, max(0, top) * f, 2 * outer * f, 2 * outer * f,
-                    round(_inked_along(near, cx, cy, r), 2))
+        return Mark(SEAL, max(0, left) * f, max(0, top) * f, 2 * outer * f, 2 * outer * f, round(inked, 2))
     return None
-
-
-def _inked_along(near: np.ndarray, cx: float, cy: float, r: float) -> float:
-    """The share of the circle (centre, radius) that runs over ink (``near``: 0/1, widened a little)."""
-    angles = np.linspace(0, 2 * np.pi, 180, endpoint=False)
-    xs, ys = (cx + r * np.cos(angles)).astype(int), (cy + r * np.sin(angles)).astype(int)
-    inside = (xs >= 0) & (xs < near.shape[1]) & (ys >= 0) & (ys < near.shape[0])
-    return float(near[ys[inside], xs[inside]].sum()) / len(angles)
 
 
 def _broken_frames(marks: list[Mark], ids: list[int], labels: np.ndarray, f: int) -> list[Mark]:

@@ -66,12 +66,12 @@ def parse_tsv(tsv: str) -> list[Word]:
     return words
 
 
-SURE = 0.6  # a word read at least this surely, of two letters or digits, is print
+_SURE = 0.6  # a word read at least this surely, of two letters or digits, is print
 
 
 def surely_read(w: Word) -> bool:
-    """Is ``w`` print read surely: two letters or digits at least, at ``SURE`` or more?"""
-    return w.conf >= SURE and sum(ch.isalnum() for ch in w.text) >= 2
+    """Is ``w`` print read surely: two letters or digits at least, at ``_SURE`` or more?"""
+    return w.conf >= _SURE and sum(ch.isalnum() for ch in w.text) >= 2
 
 
 def lines_of(words: list[Word]) -> list[list[Word]]:
