@@ -474,6 +474,8 @@ def _seal_in_pieces(mark: Mark, parts: list[int], labels: np.ndarray, stats: np.
 
 
 _SEAL_RADII = (0.05, 0.12)  # a seal's radius, in page widths (a 35-42 mm seal on A4: 0.083-0.1)
+_BESIDE = 0.013  # page widths outside a seal's outer ring (2.7 mm on A4) where a circle runs over paper …
+_PAPER = 0.25  # … inked along this share of its length at most
 
 
 def _seals_around_signatures(marks: list[Mark], binary: np.ndarray, f: int) -> list[Mark]:
@@ -518,6 +520,10 @@ def _ring_around(mark: Mark, binary: np.ndarray, f: int) -> Mark | None:
         if np.hypot(cx + x0 - mx, cy + y0 - my) > r or inked < _RING_INKED:
             continue
         outer = max([int(r)] + [q for q in range(int(r) + 1, r1 + 1) if _inked_along(near, cx, cy, q) >= _RING_INKED])
+        # Paper lies just outside a seal, but for the print it overlaps; in a shaded copy's dither, whatever
+        # circle is drawn runs over ink once widened.
+        if min(_inked_along(near, cx, cy, outer + d) for d in range(3, int(_BESIDE * page_w) + 1, 3)) > _PAPER:
+            continue
         left, top = int(cx + x0 - outer), int(cy + y0 - outer)
         return Mark(SEAL, max(0, left) * f, max(0, top) * f, 2 * outer * f, 2 * outer * f, round(inked, 2))
     return None

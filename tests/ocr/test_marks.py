@@ -262,6 +262,20 @@ def test_a_seal_a_black_and_white_copy_broke_into_arcs_is_found_around_its_signa
         assert [m.kind for m in found] == [SIGNATURE]
 
 
+def test_no_seal_is_found_around_a_signature_in_a_shaded_copys_dither():
+    """A signature in a dithered patch (a black-and-white copy of a shaded corner: a fifth of it ink, in dots): once
+    widened, any circle at a seal's size runs over ink there, but no ring stands out from the paper beside it."""
+    page = np.array(_a4_page())
+    cx, cy = 1100, 1400
+    dots = np.random.default_rng(3).random((700, 800)) < 0.2
+    page[cy - 350:cy + 350, cx - 450:cx + 350][dots] = 0
+    signature = Image.new("L", (300, 90), 0)
+    ImageDraw.Draw(signature).line([(0, 70), (70, 0), (120, 60), (260, 30)], fill=255, width=5)
+    _ink(page, np.asarray(signature, np.float32) / 255, BLACK, cx - 60, cy - 40)
+    found = marks.ink_marks(preprocess.suppress_stamps(page), [])[1]
+    assert SIGNATURE in {m.kind for m in found} and SEAL not in {m.kind for m in found}
+
+
 def test_printed_page_has_no_marks():
     page = _page()
     assert marks.colour_marks(page) == []
