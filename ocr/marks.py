@@ -393,6 +393,7 @@ def _one_piece_frames(inked: _Ink, known: list[Mark]) -> list[Mark]:
 _STAMP_WIDE = (0.15, 0.45)  # a receipt stamp's width, in page widths (≈ 0.25 on A4)
 _STAMP_TALL = (0.05, 0.2)  # its height, in page heights (≈ 0.1)
 _WORN_TOP = 0.4  # a stamp whose sides a black-and-white scan wore short is looked for above this share of the page
+_WORN_WIDE = 0.33  # … and no wider than this share of its width (Decree 30's is 50 mm: 0.24 of A4)
 _TILT = 7  # pixels a stroke is thickened across, so that one a few degrees off keeps a straight run inside it
 _STROKE = 16  # pixels: a frame's side so thickened is thinner than this on average
 
@@ -444,9 +445,10 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
         if not (_STAMP_WIDE[0] * page_w <= width <= _STAMP_WIDE[1] * page_w and max(ta, tb) - min(ba, bb) <= reach):
             continue
         # A side worn shorter is taken only where Decree 30 has the stamp put (under the number and summary, in the
-        # page's top part), off the page's edges, with its top and bottom both showing.
+        # page's top part), off the page's edges, about its width, with its top and bottom both showing.
         weak = min(ba - ta, bb - tb) < short
-        if weak and (bottom > _WORN_TOP * page_h or min(xa, page_w - xb) < _EDGE * page_w):
+        if weak and (bottom > _WORN_TOP * page_h or min(xa, page_w - xb) < _EDGE * page_w
+                     or width > _WORN_WIDE * page_w):
             continue
         inside = [(y, s, e) for y, s, e in acrosses if s >= xa - reach and e <= xb + reach]
         tops = [(y, s, e) for y, s, e in inside if top - reach <= y <= top + 0.25 * (bottom - top)]
