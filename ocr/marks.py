@@ -369,6 +369,42 @@ def framed_stamps(grey: np.ndarray, known: list[Mark], worn: bool = False) -> li
     return found
 
 
+def erase_frames(grey: np.ndarray, stamps: list[Mark]) -> np.ndarray:
+    """``grey`` with the straight sides of each stamp's frame made paper: a black-and-white copy leaves a receipt
+    stamp as dark as print, set a few degrees askew over the issuing body's lines, and its top drawn through "XÃ
+    NHƯ QUỲNH" made those words unreadable (the page's rules, found straight only, keep it)."""
+    out = grey
+    f = max(1, grey.shape[1] // 1000)
+    tilt, span, thin = _TILT * f, max(12, int(0.025 * grey.shape[1])), 9 * f
+    for m in stamps:
+        reach = int(0.15 * m.width)  # how far a side may stand past the box found (≈ 8° askew), as _broken_box
+        x0, y0 = max(0, m.left - reach), max(0, m.top - reach)
+        x1, y1 = min(grey.shape[1], m.left + m.width + reach), min(grey.shape[0], m.top + m.height + reach)
+        crop = grey[y0:y1, x0:x1]
+        _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        sides = np.zeros(ink.shape, bool)
+        edges = np.zeros(ink.shape, bool)
+        for vertical in (False, True):
+            thick = cv2.dilate(ink, np.ones((1, tilt) if vertical else (tilt, 1), np.uint8))
+            # … only along the box's edges: a bold title's run of capitals across the stamp is no side
+            edges[:] = False
+            band = reach + int(0.1 * m.width if vertical else 0.25 * m.height)
+            if vertical:
+                edges[:, :band], edges[:, -band:] = True, True
+            else:
+                edges[:band], edges[-band:] = True, True
+            # … and of a side, only what is as thin as one: a letter's stroke it crosses runs on across it
+            crossing = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, thin) if vertical else (thin, 1), np.uint8))
+            side = ((preprocess.line_opening(thick, span, vertical) > 0) & edges & (ink > 0)).astype(np.uint8)
+            # (with the side's paler rim, which a straightened copy's interpolation left)
+            sides |= (cv2.dilate(side, np.ones((3, 3), np.uint8)) > 0) & (crossing == 0)
+        if sides.any():
+            if out is grey:
+                out = grey.copy()
+            out[y0:y1, x0:x1][sides] = 255
+    return out
+
+
 def _in_seal_or_stamp(box: Mark, marks: list[Mark]) -> bool:
     """Is ``box``'s centre inside a seal or stamp of ``marks`` (found already, by colour or another pass)?"""
     return any(m.kind in (SEAL, STAMP) and m.contains(*_middle(box)) for m in marks)

@@ -174,9 +174,11 @@ def prepare_marked(image: Image.Image) -> Prepared:
     """``prepare``, and the seals, stamps, signatures and handwriting set aside (ocr.marks), in the coordinates
     of the image returned."""
     if image.mode == "L":  # a grey scan: no colour to look for, and no RGB copy of its nine million pixels
-        grey, found = preprocess.levelled(np.array(image)), []
+        grey = np.array(image)
+        bitonal, grey, found = preprocess.two_valued(grey), preprocess.levelled(grey), []
     else:
-        rgb = preprocess.levelled(preprocess.to_rgb_array(image))
+        rgb = preprocess.to_rgb_array(image)
+        bitonal, rgb = preprocess.two_valued(rgb), preprocess.levelled(rgb)
         quarter_of = functools.cache(functools.partial(preprocess.quarter, rgb))  # for both, if either looks
         found = marks.colour_marks(rgb, quarter_of)
         grey = marks.wash_pen(preprocess.suppress_stamps(rgb, quarter_of), rgb, found)
@@ -195,6 +197,8 @@ def prepare_marked(image: Image.Image) -> Prepared:
         # washed, the page's read changed for the worse (bench accuracy --scan photo, session 57)
         seals = any(m.kind == marks.SEAL for m in every) and specks.speckled(grey) <= SPECKLED_ABOVE
         grey = wash_pale_marks(grey, every, framed, seals)
+    if bitonal:  # a stamp as black as print: its frame drawn through the header's words (a grey one is washed)
+        grey = marks.erase_frames(grey, [m for m in every if m.kind == marks.STAMP])
     return Prepared(grey, rotation, rules, every, angle)
 
 

@@ -39,6 +39,14 @@ def to_rgb_array(image: Image.Image) -> np.ndarray:
     return np.asarray(image if image.mode == "RGB" else image.convert("RGB"))  # no copy of an RGB page
 
 
+def two_valued(image: np.ndarray) -> bool:
+    """Is ``image`` (grey or RGB) a black-and-white scan's: black and white alone, as a 1-bit TIFF or PNG, or a
+    PDF's CCITT page rendered? (Saved again as a JPEG it is not: its edges ring grey.)"""
+    sample = image[::7, ::7]
+    unwhite = sample[sample < 255]  # (a clean render's paper is all white too, its letters' edges grey)
+    return unwhite.size > 0 and float((unwhite == 0).mean()) >= 0.99
+
+
 # A page whose darkest print (the 0.5th percentile of its grey) is paler than this is faded: old typewriting, a
 # spent ribbon, a light scan. The darkest print of every page the generators store is 58 or darker (session 48).
 FADED_INK = 80

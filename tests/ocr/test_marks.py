@@ -490,6 +490,27 @@ def test_a_stamp_with_a_side_worn_short_is_found_only_where_and_as_wide_as_decre
         assert found[0].contains(120 + 235, top + 130) and 300 <= found[0].width <= 460
 
 
+def test_a_stamps_frame_drawn_through_the_header_is_erased_and_the_letters_it_crosses_kept():
+    """A black-and-white copy's receipt stamp, 3° askew, its top drawn through the issuing body's "XÃ NHƯ QUỲNH":
+    its four sides become paper, the letters they cross and the stamp's own "ĐẾN" inside it stay."""
+    text = Image.new("L", (1653, 700), 255)
+    draw = ImageDraw.Draw(text)
+    draw.text((260, 200), "XÃ NHƯ QUỲNH", font=font("serif-bold", 34), fill=0)
+    draw.text((230, 330), "ĐẾN", font=font("serif-bold", 44), fill=0)
+    frame = Image.new("L", (470, 270), 255)
+    ImageDraw.Draw(frame).rectangle((20, 20, 450, 250), outline=0, width=4)
+    frame = frame.rotate(3, resample=Image.BICUBIC, fillcolor=255)
+    layer = Image.new("L", text.size, 255)
+    layer.paste(frame, (180, 200))  # the top side at y ≈ 220-240: through the words' lower half
+    letters, sides = np.array(text) < 128, np.array(layer) < 128
+    grey = np.minimum(np.array(text), np.array(layer))
+    out = marks.erase_frames(grey, [Mark(STAMP, 200, 215, 430, 235, 0.7)])
+    crossed = cv2.dilate(letters.astype(np.uint8), np.ones((7, 7), np.uint8)) > 0
+    assert (out[sides & ~crossed] == 255).mean() > 0.95
+    assert (out[letters & ~sides] < 128).mean() > 0.9  # (a pixel or two lost beside a side)
+    assert (grey[sides & ~crossed] < 128).all()  # (drawn as meant)
+
+
 def test_a_worn_frame_is_set_aside_before_reading_but_not_looked_for_on_a_page_with_a_table():
     """``prepare_marked`` finds it on a grey page; a register's cells are boxes of rules a stamp's size too."""
     grey = _black_and_white_letter()

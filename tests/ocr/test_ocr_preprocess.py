@@ -1,3 +1,5 @@
+import io
+
 import cv2
 import numpy as np
 import pytest
@@ -7,6 +9,7 @@ from ocr_render import SERIF, add_stamp, degrade, render_birth
 from PIL import Image, ImageDraw, ImageFont
 
 from ocr import preprocess
+from samples.fonts import font
 
 
 @pytest.fixture(scope="module")
@@ -142,3 +145,18 @@ def test_a_rule_erased_leaves_no_edge_to_read_as_ink(paper):
     ink = preprocess.cleaned(out) == 0
     assert ink[403:422, 340:640:10].all()  # the word stays
     assert ink[150:850, 280:325].sum() < 20  # where the rule was: paper (a speck of the noise at most)
+
+
+def test_a_black_and_white_scan_is_told_by_its_two_values():
+    """A 1-bit scan (its stamps as black as print, so their frames are erased, ``ocr.page.prepare_marked``) is
+    black and white alone; a clean render's white paper with letters' grey edges, or the scan saved as a JPEG, is
+    not."""
+    page = Image.new("L", (800, 600), 255)
+    ImageDraw.Draw(page).text((40, 40), "UBND XÃ NHƯ QUỲNH", font=font("serif", 40), fill=0)
+    assert not preprocess.two_valued(np.array(page))
+    bitonal = page.convert("1")
+    assert preprocess.two_valued(np.array(bitonal.convert("L")))
+    assert preprocess.two_valued(preprocess.to_rgb_array(bitonal))
+    buf = io.BytesIO()
+    bitonal.convert("L").save(buf, "JPEG", quality=90)
+    assert not preprocess.two_valued(np.array(Image.open(buf)))
