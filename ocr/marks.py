@@ -383,16 +383,15 @@ def erase_frames(grey: np.ndarray, stamps: list[Mark]) -> np.ndarray:
         crop = grey[y0:y1, x0:x1]
         _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
         sides = np.zeros(ink.shape, bool)
-        edges = np.zeros(ink.shape, bool)
         for vertical in (False, True):
             thick = cv2.dilate(ink, np.ones((1, tilt) if vertical else (tilt, 1), np.uint8))
             # … only along the box's edges: a bold title's run of capitals across the stamp is no side
-            edges[:] = False
             band = reach + int(0.1 * m.width if vertical else 0.25 * m.height)
+            edges = np.zeros(ink.shape, bool)
             if vertical:
-                edges[:, :band], edges[:, -band:] = True, True
+                edges[:, :band] = edges[:, -band:] = True
             else:
-                edges[:band], edges[-band:] = True, True
+                edges[:band] = edges[-band:] = True
             # … and of a side, only what is as thin as one: a letter's stroke it crosses runs on across it
             crossing = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, thin) if vertical else (thin, 1), np.uint8))
             side = ((preprocess.line_opening(thick, span, vertical) > 0) & edges & (ink > 0)).astype(np.uint8)
