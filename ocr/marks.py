@@ -375,16 +375,15 @@ def erase_frames(grey: np.ndarray, stamps: list[Mark]) -> np.ndarray:
     NHƯ QUỲNH" made those words unreadable (the page's rules, found straight only, keep it)."""
     out = grey
     f = max(1, grey.shape[1] // 1000)
-    tilt, span, thin = _TILT * f, max(12, int(0.025 * grey.shape[1])), 9 * f
+    tilt, span, thin = _TILT * f, _across_span(grey.shape[1]), 9 * f
     for m in stamps:
-        reach = int(0.15 * m.width)  # how far a side may stand past the box found (≈ 8° askew), as _broken_box
+        reach = int(_ASKEW * m.width)  # a side askew stands past the box found
         x0, y0 = max(0, m.left - reach), max(0, m.top - reach)
         x1, y1 = min(grey.shape[1], m.left + m.width + reach), min(grey.shape[0], m.top + m.height + reach)
         crop = grey[y0:y1, x0:x1]
         _, ink = cv2.threshold(crop, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
         sides = np.zeros(ink.shape, bool)
         for vertical in (False, True):
-            thick = cv2.dilate(ink, np.ones((1, tilt) if vertical else (tilt, 1), np.uint8))
             # … only along the box's edges: a bold title's run of capitals across the stamp is no side
             band = reach + int(0.1 * m.width if vertical else 0.25 * m.height)
             edges = np.zeros(ink.shape, bool)
@@ -394,7 +393,7 @@ def erase_frames(grey: np.ndarray, stamps: list[Mark]) -> np.ndarray:
                 edges[:band] = edges[-band:] = True
             # … and of a side, only what is as thin as one: a letter's stroke it crosses runs on across it
             crossing = cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, thin) if vertical else (thin, 1), np.uint8))
-            side = ((preprocess.line_opening(thick, span, vertical) > 0) & edges & (ink > 0)).astype(np.uint8)
+            side = ((_straight(ink, span, vertical, tilt) > 0) & edges & (ink > 0)).astype(np.uint8)
             # (with the side's paler rim, which a straightened copy's interpolation left)
             sides |= (cv2.dilate(side, np.ones((3, 3), np.uint8)) > 0) & (crossing == 0)
         if sides.any():
@@ -430,15 +429,27 @@ _STAMP_TALL = (0.05, 0.2)  # its height, in page heights (≈ 0.1)
 _WORN_TOP = 0.4  # a stamp whose sides a black-and-white scan wore short is looked for above this share of the page
 _WORN_WIDE = 0.33  # … and no wider than this share of its width (Decree 30's is 50 mm: 0.24 of A4)
 _TILT = 7  # pixels a stroke is thickened across, so that one a few degrees off keeps a straight run inside it
+_ASKEW = 0.15  # how far, in its width, a stamp's side may stand past the other's end or its box (≈ 8° askew)
 _STROKE = 16  # pixels: a frame's side so thickened is thinner than this on average
+
+
+def _straight(ink: np.ndarray, span: int, vertical: bool, tilt: int) -> np.ndarray:
+    """Where ``ink`` (0/255) runs straight ``span`` long along, a stroke up to ``tilt`` pixels off true (thickened
+    that much across first)."""
+    thick = cv2.dilate(ink, np.ones((1, tilt) if vertical else (tilt, 1), np.uint8))
+    return preprocess.line_opening(thick, span, vertical)
+
+
+def _across_span(page_w: int) -> int:
+    """How long a piece of a stamp's top or bottom is at least, on a page ``page_w`` wide: longer than a letter."""
+    return max(12, int(0.025 * page_w))
 
 
 def _strokes(binary: np.ndarray, span: int, vertical: bool) -> list[tuple[float, int, int]]:
     """The straight thin strokes of ``binary`` (0/1): (position across, start, end along). Pieces at least ``span``
     long (a letter's strokes are shorter), joined where one follows another in line less than ``span`` on (a
     frame the threshold wore through), a little askew (a stamp is seldom set square)."""
-    thick = cv2.dilate(binary * 255, np.ones((1, _TILT) if vertical else (_TILT, 1), np.uint8))
-    n, _, stats, _ = components(preprocess.line_opening(thick, span, vertical))
+    n, _, stats, _ = components(_straight(binary * 255, span, vertical, _TILT))
     pieces = sorted(((y, y + h, x + w / 2) if vertical else (x, x + w, y + h / 2))
                     for x, y, w, h, area in stats[1:n].tolist() if area < _STROKE * (h if vertical else w))
     chains: list[_Chain] = []
@@ -468,7 +479,7 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
     binary, f = inked.binary, inked.f
     page_h, page_w = binary.shape
     ups = _strokes(binary, max(12, int(0.02 * page_h)), vertical=True)
-    acrosses = _strokes(binary, max(12, int(0.025 * page_w)), vertical=False)
+    acrosses = _strokes(binary, _across_span(page_w), vertical=False)
     out: list[Mark] = []
     short = 0.5 * _STAMP_TALL[0] * page_h
     # Pairs of sides both as long as half a stamp's least height first: a box they make is not cut short by one a
@@ -476,7 +487,7 @@ def _broken_box(inked: _Ink, known: list[Mark]) -> list[Mark]:
     pairs = sorted(combinations(sorted(ups), 2), key=lambda p: min(p[0][2] - p[0][1], p[1][2] - p[1][1]) < short)
     for (xa, ta, ba), (xb, tb, bb) in pairs:
         width, top, bottom = xb - xa, min(ta, tb), max(ba, bb)
-        reach = 0.15 * width  # how far one side may stand above the other, a top or bottom past them (≈ 8° askew)
+        reach = _ASKEW * width  # how far one side may stand above the other, a top or bottom past them
         if not (_STAMP_WIDE[0] * page_w <= width <= _STAMP_WIDE[1] * page_w and max(ta, tb) - min(ba, bb) <= reach):
             continue
         # A side worn shorter is taken only where Decree 30 has the stamp put (under the number and summary, in the
