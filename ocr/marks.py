@@ -122,11 +122,22 @@ def _ring(component: np.ndarray, page_width: int) -> tuple[str | None, float]:
     return (SEAL, round(best, 2)) if best >= _RING_INKED else (None, 0.0)
 
 
-def _circles(ink: np.ndarray, least: int, most: int, apart: int) -> np.ndarray | None:
+def _circles(ink: np.ndarray, least: int, most: int, apart: int, *, busy: bool = False) -> np.ndarray | None:
     """Circles (centre x, y, radius; likeliest first) of radius ``least`` to ``most`` along ``ink`` (0/1), centres
-    ``apart`` pixels apart at least; None when there is none."""
-    found = cv2.HoughCircles(cv2.GaussianBlur(ink * 255, (5, 5), 1.5), cv2.HOUGH_GRADIENT, dp=2, minDist=apart,
-                             param1=100, param2=20, minRadius=least, maxRadius=most)
+    ``apart`` pixels apart at least; None when there is none.
+
+    ``busy``: ``ink`` is a window of the page, print and all, not one mark. There the classic gradient method
+    weighs every candidate centre against every edge pixel: 0.2–0.6 s a window of print or a copy's dither, seconds
+    a page where a shaded corner holds a dozen "signatures". Its refinement (HOUGH_GRADIENT_ALT) takes a
+    twentieth of that and, on 85 windows of black-and-white copies (seeds 14, 4721, 6113, 3319, 8263), found as
+    many of the generator's seals, none false (docs/benchmarks.md, session 61)."""
+    blurred = cv2.GaussianBlur(ink * 255, (5, 5), 1.5)
+    if busy:  # param1: the edges' Canny threshold (a binary image's are all strong); param2: how round, 0–1
+        found = cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT_ALT, dp=2, minDist=apart, param1=300, param2=0.2,
+                                 minRadius=least, maxRadius=most)
+    else:
+        found = cv2.HoughCircles(blurred, cv2.HOUGH_GRADIENT, dp=2, minDist=apart, param1=100, param2=20,
+                                 minRadius=least, maxRadius=most)
     return None if found is None else found[0]
 
 
@@ -558,7 +569,7 @@ def _ring_around(mark: Mark, binary: np.ndarray, f: int) -> Mark | None:
     window = binary[y0:min(page_h, int(my) + 2 * r1), x0:min(page_w, int(mx) + 2 * r1)]
     # Looked for at half the size: in a window of a copy's dither, the full-size search took seconds a signature.
     half = cv2.resize(window, (window.shape[1] // 2, window.shape[0] // 2), interpolation=cv2.INTER_NEAREST)
-    circles = _circles(half, r0 // 2, r1 // 2, r0 // 2)
+    circles = _circles(half, r0 // 2, r1 // 2, r0 // 2, busy=True)
     if circles is None:
         return None
     circles = circles * 2
