@@ -466,6 +466,16 @@ def _black_and_white_letter(form_box: bool = False, stamp_top: int = 260, worn_s
     return np.array(page)
 
 
+def test_a_one_bit_scan_is_prepared_as_its_colour_copy_is():
+    """A 1-bit page takes the grey path (no colour to look for, no RGB copy made): the same image read, the same
+    marks set aside, as its copy in RGB gives."""
+    bitonal = Image.fromarray(_black_and_white_letter()).rotate(2, expand=True, fillcolor=255).convert("1")
+    fast, colour = prepare_marked(bitonal), prepare_marked(bitonal.convert("RGB"))
+    assert STAMP in [m.kind for m in fast.marks]
+    assert fast.marks == colour.marks and np.array_equal(fast.grey, colour.grey)
+    assert (fast.rotation, fast.angle) == (colour.rotation, colour.angle)
+
+
 def test_a_stamp_whose_frame_a_black_and_white_scan_wore_through_is_found_by_its_sides():
     grey = _black_and_white_letter()
     found = marks.framed_stamps(grey, [], worn=True)
