@@ -199,6 +199,9 @@ def prepare_marked(image: Image.Image) -> Prepared:
         grey = wash_pale_marks(grey, every, framed, seals)
     if bitonal:  # a stamp as black as print: its frame drawn through the header's words (a grey one is washed)
         grey = marks.erase_frames(grey, [m for m in every if m.kind == marks.STAMP])
+        # … and a copier's shading, dithered to dots, made grey again (not a seal's or stamp's dense ink)
+        grey = preprocess.descreened(grey, [(m.left, m.top, m.width, m.height) for m in every
+                                            if m.kind in (marks.SEAL, marks.STAMP)])
     return Prepared(grey, rotation, rules, every, angle)
 
 

@@ -5,7 +5,7 @@ Geometry works on a downscaled binary copy (≈1000 px wide) so it costs millise
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import cv2
@@ -478,6 +478,35 @@ def straightened(grey: np.ndarray, binary: np.ndarray | None = None) -> tuple[np
         return upright, 90, angle
     level, angle = _turned_by(grey, _fine(strips, coarse) if cv2.countNonZero(binary) else 0.0)
     return level, 0, angle
+
+
+# A black-and-white copy's shading (a photocopier's grey toner, dithered by the scanner into dots) around a pixel:
+# at least this share of the small squares (``_DOT`` of the page width a side) within ``_AROUND`` of it hold ink.
+# Print leaves the squares between its lines and words empty: on the pages of print looked at (the template's and
+# the other generator's, black and white), at most 0.64 of them around any pixel held ink; in dither almost every
+# square holds a dot (session 61).
+_SHADED = 0.9
+_DOT, _AROUND = 0.003, 0.024  # page widths: 5 and 41 pixels on a straightened A4 page at 200 dpi
+_SMOOTH = 0.00145  # page widths: the sigma of the blur that makes the dots grey again (2.5 pixels there)
+
+
+def descreened(grey: np.ndarray, apart: Iterable[tuple[int, int, int, int]] = ()) -> np.ndarray:
+    """``grey`` (a black-and-white scan's) with its shaded areas blurred back to grey, but for the boxes ``apart``
+    (left, top, width, height: its seals and stamps). In the dots, print is no darker than the shading, and
+    Tesseract lost whole blocks there ("Nơi nhận:" and its list under a dark corner); blurred, the print is solid
+    dark on a mid grey, which the binarised variant's levelling (``cleaned``) parts."""
+    w = grey.shape[1]
+    dot, around = (max(3, int(share * w) | 1) for share in (_DOT, _AROUND))
+    inked = cv2.dilate((grey < 128).astype(np.uint8), np.ones((dot, dot), np.uint8))
+    shaded = (cv2.boxFilter(inked.astype(np.float32), -1, (around, around)) > _SHADED).astype(np.uint8)
+    for x, y, bw, bh in apart:  # a seal's star, a stamp's bold letters: as dense, and read on their own
+        shaded[max(0, y):y + bh, max(0, x):x + bw] = 0
+    if not shaded.any():
+        return grey
+    shaded = cv2.dilate(shaded, np.ones((2 * dot + 1, 2 * dot + 1), np.uint8)) > 0
+    out = grey.copy()
+    out[shaded] = cv2.GaussianBlur(grey, (0, 0), _SMOOTH * w)[shaded]
+    return out
 
 
 def cleaned(grey: np.ndarray) -> np.ndarray:

@@ -160,3 +160,46 @@ def test_a_black_and_white_scan_is_told_by_its_two_values():
     buf = io.BytesIO()
     bitonal.convert("L").save(buf, "JPEG", quality=90)
     assert not preprocess.two_valued(np.array(Image.open(buf)))
+
+
+def _letter_with_shaded_corner() -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A black-and-white A4 letter (200 dpi) whose lower left corner a copier shaded: dots at 45% of the pixels,
+    the list under it ("Nơi nhận:") printed through. Also the shading's and the print's masks."""
+    page = Image.new("L", (1653, 2339), 255)
+    draw = ImageDraw.Draw(page)
+    for n in range(36):
+        draw.text((150, 300 + n * 50), "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014 của Quốc hội",
+                  font=font("serif", 30), fill=0)
+    print_mask = np.array(page) < 128
+    shade = np.zeros(print_mask.shape, bool)
+    shade[1500:2100, 100:800] = True
+    dots = np.random.default_rng(7).random(shade.shape) < 0.45
+    grey = np.where(print_mask | (shade & dots), 0, 255).astype(np.uint8)
+    return grey, shade, print_mask
+
+
+def test_a_copys_shading_is_blurred_back_to_grey_and_print_elsewhere_is_left_alone():
+    grey, shade, print_mask = _letter_with_shaded_corner()
+    out = preprocess.descreened(grey)
+    inner = np.zeros_like(shade)
+    inner[1550:2050, 150:750] = True  # (the shading's rim may be left: its squares are not all inked)
+    shading_left = inner & ~cv2.dilate(print_mask.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    assert 60 < out[shading_left].mean() < 200 and out[shading_left].std() < 45  # dots made an even grey …
+    assert out[inner & print_mask].mean() < out[shading_left].mean() - 40  # … the print through it darker still
+    far = np.zeros_like(shade)
+    far[:1350] = True  # a line and more away from the shading: the letter's own print is not touched
+    assert np.array_equal(out[far], grey[far])
+
+
+def test_a_seal_or_stamp_in_the_shading_is_left_as_it_is():
+    grey, _, _ = _letter_with_shaded_corner()
+    out = preprocess.descreened(grey, [(300, 1700, 300, 300)])  # a seal's box: its dense ink read on its own
+    assert np.array_equal(out[1710:1990, 310:590], grey[1710:1990, 310:590])
+    assert not np.array_equal(out[1550:1650, 150:750], grey[1550:1650, 150:750])
+
+
+def test_a_page_of_print_has_no_shading_to_blur():
+    grey, _, _ = _letter_with_shaded_corner()
+    clean = np.where(grey == 0, 0, 255).astype(np.uint8)
+    clean[1500:2100, 100:800] = np.where(_letter_with_shaded_corner()[2][1500:2100, 100:800], 0, 255)
+    assert preprocess.descreened(clean) is clean
