@@ -61,6 +61,9 @@ FULL_PAGE_WORDS = 60
 SPECKLED_ABOVE = 25.0
 # A band read turned must beat the page's confidence by this much for the page to be read upside down.
 TURNED_MARGIN = 0.15
+# A page fewer pixels than this a side holds no letter (one needs ten or so), and the levelling's quarter-size
+# copy of a one- or two-pixel image is empty (OpenCV raised, and the page failed as an unexpected error).
+MIN_PAGE_SIDE = 8
 
 
 @dataclass(slots=True)
@@ -227,6 +230,8 @@ def _enough(page: PageOcr) -> bool:
 
 
 def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -> PageOcr:
+    if min(image.size) < MIN_PAGE_SIDE:
+        raise PageFailed(f"Trang quá nhỏ để đọc: {image.width}×{image.height} điểm ảnh", code="page_too_small")
     started = time.monotonic()
     deadline = started + settings.ocr_timeout_s
     dpi = int(round(image.info.get("dpi", (settings.dpi,))[0] or settings.dpi))

@@ -499,7 +499,7 @@ def descreened(grey: np.ndarray, apart: Iterable[tuple[int, int, int, int]] = ()
     dot, around = (max(3, int(share * w) | 1) for share in (_DOT, _AROUND))
     inked = cv2.dilate(cv2.threshold(grey, 127, 255, cv2.THRESH_BINARY_INV)[1], np.ones((dot, dot), np.uint8))
     # (the share as a byte, rounded: 0.9 of 255 is 229.5, so above 229 is the share 0.9 and more)
-    shaded = cv2.compare(cv2.boxFilter(inked, -1, (around, around)), int(_SHADED * 255), cv2.CMP_GT)
+    shaded = (cv2.boxFilter(inked, -1, (around, around)) > int(_SHADED * 255)).view(np.uint8)
     for x, y, bw, bh in apart:  # a seal's star, a stamp's bold letters: as dense, and read on their own
         shaded[max(0, y):y + bh, max(0, x):x + bw] = 0
     if not shaded.any():

@@ -49,6 +49,14 @@ def test_timeout_becomes_ocr_timeout(tmp_path):
     assert err.value.code == "ocr_timeout" and err.value.message == "OCR quá thời gian"
 
 
+@pytest.mark.parametrize("mode", ["1", "L", "RGB"])
+@pytest.mark.parametrize("size", [(1, 1), (2, 2), (7, 300)])
+def test_a_page_too_small_to_hold_a_letter_fails_with_its_reason(tmp_path, mode, size):
+    with pytest.raises(PageFailed) as err:
+        ocr_page(Image.new(mode, size), Settings(home=tmp_path), want_pdf=False)
+    assert err.value.code == "page_too_small" and err.value.message.startswith("Trang quá nhỏ để đọc")
+
+
 def test_tesseract_stopped_at_its_time_limit(tmp_path):
     # The engine's own deadline, not the page's check before it starts.
     with pytest.raises(OcrTimeout) as err:

@@ -202,3 +202,10 @@ def test_a_page_of_print_has_no_shading_to_blur():
     _, _, print_mask = _letter_with_shaded_corner()
     clean = np.where(print_mask, 0, 255).astype(np.uint8)  # the same letter, not shaded
     assert preprocess.descreened(clean) is clean
+
+
+@pytest.mark.parametrize("shape", [(1, 1), (1, 7), (7, 1), (10, 3000), (3000, 10)])
+def test_descreening_takes_a_page_of_any_shape(shape):
+    dots = np.zeros(shape, np.uint8)
+    dots[::2, ::3] = 255
+    assert preprocess.descreened(dots, [(0, 0, 1, 1)]).shape == shape
