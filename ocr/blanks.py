@@ -25,6 +25,7 @@ from collections.abc import Iterable
 import cv2
 import numpy as np
 
+from ocr import preprocess
 from ocr.components import components
 
 _TALL = 1.8  # a candidate is at least this many times the page's median glyph (mostly lower-case letters) tall
@@ -80,7 +81,7 @@ def pen_in_blanks(grey: np.ndarray, known: list,
     page at ≈1000 px wide (its factor ``f``), its ink and connected components, when the caller made them from
     this very ``grey`` (``ocr.marks`` does, the same way: ≈35 ms a page not spent twice)."""
     if parts is None:
-        f = max(1, grey.shape[1] // 1000)
+        f = preprocess.work_factor(grey.shape[1])
         small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) \
             if f > 1 else grey
         binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)

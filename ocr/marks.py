@@ -341,7 +341,7 @@ class _Ink(NamedTuple):
 def _inked(grey: np.ndarray) -> _Ink | None:
     """The page's ink and the components that may be a mark — thrice a letter's height both ways at least, neither
     solid nor page-sized, off the page's edge; None on a page with too little ink to tell."""
-    f = max(1, grey.shape[1] // 1000)
+    f = preprocess.work_factor(grey.shape[1])
     small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
         else grey
     binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
@@ -385,7 +385,7 @@ def erase_frames(grey: np.ndarray, stamps: list[Mark]) -> np.ndarray:
     stamp as dark as print, set a few degrees askew over the issuing body's lines, and its top drawn through "XÃ
     NHƯ QUỲNH" made those words unreadable (the page's rules, found straight only, keep it)."""
     out = grey
-    f = max(1, grey.shape[1] // 1000)
+    f = preprocess.work_factor(grey.shape[1])
     tilt, span, thin = _TILT * f, _across_span(grey.shape[1]), 9 * f
     for m in stamps:
         reach = int(_ASKEW * m.width)  # a side askew stands past the box found

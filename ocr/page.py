@@ -177,7 +177,7 @@ def prepare_marked(image: Image.Image) -> Prepared:
     """``prepare``, and the seals, stamps, signatures and handwriting set aside (ocr.marks), in the coordinates
     of the image returned."""
     if image.mode in ("L", "1"):  # a grey or black-and-white scan: no colour to look for, and no RGB copy of its
-        grey = np.array(image.convert("L"))  # nine million pixels
+        grey = np.array(image if image.mode == "L" else image.convert("L"))  # nine million pixels
         bitonal, grey, found = preprocess.two_valued(grey), preprocess.levelled(grey), []
     else:
         rgb = preprocess.to_rgb_array(image)

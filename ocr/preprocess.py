@@ -356,6 +356,12 @@ def remove_rules(grey: np.ndarray) -> tuple[np.ndarray, Rules]:
     return out, Rules(rows, columns, extent)
 
 
+def work_factor(width: int) -> int:
+    """The whole factor that brings a page ``width`` wide to about ``_WORK_WIDTH`` (at least 1): the scale the
+    mark finders look at a page's ink on, in whole pixels, so that a box found there is ``f`` times it on the page."""
+    return max(1, width // _WORK_WIDTH)
+
+
 def small_binary(grey: np.ndarray) -> np.ndarray:
     """Text pixels = 255 on a copy about _WORK_WIDTH wide."""
     scale = min(1.0, _WORK_WIDTH / grey.shape[1])
