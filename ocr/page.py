@@ -36,6 +36,7 @@ from ocr.marks import Mark
 from ocr.number_line import number_code, number_line, pen_numbers, subject_label
 from ocr.preprocess import UNEVEN_ABOVE, Rules, unevenness  # above it, the cleaned variant is read first
 from ocr.reread import reread_lines, wanted
+from ocr.searchable import text_layer
 from ocr.signer_block import without_debris
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
@@ -74,7 +75,7 @@ class PageOcr:
     text: str
     confidence: float
     words: list[Word] = field(default_factory=list)
-    pdf: bytes | None = None
+    pdf: bytes | None = None  # the page's text layer (ocr.searchable.text_layer), when asked for
     variant: str = "gray"
     rotation: int = 0
     angle: float = 0.0  # the skew undone after the quarter turn (ocr.searchable places the scan by both)
@@ -89,14 +90,13 @@ class PageOcr:
 
 
 def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, deadline: float,
-          want_pdf: bool, dpi: int, rules: Rules, found: list[Mark], source: np.ndarray) -> PageOcr:
+          dpi: int, rules: Rules, found: list[Mark], source: np.ndarray) -> PageOcr:
     """Read ``grey`` (``source``, the upright grey page, binarised when ``variant`` is "otsu"; ``found``: the marks
     set aside on it)."""
     img = Image.fromarray(grey)
     if variant == "otsu":
         img = img.convert("1")  # 1-bit (lossless: the variant is black and white): an eighth of the TIFF to write
-    out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(),
-                        want_pdf=want_pdf, dpi=dpi)
+    out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(), want_pdf=False, dpi=dpi)
     read = parse_tsv(out.tsv)
     # The page's confidence is that of everything Tesseract read, garbage included: it ranks the variants
     # (grey, binarised, upside down), and a variant that read mostly garbage must not win because the
@@ -116,7 +116,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # which sets how boldly every other word is corrected)
     words = date_words(words)
     words = subject_label(number_code(document_title(heading(words))))
-    return PageOcr(text=page_text(words), confidence=confidence, words=words, pdf=out.pdf,
+    return PageOcr(text=page_text(words), confidence=confidence, words=words,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)
 
@@ -247,7 +247,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
             g, turn, r = cv2.rotate(grey, cv2.ROTATE_180), (rotation + 180) % 360, \
                 rules.flipped(grey.shape[1], grey.shape[0])
         img = images[variant, turn] = preprocess.cleaned(g) if variant == "otsu" else g
-        return _read(img, variant, turn, settings, deadline, want_pdf, dpi, r,
+        return _read(img, variant, turn, settings, deadline, dpi, r,
                      marks.flipped(found, g.shape[1], g.shape[0]) if flipped else found, g)
 
     # Tesseract binarises the grey image globally, which fails under shadows (a dark photocopy's grey image
@@ -276,4 +276,6 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
         # Opt-in: doubtful lines of a poor page read once more (ocr.reread). The PDF stays the first read's.
         best = reread_lines(best, images[best.variant, best.rotation], settings.ocr_lang, deadline, dpi, started)
     best.marks, best.angle = found, angle
+    if want_pdf:
+        best.pdf = text_layer(best.width, best.height, dpi=dpi, lang=settings.ocr_lang)
     return best

@@ -10,11 +10,14 @@ image (``with_scan``).
 
 The text is the page's words as we read them (corrected, the marks' words left out), not Tesseract's: its text
 layer gives the page and its invisible font, and the words are drawn again in that font, each stretched over its
-box (``Tz``), a line's words on its baseline and as tall as its words.
+box (``Tz``), a line's words on its baseline and as tall as its words. As nothing of Tesseract's text is kept, its
+PDF renderer is not run with every read (≈ 50 ms of CPU a page, a twentieth of the read): it writes the text layer
+of a blank image once, and each page's is that one given the page's size (``text_layer``).
 """
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import statistics
 import subprocess
@@ -27,6 +30,7 @@ import numpy as np
 import pikepdf
 from PIL import Image
 
+from ocr.tesseract import run_tesseract
 from ocr.words import Word
 
 _SPACES = {"L": pikepdf.Name.DeviceGray, "RGB": pikepdf.Name.DeviceRGB}
@@ -36,6 +40,25 @@ SCAN = "Scan"  # the scan's name in a page's resources
 # early), so a book is written in parts of this many, which qpdf's own program joins, reading each scan from its
 # part's file as it writes (docs/benchmarks.md, book_pdf: poppler's pdfunite took 12 times as long).
 BOOK_PART = 32
+
+
+def text_layer(width: int, height: int, *, dpi: int, lang: str) -> bytes:
+    """The text layer (Tesseract's text-only PDF, its own text left out) of an image ``width`` × ``height`` pixels
+    at ``dpi``: the page that ``text_page`` draws the words on, in its font."""
+    with pikepdf.open(io.BytesIO(_blank_layer(lang))) as pdf:
+        page = pdf.pages[0]
+        page.MediaBox = pikepdf.Array([0, 0, width * 72 / dpi, height * 72 / dpi])  # points, as Tesseract's
+        page.Contents = pdf.make_stream(b"")
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True)
+        return out.getvalue()
+
+
+@functools.cache
+def _blank_layer(lang: str) -> bytes:
+    pdf = run_tesseract(Image.new("L", (16, 16), 255), lang=lang, timeout_s=60, want_pdf=True, dpi=72).pdf
+    assert pdf is not None  # (a read that fails raises)
+    return pdf
 
 
 def read_frame(width: int, height: int, rotation: int, angle: float) -> tuple[np.ndarray, tuple[int, int]]:

@@ -16,7 +16,8 @@ from PIL import Image
 from domain.settings import Settings
 from ocr import ocr_page, text_page, with_scan
 from ocr.preprocess import rotate
-from ocr.searchable import read_frame
+from ocr.searchable import read_frame, text_layer
+from ocr.tesseract import run_tesseract
 
 DPI = 72  # rendered at the PDF's own unit: a word's box from pdftotext is its pixels
 
@@ -33,6 +34,20 @@ def test_read_frame_is_the_turn_and_skew_the_read_image_was_made_by(rotation, an
     x, y, _ = m @ np.array([153.0, 43.0, 1.0])
     ys, xs = np.nonzero(read < 128)
     assert abs(xs.mean() - x) < 1.5 and abs(ys.mean() - y) < 1.5
+
+
+@pytest.mark.parametrize("size,dpi", [((1653, 2339), 200), ((1711, 2380), 200), ((2480, 3508), 300)])
+def test_the_text_layer_made_once_is_tesseracts_for_the_page(size, dpi):
+    """Tesseract's PDF renderer runs once (a blank image's layer), not with every read: the page it gives each
+    read is the one Tesseract writes for an image of that size, in the same font, with no text of its own."""
+    theirs = run_tesseract(Image.new("L", size, 255), lang="vie", timeout_s=60, want_pdf=True, dpi=dpi).pdf
+    with pikepdf.open(io.BytesIO(theirs)) as a, pikepdf.open(io.BytesIO(text_layer(*size, dpi=dpi, lang="vie"))) as b:
+        pa, pb = a.pages[0], b.pages[0]
+        assert [float(v) for v in pb.mediabox] == pytest.approx([float(v) for v in pa.mediabox], abs=0.01)
+        assert pb.Resources.Font.keys() == pa.Resources.Font.keys()
+        [font] = pa.Resources.Font.keys()
+        assert pb.Resources.Font[font].BaseFont == pa.Resources.Font[font].BaseFont == "/GlyphLessFont"
+        assert not pb.get_images() and pb.Contents.read_bytes() == b""
 
 
 def _book_page(read, jpeg: bytes, size: tuple[int, int]) -> tuple[bytes, bytes]:
