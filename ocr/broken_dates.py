@@ -26,7 +26,7 @@ from domain.errors import OcrTimeout, PageFailed
 from domain.personal_id import digits_only
 from ocr.tesseract import run_tesseract
 from ocr.tidy import DATE_SHAPE, holds, separator_put_back
-from ocr.words import Word, parse_tsv
+from ocr.words import Word
 
 _SHAPE = re.compile(r"[\d/.\-]+")  # digits and a date's separators, nothing else
 _DIGITS = (5, 9)  # a date has eight (or six, "1/2/1990"): a word of these counts may be one with digits lost
@@ -72,8 +72,8 @@ def reread_dates(img: np.ndarray, words: list[Word], lang: str, deadline: float,
         y0, x0 = max(0, word.top - pad), max(0, word.left - pad)
         crop = img[y0:word.top + word.height + pad, x0:word.left + word.width + pad]
         try:
-            read = parse_tsv(run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False,
-                                           dpi=dpi, psm=7).tsv)
+            read = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi,
+                                 psm=7).words
         except (OcrTimeout, PageFailed):
             break  # an extra: the page keeps what it read
         again = "".join(w.text for w in read)

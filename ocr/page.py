@@ -42,7 +42,7 @@ from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
 from ocr.under_seal import read_covered, wash_pale_marks
 from ocr.unread import read_unread
-from ocr.words import Word, mean_confidence, page_text, parse_tsv, surely_read
+from ocr.words import Word, mean_confidence, page_text, surely_read
 
 # Below this mean confidence the grey variant is thought poor and the cleaned variant is tried as well.
 RETRY_BELOW = 0.80
@@ -97,7 +97,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     if variant == "otsu":
         img = img.convert("1")  # 1-bit (lossless: the variant is black and white): an eighth of the TIFF to write
     out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(), want_pdf=False, dpi=dpi)
-    read = parse_tsv(out.tsv)
+    read = out.words
     # The page's confidence is that of everything Tesseract read, garbage included: it ranks the variants
     # (grey, binarised, upside down), and a variant that read mostly garbage must not win because the
     # clean-up below left it only a few good words.
@@ -217,7 +217,7 @@ def turned_reads_better(grey: np.ndarray, variant: str, confidence: float, setti
     band = cv2.rotate(grey[h // 3:2 * h // 3], cv2.ROTATE_180)
     img = Image.fromarray(preprocess.cleaned(band) if variant == "otsu" else band)
     out = run_tesseract(img, lang=settings.ocr_lang, timeout_s=deadline - time.monotonic(), want_pdf=False, dpi=dpi)
-    return mean_confidence(parse_tsv(out.tsv)) > confidence + TURNED_MARGIN
+    return mean_confidence(out.words) > confidence + TURNED_MARGIN
 
 
 def _enough(page: PageOcr) -> bool:

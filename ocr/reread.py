@@ -26,7 +26,7 @@ from domain.errors import OcrTimeout, PageFailed
 from ocr.correct import correct_words
 from ocr.layout import is_garbage
 from ocr.tesseract import run_tesseract
-from ocr.words import Word, lines_of, mean_confidence, page_text, parse_tsv
+from ocr.words import Word, lines_of, mean_confidence, page_text
 
 # Lines whose mean word confidence is below this are re-read (clean lines read ≥ 0.9).
 LINE_BELOW = 0.9
@@ -134,7 +134,7 @@ def reread_lines(page, image: np.ndarray, lang: str, deadline: float, dpi: int, 
         out = run_tesseract(Image.fromarray(img), lang=lang, timeout_s=left - 0.5, psm=PSM, want_pdf=False, dpi=dpi)
     except (OcrTimeout, PageFailed):
         return page
-    per = place(parse_tsv(out.tsv), where, max(1, int(GAP * height)))
+    per = place(out.words, where, max(1, int(GAP * height)))
     replaced: dict[int, list[Word]] = {}
     for ln, new in zip(lines, per, strict=True):
         new = sorted((w for w in new if not is_garbage(w, height)), key=lambda w: w.left)

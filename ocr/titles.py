@@ -99,7 +99,7 @@ def marked_key(text: str) -> str:
 
 
 def restored(read: list[Word]) -> list[Word]:
-    """The words of a seal's crop read (``parse_tsv``), each line that spells a title line replaced by it."""
+    """The words of a seal's crop read (``run_tesseract``'s), each line that spells a title line replaced by it."""
     out: list[Word] = []
     lines: dict[int, list[Word]] = {}
     for w in read:

@@ -56,7 +56,7 @@ from ocr.marks import SEAL, STAMP, Mark, set_aside
 from ocr.merge import CONFIDENT, add_read, letters
 from ocr.tesseract import run_tesseract
 from ocr.titles import restored
-from ocr.words import Word, lines_of, parse_tsv
+from ocr.words import Word, lines_of
 
 _RIGHT = 0.15  # the title runs on this share of the page width right of the seal's box
 _BESIDE = 0.05  # a stamp's crop reaches this share of the page width either side of its box
@@ -190,7 +190,7 @@ def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: st
             out = run_tesseract(Image.fromarray(crop), lang=lang, timeout_s=left, want_pdf=False, dpi=dpi, psm=6)
         except OcrTimeout:
             break
-        read = parse_tsv(out.tsv)
+        read = out.words
         if kind == SEAL:  # the signer's title lines under it (a stamp's lines are no titles)
             read = restored(read)
         # Words, not specks or a ring's remains read as strokes ("|").

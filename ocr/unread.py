@@ -46,7 +46,7 @@ from ocr.merge import CONFIDENT, add_read, letters
 from ocr.preprocess import Rules
 from ocr.reread import place, stack_boxes
 from ocr.tesseract import run_tesseract
-from ocr.words import Word, parse_tsv
+from ocr.words import Word
 
 _GLYPH = (0.3, 2.0)  # a letter's height in word heights (an accent or a dot is a piece of its own, smaller)
 _WIDEST = 4.0  # … and its width at most (a rule's remains or a frame is wider)
@@ -204,7 +204,7 @@ def _read_again(img: np.ndarray, words: list[Word], boxes: list[Box], h: float, 
                             chars=chars)
     except (OcrTimeout, PageFailed):
         return words  # an extra: the page keeps what it read
-    bands = place(parse_tsv(out.tsv), where, gap)
+    bands = place(out.words, where, gap)
     # (read with ``chars`` alone, a band holds nothing else)
     reads = [(0, 0, band if chars else addable(band, h)) for band in bands]
     return add_read(words, reads, marks=marks, **merge)

@@ -1,8 +1,9 @@
-"""Tesseract TSV → words in reading order and the page text (lines joined by newlines)."""
+"""Tesseract's words in reading order and the page text (lines joined by newlines)."""
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from domain.text import normalize
@@ -28,41 +29,39 @@ FRACTION_SLASH = "\u2044"
 
 
 def parse_tsv(tsv: str) -> list[Word]:
-    """Words of a Tesseract TSV in reading order (block, paragraph, line, word), text NFC with Ð → Đ and the
-    fraction slash ``vie`` reads for a printed "/" made a slash ("41⁄23", "01⁄1993")."""
+    """Words of a Tesseract TSV (as its program writes it) in reading order (block, paragraph, line, word)
+    (``tesseract_words``)."""
     rows = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
     header = next(rows, None)
     if not header:
         return []
     col = {name: i for i, name in enumerate(header)}
-    keyed: list[tuple[tuple[int, int, int, int], Word]] = []
+    keyed = []
     for row in rows:
         if len(row) < len(header) or row[col["level"]] != "5":
             continue
-        text = normalize(row[col["text"]]).replace(FRACTION_SLASH, "/")
-        conf = float(row[col["conf"]])
-        if not text or conf < 0:
-            continue
-        key = tuple(int(row[col[k]]) for k in ("block_num", "par_num", "line_num", "word_num"))
-        word = Word(
-            text=text,
-            conf=max(0.0, min(1.0, conf / 100.0)),
-            left=int(row[col["left"]]),
-            top=int(row[col["top"]]),
-            width=int(row[col["width"]]),
-            height=int(row[col["height"]]),
-            block=key[0],
-            line=0,
-        )
-        keyed.append((key, word))  # type: ignore[arg-type]
+        keyed.append((tuple(int(row[col[k]]) for k in ("block_num", "par_num", "line_num", "word_num")),
+                      row[col["text"]], float(row[col["conf"]]),
+                      *(int(row[col[k]]) for k in ("left", "top", "width", "height"))))
     keyed.sort(key=lambda kw: kw[0])
+    return tesseract_words(keyed)
+
+
+def tesseract_words(read: Iterable[tuple[tuple[int, int, int, int], str, float, int, int, int, int]]) -> list[Word]:
+    """The words Tesseract read, each (its block, paragraph, line and word number; text; confidence 0–100; left,
+    top, width, height), in that order: text NFC with Ð → Đ and the fraction slash ``vie`` reads for a printed "/"
+    made a slash ("41⁄23", "01⁄1993"); a word with no text or no confidence left out, the lines numbered across the
+    page from 0."""
     words: list[Word] = []
     line_no, last = -1, None
-    for key, word in keyed:
+    for key, raw, conf, left, top, width, height in read:
+        text = normalize(raw).replace(FRACTION_SLASH, "/")
+        if not text or conf < 0:
+            continue
         if key[:3] != last:
             line_no, last = line_no + 1, key[:3]
-        word.line = line_no
-        words.append(word)
+        words.append(Word(text=text, conf=max(0.0, min(1.0, conf / 100.0)), left=left, top=top, width=width,
+                          height=height, block=key[0], line=line_no))
     return words
 
 

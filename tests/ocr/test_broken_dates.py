@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 from ocr.broken_dates import broken, mended, reread_dates
 from ocr.tesseract import run_tesseract
 from ocr.tidy import separator_put_back
-from ocr.words import Word, parse_tsv
+from ocr.words import Word
 from samples.fonts import font
 
 ROW = ["NGUYỄN", "VĂN", "LỢI", "16/12/2022", "012345678", "Kinh"]
@@ -21,7 +21,7 @@ ROW = ["NGUYỄN", "VĂN", "LỢI", "16/12/2022", "012345678", "Kinh"]
 def row() -> tuple[np.ndarray, list[Word]]:
     img = Image.new("L", (1300, 120), 255)
     ImageDraw.Draw(img).text((40, 40), "   ".join(ROW), font=font("serif", 34), fill=15)
-    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=7).tsv)
+    words = run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=7).words
     assert [w.text for w in words] == ROW  # drawn plainly, Tesseract reads it whole
     return np.array(img), words
 

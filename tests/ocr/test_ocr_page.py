@@ -64,13 +64,13 @@ def test_tesseract_stopped_at_its_time_limit(tmp_path):
     assert err.value.code == "ocr_timeout" and err.value.message == TIMED_OUT
 
 
-def test_one_run_yields_tsv_and_pdf_or_tsv_alone():
+def test_one_run_yields_words_and_pdf_or_words_alone():
     image = render_birth().image
     both = run_tesseract(image, lang="vie", timeout_s=60)
-    assert "20/03/1998" in [w.text for w in parse_tsv(both.tsv)]
+    assert "20/03/1998" in [w.text for w in both.words]
     assert both.pdf is not None and both.pdf.startswith(b"%PDF")
     alone = run_tesseract(image, lang="vie", timeout_s=60, want_pdf=False)
-    assert alone.pdf is None and alone.tsv == both.tsv
+    assert alone.pdf is None and alone.words == both.words
 
 
 def test_tesseract_failure_and_absence_are_page_failures(monkeypatch):
@@ -97,8 +97,9 @@ def test_leptonica_keeps_its_notes_to_itself(capfd):
 
 @pytest.mark.parametrize("mode,psm,dpi", [("L", 4, 300), ("1", 4, 300), ("L", 6, 200)])
 def test_kept_engine_reads_as_the_tesseract_program(tmp_path, mode, psm, dpi):
-    # One engine serves every call of a process: the words must be the program's own, whatever the previous call
-    # was (another mode, another psm) — the calibration is the program's. (Both without the white-on-black reread
+    # One engine serves every call of a process: the words must be the program's own (its TSV's, to the numbering
+    # of lines and the confidence's last decimal), whatever the previous call was (another mode, another psm) — the
+    # calibration is the program's. (Both without the white-on-black reread
     # of doubtful lines, which ocr.tesseract turns off.)
     page = degrade(render_birth().image, angle=0.4, noise=6).convert(mode)
     run_tesseract(render_birth().image.crop((0, 0, 900, 400)), lang="vie", timeout_s=60, psm=11, dpi=150)
@@ -107,7 +108,7 @@ def test_kept_engine_reads_as_the_tesseract_program(tmp_path, mode, psm, dpi):
     subprocess.run(["tesseract", str(tmp_path / "page.tif"), str(tmp_path / "out"), "--oem", "1", "--psm", str(psm),
                     "--dpi", str(dpi), "-l", "vie", "-c", "tessedit_do_invert=0", "-c", "textonly_pdf=1", "tsv", "pdf"],
                    check=True, capture_output=True, timeout=120, env={**os.environ, "OMP_THREAD_LIMIT": "1"})
-    assert ours.tsv == (tmp_path / "out.tsv").read_text(encoding="utf-8")
+    assert ours.words == parse_tsv((tmp_path / "out.tsv").read_text(encoding="utf-8"))
     assert ours.pdf is not None and len(ours.pdf) == len((tmp_path / "out.pdf").read_bytes())
 
 

@@ -14,7 +14,7 @@ from ocr.marks import SIGNATURE, Mark
 from ocr.preprocess import Rules
 from ocr.tesseract import run_tesseract
 from ocr.unread import addable, read_unread, unread_boxes
-from ocr.words import Word, lines_of, page_text, parse_tsv
+from ocr.words import Word, lines_of, page_text
 from samples.fonts import font
 
 LINES = ["Nơi nhận:", "- Như trên;", "- Chủ tịch, các PCT UBND xã;", "- Thường trực Đảng ủy xã;",
@@ -28,7 +28,7 @@ def listed() -> tuple[np.ndarray, list[Word]]:
     for n, text in enumerate(LINES):
         draw.text((60, 40 + 64 * n), text, font=font("serif", 34), fill=15)
     page = np.array(img)
-    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).tsv)
+    words = run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).words
     assert page_text(words).splitlines() == LINES  # drawn plainly, Tesseract reads it whole
     return page, words
 
@@ -139,7 +139,7 @@ def ruled() -> tuple[np.ndarray, list[Word], Rules]:
     for top, values in zip(rows, ENTRIES, strict=False):
         for left, value in zip(columns, values, strict=False):
             draw.text((left + 25, top + 25), value, font=font("serif", 34), fill=15)
-    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).tsv)
+    words = run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).words
     assert sorted(w.text for w in words) == WORDS  # drawn plainly, Tesseract reads it whole
     return np.array(img), words, Rules(rows=rows, columns=columns, span=(rows[0], rows[-1]))
 
@@ -166,7 +166,7 @@ def test_the_number_a_label_asks_for_is_read_again_as_digits():
     draw.text((900, 40), "Trang số: 1", font=font("serif", 34), fill=15)
     draw.text((60, 120), "Ủy ban nhân dân xã Vĩnh Ninh, huyện Quảng Ninh", font=font("serif", 34), fill=15)
     page = np.array(img)
-    words = parse_tsv(run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).tsv)
+    words = run_tesseract(img, lang="vie", timeout_s=60, want_pdf=False, dpi=200, psm=4).words
     assert "1" in [w.text for w in words]  # drawn plainly, Tesseract reads it
     lost = [w for w in words if w.text != "1"]
     lines, values, numbers = unread_boxes(page, lost, [])
