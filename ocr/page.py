@@ -195,9 +195,10 @@ def prepare_marked(image: Image.Image) -> Prepared:
     # A receipt stamp's frame is four straight rules: erased with the page's, its box was not found (a grey copy).
     worn = not found and not rules.columns  # no colour to find the marks by, no table whose cells are boxes
     every = found + inked + marks.framed_stamps(framed, found + inked, worn)
-    if not found:  # a grey scan or copy: a pale stamp washed by its grey, as colour washes a colour scan's
-        # … and a pale seal, but on a speckled copy (a phone photo of one passes the sharpness gate): its toner seal
-        # washed, the page's read changed for the worse (bench accuracy --scan photo, session 57)
+    # A grey scan or copy: a pale stamp washed by its grey, as colour washes a colour scan's … and a pale seal, but
+    # on a speckled copy (a phone photo of one passes the sharpness gate): its toner seal washed, the page's read
+    # changed for the worse (bench accuracy --scan photo, session 57). A black-and-white scan has no pale ink.
+    if not found and not bitonal:
         seals = any(m.kind == marks.SEAL for m in every) and specks.speckled(grey) <= SPECKLED_ABOVE
         grey = wash_pale_marks(grey, every, framed, seals)
     if bitonal:  # a stamp as black as print: its frame drawn through the header's words (a grey one is washed)
