@@ -476,6 +476,18 @@ def test_a_one_bit_scan_is_prepared_as_its_colour_copy_is():
     assert (fast.rotation, fast.angle) == (colour.rotation, colour.angle)
 
 
+def test_a_black_and_white_scan_is_not_searched_for_pale_ink(monkeypatch):
+    """Pale stamps and seals are washed on a grey scan by their grey; black and white has none, and the search (a
+    ring's Hough search for each seal) is not run there."""
+    washed = []
+    monkeypatch.setattr("ocr.page.wash_pale_marks", lambda grey, *a, **k: washed.append(grey.shape) or grey)
+    letter = _black_and_white_letter()
+    prepare_marked(Image.fromarray(letter).convert("1"))
+    assert washed == []
+    prepare_marked(Image.fromarray(cv2.GaussianBlur(letter, (3, 3), 0.8)))  # the same page scanned in grey
+    assert len(washed) == 1
+
+
 def test_a_stamp_whose_frame_a_black_and_white_scan_wore_through_is_found_by_its_sides():
     grey = _black_and_white_letter()
     found = marks.framed_stamps(grey, [], worn=True)
