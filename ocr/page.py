@@ -3,13 +3,14 @@ puts the scan under it).
 
 Stages: seals, signatures and frames washed out → upright → deskewed → rules erased → Tesseract on the grey
 image; only when that reads poorly is the cleaned (binarised) variant tried too, and the better one by mean
-confidence wins. Each variant is OCR'd by one Tesseract run that yields both the TSV and the PDF; what a seal
+confidence wins. Each variant is OCR'd by one Tesseract run that yields its words; what a seal
 still dark in the image covers (a signer's title on a black-and-white copy) is read once more on its own
 (ocr.under_seal), and so are lines of print the read left out (ocr.unread) and dates read without their
 slashes (ocr.broken_dates). The words are then put in reading
 order (ocr.layout: two-column headers and signature blocks, garbage dropped) and their diacritics
-post-corrected (ocr.correct). The PDF's invisible text layer is Tesseract's own. Opt-in
-(``Settings.ocr_reread_lines``): a poor page's doubtful lines are read once more (ocr.reread); the PDF stays.
+post-corrected (ocr.correct). The PDF is the page in Tesseract's invisible font (ocr.searchable.text_layer), which
+the words are drawn in when the page is stored. Opt-in (``Settings.ocr_reread_lines``): a poor page's doubtful
+lines are read once more (ocr.reread).
 """
 from __future__ import annotations
 
@@ -274,7 +275,7 @@ def ocr_page(image: Image.Image, settings: Settings, *, want_pdf: bool = True) -
     best.text = page_text(best.words)
     check_output(best)
     if settings.ocr_reread_lines and wanted(best.variant, best.confidence):
-        # Opt-in: doubtful lines of a poor page read once more (ocr.reread). The PDF stays the first read's.
+        # Opt-in: doubtful lines of a poor page read once more (ocr.reread).
         best = reread_lines(best, images[best.variant, best.rotation], settings.ocr_lang, deadline, dpi, started)
     best.marks, best.angle = found, angle
     if want_pdf:

@@ -1,7 +1,7 @@
 """The one place that runs Tesseract: libtesseract through ``tesserocr``, one engine per language kept for the
-life of each process (and thread). A single run per image yields TSV (words, boxes, confidences) and, on request,
-a one-page searchable PDF. A time limit applies; every failure becomes one of our exceptions (``OcrTimeout``,
-``PageFailed``).
+life of each process (and thread). A single run per image yields its words (boxes, confidences: the program's
+TSV's) and, on request, a one-page text-only PDF. A time limit applies; every failure becomes one of our exceptions
+(``OcrTimeout``, ``PageFailed``).
 
 Why a kept engine and not the ``tesseract`` program: starting the program and loading ``vie`` cost ≈ 0.17 s of
 CPU on every call, a tenth of a page and four times the read of a small crop (docs/benchmarks.md, profile).
@@ -100,7 +100,7 @@ def run_tesseract(
     dpi: int = 300,
     chars: str | None = None,
 ) -> TesseractOutput:
-    """OCR one image once; ``tsv`` always, ``pdf`` (the invisible text layer alone) when ``want_pdf``; only the
+    """OCR one image once; ``words`` always, ``pdf`` (the invisible text layer alone) when ``want_pdf``; only the
     characters ``chars`` when given."""
     if timeout_s <= 0:
         raise OcrTimeout(TIMED_OUT)
