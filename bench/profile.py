@@ -36,7 +36,7 @@ STAGES = [
     ("rules erased", "ocr/preprocess.py", "remove_rules"),
     ("unevenness", "ocr/preprocess.py", "unevenness"),
     ("binarised variant", "ocr/preprocess.py", "cleaned"),
-    ("Tesseract runs (TSV + PDF)", "ocr/tesseract.py", "run_tesseract"),
+    ("Tesseract runs", "ocr/tesseract.py", "run_tesseract"),
     ("  of which the TIFF handed to Tesseract", "PIL/Image.py", "save", "ocr/tesseract.py", "run_tesseract"),
     ("  of which what a seal or stamp covers, read again", "ocr/tesseract.py", "run_tesseract", "ocr/under_seal.py",
      "read_covered"),
