@@ -28,6 +28,8 @@ from collections import defaultdict
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
+from workers.local import ready_to_read
+
 from .common import as_scanned, cpu_seconds, photographed, plain_tesseract, table, taken_in, write_doc
 
 NOMVN = Path(os.environ.get("SOHOA_SHARED_DATA", "/work/shared/data")) / "ocr_forms_nomvn"
@@ -319,22 +321,6 @@ def _register_job(record_type: str, level: str, pages: int, seed: int = SEED, re
     return rows
 
 
-def _as_a_worker() -> None:
-    """A pool process set up as the pipeline's workers are (``workers.local``): OpenCV on one thread, each core
-    having its process (its threads' waits for one another were CPU time of ours, 3–8% of a page's clean-up), and
-    the syllable model, the gazetteer and Tesseract loaded before the first page, not on it."""
-    import cv2
-
-    from domain.gazetteer import gazetteer
-    from ocr.correct.model import model
-    from ocr.tesseract import start_engine
-
-    cv2.setNumThreads(1)
-    gazetteer()
-    model()
-    start_engine("vie")
-
-
 def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str, ...], workers: int,
         registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED,
         reread: bool = False, official_pages: int = 0, pen: str | None = None,
@@ -342,7 +328,7 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
         scan: str = "as-made") -> list[dict]:
     """Pages measured; ``reread``: ours with ``Settings.ocr_reread_lines`` on (plain Tesseract is unchanged)."""
     jobs = []
-    with ProcessPoolExecutor(workers, initializer=_as_a_worker) as pool:
+    with ProcessPoolExecutor(workers, initializer=ready_to_read, initargs=("vie",)) as pool:
         if nomvn_pages and (NOMVN / "metadata.jsonl").exists():
             metas = [json.loads(x) for x in (NOMVN / "metadata.jsonl").read_text(encoding="utf-8").splitlines()]
             # Spread a small sample over the scan kinds: every 5th page covers clean, office and photocopy.
@@ -433,7 +419,7 @@ def photos_main(args: argparse.Namespace, command: str) -> None:
     pages = args.pages or 3
     types = tuple(t for t in args.types.split(",") if t)
     t = time.perf_counter()
-    with ProcessPoolExecutor(args.workers, initializer=_as_a_worker) as pool:
+    with ProcessPoolExecutor(args.workers, initializer=ready_to_read, initargs=("vie",)) as pool:
         jobs = [pool.submit(_photo_job, kind, pages, seed) for seed in PHOTO_SEEDS for kind in types]
         rows = [row for job in jobs for row in job.result()]
     body = photo_report(rows)

@@ -79,12 +79,9 @@ def pen_in_blanks(grey: np.ndarray, known: list,
     """``grey`` with the handwritten pieces that stand alone whitened, and the boxes (left, top, width, height,
     confidence) of the handwriting found, none inside a mark in ``known`` (``ocr.marks.Mark``). ``parts``: the
     page at ≈1000 px wide (its factor ``f``), its ink and connected components, when the caller made them from
-    this very ``grey`` (``ocr.marks`` does, the same way: ≈35 ms a page not spent twice)."""
+    this very ``grey`` (``ocr.marks`` does, by ``preprocess.work_ink`` too: ≈35 ms a page not spent twice)."""
     if parts is None:
-        f = preprocess.work_factor(grey.shape[1])
-        small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) \
-            if f > 1 else grey
-        binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+        f, small, binary = preprocess.work_ink(grey)
         _, labels, stats, _ = components(binary, connectivity=8)
     else:
         f, small, binary, labels, stats = parts

@@ -341,10 +341,7 @@ class _Ink(NamedTuple):
 def _inked(grey: np.ndarray) -> _Ink | None:
     """The page's ink and the components that may be a mark — thrice a letter's height both ways at least, neither
     solid nor page-sized, off the page's edge; None on a page with too little ink to tell."""
-    f = preprocess.work_factor(grey.shape[1])
-    small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
-        else grey
-    binary = cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+    f, small, binary = preprocess.work_ink(grey)
     n, labels, stats, _ = components(binary, connectivity=8)
     if n < 20:
         return None

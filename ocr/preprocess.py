@@ -362,6 +362,15 @@ def work_factor(width: int) -> int:
     return max(1, width // _WORK_WIDTH)
 
 
+def work_ink(grey: np.ndarray) -> tuple[int, np.ndarray, np.ndarray]:
+    """The mark finders' view of a page: its ``work_factor`` f, the page shrunk by it (area-averaged), and that copy's
+    ink (1) by a local threshold, so that a speck is paper and a photocopy's dark border is not all ink."""
+    f = work_factor(grey.shape[1])
+    small = cv2.resize(grey, (grey.shape[1] // f, grey.shape[0] // f), interpolation=cv2.INTER_AREA) if f > 1 \
+        else grey
+    return f, small, cv2.adaptiveThreshold(small, 1, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, 31, 20)
+
+
 def small_binary(grey: np.ndarray) -> np.ndarray:
     """Text pixels = 255 on a copy about _WORK_WIDTH wide."""
     scale = min(1.0, _WORK_WIDTH / grey.shape[1])

@@ -49,13 +49,19 @@ _ctx: Context | None = None
 def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
     global _ctx
     threading.Thread(target=_end_with, args=owner, daemon=True, name="pool-owner-watch").start()
+    _ctx = Context(settings)
+    # The parent migrated the database before it queued a page: no schema check (and Alembic) per worker.
+    _ctx.db = open_database(settings, upgrade=False)
+    ready_to_read(settings.ocr_lang)
+
+
+def ready_to_read(lang: str) -> None:
+    """This process set up to read pages as a worker is, before its first page (``bench accuracy``'s processes
+    too, so that the CPU it measures is a worker's)."""
     # Tesseract's OpenMP threads fight each other when every core already runs one process; OpenCV's threads
     # too (a page's clean-up took 3–8% more CPU with them, for no gain in wall time: every core has its worker).
     os.environ["OMP_THREAD_LIMIT"] = "1"
     cv2.setNumThreads(1)
-    _ctx = Context(settings)
-    # The parent migrated the database before it queued a page: no schema check (and Alembic) per worker.
-    _ctx.db = open_database(settings, upgrade=False)
     # What every page reads, loaded before the first page: the place-name gazetteer (a quarter of a second of
     # folding 37,000 names) and the syllable model. Already there in a worker forked from the fork server
     # (workers.preload).
@@ -64,11 +70,11 @@ def _init_worker(settings: Settings, owner: tuple[int, float]) -> None:
 
     gazetteer()
     model()
-    # And this worker's own Tesseract (≈ 0.1–0.2 s: its language's model read), started while the parent still
+    # And this process's own Tesseract (≈ 0.1–0.2 s: its language's model read), started while the parent still
     # checks and stores the files instead of on the first page. A language that cannot be opened fails the page
     # that asks for it, with its reason, as before.
     with contextlib.suppress(PageFailed):
-        start_engine(settings.ocr_lang)
+        start_engine(lang)
 
 
 def _owner() -> tuple[int, float]:
