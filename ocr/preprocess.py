@@ -400,16 +400,20 @@ class _Strips:
         edges = np.linspace(0, w, min(_STRIPS, w) + 1).astype(int)
         per_strip = np.add.reduceat(binary > 0, edges[:-1], axis=1, dtype=np.int32).T  # strips × rows
         self.pad = int(np.ceil(w / 2 * np.sin(np.radians(limit + 1)))) + 1
-        self.rows = np.pad(per_strip, ((0, 0), (self.pad, self.pad)))
+        # Counts as bytes where they fit (a strip is ≈ 21 pixels wide): the gather below, a hundred times a page,
+        # moves a quarter of the memory, and the search takes a third of the time (session 63).
+        rows = np.pad(per_strip, ((0, 0), (self.pad, self.pad)))
+        self.rows = rows.astype(np.min_scalar_type(int(rows.max(initial=0))))
         self.centres = (edges[:-1] + edges[1:]) / 2 - w / 2
         self.height = h
-        self._index = np.arange(h)[None, :] + self.pad
+        # Each strip's rows as flat indices into ``rows``, slid by nothing.
+        self._index = (np.arange(len(rows)) * rows.shape[1])[:, None] + np.arange(h)[None, :] + self.pad
 
     def score(self, angle: float) -> float:
         # Turning the page counter-clockwise by ``angle`` lifts its right half: a strip at x from the centre
         # moves by -x·sin(angle) rows.
         shift = np.rint(self.centres * np.sin(np.radians(angle))).astype(int)
-        profile = np.take_along_axis(self.rows, self._index + shift[:, None], axis=1).sum(axis=0)
+        profile = self.rows.ravel()[self._index + shift[:, None]].sum(axis=0, dtype=np.int32)
         return float(np.sum(np.diff(profile.astype(np.float64)) ** 2))
 
 

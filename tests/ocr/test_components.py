@@ -23,3 +23,14 @@ def test_the_same_components_as_opencvs_default(seed, connectivity):
     assert got[0] == expected[0]
     for a, b in zip(got[1:], expected[1:], strict=True):
         np.testing.assert_array_equal(a, b)
+
+
+def test_more_labels_than_sixteen_bits_hold():
+    """A page of noise has more components than 16-bit labels number: they are all labelled all the same."""
+    page = np.zeros((600, 600), np.uint8)
+    page[::2, ::2] = 1  # 90,000 separate dots
+    expected = cv2.connectedComponentsWithStats(page, connectivity=8)
+    got = components(page)
+    assert got[0] == expected[0] == 90_001
+    np.testing.assert_array_equal(got[1], expected[1])
+    np.testing.assert_array_equal(got[2], expected[2])
