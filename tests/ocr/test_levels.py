@@ -1,7 +1,9 @@
 """A page's levels set before its marks are looked for (preprocess.levelled): at half its contrast a page's receipt
 stamp was no longer found by its colour, and its words were read as text; yellowed paper made white again, and an
 evenly lit page's dim paper."""
+import cv2
 import numpy as np
+import pytest
 
 from ocr import marks, preprocess
 from ocr.page import prepare_marked
@@ -68,3 +70,21 @@ def test_a_faded_official_page_has_its_receipt_stamp_found():
     faded = _rescanned(_office_scan(page.image), "faded")
     found = prepare_marked(faded)[3]
     assert {marks.STAMP, marks.SEAL} <= {m.kind for m in found}
+
+
+@pytest.mark.parametrize("kind", ["black and white", "grey", "all paper", "all ink",
+                                  "a grey pixel among black and white"])
+def test_a_pages_histogram_is_opencvs(kind):
+    """A black-and-white page's levels are counted, not histogrammed: the counts are OpenCV's histogram's."""
+    rng = np.random.default_rng(7)
+    page = {"black and white": np.where(rng.random((120, 90)) < 0.1, 0, 255),
+            "grey": rng.integers(0, 256, (120, 90)),
+            "all paper": np.full((120, 90), 255),
+            "all ink": np.zeros((120, 90)),
+            "a grey pixel among black and white": np.where(np.arange(120 * 90).reshape(120, 90) == 77, 128,
+                                                           np.where(rng.random((120, 90)) < 0.1, 0, 255))}[kind]
+    page = page.astype(np.uint8)
+    expected = cv2.calcHist([page], [0], None, [256], [0, 256]).ravel()
+    got = preprocess._histogram(page, 0)
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got, expected)
