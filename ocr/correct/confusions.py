@@ -55,11 +55,11 @@ def _read_raw(path: Path) -> str:
     from ocr.layout import reading_order
     from ocr.page import prepare
     from ocr.tesseract import run_tesseract
-    from ocr.words import page_text, parse_tsv
+    from ocr.words import page_text
 
     grey, _rotation, _rules = prepare(Image.open(path))
     out = run_tesseract(Image.fromarray(grey), lang="vie", timeout_s=300, want_pdf=False, dpi=200)
-    return page_text(reading_order(parse_tsv(out.tsv)))
+    return page_text(reading_order(out.words))
 
 
 def write(counts: Counter, sources: list[str], path: Path = TABLE) -> None:

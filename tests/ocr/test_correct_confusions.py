@@ -97,3 +97,17 @@ def test_a_page_puts_back_a_hook_on_that_likelihood_only_when_it_reads_noisily()
     noisy = page(["Ủy ban nhân dân xã tổ chức thực hiện"] * 3 + ["xqzt vbnw"])  # 2 of 43 words no syllable
     correct_words(noisy)
     assert "để" in [w.text for w in noisy]
+
+
+def test_the_counting_reads_a_page_as_the_pipeline_reads_its_grey_variant(tmp_path):
+    """``python -m ocr.correct.confusions`` reads each page itself (uncorrected): the read it counts is Tesseract's
+    words on the prepared page, in reading order."""
+    from PIL import Image, ImageDraw
+
+    from ocr.correct.confusions import _read_raw
+    from samples.fonts import font
+
+    page = Image.new("L", (1654, 600), 255)
+    ImageDraw.Draw(page).text((150, 250), "Ủy ban nhân dân xã Tân Phú", font=font("serif", 40), fill=0)
+    page.save(tmp_path / "page.png", dpi=(200, 200))
+    assert _read_raw(tmp_path / "page.png").split() == ["Ủy", "ban", "nhân", "dân", "xã", "Tân", "Phú"]
