@@ -84,7 +84,7 @@ def _histogram(pixels: np.ndarray, channel: int) -> np.ndarray:
         black = pixels.size - cv2.countNonZero(pixels)
         white = pixels.size - cv2.countNonZero(cv2.bitwise_not(pixels))
         if black + white == pixels.size:
-            counts = np.zeros(256, np.float32)
+            counts = np.zeros(256, np.float32)  # (OpenCV's type: the same cumulative sums and levels)
             counts[0], counts[255] = black, white
             return counts
     return cv2.calcHist([pixels], [channel], None, [256], [0, 256]).ravel()

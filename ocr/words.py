@@ -1,8 +1,6 @@
 """Tesseract's words in reading order and the page text (lines joined by newlines)."""
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -26,25 +24,6 @@ class Word:
 
 SUPPLIED = 0.75  # a word put back where the read lost it is doubtful (below the review threshold, as a seal's read)
 FRACTION_SLASH = "\u2044"
-
-
-def parse_tsv(tsv: str) -> list[Word]:
-    """Words of a Tesseract TSV (as its program writes it) in reading order (block, paragraph, line, word)
-    (``tesseract_words``)."""
-    rows = csv.reader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
-    header = next(rows, None)
-    if not header:
-        return []
-    col = {name: i for i, name in enumerate(header)}
-    keyed = []
-    for row in rows:
-        if len(row) < len(header) or row[col["level"]] != "5":
-            continue
-        keyed.append((tuple(int(row[col[k]]) for k in ("block_num", "par_num", "line_num", "word_num")),
-                      row[col["text"]], float(row[col["conf"]]),
-                      *(int(row[col[k]]) for k in ("left", "top", "width", "height"))))
-    keyed.sort(key=lambda kw: kw[0])
-    return tesseract_words(keyed)
 
 
 def tesseract_words(read: Iterable[tuple[tuple[int, int, int, int], str, float, int, int, int, int]]) -> list[Word]:

@@ -2,12 +2,13 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from tesseract_tsv import parse_tsv
 
 from domain.records import RecordType
 from ocr import extract, guess_record_type
 from ocr.labels import find_label, max_errors
 from ocr.page import PageOcr
-from ocr.words import mean_confidence, page_text, parse_tsv
+from ocr.words import mean_confidence, page_text
 
 BIRTH_NOISY = """ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
 Số: 12/TLKS-BS

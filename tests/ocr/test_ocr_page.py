@@ -12,13 +12,13 @@ import pikepdf
 import pytest
 from ocr_render import BIRTH_FIELDS, add_stamp, degrade, render_birth
 from PIL import Image
+from tesseract_tsv import parse_tsv
 
 from domain.errors import OcrTimeout, PageFailed
 from domain.settings import Settings
 from ocr import extract, guess_record_type, ocr_page, tesseract
 from ocr.metrics import cer
 from ocr.tesseract import TIMED_OUT, run_tesseract
-from ocr.words import parse_tsv
 
 
 @pytest.fixture
