@@ -30,6 +30,14 @@ print is read a second time with its whole disk whitened instead: its lettering,
 whitened rings, glues itself to the words it crosses. A seal costs two more Tesseract runs of a small crop, a
 stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
+A seal as dark as print leaves no grey to tell its rings from the letters they cross: whitened with the rings, the
+signer's name under the seal's lower edge lost its first letters ("Trần" read "TP”"). There a ring's pixel with ink
+two pixels inside its band and two outside, on the same radius, is a stroke's and stays; and the lowest line of
+print under the seal's middle, the signer's name, is read once more on its own, last: in the whole crop its first
+words glued themselves to the lettering ("T22 1/hị Bích" for "Trần Thị Bích"). One more small Tesseract run
+(≈ 7 ms) a dark seal; on the tuning seed and two other seeds' black-and-white pages, 2,074 → 2,014 edits
+(docs/benchmarks.md, session 64).
+
 A crop's sides are moved out to the nearest gap between words across its rows: a body line running on under a
 seal's top was cut mid-word there ("trách nhiệm thi hành" read "thiệm thì"), and the page's own read of the words
 cut was lost to the garbled ones (held out 9494 2.08 → 1.96%, docs/benchmarks.md, session 42).
@@ -52,6 +60,7 @@ import numpy as np
 from PIL import Image
 
 from domain.errors import OcrTimeout
+from ocr.components import components
 from ocr.marks import SEAL, STAMP, Mark, set_aside
 from ocr.merge import CONFIDENT, add_read, letters
 from ocr.tesseract import run_tesseract
@@ -83,12 +92,22 @@ def ring_mask(crop: np.ndarray) -> np.ndarray | None:
     """The pixels of the seal's rings in ``crop`` (grey or 0/255, a seal about as tall as it), a pixel either
     side for the ring's blurred edge; None when no ring is found (no seal there, or one washed out)."""
     found = _rings(crop)
-    return None if found is None else found[0]
+    return None if found is None else found.mask
 
 
-def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
-    """The seal's rings in ``crop`` (``ring_mask``) and its whole disk, out to the outer ring and a pixel past
-    it; None when no ring is found. ``ink``: what is ink in the crop (default: darker than mid grey)."""
+class _Rings(NamedTuple):
+    """A seal's rings in a crop: their pixels (``ring_mask``), its whole disk out to the outer ring and a pixel
+    past it, which whole radii about ``centre`` are ring (a pixel either side included)."""
+
+    mask: np.ndarray
+    disk: np.ndarray
+    radii: np.ndarray
+    centre: tuple[float, float]
+
+
+def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> _Rings | None:
+    """The seal's rings in ``crop``; None when no ring is found. ``ink``: what is ink in the crop (default:
+    darker than mid grey)."""
     h, w = crop.shape
     ink = crop < 128 if ink is None else ink
     circles = cv2.HoughCircles(cv2.GaussianBlur(np.where(ink, 255, 0).astype(np.uint8), (5, 5), 1.5),
@@ -102,12 +121,39 @@ def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> tuple[np.ndarray,
     # Share of each whole radius's pixels that are ink, in one pass over the crop.
     share = np.bincount(rad.ravel(), weights=ink.ravel()) / np.maximum(1, np.bincount(rad.ravel()))
     rings = np.flatnonzero(share >= _INKED)
-    rings = rings[(rings >= 0.3 * r) & (rings <= 1.15 * r)]
+    # (The circle found may be the one round the seal's star, about half the outer ring's radius, where the crop
+    # cuts the seal's top: the rings out to twice it are the seal's.)
+    rings = rings[(rings >= 0.3 * r) & (rings <= 2 * r)]
     if not len(rings):
         return None
     wide = np.zeros(len(share) + 1, bool)
     wide[rings] = wide[rings - 1] = wide[rings + 1] = True
-    return wide[rad], rad <= rings.max() + 1
+    return _Rings(wide[rad], rad <= rings.max() + 1, wide, (cx, cy))
+
+
+def _crossed(ink: np.ndarray, rings: _Rings) -> np.ndarray:
+    """The pixels of ``rings`` that a stroke crosses: ``ink`` two pixels inside the ring's band and two outside,
+    on the same radius. Whitened with the ring, a letter it crosses ("Trần" under a seal's lower edge) was cut in
+    two and read as "TP”"; a letter only touching the ring keeps the ring's side white."""
+    ys, xs = np.nonzero(rings.mask)
+    wide, (cx, cy) = rings.radii, rings.centre
+    # Each band's inner and outer edge (runs of consecutive ring radii), for each of its radii.
+    starts = np.flatnonzero(wide & ~np.r_[False, wide[:-1]])
+    ends = np.flatnonzero(wide & ~np.r_[wide[1:], False])
+    band = np.searchsorted(starts, np.arange(len(wide)), side="right") - 1
+    dx, dy = xs - cx, ys - cy
+    dist = np.maximum(np.hypot(dx, dy), 1e-6)
+    k = band[np.rint(dist).astype(np.int64)]
+    h, w = ink.shape
+    out = np.zeros_like(rings.mask)
+    inked = np.ones(len(xs), bool)
+    for edge in (starts[k] - 2, ends[k] + 2):
+        px = np.rint(cx + dx / dist * edge).astype(np.int64)
+        py = np.rint(cy + dy / dist * edge).astype(np.int64)
+        inside = (px >= 0) & (px < w) & (py >= 0) & (py < h)
+        inked &= inside & ink[np.clip(py, 0, h - 1), np.clip(px, 0, w - 1)]
+    out[ys[inked], xs[inked]] = True
+    return out
 
 
 def whiten_rings(crop: np.ndarray) -> np.ndarray | None:
@@ -169,10 +215,10 @@ def _cut_row(words: list[Word], x0: int, y0: int, x1: int, y1: int) -> bool:
     return False
 
 
-def _space(words: Sequence[Word]) -> int:
-    """Columns of paper between two words at least: a fifth of the page's word height (≈ 7 at 200 dpi)."""
+def _word_height(words: Sequence[Word]) -> float:
+    """The page's word height (≈ 35 at 200 dpi), from its sure words."""
     sure = [w.height for w in words if w.conf >= CONFIDENT]
-    return max(3, round(_SPACE * median(sure))) if sure else 6
+    return median(sure) if sure else 30.0
 
 
 def read_covered(img: np.ndarray, words: list[Word], marks: list[Mark], lang: str, deadline: float,
@@ -209,7 +255,8 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
     out = []
     dark = None
     own: list[Word] | None = None  # the page's words less the stamps' own
-    space = _space(words)
+    word_h = _word_height(words)
+    space = max(3, round(_SPACE * word_h))
     for mark in marks:
         if mark.kind == SEAL:
             x0, y0 = max(0, mark.left - 20), max(0, mark.top - 10)
@@ -241,7 +288,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             if found is None:  # washed out with its colour: the title's lines it crossed, read as one block
                 out.append(Covered(x0, y0, [crop], mark.kind))
                 continue
-            rings, disk = found
+            rings = found.mask
             crops = [np.where(rings, np.uint8(255), crop)]
         else:
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
@@ -253,13 +300,44 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # from the crop as it is: where they can be left out by their grey, they are.
             crops = crops + [darker] if mark.kind == SEAL else [darker]
         elif mark.kind == SEAL:
-            # As dark as print, the seal's lettering stays between its whitened rings and glues itself to the
-            # words it crosses: the signer's name under the seal's edge read as "©4„e32vũ'Bình Phú". With the
-            # whole disk whitened, what lies beside it reads alone ("Vũ Bình Phú"); what lies inside is lost to
-            # this read, as it is to the first.
-            crops.append(np.where(disk, np.uint8(255), crop))
+            # As dark as print, the seal leaves no grey to keep the letters it crosses by: where a stroke runs
+            # across a ring, the ring stays (``_crossed``; "Trần" under its lower edge was cut to "TP”").
+            crops = [np.where(rings & ~_crossed(crop < 128, found), np.uint8(255), crop)]
+            # Its lettering stays between the whitened rings and glues itself to the words it crosses: the
+            # signer's name under the seal's edge read as "©4„e32vũ'Bình Phú". With the whole disk whitened, what
+            # lies beside it reads alone ("Vũ Bình Phú"); what lies inside is lost to this read, as to the first.
+            crops.append(np.where(found.disk, np.uint8(255), crop))
+            out.append(Covered(x0, y0, crops, mark.kind))
+            # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with
+            # the rings' remains around it) give way to the line's own read.
+            name = _name_line((crop < 128) & ~found.disk, mark.top + mark.height // 2 - y0, word_h)
+            if name is not None:
+                out.append(Covered(x0, y0 + name[0], [crops[0][name[0]:name[1]]], mark.kind))
+            continue
         out.append(Covered(x0, y0, crops, mark.kind))
     return out
+
+
+def _name_line(ink: np.ndarray, below: int, height: float) -> tuple[int, int] | None:
+    """The rows of the lowest line of print in ``ink`` (a seal's crop's ink, the seal's disk left out) under row
+    ``below`` (the seal's middle), a third of a line's height above and below it: the signer's name, the start of
+    it under the seal's ring. A line is three letters or more (a bold name's run together) over two and a half
+    word heights (``height``) at least: a signature's or the lettering's remains are less."""
+    _, _, stats, _ = components(ink.astype(np.uint8), connectivity=8)
+    x, top, w, h = (stats[1:, k] for k in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    mid = top + h / 2
+    letter = np.flatnonzero((h >= 0.3 * height) & (h <= 1.5 * height) & (w <= 2 * height) & (mid > below))
+    lines: list[list[int]] = []
+    for k in letter[np.argsort(mid[letter])]:  # top to bottom: a letter whose middle is in the line joins it
+        if lines and mid[k] <= max(top[j] + h[j] for j in lines[-1]):
+            lines[-1].append(k)
+        else:
+            lines.append([k])
+    for line in reversed(lines):
+        if len(line) >= 3 and max(x[line] + w[line]) - min(x[line]) >= 2.5 * height:
+            pad = int(height / 3)
+            return max(0, int(min(top[line])) - pad), min(ink.shape[0], int(max(top[line] + h[line])) + pad)
+    return None
 
 
 def _between_words(img: np.ndarray, x: int, y0: int, y1: int, step: int, space: int) -> int:
@@ -327,7 +405,7 @@ def wash_pale_marks(grey: np.ndarray, marks: Sequence[Mark], framed: np.ndarray 
         if m.kind == SEAL:  # its rings' grey: a pale one's too
             unpapered = crop < _PAPER_GREY
             found = _rings(crop, unpapered) if crop.size else None
-            ink = crop[found[0] & unpapered] if found is not None else crop[:0]
+            ink = crop[found.mask & unpapered] if found is not None else crop[:0]
         else:  # the frame: a band inside each side, a twentieth of the shorter side wide
             frame = stamp_frame(crop.shape, 0, 0, *crop.shape[::-1], band=max(3, min(crop.shape) // 20))
             ink = crop[frame & (crop < 160)] if crop.size else crop

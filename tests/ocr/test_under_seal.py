@@ -17,6 +17,7 @@ from samples.ink import stamp_mask
 
 W, H = 1650, 700
 SEAL_AT, DIAMETER = (250, 60), 300
+CENTRE, RING = (410, 220), 148  # the seal's centre on the page, its outer ring's radius
 TITLE = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
 
@@ -164,7 +165,7 @@ def test_a_seal_as_dark_as_print_is_also_read_with_its_disk_whitened():
     ImageDraw.Draw(name).text((430, 310), "Nguyễn Văn Bình", font=font("serif-bold", 34), fill=10)
     page = np.minimum(page, np.array(name))
     m = _seal()
-    [(x0, y0, crops, _)] = covered_crops(page, [m])
+    (x0, y0, crops, _), *_lines = covered_crops(page, [m])
     assert len(crops) == 2
     inside = (m.top + m.height // 2 - y0, m.left + m.width // 2 - x0)  # the star at the seal's centre
     assert crops[0][inside] < 128 and crops[1][inside] == 255
@@ -308,3 +309,60 @@ def test_a_seal_crop_cuts_no_word_of_a_line_running_past_it():
     text = " ".join(w.text for w in read_covered(page, [name], [_seal()], "vie", time.monotonic() + 60, 200))
     assert "nhiệm" in text, text
 
+
+
+def _name_under_the_seal(shade: int = 20) -> np.ndarray:
+    """The block with the signer's name moved up under the seal's lower half, its first word under the ring."""
+    page = _block(shade=shade)
+    page[540:620] = 255
+    name = Image.new("L", (W, H), 255)
+    ImageDraw.Draw(name).text((430, 310), "Nguyễn Văn Bình", font=font("serif-bold", 34), fill=10)
+    return np.minimum(page, np.array(name))
+
+
+def test_a_line_under_a_dark_seals_middle_is_also_read_alone():
+    """The signer's name under a seal as dark as print: read in the seal's whole crop, its first words glue
+    themselves to the rings' remains and the lettering ("T22 1/hị Bích" for "Trần Thị Bích"). Each line of print
+    under the seal's middle is also read alone, last, from the crop with the rings whitened: its rows only."""
+    m = _seal()
+    seal, *lines = covered_crops(_name_under_the_seal(), [m])
+    assert len(seal.crops) == 2 and len(lines) == 1
+    [strip] = lines[0].crops
+    top, bottom = lines[0].top, lines[0].top + strip.shape[0]
+    assert lines[0].left == seal.left and 295 <= top <= 320 and 345 <= bottom <= 375, (top, bottom)
+    assert (strip == seal.crops[0][top - seal.top:bottom - seal.top]).all()
+    # The title's lines, above the middle, are not; nor is anything under a seal paler than print (its grey
+    # crop leaves its lettering out).
+    assert len(covered_crops(_block(), [m])) == 1
+    assert len(covered_crops(_name_under_the_seal(shade=110), [m])) == 1
+
+
+def test_a_stroke_across_a_dark_seals_ring_keeps_its_ink():
+    """Whitened with the rings of a seal as dark as print, a letter they cross was cut in two ("Trần" under the
+    seal's lower edge read "TP”"): a ring's pixels with ink just inside and just outside it on the same radius
+    are a stroke's, and stay. A paler seal's crop darker than it keeps the letter: its rings are whitened whole."""
+    cx, cy = CENTRE
+    for shade, kept in ((20, True), (110, False)):
+        page = _block(shade=shade)
+        page[cy + RING - 12:cy + RING + 20, cx - 3:cx + 3] = 10  # a stroke down across the ring's bottom
+        seal, *_ = covered_crops(page, [_seal()])
+        crop = seal.crops[0]
+        stroke = crop[cy + RING - 12 - seal.top:cy + RING + 20 - seal.top, cx - seal.left]
+        assert (stroke < 128).all() == kept
+        left = [(int(cy + RING * np.sin(a)) - seal.top, int(cx + RING * np.cos(a)) - seal.left)
+                for a in np.linspace(np.pi / 2 + 0.3, np.pi * 1.5 - 0.3, 40)]
+        assert sum(crop[y, x] < 128 for y, x in left) <= 4  # the ring itself is paper
+
+
+def test_the_outer_ring_is_whitened_when_the_circle_found_is_an_inner_one():
+    """A seal's box cut at its top (the page's ink joined it to the title above) makes a crop in which the
+    circle found is the one round its star, about half the outer ring's radius: the rings out to twice it are
+    the seal's, and whitened."""
+    m = Mark(SEAL, 250, 150, 320, 230, 1.0)
+    [seal] = covered_crops(_block(), [m])
+    cx, cy = CENTRE
+    lower_left = [(int(cy + RING * np.sin(a)) - seal.top, int(cx + RING * np.cos(a)) - seal.left)
+                  for a in np.linspace(np.pi / 2 + 0.2, np.pi - 0.2, 30)]
+    page = _block()
+    assert sum(page[y + seal.top, x + seal.left] < 128 for y, x in lower_left) >= 25
+    assert sum(seal.crops[0][y, x] < 128 for y, x in lower_left) <= 3
