@@ -2,7 +2,8 @@
 ``ocr.unread``), merged into the page's read.
 
 A word read again joins the page when it is sure (0.6, or 0.85 when alone on its line: a seal's own lettering
-reads one word at a time) and surer by 0.1 than every page word it covers; a confident page word 1.5× wider than
+reads one word at a time) and surer by 0.1 than every page word it covers, or spells it with the first letters it
+lost ("uynh" for "Huỳnh" on a seal's ring); a confident page word 1.5× wider than
 the words read again over it stays whole ("lập.Hội" is not cut to "Hội"). The page words it covers go when they
 would be dropped anyway (garbage, a doubtful word on a seal), else only when the words read again span half of
 each and carry its digits; a word read again that a page word left standing already holds is not added twice.
@@ -18,6 +19,7 @@ from statistics import median
 
 import numpy as np
 
+from domain.text import fold
 from ocr.layout import is_garbage
 from ocr.marks import Mark, set_aside
 from ocr.words import Word
@@ -76,8 +78,8 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
         added, covered_all = [], {}
         for w in sure:
             covered = [words[i] for i in _covering(w, boxes)]
-            if all(v.conf + _BETTER < w.conf and (v.conf < CONFIDENT or v.width <= _WIDER * _reach(v, sure))
-                   for v in covered):
+            if all((v.conf + _BETTER < w.conf or _fuller(w, v))
+                   and (v.conf < CONFIDENT or v.width <= _WIDER * _reach(v, sure)) for v in covered):
                 w.conf = min(w.conf, most)
                 added.append(w)
                 covered_all.update((id(v), v) for v in covered)
@@ -92,6 +94,13 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
             words = _placed([v for v in words if id(v) not in gone], added, height)
             boxes = _boxes(words)
     return words
+
+
+def _fuller(w: Word, v: Word) -> bool:
+    """Does ``w`` (read again) spell the page's word ``v`` with letters before it, the first ones the page's read
+    lost however surely it read the rest ("uynh" for "Huỳnh", "e" for "Lê": a seal's ring ran through them)?"""
+    again, page = fold(w.text), fold(v.text)
+    return bool(page) and len(again) > len(page) and again.endswith(page) and again[:-len(page)].isalpha()
 
 
 def _reach(v: Word, read: list[Word]) -> int:

@@ -42,6 +42,18 @@ def test_a_page_word_stays_unless_what_is_read_again_spans_it():
     assert [w.text for w in out] == ["PCT", "UBND"]
 
 
+def test_a_word_read_again_with_the_first_letters_the_page_lost_replaces_it_however_sure():
+    # A seal's ring ran through the H of "Huỳnh": the page read the rest as surely as the line read again did.
+    page = [_w("uynh", 0.95, 130, 95), _w("Thị", 0.96, 240, 50)]
+    again = [_w("Huỳnh", 0.96, 100, 125), _w("Thị", 0.97, 240, 50)]
+    assert [w.text for w in add_read(page, [(0, 0, again)])] == ["Huỳnh", "Thị"]
+    assert [w.text for w in add_read([_w("e", 0.73, 130, 20)], [(0, 0, [_w("Lê", 0.9, 105, 45)])])] == ["Lê"]
+    # Not a word the page read whole with other letters before it, nor a longer one that does not end in it.
+    assert [w.text for w in add_read([_w("Thanh", 0.95, 100, 90)], [(0, 0, [_w("Thanh,", 0.96, 100, 95)])])] \
+        == ["Thanh"]
+    assert [w.text for w in add_read([_w("Hân", 0.95, 100, 60)], [(0, 0, [_w("Hạnh", 0.96, 100, 70)])])] == ["Hân"]
+
+
 def test_a_confident_page_word_much_wider_stays_whole():
     # A word read again over a third of a confident page word adds nothing, even a reading the word does not hold.
     page = [_w("lập.Hội", 0.7, 100, 150)]
