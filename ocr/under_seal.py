@@ -30,13 +30,12 @@ print is read a second time with its whole disk whitened instead: its lettering,
 whitened rings, glues itself to the words it crosses. A seal costs two more Tesseract runs of a small crop, a
 stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
-A seal as dark as print leaves no grey to tell its rings from the letters they cross: whitened with the rings, the
-signer's name under the seal's lower edge lost its first letters ("Trần" read "TP”"). There a ring's pixel with ink
-two pixels inside its band and two outside, on the same radius, is a stroke's and stays; and the lowest line of
-print under the seal's middle, the signer's name, is read once more on its own, last: in the whole crop its first
-words glued themselves to the lettering ("T22 1/hị Bích" for "Trần Thị Bích"). One more small Tesseract run
-(≈ 7 ms) a dark seal; on the tuning seed and two other seeds' black-and-white pages, 2,074 → 2,014 edits
-(docs/benchmarks.md, session 64).
+A seal as dark as print glued the signer's name under its lower edge to its rings and lettering: in its crop,
+"T22 1/hị Bích" for "Trần Thị Bích"; the page's read, "e Thanh Thuận" for "Lê Thanh Thuận". The lowest line of print
+under the seal's middle, the name, is read once more on its own, last, its rings whitened but where a stroke runs
+across one (ink two pixels inside the ring's band and two outside, on the same radius): whitened whole, the ring
+cut "Trần" to "TP”". (Kept so in the whole crop, the rings glued the title's letters to the lettering: "KT. CHỦ
+TỊCH" read "TỊCH".) One more small Tesseract run (≈ 7 ms) a dark seal (docs/benchmarks.md, session 64).
 
 A crop's sides are moved out to the nearest gap between words across its rows: a body line running on under a
 seal's top was cut mid-word there ("trách nhiệm thi hành" read "thiệm thì"), and the page's own read of the words
@@ -131,12 +130,13 @@ def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> _Rings | None:
     return _Rings(wide[rad], rad <= rings.max() + 1, wide, (cx, cy))
 
 
-def _crossed(ink: np.ndarray, rings: _Rings) -> np.ndarray:
-    """The pixels of ``rings`` that a stroke crosses: ``ink`` two pixels inside the ring's band and two outside,
-    on the same radius. Whitened with the ring, a letter it crosses ("Trần" under a seal's lower edge) was cut in
-    two and read as "TP”"; a letter only touching the ring keeps the ring's side white."""
-    ys, xs = np.nonzero(rings.mask)
-    wide, (cx, cy) = rings.radii, rings.centre
+def _crossed(ink: np.ndarray, rings: _Rings, top: int = 0) -> np.ndarray:
+    """The pixels of ``rings`` that a stroke crosses, in ``ink``, the crop's rows from ``top`` on: ink two pixels
+    inside the ring's band and two outside, on the same radius. Whitened with the ring, a letter it crosses
+    ("Trần" under a seal's lower edge) was cut in two and read as "TP”"; a letter only touching the ring keeps the
+    ring's side white."""
+    ys, xs = np.nonzero(rings.mask[top:top + ink.shape[0]])
+    wide, (cx, cy) = rings.radii, (rings.centre[0], rings.centre[1] - top)
     # Each band's inner and outer edge (runs of consecutive ring radii), for each of its radii.
     starts = np.flatnonzero(wide & ~np.r_[False, wide[:-1]])
     ends = np.flatnonzero(wide & ~np.r_[wide[1:], False])
@@ -145,7 +145,7 @@ def _crossed(ink: np.ndarray, rings: _Rings) -> np.ndarray:
     dist = np.maximum(np.hypot(dx, dy), 1e-6)
     k = band[np.rint(dist).astype(np.int64)]
     h, w = ink.shape
-    out = np.zeros_like(rings.mask)
+    out = np.zeros(ink.shape, bool)
     inked = np.ones(len(xs), bool)
     for edge in (starts[k] - 2, ends[k] + 2):
         px = np.rint(cx + dx / dist * edge).astype(np.int64)
@@ -300,19 +300,23 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # from the crop as it is: where they can be left out by their grey, they are.
             crops = crops + [darker] if mark.kind == SEAL else [darker]
         elif mark.kind == SEAL:
-            # As dark as print, the seal leaves no grey to keep the letters it crosses by: where a stroke runs
-            # across a ring, the ring stays (``_crossed``; "Trần" under its lower edge was cut to "TP”").
-            crops = [np.where(rings & ~_crossed(crop < 128, found), np.uint8(255), crop)]
-            # Its lettering stays between the whitened rings and glues itself to the words it crosses: the
-            # signer's name under the seal's edge read as "©4„e32vũ'Bình Phú". With the whole disk whitened, what
-            # lies beside it reads alone ("Vũ Bình Phú"); what lies inside is lost to this read, as to the first.
+            # As dark as print, the seal's lettering stays between its whitened rings and glues itself to the
+            # words it crosses: the signer's name under the seal's edge read as "©4„e32vũ'Bình Phú". With the
+            # whole disk whitened, what lies beside it reads alone ("Vũ Bình Phú"); what lies inside is lost to
+            # this read, as it is to the first.
             crops.append(np.where(found.disk, np.uint8(255), crop))
             out.append(Covered(x0, y0, crops, mark.kind))
-            # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with
-            # the rings' remains around it) give way to the line's own read.
+            # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with the
+            # rings' remains around it) give way to the line's own read. There the seal leaves no grey to keep the
+            # letters its rings cross by: where a stroke runs across a ring, the ring stays (``_crossed``; "Trần"
+            # was cut to "TP”"). (Over the title's lines at the seal's top, a ring kept so glued their
+            # letters to the lettering: "KT. CHỦ TỊCH" read "TỊCH".)
             name = _name_line((crop < 128) & ~found.disk, mark.top + mark.height // 2 - y0, word_h)
             if name is not None:
-                out.append(Covered(x0, y0 + name[0], [crops[0][name[0]:name[1]]], mark.kind))
+                top, bottom = name
+                line = crop[top:bottom]
+                out.append(Covered(x0, y0 + top, [np.where(rings[top:bottom] & ~_crossed(line < 128, found, top),
+                                                           np.uint8(255), line)], mark.kind))
             continue
         out.append(Covered(x0, y0, crops, mark.kind))
     return out
