@@ -20,6 +20,7 @@ from statistics import median
 import numpy as np
 
 from domain.text import fold
+from ocr.correct.syllables import is_syllable
 from ocr.layout import is_garbage
 from ocr.marks import Mark, set_aside
 from ocr.words import Word
@@ -32,6 +33,7 @@ _SPANNED = 0.5  # a page word covered goes when the words read again span this s
 # … and carry as many digits where it has a number: two digits, or one not run into letters ("Thôn5,", not the
 # P of "5CTUBND")
 _NUMBER = re.compile(r"\d\d|\d(?![^\W\d_])")
+_PUNCTUATION = ".,;:!?\"'()“”‘’"
 
 
 def letters(w: Word) -> bool:
@@ -98,9 +100,11 @@ def add_read(words: list[Word], reads: list[tuple[int, int, list[Word]]], most: 
 
 def _fuller(w: Word, v: Word) -> bool:
     """Does ``w`` (read again) spell the page's word ``v`` with letters before it, the first ones the page's read
-    lost however surely it read the rest ("uynh" for "Huỳnh", "e" for "Lê": a seal's ring ran through them)?"""
+    lost however surely it read the rest ("uynh" for "Huỳnh", "e" for "Lê": a seal's ring ran through them)? Only
+    as a Vietnamese syllable: a stroke read as a letter before a word ("Jđạt" for "Đạt") is none."""
     again, page = fold(w.text), fold(v.text)
-    return bool(page) and len(again) > len(page) and again.endswith(page) and again[:-len(page)].isalpha()
+    return (bool(page) and len(again) > len(page) and again.endswith(page) and again[:-len(page)].isalpha()
+            and is_syllable(w.text.strip(_PUNCTUATION)))
 
 
 def _reach(v: Word, read: list[Word]) -> int:

@@ -52,6 +52,10 @@ def test_a_word_read_again_with_the_first_letters_the_page_lost_replaces_it_howe
     assert [w.text for w in add_read([_w("Thanh", 0.95, 100, 90)], [(0, 0, [_w("Thanh,", 0.96, 100, 95)])])] \
         == ["Thanh"]
     assert [w.text for w in add_read([_w("Hân", 0.95, 100, 60)], [(0, 0, [_w("Hạnh", 0.96, 100, 70)])])] == ["Hân"]
+    # Nor a stroke read as a letter before it: no syllable.
+    assert [w.text for w in add_read([_w("Đạt", 0.95, 100, 60)], [(0, 0, [_w("Jđạt", 0.96, 90, 70)])])] == ["Đạt"]
+    assert [w.text for w in add_read([_w("uynh,", 0.95, 130, 95)], [(0, 0, [_w("Huỳnh,", 0.96, 100, 125)])])] \
+        == ["Huỳnh,"]
 
 
 def test_a_confident_page_word_much_wider_stays_whole():
