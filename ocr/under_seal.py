@@ -120,9 +120,7 @@ def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> _Rings | None:
     # Share of each whole radius's pixels that are ink, in one pass over the crop.
     share = np.bincount(rad.ravel(), weights=ink.ravel()) / np.maximum(1, np.bincount(rad.ravel()))
     rings = np.flatnonzero(share >= _INKED)
-    # (The circle found may be the one round the seal's star, about half the outer ring's radius, where the crop
-    # cuts the seal's top: the rings out to twice it are the seal's.)
-    rings = rings[(rings >= 0.3 * r) & (rings <= 2 * r)]
+    rings = rings[(rings >= 0.3 * r) & (rings <= 1.15 * r)]
     if not len(rings):
         return None
     wide = np.zeros(len(share) + 1, bool)

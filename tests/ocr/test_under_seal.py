@@ -357,17 +357,3 @@ def test_the_letters_a_dark_seals_ring_crosses_keep_their_ink_in_the_name_line()
     kept = on_ring & (strip < 128)
     assert 10 <= kept.sum() <= 0.1 * on_ring.sum(), (kept.sum(), on_ring.sum())  # "yễ" crossing the ring's arc
     assert not (ring & (seal.crops[0][top:top + strip.shape[0]] < 128)).any()
-
-
-def test_the_outer_ring_is_whitened_when_the_circle_found_is_an_inner_one():
-    """A seal's box cut at its top (the page's ink joined it to the title above) makes a crop in which the
-    circle found is the one round its star, about half the outer ring's radius: the rings out to twice it are
-    the seal's, and whitened."""
-    m = Mark(SEAL, 250, 150, 320, 230, 1.0)
-    [seal] = covered_crops(_block(), [m])
-    cx, cy = CENTRE
-    lower_left = [(int(cy + RING * np.sin(a)) - seal.top, int(cx + RING * np.cos(a)) - seal.left)
-                  for a in np.linspace(np.pi / 2 + 0.2, np.pi - 0.2, 30)]
-    page = _block()
-    assert sum(page[y + seal.top, x + seal.left] < 128 for y, x in lower_left) >= 25
-    assert sum(seal.crops[0][y, x] < 128 for y, x in lower_left) <= 3
