@@ -17,7 +17,6 @@ from samples.ink import stamp_mask
 
 W, H = 1650, 700
 SEAL_AT, DIAMETER = (250, 60), 300
-CENTRE, RING = (410, 220), 148  # the seal's centre on the page, its outer ring's radius
 TITLE = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
 
