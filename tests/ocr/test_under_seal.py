@@ -37,6 +37,15 @@ def _block(seal: bool = True, shade: int = 20) -> np.ndarray:
     return page
 
 
+def _name_under_the_seal(shade: int = 20) -> np.ndarray:
+    """The block with the signer's name moved up under the seal's lower half, its first word under the ring."""
+    page = _block(shade=shade)
+    page[540:620] = 255
+    name = Image.new("L", (W, H), 255)
+    ImageDraw.Draw(name).text((430, 310), "Nguyễn Văn Bình", font=font("serif-bold", 34), fill=10)
+    return np.minimum(page, np.array(name))
+
+
 def _seal() -> Mark:
     return Mark(SEAL, SEAL_AT[0], SEAL_AT[1], DIAMETER + 20, DIAMETER + 20, 1.0)
 
@@ -158,11 +167,7 @@ def test_a_seal_as_dark_as_print_is_also_read_with_its_disk_whitened():
     """As dark as print, the seal's lettering stays between its whitened rings and glues itself to the words it
     crosses; a second crop with the whole disk whitened reads what lies beside it. Here the title's second line
     and the name whose first word the lettering crosses: without that crop "TỊCH" is lost."""
-    page = _block()
-    page[540:620] = 255  # the name moved up, under the seal's edge
-    name = Image.new("L", (W, H), 255)
-    ImageDraw.Draw(name).text((430, 310), "Nguyễn Văn Bình", font=font("serif-bold", 34), fill=10)
-    page = np.minimum(page, np.array(name))
+    page = _name_under_the_seal()
     m = _seal()
     (x0, y0, crops, _), *_lines = covered_crops(page, [m])
     assert len(crops) == 2
@@ -307,16 +312,6 @@ def test_a_seal_crop_cuts_no_word_of_a_line_running_past_it():
     name = Word("Nguyễn", 0.95, 430, 565, 120, 36, 3, 1)
     text = " ".join(w.text for w in read_covered(page, [name], [_seal()], "vie", time.monotonic() + 60, 200))
     assert "nhiệm" in text, text
-
-
-
-def _name_under_the_seal(shade: int = 20) -> np.ndarray:
-    """The block with the signer's name moved up under the seal's lower half, its first word under the ring."""
-    page = _block(shade=shade)
-    page[540:620] = 255
-    name = Image.new("L", (W, H), 255)
-    ImageDraw.Draw(name).text((430, 310), "Nguyễn Văn Bình", font=font("serif-bold", 34), fill=10)
-    return np.minimum(page, np.array(name))
 
 
 def test_a_line_under_a_dark_seals_middle_is_also_read_alone():
