@@ -71,6 +71,7 @@ _BESIDE = 0.05  # a stamp's crop reaches this share of the page width either sid
 _FRAME = 8  # pixels either side of a stamp's box where its (perhaps tilted) frame lies
 _SMALLEST = 40  # pixels: a seal's crop smaller than this either way holds no ring (a seal is ≈ 300 at 200 dpi)
 _INKED = 0.5  # a radius inked along this share of its circle is a ring
+_NEAR, _FAR = 1.15, 2.0  # … within this many times the circle found (a seal paler than print; one as dark)
 # A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
 _DOUBTFUL = 0.75
@@ -105,27 +106,36 @@ class _Rings(NamedTuple):
 
 
 def _rings(crop: np.ndarray, ink: np.ndarray | None = None) -> _Rings | None:
-    """The seal's rings in ``crop``; None when no ring is found. ``ink``: what is ink in the crop (default:
-    darker than mid grey)."""
+    """The seal's rings in ``crop``, within 1.15 of the circle found; None when no ring is found. ``ink``: what is
+    ink in the crop (default: darker than mid grey)."""
+    return _ring_sets(crop, ink, (_NEAR,))[0]
+
+
+def _ring_sets(crop: np.ndarray, ink: np.ndarray | None, reaches: tuple[float, ...]) -> list[_Rings | None]:
+    """The seal's rings in ``crop`` out to each of ``reaches`` times the radius of the circle found (one search)."""
     h, w = crop.shape
     ink = crop < 128 if ink is None else ink
     circles = cv2.HoughCircles(cv2.GaussianBlur(np.where(ink, 255, 0).astype(np.uint8), (5, 5), 1.5),
                                cv2.HOUGH_GRADIENT, dp=1, minDist=h, param1=100, param2=30,
                                minRadius=int(0.3 * h), maxRadius=int(0.6 * h))
     if circles is None:
-        return None
+        return [None] * len(reaches)
     cx, cy, r = (float(v) for v in circles[0][0])
     yy, xx = np.mgrid[:h, :w]
     rad = np.rint(np.hypot(xx - cx, yy - cy)).astype(np.int32)
     # Share of each whole radius's pixels that are ink, in one pass over the crop.
     share = np.bincount(rad.ravel(), weights=ink.ravel()) / np.maximum(1, np.bincount(rad.ravel()))
-    rings = np.flatnonzero(share >= _INKED)
-    rings = rings[(rings >= 0.3 * r) & (rings <= 1.15 * r)]
-    if not len(rings):
-        return None
-    wide = np.zeros(len(share) + 1, bool)
-    wide[rings] = wide[rings - 1] = wide[rings + 1] = True
-    return _Rings(wide[rad], rad <= rings.max() + 1, wide, (cx, cy))
+    inked = np.flatnonzero(share >= _INKED)
+    out: list[_Rings | None] = []
+    for reach in reaches:
+        rings = inked[(inked >= 0.3 * r) & (inked <= reach * r)]
+        if not len(rings):
+            out.append(None)
+            continue
+        wide = np.zeros(len(share) + 1, bool)
+        wide[rings] = wide[rings - 1] = wide[rings + 1] = True
+        out.append(_Rings(wide[rad], rad <= rings.max() + 1, wide, (cx, cy)))
+    return out
 
 
 def _crossed(ink: np.ndarray, rings: _Rings, top: int = 0) -> np.ndarray:
@@ -282,17 +292,20 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
         x0, x1 = _between_words(img, x0, y0, y1, -1, space), _between_words(img, x1, y0, y1, 1, space)
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:
-            found = _rings(crop)
-            if found is None:  # washed out with its colour: the title's lines it crossed, read as one block
+            found, far = _ring_sets(crop, None, (_NEAR, _FAR))
+            if far is None:  # washed out with its colour: the title's lines it crossed, read as one block
                 out.append(Covered(x0, y0, [crop], mark.kind))
                 continue
-            rings = found.mask
+            rings = (found or far).mask
             crops = [np.where(rings, np.uint8(255), crop)]
         else:
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
             crops = [crop]
         dark = print_level(grey) if dark is None else dark
         darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark, mark.kind)
+        if mark.kind == SEAL and darker is not None and found is None:
+            out.append(Covered(x0, y0, [crop], mark.kind))  # paler than print, its rings as far as 1.15: washed
+            continue
         if darker is not None:
             # A stamp's own words ("Số:", "Ngày:", its office's name) are printed upright and read surely
             # from the crop as it is: where they can be left out by their grey, they are.
@@ -301,8 +314,11 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # As dark as print, the seal's lettering stays between its whitened rings and glues itself to the
             # words it crosses: the signer's name under the seal's edge read as "©4„e32vũ'Bình Phú". With the
             # whole disk whitened, what lies beside it reads alone ("Vũ Bình Phú"); what lies inside is lost to
-            # this read, as it is to the first.
-            crops.append(np.where(found.disk, np.uint8(255), crop))
+            # this read, as it is to the first. Its rings are looked for out to twice the circle found (the one
+            # round its star, where the seal's box cuts its top: "Lê Thanh Thuận"'s outer ring lay at 1.4×); a
+            # paler seal's only to 1.15× (further, they took in a colour page's date line beside the seal).
+            found = far
+            crops = [np.where(found.mask, np.uint8(255), crop), np.where(found.disk, np.uint8(255), crop)]
             out.append(Covered(x0, y0, crops, mark.kind))
             # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with the
             # rings' remains around it) give way to the line's own read. There the seal leaves no grey to keep the
@@ -313,8 +329,8 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             if name is not None:
                 top, bottom = name
                 line = crop[top:bottom]
-                out.append(Covered(x0, y0 + top, [np.where(rings[top:bottom] & ~_crossed(line < 128, found, top),
-                                                           np.uint8(255), line)], mark.kind))
+                kept = found.mask[top:bottom] & ~_crossed(line < 128, found, top)
+                out.append(Covered(x0, y0 + top, [np.where(kept, np.uint8(255), line)], mark.kind))
             continue
         out.append(Covered(x0, y0, crops, mark.kind))
     return out

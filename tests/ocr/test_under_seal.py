@@ -351,3 +351,19 @@ def test_the_letters_a_dark_seals_ring_crosses_keep_their_ink_in_the_name_line()
     kept = on_ring & (strip < 128)
     assert 10 <= kept.sum() <= 0.1 * on_ring.sum(), (kept.sum(), on_ring.sum())  # "yễ" crossing the ring's arc
     assert not (ring & (seal.crops[0][top:top + strip.shape[0]] < 128)).any()
+
+
+def test_a_dark_seals_outer_ring_is_whitened_when_the_circle_found_is_an_inner_one():
+    """A seal's box cut at its top (its ink joined to the title above) makes a crop in which the circle found is
+    the one round its star, about half the outer ring's radius: a seal as dark as print has its rings whitened out
+    to twice it ("Lê Thanh Thuận"'s outer ring, at 1.4×, joined to the L). A paler seal's only to 1.15×: further,
+    they took in a colour page's date line beside the seal."""
+    centre, ring = (410, 220), 148  # the seal's centre on the page, its outer ring's radius
+    m = Mark(SEAL, 250, 150, 320, 230, 1.0)
+    for shade, whitened in ((20, True), (110, False)):
+        page = _block(shade=shade)
+        seal, *_ = covered_crops(page, [m])
+        lower_left = [(int(centre[1] + ring * np.sin(a)) - seal.top, int(centre[0] + ring * np.cos(a)) - seal.left)
+                      for a in np.linspace(np.pi / 2 + 0.2, np.pi - 0.2, 30)]
+        assert sum(page[y + seal.top, x + seal.left] < 128 for y, x in lower_left) >= 25
+        assert (sum(seal.crops[0][y, x] < 128 for y, x in lower_left) <= 3) == whitened
