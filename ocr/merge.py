@@ -22,7 +22,7 @@ import numpy as np
 from domain.text import fold
 from ocr.correct.syllables import is_syllable
 from ocr.layout import is_garbage
-from ocr.marks import Mark, set_aside
+from ocr.marks import PUNCT, Mark, set_aside
 from ocr.words import Word
 
 CONFIDENT = 0.6  # a word read again below this is a mark's lettering, a ring's remains or garbage
@@ -33,7 +33,6 @@ _SPANNED = 0.5  # a page word covered goes when the words read again span this s
 # … and carry as many digits where it has a number: two digits, or one not run into letters ("Thôn5,", not the
 # P of "5CTUBND")
 _NUMBER = re.compile(r"\d\d|\d(?![^\W\d_])")
-_PUNCTUATION = ".,;:!?\"'()“”‘’"
 
 
 def letters(w: Word) -> bool:
@@ -104,7 +103,7 @@ def _fuller(w: Word, v: Word) -> bool:
     as a Vietnamese syllable: a stroke read as a letter before a word ("Jđạt" for "Đạt") is none."""
     again, page = fold(w.text), fold(v.text)
     return (bool(page) and len(again) > len(page) and again.endswith(page) and again[:-len(page)].isalpha()
-            and is_syllable(w.text.strip(_PUNCTUATION)))
+            and is_syllable(w.text.strip(PUNCT)))
 
 
 def _reach(v: Word, read: list[Word]) -> int:

@@ -292,18 +292,19 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
         x0, x1 = _between_words(img, x0, y0, y1, -1, space), _between_words(img, x1, y0, y1, 1, space)
         crop = img[y0:y1, x0:x1]
         if mark.kind == SEAL:
-            found, far = _ring_sets(crop, None, (_NEAR, _FAR))
+            ink = crop < 128
+            near, far = _ring_sets(crop, ink, (_NEAR, _FAR))
             if far is None:  # washed out with its colour: the title's lines it crossed, read as one block
                 out.append(Covered(x0, y0, [crop], mark.kind))
                 continue
-            rings = (found or far).mask
+            rings = (near or far).mask
             crops = [np.where(rings, np.uint8(255), crop)]
         else:
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)
             crops = [crop]
         dark = print_level(grey) if dark is None else dark
         darker = darker_than_mark(grey[y0:y1, x0:x1], rings, dark, mark.kind)
-        if mark.kind == SEAL and darker is not None and found is None:
+        if mark.kind == SEAL and darker is not None and near is None:
             out.append(Covered(x0, y0, [crop], mark.kind))  # paler than print, its rings as far as 1.15: washed
             continue
         if darker is not None:
@@ -317,19 +318,18 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # this read, as it is to the first. Its rings are looked for out to twice the circle found (the one
             # round its star, where the seal's box cuts its top: "Lê Thanh Thuận"'s outer ring lay at 1.4×); a
             # paler seal's only to 1.15× (further, they took in a colour page's date line beside the seal).
-            found = far
-            crops = [np.where(found.mask, np.uint8(255), crop), np.where(found.disk, np.uint8(255), crop)]
+            crops = [np.where(far.mask, np.uint8(255), crop), np.where(far.disk, np.uint8(255), crop)]
             out.append(Covered(x0, y0, crops, mark.kind))
             # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with the
             # rings' remains around it) give way to the line's own read. There the seal leaves no grey to keep the
             # letters its rings cross by: where a stroke runs across a ring, the ring stays (``_crossed``; "Trần"
             # was cut to "TP”"). (Over the title's lines at the seal's top, a ring kept so glued their
             # letters to the lettering: "KT. CHỦ TỊCH" read "TỊCH".)
-            name = _name_line((crop < 128) & ~found.disk, mark.top + mark.height // 2 - y0, word_h)
+            name = _name_line(ink & ~far.disk, mark.top + mark.height // 2 - y0, word_h)
             if name is not None:
                 top, bottom = name
                 line = crop[top:bottom]
-                kept = found.mask[top:bottom] & ~_crossed(line < 128, found, top)
+                kept = far.mask[top:bottom] & ~_crossed(ink[top:bottom], far, top)
                 out.append(Covered(x0, y0 + top, [np.where(kept, np.uint8(255), line)], mark.kind))
             continue
         out.append(Covered(x0, y0, crops, mark.kind))
@@ -346,11 +346,14 @@ def _name_line(ink: np.ndarray, below: int, height: float) -> tuple[int, int] | 
     mid = top + h / 2
     letter = np.flatnonzero((h >= 0.3 * height) & (h <= 1.5 * height) & (w <= 2 * height) & (mid > below))
     lines: list[list[int]] = []
+    bottom = -1  # the line so far reaches down to here
     for k in letter[np.argsort(mid[letter])]:  # top to bottom: a letter whose middle is in the line joins it
-        if lines and mid[k] <= max(top[j] + h[j] for j in lines[-1]):
+        if lines and mid[k] <= bottom:
             lines[-1].append(k)
+            bottom = max(bottom, top[k] + h[k])
         else:
             lines.append([k])
+            bottom = top[k] + h[k]
     for line in reversed(lines):
         if len(line) >= 3 and max(x[line] + w[line]) - min(x[line]) >= 2.5 * height:
             pad = int(height / 3)
