@@ -33,7 +33,7 @@ import numpy as np
 
 from domain.text import fold
 from ocr import blanks, preprocess
-from ocr.components import components
+from ocr.components import band_stats, components
 from ocr.correct.syllables import NUMBER_CORE
 
 SEAL, STAMP, SIGNATURE, HANDWRITING = "seal", "stamp", "signature", "handwriting"
@@ -457,9 +457,9 @@ def _strokes(binary: np.ndarray, span: int, vertical: bool) -> list[tuple[float,
     """The straight thin strokes of ``binary`` (0/1): (position across, start, end along). Pieces at least ``span``
     long (a letter's strokes are shorter), joined where one follows another in line less than ``span`` on (a
     frame the threshold wore through), a little askew (a stamp is seldom set square)."""
-    n, _, stats, _ = components(_straight(binary * 255, span, vertical, _TILT))
+    stats = band_stats(_straight(binary * 255, span, vertical, _TILT), vertical)  # (sorted below: any order)
     pieces = sorted(((y, y + h, x + w / 2) if vertical else (x, x + w, y + h / 2))
-                    for x, y, w, h, area in stats[1:n].tolist() if area < _STROKE * (h if vertical else w))
+                    for x, y, w, h, area in stats.tolist() if area < _STROKE * (h if vertical else w))
     chains: list[_Chain] = []
     for start, end, across in pieces:
         chain = next((c for c in chains if abs(c.acrosses[-1] - across) <= _TILT and start - c.end <= span), None)
