@@ -8,13 +8,14 @@ found on the page be lost; here the check is made in the image read, whatever th
 
 * the ink's connected pieces of a letter's size (0.3 to 2 of the page's word height tall, at most 4 wide, not a
   speck) whose middle no confident word's box holds, and no seal, stamp, signature or handwriting's;
-* such pieces side by side on one line (less than 0.8 of a word height apart), four of them at least over two and
-  a half word heights, are a piece of line the page's read lacks; inside one cell of a ruled table, two are, or
-  one a word height wide (a register's number "369" or gender "Nữ", lost on a shaded page's dark side, a bold
-  number's digits run into one piece: the cell's rules say it is a value, where on open paper so short a piece
-  may be specks); and one piece or more just past a label that asks for a number ("Trang số:"), read as digits
-  from the label's end (alone, the thin "1" of "Trang số: 1" lost by the page's read reads "1"; with its label,
-  "I.");
+* such pieces side by side on one line (less than 0.8 of a word height apart), four letters at least over two and
+  a half word heights, are a piece of line the page's read lacks (on open paper a piece counts as the letters its
+  width holds, one a 0.6 word height: a dark copy's toner runs a bold name's letters together, "Lê Thế Chính" in
+  three pieces); inside one cell of a ruled table, two pieces are, or one a word height wide (a register's number
+  "369" or gender "Nữ", lost on a shaded page's dark side, a bold number's digits run into one piece: the cell's rules
+  say it is a value, where on open paper so short a piece may be specks); and one piece or more just past a label that
+  asks for a number ("Trang số:"), read as digits from the label's end (alone, the thin "1" of "Trang số: 1" lost by
+  the page's read reads "1"; with its label, "I.");
 * each piece is widened to the whole confident words it touches (no word cut, and context for the language model),
   the pieces are stacked and read by one Tesseract run (``ocr.reread.stack_boxes``, psm 6), and the sure words read
   there that the page lacks, or read less surely, are put on their lines at their own confidence
@@ -53,6 +54,7 @@ _WIDEST = 4.0  # … and its width at most (a rule's remains or a frame is wider
 _SMALLEST = 0.03  # … and its ink at least this many square word heights (a toner speck has less)
 _NEAR = 0.8  # letters of one line stand less than this many word heights apart
 _LETTERS = 4  # a piece of line has this many letters at least …
+_LETTER_WIDE = 0.6  # (a piece of ink holds one letter for each this many word heights of its width)
 _WIDE = 2.5  # … and is this many word heights wide at least
 _CELL_LETTERS = 2  # … or, inside one cell of a ruled table, has this many
 _CELL_WIDE = 1.0  # … or one this many word heights wide (a bold number's digits run into one piece: "384")
@@ -115,9 +117,13 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
     # Where a number is asked for ("Trang số:", "Quyển số:"), its right: a page's number may be one thin "1".
     asks = [(w.left + w.width, w.top + w.height / 2) for w in sure if _ASKS_NUMBER.fullmatch(fold(w.text))]
     least = 1 if ys or asks else _LETTERS  # (a value alone in a cell may be one piece: the checks below)
-    if len(letter) < least:
-        return [], [], []
     lx, ly, lw, lh, mid = lx[letter], ly[letter], lw[letter], lh[letter], cy[letter] // _QUARTER
+    # On open paper a piece counts as the letters its width holds: a dark copy's toner ran a bold signer's name
+    # together, "Lê Thế Chính" three pieces, and the line was lost. (In a ruled table a bold number run into one
+    # piece is a cell's value already, below; counted so, a register's "325" was read again as "3425".)
+    held = np.ones(len(lw), int) if ys else np.maximum(1, lw // (_LETTER_WIDE * h)).astype(int)
+    if held.sum() < least:
+        return [], [], []
     # Letters of one line run together across their gaps, and lines stay apart: each letter's middle row, drawn
     # at a quarter of the size (a letter is a few pixels there, a line's pitch ten), joined across 0.8 word
     # heights and a row up or down (a capital's middle sits higher than a small letter's).
@@ -128,7 +134,7 @@ def unread_boxes(img: np.ndarray, words: list[Word], marks: list[Mark],
     n, runs = cv2.connectedComponents(cv2.dilate(rows, np.ones((3, max(1, join // _QUARTER)), np.uint8)),
                                       connectivity=8)
     run = runs[mid, lx // _QUARTER]
-    letters_in = np.bincount(run, minlength=n)
+    letters_in = np.bincount(run, weights=held, minlength=n).astype(int)
     x0s, y0s = np.full(n, img.shape[1]), np.full(n, img.shape[0])
     x1s, y1s = np.zeros(n, int), np.zeros(n, int)
     np.minimum.at(x0s, run, lx)

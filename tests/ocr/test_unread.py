@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 
+import cv2
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
 import ocr.unread as unread
+from ocr.components import components
 from ocr.marks import SIGNATURE, Mark
 from ocr.preprocess import Rules
 from ocr.tesseract import run_tesseract
@@ -47,6 +49,18 @@ def test_a_line_the_read_left_out_is_read_again_on_its_place(listed):
     page, words = listed
     out = read_unread(page, _without(words, 3), [], "vie", time.monotonic() + 60, 200)
     assert [" ".join(w.text for w in ln) for ln in lines_of(out)] == LINES
+
+
+def test_a_bold_line_whose_letters_ran_together_is_read_again(listed):
+    """A dark copy's toner runs a bold line's letters together: the signer's name "Lê Thế Chính" was three pieces
+    of ink, fewer than a line's four letters, and was lost. A piece counts as the letters its width holds."""
+    page, words = listed
+    name = Image.new("L", (page.shape[1], 80), 255)
+    ImageDraw.Draw(name).text((400, 10), "Lê Thế Chính", font=font("serif-bold", 34), fill=15)
+    name = cv2.erode(np.array(name), np.ones((4, 4), np.uint8))
+    assert components((name < 128).astype(np.uint8))[0] == 1 + 3
+    out = read_unread(np.vstack([page, name]), words, [], "vie", time.monotonic() + 60, 200)
+    assert page_text(out).splitlines() == LINES + ["Lê Thế Chính"]
 
 
 def test_a_page_read_whole_is_not_read_again(listed, monkeypatch):
