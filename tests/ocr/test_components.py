@@ -47,8 +47,10 @@ def test_band_stats_are_the_whole_images(seed, vertical):
         x, y = int(rng.integers(0, 500)), int(rng.integers(0, 700))
         w, h = (int(v) for v in rng.integers(1, (90, 8)))
         cv2.rectangle(page, (x, y), (x + w, y + h), 255, -1)
-    page[:, -1] = 255
+    page[300:310, -1] = 255
     page = page.T.copy() if vertical else page
+    lines = np.flatnonzero(page.any(axis=0 if vertical else 1))
+    assert np.count_nonzero(np.diff(lines) > 1) >= 5  # bands apart, not one
     n, _, stats, _ = cv2.connectedComponentsWithStats(page, connectivity=8)
     got = band_stats(page, vertical)
     assert got.shape == (n - 1, 5)
