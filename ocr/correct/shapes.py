@@ -102,16 +102,21 @@ def join_numbers(tokens: list[str]) -> list[str]:
 
 
 _WORD_THEN_NUMBER = re.compile(r"^([^\W\d_]{2,})(\d+[,.;:]?)$")
+_MARK_THEN_TITLE = re.compile(r"^([A-Z]{2,3})\.[^\W\d_]")
 
 
 def split_points(tokens: list[str], known) -> dict[int, int]:
     """Token index → where to cut it: a known word run into a number ("năm2026" → "năm" "2026", "Thôn2"). Only
-    a word not in capitals (short capital codes run into digits are serial numbers: "CH14374", "BE595000")."""
+    a word not in capitals (short capital codes run into digits are serial numbers: "CH14374", "BE595000"). And
+    a signer's authority mark run into the title after it ("TM.ỦY" → "TM." "ỦY"): glued, the title's first word
+    lost its context, and "TM.ỦY BAN" was corrected to "BẠN"."""
     out = {}
     for i, t in enumerate(tokens):
         m = _WORD_THEN_NUMBER.match(t)
         if m and not m.group(1).isupper() and known(m.group(1).lower()):
             out[i] = len(m.group(1))
+        elif (m := _MARK_THEN_TITLE.match(t)) and m.group(1) in _SIGNING_FOR and t[m.end(1) + 1:].isupper():
+            out[i] = m.end(1) + 1
     return out
 
 

@@ -76,6 +76,21 @@ def test_word_run_into_a_number_cut(read, fixed):
     assert correct_text(read) == fixed
 
 
+@pytest.mark.parametrize("read, fixed", [
+    ("TM.ỦY BAN NHÂN DÂN", "TM. ỦY BAN NHÂN DÂN"),
+    ("KT.CHỦ TỊCH", "KT. CHỦ TỊCH"),
+    ("TUQ.GIÁM ĐỐC", "TUQ. GIÁM ĐỐC"),
+])
+def test_an_authority_mark_run_into_the_title_cut(read, fixed):
+    """Glued to its mark, the title's first word loses its context in the model ("TM.ỦY BAN" corrected to "BẠN")."""
+    assert correct_text(read) == fixed
+
+
+@pytest.mark.parametrize("text", ["TL.Chủ tịch", "V.I.P", "ĐT.VN", "TM.", "Q.1"])
+def test_other_points_inside_a_word_kept(text):
+    assert correct_text(text) == text
+
+
 @pytest.mark.parametrize("text", ["CH14374", "BE595000", "GCN123", "xyzq12"])
 def test_codes_run_into_numbers_kept(text):
     assert correct_text(text) == text
