@@ -297,7 +297,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             if far is None:  # washed out with its colour: the title's lines it crossed, read as one block
                 out.append(Covered(x0, y0, [crop], mark.kind))
                 continue
-            rings = (near or far).mask
+            rings = (near if near is not None else far).mask
             crops = [np.where(rings, np.uint8(255), crop)]
         else:
             rings = stamp_frame(crop.shape, mark.left - x0, mark.top - y0, mark.width, mark.height)

@@ -102,7 +102,7 @@ def join_numbers(tokens: list[str]) -> list[str]:
 
 
 _WORD_THEN_NUMBER = re.compile(r"^([^\W\d_]{2,})(\d+[,.;:]?)$")
-_MARK_THEN_TITLE = re.compile(r"^([A-Z]{2,3})\.[^\W\d_]")
+_MARK_THEN_TITLE = re.compile(rf"^(?:{'|'.join(sorted(_SIGNING_FOR))})\.(?=[^\W\d_])")  # "TM.ỦY": cut after "."
 
 
 def split_points(tokens: list[str], known) -> dict[int, int]:
@@ -115,8 +115,8 @@ def split_points(tokens: list[str], known) -> dict[int, int]:
         m = _WORD_THEN_NUMBER.match(t)
         if m and not m.group(1).isupper() and known(m.group(1).lower()):
             out[i] = len(m.group(1))
-        elif (m := _MARK_THEN_TITLE.match(t)) and m.group(1) in _SIGNING_FOR and t[m.end(1) + 1:].isupper():
-            out[i] = m.end(1) + 1
+        elif (m := _MARK_THEN_TITLE.match(t)) and t[m.end():].isupper():
+            out[i] = m.end()
     return out
 
 
