@@ -166,7 +166,7 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     lines = [kept for line in lines_of(words)
              if (kept := [w for w in line if (not is_garbage(w, height) or _stretched(w, line, height)
                                               or _list_dash(w, line, height)) and not _doubled(w, line)])]
-    lines, rows = _across(stamps, [part for line in _read_twice(lines) for part in _unmerged(line)], height)
+    lines, rows = _across(stamps, [part for line in _read_twice(lines) for part in _unmerged(line)], height, grey)
     lines = _in_place(lines)
     words = [w for line in lines for w in line]
     if len(lines) < 2:
@@ -268,17 +268,19 @@ def _letters(w: Word) -> int:
     return sum(ch.isalnum() for ch in w.text)
 
 
-def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]], height: float
-            ) -> tuple[list[list[Word]], set[int]]:
-    """Lines of one printed row that a stamp cut in two made one, left to right. A receipt stamp put over a
-    paragraph's first lines (its frame and labels as dark as the print on a photocopy) parts each row into what
-    lies left of it and what lies right, which Tesseract read as lines of their own, each side's in a block of its
-    own: the left side's rows, then the right side's ("May / hiện, bi / tất cả sinh / thức vào băng. / … đó đã
-    không xảy ra."). Two lines are one row where their middles stand within half a word's height, side by side
-    with a stamp's box across the gap between them and over the row. Also the ids of the lines joined: each is one
-    piece (the gaps the stamp left in it are no columns' gutter)."""
+def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]], height: float,
+            grey: np.ndarray | None = None) -> tuple[list[list[Word]], set[int]]:
+    """Lines of one printed row that a stamp or a smudge cut in two made one, left to right. A receipt stamp put
+    over a paragraph's first lines (its frame and labels as dark as the print on a photocopy) parts each row into
+    what lies left of it and what lies right, which Tesseract read as lines of their own, each side's in a block of
+    its own: the left side's rows, then the right side's ("May / hiện, bi / tất cả sinh / thức vào băng. / … đó đã
+    không xảy ra."). A photocopier's toner blot in a paragraph does the same ("3. Có một cặp vì / Trong nội ô,
+    cùng với / mới sinh được…"). Two lines are one row where their middles stand within half a word's height,
+    side by side with a stamp's box across the gap between them and over the row, or ink on ``grey`` (the page
+    read) filling it (``_inked``: a column's gutter is paper). Also the ids of the lines joined: each is one piece
+    (the gaps the stamp or blot left in it are no columns' gutter)."""
     rows: set[int] = set()
-    if not stamps:
+    if not stamps and grey is None:
         return lines, rows
     out: list[list[Word]] = []
     for line in lines:
@@ -286,7 +288,8 @@ def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]]
         a, b = _span(line)
         # (a speck read as "`" beside the stamp is no part of a row)
         joined = next((o for o in out if _is_text(o) and abs(median(w.top + w.height / 2 for w in o) - middle)
-                       < height / 2 and any(_bridges(s, _span(o), (a, b), middle) for s in stamps)), None) \
+                       < height / 2 and (any(_bridges(s, _span(o), (a, b), middle) for s in stamps)
+                                         or _blotted(grey, o, line))), None) \
             if _is_text(line) else None
         if joined is None:
             out.append(list(line))
@@ -295,6 +298,12 @@ def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]]
             joined.sort(key=lambda w: w.left)
             rows.add(id(joined))
     return out, rows
+
+
+def _blotted(grey: np.ndarray | None, x: list[Word], y: list[Word]) -> bool:
+    """Do lines ``x`` and ``y`` stand side by side with ink between them on ``grey`` (``_inked``)?"""
+    (a0, a1), (b0, b1) = sorted((_span(x), _span(y)))
+    return grey is not None and a1 < b0 and _inked(grey, x + y, a1, b0)
 
 
 def _bridges(stamp: tuple[int, int, int, int], x: tuple[int, int], y: tuple[int, int], middle: float) -> bool:

@@ -608,6 +608,33 @@ def test_rows_whose_words_under_a_smudge_were_lost_stay_rows():
     assert read(smudged) == rows
 
 
+def test_rows_a_blot_parted_into_two_blocks_are_read_whole():
+    """A toner blot in a paragraph (a generated black-and-white photocopy, dev seed 2203, page 10): Tesseract read
+    the rows' words left of it as a block, then those right of it ("3. Có một cặp vì / Trong nội ô, cùng với / mới
+    sinh được một mụn con trai…"). Two lines side by side on one row with ink filling the gap between them are one
+    row, as where a stamp's box parts them; with paper between, they are two columns and stay so."""
+    body = "Phòng Kinh tế phối hợp với Chi nhánh Văn phòng đăng ký đất đai kiểm"
+    left = ["3. Có một cặp", "Trong nội ô, cùng với", "bảo tàng đa dạng bậc", "ban nhân dân chủ trì,"]
+    right = ["mới sinh được một", "trình kiến trúc, Hà Nội", "Giao Văn phòng Hội đồng", "với các phòng, ban"]
+    later = [w for n, b in enumerate(right, start=2) for w in _line(n, (1400, b))] \
+        + _line(6, (100, body)) + _line(7, (100, "giải quyết."))
+    for w in later:  # Tesseract's numbering: the right side's lines after the left side's
+        w.line += len(right)
+    words = _line(0, (100, body)) + _line(1, (100, body)) \
+        + [w for n, a in enumerate(left, start=2) for w in _line(n, (100, a))] + later
+    rows = [" ".join((a, b)) for a, b in zip(left, right, strict=True)]
+
+    def read(grey):
+        copy = [Word(w.text, w.conf, w.left, w.top, w.width, w.height, w.block, w.line) for w in words]
+        return page_text(reading_order(copy, grey=grey)).splitlines()[2:6]
+
+    paper = np.full((900, 2500), 255, np.uint8)
+    assert read(paper) == left  # paper between: two columns, the left one first
+    blotted = paper.copy()
+    blotted[190:560, 700:1380] = 0
+    assert read(blotted) == rows
+
+
 def test_a_row_read_twice_is_read_once():
     """A pen's "17" in the date line's blank (a grey scan of a generated page; these are Tesseract's boxes): its
     line finder saw two rows a few pixels apart and read each, part right, part wrong. The row is read once, each
