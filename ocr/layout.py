@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from statistics import median
 
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 
 from domain.text import fold
 from ocr.words import Word, lines_of
@@ -429,15 +430,20 @@ def _title(ps: list[list[Word]], left: int, width: float) -> bool:
     return len(text) == 1 and abs(sum(_span(text[0])) / 2 - (left + width / 2)) < _CENTRED * width
 
 
-def opens_with(words: list[str], folded: str) -> bool:
-    """Do these words, a line's first two, open with ``folded`` (its letters, marks, case and spaces aside)?"""
-    return "".join(ch for ch in fold("".join(words[:2])) if ch.isalpha()).startswith(folded)
+def opens_with(words: list[str], folded: str, *, loosely: bool = False) -> bool:
+    """Do these words, a line's first two with a letter (a speck's "-" before them is none of them), open with
+    ``folded`` (its letters, marks, case and spaces aside)? ``loosely``: or with a letter of it misread, where the
+    second ends with the colon that closes a label ("Nơi:nhộn:", a poor copy's "Nơi nhận:")."""
+    texts = [w for w in words if any(ch.isalpha() for ch in w)][:2]
+    letters = "".join(ch for ch in fold("".join(texts)) if ch.isalpha())
+    return letters.startswith(folded) or loosely and texts[-1:] != [] and texts[-1].endswith(":") \
+        and Levenshtein.distance(letters[:len(folded)], folded) <= 1
 
 
 def opens_recipients(words: list[str]) -> bool:
     """Do these words, a line's first, open an administrative document's footer: "Nơi nhận:" (Decree 30/2020's
     words for the list of those it is sent to)?"""
-    return opens_with(words, "noinhan")
+    return opens_with(words, "noinhan", loosely=True)
 
 
 def _recipients(ps: list[list[Word]], g: float) -> bool:

@@ -3,7 +3,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ocr.layout import reading_order
+from ocr.layout import opens_recipients, reading_order
 from ocr.words import Word, page_text
 
 
@@ -633,6 +633,35 @@ def test_rows_a_blot_parted_into_two_blocks_are_read_whole():
     blotted = paper.copy()
     blotted[190:560, 700:1380] = 0
     assert read(blotted) == rows
+
+
+def test_a_footer_whose_noi_nhan_was_misread_is_read_column_by_column():
+    """A poor copy's footer (Tesseract's boxes, dev seed 2203, page 5, black and white): "Nơi nhận:" read
+    "Nơi:nhộn:" after a speck's "-", and the signer's title off its column's centre ("VĂN" lost under the seal from
+    "PHÓ CHÁNH VĂN PHÒNG"). Neither told the footer, and its rows were read across both columns ("Nơi: nhộn: TL.
+    CHỦ TỊCH"). A label's letters but one, closed by its colon, open it."""
+    words = (_boxes(0, 1590, ("Điều", 355, 64), ("3.", 430, 23), ("Quyết", 463, 79), ("định", 553, 56),
+                    ("này", 622, 44), ("có", 677, 30), ("hiệu", 717, 54), ("lực", 784, 39), ("kể", 834, 30),
+                    ("từ", 873, 27), ("ngày", 909, 62), ("ký.", 982, 38), ("Chánh", 1032, 84), ("Văn", 1128, 52),
+                    ("phòng,", 1191, 93), ("Thủ", 1290, 52), ("trưởng", 1352, 90), ("các", 1450, 43), ("cơ", 1502, 34))
+             + _boxes(1, 1636, ("quan,", 275, 71), ("đơn", 357, 49), ("vị", 416, 23), ("và", 451, 29), ("cá", 492, 26),
+                      ("nhân", 520, 71), ("có", 602, 26), ("liên", 634, 55), ("quan", 700, 62), ("chịu", 773, 55),
+                      ("trách", 839, 64), ("nhiệm", 917, 69), ("thi", 999, 38), ("hành", 1048, 64),
+                      ("Quyết", 1121, 80), ("định", 1212, 57), ("này./.", 1280, 68))
+             + _boxes(2, 1714, ("-", 262, 6), ("Nơi:nhộn:", 275, 141), ("TL.", 1018, 65), ("CHỦ", 1105, 65),
+                      ("TỊCH", 1188, 90))
+             + _boxes(3, 1755, ("-", 276, 8), ("Như", 294, 54), ("Điều", 356, 60), ("3;", 423, 20),
+                      ("CHÁNH", 1026, 105), ("PHÒNG", 1241, 128))
+             + _boxes(4, 1790, ("-", 276, 8), ("Sở", 294, 33), ("Tư", 336, 25), ("pháp;", 353, 89))
+             + _boxes(5, 1830, ("-", 276, 8), ("Chủ", 294, 49), ("tịch,", 352, 52), ("các", 414, 39), ("PCT", 464, 54),
+                      ("UBND", 527, 84), ("xã;", 622, 32))
+             + _boxes(6, 1868, ("-", 276, 8), ("Lưu:", 295, 55), ("VT,", 361, 42), ("TP.", 413, 37))
+             + _boxes(7, 2072, ("Trần", 1006, 74), ("Hoàng", 1092, 100), ("Khánh", 1203, 103)))
+    assert page_text(reading_order(words)).splitlines()[2:] == [
+        "- Nơi:nhộn:", "- Như Điều 3;", "- Sở Tư pháp;", "- Chủ tịch, các PCT UBND xã;", "- Lưu: VT, TP.",
+        "TL. CHỦ TỊCH", "CHÁNH PHÒNG", "Trần Hoàng Khánh"]
+    assert opens_recipients(["-", "Nơi", "nhận:"]) and opens_recipients(["Nơi", "nhận"])
+    assert not opens_recipients(["Nơi", "nhà", "ông"]) and not opens_recipients(["Nơi:", "nhộn"])
 
 
 def test_a_row_read_twice_is_read_once():
