@@ -616,6 +616,7 @@ _STAMP_CAPITALS = 0.8  # a word in capitals on a stamp this much smaller than th
 # numbers under the stamp 22–27).
 _STAMP_PEN = 1.3
 _NUMBER = re.compile(NUMBER_CORE)
+_BLANKS = {"so", "ngay"}  # a receipt stamp's blanks, "Số:" and "Ngày:", folded
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:
@@ -635,6 +636,8 @@ def set_aside(words: list, marks: list[Mark]) -> list:
     small = {k: _STAMP_CAPITALS * float(np.median(v)) if len(v) >= 3 else 0.0 for k, v in capitals.items()}
     sure = [w.height for w in words if w.conf >= 0.6 and len(w.text) > 1]
     tall = _STAMP_PEN * float(np.median(sure)) if sure else math.inf
+    entered = _entered([w for w, under in zip(words, on, strict=True) if any(m.kind == STAMP for m in under)],
+                       words)
     keep, capitals_off = [], []
     for w, under in zip(words, on, strict=True):
         stamped = any(m.kind == STAMP for m in under)
@@ -644,12 +647,39 @@ def set_aside(words: list, marks: list[Mark]) -> list:
                 capitals_off.append(w)
                 continue
             if w.conf < bar or stamped and (stamp_label(w.text) or any(_frame_stroke(w, m) for m in under)
-                                            or w.height >= tall and _NUMBER.fullmatch(w.text.strip(".,:;"))):
+                                            or id(w) in entered or _NUMBER.fullmatch(w.text.strip(".,:;"))
+                                            and w.height >= tall):
                 continue
         keep.append((w, stamped))
     # A word in capitals between two of the stamp's small capitals on their row is the office's name too ("PHÒNG"
     # of "VĂN PHÒNG ĐĂNG KÝ", its box stretched to 36 px by the "Số:" under it, read into the title beside it).
     return [w for w, stamped in keep if not (stamped and w.text.isupper() and _between(w, capitals_off))]
+
+
+def _entered(stamped: list, words: list) -> set[int]:
+    """The ids of the ``stamped`` words (those on a receipt stamp, of the page's ``words``) written into its blanks:
+    a bare number whose nearest word left on its row, two of its heights away at most, is a "Số:" or "Ngày:". A
+    stamp's number and date in an upright pen as tall as the print ("Số: 3108", "Ngày: 24/8") were read into the
+    header. A document's own number ("Số: 61/QĐ-SYT") is no bare number; one written by hand into its blank under
+    the stamp goes as the stamp's do (handwriting is no part of the text). The "Số:" itself stays: the document's
+    own may lie under the stamp, its code beside it misread. (A bare number with no word beside it may be the
+    print's, its neighbours lost under the stamp: it stays.)"""
+    out: set[int] = set()
+    for w in stamped:
+        if not _NUMBER.fullmatch(w.text.strip(".,:;")):
+            continue
+        row = [o for o in words if o is not w and w.top <= o.top + o.height / 2 <= w.top + w.height]
+        label = _beside(w, row)
+        if label is not None and label.text.rstrip().endswith(":") and fold(label.text.strip(PUNCT)) in _BLANKS:
+            out.add(id(w))
+    return out
+
+
+def _beside(w, row: list):
+    """The word of ``row`` nearest left of ``w``, two of its heights away at most."""
+    near = max((o for o in row if o.left + o.width <= w.left + w.height / 2), key=lambda o: o.left + o.width,
+               default=None)
+    return near if near is not None and w.left - (near.left + near.width) <= 2 * w.height else None
 
 
 def _between(w, row: list) -> bool:

@@ -426,6 +426,23 @@ def test_a_number_written_into_a_stamp_is_set_aside_and_the_documents_own_stay()
     assert [w.text for w in marks.set_aside(pen, [])] == ["17226", "20/8/2026"]  # no stamp: read as they are
 
 
+def test_a_number_written_into_a_stamps_blank_as_tall_as_the_print_is_set_aside():
+    """The other generator's receipt stamps have their number and date written in an upright pen as tall as the
+    print: each stands right of the stamp's "Số:" or "Ngày:", and goes ("Ngày:" is the stamp's label and goes too;
+    a "Số:" stays: it may be the document's own, under the stamp). A number written into the document's own "Số: …
+    /TB-UBND" under the stamp goes too (handwriting); a body line's numbers under the stamp stay."""
+    stamp = Mark(STAMP, 100, 100, 500, 250, 0.8)
+    entered = [Word("3108", 0.75, 350, 146, 74, 30, 1, 0), Word("Ngày:", 0.9, 300, 200, 69, 26, 1, 1),
+               Word("24/8", 0.9, 380, 198, 65, 28, 1, 1), Word("1060", 0.6, 350, 248, 70, 28, 1, 2)]
+    printed = [Word("Số:", 0.95, 300, 150, 40, 26, 1, 0),
+               Word("Số:", 0.95, 300, 250, 40, 26, 1, 2), Word("/TB-UBND", 0.9, 425, 250, 150, 28, 1, 2),
+               Word("ngày", 0.95, 200, 300, 60, 26, 1, 3), Word("07", 0.95, 270, 300, 30, 26, 1, 3),
+               Word("tháng", 0.95, 310, 300, 70, 26, 1, 3)]
+    kept = [w.text for w in marks.set_aside(entered + printed, [stamp])]
+    assert kept == [w.text for w in printed]
+    assert [w.text for w in marks.set_aside(entered + printed, [])] == [w.text for w in entered + printed]
+
+
 def _worn_stamp(page: Image.Image, at: tuple[int, int], angle: float, worn_side: bool = False, w: int = 390) -> None:
     """A receipt stamp as a black-and-white scan leaves it: its frame in black dashes (the threshold wore it
     through), its words inside, the whole set ``angle``° askew. ``worn_side``: of its left side one dash is left;
