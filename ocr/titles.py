@@ -178,13 +178,21 @@ def _deputy(head: str) -> str:
     return "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head}"
 
 
+# The chief of the office signs "thừa lệnh" (TL.) for a People's Committee's chair or a department's director.
+_FOR_THE_HEAD = ("CHỦ TỊCH", "GIÁM ĐỐC")
+_OFFICE_CHIEF = "CHÁNH VĂN PHÒNG"
+
+
 @cache
 def _under() -> dict[str, str]:
     """The key (``letter_key``) of each line a signer's title line follows, and that title: the deputy's under "KT.
-    <head>", the chair's under "TM. ỦY BAN NHÂN DÂN" (or the body's name with its "TM." lost)."""
+    <head>", the chair's under "TM. ỦY BAN NHÂN DÂN" (or the body's name with its "TM." lost), the office's chief
+    under "TL. CHỦ TỊCH" and "TL. GIÁM ĐỐC"."""
     under = {letter_key(f"KT. {t}"): _deputy(t) for t in _heads()}
     for body in ("ỦY BAN NHÂN DÂN", "HỘI ĐỒNG NHÂN DÂN"):
         under[letter_key(body)] = under[letter_key(f"TM. {body}")] = "CHỦ TỊCH"
+    for head in _FOR_THE_HEAD:
+        under[letter_key(f"TL. {head}")] = _OFFICE_CHIEF
     return under
 
 
@@ -200,16 +208,17 @@ def signer_titles(words: list[Word]) -> list[Word]:
     _deputy_twice(lines, keys)
     deputies = {letter_key(t) for t in _under().values()} - {letter_key("CHỦ TỊCH")}
     for n in range(1, len(lines)):
-        found = _called(keys[n - 1])
-        if found is None:
-            continue
-        above, title = found
-        if title == "CHỦ TỊCH" and n + 1 < len(lines) and keys[n + 1] in deputies:
-            continue
-        before, span, after = next((parts for parts in _spans(lines[n])
-                                    if _reads_as_end(title, letter_key(" ".join(w.text for w in parts[1])), parts[1])),
-                                   ([], [], []))
-        if span:
+        read = []  # each title the line above may call for that this line reads as, with where
+        for above, title in _called(keys[n - 1]):
+            if title == "CHỦ TỊCH" and n + 1 < len(lines) and keys[n + 1] in deputies:
+                continue
+            parts = next((parts for parts in _spans(lines[n]) if _reads_as_end(
+                title, key := letter_key(" ".join(w.text for w in parts[1])), parts[1])
+                and (title != _OFFICE_CHIEF or len(key) > len("phong"))), None)
+            if parts is not None:
+                read.append((above, title, parts))
+        if len({title for _, title, _ in read}) == 1:
+            above, title, (before, span, after) = read[0]
             lines[n] = before + _laid(title, span) + after
             if letter_key(above) != keys[n - 1]:
                 lines[n - 1] = _laid(above, lines[n - 1])
@@ -226,15 +235,41 @@ def _signing_for() -> dict[str, tuple[str, str]]:
 
 def _deputy_twice(lines: list[list[Word]], keys: list[str]) -> None:
     """A head's title read on two lines running ("CHỦ TỊCH⏎CHỦ TỊCH", "GIÁM ĐỐC⏎GIÁM ĐỐC"), or above its deputy's
-    ("CHỦ TỊCH⏎PHÓ CHỦ TỊCH"): a signer block prints its title once, and a deputy's under "KT." only, so these are
-    a deputy's "KT. CHỦ TỊCH⏎PHÓ CHỦ TỊCH", the seal over the lines' first word (what the rings left of "KT." and
-    "PHÓ" read as junk, set aside). The words lacking are put back, doubtful."""
+    ("CHỦ TỊCH⏎PHÓ CHỦ TỊCH"), or the last words of both ("TỊCH⏎TỊCH", "ĐỐC⏎ĐỐC"): a signer block prints its title
+    once, and a deputy's under "KT." only, so these are a deputy's "KT. CHỦ TỊCH⏎PHÓ CHỦ TỊCH", the seal over the
+    lines' first words (what the rings and lettering left of them read as junk, set aside). Only where one head's
+    titles end so (not "PHÒNG⏎PHÒNG": a Chánh Văn phòng's or a Trưởng phòng's). The words lacking are put back,
+    doubtful."""
     for n in range(len(lines) - 1):
         pair = _signing_for().get(keys[n])
-        if pair and keys[n + 1] in (keys[n], letter_key(pair[1])):
-            for k, title in ((n, pair[0]), (n + 1, pair[1])):
+        if not (pair and keys[n + 1] in (keys[n], letter_key(pair[1]))):
+            ends = {p for p in _deputies() if keys[n] in _ends_of(p[0]) and keys[n + 1] in _ends_of(p[1])}
+            pair = ends.pop() if len(ends) == 1 and _capitals(lines[n] + lines[n + 1]) else None
+        if pair:
+            for k, title in zip((n, n + 1), pair, strict=True):
                 lines[k] = _laid(title, lines[k])
                 keys[k] = letter_key(title)
+
+
+@cache
+def _deputies() -> set[tuple[str, str]]:
+    """``_signing_for``'s pairs whose deputy's title is one of Decree 30's (not "PHÓ CÔNG CHỨC …")."""
+    listed = {t.upper() for t in admin.TITLES}
+    return {pair for pair in _signing_for().values() if pair[1] in listed}
+
+
+@cache
+def _ends_of(title: str) -> frozenset[str]:
+    """The keys of ``title``'s last words, one word or more, its authority mark left out ("TICH", "CHUTICH" for "KT.
+    CHỦ TỊCH")."""
+    words = [letter_key(w) for w in title.split() if w not in admin.AUTHORITY_MARKS]
+    return frozenset("".join(words[k:]) for k in range(len(words)))
+
+
+def _capitals(line: list[Word]) -> bool:
+    """Is the line in capitals (``_CAPITALS`` of its letters at least)?"""
+    letters = [ch for w in line for ch in w.text if ch.isalpha()]
+    return bool(letters) and sum(ch.isupper() for ch in letters) >= _CAPITALS * len(letters)
 
 
 def _spans(line: list[Word]) -> Iterator[tuple[list[Word], list[Word], list[Word]]]:
@@ -253,16 +288,14 @@ def _calling() -> dict[str, str]:
     return {k: t for k, t in zip(keys, lines, strict=True) if k in _under()}
 
 
-def _called(key: str) -> tuple[str, str] | None:
-    """The line calling for a title (``_under``) that the letters ``key`` spell, or spell but for a letter, and the
-    title it calls for; None where there is none, or two as near call for different titles."""
+def _called(key: str) -> list[tuple[str, str]]:
+    """The line calling for a title (``_under``) that the letters ``key`` spell, and the title it calls for; or,
+    where none does, each that they spell but for a letter ("T. GIÁM ĐỐC": "KT." or "TL." with a letter under the
+    seal; the line under tells which)."""
     calling = _calling()
     if key in calling:
-        return calling[key], _under()[key]
-    nearest = [k for k in calling if Levenshtein.distance(key, k) == 1]
-    if not nearest or len({_under()[k] for k in nearest}) > 1:
-        return None
-    return calling[min(nearest, key=len)], _under()[nearest[0]]
+        return [(calling[key], _under()[key])]
+    return [(calling[k], _under()[k]) for k in sorted(calling, key=len) if Levenshtein.distance(key, k) == 1]
 
 
 def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
@@ -272,8 +305,7 @@ def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
     words = [letter_key(w) for w in title.split()]
     if any(key == "".join(words[k:]) for k in range(len(words))):
         return True
-    letters = [ch for w in line for ch in w.text if ch.isalpha()]
-    if len(key) < 3 or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters) or _a_unit(line):
+    if len(key) < 3 or not _capitals(line) or _a_unit(line):
         return False
     whole = "".join(words)
     off = min((Levenshtein.distance(key, whole[k:]) for k in range(len(whole) - 2)), default=len(key))

@@ -93,8 +93,14 @@ def _lines(*texts: str) -> list[Word]:
     # the chair signs for a People's Committee: "CHỦ" lost under the seal's ring, "TM." too
     (("TM. ỦY BAN NHÂN DÂN", "TỊCH", "Lê Thị Thu"), "CHỦ TỊCH"),
     (("ỦY BAN NHÂN DÂN", "TỊCH", "Nguyễn Đức Huy"), "CHỦ TỊCH"),
-    (("TM. ỦY BAN NHÂN DÂN", "TỊCH", "PHÓ CHỦ TỊCH"), "TỊCH"),  # "KT. CHỦ TỊCH" above a deputy: left as read
+    # "KT. CHỦ TỊCH" above a deputy, its first words under the seal (``test_a_heads_title_read_twice…``)
+    (("TM. ỦY BAN NHÂN DÂN", "TỊCH", "PHÓ CHỦ TỊCH"), "KT. CHỦ TỊCH"),
     (("ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH"), "XÃ BÌNH MINH"),  # the issuing body's block in the header
+    # the office's chief signs for the chair (the tuning seed's pages 4 and 6, black and white: "CH" under the seal)
+    (("TL. CHỦ TỊCH", "Á VĂN PHÒNG", "Trần Thị Bích"), "CHÁNH VĂN PHÒNG"),
+    (("TL. GIÁM ĐỐC", "VĂN PHÒNG"), "CHÁNH VĂN PHÒNG"),
+    (("TL. CHỦ TỊCH", "PHÒNG"), "PHÒNG"),  # a Trưởng phòng's as well: left as read
+    (("TL. CHỦ TỊCH", "TRƯỞNG PHÒNG"), "TRƯỞNG PHÒNG"),
 ])
 def test_the_line_under_kt_or_tm_is_the_title_it_calls_for(lines, fixed):
     words = signer_titles(_lines(*lines))
@@ -154,6 +160,10 @@ def test_a_seals_unsure_lettering_at_the_lines_end_is_no_part_of_the_title():
     (("GIÁM ĐỐC", "GIÁM ĐỐC", "Hoàng Khiêm"), ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hoàng Khiêm")),
     # only "KT." lost: a deputy's title under the head's
     (("TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "PHÓ CHỦ TỊCH"), ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH")),
+    # only the last word of each line left by the seal's rings and lettering (dev seed 2101, page 5, black and
+    # white): "CHỦ TỊCH" is the only head whose title and deputy's end so
+    (("TỊCH", "TỊCH", "Trần Thị Nhàn"), ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Trần Thị Nhàn")),
+    (("ĐỐC", "GIÁM ĐỐC", "Hoàng Khiêm"), ("KT. GIÁM ĐỐC", "PHÓ GIÁM ĐỐC", "Hoàng Khiêm")),
 ])
 def test_a_heads_title_read_twice_is_a_deputys_block(lines, fixed):
     words = signer_titles(_lines(*lines))
@@ -163,6 +173,10 @@ def test_a_heads_title_read_twice_is_a_deputys_block(lines, fixed):
 
 
 @pytest.mark.parametrize("lines", [("BỘ TRƯỞNG", "BỘ TRƯỞNG"), ("XÃ AN BÌNH", "XÃ AN BÌNH"),
-                                   ("CHỦ TỊCH", "Nguyễn Văn An")])
+                                   ("CHỦ TỊCH", "Nguyễn Văn An"),
+                                   # a Chánh Văn phòng's or a Trưởng phòng's: no telling which
+                                   ("PHÒNG", "PHÒNG"),
+                                   # a body's lines that end so, in small letters
+                                   ("tịch", "tịch")])
 def test_lines_read_twice_that_no_deputy_signs_under_stay(lines):
     assert tuple(page_text(signer_titles(_lines(*lines))).splitlines()) == lines
