@@ -303,8 +303,8 @@ def _across(stamps: Sequence[tuple[int, int, int, int]], lines: list[list[Word]]
 
 def _blotted(grey: np.ndarray | None, x: list[Word], y: list[Word]) -> bool:
     """Do lines ``x`` and ``y`` stand side by side with ink between them on ``grey`` (``_inked``)?"""
-    (a0, a1), (b0, b1) = sorted((_span(x), _span(y)))
-    return grey is not None and a1 < b0 and _inked(grey, x + y, a1, b0)
+    (_, a), (b, _) = sorted((_span(x), _span(y)))
+    return grey is not None and a < b and _inked(grey, x + y, a, b)
 
 
 def _bridges(stamp: tuple[int, int, int, int], x: tuple[int, int], y: tuple[int, int], middle: float) -> bool:
@@ -436,7 +436,7 @@ def opens_with(words: list[str], folded: str, *, loosely: bool = False) -> bool:
     second ends with the colon that closes a label ("Nơi:nhộn:", a poor copy's "Nơi nhận:")."""
     texts = [w for w in words if any(ch.isalpha() for ch in w)][:2]
     letters = "".join(ch for ch in fold("".join(texts)) if ch.isalpha())
-    return letters.startswith(folded) or loosely and texts[-1:] != [] and texts[-1].endswith(":") \
+    return letters.startswith(folded) or loosely and bool(texts) and texts[-1].endswith(":") \
         and Levenshtein.distance(letters[:len(folded)], folded) <= 1
 
 

@@ -636,8 +636,6 @@ def set_aside(words: list, marks: list[Mark]) -> list:
     small = {k: _STAMP_CAPITALS * float(np.median(v)) if len(v) >= 3 else 0.0 for k, v in capitals.items()}
     sure = [w.height for w in words if w.conf >= 0.6 and len(w.text) > 1]
     tall = _STAMP_PEN * float(np.median(sure)) if sure else math.inf
-    entered = _entered([w for w, under in zip(words, on, strict=True) if any(m.kind == STAMP for m in under)],
-                       words)
     keep, capitals_off = [], []
     for w, under in zip(words, on, strict=True):
         stamped = any(m.kind == STAMP for m in under)
@@ -647,8 +645,8 @@ def set_aside(words: list, marks: list[Mark]) -> list:
                 capitals_off.append(w)
                 continue
             if w.conf < bar or stamped and (stamp_label(w.text) or any(_frame_stroke(w, m) for m in under)
-                                            or id(w) in entered or _NUMBER.fullmatch(w.text.strip(".,:;"))
-                                            and w.height >= tall):
+                                            or _NUMBER.fullmatch(w.text.strip(".,:;"))
+                                            and (w.height >= tall or _entered(w, words))):
                 continue
         keep.append((w, stamped))
     # A word in capitals between two of the stamp's small capitals on their row is the office's name too ("PHÒNG"
@@ -656,23 +654,21 @@ def set_aside(words: list, marks: list[Mark]) -> list:
     return [w for w, stamped in keep if not (stamped and w.text.isupper() and _between(w, capitals_off))]
 
 
-def _entered(stamped: list, words: list) -> set[int]:
-    """The ids of the ``stamped`` words (those on a receipt stamp, of the page's ``words``) written into its blanks:
-    a bare number whose nearest word left on its row, two of its heights away at most, is a "Số:" or "Ngày:". A
-    stamp's number and date in an upright pen as tall as the print ("Số: 3108", "Ngày: 24/8") were read into the
-    header. A document's own number ("Số: 61/QĐ-SYT") is no bare number; one written by hand into its blank under
-    the stamp goes as the stamp's do (handwriting is no part of the text). The "Số:" itself stays: the document's
-    own may lie under the stamp, its code beside it misread. (A bare number with no word beside it may be the
-    print's, its neighbours lost under the stamp: it stays.)"""
-    out: set[int] = set()
-    for w in stamped:
-        if not _NUMBER.fullmatch(w.text.strip(".,:;")):
-            continue
-        row = [o for o in words if o is not w and w.top <= o.top + o.height / 2 <= w.top + w.height]
-        label = _beside(w, row)
-        if label is not None and label.text.rstrip().endswith(":") and fold(label.text.strip(PUNCT)) in _BLANKS:
-            out.add(id(w))
-    return out
+def _entered(w, words: list) -> bool:
+    """Is the number ``w``, on a receipt stamp, written into one of its blanks: the word nearest left of it on its
+    row (of the page's ``words``), two of its heights away at most, a "Số:" or "Ngày:"? A stamp's number and date
+    in an upright pen as tall as the print ("Số: 3108", "Ngày: 24/8") were read into the header. A document's own
+    number ("Số: 61/QĐ-SYT") is no bare number; one written by hand into its blank under the stamp goes as the
+    stamp's do (handwriting is no part of the text). The "Số:" itself stays: the document's own may lie under the
+    stamp, its code beside it misread. (A bare number with no word beside it may be the print's, its neighbours
+    lost under the stamp: it stays.)"""
+    label = _beside(w, _on_row(w, words))
+    return label is not None and label.text.rstrip().endswith(":") and fold(label.text.strip(PUNCT)) in _BLANKS
+
+
+def _on_row(w, words: list) -> list:
+    """The words of ``words`` (``w`` aside) whose middles lie within ``w``'s height."""
+    return [o for o in words if o is not w and w.top <= o.top + o.height / 2 <= w.top + w.height]
 
 
 def _beside(w, row: list):
@@ -684,7 +680,7 @@ def _beside(w, row: list):
 
 def _between(w, row: list) -> bool:
     """Has ``w`` words of ``row`` on both sides, their middles within its height?"""
-    beside = [c.left < w.left for c in row if w.top <= c.top + c.height / 2 <= w.top + w.height]
+    beside = [c.left < w.left for c in _on_row(w, row)]
     return True in beside and False in beside
 
 

@@ -76,8 +76,7 @@ def nearest_line(texts: list[str], lines: list[str], keys: list[str], *, least: 
     ``least`` letters at least, in capitals) spell surely: within a quarter of its letters, and nearer it than any
     other; where two are as near, ``marked`` (the lines' letters with their marks apart, ``marked_key``) may tell
     them apart ("QUYẾ ĐỊNH": Quyết định, not Quy định)."""
-    letters = [ch for t in texts for ch in t if ch.isalpha()]
-    if len(letters) < least or sum(ch.isupper() for ch in letters) < _CAPITALS * len(letters):
+    if sum(ch.isalpha() for t in texts for ch in t) < least or not _capitals(texts):
         return None
     found = process.extract(letter_key(" ".join(texts)), keys, scorer=Levenshtein.distance, limit=None)
     best = min(d for _, d, _ in found)
@@ -181,6 +180,7 @@ def _deputy(head: str) -> str:
 # The chief of the office signs "thừa lệnh" (TL.) for a People's Committee's chair or a department's director.
 _FOR_THE_HEAD = ("CHỦ TỊCH", "GIÁM ĐỐC")
 _OFFICE_CHIEF = "CHÁNH VĂN PHÒNG"
+_LAST_WORD = letter_key("PHÒNG")  # … whose last word a Trưởng phòng's title ends with too
 
 
 @cache
@@ -212,10 +212,7 @@ def signer_titles(words: list[Word]) -> list[Word]:
         for above, title in _called(keys[n - 1]):
             if title == "CHỦ TỊCH" and n + 1 < len(lines) and keys[n + 1] in deputies:
                 continue
-            parts = next((parts for parts in _spans(lines[n]) if _reads_as_end(
-                title, key := letter_key(" ".join(w.text for w in parts[1])), parts[1])
-                and (title != _OFFICE_CHIEF or len(key) > len("phong"))), None)
-            if parts is not None:
+            if (parts := _read_as(title, lines[n])) is not None:
                 read.append((above, title, parts))
         if len({title for _, title, _ in read}) == 1:
             above, title, (before, span, after) = read[0]
@@ -223,6 +220,16 @@ def signer_titles(words: list[Word]) -> list[Word]:
             if letter_key(above) != keys[n - 1]:
                 lines[n - 1] = _laid(above, lines[n - 1])
     return [w for line in lines for w in line]
+
+
+def _read_as(title: str, line: list[Word]) -> tuple[list[Word], list[Word], list[Word]] | None:
+    """The line's parts (``_spans``) whose middle reads as the end of ``title`` (``_reads_as_end``); None where none
+    does. The office's chief is read from more than its last word (``_LAST_WORD``)."""
+    for parts in _spans(line):
+        key = letter_key(" ".join(w.text for w in parts[1]))
+        if _reads_as_end(title, key, parts[1]) and (title != _OFFICE_CHIEF or len(key) > len(_LAST_WORD)):
+            return parts
+    return None
 
 
 @cache
@@ -244,7 +251,7 @@ def _deputy_twice(lines: list[list[Word]], keys: list[str]) -> None:
         pair = _signing_for().get(keys[n])
         if not (pair and keys[n + 1] in (keys[n], letter_key(pair[1]))):
             ends = {p for p in _deputies() if keys[n] in _ends_of(p[0]) and keys[n + 1] in _ends_of(p[1])}
-            pair = ends.pop() if len(ends) == 1 and _capitals(lines[n] + lines[n + 1]) else None
+            pair = ends.pop() if len(ends) == 1 and _capitals([w.text for w in lines[n] + lines[n + 1]]) else None
         if pair:
             for k, title in zip((n, n + 1), pair, strict=True):
                 lines[k] = _laid(title, lines[k])
@@ -266,9 +273,9 @@ def _ends_of(title: str) -> frozenset[str]:
     return frozenset("".join(words[k:]) for k in range(len(words)))
 
 
-def _capitals(line: list[Word]) -> bool:
-    """Is the line in capitals (``_CAPITALS`` of its letters at least)?"""
-    letters = [ch for w in line for ch in w.text if ch.isalpha()]
+def _capitals(texts: list[str]) -> bool:
+    """Are these words (a line's) in capitals: ``_CAPITALS`` of their letters at least?"""
+    letters = [ch for t in texts for ch in t if ch.isalpha()]
     return bool(letters) and sum(ch.isupper() for ch in letters) >= _CAPITALS * len(letters)
 
 
@@ -305,7 +312,7 @@ def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
     words = [letter_key(w) for w in title.split()]
     if any(key == "".join(words[k:]) for k in range(len(words))):
         return True
-    if len(key) < 3 or not _capitals(line) or _a_unit(line):
+    if len(key) < 3 or not _capitals([w.text for w in line]) or _a_unit(line):
         return False
     whole = "".join(words)
     off = min((Levenshtein.distance(key, whole[k:]) for k in range(len(whole) - 2)), default=len(key))
