@@ -193,6 +193,7 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     while foot and not any(sum(_span(p)) / 2 >= foot_gutter for p in pieces[end - foot]) \
             and not _recipients(pieces[end - foot], foot_gutter):
         foot -= 1
+    foot = _from_recipients(pieces[end - foot:end], foot_gutter)
     out = _read_columns(pieces[:head], head_gutter, gap, header=True)
     # Between them a stamp's box covering a gap, or ink in it, joins its sides (``_pieces``); a header's gutter a
     # stamp may cover.
@@ -450,6 +451,16 @@ def _recipients(ps: list[list[Word]], g: float) -> bool:
     """Does this line open the footer's left column, "Nơi nhận:"? The signer's column beside it is then one even
     where a seal left only bits of its title to read, off its centre."""
     return opens_recipients([w.text for p in ps if sum(_span(p)) / 2 < g for w in p])
+
+
+def _from_recipients(foot: list[list[list[Word]]], g: float) -> int:
+    """How many of the footer's lines ``foot`` (top to bottom, gutter at ``g``) are the footer's: "Nơi nhận:" opens
+    its left column, so a line above it with text left of the gutter is the body's last, cut in two where words were
+    lost ("ngân sách nhà nước được giao | dự toán năm 2026 của xã": "trong" under a copier's blot, then read as the
+    signer's first line). The signer's first title line may stand above the label, on the right only."""
+    opener = next((n for n, ps in enumerate(foot) if _recipients(ps, g)), None)
+    left = [n for n, ps in enumerate(foot[:opener or 0]) if any(sum(_span(p)) / 2 < g for p in ps)]
+    return len(foot) - (left[-1] + 1) if left else len(foot)
 
 
 def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool:

@@ -664,6 +664,30 @@ def test_a_footer_whose_noi_nhan_was_misread_is_read_column_by_column():
     assert not opens_recipients(["Nơi", "nhà", "ông"]) and not opens_recipients(["Nơi:", "nhộn"])
 
 
+def test_a_body_line_cut_in_two_above_noi_nhan_stays_in_the_body():
+    """A copy's last body line lost a word under a copier's blot (Tesseract's boxes, dev seed 2101, page 10, black
+    and white): "ngân sách nhà nước được giao | dự toán năm 2026 của xã" left a gutter where "trong" was, and its
+    right half was read as the signer's first line, after the recipients. "Nơi nhận:" opens the footer's left
+    column: text left of the gutter above it is the body's."""
+    words = (_boxes(0, 1684, ("khi", 259, 44), ("chưa", 320, 70), ("có", 406, 34), ("bột", 456, 48),
+                    ("ngọt", 519, 63), ("(mì", 599, 48), ("chính),", 665, 102), ("người", 785, 85), ("xưa", 880, 60),
+                    ("dùng", 956, 74), ("tôm", 1046, 56), ("hè.", 1114, 46), ("Kinh", 1177, 74), ("phí", 1265, 48))
+             + _boxes(1, 1726, ("ngân", 362, 68), ("sách", 443, 60), ("nhà", 520, 49), ("nước", 582, 72),
+                      ("được", 665, 74), ("giao", 751, 62), ("dự", 912, 40), ("toán", 961, 61), ("năm", 1033, 64),
+                      ("2026", 1108, 73), ("của", 1191, 53), ("xã", 1250, 37))
+             + _boxes(2, 1812, ("Nơi", 258, 51), ("nhộn:", 317, 81), ("CHỦ", 1082, 80), ("TỊCH", 1170, 93))
+             + _boxes(3, 1855, ("-", 259, 7), ("Như", 277, 52), ("trên;", 337, 54), ("CHÁNH", 962, 124),
+                      ("VĂN", 1101, 78), ("PHÒNG", 1188, 131))
+             + _boxes(4, 1893, ("-", 257, 10), ("Đ/c", 277, 41), ("Chủ", 328, 48), ("tịch", 387, 43),
+                      ("UBND", 448, 66), ("xã;", 536, 33))
+             + _boxes(5, 1931, ("-", 259, 7), ("Sở", 276, 33), ("Tư", 316, 36), ("pháp;", 360, 64))
+             + _boxes(6, 2120, ("Lê", 1049, 44), ("Văn", 1100, 65), ("Lợi", 1173, 54)))
+    assert page_text(reading_order(words)).splitlines() == [
+        "khi chưa có bột ngọt (mì chính), người xưa dùng tôm hè. Kinh phí",
+        "ngân sách nhà nước được giao dự toán năm 2026 của xã", "Nơi nhộn:", "- Như trên;",
+        "- Đ/c Chủ tịch UBND xã;", "- Sở Tư pháp;", "CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Lê Văn Lợi"]
+
+
 def test_a_row_read_twice_is_read_once():
     """A pen's "17" in the date line's blank (a grey scan of a generated page; these are Tesseract's boxes): its
     line finder saw two rows a few pixels apart and read each, part right, part wrong. The row is read once, each
