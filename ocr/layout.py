@@ -454,13 +454,18 @@ def _recipients(ps: list[list[Word]], g: float) -> bool:
 
 
 def _from_recipients(foot: list[list[list[Word]]], g: float) -> int:
-    """How many of the footer's lines ``foot`` (top to bottom, gutter at ``g``) are the footer's: "Nơi nhận:" opens
-    its left column, so a line above it with text left of the gutter is the body's last, cut in two where words were
+    """How many of the footer's lines ``foot`` (gutter at ``g``) are the footer's: "Nơi nhận:" opens its left
+    column, so a line standing above it with text left of the gutter is the body's last, cut in two where words were
     lost ("ngân sách nhà nước được giao | dự toán năm 2026 của xã": "trong" under a copier's blot, then read as the
-    signer's first line). The signer's first title line may stand above the label, on the right only."""
+    signer's first line). The signer's first title line may stand above the label, on the right only. Lines are
+    listed as Tesseract found them, not always top to bottom: only lines before the label's and above it go."""
     opener = next((n for n, ps in enumerate(foot) if _recipients(ps, g)), None)
-    left = [n for n, ps in enumerate(foot[:opener or 0]) if any(sum(_span(p)) / 2 < g for p in ps)]
-    return len(foot) - (left[-1] + 1) if left else len(foot)
+    if opener is None:
+        return len(foot)
+    top = min(w.top for p in foot[opener] for w in p)
+    above = [sum(_band(line)) / 2 < top for line in ([w for p in ps for w in p] for ps in foot[:opener])]
+    left = [n for n, ps in enumerate(foot[:opener]) if any(sum(_span(p)) / 2 < g for p in ps)]
+    return len(foot) - (left[-1] + 1) if left and all(above[:left[-1] + 1]) else len(foot)
 
 
 def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool:

@@ -3,6 +3,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ocr import layout
 from ocr.layout import opens_recipients, reading_order
 from ocr.words import Word, page_text
 
@@ -686,6 +687,23 @@ def test_a_body_line_cut_in_two_above_noi_nhan_stays_in_the_body():
         "khi chưa có bột ngọt (mì chính), người xưa dùng tôm hè. Kinh phí",
         "ngân sách nhà nước được giao dự toán năm 2026 của xã", "Nơi nhộn:", "- Như trên;",
         "- Đ/c Chủ tịch UBND xã;", "- Sở Tư pháp;", "CHỦ TỊCH", "CHÁNH VĂN PHÒNG", "Lê Văn Lợi"]
+
+
+def test_a_recipient_listed_before_noi_nhan_stays_in_the_footer():
+    """Tesseract's lines are not always listed top to bottom: on the other generator's grey copy (dev seed 5147,
+    page 5; its boxes) the row "- Như Điều 3;" with the seal's "TỊCH" beside it came to the footer before "Nơi
+    nhận:" though it stands below it, and was read into the body. Only a line listed before the label and standing
+    above it is the body's."""
+    def piece(top: int, *words: tuple[str, int, int]) -> list[Word]:
+        return [Word(t, 0.95, x, top, w, 25, 1, 0) for t, x, w in words]
+
+    below = [piece(1226, ("-", 248, 8), ("Như", 267, 53), ("Điều", 328, 57), ("3;", 395, 20)),
+             piece(1224, ("TỊCH", 1228, 86))]
+    label = [piece(1170, ("Nơi", 236, 62), ("nhận:", 307, 81)), piece(1170, ("TM.", 1002, 68), ("ỦY", 1087, 53))]
+    rest = [[piece(1300, ("-", 248, 8), ("Lưu:", 267, 55), ("VT.", 332, 43))], [piece(1440, ("Đức", 1208, 64))]]
+    assert layout._from_recipients([below, label, *rest], 959) == 4
+    above = [piece(1120, ("ngân", 362, 68), ("sách", 443, 60)), piece(1120, ("dự", 1012, 40), ("toán", 1061, 61))]
+    assert layout._from_recipients([above, label, below, *rest], 959) == 4
 
 
 def test_a_row_read_twice_is_read_once():
