@@ -617,6 +617,10 @@ _STAMP_CAPITALS = 0.8  # a word in capitals on a stamp this much smaller than th
 _STAMP_PEN = 1.3
 _NUMBER = re.compile(NUMBER_CORE)
 _BLANKS = {"so", "ngay"}  # a receipt stamp's blanks, "Số:" and "Ngày:", folded
+_CLOSES = ":."  # what closes such a label: its colon, or the colon read as a stop on a grey copy ("Số.", "Ngay.")
+# What the pen writes into them, as read: digits with the marks between them that a hand's strokes are read as
+# ("24//4-" for 24/4, the date's slash doubled)
+_ENTRY = re.compile(r"[\d/.,:;\-]*\d[\d/.,:;\-]*")
 
 
 def set_aside(words: list, marks: list[Mark]) -> list:
@@ -646,7 +650,7 @@ def set_aside(words: list, marks: list[Mark]) -> list:
                 continue
             if w.conf < bar or stamped and (stamp_label(w.text) or any(_frame_stroke(w, m) for m in under)
                                             or _NUMBER.fullmatch(w.text.strip(".,:;"))
-                                            and (w.height >= tall or _entered(w, words))):
+                                            and w.height >= tall or _entered(w, words)):
                 continue
         keep.append((w, stamped))
     # A word in capitals between two of the stamp's small capitals on their row is the office's name too ("PHÒNG"
@@ -656,14 +660,16 @@ def set_aside(words: list, marks: list[Mark]) -> list:
 
 def _entered(w, words: list) -> bool:
     """Is the number ``w``, on a receipt stamp, written into one of its blanks: the word nearest left of it on its
-    row (of the page's ``words``), two of its heights away at most, a "Số:" or "Ngày:"? A stamp's number and date
-    in an upright pen as tall as the print ("Số: 3108", "Ngày: 24/8") were read into the header. A document's own
-    number ("Số: 61/QĐ-SYT") is no bare number; one written by hand into its blank under the stamp goes as the
-    stamp's do (handwriting is no part of the text). The "Số:" itself stays: the document's own may lie under the
-    stamp, its code beside it misread. (A bare number with no word beside it may be the print's, its neighbours
-    lost under the stamp: it stays.)"""
+    row (of the page's ``words``), two of its heights away at most, a "Số:" or "Ngày:" (a grey copy's "Số.",
+    "Ngay.")? A stamp's number and date in an upright pen as tall as the print ("Số: 3108", "Ngày: 24/8") were read
+    into the header. A document's own number ("Số: 61/QĐ-SYT") is no bare number; one written by hand into its blank
+    under the stamp goes as the stamp's do (handwriting is no part of the text). The "Số:" itself stays: the
+    document's own may lie under the stamp, its code beside it misread. (A bare number with no word beside it may be
+    the print's, its neighbours lost under the stamp: it stays.)"""
+    if not _ENTRY.fullmatch(w.text):
+        return False
     label = _beside(w, _on_row(w, words))
-    return label is not None and label.text.rstrip().endswith(":") and fold(label.text.strip(PUNCT)) in _BLANKS
+    return label is not None and label.text.rstrip()[-1:] in _CLOSES and fold(label.text.strip(PUNCT)) in _BLANKS
 
 
 def _on_row(w, words: list) -> list:

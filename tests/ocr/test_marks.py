@@ -441,6 +441,13 @@ def test_a_number_written_into_a_stamps_blank_as_tall_as_the_print_is_set_aside(
     kept = [w.text for w in marks.set_aside(entered + printed, [stamp])]
     assert kept == [w.text for w in printed]
     assert [w.text for w in marks.set_aside(entered + printed, [])] == [w.text for w in entered + printed]
+    # A grey copy read the labels' colons as stops and the date's slash twice (other generator, dev seed 5147,
+    # page 2: "Đ 3491" and "24//4-" were read into the header): the entries go; a word that is no number stays.
+    grey = [Word("Số.", 0.07, 484, 401, 29, 17, 1, 5), Word("3491", 0.89, 530, 401, 72, 28, 1, 5),
+            Word("Ngay.", 0.92, 480, 435, 56, 28, 1, 6), Word("24//4-", 0.41, 558, 439, 81, 27, 1, 6),
+            Word("Số.", 0.9, 484, 480, 29, 17, 1, 7), Word("Vân", 0.9, 530, 480, 60, 28, 1, 7)]
+    stamp = Mark(STAMP, 330, 340, 460, 180, 0.8)
+    assert [w.text for w in marks.set_aside(grey, [stamp])] == ["Số.", "Vân"]
 
 
 def _worn_stamp(page: Image.Image, at: tuple[int, int], angle: float, worn_side: bool = False, w: int = 390) -> None:
