@@ -59,7 +59,7 @@ from ocr.correct.phrases import restore_phrases
 from ocr.correct.shapes import fix_abbreviations, join_numbers, join_points, joined, split_points
 from ocr.correct.split import unmerged
 from ocr.correct.stray_marks import unspecked, unstopped
-from ocr.correct.syllables import NUMBER, NUMBER_TOKEN, TOKEN, recase
+from ocr.correct.syllables import NUMBER, NUMBER_TOKEN, TOKEN, base, recase
 from ocr.words import Word, lines_of
 
 
@@ -200,7 +200,10 @@ def _decode_runs(out: list[str], tokens: list[str], confs: list[float], lm: Syll
             if choice.posterior < needed:
                 continue
             m = parts[i]
-            out[i] = m.group(1) + recase(choice.word, core) + m.group(3)  # type: ignore[union-attr]
+            word = recase(choice.word, core)
+            if _lost_capital(choice.word, core, parts, i):
+                word = word[:1].upper() + word[1:]
+            out[i] = m.group(1) + word + m.group(3)  # type: ignore[union-attr]
             changes.append(Correction(i, tokens[i], out[i], choice.posterior))
     return changes
 
@@ -284,6 +287,19 @@ def _across(n: Neighbour | None, core: str, apart: str) -> Neighbour | None:
     (``apart``) parts them, or where both are capitalised: a name's parts there make pairs the model has seldom
     seen ("Nùng | Thịnh Đức" became "Nưng": "nưng thịnh" is counted)."""
     return None if n is None or apart or n.titled and _titled(core) else n
+
+
+def _lost_capital(word: str, core: str, parts: list[re.Match | None], i: int) -> bool:
+    """Was the first letter put back (``word``, a letter slip from the read ``core``: "guyễn" for Nguyễn, its
+    capital lost under a seal's ring) a capital? So where the words either side of it on the line are capitalised,
+    or it opens the line before one: a name ("guyễn Thị Hảo", "han Công Tân"). In a sentence the word before is
+    in lower case ("nhân ân Việt Nam" → "dân")."""
+    if not (core[:1].islower() and len(word) == len(core) + 1 and base(word[1:]) == base(core.lower())):
+        return False
+    after = parts[i + 1] if i + 1 < len(parts) else None
+    before = parts[i - 1] if i else None
+    return after is not None and _titled(after.group(2)) and (i == 0 or before is not None
+                                                              and _titled(before.group(2)))
 
 
 def _titled(core: str) -> bool:

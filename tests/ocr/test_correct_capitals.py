@@ -96,3 +96,14 @@ def test_long_phrases_are_one_run_of_words():
 ])
 def test_a_capital_inside_a_small_syllable(read, fixed):
     assert correct_text(read) == fixed
+
+
+def test_a_first_letter_put_back_in_a_name_is_a_capital():
+    """A name's first capital lost under a seal's ring ("guyễn Thị Hảo", a black-and-white page of the benchmark's
+    tuning seed): the letter put back is a capital where the words either side are capitalised or the word opens
+    the line before one; in a sentence, after a word in lower case, it is not."""
+    confs = [0.7, 0.7, 0.7]
+    assert correct_tokens(["guyễn", "Thị", "Hảo"], confs)[0] == ["Nguyễn", "Thị", "Hảo"]
+    assert correct_tokens(["Phan", "guyễn", "Thị"], confs)[0] == ["Phan", "Nguyễn", "Thị"]
+    assert correct_tokens(["của", "guyễn", "Thị"], confs)[0] == ["của", "nguyễn", "Thị"]
+    assert correct_tokens(["guyễn", "thị", "Hảo"], confs)[0][0] == "nguyễn"
