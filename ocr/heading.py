@@ -9,11 +9,13 @@ a tenth of one of the two is that line: where its words are the line's word for 
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from statistics import median
 
 from rapidfuzz.distance import Levenshtein
 
+from ocr.correct.syllables import is_syllable
 from ocr.titles import SURE, letter_key, spread
 from ocr.words import Word, lines_of
 
@@ -22,6 +24,8 @@ _KEYS = tuple(letter_key(line) for line in LINES)
 _NEAR = 0.1  # letters that may differ, as a share of the line's
 _TOP = 10  # lines from the page's top where the heading stands
 _AS_PRINTED = {"HOÀ": "HÒA"}  # the old tone place, printed on older papers
+# The place and date line: a place's name (up to five capitalised words), then ", ngày … năm 2026"
+_PLACE_DATE = re.compile(r"^(?:[^\W\d_][^\s\d,]*\s){0,4}[^\W\d_][^\s\d,]*, ngày\b.*\bnăm \d{4}\.$")
 
 
 def heading(words: list[Word]) -> list[Word]:
@@ -33,6 +37,24 @@ def heading(words: list[Word]) -> list[Word]:
             if Levenshtein.distance(found, printed) <= _NEAR * len(printed):
                 lines[n] = _put(text, line)
                 break
+    return [w for line in lines for w in line]
+
+
+def unstopped(words: list[Word]) -> list[Word]:
+    """``words`` in reading order (lines numbered), the lines of the page's top that Decree 30/2020 prints with no
+    stop — the issuing body's, the country's, the title, in capitals, and the place and date — without the "." a
+    speck after their last word was read as ("ỦY BAN NHÂN DÂN.", "XÃ CÔNG CHÍNH.", "THÔNG BÁO.", "Đồng Tháp, ngày
+    tháng năm 2026."). A last word that is no syllable ("UBND.", "TP.") may be an abbreviation's, and keeps it."""
+    lines = lines_of(words)
+    for line in lines[:_TOP]:
+        last, text = line[-1], " ".join(w.text for w in line)
+        core = last.text[:-1]
+        if not last.text.endswith(".") or not core[-1:].isalnum():
+            continue
+        capitals = text.isupper() and sum(ch.isalpha() for ch in text) >= 4 and is_syllable(core.lower())
+        dated = _PLACE_DATE.match(text) and all(w[:1].isupper() for w in text.split(",")[0].split())
+        if capitals or dated:
+            line[-1] = replace(last, text=core)
     return [w for line in lines for w in line]
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.heading import columns_apart, heading
+from ocr.heading import columns_apart, heading, unstopped
 from ocr.words import Word, page_text
 
 
@@ -70,3 +70,17 @@ def test_a_header_read_row_by_row_across_both_columns_is_read_column_by_column()
 def test_a_header_read_column_by_column_stays(rows):
     words = _rows(*rows)
     assert columns_apart(words) == words
+
+
+def test_a_specks_stop_after_the_headers_capitals_and_the_date_line_goes():
+    """Decree 30/2020 prints the issuing body's lines, the title and the place and date line with no stop: a speck
+    read as one after their last word goes (the benchmark's black-and-white and grey copies: "ỦY BAN NHÂN DÂN.",
+    "XÃ CÔNG CHÍNH.", "THÔNG BÁO.", "Đồng Tháp, ngày tháng năm 2026."). An abbreviation's point stays ("UBND TP."),
+    and so do the number line's and a body line's stops."""
+    read = ("ỦY BAN NHÂN DÂN.", "XÃ CÔNG CHÍNH.", "Số: 12/TB-UBND.", "Đồng Tháp, ngày tháng năm 2026.", "THÔNG BÁO.",
+            "UBND TP.", "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014.", "TP. Hồ Chí Minh, ngày 3 tháng 4 năm 2026.")
+    assert page_text(unstopped(_lines(*read))).splitlines() == [
+        "ỦY BAN NHÂN DÂN", "XÃ CÔNG CHÍNH", "Số: 12/TB-UBND.", "Đồng Tháp, ngày tháng năm 2026", "THÔNG BÁO",
+        "UBND TP.", "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014.", "TP. Hồ Chí Minh, ngày 3 tháng 4 năm 2026"]
+    # below the page's top lines, a line in capitals keeps what it was read with
+    assert page_text(unstopped(_lines(*["Dòng một."] * 10, "KẾT LUẬN."))).splitlines()[-1] == "KẾT LUẬN."
