@@ -40,7 +40,7 @@ def heading(words: list[Word]) -> list[Word]:
     return [w for line in lines for w in line]
 
 
-def unstopped(words: list[Word]) -> list[Word]:
+def without_stops(words: list[Word]) -> list[Word]:
     """``words`` in reading order (lines numbered), the lines of the page's top that Decree 30/2020 prints with no
     stop — the issuing body's, the country's, the title, in capitals, and the place and date — without the "." a
     speck after their last word was read as ("ỦY BAN NHÂN DÂN.", "XÃ CÔNG CHÍNH.", "THÔNG BÁO.", "Đồng Tháp, ngày

@@ -649,8 +649,8 @@ def set_aside(words: list, marks: list[Mark]) -> list:
                 capitals_off.append(w)
                 continue
             if w.conf < bar or stamped and (stamp_label(w.text) or any(_frame_stroke(w, m) for m in under)
-                                            or _NUMBER.fullmatch(w.text.strip(".,:;"))
-                                            and w.height >= tall or _entered(w, words)):
+                                            or (_NUMBER.fullmatch(w.text.strip(".,:;")) and w.height >= tall)
+                                            or _entered(w, words)):
                 continue
         keep.append((w, stamped))
     # A word in capitals between two of the stamp's small capitals on their row is the office's name too ("PHÒNG"

@@ -31,7 +31,7 @@ from ocr.correct import correct_words
 from ocr.date_blanks import written_dates
 from ocr.date_line import date_words
 from ocr.doc_title import document_title
-from ocr.heading import columns_apart, heading, unstopped
+from ocr.heading import columns_apart, heading, without_stops
 from ocr.layout import reading_order
 from ocr.marks import Mark
 from ocr.number_line import number_code, number_line, pen_numbers, subject_label
@@ -116,7 +116,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # (after the correction: a date's words mended before it would change the page's share of unknown words,
     # which sets how boldly every other word is corrected)
     words = date_words(words)
-    words = subject_label(number_code(document_title(unstopped(heading(words)))))
+    words = subject_label(number_code(document_title(without_stops(heading(words)))))
     return PageOcr(text=page_text(words), confidence=confidence, words=words,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)

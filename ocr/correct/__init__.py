@@ -292,8 +292,8 @@ def _across(n: Neighbour | None, core: str, apart: str) -> Neighbour | None:
 def _lost_capital(word: str, core: str, parts: list[re.Match | None], i: int) -> bool:
     """Was the first letter put back (``word``, a letter slip from the read ``core``: "guyễn" for Nguyễn, its
     capital lost under a seal's ring) a capital? So where the words either side of it on the line are capitalised,
-    or it opens the line before one: a name ("guyễn Thị Hảo", "han Công Tân"). In a sentence the word before is
-    in lower case ("nhân ân Việt Nam" → "dân")."""
+    or it opens the line before one: a name ("guyễn Thị Hảo"). In a sentence, after a word in lower case, it is
+    not ("của guyễn Thị" → "của nguyễn Thị")."""
     if not (core[:1].islower() and len(word) == len(core) + 1 and base(word[1:]) == base(core.lower())):
         return False
     after = parts[i + 1] if i + 1 < len(parts) else None

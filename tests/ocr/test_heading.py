@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from ocr.heading import columns_apart, heading, unstopped
+from ocr.heading import columns_apart, heading, without_stops
 from ocr.words import Word, page_text
 
 
@@ -79,8 +79,8 @@ def test_a_specks_stop_after_the_headers_capitals_and_the_date_line_goes():
     and so do the number line's and a body line's stops."""
     read = ("ỦY BAN NHÂN DÂN.", "XÃ CÔNG CHÍNH.", "Số: 12/TB-UBND.", "Đồng Tháp, ngày tháng năm 2026.", "THÔNG BÁO.",
             "UBND TP.", "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014.", "TP. Hồ Chí Minh, ngày 3 tháng 4 năm 2026.")
-    assert page_text(unstopped(_lines(*read))).splitlines() == [
+    assert page_text(without_stops(_lines(*read))).splitlines() == [
         "ỦY BAN NHÂN DÂN", "XÃ CÔNG CHÍNH", "Số: 12/TB-UBND.", "Đồng Tháp, ngày tháng năm 2026", "THÔNG BÁO",
         "UBND TP.", "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014.", "TP. Hồ Chí Minh, ngày 3 tháng 4 năm 2026"]
     # below the page's top lines, a line in capitals keeps what it was read with
-    assert page_text(unstopped(_lines(*["Dòng một."] * 10, "KẾT LUẬN."))).splitlines()[-1] == "KẾT LUẬN."
+    assert page_text(without_stops(_lines(*["Dòng một."] * 10, "KẾT LUẬN."))).splitlines()[-1] == "KẾT LUẬN."
