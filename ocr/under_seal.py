@@ -318,19 +318,14 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # this read, as it is to the first. Its rings are looked for out to twice the circle found (the one
             # round its star, where the seal's box cuts its top: "Lê Thanh Thuận"'s outer ring lay at 1.4×); a
             # paler seal's only to 1.15× (further, they took in a colour page's date line beside the seal).
+            crops = [np.where(far.mask, np.uint8(255), crop), np.where(far.disk, np.uint8(255), crop)]
+            out.append(Covered(x0, y0, crops, mark.kind))
             # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with the
             # rings' remains around it) give way to the line's own read. There the seal leaves no grey to keep the
             # letters its rings cross by: where a stroke runs across a ring, the ring stays (``_crossed``; "Trần"
             # was cut to "TP”"). (Over the title's lines at the seal's top, a ring kept so glued their
-            # letters to the lettering: "KT. CHỦ TỊCH" read "TỊCH".) The rings-whitened crop stops above that line:
-            # the name glued to the lettering there added nothing to its own read and the disk's, and was the
-            # crop's slowest part to read (Tesseract on seals 87–96 → 69–75 ms a page, the other generator's black
-            # and white; the same edits on the dev pairs; docs/benchmarks.md, session 67). Cut at the seal's
-            # middle instead, a poor form's "TỊCH⏎TỊCH" under its seal was read otherwise, and its titles lost.
+            # letters to the lettering: "KT. CHỦ TỊCH" read "TỊCH".)
             name = _name_line(ink & ~far.disk, mark.top + mark.height // 2 - y0, word_h)
-            above = name[0] if name is not None else crop.shape[0]
-            crops = [np.where(far.mask, np.uint8(255), crop)[:max(1, above)], np.where(far.disk, np.uint8(255), crop)]
-            out.append(Covered(x0, y0, crops, mark.kind))
             if name is not None:
                 top, bottom = name
                 line = crop[top:bottom]
