@@ -459,13 +459,13 @@ def _from_recipients(foot: list[list[list[Word]]], g: float) -> int:
     lost ("ngân sách nhà nước được giao | dự toán năm 2026 của xã": "trong" under a copier's blot, then read as the
     signer's first line). The signer's first title line may stand above the label, on the right only. Lines are
     listed as Tesseract found them, not always top to bottom: only lines before the label's and above it go."""
-    opener = next((n for n, ps in enumerate(foot) if _recipients(ps, g)), None)
-    if opener is None:
+    opener = next((n for n, ps in enumerate(foot) if _recipients(ps, g)), 0)
+    body = max((n + 1 for n, ps in enumerate(foot[:opener]) if any(sum(_span(p)) / 2 < g for p in ps)), default=0)
+    if not body:
         return len(foot)
     top = min(w.top for p in foot[opener] for w in p)
-    above = [sum(_band(line)) / 2 < top for line in ([w for p in ps for w in p] for ps in foot[:opener])]
-    left = [n for n, ps in enumerate(foot[:opener]) if any(sum(_span(p)) / 2 < g for p in ps)]
-    return len(foot) - (left[-1] + 1) if left and all(above[:left[-1] + 1]) else len(foot)
+    return len(foot) - body if all(sum(_band([w for p in ps for w in p])) / 2 < top for ps in foot[:body]) \
+        else len(foot)
 
 
 def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool:

@@ -309,12 +309,11 @@ def _reads_as_end(title: str, key: str, line: list[Word]) -> bool:
     """Do the line's letters ``key`` spell the last words of ``title`` and no more, or, a line of capitals, its last
     letters but for a third of them ("GIÁ ĐỌC Ở", "Á ĐỐC" for "PHÓ GIÁM ĐỐC"; "CHỦ CH" for "CHỦ TỊCH"), nearer to
     them than to any other title line?"""
-    words = [letter_key(w) for w in title.split()]
-    if any(key == "".join(words[k:]) for k in range(len(words))):
+    if key in _ends_of(title):
         return True
     if len(key) < 3 or not _capitals([w.text for w in line]) or _a_unit(line):
         return False
-    whole = "".join(words)
+    whole = letter_key(title)
     off = min((Levenshtein.distance(key, whole[k:]) for k in range(len(whole) - 2)), default=len(key))
     if off > (len(key) + 1) // 3:
         return False
