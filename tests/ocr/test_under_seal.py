@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+import cv2
 import numpy as np
 from PIL import Image, ImageDraw
 
@@ -212,6 +213,33 @@ def test_a_grey_scans_pale_seal_is_washed_and_the_print_over_it_kept():
     # A speckled copy's seal is left (``prepare_marked`` says so): a phone photo of a photocopy passes the sharpness
     # gate, and washing its toner seal changed the page's read for the worse (bench accuracy --scan photo).
     assert wash_pale_marks(grey, [m], seals=False) is grey
+
+
+def test_a_pale_seals_darker_specks_go_with_it_and_the_prints_rims_stay():
+    """A scanner's noise leaves some of a pale seal's pixels darker than the wash's cut; where its lettering
+    crossed the signer's name they glued themselves to it ("Nguyễn" read "NgHyễ n", then dropped). Specks that
+    touch no print-dark pixel go with the seal; the print's anti-aliased rims, as pale, touch its core and stay."""
+    from ocr.under_seal import wash_pale_marks
+
+    m = _seal()
+    box = (slice(m.top, m.top + m.height), slice(m.left, m.left + m.width))
+    grey = _name_under_the_seal(shade=170)
+    seal = grey[box] == 170
+    specks = seal & (np.random.default_rng(5).random(seal.shape) < 0.15)
+    grey[box][specks] = 90  # past the cut (10 + 2/3 of the way to 170: 117)
+    unsealed = _name_under_the_seal(shade=255)[box]
+    rims = (unsealed >= 70) & (unsealed < 117)  # paler than a third of the way, darker than the cut
+    assert rims.sum() > 200
+    out = wash_pale_marks(grey, [m])[box]
+    near_print = cv2.dilate((unsealed < 255).astype(np.uint8), np.ones((3, 3), np.uint8)) > 0
+    assert (out[specks & ~near_print] == 255).mean() > 0.99
+    assert (out[rims] < 255).mean() > 0.97
+    assert (out[unsealed < 60] < 128).mean() > 0.97
+    # A seal dark in part (a photo of a copy) is no pale seal with specks: what the cut leaves of it is left, and
+    # with it the pieces of print's thin strokes the cut parted from their cores.
+    grey[box][seal & (np.random.default_rng(6).random(seal.shape) < 0.3)] = 90
+    out = wash_pale_marks(grey, [m])[box]
+    assert (out[specks & ~near_print] == 90).mean() > 0.99
 
 
 HEADER = ["ỦY BAN NHÂN DÂN", "XÃ BÌNH MINH", "Số: 15/QĐ-UBND", "V/v kiểm tra hồ sơ hộ tịch"]
