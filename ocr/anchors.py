@@ -150,8 +150,9 @@ def read_fields(
     return out
 
 
-# A numbered heading ("II. Thửa đất…", read "H. Thửa đất…") or item ("c) Địa chỉ…") starts a new part.
-_HEADING = re.compile(r"^\W*(?:[IVXH]{1,4}\.|[a-hđ]\))\s")
+# A numbered heading ("II. Thửa đất…", read "H.", "1L.", "IL.", "11. Thửa đất…") or item ("c) Địa chỉ…") starts a
+# new part. (A lone "1." may be a wrapped value's own.)
+_HEADING = re.compile(r"^\W*(?:[IVXH]{1,4}\.|[IVXHLl1|]{2,4}\.|[a-hđ]\))\s")
 _DATED = re.compile(r"ng[aà]y\s*\d{1,2}\s*th[aá]ng", re.IGNORECASE)
 # A label and its value: a colon with text after it. One that ends the line is a speck of the dot leader read
 # after the value's last word ("tỉnh Thanh⏎Hóa :"), and the wrapped word must not be lost for it.

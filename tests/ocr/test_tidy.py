@@ -124,11 +124,12 @@ def test_wrapped_value_joined_despite_a_speck_left_of_the_margin():
     assert f["registration_authority"] == "Ủy ban nhân dân phường Cẩm Phô, thành phố Hội An, tỉnh Quảng Nam"
 
 
-def test_numbered_heading_is_not_a_wrapped_value():
+@pytest.mark.parametrize("numeral", ["II.", "H.", "1L.", "IL.", "Il.", "11."])  # "II." as Tesseract misreads it
+def test_numbered_heading_is_not_a_wrapped_value(numeral):
     rows = [(440, "I. Người sử dụng đất, chủ sở hữu nhà ở và tài sản khác gắn liền với đất"),
             (440, "Ông: NGUYỄN VĂN AN Năm sinh: 1960 CMND số: 012345678"),
             (440, "Địa chỉ thường trú: Ấp Long Thạnh, xã Phú Riềng, huyện Phú Riềng, tỉnh Bình Phước"),
-            (440, "H. Thửa đất, nhà ở và tài sản khác gắn liền với đất"),
+            (440, f"{numeral} Thửa đất, nhà ở và tài sản khác gắn liền với đất"),
             (440, "a) Thửa đất số: 123 b) Tờ bản đồ số: 45")]
     f = extract(PageOcr(text="", confidence=0.9, words=_words(rows)), "land").fields
     assert f["owner_address"] == "Ấp Long Thạnh, xã Phú Riềng, huyện Phú Riềng, tỉnh Bình Phước"
