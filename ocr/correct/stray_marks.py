@@ -31,6 +31,9 @@ such a mark, nor opens a lowercase word with one, nor ends a sentence before a l
 
 4. A word closed by two points ("khóc..", "2025..") is closed by one: a speck beside its point. Vietnamese prints
    one point or the three of an ellipsis, never two (6 of Tatoeba's 31,292 sentences, all typing slips).
+5. A known syllable closed by "z." or "/." ("nàyz.", "này/.") closes a document's body with Decree 30's "./.",
+   its slash read with a point as a "z" or its first point lost: no syllable ends in "z", and a slash closes a word
+   nowhere else. (The correction had read "nàyz." as "này.".)
 
 Double quotes, colons and commas are otherwise left: each has its lowercase uses ("“đổi mới”", "gồm: các", "nếu,
 có"; ",Quảng" is a comma that lost its space).
@@ -54,6 +57,7 @@ _QUOTED = 8  # words from one opened by a single quote to one closed by one: a q
 _CLOSED_APOSTROPHE = re.compile(r"^([^\W\d_]+[.,:;]?)['`]$")
 _CLOSED = re.compile(r"^([^\W\d_]+)\.$")
 _DOUBLED = re.compile(r"^.*[^\W_]\.\.$")  # a letter's or digit's two points (not an ellipsis's three)
+_BODY_END = re.compile(r"^([^\W\d_]+)(?:z|/)\.$")  # Decree 30's "./." misread (rule 5)
 
 
 def _syllable(word: str, known: Callable[[str], bool]) -> bool:
@@ -97,6 +101,8 @@ def unspecked(line: list[Word], known: Callable[[str], bool], born: dict[int, li
             w.text = m.group(2) + m.group(3)
         if _DOUBLED.match(w.text):
             w.text = w.text[:-1]
+        if (m := _BODY_END.match(w.text)) and _syllable(m.group(1), known):
+            w.text = m.group(1) + "./."
         if (m := _CLOSED_APOSTROPHE.match(w.text)) and (_syllable(core := m.group(1).rstrip(".,:;"), known)
                                                         or _code(core)):
             w.text = m.group(1)

@@ -47,6 +47,8 @@ def _corrected(text: str) -> str:
     ("- Lưu: VT.'", "- Lưu: VT."),
     ("Cô ấy khóc.. Rồi cả", "Cô ấy khóc. Rồi cả"),  # 4: a speck beside a sentence's point
     ("từ năm 2025..", "từ năm 2025."),
+    ("thi hành Quyết định nàyz.", "thi hành Quyết định này./."),  # 5: Decree 30's closing "./." misread
+    ("thi hành Quyết định này/.", "thi hành Quyết định này./."),
 ])
 def test_specks_taken_off(read, fixed):
     assert _corrected(read) == fixed
