@@ -172,6 +172,26 @@ class Gazetteer:
             out.update((r["province"], r["ward"]))
         return sorted(x for x in out if x)
 
+    @cached_property
+    def _by_fold(self) -> dict[str, set[str]]:
+        """Each unit's full name folded ("xa hien khanh") → the ways the dataset writes it ("Xã Hiển Khánh")."""
+        out: dict[str, set[str]] = {}
+        for name in self.phrases():
+            out.setdefault(fold(name), set()).add(name)
+        return out
+
+    def unit_marks(self, text: str) -> str | None:
+        """``text`` (a unit's type word and name, alone: "XÃ HIẾN KHÁNH", its marks perhaps misread) written with
+        the marks of the one unit so named, in ``text``'s case (``text`` itself where only the tone's place differs,
+        "HOÀ" for "Hòa": as printed); None where no unit, or more than one ("Xã Cát Tiên", "Xã Cát Tiến"), is."""
+        found = self._by_fold.get(fold(text))
+        if not found or len(found) > 1:
+            return None
+        (name,) = found
+        if tone_key(name) == tone_key(text):
+            return text
+        return name.upper() if text.isupper() else name
+
     def check_place(self, text: str) -> PlaceCheck:
         """Split an address at commas, take unit names by their type words from the end, and look the
         combination up in both eras."""
@@ -443,6 +463,10 @@ def gazetteer() -> Gazetteer:
 
 def check_place(text: str) -> PlaceCheck:
     return gazetteer().check_place(text)
+
+
+def unit_marks(text: str) -> str | None:
+    return gazetteer().unit_marks(text)
 
 
 @lru_cache(maxsize=4096)  # a register repeats its authority and places entry after entry

@@ -42,6 +42,7 @@ from ocr.signer_block import without_debris
 from ocr.tesseract import TIMED_OUT, run_tesseract
 from ocr.titles import signer_titles
 from ocr.under_seal import read_covered, wash_pale_marks
+from ocr.unit_names import respelled_units
 from ocr.unread import read_unread
 from ocr.words import Word, mean_confidence, page_text, surely_read
 
@@ -116,7 +117,7 @@ def _read(grey: np.ndarray, variant: str, rotation: int, settings: Settings, dea
     # (after the correction: a date's words mended before it would change the page's share of unknown words,
     # which sets how boldly every other word is corrected)
     words = date_words(words)
-    words = subject_label(number_code(document_title(without_stops(heading(words)))))
+    words = respelled_units(subject_label(number_code(document_title(without_stops(heading(words))))))
     return PageOcr(text=page_text(words), confidence=confidence, words=words,
                    variant=variant, rotation=rotation, width=grey.shape[1], height=grey.shape[0], rules=rules,
                    read_words=real)
