@@ -17,7 +17,7 @@ from rapidfuzz.distance import Levenshtein
 
 from ocr.correct.syllables import is_syllable
 from ocr.titles import SURE, letter_key, spread
-from ocr.words import Word, lines_of
+from ocr.words import Word, in_capitals, lines_of
 
 LINES = ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc")
 _KEYS = tuple(letter_key(line) for line in LINES)
@@ -51,7 +51,7 @@ def without_stops(words: list[Word]) -> list[Word]:
         core = last.text[:-1]
         if not last.text.endswith(".") or not core[-1:].isalnum():
             continue
-        capitals = text.isupper() and sum(ch.isalpha() for ch in text) >= 4 and is_syllable(core.lower())
+        capitals = in_capitals(text) and is_syllable(core.lower())
         dated = _PLACE_DATE.match(text) and all(w[:1].isupper() for w in text.split(",")[0].split())
         if capitals or dated:
             line[-1] = replace(last, text=core)

@@ -158,6 +158,11 @@ def _span(piece: list[Word]) -> tuple[int, int]:
     return piece[0].left, max(w.left + w.width for w in piece)
 
 
+def _middle(piece: list[Word]) -> float:
+    """Where the piece stands across the page: its span's middle, left or right of a gutter."""
+    return sum(_span(piece)) / 2
+
+
 def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]] = (),
                   grey: np.ndarray | None = None) -> list[Word]:
     """Words with garbage dropped and ``line`` renumbered in reading order (see the module docstring). ``stamps``:
@@ -185,12 +190,12 @@ def reading_order(words: list[Word], stamps: Sequence[tuple[int, int, int, int]]
     # Below the footer a centred line or two may close the page (a land certificate's red serial number).
     tail = 0
     while tail < 2 and len(lines) - tail > head + 2 and len(pieces[-1 - tail]) == 1 \
-            and abs(sum(_span(pieces[-1 - tail][0])) / 2 - centre) < _CENTRED * width:
+            and abs(_middle(pieces[-1 - tail][0]) - centre) < _CENTRED * width:
         tail += 1
     end = len(lines) - tail
     foot, foot_gutter = _column_block(pieces[head:end][::-1], left, width, gap, header=False)
     # The footer starts with the signer's block: a paragraph's last short line above it stays in the body.
-    while foot and not any(sum(_span(p)) / 2 >= foot_gutter for p in pieces[end - foot]) \
+    while foot and not any(_middle(p) >= foot_gutter for p in pieces[end - foot]) \
             and not _recipients(pieces[end - foot], foot_gutter):
         foot -= 1
     foot = _from_recipients(pieces[end - foot:end], foot_gutter)
@@ -404,19 +409,19 @@ def _column_block(pieces: list[list[list[Word]]], left: int, width: float, gap: 
         # VĂN HÓA, THỂ THAO VÀ DU" ends 25 px short of where "CỘNG HÒA" begins on the line above, 18 px on a
         # photocopy: a quarter of a gap each side, 24 px, read it as body lines, after the right column's date).
         g0 = lo + _middle_of_widest_run(free)
-        margin = -gap / 2 if n and len({sum(_span(p)) / 2 < g0 for p in ps}) == 1 else gap / 8
+        margin = -gap / 2 if n and len({_middle(p) < g0 for p in ps}) == 1 else gap / 8
         for p in ps:
             a, b = _span(p)
             now[max(0, int(a - margin) - lo):max(0, int(b + margin) - lo)] = False
         if not now.any():
             break
         g = lo + _middle_of_widest_run(now)
-        sides = [sum(1 for p in ps if (sum(_span(p)) / 2 < g) == is_left) for is_left in (True, False)]
+        sides = [sum(1 for p in ps if (_middle(p) < g) == is_left) for is_left in (True, False)]
         if max(sides) > 3:  # a date line with its day and month written by hand is three pieces
             break
         free = now
         both = any(_two_sided(q, g) for q in pieces[:n + 1]) if header else \
-            all(any((sum(_span(p)) / 2 < g) == is_left for q in pieces[:n + 1] for p in q) for is_left in (True, False))
+            all(any((_middle(p) < g) == is_left for q in pieces[:n + 1] for p in q) for is_left in (True, False))
         if n >= 1 and both and (_centred_column(pieces[:n + 1], g, gap) or not header and _recipients(ps, g)):
             best, gutter = n + 1, g
     return best, gutter
@@ -428,7 +433,7 @@ def _title(ps: list[list[Word]], left: int, width: float) -> bool:
     their columns' centres. A speck read beside it ("1!") is no text, and the subject line under it, cut where a
     word was lost ("Về việc chấn chính công | tác tiếp nhận …"), no longer joins the block."""
     text = [p for p in ps if _is_text(p)]
-    return len(text) == 1 and abs(sum(_span(text[0])) / 2 - (left + width / 2)) < _CENTRED * width
+    return len(text) == 1 and abs(_middle(text[0]) - (left + width / 2)) < _CENTRED * width
 
 
 def opens_with(words: list[str], folded: str, *, loosely: bool = False) -> bool:
@@ -450,7 +455,7 @@ def opens_recipients(words: list[str]) -> bool:
 def _recipients(ps: list[list[Word]], g: float) -> bool:
     """Does this line open the footer's left column, "Nơi nhận:"? The signer's column beside it is then one even
     where a seal left only bits of its title to read, off its centre."""
-    return opens_recipients([w.text for p in ps if sum(_span(p)) / 2 < g for w in p])
+    return opens_recipients([w.text for p in ps if _middle(p) < g for w in p])
 
 
 def _from_recipients(foot: list[list[list[Word]]], g: float) -> int:
@@ -460,7 +465,7 @@ def _from_recipients(foot: list[list[list[Word]]], g: float) -> int:
     signer's first line). The signer's first title line may stand above the label, on the right only. Lines are
     listed as Tesseract found them, not always top to bottom: only lines before the label's and above it go."""
     opener = next((n for n, ps in enumerate(foot) if _recipients(ps, g)), 0)
-    body = max((n + 1 for n, ps in enumerate(foot[:opener]) if any(sum(_span(p)) / 2 < g for p in ps)), default=0)
+    body = max((n + 1 for n, ps in enumerate(foot[:opener]) if any(_middle(p) < g for p in ps)), default=0)
     if not body:
         return len(foot)
     top = min(w.top for p in foot[opener] for w in p)
@@ -475,7 +480,7 @@ def _centred_column(block: list[list[list[Word]]], g: float, gap: float) -> bool
     # A row's pieces on one side are one line of that column, cut by its blanks ("Số:   /QĐ-UBND" on the left,
     # "Hà Nội, ngày   tháng   năm 2026" on the right, the values written by hand set aside): their ends count,
     # a speck's beside them not ("-" read left of "Độc lập - Tự do - Hạnh phúc" took its centre off the column's).
-    return any(_centred([[w for p in ps if _is_text(p) and (sum(_span(p)) / 2 < g) == is_left for w in p]
+    return any(_centred([[w for p in ps if _is_text(p) and (_middle(p) < g) == is_left for w in p]
                          for ps in block], gap) for is_left in (True, False))
 
 
@@ -516,8 +521,8 @@ def _read_columns(block: list[list[list[Word]]], gutter: float, gap: float, *, h
         return []
     sides: list[list[list[list[Word]]]] = [[], []]
     for ps in block:
-        for k, side in enumerate(([p for p in ps if sum(_span(p)) / 2 < gutter],
-                                  [p for p in ps if sum(_span(p)) / 2 >= gutter])):
+        for k, side in enumerate(([p for p in ps if _middle(p) < gutter],
+                                  [p for p in ps if _middle(p) >= gutter])):
             if side:
                 sides[k].append(side)
     # Each side top to bottom: lines Tesseract read as a block of their own (a signer's title beside a seal) come

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from domain.gazetteer import unit_marks
-from ocr.words import Word, lines_of
+from ocr.words import Word, in_capitals, lines_of
 
 _TRAILING = ",.;:"  # a line's closing punctuation stays on its last word
 
@@ -20,7 +20,7 @@ def respelled_units(words: list[Word]) -> list[Word]:
     """``words`` (in reading order, lines numbered) with each capitals line's unit name in the gazetteer's marks."""
     changed: dict[int, Word] = {}
     for line in lines_of(words):
-        if not _capitals(line):
+        if not in_capitals(" ".join(w.text for w in line)):
             continue
         last = line[-1].text
         tail = last[len(last.rstrip(_TRAILING)):]
@@ -38,8 +38,3 @@ def respelled_units(words: list[Word]) -> list[Word]:
                                 if t != w.text})
             break
     return [changed.get(id(w), w) for w in words] if changed else words
-
-
-def _capitals(line: list[Word]) -> bool:
-    letters = [ch for w in line for ch in w.text if ch.isalpha()]
-    return len(letters) >= 4 and all(ch.isupper() for ch in letters)

@@ -52,6 +52,11 @@ def surely_read(w: Word) -> bool:
     return w.conf >= _SURE and sum(ch.isalnum() for ch in w.text) >= 2
 
 
+def in_capitals(text: str) -> bool:
+    """Is ``text`` (a line's) set in capitals: four letters at least, none in lower case?"""
+    return text.isupper() and sum(ch.isalpha() for ch in text) >= 4
+
+
 def lines_of(words: list[Word]) -> list[list[Word]]:
     lines: dict[int, list[Word]] = {}
     for w in words:
