@@ -26,11 +26,9 @@ rings leaves over the title, falls away with its rings, and the title's strokes 
 what it read surely (the share, a third, was chosen on the tuning seeds' poor pages against a quarter and a
 half; docs/benchmarks.md, session 13). A stamp's crop is read that way (darker than its frame) instead of as it
 is: its own words ("Số:", "Ngày:", its office's name) are upright print and would read surely. A seal as dark as
-print is read with its whole disk whitened instead: its lettering, which stays between the whitened rings,
-glues itself to the words it crosses. It is read with only its rings whitened as well where a line of print runs
-inside its lettering (three letter-sized pieces there at least): elsewhere that crop gave the star, the signature and
-the lettering to Tesseract as garbage, for ≈ 0.07 s (session 69). A seal costs one or two more Tesseract runs of a
-small crop, a stamp one, ≈ 0.04–0.1 s of CPU each, on such pages only.
+print is read a second time with its whole disk whitened instead: its lettering, which stays between the
+whitened rings, glues itself to the words it crosses. A seal costs two more Tesseract runs of a small crop, a
+stamp one, ≈ 0.1 s of CPU each, on such pages only.
 
 A seal as dark as print glued the signer's name under its lower edge to its rings and lettering: in its crop,
 "T22 1/hị Bích" for "Trần Thị Bích"; the page's read, "e Thanh Thuận" for "Lê Thanh Thuận". The lowest line of print
@@ -73,7 +71,6 @@ _BESIDE = 0.05  # a stamp's crop reaches this share of the page width either sid
 _FRAME = 8  # pixels either side of a stamp's box where its (perhaps tilted) frame lies
 _SMALLEST = 40  # pixels: a seal's crop smaller than this either way holds no ring (a seal is ≈ 300 at 200 dpi)
 _INKED = 0.5  # a radius inked along this share of its circle is a ring
-_INSIDE = 3  # letters inside a seal's lettering that make a line of print there
 _NEAR, _FAR = 1.15, 2.0  # … within this many times the circle found (a seal paler than print; one as dark)
 # A word read through a seal is doubtful however sure Tesseract is (a lost "PHÓ" leaves "CHỦ TỊCH", another title):
 # below the review threshold (Settings.review_threshold, 0.8), so a field made of it goes to a person.
@@ -100,12 +97,10 @@ def ring_mask(crop: np.ndarray) -> np.ndarray | None:
 
 class _Rings(NamedTuple):
     """A seal's rings in a crop: their pixels (``ring_mask``), its whole disk out to the outer ring and a pixel
-    past it, what lies inside the ring next to the outer one (inside the lettering), which whole radii about
-    ``centre`` are ring (a pixel either side included)."""
+    past it, which whole radii about ``centre`` are ring (a pixel either side included)."""
 
     mask: np.ndarray
     disk: np.ndarray
-    inner: np.ndarray
     radii: np.ndarray
     centre: tuple[float, float]
 
@@ -139,10 +134,7 @@ def _ring_sets(crop: np.ndarray, ink: np.ndarray | None, reaches: tuple[float, .
             continue
         wide = np.zeros(len(share) + 1, bool)
         wide[rings] = wide[rings - 1] = wide[rings + 1] = True
-        # (the lettering runs between the outer ring and the one next inside it: what lies inside that one)
-        starts = rings[np.r_[True, np.diff(rings) > 1]]
-        inner = rad < starts[-2] - 1 if len(starts) > 1 else rad < rings.min() - 1
-        out.append(_Rings(wide[rad], rad <= rings.max() + 1, inner, wide, (cx, cy)))
+        out.append(_Rings(wide[rad], rad <= rings.max() + 1, wide, (cx, cy)))
     return out
 
 
@@ -326,13 +318,7 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             # this read, as it is to the first. Its rings are looked for out to twice the circle found (the one
             # round its star, where the seal's box cuts its top: "Lê Thanh Thuận"'s outer ring lay at 1.4×); a
             # paler seal's only to 1.15× (further, they took in a colour page's date line beside the seal).
-            crops = [np.where(far.disk, np.uint8(255), crop)]
-            # What the disk holds is read with only the rings whitened where a line of print runs inside its
-            # lettering (a title the seal's middle covers). Elsewhere that read found nothing the others did not
-            # (the seal's star, the signature and the lettering read as garbage), and it cost a twentieth of the
-            # page's time: the other generator's black-and-white pages read 5% faster without it (session 69).
-            if _letters_inside(ink & ~far.mask, far, word_h) >= _INSIDE:
-                crops.insert(0, np.where(far.mask, np.uint8(255), crop))
+            crops = [np.where(far.mask, np.uint8(255), crop), np.where(far.disk, np.uint8(255), crop)]
             out.append(Covered(x0, y0, crops, mark.kind))
             # … and the signer's name under it alone, last: its words read in the whole crop ("Thị Bích" with the
             # rings' remains around it) give way to the line's own read. There the seal leaves no grey to keep the
@@ -348,17 +334,6 @@ def covered_crops(img: np.ndarray, marks: list[Mark], grey: np.ndarray | None = 
             continue
         out.append(Covered(x0, y0, crops, mark.kind))
     return out
-
-
-def _letters_inside(ink: np.ndarray, rings: _Rings, height: float) -> int:
-    """How many pieces of ``ink`` of a letter's size (0.3 to 1.5 word ``height`` tall, 2 wide at most) lie wholly
-    inside the seal's lettering (``_Rings.inner``): a line of print there, where a seal has its star and a
-    signature."""
-    _, labels, stats, _ = components(ink.astype(np.uint8), connectivity=8)
-    beyond = np.bincount(labels[ink & ~rings.inner], minlength=len(stats))
-    tall, wide = stats[:, cv2.CC_STAT_HEIGHT], stats[:, cv2.CC_STAT_WIDTH]
-    letter = (beyond == 0) & (tall >= 0.3 * height) & (tall <= 1.5 * height) & (wide <= 2 * height)
-    return int(np.count_nonzero(letter[1:]))
 
 
 def _name_line(ink: np.ndarray, below: int, height: float) -> tuple[int, int] | None:

@@ -21,7 +21,7 @@ SEAL_AT, DIAMETER = (250, 60), 300
 TITLE = ["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH"]
 
 
-def _block(seal: bool = True, shade: int = 20, at: tuple[int, int] = SEAL_AT) -> np.ndarray:
+def _block(seal: bool = True, shade: int = 20) -> np.ndarray:
     img = Image.new("L", (W, H), 255)
     draw = ImageDraw.Draw(img)
     bold = font("serif-bold", 34)
@@ -31,7 +31,7 @@ def _block(seal: bool = True, shade: int = 20, at: tuple[int, int] = SEAL_AT) ->
     page = np.array(img)
     if seal:
         mask = stamp_mask("ỦY BAN NHÂN DÂN XÃ BÌNH MINH", np.random.default_rng(4), DIAMETER)
-        x, y = at
+        x, y = SEAL_AT
         part = page[y:y + mask.shape[0], x:x + mask.shape[1]]
         # Through a copier's toner curve a seal comes out as dark as print (20), or a mid grey (a red one: 110).
         part[(mask > 0.25) & (part > shade)] = shade
@@ -178,19 +178,6 @@ def test_a_seal_as_dark_as_print_is_also_read_with_its_disk_whitened():
     assert "TỊCH" in text and "Văn Bình" in text, text
     # Paler than print, the seal's lettering goes with its grey instead: no disk crop.
     assert len(covered_crops(_block(shade=110), [m])[0].crops) == 2  # the rings whitened, the darker ink
-
-
-def test_a_dark_seal_with_no_print_inside_its_lettering_is_read_with_its_disk_whitened_alone():
-    """Read with only its rings whitened, a seal as dark as print gives its star, signature and lettering to
-    Tesseract as garbage, at a twentieth of a page's time; that crop is read only where print lies inside the
-    lettering (a title the seal's middle covers, as here), not where the seal lies under the title."""
-    m = _seal()
-    (_, y0, crops, _), *_ = covered_crops(_block(), [m])
-    assert len(crops) == 2
-    below = (SEAL_AT[0], 200)
-    x0, y0, crops, _ = covered_crops(_block(at=below), [Mark(SEAL, *below, DIAMETER + 20, DIAMETER + 20, 1.0)])[0]
-    star = (below[1] + (DIAMETER + 20) // 2 - y0, below[0] + (DIAMETER + 20) // 2 - x0)
-    assert len(crops) == 1 and crops[0][star] == 255
 
 
 def test_a_seal_as_dark_as_print_is_not_cut_by_its_grey():
