@@ -5,6 +5,8 @@ page images, its text put through the same extractor.
                                                   #   + 4 official documents tuning, 4 held out
     .venv/bin/python -m bench accuracy --quick    # small: 4 nomvn pages + 1 page per type and level + 1 + 1
     .venv/bin/python -m bench accuracy --photos   # phone photos of pages beside flat scans of the same pages
+    .venv/bin/python -m bench accuracy --official-only --official 10 --nomvn 0 --ministry 10
+                                                  # + 10 papers of ministries (the private set's level)
 
 Text: CER (edit distance / reference length, whitespace collapsed) and word recall (multiset, exact words).
 Fields: exact match per record type and degradation level — precision = right / extracted, recall = right /
@@ -125,6 +127,12 @@ def _generated_job(record_type: str, level: str, pages: int, seed: int = SEED, r
 # Tuned on the first; the second is never looked at while tuning. Both draw the same stratified mix (the same
 # count of each scan kind and document kind: samples.official.MIXES), so they differ in content only.
 TEMPLATE_RUNS = (("tuning", 14, "office"), ("held out", 1414, "office"))
+
+
+# A ministry's, a department's or the Government Office's papers on the same template (``ministry_document``): the
+# level of the private set of real scans, whose headers, codes, signers and recipients the local papers lack.
+# Measured, not tuned on.
+MINISTRY_SPLIT, MINISTRY_SEED = "ministries", 7171
 
 
 def template_runs(held_out_seed: int | None = None) -> tuple[tuple[str, int, str], ...]:
@@ -262,7 +270,7 @@ def _official_job_page(split: str, seed: int, mix: str, k: int, reread: bool = F
     """Page ``k`` (0-based) of the run, read by plain Tesseract and by ours (``pen``: samples.official's)."""
     from samples.official import official_pages
 
-    page = next(official_pages(1, seed, mix, _prose_dir(), start=k, pen=pen))
+    page = next(official_pages(1, seed, mix, _prose_dir(), start=k, pen=pen, ministry=split == MINISTRY_SPLIT))
     row = _measure(_rescanned(_office_scan(page.image), scan), page.text, None, [], reread)
     row.update(source="official", level=page.level, split=f"{split} (seed {seed}, {mix} mix{_scan_label(scan)})",
                page=page.number, kind=page.kind)
@@ -325,7 +333,7 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
         registers: tuple[str, ...] = REGISTERS, register_pages: int = 2, seed: int = SEED,
         reread: bool = False, official_pages: int = 0, pen: str | None = None,
         held_out_seed: int | None = None, other_pages: int = 0, other_seed: int = OTHER_SEED,
-        scan: str = "as-made") -> list[dict]:
+        scan: str = "as-made", ministry_pages: int = 0, ministry_seed: int = MINISTRY_SEED) -> list[dict]:
     """Pages measured; ``reread``: ours with ``Settings.ocr_reread_lines`` on (plain Tesseract is unchanged)."""
     jobs = []
     with ProcessPoolExecutor(workers, initializer=ready_to_read, initargs=("vie",)) as pool:
@@ -341,6 +349,8 @@ def run(nomvn_pages: int, pages: int, types: tuple[str, ...], levels: tuple[str,
         jobs += [pool.submit(_official_job_page, split, s, mix, k, reread, pen, scan) for split, s, mix in
                  template_runs(held_out_seed) for k in range(official_pages)]
         jobs += [pool.submit(_other_job_page, other_seed, k, reread, scan) for k in range(other_pages)]
+        jobs += [pool.submit(_official_job_page, MINISTRY_SPLIT, ministry_seed, "office", k, reread, pen, scan)
+                 for k in range(ministry_pages)]
         return [row for job in jobs for row in job.result()]
 
 
@@ -617,6 +627,9 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--other-official", type=int, default=0, metavar="N",
                     help="N official documents from the other generator (bench.other_official; needs Chromium)")
     ap.add_argument("--other-seed", type=int, default=OTHER_SEED)
+    ap.add_argument("--ministry", type=int, default=0, metavar="N",
+                    help="N official documents of ministries and the Government Office (the template's drawing)")
+    ap.add_argument("--ministry-seed", type=int, default=MINISTRY_SEED)
     ap.add_argument("--scan", choices=SCANS, default="as-made",
                     help="official documents stored as another scanner would: grey, black-and-white, 2° askew, "
                          "150 dpi, or photographed by a phone")
@@ -636,7 +649,7 @@ def main(argv: list[str] | None = None) -> None:
     registers = () if args.official_only else tuple(t for t in args.registers.split(",") if t)
     rows = run(nomvn, pages, types, tuple(args.levels.split(",")), args.workers, registers, args.register_pages,
                args.seed, args.reread, official, args.pen, args.held_out_seed, args.other_official, args.other_seed,
-               args.scan)
+               args.scan, args.ministry, args.ministry_seed)
     body = report(rows, threshold)
     body += (f"\n\n{len(rows)} pages in {time.perf_counter() - t:.0f} s with {args.workers} processes; review "
              f"threshold {threshold}. CER and time: mean over pages. Plain = `tesseract IMG stdout -l vie` "

@@ -36,6 +36,8 @@ _OUTSTANDING = 2  # a gap this many times a line's others' median, and ``_GUTTER
 _GUTTER_WORD = 0.6
 _INKED = 0.45  # a gap this share dark is a smudge (0.5–0.9; paper 0–0.01, words unread or a signature 0.05–0.43)
 _COVERED = 0.75  # a gap a stamp's box covers this share of is no gutter (``_pieces``)
+# A word with its brackets and a closing mark ("(để", "b/c);", "(2b)."): what lies within them is the word's text
+_BRACKETED = re.compile(r"\(?(\w[\w/]*)\)?[.,:;]?")
 # What a printed word is made of: letters, digits and the punctuation a form prints (no "§", "¬", "|").
 PRINTED = re.compile(r"[\w\-–.,:;/()'\"%&+*!?…“”‘’°²]+", re.UNICODE)
 
@@ -45,7 +47,9 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
     a lone low-confidence character, or (given the page's median word ``height``) a box far too small or tall."""
     text = word.text
     alnum = sum(ch.isalnum() for ch in text)
-    if word.conf < 0.7 and alnum / len(text) < 0.5:
+    # (a recipient's note keeps its brackets and closing mark: "(để b/c);" is letters and a slash within them)
+    core = _BRACKETED.fullmatch(text)
+    if word.conf < 0.7 and alnum / len(core.group(1) if core else text) < 0.5:
         return True
     if word.conf < 0.6 and (not PRINTED.fullmatch(text) or alnum <= 1):
         return True
@@ -146,6 +150,14 @@ def _cut_at_gutter(piece: list[Word], gap: float, centre: float) -> list[list[Wo
     a, b = _span(piece)
     if not a < centre < b:
         return [piece]
+    # The country's name starts the right column however near the issuer's name ends: a ministry's ("BỘ NÔNG
+    # NGHIỆP VÀ MÔI TRƯỜNG") 17 px from "CỘNG HÒA", the line's spaces 7–11. (Imported here: ``ocr.heading`` needs
+    # ``ocr.correct``, which needs this module.)
+    from ocr.heading import national_start
+
+    found = national_start([piece])
+    if found is not None and found[1] > 0:
+        return [piece[:found[1]], piece[found[1]:]]
     gaps = [y.left - (x.left + x.width) for x, y in zip(piece, piece[1:], strict=False)]
     k = max(range(len(gaps)), key=gaps.__getitem__, default=0)
     if not 1 <= k < len(gaps) - 1 or gaps[k] < _GUTTER_WORD * gap / _GAP \

@@ -10,7 +10,10 @@ a decision under the title "QUYẾT ĐỊNH", none for a letter) and the issuing
 NHÂN DÂN", "STP" under "SỞ TƯ PHÁP"). Where the pen's number took the code ("Số:" alone, "Số; B-UBND", "BND",
 "Số: '/QĐ-UBND") the line of the header's left column that shows the label or the code's end is rebuilt from them,
 a number printed against the code kept; where nothing of the line was read, it is put under the body's name. Both
-doubtful (``SUPPLIED``): a person checks them against the image (``number_code``). The pen's number, where Tesseract
+doubtful (``SUPPLIED``): a person checks them against the image (``number_code``). A ministry's department under the
+ministry's name ("BỘ NỘI VỤ" / "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC") issues under a code of its own ("/KH-VTLTNN", not
+the ministry's "BNV"), which the page does not give: its line is left as read, or put back as its label alone where
+nothing of it was read (the ministries' papers of ``bench accuracy --ministry``). The pen's number, where Tesseract
 read it as a line of its own under the number line ("8y", "13)", "/2": digits, or no syllable), goes from the text
 and is kept as a handwriting mark, for a person to key (``pen_numbers``, as ``ocr.date_blanks`` does the date's).
 """
@@ -29,7 +32,7 @@ from ocr.heading import national_start
 from ocr.marks import Mark
 from ocr.record_type import LETTER, LETTER_SUBJECT, document_kind, opens_address
 from ocr.titles import letter_key, spread
-from ocr.words import SUPPLIED, Word, lines_of, page_text
+from ocr.words import SUPPLIED, Word, in_capitals, lines_of, page_text
 
 # "/QĐ-UBND", "1658/KH-UBND", "41/UBND-KT", "/TB-STP": a number (or the blank) and the kind and body's letters
 CODE = re.compile(r"\d*/[A-ZĐ]{2,8}(?:-[A-ZĐ0-9]{1,8}){0,3}[.,]?")
@@ -80,6 +83,8 @@ def number_code(words: list[Word]) -> list[Word]:
         named = _body_code(left)
         if named is not None:
             body, at = named, n
+        elif body not in (None, *_COUNCILS) and at == n - 1 and _organ(left):
+            body, at = None, n  # the issuer is an organ under the body ("CỤC …" under "BỘ NỘI VỤ"): its code unknown
         elif n and left:
             text = " ".join(w.text for w in left)
             if _WELL_FORMED.fullmatch(text):
@@ -95,8 +100,8 @@ def number_code(words: list[Word]) -> list[Word]:
             rebuilt = [replace(w, conf=min(w.conf, SUPPLIED)) for w in spread(code, _room(code, left))]
             lines[n] = rebuilt + [w for w in lines[n] if all(w is not v for v in left)]
             return [w for line in lines for w in line]
-    if not shown and body is not None and at is not None:
-        _insert(lines, at, edge, f"{LABEL} /{kind}-{body}" if kind else f"{LABEL} /{body}")
+    if not shown and at is not None:  # (an organ's code unknown: its label alone, which Decree 30 always prints)
+        _insert(lines, at, edge, LABEL if body is None else f"{LABEL} /{kind}-{body}" if kind else f"{LABEL} /{body}")
     return [w for line in lines for w in line]
 
 
@@ -175,6 +180,23 @@ def _unit(line: list[Word]) -> bool:
     return bool(letters) and sum(c.isupper() for c in letters) >= 0.7 * len(letters) and _body_code(line) is None
 
 
+# How a unit's line under its body's name opens ("XÃ VIỆT AN", "TỈNH AN GIANG", "THÀNH PHỐ HUẾ"), folded
+_UNIT_TYPES = ("xa", "phuong", "thi", "dac", "huyen", "quan", "thanh", "tinh", "tp")
+# A People's Committee's or Council's name is followed by its unit's, never by an organ's: "NHƯ QUỲNH" (its "XÃ" lost),
+# "XÃ.ĐÂN HÓA" are the unit's
+_COUNCILS = ("UBND", "HĐND")
+
+
+def _organ(line: list[Word]) -> bool:
+    """An organ's name under its governing body's, in capitals, that is no unit of it: a ministry's department
+    ("BỘ NỘI VỤ" / "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC") issues under a code of its own ("/KH-VTLTNN"), not the
+    body's initials ("BNV", which Decree 30 gives the ministry's own papers)."""
+    if len(line) < 2 or not in_capitals(" ".join(w.text for w in line)):
+        return False
+    opening = "".join(ch for ch in fold(line[0].text) if ch.isalpha())  # (a speck's stop or comma after it)
+    return opening not in _UNIT_TYPES and _body_code(line) is None
+
+
 def _heading_edge(lines: list[list[Word]]) -> int | None:
     """Where the national name starts: the header's right column, right of the number line."""
     found = national_start(lines)
@@ -182,8 +204,10 @@ def _heading_edge(lines: list[list[Word]]) -> int | None:
 
 
 def _body_code(line: list[Word]) -> str | None:
-    """The initials of the issuing body this line names ("ỦY BAN NHÂN DÂN": "UBND"), None for another line."""
-    return _BODY_CODES.get(letter_key(" ".join(w.text for w in line))) if line else None
+    """The initials of the issuing body this line names ("ỦY BAN NHÂN DÂN": "UBND"), None for another line. (A speck
+    read after it as "ˆ", a letter to Python, is no word of it.)"""
+    words = [w.text for w in line if any(ch.isascii() and ch.isalnum() for ch in fold(w.text))]
+    return _BODY_CODES.get(letter_key(" ".join(words))) if words else None
 
 
 def _initials(name: str) -> str:

@@ -23,7 +23,7 @@ from PIL import Image, ImageDraw
 
 from samples.degrade import LEVELS, degrade, level, stamp_overlap
 from samples.official_draw import HEIGHT, WIDTH, Box, draw_page
-from samples.official_text import KINDS, document
+from samples.official_text import KINDS, document, ministry_document
 
 SCAN_DPI = 200
 # A mix deals its scan kinds in a fixed cycle (page i: ``MIXES[mix][i % len]``) and the document kinds in
@@ -95,18 +95,21 @@ def _check(degradation: str) -> None:
 
 
 def official_pages(pages: int = 3, seed: int = 0, degradation: str = "tuning",
-                   prose_dir: Path | None = None, start: int = 0, pen: str | None = None) -> Iterator[OfficialPage]:
+                   prose_dir: Path | None = None, start: int = 0, pen: str | None = None,
+                   ministry: bool = False) -> Iterator[OfficialPage]:
     """Page ``i`` from generators seeded by (seed, i): the same seed, degradation and prose give the same
     pixels. ``degradation``: a level of samples.degrade (clean, moderate = office scan, poor = photocopy) or a
     mix (``MIXES``: "office", scan and document kinds stratified). ``start``: the first page's index (pages are
     independent). ``pen``: "black" writes every handwritten value in black ink (default: black, blue-black,
-    violet or blue at random)."""
+    violet or blue at random). ``ministry``: papers of ministries and the Government Office
+    (``ministry_document``), drawn from seeds of their own, instead of local People's Committees'."""
     _check(degradation)
+    make = ministry_document if ministry else document
     for i in range(start, start + pages):
-        r = random.Random(f"official-{seed}-{i}")
-        rng = np.random.default_rng([seed, i, 30])
+        r = random.Random(f"official-{'ministry-' if ministry else ''}{seed}-{i}")
+        rng = np.random.default_rng([seed, i, 31 if ministry else 30])
         lv = _level(degradation, i)
-        doc = document(r, prose_dir, KINDS[i % len(KINDS)] if degradation in MIXES else None)
+        doc = make(r, prose_dir, KINDS[i % len(KINDS)] if degradation in MIXES else None)
         clean, blocks, regions = draw_page(doc, rng, stamp_overlap(lv, rng), pen)
         image, affine = _scan(clean, lv, rng)
         for b in blocks:

@@ -79,13 +79,14 @@ def _header(c: _Canvas, doc: Document, rng: np.random.Generator) -> tuple[dict, 
     rboxes: list[Box] = []
     y = TOP + 52.0
     row = 52 * 1.28
-    lboxes.append(c.text(lx, y, doc.parent, _fit("serif", 12.5, doc.parent, lw), "ms"))
-    left.append(doc.parent)
+    if doc.parent:  # (a ministry issuing itself has none: its name stands on the national name's row)
+        lboxes.append(c.text(lx, y, doc.parent, _fit("serif", 12.5, doc.parent, lw), "ms"))
+        left.append(doc.parent)
     rboxes.append(c.text(rx, y, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
                          _fit("serif-bold", 12.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", rw), "ms"))
     right.append("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM")
+    body_box = c.text(lx, y + row if doc.parent else y, doc.body, _fit("serif-bold", 12.5, doc.body, lw), "ms")
     y += row
-    body_box = c.text(lx, y, doc.body, _fit("serif-bold", 12.5, doc.body, lw), "ms")
     lboxes.append(body_box)
     left.append(doc.body)
     motto = "Độc lập - Tự do - Hạnh phúc"

@@ -212,3 +212,53 @@ def document(rng: random.Random, prose_dir: Path | None = None, kind: str | None
                    (_places().unit(rng, True, near=u) for _ in range(rng.randint(1, 2)))]
         if kind == "cong_van" else [],
     )
+
+
+# ---- a ministry's or the Government Office's papers (the private set's real scans are of this level) -----------
+# (governing body, issuing organ — "" where the ministry issues itself —, the code's letters, the head's title)
+_MINISTRIES = (
+    ("BỘ TƯ PHÁP", "CỤC HỘ TỊCH, QUỐC TỊCH, CHỨNG THỰC", "HTQTCT", "CỤC TRƯỞNG"),
+    ("BỘ TƯ PHÁP", "", "BTP", "BỘ TRƯỞNG"),
+    ("BỘ TÀI CHÍNH", "CỤC QUẢN LÝ CÔNG SẢN", "QLCS", "CỤC TRƯỞNG"),
+    ("BỘ NỘI VỤ", "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", "VTLTNN", "CỤC TRƯỞNG"),
+    ("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "", "BNNMT", "BỘ TRƯỞNG"),
+    ("BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỤC QUẢN LÝ ĐẤT ĐAI", "QLĐĐ", "CỤC TRƯỞNG"),
+    ("BỘ CÔNG AN", "CỤC CẢNH SÁT QLHC VỀ TTXH", "C06", "CỤC TRƯỞNG"),
+    ("", "VĂN PHÒNG CHÍNH PHỦ", "VPCP", "BỘ TRƯỞNG, CHỦ NHIỆM"),
+)
+_MINISTRY_BASES = (
+    "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;",
+    "Căn cứ Luật Ban hành văn bản quy phạm pháp luật ngày 19 tháng 02 năm 2025;",
+    "Căn cứ Nghị định số 39/2025/NĐ-CP ngày 26 tháng 02 năm 2025 của Chính phủ quy định chức năng, nhiệm vụ, "
+    "quyền hạn và cơ cấu tổ chức của Bộ Tư pháp;",
+    "Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;",
+    "Căn cứ Quyết định số 06/QĐ-TTg ngày 06 tháng 01 năm 2022 của Thủ tướng Chính phủ phê duyệt Đề án phát "
+    "triển ứng dụng dữ liệu về dân cư, định danh và xác thực điện tử;",
+)
+# Short enough for the footer's left column, which the drawing does not wrap
+_MINISTRY_RECEIVERS = ("Ban Bí thư Trung ương Đảng;", "Thủ tướng, các PTTg Chính phủ;", "Các bộ, cơ quan ngang bộ;",
+                       "HĐND, UBND các tỉnh, TP;", "Văn phòng Quốc hội;", "Kiểm toán nhà nước;",
+                       "Sở Tư pháp các tỉnh, TP;", "Công báo; Cổng TTĐT Chính phủ;", "VPCP: BTCN, các PCN;",
+                       "Bộ trưởng (để b/c);", "Các Thứ trưởng;", "Cục Kiểm tra VBQPPL;")
+
+
+def ministry_document(rng: random.Random, prose_dir: Path | None = None, kind: str | None = None) -> Document:
+    """``document``'s paper issued by a ministry, one of its departments or the Government Office instead of a
+    local People's Committee: the header's body is the ministry's name (and the department's under it, which
+    issues under a code of its own, "/KH-VTLTNN"), the signer signs for a minister or a department's head, the
+    recipients are central bodies, the place is Hà Nội. The body's prose and the rest are ``document``'s."""
+    doc = document(rng, prose_dir, kind)
+    ministry, organ, code, head = rng.choice(_MINISTRIES)
+    doc.parent, doc.body = (ministry, organ) if organ else ("", ministry)
+    doc.symbol = f"{_SYMBOLS[doc.kind]}-{code}" if _SYMBOLS[doc.kind] else code
+    doc.place = "Hà Nội"
+    issuer = organ or ministry
+    if doc.kind == "quyet_dinh":
+        doc.authority = f"{head} {issuer}"
+        doc.bases = rng.sample(_MINISTRY_BASES, rng.randint(2, 4)) + [
+            f"Theo đề nghị của {rng.choice(('Vụ trưởng Vụ Pháp chế', 'Trưởng phòng Tổng hợp', 'Chánh Văn phòng'))}."]
+    deputy = "THỨ TRƯỞNG" if head == "BỘ TRƯỞNG" else f"PHÓ {head.split(', ')[-1]}"
+    doc.signer = rng.choice(((head,), (f"KT. {head}", deputy), (f"TL. {head}", "CHÁNH VĂN PHÒNG")))
+    doc.receivers = [doc.receivers[0], *rng.sample(_MINISTRY_RECEIVERS, rng.randint(3, 6)), f"Lưu: VT, {code}."]
+    doc.seal = f"{ministry or 'CHÍNH PHỦ'} * {issuer} *" if organ else f"{issuer} * VIỆT NAM *"
+    return doc

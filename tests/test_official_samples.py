@@ -89,6 +89,26 @@ def test_a_mix_gives_every_seed_the_same_kinds_of_page():
         next(official_pages(1, seed=1414, degradation="office")).text
 
 
+def test_ministries_papers_are_a_ministrys_on_the_same_template():
+    """``ministry=True``: a ministry's, a department's or the Government Office's papers — their own header, code,
+    signer and recipients — on the local papers' mix of scans and kinds, from pages of their own."""
+    from samples.official_text import _MINISTRIES
+
+    local = list(official_pages(4, seed=3, degradation="office"))
+    pages = list(official_pages(4, seed=3, degradation="office", ministry=True))
+    assert [(p.level, p.kind) for p in pages] == [(p.level, p.kind) for p in local]
+    codes = {code for _, _, code, _ in _MINISTRIES}
+    for page in pages:
+        by = {b["role"]: b["lines"] for b in page.truth()["blocks"]}
+        left = by["header_left"]
+        assert left[0] in {m or o for m, o, _, _ in _MINISTRIES}
+        number = next(line for line in left if line.startswith("Số: /"))
+        assert number.rsplit("/", 1)[1].split("-")[-1] in codes
+        assert by["header_right"][2].startswith("Hà Nội, ngày")
+        assert by["footer_left"][-1].startswith("- Lưu: VT, ") and "UBND" not in by["footer_right"][0]
+        assert not any("ỦY BAN NHÂN DÂN" in line for line in left)
+
+
 def test_black_pen_option_writes_every_value_in_black():
     page = next(official_pages(1, seed=5, degradation="clean", pen="black"))
     pixels = np.asarray(page.image.convert("RGB")).astype(int)

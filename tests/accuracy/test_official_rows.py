@@ -92,3 +92,14 @@ def test_a_photographed_page_comes_in_flat_at_a4_size_the_same_each_time():
     corners = np.asarray(shot.convert("L"))[[20, 20, -20, -20], [20, -20, 20, -20]]
     assert corners.min() > 150
     assert np.array_equal(np.asarray(_rescanned(page, "photo")), np.asarray(shot))
+
+
+def test_the_ministries_row_reads_a_ministrys_papers(monkeypatch):
+    """``--ministry N``: the row's pages are ``samples.official``'s ministries' papers, reported as their own split."""
+    import bench.accuracy as acc
+
+    monkeypatch.setattr(acc, "_measure", lambda image, truth, *args: {"truth_text": truth})
+    (row,) = acc._official_job_page(acc.MINISTRY_SPLIT, 3, "office", 0)
+    assert row["split"] == "ministries (seed 3, office mix)" and row["source"] == "official"
+    header = row["truth_text"].splitlines()
+    assert header[0].startswith(("BỘ ", "VĂN PHÒNG CHÍNH PHỦ")) and "Hà Nội, ngày" in row["truth_text"]

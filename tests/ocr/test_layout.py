@@ -53,6 +53,14 @@ def test_seal_strokes_dropped():
     assert page_text(reading_order(words)) == "Nơi sinh: Hà Nội"
 
 
+def test_a_recipients_bracketed_note_read_doubtfully_stays():
+    """"- Bộ trưởng (để b/c);" of a ministry's "Nơi nhận:" list: "b/c);" read at 0.52 is two letters in five
+    characters, which a seal's strokes read as "+ÌYố.," also are; within its brackets it is a word."""
+    words = _line(0, (0, "- Bộ trưởng (để")) + [Word("b/c);", 0.52, 600, 0, 150, 50, 1, 0),
+                                                 Word(".,);", 0.52, 800, 0, 120, 50, 1, 0)]
+    assert page_text(reading_order(words)) == "- Bộ trưởng (để b/c);"
+
+
 def test_a_word_stretched_by_specks_stays_and_one_beside_its_line_goes():
     line = _line(0, (0, "Nơi cư trú: huyện Bảo Lâm, tỉnh Lâm"))
     # "Đồng," with a speck above and one below in its box: 130 px on a 50 px line, read at 0.67.
@@ -445,6 +453,30 @@ def test_a_header_line_read_across_both_columns_is_cut_at_its_gutter():
         "UBND THÀNH PHỐ HẢI PHÒNG", "SỞ NÔNG NGHIỆP VÀ MÔI", "TRƯỜNG", "Số: 2454/QĐ-SNN",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hải Phòng, ngày 16 tháng 1 năm 2025",
         "QUYẾT ĐỊNH"]
+
+
+def _spans(n: int, top: int, text: str, *spans: tuple[int, int]) -> list[Word]:
+    return [Word(t, 0.95, a, top, b - a, 31, 1, n) for t, (a, b) in zip(text.split(), spans, strict=True)]
+
+
+def test_a_ministrys_name_read_into_the_countrys_is_cut_where_the_countrys_begins():
+    """A ministry's name ends 17 px from "CỘNG HÒA", the line's spaces 7–11 px (Tesseract's boxes on a ministry's
+    page, ``bench accuracy --ministry``): no gap stands out, and the row was read as one line, the header as no
+    block, the letter's summary after the date. The country's name begins the right column."""
+    words = (_spans(0, 165, "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                    (232, 273), (282, 369), (379, 489), (496, 540), (549, 606), (615, 743), (760, 862), (872, 950),
+                    (958, 1007), (1016, 1082), (1093, 1168), (1178, 1295), (1302, 1385), (1394, 1476))
+             + _spans(1, 210, "CỤC QUẢN LÝ ĐẤT ĐAI Độc lập - Tự do - Hạnh phúc", (292, 362), (376, 475), (485, 532),
+                      (542, 614), (623, 685), (891, 951), (962, 1010), (1022, 1032), (1042, 1089), (1100, 1136),
+                      (1148, 1158), (1169, 1257), (1268, 1345))
+             + _spans(2, 296, "Số: /QLĐĐ Hà Nội, ngày tháng năm 2026", (330, 373), (538, 647), (808, 852), (862, 923),
+                      (937, 1008), (1103, 1185), (1281, 1342), (1353, 1427))
+             + _spans(3, 344, "V/v ban hành Quy chế", (250, 300), (309, 356), (366, 430), (440, 500), (510, 560))
+             + [w for n in range(4, 7) for w in _boxes(n, 400 + 50 * n, *_BODY)])
+    assert page_text(reading_order(words)).splitlines()[:8] == [
+        "BỘ NÔNG NGHIỆP VÀ MÔI TRƯỜNG", "CỤC QUẢN LÝ ĐẤT ĐAI", "Số: /QLĐĐ", "V/v ban hành Quy chế",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", "Hà Nội, ngày tháng năm 2026",
+        "Căn cứ Luật Hộ tịch ngày 20 tháng 11 năm 2014"]
 
 
 def test_a_wide_gap_in_a_forms_first_rows_leaves_them_rows():

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ocr.marks import HANDWRITING
 from ocr.number_line import SUBJECT, number_code, number_line, pen_numbers, subject_label
@@ -64,6 +66,7 @@ def _number(words: list[Word]) -> str:
 
 @pytest.mark.parametrize("body, unit, read, title, printed", [
     ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số:", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),  # the code under the pen's number
+    ("ỦY BAN NHÂN DÂN ˆ", "XÃ VIỆT AN", "Số:", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),  # a speck read as a letter after it
     ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số; B-UBND", "THÔNG BÁO", "Số: /TB-UBND"),
     ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "BND", "KẾ HOẠCH", "Số: /KH-UBND"),  # the code's end alone
     ("ỦY BAN NHÂN DÂN", "XÃ VIỆT AN", "Số: '/QĐ-UBND", "QUYẾT ĐỊNH", "Số: /QĐ-UBND"),
@@ -96,6 +99,33 @@ def test_a_number_lines_code_is_rebuilt_from_the_pages_kind_and_body(body, unit,
 def test_a_line_that_shows_no_garbled_code_stays(body, unit, read, title):
     words = _header([body, unit, read], title)
     assert number_code(words) == words
+
+
+@pytest.mark.parametrize("read, printed", [
+    ("Sô:", "Sô:"),  # nothing of the code read: the organ's is not known, and no other is made up
+    ("Số; B-VTLTNN", "Số: /KH-VTLTNN"),  # the organ's initials as read
+    ("Số: /KH-VTLTNN", "Số: /KH-VTLTNN"),
+])
+def test_an_organ_under_its_ministry_issues_under_a_code_of_its_own(read, printed):
+    """A ministry's department prints its own code ("/KH-VTLTNN" under "BỘ NỘI VỤ" / "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ
+    NƯỚC"): the ministry's initials ("BNV") were made up for it where the pen's number took the code."""
+    words = _header(["BỘ NỘI VỤ", "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", read], "KẾ HOẠCH")
+    assert _number(words) == printed
+    assert page_text(number_code(_header(["BỘ NỘI VỤ", "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC"], "KẾ HOẠCH"))
+                     ).splitlines()[2] == "Số:"  # none read: its label alone put under it
+    # the ministry's own paper, and a unit under a body, keep the body's initials
+    assert page_text(number_code(_header(["BỘ NỘI VỤ", "Số:", "Căn cứ"], "KẾ HOẠCH"))).splitlines()[1] \
+        == "Số: /KH-BNV"
+    assert _number(_header(["ỦY BAN NHÂN DÂN", "THÀNH PHỐ HUẾ", "Số:"], "KẾ HOẠCH")) == "Số: /KH-UBND"
+    assert _number(_header(["ỦY BAN NHÂN DÂN", "XÃ, NHƯ QUỲNH", "Số:"], "KẾ HOẠCH")) == "Số: /KH-UBND"  # a speck
+    assert _number(_header(["ỦY BAN NHÂN DÂN", "NHƯ QUỲNH", "Số:"], "KẾ HOẠCH")) == "Số: /KH-UBND"  # "XÃ" lost
+    assert _number(_header(["ỦY BAN NHÂN DÂN", "XÃ.ĐÂN HÓA", "Số:"], "KẾ HOẠCH")) == "Số: /KH-UBND"
+    # a line of the right column alone after the body's (the layout's order on a copy)
+    words = _header(["BỘ NỘI VỤ", "Độc lập", "Số:"], "KẾ HOẠCH")
+    for w in words:
+        if w.line == 1:
+            w.left += 1500
+    assert _number(words) == "Số: /KH-BNV"
 
 
 def test_a_line_read_as_printed_is_the_number_line_whatever_the_lines_above_show():
@@ -218,3 +248,27 @@ def test_the_label_goes_before_the_subject_not_before_a_pens_number_under_the_nu
 def test_no_label_is_put_where_the_page_is_no_letter_or_its_subject_is_not_found(left, title):
     words = _header(left, title)
     assert subject_label(words) == words
+
+
+_PHRASES = ["ỦY BAN NHÂN DÂN", "BỘ NỘI VỤ", "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC", "XÃ VIỆT AN", "Số:", "Sô:", "BND",
+            "Số: /QĐ-UBND", "/KH-BNV", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+            "QUYẾT ĐỊNH", "KẾ HOẠCH", "V/v lập kế hoạch", "Hà Nội, ngày tháng năm 2026", "|", "Căn cứ"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.tuples(st.sampled_from(_PHRASES), st.integers(0, 1600)), min_size=1, max_size=3),
+                min_size=1, max_size=9))
+def test_the_headers_repairs_never_fail_on_any_arrangement_of_its_lines(rows):
+    """Whatever the layout left of a header (a line of the right column alone, the national name run into the
+    issuer's, junk), the repairs of its lines run through, and putting its columns apart keeps every word."""
+    from ocr.heading import columns_apart, heading
+
+    words = []
+    for n, row in enumerate(rows):
+        for phrase, x in sorted(row, key=lambda r: r[1]):
+            for t in phrase.split():
+                words.append(Word(t, 0.9, x, 50 * n, 20 * len(t), 30, 1, n))
+                x += 20 * len(t) + 12
+    apart = columns_apart(words)
+    assert sorted(w.text for w in apart) == sorted(w.text for w in words)
+    subject_label(number_code(heading(number_line(apart))))
