@@ -92,15 +92,18 @@ def _histogram(pixels: np.ndarray, channel: int) -> np.ndarray:
 
 def levelled(pixels: np.ndarray) -> np.ndarray:
     """A page (grey or RGB) with its levels set as a scanner's automatic levels would, where they are far off:
-    tinted paper made white, channel by channel (yellowed paper is colour, which the mark finders look for); a
-    faded page, or an evenly lit one on dim paper, stretched, its darkest print black and
+    tinted paper made white (a shaded copy's grey), channel by channel (yellowed paper is colour, which the mark
+    finders look for); a faded page, or an evenly lit one on dim paper, stretched, its darkest print black and
     its paper (the median) white, every channel alike, so a stamp keeps its hue and gets its colour back (at half
     its contrast a page read its stamps' words as text). The page's colour, ink and speck measures are set for
     print near black on white paper. Any other page is returned as it is."""
     if pixels.ndim == 3:
         paper = np.array([_levels_at(pixels, c, 0.5)[0] for c in range(3)], np.float64)
         if paper.max() - paper.min() > TINTED_PAPER * paper.max() and paper.min() > 0:
-            gains = np.arange(256, dtype=np.float64)[:, None] * (255.0 / paper)
+            # A shaded copy's paper is made grey, not white: made white, its dark paper (147, 136, 108 on a yellowed
+            # photocopy) took gains of 1.7–2.4 and its grey print paled with them (the header's summary lost).
+            shaded = unevenness(cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)) > UNEVEN_ABOVE
+            gains = np.arange(256, dtype=np.float64)[:, None] * ((paper.max() if shaded else 255.0) / paper)
             pixels = cv2.LUT(pixels, np.clip(gains, 0, 255).astype(np.uint8).reshape(256, 1, 3))
     grey = pixels if pixels.ndim == 2 else cv2.cvtColor(pixels, cv2.COLOR_RGB2GRAY)
     ink, paper_grey = _levels_at(grey, 0, 0.005, 0.5)

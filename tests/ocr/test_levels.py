@@ -35,6 +35,21 @@ def test_yellowed_paper_is_made_white_its_print_and_stamp_kept():
     assert r > 150 and g < 60 and b < 70
 
 
+def test_a_yellowed_copys_shaded_paper_loses_its_tint_not_its_darkness():
+    """A photocopy's paper is a shaded grey; yellowed, it was made white channel by channel as an evenly lit page's
+    is, and its grey print paled with it (gains of 1.7–2.4): the left header's summary under a receipt stamp was
+    lost. Its tint goes; its darkness, which the binarised read divides out, stays."""
+    grey = np.linspace(110, 200, 300)[None, :] * np.ones((400, 1))  # a copy's toner shading
+    grey[40:60, 20:280] = 70  # grey print
+    page = (grey[..., None] * np.array([1.0, 0.92, 0.73])).astype(np.uint8)
+    assert preprocess.unevenness(cv2.cvtColor(page, cv2.COLOR_RGB2GRAY)) > preprocess.UNEVEN_ABOVE
+    out = preprocess.levelled(page)
+    paper = out[200, 150].astype(int)
+    assert paper.max() - paper.min() <= 3  # the tint gone
+    assert paper.max() <= page[200, 150].max() + 2  # no brighter
+    assert out[50, 150].max() <= 72  # the print as dark as it was
+
+
 def test_paper_tinted_as_the_generators_tint_it_is_left_as_it_is():
     page = np.full((200, 300, 3), (224, 210, 193), np.uint8)  # the most tinted paper of their pages
     page[40:60, 20:280] = 20
