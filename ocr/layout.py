@@ -47,10 +47,11 @@ def is_garbage(word: Word, height: float = 0.0) -> bool:
     a lone low-confidence character, or (given the page's median word ``height``) a box far too small or tall."""
     text = word.text
     alnum = sum(ch.isalnum() for ch in text)
-    # (a recipient's note keeps its brackets and closing mark: "(để b/c);" is letters and a slash within them)
-    core = _BRACKETED.fullmatch(text)
-    if word.conf < 0.7 and alnum / len(core.group(1) if core else text) < 0.5:
-        return True
+    if word.conf < 0.7:
+        # (a recipient's note keeps its brackets and closing mark: "(để b/c);" is letters and a slash within them)
+        core = _BRACKETED.fullmatch(text)
+        if alnum / len(core.group(1) if core else text) < 0.5:
+            return True
     if word.conf < 0.6 and (not PRINTED.fullmatch(text) or alnum <= 1):
         return True
     if height and word.conf < 0.8 and not 0.45 * height <= word.height <= 2.5 * height:

@@ -101,7 +101,7 @@ def number_code(words: list[Word]) -> list[Word]:
             lines[n] = rebuilt + [w for w in lines[n] if all(w is not v for v in left)]
             return [w for line in lines for w in line]
     if not shown and at is not None:  # (an organ's code unknown: its label alone, which Decree 30 always prints)
-        _insert(lines, at, edge, LABEL if body is None else f"{LABEL} /{kind}-{body}" if kind else f"{LABEL} /{body}")
+        _insert(lines, at, edge, LABEL if body is None else f"{LABEL} /{_made(kind, body)}")
     return [w for line in lines for w in line]
 
 
@@ -188,13 +188,17 @@ _COUNCILS = ("UBND", "HĐND")
 
 
 def _organ(line: list[Word]) -> bool:
-    """An organ's name under its governing body's, in capitals, that is no unit of it: a ministry's department
-    ("BỘ NỘI VỤ" / "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC") issues under a code of its own ("/KH-VTLTNN"), not the
-    body's initials ("BNV", which Decree 30 gives the ministry's own papers)."""
+    """An organ's name under its governing body's (a line that names no body), in capitals, that is no unit of
+    it: a ministry's department ("BỘ NỘI VỤ" / "CỤC VĂN THƯ VÀ LƯU TRỮ NHÀ NƯỚC") issues under a code of its own
+    ("/KH-VTLTNN"), not the body's initials ("BNV", which Decree 30 gives the ministry's own papers)."""
     if len(line) < 2 or not in_capitals(" ".join(w.text for w in line)):
         return False
-    opening = "".join(ch for ch in fold(line[0].text) if ch.isalpha())  # (a speck's stop or comma after it)
-    return opening not in _UNIT_TYPES and _body_code(line) is None
+    return "".join(ch for ch in fold(line[0].text) if ch.isalpha()) not in _UNIT_TYPES  # (a speck's stop after it)
+
+
+def _made(kind: str, body: str) -> str:
+    """The code Decree 30 makes of the kind's abbreviation and the body's initials ("QĐ-UBND"; a letter's "UBND")."""
+    return f"{kind}-{body}" if kind else body
 
 
 def _heading_edge(lines: list[list[Word]]) -> int | None:
@@ -236,7 +240,7 @@ def _one_off(text: str, kind: str, body: str | None) -> bool:
     is another code ("41/UBND-KT", "/QĐ-UBND" on a page whose title was misread) and stays."""
     if body is None:
         return False
-    made, read = f"{kind}-{body}" if kind else body, text.rsplit("/", 1)[1]
+    made, read = _made(kind, body), text.rsplit("/", 1)[1]
     return read != made and not read.startswith(made + "-") and Levenshtein.distance(read, made) <= 1
 
 
@@ -250,7 +254,7 @@ def _code(text: str, kind: str, body: str | None) -> str | None:
         body = read.group(1)
     number = re.search(rf"(\d+)(?:/|{re.escape(kind or body)})", text)
     unit = re.search(re.escape(body) + r"(-[A-ZĐ]{1,6})", text)
-    tail = f"{kind}-{body}" if kind else body + (unit.group(1) if unit else "")
+    tail = _made(kind, body) if kind else body + (unit.group(1) if unit else "")
     return f"{LABEL} {number.group(1) if number else ''}/{tail}"
 
 

@@ -456,7 +456,8 @@ def test_a_header_line_read_across_both_columns_is_cut_at_its_gutter():
 
 
 def _spans(n: int, top: int, text: str, *spans: tuple[int, int]) -> list[Word]:
-    return [Word(t, 0.95, a, top, b - a, 31, 1, n) for t, (a, b) in zip(text.split(), spans, strict=True)]
+    """``_boxes`` from each word's left and right edges."""
+    return _boxes(n, top, *[(t, a, b - a) for t, (a, b) in zip(text.split(), spans, strict=True)])
 
 
 def test_a_ministrys_name_read_into_the_countrys_is_cut_where_the_countrys_begins():
